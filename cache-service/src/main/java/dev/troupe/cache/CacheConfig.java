@@ -1,0 +1,25 @@
+package dev.troupe.cache;
+
+import dev.troupe.shared.config.Settings;
+
+/**
+ * cache-service settings.
+ *
+ * @param mapName the Hazelcast map holding cached documents ({@code TROUPE_CACHE_MAP}, default {@code troupe-docs})
+ * @param ttlSeconds how long a cached document lives ({@code TROUPE_CACHE_TTL_SECONDS}, default 300; 0 = forever)
+ * @param negativeTtlSeconds how long a cached absence (404) lives ({@code TROUPE_CACHE_NEGATIVE_TTL_SECONDS}, default 10)
+ * @param maxEntriesPerNode entries kept per node before LRU eviction ({@code TROUPE_CACHE_MAX_ENTRIES}, default 100000)
+ * @param backups synchronous backup copies of each entry ({@code TROUPE_CACHE_BACKUPS}, default 1)
+ */
+public record CacheConfig(String mapName, int ttlSeconds, int negativeTtlSeconds, int maxEntriesPerNode,
+    int backups) {
+
+  public static CacheConfig from(Settings s) {
+    return new CacheConfig(
+        s.string("TROUPE_CACHE_MAP", "troupe-docs"),
+        s.integer("TROUPE_CACHE_TTL_SECONDS", 300, 0, Integer.MAX_VALUE),
+        s.integer("TROUPE_CACHE_NEGATIVE_TTL_SECONDS", 10, 1, Integer.MAX_VALUE),
+        s.integer("TROUPE_CACHE_MAX_ENTRIES", 100_000, 1, Integer.MAX_VALUE),
+        s.integer("TROUPE_CACHE_BACKUPS", 1, 0, 6));
+  }
+}

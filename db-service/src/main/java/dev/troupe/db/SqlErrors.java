@@ -1,0 +1,63 @@
+package dev.troupe.db;
+
+import dev.troupe.shared.contract.ErrorCode;
+import dev.troupe.shared.contract.TroupeException;
+import java.net.ConnectException;
+import java.sql.SQLException;
+import java.sql.SQLTimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Turns database failures into Troupe errors by SQLSTATE, which H2 and PostgreSQL share. */
+final class SqlErrors {
+  private static final Logger LOG = LoggerFactory.getLogger(SqlErrors.class);
+
+  /** SQLSTATE of a unique-key violation. */
+  static final String UNIQUE_VIOLATION = "23505";
+
+  private SqlErrors() {}
+
+  static boolean isUniqueViolation(Throwable t) {
+    return UNIQUE_VIOLATION.equals(sqlState(t));
+  }
+
+  static String sqlState(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof SQLException sql && sql.getSQLState() != null) {
+        return sql.getSQLState();
+      }
+    }
+    return null;
+  }
+
+  static TroupeException classify(Throwable t) {
+    if (t instanceof TroupeException te) {
+      return te;
+    }
+    String state = sqlState(t);
+    if (t instanceof SQLTimeoutException || "57014".equals(state)) {
+      return new TroupeException(ErrorCode.TIMEOUT, "the database did not finish the statement in time", t);
+    }
+    if (state != null && (state.startsWith("08") || state.startsWith("57P") || "90098".equals(state)
+        || "90067".equals(state) || "90121".equals(state))) {
+      return new TroupeException(ErrorCode.UNAVAILABLE, "the database is not available", t);
+    }
+    if (state != null && state.startsWith("23")) {
+      return new TroupeException(ErrorCode.CONFLICT, "the write conflicts with stored data", t);
+    }
+    if (hasCause(t, ConnectException.class)) {
+      return new TroupeException(ErrorCode.UNAVAILABLE, "the database is not available", t);
+    }
+    LOG.error("database failure (SQLSTATE {})", state, t);
+    return new TroupeException(ErrorCode.INTERNAL, "internal database error", t);
+  }
+
+  private static boolean hasCause(Throwable t, Class<? extends Throwable> type) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (type.isInstance(c)) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

@@ -1,0 +1,141 @@
+package dev.troupe.gateway;
+
+import dev.troupe.shared.bus.Bus;
+import dev.troupe.shared.contract.DeleteDoc;
+import dev.troupe.shared.contract.DocKey;
+import dev.troupe.shared.contract.Document;
+import dev.troupe.shared.contract.ListDocs;
+import dev.troupe.shared.contract.PutDoc;
+import dev.troupe.shared.contract.PutResult;
+import dev.troupe.shared.contract.ReadResult;
+import dev.troupe.shared.contract.RequestContract;
+import dev.troupe.shared.contract.TroupeException;
+import dev.troupe.shared.contract.Wire;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RequestBody;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.HttpException;
+
+/**
+ * The document API, {@code /api/v1/docs}. Each handler turns HTTP into one request on
+ * {@link RequestContract#ADDRESS} and its reply into HTTP; no business rule lives here.
+ */
+final class DocsApi {
+  static final String BASE = "/api/v1/docs";
+  private static final String JSON = "application/json";
+
+  private final Bus bus;
+  private final int maxBodyBytes;
+
+  DocsApi(Bus bus, int maxBodyBytes) {
+    this.bus = bus;
+    this.maxBodyBytes = maxBodyBytes;
+  }
+
+  void mount(Router router) {
+    router.put(BASE + "/:collection/:id")
+        .handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes))
+        .handler(this::put);
+    router.get(BASE + "/:collection/:id").handler(this::get);
+    router.delete(BASE + "/:collection/:id").handler(this::delete);
+    router.get(BASE + "/:collection").handler(this::list);
+  }
+
+  private void put(RoutingContext ctx) {
+    DocKey key = key(ctx);
+    PutDoc put = new PutDoc(key, jsonObjectBody(ctx),
+        EntityTags.writePrecondition(ctx.request().getHeader("If-Match"), ctx.request().getHeader("If-None-Match")));
+    call(ctx, RequestContract.PUT, Wire.toJson(put)).onSuccess(reply -> {
+      PutResult result = Wire.putResult(reply);
+      if (result.created()) {
+        ctx.response().putHeader("Location", BASE + "/" + key.collection() + "/" + key.id());
+      }
+      sendDocument(ctx, result.created() ? 201 : 200, result.document());
+    });
+  }
+
+  private void get(RoutingContext ctx) {
+    DocKey key = key(ctx);
+    String ifNoneMatch = ctx.request().getHeader("If-None-Match");
+    call(ctx, RequestContract.GET, Wire.toJson(key)).onSuccess(reply -> {
+      ReadResult result = Wire.readResult(reply);
+      ctx.response().putHeader("X-Cache", result.cache() == ReadResult.CacheStatus.HIT ? "HIT" : "MISS");
+      if (EntityTags.noneMatchHits(ifNoneMatch, result.document().version())) {
+        ctx.response().setStatusCode(304).putHeader("ETag", result.document().etag()).end();
+      } else {
+        sendDocument(ctx, 200, result.document());
+      }
+    });
+  }
+
+  private void delete(RoutingContext ctx) {
+    DeleteDoc delete = new DeleteDoc(key(ctx),
+        EntityTags.writePrecondition(ctx.request().getHeader("If-Match"), null));
+    call(ctx, RequestContract.DELETE, Wire.toJson(delete)).onSuccess(reply -> ctx.response().setStatusCode(204).end());
+  }
+
+  private void list(RoutingContext ctx) {
+    String collection = ctx.pathParam("collection");
+    ListDocs list = new ListDocs(collection, limit(ctx.queryParams().get("limit")), ctx.queryParams().get("after"));
+    call(ctx, RequestContract.LIST, Wire.toJson(list)).onSuccess(reply ->
+        ctx.response().putHeader("Content-Type", JSON).end(reply.toBuffer()));
+  }
+
+  private io.vertx.core.Future<JsonObject> call(RoutingContext ctx, String action, JsonObject body) {
+    return bus.request(RequestContract.ADDRESS, action, body, RequestIds.of(ctx)).onFailure(ctx::fail);
+  }
+
+  private static void sendDocument(RoutingContext ctx, int status, Document doc) {
+    ctx.response()
+        .setStatusCode(status)
+        .putHeader("Content-Type", JSON)
+        .putHeader("ETag", doc.etag())
+        .end(Wire.toJson(doc).toBuffer());
+  }
+
+  private static DocKey key(RoutingContext ctx) {
+    return new DocKey(ctx.pathParam("collection"), ctx.pathParam("id"));
+  }
+
+  private static int limit(String value) {
+    if (value == null || value.isEmpty()) {
+      return ListDocs.DEFAULT_LIMIT;
+    }
+    try {
+      return Integer.parseInt(value);
+    } catch (NumberFormatException e) {
+      throw TroupeException.badRequest("limit must be an integer from 1 to " + ListDocs.MAX_LIMIT);
+    }
+  }
+
+  private static JsonObject jsonObjectBody(RoutingContext ctx) {
+    String type = ctx.request().getHeader("Content-Type");
+    if (type != null && !isJson(type)) {
+      throw new HttpException(415, "the body must be JSON: send Content-Type: application/json");
+    }
+    RequestBody body = ctx.body();
+    Buffer buffer = body == null ? null : body.buffer();
+    if (buffer == null || buffer.length() == 0) {
+      throw TroupeException.badRequest("the body must be a JSON object, and it is empty");
+    }
+    Object value;
+    try {
+      value = buffer.toJsonValue();
+    } catch (DecodeException e) {
+      throw TroupeException.badRequest("the body is not valid JSON");
+    }
+    if (!(value instanceof JsonObject object)) {
+      throw TroupeException.badRequest("the body must be a JSON object");
+    }
+    return object;
+  }
+
+  private static boolean isJson(String contentType) {
+    String mime = contentType.split(";", 2)[0].trim().toLowerCase(java.util.Locale.ROOT);
+    return mime.equals(JSON) || (mime.startsWith("application/") && mime.endsWith("+json"));
+  }
+}

@@ -1,0 +1,45 @@
+package dev.troupe.gateway;
+
+import dev.troupe.shared.bus.Bus;
+import dev.troupe.shared.cluster.NodeRuntime;
+import dev.troupe.shared.contract.CacheContract;
+import dev.troupe.shared.contract.DbContract;
+import dev.troupe.shared.contract.RequestContract;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.healthchecks.Status;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.healthchecks.HealthCheckHandler;
+import io.vertx.micrometer.PrometheusScrapingHandler;
+import java.util.Map;
+
+/**
+ * {@code /health/live}, {@code /health/ready} and {@code /metrics}, mounted by the gateway and by the
+ * per-node health server. Ready means every pipeline service answers a ping on the bus; the 503 body
+ * names each one that does not.
+ */
+final class HealthRoutes {
+  static final long PING_TIMEOUT_MS = 2_000;
+
+  private static final Map<String, String> PIPELINE = Map.of(
+      "request-service", RequestContract.ADDRESS,
+      "cache-service", CacheContract.ADDRESS,
+      "db-service", DbContract.ADDRESS);
+
+  private HealthRoutes() {}
+
+  static void mount(Router router, Vertx vertx) {
+    Bus bus = new Bus(vertx, PING_TIMEOUT_MS);
+    HealthCheckHandler ready = HealthCheckHandler.create(vertx);
+    PIPELINE.forEach((service, address) -> ready.register(service, PING_TIMEOUT_MS + 500, promise ->
+        bus.request(address, Bus.PING, new JsonObject(), null).onComplete(ar -> promise.complete(ar.succeeded()
+            ? Status.OK()
+            : Status.KO(new JsonObject().put("reason", service + " does not answer on " + address
+                + ": " + ar.cause().getMessage()))))));
+    router.get("/health/live").handler(ctx -> ctx.response()
+        .putHeader("Content-Type", "application/json")
+        .end(new JsonObject().put("status", "UP").toBuffer()));
+    router.get("/health/ready").handler(ready);
+    router.get("/metrics").handler(PrometheusScrapingHandler.create(NodeRuntime.of(vertx).registry()));
+  }
+}

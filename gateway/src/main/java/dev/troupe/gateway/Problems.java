@@ -1,0 +1,96 @@
+package dev.troupe.gateway;
+
+import dev.troupe.shared.bus.Failures;
+import dev.troupe.shared.contract.ErrorCode;
+import dev.troupe.shared.contract.TroupeException;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.HttpException;
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every error the gateway sends: {@code application/problem+json} (RFC 9457) with
+ * {@code type, title, status, detail, requestId}. Each {@link ErrorCode} maps to one status; a
+ * downstream fault becomes 502/503/504, never a stack trace.
+ */
+final class Problems {
+  static final String CONTENT_TYPE = "application/problem+json";
+  private static final Logger LOG = LoggerFactory.getLogger(Problems.class);
+
+  private Problems() {}
+
+  /** The one HTTP status of each error code. */
+  static int status(ErrorCode code) {
+    return switch (code) {
+      case BAD_REQUEST -> 400;
+      case NOT_FOUND -> 404;
+      case CONFLICT -> 409;
+      case PRECONDITION_FAILED -> 412;
+      case PAYLOAD_TOO_LARGE -> 413;
+      case INTERNAL -> 502;
+      case UNAVAILABLE -> 503;
+      case TIMEOUT -> 504;
+    };
+  }
+
+  /** The failure handler of every route: maps {@code ctx.failure()} or {@code ctx.statusCode()}. */
+  static void handle(RoutingContext ctx) {
+    Throwable failure = ctx.failure();
+    if (ctx.response().headWritten()) {
+      LOG.warn("failure after the response started (request {})", RequestIds.of(ctx), failure);
+      ctx.response().reset();
+      return;
+    }
+    if (failure instanceof TroupeException || failure instanceof ReplyException) {
+      ErrorCode code = Failures.code(failure);
+      if (failure instanceof ReplyException re && re.failureType() != ReplyFailure.RECIPIENT_FAILURE) {
+        LOG.warn("pipeline call failed: {} (request {})", re.getMessage(), RequestIds.of(ctx));
+      }
+      send(ctx, status(code), Failures.message(failure));
+    } else if (failure instanceof DecodeException) {
+      send(ctx, 400, "the body is not valid JSON");
+    } else if (failure instanceof HttpException he) {
+      send(ctx, he.getStatusCode(), detail(he.getStatusCode(), he.getPayload()));
+    } else if (failure != null) {
+      LOG.error("unexpected failure (request {})", RequestIds.of(ctx), failure);
+      send(ctx, 500, "internal error; quote the request id when reporting it");
+    } else {
+      int status = ctx.statusCode() < 400 ? 500 : ctx.statusCode();
+      send(ctx, status, detail(status, null));
+    }
+  }
+
+  static void send(RoutingContext ctx, int status, String detail) {
+    HttpResponseStatus http = HttpResponseStatus.valueOf(status);
+    JsonObject problem = new JsonObject()
+        .put("type", "urn:troupe:problem:" + http.reasonPhrase().toLowerCase(Locale.ROOT).replace(' ', '-'))
+        .put("title", http.reasonPhrase())
+        .put("status", status)
+        .put("detail", detail)
+        .put("requestId", RequestIds.of(ctx));
+    var response = ctx.response().setStatusCode(status).putHeader("Content-Type", CONTENT_TYPE);
+    if (status == 503) {
+      response.putHeader("Retry-After", "1");
+    }
+    response.end(problem.toBuffer());
+  }
+
+  private static String detail(int status, String payload) {
+    if (payload != null && !payload.isBlank()) {
+      return payload;
+    }
+    return switch (status) {
+      case 404 -> "no such resource";
+      case 405 -> "this method is not allowed on this resource";
+      case 413 -> "the request body is larger than the configured limit";
+      case 400 -> "the request is malformed";
+      default -> HttpResponseStatus.valueOf(status).reasonPhrase();
+    };
+  }
+}

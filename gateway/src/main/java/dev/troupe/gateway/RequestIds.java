@@ -1,0 +1,30 @@
+package dev.troupe.gateway;
+
+import io.vertx.ext.web.RoutingContext;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * Gives every request an id, sent back as {@code X-Request-Id} and carried on every bus message. A
+ * client's own id is kept when it is sane (1 to 128 visible ASCII characters of a safe set).
+ */
+final class RequestIds {
+  static final String HEADER = "X-Request-Id";
+  private static final String KEY = "troupe.requestId";
+  private static final Pattern SANE = Pattern.compile("[A-Za-z0-9._:/+=-]{1,128}");
+
+  private RequestIds() {}
+
+  static void assign(RoutingContext ctx) {
+    String given = ctx.request().getHeader(HEADER);
+    String id = given != null && SANE.matcher(given).matches() ? given : UUID.randomUUID().toString();
+    ctx.put(KEY, id);
+    ctx.response().putHeader(HEADER, id);
+    ctx.next();
+  }
+
+  static String of(RoutingContext ctx) {
+    String id = ctx.get(KEY);
+    return id == null ? "unknown" : id;
+  }
+}

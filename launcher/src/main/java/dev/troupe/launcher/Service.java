@@ -1,0 +1,78 @@
+package dev.troupe.launcher;
+
+import dev.troupe.cache.CacheVerticle;
+import dev.troupe.db.DbService;
+import dev.troupe.gateway.GatewayService;
+import dev.troupe.request.RequestConfig;
+import dev.troupe.request.RequestVerticle;
+import dev.troupe.shared.config.Settings;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.ToIntFunction;
+import java.util.stream.Collectors;
+
+/**
+ * The services a node can run, in start order (a service starts after those it calls, so a node
+ * that runs all of them is ready as soon as the gateway listens). Each is deployed by verticle name,
+ * so Vert.x HA can redeploy it elsewhere.
+ */
+public enum Service {
+  DB("db", DbService.class.getName(), s -> 1),
+  CACHE("cache", CacheVerticle.class.getName(), s -> 1),
+  REQUEST("request", RequestVerticle.class.getName(), s -> RequestConfig.from(s).instances()),
+  GATEWAY("gateway", GatewayService.class.getName(), s -> 1);
+
+  private final String shortName;
+  private final String verticle;
+  private final ToIntFunction<Settings> instances;
+
+  Service(String shortName, String verticle, ToIntFunction<Settings> instances) {
+    this.shortName = shortName;
+    this.verticle = verticle;
+    this.instances = instances;
+  }
+
+  public String shortName() {
+    return shortName;
+  }
+
+  public String verticle() {
+    return verticle;
+  }
+
+  int instances(Settings settings) {
+    return instances.applyAsInt(settings);
+  }
+
+  /** Parses {@code gateway,request,cache,db} (also {@code request-service} etc. and {@code all}). */
+  public static Set<Service> parse(String list) {
+    Set<Service> services = EnumSet.noneOf(Service.class);
+    for (String raw : list.split(",")) {
+      String name = raw.trim().toLowerCase(Locale.ROOT).replaceFirst("-service$", "");
+      if (name.isEmpty()) {
+        continue;
+      }
+      if (name.equals("all")) {
+        return EnumSet.allOf(Service.class);
+      }
+      services.add(Arrays.stream(values()).filter(s -> s.shortName.equals(name)).findFirst()
+          .orElseThrow(() -> new IllegalArgumentException(
+              "unknown service '" + raw.trim() + "'; known: " + names(EnumSet.allOf(Service.class)))));
+    }
+    if (services.isEmpty()) {
+      throw new IllegalArgumentException("--services names no service; known: " + names(EnumSet.allOf(Service.class)));
+    }
+    return services;
+  }
+
+  public static String names(Set<Service> services) {
+    return services.stream().map(Service::shortName).collect(Collectors.joining(","));
+  }
+
+  public static List<Service> inStartOrder(Set<Service> services) {
+    return Arrays.stream(values()).filter(services::contains).toList();
+  }
+}

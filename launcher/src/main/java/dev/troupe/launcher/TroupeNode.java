@@ -1,0 +1,91 @@
+package dev.troupe.launcher;
+
+import dev.troupe.gateway.NodeHealthVerticle;
+import dev.troupe.shared.cluster.ClusterBootstrap;
+import dev.troupe.shared.cluster.NodeRuntime;
+import dev.troupe.shared.config.Settings;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Troupe node: a clustered Vert.x instance running a chosen set of services. Used by the
+ * command line and by the test kit.
+ */
+public final class TroupeNode {
+  private static final Logger LOG = LoggerFactory.getLogger(TroupeNode.class);
+
+  private final NodeRuntime runtime;
+  private final Set<Service> services;
+
+  private TroupeNode(NodeRuntime runtime, Set<Service> services) {
+    this.runtime = runtime;
+    this.services = services;
+  }
+
+  /** Joins the cluster and deploys {@code services} in dependency order; fails (and leaves) if any fails. */
+  public static Future<TroupeNode> start(Settings settings, Set<Service> services) {
+    Objects.requireNonNull(settings);
+    Set<Service> chosen = services.isEmpty() ? EnumSet.noneOf(Service.class) : EnumSet.copyOf(services);
+    return ClusterBootstrap.start(settings).compose(runtime -> deployAll(runtime, chosen)
+        .map(done -> new TroupeNode(runtime, chosen))
+        .recover(failure -> ClusterBootstrap.close(runtime).transform(closed -> Future.failedFuture(failure))));
+  }
+
+  private static Future<Void> deployAll(NodeRuntime runtime, Set<Service> services) {
+    Vertx vertx = runtime.vertx();
+    Future<Void> chain = Future.succeededFuture();
+    for (Service service : Service.inStartOrder(services)) {
+      chain = chain.compose(v -> vertx.deployVerticle(service.verticle(), new DeploymentOptions()
+              .setConfig(runtime.settings().toJson())
+              .setInstances(service.instances(runtime.settings())))
+          .recover(e -> Future.failedFuture(new IllegalStateException(
+              service.shortName() + " failed to start: " + e.getMessage(), e)))
+          .mapEmpty());
+    }
+    if (runtime.settings().optional("TROUPE_HEALTH_PORT") != null) {
+      chain = chain.compose(v -> vertx.deployVerticle(NodeHealthVerticle.class.getName(),
+          new DeploymentOptions().setConfig(runtime.settings().toJson())).mapEmpty());
+    }
+    return chain;
+  }
+
+  /** Undeploys every service (gateway first: it stops taking requests), then leaves the cluster. */
+  public Future<Void> close() {
+    LOG.info("Node {} stopping", runtime.nodeName());
+    return ClusterBootstrap.close(runtime);
+  }
+
+  public Vertx vertx() {
+    return runtime.vertx();
+  }
+
+  public NodeRuntime runtime() {
+    return runtime;
+  }
+
+  public Set<Service> services() {
+    return services;
+  }
+
+  /** The node's HTTP port (gateway, or health server), or -1 when it serves none. */
+  public int httpPort() {
+    return NodeRuntime.httpPort(runtime.vertx());
+  }
+
+  /** The {@code host:port} of this node's Hazelcast member, for others to join through. */
+  public String memberAddress() {
+    var address = runtime.hazelcast().getCluster().getLocalMember().getAddress();
+    return address.getHost() + ":" + address.getPort();
+  }
+
+  List<Service> startOrder() {
+    return Service.inStartOrder(services);
+  }
+}

@@ -1,0 +1,113 @@
+package dev.troupe.request;
+
+import dev.troupe.shared.bus.Bus;
+import dev.troupe.shared.contract.CacheContract;
+import dev.troupe.shared.contract.CacheLookup;
+import dev.troupe.shared.contract.DbContract;
+import dev.troupe.shared.contract.DeleteDoc;
+import dev.troupe.shared.contract.DeleteResult;
+import dev.troupe.shared.contract.DocKey;
+import dev.troupe.shared.contract.DocPage;
+import dev.troupe.shared.contract.ListDocs;
+import dev.troupe.shared.contract.Lookup;
+import dev.troupe.shared.contract.PutDoc;
+import dev.troupe.shared.contract.PutResult;
+import dev.troupe.shared.contract.ReadResult;
+import dev.troupe.shared.contract.ReadResult.CacheStatus;
+import dev.troupe.shared.contract.TroupeException;
+import dev.troupe.shared.contract.Wire;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The document pipeline. Reads are cache-aside: cache, then on a miss the database and a fill.
+ * Writes commit to the database first, then move the cache forward to the committed version, then
+ * answer. The cache is an optimisation only: when it fails or is slow, reads go to the database and
+ * writes still answer (the entry is evicted, or expires), never a client error.
+ */
+final class DocumentPipeline {
+  private static final Logger LOG = LoggerFactory.getLogger(DocumentPipeline.class);
+
+  private final Bus db;
+  private final Bus cache;
+  private final Counter cacheFaults;
+
+  DocumentPipeline(Bus db, Bus cache, MeterRegistry registry) {
+    this.db = db;
+    this.cache = cache;
+    this.cacheFaults = Counter.builder("troupe_request_cache_faults")
+        .description("cache calls that failed or timed out; the pipeline fell back to the database")
+        .register(registry);
+  }
+
+  Future<ReadResult> get(DocKey key, String requestId) {
+    return cache.request(CacheContract.ADDRESS, CacheContract.GET, Wire.toJson(key), requestId)
+        .map(Wire::cacheLookup)
+        .compose(
+            cached -> cached.hit() ? Future.succeededFuture(found(cached.lookup(), CacheStatus.HIT))
+                : readThrough(key, requestId, CacheStatus.MISS),
+            fault -> {
+              cacheFault("get", key, fault);
+              return readThrough(key, requestId, CacheStatus.BYPASS);
+            });
+  }
+
+  private Future<ReadResult> readThrough(DocKey key, String requestId, CacheStatus status) {
+    return db.request(DbContract.ADDRESS, DbContract.GET, Wire.toJson(key), requestId)
+        .map(Wire::lookup)
+        .compose(lookup -> status == CacheStatus.BYPASS ? Future.succeededFuture(lookup)
+            : fill(lookup, requestId).map(lookup))
+        .map(lookup -> found(lookup, status));
+  }
+
+  Future<PutResult> put(PutDoc put, String requestId) {
+    return db.request(DbContract.ADDRESS, DbContract.PUT, Wire.toJson(put), requestId)
+        .map(Wire::putResult)
+        .compose(result -> fill(Lookup.found(result.document()), requestId).map(result));
+  }
+
+  Future<DeleteResult> delete(DeleteDoc delete, String requestId) {
+    return db.request(DbContract.ADDRESS, DbContract.DELETE, Wire.toJson(delete), requestId)
+        .map(Wire::deleteResult)
+        .compose(result -> fill(Lookup.absent(result.key(), result.version()), requestId).map(result));
+  }
+
+  Future<DocPage> list(ListDocs list, String requestId) {
+    return db.request(DbContract.ADDRESS, DbContract.LIST, Wire.toJson(list), requestId).map(Wire::docPage);
+  }
+
+  /**
+   * Moves the cache forward to {@code lookup}. Never fails: when the cache cannot be updated, the
+   * entry is evicted instead so no node keeps serving an older version.
+   */
+  private Future<Void> fill(Lookup lookup, String requestId) {
+    return cache.request(CacheContract.ADDRESS, CacheContract.FILL, Wire.toJson(lookup), requestId)
+        .<Void>mapEmpty()
+        .recover(fault -> {
+          cacheFault("fill", lookup.key(), fault);
+          return cache.request(CacheContract.ADDRESS, CacheContract.EVICT, Wire.toJson(lookup.key()), requestId)
+              .<Void>mapEmpty()
+              .recover(evictFault -> {
+                LOG.warn("could not evict {} after a failed fill; it expires by TTL: {}", lookup.key(),
+                    evictFault.getMessage());
+                return Future.succeededFuture();
+              });
+        });
+  }
+
+  private static ReadResult found(Lookup lookup, CacheStatus status) {
+    if (!lookup.exists()) {
+      throw TroupeException.notFound(lookup.key() + " does not exist");
+    }
+    return new ReadResult(lookup.document(), status);
+  }
+
+  private void cacheFault(String action, DocKey key, Throwable fault) {
+    cacheFaults.increment();
+    LOG.warn("cache {} of {} failed, using the database: {}", action, key, fault.getMessage());
+  }
+
+}

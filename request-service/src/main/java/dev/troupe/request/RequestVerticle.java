@@ -1,0 +1,57 @@
+package dev.troupe.request;
+
+import dev.troupe.shared.bus.ActionRouter;
+import dev.troupe.shared.bus.Bus;
+import dev.troupe.shared.cluster.NodeRuntime;
+import dev.troupe.shared.config.Settings;
+import dev.troupe.shared.contract.RequestContract;
+import dev.troupe.shared.contract.Wire;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * request-service: serves {@link RequestContract#ADDRESS} through the {@link DocumentPipeline}.
+ * Validation happens as the body is read ({@link Wire}), so every sender, in any language, gets the
+ * same rules. Deploy it by name ({@code dev.troupe.request.RequestVerticle}).
+ */
+public final class RequestVerticle extends VerticleBase {
+  private DocumentPipeline pipeline;
+  private MessageConsumer<JsonObject> consumer;
+
+  @Override
+  public Future<?> start() {
+    RequestConfig config = RequestConfig.from(Settings.fromJson(config()));
+    pipeline = new DocumentPipeline(new Bus(vertx, config.dbTimeoutMs()), new Bus(vertx, config.cacheTimeoutMs()),
+        NodeRuntime.of(vertx).registry());
+    consumer = vertx.eventBus().consumer(RequestContract.ADDRESS, ActionRouter.of("request")
+        .on(RequestContract.GET, this::get)
+        .on(RequestContract.PUT, this::put)
+        .on(RequestContract.DELETE, this::delete)
+        .on(RequestContract.LIST, this::list));
+    return consumer.completion();
+  }
+
+  @Override
+  public Future<?> stop() {
+    return consumer == null ? Future.succeededFuture() : consumer.unregister();
+  }
+
+  private Future<JsonObject> get(Message<JsonObject> msg) {
+    return pipeline.get(Wire.docKey(msg.body()), Bus.requestId(msg)).map(Wire::toJson);
+  }
+
+  private Future<JsonObject> put(Message<JsonObject> msg) {
+    return pipeline.put(Wire.putDoc(msg.body()), Bus.requestId(msg)).map(Wire::toJson);
+  }
+
+  private Future<JsonObject> delete(Message<JsonObject> msg) {
+    return pipeline.delete(Wire.deleteDoc(msg.body()), Bus.requestId(msg)).map(Wire::toJson);
+  }
+
+  private Future<JsonObject> list(Message<JsonObject> msg) {
+    return pipeline.list(Wire.listDocs(msg.body()), Bus.requestId(msg)).map(Wire::toJson);
+  }
+}

@@ -1,0 +1,79 @@
+package dev.troupe.shared.bus;
+
+import dev.troupe.shared.contract.ErrorCode;
+import dev.troupe.shared.contract.TroupeException;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Dispatches the messages of one address to a handler per {@code action} header and turns the
+ * handler's future into a reply: a value is the reply body, a failure a {@code ReplyException} with
+ * the failure's {@link ErrorCode}. Every service answers {@link Bus#PING}.
+ */
+public final class ActionRouter implements Handler<Message<JsonObject>> {
+  private static final Logger LOG = LoggerFactory.getLogger(ActionRouter.class);
+
+  private final String service;
+  private final Map<String, Function<Message<JsonObject>, Future<JsonObject>>> handlers = new HashMap<>();
+
+  private ActionRouter(String service) {
+    this.service = service;
+    handlers.put(Bus.PING, m -> Future.succeededFuture(new JsonObject().put("service", service)));
+  }
+
+  /** A router for {@code service} (a name used in logs and the ping reply). */
+  public static ActionRouter of(String service) {
+    return new ActionRouter(service);
+  }
+
+  public ActionRouter on(String action, Function<Message<JsonObject>, Future<JsonObject>> handler) {
+    if (handlers.putIfAbsent(action, handler) != null) {
+      throw new IllegalStateException("action " + action + " is already routed");
+    }
+    return this;
+  }
+
+  @Override
+  public void handle(Message<JsonObject> message) {
+    String action = message.headers().get(Bus.ACTION);
+    Function<Message<JsonObject>, Future<JsonObject>> handler = action == null ? null : handlers.get(action);
+    Future<JsonObject> result;
+    if (handler == null) {
+      result = Future.failedFuture(TroupeException.badRequest(
+          service + " has no action " + (action == null ? "(the action header is missing)" : action)));
+    } else if (message.body() == null) {
+      result = Future.failedFuture(TroupeException.badRequest("the body must be a JSON object"));
+    } else {
+      try {
+        result = handler.apply(message);
+      } catch (RuntimeException e) {
+        result = Future.failedFuture(e);
+      }
+    }
+    result.onComplete(ar -> {
+      if (ar.succeeded()) {
+        message.reply(ar.result());
+      } else {
+        fail(message, action, ar.cause());
+      }
+    });
+  }
+
+  private void fail(Message<JsonObject> message, String action, Throwable failure) {
+    ErrorCode code = Failures.code(failure);
+    if (code == ErrorCode.INTERNAL) {
+      LOG.error("{} {} failed (request {})", service, action, Bus.requestId(message), failure);
+    } else if (LOG.isDebugEnabled()) {
+      LOG.debug("{} {} -> {}: {} (request {})", service, action, code, failure.getMessage(),
+          Bus.requestId(message));
+    }
+    message.fail(code.code(), Failures.message(failure));
+  }
+}

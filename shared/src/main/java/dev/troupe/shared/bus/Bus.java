@@ -1,0 +1,56 @@
+package dev.troupe.shared.bus;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
+import java.util.Objects;
+
+/**
+ * A typed event-bus client: every request names its action, carries the caller's request id and
+ * has a deadline. Failures arrive as {@link io.vertx.core.eventbus.ReplyException}s whose code
+ * {@link Failures#code} understands.
+ */
+public final class Bus {
+  /** Header naming the operation of a message. */
+  public static final String ACTION = "action";
+  /** Header carrying the id of the client request a message belongs to, for logs. */
+  public static final String REQUEST_ID = "requestId";
+  /** Action every Troupe service answers, used by readiness checks. */
+  public static final String PING = "ping";
+
+  private final Vertx vertx;
+  private final long timeoutMs;
+
+  public Bus(Vertx vertx, long timeoutMs) {
+    this.vertx = Objects.requireNonNull(vertx);
+    if (timeoutMs <= 0) {
+      throw new IllegalArgumentException("timeoutMs must be > 0");
+    }
+    this.timeoutMs = timeoutMs;
+  }
+
+  public long timeoutMs() {
+    return timeoutMs;
+  }
+
+  /** Sends {@code body} to {@code address} as {@code action} and completes with the reply body. */
+  public Future<JsonObject> request(String address, String action, JsonObject body, String requestId) {
+    return request(address, action, body, requestId, timeoutMs);
+  }
+
+  public Future<JsonObject> request(String address, String action, JsonObject body, String requestId,
+      long deadlineMs) {
+    DeliveryOptions options = new DeliveryOptions().setSendTimeout(deadlineMs).addHeader(ACTION, action);
+    if (requestId != null) {
+      options.addHeader(REQUEST_ID, requestId);
+    }
+    return vertx.eventBus().<JsonObject>request(address, body, options).map(Message::body);
+  }
+
+  /** The request id a message carries, or null. */
+  public static String requestId(Message<?> message) {
+    return message.headers().get(REQUEST_ID);
+  }
+}

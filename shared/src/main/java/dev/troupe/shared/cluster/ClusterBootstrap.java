@@ -1,0 +1,67 @@
+package dev.troupe.shared.cluster;
+
+import com.hazelcast.core.HazelcastInstance;
+import dev.troupe.shared.config.ClusterConfig;
+import dev.troupe.shared.config.NodeConfig;
+import dev.troupe.shared.config.Settings;
+import dev.troupe.shared.metrics.MetricsSetup;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Starts a clustered Vert.x node on Hazelcast, with Micrometer metrics, from {@link Settings}. */
+public final class ClusterBootstrap {
+  private static final Logger LOG = LoggerFactory.getLogger(ClusterBootstrap.class);
+
+  private ClusterBootstrap() {}
+
+  public static Future<NodeRuntime> start(Settings settings) {
+    ClusterConfig cluster;
+    NodeConfig node;
+    try {
+      cluster = ClusterConfig.from(settings);
+      node = NodeConfig.from(settings, cluster);
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
+    }
+    PrometheusMeterRegistry registry = MetricsSetup.registry(node.nodeName());
+    HazelcastClusterManager clusterManager = new HazelcastClusterManager(HazelcastSetup.config(cluster));
+
+    VertxOptions options = new VertxOptions()
+        .setEventLoopPoolSize(node.eventLoops())
+        .setWorkerPoolSize(node.workerPoolSize())
+        .setMetricsOptions(MetricsSetup.options(node.nodeName()));
+    options.getEventBusOptions()
+        .setHost(cluster.host())
+        .setPort(cluster.eventBusPort())
+        .setClusterPublicHost(cluster.host());
+
+    LOG.info("Joining cluster '{}' as {}:{} through {}", cluster.name(), cluster.host(), cluster.port(),
+        cluster.members());
+    return Vertx.builder()
+        .with(options)
+        .withClusterManager(clusterManager)
+        .withMetrics(new MicrometerMetricsFactory(registry))
+        .buildClustered()
+        .map(vertx -> {
+          HazelcastInstance hazelcast = clusterManager.getHazelcastInstance();
+          NodeRuntime runtime = new NodeRuntime(node.nodeName(), vertx, hazelcast, registry, settings);
+          NodeRuntime.register(runtime);
+          return runtime;
+        })
+        .onFailure(e -> registry.close());
+  }
+
+  /** Closes the node: undeploys every verticle, leaves the cluster, frees the metrics registry. */
+  public static Future<Void> close(NodeRuntime runtime) {
+    return runtime.vertx().close().onComplete(ar -> {
+      NodeRuntime.unregister(runtime.vertx());
+      runtime.registry().close();
+    });
+  }
+}

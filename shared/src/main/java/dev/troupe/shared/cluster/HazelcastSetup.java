@@ -1,0 +1,41 @@
+package dev.troupe.shared.cluster;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.NetworkConfig;
+import dev.troupe.shared.config.ClusterConfig;
+import io.vertx.spi.cluster.hazelcast.ConfigUtil;
+
+/**
+ * The Hazelcast member configuration of a Troupe node: the cluster manager's defaults (its maps and
+ * locks), joined by TCP-IP to the configured members only. Multicast and auto-detection are off so a
+ * node never joins a stranger's cluster on a LAN.
+ */
+public final class HazelcastSetup {
+  private HazelcastSetup() {}
+
+  public static Config config(ClusterConfig cluster) {
+    Config config = ConfigUtil.loadConfig();
+    config.setClusterName(cluster.name());
+    config.setInstanceName("troupe-" + cluster.name() + "-" + cluster.host() + "-" + cluster.port());
+    config.setProperty("hazelcast.phone.home.enabled", "false");
+    config.setProperty("hazelcast.socket.bind.any", "false");
+    config.setProperty("hazelcast.wait.seconds.before.join", "0");
+    config.setProperty("hazelcast.logging.type", "slf4j");
+    // Troupe closes Vert.x (which leaves the cluster) in its own shutdown hook, in order.
+    config.setProperty("hazelcast.shutdownhook.enabled", "false");
+    config.setProperty("hazelcast.heartbeat.interval.seconds", String.valueOf(cluster.heartbeatSeconds()));
+    config.setProperty("hazelcast.max.no.heartbeat.seconds", String.valueOf(cluster.failureTimeoutSeconds()));
+
+    NetworkConfig network = config.getNetworkConfig();
+    network.setPort(cluster.port()).setPortAutoIncrement(false);
+    network.getInterfaces().setEnabled(true).clear().addInterface(cluster.host());
+
+    JoinConfig join = network.getJoin();
+    join.getMulticastConfig().setEnabled(false);
+    join.getAutoDetectionConfig().setEnabled(false);
+    join.getKubernetesConfig().setEnabled(false);
+    join.getTcpIpConfig().setEnabled(true).setMembers(cluster.members());
+    return config;
+  }
+}

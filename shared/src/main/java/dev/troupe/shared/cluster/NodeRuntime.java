@@ -1,0 +1,59 @@
+package dev.troupe.shared.cluster;
+
+import com.hazelcast.core.HazelcastInstance;
+import dev.troupe.shared.config.Settings;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * What a Troupe node gives the verticles deployed on it: its Hazelcast member, its metrics registry
+ * and its settings. Verticles are deployed by name (so HA can redeploy them), which leaves no
+ * constructor to pass these through; they look them up by their {@link Vertx} instead. Several
+ * nodes can live in one JVM (tests), each with its own runtime.
+ */
+public record NodeRuntime(String nodeName, Vertx vertx, HazelcastInstance hazelcast,
+    PrometheusMeterRegistry registry, Settings settings) {
+
+  private static final String LOCAL_MAP = "troupe.node";
+  private static final String HTTP_PORT = "httpPort";
+  private static final Map<Vertx, NodeRuntime> BY_VERTX = new ConcurrentHashMap<>();
+
+  public NodeRuntime {
+    Objects.requireNonNull(nodeName);
+    Objects.requireNonNull(vertx);
+    Objects.requireNonNull(hazelcast);
+    Objects.requireNonNull(registry);
+    Objects.requireNonNull(settings);
+  }
+
+  /** The runtime of the node {@code vertx} belongs to. */
+  public static NodeRuntime of(Vertx vertx) {
+    NodeRuntime runtime = BY_VERTX.get(vertx);
+    if (runtime == null) {
+      throw new IllegalStateException("this Vert.x instance was not started by ClusterBootstrap");
+    }
+    return runtime;
+  }
+
+  /** Records the HTTP port this node serves on (gateway or health server), for tools and tests. */
+  public static void publishHttpPort(Vertx vertx, int port) {
+    vertx.sharedData().getLocalMap(LOCAL_MAP).put(HTTP_PORT, port);
+  }
+
+  /** The HTTP port this node serves on, or -1 when it serves none. */
+  public static int httpPort(Vertx vertx) {
+    Object port = vertx.sharedData().getLocalMap(LOCAL_MAP).get(HTTP_PORT);
+    return port instanceof Integer i ? i : -1;
+  }
+
+  static void register(NodeRuntime runtime) {
+    BY_VERTX.put(runtime.vertx(), runtime);
+  }
+
+  static void unregister(Vertx vertx) {
+    BY_VERTX.remove(vertx);
+  }
+}

@@ -1,0 +1,28 @@
+package dev.troupe.shared.contract;
+
+/**
+ * cache-service: the only service that touches the Hazelcast cache maps.
+ *
+ * <p>Every entry carries the document version it describes and the cache only ever moves an entry
+ * forward ({@code fill} stores an entry only if it is newer than what is cached). A read-fill that
+ * loses a race against a write therefore cannot put an old version back.
+ *
+ * <table>
+ *   <caption>Actions</caption>
+ *   <tr><th>action</th><th>body</th><th>reply</th></tr>
+ *   <tr><td>{@code get}</td><td>{@link DocKey}</td><td>{@link CacheLookup}</td></tr>
+ *   <tr><td>{@code fill}</td><td>{@link Lookup} (a document, or an absence at a version)</td><td>{@code {"stored":bool}}</td></tr>
+ *   <tr><td>{@code evict}</td><td>{@link DocKey}</td><td>{@code {}}</td></tr>
+ *   <tr><td>{@code ping}</td><td>anything</td><td>{@code {"service":"cache"}}</td></tr>
+ * </table>
+ */
+public final class CacheContract {
+  /** The versioned address cache-service consumes. */
+  public static final String ADDRESS = "troupe.cache.v1";
+
+  public static final String GET = "get";
+  public static final String FILL = "fill";
+  public static final String EVICT = "evict";
+
+  private CacheContract() {}
+}

@@ -1,0 +1,27 @@
+package dev.troupe.shared.contract;
+
+/**
+ * db-service: the only service that speaks SQL. Bodies and replies are JSON objects mapped by
+ * {@link Wire}; the operation is the {@code action} header.
+ *
+ * <table>
+ *   <caption>Actions</caption>
+ *   <tr><th>action</th><th>body</th><th>reply</th></tr>
+ *   <tr><td>{@code get}</td><td>{@link DocKey}</td><td>{@link Lookup}</td></tr>
+ *   <tr><td>{@code put}</td><td>{@link PutDoc}</td><td>{@link PutResult}; 412 when the precondition fails</td></tr>
+ *   <tr><td>{@code delete}</td><td>{@link DeleteDoc}</td><td>{@link DeleteResult}; 404 when absent</td></tr>
+ *   <tr><td>{@code list}</td><td>{@link ListDocs}</td><td>{@link DocPage}</td></tr>
+ *   <tr><td>{@code ping}</td><td>anything</td><td>{@code {"service":"db"}}</td></tr>
+ * </table>
+ */
+public final class DbContract {
+  /** The versioned address db-service consumes. */
+  public static final String ADDRESS = "troupe.db.v1";
+
+  public static final String GET = "get";
+  public static final String PUT = "put";
+  public static final String DELETE = "delete";
+  public static final String LIST = "list";
+
+  private DbContract() {}
+}

@@ -1,0 +1,49 @@
+package dev.troupe.shared.contract;
+
+import java.util.Arrays;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Every failure a Troupe service can reply with. The numeric {@link #code()} travels as the
+ * {@code failureCode} of a {@link io.vertx.core.eventbus.ReplyException}; the gateway maps each code to
+ * exactly one HTTP status. Codes are part of the wire contract: never renumber, only add.
+ */
+public enum ErrorCode {
+  /** The request is malformed: bad name, bad body, bad parameter. */
+  BAD_REQUEST(4000),
+  /** The document (or other resource) does not exist. */
+  NOT_FOUND(4040),
+  /** A precondition ({@code If-Match}, {@code If-None-Match}) does not hold. */
+  PRECONDITION_FAILED(4120),
+  /** The body is larger than the configured limit. */
+  PAYLOAD_TOO_LARGE(4130),
+  /** The write conflicts with the stored state in a way no precondition expressed. */
+  CONFLICT(4090),
+  /** A downstream service or the database cannot take the request now; retrying later may work. */
+  UNAVAILABLE(5030),
+  /** A downstream service or the database did not answer within its deadline. */
+  TIMEOUT(5040),
+  /** A bug or an unexpected fault; the detail is logged, never sent to clients. */
+  INTERNAL(5000);
+
+  private static final Map<Integer, ErrorCode> BY_CODE =
+      Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(ErrorCode::code, Function.identity()));
+
+  private final int code;
+
+  ErrorCode(int code) {
+    this.code = code;
+  }
+
+  /** The number carried as the reply failure code on the event bus. */
+  public int code() {
+    return code;
+  }
+
+  /** The error for a reply failure code; unknown codes (a newer sender) count as {@link #INTERNAL}. */
+  public static ErrorCode fromCode(int code) {
+    return BY_CODE.getOrDefault(code, INTERNAL);
+  }
+}

@@ -1,0 +1,27 @@
+package dev.troupe.shared.contract;
+
+/**
+ * request-service: the document pipeline (validation, cache-aside reads, write-through writes). This
+ * is the address other services call to read and write documents.
+ *
+ * <table>
+ *   <caption>Actions</caption>
+ *   <tr><th>action</th><th>body</th><th>reply</th></tr>
+ *   <tr><td>{@code get}</td><td>{@link DocKey}</td><td>{@link ReadResult}; 404 when absent</td></tr>
+ *   <tr><td>{@code put}</td><td>{@link PutDoc}</td><td>{@link PutResult}</td></tr>
+ *   <tr><td>{@code delete}</td><td>{@link DeleteDoc}</td><td>{@link DeleteResult}</td></tr>
+ *   <tr><td>{@code list}</td><td>{@link ListDocs}</td><td>{@link DocPage}</td></tr>
+ *   <tr><td>{@code ping}</td><td>anything</td><td>{@code {"service":"request"}}</td></tr>
+ * </table>
+ */
+public final class RequestContract {
+  /** The versioned address request-service consumes. */
+  public static final String ADDRESS = "troupe.request.v1";
+
+  public static final String GET = "get";
+  public static final String PUT = "put";
+  public static final String DELETE = "delete";
+  public static final String LIST = "list";
+
+  private RequestContract() {}
+}

@@ -1,0 +1,36 @@
+package dev.troupe.shared.contract;
+
+import java.util.Objects;
+
+/**
+ * A failure with an {@link ErrorCode} and a message that is safe to show to a client. Services fail
+ * futures with it; {@link dev.troupe.shared.bus.Replies} turns it into a reply failure.
+ */
+public final class TroupeException extends RuntimeException {
+  private final ErrorCode code;
+
+  public TroupeException(ErrorCode code, String message) {
+    this(code, message, null);
+  }
+
+  public TroupeException(ErrorCode code, String message, Throwable cause) {
+    super(message, cause, false, cause != null);
+    this.code = Objects.requireNonNull(code);
+  }
+
+  public ErrorCode code() {
+    return code;
+  }
+
+  public static TroupeException badRequest(String message) {
+    return new TroupeException(ErrorCode.BAD_REQUEST, message);
+  }
+
+  public static TroupeException notFound(String message) {
+    return new TroupeException(ErrorCode.NOT_FOUND, message);
+  }
+
+  public static TroupeException preconditionFailed(String message) {
+    return new TroupeException(ErrorCode.PRECONDITION_FAILED, message);
+  }
+}

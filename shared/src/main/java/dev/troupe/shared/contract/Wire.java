@@ -1,0 +1,231 @@
+package dev.troupe.shared.contract;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The one place where contract records are mapped to and from the JSON objects that travel on the
+ * event bus. Senders in other languages build these shapes by hand, so parsing is strict and every
+ * mistake is a {@link ErrorCode#BAD_REQUEST} naming the field.
+ */
+public final class Wire {
+  private Wire() {}
+
+  // ---- keys and documents -------------------------------------------------------------------------
+
+  public static JsonObject toJson(DocKey key) {
+    return new JsonObject().put("collection", key.collection()).put("id", key.id());
+  }
+
+  public static DocKey docKey(JsonObject json) {
+    return new DocKey(string(json, "collection"), string(json, "id"));
+  }
+
+  /** The envelope {@code {"collection","id","version","updatedAt","data"}}. */
+  public static JsonObject toJson(Document doc) {
+    return new JsonObject()
+        .put("collection", doc.key().collection())
+        .put("id", doc.key().id())
+        .put("version", doc.version())
+        .put("updatedAt", doc.updatedAt().toString())
+        .put("data", doc.data());
+  }
+
+  public static Document document(JsonObject json) {
+    return new Document(docKey(json), longValue(json, "version"), instant(json, "updatedAt"), object(json, "data"));
+  }
+
+  // ---- requests ----------------------------------------------------------------------------------
+
+  public static JsonObject toJson(PutDoc put) {
+    return toJson(put.key()).put("data", put.data()).put("precondition", toJson(put.precondition()));
+  }
+
+  public static PutDoc putDoc(JsonObject json) {
+    return new PutDoc(docKey(json), object(json, "data"), precondition(json.getValue("precondition")));
+  }
+
+  public static JsonObject toJson(DeleteDoc delete) {
+    return toJson(delete.key()).put("precondition", toJson(delete.precondition()));
+  }
+
+  public static DeleteDoc deleteDoc(JsonObject json) {
+    return new DeleteDoc(docKey(json), precondition(json.getValue("precondition")));
+  }
+
+  public static JsonObject toJson(Precondition p) {
+    JsonObject json = new JsonObject();
+    if (p.ifMatchVersion() != null) {
+      json.put("ifMatch", p.ifMatchVersion());
+    }
+    if (p.mustExist()) {
+      json.put("mustExist", true);
+    }
+    if (p.mustNotExist()) {
+      json.put("mustNotExist", true);
+    }
+    return json;
+  }
+
+  static Precondition precondition(Object value) {
+    if (value == null) {
+      return Precondition.NONE;
+    }
+    if (!(value instanceof JsonObject json)) {
+      throw TroupeException.badRequest("precondition must be an object");
+    }
+    Long ifMatch = json.containsKey("ifMatch") ? longValue(json, "ifMatch") : null;
+    return new Precondition(ifMatch, bool(json, "mustExist"), bool(json, "mustNotExist"));
+  }
+
+  public static JsonObject toJson(ListDocs list) {
+    JsonObject json = new JsonObject().put("collection", list.collection()).put("limit", list.limit());
+    if (list.after() != null) {
+      json.put("after", list.after());
+    }
+    return json;
+  }
+
+  public static ListDocs listDocs(JsonObject json) {
+    Object limit = json.getValue("limit");
+    int parsedLimit = limit == null ? ListDocs.DEFAULT_LIMIT : (int) Math.max(Integer.MIN_VALUE,
+        Math.min(Integer.MAX_VALUE, longValue(json, "limit")));
+    Object after = json.getValue("after");
+    if (after != null && !(after instanceof String)) {
+      throw TroupeException.badRequest("after must be a string");
+    }
+    return new ListDocs(string(json, "collection"), parsedLimit, (String) after);
+  }
+
+  // ---- replies -----------------------------------------------------------------------------------
+
+  public static JsonObject toJson(DocPage page) {
+    JsonArray items = new JsonArray(new ArrayList<>(page.items().size()));
+    page.items().forEach(d -> items.add(toJson(d)));
+    return new JsonObject().put("items", items).put("next", page.next());
+  }
+
+  public static DocPage docPage(JsonObject json) {
+    JsonArray items = json.getJsonArray("items");
+    if (items == null) {
+      throw TroupeException.badRequest("items must be an array");
+    }
+    List<Document> docs = new ArrayList<>(items.size());
+    for (int i = 0; i < items.size(); i++) {
+      docs.add(document(items.getJsonObject(i)));
+    }
+    return new DocPage(docs, json.getString("next"));
+  }
+
+  public static JsonObject toJson(PutResult result) {
+    return new JsonObject().put("document", toJson(result.document())).put("created", result.created());
+  }
+
+  public static PutResult putResult(JsonObject json) {
+    return new PutResult(document(object(json, "document")), bool(json, "created"));
+  }
+
+  public static JsonObject toJson(DeleteResult result) {
+    return toJson(result.key()).put("version", result.version());
+  }
+
+  public static DeleteResult deleteResult(JsonObject json) {
+    return new DeleteResult(docKey(json), longValue(json, "version"));
+  }
+
+  public static JsonObject toJson(Lookup lookup) {
+    JsonObject json = toJson(lookup.key()).put("version", lookup.version());
+    if (lookup.document() != null) {
+      json.put("document", toJson(lookup.document()));
+    }
+    return json;
+  }
+
+  public static Lookup lookup(JsonObject json) {
+    JsonObject doc = json.getJsonObject("document");
+    return doc == null
+        ? Lookup.absent(docKey(json), longValue(json, "version"))
+        : Lookup.found(document(doc));
+  }
+
+  public static JsonObject toJson(CacheLookup lookup) {
+    return lookup.hit() ? new JsonObject().put("hit", true).put("lookup", toJson(lookup.lookup()))
+        : new JsonObject().put("hit", false);
+  }
+
+  public static CacheLookup cacheLookup(JsonObject json) {
+    return bool(json, "hit") ? new CacheLookup(lookup(object(json, "lookup"))) : CacheLookup.MISS;
+  }
+
+  public static JsonObject toJson(ReadResult result) {
+    return new JsonObject().put("document", toJson(result.document())).put("cache", result.cache().name());
+  }
+
+  public static ReadResult readResult(JsonObject json) {
+    String cache = string(json, "cache");
+    try {
+      return new ReadResult(document(object(json, "document")), ReadResult.CacheStatus.valueOf(cache));
+    } catch (IllegalArgumentException e) {
+      throw TroupeException.badRequest("cache must be HIT, MISS or BYPASS, got " + cache);
+    }
+  }
+
+  /** The body of a change event on {@link DocEvents#ADDRESS}. */
+  public static JsonObject changeEvent(String op, DocKey key, long version) {
+    return toJson(key).put("op", op).put("version", version);
+  }
+
+  // ---- strict field access -----------------------------------------------------------------------
+
+  private static String string(JsonObject json, String field) {
+    Object v = json.getValue(field);
+    if (!(v instanceof String s)) {
+      throw TroupeException.badRequest(field + " must be a string");
+    }
+    return s;
+  }
+
+  private static long longValue(JsonObject json, String field) {
+    Object v = json.getValue(field);
+    if (v instanceof Integer || v instanceof Long || v instanceof Short || v instanceof Byte) {
+      return ((Number) v).longValue();
+    }
+    if (v instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())
+        && Math.abs(n.doubleValue()) < 9.0e15) {
+      return n.longValue();
+    }
+    throw TroupeException.badRequest(field + " must be an integer");
+  }
+
+  private static boolean bool(JsonObject json, String field) {
+    Object v = json.getValue(field);
+    if (v == null) {
+      return false;
+    }
+    if (!(v instanceof Boolean b)) {
+      throw TroupeException.badRequest(field + " must be a boolean");
+    }
+    return b;
+  }
+
+  private static JsonObject object(JsonObject json, String field) {
+    Object v = json.getValue(field);
+    if (!(v instanceof JsonObject o)) {
+      throw TroupeException.badRequest(field + " must be a JSON object");
+    }
+    return o;
+  }
+
+  private static Instant instant(JsonObject json, String field) {
+    String s = string(json, field);
+    try {
+      return Instant.parse(s);
+    } catch (DateTimeParseException e) {
+      throw TroupeException.badRequest(field + " must be an ISO-8601 instant, got " + s);
+    }
+  }
+}

@@ -1,0 +1,30 @@
+package dev.troupe.shared.metrics;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.micrometer.Label;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import java.util.EnumSet;
+
+/**
+ * Micrometer for one node: a Prometheus registry tagged with the node's name, fed by Vert.x's own
+ * metrics (HTTP server and client, event bus, pools) and by Troupe's services.
+ */
+public final class MetricsSetup {
+  private MetricsSetup() {}
+
+  public static PrometheusMeterRegistry registry(String nodeName) {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    registry.config().commonTags("node", nodeName);
+    return registry;
+  }
+
+  public static MicrometerMetricsOptions options(String nodeName) {
+    return new MicrometerMetricsOptions()
+        .setEnabled(true)
+        .setJvmMetricsEnabled(true)
+        .setRegistryName("troupe-" + nodeName)
+        .setLabels(EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.HTTP_ROUTE, Label.EB_ADDRESS,
+            Label.EB_FAILURE, Label.POOL_TYPE, Label.POOL_NAME));
+  }
+}
