@@ -42,6 +42,11 @@ final class SqlErrors {
         || "90067".equals(state) || "90121".equals(state))) {
       return new TroupeException(ErrorCode.UNAVAILABLE, "the database is not available", t);
     }
+    // Lock wait timeouts (H2 HYT00, PostgreSQL 55P03), serialisation failures and deadlocks: the
+    // transaction was rolled back and trying again is the remedy.
+    if ("HYT00".equals(state) || "55P03".equals(state) || "40001".equals(state) || "40P01".equals(state)) {
+      return new TroupeException(ErrorCode.UNAVAILABLE, "the database is busy with conflicting writes; retry", t);
+    }
     if (state != null && state.startsWith("23")) {
       return new TroupeException(ErrorCode.CONFLICT, "the write conflicts with stored data", t);
     }

@@ -19,6 +19,8 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.HttpException;
+import java.util.function.Consumer;
+import java.util.function.LongPredicate;
 
 /**
  * The document API, {@code /api/v1/docs}. Each handler turns HTTP into one request on
@@ -49,7 +51,7 @@ final class DocsApi {
     DocKey key = key(ctx);
     PutDoc put = new PutDoc(key, jsonObjectBody(ctx),
         EntityTags.writePrecondition(ctx.request().getHeader("If-Match"), ctx.request().getHeader("If-None-Match")));
-    call(ctx, RequestContract.PUT, Wire.toJson(put)).onSuccess(reply -> {
+    call(ctx, RequestContract.PUT, Wire.toJson(put), reply -> {
       PutResult result = Wire.putResult(reply);
       if (result.created()) {
         ctx.response().putHeader("Location", BASE + "/" + key.collection() + "/" + key.id());
@@ -60,11 +62,11 @@ final class DocsApi {
 
   private void get(RoutingContext ctx) {
     DocKey key = key(ctx);
-    String ifNoneMatch = ctx.request().getHeader("If-None-Match");
-    call(ctx, RequestContract.GET, Wire.toJson(key)).onSuccess(reply -> {
+    LongPredicate clientIsCurrent = EntityTags.noneMatch(ctx.request().getHeader("If-None-Match"));
+    call(ctx, RequestContract.GET, Wire.toJson(key), reply -> {
       ReadResult result = Wire.readResult(reply);
       ctx.response().putHeader("X-Cache", result.cache() == ReadResult.CacheStatus.HIT ? "HIT" : "MISS");
-      if (EntityTags.noneMatchHits(ifNoneMatch, result.document().version())) {
+      if (clientIsCurrent.test(result.document().version())) {
         ctx.response().setStatusCode(304).putHeader("ETag", result.document().etag()).end();
       } else {
         sendDocument(ctx, 200, result.document());
@@ -75,18 +77,29 @@ final class DocsApi {
   private void delete(RoutingContext ctx) {
     DeleteDoc delete = new DeleteDoc(key(ctx),
         EntityTags.writePrecondition(ctx.request().getHeader("If-Match"), null));
-    call(ctx, RequestContract.DELETE, Wire.toJson(delete)).onSuccess(reply -> ctx.response().setStatusCode(204).end());
+    call(ctx, RequestContract.DELETE, Wire.toJson(delete), reply -> ctx.response().setStatusCode(204).end());
   }
 
   private void list(RoutingContext ctx) {
     String collection = ctx.pathParam("collection");
     ListDocs list = new ListDocs(collection, limit(ctx.queryParams().get("limit")), ctx.queryParams().get("after"));
-    call(ctx, RequestContract.LIST, Wire.toJson(list)).onSuccess(reply ->
+    call(ctx, RequestContract.LIST, Wire.toJson(list), reply ->
         ctx.response().putHeader("Content-Type", JSON).end(reply.toBuffer()));
   }
 
-  private io.vertx.core.Future<JsonObject> call(RoutingContext ctx, String action, JsonObject body) {
-    return bus.request(RequestContract.ADDRESS, action, body, RequestIds.of(ctx)).onFailure(ctx::fail);
+  /** Sends one pipeline request; a failure, or one while answering, becomes a problem response. */
+  private void call(RoutingContext ctx, String action, JsonObject body, Consumer<JsonObject> respond) {
+    bus.request(RequestContract.ADDRESS, action, body, RequestIds.of(ctx)).onComplete(ar -> {
+      try {
+        if (ar.failed()) {
+          ctx.fail(ar.cause());
+        } else {
+          respond.accept(ar.result());
+        }
+      } catch (RuntimeException e) {
+        ctx.fail(e);
+      }
+    });
   }
 
   private static void sendDocument(RoutingContext ctx, int status, Document doc) {

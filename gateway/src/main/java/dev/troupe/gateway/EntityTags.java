@@ -4,6 +4,7 @@ import dev.troupe.shared.contract.Precondition;
 import dev.troupe.shared.contract.TroupeException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongPredicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -35,16 +36,24 @@ final class EntityTags {
     return new Precondition(version(tags.get(0).value(), "If-Match"), false, noneMatchAny);
   }
 
-  /** True when {@code If-None-Match} (weak comparison) matches {@code version}: the client's copy is current. */
-  static boolean noneMatchHits(String ifNoneMatch, long version) {
+  /**
+   * Parses a read's {@code If-None-Match} (failing fast on a malformed one) into a test of whether
+   * the client's copy is current at a version (weak comparison).
+   */
+  static LongPredicate noneMatch(String ifNoneMatch) {
     if (ifNoneMatch == null) {
-      return false;
+      return version -> false;
     }
     if ("*".equals(ifNoneMatch.trim())) {
-      return true;
+      return version -> true;
     }
-    String current = Long.toString(version);
-    return parse(ifNoneMatch, "If-None-Match").stream().anyMatch(t -> t.value().equals(current));
+    List<String> values = parse(ifNoneMatch, "If-None-Match").stream().map(Tag::value).toList();
+    return version -> values.contains(Long.toString(version));
+  }
+
+  /** True when {@code If-None-Match} (weak comparison) matches {@code version}: the client's copy is current. */
+  static boolean noneMatchHits(String ifNoneMatch, long version) {
+    return noneMatch(ifNoneMatch).test(version);
   }
 
   private static List<Tag> parse(String header, String name) {
@@ -62,7 +71,8 @@ final class EntityTags {
   private static long version(String value, String name) {
     try {
       long v = Long.parseLong(value);
-      if (v >= 1) {
+      // Strong comparison is character by character: "03" is not the tag of version 3.
+      if (v >= 1 && Long.toString(v).equals(value)) {
         return v;
       }
     } catch (NumberFormatException e) {

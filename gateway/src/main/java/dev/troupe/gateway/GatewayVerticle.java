@@ -29,7 +29,9 @@ public final class GatewayVerticle extends VerticleBase {
 
     server = vertx.createHttpServer(new HttpServerOptions()
         .setHost(config.host())
-        .setPort(config.port())
+        // Servers of one Vert.x share a port by the port they ask for; port 0 would give each
+        // instance its own random port, a negative port gives them all the same random one.
+        .setPort(config.port() == 0 ? -1 : config.port())
         .setCompressionSupported(true));
     return server.requestHandler(router).listen()
         .onSuccess(listening -> NodeRuntime.publishHttpPort(vertx, listening.actualPort()));

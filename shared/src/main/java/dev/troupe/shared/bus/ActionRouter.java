@@ -48,11 +48,14 @@ public final class ActionRouter implements Handler<Message<JsonObject>> {
     if (handler == null) {
       result = Future.failedFuture(TroupeException.badRequest(
           service + " has no action " + (action == null ? "(the action header is missing)" : action)));
-    } else if (message.body() == null) {
+    } else if (message.body() == null && !Bus.PING.equals(action)) {
       result = Future.failedFuture(TroupeException.badRequest("the body must be a JSON object"));
     } else {
       try {
         result = handler.apply(message);
+        if (result == null) {
+          result = Future.failedFuture(new IllegalStateException(service + " " + action + " returned no future"));
+        }
       } catch (RuntimeException e) {
         result = Future.failedFuture(e);
       }

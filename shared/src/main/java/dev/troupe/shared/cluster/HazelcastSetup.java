@@ -28,7 +28,7 @@ public final class HazelcastSetup {
     config.setProperty("hazelcast.max.no.heartbeat.seconds", String.valueOf(cluster.failureTimeoutSeconds()));
 
     NetworkConfig network = config.getNetworkConfig();
-    network.setPort(cluster.port()).setPortAutoIncrement(false);
+    network.setPort(cluster.port()).setPortAutoIncrement(cluster.portAutoIncrement());
     network.getInterfaces().setEnabled(true).clear().addInterface(cluster.host());
 
     JoinConfig join = network.getJoin();

@@ -13,14 +13,18 @@ import java.util.Objects;
  * @param eventBusPort the clustered event bus port ({@code TROUPE_EVENTBUS_PORT}, default 0: any free port)
  * @param heartbeatSeconds Hazelcast heartbeat interval ({@code TROUPE_CLUSTER_HEARTBEAT_SECONDS}, default 1)
  * @param failureTimeoutSeconds a member silent this long is declared dead ({@code TROUPE_CLUSTER_FAILURE_TIMEOUT_SECONDS}, default 10)
+ * @param portAutoIncrement try the next ports when {@code port} is taken ({@code TROUPE_CLUSTER_PORT_AUTO_INCREMENT}, default false)
  */
 public record ClusterConfig(String name, String host, int port, List<String> members, int eventBusPort,
-    int heartbeatSeconds, int failureTimeoutSeconds) {
+    int heartbeatSeconds, int failureTimeoutSeconds, boolean portAutoIncrement) {
 
   public ClusterConfig {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(host, "host");
     members = List.copyOf(members);
+    if (members.isEmpty()) {
+      throw new IllegalArgumentException("TROUPE_CLUSTER_MEMBERS must name at least one host:port");
+    }
     if (failureTimeoutSeconds <= heartbeatSeconds) {
       throw new IllegalArgumentException(
           "TROUPE_CLUSTER_FAILURE_TIMEOUT_SECONDS must be greater than TROUPE_CLUSTER_HEARTBEAT_SECONDS");
@@ -37,6 +41,7 @@ public record ClusterConfig(String name, String host, int port, List<String> mem
         s.list("TROUPE_CLUSTER_MEMBERS", List.of("127.0.0.1:5701")),
         s.integer("TROUPE_EVENTBUS_PORT", 0, 0, 65535),
         s.integer("TROUPE_CLUSTER_HEARTBEAT_SECONDS", 1, 1, 60),
-        s.integer("TROUPE_CLUSTER_FAILURE_TIMEOUT_SECONDS", 10, 2, 600));
+        s.integer("TROUPE_CLUSTER_FAILURE_TIMEOUT_SECONDS", 10, 2, 600),
+        s.bool("TROUPE_CLUSTER_PORT_AUTO_INCREMENT", false));
   }
 }

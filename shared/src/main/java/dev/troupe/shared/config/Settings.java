@@ -58,7 +58,7 @@ public final class Settings {
       merged.putAll(readYaml(Path.of(file)));
     }
     environment.forEach((k, v) -> {
-      if (k.startsWith(PREFIX) && v != null) {
+      if (k.startsWith(PREFIX) && v != null && !v.isBlank()) {
         merged.put(k, v);
       }
     });

@@ -42,7 +42,7 @@ public record DocKey(String collection, String id) {
       return "nothing";
     }
     String shown = s.length() > 80 ? s.substring(0, 80) + "..." : s;
-    return '"' + shown.replaceAll("\\p{Cntrl}", "?") + '"';
+    return '"' + shown.replaceAll("[\\p{Cntrl}\\p{Zl}\\p{Zp}\\u0085]", "?") + '"';
   }
 
   @Override

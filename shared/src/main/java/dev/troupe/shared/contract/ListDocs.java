@@ -14,7 +14,11 @@ public record ListDocs(String collection, int limit, String after) {
       throw TroupeException.badRequest("limit must be between 1 and " + MAX_LIMIT + ", got " + limit);
     }
     if (after != null) {
-      DocKey.requireId(after);
+      try {
+        DocKey.requireId(after);
+      } catch (TroupeException e) {
+        throw TroupeException.badRequest("after must be a document id: " + e.getMessage());
+      }
     }
   }
 }

@@ -12,6 +12,9 @@ public record Precondition(Long ifMatchVersion, boolean mustExist, boolean mustN
   public static final Precondition NONE = new Precondition(null, false, false);
 
   public Precondition {
+    if (ifMatchVersion != null && ifMatchVersion < 1) {
+      throw TroupeException.badRequest("ifMatch must name a version >= 1, got " + ifMatchVersion);
+    }
     if (mustNotExist && (mustExist || ifMatchVersion != null)) {
       throw TroupeException.badRequest("If-None-Match: * cannot be combined with If-Match");
     }

@@ -4,7 +4,7 @@ import java.util.Objects;
 
 /**
  * A failure with an {@link ErrorCode} and a message that is safe to show to a client. Services fail
- * futures with it; {@link dev.troupe.shared.bus.Replies} turns it into a reply failure.
+ * futures with it; {@link dev.troupe.shared.bus.ActionRouter} turns it into a reply failure.
  */
 public final class TroupeException extends RuntimeException {
   private final ErrorCode code;

@@ -36,7 +36,11 @@ public final class Wire {
   }
 
   public static Document document(JsonObject json) {
-    return new Document(docKey(json), longValue(json, "version"), instant(json, "updatedAt"), object(json, "data"));
+    long version = longValue(json, "version");
+    if (version < 1) {
+      throw TroupeException.badRequest("version must be >= 1, got " + version);
+    }
+    return new Document(docKey(json), version, instant(json, "updatedAt"), object(json, "data"));
   }
 
   // ---- requests ----------------------------------------------------------------------------------
@@ -110,15 +114,21 @@ public final class Wire {
   }
 
   public static DocPage docPage(JsonObject json) {
-    JsonArray items = json.getJsonArray("items");
-    if (items == null) {
+    if (!(json.getValue("items") instanceof JsonArray items)) {
       throw TroupeException.badRequest("items must be an array");
     }
     List<Document> docs = new ArrayList<>(items.size());
     for (int i = 0; i < items.size(); i++) {
-      docs.add(document(items.getJsonObject(i)));
+      if (!(items.getValue(i) instanceof JsonObject item)) {
+        throw TroupeException.badRequest("items[" + i + "] must be a document object");
+      }
+      docs.add(document(item));
     }
-    return new DocPage(docs, json.getString("next"));
+    Object next = json.getValue("next");
+    if (next != null && !(next instanceof String)) {
+      throw TroupeException.badRequest("next must be a string or null");
+    }
+    return new DocPage(docs, (String) next);
   }
 
   public static JsonObject toJson(PutResult result) {
@@ -146,10 +156,14 @@ public final class Wire {
   }
 
   public static Lookup lookup(JsonObject json) {
-    JsonObject doc = json.getJsonObject("document");
-    return doc == null
-        ? Lookup.absent(docKey(json), longValue(json, "version"))
-        : Lookup.found(document(doc));
+    if (json.getValue("document") != null) {
+      return Lookup.found(document(object(json, "document")));
+    }
+    long version = longValue(json, "version");
+    if (version < 0) {
+      throw TroupeException.badRequest("version must be >= 0, got " + version);
+    }
+    return Lookup.absent(docKey(json), version);
   }
 
   public static JsonObject toJson(CacheLookup lookup) {
@@ -167,11 +181,13 @@ public final class Wire {
 
   public static ReadResult readResult(JsonObject json) {
     String cache = string(json, "cache");
+    ReadResult.CacheStatus status;
     try {
-      return new ReadResult(document(object(json, "document")), ReadResult.CacheStatus.valueOf(cache));
+      status = ReadResult.CacheStatus.valueOf(cache);
     } catch (IllegalArgumentException e) {
-      throw TroupeException.badRequest("cache must be HIT, MISS or BYPASS, got " + cache);
+      throw TroupeException.badRequest("cache must be HIT, MISS or BYPASS");
     }
+    return new ReadResult(document(object(json, "document")), status);
   }
 
   /** The body of a change event on {@link DocEvents#ADDRESS}. */
@@ -225,7 +241,7 @@ public final class Wire {
     try {
       return Instant.parse(s);
     } catch (DateTimeParseException e) {
-      throw TroupeException.badRequest(field + " must be an ISO-8601 instant, got " + s);
+      throw TroupeException.badRequest(field + " must be an ISO-8601 instant such as 2026-01-31T12:00:00Z");
     }
   }
 }

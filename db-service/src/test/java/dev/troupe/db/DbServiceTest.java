@@ -1,0 +1,302 @@
+package dev.troupe.db;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.troupe.shared.bus.Bus;
+import dev.troupe.shared.contract.DbContract;
+import dev.troupe.shared.contract.DeleteDoc;
+import dev.troupe.shared.contract.DeleteResult;
+import dev.troupe.shared.contract.DocEvents;
+import dev.troupe.shared.contract.DocKey;
+import dev.troupe.shared.contract.ErrorCode;
+import dev.troupe.shared.contract.ListDocs;
+import dev.troupe.shared.contract.Lookup;
+import dev.troupe.shared.contract.Precondition;
+import dev.troupe.shared.contract.PutDoc;
+import dev.troupe.shared.contract.PutResult;
+import dev.troupe.shared.contract.Wire;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.Checkpoint;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** db-service deployed by name on a plain (non-clustered) Vert.x, spoken to over the event bus. */
+@ExtendWith(VertxExtension.class)
+class DbServiceTest {
+  private static final DocKey KEY = DocKey.of("notes", "bus-1");
+  private static final String RID = "rid-test";
+
+  @TempDir
+  Path dir;
+
+  private static DeploymentOptions options(Path dataDir) {
+    return new DeploymentOptions().setConfig(new JsonObject().put("TROUPE_DATA_DIR", dataDir.toString()));
+  }
+
+  private static Future<String> deploy(Vertx vertx, Path dataDir) {
+    return vertx.deployVerticle(DbService.class.getName(), options(dataDir));
+  }
+
+  private static Future<JsonObject> call(Vertx vertx, String action, JsonObject body) {
+    return new Bus(vertx, 5000).request(DbContract.ADDRESS, action, body, RID);
+  }
+
+  private static Future<PutResult> put(Vertx vertx, PutDoc put) {
+    return call(vertx, DbContract.PUT, Wire.toJson(put)).map(Wire::putResult);
+  }
+
+  private static Future<Throwable> failureOf(Future<?> future) {
+    return TestDatabase.failureOf(future);
+  }
+
+  private static void assertReplyFailure(Throwable failure, ErrorCode code) {
+    assertThat(failure).isInstanceOf(ReplyException.class);
+    ReplyException reply = (ReplyException) failure;
+    assertThat(reply.failureType()).isEqualTo(ReplyFailure.RECIPIENT_FAILURE);
+    assertThat(reply.failureCode()).as("failure code of %s", reply).isEqualTo(code.code());
+  }
+
+  @Test
+  @DisplayName("deployed by name, db-service creates its data directory and serves put, get, list and delete on its address")
+  void servesTheContract(Vertx vertx, VertxTestContext ctx) {
+    Path dataDir = dir.resolve("nested").resolve("data");
+    Checkpoint written = ctx.checkpoint();
+    Checkpoint read = ctx.checkpoint();
+    Checkpoint listed = ctx.checkpoint();
+    Checkpoint deleted = ctx.checkpoint();
+    JsonObject data = new JsonObject().put("title", "over the bus").put("n", 9007199254740993L);
+
+    deploy(vertx, dataDir)
+        .compose(id -> {
+          ctx.verify(() -> assertThat(Files.isDirectory(dataDir)).isTrue());
+          return put(vertx, new PutDoc(KEY, data, Precondition.NONE));
+        })
+        .compose(result -> {
+          ctx.verify(() -> {
+            assertThat(result.created()).isTrue();
+            assertThat(result.document().version()).isEqualTo(1);
+            assertThat(result.document().data()).isEqualTo(data);
+            written.flag();
+          });
+          return call(vertx, DbContract.GET, Wire.toJson(KEY)).map(Wire::lookup).map(lookup -> {
+            ctx.verify(() -> {
+              assertThat(lookup).isEqualTo(Lookup.found(result.document()));
+              read.flag();
+            });
+            return lookup;
+          });
+        })
+        .compose(lookup -> call(vertx, DbContract.LIST, Wire.toJson(new ListDocs("notes", 10, null))).map(Wire::docPage))
+        .compose(page -> {
+          ctx.verify(() -> {
+            assertThat(page.items()).extracting(d -> d.key()).containsExactly(KEY);
+            assertThat(page.next()).isNull();
+            listed.flag();
+          });
+          return call(vertx, DbContract.DELETE, Wire.toJson(new DeleteDoc(KEY, Precondition.ifMatch(1))))
+              .map(Wire::deleteResult);
+        })
+        .compose(result -> {
+          ctx.verify(() -> assertThat(result).isEqualTo(new DeleteResult(KEY, 2)));
+          return call(vertx, DbContract.GET, Wire.toJson(KEY)).map(Wire::lookup);
+        })
+        .onComplete(ctx.succeeding(lookup -> ctx.verify(() -> {
+          assertThat(lookup).isEqualTo(Lookup.absent(KEY, 2));
+          deleted.flag();
+        })));
+  }
+
+  @Test
+  @DisplayName("a committed put and a committed delete are each published as a change event")
+  void publishesChangeEvents(Vertx vertx, VertxTestContext ctx) {
+    Checkpoint putEvent = ctx.checkpoint();
+    Checkpoint deleteEvent = ctx.checkpoint();
+    MessageConsumer<JsonObject> events = vertx.eventBus().consumer(DocEvents.ADDRESS, msg -> ctx.verify(() -> {
+      String op = msg.body().getString("op");
+      if ("put".equals(op)) {
+        assertThat(msg.body()).isEqualTo(Wire.changeEvent("put", KEY, 1));
+        putEvent.flag();
+      } else {
+        assertThat(msg.body()).isEqualTo(Wire.changeEvent("delete", KEY, 2));
+        deleteEvent.flag();
+      }
+    }));
+
+    events.completion()
+        .compose(v -> deploy(vertx, dir))
+        .compose(id -> put(vertx, new PutDoc(KEY, new JsonObject().put("v", 1), Precondition.NONE)))
+        .compose(r -> call(vertx, DbContract.DELETE, Wire.toJson(new DeleteDoc(KEY, Precondition.NONE))))
+        .onFailure(ctx::failNow);
+  }
+
+  @Test
+  @DisplayName("a write rejected by its precondition publishes no change event")
+  void rejectedWritePublishesNothing(Vertx vertx, VertxTestContext ctx) {
+    Checkpoint rejected = ctx.checkpoint();
+    Checkpoint onlyCommittedWrites = ctx.checkpoint();
+    List<JsonObject> seen = new CopyOnWriteArrayList<>();
+    // The event of the last (committed) write is the barrier: an event of the rejected write, sent
+    // before it, would have been delivered to this consumer before it.
+    MessageConsumer<JsonObject> events = vertx.eventBus().consumer(DocEvents.ADDRESS, msg -> {
+      seen.add(msg.body());
+      if (msg.body().getLong("version") == 2) {
+        ctx.verify(() -> {
+          assertThat(seen).containsExactly(Wire.changeEvent("put", KEY, 1), Wire.changeEvent("put", KEY, 2));
+          onlyCommittedWrites.flag();
+        });
+      }
+    });
+
+    events.completion()
+        .compose(v -> deploy(vertx, dir))
+        .compose(id -> put(vertx, new PutDoc(KEY, new JsonObject(), Precondition.NONE)))
+        .compose(r -> failureOf(put(vertx, new PutDoc(KEY, new JsonObject(), Precondition.ifNoneMatchAny()))))
+        .compose(failure -> {
+          ctx.verify(() -> {
+            assertReplyFailure(failure, ErrorCode.PRECONDITION_FAILED);
+            rejected.flag();
+          });
+          return put(vertx, new PutDoc(KEY, new JsonObject(), Precondition.ifMatch(1)));
+        })
+        .onFailure(ctx::failNow);
+  }
+
+  @Test
+  @DisplayName("an unknown action is answered with a BAD_REQUEST reply failure")
+  void unknownAction(Vertx vertx, VertxTestContext ctx) {
+    deploy(vertx, dir)
+        .compose(id -> failureOf(call(vertx, "frobnicate", Wire.toJson(KEY))))
+        .onComplete(ctx.succeeding(failure -> ctx.verify(() -> {
+          assertReplyFailure(failure, ErrorCode.BAD_REQUEST);
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  @DisplayName("a malformed put (no data object) is answered with a BAD_REQUEST reply failure and writes nothing")
+  void malformedBody(Vertx vertx, VertxTestContext ctx) {
+    Checkpoint rejected = ctx.checkpoint();
+    Checkpoint nothingWritten = ctx.checkpoint();
+    deploy(vertx, dir)
+        .compose(id -> failureOf(call(vertx, DbContract.PUT, Wire.toJson(KEY).put("data", "not an object"))))
+        .compose(failure -> {
+          ctx.verify(() -> {
+            assertReplyFailure(failure, ErrorCode.BAD_REQUEST);
+            rejected.flag();
+          });
+          return call(vertx, DbContract.GET, Wire.toJson(KEY)).map(Wire::lookup);
+        })
+        .onComplete(ctx.succeeding(lookup -> ctx.verify(() -> {
+          assertThat(lookup).isEqualTo(Lookup.absent(KEY, 0));
+          nothingWritten.flag();
+        })));
+  }
+
+  @Test
+  @DisplayName("store failures travel as reply failures with their code: PRECONDITION_FAILED on a stale put, NOT_FOUND on deleting an absent document")
+  void failureCodesOverTheBus(Vertx vertx, VertxTestContext ctx) {
+    Checkpoint precondition = ctx.checkpoint();
+    Checkpoint notFound = ctx.checkpoint();
+    deploy(vertx, dir)
+        .compose(id -> put(vertx, new PutDoc(KEY, new JsonObject(), Precondition.NONE)))
+        .compose(r -> failureOf(put(vertx, new PutDoc(KEY, new JsonObject(), Precondition.ifMatch(7)))))
+        .compose(failure -> {
+          ctx.verify(() -> {
+            assertReplyFailure(failure, ErrorCode.PRECONDITION_FAILED);
+            precondition.flag();
+          });
+          DocKey absent = DocKey.of("notes", "never-written");
+          return failureOf(call(vertx, DbContract.DELETE, Wire.toJson(new DeleteDoc(absent, Precondition.NONE))));
+        })
+        .onComplete(ctx.succeeding(failure -> ctx.verify(() -> {
+          assertReplyFailure(failure, ErrorCode.NOT_FOUND);
+          notFound.flag();
+        })));
+  }
+
+  @Test
+  @DisplayName("20 concurrent If-Match: 1 puts over the bus: exactly one wins version 2, the others get PRECONDITION_FAILED")
+  void conditionalWritersRaceOverTheBus(Vertx vertx, VertxTestContext ctx) {
+    Checkpoint oneWinner = ctx.checkpoint();
+    Checkpoint stored = ctx.checkpoint();
+    deploy(vertx, dir)
+        .compose(id -> put(vertx, new PutDoc(KEY, new JsonObject().put("writer", -1), Precondition.NONE)))
+        .compose(first -> {
+          List<Future<PutResult>> writes = IntStream.range(0, 20)
+              .mapToObj(i -> put(vertx, new PutDoc(KEY, new JsonObject().put("writer", i), Precondition.ifMatch(1))))
+              .toList();
+          return Future.join(writes).transform(ar -> Future.succeededFuture(writes));
+        })
+        .compose(writes -> {
+          List<PutResult> winners = writes.stream().filter(Future::succeeded).map(Future::result).toList();
+          ctx.verify(() -> {
+            assertThat(writes.stream().filter(Future::failed).map(Future::cause).toList()).hasSize(19)
+                .allSatisfy(t -> assertReplyFailure(t, ErrorCode.PRECONDITION_FAILED));
+            assertThat(winners).hasSize(1);
+            assertThat(winners.get(0).document().version()).isEqualTo(2);
+            oneWinner.flag();
+          });
+          return call(vertx, DbContract.GET, Wire.toJson(KEY)).map(Wire::lookup).map(lookup -> {
+            ctx.verify(() -> {
+              assertThat(lookup.version()).isEqualTo(2);
+              assertThat(lookup.document().data()).isEqualTo(winners.get(0).document().data());
+              stored.flag();
+            });
+            return lookup;
+          });
+        })
+        .onFailure(ctx::failNow);
+  }
+
+  @Test
+  @DisplayName("undeploying db-service stops its consumers, and a redeployment on the same data directory sees the committed data")
+  void undeployAndRedeploy(Vertx vertx, VertxTestContext ctx) {
+    Checkpoint gone = ctx.checkpoint();
+    Checkpoint durable = ctx.checkpoint();
+    JsonObject data = new JsonObject().put("kept", true);
+    deploy(vertx, dir)
+        .compose(id -> put(vertx, new PutDoc(KEY, data, Precondition.NONE)).compose(r -> vertx.undeploy(id)))
+        .compose(v -> failureOf(call(vertx, DbContract.GET, Wire.toJson(KEY))))
+        .compose(failure -> {
+          ctx.verify(() -> {
+            assertThat(failure).isInstanceOf(ReplyException.class);
+            assertThat(((ReplyException) failure).failureType()).isEqualTo(ReplyFailure.NO_HANDLERS);
+            gone.flag();
+          });
+          return deploy(vertx, dir);
+        })
+        .compose(id -> call(vertx, DbContract.GET, Wire.toJson(KEY)).map(Wire::lookup))
+        .onComplete(ctx.succeeding(lookup -> ctx.verify(() -> {
+          assertThat(lookup.version()).isEqualTo(1);
+          assertThat(lookup.document().data()).isEqualTo(data);
+          durable.flag();
+        })));
+  }
+
+  @Test
+  @DisplayName("db-service refuses to start when TROUPE_DB_URL names an external database")
+  void refusesExternalUrl(Vertx vertx, VertxTestContext ctx) {
+    DeploymentOptions options = options(dir);
+    options.getConfig().put("TROUPE_DB_URL", "jdbc:postgresql://127.0.0.1:5432/test");
+    failureOf(vertx.deployVerticle(DbService.class.getName(), options))
+        .onComplete(ctx.succeeding(failure -> ctx.verify(() -> {
+          assertThat(failure).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("TROUPE_DB_URL");
+          ctx.completeNow();
+        })));
+  }
+}

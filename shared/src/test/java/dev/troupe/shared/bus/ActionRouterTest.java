@@ -1,0 +1,201 @@
+package dev.troupe.shared.bus;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.troupe.shared.contract.ErrorCode;
+import dev.troupe.shared.contract.TroupeException;
+import dev.troupe.shared.contract.Wire;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.Checkpoint;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import java.util.UUID;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The router behind every service consumer, on a plain (non-clustered) Vert.x. */
+@ExtendWith(VertxExtension.class)
+@DisplayName("ActionRouter")
+class ActionRouterTest {
+  private static final long DEADLINE_MS = 5_000;
+
+  private final String address = "test.router." + UUID.randomUUID();
+
+  /** A router for service "svc" with handlers covering every way a handler can end. */
+  private static ActionRouter router() {
+    return ActionRouter.of("svc")
+        .on("echo", m -> Future.succeededFuture(m.body().copy().put("echoed", true)))
+        .on("key", m -> Future.succeededFuture(Wire.toJson(Wire.docKey(m.body()))))
+        .on("throws", m -> {
+          throw TroupeException.notFound("users/x is gone");
+        })
+        .on("fails", m -> Future.failedFuture(TroupeException.preconditionFailed("users/x is at version 2, not 1")))
+        .on("bug", m -> Future.failedFuture(new IllegalStateException("secret: pool exhausted at 10.0.0.3")));
+  }
+
+  private Future<Void> serve(Vertx vertx) {
+    return vertx.eventBus().<JsonObject>consumer(address, router()).completion();
+  }
+
+  private Future<Object> send(Vertx vertx, Object body, DeliveryOptions options) {
+    return vertx.eventBus().request(address, body, options.setSendTimeout(DEADLINE_MS)).map(m -> m.body());
+  }
+
+  private static DeliveryOptions action(String action) {
+    return new DeliveryOptions().addHeader(Bus.ACTION, action);
+  }
+
+  private static void assertRecipientFailure(Throwable failure, ErrorCode code, String message) {
+    assertThat(failure).isInstanceOf(ReplyException.class);
+    ReplyException re = (ReplyException) failure;
+    assertThat(re.failureType()).isEqualTo(ReplyFailure.RECIPIENT_FAILURE);
+    assertThat(re.failureCode()).isEqualTo(code.code());
+    assertThat(re.getMessage()).contains(message);
+  }
+
+  @Test
+  @DisplayName("ping replies {\"service\": <name>}")
+  void ping(Vertx vertx, VertxTestContext ctx) {
+    Checkpoint replied = ctx.checkpoint();
+    Bus bus = new Bus(vertx, DEADLINE_MS);
+
+    serve(vertx)
+        .compose(v -> bus.request(address, Bus.PING, new JsonObject(), "req-1"))
+        .onComplete(ctx.succeeding(reply -> ctx.verify(() -> {
+          assertThat(reply).isEqualTo(new JsonObject().put("service", "svc"));
+          replied.flag();
+        })));
+  }
+
+  @Test
+  @DisplayName("a routed action replies with its handler's JSON")
+  void routedAction(Vertx vertx, VertxTestContext ctx) {
+    Checkpoint replied = ctx.checkpoint();
+    Bus bus = new Bus(vertx, DEADLINE_MS);
+
+    serve(vertx)
+        .compose(v -> bus.request(address, "echo", new JsonObject().put("n", 1), "req-2"))
+        .onComplete(ctx.succeeding(reply -> ctx.verify(() -> {
+          assertThat(reply).isEqualTo(new JsonObject().put("n", 1).put("echoed", true));
+          replied.flag();
+        })));
+  }
+
+  @Test
+  @DisplayName("an unknown action fails with BAD_REQUEST naming the action")
+  void unknownAction(Vertx vertx, VertxTestContext ctx) {
+    Checkpoint failed = ctx.checkpoint();
+
+    serve(vertx)
+        .compose(v -> send(vertx, new JsonObject(), action("frobnicate")))
+        .onComplete(ctx.failing(err -> ctx.verify(() -> {
+          assertRecipientFailure(err, ErrorCode.BAD_REQUEST, "svc has no action frobnicate");
+          failed.flag();
+        })));
+  }
+
+  @Test
+  @DisplayName("a message without an action header fails with BAD_REQUEST saying so")
+  void missingAction(Vertx vertx, VertxTestContext ctx) {
+    Checkpoint failed = ctx.checkpoint();
+
+    serve(vertx)
+        .compose(v -> send(vertx, new JsonObject(), new DeliveryOptions()))
+        .onComplete(ctx.failing(err -> ctx.verify(() -> {
+          assertRecipientFailure(err, ErrorCode.BAD_REQUEST, "the action header is missing");
+          failed.flag();
+        })));
+  }
+
+  @Test
+  @DisplayName("a handler throwing a TroupeException synchronously replies with its code and message")
+  void handlerThrows(Vertx vertx, VertxTestContext ctx) {
+    Checkpoint failed = ctx.checkpoint();
+
+    serve(vertx)
+        .compose(v -> send(vertx, new JsonObject(), action("throws")))
+        .onComplete(ctx.failing(err -> ctx.verify(() -> {
+          assertRecipientFailure(err, ErrorCode.NOT_FOUND, "users/x is gone");
+          failed.flag();
+        })));
+  }
+
+  @Test
+  @DisplayName("a handler returning a failed future replies with the failure's code and message")
+  void handlerFails(Vertx vertx, VertxTestContext ctx) {
+    Checkpoint failed = ctx.checkpoint();
+
+    serve(vertx)
+        .compose(v -> send(vertx, new JsonObject(), action("fails")))
+        .onComplete(ctx.failing(err -> ctx.verify(() -> {
+          assertRecipientFailure(err, ErrorCode.PRECONDITION_FAILED, "users/x is at version 2, not 1");
+          failed.flag();
+        })));
+  }
+
+  @Test
+  @DisplayName("an unexpected handler failure replies INTERNAL with \"internal error\", never the exception text")
+  void handlerBug(Vertx vertx, VertxTestContext ctx) {
+    Checkpoint failed = ctx.checkpoint();
+
+    serve(vertx)
+        .compose(v -> send(vertx, new JsonObject(), action("bug")))
+        .onComplete(ctx.failing(err -> ctx.verify(() -> {
+          assertRecipientFailure(err, ErrorCode.INTERNAL, "internal error");
+          assertThat(err.getMessage()).doesNotContain("secret");
+          failed.flag();
+        })));
+  }
+
+  @Test
+  @DisplayName("a String body given to a handler that reads JSON replies BAD_REQUEST instead of crashing")
+  void stringBody(Vertx vertx, VertxTestContext ctx) {
+    Checkpoint failed = ctx.checkpoint();
+    Checkpoint stillServing = ctx.checkpoint();
+
+    serve(vertx)
+        .compose(v -> send(vertx, "{\"collection\":\"users\",\"id\":\"a\"}", action("key")))
+        .onComplete(ctx.failing(err -> {
+          ctx.verify(() -> assertRecipientFailure(err, ErrorCode.BAD_REQUEST, "a field has the wrong type"));
+          failed.flag();
+          send(vertx, new JsonObject().put("collection", "users").put("id", "a"), action("key"))
+              .onComplete(ctx.succeeding(reply -> ctx.verify(() -> {
+                assertThat(reply).isEqualTo(new JsonObject().put("collection", "users").put("id", "a"));
+                stillServing.flag();
+              })));
+        }));
+  }
+
+  @Test
+  @DisplayName("a null body on a routed action replies BAD_REQUEST")
+  void nullBody(Vertx vertx, VertxTestContext ctx) {
+    Checkpoint failed = ctx.checkpoint();
+
+    serve(vertx)
+        .compose(v -> send(vertx, null, action("echo")))
+        .onComplete(ctx.failing(err -> ctx.verify(() -> {
+          assertRecipientFailure(err, ErrorCode.BAD_REQUEST, "the body must be a JSON object");
+          failed.flag();
+        })));
+  }
+
+  @Test
+  @DisplayName("routing an action twice, or re-routing ping, is refused")
+  void duplicateAction() {
+    ActionRouter router = ActionRouter.of("svc").on("get", m -> Future.succeededFuture(new JsonObject()));
+
+    assertThatThrownBy(() -> router.on("get", m -> Future.succeededFuture(new JsonObject())))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("get");
+    assertThatThrownBy(() -> router.on(Bus.PING, m -> Future.succeededFuture(new JsonObject())))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("ping");
+  }
+}
