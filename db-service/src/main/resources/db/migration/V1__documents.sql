@@ -1,9 +1,11 @@
 -- Documents, one row per (collection, id). A delete keeps the row as a tombstone (deleted = TRUE,
 -- data NULL) so the key's version keeps growing: a re-created document never reuses an old ETag.
 -- The data column holds the JSON text exactly as written (jsonb would reorder keys and reject \u0000).
+-- ${id_collation} makes ids sort by code point on every database (COLLATE "C" on PostgreSQL), so
+-- keyset pages (collection, id) > (?, ?) walk the primary key index in the same order everywhere.
 CREATE TABLE troupe_documents (
     collection VARCHAR(64)              NOT NULL,
-    id         VARCHAR(128)             NOT NULL,
+    id         VARCHAR(128) ${id_collation} NOT NULL,
     version    BIGINT                   NOT NULL,
     updated_at TIMESTAMP WITH TIME ZONE NOT NULL,
     deleted    BOOLEAN                  NOT NULL,

@@ -14,13 +14,16 @@ import dev.troupe.shared.contract.CacheLookup;
 import dev.troupe.shared.contract.DocKey;
 import dev.troupe.shared.contract.Lookup;
 import dev.troupe.shared.contract.Wire;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * cache-service: serves {@link CacheContract#ADDRESS} from a Hazelcast {@link IMap} of the node's
@@ -28,32 +31,44 @@ import io.vertx.core.json.JsonObject;
  * ({@code dev.troupe.cache.CacheVerticle}).
  */
 public final class CacheVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(CacheVerticle.class);
+  private static final String STATS_MAP = "troupe-cache-stats";
+  private static final long STATS_PUBLISH_MS = 5_000;
+  private static final long STATS_TTL_SECONDS = 30;
   private CacheConfig config;
   private IMap<String, CachedLookup> map;
   private MessageConsumer<JsonObject> consumer;
-  private Counter hits;
-  private Counter misses;
-  private Counter fills;
+  private CacheStats stats;
+  private IMap<String, String> published;
+  private String nodeName;
+  private long publisher;
 
   @Override
   public Future<?> start() {
     config = CacheConfig.from(Settings.fromJson(config()));
     NodeRuntime runtime = NodeRuntime.of(vertx);
-    registerMeters(runtime.registry());
-    // Adding a map config and creating the proxy are cluster operations that block.
-    return vertx.executeBlocking(() -> openMap(runtime.hazelcast()))
+    nodeName = runtime.nodeName();
+    // Adding a map config and creating the proxies are cluster operations that block.
+    return vertx.executeBlocking(() -> {
+          published = runtime.hazelcast().getMap(STATS_MAP);
+          return openMap(runtime.hazelcast());
+        })
         .compose(opened -> {
           map = opened;
+          stats = new CacheStats(map, runtime.registry());
+          publisher = vertx.setPeriodic(STATS_PUBLISH_MS, id -> publishStats());
           consumer = vertx.eventBus().consumer(CacheContract.ADDRESS, ActionRouter.of("cache")
               .on(CacheContract.GET, this::get)
               .on(CacheContract.FILL, this::fill)
-              .on(CacheContract.EVICT, this::evict));
+              .on(CacheContract.EVICT, this::evict)
+              .on(CacheContract.STATS, this::stats));
           return consumer.completion();
         });
   }
 
   @Override
   public Future<?> stop() {
+    vertx.cancelTimer(publisher);
     return consumer == null ? Future.succeededFuture() : consumer.unregister();
   }
 
@@ -68,20 +83,32 @@ public final class CacheVerticle extends VerticleBase {
     return hazelcast.getMap(config.mapName());
   }
 
-  private void registerMeters(MeterRegistry registry) {
-    hits = Counter.builder("troupe_cache_hits").description("cache lookups that found an entry").register(registry);
-    misses = Counter.builder("troupe_cache_misses").description("cache lookups that found nothing").register(registry);
-    fills = Counter.builder("troupe_cache_fills").description("entries stored (newer than cached)").register(registry);
+  private void publishStats() {
+    OnContext.of(published.setAsync(nodeName, stats.local().encode(), STATS_TTL_SECONDS, TimeUnit.SECONDS), context)
+        .onFailure(e -> LOG.debug("could not publish cache stats: {}", e.getMessage()));
+  }
+
+  /** This node's figures and the cluster's (the sum of every node's last published figures). */
+  private Future<JsonObject> stats(Message<JsonObject> msg) {
+    JsonObject local = stats.local();
+    return vertx.executeBlocking(() -> {
+      Map<String, JsonObject> nodes = new HashMap<>();
+      published.forEach((node, json) -> nodes.put(node, new JsonObject(json)));
+      nodes.put(nodeName, local);
+      return nodes;
+    }).map(nodes -> new JsonObject()
+        .put("node", local.copy().put("name", nodeName))
+        .put("cluster", CacheStats.sum(nodes.values())));
   }
 
   private Future<JsonObject> get(Message<JsonObject> msg) {
     DocKey key = Wire.docKey(msg.body());
     return OnContext.of(map.getAsync(key.asString()), context).map(cached -> {
       if (cached == null) {
-        misses.increment();
+        stats.miss();
         return Wire.toJson(CacheLookup.MISS);
       }
-      hits.increment();
+      stats.hit();
       Lookup lookup = cached.envelope() == null
           ? Lookup.absent(key, cached.version())
           : Lookup.found(Wire.document(new JsonObject(cached.envelope())));
@@ -97,7 +124,7 @@ public final class CacheVerticle extends VerticleBase {
     return OnContext.of(map.submitToKey(lookup.key().asString(), new FillIfNewer(entry, ttl)), context)
         .map(stored -> {
           if (Boolean.TRUE.equals(stored)) {
-            fills.increment();
+            stats.fill();
           }
           return new JsonObject().put("stored", Boolean.TRUE.equals(stored));
         });

@@ -11,7 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * db-service: brings the schema up to date, then deploys the {@link DbVerticle} workers. Deploy it by
+ * db-service: brings the schema up to date, then deploys the {@link DbVerticle}s (workers on H2). Deploy it by
  * name ({@code dev.troupe.db.DbService}); its start completes once the workers consume their address.
  * Undeploying it undeploys the workers, which close the pool.
  */
@@ -21,25 +21,32 @@ public final class DbService extends VerticleBase {
   @Override
   public Future<?> start() {
     DbConfig config = DbConfig.from(Settings.fromJson(config()));
-    if (!config.embedded()) {
-      return Future.failedFuture(new IllegalArgumentException(
-          "TROUPE_DB_URL is set, but this build of db-service serves only the embedded H2 database;"
-              + " unset TROUPE_DB_URL to use it"));
-    }
+    Backend backend = Backend.of(config);
     WorkerExecutor migrator = vertx.createSharedWorkerExecutor("troupe-db-migrate", 1);
     return migrator.executeBlocking(() -> {
-          Files.createDirectories(config.dataDir());
-          Migrations.probe(config.h2Url(), "sa", "");
-          Migrations.migrate(config.h2Url(), "sa", "");
+          if (config.embedded()) {
+            Files.createDirectories(config.dataDir());
+          }
+          Migrations.probe(backend);
+          Migrations.migrate(backend);
           return null;
         })
         .eventually(migrator::close)
-        .compose(migrated -> vertx.deployVerticle(DbVerticle.class.getName(), new DeploymentOptions()
-            .setConfig(config())
-            .setThreadingModel(ThreadingModel.WORKER)
-            .setWorkerPoolName(DbVerticle.POOL_NAME)
-            .setWorkerPoolSize(config.workers())
-            .setInstances(config.instances())))
-        .onSuccess(id -> LOG.info("db-service serving H2 database in {}", config.dataDir()));
+        .recover(e -> Future.failedFuture(new IllegalStateException(
+            "cannot prepare the " + backend.describe() + ": " + e.getMessage(), e)))
+        .compose(migrated -> vertx.deployVerticle(DbVerticle.class.getName(), deployment(backend)))
+        .onSuccess(id -> LOG.info("db-service serving the {}", backend.describe()));
+  }
+
+  private DeploymentOptions deployment(Backend backend) {
+    DeploymentOptions options = new DeploymentOptions()
+        .setConfig(config())
+        .setInstances(backend.config.instances());
+    if (backend.blocking()) {
+      options.setThreadingModel(ThreadingModel.WORKER)
+          .setWorkerPoolName(Backend.POOL_NAME)
+          .setWorkerPoolSize(backend.config.workers());
+    }
+    return options;
   }
 }

@@ -6,25 +6,25 @@ import dev.troupe.shared.contract.DbContract;
 import dev.troupe.shared.contract.DeleteResult;
 import dev.troupe.shared.contract.DocEvents;
 import dev.troupe.shared.contract.PutResult;
+import dev.troupe.shared.contract.TroupeException;
 import dev.troupe.shared.contract.Wire;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
-import io.vertx.jdbcclient.JDBCConnectOptions;
-import io.vertx.jdbcclient.JDBCPool;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.PoolOptions;
 import java.time.Clock;
 
 /**
- * Serves {@link DbContract#ADDRESS}. Deployed by {@link DbService} as a worker verticle on the named
- * {@code troupe-db} pool, because the JDBC driver blocks; its instances share one connection pool.
- * Each committed change is published on {@link DocEvents#ADDRESS}.
+ * Serves {@link DbContract#ADDRESS}. Deployed by {@link DbService}: on H2 as a worker verticle on
+ * the named {@code troupe-db} pool (JDBC blocks), on PostgreSQL on the event loops (the reactive
+ * client does not). Its instances share one connection pool. Each committed change is published on
+ * {@link DocEvents#ADDRESS}.
  */
 public final class DbVerticle extends VerticleBase {
-  static final String POOL_NAME = "troupe-db";
+  private static final int DEFAULT_CHANGES = 100;
+  private static final int MAX_CHANGES = 1000;
 
   private Pool pool;
   private DocumentStore store;
@@ -32,16 +32,15 @@ public final class DbVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    DbConfig config = DbConfig.from(Settings.fromJson(config()));
-    pool = JDBCPool.pool(vertx,
-        new JDBCConnectOptions().setJdbcUrl(config.h2Url()).setUser("sa").setPassword(""),
-        new PoolOptions().setMaxSize(config.poolSize()).setShared(true).setName(POOL_NAME));
-    store = new DocumentStore(pool, Clock.systemUTC());
+    Backend backend = Backend.of(DbConfig.from(Settings.fromJson(config())));
+    pool = backend.pool(vertx);
+    store = new DocumentStore(pool, backend::sql, Clock.systemUTC());
     consumer = vertx.eventBus().consumer(DbContract.ADDRESS, ActionRouter.of("db")
         .on(DbContract.GET, this::get)
         .on(DbContract.PUT, this::put)
         .on(DbContract.DELETE, this::delete)
-        .on(DbContract.LIST, this::list));
+        .on(DbContract.LIST, this::list)
+        .on(DbContract.CHANGES, this::changes));
     return consumer.completion();
   }
 
@@ -69,6 +68,20 @@ public final class DbVerticle extends VerticleBase {
 
   private Future<JsonObject> list(Message<JsonObject> msg) {
     return store.list(Wire.listDocs(msg.body())).map(Wire::toJson);
+  }
+
+  private Future<JsonObject> changes(Message<JsonObject> msg) {
+    JsonObject body = msg.body();
+    Object since = body.getValue("since", 0L);
+    Object limit = body.getValue("limit", DEFAULT_CHANGES);
+    if (!(since instanceof Integer || since instanceof Long) || ((Number) since).longValue() < 0) {
+      throw TroupeException.badRequest("since must be an integer >= 0");
+    }
+    if (!(limit instanceof Integer || limit instanceof Long)
+        || ((Number) limit).longValue() < 1 || ((Number) limit).longValue() > MAX_CHANGES) {
+      throw TroupeException.badRequest("limit must be an integer from 1 to " + MAX_CHANGES);
+    }
+    return store.changes(((Number) since).longValue(), ((Number) limit).intValue());
   }
 
   private void publish(PutResult result) {

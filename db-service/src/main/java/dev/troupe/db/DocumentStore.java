@@ -11,6 +11,7 @@ import dev.troupe.shared.contract.PutDoc;
 import dev.troupe.shared.contract.PutResult;
 import dev.troupe.shared.contract.TroupeException;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -31,6 +32,7 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * The documents table. Every statement is parameterised. A write reads the row {@code FOR UPDATE},
@@ -41,32 +43,51 @@ final class DocumentStore {
   static final String OP_PUT = "put";
   static final String OP_DELETE = "delete";
 
-  private static final String SELECT_DOC =
+  private static final String SELECT_DOC_SQL =
       "SELECT version, updated_at, deleted, data FROM troupe_documents WHERE collection = ? AND id = ?";
-  private static final String LOCK_DOC =
+  private static final String LOCK_DOC_SQL =
       "SELECT version, deleted FROM troupe_documents WHERE collection = ? AND id = ? FOR UPDATE";
-  private static final String INSERT_DOC =
+  private static final String INSERT_DOC_SQL =
       "INSERT INTO troupe_documents (collection, id, version, updated_at, deleted, data) VALUES (?, ?, ?, ?, FALSE, ?)";
-  private static final String UPDATE_DOC =
+  private static final String UPDATE_DOC_SQL =
       "UPDATE troupe_documents SET version = ?, updated_at = ?, deleted = FALSE, data = ? WHERE collection = ? AND id = ?";
-  private static final String TOMBSTONE_DOC =
+  private static final String TOMBSTONE_DOC_SQL =
       "UPDATE troupe_documents SET version = ?, updated_at = ?, deleted = TRUE, data = NULL WHERE collection = ? AND id = ?";
-  private static final String LIST_DOCS =
+  private static final String LIST_DOCS_SQL =
       "SELECT id, version, updated_at, data FROM troupe_documents"
           + " WHERE collection = ? AND id > ? AND deleted = FALSE ORDER BY id LIMIT ?";
-  private static final String APPEND_CHANGE =
+  private static final String CHANGES_SQL =
+      "SELECT seq, collection, id, version, op, changed_at FROM troupe_changes WHERE seq > ? ORDER BY seq LIMIT ?";
+  private static final String APPEND_CHANGE_SQL =
       "INSERT INTO troupe_changes (collection, id, version, op, changed_at) VALUES (?, ?, ?, ?, ?)";
 
   private final Pool pool;
   private final Clock clock;
+  private final String selectDoc;
+  private final String lockDoc;
+  private final String insertDoc;
+  private final String updateDoc;
+  private final String tombstoneDoc;
+  private final String listDocs;
+  private final String appendChange;
+  private final String changes;
 
-  DocumentStore(Pool pool, Clock clock) {
+  /** A store over {@code pool}; {@code dialect} turns the {@code ?} statements into the database's SQL. */
+  DocumentStore(Pool pool, UnaryOperator<String> dialect, Clock clock) {
     this.pool = pool;
     this.clock = clock;
+    this.selectDoc = dialect.apply(SELECT_DOC_SQL);
+    this.lockDoc = dialect.apply(LOCK_DOC_SQL);
+    this.insertDoc = dialect.apply(INSERT_DOC_SQL);
+    this.updateDoc = dialect.apply(UPDATE_DOC_SQL);
+    this.tombstoneDoc = dialect.apply(TOMBSTONE_DOC_SQL);
+    this.listDocs = dialect.apply(LIST_DOCS_SQL);
+    this.appendChange = dialect.apply(APPEND_CHANGE_SQL);
+    this.changes = dialect.apply(CHANGES_SQL);
   }
 
   Future<Lookup> get(DocKey key) {
-    return pool.preparedQuery(SELECT_DOC).execute(Tuple.of(key.collection(), key.id()))
+    return pool.preparedQuery(selectDoc).execute(Tuple.of(key.collection(), key.id()))
         .map(rows -> {
           Row row = first(rows);
           if (row == null) {
@@ -99,8 +120,8 @@ final class DocumentStore {
       Instant now = now();
       String data = put.data().encode();
       Future<RowSet<Row>> write = row == null
-          ? conn.preparedQuery(INSERT_DOC).execute(Tuple.of(key.collection(), key.id(), next, timestamp(now), data))
-          : conn.preparedQuery(UPDATE_DOC).execute(Tuple.of(next, timestamp(now), data, key.collection(), key.id()));
+          ? conn.preparedQuery(insertDoc).execute(Tuple.of(key.collection(), key.id(), next, timestamp(now), data))
+          : conn.preparedQuery(updateDoc).execute(Tuple.of(next, timestamp(now), data, key.collection(), key.id()));
       return write
           .compose(done -> appendChange(conn, key, next, OP_PUT, now))
           .map(done -> new PutResult(new Document(key, next, now, put.data()), !live));
@@ -120,7 +141,7 @@ final class DocumentStore {
       }
       long next = stored + 1;
       Instant now = now();
-      return conn.preparedQuery(TOMBSTONE_DOC).execute(Tuple.of(next, timestamp(now), key.collection(), key.id()))
+      return conn.preparedQuery(tombstoneDoc).execute(Tuple.of(next, timestamp(now), key.collection(), key.id()))
           .compose(done -> appendChange(conn, key, next, OP_DELETE, now))
           .map(done -> new DeleteResult(key, next));
     })).recover(DocumentStore::failed);
@@ -128,7 +149,7 @@ final class DocumentStore {
 
   Future<DocPage> list(ListDocs list) {
     String after = list.after() == null ? "" : list.after();
-    return pool.preparedQuery(LIST_DOCS).execute(Tuple.of(list.collection(), after, list.limit() + 1))
+    return pool.preparedQuery(listDocs).execute(Tuple.of(list.collection(), after, list.limit() + 1))
         .map(rows -> {
           List<Document> items = new ArrayList<>(Math.min(rows.size(), list.limit()));
           boolean more = false;
@@ -145,13 +166,37 @@ final class DocumentStore {
         .recover(DocumentStore::failed);
   }
 
-  private static Future<Row> lock(SqlConnection conn, DocKey key) {
-    return conn.preparedQuery(LOCK_DOC).execute(Tuple.of(key.collection(), key.id())).map(DocumentStore::first);
+  /**
+   * Committed changes with a sequence number above {@code since}, oldest first. {@code next} is the
+   * last sequence number returned ({@code since} when there is none), to ask from next time.
+   */
+  Future<JsonObject> changes(long since, int limit) {
+    return pool.preparedQuery(changes).execute(Tuple.of(since, limit))
+        .map(rows -> {
+          JsonArray items = new JsonArray();
+          long next = since;
+          for (Row row : rows) {
+            next = row.getLong(0);
+            items.add(new JsonObject()
+                .put("seq", next)
+                .put("collection", row.getString(1))
+                .put("id", row.getString(2))
+                .put("version", row.getLong(3))
+                .put("op", row.getString(4))
+                .put("at", instant(row.getValue(5)).toString()));
+          }
+          return new JsonObject().put("items", items).put("next", next);
+        })
+        .recover(DocumentStore::failed);
   }
 
-  private static Future<RowSet<Row>> appendChange(SqlConnection conn, DocKey key, long version, String op,
+  private Future<Row> lock(SqlConnection conn, DocKey key) {
+    return conn.preparedQuery(lockDoc).execute(Tuple.of(key.collection(), key.id())).map(DocumentStore::first);
+  }
+
+  private Future<RowSet<Row>> appendChange(SqlConnection conn, DocKey key, long version, String op,
       Instant at) {
-    return conn.preparedQuery(APPEND_CHANGE)
+    return conn.preparedQuery(appendChange)
         .execute(Tuple.of(key.collection(), key.id(), version, op, timestamp(at)));
   }
 

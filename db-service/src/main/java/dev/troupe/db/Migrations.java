@@ -17,13 +17,21 @@ final class Migrations {
 
   private Migrations() {}
 
-  static MigrateResult migrate(String jdbcUrl, String user, String password) {
-    MigrateResult result = Flyway.configure()
-        .dataSource(jdbcUrl, user, password)
+  /**
+   * Migrates {@code backend}'s database. Flyway takes a lock for the run (an advisory lock on
+   * PostgreSQL), so nodes starting at once migrate one after the other, and a database already at the
+   * newest version is left alone.
+   */
+  static MigrateResult migrate(Backend backend) {
+    var flyway = Flyway.configure()
+        .dataSource(backend.jdbcUrl(), backend.user(), backend.password())
         .locations("classpath:db/migration")
         .table("troupe_schema_history")
-        .load()
-        .migrate();
+        .placeholders(backend.placeholders());
+    if (backend instanceof Backend.Postgres) {
+      flyway.schemas(backend.config.schema()).defaultSchema(backend.config.schema());
+    }
+    MigrateResult result = flyway.load().migrate();
     LOG.info("Database schema at version {} ({} migration(s) applied now)",
         result.targetSchemaVersion == null ? result.initialSchemaVersion : result.targetSchemaVersion,
         result.migrationsExecuted);
@@ -31,8 +39,8 @@ final class Migrations {
   }
 
   /** Opens and closes one connection, so a wrong URL or a locked data dir fails early and clearly. */
-  static void probe(String jdbcUrl, String user, String password) throws SQLException {
-    try (Connection ignored = DriverManager.getConnection(jdbcUrl, user, password)) {
+  static void probe(Backend backend) throws SQLException {
+    try (Connection ignored = DriverManager.getConnection(backend.jdbcUrl(), backend.user(), backend.password())) {
       LOG.debug("database reachable");
     }
   }

@@ -2,9 +2,12 @@ package dev.troupe.db;
 
 import dev.troupe.shared.contract.ErrorCode;
 import dev.troupe.shared.contract.TroupeException;
+import io.vertx.sqlclient.ClosedConnectionException;
+import io.vertx.sqlclient.DatabaseException;
 import java.net.ConnectException;
 import java.sql.SQLException;
 import java.sql.SQLTimeoutException;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +29,9 @@ final class SqlErrors {
       if (c instanceof SQLException sql && sql.getSQLState() != null) {
         return sql.getSQLState();
       }
+      if (c instanceof DatabaseException db && db.getSqlState() != null) {
+        return db.getSqlState();
+      }
     }
     return null;
   }
@@ -38,7 +44,8 @@ final class SqlErrors {
     if (t instanceof SQLTimeoutException || "57014".equals(state)) {
       return new TroupeException(ErrorCode.TIMEOUT, "the database did not finish the statement in time", t);
     }
-    if (state != null && (state.startsWith("08") || state.startsWith("57P") || "90098".equals(state)
+    if (state != null && (state.startsWith("08") || state.startsWith("57P") || state.startsWith("53")
+        || "90098".equals(state)
         || "90067".equals(state) || "90121".equals(state))) {
       return new TroupeException(ErrorCode.UNAVAILABLE, "the database is not available", t);
     }
@@ -50,11 +57,17 @@ final class SqlErrors {
     if (state != null && state.startsWith("23")) {
       return new TroupeException(ErrorCode.CONFLICT, "the write conflicts with stored data", t);
     }
-    if (hasCause(t, ConnectException.class)) {
+    if (hasCause(t, ConnectException.class) || hasCause(t, ClosedConnectionException.class)
+        || hasCause(t, TimeoutException.class) || isPoolTimeout(t)) {
       return new TroupeException(ErrorCode.UNAVAILABLE, "the database is not available", t);
     }
     LOG.error("database failure (SQLSTATE {})", state, t);
     return new TroupeException(ErrorCode.INTERNAL, "internal database error", t);
+  }
+
+  /** The pool's "Timeout while waiting for a connection": the database is down, or every connection busy. */
+  private static boolean isPoolTimeout(Throwable t) {
+    return t.getClass().getSimpleName().contains("Timeout") || String.valueOf(t.getMessage()).contains("waiting for");
   }
 
   private static boolean hasCause(Throwable t, Class<? extends Throwable> type) {

@@ -41,10 +41,11 @@ final class DocsApi {
   void mount(Router router) {
     router.put(BASE + "/:collection/:id")
         .handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes))
+        .handler(AccessLog::route)
         .handler(this::put);
-    router.get(BASE + "/:collection/:id").handler(this::get);
-    router.delete(BASE + "/:collection/:id").handler(this::delete);
-    router.get(BASE + "/:collection").handler(this::list);
+    router.get(BASE + "/:collection/:id").handler(AccessLog::route).handler(this::get);
+    router.delete(BASE + "/:collection/:id").handler(AccessLog::route).handler(this::delete);
+    router.get(BASE + "/:collection").handler(AccessLog::route).handler(this::list);
   }
 
   private void put(RoutingContext ctx) {

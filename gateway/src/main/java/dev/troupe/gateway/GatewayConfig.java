@@ -1,6 +1,7 @@
 package dev.troupe.gateway;
 
 import dev.troupe.shared.config.Settings;
+import java.util.List;
 
 /**
  * gateway settings.
@@ -11,9 +12,13 @@ import dev.troupe.shared.config.Settings;
  * @param timeoutMs deadline of each call into the pipeline; past it the client gets 504 ({@code TROUPE_GATEWAY_TIMEOUT_MS}, default 10000)
  * @param instances HTTP verticle instances sharing the port ({@code TROUPE_GATEWAY_INSTANCES}, default: one per CPU)
  * @param healthPort a separate port serving only health and metrics, on any node ({@code TROUPE_HEALTH_PORT}, default unset: none)
+ * @param drainMs on shutdown, how long requests in flight may take to finish ({@code TROUPE_GATEWAY_DRAIN_MS}, default 10000)
+ * @param idleTimeoutSeconds a connection idle this long is closed ({@code TROUPE_HTTP_IDLE_TIMEOUT_SECONDS}, default 60)
+ * @param corsOrigins origins allowed by CORS, comma-separated, {@code *} for any ({@code TROUPE_CORS_ORIGINS}, default none: no CORS headers)
+ * @param accessLog one JSON line per request on the {@code troupe.access} logger ({@code TROUPE_ACCESS_LOG}, default true)
  */
 public record GatewayConfig(String host, int port, int maxBodyBytes, long timeoutMs, int instances,
-    Integer healthPort) {
+    Integer healthPort, long drainMs, int idleTimeoutSeconds, List<String> corsOrigins, boolean accessLog) {
 
   public static final String PORT_KEY = "TROUPE_HTTP_PORT";
 
@@ -25,6 +30,10 @@ public record GatewayConfig(String host, int port, int maxBodyBytes, long timeou
         s.integer("TROUPE_HTTP_MAX_BODY_BYTES", 1024 * 1024, 1, Integer.MAX_VALUE),
         s.longValue("TROUPE_GATEWAY_TIMEOUT_MS", 10_000, 1, 600_000),
         s.integer("TROUPE_GATEWAY_INSTANCES", Runtime.getRuntime().availableProcessors(), 1, 256),
-        health == null ? null : s.integer("TROUPE_HEALTH_PORT", 0, 0, 65535));
+        health == null ? null : s.integer("TROUPE_HEALTH_PORT", 0, 0, 65535),
+        s.longValue("TROUPE_GATEWAY_DRAIN_MS", 10_000, 0, 600_000),
+        s.integer("TROUPE_HTTP_IDLE_TIMEOUT_SECONDS", 60, 1, 86_400),
+        s.list("TROUPE_CORS_ORIGINS", List.of()),
+        s.bool("TROUPE_ACCESS_LOG", true));
   }
 }

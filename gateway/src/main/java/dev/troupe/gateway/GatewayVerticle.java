@@ -7,17 +7,28 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.CorsHandler;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 /** One instance of the HTTP edge. {@link GatewayService} deploys several, sharing one port. */
 public final class GatewayVerticle extends VerticleBase {
   private HttpServer server;
+  private GatewayConfig config;
 
   @Override
   public Future<?> start() {
-    GatewayConfig config = GatewayConfig.from(Settings.fromJson(config()));
+    config = GatewayConfig.from(Settings.fromJson(config()));
     Router router = Router.router(vertx);
     router.route().handler(RequestIds::assign);
+    if (config.accessLog()) {
+      router.route().handler(AccessLog::handle);
+    }
+    if (!config.corsOrigins().isEmpty()) {
+      router.route().handler(cors(config));
+    }
     new DocsApi(new Bus(vertx, config.timeoutMs()), config.maxBodyBytes()).mount(router);
     HealthRoutes.mount(router, vertx);
     router.route().failureHandler(Problems::handle);
@@ -32,8 +43,32 @@ public final class GatewayVerticle extends VerticleBase {
         // Servers of one Vert.x share a port by the port they ask for; port 0 would give each
         // instance its own random port, a negative port gives them all the same random one.
         .setPort(config.port() == 0 ? -1 : config.port())
-        .setCompressionSupported(true));
+        .setCompressionSupported(true)
+        .setHttp2ClearTextEnabled(true)
+        .setIdleTimeout(config.idleTimeoutSeconds())
+        .setIdleTimeoutUnit(TimeUnit.SECONDS));
     return server.requestHandler(router).listen()
         .onSuccess(listening -> NodeRuntime.publishHttpPort(vertx, listening.actualPort()));
+  }
+
+  /**
+   * Stops accepting connections and lets requests in flight finish (up to
+   * {@code TROUPE_GATEWAY_DRAIN_MS}); keep-alive connections are closed after their current response.
+   */
+  @Override
+  public Future<?> stop() {
+    NodeRuntime.markDraining(vertx);
+    return server == null ? Future.succeededFuture() : server.shutdown(config.drainMs(), TimeUnit.MILLISECONDS);
+  }
+
+  private static CorsHandler cors(GatewayConfig config) {
+    CorsHandler cors = CorsHandler.create()
+        .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.PUT, HttpMethod.DELETE, HttpMethod.POST, HttpMethod.OPTIONS))
+        .allowedHeaders(Set.of("Content-Type", "If-Match", "If-None-Match", "X-Request-Id", "Authorization"))
+        .exposedHeaders(Set.of("ETag", "Location", "X-Request-Id", "X-Cache", "Retry-After"));
+    if (!config.corsOrigins().contains("*")) {
+      cors.addOrigins(config.corsOrigins());
+    }
+    return cors;
   }
 }

@@ -2,6 +2,7 @@ package dev.troupe.gateway;
 
 import dev.troupe.shared.bus.Bus;
 import dev.troupe.shared.cluster.NodeRuntime;
+import dev.troupe.shared.config.ClusterConfig;
 import dev.troupe.shared.contract.CacheContract;
 import dev.troupe.shared.contract.DbContract;
 import dev.troupe.shared.contract.RequestContract;
@@ -15,8 +16,9 @@ import java.util.Map;
 
 /**
  * {@code /health/live}, {@code /health/ready} and {@code /metrics}, mounted by the gateway and by the
- * per-node health server. Ready means every pipeline service answers a ping on the bus; the 503 body
- * names each one that does not.
+ * per-node health server. Ready means: this node is not shutting down, the Hazelcast cluster has its
+ * quorum ({@code TROUPE_CLUSTER_QUORUM}) and no partition migrating, and every pipeline service
+ * answers a ping on the bus. The 503 body names each check that fails and why.
  */
 final class HealthRoutes {
   static final long PING_TIMEOUT_MS = 2_000;
@@ -30,7 +32,24 @@ final class HealthRoutes {
 
   static void mount(Router router, Vertx vertx) {
     Bus bus = new Bus(vertx, PING_TIMEOUT_MS);
+    NodeRuntime runtime = NodeRuntime.of(vertx);
+    int quorum = ClusterConfig.from(runtime.settings()).quorum();
     HealthCheckHandler ready = HealthCheckHandler.create(vertx);
+    ready.register("node", promise -> promise.complete(NodeRuntime.isDraining(vertx)
+        ? Status.KO(new JsonObject().put("reason", "this node is shutting down"))
+        : Status.OK()));
+    // isClusterSafe asks every member whether its partitions are backed up: a blocking call.
+    ready.register("cluster", PING_TIMEOUT_MS, promise -> vertx.executeBlocking(() -> {
+      int members = runtime.hazelcast().getCluster().getMembers().size();
+      if (members < quorum) {
+        return Status.KO(new JsonObject().put("reason", members + " member(s) present, quorum is " + quorum));
+      }
+      if (!runtime.hazelcast().getPartitionService().isClusterSafe()) {
+        return Status.KO(new JsonObject().put("reason", "partitions are migrating or not yet backed up"));
+      }
+      return Status.OK(new JsonObject().put("members", members));
+    }).onComplete(ar -> promise.complete(ar.succeeded() ? ar.result()
+        : Status.KO(new JsonObject().put("reason", "cluster state unknown: " + ar.cause().getMessage())))));
     PIPELINE.forEach((service, address) -> ready.register(service, PING_TIMEOUT_MS + 500, promise ->
         bus.request(address, Bus.PING, new JsonObject(), null).onComplete(ar -> promise.complete(ar.succeeded()
             ? Status.OK()
@@ -40,6 +59,6 @@ final class HealthRoutes {
         .putHeader("Content-Type", "application/json")
         .end(new JsonObject().put("status", "UP").toBuffer()));
     router.get("/health/ready").handler(ready);
-    router.get("/metrics").handler(PrometheusScrapingHandler.create(NodeRuntime.of(vertx).registry()));
+    router.get("/metrics").handler(PrometheusScrapingHandler.create(runtime.registry()));
   }
 }

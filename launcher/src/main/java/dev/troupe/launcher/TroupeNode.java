@@ -7,10 +7,13 @@ import dev.troupe.shared.config.Settings;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,10 +26,12 @@ public final class TroupeNode {
 
   private final NodeRuntime runtime;
   private final Set<Service> services;
+  private final List<String> deployments;
 
-  private TroupeNode(NodeRuntime runtime, Set<Service> services) {
+  private TroupeNode(NodeRuntime runtime, Set<Service> services, List<String> deployments) {
     this.runtime = runtime;
     this.services = services;
+    this.deployments = deployments;
   }
 
   /** Joins the cluster and deploys {@code services} in dependency order; fails (and leaves) if any fails. */
@@ -34,12 +39,14 @@ public final class TroupeNode {
     Objects.requireNonNull(settings);
     Set<Service> chosen = services.isEmpty() ? EnumSet.noneOf(Service.class) : EnumSet.copyOf(services);
     return ClusterBootstrap.start(settings).compose(runtime -> deployAll(runtime, chosen)
-        .map(done -> new TroupeNode(runtime, chosen))
+        .map(ids -> new TroupeNode(runtime, chosen, ids))
         .recover(failure -> ClusterBootstrap.close(runtime).transform(closed -> Future.failedFuture(failure))));
   }
 
-  private static Future<Void> deployAll(NodeRuntime runtime, Set<Service> services) {
+  /** Deploys in start order; completes with the deployment ids in that order. */
+  private static Future<List<String>> deployAll(NodeRuntime runtime, Set<Service> services) {
     Vertx vertx = runtime.vertx();
+    List<String> ids = new CopyOnWriteArrayList<>();
     Future<Void> chain = Future.succeededFuture();
     for (Service service : Service.inStartOrder(services)) {
       chain = chain.compose(v -> vertx.deployVerticle(service.verticle(), new DeploymentOptions()
@@ -47,19 +54,35 @@ public final class TroupeNode {
               .setInstances(service.instances(runtime.settings())))
           .recover(e -> Future.failedFuture(new IllegalStateException(
               service.shortName() + " failed to start: " + e.getMessage(), e)))
+          .map(ids::add)
           .mapEmpty());
     }
     if (runtime.settings().optional("TROUPE_HEALTH_PORT") != null) {
       chain = chain.compose(v -> vertx.deployVerticle(NodeHealthVerticle.class.getName(),
-          new DeploymentOptions().setConfig(runtime.settings().toJson())).mapEmpty());
+          new DeploymentOptions().setConfig(runtime.settings().toJson())).map(ids::add).mapEmpty());
     }
-    return chain;
+    return chain.map(v -> ids);
   }
 
-  /** Undeploys every service (gateway first: it stops taking requests), then leaves the cluster. */
+  /**
+   * Leaves gracefully: reports not-ready, undeploys the services in reverse start order (the gateway
+   * first, draining requests in flight while the services behind it still answer), then leaves the
+   * cluster.
+   */
   public Future<Void> close() {
     LOG.info("Node {} stopping", runtime.nodeName());
-    return ClusterBootstrap.close(runtime);
+    NodeRuntime.markDraining(runtime.vertx());
+    Future<Void> chain = Future.succeededFuture();
+    List<String> reversed = new ArrayList<>(deployments);
+    Collections.reverse(reversed);
+    for (String id : reversed) {
+      chain = chain.compose(v -> runtime.vertx().undeploy(id)
+          .recover(e -> {
+            LOG.warn("undeploying {} failed: {}", id, e.getMessage());
+            return Future.succeededFuture();
+          }));
+    }
+    return chain.eventually(() -> ClusterBootstrap.close(runtime));
   }
 
   public Vertx vertx() {

@@ -19,6 +19,8 @@ import dev.troupe.shared.contract.Wire;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
+import java.util.HashMap;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,12 +36,18 @@ final class DocumentPipeline {
   private final Bus db;
   private final Bus cache;
   private final Counter cacheFaults;
+  private final Counter coalesced;
+  /** Database reads in flight after a cache miss, by key. Confined to this verticle's event loop. */
+  private final Map<DocKey, Future<Lookup>> loading = new HashMap<>();
 
   DocumentPipeline(Bus db, Bus cache, MeterRegistry registry) {
     this.db = db;
     this.cache = cache;
     this.cacheFaults = Counter.builder("troupe_request_cache_faults")
         .description("cache calls that failed or timed out; the pipeline fell back to the database")
+        .register(registry);
+    this.coalesced = Counter.builder("troupe_request_coalesced_reads")
+        .description("cache misses that joined a database read already in flight for the same key")
         .register(registry);
   }
 
@@ -56,11 +64,28 @@ final class DocumentPipeline {
   }
 
   private Future<ReadResult> readThrough(DocKey key, String requestId, CacheStatus status) {
-    return db.request(DbContract.ADDRESS, DbContract.GET, Wire.toJson(key), requestId)
-        .map(Wire::lookup)
-        .compose(lookup -> status == CacheStatus.BYPASS ? Future.succeededFuture(lookup)
-            : fill(lookup, requestId).map(lookup))
-        .map(lookup -> found(lookup, status));
+    Future<Lookup> read = status == CacheStatus.BYPASS ? dbGet(key, requestId) : loadAndFill(key, requestId);
+    return read.map(lookup -> found(lookup, status));
+  }
+
+  /**
+   * Single flight: concurrent misses of one key share one database read and one fill, so a
+   * stampede on a cold key costs the database one read per request-service instance.
+   */
+  private Future<Lookup> loadAndFill(DocKey key, String requestId) {
+    Future<Lookup> inFlight = loading.get(key);
+    if (inFlight != null) {
+      coalesced.increment();
+      return inFlight;
+    }
+    Future<Lookup> load = dbGet(key, requestId).compose(lookup -> fill(lookup, requestId).map(lookup));
+    loading.put(key, load);
+    load.onComplete(done -> loading.remove(key, load));
+    return load;
+  }
+
+  private Future<Lookup> dbGet(DocKey key, String requestId) {
+    return db.request(DbContract.ADDRESS, DbContract.GET, Wire.toJson(key), requestId).map(Wire::lookup);
   }
 
   Future<PutResult> put(PutDoc put, String requestId) {

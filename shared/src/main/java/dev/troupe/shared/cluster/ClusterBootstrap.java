@@ -4,6 +4,7 @@ import com.hazelcast.core.HazelcastInstance;
 import dev.troupe.shared.config.ClusterConfig;
 import dev.troupe.shared.config.NodeConfig;
 import dev.troupe.shared.config.Settings;
+import dev.troupe.shared.contract.JsonNumbers;
 import dev.troupe.shared.metrics.MetricsSetup;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
@@ -17,6 +18,10 @@ import org.slf4j.LoggerFactory;
 /** Starts a clustered Vert.x node on Hazelcast, with Micrometer metrics, from {@link Settings}. */
 public final class ClusterBootstrap {
   private static final Logger LOG = LoggerFactory.getLogger(ClusterBootstrap.class);
+
+  static {
+    JsonNumbers.exact();
+  }
 
   private ClusterBootstrap() {}
 

@@ -19,6 +19,7 @@ public record NodeRuntime(String nodeName, Vertx vertx, HazelcastInstance hazelc
 
   private static final String LOCAL_MAP = "troupe.node";
   private static final String HTTP_PORT = "httpPort";
+  private static final String DRAINING = "draining";
   private static final Map<Vertx, NodeRuntime> BY_VERTX = new ConcurrentHashMap<>();
 
   public NodeRuntime {
@@ -47,6 +48,15 @@ public record NodeRuntime(String nodeName, Vertx vertx, HazelcastInstance hazelc
   public static int httpPort(Vertx vertx) {
     Object port = vertx.sharedData().getLocalMap(LOCAL_MAP).get(HTTP_PORT);
     return port instanceof Integer i ? i : -1;
+  }
+
+  /** Marks this node as leaving: readiness reports 503 from now on, so balancers stop sending. */
+  public static void markDraining(Vertx vertx) {
+    vertx.sharedData().getLocalMap(LOCAL_MAP).put(DRAINING, Boolean.TRUE);
+  }
+
+  public static boolean isDraining(Vertx vertx) {
+    return Boolean.TRUE.equals(vertx.sharedData().getLocalMap(LOCAL_MAP).get(DRAINING));
   }
 
   static void register(NodeRuntime runtime) {

@@ -14,9 +14,10 @@ import java.util.Objects;
  * @param heartbeatSeconds Hazelcast heartbeat interval ({@code TROUPE_CLUSTER_HEARTBEAT_SECONDS}, default 1)
  * @param failureTimeoutSeconds a member silent this long is declared dead ({@code TROUPE_CLUSTER_FAILURE_TIMEOUT_SECONDS}, default 10)
  * @param portAutoIncrement try the next ports when {@code port} is taken ({@code TROUPE_CLUSTER_PORT_AUTO_INCREMENT}, default false)
+ * @param quorum members that must be present for a node to report ready ({@code TROUPE_CLUSTER_QUORUM}, default 1)
  */
 public record ClusterConfig(String name, String host, int port, List<String> members, int eventBusPort,
-    int heartbeatSeconds, int failureTimeoutSeconds, boolean portAutoIncrement) {
+    int heartbeatSeconds, int failureTimeoutSeconds, boolean portAutoIncrement, int quorum) {
 
   public ClusterConfig {
     Objects.requireNonNull(name, "name");
@@ -42,6 +43,7 @@ public record ClusterConfig(String name, String host, int port, List<String> mem
         s.integer("TROUPE_EVENTBUS_PORT", 0, 0, 65535),
         s.integer("TROUPE_CLUSTER_HEARTBEAT_SECONDS", 1, 1, 60),
         s.integer("TROUPE_CLUSTER_FAILURE_TIMEOUT_SECONDS", 10, 2, 600),
-        s.bool("TROUPE_CLUSTER_PORT_AUTO_INCREMENT", false));
+        s.bool("TROUPE_CLUSTER_PORT_AUTO_INCREMENT", false),
+        s.integer("TROUPE_CLUSTER_QUORUM", 1, 1, 1000));
   }
 }

@@ -11,6 +11,9 @@ package dev.troupe.shared.contract;
  *   <tr><td>{@code put}</td><td>{@link PutDoc}</td><td>{@link PutResult}; 412 when the precondition fails</td></tr>
  *   <tr><td>{@code delete}</td><td>{@link DeleteDoc}</td><td>{@link DeleteResult}; 404 when absent</td></tr>
  *   <tr><td>{@code list}</td><td>{@link ListDocs}</td><td>{@link DocPage}</td></tr>
+ *   <tr><td>{@code changes}</td><td>{@code {"since":seq,"limit":n}}</td><td>{@code {"items":[{"seq","collection","id","version","op","at"}],"next":seq}}:
+ *       committed writes and deletes with a sequence number above {@code since}, in commit order per key;
+ *       ask again with {@code since = next} to catch up</td></tr>
  *   <tr><td>{@code ping}</td><td>anything</td><td>{@code {"service":"db"}}</td></tr>
  * </table>
  */
@@ -22,6 +25,7 @@ public final class DbContract {
   public static final String PUT = "put";
   public static final String DELETE = "delete";
   public static final String LIST = "list";
+  public static final String CHANGES = "changes";
 
   private DbContract() {}
 }

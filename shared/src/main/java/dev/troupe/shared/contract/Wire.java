@@ -13,6 +13,10 @@ import java.util.List;
  * mistake is a {@link ErrorCode#BAD_REQUEST} naming the field.
  */
 public final class Wire {
+  static {
+    JsonNumbers.exact();
+  }
+
   private Wire() {}
 
   // ---- keys and documents -------------------------------------------------------------------------

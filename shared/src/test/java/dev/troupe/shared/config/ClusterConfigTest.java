@@ -40,12 +40,13 @@ class ClusterConfigTest {
         "TROUPE_EVENTBUS_PORT", "17001",
         "TROUPE_CLUSTER_HEARTBEAT_SECONDS", "2",
         "TROUPE_CLUSTER_FAILURE_TIMEOUT_SECONDS", "30",
-        "TROUPE_CLUSTER_PORT_AUTO_INCREMENT", "yes"));
+        "TROUPE_CLUSTER_PORT_AUTO_INCREMENT", "yes",
+        "TROUPE_CLUSTER_QUORUM", "2"));
 
     ClusterConfig c = ClusterConfig.from(s);
 
     assertThat(c).isEqualTo(new ClusterConfig("prod", "10.0.0.5", 5801,
-        List.of("10.0.0.5:5801", "10.0.0.6:5801"), 17001, 2, 30, true));
+        List.of("10.0.0.5:5801", "10.0.0.6:5801"), 17001, 2, 30, true, 2));
   }
 
   @ParameterizedTest(name = "{0}={1}")
@@ -87,7 +88,7 @@ class ClusterConfigTest {
   @DisplayName("members are copied: changing the caller's list later does not change the config")
   void membersAreCopied() {
     List<String> members = new ArrayList<>(List.of("a:1"));
-    ClusterConfig c = new ClusterConfig("n", "h", 1, members, 0, 1, 10, false);
+    ClusterConfig c = new ClusterConfig("n", "h", 1, members, 0, 1, 10, false, 1);
 
     members.add("b:2");
 
@@ -97,9 +98,9 @@ class ClusterConfigTest {
   @Test
   @DisplayName("a null name or host is rejected")
   void nullsRejected() {
-    assertThatThrownBy(() -> new ClusterConfig(null, "h", 1, List.of(), 0, 1, 10, false))
+    assertThatThrownBy(() -> new ClusterConfig(null, "h", 1, List.of(), 0, 1, 10, false, 1))
         .isInstanceOf(NullPointerException.class).hasMessageContaining("name");
-    assertThatThrownBy(() -> new ClusterConfig("n", null, 1, List.of(), 0, 1, 10, false))
+    assertThatThrownBy(() -> new ClusterConfig("n", null, 1, List.of(), 0, 1, 10, false, 1))
         .isInstanceOf(NullPointerException.class).hasMessageContaining("host");
   }
 }
