@@ -27,6 +27,7 @@ public final class TroupeNode {
   private final NodeRuntime runtime;
   private final Set<Service> services;
   private final List<String> deployments;
+  private Future<Void> closed;
 
   private TroupeNode(NodeRuntime runtime, Set<Service> services, List<String> deployments) {
     this.runtime = runtime;
@@ -69,7 +70,10 @@ public final class TroupeNode {
    * first, draining requests in flight while the services behind it still answer), then leaves the
    * cluster.
    */
-  public Future<Void> close() {
+  public synchronized Future<Void> close() {
+    if (closed != null) {
+      return closed;
+    }
     LOG.info("Node {} stopping", runtime.nodeName());
     NodeRuntime.markDraining(runtime.vertx());
     Future<Void> chain = Future.succeededFuture();
@@ -82,7 +86,8 @@ public final class TroupeNode {
             return Future.succeededFuture();
           }));
     }
-    return chain.eventually(() -> ClusterBootstrap.close(runtime));
+    closed = chain.eventually(() -> ClusterBootstrap.close(runtime));
+    return closed;
   }
 
   public Vertx vertx() {

@@ -134,6 +134,14 @@ public final class TroupeCluster {
     return Future.all(checks).mapEmpty();
   }
 
+  /**
+   * Completes when node {@code index} reaches a consumer of {@code address} (which must answer the
+   * {@code ping} action), e.g. a consumer the test registered on another node.
+   */
+  public Future<Void> awaitAddress(int index, String address) {
+    return pingUntil(nodes.get(index).vertx(), address, System.currentTimeMillis() + READY_TIMEOUT_MS);
+  }
+
   private static Future<Void> pingUntil(Vertx vertx, String address, long deadline) {
     Promise<Void> promise = Promise.promise();
     ping(vertx, new Bus(vertx, 1_000), address, deadline, promise);
@@ -170,10 +178,9 @@ public final class TroupeCluster {
     });
   }
 
-  /** Stops node {@code index} (as a crash of its services would look to the others, but cleanly). */
+  /** Stops node {@code index} gracefully, as SIGTERM would; the others keep running. */
   public Future<Void> stopNode(int index) {
-    TroupeNode node = nodes.get(index);
-    return node.close();
+    return nodes.get(index).close();
   }
 
   private static void deleteTree(Path root) {
@@ -195,9 +202,12 @@ public final class TroupeCluster {
 
     private Builder() {}
 
-    /** Adds a node running the named services ({@code gateway}, {@code request}, {@code cache}, {@code db}). */
+    /**
+     * Adds a node running the named services ({@code gateway}, {@code request}, {@code cache},
+     * {@code db}); with none, a bare member for the test's own verticles and consumers.
+     */
     public Builder node(String... services) {
-      layout.add(Service.parse(String.join(",", services)));
+      layout.add(services.length == 0 ? EnumSet.noneOf(Service.class) : Service.parse(String.join(",", services)));
       return this;
     }
 
