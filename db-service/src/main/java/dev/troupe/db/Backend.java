@@ -9,6 +9,7 @@ import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
@@ -39,6 +40,14 @@ abstract sealed class Backend {
         + " for the embedded H2 database; got a URL starting with '" + url.split(":", 2)[0] + ":'");
   }
 
+  /**
+   * A write waiting this long for another write's row lock gives up with a retryable 503, well before
+   * the statement timeout would turn it into a 504.
+   */
+  long lockTimeoutMs() {
+    return Math.max(1, config.statementTimeoutMs() / 2);
+  }
+
   /** True when the driver blocks (JDBC): the db verticles then run on the named worker pool. */
   abstract boolean blocking();
 
@@ -61,11 +70,15 @@ abstract sealed class Backend {
   /** For logs: never the password. */
   abstract String describe();
 
+  /**
+   * The verticle instances of one db-service share a pool by name; the name carries the database
+   * and schema so two differently configured services on one Vert.x never share connections.
+   */
   PoolOptions poolOptions() {
     return new PoolOptions()
         .setMaxSize(config.poolSize())
         .setShared(true)
-        .setName(POOL_NAME)
+        .setName(POOL_NAME + "-" + Integer.toHexString(Objects.hash(config.url(), config.schema(), config.dataDir())))
         .setConnectionTimeout(config.connectTimeoutMs())
         .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS);
   }
@@ -95,7 +108,8 @@ abstract sealed class Backend {
     @Override
     String jdbcUrl() {
       return "jdbc:h2:file:" + config.dataDir().resolve("troupe").toString().replace('\\', '/')
-          + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE;QUERY_TIMEOUT=" + config.statementTimeoutMs();
+          + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE;QUERY_TIMEOUT=" + config.statementTimeoutMs()
+          + ";LOCK_TIMEOUT=" + lockTimeoutMs();
     }
 
     @Override
@@ -141,6 +155,7 @@ abstract sealed class Backend {
           .setPipeliningLimit(256)
           .addProperty("application_name", "troupe")
           .addProperty("statement_timeout", String.valueOf(config.statementTimeoutMs()))
+          .addProperty("lock_timeout", String.valueOf(lockTimeoutMs()))
           .addProperty("search_path", config.schema());
     }
 

@@ -27,8 +27,8 @@ public record DbConfig(Path dataDir, String url, String schema, int poolSize, in
         s.integer("TROUPE_DB_POOL_SIZE", 8, 1, 512),
         s.integer("TROUPE_DB_WORKERS", 8, 1, 512),
         s.integer("TROUPE_DB_INSTANCES", 4, 1, 256),
-        s.integer("TROUPE_DB_CONNECT_TIMEOUT_MS", 2_000, 1, 600_000),
-        s.integer("TROUPE_DB_STATEMENT_TIMEOUT_MS", 4_000, 1, 3_600_000));
+        s.integer("TROUPE_DB_CONNECT_TIMEOUT_MS", 3_000, 1, 600_000),
+        s.integer("TROUPE_DB_STATEMENT_TIMEOUT_MS", 5_000, 1, 3_600_000));
   }
 
   /** True when Troupe runs its own embedded H2 database. */

@@ -41,6 +41,12 @@ final class SqlErrors {
       return te;
     }
     String state = sqlState(t);
+    // Lock wait timeouts (H2 HYT00, PostgreSQL 55P03), serialisation failures and deadlocks: the
+    // transaction was rolled back and trying again is the remedy. H2 reports its lock timeout as an
+    // SQLTimeoutException, so this comes before the statement timeout.
+    if ("HYT00".equals(state) || "55P03".equals(state) || "40001".equals(state) || "40P01".equals(state)) {
+      return new TroupeException(ErrorCode.UNAVAILABLE, "the database is busy with conflicting writes; retry", t);
+    }
     if (t instanceof SQLTimeoutException || "57014".equals(state)) {
       return new TroupeException(ErrorCode.TIMEOUT, "the database did not finish the statement in time", t);
     }
@@ -48,11 +54,6 @@ final class SqlErrors {
         || "90098".equals(state)
         || "90067".equals(state) || "90121".equals(state))) {
       return new TroupeException(ErrorCode.UNAVAILABLE, "the database is not available", t);
-    }
-    // Lock wait timeouts (H2 HYT00, PostgreSQL 55P03), serialisation failures and deadlocks: the
-    // transaction was rolled back and trying again is the remedy.
-    if ("HYT00".equals(state) || "55P03".equals(state) || "40001".equals(state) || "40P01".equals(state)) {
-      return new TroupeException(ErrorCode.UNAVAILABLE, "the database is busy with conflicting writes; retry", t);
     }
     if (state != null && state.startsWith("23")) {
       return new TroupeException(ErrorCode.CONFLICT, "the write conflicts with stored data", t);

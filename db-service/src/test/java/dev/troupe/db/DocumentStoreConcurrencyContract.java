@@ -9,51 +9,22 @@ import dev.troupe.shared.contract.PutDoc;
 import dev.troupe.shared.contract.PutResult;
 import dev.troupe.shared.contract.TroupeException;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.Checkpoint;
-import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
-import io.vertx.sqlclient.Pool;
-import java.nio.file.Path;
-import java.time.Clock;
 import java.util.List;
 import java.util.function.IntFunction;
 import java.util.stream.IntStream;
 import java.util.stream.LongStream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 
-/** Writers racing on one key serialise in the database: every version is won by exactly one writer. */
-@ExtendWith(VertxExtension.class)
-class DocumentStoreConcurrencyTest {
+/**
+ * Writers racing on one key serialise in the database, whichever it is: every version is won by exactly
+ * one writer.
+ */
+abstract class DocumentStoreConcurrencyContract extends StoreContract {
   private static final int WRITERS = 20;
-
-  @TempDir
-  Path dir;
-
-  private Pool pool;
-  private DocumentStore store;
-
-  @BeforeEach
-  void open(Vertx vertx, VertxTestContext ctx) {
-    String url = TestDatabase.url(dir);
-    TestDatabase.migrate(vertx, url).onComplete(ctx.succeeding(result -> {
-      pool = TestDatabase.pool(vertx, url);
-      store = new DocumentStore(pool, Clock.systemUTC());
-      ctx.completeNow();
-    }));
-  }
-
-  @AfterEach
-  void close(VertxTestContext ctx) {
-    Future<Void> closed = pool == null ? Future.succeededFuture() : pool.close();
-    closed.onComplete(ctx.succeedingThenComplete());
-  }
 
   /** Starts all writes at once and completes, when every one has completed, with all of them. */
   private static Future<List<Future<PutResult>>> race(IntFunction<Future<PutResult>> writer) {
@@ -103,7 +74,7 @@ class DocumentStoreConcurrencyTest {
             return lookup;
           });
         })
-        .compose(lookup -> TestDatabase.changes(pool, key))
+        .compose(lookup -> db.changes(pool, key))
         .onComplete(ctx.succeeding(changes -> ctx.verify(() -> {
           assertThat(changes).containsExactly("put@1", "put@2");
           logged.flag();
@@ -136,7 +107,7 @@ class DocumentStoreConcurrencyTest {
             assertThat(lookup.version()).isEqualTo(WRITERS);
             stored.flag();
           });
-          return TestDatabase.changes(pool, key);
+          return db.changes(pool, key);
         })
         .onComplete(ctx.succeeding(changes -> ctx.verify(() -> {
           assertThat(changes).containsExactlyElementsOf(

@@ -8,57 +8,29 @@ import dev.troupe.shared.contract.DeleteDoc;
 import dev.troupe.shared.contract.DocKey;
 import dev.troupe.shared.contract.Document;
 import dev.troupe.shared.contract.ErrorCode;
+import dev.troupe.shared.contract.ListDocs;
 import dev.troupe.shared.contract.Lookup;
 import dev.troupe.shared.contract.Precondition;
 import dev.troupe.shared.contract.PutDoc;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.Checkpoint;
-import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
-import io.vertx.sqlclient.Pool;
-import java.nio.file.Path;
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import org.flywaydb.core.api.output.MigrateResult;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 
-@ExtendWith(VertxExtension.class)
-class DocumentStoreTest {
+/**
+ * Reads, writes, preconditions, tombstones, the change log and migrations of {@link DocumentStore}: the
+ * same on every backend.
+ */
+abstract class DocumentStoreContract extends StoreContract {
   private static final DocKey KEY = DocKey.of("notes", "n-1");
-
-  @TempDir
-  Path dir;
-
-  private String url;
-  private Pool pool;
-  private DocumentStore store;
-  private MigrateResult firstMigration;
-
-  @BeforeEach
-  void open(Vertx vertx, VertxTestContext ctx) {
-    url = TestDatabase.url(dir);
-    TestDatabase.migrate(vertx, url).onComplete(ctx.succeeding(result -> {
-      firstMigration = result;
-      pool = TestDatabase.pool(vertx, url);
-      store = new DocumentStore(pool, Clock.systemUTC());
-      ctx.completeNow();
-    }));
-  }
-
-  @AfterEach
-  void close(VertxTestContext ctx) {
-    Future<Void> closed = pool == null ? Future.succeededFuture() : pool.close();
-    closed.onComplete(ctx.succeedingThenComplete());
-  }
 
   private static PutDoc put(DocKey key, JsonObject data) {
     return new PutDoc(key, data, Precondition.NONE);
@@ -156,10 +128,54 @@ class DocumentStoreTest {
   }
 
   @Test
+  @DisplayName("JSON text round-trips exactly: long fractions, 1e400, trailing zeros, huge integers, NUL, emoji, key order")
+  void exactNumbersAndTextRoundTrip(VertxTestContext ctx) {
+    String text = "{\"z\":\"first key\",\"tenth\":0.1000000000000000055511151231257827,\"huge\":1e400,"
+        + "\"money\":1.50,\"big\":123456789012345678901234567890,\"neg\":-5,"
+        + "\"nul\":\"a\\u0000b\",\"emoji\":\"\ud83d\ude00 \ud83d\udc4d\ud83c\udffd\",\"a\":[1.0,-0.0,2E-310,{\"y\":1,\"x\":2}]}";
+    JsonObject input = new JsonObject(text);
+    String expected = new JsonObject(text).encode();
+    Checkpoint written = ctx.checkpoint();
+    Checkpoint read = ctx.checkpoint();
+    Checkpoint listed = ctx.checkpoint();
+
+    store.put(put(KEY, input))
+        .compose(result -> {
+          ctx.verify(() -> {
+            assertThat(result.document().data().encode()).isEqualTo(expected);
+            written.flag();
+          });
+          return store.get(KEY);
+        })
+        .compose(lookup -> {
+          ctx.verify(() -> {
+            JsonObject stored = lookup.document().data();
+            assertThat(stored.encode()).isEqualTo(expected);
+            assertThat(stored.getValue("tenth")).isEqualTo(new BigDecimal("0.1000000000000000055511151231257827"));
+            assertThat(stored.getValue("huge")).isEqualTo(new BigDecimal("1e400"));
+            assertThat(stored.getValue("money")).isEqualTo(new BigDecimal("1.50"));
+            assertThat(stored.getValue("big")).isEqualTo(new BigInteger("123456789012345678901234567890"));
+            assertThat(stored.getValue("neg")).isEqualTo(-5);
+            assertThat(stored.getString("nul")).isEqualTo("a\u0000b").hasSize(3);
+            assertThat(stored.getString("emoji")).isEqualTo("\ud83d\ude00 \ud83d\udc4d\ud83c\udffd");
+            assertThat(stored.fieldNames()).containsExactly("z", "tenth", "huge", "money", "big", "neg", "nul", "emoji", "a");
+            assertThat(stored.getJsonArray("a").getJsonObject(3).fieldNames()).containsExactly("y", "x");
+            read.flag();
+          });
+          return store.list(new ListDocs(KEY.collection(), 10, null));
+        })
+        .onComplete(ctx.succeeding(page -> ctx.verify(() -> {
+          assertThat(page.items()).hasSize(1);
+          assertThat(page.items().get(0).data().encode()).isEqualTo(expected);
+          listed.flag();
+        })));
+  }
+
+  @Test
   @DisplayName("updatedAt is the store clock truncated to milliseconds, and a read returns the same instant")
   void updatedAtComesFromTheClock(VertxTestContext ctx) {
     Instant at = Instant.parse("2024-02-29T23:59:58.123456789Z");
-    DocumentStore fixed = new DocumentStore(pool, Clock.fixed(at, ZoneOffset.UTC));
+    DocumentStore fixed = new DocumentStore(pool, backend::sql, Clock.fixed(at, ZoneOffset.UTC));
     Instant expected = Instant.parse("2024-02-29T23:59:58.123Z");
     Checkpoint written = ctx.checkpoint();
     Checkpoint read = ctx.checkpoint();
@@ -216,7 +232,7 @@ class DocumentStoreTest {
             assertThat(lookup.document().data()).isEqualTo(current);
             unchanged.flag();
           });
-          return TestDatabase.changes(pool, KEY);
+          return db.changes(pool, KEY);
         })
         .onComplete(ctx.succeeding(changes -> ctx.verify(() -> {
           assertThat(changes).containsExactly("put@1", "put@2");
@@ -338,7 +354,7 @@ class DocumentStoreTest {
             assertThat(result.document().version()).isEqualTo(4);
             recreated.flag();
           });
-          return TestDatabase.changes(pool, KEY);
+          return db.changes(pool, KEY);
         })
         .onComplete(ctx.succeeding(changes -> ctx.verify(() -> {
           assertThat(changes).containsExactly("put@1", "put@2", "delete@3", "put@4");
@@ -357,7 +373,7 @@ class DocumentStoreTest {
             assertCode(failure, ErrorCode.NOT_FOUND);
             notFound.flag();
           });
-          return TestDatabase.changes(pool, KEY);
+          return db.changes(pool, KEY);
         })
         .onComplete(ctx.succeeding(changes -> ctx.verify(() -> {
           assertThat(changes).isEmpty();
@@ -440,13 +456,13 @@ class DocumentStoreTest {
         .compose(r -> store.put(put(KEY, new JsonObject().put("v", 2))))
         .compose(r -> store.delete(new DeleteDoc(KEY, Precondition.NONE)))
         .compose(r -> failureOf(store.put(put(KEY, new JsonObject(), Precondition.ifMatch(99)))))
-        .compose(r -> TestDatabase.changes(pool, KEY))
+        .compose(r -> db.changes(pool, KEY))
         .compose(changes -> {
           ctx.verify(() -> {
             assertThat(changes).containsExactly("put@1", "put@2", "delete@3");
             keyLog.flag();
           });
-          return TestDatabase.changes(pool, other);
+          return db.changes(pool, other);
         })
         .onComplete(ctx.succeeding(changes -> ctx.verify(() -> {
           assertThat(changes).containsExactly("put@1");
@@ -464,7 +480,7 @@ class DocumentStoreTest {
       assertThat(firstMigration.success).isTrue();
       first.flag();
     });
-    TestDatabase.migrate(vertx, url).onComplete(ctx.succeeding(result -> ctx.verify(() -> {
+    vertx.executeBlocking(db::migrate).onComplete(ctx.succeeding(result -> ctx.verify(() -> {
       assertThat(result.success).isTrue();
       assertThat(result.migrationsExecuted).isZero();
       assertThat(result.initialSchemaVersion).isEqualTo("1");

@@ -23,40 +23,47 @@ import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.Checkpoint;
-import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import io.vertx.sqlclient.Pool;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.IntStream;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 
-/** db-service deployed by name on a plain (non-clustered) Vert.x, spoken to over the event bus. */
-@ExtendWith(VertxExtension.class)
-class DbServiceTest {
-  private static final DocKey KEY = DocKey.of("notes", "bus-1");
+/**
+ * db-service deployed by name on a plain (non-clustered) Vert.x, spoken to over the event bus: the same
+ * behaviour on every backend. Each test starts with empty tables.
+ */
+abstract class DbServiceContract extends DatabaseContract {
+  static final DocKey KEY = DocKey.of("notes", "bus-1");
   private static final String RID = "rid-test";
 
-  @TempDir
-  Path dir;
-
-  private static DeploymentOptions options(Path dataDir) {
-    return new DeploymentOptions().setConfig(new JsonObject().put("TROUPE_DATA_DIR", dataDir.toString()));
+  /** Empties the tables through a pool of its own, closed again before the test deploys db-service. */
+  @BeforeEach
+  final void emptyTables(Vertx vertx, VertxTestContext ctx) {
+    Pool pool = backend.pool(vertx);
+    db.reset(pool).eventually(pool::close).onComplete(ctx.succeedingThenComplete());
   }
 
-  private static Future<String> deploy(Vertx vertx, Path dataDir) {
-    return vertx.deployVerticle(DbService.class.getName(), options(dataDir));
+  DeploymentOptions options() {
+    return new DeploymentOptions().setConfig(db.config());
   }
 
-  private static Future<JsonObject> call(Vertx vertx, String action, JsonObject body) {
+  Future<String> deploy(Vertx vertx) {
+    return deploy(vertx, options());
+  }
+
+  static Future<String> deploy(Vertx vertx, DeploymentOptions options) {
+    return vertx.deployVerticle(DbService.class.getName(), options);
+  }
+
+  static Future<JsonObject> call(Vertx vertx, String action, JsonObject body) {
     return new Bus(vertx, 5000).request(DbContract.ADDRESS, action, body, RID);
   }
 
-  private static Future<PutResult> put(Vertx vertx, PutDoc put) {
+  static Future<PutResult> put(Vertx vertx, PutDoc put) {
     return call(vertx, DbContract.PUT, Wire.toJson(put)).map(Wire::putResult);
   }
 
@@ -72,20 +79,16 @@ class DbServiceTest {
   }
 
   @Test
-  @DisplayName("deployed by name, db-service creates its data directory and serves put, get, list and delete on its address")
+  @DisplayName("deployed by name, db-service serves put, get, list and delete on its address")
   void servesTheContract(Vertx vertx, VertxTestContext ctx) {
-    Path dataDir = dir.resolve("nested").resolve("data");
     Checkpoint written = ctx.checkpoint();
     Checkpoint read = ctx.checkpoint();
     Checkpoint listed = ctx.checkpoint();
     Checkpoint deleted = ctx.checkpoint();
     JsonObject data = new JsonObject().put("title", "over the bus").put("n", 9007199254740993L);
 
-    deploy(vertx, dataDir)
-        .compose(id -> {
-          ctx.verify(() -> assertThat(Files.isDirectory(dataDir)).isTrue());
-          return put(vertx, new PutDoc(KEY, data, Precondition.NONE));
-        })
+    deploy(vertx)
+        .compose(id -> put(vertx, new PutDoc(KEY, data, Precondition.NONE)))
         .compose(result -> {
           ctx.verify(() -> {
             assertThat(result.created()).isTrue();
@@ -122,6 +125,22 @@ class DbServiceTest {
   }
 
   @Test
+  @DisplayName("exact JSON numbers, NUL, emoji and key order survive the bus and the database both ways")
+  void exactDataOverTheBus(Vertx vertx, VertxTestContext ctx) {
+    String text = "{\"z\":0.1000000000000000055511151231257827,\"huge\":1e400,\"money\":1.50,"
+        + "\"big\":123456789012345678901234567890,\"neg\":-5,\"s\":\"a\\u0000b \ud83d\ude00\",\"a\":1}";
+    String expected = new JsonObject(text).encode();
+    deploy(vertx)
+        .compose(id -> put(vertx, new PutDoc(KEY, new JsonObject(text), Precondition.NONE)))
+        .compose(r -> call(vertx, DbContract.GET, Wire.toJson(KEY)).map(Wire::lookup))
+        .onComplete(ctx.succeeding(lookup -> ctx.verify(() -> {
+          assertThat(lookup.document().data().encode()).isEqualTo(expected);
+          assertThat(expected).contains("0.1000000000000000055511151231257827", "1.50", "123456789012345678901234567890");
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
   @DisplayName("a committed put and a committed delete are each published as a change event")
   void publishesChangeEvents(Vertx vertx, VertxTestContext ctx) {
     Checkpoint putEvent = ctx.checkpoint();
@@ -138,7 +157,7 @@ class DbServiceTest {
     }));
 
     events.completion()
-        .compose(v -> deploy(vertx, dir))
+        .compose(v -> deploy(vertx))
         .compose(id -> put(vertx, new PutDoc(KEY, new JsonObject().put("v", 1), Precondition.NONE)))
         .compose(r -> call(vertx, DbContract.DELETE, Wire.toJson(new DeleteDoc(KEY, Precondition.NONE))))
         .onFailure(ctx::failNow);
@@ -163,7 +182,7 @@ class DbServiceTest {
     });
 
     events.completion()
-        .compose(v -> deploy(vertx, dir))
+        .compose(v -> deploy(vertx))
         .compose(id -> put(vertx, new PutDoc(KEY, new JsonObject(), Precondition.NONE)))
         .compose(r -> failureOf(put(vertx, new PutDoc(KEY, new JsonObject(), Precondition.ifNoneMatchAny()))))
         .compose(failure -> {
@@ -179,7 +198,7 @@ class DbServiceTest {
   @Test
   @DisplayName("an unknown action is answered with a BAD_REQUEST reply failure")
   void unknownAction(Vertx vertx, VertxTestContext ctx) {
-    deploy(vertx, dir)
+    deploy(vertx)
         .compose(id -> failureOf(call(vertx, "frobnicate", Wire.toJson(KEY))))
         .onComplete(ctx.succeeding(failure -> ctx.verify(() -> {
           assertReplyFailure(failure, ErrorCode.BAD_REQUEST);
@@ -192,7 +211,7 @@ class DbServiceTest {
   void malformedBody(Vertx vertx, VertxTestContext ctx) {
     Checkpoint rejected = ctx.checkpoint();
     Checkpoint nothingWritten = ctx.checkpoint();
-    deploy(vertx, dir)
+    deploy(vertx)
         .compose(id -> failureOf(call(vertx, DbContract.PUT, Wire.toJson(KEY).put("data", "not an object"))))
         .compose(failure -> {
           ctx.verify(() -> {
@@ -212,7 +231,7 @@ class DbServiceTest {
   void failureCodesOverTheBus(Vertx vertx, VertxTestContext ctx) {
     Checkpoint precondition = ctx.checkpoint();
     Checkpoint notFound = ctx.checkpoint();
-    deploy(vertx, dir)
+    deploy(vertx)
         .compose(id -> put(vertx, new PutDoc(KEY, new JsonObject(), Precondition.NONE)))
         .compose(r -> failureOf(put(vertx, new PutDoc(KEY, new JsonObject(), Precondition.ifMatch(7)))))
         .compose(failure -> {
@@ -234,7 +253,7 @@ class DbServiceTest {
   void conditionalWritersRaceOverTheBus(Vertx vertx, VertxTestContext ctx) {
     Checkpoint oneWinner = ctx.checkpoint();
     Checkpoint stored = ctx.checkpoint();
-    deploy(vertx, dir)
+    deploy(vertx)
         .compose(id -> put(vertx, new PutDoc(KEY, new JsonObject().put("writer", -1), Precondition.NONE)))
         .compose(first -> {
           List<Future<PutResult>> writes = IntStream.range(0, 20)
@@ -264,12 +283,12 @@ class DbServiceTest {
   }
 
   @Test
-  @DisplayName("undeploying db-service stops its consumers, and a redeployment on the same data directory sees the committed data")
+  @DisplayName("undeploying db-service stops its consumers, and a redeployment on the same database sees the committed data")
   void undeployAndRedeploy(Vertx vertx, VertxTestContext ctx) {
     Checkpoint gone = ctx.checkpoint();
     Checkpoint durable = ctx.checkpoint();
     JsonObject data = new JsonObject().put("kept", true);
-    deploy(vertx, dir)
+    deploy(vertx)
         .compose(id -> put(vertx, new PutDoc(KEY, data, Precondition.NONE)).compose(r -> vertx.undeploy(id)))
         .compose(v -> failureOf(call(vertx, DbContract.GET, Wire.toJson(KEY))))
         .compose(failure -> {
@@ -278,7 +297,7 @@ class DbServiceTest {
             assertThat(((ReplyException) failure).failureType()).isEqualTo(ReplyFailure.NO_HANDLERS);
             gone.flag();
           });
-          return deploy(vertx, dir);
+          return deploy(vertx);
         })
         .compose(id -> call(vertx, DbContract.GET, Wire.toJson(KEY)).map(Wire::lookup))
         .onComplete(ctx.succeeding(lookup -> ctx.verify(() -> {
@@ -289,13 +308,14 @@ class DbServiceTest {
   }
 
   @Test
-  @DisplayName("db-service refuses to start when TROUPE_DB_URL names an external database")
-  void refusesExternalUrl(Vertx vertx, VertxTestContext ctx) {
-    DeploymentOptions options = options(dir);
+  @DisplayName("db-service refuses to start when TROUPE_DB_URL is a JDBC URL rather than a postgresql:// URL")
+  void refusesJdbcUrl(Vertx vertx, VertxTestContext ctx) {
+    DeploymentOptions options = options();
     options.getConfig().put("TROUPE_DB_URL", "jdbc:postgresql://127.0.0.1:5432/test");
-    failureOf(vertx.deployVerticle(DbService.class.getName(), options))
+    failureOf(deploy(vertx, options))
         .onComplete(ctx.succeeding(failure -> ctx.verify(() -> {
-          assertThat(failure).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("TROUPE_DB_URL");
+          assertThat(failure).isInstanceOf(IllegalArgumentException.class)
+              .hasMessageContaining("TROUPE_DB_URL").hasMessageContaining("postgresql://");
           ctx.completeNow();
         })));
   }
