@@ -1,0 +1,306 @@
+package dev.troupe.bench;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * Turns the result files of one benchmark run into {@code report.md}, {@code chart.png} and a short
+ * summary on stdout. Every figure is set against the baselines measured in the same run: the results
+ * labelled {@value #BARE} and {@value #ONE_HOP} of the same scenario, mode and rate.
+ */
+final class Report {
+  static final String BARE = "bare";
+  static final String ONE_HOP = "one-hop";
+  static final String META = "meta.json";
+
+  static final String USAGE = "report --in DIR [--out DIR] [--title TEXT]\n"
+      + "  reads DIR/*.json (load results) and DIR/meta.json (any key/values: machine, RSS, CPU ...);\n"
+      + "  writes report.md and chart.png into --out (default: --in)";
+
+  /** One line of the table: a result and its ratios to the baselines (null where there is none). */
+  record Row(LoadResult result, String group, Double throughputVsBare, Double throughputVsOneHop,
+      Double p99VsBare, Double p99VsOneHop) {}
+
+  private Report() {}
+
+  static int main(Args args) throws IOException {
+    Path in = Path.of(args.required("in"));
+    Path out = Path.of(args.string("out", in.toString()));
+    String title = args.string("title", "Troupe benchmark");
+    args.requireAllUsed();
+    if (!Files.isDirectory(in)) {
+      throw new IllegalArgumentException("--in " + in + " is not a directory");
+    }
+    List<LoadResult> results = read(in);
+    if (results.isEmpty()) {
+      throw new IllegalArgumentException("no load results (*.json) in " + in);
+    }
+    JsonObject meta = readMeta(in);
+    List<Row> rows = rows(results);
+    Files.createDirectories(out);
+    Path md = out.resolve("report.md");
+    Path png = out.resolve("chart.png");
+    Files.writeString(md, markdown(title, rows, meta));
+    Chart.write(title, rows, png);
+    System.out.println(summary(rows));
+    System.out.println("report: " + results.size() + " results -> " + md + ", " + png);
+    return 0;
+  }
+
+  /** Every load result in {@code dir}, by file name; files that are not results are skipped with a note. */
+  static List<LoadResult> read(Path dir) throws IOException {
+    List<Path> files;
+    try (Stream<Path> list = Files.list(dir)) {
+      files = list.filter(p -> p.getFileName().toString().endsWith(".json"))
+          .filter(p -> !p.getFileName().toString().equals(META))
+          .sorted()
+          .toList();
+    }
+    List<LoadResult> results = new ArrayList<>();
+    for (Path file : files) {
+      try {
+        results.add(LoadResult.fromJson(new JsonObject(Files.readString(file))));
+      } catch (RuntimeException e) {
+        System.err.println("report: skipping " + file.getFileName() + ": " + e.getMessage());
+      }
+    }
+    return results;
+  }
+
+  static JsonObject readMeta(Path dir) throws IOException {
+    Path file = dir.resolve(META);
+    if (!Files.isRegularFile(file)) {
+      return null;
+    }
+    try {
+      return new JsonObject(Files.readString(file));
+    } catch (RuntimeException e) {
+      System.err.println("report: ignoring " + META + ": " + e.getMessage());
+      return null;
+    }
+  }
+
+  /** What a result is compared within: scenario, mode, and the rate of an open loop. */
+  static String group(LoadResult r) {
+    String mode = r.mode().equals("open")
+        ? String.format(Locale.ROOT, "open %s/s", compact(r.rate()))
+        : "closed \u00d7" + r.connections();
+    return r.scenario() + " \u00b7 " + mode;
+  }
+
+  /** Results ordered by scenario (in the generator's order), then mode, then bare, one-hop and the rest. */
+  static List<Row> rows(List<LoadResult> results) {
+    Map<String, Integer> labelOrder = new LinkedHashMap<>();
+    labelOrder.put(BARE, 0);
+    labelOrder.put(ONE_HOP, 1);
+    for (LoadResult r : results) {
+      labelOrder.putIfAbsent(r.label(), labelOrder.size());
+    }
+    Comparator<LoadResult> order = Comparator
+        .comparingInt((LoadResult r) -> scenarioRank(r.scenario()))
+        .thenComparing(LoadResult::scenario)
+        .thenComparing(LoadResult::mode)
+        .thenComparingDouble(LoadResult::rate)
+        .thenComparingInt(LoadResult::connections)
+        .thenComparingInt(r -> labelOrder.get(r.label()));
+    List<LoadResult> sorted = results.stream().sorted(order).toList();
+    Map<String, LoadResult> bare = baselines(sorted, BARE);
+    Map<String, LoadResult> oneHop = baselines(sorted, ONE_HOP);
+    List<Row> rows = new ArrayList<>();
+    for (LoadResult r : sorted) {
+      String g = group(r);
+      LoadResult b = bare.get(g);
+      LoadResult h = oneHop.get(g);
+      rows.add(new Row(r, g,
+          b == null ? null : ratio(r.throughput(), b.throughput()),
+          h == null ? null : ratio(r.throughput(), h.throughput()),
+          b == null ? null : ratio(r.latencyMs().p99(), b.latencyMs().p99()),
+          h == null ? null : ratio(r.latencyMs().p99(), h.latencyMs().p99())));
+    }
+    return rows;
+  }
+
+  private static Map<String, LoadResult> baselines(List<LoadResult> results, String label) {
+    Map<String, LoadResult> byGroup = new LinkedHashMap<>();
+    for (LoadResult r : results) {
+      if (r.label().equals(label)) {
+        byGroup.putIfAbsent(group(r), r);
+      }
+    }
+    return byGroup;
+  }
+
+  private static int scenarioRank(String name) {
+    for (Scenario s : Scenario.values()) {
+      if (s.cliName.equals(name)) {
+        return s.ordinal();
+      }
+    }
+    return Scenario.values().length;
+  }
+
+  /** {@code value / baseline}, or null when the baseline measured nothing. */
+  static Double ratio(double value, double baseline) {
+    return baseline > 0 ? value / baseline : null;
+  }
+
+  static String markdown(String title, List<Row> rows, JsonObject meta) {
+    StringBuilder md = new StringBuilder();
+    md.append("# ").append(title).append("\n\n");
+    md.append("Throughput counts successful answers per second over the measured window (warm-up excluded). ")
+        .append("Latencies are in milliseconds; open-loop latencies run from each request's intended start ")
+        .append("(corrected for coordinated omission), closed-loop ones from its actual start. ")
+        .append("Ratios set each result against the baselines of the same scenario, mode and rate: ")
+        .append("`bare` (a plain Vert.x server answering from memory) and `one-hop` (the same with one clustered ")
+        .append("event-bus request-reply). Throughput ratio above 1 is faster; p99 ratio above 1 is slower.\n\n");
+    md.append("| scenario | label | mode | req/s | p50 | p99 | p99.9 | max | errors | req/s vs bare | req/s vs one-hop | p99 vs bare | p99 vs one-hop |\n");
+    md.append("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    for (Row row : rows) {
+      LoadResult r = row.result();
+      Latency l = r.latencyMs();
+      md.append("| ").append(r.scenario())
+          .append(" | ").append(escape(r.label()))
+          .append(" | ").append(mode(r))
+          .append(" | ").append(thousands(r.throughput()))
+          .append(" | ").append(ms(l.p50()))
+          .append(" | ").append(ms(l.p99()))
+          .append(" | ").append(ms(l.p999()))
+          .append(" | ").append(ms(l.max()))
+          .append(" | ").append(errors(r))
+          .append(" | ").append(times(row.throughputVsBare()))
+          .append(" | ").append(times(row.throughputVsOneHop()))
+          .append(" | ").append(times(row.p99VsBare()))
+          .append(" | ").append(times(row.p99VsOneHop()))
+          .append(" |\n");
+    }
+    List<String> notes = notes(rows);
+    if (!notes.isEmpty()) {
+      md.append("\nNotes:\n\n");
+      notes.forEach(n -> md.append("- ").append(n).append('\n'));
+    }
+    md.append("\n![throughput and p99 by scenario](chart.png)\n");
+    if (meta != null && !meta.isEmpty()) {
+      md.append("\n## Environment\n\n| key | value |\n|---|---|\n");
+      flatten("", meta).forEach((k, v) -> md.append("| ").append(escape(k)).append(" | ").append(escape(v)).append(" |\n"));
+    }
+    return md.toString();
+  }
+
+  private static List<String> notes(List<Row> rows) {
+    List<String> notes = new ArrayList<>();
+    for (Row row : rows) {
+      LoadResult r = row.result();
+      String who = r.scenario() + " / " + r.label() + " / " + mode(r);
+      if (r.idsExhausted()) {
+        notes.add(who + ": ran out of unique ids; the window was cut short at " + r.durationSec() + " s.");
+      }
+      long hits = r.cache().getOrDefault("HIT", 0L);
+      if (r.scenario().startsWith("miss") && hits > 0) {
+        notes.add(who + ": " + hits + " of " + (hits + r.cache().getOrDefault("MISS", 0L))
+            + " reads answered from the cache (X-Cache: HIT) in a miss scenario.");
+      }
+      if (r.serviceTimeMs() != null && r.lateSends() > 0) {
+        notes.add(String.format(Locale.ROOT,
+            "%s: %d requests left more than 1 ms after their intended start (server or connections saturated); "
+                + "their wait is in the latency. Service-time p99 %s ms.", who, r.lateSends(), ms(r.serviceTimeMs().p99())));
+      }
+    }
+    return notes;
+  }
+
+  /** Nested keys become {@code a.b}; arrays are joined with commas. */
+  static Map<String, String> flatten(String prefix, JsonObject json) {
+    Map<String, String> flat = new LinkedHashMap<>();
+    json.forEach(e -> {
+      String key = prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey();
+      Object v = e.getValue();
+      if (v instanceof JsonObject o) {
+        flat.putAll(flatten(key, o));
+      } else if (v instanceof JsonArray a) {
+        flat.put(key, a.stream().map(String::valueOf).collect(Collectors.joining(", ")));
+      } else {
+        flat.put(key, String.valueOf(v));
+      }
+    });
+    return flat;
+  }
+
+  static String summary(List<Row> rows) {
+    StringBuilder s = new StringBuilder();
+    int groupWidth = rows.stream().mapToInt(r -> r.group().length()).max().orElse(0);
+    int labelWidth = rows.stream().mapToInt(r -> r.result().label().length()).max().orElse(0);
+    String format = "%-" + groupWidth + "s  %-" + labelWidth + "s %10s req/s  p99 %8s ms  errors %-6d";
+    for (Row row : rows) {
+      LoadResult r = row.result();
+      s.append(String.format(Locale.ROOT, format, row.group(), r.label(),
+          thousands(r.throughput()), ms(r.latencyMs().p99()), r.errors()));
+      if (row.throughputVsBare() != null && !r.label().equals(BARE)) {
+        s.append("  ").append(times(row.throughputVsBare())).append(" bare");
+      }
+      if (row.throughputVsOneHop() != null && !r.label().equals(ONE_HOP) && !r.label().equals(BARE)) {
+        s.append("  ").append(times(row.throughputVsOneHop())).append(" one-hop");
+      }
+      s.append('\n');
+    }
+    return s.toString().stripTrailing();
+  }
+
+  static String mode(LoadResult r) {
+    return r.mode().equals("open")
+        ? "open " + compact(r.rate()) + "/s"
+        : "closed \u00d7" + r.connections();
+  }
+
+  static String errors(LoadResult r) {
+    long total = r.errors();
+    if (total == 0) {
+      return "0";
+    }
+    String detail = r.errorsByStatus().entrySet().stream()
+        .filter(e -> e.getValue() > 0)
+        .map(e -> e.getKey() + ": " + e.getValue())
+        .collect(Collectors.joining(", "));
+    return total + " (" + detail + ")";
+  }
+
+  static String times(Double ratio) {
+    return ratio == null ? "\u2013" : String.format(Locale.ROOT, "%.2f\u00d7", ratio);
+  }
+
+  static String ms(double v) {
+    if (v >= 100) {
+      return String.format(Locale.ROOT, "%.0f", v);
+    }
+    if (v >= 10) {
+      return String.format(Locale.ROOT, "%.1f", v);
+    }
+    if (v >= 1) {
+      return String.format(Locale.ROOT, "%.2f", v);
+    }
+    return String.format(Locale.ROOT, "%.3f", v);
+  }
+
+  static String thousands(double v) {
+    return String.format(Locale.ROOT, "%,.0f", v);
+  }
+
+  /** 2000 -> 2000, 2500.5 -> 2500.5: rates as the user typed them. */
+  static String compact(double v) {
+    return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
+  }
+
+  private static String escape(String s) {
+    return s.replace("|", "\\|").replace("\n", " ");
+  }
+}

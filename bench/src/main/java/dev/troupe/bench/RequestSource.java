@@ -1,0 +1,78 @@
+package dev.troupe.bench;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import java.nio.charset.StandardCharsets;
+import java.util.SplittableRandom;
+
+/** Produces the requests of one scenario for one event loop. Not thread-safe; the id pool is shared. */
+final class RequestSource {
+  /** One request to send. {@code body} is null for GET. */
+  record Req(HttpMethod method, String uri, Buffer body) {}
+
+  /** A document body of ~100 bytes; every PUT sends the same one. */
+  static final Buffer PUT_BODY = Buffer.buffer(
+      "{\"title\":\"Troupe benchmark document\",\"year\":2025,\"tags\":[\"bench\",\"load\"],\"text\":\"lorem ipsum dolor sit\"}"
+          .getBytes(StandardCharsets.UTF_8));
+
+  private final Scenario scenario;
+  private final LoadOptions options;
+  private final UniqueIds ids;
+  private final String[] keyUris;
+  private final String listUri;
+  private final SplittableRandom random;
+  private final ZipfKeys zipf;
+
+  RequestSource(LoadOptions options, UniqueIds ids, long seed) {
+    this.scenario = options.scenario();
+    this.options = options;
+    this.ids = ids;
+    this.random = new SplittableRandom(seed);
+    this.keyUris = new String[scenario.needsKeys() ? options.keys() : 0];
+    for (int i = 0; i < keyUris.length; i++) {
+      keyUris[i] = options.docPath(LoadOptions.keyId(i));
+    }
+    this.listUri = options.docsPath() + "?limit=50";
+    this.zipf = scenario == Scenario.MIXED ? new ZipfKeys(options.keys(), options.zipfExponent(), seed) : null;
+  }
+
+  /** The next request, or null when the scenario's ids are all used. */
+  Req next() {
+    return switch (scenario) {
+      case HIT -> get(keyUris[random.nextInt(keyUris.length)]);
+      case PUT_REPLACE -> put(keyUris[random.nextInt(keyUris.length)]);
+      case MIXED -> {
+        String uri = keyUris[zipf.next()];
+        yield random.nextInt(100) < options.putPercent() ? put(uri) : get(uri);
+      }
+      case LIST -> get(listUri);
+      case MISS, MISS_RANGE, MISS_404 -> {
+        String id = ids.next();
+        yield id == null ? null : get(options.docPath(id));
+      }
+      case PUT_NEW -> {
+        String id = ids.next();
+        yield id == null ? null : put(options.docPath(id));
+      }
+    };
+  }
+
+  private static Req get(String uri) {
+    return new Req(HttpMethod.GET, uri, null);
+  }
+
+  private static Req put(String uri) {
+    return new Req(HttpMethod.PUT, uri, PUT_BODY);
+  }
+
+  /** The shared unique-id pool of a run: what miss, miss-range, miss-404 and put-new draw from. */
+  static UniqueIds idsFor(LoadOptions o) {
+    return switch (o.scenario()) {
+      case MISS -> new UniqueIds("m" + o.runId() + "-", 0, o.preload());
+      case MISS_RANGE -> new UniqueIds(o.idPrefix(), o.idStart(), o.idCount());
+      case MISS_404 -> UniqueIds.unbounded("a" + o.runId() + "-");
+      case PUT_NEW -> UniqueIds.unbounded("n" + o.runId() + "-");
+      default -> new UniqueIds("", 0, 0);
+    };
+  }
+}

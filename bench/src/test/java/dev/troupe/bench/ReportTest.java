@@ -1,0 +1,122 @@
+package dev.troupe.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.json.JsonObject;
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ReportTest {
+
+  private static JsonObject result(String label, String scenario, String mode, double rate, double throughput,
+      double p99, JsonObject errors) {
+    JsonObject json = new JsonObject()
+        .put("label", label).put("scenario", scenario).put("mode", mode).put("connections", mode.equals("open") ? 256 : 32)
+        .put("requests", 1000).put("ok", 1000).put("durationSec", 20.0).put("throughput", throughput)
+        .put("errorsByStatus", errors)
+        .put("latencyMs", new JsonObject().put("p50", p99 / 4).put("p90", p99 / 2).put("p99", p99)
+            .put("p999", p99 * 2).put("max", p99 * 3).put("mean", p99 / 3));
+    if (rate > 0) {
+      json.put("rate", rate);
+    }
+    return json;
+  }
+
+  private static void write(Path dir, String name, JsonObject json) throws Exception {
+    Files.writeString(dir.resolve(name), json.encodePrettily());
+  }
+
+  private static Path fixture(Path dir) throws Exception {
+    JsonObject none = new JsonObject().put("io", 0);
+    write(dir, "01-bare-hit.json", result("bare", "hit", "closed", 0, 40_000, 1.0, none));
+    write(dir, "02-onehop-hit.json", result("one-hop", "hit", "closed", 0, 20_000, 2.0, none));
+    write(dir, "03-troupe-hit.json", result("troupe-1node", "hit", "closed", 0, 10_000, 8.0,
+        new JsonObject().put("503", 3).put("io", 1)));
+    write(dir, "04-troupe-hit-open.json", result("troupe-1node", "hit", "open", 2000, 1999.5, 0.75, none));
+    write(dir, "05-bare-hit-open.json", result("bare", "hit", "open", 2000, 2000, 0.25, none));
+    write(dir, "06-troupe-list.json", result("troupe-1node", "list", "closed", 0, 1_234, 40.0, none));
+    write(dir, "07-troupe-putnew.json", result("troupe-1node", "put-new", "closed", 0, 3_000, 12.5, none));
+    write(dir, "meta.json", new JsonObject().put("cpus", 2).put("java", "17.0.15")
+        .put("rss", new JsonObject().put("troupe-1node", "412 MB")));
+    Files.writeString(dir.resolve("notes.json"), "{\"not\":\"a result\"}");
+    return dir;
+  }
+
+  @Test
+  @DisplayName("a run's results become one Markdown table, ordered by scenario, each with its ratios to the baselines")
+  void markdown(@TempDir Path dir) throws Exception {
+    List<LoadResult> results = Report.read(fixture(dir));
+    assertThat(results).hasSize(7);
+    String md = Report.markdown("Troupe benchmark", Report.rows(results), Report.readMeta(dir));
+
+    List<String> tableRows = md.lines().filter(l -> l.startsWith("| ") && !l.startsWith("| scenario")
+        && !l.startsWith("| key") && !l.startsWith("| cpus") && !l.startsWith("| java") && !l.startsWith("| rss")).toList();
+    assertThat(tableRows).containsExactly(
+        "| hit | bare | closed \u00d732 | 40,000 | 0.250 | 1.00 | 2.00 | 3.00 | 0 | 1.00\u00d7 | 2.00\u00d7 | 1.00\u00d7 | 0.50\u00d7 |",
+        "| hit | one-hop | closed \u00d732 | 20,000 | 0.500 | 2.00 | 4.00 | 6.00 | 0 | 0.50\u00d7 | 1.00\u00d7 | 2.00\u00d7 | 1.00\u00d7 |",
+        "| hit | troupe-1node | closed \u00d732 | 10,000 | 2.00 | 8.00 | 16.0 | 24.0 | 4 (503: 3, io: 1) | 0.25\u00d7 | 0.50\u00d7 | 8.00\u00d7 | 4.00\u00d7 |",
+        "| hit | bare | open 2000/s | 2,000 | 0.063 | 0.250 | 0.500 | 0.750 | 0 | 1.00\u00d7 | \u2013 | 1.00\u00d7 | \u2013 |",
+        "| hit | troupe-1node | open 2000/s | 2,000 | 0.188 | 0.750 | 1.50 | 2.25 | 0 | 1.00\u00d7 | \u2013 | 3.00\u00d7 | \u2013 |",
+        "| put-new | troupe-1node | closed \u00d732 | 3,000 | 3.13 | 12.5 | 25.0 | 37.5 | 0 | \u2013 | \u2013 | \u2013 | \u2013 |",
+        "| list | troupe-1node | closed \u00d732 | 1,234 | 10.0 | 40.0 | 80.0 | 120 | 0 | \u2013 | \u2013 | \u2013 | \u2013 |");
+    assertThat(md).contains("## Environment", "| cpus | 2 |", "| java | 17.0.15 |", "| rss.troupe-1node | 412 MB |",
+        "![throughput and p99 by scenario](chart.png)");
+  }
+
+  @Test
+  @DisplayName("the report command writes report.md and a readable chart.png, and sums up on stdout")
+  void writesFiles(@TempDir Path dir) throws Exception {
+    fixture(dir);
+    Path out = dir.resolve("out");
+    int status = Main.run(new String[] {"report", "--in", dir.toString(), "--out", out.toString()});
+
+    assertThat(status).isZero();
+    assertThat(Files.readString(out.resolve("report.md"))).startsWith("# Troupe benchmark");
+    BufferedImage png = ImageIO.read(out.resolve("chart.png").toFile());
+    assertThat(png.getWidth()).isGreaterThanOrEqualTo(960);
+    assertThat(png.getHeight()).isGreaterThan(600);
+  }
+
+  @Test
+  @DisplayName("the summary puts each Troupe result against both baselines")
+  void summary(@TempDir Path dir) throws Exception {
+    String summary = Report.summary(Report.rows(Report.read(fixture(dir))));
+    assertThat(summary.lines().filter(l -> l.contains("troupe-1node") && l.startsWith("hit \u00b7 closed")).findFirst())
+        .hasValueSatisfying(l -> assertThat(l).contains("10,000 req/s", "0.25\u00d7 bare", "0.50\u00d7 one-hop"));
+  }
+
+  @Test
+  @DisplayName("axis steps are round numbers")
+  void niceSteps() {
+    assertThat(Chart.niceStep(40_000)).isEqualTo(10_000);
+    assertThat(Chart.niceStep(12)).isEqualTo(2.5);
+    assertThat(Chart.niceStep(0.9)).isEqualTo(0.2);
+    assertThat(Chart.compactCount(40_000)).isEqualTo("40k");
+    assertThat(Chart.compactCount(1_500)).isEqualTo("1,500");
+    assertThat(Chart.compactCount(2_500_000)).isEqualTo("2.5M");
+    assertThat(Chart.plain(0.1 + 0.2)).isEqualTo("0.3");
+    assertThat(Chart.plain(0)).isEqualTo("0");
+  }
+
+  @Test
+  @DisplayName("latencies far apart get a log axis, so the small bars stay visible; close ones a linear axis from 0")
+  void scales() {
+    Chart.Scale linear = Chart.Scale.of(List.of(1.0, 8.0, 20.0), true);
+    assertThat(linear.log()).isFalse();
+    assertThat(linear.position(0)).isZero();
+    assertThat(linear.ticks()).contains(0.0, 5.0, 10.0, 20.0);
+
+    Chart.Scale log = Chart.Scale.of(List.of(0.25, 40.0), true);
+    assertThat(log.log()).isTrue();
+    assertThat(log.low()).isEqualTo(0.01);
+    assertThat(log.high()).isEqualTo(100.0);
+    assertThat(log.position(1.0)).isCloseTo(0.5, org.assertj.core.api.Assertions.within(1e-9));
+    assertThat(Chart.Scale.of(List.of(0.25, 40.0), false).log()).isFalse();
+  }
+}
