@@ -47,7 +47,7 @@ public final class GatewayVerticle extends VerticleBase {
         .setHttp2ClearTextEnabled(true)
         .setIdleTimeout(config.idleTimeoutSeconds())
         .setIdleTimeoutUnit(TimeUnit.SECONDS));
-    return server.requestHandler(router).listen()
+    return server.requestHandler(router).invalidRequestHandler(Problems::invalidRequest).listen()
         .onSuccess(listening -> NodeRuntime.publishHttpPort(vertx, listening.actualPort()));
   }
 

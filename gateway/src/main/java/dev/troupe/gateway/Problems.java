@@ -4,13 +4,18 @@ import dev.troupe.shared.bus.Failures;
 import dev.troupe.shared.contract.ErrorCode;
 import dev.troupe.shared.contract.TroupeException;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.DecodeException;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
 import java.util.Locale;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,14 +72,41 @@ final class Problems {
   }
 
   static void send(RoutingContext ctx, int status, String detail) {
+    send(ctx.response(), status, detail, RequestIds.of(ctx));
+  }
+
+  /**
+   * Answers a request that HTTP decoding already rejected (a broken request line, headers too
+   * large): the same problem+json as every other error, then the connection closes.
+   */
+  static void invalidRequest(HttpServerRequest request) {
+    Throwable cause = request.decoderResult().cause();
+    int status;
+    String detail;
+    if (cause instanceof TooLongHttpHeaderException) {
+      status = 431;
+      detail = "the request headers are too large";
+    } else if (cause instanceof TooLongHttpLineException) {
+      status = 414;
+      detail = "the request line is too long";
+    } else {
+      status = 400;
+      detail = "the request is not valid HTTP";
+    }
+    String id = UUID.randomUUID().toString();
+    request.response().putHeader(RequestIds.HEADER, id).putHeader("Connection", "close");
+    send(request.response(), status, detail, id);
+  }
+
+  private static void send(HttpServerResponse response, int status, String detail, String requestId) {
     HttpResponseStatus http = HttpResponseStatus.valueOf(status);
     JsonObject problem = new JsonObject()
         .put("type", "urn:troupe:problem:" + http.reasonPhrase().toLowerCase(Locale.ROOT).replace(' ', '-'))
         .put("title", http.reasonPhrase())
         .put("status", status)
         .put("detail", detail)
-        .put("requestId", RequestIds.of(ctx));
-    var response = ctx.response().setStatusCode(status).putHeader("Content-Type", CONTENT_TYPE);
+        .put("requestId", requestId);
+    response.setStatusCode(status).putHeader("Content-Type", CONTENT_TYPE);
     if (status == 503) {
       response.putHeader("Retry-After", "1");
     }

@@ -5,13 +5,15 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
- * Gives every request an id, sent back as {@code X-Request-Id} and carried on every bus message. A
+ * The first handler of every request. Gives it an id, sent back as {@code X-Request-Id} and carried on every bus message. A
  * client's own id is kept when it is sane (1 to 128 visible ASCII characters of a safe set).
  */
 final class RequestIds {
   static final String HEADER = "X-Request-Id";
   private static final String KEY = "troupe.requestId";
   private static final Pattern SANE = Pattern.compile("[A-Za-z0-9._:/+=-]{1,128}");
+  /** A {@code %} not followed by two hex digits: the path cannot be decoded. */
+  private static final Pattern BAD_ESCAPE = Pattern.compile("%(?![0-9A-Fa-f]{2})");
 
   private RequestIds() {}
 
@@ -20,6 +22,12 @@ final class RequestIds {
     String id = given != null && SANE.matcher(given).matches() ? given : UUID.randomUUID().toString();
     ctx.put(KEY, id);
     ctx.response().putHeader(HEADER, id);
+    String uri = ctx.request().uri();
+    if (uri != null && BAD_ESCAPE.matcher(uri).find()) {
+      // Decoding path or query parameters would fail deep in the router, as a 500.
+      Problems.send(ctx, 400, "the URI has a malformed percent-escape");
+      return;
+    }
     ctx.next();
   }
 

@@ -1,0 +1,211 @@
+package dev.troupe.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import io.vertx.junit5.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Malformed requests, written as raw bytes so that broken HTTP reaches the server as sent. Every
+ * answer must be a 4xx problem+json or a closed connection: never a 5xx, never a hang, and the
+ * gateway stays ready. The cases are generated from a fixed seed, so a failure is reproducible.
+ */
+@ExtendWith(VertxExtension.class)
+@DisplayName("Gateway under malformed input")
+class GatewayFuzzTest {
+  private static final int CASES = Integer.getInteger("troupe.fuzz.cases", 2_400);
+  private static final int CONCURRENCY = 16;
+  private static final long SEED = 20261129L;
+  /** Longer than the server's idle timeout (2 s), which must cut any stalled request. */
+  private static final long HANG_MS = 15_000;
+
+  @RegisterExtension
+  static final TroupeClusterExtension TROUPE = new TroupeClusterExtension(TroupeCluster.builder()
+      .node("db", "cache", "request", "gateway")
+      .setting("TROUPE_HTTP_MAX_BODY_BYTES", "65536")
+      .setting("TROUPE_ACCESS_LOG", "false")
+      // Stalled bodies (a chunk that never comes) are cut by the idle timeout, as slow clients must be.
+      .setting("TROUPE_HTTP_IDLE_TIMEOUT_SECONDS", "2"));
+
+  @Test
+  @Timeout(value = 180, timeUnit = TimeUnit.SECONDS)
+  @DisplayName("2,400 malformed requests get only 4xx problems or a closed connection, and the gateway stays ready")
+  void malformedInput(Vertx vertx, VertxTestContext ctx) {
+    int port = TROUPE.cluster().httpPort(0);
+    NetClient net = vertx.createNetClient(new NetClientOptions().setConnectTimeout(5_000).setIdleTimeout(20));
+    Random random = new Random(SEED);
+    List<byte[]> cases = new ArrayList<>(CASES);
+    for (int i = 0; i < CASES; i++) {
+      cases.add(Malformed.request(random, i));
+    }
+    Map<String, Integer> outcomes = new TreeMap<>();
+    List<String> violations = new ArrayList<>();
+    run(vertx, CONCURRENCY, CASES, i -> send(vertx, net, port, cases.get(i)).map(answer -> {
+      synchronized (outcomes) {
+        outcomes.merge(answer.kind(), 1, Integer::sum);
+        if (answer.violation() != null) {
+          violations.add("case " + i + ": " + answer.violation() + "\n  sent: " + Malformed.show(cases.get(i)));
+        }
+      }
+      return null;
+    }))
+        .compose(v -> new Http(vertx, port).get("/health/ready"))
+        .onComplete(ctx.succeeding(ready -> ctx.verify(() -> {
+          System.out.println("fuzz outcomes: " + outcomes);
+          assertThat(violations).as("answers that were not a 4xx problem or a closed connection").isEmpty();
+          assertThat(outcomes.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(CASES);
+          assertThat(outcomes.keySet()).as("most cases are answered, not just dropped")
+              .anyMatch(k -> k.startsWith("4"));
+          assertThat(ready.statusCode()).as("ready after the fuzzing").isEqualTo(200);
+          ctx.completeNow();
+        })));
+  }
+
+  /**
+   * Runs {@code total} tasks, at most {@code width} at a time. Tasks complete on their connections'
+   * event loops; the bookkeeping hops onto one context so the counters are never raced.
+   */
+  private static Future<Void> run(Vertx vertx, int width, int total, IntFunction<Future<Void>> task) {
+    Promise<Void> done = Promise.promise();
+    Context context = vertx.getOrCreateContext();
+    int[] next = {0};
+    int[] finished = {0};
+    Runnable[] launch = new Runnable[1];
+    launch[0] = () -> {
+      int i = next[0]++;
+      if (i >= total) {
+        return;
+      }
+      task.apply(i).onComplete(ar -> context.runOnContext(v -> {
+        if (ar.failed()) {
+          done.tryFail(ar.cause());
+          return;
+        }
+        if (++finished[0] == total) {
+          done.tryComplete();
+        } else {
+          launch[0].run();
+        }
+      }));
+    };
+    context.runOnContext(v -> {
+      for (int i = 0; i < width; i++) {
+        launch[0].run();
+      }
+    });
+    return done.future();
+  }
+
+  private record Answer(String kind, String violation) {}
+
+  /** Sends raw bytes, reads until the server closes or a full response arrives, and judges it. */
+  private static Future<Answer> send(Vertx vertx, NetClient net, int port, byte[] request) {
+    Promise<Answer> answer = Promise.promise();
+    long deadline = vertx.setTimer(HANG_MS, t -> answer.tryComplete(
+        new Answer("hung", "no answer and no close within " + HANG_MS + " ms")));
+    answer.future().onComplete(done -> vertx.cancelTimer(deadline));
+    net.connect(port, "127.0.0.1").onComplete(ar -> {
+      if (ar.failed()) {
+        answer.complete(new Answer("connect-failed", "could not connect: " + ar.cause()));
+        return;
+      }
+      var socket = ar.result();
+      Buffer received = Buffer.buffer();
+      boolean head = new String(request, 0, Math.min(5, request.length), StandardCharsets.ISO_8859_1).equals("HEAD ");
+      socket.handler(chunk -> {
+        received.appendBuffer(chunk);
+        Response response = Response.parse(received, head);
+        if (response != null) {
+          answer.tryComplete(judge(response));
+          socket.close();
+        }
+      });
+      socket.closeHandler(v -> answer.tryComplete(received.length() == 0
+          ? new Answer("closed", null)
+          : judgePartial(received)));
+      socket.exceptionHandler(e -> answer.tryComplete(new Answer("closed", null)));
+      socket.write(Buffer.buffer(request));
+    });
+    return answer.future();
+  }
+
+  private static Answer judge(Response r) {
+    String kind = String.valueOf(r.status());
+    if (r.status() >= 500) {
+      return new Answer(kind, "status " + r.status() + ": " + r.body());
+    }
+    if (r.status() >= 400) {
+      if (r.body().isEmpty()) {
+        // A HEAD request: the status is all a client gets.
+        return new Answer(kind + "-head", null);
+      }
+      if (!r.contentType().startsWith("application/problem+json")) {
+        return new Answer(kind, "4xx without problem+json: " + r.contentType() + " " + r.body());
+      }
+      JsonObject problem = new JsonObject(r.body());
+      if (problem.getInteger("status") != r.status() || problem.getString("detail") == null) {
+        return new Answer(kind, "malformed problem: " + r.body());
+      }
+      return new Answer(kind, null);
+    }
+    return new Answer(kind, null);
+  }
+
+  private static Answer judgePartial(Buffer received) {
+    Response r = Response.parse(received, false);
+    return r == null ? new Answer("closed-partial", null) : judge(r);
+  }
+
+  /** A minimal parse of an HTTP/1.1 response with Content-Length. */
+  private record Response(int status, String contentType, String body) {
+    /** The response, once complete; a response to HEAD has headers only, whatever its Content-Length. */
+    static Response parse(Buffer buffer, boolean head) {
+      String text = buffer.toString(StandardCharsets.ISO_8859_1);
+      int headerEnd = text.indexOf("\r\n\r\n");
+      if (headerEnd < 0 || !text.startsWith("HTTP/1.")) {
+        return null;
+      }
+      String[] lines = text.substring(0, headerEnd).split("\r\n");
+      int status = Integer.parseInt(lines[0].split(" ")[1]);
+      String contentType = "";
+      int length = 0;
+      for (String line : lines) {
+        String lower = line.toLowerCase();
+        if (lower.startsWith("content-type:")) {
+          contentType = line.substring(13).trim();
+        } else if (lower.startsWith("content-length:")) {
+          length = Integer.parseInt(line.substring(15).trim());
+        }
+      }
+      if (head) {
+        return new Response(status, contentType, "");
+      }
+      if (text.length() - headerEnd - 4 < length) {
+        return null;
+      }
+      String body = new String(buffer.getBytes(headerEnd + 4, headerEnd + 4 + length), StandardCharsets.UTF_8);
+      return new Response(status, contentType, body);
+    }
+  }
+}
