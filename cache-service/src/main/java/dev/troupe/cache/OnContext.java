@@ -1,8 +1,14 @@
 package dev.troupe.cache;
 
+import com.hazelcast.core.HazelcastInstanceNotActiveException;
+import com.hazelcast.core.MemberLeftException;
+import com.hazelcast.spi.exception.RetryableException;
+import dev.troupe.shared.contract.ErrorCode;
+import dev.troupe.shared.contract.TroupeException;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -13,11 +19,24 @@ import java.util.concurrent.CompletionStage;
 final class OnContext {
   private OnContext() {}
 
+  /**
+   * A member that is shutting down, or a partition whose owner just left, is a passing state of the
+   * cluster: the caller may retry (request-service reads from the database meanwhile), not a bug.
+   */
+  static Throwable classify(Throwable failure) {
+    Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    if (cause instanceof HazelcastInstanceNotActiveException || cause instanceof RetryableException
+        || cause instanceof MemberLeftException) {
+      return new TroupeException(ErrorCode.UNAVAILABLE, "the cache is rebalancing or shutting down", cause);
+    }
+    return cause;
+  }
+
   static <T> Future<T> of(CompletionStage<T> stage, Context context) {
     Promise<T> promise = Promise.promise();
     stage.whenComplete((value, failure) -> context.runOnContext(v -> {
       if (failure != null) {
-        promise.fail(failure);
+        promise.fail(classify(failure));
       } else {
         promise.complete(value);
       }
