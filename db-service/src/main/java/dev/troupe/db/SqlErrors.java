@@ -66,9 +66,15 @@ final class SqlErrors {
     return new TroupeException(ErrorCode.INTERNAL, "internal database error", t);
   }
 
-  /** The pool's "Timeout while waiting for a connection": the database is down, or every connection busy. */
+  /**
+   * The pool gave up waiting for a connection: the database is down, or every connection is busy.
+   * Vert.x 5.0 says "Timeout waiting for connection" for a pooled query, but a bare "Timeout" when
+   * {@code withTransaction} or {@code getConnection} waited.
+   */
   private static boolean isPoolTimeout(Throwable t) {
-    return t.getClass().getSimpleName().contains("Timeout") || String.valueOf(t.getMessage()).contains("waiting for");
+    String message = String.valueOf(t.getMessage());
+    return t.getClass().getSimpleName().contains("Timeout") || message.contains("waiting for")
+        || message.equals("Timeout");
   }
 
   private static boolean hasCause(Throwable t, Class<? extends Throwable> type) {
