@@ -1,5 +1,6 @@
 package dev.troupe.launcher;
 
+import ch.qos.logback.classic.LoggerContext;
 import dev.troupe.shared.config.Settings;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -113,6 +114,10 @@ public final class Main {
     } catch (Exception e) {
       LOG.warn("Troupe did not stop cleanly within {} s: {}", STOP_TIMEOUT_SECONDS, e.toString());
     } finally {
+      // Logging is asynchronous (it must never block an event loop): flush it before the JVM ends.
+      if (LoggerFactory.getILoggerFactory() instanceof LoggerContext logging) {
+        logging.stop();
+      }
       stopped.countDown();
     }
   }
