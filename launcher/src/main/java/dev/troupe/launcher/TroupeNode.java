@@ -112,8 +112,4 @@ public final class TroupeNode {
     var address = runtime.hazelcast().getCluster().getLocalMember().getAddress();
     return address.getHost() + ":" + address.getPort();
   }
-
-  List<Service> startOrder() {
-    return Service.inStartOrder(services);
-  }
 }
