@@ -49,6 +49,10 @@ final class AccessLog {
     if (cache != null) {
       json.put("cache", cache);
     }
+    String subject = ctx.get(ApiKeys.SUBJECT);
+    if (subject != null) {
+      json.put("subject", subject);
+    }
     if (!completed) {
       json.put("aborted", true);
     }

@@ -16,9 +16,12 @@ import java.util.List;
  * @param idleTimeoutSeconds a connection idle this long is closed ({@code TROUPE_HTTP_IDLE_TIMEOUT_SECONDS}, default 60)
  * @param corsOrigins origins allowed by CORS, comma-separated, {@code *} for any ({@code TROUPE_CORS_ORIGINS}, default none: no CORS headers)
  * @param accessLog one JSON line per request on the {@code troupe.access} logger ({@code TROUPE_ACCESS_LOG}, default true)
+ * @param auth {@code none} or {@code apikey} ({@code TROUPE_AUTH}, default none: only for loopback-only runs)
+ * @param apiKeys with {@code apikey}: {@code name=<sha256 hex of the key>=<scopes>} entries ({@code TROUPE_API_KEYS})
  */
 public record GatewayConfig(String host, int port, int maxBodyBytes, long timeoutMs, int instances,
-    Integer healthPort, long drainMs, int idleTimeoutSeconds, List<String> corsOrigins, boolean accessLog) {
+    Integer healthPort, long drainMs, int idleTimeoutSeconds, List<String> corsOrigins, boolean accessLog,
+    String auth, List<String> apiKeys) {
 
   public static final String PORT_KEY = "TROUPE_HTTP_PORT";
 
@@ -34,6 +37,15 @@ public record GatewayConfig(String host, int port, int maxBodyBytes, long timeou
         s.longValue("TROUPE_GATEWAY_DRAIN_MS", 10_000, 0, 600_000),
         s.integer("TROUPE_HTTP_IDLE_TIMEOUT_SECONDS", 60, 1, 86_400),
         s.list("TROUPE_CORS_ORIGINS", List.of()),
-        s.bool("TROUPE_ACCESS_LOG", true));
+        s.bool("TROUPE_ACCESS_LOG", true),
+        auth(s.string("TROUPE_AUTH", "none")),
+        s.list("TROUPE_API_KEYS", List.of()));
+  }
+
+  private static String auth(String value) {
+    if (!value.equals("none") && !value.equals("apikey")) {
+      throw new IllegalArgumentException("TROUPE_AUTH must be none or apikey, got '" + value + "'");
+    }
+    return value;
   }
 }

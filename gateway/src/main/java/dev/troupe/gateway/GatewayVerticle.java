@@ -29,6 +29,9 @@ public final class GatewayVerticle extends VerticleBase {
     if (!config.corsOrigins().isEmpty()) {
       router.route().handler(cors(config));
     }
+    if (config.auth().equals("apikey")) {
+      router.route(DocsApi.BASE + "/*").handler(ApiKeys.parse(config.apiKeys())::handle);
+    }
     new DocsApi(new Bus(vertx, config.timeoutMs()), config.maxBodyBytes()).mount(router);
     HealthRoutes.mount(router, vertx);
     router.route().failureHandler(Problems::handle);

@@ -1,0 +1,104 @@
+package dev.troupe.gateway;
+
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.RoutingContext;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * API-key authentication for {@code /api/*} ({@code TROUPE_AUTH=apikey}). Keys are configured only as
+ * SHA-256 hashes ({@code TROUPE_API_KEYS=name=<sha256 hex>=docs:read docs:write,...}), a presented
+ * key is hashed and compared with every configured hash in constant time. Reads need
+ * {@code docs:read}, writes {@code docs:write}. No key: 401 with {@code WWW-Authenticate}; a key
+ * without the scope: 403.
+ */
+final class ApiKeys {
+  static final String READ = "docs:read";
+  static final String WRITE = "docs:write";
+  static final String SUBJECT = "troupe.subject";
+  private static final String CHALLENGE = "ApiKey realm=\"troupe\"";
+
+  private final List<Key> keys;
+
+  private ApiKeys(List<Key> keys) {
+    this.keys = keys;
+  }
+
+  record Key(String name, byte[] sha256, Set<String> scopes) {}
+
+  /** Parses {@code name=<sha256 hex>=scope scope,...}; fails naming the bad entry. */
+  static ApiKeys parse(List<String> entries) {
+    List<Key> keys = new ArrayList<>();
+    for (String entry : entries) {
+      String[] parts = entry.split("=", 3);
+      if (parts.length != 3 || parts[0].isBlank() || !parts[1].matches("[0-9a-fA-F]{64}")) {
+        throw new IllegalArgumentException("TROUPE_API_KEYS entries are name=<sha256 hex>=<scopes>, got '"
+            + (parts.length > 0 ? parts[0] : "") + "=...'");
+      }
+      Set<String> scopes = Set.of(parts[2].trim().split("\\s+"));
+      if (!Set.of(READ, WRITE).containsAll(scopes)) {
+        throw new IllegalArgumentException("TROUPE_API_KEYS scopes are docs:read and docs:write, got " + scopes);
+      }
+      keys.add(new Key(parts[0].trim(), HexFormat.of().parseHex(parts[1]), scopes));
+    }
+    if (keys.isEmpty()) {
+      throw new IllegalArgumentException("TROUPE_AUTH=apikey needs at least one key in TROUPE_API_KEYS");
+    }
+    return new ApiKeys(keys);
+  }
+
+  void handle(RoutingContext ctx) {
+    String presented = presented(ctx);
+    if (presented == null) {
+      ctx.response().putHeader("WWW-Authenticate", CHALLENGE);
+      Problems.send(ctx, 401, "send an API key as 'Authorization: ApiKey <key>' or 'X-Api-Key: <key>'");
+      return;
+    }
+    Key key = find(sha256(presented));
+    if (key == null) {
+      ctx.response().putHeader("WWW-Authenticate", CHALLENGE + ", error=\"invalid_key\"");
+      Problems.send(ctx, 401, "the API key is not valid");
+      return;
+    }
+    String needed = ctx.request().method() == HttpMethod.GET || ctx.request().method() == HttpMethod.HEAD ? READ : WRITE;
+    if (!key.scopes().contains(needed)) {
+      Problems.send(ctx, 403, "the API key '" + key.name() + "' lacks the scope " + needed);
+      return;
+    }
+    ctx.put(SUBJECT, key.name());
+    ctx.next();
+  }
+
+  /** Compares with every key, never stopping early, so timing says nothing about which key is close. */
+  private Key find(byte[] hash) {
+    Key found = null;
+    for (Key key : keys) {
+      if (MessageDigest.isEqual(key.sha256(), hash)) {
+        found = key;
+      }
+    }
+    return found;
+  }
+
+  private static String presented(RoutingContext ctx) {
+    String header = ctx.request().getHeader("Authorization");
+    if (header != null && header.regionMatches(true, 0, "ApiKey ", 0, 7)) {
+      return header.substring(7).trim();
+    }
+    String plain = ctx.request().getHeader("X-Api-Key");
+    return plain == null || plain.isBlank() ? null : plain.trim();
+  }
+
+  static byte[] sha256(String key) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("the JVM has no SHA-256", e);
+    }
+  }
+}

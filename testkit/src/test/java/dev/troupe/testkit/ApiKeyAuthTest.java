@@ -1,0 +1,75 @@
+package dev.troupe.testkit;
+
+import static dev.troupe.testkit.DocumentApiClusterTest.assertProblem;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** TROUPE_AUTH=apikey: keys configured as hashes, a scope per verb, health and metrics open. */
+@ExtendWith(VertxExtension.class)
+@DisplayName("API-key authentication")
+class ApiKeyAuthTest {
+  private static final String WRITER = "writer-secret-1";
+  private static final String READER = "reader-secret-2";
+
+  @RegisterExtension
+  static final TroupeClusterExtension TROUPE = new TroupeClusterExtension(TroupeCluster.builder()
+      .node("db", "cache", "request", "gateway")
+      .setting("TROUPE_AUTH", "apikey")
+      .setting("TROUPE_API_KEYS", "ci=" + sha256(WRITER) + "=docs:read docs:write,dash=" + sha256(READER) + "=docs:read"));
+
+  @Test
+  @DisplayName("no key or a wrong key is 401 with WWW-Authenticate, a read-only key writing is 403, right scopes pass")
+  void scopes(Vertx vertx, VertxTestContext ctx) {
+    Http http = new Http(vertx, TROUPE.cluster().httpPort(0));
+    String uri = "/api/v1/docs/secured/a";
+    http.putJson(uri, "{}")
+        .compose(r -> {
+          ctx.verify(() -> {
+            assertProblem(r, 401);
+            assertThat(r.getHeader("WWW-Authenticate")).startsWith("ApiKey");
+          });
+          return http.get(uri, "Authorization", "ApiKey not-a-key");
+        })
+        .compose(r -> {
+          ctx.verify(() -> {
+            assertProblem(r, 401);
+            assertThat(r.getHeader("WWW-Authenticate")).contains("invalid_key");
+          });
+          return http.putJson(uri, "{}", "X-Api-Key", READER);
+        })
+        .compose(r -> {
+          ctx.verify(() -> assertProblem(r, 403));
+          return http.putJson(uri, "{\"ok\":true}", "Authorization", "ApiKey " + WRITER);
+        })
+        .compose(r -> {
+          ctx.verify(() -> assertThat(r.statusCode()).isEqualTo(201));
+          return Future.all(http.get(uri, "X-Api-Key", READER), http.get("/health/ready"), http.get("/metrics"));
+        })
+        .onComplete(ctx.succeeding(all -> ctx.verify(() -> {
+          for (int i = 0; i < 3; i++) {
+            io.vertx.ext.web.client.HttpResponse<?> r = all.resultAt(i);
+            assertThat(r.statusCode()).as("response %d", i).isEqualTo(200);
+          }
+          ctx.completeNow();
+        })));
+  }
+
+  private static String sha256(String key) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
