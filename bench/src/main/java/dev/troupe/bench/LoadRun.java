@@ -185,6 +185,10 @@ final class LoadRun {
     return String.format(java.util.Locale.ROOT, "%.1fs", nanos / 1e9);
   }
 
+  /**
+   * Waits for one step of the run. Called only from the command's main thread, which drives the
+   * generator's own Vert.x from outside it; never from an event loop.
+   */
   static <T> T await(Future<T> future, long timeoutMs) throws ExecutionException, TimeoutException, InterruptedException {
     return future.toCompletionStage().toCompletableFuture().get(timeoutMs, TimeUnit.MILLISECONDS);
   }
@@ -194,6 +198,7 @@ final class LoadRun {
     LoadOptions options = LoadOptions.from(args);
     args.requireAllUsed();
     LoadResult result = new LoadRun(options).run();
+    // stdout carries only the lines bench/run reads (RESULT ..., READY ...); logs go to stderr.
     System.out.println(result.summaryLine());
     if (options.out() != null) {
       Path parent = options.out().toAbsolutePath().getParent();
