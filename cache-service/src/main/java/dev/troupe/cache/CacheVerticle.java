@@ -12,15 +12,21 @@ import dev.troupe.shared.config.Settings;
 import dev.troupe.shared.contract.CacheContract;
 import dev.troupe.shared.contract.CacheLookup;
 import dev.troupe.shared.contract.DocKey;
+import dev.troupe.shared.contract.KeyBatch;
 import dev.troupe.shared.contract.Lookup;
+import dev.troupe.shared.contract.LookupBatch;
 import dev.troupe.shared.contract.Wire;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,6 +67,9 @@ public final class CacheVerticle extends VerticleBase {
               .on(CacheContract.GET, this::get)
               .on(CacheContract.FILL, this::fill)
               .on(CacheContract.EVICT, this::evict)
+              .on(CacheContract.GET_MANY, this::getMany)
+              .on(CacheContract.FILL_MANY, this::fillMany)
+              .on(CacheContract.EVICT_MANY, this::evictMany)
               .on(CacheContract.STATS, this::stats));
           return consumer.completion();
         });
@@ -109,15 +118,21 @@ public final class CacheVerticle extends VerticleBase {
         return Wire.toJson(CacheLookup.MISS);
       }
       stats.hit();
-      Lookup lookup = cached.envelope() == null
-          ? Lookup.absent(key, cached.version())
-          : Lookup.found(Wire.document(new JsonObject(cached.envelope())));
-      return Wire.toJson(new CacheLookup(lookup));
+      return Wire.toJson(new CacheLookup(lookup(key, cached)));
     });
   }
 
+  private static Lookup lookup(DocKey key, CachedLookup cached) {
+    return cached.envelope() == null
+        ? Lookup.absent(key, cached.version())
+        : Lookup.found(Wire.document(new JsonObject(cached.envelope())));
+  }
+
   private Future<JsonObject> fill(Message<JsonObject> msg) {
-    Lookup lookup = Wire.lookup(msg.body());
+    return fill(Wire.lookup(msg.body())).map(stored -> new JsonObject().put("stored", stored));
+  }
+
+  private Future<Boolean> fill(Lookup lookup) {
     CachedLookup entry = new CachedLookup(lookup.version(),
         lookup.exists() ? Wire.toJson(lookup.document()).encode() : null);
     long ttl = lookup.exists() ? config.ttlSeconds() : config.negativeTtlSeconds();
@@ -126,8 +141,46 @@ public final class CacheVerticle extends VerticleBase {
           if (Boolean.TRUE.equals(stored)) {
             stats.fill();
           }
-          return new JsonObject().put("stored", Boolean.TRUE.equals(stored));
+          return Boolean.TRUE.equals(stored);
         });
+  }
+
+  /** The entries held for the batch's ids, read with one operation per partition. */
+  private Future<JsonObject> getMany(Message<JsonObject> msg) {
+    KeyBatch batch = Wire.keyBatch(msg.body());
+    Set<String> keys = new HashSet<>(batch.ids().size() * 2);
+    for (int i = 0; i < batch.ids().size(); i++) {
+      keys.add(batch.key(i).asString());
+    }
+    return OnContext.of(map.submitToKeys(keys, ReadEntries.INSTANCE), context).map(entries -> {
+      List<Lookup> hits = new ArrayList<>(entries.size());
+      for (int i = 0; i < batch.ids().size(); i++) {
+        DocKey key = batch.key(i);
+        CachedLookup cached = entries.get(key.asString());
+        if (cached == null) {
+          stats.miss();
+        } else {
+          stats.hit();
+          hits.add(lookup(key, cached));
+        }
+      }
+      return Wire.toJson(new LookupBatch(hits));
+    });
+  }
+
+  private Future<JsonObject> fillMany(Message<JsonObject> msg) {
+    List<Future<Boolean>> fills = Wire.lookupBatch(msg.body()).items().stream().map(this::fill).toList();
+    return Future.all(fills).map(all -> new JsonObject()
+        .put("stored", fills.stream().filter(f -> Boolean.TRUE.equals(f.result())).count()));
+  }
+
+  private Future<JsonObject> evictMany(Message<JsonObject> msg) {
+    KeyBatch batch = Wire.keyBatch(msg.body());
+    Set<String> keys = new HashSet<>();
+    for (int i = 0; i < batch.ids().size(); i++) {
+      keys.add(batch.key(i).asString());
+    }
+    return OnContext.of(map.submitToKeys(keys, RemoveEntries.INSTANCE), context).map(removed -> new JsonObject());
   }
 
   private Future<JsonObject> evict(Message<JsonObject> msg) {

@@ -1,13 +1,16 @@
 package dev.troupe.db;
 
 import dev.troupe.shared.bus.ActionRouter;
+import dev.troupe.shared.cluster.NodeRuntime;
 import dev.troupe.shared.config.Settings;
 import dev.troupe.shared.contract.DbContract;
 import dev.troupe.shared.contract.DeleteResult;
 import dev.troupe.shared.contract.DocEvents;
+import dev.troupe.shared.contract.KeyBatch;
 import dev.troupe.shared.contract.PutResult;
 import dev.troupe.shared.contract.TroupeException;
 import dev.troupe.shared.contract.Wire;
+import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -29,17 +32,23 @@ public final class DbVerticle extends VerticleBase {
   private Pool pool;
   private DocumentStore store;
   private MessageConsumer<JsonObject> consumer;
+  private Counter batchReads;
 
   @Override
   public Future<?> start() {
     Backend backend = Backend.of(DbConfig.from(Settings.fromJson(config())));
     pool = backend.pool(vertx);
     store = new DocumentStore(pool, backend::sql, Clock.systemUTC());
+    batchReads = Counter.builder("troupe_db_batch_reads")
+        .description("getMany calls served, each one SELECT for all of its ids")
+        .register(NodeRuntime.registryOf(vertx));
     consumer = vertx.eventBus().consumer(DbContract.ADDRESS, ActionRouter.of("db")
         .on(DbContract.GET, this::get)
         .on(DbContract.PUT, this::put)
         .on(DbContract.DELETE, this::delete)
         .on(DbContract.LIST, this::list)
+        .on(DbContract.GET_MANY, this::getMany)
+        .on(DbContract.PUT_MANY, this::putMany)
         .on(DbContract.CHANGES, this::changes));
     return consumer.completion();
   }
@@ -68,6 +77,19 @@ public final class DbVerticle extends VerticleBase {
 
   private Future<JsonObject> list(Message<JsonObject> msg) {
     return store.list(Wire.listDocs(msg.body())).map(Wire::toJson);
+  }
+
+  /** One SELECT per call, whatever the number of ids (counted in {@code troupe_db_batch_reads}). */
+  private Future<JsonObject> getMany(Message<JsonObject> msg) {
+    KeyBatch batch = Wire.keyBatch(msg.body());
+    batchReads.increment();
+    return store.getMany(batch).map(Wire::toJson);
+  }
+
+  private Future<JsonObject> putMany(Message<JsonObject> msg) {
+    return store.putMany(Wire.putMany(msg.body()))
+        .onSuccess(result -> result.items().forEach(this::publish))
+        .map(Wire::toJson);
   }
 
   private Future<JsonObject> changes(Message<JsonObject> msg) {

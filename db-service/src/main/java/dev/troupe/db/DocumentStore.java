@@ -5,9 +5,13 @@ import dev.troupe.shared.contract.DeleteResult;
 import dev.troupe.shared.contract.DocKey;
 import dev.troupe.shared.contract.DocPage;
 import dev.troupe.shared.contract.Document;
+import dev.troupe.shared.contract.KeyBatch;
 import dev.troupe.shared.contract.ListDocs;
 import dev.troupe.shared.contract.Lookup;
+import dev.troupe.shared.contract.LookupBatch;
 import dev.troupe.shared.contract.PutDoc;
+import dev.troupe.shared.contract.PutMany;
+import dev.troupe.shared.contract.PutManyResult;
 import dev.troupe.shared.contract.PutResult;
 import dev.troupe.shared.contract.TroupeException;
 import io.vertx.core.Future;
@@ -31,7 +35,10 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.UnaryOperator;
 
 /**
@@ -56,6 +63,8 @@ final class DocumentStore {
   private static final String LIST_DOCS_SQL =
       "SELECT id, version, updated_at, data FROM troupe_documents"
           + " WHERE collection = ? AND id > ? AND deleted = FALSE ORDER BY id LIMIT ?";
+  private static final String SELECT_MANY_SQL =
+      "SELECT id, version, updated_at, deleted, data FROM troupe_documents WHERE collection = ? AND id IN (%s)";
   private static final String CHANGES_SQL =
       "SELECT seq, collection, id, version, op, changed_at FROM troupe_changes WHERE seq > ? ORDER BY seq LIMIT ?";
   private static final String APPEND_CHANGE_SQL =
@@ -71,6 +80,8 @@ final class DocumentStore {
   private final String listDocs;
   private final String appendChange;
   private final String changes;
+  /** getMany statements by size class: index k holds the IN list of 2^k ids (fewer shapes to prepare). */
+  private final String[] selectMany;
 
   /** A store over {@code pool}; {@code dialect} turns the {@code ?} statements into the database's SQL. */
   DocumentStore(Pool pool, UnaryOperator<String> dialect, Clock clock) {
@@ -84,22 +95,80 @@ final class DocumentStore {
     this.listDocs = dialect.apply(LIST_DOCS_SQL);
     this.appendChange = dialect.apply(APPEND_CHANGE_SQL);
     this.changes = dialect.apply(CHANGES_SQL);
+    int classes = Integer.SIZE - Integer.numberOfLeadingZeros(KeyBatch.MAX_IDS - 1) + 1;
+    this.selectMany = new String[classes];
+    for (int k = 0; k < classes; k++) {
+      selectMany[k] = dialect.apply(SELECT_MANY_SQL.formatted(String.join(", ", Collections.nCopies(1 << k, "?"))));
+    }
   }
 
   Future<Lookup> get(DocKey key) {
     return pool.preparedQuery(selectDoc).execute(Tuple.of(key.collection(), key.id()))
         .map(rows -> {
           Row row = first(rows);
-          if (row == null) {
-            return Lookup.absent(key, 0);
-          }
-          long version = row.getLong(0);
-          if (Boolean.TRUE.equals(row.getBoolean(2))) {
-            return Lookup.absent(key, version);
-          }
-          return Lookup.found(new Document(key, version, instant(row.getValue(1)), json(row.getValue(3))));
+          return row == null ? Lookup.absent(key, 0)
+              : lookup(key, row.getLong(0), row.getValue(1), row.getBoolean(2), row.getValue(3));
         })
         .recover(DocumentStore::failed);
+  }
+
+  /**
+   * One lookup per id of {@code batch}, in its order, read by one query. The IN list is padded to a
+   * power of two by repeating the last id, so a few prepared statements serve every batch size.
+   */
+  Future<LookupBatch> getMany(KeyBatch batch) {
+    List<String> ids = batch.ids();
+    int k = 32 - Integer.numberOfLeadingZeros(ids.size() - 1);
+    List<Object> params = new ArrayList<>((1 << k) + 1);
+    params.add(batch.collection());
+    params.addAll(ids);
+    while (params.size() < (1 << k) + 1) {
+      params.add(ids.get(ids.size() - 1));
+    }
+    return pool.preparedQuery(selectMany[k]).execute(Tuple.tuple(params))
+        .map(rows -> {
+          Map<String, Lookup> byId = new HashMap<>(rows.size() * 2);
+          for (Row row : rows) {
+            DocKey key = new DocKey(batch.collection(), row.getString(0));
+            byId.put(key.id(), lookup(key, row.getLong(1), row.getValue(2), row.getBoolean(3), row.getValue(4)));
+          }
+          List<Lookup> items = new ArrayList<>(ids.size());
+          for (int i = 0; i < ids.size(); i++) {
+            Lookup found = byId.get(ids.get(i));
+            items.add(found != null ? found : Lookup.absent(batch.key(i), 0));
+          }
+          return new LookupBatch(items);
+        })
+        .recover(DocumentStore::failed);
+  }
+
+  /**
+   * Every write of {@code batch} in one transaction, in order, each judged against its own
+   * precondition; the first that fails rolls back all of them and names its item.
+   */
+  Future<PutManyResult> putMany(PutMany batch) {
+    return attemptPutMany(batch)
+        .recover(e -> SqlErrors.isUniqueViolation(e) ? attemptPutMany(batch) : Future.failedFuture(e))
+        .recover(DocumentStore::failed);
+  }
+
+  private Future<PutManyResult> attemptPutMany(PutMany batch) {
+    return pool.withTransaction(conn -> {
+      List<PutResult> results = new ArrayList<>(batch.items().size());
+      Future<Void> chain = Future.succeededFuture();
+      for (int i = 0; i < batch.items().size(); i++) {
+        int index = i;
+        chain = chain.compose(done -> write(conn, batch.put(index))
+            .recover(e -> Future.failedFuture(e instanceof TroupeException te
+                ? new TroupeException(te.code(), "item " + index + ": " + te.getMessage())
+                : e))
+            .map(result -> {
+              results.add(result);
+              return null;
+            }));
+      }
+      return chain.map(done -> new PutManyResult(results));
+    });
   }
 
   Future<PutResult> put(PutDoc put) {
@@ -111,8 +180,13 @@ final class DocumentStore {
   }
 
   private Future<PutResult> attemptPut(PutDoc put) {
+    return pool.withTransaction(conn -> write(conn, put));
+  }
+
+  /** Locks the row, checks the precondition and writes, inside the caller's transaction. */
+  private Future<PutResult> write(SqlConnection conn, PutDoc put) {
     DocKey key = put.key();
-    return pool.withTransaction(conn -> lock(conn, key).compose(row -> {
+    return lock(conn, key).compose(row -> {
       long stored = row == null ? 0 : row.getLong(0);
       boolean live = row != null && !Boolean.TRUE.equals(row.getBoolean(1));
       put.precondition().check(key, live ? stored : 0);
@@ -125,7 +199,7 @@ final class DocumentStore {
       return write
           .compose(done -> appendChange(conn, key, next, OP_PUT, now))
           .map(done -> new PutResult(new Document(key, next, now, put.data()), !live));
-    }));
+    });
   }
 
   Future<DeleteResult> delete(DeleteDoc delete) {
@@ -188,6 +262,11 @@ final class DocumentStore {
           return new JsonObject().put("items", items).put("next", next);
         })
         .recover(DocumentStore::failed);
+  }
+
+  private static Lookup lookup(DocKey key, long version, Object updatedAt, Boolean deleted, Object data) {
+    return Boolean.TRUE.equals(deleted) ? Lookup.absent(key, version)
+        : Lookup.found(new Document(key, version, instant(updatedAt), json(data)));
   }
 
   private Future<Row> lock(SqlConnection conn, DocKey key) {

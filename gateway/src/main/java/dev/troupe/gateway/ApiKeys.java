@@ -65,13 +65,20 @@ final class ApiKeys {
       Problems.send(ctx, 401, "the API key is not valid");
       return;
     }
-    String needed = ctx.request().method() == HttpMethod.GET || ctx.request().method() == HttpMethod.HEAD ? READ : WRITE;
+    String needed = isRead(ctx) ? READ : WRITE;
     if (!key.scopes().contains(needed)) {
       Problems.send(ctx, 403, "the API key '" + key.name() + "' lacks the scope " + needed);
       return;
     }
     ctx.put(SUBJECT, key.name());
     ctx.next();
+  }
+
+  /** GET and HEAD read; so does {@code POST .../_mget}, a read with a body. */
+  static boolean isRead(RoutingContext ctx) {
+    HttpMethod method = ctx.request().method();
+    return method == HttpMethod.GET || method == HttpMethod.HEAD
+        || (method == HttpMethod.POST && ctx.request().path().endsWith("/" + BatchApi.MGET));
   }
 
   /** Compares with every key, never stopping early, so timing says nothing about which key is close. */

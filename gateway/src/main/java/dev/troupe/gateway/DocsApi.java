@@ -89,7 +89,7 @@ final class DocsApi {
   }
 
   /** Sends one pipeline request; a failure, or one while answering, becomes a problem response. */
-  private void call(RoutingContext ctx, String action, JsonObject body, Consumer<JsonObject> respond) {
+  void call(RoutingContext ctx, String action, JsonObject body, Consumer<JsonObject> respond) {
     bus.request(RequestContract.ADDRESS, action, body, RequestIds.of(ctx)).onComplete(ar -> {
       try {
         if (ar.failed()) {
@@ -126,7 +126,7 @@ final class DocsApi {
     }
   }
 
-  private static JsonObject jsonObjectBody(RoutingContext ctx) {
+  static JsonObject jsonObjectBody(RoutingContext ctx) {
     String type = ctx.request().getHeader("Content-Type");
     if (type != null && !isJson(type)) {
       throw new HttpException(415, "the body must be JSON: send Content-Type: application/json");

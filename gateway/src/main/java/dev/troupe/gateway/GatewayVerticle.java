@@ -32,7 +32,9 @@ public final class GatewayVerticle extends VerticleBase {
     if (config.auth().equals("apikey")) {
       router.route(DocsApi.BASE + "/*").handler(ApiKeys.parse(config.apiKeys())::handle);
     }
-    new DocsApi(new Bus(vertx, config.timeoutMs()), config.maxBodyBytes()).mount(router);
+    DocsApi docs = new DocsApi(new Bus(vertx, config.timeoutMs()), config.maxBodyBytes());
+    new BatchApi(docs, config.maxBodyBytes()).mount(router);
+    docs.mount(router);
     HealthRoutes.mount(router, vertx);
     router.route().failureHandler(Problems::handle);
     router.errorHandler(404, Problems::handle);

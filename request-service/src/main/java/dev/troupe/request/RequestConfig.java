@@ -10,12 +10,19 @@ import dev.troupe.shared.config.Settings;
  *     ({@code TROUPE_CACHE_TIMEOUT_MS}, default 500)
  * @param instances verticle instances, spread over the event loops; concurrent misses of one key are
  *     coalesced per instance ({@code TROUPE_REQUEST_INSTANCES}, default 1)
+ * @param batchSize ids per sub-batch of a getMany ({@code _mget}); the sub-batches are read in parallel
+ *     ({@code TROUPE_BATCH_SIZE}, default 100)
+ * @param batchDeadlineMs a getMany joins its sub-batches within this time; a sub-batch still out then has
+ *     failed ({@code TROUPE_BATCH_DEADLINE_MS}, default 5000)
  */
-public record RequestConfig(long dbTimeoutMs, long cacheTimeoutMs, int instances) {
+public record RequestConfig(long dbTimeoutMs, long cacheTimeoutMs, int instances, int batchSize,
+    long batchDeadlineMs) {
   public static RequestConfig from(Settings s) {
     return new RequestConfig(
         s.longValue("TROUPE_DB_TIMEOUT_MS", 8_000, 1, 600_000),
         s.longValue("TROUPE_CACHE_TIMEOUT_MS", 500, 1, 600_000),
-        s.integer("TROUPE_REQUEST_INSTANCES", 1, 1, 256));
+        s.integer("TROUPE_REQUEST_INSTANCES", 1, 1, 256),
+        s.integer("TROUPE_BATCH_SIZE", 100, 1, 1000),
+        s.longValue("TROUPE_BATCH_DEADLINE_MS", 5_000, 1, 600_000));
   }
 }

@@ -19,18 +19,23 @@ import io.vertx.core.json.JsonObject;
  */
 public final class RequestVerticle extends VerticleBase {
   private DocumentPipeline pipeline;
+  private BatchPipeline batches;
   private MessageConsumer<JsonObject> consumer;
 
   @Override
   public Future<?> start() {
     RequestConfig config = RequestConfig.from(Settings.fromJson(config()));
-    pipeline = new DocumentPipeline(new Bus(vertx, config.dbTimeoutMs()), new Bus(vertx, config.cacheTimeoutMs()),
-        NodeRuntime.of(vertx).registry());
+    Bus db = new Bus(vertx, config.dbTimeoutMs());
+    Bus cache = new Bus(vertx, config.cacheTimeoutMs());
+    pipeline = new DocumentPipeline(db, cache, NodeRuntime.of(vertx).registry());
+    batches = new BatchPipeline(db, cache, config, NodeRuntime.of(vertx).registry());
     consumer = vertx.eventBus().consumer(RequestContract.ADDRESS, ActionRouter.of("request")
         .on(RequestContract.GET, this::get)
         .on(RequestContract.PUT, this::put)
         .on(RequestContract.DELETE, this::delete)
-        .on(RequestContract.LIST, this::list));
+        .on(RequestContract.LIST, this::list)
+        .on(RequestContract.GET_MANY, this::getMany)
+        .on(RequestContract.PUT_MANY, this::putMany));
     return consumer.completion();
   }
 
@@ -53,5 +58,13 @@ public final class RequestVerticle extends VerticleBase {
 
   private Future<JsonObject> list(Message<JsonObject> msg) {
     return pipeline.list(Wire.listDocs(msg.body()), Bus.requestId(msg)).map(Wire::toJson);
+  }
+
+  private Future<JsonObject> getMany(Message<JsonObject> msg) {
+    return batches.getMany(Wire.multiGet(msg.body()), Bus.requestId(msg)).map(Wire::toJson);
+  }
+
+  private Future<JsonObject> putMany(Message<JsonObject> msg) {
+    return batches.putMany(Wire.putMany(msg.body()), Bus.requestId(msg)).map(Wire::toJson);
   }
 }

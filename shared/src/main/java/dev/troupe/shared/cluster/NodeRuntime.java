@@ -2,6 +2,8 @@ package dev.troupe.shared.cluster;
 
 import com.hazelcast.core.HazelcastInstance;
 import dev.troupe.shared.config.Settings;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import java.util.Map;
@@ -37,6 +39,15 @@ public record NodeRuntime(String nodeName, Vertx vertx, HazelcastInstance hazelc
       throw new IllegalStateException("this Vert.x instance was not started by ClusterBootstrap");
     }
     return runtime;
+  }
+
+  /**
+   * The meter registry of the node {@code vertx} belongs to; a private one when {@code vertx} was not
+   * started by {@link ClusterBootstrap} (a service deployed alone, as its own tests do).
+   */
+  public static MeterRegistry registryOf(Vertx vertx) {
+    NodeRuntime runtime = BY_VERTX.get(vertx);
+    return runtime == null ? new SimpleMeterRegistry() : runtime.registry();
   }
 
   /** Records the HTTP port this node serves on (gateway or health server), for tools and tests. */

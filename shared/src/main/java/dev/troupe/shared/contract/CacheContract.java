@@ -13,6 +13,9 @@ package dev.troupe.shared.contract;
  *   <tr><td>{@code get}</td><td>{@link DocKey}</td><td>{@link CacheLookup}</td></tr>
  *   <tr><td>{@code fill}</td><td>{@link Lookup} (a document, or an absence at a version)</td><td>{@code {"stored":bool}}</td></tr>
  *   <tr><td>{@code evict}</td><td>{@link DocKey}</td><td>{@code {}}</td></tr>
+ *   <tr><td>{@code getMany}</td><td>{@link KeyBatch}</td><td>{@link LookupBatch} of the ids held (absent ids are misses)</td></tr>
+ *   <tr><td>{@code fillMany}</td><td>{@link LookupBatch}</td><td>{@code {"stored":n}}; each entry as {@code fill}</td></tr>
+ *   <tr><td>{@code evictMany}</td><td>{@link KeyBatch}</td><td>{@code {}}</td></tr>
  *   <tr><td>{@code stats}</td><td>anything</td><td>{@code {"node":{"name","hits","misses","fills","entries","backupEntries","evictions","expirations"},
  *       "cluster":{the same summed over nodes,"nodes":n}}}; other nodes' figures are at most a few seconds old</td></tr>
  *   <tr><td>{@code ping}</td><td>anything</td><td>{@code {"service":"cache"}}</td></tr>
@@ -26,6 +29,9 @@ public final class CacheContract {
   public static final String FILL = "fill";
   public static final String EVICT = "evict";
   public static final String STATS = "stats";
+  public static final String GET_MANY = "getMany";
+  public static final String FILL_MANY = "fillMany";
+  public static final String EVICT_MANY = "evictMany";
 
   private CacheContract() {}
 }

@@ -11,6 +11,9 @@ package dev.troupe.shared.contract;
  *   <tr><td>{@code put}</td><td>{@link PutDoc}</td><td>{@link PutResult}; 412 when the precondition fails</td></tr>
  *   <tr><td>{@code delete}</td><td>{@link DeleteDoc}</td><td>{@link DeleteResult}; 404 when absent</td></tr>
  *   <tr><td>{@code list}</td><td>{@link ListDocs}</td><td>{@link DocPage}</td></tr>
+ *   <tr><td>{@code getMany}</td><td>{@link KeyBatch}</td><td>{@link LookupBatch}: one lookup per id, in the order asked, read by one query</td></tr>
+ *   <tr><td>{@code putMany}</td><td>{@link PutMany}</td><td>{@link PutManyResult}; all writes commit in one transaction, or none
+ *       (412 naming the item whose precondition failed)</td></tr>
  *   <tr><td>{@code changes}</td><td>{@code {"since":seq,"limit":n}}</td><td>{@code {"items":[{"seq","collection","id","version","op","at"}],"next":seq}}:
  *       committed writes and deletes with a sequence number above {@code since}, in commit order per key;
  *       ask again with {@code since = next} to catch up</td></tr>
@@ -26,6 +29,8 @@ public final class DbContract {
   public static final String DELETE = "delete";
   public static final String LIST = "list";
   public static final String CHANGES = "changes";
+  public static final String GET_MANY = "getMany";
+  public static final String PUT_MANY = "putMany";
 
   private DbContract() {}
 }

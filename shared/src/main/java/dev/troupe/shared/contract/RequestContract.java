@@ -11,6 +11,10 @@ package dev.troupe.shared.contract;
  *   <tr><td>{@code put}</td><td>{@link PutDoc}</td><td>{@link PutResult}</td></tr>
  *   <tr><td>{@code delete}</td><td>{@link DeleteDoc}</td><td>{@link DeleteResult}</td></tr>
  *   <tr><td>{@code list}</td><td>{@link ListDocs}</td><td>{@link DocPage}</td></tr>
+ *   <tr><td>{@code getMany}</td><td>{@link MultiGet}</td><td>{@link MultiGetResult}: split into sub-batches read in parallel
+ *       (cache, then one database query per sub-batch for the misses), joined before a deadline; a failed
+ *       sub-batch fails the call naming it, or with {@code partial} is listed under {@code failed}</td></tr>
+ *   <tr><td>{@code putMany}</td><td>{@link PutMany}</td><td>{@link PutManyResult}: one transaction</td></tr>
  *   <tr><td>{@code ping}</td><td>anything</td><td>{@code {"service":"request"}}</td></tr>
  * </table>
  */
@@ -22,6 +26,8 @@ public final class RequestContract {
   public static final String PUT = "put";
   public static final String DELETE = "delete";
   public static final String LIST = "list";
+  public static final String GET_MANY = "getMany";
+  public static final String PUT_MANY = "putMany";
 
   private RequestContract() {}
 }

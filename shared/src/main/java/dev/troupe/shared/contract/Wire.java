@@ -5,7 +5,9 @@ import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The one place where contract records are mapped to and from the JSON objects that travel on the
@@ -194,6 +196,101 @@ public final class Wire {
     return new ReadResult(document(object(json, "document")), status);
   }
 
+  // ---- batches ----------------------------------------------------------------------------------
+
+  public static JsonObject toJson(KeyBatch batch) {
+    return new JsonObject().put("collection", batch.collection()).put("ids", new JsonArray(new ArrayList<>(batch.ids())));
+  }
+
+  public static KeyBatch keyBatch(JsonObject json) {
+    return new KeyBatch(string(json, "collection"), strings(json, "ids"));
+  }
+
+  public static JsonObject toJson(MultiGet get) {
+    return toJson(get.keys()).put("partial", get.partial());
+  }
+
+  public static MultiGet multiGet(JsonObject json) {
+    return new MultiGet(keyBatch(json), bool(json, "partial"));
+  }
+
+  public static JsonObject toJson(LookupBatch batch) {
+    JsonArray items = new JsonArray(new ArrayList<>(batch.items().size()));
+    batch.items().forEach(lookup -> items.add(toJson(lookup)));
+    return new JsonObject().put("items", items);
+  }
+
+  public static LookupBatch lookupBatch(JsonObject json) {
+    List<JsonObject> items = objects(json, "items");
+    List<Lookup> lookups = new ArrayList<>(items.size());
+    items.forEach(item -> lookups.add(lookup(item)));
+    return new LookupBatch(lookups);
+  }
+
+  /**
+   * {@code {"found":{id:envelope},"missing":[ids]}}, plus {@code "failed":[{"ids","error","code","message"}]}
+   * when parts of a partial read failed: the shape the gateway's {@code _mget} answers with.
+   */
+  public static JsonObject toJson(MultiGetResult result) {
+    JsonObject found = new JsonObject();
+    result.found().forEach((id, doc) -> found.put(id, toJson(doc)));
+    JsonObject json = new JsonObject().put("found", found).put("missing", new JsonArray(new ArrayList<>(result.missing())));
+    if (!result.failed().isEmpty()) {
+      JsonArray failed = new JsonArray();
+      result.failed().forEach(part -> failed.add(new JsonObject()
+          .put("ids", new JsonArray(new ArrayList<>(part.ids())))
+          .put("error", part.code().name())
+          .put("code", part.code().code())
+          .put("message", part.message())));
+      json.put("failed", failed);
+    }
+    return json;
+  }
+
+  public static MultiGetResult multiGetResult(JsonObject json) {
+    JsonObject found = object(json, "found");
+    Map<String, Document> docs = new LinkedHashMap<>();
+    for (String id : found.fieldNames()) {
+      docs.put(id, document(object(found, id)));
+    }
+    List<MultiGetResult.FailedPart> failed = new ArrayList<>();
+    if (json.getValue("failed") != null) {
+      for (JsonObject part : objects(json, "failed")) {
+        failed.add(new MultiGetResult.FailedPart(strings(part, "ids"),
+            ErrorCode.fromCode((int) longValue(part, "code")), string(part, "message")));
+      }
+    }
+    return new MultiGetResult(docs, strings(json, "missing"), failed);
+  }
+
+  public static JsonObject toJson(PutMany put) {
+    JsonArray items = new JsonArray(new ArrayList<>(put.items().size()));
+    put.items().forEach(item -> items.add(new JsonObject()
+        .put("id", item.id()).put("data", item.data()).put("precondition", toJson(item.precondition()))));
+    return new JsonObject().put("collection", put.collection()).put("items", items);
+  }
+
+  public static PutMany putMany(JsonObject json) {
+    List<JsonObject> items = objects(json, "items");
+    List<PutMany.Item> parsed = new ArrayList<>(items.size());
+    items.forEach(item -> parsed.add(new PutMany.Item(string(item, "id"), object(item, "data"),
+        precondition(item.getValue("precondition")))));
+    return new PutMany(string(json, "collection"), parsed);
+  }
+
+  public static JsonObject toJson(PutManyResult result) {
+    JsonArray items = new JsonArray(new ArrayList<>(result.items().size()));
+    result.items().forEach(item -> items.add(toJson(item)));
+    return new JsonObject().put("items", items);
+  }
+
+  public static PutManyResult putManyResult(JsonObject json) {
+    List<JsonObject> items = objects(json, "items");
+    List<PutResult> results = new ArrayList<>(items.size());
+    items.forEach(item -> results.add(putResult(item)));
+    return new PutManyResult(results);
+  }
+
   /** The body of a change event on {@link DocEvents#ADDRESS}. */
   public static JsonObject changeEvent(String op, DocKey key, long version) {
     return toJson(key).put("op", op).put("version", version);
@@ -207,6 +304,34 @@ public final class Wire {
       throw TroupeException.badRequest(field + " must be a string");
     }
     return s;
+  }
+
+  private static List<String> strings(JsonObject json, String field) {
+    if (!(json.getValue(field) instanceof JsonArray array)) {
+      throw TroupeException.badRequest(field + " must be an array of strings");
+    }
+    List<String> values = new ArrayList<>(array.size());
+    for (int i = 0; i < array.size(); i++) {
+      if (!(array.getValue(i) instanceof String s)) {
+        throw TroupeException.badRequest(field + "[" + i + "] must be a string");
+      }
+      values.add(s);
+    }
+    return values;
+  }
+
+  private static List<JsonObject> objects(JsonObject json, String field) {
+    if (!(json.getValue(field) instanceof JsonArray array)) {
+      throw TroupeException.badRequest(field + " must be an array of objects");
+    }
+    List<JsonObject> values = new ArrayList<>(array.size());
+    for (int i = 0; i < array.size(); i++) {
+      if (!(array.getValue(i) instanceof JsonObject o)) {
+        throw TroupeException.badRequest(field + "[" + i + "] must be a JSON object");
+      }
+      values.add(o);
+    }
+    return values;
   }
 
   private static long longValue(JsonObject json, String field) {

@@ -1,0 +1,197 @@
+package dev.troupe.request;
+
+import dev.troupe.shared.bus.Bus;
+import dev.troupe.shared.bus.Failures;
+import dev.troupe.shared.contract.CacheContract;
+import dev.troupe.shared.contract.DbContract;
+import dev.troupe.shared.contract.Document;
+import dev.troupe.shared.contract.ErrorCode;
+import dev.troupe.shared.contract.KeyBatch;
+import dev.troupe.shared.contract.Lookup;
+import dev.troupe.shared.contract.LookupBatch;
+import dev.troupe.shared.contract.MultiGet;
+import dev.troupe.shared.contract.MultiGetResult;
+import dev.troupe.shared.contract.MultiGetResult.FailedPart;
+import dev.troupe.shared.contract.PutMany;
+import dev.troupe.shared.contract.PutManyResult;
+import dev.troupe.shared.contract.PutResult;
+import dev.troupe.shared.contract.TroupeException;
+import dev.troupe.shared.contract.Wire;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Fork-join over documents. {@code getMany} splits the ids into sub-batches of
+ * {@code TROUPE_BATCH_SIZE}, reads them all at once (the cache with one call per sub-batch, the
+ * database with one query per sub-batch for what the cache lacked, then a fill) and joins them
+ * before {@code TROUPE_BATCH_DEADLINE_MS}. {@code putMany} is one database transaction followed by
+ * one cache update.
+ */
+final class BatchPipeline {
+  private static final Logger LOG = LoggerFactory.getLogger(BatchPipeline.class);
+
+  private final Bus db;
+  private final Bus cache;
+  private final int batchSize;
+  private final long deadlineMs;
+  private final DistributionSummary fanOut;
+  private final Counter failedParts;
+  private final Counter cacheFaults;
+
+  BatchPipeline(Bus db, Bus cache, RequestConfig config, MeterRegistry registry) {
+    this.db = db;
+    this.cache = cache;
+    this.batchSize = config.batchSize();
+    this.deadlineMs = config.batchDeadlineMs();
+    this.fanOut = DistributionSummary.builder("troupe_request_fanout_width")
+        .description("sub-batches one getMany was split into and read in parallel")
+        .register(registry);
+    this.failedParts = Counter.builder("troupe_request_batch_failed_parts")
+        .description("getMany sub-batches that failed or missed the batch deadline")
+        .register(registry);
+    this.cacheFaults = Counter.builder("troupe_request_cache_faults")
+        .description("cache calls that failed or timed out; the pipeline fell back to the database")
+        .register(registry);
+  }
+
+  Future<MultiGetResult> getMany(MultiGet request, String requestId) {
+    KeyBatch keys = request.keys();
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(deadlineMs);
+    List<KeyBatch> parts = new ArrayList<>();
+    for (int from = 0; from < keys.ids().size(); from += batchSize) {
+      parts.add(keys.slice(from, Math.min(keys.ids().size(), from + batchSize)));
+    }
+    fanOut.record(parts.size());
+    List<Future<Map<String, Lookup>>> reads = new ArrayList<>(parts.size());
+    parts.forEach(part -> reads.add(read(part, deadline, requestId)));
+    return Future.join(reads).transform(joined -> {
+      try {
+        return Future.succeededFuture(join(request, parts, reads));
+      } catch (TroupeException e) {
+        return Future.failedFuture(e);
+      }
+    });
+  }
+
+  private MultiGetResult join(MultiGet request, List<KeyBatch> parts, List<Future<Map<String, Lookup>>> reads) {
+    Map<String, Document> found = new LinkedHashMap<>();
+    List<String> missing = new ArrayList<>();
+    List<FailedPart> failed = new ArrayList<>();
+    for (int i = 0; i < parts.size(); i++) {
+      KeyBatch part = parts.get(i);
+      Future<Map<String, Lookup>> read = reads.get(i);
+      if (read.failed()) {
+        failedParts.increment();
+        ErrorCode code = Failures.code(read.cause());
+        String message = "part " + (i + 1) + " of " + parts.size() + " (" + part.ids().size() + " ids, "
+            + part.ids().get(0) + " to " + part.ids().get(part.ids().size() - 1) + ") failed: "
+            + Failures.message(read.cause());
+        if (!request.partial()) {
+          throw new TroupeException(code, message);
+        }
+        failed.add(new FailedPart(part.ids(), code, message));
+        continue;
+      }
+      for (String id : part.ids()) {
+        Lookup lookup = read.result().get(id);
+        if (lookup != null && lookup.exists()) {
+          found.put(id, lookup.document());
+        } else {
+          missing.add(id);
+        }
+      }
+    }
+    return new MultiGetResult(found, missing, failed);
+  }
+
+  /** One sub-batch: the cache, then the database for what it lacked (and a fill), by the deadline. */
+  private Future<Map<String, Lookup>> read(KeyBatch part, long deadline, String requestId) {
+    return cache.request(CacheContract.ADDRESS, CacheContract.GET_MANY, Wire.toJson(part), requestId,
+            Math.max(1, Math.min(cache.timeoutMs(), remainingMs(deadline))))
+        .map(Wire::lookupBatch)
+        .compose(hits -> {
+          Map<String, Lookup> byId = byId(hits);
+          List<String> misses = part.ids().stream().filter(id -> !byId.containsKey(id)).toList();
+          if (misses.isEmpty()) {
+            return Future.succeededFuture(byId);
+          }
+          return dbRead(new KeyBatch(part.collection(), misses), deadline, requestId)
+              .compose(loaded -> fill(loaded, requestId).map(loaded))
+              .map(loaded -> {
+                byId.putAll(byId(loaded));
+                return byId;
+              });
+        }, fault -> {
+          cacheFaults.increment();
+          LOG.warn("cache getMany failed, reading {} ids from the database: {}", part.ids().size(), fault.getMessage());
+          return dbRead(part, deadline, requestId).map(BatchPipeline::byId);
+        });
+  }
+
+  private Future<LookupBatch> dbRead(KeyBatch batch, long deadline, String requestId) {
+    long remaining = remainingMs(deadline);
+    if (remaining <= 0) {
+      return Future.failedFuture(new TroupeException(ErrorCode.TIMEOUT, "the batch deadline passed"));
+    }
+    return db.request(DbContract.ADDRESS, DbContract.GET_MANY, Wire.toJson(batch), requestId,
+        Math.min(db.timeoutMs(), remaining)).map(Wire::lookupBatch);
+  }
+
+  /** Fills what was read; a read-fill never has to succeed (entries only ever move forward). */
+  private Future<Void> fill(LookupBatch loaded, String requestId) {
+    return cache.request(CacheContract.ADDRESS, CacheContract.FILL_MANY, Wire.toJson(loaded), requestId)
+        .<Void>mapEmpty()
+        .recover(fault -> {
+          cacheFaults.increment();
+          LOG.warn("cache fillMany of {} entries failed: {}", loaded.items().size(), fault.getMessage());
+          return Future.succeededFuture();
+        });
+  }
+
+  /**
+   * One transaction in the database, then the cache moves forward to the committed versions; when
+   * that fails the entries are evicted, so no node keeps serving an older version.
+   */
+  Future<PutManyResult> putMany(PutMany put, String requestId) {
+    return db.request(DbContract.ADDRESS, DbContract.PUT_MANY, Wire.toJson(put), requestId)
+        .map(Wire::putManyResult)
+        .compose(result -> {
+          List<Lookup> written = result.items().stream().map(PutResult::document).map(Lookup::found).toList();
+          JsonObject keys = Wire.toJson(new KeyBatch(put.collection(),
+              put.items().stream().map(PutMany.Item::id).toList()));
+          return cache.request(CacheContract.ADDRESS, CacheContract.FILL_MANY, Wire.toJson(new LookupBatch(written)), requestId)
+              .recover(fault -> {
+                cacheFaults.increment();
+                LOG.warn("cache fillMany after a batch write failed, evicting instead: {}", fault.getMessage());
+                return cache.request(CacheContract.ADDRESS, CacheContract.EVICT_MANY, keys, requestId);
+              })
+              .<Void>mapEmpty()
+              .recover(fault -> {
+                LOG.warn("could not evict a written batch; its entries expire by TTL: {}", fault.getMessage());
+                return Future.succeededFuture();
+              })
+              .map(result);
+        });
+  }
+
+  private static Map<String, Lookup> byId(LookupBatch batch) {
+    Map<String, Lookup> byId = new HashMap<>(batch.items().size() * 2);
+    batch.items().forEach(lookup -> byId.put(lookup.key().id(), lookup));
+    return byId;
+  }
+
+  private static long remainingMs(long deadlineNanos) {
+    return TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
+  }
+}
