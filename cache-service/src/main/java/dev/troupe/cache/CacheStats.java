@@ -49,6 +49,10 @@ final class CacheStats {
     fills.increment();
   }
 
+  void fills(long count) {
+    fills.increment(count);
+  }
+
   /** This node's figures. */
   JsonObject local() {
     LocalMapStats stats = map.getLocalMapStats();

@@ -132,11 +132,13 @@ public final class CacheVerticle extends VerticleBase {
     return fill(Wire.lookup(msg.body())).map(stored -> new JsonObject().put("stored", stored));
   }
 
+  private static CachedLookup entry(Lookup lookup) {
+    return new CachedLookup(lookup.version(), lookup.exists() ? Wire.toJson(lookup.document()).encode() : null);
+  }
+
   private Future<Boolean> fill(Lookup lookup) {
-    CachedLookup entry = new CachedLookup(lookup.version(),
-        lookup.exists() ? Wire.toJson(lookup.document()).encode() : null);
     long ttl = lookup.exists() ? config.ttlSeconds() : config.negativeTtlSeconds();
-    return OnContext.of(map.submitToKey(lookup.key().asString(), new FillIfNewer(entry, ttl)), context)
+    return OnContext.of(map.submitToKey(lookup.key().asString(), new FillIfNewer(entry(lookup), ttl)), context)
         .map(stored -> {
           if (Boolean.TRUE.equals(stored)) {
             stats.fill();
@@ -169,9 +171,16 @@ public final class CacheVerticle extends VerticleBase {
   }
 
   private Future<JsonObject> fillMany(Message<JsonObject> msg) {
-    List<Future<Boolean>> fills = Wire.lookupBatch(msg.body()).items().stream().map(this::fill).toList();
-    return Future.all(fills).map(all -> new JsonObject()
-        .put("stored", fills.stream().filter(f -> Boolean.TRUE.equals(f.result())).count()));
+    Map<String, CachedLookup> candidates = new HashMap<>();
+    for (Lookup lookup : Wire.lookupBatch(msg.body()).items()) {
+      candidates.merge(lookup.key().asString(), entry(lookup), (a, b) -> b.isNewerThan(a) ? b : a);
+    }
+    FillManyIfNewer fills = new FillManyIfNewer(candidates, config.ttlSeconds(), config.negativeTtlSeconds());
+    return OnContext.of(map.submitToKeys(candidates.keySet(), fills), context).map(results -> {
+      long stored = results.values().stream().filter(Boolean.TRUE::equals).count();
+      stats.fills(stored);
+      return new JsonObject().put("stored", stored);
+    });
   }
 
   private Future<JsonObject> evictMany(Message<JsonObject> msg) {

@@ -23,7 +23,12 @@ final class FillIfNewer implements EntryProcessor<String, CachedLookup, Boolean>
 
   @Override
   public Boolean process(Map.Entry<String, CachedLookup> entry) {
-    if (!candidate.isNewerThan(entry.getValue())) {
+    return fill(entry, candidate, ttlSeconds);
+  }
+
+  /** Stores {@code candidate} in {@code entry} if it is newer; true when it did. */
+  static boolean fill(Map.Entry<String, CachedLookup> entry, CachedLookup candidate, long ttlSeconds) {
+    if (candidate == null || !candidate.isNewerThan(entry.getValue())) {
       return false;
     }
     if (entry instanceof ExtendedMapEntry<String, CachedLookup> extended) {

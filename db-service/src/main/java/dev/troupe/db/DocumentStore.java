@@ -65,6 +65,8 @@ final class DocumentStore {
           + " WHERE collection = ? AND id > ? AND deleted = FALSE ORDER BY id LIMIT ?";
   private static final String SELECT_MANY_SQL =
       "SELECT id, version, updated_at, deleted, data FROM troupe_documents WHERE collection = ? AND id IN (%s)";
+  private static final String LOCK_MANY_SQL =
+      "SELECT id, version, deleted FROM troupe_documents WHERE collection = ? AND id IN (%s) FOR UPDATE";
   private static final String CHANGES_SQL =
       "SELECT seq, collection, id, version, op, changed_at FROM troupe_changes WHERE seq > ? ORDER BY seq LIMIT ?";
   private static final String APPEND_CHANGE_SQL =
@@ -80,8 +82,9 @@ final class DocumentStore {
   private final String listDocs;
   private final String appendChange;
   private final String changes;
-  /** getMany statements by size class: index k holds the IN list of 2^k ids (fewer shapes to prepare). */
+  /** Batch statements by size class: index k holds an IN list of 2^k ids (few shapes to prepare). */
   private final String[] selectMany;
+  private final String[] lockMany;
 
   /** A store over {@code pool}; {@code dialect} turns the {@code ?} statements into the database's SQL. */
   DocumentStore(Pool pool, UnaryOperator<String> dialect, Clock clock) {
@@ -95,10 +98,13 @@ final class DocumentStore {
     this.listDocs = dialect.apply(LIST_DOCS_SQL);
     this.appendChange = dialect.apply(APPEND_CHANGE_SQL);
     this.changes = dialect.apply(CHANGES_SQL);
-    int classes = Integer.SIZE - Integer.numberOfLeadingZeros(KeyBatch.MAX_IDS - 1) + 1;
+    int classes = sizeClass(Math.max(KeyBatch.MAX_IDS, PutMany.MAX_ITEMS)) + 1;
     this.selectMany = new String[classes];
+    this.lockMany = new String[classes];
     for (int k = 0; k < classes; k++) {
-      selectMany[k] = dialect.apply(SELECT_MANY_SQL.formatted(String.join(", ", Collections.nCopies(1 << k, "?"))));
+      String in = String.join(", ", Collections.nCopies(1 << k, "?"));
+      selectMany[k] = dialect.apply(SELECT_MANY_SQL.formatted(in));
+      lockMany[k] = dialect.apply(LOCK_MANY_SQL.formatted(in));
     }
   }
 
@@ -118,14 +124,7 @@ final class DocumentStore {
    */
   Future<LookupBatch> getMany(KeyBatch batch) {
     List<String> ids = batch.ids();
-    int k = 32 - Integer.numberOfLeadingZeros(ids.size() - 1);
-    List<Object> params = new ArrayList<>((1 << k) + 1);
-    params.add(batch.collection());
-    params.addAll(ids);
-    while (params.size() < (1 << k) + 1) {
-      params.add(ids.get(ids.size() - 1));
-    }
-    return pool.preparedQuery(selectMany[k]).execute(Tuple.tuple(params))
+    return pool.preparedQuery(selectMany[sizeClass(ids.size())]).execute(inList(batch.collection(), ids))
         .map(rows -> {
           Map<String, Lookup> byId = new HashMap<>(rows.size() * 2);
           for (Row row : rows) {
@@ -152,23 +151,69 @@ final class DocumentStore {
         .recover(DocumentStore::failed);
   }
 
+  /**
+   * Four statements whatever the batch size: lock every row of the batch, judge each precondition,
+   * then insert the new rows, update the others and append the change rows, each as one batch.
+   */
   private Future<PutManyResult> attemptPutMany(PutMany batch) {
-    return pool.withTransaction(conn -> {
-      List<PutResult> results = new ArrayList<>(batch.items().size());
-      Future<Void> chain = Future.succeededFuture();
-      for (int i = 0; i < batch.items().size(); i++) {
-        int index = i;
-        chain = chain.compose(done -> write(conn, batch.put(index))
-            .recover(e -> Future.failedFuture(e instanceof TroupeException te
-                ? new TroupeException(te.code(), "item " + index + ": " + te.getMessage())
-                : e))
-            .map(result -> {
-              results.add(result);
-              return null;
-            }));
-      }
-      return chain.map(done -> new PutManyResult(results));
-    });
+    List<String> ids = batch.items().stream().map(PutMany.Item::id).toList();
+    return pool.withTransaction(conn -> conn.preparedQuery(lockMany[sizeClass(ids.size())])
+        .execute(inList(batch.collection(), ids))
+        .compose(rows -> {
+          Map<String, Row> locked = new HashMap<>(rows.size() * 2);
+          rows.forEach(row -> locked.put(row.getString(0), row));
+          Instant now = now();
+          OffsetDateTime at = timestamp(now);
+          List<PutResult> results = new ArrayList<>(ids.size());
+          List<Tuple> inserts = new ArrayList<>();
+          List<Tuple> updates = new ArrayList<>();
+          List<Tuple> changeRows = new ArrayList<>(ids.size());
+          for (int i = 0; i < ids.size(); i++) {
+            PutDoc put = batch.put(i);
+            Row row = locked.get(put.key().id());
+            long stored = row == null ? 0 : row.getLong(1);
+            boolean live = row != null && !Boolean.TRUE.equals(row.getBoolean(2));
+            try {
+              put.precondition().check(put.key(), live ? stored : 0);
+            } catch (TroupeException e) {
+              throw new TroupeException(e.code(), "item " + i + ": " + e.getMessage());
+            }
+            long next = stored + 1;
+            String data = put.data().encode();
+            if (row == null) {
+              inserts.add(Tuple.of(batch.collection(), put.key().id(), next, at, data));
+            } else {
+              updates.add(Tuple.of(next, at, data, batch.collection(), put.key().id()));
+            }
+            changeRows.add(Tuple.of(batch.collection(), put.key().id(), next, OP_PUT, at));
+            results.add(new PutResult(new Document(put.key(), next, now, put.data()), !live));
+          }
+          return executeBatch(conn, insertDoc, inserts)
+              .compose(done -> executeBatch(conn, updateDoc, updates))
+              .compose(done -> executeBatch(conn, appendChange, changeRows))
+              .map(done -> new PutManyResult(results));
+        }));
+  }
+
+  private static Future<?> executeBatch(SqlConnection conn, String sql, List<Tuple> rows) {
+    return rows.isEmpty() ? Future.succeededFuture() : conn.preparedQuery(sql).executeBatch(rows);
+  }
+
+  /** The size class of a batch of {@code n} ids: its IN list holds 2^k placeholders. */
+  private static int sizeClass(int n) {
+    return 32 - Integer.numberOfLeadingZeros(n - 1);
+  }
+
+  /** The collection, then the ids padded to their size class by repeating the last. */
+  private static Tuple inList(String collection, List<String> ids) {
+    int slots = 1 << sizeClass(ids.size());
+    List<Object> params = new ArrayList<>(slots + 1);
+    params.add(collection);
+    params.addAll(ids);
+    while (params.size() < slots + 1) {
+      params.add(ids.get(ids.size() - 1));
+    }
+    return Tuple.tuple(params);
   }
 
   Future<PutResult> put(PutDoc put) {
