@@ -9,7 +9,6 @@ import com.hazelcast.config.MaxSizePolicy;
 import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
-import java.util.Arrays;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -38,7 +37,7 @@ class HazelcastSetup {
     JoinConfig join = network.getJoin();
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);
-    join.getTcpIpConfig().setEnabled(true).setMembers(Arrays.asList(cluster.members().split(",")));
+    join.getTcpIpConfig().setEnabled(true).setMembers(cluster.memberList());
 
     BaselineProperties.Cache cache = properties.cache();
     config.addMapConfig(new MapConfig(cache.map())

@@ -24,6 +24,7 @@ public class SpringBaseline {
       "--host", "server.address",
       "--data-dir", "baseline.data-dir",
       "--cluster-port", "baseline.cluster.port",
+      "--members", "baseline.cluster.members",
       "--cluster-name", "baseline.cluster.name");
 
   public static void main(String[] args) throws IOException {
@@ -45,7 +46,8 @@ public class SpringBaseline {
       if (property == null) {
         if (arg.equals("--help")) {
           System.out.println("spring-baseline [--port 8080] [--host 127.0.0.1] [--data-dir DIR] "
-              + "[--cluster-port 5701] [--cluster-name spring-baseline] [--<any.spring.property>=VALUE]");
+              + "[--cluster-port 5701] [--members HOST:PORT,...] [--cluster-name spring-baseline] "
+              + "[--<any.spring.property>=VALUE]");
           System.exit(0);
         }
         out.add(arg);
