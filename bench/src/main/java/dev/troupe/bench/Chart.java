@@ -21,7 +21,8 @@ import javax.imageio.ImageIO;
 
 /**
  * {@code chart.png}: two panels of grouped bars, throughput and p99 latency, one group per
- * scenario/mode and one bar per label (the baselines in greys, the rest in colours), each bar with
+ * scenario/mode and one bar per label (Troupe's own baselines in greys, Spring in olive, the rest in
+ * colours), each bar with
  * its value written on it. Plain Java2D, so it renders headless with no extra library.
  */
 final class Chart {
@@ -30,6 +31,7 @@ final class Chart {
       new Color(0x9467bd), new Color(0x8c564b), new Color(0xe377c2), new Color(0x17becf)};
   private static final Color BARE = new Color(0x4d4d4d);
   private static final Color ONE_HOP = new Color(0xa6a6a6);
+  private static final Color SPRING = new Color(0xbcbd22);
   private static final Color GRID = new Color(0xe3e3e3);
   private static final Color TEXT = new Color(0x222222);
 
@@ -95,9 +97,12 @@ final class Chart {
 
   private static int labelRank(String label, List<String> labels) {
     if (label.equals(Report.BARE)) {
-      return -2;
+      return -3;
     }
     if (label.equals(Report.ONE_HOP)) {
+      return -2;
+    }
+    if (label.equals(Report.SPRING)) {
       return -1;
     }
     return labels.indexOf(label);
@@ -110,12 +115,15 @@ final class Chart {
     if (label.equals(Report.ONE_HOP)) {
       return ONE_HOP;
     }
+    if (label.equals(Report.SPRING)) {
+      return SPRING;
+    }
     int i = 0;
     for (String l : labels) {
       if (l.equals(label)) {
         break;
       }
-      if (!l.equals(Report.BARE) && !l.equals(Report.ONE_HOP)) {
+      if (!Report.isBaseline(l)) {
         i++;
       }
     }
@@ -133,7 +141,8 @@ final class Chart {
     int rows = 1;
     for (String label : labels) {
       String text = label + (label.equals(Report.BARE) ? " (baseline: stack limit)"
-          : label.equals(Report.ONE_HOP) ? " (baseline: one event-bus hop)" : "");
+          : label.equals(Report.ONE_HOP) ? " (baseline: one event-bus hop)"
+          : label.equals(Report.SPRING) ? " (baseline: Spring Boot MVC + Hazelcast + JDBC)" : "");
       int itemWidth = 20 + fm.stringWidth(text) + 24;
       if (x > LEFT && x + itemWidth > width - RIGHT) {
         x = LEFT;

@@ -17,11 +17,13 @@ import java.util.stream.Stream;
 /**
  * Turns the result files of one benchmark run into {@code report.md}, {@code chart.png} and a short
  * summary on stdout. Every figure is set against the baselines measured in the same run: the results
- * labelled {@value #BARE} and {@value #ONE_HOP} of the same scenario, mode and rate.
+ * labelled {@value #BARE}, {@value #ONE_HOP} and {@value #SPRING} of the same scenario, mode and rate.
  */
 final class Report {
   static final String BARE = "bare";
   static final String ONE_HOP = "one-hop";
+  /** The same API on Spring Boot MVC + Hazelcast + JDBC (bench/spring-baseline): the stack to beat. */
+  static final String SPRING = "spring";
   static final String META = "meta.json";
 
   static final String USAGE = "report --in DIR [--out DIR] [--title TEXT]\n"
@@ -30,7 +32,7 @@ final class Report {
 
   /** One line of the table: a result and its ratios to the baselines (null where there is none). */
   record Row(LoadResult result, String group, Double throughputVsBare, Double throughputVsOneHop,
-      Double p99VsBare, Double p99VsOneHop) {}
+      Double p99VsBare, Double p99VsOneHop, Double throughputVsSpring, Double p99VsSpring) {}
 
   private Report() {}
 
@@ -99,11 +101,17 @@ final class Report {
     return r.scenario() + " \u00b7 " + mode;
   }
 
-  /** Results ordered by scenario (in the generator's order), then mode, then bare, one-hop and the rest. */
+  /** Whether {@code label} names one of the baselines every other result is set against. */
+  static boolean isBaseline(String label) {
+    return label.equals(BARE) || label.equals(ONE_HOP) || label.equals(SPRING);
+  }
+
+  /** Results ordered by scenario (in the generator's order), then mode, then bare, one-hop, spring and the rest. */
   static List<Row> rows(List<LoadResult> results) {
     Map<String, Integer> labelOrder = new LinkedHashMap<>();
     labelOrder.put(BARE, 0);
     labelOrder.put(ONE_HOP, 1);
+    labelOrder.put(SPRING, 2);
     for (LoadResult r : results) {
       labelOrder.putIfAbsent(r.label(), labelOrder.size());
     }
@@ -117,16 +125,20 @@ final class Report {
     List<LoadResult> sorted = results.stream().sorted(order).toList();
     Map<String, LoadResult> bare = baselines(sorted, BARE);
     Map<String, LoadResult> oneHop = baselines(sorted, ONE_HOP);
+    Map<String, LoadResult> spring = baselines(sorted, SPRING);
     List<Row> rows = new ArrayList<>();
     for (LoadResult r : sorted) {
       String g = group(r);
       LoadResult b = bare.get(g);
       LoadResult h = oneHop.get(g);
+      LoadResult sp = spring.get(g);
       rows.add(new Row(r, g,
           b == null ? null : ratio(r.throughput(), b.throughput()),
           h == null ? null : ratio(r.throughput(), h.throughput()),
           b == null ? null : ratio(r.latencyMs().p99(), b.latencyMs().p99()),
-          h == null ? null : ratio(r.latencyMs().p99(), h.latencyMs().p99())));
+          h == null ? null : ratio(r.latencyMs().p99(), h.latencyMs().p99()),
+          sp == null ? null : ratio(r.throughput(), sp.throughput()),
+          sp == null ? null : ratio(r.latencyMs().p99(), sp.latencyMs().p99())));
     }
     return rows;
   }
@@ -162,10 +174,12 @@ final class Report {
         .append("Latencies are in milliseconds; open-loop latencies run from each request's intended start ")
         .append("(corrected for coordinated omission), closed-loop ones from its actual start. ")
         .append("Ratios set each result against the baselines of the same scenario, mode and rate: ")
-        .append("`bare` (a plain Vert.x server answering from memory) and `one-hop` (the same with one clustered ")
-        .append("event-bus request-reply). Throughput ratio above 1 is faster; p99 ratio above 1 is slower.\n\n");
-    md.append("| scenario | label | mode | req/s | p50 | p99 | p99.9 | max | errors | req/s vs bare | req/s vs one-hop | p99 vs bare | p99 vs one-hop |\n");
-    md.append("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        .append("`bare` (a plain Vert.x server answering from memory), `one-hop` (the same with one clustered ")
+        .append("event-bus request-reply) and `spring` (the same API on Spring Boot MVC + Hazelcast + JDBC, the stack ")
+        .append("most teams would pick instead). Throughput ratio above 1 is faster; p99 ratio above 1 is slower.\n\n");
+    md.append("| scenario | label | mode | req/s | p50 | p99 | p99.9 | max | errors | req/s vs bare | req/s vs one-hop "
+        + "| req/s vs spring | p99 vs bare | p99 vs one-hop | p99 vs spring |\n");
+    md.append("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (Row row : rows) {
       LoadResult r = row.result();
       Latency l = r.latencyMs();
@@ -180,8 +194,10 @@ final class Report {
           .append(" | ").append(errors(r))
           .append(" | ").append(times(row.throughputVsBare()))
           .append(" | ").append(times(row.throughputVsOneHop()))
+          .append(" | ").append(times(row.throughputVsSpring()))
           .append(" | ").append(times(row.p99VsBare()))
           .append(" | ").append(times(row.p99VsOneHop()))
+          .append(" | ").append(times(row.p99VsSpring()))
           .append(" |\n");
     }
     List<String> notes = notes(rows);
@@ -250,6 +266,10 @@ final class Report {
       }
       if (row.throughputVsOneHop() != null && !r.label().equals(ONE_HOP) && !r.label().equals(BARE)) {
         s.append("  ").append(times(row.throughputVsOneHop())).append(" one-hop");
+      }
+      if (row.throughputVsSpring() != null && !isBaseline(r.label())) {
+        s.append("  ").append(times(row.throughputVsSpring())).append(" spring (p99 ")
+            .append(times(row.p99VsSpring())).append(')');
       }
       s.append('\n');
     }

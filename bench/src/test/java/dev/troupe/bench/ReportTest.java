@@ -36,6 +36,7 @@ class ReportTest {
     JsonObject none = new JsonObject().put("io", 0);
     write(dir, "01-bare-hit.json", result("bare", "hit", "closed", 0, 40_000, 1.0, none));
     write(dir, "02-onehop-hit.json", result("one-hop", "hit", "closed", 0, 20_000, 2.0, none));
+    write(dir, "02-spring-hit.json", result("spring", "hit", "closed", 0, 5_000, 16.0, none));
     write(dir, "03-troupe-hit.json", result("troupe-1node", "hit", "closed", 0, 10_000, 8.0,
         new JsonObject().put("503", 3).put("io", 1)));
     write(dir, "04-troupe-hit-open.json", result("troupe-1node", "hit", "open", 2000, 1999.5, 0.75, none));
@@ -52,19 +53,20 @@ class ReportTest {
   @DisplayName("a run's results become one Markdown table, ordered by scenario, each with its ratios to the baselines")
   void markdown(@TempDir Path dir) throws Exception {
     List<LoadResult> results = Report.read(fixture(dir));
-    assertThat(results).hasSize(7);
+    assertThat(results).hasSize(8);
     String md = Report.markdown("Troupe benchmark", Report.rows(results), Report.readMeta(dir));
 
     List<String> tableRows = md.lines().filter(l -> l.startsWith("| ") && !l.startsWith("| scenario")
         && !l.startsWith("| key") && !l.startsWith("| cpus") && !l.startsWith("| java") && !l.startsWith("| rss")).toList();
     assertThat(tableRows).containsExactly(
-        "| hit | bare | closed \u00d732 | 40,000 | 0.250 | 1.00 | 2.00 | 3.00 | 0 | 1.00\u00d7 | 2.00\u00d7 | 1.00\u00d7 | 0.50\u00d7 |",
-        "| hit | one-hop | closed \u00d732 | 20,000 | 0.500 | 2.00 | 4.00 | 6.00 | 0 | 0.50\u00d7 | 1.00\u00d7 | 2.00\u00d7 | 1.00\u00d7 |",
-        "| hit | troupe-1node | closed \u00d732 | 10,000 | 2.00 | 8.00 | 16.0 | 24.0 | 4 (503: 3, io: 1) | 0.25\u00d7 | 0.50\u00d7 | 8.00\u00d7 | 4.00\u00d7 |",
-        "| hit | bare | open 2000/s | 2,000 | 0.063 | 0.250 | 0.500 | 0.750 | 0 | 1.00\u00d7 | \u2013 | 1.00\u00d7 | \u2013 |",
-        "| hit | troupe-1node | open 2000/s | 2,000 | 0.188 | 0.750 | 1.50 | 2.25 | 0 | 1.00\u00d7 | \u2013 | 3.00\u00d7 | \u2013 |",
-        "| put-new | troupe-1node | closed \u00d732 | 3,000 | 3.13 | 12.5 | 25.0 | 37.5 | 0 | \u2013 | \u2013 | \u2013 | \u2013 |",
-        "| list | troupe-1node | closed \u00d732 | 1,234 | 10.0 | 40.0 | 80.0 | 120 | 0 | \u2013 | \u2013 | \u2013 | \u2013 |");
+        "| hit | bare | closed \u00d732 | 40,000 | 0.250 | 1.00 | 2.00 | 3.00 | 0 | 1.00\u00d7 | 2.00\u00d7 | 8.00\u00d7 | 1.00\u00d7 | 0.50\u00d7 | 0.06\u00d7 |",
+        "| hit | one-hop | closed \u00d732 | 20,000 | 0.500 | 2.00 | 4.00 | 6.00 | 0 | 0.50\u00d7 | 1.00\u00d7 | 4.00\u00d7 | 2.00\u00d7 | 1.00\u00d7 | 0.13\u00d7 |",
+        "| hit | spring | closed \u00d732 | 5,000 | 4.00 | 16.0 | 32.0 | 48.0 | 0 | 0.13\u00d7 | 0.25\u00d7 | 1.00\u00d7 | 16.00\u00d7 | 8.00\u00d7 | 1.00\u00d7 |",
+        "| hit | troupe-1node | closed \u00d732 | 10,000 | 2.00 | 8.00 | 16.0 | 24.0 | 4 (503: 3, io: 1) | 0.25\u00d7 | 0.50\u00d7 | 2.00\u00d7 | 8.00\u00d7 | 4.00\u00d7 | 0.50\u00d7 |",
+        "| hit | bare | open 2000/s | 2,000 | 0.063 | 0.250 | 0.500 | 0.750 | 0 | 1.00\u00d7 | \u2013 | \u2013 | 1.00\u00d7 | \u2013 | \u2013 |",
+        "| hit | troupe-1node | open 2000/s | 2,000 | 0.188 | 0.750 | 1.50 | 2.25 | 0 | 1.00\u00d7 | \u2013 | \u2013 | 3.00\u00d7 | \u2013 | \u2013 |",
+        "| put-new | troupe-1node | closed \u00d732 | 3,000 | 3.13 | 12.5 | 25.0 | 37.5 | 0 | \u2013 | \u2013 | \u2013 | \u2013 | \u2013 | \u2013 |",
+        "| list | troupe-1node | closed \u00d732 | 1,234 | 10.0 | 40.0 | 80.0 | 120 | 0 | \u2013 | \u2013 | \u2013 | \u2013 | \u2013 | \u2013 |");
     assertThat(md).contains("## Environment", "| cpus | 2 |", "| java | 17.0.15 |", "| rss.troupe-1node | 412 MB |",
         "![throughput and p99 by scenario](chart.png)");
   }
@@ -84,11 +86,14 @@ class ReportTest {
   }
 
   @Test
-  @DisplayName("the summary puts each Troupe result against both baselines")
+  @DisplayName("the summary puts each Troupe result against the baselines, Spring's p99 too")
   void summary(@TempDir Path dir) throws Exception {
     String summary = Report.summary(Report.rows(Report.read(fixture(dir))));
     assertThat(summary.lines().filter(l -> l.contains("troupe-1node") && l.startsWith("hit \u00b7 closed")).findFirst())
-        .hasValueSatisfying(l -> assertThat(l).contains("10,000 req/s", "0.25\u00d7 bare", "0.50\u00d7 one-hop"));
+        .hasValueSatisfying(l -> assertThat(l).contains("10,000 req/s", "0.25\u00d7 bare", "0.50\u00d7 one-hop",
+            "2.00\u00d7 spring (p99 0.50\u00d7)"));
+    assertThat(summary.lines().filter(l -> l.contains(" spring ") && l.startsWith("hit \u00b7 closed")).findFirst())
+        .hasValueSatisfying(l -> assertThat(l).contains("0.13\u00d7 bare", "0.25\u00d7 one-hop").doesNotContain("(p99"));
   }
 
   @Test
