@@ -15,9 +15,10 @@ import java.nio.file.Path;
  * @param instances db verticle instances ({@code TROUPE_DB_INSTANCES}, default 4)
  * @param connectTimeoutMs deadline to open a connection, and to get one from the pool, before a request fails with 503 ({@code TROUPE_DB_CONNECT_TIMEOUT_MS}, default 2000)
  * @param statementTimeoutMs the database cancels a statement running longer; the request gets 504 ({@code TROUPE_DB_STATEMENT_TIMEOUT_MS}, default 4000)
+ * @param maxInFlight requests db-service works on at once per node; more are refused at once with 503 ({@code TROUPE_DB_MAX_IN_FLIGHT}, default 512)
  */
 public record DbConfig(Path dataDir, String url, String schema, int poolSize, int workers, int instances,
-    int connectTimeoutMs, int statementTimeoutMs) {
+    int connectTimeoutMs, int statementTimeoutMs, int maxInFlight) {
 
   public static DbConfig from(Settings s) {
     return new DbConfig(
@@ -28,7 +29,8 @@ public record DbConfig(Path dataDir, String url, String schema, int poolSize, in
         s.integer("TROUPE_DB_WORKERS", 8, 1, 512),
         s.integer("TROUPE_DB_INSTANCES", 4, 1, 256),
         s.integer("TROUPE_DB_CONNECT_TIMEOUT_MS", 3_000, 1, 600_000),
-        s.integer("TROUPE_DB_STATEMENT_TIMEOUT_MS", 5_000, 1, 3_600_000));
+        s.integer("TROUPE_DB_STATEMENT_TIMEOUT_MS", 5_000, 1, 3_600_000),
+        s.integer("TROUPE_DB_MAX_IN_FLIGHT", 512, 1, 1_000_000));
   }
 
   /** True when Troupe runs its own embedded H2 database. */

@@ -1,6 +1,7 @@
 package dev.troupe.db;
 
 import dev.troupe.shared.bus.ActionRouter;
+import dev.troupe.shared.bus.InFlight;
 import dev.troupe.shared.cluster.NodeRuntime;
 import dev.troupe.shared.config.Settings;
 import dev.troupe.shared.contract.DbContract;
@@ -36,13 +37,15 @@ public final class DbVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    Backend backend = Backend.of(DbConfig.from(Settings.fromJson(config())));
+    DbConfig config = DbConfig.from(Settings.fromJson(config()));
+    Backend backend = Backend.of(config);
     pool = backend.pool(vertx);
     store = new DocumentStore(pool, backend::sql, Clock.systemUTC());
     batchReads = Counter.builder("troupe_db_batch_reads")
         .description("getMany calls served, each one SELECT for all of its ids")
         .register(NodeRuntime.registryOf(vertx));
     consumer = vertx.eventBus().consumer(DbContract.ADDRESS, ActionRouter.of("db")
+        .limit(InFlight.of("db", config.maxInFlight(), NodeRuntime.registryOf(vertx)))
         .on(DbContract.GET, this::get)
         .on(DbContract.PUT, this::put)
         .on(DbContract.DELETE, this::delete)

@@ -18,10 +18,11 @@ import java.util.List;
  * @param accessLog one JSON line per request on the {@code troupe.access} logger ({@code TROUPE_ACCESS_LOG}, default true)
  * @param auth {@code none} or {@code apikey} ({@code TROUPE_AUTH}, default none: only for loopback-only runs)
  * @param apiKeys with {@code apikey}: {@code name=<sha256 hex of the key>=<scopes>} entries ({@code TROUPE_API_KEYS})
+ * @param maxInFlight API requests the node's gateway holds at once; more get 503 at once ({@code TROUPE_GATEWAY_MAX_IN_FLIGHT}, default 4096)
  */
 public record GatewayConfig(String host, int port, int maxBodyBytes, long timeoutMs, int instances,
     Integer healthPort, long drainMs, int idleTimeoutSeconds, List<String> corsOrigins, boolean accessLog,
-    String auth, List<String> apiKeys) {
+    String auth, List<String> apiKeys, int maxInFlight) {
 
   public static final String PORT_KEY = "TROUPE_HTTP_PORT";
 
@@ -39,7 +40,8 @@ public record GatewayConfig(String host, int port, int maxBodyBytes, long timeou
         s.list("TROUPE_CORS_ORIGINS", List.of()),
         s.bool("TROUPE_ACCESS_LOG", true),
         auth(s.string("TROUPE_AUTH", "none")),
-        s.list("TROUPE_API_KEYS", List.of()));
+        s.list("TROUPE_API_KEYS", List.of()),
+        s.integer("TROUPE_GATEWAY_MAX_IN_FLIGHT", 4096, 1, 1_000_000));
   }
 
   private static String auth(String value) {

@@ -1,6 +1,7 @@
 package dev.troupe.gateway;
 
 import dev.troupe.shared.bus.Bus;
+import dev.troupe.shared.bus.InFlight;
 import dev.troupe.shared.cluster.NodeRuntime;
 import dev.troupe.shared.config.Settings;
 import io.vertx.core.Future;
@@ -29,6 +30,8 @@ public final class GatewayVerticle extends VerticleBase {
     if (!config.corsOrigins().isEmpty()) {
       router.route().handler(cors(config));
     }
+    router.route(DocsApi.BASE + "/*").handler(
+        new Admission(InFlight.of("gateway", config.maxInFlight(), NodeRuntime.registryOf(vertx)))::handle);
     if (config.auth().equals("apikey")) {
       router.route(DocsApi.BASE + "/*").handler(ApiKeys.parse(config.apiKeys())::handle);
     }

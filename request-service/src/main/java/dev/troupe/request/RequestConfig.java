@@ -14,15 +14,18 @@ import dev.troupe.shared.config.Settings;
  *     ({@code TROUPE_BATCH_SIZE}, default 100)
  * @param batchDeadlineMs a getMany joins its sub-batches within this time; a sub-batch still out then has
  *     failed ({@code TROUPE_BATCH_DEADLINE_MS}, default 5000)
+ * @param maxInFlight requests request-service works on at once per node; more are refused at once with
+ *     503 and Retry-After ({@code TROUPE_REQUEST_MAX_IN_FLIGHT}, default 1024)
  */
 public record RequestConfig(long dbTimeoutMs, long cacheTimeoutMs, int instances, int batchSize,
-    long batchDeadlineMs) {
+    long batchDeadlineMs, int maxInFlight) {
   public static RequestConfig from(Settings s) {
     return new RequestConfig(
         s.longValue("TROUPE_DB_TIMEOUT_MS", 8_000, 1, 600_000),
         s.longValue("TROUPE_CACHE_TIMEOUT_MS", 500, 1, 600_000),
         s.integer("TROUPE_REQUEST_INSTANCES", 1, 1, 256),
         s.integer("TROUPE_BATCH_SIZE", 100, 1, 1000),
-        s.longValue("TROUPE_BATCH_DEADLINE_MS", 5_000, 1, 600_000));
+        s.longValue("TROUPE_BATCH_DEADLINE_MS", 5_000, 1, 600_000),
+        s.integer("TROUPE_REQUEST_MAX_IN_FLIGHT", 1024, 1, 1_000_000));
   }
 }

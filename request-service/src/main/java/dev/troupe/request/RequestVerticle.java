@@ -1,6 +1,7 @@
 package dev.troupe.request;
 
 import dev.troupe.shared.bus.ActionRouter;
+import dev.troupe.shared.bus.InFlight;
 import dev.troupe.shared.bus.Bus;
 import dev.troupe.shared.cluster.NodeRuntime;
 import dev.troupe.shared.config.Settings;
@@ -30,6 +31,7 @@ public final class RequestVerticle extends VerticleBase {
     pipeline = new DocumentPipeline(db, cache, NodeRuntime.of(vertx).registry());
     batches = new BatchPipeline(db, cache, config, NodeRuntime.of(vertx).registry());
     consumer = vertx.eventBus().consumer(RequestContract.ADDRESS, ActionRouter.of("request")
+        .limit(InFlight.of("request", config.maxInFlight(), NodeRuntime.of(vertx).registry()))
         .on(RequestContract.GET, this::get)
         .on(RequestContract.PUT, this::put)
         .on(RequestContract.DELETE, this::delete)

@@ -22,6 +22,7 @@ public final class ActionRouter implements Handler<Message<JsonObject>> {
 
   private final String service;
   private final Map<String, Function<Message<JsonObject>, Future<JsonObject>>> handlers = new HashMap<>();
+  private InFlight inFlight;
 
   private ActionRouter(String service) {
     this.service = service;
@@ -40,9 +41,31 @@ public final class ActionRouter implements Handler<Message<JsonObject>> {
     return this;
   }
 
+  /**
+   * Bounds the messages this service works on at once; past the bound a message fails at once with
+   * {@link ErrorCode#UNAVAILABLE} (503 with Retry-After at the gateway). Pings are never refused.
+   */
+  public ActionRouter limit(InFlight limit) {
+    this.inFlight = limit;
+    return this;
+  }
+
   @Override
   public void handle(Message<JsonObject> message) {
     String action = message.headers().get(Bus.ACTION);
+    if (inFlight != null && !Bus.PING.equals(action)) {
+      if (!inFlight.tryAcquire()) {
+        message.fail(ErrorCode.UNAVAILABLE.code(), service + " is at its limit of " + inFlight.limit()
+            + " requests in flight; retry shortly");
+        return;
+      }
+      dispatch(message, action).onComplete(done -> inFlight.release());
+      return;
+    }
+    dispatch(message, action);
+  }
+
+  private Future<JsonObject> dispatch(Message<JsonObject> message, String action) {
     Function<Message<JsonObject>, Future<JsonObject>> handler = action == null ? null : handlers.get(action);
     Future<JsonObject> result;
     if (handler == null) {
@@ -60,7 +83,7 @@ public final class ActionRouter implements Handler<Message<JsonObject>> {
         result = Future.failedFuture(e);
       }
     }
-    result.onComplete(ar -> {
+    return result.onComplete(ar -> {
       if (ar.succeeded()) {
         message.reply(ar.result());
       } else {

@@ -15,6 +15,10 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.Checkpoint;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Promise;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -197,5 +201,53 @@ class ActionRouterTest {
     assertThatThrownBy(() -> router.on(Bus.PING, m -> Future.succeededFuture(new JsonObject())))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("ping");
+  }
+  @Test
+  @DisplayName("past its in-flight limit a router refuses at once with UNAVAILABLE, still answers ping, and frees slots as work ends")
+  void inFlightLimit(Vertx vertx, VertxTestContext ctx) {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    InFlight limit = InFlight.of("slow", 2, registry);
+    List<Promise<JsonObject>> held = new ArrayList<>();
+    Promise<Void> thirdAdmitted = Promise.promise();
+    ActionRouter router = ActionRouter.of("slow").limit(limit).on("hold", m -> {
+      Promise<JsonObject> promise = Promise.promise();
+      held.add(promise);
+      if (held.size() == 3) {
+        thirdAdmitted.complete();
+      }
+      return promise.future();
+    });
+    Checkpoint refused = ctx.checkpoint();
+    Checkpoint pinged = ctx.checkpoint();
+    Checkpoint admittedAgain = ctx.checkpoint();
+    vertx.eventBus().<JsonObject>consumer(address, router).completion()
+        .compose(v -> {
+          Future<Object> first = send(vertx, new JsonObject(), action("hold"));
+          Future<Object> second = send(vertx, new JsonObject(), action("hold"));
+          return send(vertx, new JsonObject(), action("hold")).transform(third -> {
+            ctx.verify(() -> {
+              assertRecipientFailure(third.cause(), ErrorCode.UNAVAILABLE, "limit of 2");
+              assertThat(limit.current()).isEqualTo(2);
+              assertThat(registry.find("troupe_rejected").tag("service", "slow").counter().count()).isEqualTo(1.0);
+              refused.flag();
+            });
+            return send(vertx, new JsonObject(), action(Bus.PING));
+          }).compose(pong -> {
+            pinged.flag();
+            held.get(0).complete(new JsonObject());
+            return first;
+          }).compose(done -> {
+            Future<Object> fourth = send(vertx, new JsonObject(), action("hold"));
+            return thirdAdmitted.future().compose(admitted -> {
+              held.forEach(p -> p.tryComplete(new JsonObject()));
+              return Future.all(second, fourth);
+            });
+          });
+        })
+        .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
+          assertThat(held).hasSize(3);
+          assertThat(limit.current()).isZero();
+          admittedAgain.flag();
+        })));
   }
 }
