@@ -21,6 +21,10 @@ public final class GatewayVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     config = GatewayConfig.from(Settings.fromJson(config()));
+    return OpenApi.load(vertx).compose(this::serve);
+  }
+
+  private Future<?> serve(OpenApi openApi) {
     Router router = Router.router(vertx);
     router.route().handler(RequestIds::assign);
     if (config.accessLog()) {
@@ -34,6 +38,7 @@ public final class GatewayVerticle extends VerticleBase {
     }
     new DocsApi(new Bus(vertx, config.timeoutMs()), config.maxBodyBytes()).mount(router);
     HealthRoutes.mount(router, vertx);
+    openApi.mount(router);
     router.route().failureHandler(Problems::handle);
     router.errorHandler(404, Problems::handle);
     router.errorHandler(405, Problems::handle);
