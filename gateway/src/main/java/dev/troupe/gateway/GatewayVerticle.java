@@ -36,7 +36,7 @@ public final class GatewayVerticle extends VerticleBase {
     if (config.auth().equals("apikey")) {
       router.route(DocsApi.BASE + "/*").handler(ApiKeys.parse(config.apiKeys())::handle);
     }
-    new DocsApi(new Bus(vertx, config.timeoutMs()), config.maxBodyBytes()).mount(router);
+    new DocsApi(new Bus(vertx, config.timeoutMs()), config.maxBodyBytes(), openApi).mount(router);
     HealthRoutes.mount(router, vertx);
     openApi.mount(router);
     router.route().failureHandler(Problems::handle);

@@ -19,9 +19,9 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
  * The gateway's OpenAPI 3.1 document, {@code openapi/troupe.yaml} on the classpath: the source of
- * truth for the HTTP API. Served at {@code GET /openapi.yaml} and {@code GET /openapi.json}. Each
- * gateway instance loads its own (about a second, off the event loop), and a document that is not a
- * valid OpenAPI 3.1 contract stops the gateway at start.
+ * truth for the HTTP API. Served at {@code GET /openapi.yaml} and {@code GET /openapi.json}, and the
+ * contract that {@link ContractCheck}s check requests against. Each gateway instance loads its own
+ * (about a second, off the event loop), so no schema validator is shared between event loops.
  */
 final class OpenApi {
   static final String RESOURCE = "openapi/troupe.yaml";
@@ -53,6 +53,11 @@ final class OpenApi {
 
   OpenAPIContract contract() {
     return contract;
+  }
+
+  /** The checks of one operation; fails at start when the document lacks it. */
+  ContractCheck check(String operationId) {
+    return ContractCheck.of(contract, operationId);
   }
 
   /** {@code GET /openapi.yaml} and {@code GET /openapi.json}; open to anyone, like health. */
