@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 public final class GatewayVerticle extends VerticleBase {
   private HttpServer server;
   private GatewayConfig config;
+  private Router router;
 
   @Override
   public Future<?> start() {
@@ -39,6 +40,7 @@ public final class GatewayVerticle extends VerticleBase {
     new DocsApi(new Bus(vertx, config.timeoutMs()), config.maxBodyBytes(), openApi).mount(router);
     HealthRoutes.mount(router, vertx);
     openApi.mount(router);
+    this.router = router;
     router.route().failureHandler(Problems::handle);
     router.errorHandler(404, Problems::handle);
     router.errorHandler(405, Problems::handle);
@@ -67,6 +69,11 @@ public final class GatewayVerticle extends VerticleBase {
   public Future<?> stop() {
     NodeRuntime.markDraining(vertx);
     return server == null ? Future.succeededFuture() : server.shutdown(config.drainMs(), TimeUnit.MILLISECONDS);
+  }
+
+  /** The routes this instance serves, for tests that hold them against the OpenAPI document. */
+  Router router() {
+    return router;
   }
 
   private static CorsHandler cors(GatewayConfig config) {
