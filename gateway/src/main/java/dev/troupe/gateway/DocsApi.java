@@ -24,7 +24,8 @@ import java.util.function.LongPredicate;
 
 /**
  * The document API, {@code /api/v1/docs}. Each handler turns HTTP into one request on
- * {@link RequestContract#ADDRESS} and its reply into HTTP; no business rule lives here.
+ * {@link RequestContract#ADDRESS} and its reply into HTTP; no business rule lives here. Requests
+ * are checked against the OpenAPI document (operation ids as there) before they are handled.
  */
 final class DocsApi {
   static final String BASE = "/api/v1/docs";
@@ -32,25 +33,40 @@ final class DocsApi {
 
   private final Bus bus;
   private final int maxBodyBytes;
+  private final ContractCheck putCheck;
+  private final ContractCheck deleteCheck;
+  private final ContractCheck listCheck;
 
-  DocsApi(Bus bus, int maxBodyBytes) {
+  DocsApi(Bus bus, int maxBodyBytes, OpenApi openApi) {
     this.bus = bus;
     this.maxBodyBytes = maxBodyBytes;
+    this.putCheck = openApi.check("putDocument");
+    this.deleteCheck = openApi.check("deleteDocument");
+    this.listCheck = openApi.check("listDocuments");
   }
 
   void mount(Router router) {
+    // The body limit comes first, so an oversized body is 413 whatever else is wrong with it.
     router.put(BASE + "/:collection/:id")
         .handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes))
         .handler(AccessLog::route)
+        .handler(putCheck::parameters)
         .handler(this::put);
+    // getDocument, the hot path, skips the document's schemas: checking its two names costs about
+    // 17 us of CPU (the JSON Schema validator compiles each pattern on every call), close to a tenth
+    // of a whole cached read, against 0.4 us for DocKey, which checks the same rules anyway.
+    // OpenApiAgreementTest proves that the document and DocKey/EntityTags accept the same input.
     router.get(BASE + "/:collection/:id").handler(AccessLog::route).handler(this::get);
-    router.delete(BASE + "/:collection/:id").handler(AccessLog::route).handler(this::delete);
-    router.get(BASE + "/:collection").handler(AccessLog::route).handler(this::list);
+    router.delete(BASE + "/:collection/:id").handler(AccessLog::route).handler(deleteCheck::parameters).handler(this::delete);
+    router.get(BASE + "/:collection").handler(AccessLog::route).handler(listCheck::parameters).handler(this::list);
   }
 
   private void put(RoutingContext ctx) {
     DocKey key = key(ctx);
-    PutDoc put = new PutDoc(key, jsonObjectBody(ctx),
+    // Parsing gives the detailed 415 and 400 answers; the document's schema of the body comes after.
+    JsonObject data = jsonObjectBody(ctx);
+    putCheck.body(data);
+    PutDoc put = new PutDoc(key, data,
         EntityTags.writePrecondition(ctx.request().getHeader("If-Match"), ctx.request().getHeader("If-None-Match")));
     call(ctx, RequestContract.PUT, Wire.toJson(put), reply -> {
       PutResult result = Wire.putResult(reply);

@@ -18,10 +18,15 @@ import java.util.concurrent.TimeUnit;
 public final class GatewayVerticle extends VerticleBase {
   private HttpServer server;
   private GatewayConfig config;
+  private Router router;
 
   @Override
   public Future<?> start() {
     config = GatewayConfig.from(Settings.fromJson(config()));
+    return OpenApi.load(vertx).compose(this::serve);
+  }
+
+  private Future<?> serve(OpenApi openApi) {
     Router router = Router.router(vertx);
     router.route().handler(RequestIds::assign);
     if (config.accessLog()) {
@@ -35,10 +40,12 @@ public final class GatewayVerticle extends VerticleBase {
     if (config.auth().equals("apikey")) {
       router.route(DocsApi.BASE + "/*").handler(ApiKeys.parse(config.apiKeys())::handle);
     }
-    DocsApi docs = new DocsApi(new Bus(vertx, config.timeoutMs()), config.maxBodyBytes());
+    DocsApi docs = new DocsApi(new Bus(vertx, config.timeoutMs()), config.maxBodyBytes(), openApi);
     new BatchApi(docs, config.maxBodyBytes()).mount(router);
     docs.mount(router);
     HealthRoutes.mount(router, vertx);
+    openApi.mount(router);
+    this.router = router;
     router.route().failureHandler(Problems::handle);
     router.errorHandler(404, Problems::handle);
     router.errorHandler(405, Problems::handle);
@@ -67,6 +74,11 @@ public final class GatewayVerticle extends VerticleBase {
   public Future<?> stop() {
     NodeRuntime.markDraining(vertx);
     return server == null ? Future.succeededFuture() : server.shutdown(config.drainMs(), TimeUnit.MILLISECONDS);
+  }
+
+  /** The routes this instance serves, for tests that hold them against the OpenAPI document. */
+  Router router() {
+    return router;
   }
 
   private static CorsHandler cors(GatewayConfig config) {
