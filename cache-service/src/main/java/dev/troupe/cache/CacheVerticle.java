@@ -1,7 +1,6 @@
 package dev.troupe.cache;
 
 import com.hazelcast.config.EvictionConfig;
-import com.hazelcast.config.EvictionPolicy;
 import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.MaxSizePolicy;
 import com.hazelcast.core.HazelcastInstance;
@@ -87,8 +86,9 @@ public final class CacheVerticle extends VerticleBase {
     hazelcast.getConfig().addMapConfig(new MapConfig(config.mapName())
         .setBackupCount(config.backups())
         .setTimeToLiveSeconds(config.ttlSeconds())
+        .setMaxIdleSeconds(config.maxIdleSeconds())
         .setEvictionConfig(new EvictionConfig()
-            .setEvictionPolicy(EvictionPolicy.LRU)
+            .setEvictionPolicy(config.eviction())
             .setMaxSizePolicy(MaxSizePolicy.PER_NODE)
             .setSize(config.maxEntriesPerNode())));
     return hazelcast.getMap(config.mapName());
@@ -138,9 +138,12 @@ public final class CacheVerticle extends VerticleBase {
     return new CachedLookup(lookup.version(), lookup.exists() ? Wire.toJson(lookup.document()).encode() : null);
   }
 
+  private long ttl(Lookup lookup) {
+    return lookup.exists() ? config.ttlFor(lookup.key().collection()) : config.negativeTtlSeconds();
+  }
+
   private Future<Boolean> fill(Lookup lookup) {
-    long ttl = lookup.exists() ? config.ttlSeconds() : config.negativeTtlSeconds();
-    return OnContext.of(map.submitToKey(lookup.key().asString(), new FillIfNewer(entry(lookup), ttl)), context)
+    return OnContext.of(map.submitToKey(lookup.key().asString(), new FillIfNewer(entry(lookup), ttl(lookup))), context)
         .map(stored -> {
           if (Boolean.TRUE.equals(stored)) {
             stats.fill();
@@ -173,11 +176,12 @@ public final class CacheVerticle extends VerticleBase {
   }
 
   private Future<JsonObject> fillMany(Message<JsonObject> msg) {
-    Map<String, CachedLookup> candidates = new HashMap<>();
+    Map<String, FillManyIfNewer.Candidate> candidates = new HashMap<>();
     for (Lookup lookup : Wire.lookupBatch(msg.body()).items()) {
-      candidates.merge(lookup.key().asString(), entry(lookup), (a, b) -> b.isNewerThan(a) ? b : a);
+      candidates.merge(lookup.key().asString(), new FillManyIfNewer.Candidate(entry(lookup), ttl(lookup)),
+          (a, b) -> b.entry().isNewerThan(a.entry()) ? b : a);
     }
-    FillManyIfNewer fills = new FillManyIfNewer(candidates, config.ttlSeconds(), config.negativeTtlSeconds());
+    FillManyIfNewer fills = new FillManyIfNewer(candidates);
     return OnContext.of(map.submitToKeys(candidates.keySet(), fills), context).map(results -> {
       long stored = results.values().stream().filter(Boolean.TRUE::equals).count();
       stats.fills(stored);

@@ -1,30 +1,29 @@
 package dev.troupe.cache;
 
 import com.hazelcast.map.EntryProcessor;
+import java.io.Serializable;
 import java.util.HashMap;
 import java.util.Map;
 
 /**
  * {@link FillIfNewer} for a batch: run by {@code IMap.submitToKeys}, so a batch of fills is one
- * operation per partition instead of one per key. Each key gets its own candidate.
+ * operation per partition instead of one per key. Each key gets its own candidate and time to live.
  */
 final class FillManyIfNewer implements EntryProcessor<String, CachedLookup, Boolean> {
   private static final long serialVersionUID = 1L;
 
-  private final HashMap<String, CachedLookup> candidates;
-  private final long ttlSeconds;
-  private final long negativeTtlSeconds;
+  /** What to store under one key, and for how long. */
+  record Candidate(CachedLookup entry, long ttlSeconds) implements Serializable {}
 
-  FillManyIfNewer(Map<String, CachedLookup> candidates, long ttlSeconds, long negativeTtlSeconds) {
+  private final HashMap<String, Candidate> candidates;
+
+  FillManyIfNewer(Map<String, Candidate> candidates) {
     this.candidates = new HashMap<>(candidates);
-    this.ttlSeconds = ttlSeconds;
-    this.negativeTtlSeconds = negativeTtlSeconds;
   }
 
   @Override
   public Boolean process(Map.Entry<String, CachedLookup> entry) {
-    CachedLookup candidate = candidates.get(entry.getKey());
-    long ttl = candidate != null && candidate.envelope() == null ? negativeTtlSeconds : ttlSeconds;
-    return FillIfNewer.fill(entry, candidate, ttl);
+    Candidate candidate = candidates.get(entry.getKey());
+    return candidate != null && FillIfNewer.fill(entry, candidate.entry(), candidate.ttlSeconds());
   }
 }

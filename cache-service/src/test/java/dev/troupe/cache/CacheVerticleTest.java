@@ -13,7 +13,9 @@ import dev.troupe.shared.contract.CacheLookup;
 import dev.troupe.shared.contract.DocKey;
 import dev.troupe.shared.contract.Document;
 import dev.troupe.shared.contract.ErrorCode;
+import dev.troupe.shared.contract.KeyBatch;
 import dev.troupe.shared.contract.Lookup;
+import dev.troupe.shared.contract.LookupBatch;
 import dev.troupe.shared.contract.Wire;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -26,6 +28,7 @@ import io.vertx.junit5.Checkpoint;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -49,7 +52,8 @@ class CacheVerticleTest {
    */
   private static final Map<String, String> CACHE_SETTINGS = Map.of(
       "TROUPE_CACHE_NEGATIVE_TTL_SECONDS", "2",
-      "TROUPE_CACHE_TTL_SECONDS", "3600");
+      "TROUPE_CACHE_TTL_SECONDS", "3600",
+      "TROUPE_CACHE_COLLECTION_TTLS", "ephemeral=2");
   private static final long EXPIRY_WAIT_MS = 10_000;
   private static final long POLL_INTERVAL_MS = 100;
   private static final AtomicInteger IDS = new AtomicInteger();
@@ -309,6 +313,61 @@ class CacheVerticleTest {
         .onComplete(ctx.succeeding(lookup -> ctx.verify(() -> {
           assertThat(lookup.lookup()).as("the document, filled before the absence").isEqualTo(Lookup.found(doc));
           documentKept.flag();
+        })));
+  }
+
+  @Test
+  @DisplayName("a document of a collection with its own TTL expires by it, one of another collection stays")
+  void collectionTtl(VertxTestContext ctx) {
+    DocKey ephemeral = DocKey.of("ephemeral", "e-" + IDS.incrementAndGet());
+    DocKey lasting = newKey();
+    Checkpoint expired = ctx.checkpoint();
+    Checkpoint kept = ctx.checkpoint();
+    fill(Lookup.found(document(ephemeral, 1)))
+        .compose(r -> fill(Lookup.found(document(lasting, 1))))
+        .compose(r -> untilMiss(node.vertx(), ephemeral, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(EXPIRY_WAIT_MS)))
+        .compose(miss -> {
+          expired.flag();
+          return get(lasting);
+        })
+        .onComplete(ctx.succeeding(lookup -> ctx.verify(() -> {
+          assertThat(lookup.hit()).isTrue();
+          kept.flag();
+        })));
+  }
+
+  @Test
+  @DisplayName("getMany answers the entries held, fillMany stores only what is newer, evictMany removes")
+  void batches(VertxTestContext ctx) {
+    DocKey a = newKey();
+    DocKey b = newKey();
+    DocKey c = DocKey.of(a.collection(), "never-" + IDS.incrementAndGet());
+    Checkpoint filled = ctx.checkpoint();
+    Checkpoint read = ctx.checkpoint();
+    Checkpoint evicted = ctx.checkpoint();
+    KeyBatch all = new KeyBatch(a.collection(), List.of(a.id(), b.id(), c.id()));
+    fill(Lookup.found(document(b, 5)))
+        .compose(r -> bus.request(CacheContract.ADDRESS, CacheContract.FILL_MANY, Wire.toJson(new LookupBatch(List.of(
+            Lookup.found(document(a, 1)), Lookup.found(document(b, 4))))), null))
+        .compose(r -> {
+          ctx.verify(() -> {
+            assertThat(r.getLong("stored")).as("a stored, b's older version not").isEqualTo(1L);
+            filled.flag();
+          });
+          return bus.request(CacheContract.ADDRESS, CacheContract.GET_MANY, Wire.toJson(all), null).map(Wire::lookupBatch);
+        })
+        .compose(hits -> {
+          ctx.verify(() -> {
+            assertThat(hits.items()).containsExactly(Lookup.found(document(a, 1)), Lookup.found(document(b, 5)));
+            read.flag();
+          });
+          return bus.request(CacheContract.ADDRESS, CacheContract.EVICT_MANY, Wire.toJson(all), null)
+              .compose(r -> bus.request(CacheContract.ADDRESS, CacheContract.GET_MANY, Wire.toJson(all), null))
+              .map(Wire::lookupBatch);
+        })
+        .onComplete(ctx.succeeding(hits -> ctx.verify(() -> {
+          assertThat(hits.items()).isEmpty();
+          evicted.flag();
         })));
   }
 
