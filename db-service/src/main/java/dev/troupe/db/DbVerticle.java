@@ -11,6 +11,7 @@ import dev.troupe.shared.contract.KeyBatch;
 import dev.troupe.shared.contract.PutResult;
 import dev.troupe.shared.contract.TroupeException;
 import dev.troupe.shared.contract.Wire;
+import dev.troupe.shared.metrics.Stages;
 import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -34,6 +35,7 @@ public final class DbVerticle extends VerticleBase {
   private DocumentStore store;
   private MessageConsumer<JsonObject> consumer;
   private Counter batchReads;
+  private Stages stages;
 
   @Override
   public Future<?> start() {
@@ -41,6 +43,7 @@ public final class DbVerticle extends VerticleBase {
     Backend backend = Backend.of(config);
     pool = backend.pool(vertx);
     store = new DocumentStore(pool, backend::sql, Clock.systemUTC());
+    stages = new Stages(NodeRuntime.registryOf(vertx));
     batchReads = Counter.builder("troupe_db_batch_reads")
         .description("getMany calls served, each one SELECT for all of its ids")
         .register(NodeRuntime.registryOf(vertx));
@@ -110,12 +113,17 @@ public final class DbVerticle extends VerticleBase {
   }
 
   private void publish(PutResult result) {
-    vertx.eventBus().publish(DocEvents.ADDRESS,
-        Wire.changeEvent(DocumentStore.OP_PUT, result.document().key(), result.document().version()));
+    publish(Wire.changeEvent(DocumentStore.OP_PUT, result.document().key(), result.document().version()));
   }
 
   private void publish(DeleteResult result) {
-    vertx.eventBus().publish(DocEvents.ADDRESS,
-        Wire.changeEvent(DocumentStore.OP_DELETE, result.key(), result.version()));
+    publish(Wire.changeEvent(DocumentStore.OP_DELETE, result.key(), result.version()));
+  }
+
+  /** The publish stage: after the commit, the change goes out on {@link DocEvents#ADDRESS}. */
+  private void publish(JsonObject event) {
+    long start = System.nanoTime();
+    vertx.eventBus().publish(DocEvents.ADDRESS, event);
+    stages.record(Stages.PUBLISH, System.nanoTime() - start, false);
   }
 }

@@ -3,6 +3,7 @@ package dev.troupe.gateway;
 import dev.troupe.shared.bus.Failures;
 import dev.troupe.shared.contract.ErrorCode;
 import dev.troupe.shared.contract.TroupeException;
+import dev.troupe.shared.metrics.Stages;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
@@ -100,12 +101,23 @@ final class Problems {
 
   private static void send(HttpServerResponse response, int status, String detail, String requestId) {
     HttpResponseStatus http = HttpResponseStatus.valueOf(status);
+    String stage = Stages.stageOf(detail);
+    if (stage == null) {
+      stage = switch (status) {
+        case 400, 413, 414, 415, 431 -> Stages.VALIDATE;
+        case 401, 403 -> Stages.AUTHORIZE;
+        default -> null;
+      };
+    }
     JsonObject problem = new JsonObject()
         .put("type", "urn:troupe:problem:" + http.reasonPhrase().toLowerCase(Locale.ROOT).replace(' ', '-'))
         .put("title", http.reasonPhrase())
         .put("status", status)
-        .put("detail", detail)
+        .put("detail", Stages.withoutStage(detail))
         .put("requestId", requestId);
+    if (stage != null) {
+      problem.put("stage", stage);
+    }
     response.setStatusCode(status).putHeader("Content-Type", CONTENT_TYPE);
     if (status == 503) {
       response.putHeader("Retry-After", "1");

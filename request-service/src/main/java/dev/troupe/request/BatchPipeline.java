@@ -17,6 +17,7 @@ import dev.troupe.shared.contract.PutManyResult;
 import dev.troupe.shared.contract.PutResult;
 import dev.troupe.shared.contract.TroupeException;
 import dev.troupe.shared.contract.Wire;
+import dev.troupe.shared.metrics.Stages;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -48,12 +49,14 @@ final class BatchPipeline {
   private final DistributionSummary fanOut;
   private final Counter failedParts;
   private final Counter cacheFaults;
+  private final Stages stages;
 
   BatchPipeline(Bus db, Bus cache, RequestConfig config, MeterRegistry registry) {
     this.db = db;
     this.cache = cache;
     this.batchSize = config.batchSize();
     this.deadlineMs = config.batchDeadlineMs();
+    this.stages = new Stages(registry);
     this.fanOut = DistributionSummary.builder("troupe_request_fanout_width")
         .description("sub-batches one getMany was split into and read in parallel")
         .register(registry);
@@ -94,9 +97,11 @@ final class BatchPipeline {
       if (read.failed()) {
         failedParts.increment();
         ErrorCode code = Failures.code(read.cause());
-        String message = "part " + (i + 1) + " of " + parts.size() + " (" + part.ids().size() + " ids, "
-            + part.ids().get(0) + " to " + part.ids().get(part.ids().size() - 1) + ") failed: "
-            + Failures.message(read.cause());
+        String cause = Failures.message(read.cause());
+        String stage = Stages.stageOf(cause);
+        String message = (stage == null ? "" : "[" + stage + "] ") + "part " + (i + 1) + " of " + parts.size()
+            + " (" + part.ids().size() + " ids, " + part.ids().get(0) + " to " + part.ids().get(part.ids().size() - 1)
+            + ") failed: " + Stages.withoutStage(cause);
         if (!request.partial()) {
           throw new TroupeException(code, message);
         }
@@ -117,8 +122,8 @@ final class BatchPipeline {
 
   /** One sub-batch: the cache, then the database for what it lacked (and a fill), by the deadline. */
   private Future<Map<String, Lookup>> read(KeyBatch part, long deadline, String requestId) {
-    return cache.request(CacheContract.ADDRESS, CacheContract.GET_MANY, Wire.toJson(part), requestId,
-            Math.max(1, Math.min(cache.timeoutMs(), remainingMs(deadline))))
+    return stages.run(Stages.CACHE, () -> cache.request(CacheContract.ADDRESS, CacheContract.GET_MANY,
+            Wire.toJson(part), requestId, Math.max(1, Math.min(cache.timeoutMs(), remainingMs(deadline)))))
         .map(Wire::lookupBatch)
         .compose(hits -> {
           Map<String, Lookup> byId = byId(hits);
@@ -142,15 +147,15 @@ final class BatchPipeline {
   private Future<LookupBatch> dbRead(KeyBatch batch, long deadline, String requestId) {
     long remaining = remainingMs(deadline);
     if (remaining <= 0) {
-      return Future.failedFuture(new TroupeException(ErrorCode.TIMEOUT, "the batch deadline passed"));
+      return Future.failedFuture(new TroupeException(ErrorCode.TIMEOUT, "[db] the batch deadline passed"));
     }
-    return db.request(DbContract.ADDRESS, DbContract.GET_MANY, Wire.toJson(batch), requestId,
-        Math.min(db.timeoutMs(), remaining)).map(Wire::lookupBatch);
+    return stages.run(Stages.DB, () -> db.request(DbContract.ADDRESS, DbContract.GET_MANY, Wire.toJson(batch),
+        requestId, Math.min(db.timeoutMs(), remaining))).map(Wire::lookupBatch);
   }
 
   /** Fills what was read; a read-fill never has to succeed (entries only ever move forward). */
   private Future<Void> fill(LookupBatch loaded, String requestId) {
-    return cache.request(CacheContract.ADDRESS, CacheContract.FILL_MANY, Wire.toJson(loaded), requestId)
+    return stages.run(Stages.FILL, () -> cache.request(CacheContract.ADDRESS, CacheContract.FILL_MANY, Wire.toJson(loaded), requestId))
         .<Void>mapEmpty()
         .recover(fault -> {
           cacheFaults.increment();
@@ -164,13 +169,14 @@ final class BatchPipeline {
    * that fails the entries are evicted, so no node keeps serving an older version.
    */
   Future<PutManyResult> putMany(PutMany put, String requestId) {
-    return db.request(DbContract.ADDRESS, DbContract.PUT_MANY, Wire.toJson(put), requestId)
+    return stages.run(Stages.DB, () -> db.request(DbContract.ADDRESS, DbContract.PUT_MANY, Wire.toJson(put), requestId))
         .map(Wire::putManyResult)
         .compose(result -> {
           List<Lookup> written = result.items().stream().map(PutResult::document).map(Lookup::found).toList();
           JsonObject keys = Wire.toJson(new KeyBatch(put.collection(),
               put.items().stream().map(PutMany.Item::id).toList()));
-          return cache.request(CacheContract.ADDRESS, CacheContract.FILL_MANY, Wire.toJson(new LookupBatch(written)), requestId)
+          return stages.run(Stages.FILL, () -> cache.request(CacheContract.ADDRESS, CacheContract.FILL_MANY,
+                  Wire.toJson(new LookupBatch(written)), requestId))
               .recover(fault -> {
                 cacheFaults.increment();
                 LOG.warn("cache fillMany after a batch write failed, evicting instead: {}", fault.getMessage());

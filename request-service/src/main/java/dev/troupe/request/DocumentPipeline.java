@@ -16,6 +16,7 @@ import dev.troupe.shared.contract.ReadResult;
 import dev.troupe.shared.contract.ReadResult.CacheStatus;
 import dev.troupe.shared.contract.TroupeException;
 import dev.troupe.shared.contract.Wire;
+import dev.troupe.shared.metrics.Stages;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
@@ -37,12 +38,14 @@ final class DocumentPipeline {
   private final Bus cache;
   private final Counter cacheFaults;
   private final Counter coalesced;
+  private final Stages stages;
   /** Database reads in flight after a cache miss, by key. Confined to this verticle's event loop. */
   private final Map<DocKey, Future<Lookup>> loading = new HashMap<>();
 
   DocumentPipeline(Bus db, Bus cache, MeterRegistry registry) {
     this.db = db;
     this.cache = cache;
+    this.stages = new Stages(registry);
     this.cacheFaults = Counter.builder("troupe_request_cache_faults")
         .description("cache calls that failed or timed out; the pipeline fell back to the database")
         .register(registry);
@@ -52,7 +55,7 @@ final class DocumentPipeline {
   }
 
   Future<ReadResult> get(DocKey key, String requestId) {
-    return cache.request(CacheContract.ADDRESS, CacheContract.GET, Wire.toJson(key), requestId)
+    return stages.run(Stages.CACHE, () -> cache.request(CacheContract.ADDRESS, CacheContract.GET, Wire.toJson(key), requestId))
         .map(Wire::cacheLookup)
         .compose(
             cached -> cached.hit() ? Future.succeededFuture(found(cached.lookup(), CacheStatus.HIT))
@@ -85,23 +88,25 @@ final class DocumentPipeline {
   }
 
   private Future<Lookup> dbGet(DocKey key, String requestId) {
-    return db.request(DbContract.ADDRESS, DbContract.GET, Wire.toJson(key), requestId).map(Wire::lookup);
+    return stages.run(Stages.DB, () -> db.request(DbContract.ADDRESS, DbContract.GET, Wire.toJson(key), requestId))
+        .map(Wire::lookup);
   }
 
   Future<PutResult> put(PutDoc put, String requestId) {
-    return db.request(DbContract.ADDRESS, DbContract.PUT, Wire.toJson(put), requestId)
+    return stages.run(Stages.DB, () -> db.request(DbContract.ADDRESS, DbContract.PUT, Wire.toJson(put), requestId))
         .map(Wire::putResult)
         .compose(result -> fill(Lookup.found(result.document()), requestId).map(result));
   }
 
   Future<DeleteResult> delete(DeleteDoc delete, String requestId) {
-    return db.request(DbContract.ADDRESS, DbContract.DELETE, Wire.toJson(delete), requestId)
+    return stages.run(Stages.DB, () -> db.request(DbContract.ADDRESS, DbContract.DELETE, Wire.toJson(delete), requestId))
         .map(Wire::deleteResult)
         .compose(result -> fill(Lookup.absent(result.key(), result.version()), requestId).map(result));
   }
 
   Future<DocPage> list(ListDocs list, String requestId) {
-    return db.request(DbContract.ADDRESS, DbContract.LIST, Wire.toJson(list), requestId).map(Wire::docPage);
+    return stages.run(Stages.DB, () -> db.request(DbContract.ADDRESS, DbContract.LIST, Wire.toJson(list), requestId))
+        .map(Wire::docPage);
   }
 
   /**
@@ -109,7 +114,7 @@ final class DocumentPipeline {
    * entry is evicted instead so no node keeps serving an older version.
    */
   private Future<Void> fill(Lookup lookup, String requestId) {
-    return cache.request(CacheContract.ADDRESS, CacheContract.FILL, Wire.toJson(lookup), requestId)
+    return stages.run(Stages.FILL, () -> cache.request(CacheContract.ADDRESS, CacheContract.FILL, Wire.toJson(lookup), requestId))
         .<Void>mapEmpty()
         .recover(fault -> {
           cacheFault("fill", lookup.key(), fault);

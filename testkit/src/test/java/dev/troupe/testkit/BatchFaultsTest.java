@@ -88,7 +88,11 @@ class BatchFaultsTest {
           assertThat(r.statusCode()).isEqualTo(503);
           assertThat(r.getHeader("Retry-After")).isNotNull();
           assertThat(r.bodyAsJsonObject().getString("detail"))
-              .contains("part 2 of 3").contains("down-1").contains("the database is restarting");
+              .startsWith("part 2 of 3").contains("down-1").contains("the database is restarting");
+          assertThat(r.bodyAsJsonObject().getString("stage")).isEqualTo("db");
+          var registry = TROUPE.cluster().node(0).runtime().registry();
+          assertThat(registry.find("troupe_stage_failures").tag("stage", "db").counter().count()).isPositive();
+          assertThat(registry.find("troupe_stage_seconds").tag("stage", "cache").timer().count()).isPositive();
           ctx.completeNow();
         })));
   }

@@ -1,0 +1,104 @@
+package dev.troupe.shared.metrics;
+
+import dev.troupe.shared.bus.Failures;
+import dev.troupe.shared.contract.TroupeException;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.vertx.core.Future;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The named stages of a request: {@code validate} and {@code authorize} at the gateway,
+ * {@code cache}, {@code db} and {@code fill} in request-service, {@code publish} in db-service. Each
+ * stage's latency is {@code troupe_stage_seconds{stage}}, its failures
+ * {@code troupe_stage_failures_total{stage}}. A failure leaves its stage with its message prefixed by
+ * {@code [stage] }; the gateway turns that prefix into the {@code stage} member of the problem.
+ */
+public final class Stages {
+  public static final String VALIDATE = "validate";
+  public static final String AUTHORIZE = "authorize";
+  public static final String CACHE = "cache";
+  public static final String DB = "db";
+  public static final String FILL = "fill";
+  public static final String PUBLISH = "publish";
+  public static final List<String> ALL = List.of(VALIDATE, AUTHORIZE, CACHE, DB, FILL, PUBLISH);
+
+  private static final Pattern PREFIX = Pattern.compile("^\\[([a-z]+)\\] (.*)$", Pattern.DOTALL);
+
+  private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+  private final Map<String, Counter> failures = new ConcurrentHashMap<>();
+  private final MeterRegistry registry;
+
+  public Stages(MeterRegistry registry) {
+    this.registry = registry;
+  }
+
+  /** Runs {@code work} as {@code stage}: timed, and a failure named after the stage. */
+  public <T> Future<T> run(String stage, Supplier<Future<T>> work) {
+    long start = System.nanoTime();
+    Future<T> result;
+    try {
+      result = work.get();
+    } catch (RuntimeException e) {
+      result = Future.failedFuture(e);
+    }
+    return result.transform(ar -> {
+      timer(stage).record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+      if (ar.succeeded()) {
+        return Future.succeededFuture(ar.result());
+      }
+      failures(stage).increment();
+      return Future.failedFuture(named(stage, ar.cause()));
+    });
+  }
+
+  /** Records a stage that did not go through {@link #run}, such as a synchronous check. */
+  public void record(String stage, long nanos, boolean failed) {
+    timer(stage).record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+    if (failed) {
+      failures(stage).increment();
+    }
+  }
+
+  /** {@code failure} with its message prefixed by {@code [stage] }, unless an earlier stage named it. */
+  public static TroupeException named(String stage, Throwable failure) {
+    String message = Failures.message(failure);
+    if (PREFIX.matcher(message).matches()) {
+      return Failures.normalise(failure);
+    }
+    return new TroupeException(Failures.code(failure), "[" + stage + "] " + message, failure);
+  }
+
+  /** The stage a failure message names, or null. */
+  public static String stageOf(String message) {
+    Matcher m = message == null ? null : PREFIX.matcher(message);
+    return m != null && m.matches() ? m.group(1) : null;
+  }
+
+  /** The message without its stage prefix. */
+  public static String withoutStage(String message) {
+    Matcher m = message == null ? null : PREFIX.matcher(message);
+    return m != null && m.matches() ? m.group(2) : message;
+  }
+
+  private Timer timer(String stage) {
+    return timers.computeIfAbsent(stage, s -> Timer.builder("troupe_stage_seconds")
+        .description("time spent in one stage of a request")
+        .tag("stage", s)
+        .publishPercentileHistogram(false)
+        .register(registry));
+  }
+
+  private Counter failures(String stage) {
+    return failures.computeIfAbsent(stage, s -> Counter.builder("troupe_stage_failures")
+        .description("requests that failed in this stage")
+        .tag("stage", s)
+        .register(registry));
+  }
+}
