@@ -31,18 +31,20 @@ import java.util.Locale;
  * @param runId makes the unique ids of this run differ from every other run's
  * @param out where the JSON result goes (null: nowhere)
  * @param seed seeds the random key choices
+ * @param batch mget: ids per {@code _mget} request, drawn from the {@code keys} ids
  */
 record LoadOptions(String host, int port, String basePath, Scenario scenario, boolean open, int connections,
     double rate, long durationNanos, long warmupNanos, String collection, int keys, long preload, long settleNanos,
     String idPrefix, long idStart, long idCount, int putPercent, double zipfExponent, int eventLoops,
-    long timeoutMs, String label, String runId, Path out, long seed) {
+    long timeoutMs, String label, String runId, Path out, long seed, int batch) {
 
   static final String USAGE = """
       load --url http://127.0.0.1:PORT --scenario NAME
            [--mode closed --connections 32 | --mode open --rate 5000 [--connections 256]]
            [--duration 20s] [--warmup 5s] [--collection bench] [--keys 100] [--preload N] [--settle 0s]
            [--id-prefix P --id-start 0 --id-count N] [--put-percent 10] [--zipf-exponent 0.99]
-           [--event-loops 1] [--timeout 10s] [--label TEXT] [--run-id TEXT] [--seed 42] [--out result.json]""";
+           [--event-loops 1] [--timeout 10s] [--label TEXT] [--run-id TEXT] [--seed 42] [--out result.json]
+           [--batch 100]""";
 
   static LoadOptions from(Args args) {
     URI url = URI.create(args.required("url"));
@@ -103,9 +105,10 @@ record LoadOptions(String host, int port, String basePath, Scenario scenario, bo
     }
     String out = args.string("out", null);
     long seed = args.longValue("seed", 42, Long.MIN_VALUE, Long.MAX_VALUE);
+    int batch = args.integer("batch", 100, 1, 1000);
     return new LoadOptions(url.getHost(), port, basePath, scenario, open, connections, rate, duration, warmup,
         collection, keys, preload, settle, idPrefix, idStart, idCount, putPercent, zipf, eventLoops, timeoutMs, label,
-        runId, out == null ? null : Path.of(out), seed);
+        runId, out == null ? null : Path.of(out), seed, batch);
   }
 
   String mode() {

@@ -34,7 +34,9 @@ record LoadResult(String label, String scenario, String mode, String url, int co
     Map<String, Long> statuses = new TreeMap<>();
     s.statuses.forEach((k, v) -> statuses.put(Integer.toString(k), v));
     String url = "http://" + o.host() + ":" + o.port() + o.basePath();
-    return new LoadResult(o.label(), o.scenario().cliName, o.mode(), url, o.connections(), o.rate(),
+    // An mget result names its batch size ("mget-100"): its throughput is in requests, not documents.
+    String scenario = o.scenario() == Scenario.MGET ? Scenario.MGET.cliName + "-" + o.batch() : o.scenario().cliName;
+    return new LoadResult(o.label(), scenario, o.mode(), url, o.connections(), o.rate(),
         o.eventLoops(), s.requests(), s.ok, round(durationSec, 3), o.warmupNanos() / 1e9,
         durationSec > 0 ? round(s.ok / durationSec, 1) : 0, errors, statuses, new TreeMap<>(s.cache),
         Latency.ofMicros(s.latency), o.open() ? Latency.ofMicros(s.service) : null, s.lateSends,

@@ -226,6 +226,16 @@ final class Report {
         notes.add(who + ": " + hits + " of " + (hits + r.cache().getOrDefault("MISS", 0L))
             + " reads answered from the cache (X-Cache: HIT) in a miss scenario.");
       }
+      if (r.scenario().startsWith("mget-")) {
+        int batch = Integer.parseInt(r.scenario().substring("mget-".length()));
+        rows.stream().map(Row::result)
+            .filter(h -> h.scenario().equals("hit") && h.label().equals(r.label()) && h.mode().equals(r.mode()))
+            .findFirst()
+            .ifPresent(h -> notes.add(String.format(Locale.ROOT,
+                "%s: %s documents/s (%d per request), %s the documents/s of single cache-hit GETs (%s/s) on %s.",
+                who, thousands(r.throughput() * batch), batch, times(h.throughput() > 0 ? r.throughput() * batch / h.throughput() : null),
+                thousands(h.throughput()), h.label())));
+      }
       if (r.serviceTimeMs() != null && r.lateSends() > 0) {
         notes.add(String.format(Locale.ROOT,
             "%s: %d requests left more than 1 ms after their intended start (server or connections saturated); "

@@ -20,6 +20,7 @@ final class RequestSource {
   private final UniqueIds ids;
   private final String[] keyUris;
   private final String listUri;
+  private final String mgetUri;
   private final SplittableRandom random;
   private final ZipfKeys zipf;
 
@@ -33,6 +34,7 @@ final class RequestSource {
       keyUris[i] = options.docPath(LoadOptions.keyId(i));
     }
     this.listUri = options.docsPath() + "?limit=50";
+    this.mgetUri = options.docsPath() + "/_mget";
     this.zipf = scenario == Scenario.MIXED ? new ZipfKeys(options.keys(), options.zipfExponent(), seed) : null;
   }
 
@@ -46,6 +48,7 @@ final class RequestSource {
         yield random.nextInt(100) < options.putPercent() ? put(uri) : get(uri);
       }
       case LIST -> get(listUri);
+      case MGET -> mget();
       case MISS, MISS_RANGE, MISS_404 -> {
         String id = ids.next();
         yield id == null ? null : get(options.docPath(id));
@@ -55,6 +58,22 @@ final class RequestSource {
         yield id == null ? null : put(options.docPath(id));
       }
     };
+  }
+
+  /** {"ids":[...]} of {@code batch} distinct ids drawn from the fixed keys. */
+  private Req mget() {
+    int count = Math.min(options.batch(), options.keys());
+    java.util.Set<Integer> chosen = new java.util.LinkedHashSet<>();
+    while (chosen.size() < count) {
+      chosen.add(random.nextInt(options.keys()));
+    }
+    StringBuilder body = new StringBuilder(count * 8 + 10).append("{\"ids\":[");
+    String sep = "";
+    for (int i : chosen) {
+      body.append(sep).append('"').append(LoadOptions.keyId(i)).append('"');
+      sep = ",";
+    }
+    return new Req(HttpMethod.POST, mgetUri, Buffer.buffer(body.append("]}").toString()));
   }
 
   private static Req get(String uri) {

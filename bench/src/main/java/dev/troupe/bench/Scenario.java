@@ -13,7 +13,8 @@ enum Scenario {
   PUT_NEW("put-new", "PUT a new unique id on every request"),
   PUT_REPLACE("put-replace", "PUT over the same --keys ids, uniformly at random"),
   MIXED("mixed", "GET or PUT (--put-percent, default 10) over --keys ids drawn from a Zipf distribution"),
-  LIST("list", "GET one page of the collection, /api/v1/docs/{c}?limit=50");
+  LIST("list", "GET one page of the collection, /api/v1/docs/{c}?limit=50"),
+  MGET("mget", "POST _mget of --batch ids (default 100) drawn uniformly from the --keys pre-written ids");
 
   final String cliName;
   final String description;
@@ -50,6 +51,6 @@ enum Scenario {
 
   /** The fixed ids ({@code k-0} .. {@code k-(keys-1)}) this scenario needs written before it starts. */
   boolean needsKeys() {
-    return this == HIT || this == PUT_REPLACE || this == MIXED || this == LIST;
+    return this == HIT || this == PUT_REPLACE || this == MIXED || this == LIST || this == MGET;
   }
 }
