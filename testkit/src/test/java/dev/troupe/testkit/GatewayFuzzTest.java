@@ -13,6 +13,7 @@ import io.vertx.core.net.NetClientOptions;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.nio.charset.StandardCharsets;
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -40,6 +41,18 @@ class GatewayFuzzTest {
   /** Longer than the server's idle timeout (2 s), which must cut any stalled request. */
   private static final long HANG_MS = 15_000;
 
+  /**
+   * The node lives in this JVM. Whatever the fuzzing leaves behind (buffers, connections, contexts)
+   * must be collectable: the heap retained after a full collection may grow by no more than this.
+   */
+  private static final long MAX_RETAINED_GROWTH = 64L << 20;
+
+  /** Heap in use after a full collection (G1 runs one for System.gc()); called off the event loops. */
+  private static long retainedHeap() {
+    System.gc();
+    return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+  }
+
   @RegisterExtension
   static final TroupeClusterExtension TROUPE = new TroupeClusterExtension(TroupeCluster.builder()
       .node("db", "cache", "request", "gateway")
@@ -50,9 +63,10 @@ class GatewayFuzzTest {
 
   @Test
   @Timeout(value = 180, timeUnit = TimeUnit.SECONDS)
-  @DisplayName("2,400 malformed requests get only 4xx problems or a closed connection, and the gateway stays ready")
+  @DisplayName("2,400 malformed requests get only 4xx problems or a closed connection, the gateway stays ready and its memory bounded")
   void malformedInput(Vertx vertx, VertxTestContext ctx) {
     int port = TROUPE.cluster().httpPort(0);
+    long heapBefore = retainedHeap();
     NetClient net = vertx.createNetClient(new NetClientOptions().setConnectTimeout(5_000).setIdleTimeout(20));
     Random random = new Random(SEED);
     List<byte[]> cases = new ArrayList<>(CASES);
@@ -70,7 +84,14 @@ class GatewayFuzzTest {
       }
       return null;
     }))
-        .compose(v -> new Http(vertx, port).get("/health/ready"))
+        .compose(v -> vertx.executeBlocking(GatewayFuzzTest::retainedHeap))
+        .compose(heapAfter -> {
+          System.out.printf("fuzz retained heap: %d MiB before, %d MiB after%n", heapBefore >> 20, heapAfter >> 20);
+          ctx.verify(() -> assertThat(heapAfter - heapBefore)
+              .as("heap retained after the fuzzing grew from %d MiB to %d MiB", heapBefore >> 20, heapAfter >> 20)
+              .isLessThan(MAX_RETAINED_GROWTH));
+          return new Http(vertx, port).get("/health/ready");
+        })
         .onComplete(ctx.succeeding(ready -> ctx.verify(() -> {
           System.out.println("fuzz outcomes: " + outcomes);
           assertThat(violations).as("answers that were not a 4xx problem or a closed connection").isEmpty();
