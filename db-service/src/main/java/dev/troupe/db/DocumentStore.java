@@ -64,9 +64,9 @@ final class DocumentStore {
       "SELECT id, version, updated_at, data FROM troupe_documents"
           + " WHERE collection = ? AND id > ? AND deleted = FALSE ORDER BY id LIMIT ?";
   private static final String SELECT_MANY_SQL =
-      "SELECT id, version, updated_at, deleted, data FROM troupe_documents WHERE collection = ? AND id IN (%s)";
+      "SELECT id, version, updated_at, deleted, data FROM troupe_documents WHERE (collection, id) IN (%s)";
   private static final String LOCK_MANY_SQL =
-      "SELECT id, version, deleted FROM troupe_documents WHERE collection = ? AND id IN (%s) FOR UPDATE";
+      "SELECT id, version, deleted FROM troupe_documents WHERE (collection, id) IN (%s) FOR UPDATE";
   private static final String CHANGES_SQL =
       "SELECT seq, collection, id, version, op, changed_at FROM troupe_changes WHERE seq > ? ORDER BY seq LIMIT ?";
   private static final String APPEND_CHANGE_SQL =
@@ -82,7 +82,7 @@ final class DocumentStore {
   private final String listDocs;
   private final String appendChange;
   private final String changes;
-  /** Batch statements by size class: index k holds an IN list of 2^k ids (few shapes to prepare). */
+  /** Batch statements by size class: index k holds an IN list of 2^k keys (few shapes to prepare). */
   private final String[] selectMany;
   private final String[] lockMany;
 
@@ -102,7 +102,9 @@ final class DocumentStore {
     this.selectMany = new String[classes];
     this.lockMany = new String[classes];
     for (int k = 0; k < classes; k++) {
-      String in = String.join(", ", Collections.nCopies(1 << k, "?"));
+      // Row values: H2 walks the primary key for (collection, id) IN ((?, ?), ...), while for
+      // collection = ? AND id IN (...) it scans the whole collection and tests every row.
+      String in = String.join(", ", Collections.nCopies(1 << k, "(?, ?)"));
       selectMany[k] = dialect.apply(SELECT_MANY_SQL.formatted(in));
       lockMany[k] = dialect.apply(LOCK_MANY_SQL.formatted(in));
     }
@@ -199,19 +201,18 @@ final class DocumentStore {
     return rows.isEmpty() ? Future.succeededFuture() : conn.preparedQuery(sql).executeBatch(rows);
   }
 
-  /** The size class of a batch of {@code n} ids: its IN list holds 2^k placeholders. */
+  /** The size class of a batch of {@code n} ids: its IN list holds 2^k (collection, id) pairs. */
   private static int sizeClass(int n) {
     return 32 - Integer.numberOfLeadingZeros(n - 1);
   }
 
-  /** The collection, then the ids padded to their size class by repeating the last. */
+  /** (collection, id) pairs of the ids, padded to their size class by repeating the last. */
   private static Tuple inList(String collection, List<String> ids) {
     int slots = 1 << sizeClass(ids.size());
-    List<Object> params = new ArrayList<>(slots + 1);
-    params.add(collection);
-    params.addAll(ids);
-    while (params.size() < slots + 1) {
-      params.add(ids.get(ids.size() - 1));
+    List<Object> params = new ArrayList<>(2 * slots);
+    for (int i = 0; i < slots; i++) {
+      params.add(collection);
+      params.add(ids.get(Math.min(i, ids.size() - 1)));
     }
     return Tuple.tuple(params);
   }
