@@ -11,8 +11,9 @@ import java.util.regex.Pattern;
  * (the URL-safe unreserved set, so ids never need escaping in a path).
  */
 public record DocKey(String collection, String id) {
-  private static final Pattern COLLECTION = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
-  private static final Pattern ID = Pattern.compile("[A-Za-z0-9._~-]{1,128}");
+  /** The documented patterns; {@link #isCollection} and {@link #isId} are their fast equivalents. */
+  static final Pattern COLLECTION = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
+  static final Pattern ID = Pattern.compile("[A-Za-z0-9._~-]{1,128}");
 
   public DocKey {
     requireCollection(collection);
@@ -21,7 +22,7 @@ public record DocKey(String collection, String id) {
 
   /** Fails with {@link ErrorCode#BAD_REQUEST} unless {@code collection} is a valid collection name. */
   public static String requireCollection(String collection) {
-    if (collection == null || !COLLECTION.matcher(collection).matches()) {
+    if (collection == null || !isCollection(collection)) {
       throw TroupeException.badRequest(
           "collection must match ^[a-z0-9][a-z0-9_-]{0,63}$, got " + quote(collection));
     }
@@ -30,11 +31,45 @@ public record DocKey(String collection, String id) {
 
   /** Fails with {@link ErrorCode#BAD_REQUEST} unless {@code id} is a valid document id. */
   public static String requireId(String id) {
-    if (id == null || !ID.matcher(id).matches() || ".".equals(id) || "..".equals(id)) {
+    if (id == null || !isId(id) || ".".equals(id) || "..".equals(id)) {
       throw TroupeException.badRequest(
           "id must be 1 to 128 characters of [A-Za-z0-9._~-] (and not . or ..), got " + quote(id));
     }
     return id;
+  }
+
+  // Hand-written equivalents of the patterns: ids are checked at every hop of every request, where a
+  // regex matcher per id cost more than the rest of the check (an _mget checks 1,000 ids per hop).
+  static boolean isCollection(String s) {
+    int n = s.length();
+    if (n < 1 || n > 64 || !lowerOrDigit(s.charAt(0))) {
+      return false;
+    }
+    for (int i = 1; i < n; i++) {
+      char c = s.charAt(i);
+      if (!lowerOrDigit(c) && c != '_' && c != '-') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  static boolean isId(String s) {
+    int n = s.length();
+    if (n < 1 || n > 128) {
+      return false;
+    }
+    for (int i = 0; i < n; i++) {
+      char c = s.charAt(i);
+      if (!lowerOrDigit(c) && !(c >= 'A' && c <= 'Z') && c != '.' && c != '_' && c != '~' && c != '-') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean lowerOrDigit(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
   }
 
   private static String quote(String s) {
