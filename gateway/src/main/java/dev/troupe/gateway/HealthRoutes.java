@@ -52,7 +52,7 @@ final class HealthRoutes {
         : Status.KO(new JsonObject().put("reason", "cluster state unknown: " + ar.cause().getMessage())))));
     PIPELINE.forEach((service, address) -> ready.register(service, PING_TIMEOUT_MS + 500, promise ->
         bus.request(address, Bus.PING, new JsonObject(), null).onComplete(ar -> promise.complete(ar.succeeded()
-            ? Status.OK()
+            ? Status.OK(ar.result())
             : Status.KO(new JsonObject().put("reason", service + " does not answer on " + address
                 + ": " + ar.cause().getMessage()))))));
     router.get("/health/live").handler(ctx -> ctx.response()

@@ -1,6 +1,5 @@
 package dev.troupe.request;
 
-import dev.troupe.shared.bus.Bus;
 import dev.troupe.shared.bus.Failures;
 import dev.troupe.shared.contract.CacheContract;
 import dev.troupe.shared.contract.DbContract;
@@ -42,8 +41,8 @@ import org.slf4j.LoggerFactory;
 final class BatchPipeline {
   private static final Logger LOG = LoggerFactory.getLogger(BatchPipeline.class);
 
-  private final Bus db;
-  private final Bus cache;
+  private final Downstream db;
+  private final Downstream cache;
   private final int batchSize;
   private final long deadlineMs;
   private final DistributionSummary fanOut;
@@ -51,7 +50,7 @@ final class BatchPipeline {
   private final Counter cacheFaults;
   private final Stages stages;
 
-  BatchPipeline(Bus db, Bus cache, RequestConfig config, MeterRegistry registry) {
+  BatchPipeline(Downstream db, Downstream cache, RequestConfig config, MeterRegistry registry) {
     this.db = db;
     this.cache = cache;
     this.batchSize = config.batchSize();

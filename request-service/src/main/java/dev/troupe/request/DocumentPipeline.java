@@ -1,6 +1,5 @@
 package dev.troupe.request;
 
-import dev.troupe.shared.bus.Bus;
 import dev.troupe.shared.contract.CacheContract;
 import dev.troupe.shared.contract.CacheLookup;
 import dev.troupe.shared.contract.DbContract;
@@ -34,15 +33,15 @@ import org.slf4j.LoggerFactory;
 final class DocumentPipeline {
   private static final Logger LOG = LoggerFactory.getLogger(DocumentPipeline.class);
 
-  private final Bus db;
-  private final Bus cache;
+  private final Downstream db;
+  private final Downstream cache;
   private final Counter cacheFaults;
   private final Counter coalesced;
   private final Stages stages;
   /** Database reads in flight after a cache miss, by key. Confined to this verticle's event loop. */
   private final Map<DocKey, Future<Lookup>> loading = new HashMap<>();
 
-  DocumentPipeline(Bus db, Bus cache, MeterRegistry registry) {
+  DocumentPipeline(Downstream db, Downstream cache, MeterRegistry registry) {
     this.db = db;
     this.cache = cache;
     this.stages = new Stages(registry);

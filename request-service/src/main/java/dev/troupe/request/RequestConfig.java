@@ -16,9 +16,13 @@ import dev.troupe.shared.config.Settings;
  *     failed ({@code TROUPE_BATCH_DEADLINE_MS}, default 5000)
  * @param maxInFlight requests request-service works on at once per node; more are refused at once with
  *     503 and Retry-After ({@code TROUPE_REQUEST_MAX_IN_FLIGHT}, default 1024)
+ * @param breakerFailures faults in a row after which the circuit to a downstream service opens
+ *     ({@code TROUPE_BREAKER_FAILURES}, default 5)
+ * @param breakerResetMs how long an open circuit refuses calls before it lets a trial call through
+ *     ({@code TROUPE_BREAKER_RESET_MS}, default 5000)
  */
 public record RequestConfig(long dbTimeoutMs, long cacheTimeoutMs, int instances, int batchSize,
-    long batchDeadlineMs, int maxInFlight) {
+    long batchDeadlineMs, int maxInFlight, int breakerFailures, long breakerResetMs) {
   public static RequestConfig from(Settings s) {
     return new RequestConfig(
         s.longValue("TROUPE_DB_TIMEOUT_MS", 8_000, 1, 600_000),
@@ -26,6 +30,8 @@ public record RequestConfig(long dbTimeoutMs, long cacheTimeoutMs, int instances
         s.integer("TROUPE_REQUEST_INSTANCES", 1, 1, 256),
         s.integer("TROUPE_BATCH_SIZE", 100, 1, 1000),
         s.longValue("TROUPE_BATCH_DEADLINE_MS", 5_000, 1, 600_000),
-        s.integer("TROUPE_REQUEST_MAX_IN_FLIGHT", 1024, 1, 1_000_000));
+        s.integer("TROUPE_REQUEST_MAX_IN_FLIGHT", 1024, 1, 1_000_000),
+        s.integer("TROUPE_BREAKER_FAILURES", 5, 1, 1_000_000),
+        s.longValue("TROUPE_BREAKER_RESET_MS", 5_000, 1, 3_600_000));
   }
 }

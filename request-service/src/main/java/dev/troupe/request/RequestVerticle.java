@@ -7,6 +7,7 @@ import dev.troupe.shared.cluster.NodeRuntime;
 import dev.troupe.shared.config.Settings;
 import dev.troupe.shared.contract.RequestContract;
 import dev.troupe.shared.contract.Wire;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -26,12 +27,15 @@ public final class RequestVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     RequestConfig config = RequestConfig.from(Settings.fromJson(config()));
-    Bus db = new Bus(vertx, config.dbTimeoutMs());
-    Bus cache = new Bus(vertx, config.cacheTimeoutMs());
-    pipeline = new DocumentPipeline(db, cache, NodeRuntime.of(vertx).registry());
-    batches = new BatchPipeline(db, cache, config, NodeRuntime.of(vertx).registry());
+    MeterRegistry registry = NodeRuntime.of(vertx).registry();
+    Downstream db = new Downstream(vertx, "db-service", new Bus(vertx, config.dbTimeoutMs()), config, registry);
+    Downstream cache = new Downstream(vertx, "cache-service", new Bus(vertx, config.cacheTimeoutMs()), config, registry);
+    pipeline = new DocumentPipeline(db, cache, registry);
+    batches = new BatchPipeline(db, cache, config, registry);
     consumer = vertx.eventBus().consumer(RequestContract.ADDRESS, ActionRouter.of("request")
-        .limit(InFlight.of("request", config.maxInFlight(), NodeRuntime.of(vertx).registry()))
+        .limit(InFlight.of("request", config.maxInFlight(), registry))
+        .status(() -> new JsonObject().put("circuits", new JsonObject()
+            .put("db-service", db.state().name()).put("cache-service", cache.state().name())))
         .on(RequestContract.GET, this::get)
         .on(RequestContract.PUT, this::put)
         .on(RequestContract.DELETE, this::delete)

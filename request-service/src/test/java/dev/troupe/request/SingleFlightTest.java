@@ -50,7 +50,7 @@ class SingleFlightTest {
     db.register(vertx).compose(v -> cache.register(vertx)).compose(v -> {
       Promise<List<ReadResult>> all = Promise.promise();
       context.runOnContext(x -> {
-        DocumentPipeline pipeline = new DocumentPipeline(new Bus(vertx, 5000), new Bus(vertx, 5000), registry);
+        DocumentPipeline pipeline = new DocumentPipeline(Downstream.of(vertx, "db", 5000, registry), Downstream.of(vertx, "cache", 5000, registry), registry);
         List<Future<ReadResult>> reads = new ArrayList<>();
         for (int i = 0; i < READERS; i++) {
           reads.add(pipeline.get(key, "r" + i));
@@ -87,8 +87,8 @@ class SingleFlightTest {
     db.register(vertx).compose(v -> cache.register(vertx)).compose(v -> {
       Promise<ReadResult> second = Promise.promise();
       context.runOnContext(x -> {
-        DocumentPipeline pipeline = new DocumentPipeline(new Bus(vertx, 5000), new Bus(vertx, 5000),
-            new SimpleMeterRegistry());
+        DocumentPipeline pipeline = new DocumentPipeline(Downstream.of(vertx, "db", 5000, new SimpleMeterRegistry()),
+            Downstream.of(vertx, "cache", 5000, new SimpleMeterRegistry()), new SimpleMeterRegistry());
         pipeline.get(key, "first").compose(first -> pipeline.get(key, "second")).onComplete(second);
       });
       return second.future();

@@ -9,6 +9,7 @@ import io.vertx.core.json.JsonObject;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,10 +24,11 @@ public final class ActionRouter implements Handler<Message<JsonObject>> {
   private final String service;
   private final Map<String, Function<Message<JsonObject>, Future<JsonObject>>> handlers = new HashMap<>();
   private InFlight inFlight;
+  private Supplier<JsonObject> status = JsonObject::new;
 
   private ActionRouter(String service) {
     this.service = service;
-    handlers.put(Bus.PING, m -> Future.succeededFuture(new JsonObject().put("service", service)));
+    handlers.put(Bus.PING, m -> Future.succeededFuture(status.get().copy().put("service", service)));
   }
 
   /** A router for {@code service} (a name used in logs and the ping reply). */
@@ -38,6 +40,12 @@ public final class ActionRouter implements Handler<Message<JsonObject>> {
     if (handlers.putIfAbsent(action, handler) != null) {
       throw new IllegalStateException("action " + action + " is already routed");
     }
+    return this;
+  }
+
+  /** Adds what {@code status} says to every ping reply (readiness shows it). */
+  public ActionRouter status(Supplier<JsonObject> status) {
+    this.status = status;
     return this;
   }
 

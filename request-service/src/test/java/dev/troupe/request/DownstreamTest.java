@@ -1,0 +1,72 @@
+package dev.troupe.request;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.troupe.shared.bus.Failures;
+import dev.troupe.shared.contract.DbContract;
+import dev.troupe.shared.contract.ErrorCode;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.circuitbreaker.CircuitBreakerState;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The circuit breaker in front of a downstream service, against a fake db-service on the bus. */
+@ExtendWith(VertxExtension.class)
+@DisplayName("Downstream circuit breaker")
+class DownstreamTest {
+  private static final int FAILURES = 5;
+
+  private static Future<Throwable> call(Downstream db) {
+    return db.request(DbContract.ADDRESS, DbContract.GET, new JsonObject(), "rid")
+        .transform(ar -> Future.succeededFuture(ar.cause()));
+  }
+
+  private static Future<Void> calls(Downstream db, int n) {
+    Future<Void> chain = Future.succeededFuture();
+    for (int i = 0; i < n; i++) {
+      chain = chain.compose(v -> call(db)).mapEmpty();
+    }
+    return chain;
+  }
+
+  @Test
+  @DisplayName("after five faults in a row the circuit opens and calls fail at once with UNAVAILABLE, without reaching the service")
+  void opensOnFaults(Vertx vertx, VertxTestContext ctx) {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    FakeService fake = new FakeService(DbContract.ADDRESS, DbContract.GET).fail(DbContract.GET, ErrorCode.UNAVAILABLE);
+    Downstream db = Downstream.of(vertx, "db-service", 5000, registry);
+    fake.register(vertx)
+        .compose(v -> calls(db, FAILURES))
+        .compose(v -> call(db))
+        .compose(refused -> fake.drained(vertx).map(refused))
+        .onComplete(ctx.succeeding(refused -> ctx.verify(() -> {
+          assertThat(db.state()).isEqualTo(CircuitBreakerState.OPEN);
+          assertThat(fake.calls()).hasSize(FAILURES);
+          assertThat(Failures.code(refused)).isEqualTo(ErrorCode.UNAVAILABLE);
+          assertThat(refused).hasMessageContaining("circuit to db-service is open");
+          assertThat(registry.get("troupe_breaker_state").tag("downstream", "db-service").gauge().value()).isEqualTo(2.0);
+          assertThat(registry.get("troupe_breaker_rejected").counter().count()).isEqualTo(1.0);
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  @DisplayName("answers about the request (404, 412) never open the circuit")
+  void clientErrorsAreNotFaults(Vertx vertx, VertxTestContext ctx) {
+    FakeService fake = new FakeService(DbContract.ADDRESS, DbContract.GET).fail(DbContract.GET, ErrorCode.NOT_FOUND);
+    Downstream db = Downstream.of(vertx, "db-service", 5000, new SimpleMeterRegistry());
+    fake.register(vertx)
+        .compose(v -> calls(db, 3 * FAILURES))
+        .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
+          assertThat(db.state()).isEqualTo(CircuitBreakerState.CLOSED);
+          assertThat(fake.calls()).hasSize(3 * FAILURES);
+          ctx.completeNow();
+        })));
+  }
+}
