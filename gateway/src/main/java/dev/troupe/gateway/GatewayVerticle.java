@@ -29,9 +29,7 @@ public final class GatewayVerticle extends VerticleBase {
     if (!config.corsOrigins().isEmpty()) {
       router.route().handler(cors(config));
     }
-    if (config.auth().equals("apikey")) {
-      router.route(DocsApi.BASE + "/*").handler(ApiKeys.parse(config.apiKeys())::handle);
-    }
+    Future<Void> guarded = EdgeGuards.mount(router, vertx, config, Settings.fromJson(config()));
     new DocsApi(new Bus(vertx, config.timeoutMs()), config.maxBodyBytes()).mount(router);
     HealthRoutes.mount(router, vertx);
     router.route().failureHandler(Problems::handle);
@@ -50,7 +48,7 @@ public final class GatewayVerticle extends VerticleBase {
         .setHttp2ClearTextEnabled(true)
         .setIdleTimeout(config.idleTimeoutSeconds())
         .setIdleTimeoutUnit(TimeUnit.SECONDS));
-    return server.requestHandler(router).invalidRequestHandler(Problems::invalidRequest).listen()
+    return guarded.compose(v -> server.requestHandler(router).invalidRequestHandler(Problems::invalidRequest).listen())
         .onSuccess(listening -> NodeRuntime.publishHttpPort(vertx, listening.actualPort()));
   }
 
