@@ -1,7 +1,10 @@
 package dev.troupe.gateway;
 
+import dev.troupe.shared.bus.Bus;
 import dev.troupe.shared.cluster.NodeRuntime;
 import dev.troupe.shared.config.Settings;
+import dev.troupe.shared.contract.RateLimitContract;
+import dev.troupe.shared.contract.Wire;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -12,8 +15,8 @@ import io.vertx.ext.web.RoutingContext;
 
 /**
  * What every {@code /api/*} request passes before the document API: authentication
- * ({@code TROUPE_AUTH}: {@link ApiKeys} or {@link BearerTokens}). Health and metrics have their own
- * guard ({@link HealthGuard}).
+ * ({@code TROUPE_AUTH}: {@link ApiKeys} or {@link BearerTokens}), then the rate limit
+ * ({@link RateLimitHandler}). Health and metrics have their own guard ({@link HealthGuard}).
  */
 final class EdgeGuards {
   private EdgeGuards() {}
@@ -35,6 +38,17 @@ final class EdgeGuards {
         // The server listens only once this future succeeded, so result() is there for every request.
         router.route(api).handler(ctx -> tokens.result().handle(ctx));
         ready = tokens.mapEmpty();
+      }
+      RateLimitConfig limits = RateLimitConfig.from(settings);
+      if (limits.enabled()) {
+        Bus bus = new Bus(vertx, limits.timeoutMs());
+        RateLimiter limiter = new RateLimiter(limits,
+            take -> bus.request(RateLimitContract.ADDRESS, RateLimitContract.TAKE, Wire.toJson(take), null)
+                .map(Wire::tokenGrants),
+            System::currentTimeMillis, runtime.registry());
+        // A verticle's timers end with it.
+        vertx.setPeriodic(RateLimiter.IDLE_MS, id -> limiter.sweep());
+        router.route(api).handler(new RateLimitHandler(limiter, gateway.auth(), rejections));
       }
       return ready;
     } catch (RuntimeException e) {

@@ -21,7 +21,9 @@ import java.util.List;
  *
  * <p>The edge's guards read their own keys: with {@code jwt}, {@link JwtConfig} ({@code TROUPE_JWT_SECRET},
  * {@code TROUPE_JWT_PUBLIC_KEY}, {@code TROUPE_JWT_PUBLIC_KEY_FILE}, {@code TROUPE_JWT_ISSUER},
- * {@code TROUPE_JWT_AUDIENCE}, {@code TROUPE_JWT_LEEWAY_SECONDS}); health and metrics, {@link HealthGuard} ({@code TROUPE_HEALTH_AUTH}, {@code TROUPE_HEALTH_KEY_SHA256}).
+ * {@code TROUPE_JWT_AUDIENCE}, {@code TROUPE_JWT_LEEWAY_SECONDS}); the rate limit, {@link RateLimitConfig}
+ * ({@code TROUPE_RATE_LIMIT_PER_SEC}, {@code TROUPE_RATE_LIMIT_BURST}, {@code TROUPE_RATE_LIMIT_TIMEOUT_MS});
+ * health and metrics, {@link HealthGuard} ({@code TROUPE_HEALTH_AUTH}, {@code TROUPE_HEALTH_KEY_SHA256}).
  */
 public record GatewayConfig(String host, int port, int maxBodyBytes, long timeoutMs, int instances,
     Integer healthPort, long drainMs, int idleTimeoutSeconds, List<String> corsOrigins, boolean accessLog,

@@ -65,8 +65,9 @@ public final class GatewayVerticle extends VerticleBase {
   private static CorsHandler cors(GatewayConfig config) {
     CorsHandler cors = CorsHandler.create()
         .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.PUT, HttpMethod.DELETE, HttpMethod.POST, HttpMethod.OPTIONS))
-        .allowedHeaders(Set.of("Content-Type", "If-Match", "If-None-Match", "X-Request-Id", "Authorization"))
-        .exposedHeaders(Set.of("ETag", "Location", "X-Request-Id", "X-Cache", "Retry-After"));
+        .allowedHeaders(Set.of("Content-Type", "If-Match", "If-None-Match", "X-Request-Id", "Authorization", "X-Api-Key"))
+        .exposedHeaders(Set.of("ETag", "Location", "X-Request-Id", "X-Cache", "Retry-After", "WWW-Authenticate",
+            "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset"));
     if (!config.corsOrigins().contains("*")) {
       cors.addOrigins(config.corsOrigins());
     }

@@ -46,6 +46,24 @@ class EdgeSettingsTest {
   }
 
   @Test
+  @DisplayName("the rate limit is off by default, takes decimal rates, and its burst defaults to a second's worth")
+  void rateLimit() {
+    assertThat(RateLimitConfig.from(Settings.empty()).enabled()).isFalse();
+    assertThat(RateLimitConfig.from(Settings.of(Map.of("TROUPE_RATE_LIMIT_PER_SEC", "0"))).enabled()).isFalse();
+    RateLimitConfig half = RateLimitConfig.from(Settings.of(Map.of("TROUPE_RATE_LIMIT_PER_SEC", "0.5")));
+    assertThat(half.enabled()).isTrue();
+    assertThat(half.ratePerSec()).isEqualTo(0.5);
+    assertThat(half.burst()).isEqualTo(1);
+    assertThat(RateLimitConfig.from(Settings.of(Map.of("TROUPE_RATE_LIMIT_PER_SEC", "20"))).burst()).isEqualTo(20);
+    assertThat(RateLimitConfig.from(Settings.of(Map.of("TROUPE_RATE_LIMIT_PER_SEC", "20",
+        "TROUPE_RATE_LIMIT_BURST", "50"))).burst()).isEqualTo(50);
+    for (String bad : new String[] {"-1", "NaN", "Infinity", "1e3", "fast", "5d"}) {
+      assertThatThrownBy(() -> RateLimitConfig.from(Settings.of(Map.of("TROUPE_RATE_LIMIT_PER_SEC", bad))))
+          .as(bad).hasMessageContaining("TROUPE_RATE_LIMIT_PER_SEC");
+    }
+  }
+
+  @Test
   @DisplayName("health and metrics are open by default; key mode needs a SHA-256 hex")
   void healthKey() {
     Rejections rejections = new Rejections(new SimpleMeterRegistry());
