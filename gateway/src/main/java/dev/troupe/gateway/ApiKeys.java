@@ -1,6 +1,6 @@
 package dev.troupe.gateway;
 
-import io.vertx.core.http.HttpMethod;
+import dev.troupe.gateway.Rejections.Reason;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -18,21 +18,22 @@ import java.util.Set;
  * without the scope: 403.
  */
 final class ApiKeys {
-  static final String READ = "docs:read";
-  static final String WRITE = "docs:write";
+  /** Where an authenticated request keeps its subject (key name, JWT {@code sub}) for logs and limits. */
   static final String SUBJECT = "troupe.subject";
   private static final String CHALLENGE = "ApiKey realm=\"troupe\"";
 
   private final List<Key> keys;
+  private final Rejections rejections;
 
-  private ApiKeys(List<Key> keys) {
+  private ApiKeys(List<Key> keys, Rejections rejections) {
     this.keys = keys;
+    this.rejections = rejections;
   }
 
   record Key(String name, byte[] sha256, Set<String> scopes) {}
 
   /** Parses {@code name=<sha256 hex>=scope scope,...}; fails naming the bad entry. */
-  static ApiKeys parse(List<String> entries) {
+  static ApiKeys parse(List<String> entries, Rejections rejections) {
     List<Key> keys = new ArrayList<>();
     for (String entry : entries) {
       String[] parts = entry.split("=", 3);
@@ -41,7 +42,7 @@ final class ApiKeys {
             + (parts.length > 0 ? parts[0] : "") + "=...'");
       }
       Set<String> scopes = Set.of(parts[2].trim().split("\\s+"));
-      if (!Set.of(READ, WRITE).containsAll(scopes)) {
+      if (!Set.of(Scopes.READ, Scopes.WRITE).containsAll(scopes)) {
         throw new IllegalArgumentException("TROUPE_API_KEYS scopes are docs:read and docs:write, got " + scopes);
       }
       keys.add(new Key(parts[0].trim(), HexFormat.of().parseHex(parts[1]), scopes));
@@ -49,36 +50,32 @@ final class ApiKeys {
     if (keys.isEmpty()) {
       throw new IllegalArgumentException("TROUPE_AUTH=apikey needs at least one key in TROUPE_API_KEYS");
     }
-    return new ApiKeys(keys);
+    return new ApiKeys(keys, rejections);
   }
 
   void handle(RoutingContext ctx) {
     String presented = presented(ctx);
     if (presented == null) {
+      rejections.count(Reason.MISSING_CREDENTIALS);
       ctx.response().putHeader("WWW-Authenticate", CHALLENGE);
       Problems.send(ctx, 401, "send an API key as 'Authorization: ApiKey <key>' or 'X-Api-Key: <key>'");
       return;
     }
     Key key = find(sha256(presented));
     if (key == null) {
+      rejections.count(Reason.INVALID_CREDENTIALS);
       ctx.response().putHeader("WWW-Authenticate", CHALLENGE + ", error=\"invalid_key\"");
       Problems.send(ctx, 401, "the API key is not valid");
       return;
     }
-    String needed = isRead(ctx) ? READ : WRITE;
+    String needed = Scopes.needed(ctx);
     if (!key.scopes().contains(needed)) {
+      rejections.count(Reason.INSUFFICIENT_SCOPE);
       Problems.send(ctx, 403, "the API key '" + key.name() + "' lacks the scope " + needed);
       return;
     }
     ctx.put(SUBJECT, key.name());
     ctx.next();
-  }
-
-  /** GET and HEAD read; so does {@code POST .../_mget}, a read with a body. */
-  static boolean isRead(RoutingContext ctx) {
-    HttpMethod method = ctx.request().method();
-    return method == HttpMethod.GET || method == HttpMethod.HEAD
-        || (method == HttpMethod.POST && ctx.request().path().endsWith("/" + BatchApi.MGET));
   }
 
   /** Compares with every key, never stopping early, so timing says nothing about which key is close. */

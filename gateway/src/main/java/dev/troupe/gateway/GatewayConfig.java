@@ -16,9 +16,15 @@ import java.util.List;
  * @param idleTimeoutSeconds a connection idle this long is closed ({@code TROUPE_HTTP_IDLE_TIMEOUT_SECONDS}, default 60)
  * @param corsOrigins origins allowed by CORS, comma-separated, {@code *} for any ({@code TROUPE_CORS_ORIGINS}, default none: no CORS headers)
  * @param accessLog one JSON line per request on the {@code troupe.access} logger ({@code TROUPE_ACCESS_LOG}, default true)
- * @param auth {@code none} or {@code apikey} ({@code TROUPE_AUTH}, default none: only for loopback-only runs)
+ * @param auth {@code none}, {@code apikey} or {@code jwt} ({@code TROUPE_AUTH}, default none: only for loopback-only runs)
  * @param apiKeys with {@code apikey}: {@code name=<sha256 hex of the key>=<scopes>} entries ({@code TROUPE_API_KEYS})
  * @param maxInFlight API requests the node's gateway holds at once; more get 503 at once ({@code TROUPE_GATEWAY_MAX_IN_FLIGHT}, default 4096)
+ *
+ * <p>The edge's guards read their own keys: with {@code jwt}, {@link JwtConfig} ({@code TROUPE_JWT_SECRET},
+ * {@code TROUPE_JWT_PUBLIC_KEY}, {@code TROUPE_JWT_PUBLIC_KEY_FILE}, {@code TROUPE_JWT_ISSUER},
+ * {@code TROUPE_JWT_AUDIENCE}, {@code TROUPE_JWT_LEEWAY_SECONDS}); the rate limit, {@link RateLimitConfig}
+ * ({@code TROUPE_RATE_LIMIT_PER_SEC}, {@code TROUPE_RATE_LIMIT_BURST}, {@code TROUPE_RATE_LIMIT_TIMEOUT_MS});
+ * health and metrics, {@link HealthGuard} ({@code TROUPE_HEALTH_AUTH}, {@code TROUPE_HEALTH_KEY_SHA256}).
  */
 public record GatewayConfig(String host, int port, int maxBodyBytes, long timeoutMs, int instances,
     Integer healthPort, long drainMs, int idleTimeoutSeconds, List<String> corsOrigins, boolean accessLog,
@@ -45,8 +51,8 @@ public record GatewayConfig(String host, int port, int maxBodyBytes, long timeou
   }
 
   private static String auth(String value) {
-    if (!value.equals("none") && !value.equals("apikey")) {
-      throw new IllegalArgumentException("TROUPE_AUTH must be none or apikey, got '" + value + "'");
+    if (!value.equals("none") && !value.equals("apikey") && !value.equals("jwt")) {
+      throw new IllegalArgumentException("TROUPE_AUTH must be none, apikey or jwt, got '" + value + "'");
     }
     return value;
   }

@@ -37,9 +37,7 @@ public final class GatewayVerticle extends VerticleBase {
     }
     router.route(DocsApi.BASE + "/*").handler(
         new Admission(InFlight.of("gateway", config.maxInFlight(), NodeRuntime.registryOf(vertx)))::handle);
-    if (config.auth().equals("apikey")) {
-      router.route(DocsApi.BASE + "/*").handler(ApiKeys.parse(config.apiKeys())::handle);
-    }
+    Future<Void> guarded = EdgeGuards.mount(router, vertx, config, Settings.fromJson(config()));
     DocsApi docs = new DocsApi(new Bus(vertx, config.timeoutMs()), config.maxBodyBytes(), openApi);
     new BatchApi(docs, config.maxBodyBytes()).mount(router);
     docs.mount(router);
@@ -62,7 +60,7 @@ public final class GatewayVerticle extends VerticleBase {
         .setHttp2ClearTextEnabled(true)
         .setIdleTimeout(config.idleTimeoutSeconds())
         .setIdleTimeoutUnit(TimeUnit.SECONDS));
-    return server.requestHandler(router).invalidRequestHandler(Problems::invalidRequest).listen()
+    return guarded.compose(v -> server.requestHandler(router).invalidRequestHandler(Problems::invalidRequest).listen())
         .onSuccess(listening -> NodeRuntime.publishHttpPort(vertx, listening.actualPort()));
   }
 
@@ -84,8 +82,9 @@ public final class GatewayVerticle extends VerticleBase {
   private static CorsHandler cors(GatewayConfig config) {
     CorsHandler cors = CorsHandler.create()
         .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.PUT, HttpMethod.DELETE, HttpMethod.POST, HttpMethod.OPTIONS))
-        .allowedHeaders(Set.of("Content-Type", "If-Match", "If-None-Match", "X-Request-Id", "Authorization"))
-        .exposedHeaders(Set.of("ETag", "Location", "X-Request-Id", "X-Cache", "Retry-After"));
+        .allowedHeaders(Set.of("Content-Type", "If-Match", "If-None-Match", "X-Request-Id", "Authorization", "X-Api-Key"))
+        .exposedHeaders(Set.of("ETag", "Location", "X-Request-Id", "X-Cache", "Retry-After", "WWW-Authenticate",
+            "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset"));
     if (!config.corsOrigins().contains("*")) {
       cors.addOrigins(config.corsOrigins());
     }

@@ -18,7 +18,8 @@ import java.util.Map;
  * {@code /health/live}, {@code /health/ready} and {@code /metrics}, mounted by the gateway and by the
  * per-node health server. Ready means: this node is not shutting down, the Hazelcast cluster has its
  * quorum ({@code TROUPE_CLUSTER_QUORUM}) and no partition migrating, and every pipeline service
- * answers a ping on the bus. The 503 body names each check that fails and why.
+ * answers a ping on the bus. The 503 body names each check that fails and why. With
+ * {@code TROUPE_HEALTH_AUTH=key}, ready and metrics need the health key ({@link HealthGuard}); live stays open.
  */
 final class HealthRoutes {
   static final long PING_TIMEOUT_MS = 2_000;
@@ -55,6 +56,11 @@ final class HealthRoutes {
             ? Status.OK(ar.result())
             : Status.KO(new JsonObject().put("reason", service + " does not answer on " + address
                 + ": " + ar.cause().getMessage()))))));
+    HealthGuard guard = HealthGuard.from(runtime.settings(), new Rejections(runtime.registry()));
+    if (guard != null) {
+      router.get("/health/ready").handler(guard::handle);
+      router.get("/metrics").handler(guard::handle);
+    }
     router.get("/health/live").handler(ctx -> ctx.response()
         .putHeader("Content-Type", "application/json")
         .end(new JsonObject().put("status", "UP").toBuffer()));

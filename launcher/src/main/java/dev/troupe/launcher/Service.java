@@ -1,6 +1,6 @@
 package dev.troupe.launcher;
 
-import dev.troupe.cache.CacheVerticle;
+import dev.troupe.cache.CacheService;
 import dev.troupe.db.DbService;
 import dev.troupe.gateway.GatewayService;
 import dev.troupe.request.RequestConfig;
@@ -21,7 +21,7 @@ import java.util.stream.Collectors;
  */
 public enum Service {
   DB("db", DbService.class.getName(), s -> 1),
-  CACHE("cache", CacheVerticle.class.getName(), s -> 1),
+  CACHE("cache", CacheService.class.getName(), s -> 1),
   REQUEST("request", RequestVerticle.class.getName(), s -> RequestConfig.from(s).instances()),
   GATEWAY("gateway", GatewayService.class.getName(), s -> 1);
 

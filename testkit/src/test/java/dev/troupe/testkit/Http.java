@@ -5,6 +5,7 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
@@ -15,7 +16,16 @@ final class Http {
   private final int port;
 
   Http(Vertx vertx, int port) {
-    this.client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port));
+    this(vertx, port, new PoolOptions());
+  }
+
+  /** A client of one connection: its requests, one after another, reach one gateway verticle instance. */
+  static Http oneConnection(Vertx vertx, int port) {
+    return new Http(vertx, port, new PoolOptions().setHttp1MaxSize(1).setHttp2MaxSize(1));
+  }
+
+  private Http(Vertx vertx, int port, PoolOptions pool) {
+    this.client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port), pool);
     this.port = port;
   }
 

@@ -296,6 +296,39 @@ public final class Wire {
     return toJson(key).put("op", op).put("version", version);
   }
 
+  // ---- rate limits -------------------------------------------------------------------------------
+
+  public static JsonObject toJson(TakeTokens take) {
+    JsonArray demands = new JsonArray(new ArrayList<>(take.demands().size()));
+    take.demands().forEach(d -> demands.add(new JsonObject().put("client", d.client()).put("need", d.need())
+        .put("extra", d.extra()).put("giveBack", d.giveBack())));
+    return new JsonObject().put("ratePerSec", take.ratePerSec()).put("burst", take.burst()).put("demands", demands);
+  }
+
+  public static TakeTokens takeTokens(JsonObject json) {
+    List<TokenDemand> demands = new ArrayList<>();
+    for (JsonObject d : objects(json, "demands")) {
+      demands.add(new TokenDemand(string(d, "client"), intValue(d, "need"), intValue(d, "extra"),
+          intValue(d, "giveBack")));
+    }
+    return new TakeTokens(number(json, "ratePerSec"), intValue(json, "burst"), demands);
+  }
+
+  public static JsonObject toJson(List<TokenGrant> grants) {
+    JsonArray items = new JsonArray(new ArrayList<>(grants.size()));
+    grants.forEach(g -> items.add(new JsonObject().put("client", g.client()).put("granted", g.granted())
+        .put("tokens", g.tokens())));
+    return new JsonObject().put("grants", items);
+  }
+
+  public static List<TokenGrant> tokenGrants(JsonObject json) {
+    List<TokenGrant> grants = new ArrayList<>();
+    for (JsonObject g : objects(json, "grants")) {
+      grants.add(new TokenGrant(string(g, "client"), intValue(g, "granted"), number(g, "tokens")));
+    }
+    return grants;
+  }
+
   // ---- strict field access -----------------------------------------------------------------------
 
   private static String string(JsonObject json, String field) {
@@ -344,6 +377,22 @@ public final class Wire {
       return n.longValue();
     }
     throw TroupeException.badRequest(field + " must be an integer");
+  }
+
+  private static int intValue(JsonObject json, String field) {
+    long v = longValue(json, field);
+    if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
+      throw TroupeException.badRequest(field + " must be a 32-bit integer");
+    }
+    return (int) v;
+  }
+
+  private static double number(JsonObject json, String field) {
+    Object v = json.getValue(field);
+    if (!(v instanceof Number n) || !Double.isFinite(n.doubleValue())) {
+      throw TroupeException.badRequest(field + " must be a finite number");
+    }
+    return n.doubleValue();
   }
 
   private static boolean bool(JsonObject json, String field) {
