@@ -1,6 +1,7 @@
 package dev.troupe.shared.cluster;
 
 import com.hazelcast.core.HazelcastInstance;
+import dev.troupe.shared.bus.HandedOverJson;
 import dev.troupe.shared.config.ClusterConfig;
 import dev.troupe.shared.config.NodeConfig;
 import dev.troupe.shared.config.Settings;
@@ -54,6 +55,7 @@ public final class ClusterBootstrap {
         .withMetrics(new MicrometerMetricsFactory(registry))
         .buildClustered()
         .map(vertx -> {
+          HandedOverJson.register(vertx);
           HazelcastInstance hazelcast = clusterManager.getHazelcastInstance();
           NodeRuntime runtime = new NodeRuntime(node.nodeName(), vertx, hazelcast, registry, settings);
           NodeRuntime.register(runtime);
