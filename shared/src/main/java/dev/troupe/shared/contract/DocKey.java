@@ -1,7 +1,6 @@
 package dev.troupe.shared.contract;
 
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /**
  * The identity of a document: a collection name and an id inside it.
@@ -11,8 +10,8 @@ import java.util.regex.Pattern;
  * (the URL-safe unreserved set, so ids never need escaping in a path).
  */
 public record DocKey(String collection, String id) {
-  private static final Pattern COLLECTION = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
-  private static final Pattern ID = Pattern.compile("[A-Za-z0-9._~-]{1,128}");
+  private static final int MAX_COLLECTION = 64;
+  private static final int MAX_ID = 128;
 
   public DocKey {
     requireCollection(collection);
@@ -21,7 +20,7 @@ public record DocKey(String collection, String id) {
 
   /** Fails with {@link ErrorCode#BAD_REQUEST} unless {@code collection} is a valid collection name. */
   public static String requireCollection(String collection) {
-    if (collection == null || !COLLECTION.matcher(collection).matches()) {
+    if (!isCollection(collection)) {
       throw TroupeException.badRequest(
           "collection must match ^[a-z0-9][a-z0-9_-]{0,63}$, got " + quote(collection));
     }
@@ -30,11 +29,47 @@ public record DocKey(String collection, String id) {
 
   /** Fails with {@link ErrorCode#BAD_REQUEST} unless {@code id} is a valid document id. */
   public static String requireId(String id) {
-    if (id == null || !ID.matcher(id).matches() || ".".equals(id) || "..".equals(id)) {
+    if (!isId(id) || ".".equals(id) || "..".equals(id)) {
       throw TroupeException.badRequest(
           "id must be 1 to 128 characters of [A-Za-z0-9._~-] (and not . or ..), got " + quote(id));
     }
     return id;
+  }
+
+  // Every service checks every key it receives, several times per request: plain loops over the
+  // characters instead of regular expressions (a Matcher per check was a tenth of a cache hit's
+  // allocations). Same rules as the patterns in the class comment; DocKeyTest holds them to it.
+
+  /** {@code [a-z0-9][a-z0-9_-]{0,63}}. */
+  static boolean isCollection(String s) {
+    if (s == null || s.isEmpty() || s.length() > MAX_COLLECTION || !lowerOrDigit(s.charAt(0))) {
+      return false;
+    }
+    for (int i = 1; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (!lowerOrDigit(c) && c != '_' && c != '-') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** {@code [A-Za-z0-9._~-]{1,128}}. */
+  static boolean isId(String s) {
+    if (s == null || s.isEmpty() || s.length() > MAX_ID) {
+      return false;
+    }
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (!lowerOrDigit(c) && !(c >= 'A' && c <= 'Z') && c != '.' && c != '_' && c != '~' && c != '-') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean lowerOrDigit(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
   }
 
   private static String quote(String s) {
