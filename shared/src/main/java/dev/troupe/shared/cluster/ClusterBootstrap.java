@@ -11,7 +11,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,7 +51,7 @@ public final class ClusterBootstrap {
     return Vertx.builder()
         .with(options)
         .withClusterManager(clusterManager)
-        .withMetrics(new MicrometerMetricsFactory(registry))
+        .withMetrics(MetricsSetup.factory(registry))
         .buildClustered()
         .map(vertx -> {
           HandedOverJson.register(vertx);
