@@ -2,19 +2,27 @@ package dev.troupe.cache;
 
 import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.map.ExtendedMapEntry;
+import com.hazelcast.nio.ObjectDataInput;
+import com.hazelcast.nio.ObjectDataOutput;
+import com.hazelcast.nio.serialization.DataSerializable;
+import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Stores an entry only if it describes a newer version than the cached one, atomically on the key's
  * partition owner. A slow read-fill that lost a race against a write therefore never puts an older
- * version back. Absences get their own, shorter time to live.
+ * version back. Absences get their own, shorter time to live. Travels to a remote owner as
+ * {@link DataSerializable}, like the entry it carries.
  */
-final class FillIfNewer implements EntryProcessor<String, CachedLookup, Boolean> {
+final class FillIfNewer implements EntryProcessor<String, CachedLookup, Boolean>, DataSerializable {
   private static final long serialVersionUID = 1L;
 
-  private final CachedLookup candidate;
-  private final long ttlSeconds;
+  private CachedLookup candidate;
+  private long ttlSeconds;
+
+  /** For Hazelcast only, which then calls {@link #readData}. */
+  FillIfNewer() {}
 
   FillIfNewer(CachedLookup candidate, long ttlSeconds) {
     this.candidate = candidate;
@@ -37,5 +45,18 @@ final class FillIfNewer implements EntryProcessor<String, CachedLookup, Boolean>
       entry.setValue(candidate);
     }
     return true;
+  }
+
+  @Override
+  public void writeData(ObjectDataOutput out) throws IOException {
+    candidate.writeData(out);
+    out.writeLong(ttlSeconds);
+  }
+
+  @Override
+  public void readData(ObjectDataInput in) throws IOException {
+    candidate = new CachedLookup();
+    candidate.readData(in);
+    ttlSeconds = in.readLong();
   }
 }

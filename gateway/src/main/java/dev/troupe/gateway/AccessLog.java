@@ -1,6 +1,5 @@
 package dev.troupe.gateway;
 
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
@@ -38,24 +37,56 @@ final class AccessLog {
   private static String line(RoutingContext ctx, long start, boolean completed) {
     var response = ctx.response();
     String route = ctx.get(ROUTE);
-    JsonObject json = new JsonObject()
-        .put("requestId", RequestIds.of(ctx))
-        .put("method", ctx.request().method().name())
-        .put("route", route == null ? "(none)" : route)
-        .put("status", response.getStatusCode())
-        .put("bytes", response.bytesWritten())
-        .put("durationMs", Math.round((System.nanoTime() - start) / 10_000.0) / 100.0);
-    String cache = response.headers().get("X-Cache");
+    return line(RequestIds.of(ctx), ctx.request().method().name(), route == null ? "(none)" : route,
+        response.getStatusCode(), response.bytesWritten(), Math.round((System.nanoTime() - start) / 10_000.0) / 100.0,
+        response.headers().get("X-Cache"), ctx.get(ApiKeys.SUBJECT), completed);
+  }
+
+  /**
+   * The JSON line, written straight into a {@code StringBuilder}: building a {@code JsonObject} and
+   * encoding it with Jackson was about 5% of a cache hit's CPU.
+   */
+  static String line(String requestId, String method, String route, int status, long bytes, double durationMs,
+      String cache, String subject, boolean completed) {
+    StringBuilder out = new StringBuilder(192);
+    string(out.append("{\"requestId\":"), requestId);
+    string(out.append(",\"method\":"), method);
+    string(out.append(",\"route\":"), route);
+    out.append(",\"status\":").append(status);
+    out.append(",\"bytes\":").append(bytes);
+    out.append(",\"durationMs\":").append(durationMs);
     if (cache != null) {
-      json.put("cache", cache);
+      string(out.append(",\"cache\":"), cache);
     }
-    String subject = ctx.get(ApiKeys.SUBJECT);
     if (subject != null) {
-      json.put("subject", subject);
+      string(out.append(",\"subject\":"), subject);
     }
     if (!completed) {
-      json.put("aborted", true);
+      out.append(",\"aborted\":true");
     }
-    return json.encode();
+    return out.append('}').toString();
+  }
+
+  /** A JSON string: quotes, backslashes and control characters escaped (RFC 8259). */
+  private static void string(StringBuilder out, String value) {
+    out.append('"');
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      switch (c) {
+        case '"' -> out.append("\\\"");
+        case '\\' -> out.append("\\\\");
+        case '\n' -> out.append("\\n");
+        case '\r' -> out.append("\\r");
+        case '\t' -> out.append("\\t");
+        default -> {
+          if (c < 0x20 || c == 0x2028 || c == 0x2029) {
+            out.append(String.format("\\u%04x", (int) c));
+          } else {
+            out.append(c);
+          }
+        }
+      }
+    }
+    out.append('"');
   }
 }

@@ -2,6 +2,7 @@ package dev.troupe.gateway;
 
 import io.vertx.ext.web.RoutingContext;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 
 /**
@@ -19,16 +20,28 @@ final class RequestIds {
 
   static void assign(RoutingContext ctx) {
     String given = ctx.request().getHeader(HEADER);
-    String id = given != null && SANE.matcher(given).matches() ? given : UUID.randomUUID().toString();
+    String id = given != null && SANE.matcher(given).matches() ? given : newId();
     ctx.put(KEY, id);
     ctx.response().putHeader(HEADER, id);
     String uri = ctx.request().uri();
-    if (uri != null && BAD_ESCAPE.matcher(uri).find()) {
+    if (uri != null && uri.indexOf('%') >= 0 && BAD_ESCAPE.matcher(uri).find()) {
       // Decoding path or query parameters would fail deep in the router, as a 500.
       Problems.send(ctx, 400, "the URI has a malformed percent-escape");
       return;
     }
     ctx.next();
+  }
+
+  /**
+   * A random (version 4) UUID from {@link ThreadLocalRandom}. {@code UUID.randomUUID()} draws from
+   * the JVM's shared {@code SecureRandom}, about 3% of a cache hit's CPU; a request id only has to be
+   * unique, it guards nothing.
+   */
+  static String newId() {
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    long msb = (random.nextLong() & ~0xF000L) | 0x4000L;
+    long lsb = (random.nextLong() & ~(0xC000L << 48)) | (0x8000L << 48);
+    return new UUID(msb, lsb).toString();
   }
 
   static String of(RoutingContext ctx) {

@@ -2,8 +2,10 @@ package dev.troupe.shared.bus;
 
 import dev.troupe.shared.contract.ErrorCode;
 import dev.troupe.shared.contract.TroupeException;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import java.util.HashMap;
@@ -25,6 +27,8 @@ public final class ActionRouter implements Handler<Message<JsonObject>> {
   private final Map<String, Function<Message<JsonObject>, Future<JsonObject>>> handlers = new HashMap<>();
   private InFlight inFlight;
   private Supplier<JsonObject> status = JsonObject::new;
+  /** The Vert.x this router last made sure knows {@link HandedOverJson}; usually its only one. */
+  private volatile Vertx codecRegisteredOn;
 
   private ActionRouter(String service) {
     this.service = service;
@@ -93,11 +97,29 @@ public final class ActionRouter implements Handler<Message<JsonObject>> {
     }
     return result.onComplete(ar -> {
       if (ar.succeeded()) {
-        message.reply(ar.result());
+        reply(message, ar.result());
       } else {
         fail(message, action, ar.cause());
       }
     });
+  }
+
+  /**
+   * Replies with the handed-over codec: the reply body was built for this one reply. Off a Vert.x
+   * thread (which Troupe's handlers avoid), the plain JSON codec.
+   */
+  private void reply(Message<JsonObject> message, JsonObject body) {
+    Context context = Vertx.currentContext();
+    if (body == null || context == null) {
+      message.reply(body);
+      return;
+    }
+    Vertx owner = context.owner();
+    if (owner != codecRegisteredOn) {
+      HandedOverJson.register(owner);
+      codecRegisteredOn = owner;
+    }
+    message.reply(body, HandedOverJson.options());
   }
 
   private void fail(Message<JsonObject> message, String action, Throwable failure) {

@@ -29,20 +29,26 @@ public final class Bus {
       throw new IllegalArgumentException("timeoutMs must be > 0");
     }
     this.timeoutMs = timeoutMs;
+    HandedOverJson.register(vertx);
   }
 
   public long timeoutMs() {
     return timeoutMs;
   }
 
-  /** Sends {@code body} to {@code address} as {@code action} and completes with the reply body. */
+  /**
+   * Sends {@code body} to {@code address} as {@code action} and completes with the reply body. The
+   * body is handed over ({@link HandedOverJson}): don't modify it after this call, nor the reply.
+   */
   public Future<JsonObject> request(String address, String action, JsonObject body, String requestId) {
     return request(address, action, body, requestId, timeoutMs);
   }
 
   public Future<JsonObject> request(String address, String action, JsonObject body, String requestId,
       long deadlineMs) {
-    DeliveryOptions options = new DeliveryOptions().setSendTimeout(deadlineMs).addHeader(ACTION, action);
+    DeliveryOptions options = (body == null ? new DeliveryOptions() : HandedOverJson.options())
+        .setSendTimeout(deadlineMs)
+        .addHeader(ACTION, action);
     if (requestId != null) {
       options.addHeader(REQUEST_ID, requestId);
     }

@@ -1,6 +1,7 @@
 package dev.troupe.shared.cluster;
 
 import com.hazelcast.core.HazelcastInstance;
+import dev.troupe.shared.bus.HandedOverJson;
 import dev.troupe.shared.config.ClusterConfig;
 import dev.troupe.shared.config.NodeConfig;
 import dev.troupe.shared.config.Settings;
@@ -10,7 +11,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,9 +51,10 @@ public final class ClusterBootstrap {
     return Vertx.builder()
         .with(options)
         .withClusterManager(clusterManager)
-        .withMetrics(new MicrometerMetricsFactory(registry))
+        .withMetrics(MetricsSetup.factory(registry))
         .buildClustered()
         .map(vertx -> {
+          HandedOverJson.register(vertx);
           HazelcastInstance hazelcast = clusterManager.getHazelcastInstance();
           NodeRuntime runtime = new NodeRuntime(node.nodeName(), vertx, hazelcast, registry, settings);
           NodeRuntime.register(runtime);

@@ -1,7 +1,6 @@
 package dev.troupe.shared.contract;
 
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /**
  * The identity of a document: a collection name and an id inside it.
@@ -11,9 +10,8 @@ import java.util.regex.Pattern;
  * (the URL-safe unreserved set, so ids never need escaping in a path).
  */
 public record DocKey(String collection, String id) {
-  /** The documented patterns; {@link #isCollection} and {@link #isId} are their fast equivalents. */
-  static final Pattern COLLECTION = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
-  static final Pattern ID = Pattern.compile("[A-Za-z0-9._~-]{1,128}");
+  private static final int MAX_COLLECTION = 64;
+  private static final int MAX_ID = 128;
 
   public DocKey {
     requireCollection(collection);
@@ -22,7 +20,7 @@ public record DocKey(String collection, String id) {
 
   /** Fails with {@link ErrorCode#BAD_REQUEST} unless {@code collection} is a valid collection name. */
   public static String requireCollection(String collection) {
-    if (collection == null || !isCollection(collection)) {
+    if (!isCollection(collection)) {
       throw TroupeException.badRequest(
           "collection must match ^[a-z0-9][a-z0-9_-]{0,63}$, got " + quote(collection));
     }
@@ -31,21 +29,23 @@ public record DocKey(String collection, String id) {
 
   /** Fails with {@link ErrorCode#BAD_REQUEST} unless {@code id} is a valid document id. */
   public static String requireId(String id) {
-    if (id == null || !isId(id) || ".".equals(id) || "..".equals(id)) {
+    if (!isId(id) || ".".equals(id) || "..".equals(id)) {
       throw TroupeException.badRequest(
           "id must be 1 to 128 characters of [A-Za-z0-9._~-] (and not . or ..), got " + quote(id));
     }
     return id;
   }
 
-  // Hand-written equivalents of the patterns: ids are checked at every hop of every request, where a
-  // regex matcher per id cost more than the rest of the check (an _mget checks 1,000 ids per hop).
+  // Every service checks every key it receives, several times per request: plain loops over the
+  // characters instead of regular expressions (a Matcher per check was a tenth of a cache hit's
+  // allocations). Same rules as the patterns in the class comment; DocKeyTest holds them to it.
+
+  /** {@code [a-z0-9][a-z0-9_-]{0,63}}. */
   static boolean isCollection(String s) {
-    int n = s.length();
-    if (n < 1 || n > 64 || !lowerOrDigit(s.charAt(0))) {
+    if (s == null || s.isEmpty() || s.length() > MAX_COLLECTION || !lowerOrDigit(s.charAt(0))) {
       return false;
     }
-    for (int i = 1; i < n; i++) {
+    for (int i = 1; i < s.length(); i++) {
       char c = s.charAt(i);
       if (!lowerOrDigit(c) && c != '_' && c != '-') {
         return false;
@@ -54,12 +54,12 @@ public record DocKey(String collection, String id) {
     return true;
   }
 
+  /** {@code [A-Za-z0-9._~-]{1,128}}. */
   static boolean isId(String s) {
-    int n = s.length();
-    if (n < 1 || n > 128) {
+    if (s == null || s.isEmpty() || s.length() > MAX_ID) {
       return false;
     }
-    for (int i = 0; i < n; i++) {
+    for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
       if (!lowerOrDigit(c) && !(c >= 'A' && c <= 'Z') && c != '.' && c != '_' && c != '~' && c != '-') {
         return false;

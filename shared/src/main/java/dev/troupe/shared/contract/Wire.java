@@ -37,7 +37,7 @@ public final class Wire {
         .put("collection", doc.key().collection())
         .put("id", doc.key().id())
         .put("version", doc.version())
-        .put("updatedAt", doc.updatedAt().toString())
+        .put("updatedAt", Instants.format(doc.updatedAt()))
         .put("data", doc.data());
   }
 
@@ -417,7 +417,7 @@ public final class Wire {
   private static Instant instant(JsonObject json, String field) {
     String s = string(json, field);
     try {
-      return Instant.parse(s);
+      return Instants.parse(s);
     } catch (DateTimeParseException e) {
       throw TroupeException.badRequest(field + " must be an ISO-8601 instant such as 2026-01-31T12:00:00Z");
     }

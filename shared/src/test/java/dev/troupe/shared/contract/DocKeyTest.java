@@ -146,20 +146,25 @@ class DocKeyTest {
   }
 
   @Test
-  @DisplayName("the hand-written name checks agree with the documented patterns on 200,000 random strings")
-  void fastChecksAgreeWithPatterns() {
-    java.util.SplittableRandom random = new java.util.SplittableRandom(7);
-    String alphabet = "az09AZ_-.~/ %\u00e9\u0000:";
+  @DisplayName("the character checks accept exactly what the documented patterns accept")
+  void checksMatchTheDocumentedPatterns() {
+    java.util.regex.Pattern collection = java.util.regex.Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
+    java.util.regex.Pattern id = java.util.regex.Pattern.compile("[A-Za-z0-9._~-]{1,128}");
+    String valid = "az09_-";
+    String any = "aAzZ09_-.~/ %\u00e9\u0000\n";
+    java.util.Random random = new java.util.Random(42);
     for (int n = 0; n < 200_000; n++) {
-      int length = random.nextInt(n % 50 == 0 ? 140 : 6);
+      int length = n % 50 == 0 ? 60 + random.nextInt(75) : random.nextInt(6);
+      String alphabet = n % 4 < 2 ? valid : any;
       StringBuilder sb = new StringBuilder(length);
       for (int i = 0; i < length; i++) {
-        sb.append(random.nextInt(4) == 0 ? alphabet.charAt(random.nextInt(alphabet.length()))
-            : (char) ('a' + random.nextInt(26)));
+        sb.append(alphabet.charAt(random.nextInt(alphabet.length())));
       }
       String s = sb.toString();
-      assertThat(DocKey.isCollection(s)).as("collection %s", s).isEqualTo(DocKey.COLLECTION.matcher(s).matches());
-      assertThat(DocKey.isId(s)).as("id %s", s).isEqualTo(DocKey.ID.matcher(s).matches());
+      assertThat(DocKey.isCollection(s)).as("collection %s", s).isEqualTo(collection.matcher(s).matches());
+      assertThat(DocKey.isId(s)).as("id %s", s).isEqualTo(id.matcher(s).matches());
     }
+    assertThat(DocKey.isCollection(null)).isFalse();
+    assertThat(DocKey.isId(null)).isFalse();
   }
 }
