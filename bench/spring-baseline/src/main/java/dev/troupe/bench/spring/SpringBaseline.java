@@ -45,6 +45,7 @@ public class SpringBaseline {
       String property = OPTIONS.get(name);
       if (property == null) {
         if (arg.equals("--help")) {
+          // Command-line usage for a person at a terminal, before any logger exists: stdout is right.
           System.out.println("spring-baseline [--port 8080] [--host 127.0.0.1] [--data-dir DIR] "
               + "[--cluster-port 5701] [--members HOST:PORT,...] [--cluster-name spring-baseline] "
               + "[--<any.spring.property>=VALUE]");
