@@ -226,6 +226,14 @@ final class Report {
         notes.add(who + ": " + hits + " of " + (hits + r.cache().getOrDefault("MISS", 0L))
             + " reads answered from the cache (X-Cache: HIT) in a miss scenario.");
       }
+      if (r.scenario().equals("miss")) {
+        rows.stream().map(Row::result)
+            .filter(h -> h.scenario().equals("hit") && h.label().equals(r.label()) && h.mode().equals(r.mode()))
+            .findFirst()
+            .ifPresent(h -> notes.add(String.format(Locale.ROOT,
+                "%s: cache-hit GET (%s/s) is %s an uncached GET (%s/s) on %s.", who, thousands(h.throughput()),
+                times(r.throughput() > 0 ? h.throughput() / r.throughput() : null), thousands(r.throughput()), r.label())));
+      }
       if (r.scenario().startsWith("mget-")) {
         int batch = Integer.parseInt(r.scenario().substring("mget-".length()));
         rows.stream().map(Row::result)

@@ -50,6 +50,18 @@ class ReportTest {
   }
 
   @Test
+  @DisplayName("a miss row is compared with the hit row of the same label and mode, the cache's speed-up")
+  void hitOverMiss(@TempDir Path dir) throws Exception {
+    JsonObject none = new JsonObject();
+    write(dir, "hit.json", result("troupe-pg", "hit", "closed", 0, 9_000, 8.0, none));
+    write(dir, "miss.json", result("troupe-pg", "miss", "closed", 0, 2_500, 20.0, none));
+    write(dir, "other-hit.json", result("troupe-h2", "hit", "closed", 0, 7_000, 8.0, none));
+    String md = Report.markdown("Troupe benchmark", Report.rows(Report.read(dir)), new JsonObject());
+    assertThat(md).contains("miss / troupe-pg / closed \u00d732: cache-hit GET (9,000/s) is 3.60\u00d7 an uncached GET (2,500/s) on troupe-pg.");
+    assertThat(md.lines().filter(l -> l.contains("an uncached GET"))).hasSize(1);
+  }
+
+  @Test
   @DisplayName("a run's results become one Markdown table, ordered by scenario, each with its ratios to the baselines")
   void markdown(@TempDir Path dir) throws Exception {
     List<LoadResult> results = Report.read(fixture(dir));
