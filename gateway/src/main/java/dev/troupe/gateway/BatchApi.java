@@ -9,6 +9,9 @@ import dev.troupe.shared.contract.PutResult;
 import dev.troupe.shared.contract.RequestContract;
 import dev.troupe.shared.contract.TroupeException;
 import dev.troupe.shared.contract.Wire;
+import io.vertx.core.Future;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -16,6 +19,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * Batches of documents: {@code POST /api/v1/docs/{collection}/_mget} reads up to 1,000 ids in one
@@ -27,12 +31,17 @@ final class BatchApi {
   static final String MPUT = "_mput";
   private static final String JSON = "application/json";
 
+  /** Bodies up to this size are decoded on the event loop; larger ones on the {@code troupe-cpu} pool. */
+  static final int DECODE_INLINE_BYTES = 64 * 1024;
+
   private final DocsApi docs;
   private final int maxBodyBytes;
+  private final WorkerExecutor cpu;
 
-  BatchApi(DocsApi docs, int maxBodyBytes) {
+  BatchApi(DocsApi docs, int maxBodyBytes, WorkerExecutor cpu) {
     this.docs = docs;
     this.maxBodyBytes = maxBodyBytes;
+    this.cpu = cpu;
   }
 
   void mount(Router router) {
@@ -48,10 +57,12 @@ final class BatchApi {
 
   /** {@code {"ids":[...]}} -> {@code {"found":{id:envelope},"missing":[ids]}} (and {@code "failed"} when partial). */
   private void mget(RoutingContext ctx) {
-    JsonObject body = DocsApi.jsonObjectBody(ctx);
-    MultiGet get = new MultiGet(new KeyBatch(ctx.pathParam("collection"), ids(body)), partial(ctx));
-    docs.call(ctx, RequestContract.GET_MANY, Wire.toJson(get), reply ->
-        ctx.response().putHeader("Content-Type", JSON).end(reply.toBuffer()));
+    String collection = ctx.pathParam("collection");
+    boolean partial = partial(ctx);
+    decode(ctx, body -> Wire.toJson(new MultiGet(new KeyBatch(collection, ids(body)), partial)))
+        .onSuccess(get -> docs.call(ctx, RequestContract.GET_MANY, get, reply ->
+            ctx.response().putHeader("Content-Type", JSON).end(reply.toBuffer())))
+        .onFailure(ctx::fail);
   }
 
   /**
@@ -59,16 +70,37 @@ final class BatchApi {
    * {@code {"items":[{"status":201|200,"document":envelope}]}}, all committed or none.
    */
   private void mput(RoutingContext ctx) {
-    JsonObject body = DocsApi.jsonObjectBody(ctx);
-    PutMany put = new PutMany(ctx.pathParam("collection"), items(body));
-    docs.call(ctx, RequestContract.PUT_MANY, Wire.toJson(put), reply -> {
-      PutManyResult result = Wire.putManyResult(reply);
-      JsonArray items = new JsonArray(new ArrayList<>(result.items().size()));
-      for (PutResult item : result.items()) {
-        items.add(new JsonObject().put("status", item.created() ? 201 : 200).put("document", Wire.toJson(item.document())));
+    String collection = ctx.pathParam("collection");
+    decode(ctx, body -> Wire.toJson(new PutMany(collection, items(body))))
+        .onSuccess(put -> docs.call(ctx, RequestContract.PUT_MANY, put, reply -> respondPut(ctx, reply)))
+        .onFailure(ctx::fail);
+  }
+
+  /**
+   * Parses and checks the body into the message to send: on the event loop when the body is small, on
+   * the {@code troupe-cpu} pool when it is large enough that decoding would hold the loop up for
+   * milliseconds. Either way a bad body fails with the same 4xx.
+   */
+  private Future<JsonObject> decode(RoutingContext ctx, Function<JsonObject, JsonObject> message) {
+    String contentType = ctx.request().getHeader("Content-Type");
+    Buffer body = ctx.body() == null ? null : ctx.body().buffer();
+    if (body == null || body.length() <= DECODE_INLINE_BYTES) {
+      try {
+        return Future.succeededFuture(message.apply(DocsApi.jsonObjectBody(contentType, body)));
+      } catch (RuntimeException e) {
+        return Future.failedFuture(e);
       }
-      ctx.response().putHeader("Content-Type", JSON).end(new JsonObject().put("items", items).toBuffer());
-    });
+    }
+    return cpu.executeBlocking(() -> message.apply(DocsApi.jsonObjectBody(contentType, body)), false);
+  }
+
+  private static void respondPut(RoutingContext ctx, JsonObject reply) {
+    PutManyResult result = Wire.putManyResult(reply);
+    JsonArray items = new JsonArray(new ArrayList<>(result.items().size()));
+    for (PutResult item : result.items()) {
+      items.add(new JsonObject().put("status", item.created() ? 201 : 200).put("document", Wire.toJson(item.document())));
+    }
+    ctx.response().putHeader("Content-Type", JSON).end(new JsonObject().put("items", items).toBuffer());
   }
 
   private static List<String> ids(JsonObject body) {

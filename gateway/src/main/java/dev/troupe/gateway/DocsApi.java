@@ -143,12 +143,15 @@ final class DocsApi {
   }
 
   static JsonObject jsonObjectBody(RoutingContext ctx) {
-    String type = ctx.request().getHeader("Content-Type");
+    RequestBody body = ctx.body();
+    return jsonObjectBody(ctx.request().getHeader("Content-Type"), body == null ? null : body.buffer());
+  }
+
+  /** The same check without the routing context, for decoding off the event loop. */
+  static JsonObject jsonObjectBody(String type, Buffer buffer) {
     if (type != null && !isJson(type)) {
       throw new HttpException(415, "the body must be JSON: send Content-Type: application/json");
     }
-    RequestBody body = ctx.body();
-    Buffer buffer = body == null ? null : body.buffer();
     if (buffer == null || buffer.length() == 0) {
       throw TroupeException.badRequest("the body must be a JSON object, and it is empty");
     }

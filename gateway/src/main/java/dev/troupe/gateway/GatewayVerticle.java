@@ -1,11 +1,13 @@
 package dev.troupe.gateway;
 
 import dev.troupe.shared.bus.Bus;
+import dev.troupe.shared.bus.CpuPool;
 import dev.troupe.shared.bus.InFlight;
 import dev.troupe.shared.cluster.NodeRuntime;
 import dev.troupe.shared.config.Settings;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpMethod;
@@ -19,6 +21,7 @@ public final class GatewayVerticle extends VerticleBase {
   private HttpServer server;
   private GatewayConfig config;
   private Router router;
+  private WorkerExecutor cpu;
 
   @Override
   public Future<?> start() {
@@ -39,7 +42,8 @@ public final class GatewayVerticle extends VerticleBase {
         new Admission(InFlight.of("gateway", config.maxInFlight(), NodeRuntime.registryOf(vertx)))::handle);
     Future<Void> guarded = EdgeGuards.mount(router, vertx, config, Settings.fromJson(config()));
     DocsApi docs = new DocsApi(new Bus(vertx, config.timeoutMs()), config.maxBodyBytes(), openApi);
-    new BatchApi(docs, config.maxBodyBytes()).mount(router);
+    cpu = CpuPool.open(vertx, Settings.fromJson(config()));
+    new BatchApi(docs, config.maxBodyBytes(), cpu).mount(router);
     docs.mount(router);
     HealthRoutes.mount(router, vertx);
     openApi.mount(router);
@@ -71,7 +75,8 @@ public final class GatewayVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     NodeRuntime.markDraining(vertx);
-    return server == null ? Future.succeededFuture() : server.shutdown(config.drainMs(), TimeUnit.MILLISECONDS);
+    Future<Void> drained = server == null ? Future.succeededFuture() : server.shutdown(config.drainMs(), TimeUnit.MILLISECONDS);
+    return drained.eventually(() -> cpu == null ? Future.succeededFuture() : cpu.close());
   }
 
   /** The routes this instance serves, for tests that hold them against the OpenAPI document. */
