@@ -6,6 +6,7 @@ import com.hazelcast.config.MaxSizePolicy;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import dev.troupe.shared.bus.ActionRouter;
+import dev.troupe.shared.bus.Bus;
 import dev.troupe.shared.bus.InFlight;
 import dev.troupe.shared.cluster.NodeRuntime;
 import dev.troupe.shared.config.Settings;
@@ -63,7 +64,7 @@ public final class CacheVerticle extends VerticleBase {
           map = opened;
           stats = new CacheStats(map, runtime.registry());
           publisher = vertx.setPeriodic(STATS_PUBLISH_MS, id -> publishStats());
-          consumer = vertx.eventBus().consumer(CacheContract.ADDRESS, ActionRouter.of("cache")
+          consumer = Bus.consumer(vertx, CacheContract.ADDRESS, Settings.fromJson(config()), ActionRouter.of("cache")
               .limit(InFlight.of("cache", config.maxInFlight(), runtime.registry()))
               .on(CacheContract.GET, this::get)
               .on(CacheContract.FILL, this::fill)

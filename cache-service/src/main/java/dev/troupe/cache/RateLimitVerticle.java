@@ -7,7 +7,9 @@ import com.hazelcast.config.MaxSizePolicy;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import dev.troupe.shared.bus.ActionRouter;
+import dev.troupe.shared.bus.Bus;
 import dev.troupe.shared.cluster.NodeRuntime;
+import dev.troupe.shared.config.Settings;
 import dev.troupe.shared.contract.RateLimitContract;
 import dev.troupe.shared.contract.TakeTokens;
 import dev.troupe.shared.contract.TokenDemand;
@@ -46,7 +48,7 @@ public final class RateLimitVerticle extends VerticleBase {
     return vertx.executeBlocking(() -> openMap(runtime.hazelcast()))
         .compose(map -> {
           buckets = map;
-          consumer = vertx.eventBus().consumer(RateLimitContract.ADDRESS, ActionRouter.of("ratelimit")
+          consumer = Bus.consumer(vertx, RateLimitContract.ADDRESS, Settings.fromJson(config()), ActionRouter.of("ratelimit")
               .on(RateLimitContract.TAKE, this::take));
           return consumer.completion();
         });

@@ -1,6 +1,7 @@
 package dev.troupe.db;
 
 import dev.troupe.shared.bus.ActionRouter;
+import dev.troupe.shared.bus.Bus;
 import dev.troupe.shared.bus.InFlight;
 import dev.troupe.shared.cluster.NodeRuntime;
 import dev.troupe.shared.config.Settings;
@@ -47,7 +48,7 @@ public final class DbVerticle extends VerticleBase {
     batchReads = Counter.builder("troupe_db_batch_reads")
         .description("getMany calls served, each one SELECT for all of its ids")
         .register(NodeRuntime.registryOf(vertx));
-    consumer = vertx.eventBus().consumer(DbContract.ADDRESS, ActionRouter.of("db")
+    consumer = Bus.consumer(vertx, DbContract.ADDRESS, Settings.fromJson(config()), ActionRouter.of("db")
         .limit(InFlight.of("db", config.maxInFlight(), NodeRuntime.registryOf(vertx)))
         .on(DbContract.GET, this::get)
         .on(DbContract.PUT, this::put)

@@ -32,7 +32,7 @@ public final class RequestVerticle extends VerticleBase {
     Downstream cache = new Downstream(vertx, "cache-service", new Bus(vertx, config.cacheTimeoutMs()), config, registry);
     pipeline = new DocumentPipeline(db, cache, registry);
     batches = new BatchPipeline(db, cache, config, registry);
-    consumer = vertx.eventBus().consumer(RequestContract.ADDRESS, ActionRouter.of("request")
+    consumer = Bus.consumer(vertx, RequestContract.ADDRESS, Settings.fromJson(config()), ActionRouter.of("request")
         .limit(InFlight.of("request", config.maxInFlight(), registry))
         .status(() -> new JsonObject().put("circuits", new JsonObject()
             .put("db-service", db.state().name()).put("cache-service", cache.state().name())))

@@ -1,9 +1,13 @@
 package dev.troupe.shared.bus;
 
+import dev.troupe.shared.config.Settings;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.eventbus.MessageConsumerOptions;
 import io.vertx.core.json.JsonObject;
 import java.util.Objects;
 
@@ -56,6 +60,19 @@ public final class Bus {
   }
 
   /** The request id a message carries, or null. */
+  /**
+   * Consumes {@code address} with a bounded buffer: a consumer holds at most
+   * {@code TROUPE_CONSUMER_MAX_BUFFERED} (default 1,000) messages that arrived while it was paused;
+   * Troupe's services never pause theirs (they refuse past their in-flight bound instead), so the
+   * bound is what keeps a consumer that someone pauses from growing without limit.
+   */
+  public static MessageConsumer<JsonObject> consumer(Vertx vertx, String address, Settings settings,
+      Handler<Message<JsonObject>> handler) {
+    int maxBuffered = settings.integer("TROUPE_CONSUMER_MAX_BUFFERED", 1000, 1, 1_000_000);
+    return vertx.eventBus().consumer(
+        new MessageConsumerOptions().setAddress(address).setMaxBufferedMessages(maxBuffered), handler);
+  }
+
   public static String requestId(Message<?> message) {
     return message.headers().get(REQUEST_ID);
   }

@@ -6,12 +6,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.troupe.shared.contract.ErrorCode;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import dev.troupe.shared.config.Settings;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.Checkpoint;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -123,5 +128,32 @@ class BusTest {
     assertThatThrownBy(() -> new Bus(vertx, 0)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> new Bus(vertx, -5)).isInstanceOf(IllegalArgumentException.class);
     assertThat(new Bus(vertx, 250).timeoutMs()).isEqualTo(250);
+  }
+
+  @Test
+  @DisplayName("a service consumer buffers at most TROUPE_CONSUMER_MAX_BUFFERED messages while paused; the rest are dropped")
+  void consumerBufferIsBounded(Vertx vertx, VertxTestContext ctx) {
+    List<Integer> seen = new ArrayList<>();
+    MessageConsumer<JsonObject> consumer = Bus.consumer(vertx, address,
+        Settings.of(Map.of("TROUPE_CONSUMER_MAX_BUFFERED", "2")), m -> {
+          seen.add(m.body().getInteger("n"));
+          if (m.body().getInteger("n") == 99) {
+            ctx.verify(() -> {
+              assertThat(seen).containsExactly(0, 1, 99);
+              ctx.completeNow();
+            });
+          }
+        });
+    consumer.completion().onComplete(ctx.succeeding(v -> {
+      consumer.pause();
+      for (int n = 0; n < 5; n++) {
+        vertx.eventBus().send(address, new JsonObject().put("n", n));
+      }
+      // Sends are delivered on the consumer's context in order: resume after the five arrived.
+      vertx.runOnContext(x -> {
+        consumer.resume();
+        vertx.eventBus().send(address, new JsonObject().put("n", 99));
+      });
+    }));
   }
 }
