@@ -47,11 +47,11 @@ final class BatchApi {
   void mount(Router router) {
     router.post(DocsApi.BASE + "/:collection/" + MGET)
         .handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes))
-        .handler(AccessLog::route)
+        .handler(AccessLog::route).handler(docs.validating)
         .handler(this::mget);
     router.post(DocsApi.BASE + "/:collection/" + MPUT)
         .handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes))
-        .handler(AccessLog::route)
+        .handler(AccessLog::route).handler(docs.validating)
         .handler(this::mput);
   }
 

@@ -3,6 +3,7 @@ package dev.troupe.gateway;
 import dev.troupe.shared.bus.Bus;
 import dev.troupe.shared.cluster.NodeRuntime;
 import dev.troupe.shared.config.Settings;
+import dev.troupe.shared.metrics.Stages;
 import dev.troupe.shared.contract.RateLimitContract;
 import dev.troupe.shared.contract.Wire;
 import io.vertx.core.AsyncResult;
@@ -31,6 +32,9 @@ final class EdgeGuards {
       Rejections rejections = new Rejections(runtime.registry());
       String api = DocsApi.BASE + "/*";
       Future<Void> ready = Future.succeededFuture();
+      if (!gateway.auth().equals("none")) {
+        router.route(api).handler(StageClock.open(new Stages(runtime.registry()), Stages.AUTHORIZE));
+      }
       if (gateway.auth().equals("apikey")) {
         router.route(api).handler(ApiKeys.parse(gateway.apiKeys(), rejections)::handle);
       } else if (gateway.auth().equals("jwt")) {
@@ -38,6 +42,9 @@ final class EdgeGuards {
         // The server listens only once this future succeeded, so result() is there for every request.
         router.route(api).handler(ctx -> tokens.result().handle(ctx));
         ready = tokens.mapEmpty();
+      }
+      if (!gateway.auth().equals("none")) {
+        router.route(api).handler(StageClock::closeAndNext);
       }
       RateLimitConfig limits = RateLimitConfig.from(settings);
       if (limits.enabled()) {

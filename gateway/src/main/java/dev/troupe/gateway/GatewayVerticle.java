@@ -5,6 +5,7 @@ import dev.troupe.shared.bus.CpuPool;
 import dev.troupe.shared.bus.InFlight;
 import dev.troupe.shared.cluster.NodeRuntime;
 import dev.troupe.shared.config.Settings;
+import dev.troupe.shared.metrics.Stages;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
@@ -41,7 +42,8 @@ public final class GatewayVerticle extends VerticleBase {
     router.route(DocsApi.BASE + "/*").handler(
         new Admission(InFlight.of("gateway", config.maxInFlight(), NodeRuntime.registryOf(vertx)))::handle);
     Future<Void> guarded = EdgeGuards.mount(router, vertx, config, Settings.fromJson(config()));
-    DocsApi docs = new DocsApi(new Bus(vertx, config.timeoutMs()), config.maxBodyBytes(), openApi);
+    DocsApi docs = new DocsApi(new Bus(vertx, config.timeoutMs()), config.maxBodyBytes(), openApi,
+        new Stages(NodeRuntime.registryOf(vertx)));
     cpu = CpuPool.open(vertx, Settings.fromJson(config()));
     new BatchApi(docs, config.maxBodyBytes(), cpu).mount(router);
     docs.mount(router);

@@ -47,6 +47,7 @@ final class Problems {
 
   /** The failure handler of every route: maps {@code ctx.failure()} or {@code ctx.statusCode()}. */
   static void handle(RoutingContext ctx) {
+    StageClock.fail(ctx);
     Throwable failure = ctx.failure();
     if (ctx.response().headWritten()) {
       LOG.warn("failure after the response started (request {})", RequestIds.of(ctx), failure);
@@ -73,6 +74,7 @@ final class Problems {
   }
 
   static void send(RoutingContext ctx, int status, String detail) {
+    StageClock.fail(ctx);
     send(ctx.response(), status, detail, RequestIds.of(ctx));
   }
 

@@ -65,6 +65,36 @@ class ApiKeyAuthTest {
         })));
   }
 
+  @Test
+  @DisplayName("authorize and validate are timed stages: passes and failures of each are counted at the gateway")
+  void stagesAreTimed(Vertx vertx, VertxTestContext ctx) {
+    Http http = new Http(vertx, TROUPE.cluster().httpPort(0));
+    double[] before = {timed("authorize"), failed("authorize"), timed("validate"), failed("validate")};
+    http.putJson("/api/v1/docs/staged/a", "{\"ok\":true}", "X-Api-Key", WRITER)
+        .compose(r -> http.putJson("/api/v1/docs/staged/a", "{}", "X-Api-Key", "wrong"))
+        .compose(r -> http.putJson("/api/v1/docs/staged/a", "[1]", "X-Api-Key", WRITER))
+        .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
+          assertThat(r.statusCode()).isEqualTo(400);
+          // Three requests reached authorize: two passed it (and went on to validate), one failed it.
+          assertThat(timed("authorize") - before[0]).isEqualTo(3);
+          assertThat(failed("authorize") - before[1]).isEqualTo(1);
+          // Two reached validate: one passed to the pipeline, the non-object body failed it.
+          assertThat(timed("validate") - before[2]).isEqualTo(2);
+          assertThat(failed("validate") - before[3]).isEqualTo(1);
+          ctx.completeNow();
+        })));
+  }
+
+  private static double timed(String stage) {
+    var timer = TROUPE.cluster().node(0).runtime().registry().find("troupe_stage_seconds").tag("stage", stage).timer();
+    return timer == null ? 0 : timer.count();
+  }
+
+  private static double failed(String stage) {
+    var counter = TROUPE.cluster().node(0).runtime().registry().find("troupe_stage_failures").tag("stage", stage).counter();
+    return counter == null ? 0 : counter.count();
+  }
+
   private static String sha256(String key) {
     try {
       return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
