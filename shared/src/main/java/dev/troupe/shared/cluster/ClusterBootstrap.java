@@ -25,6 +25,11 @@ public final class ClusterBootstrap {
 
   private ClusterBootstrap() {}
 
+  /**
+   * Joins the cluster as a new node. {@code TROUPE_CLUSTER_HOST} is resolved to an address first
+   * ({@link ClusterHost}): a name lookup when it names a host or is {@code auto}, so a caller on an
+   * event loop should pass an address.
+   */
   public static Future<NodeRuntime> start(Settings configured) {
     Settings settings;
     ClusterConfig cluster;
