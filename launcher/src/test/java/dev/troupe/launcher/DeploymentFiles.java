@@ -22,6 +22,10 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 final class DeploymentFiles {
   /** The repository root (tests run in the launcher module's directory). */
   static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+  /** Where every image keeps the launcher jar. */
+  static final String JAR_IN_IMAGE = "/opt/troupe/troupe.jar";
+  /** The port every image serves HTTP on: the gateway's API, the other nodes' TROUPE_HEALTH_PORT. */
+  static final int HTTP_PORT = 8080;
   private static final Pattern DOCUMENTED_KEY = Pattern.compile("^\\| `(TROUPE_[A-Z0-9_]+)` \\|", Pattern.MULTILINE);
 
   private DeploymentFiles() {}
