@@ -3,6 +3,7 @@ package dev.troupe.launcher;
 import static dev.troupe.launcher.DeploymentFiles.HTTP_PORT;
 import static dev.troupe.launcher.DeploymentFiles.ROOT;
 import static dev.troupe.launcher.DeploymentFiles.at;
+import static dev.troupe.launcher.DeploymentFiles.valueAt;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.hazelcast.config.Config;
@@ -41,9 +42,9 @@ class ComposeFileTest {
       assertThat(s).as(service.shortName()).isNotNull();
       assertThat(ROOT.resolve((String) at(s, "build", "context")).normalize()).isEqualTo(ROOT);
       assertThat(ROOT.resolve((String) at(s, "build", "dockerfile"))).isEqualTo(DeploymentFiles.dockerfile(service));
-      assertThat((Object) at(s, "stop_grace_period")).as("time to drain before SIGKILL").isEqualTo("45s");
+      assertThat(valueAt(s, "stop_grace_period")).as("time to drain before SIGKILL").isEqualTo("45s");
     }
-    assertThat((Object) at(services, "gateway", "deploy", "replicas")).isEqualTo(2);
+    assertThat(valueAt(services, "gateway", "deploy", "replicas")).isEqualTo(2);
   }
 
   @Test
@@ -115,7 +116,7 @@ class ComposeFileTest {
   @DisplayName("the db node uses the compose PostgreSQL")
   void database() {
     assertThat(environment(Service.DB).get("TROUPE_DB_URL")).matches("postgresql://[^@]+@postgres:5432/.+");
-    assertThat((Object) at(services, "db", "depends_on", "postgres", "condition")).isEqualTo("service_healthy");
+    assertThat(valueAt(services, "db", "depends_on", "postgres", "condition")).isEqualTo("service_healthy");
   }
 
   @Test

@@ -78,6 +78,11 @@ final class DeploymentFiles {
     return (T) current;
   }
 
+  /** {@link #at} as a plain value, for assertions on it. */
+  static Object valueAt(Object node, String... path) {
+    return at(node, path);
+  }
+
   /** The keys with a row in README.md's configuration table. */
   static Set<String> documentedKeys() {
     Set<String> keys = new TreeSet<>();

@@ -3,6 +3,7 @@ package dev.troupe.launcher;
 import static dev.troupe.launcher.DeploymentFiles.HTTP_PORT;
 import static dev.troupe.launcher.DeploymentFiles.ROOT;
 import static dev.troupe.launcher.DeploymentFiles.at;
+import static dev.troupe.launcher.DeploymentFiles.valueAt;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.hazelcast.config.JoinConfig;
@@ -53,7 +54,8 @@ class KubernetesManifestsTest {
     }
     files.removeAll(Set.of("kustomization.yaml", "secret.example.yaml"));
 
-    assertThat((List<String>) at(kustomization, "resources")).containsExactlyInAnyOrderElementsOf(files);
+    List<String> resources = at(kustomization, "resources");
+    assertThat(resources).containsExactlyInAnyOrderElementsOf(files);
   }
 
   @Test
@@ -62,7 +64,7 @@ class KubernetesManifestsTest {
     assertThat(objects).isNotEmpty().allSatisfy(o -> {
       assertThat(o.get("apiVersion")).as("apiVersion of " + o).isInstanceOf(String.class);
       assertThat(o.get("kind")).as("kind of " + o).isInstanceOf(String.class);
-      assertThat((Object) at(o, "metadata", "name")).as("name of " + o).isInstanceOf(String.class);
+      assertThat(valueAt(o, "metadata", "name")).as("name of " + o).isInstanceOf(String.class);
     });
   }
 
@@ -89,15 +91,15 @@ class KubernetesManifestsTest {
     assertThat(probe(container, "startupProbe")).isEqualTo("/health/live");
     assertThat(probe(container, "readinessProbe")).isEqualTo("/health/ready");
 
-    assertThat((Object) at(container, "resources", "requests", "cpu")).isNotNull();
-    assertThat((Object) at(container, "resources", "requests", "memory")).isNotNull();
-    assertThat((Object) at(container, "resources", "limits", "memory")).isNotNull();
+    assertThat(valueAt(container, "resources", "requests", "cpu")).isNotNull();
+    assertThat(valueAt(container, "resources", "requests", "memory")).isNotNull();
+    assertThat(valueAt(container, "resources", "limits", "memory")).isNotNull();
 
     String uid = image.runtime("USER").get(0).arguments().split(":")[0];
-    assertThat((Object) at(deployment, "spec", "template", "spec", "securityContext", "runAsNonRoot")).isEqualTo(true);
-    assertThat((Object) at(deployment, "spec", "template", "spec", "securityContext", "runAsUser"))
+    assertThat(valueAt(deployment, "spec", "template", "spec", "securityContext", "runAsNonRoot")).isEqualTo(true);
+    assertThat(valueAt(deployment, "spec", "template", "spec", "securityContext", "runAsUser"))
         .isEqualTo(Integer.parseInt(uid));
-    assertThat((Object) at(deployment, "spec", "template", "spec", "terminationGracePeriodSeconds")).isEqualTo(45);
+    assertThat(valueAt(deployment, "spec", "template", "spec", "terminationGracePeriodSeconds")).isEqualTo(45);
   }
 
   @Test
@@ -130,8 +132,8 @@ class KubernetesManifestsTest {
     assertThat(cluster.host()).as("the pod's address, from the downward API").isEqualTo("10.244.1.5");
     String serviceName = cluster.kubernetes().serviceDns().split("\\.")[0];
     Map<String, Object> headless = object("Service", serviceName);
-    assertThat((Object) at(headless, "spec", "clusterIP")).as(serviceName + " is headless").isEqualTo("None");
-    assertThat((Object) at(headless, "spec", "publishNotReadyAddresses"))
+    assertThat(valueAt(headless, "spec", "clusterIP")).as(serviceName + " is headless").isEqualTo("None");
+    assertThat(valueAt(headless, "spec", "publishNotReadyAddresses"))
         .as(serviceName + " publishes pods before they are ready (they turn ready only once joined)").isEqualTo(true);
     Map<String, Object> podLabels = at(deployment, "spec", "template", "metadata", "labels");
     assertThat(podLabels).containsAllEntriesOf(at(headless, "spec", "selector"));
@@ -170,7 +172,7 @@ class KubernetesManifestsTest {
   }
 
   private static String probe(Map<String, Object> container, String probe) {
-    assertThat((Object) at(container, probe, "httpGet", "port")).as(probe + " port").isEqualTo("http");
+    assertThat(valueAt(container, probe, "httpGet", "port")).as(probe + " port").isEqualTo("http");
     return at(container, probe, "httpGet", "path");
   }
 
