@@ -25,10 +25,17 @@ public final class ClusterBootstrap {
 
   private ClusterBootstrap() {}
 
-  public static Future<NodeRuntime> start(Settings settings) {
+  /**
+   * Joins the cluster as a new node. {@code TROUPE_CLUSTER_HOST} is resolved to an address first
+   * ({@link ClusterHost}): a name lookup when it names a host or is {@code auto}, so a caller on an
+   * event loop should pass an address.
+   */
+  public static Future<NodeRuntime> start(Settings configured) {
+    Settings settings;
     ClusterConfig cluster;
     NodeConfig node;
     try {
+      settings = ClusterHost.resolve(configured);
       cluster = ClusterConfig.from(settings);
       node = NodeConfig.from(settings, cluster);
     } catch (IllegalArgumentException e) {
@@ -47,7 +54,7 @@ public final class ClusterBootstrap {
         .setClusterPublicHost(cluster.host());
 
     LOG.info("Joining cluster '{}' as {}:{} through {}", cluster.name(), cluster.host(), cluster.port(),
-        cluster.members());
+        cluster.kubernetes() == null ? cluster.members() : cluster.kubernetes());
     return Vertx.builder()
         .with(options)
         .withClusterManager(clusterManager)

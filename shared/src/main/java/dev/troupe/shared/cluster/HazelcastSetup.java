@@ -2,14 +2,17 @@ package dev.troupe.shared.cluster;
 
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.KubernetesConfig;
 import com.hazelcast.config.NetworkConfig;
 import dev.troupe.shared.config.ClusterConfig;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 
 /**
  * The Hazelcast member configuration of a Troupe node: the cluster manager's defaults (its maps and
- * locks), joined by TCP-IP to the configured members only. Multicast and auto-detection are off so a
- * node never joins a stranger's cluster on a LAN.
+ * locks), joined by TCP-IP to the configured members only, or (in Kubernetes) to the members
+ * Hazelcast's Kubernetes discovery finds behind one Service. Multicast and auto-detection are off so
+ * a node never joins a stranger's cluster on a LAN. The member binds and advertises
+ * {@link ClusterConfig#host()} only, which must be an address by now ({@link ClusterHost} resolves it).
  */
 public final class HazelcastSetup {
   private HazelcastSetup() {}
@@ -34,8 +37,29 @@ public final class HazelcastSetup {
     JoinConfig join = network.getJoin();
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);
-    join.getKubernetesConfig().setEnabled(false);
-    join.getTcpIpConfig().setEnabled(true).setMembers(cluster.members());
+    if (cluster.kubernetes() == null) {
+      join.getKubernetesConfig().setEnabled(false);
+      join.getTcpIpConfig().setEnabled(true).setMembers(cluster.members());
+    } else {
+      join.getTcpIpConfig().setEnabled(false);
+      kubernetes(join.getKubernetesConfig().setEnabled(true), cluster);
+    }
     return config;
+  }
+
+  private static void kubernetes(KubernetesConfig k8s, ClusterConfig cluster) {
+    ClusterConfig.KubernetesJoin join = cluster.kubernetes();
+    // Every member listens on the same port in Kubernetes; DNS answers addresses only.
+    k8s.setProperty("service-port", String.valueOf(cluster.port()));
+    if (join.byDns()) {
+      k8s.setProperty("service-dns", join.serviceDns());
+    } else {
+      k8s.setProperty("service-name", join.serviceName());
+      if (join.namespace() != null) {
+        k8s.setProperty("namespace", join.namespace());
+      }
+      // A pod turns ready only once it has joined, so discovery must see pods that are not ready yet.
+      k8s.setProperty("resolve-not-ready-addresses", "true");
+    }
   }
 }

@@ -27,6 +27,7 @@ class ClusterConfigTest {
     assertThat(c.heartbeatSeconds()).isEqualTo(1);
     assertThat(c.failureTimeoutSeconds()).isEqualTo(10);
     assertThat(c.portAutoIncrement()).isFalse();
+    assertThat(c.kubernetes()).as("TCP-IP join").isNull();
   }
 
   @Test
@@ -46,7 +47,7 @@ class ClusterConfigTest {
     ClusterConfig c = ClusterConfig.from(s);
 
     assertThat(c).isEqualTo(new ClusterConfig("prod", "10.0.0.5", 5801,
-        List.of("10.0.0.5:5801", "10.0.0.6:5801"), 17001, 2, 30, true, 2));
+        List.of("10.0.0.5:5801", "10.0.0.6:5801"), 17001, 2, 30, true, 2, null));
   }
 
   @ParameterizedTest(name = "{0}={1}")
@@ -60,6 +61,7 @@ class ClusterConfigTest {
       "TROUPE_CLUSTER_FAILURE_TIMEOUT_SECONDS, 1",
       "TROUPE_CLUSTER_FAILURE_TIMEOUT_SECONDS, 601",
       "TROUPE_CLUSTER_PORT_AUTO_INCREMENT, sometimes",
+      "TROUPE_CLUSTER_JOIN, multicast",
   })
   @DisplayName("a bad value fails with IllegalArgumentException naming its key")
   void rejectsBadValues(String key, String value) {
@@ -88,7 +90,7 @@ class ClusterConfigTest {
   @DisplayName("members are copied: changing the caller's list later does not change the config")
   void membersAreCopied() {
     List<String> members = new ArrayList<>(List.of("a:1"));
-    ClusterConfig c = new ClusterConfig("n", "h", 1, members, 0, 1, 10, false, 1);
+    ClusterConfig c = new ClusterConfig("n", "h", 1, members, 0, 1, 10, false, 1, null);
 
     members.add("b:2");
 
@@ -98,9 +100,62 @@ class ClusterConfigTest {
   @Test
   @DisplayName("a null name or host is rejected")
   void nullsRejected() {
-    assertThatThrownBy(() -> new ClusterConfig(null, "h", 1, List.of(), 0, 1, 10, false, 1))
+    assertThatThrownBy(() -> new ClusterConfig(null, "h", 1, List.of(), 0, 1, 10, false, 1, null))
         .isInstanceOf(NullPointerException.class).hasMessageContaining("name");
-    assertThatThrownBy(() -> new ClusterConfig("n", null, 1, List.of(), 0, 1, 10, false, 1))
+    assertThatThrownBy(() -> new ClusterConfig("n", null, 1, List.of(), 0, 1, 10, false, 1, null))
         .isInstanceOf(NullPointerException.class).hasMessageContaining("host");
+  }
+
+  @Test
+  @DisplayName("TROUPE_CLUSTER_JOIN=kubernetes with a service DNS name is the DNS lookup mode")
+  void kubernetesByDns() {
+    ClusterConfig c = ClusterConfig.from(Settings.of(Map.of(
+        "TROUPE_CLUSTER_JOIN", "Kubernetes",
+        "TROUPE_CLUSTER_K8S_SERVICE_DNS", "troupe-cluster.troupe.svc.cluster.local")));
+
+    assertThat(c.kubernetes()).isEqualTo(
+        new ClusterConfig.KubernetesJoin("troupe-cluster.troupe.svc.cluster.local", null, null));
+    assertThat(c.kubernetes().byDns()).isTrue();
+  }
+
+  @Test
+  @DisplayName("TROUPE_CLUSTER_JOIN=kubernetes with a service name (and namespace) is the API mode")
+  void kubernetesByApi() {
+    ClusterConfig c = ClusterConfig.from(Settings.of(Map.of(
+        "TROUPE_CLUSTER_JOIN", "kubernetes",
+        "TROUPE_CLUSTER_K8S_SERVICE_NAME", "troupe-cluster",
+        "TROUPE_CLUSTER_K8S_NAMESPACE", "prod")));
+
+    assertThat(c.kubernetes()).isEqualTo(new ClusterConfig.KubernetesJoin(null, "troupe-cluster", "prod"));
+    assertThat(c.kubernetes().byDns()).isFalse();
+  }
+
+  @Test
+  @DisplayName("the Kubernetes join needs exactly one of service DNS name and service name")
+  void kubernetesNeedsOneWay() {
+    assertThatThrownBy(() -> ClusterConfig.from(Settings.of(Map.of("TROUPE_CLUSTER_JOIN", "kubernetes"))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("TROUPE_CLUSTER_K8S_SERVICE_DNS")
+        .hasMessageContaining("TROUPE_CLUSTER_K8S_SERVICE_NAME");
+    assertThatThrownBy(() -> ClusterConfig.from(Settings.of(Map.of(
+        "TROUPE_CLUSTER_JOIN", "kubernetes",
+        "TROUPE_CLUSTER_K8S_SERVICE_DNS", "a.b.svc",
+        "TROUPE_CLUSTER_K8S_SERVICE_NAME", "a"))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("exactly one");
+    assertThatThrownBy(() -> ClusterConfig.from(Settings.of(Map.of(
+        "TROUPE_CLUSTER_JOIN", "kubernetes",
+        "TROUPE_CLUSTER_K8S_SERVICE_DNS", "a.b.svc",
+        "TROUPE_CLUSTER_K8S_NAMESPACE", "b"))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("TROUPE_CLUSTER_K8S_NAMESPACE");
+  }
+
+  @Test
+  @DisplayName("the Kubernetes keys are ignored by the default TCP-IP join")
+  void kubernetesKeysIgnoredByTcp() {
+    ClusterConfig c = ClusterConfig.from(Settings.of(Map.of("TROUPE_CLUSTER_K8S_SERVICE_DNS", "a.b.svc")));
+
+    assertThat(c.kubernetes()).isNull();
   }
 }

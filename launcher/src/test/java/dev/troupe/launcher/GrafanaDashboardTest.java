@@ -1,0 +1,83 @@
+package dev.troupe.launcher;
+
+import static dev.troupe.launcher.DeploymentFiles.ROOT;
+import static dev.troupe.launcher.DeploymentFiles.at;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The provisioned Grafana dashboard covers the meters the code registers.
+ */
+@DisplayName("Grafana")
+class GrafanaDashboardTest {
+
+  @Test
+  @DisplayName("the dashboard charts every troupe_* meter the code registers, from the provisioned data source")
+  void dashboard() throws IOException {
+    JsonObject dashboard = new JsonObject(DeploymentFiles.read(ROOT.resolve("deploy/grafana/dashboards/troupe.json")));
+    Map<String, Object> datasources = DeploymentFiles.yaml(ROOT.resolve("deploy/grafana/provisioning/datasources/prometheus.yml"));
+    List<Map<String, Object>> list = at(datasources, "datasources");
+    String uid = (String) list.get(0).get("uid");
+
+    StringBuilder expressions = new StringBuilder();
+    JsonArray panels = dashboard.getJsonArray("panels");
+    for (int i = 0; i < panels.size(); i++) {
+      JsonObject panel = panels.getJsonObject(i);
+      if ("row".equals(panel.getString("type"))) {
+        continue;
+      }
+      assertThat(panel.getJsonObject("datasource").getString("uid")).as(panel.getString("title")).isEqualTo(uid);
+      JsonArray targets = panel.getJsonArray("targets");
+      assertThat(targets).as(panel.getString("title")).isNotEmpty();
+      targets.forEach(t -> expressions.append(((JsonObject) t).getString("expr")).append('\n'));
+    }
+
+    Set<String> uncharted = new TreeSet<>();
+    for (String meter : registeredMeters()) {
+      if (!Pattern.compile("\\b" + meter + "(_total|_sum|_count|_max)?\\b").matcher(expressions).find()) {
+        uncharted.add(meter);
+      }
+    }
+    assertThat(registeredMeters()).contains("troupe_inflight", "troupe_stage_seconds", "troupe_cache_hits");
+    assertThat(uncharted).as("troupe_* meters the code registers that no panel of deploy/grafana/dashboards/troupe.json charts "
+        + "(add a panel, so operators see it)").isEmpty();
+  }
+
+  private Set<String> registeredMeters() throws IOException {
+    Pattern builder = Pattern.compile("(?:Counter|Gauge|Timer|DistributionSummary|FunctionCounter|FunctionTimer)"
+        + "\\.builder\\(\\s*\"(troupe_[a-z0-9_]+)\"");
+    Set<String> meters = new TreeSet<>();
+    for (Service service : Service.values()) {
+      meters.addAll(meters(builder, DeploymentFiles.dockerfile(service).getParent().resolve("src/main")));
+    }
+    meters.addAll(meters(builder, ROOT.resolve("shared/src/main")));
+    return meters;
+  }
+
+  private Set<String> meters(Pattern builder, Path sources) throws IOException {
+    Set<String> meters = new TreeSet<>();
+    try (Stream<Path> files = Files.walk(sources)) {
+      for (Path file : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+        Matcher m = builder.matcher(Files.readString(file));
+        while (m.find()) {
+          meters.add(m.group(1));
+        }
+      }
+    }
+    return meters;
+  }
+}
