@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -50,6 +51,9 @@ import org.slf4j.LoggerFactory;
 public final class Supervisor extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(Supervisor.class);
 
+  /** Config member listing the keys a parent's {@link ChildSpec#config} set, which beat the node's settings. */
+  private static final String OVERRIDES = "troupe.supervisor.overrides";
+
   private enum ChildState { STARTING, RUNNING, RESTARTING, STOPPED }
 
   /** One child and its current deployment. Confined to the supervisor's event loop. */
@@ -87,7 +91,7 @@ public final class Supervisor extends VerticleBase {
   public Future<?> start() {
     try {
       spec = SupervisorSpec.fromConfig(config());
-      intensity = SupervisorConfig.from(Settings.fromJson(config()));
+      intensity = SupervisorConfig.from(Settings.fromJson(baseConfig()));
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
@@ -197,6 +201,7 @@ public final class Supervisor extends VerticleBase {
     if (restarting) {
       child.restarts++;
       child.restartCounter.increment();
+      publishStatus();
     }
     DeploymentOptions options = new DeploymentOptions()
         .setInstances(child.spec.instances())
@@ -230,11 +235,32 @@ public final class Supervisor extends VerticleBase {
         });
   }
 
+  /**
+   * The settings this supervisor and its children run with: this node's, when a Troupe node runs
+   * here, with what its own parent's {@link ChildSpec#config} set on top. A supervisor that Vert.x HA
+   * moved from a dead node carries that node's config (its data dir, its ports, its name); its
+   * children must get the survivor's.
+   */
+  private JsonObject baseConfig() {
+    JsonObject own = config().copy();
+    own.remove(SupervisorSpec.CONFIG_KEY);
+    own.remove(Supervision.OWNER);
+    JsonArray overrides = (JsonArray) own.remove(OVERRIDES);
+    return NodeRuntime.find(vertx).map(runtime -> {
+      JsonObject config = runtime.settings().toJson();
+      if (overrides != null) {
+        overrides.forEach(key -> config.put((String) key, own.getValue((String) key)));
+      }
+      return config;
+    }).orElse(own);
+  }
+
   private JsonObject childConfig(Child child) {
-    JsonObject config = config().copy();
-    config.remove(SupervisorSpec.CONFIG_KEY);
+    JsonObject config = baseConfig();
     config.mergeIn(child.spec.config());
-    return config.put(Supervision.OWNER, deploymentID() + "/" + child.spec.name() + "/" + child.generation);
+    return config
+        .put(OVERRIDES, new JsonArray(new ArrayList<>(child.spec.config().fieldNames())))
+        .put(Supervision.OWNER, deploymentID() + "/" + child.spec.name() + "/" + child.generation);
   }
 
   /** Undeploys those of {@code indices} still deployed, last first; never fails. */
@@ -327,6 +353,9 @@ public final class Supervisor extends VerticleBase {
       JsonObject c = new JsonObject()
           .put("state", child.state.name().toLowerCase(java.util.Locale.ROOT))
           .put("restarts", child.restarts);
+      if (child.deploymentId != null) {
+        c.put("deployment", child.deploymentId);
+      }
       if (child.lastCrash != null) {
         c.put("lastCrash", child.lastCrash);
       }
