@@ -60,7 +60,7 @@ final class BatchApi {
    */
   private void mput(RoutingContext ctx) {
     JsonObject body = DocsApi.jsonObjectBody(ctx);
-    PutMany put = new PutMany(ctx.pathParam("collection"), items(body));
+    PutMany put = new PutMany(ctx.pathParam("collection"), items(body), DocsApi.idempotencyKey(ctx));
     docs.call(ctx, RequestContract.PUT_MANY, Wire.toJson(put), reply -> {
       PutManyResult result = Wire.putManyResult(reply);
       JsonArray items = new JsonArray(new ArrayList<>(result.items().size()));

@@ -1,6 +1,8 @@
 package dev.troupe.gateway;
 
 import dev.troupe.shared.bus.Bus;
+import dev.troupe.shared.bus.Retry;
+import dev.troupe.shared.bus.RetryConfig;
 import dev.troupe.shared.bus.InFlight;
 import dev.troupe.shared.cluster.NodeRuntime;
 import dev.troupe.shared.config.Settings;
@@ -38,7 +40,9 @@ public final class GatewayVerticle extends VerticleBase {
     router.route(DocsApi.BASE + "/*").handler(
         new Admission(InFlight.of("gateway", config.maxInFlight(), NodeRuntime.registryOf(vertx)))::handle);
     Future<Void> guarded = EdgeGuards.mount(router, vertx, config, Settings.fromJson(config()));
-    DocsApi docs = new DocsApi(new Bus(vertx, config.timeoutMs()), config.maxBodyBytes(), openApi);
+    DocsApi docs = new DocsApi(new Bus(vertx, config.timeoutMs()),
+        new Retry(vertx, RetryConfig.from(Settings.fromJson(config())), NodeRuntime.registryOf(vertx), "request-service"),
+        config.maxBodyBytes(), openApi);
     new BatchApi(docs, config.maxBodyBytes()).mount(router);
     docs.mount(router);
     HealthRoutes.mount(router, vertx);
