@@ -16,9 +16,11 @@ import java.nio.file.Path;
  * @param connectTimeoutMs deadline to open a connection, and to get one from the pool, before a request fails with 503 ({@code TROUPE_DB_CONNECT_TIMEOUT_MS}, default 2000)
  * @param statementTimeoutMs the database cancels a statement running longer; the request gets 504 ({@code TROUPE_DB_STATEMENT_TIMEOUT_MS}, default 4000)
  * @param maxInFlight requests db-service works on at once per node; more are refused at once with 503 ({@code TROUPE_DB_MAX_IN_FLIGHT}, default 512)
+ * @param idempotencyTtlSeconds how long an applied write's idempotency key is kept; a retry of the write with
+ *     that key later than this would be applied again ({@code TROUPE_IDEMPOTENCY_TTL_SECONDS}, default 86400)
  */
 public record DbConfig(Path dataDir, String url, String schema, int poolSize, int workers, int instances,
-    int connectTimeoutMs, int statementTimeoutMs, int maxInFlight) {
+    int connectTimeoutMs, int statementTimeoutMs, int maxInFlight, long idempotencyTtlSeconds) {
 
   public static DbConfig from(Settings s) {
     return new DbConfig(
@@ -30,7 +32,8 @@ public record DbConfig(Path dataDir, String url, String schema, int poolSize, in
         s.integer("TROUPE_DB_INSTANCES", 4, 1, 256),
         s.integer("TROUPE_DB_CONNECT_TIMEOUT_MS", 3_000, 1, 600_000),
         s.integer("TROUPE_DB_STATEMENT_TIMEOUT_MS", 5_000, 1, 3_600_000),
-        s.integer("TROUPE_DB_MAX_IN_FLIGHT", 512, 1, 1_000_000));
+        s.integer("TROUPE_DB_MAX_IN_FLIGHT", 512, 1, 1_000_000),
+        s.longValue("TROUPE_IDEMPOTENCY_TTL_SECONDS", 86_400, 60, 31_536_000));
   }
 
   /** True when Troupe runs its own embedded H2 database. */

@@ -21,6 +21,9 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import java.time.Clock;
+import java.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Serves {@link DbContract#ADDRESS}. Deployed by {@link DbService}: on H2 as a worker verticle on
@@ -29,6 +32,7 @@ import java.time.Clock;
  * {@link DocEvents#ADDRESS}.
  */
 public final class DbVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(DbVerticle.class);
   private static final int DEFAULT_CHANGES = 100;
   private static final int MAX_CHANGES = 1000;
 
@@ -37,6 +41,7 @@ public final class DbVerticle extends VerticleBase {
   private MessageConsumer<JsonObject> consumer;
   private Counter batchReads;
   private Stages stages;
+  private long expiry = -1;
 
   @Override
   public Future<?> start() {
@@ -57,11 +62,28 @@ public final class DbVerticle extends VerticleBase {
         .on(DbContract.GET_MANY, this::getMany)
         .on(DbContract.PUT_MANY, this::putMany)
         .on(DbContract.CHANGES, this::changes));
+    expiry = vertx.setPeriodic(expiryIntervalMs(config), t -> expireIdempotencyKeys(config));
     return consumer.completion();
+  }
+
+  /** Sweeps a few times per TTL, at most every 10 minutes: a key lives between one TTL and a bit more. */
+  private static long expiryIntervalMs(DbConfig config) {
+    return Math.min(600_000, config.idempotencyTtlSeconds() * 1000 / 4);
+  }
+
+  private void expireIdempotencyKeys(DbConfig config) {
+    store.expireIdempotencyKeys(Instant.now().minusSeconds(config.idempotencyTtlSeconds()))
+        .onSuccess(n -> {
+          if (n > 0) {
+            LOG.debug("{} idempotency key(s) expired", n);
+          }
+        })
+        .onFailure(e -> LOG.warn("expiring idempotency keys failed; next sweep tries again: {}", e.getMessage()));
   }
 
   @Override
   public Future<?> stop() {
+    vertx.cancelTimer(expiry);
     Future<Void> unregistered = consumer == null ? Future.succeededFuture() : consumer.unregister();
     return unregistered.eventually(() -> pool == null ? Future.succeededFuture() : pool.close());
   }

@@ -13,7 +13,9 @@ import dev.troupe.shared.contract.PutDoc;
 import dev.troupe.shared.contract.PutMany;
 import dev.troupe.shared.contract.PutManyResult;
 import dev.troupe.shared.contract.PutResult;
+import dev.troupe.shared.contract.ErrorCode;
 import dev.troupe.shared.contract.TroupeException;
+import dev.troupe.shared.contract.Wire;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -39,6 +41,8 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 /**
@@ -72,8 +76,18 @@ final class DocumentStore {
   private static final String APPEND_CHANGE_SQL =
       "INSERT INTO troupe_changes (collection, id, version, op, changed_at) VALUES (?, ?, ?, ?, ?)";
 
+  private static final String SELECT_APPLIED_SQL =
+      "SELECT request, result FROM troupe_idempotency WHERE idem_key = ?";
+  private static final String INSERT_APPLIED_SQL =
+      "INSERT INTO troupe_idempotency (idem_key, request, result, applied_at) VALUES (?, ?, ?, ?)";
+  private static final String EXPIRE_APPLIED_SQL =
+      "DELETE FROM troupe_idempotency WHERE applied_at < ?";
+
   private final Pool pool;
   private final Clock clock;
+  private final String selectApplied;
+  private final String insertApplied;
+  private final String expireApplied;
   private final String selectDoc;
   private final String lockDoc;
   private final String insertDoc;
@@ -98,6 +112,9 @@ final class DocumentStore {
     this.listDocs = dialect.apply(LIST_DOCS_SQL);
     this.appendChange = dialect.apply(APPEND_CHANGE_SQL);
     this.changes = dialect.apply(CHANGES_SQL);
+    this.selectApplied = dialect.apply(SELECT_APPLIED_SQL);
+    this.insertApplied = dialect.apply(INSERT_APPLIED_SQL);
+    this.expireApplied = dialect.apply(EXPIRE_APPLIED_SQL);
     int classes = sizeClass(Math.max(KeyBatch.MAX_IDS, PutMany.MAX_ITEMS)) + 1;
     this.selectMany = new String[classes];
     this.lockMany = new String[classes];
@@ -148,18 +165,24 @@ final class DocumentStore {
    * precondition; the first that fails rolls back all of them and names its item.
    */
   Future<PutManyResult> putMany(PutMany batch) {
-    return attemptPutMany(batch)
-        .recover(e -> SqlErrors.isUniqueViolation(e) ? attemptPutMany(batch) : Future.failedFuture(e))
+    Once<PutManyResult> once = new Once<>(batch.idempotencyKey(), "putMany " + batch.collection(),
+        Wire::toJson, Wire::putManyResult);
+    return attemptPutMany(batch, once)
+        .recover(e -> SqlErrors.isUniqueViolation(e) ? attemptPutMany(batch, once) : Future.failedFuture(e))
         .recover(DocumentStore::failed);
+  }
+
+  private Future<PutManyResult> attemptPutMany(PutMany batch, Once<PutManyResult> once) {
+    return pool.withTransaction(conn -> once.apply(conn, () -> writeMany(conn, batch)));
   }
 
   /**
    * Four statements whatever the batch size: lock every row of the batch, judge each precondition,
    * then insert the new rows, update the others and append the change rows, each as one batch.
    */
-  private Future<PutManyResult> attemptPutMany(PutMany batch) {
+  private Future<PutManyResult> writeMany(SqlConnection conn, PutMany batch) {
     List<String> ids = batch.items().stream().map(PutMany.Item::id).toList();
-    return pool.withTransaction(conn -> conn.preparedQuery(lockMany[sizeClass(ids.size())])
+    return conn.preparedQuery(lockMany[sizeClass(ids.size())])
         .execute(inList(batch.collection(), ids))
         .compose(rows -> {
           Map<String, Row> locked = new HashMap<>(rows.size() * 2);
@@ -194,7 +217,7 @@ final class DocumentStore {
               .compose(done -> executeBatch(conn, updateDoc, updates))
               .compose(done -> executeBatch(conn, appendChange, changeRows))
               .map(done -> new PutManyResult(results));
-        }));
+        });
   }
 
   private static Future<?> executeBatch(SqlConnection conn, String sql, List<Tuple> rows) {
@@ -218,15 +241,18 @@ final class DocumentStore {
   }
 
   Future<PutResult> put(PutDoc put) {
-    return attemptPut(put)
+    Once<PutResult> once = new Once<>(put.idempotencyKey(), "put " + put.key(), Wire::toJson, Wire::putResult);
+    return attemptPut(put, once)
         // Two creators of one new key both find no row to lock; the loser's INSERT hits the primary
-        // key. Retried, it now finds (and locks) the winner's row and is judged against it.
-        .recover(e -> SqlErrors.isUniqueViolation(e) ? attemptPut(put) : Future.failedFuture(e))
+        // key. Retried, it now finds (and locks) the winner's row and is judged against it. The same
+        // goes for two attempts of one write racing with one idempotency key: the second finds the
+        // first's key and answers its result.
+        .recover(e -> SqlErrors.isUniqueViolation(e) ? attemptPut(put, once) : Future.failedFuture(e))
         .recover(DocumentStore::failed);
   }
 
-  private Future<PutResult> attemptPut(PutDoc put) {
-    return pool.withTransaction(conn -> write(conn, put));
+  private Future<PutResult> attemptPut(PutDoc put, Once<PutResult> once) {
+    return pool.withTransaction(conn -> once.apply(conn, () -> write(conn, put)));
   }
 
   /** Locks the row, checks the precondition and writes, inside the caller's transaction. */
@@ -249,8 +275,20 @@ final class DocumentStore {
   }
 
   Future<DeleteResult> delete(DeleteDoc delete) {
+    Once<DeleteResult> once = new Once<>(delete.idempotencyKey(), "delete " + delete.key(), Wire::toJson,
+        Wire::deleteResult);
+    return attemptDelete(delete, once)
+        .recover(e -> SqlErrors.isUniqueViolation(e) ? attemptDelete(delete, once) : Future.failedFuture(e))
+        .recover(DocumentStore::failed);
+  }
+
+  private Future<DeleteResult> attemptDelete(DeleteDoc delete, Once<DeleteResult> once) {
+    return pool.withTransaction(conn -> once.apply(conn, () -> tombstone(conn, delete)));
+  }
+
+  private Future<DeleteResult> tombstone(SqlConnection conn, DeleteDoc delete) {
     DocKey key = delete.key();
-    return pool.withTransaction(conn -> lock(conn, key).compose(row -> {
+    return lock(conn, key).compose(row -> {
       long stored = row == null ? 0 : row.getLong(0);
       boolean live = row != null && !Boolean.TRUE.equals(row.getBoolean(1));
       if (!delete.precondition().isNone()) {
@@ -264,7 +302,55 @@ final class DocumentStore {
       return conn.preparedQuery(tombstoneDoc).execute(Tuple.of(next, timestamp(now), key.collection(), key.id()))
           .compose(done -> appendChange(conn, key, next, OP_DELETE, now))
           .map(done -> new DeleteResult(key, next));
-    })).recover(DocumentStore::failed);
+    });
+  }
+
+  /**
+   * Deletes the idempotency keys applied before {@code before}; completes with how many. A write
+   * retried with such a key afterwards would be applied again, so the TTL must outlast every retry.
+   */
+  Future<Integer> expireIdempotencyKeys(Instant before) {
+    return pool.preparedQuery(expireApplied).execute(Tuple.of(timestamp(before)))
+        .map(RowSet::rowCount)
+        .recover(DocumentStore::failed);
+  }
+
+  /**
+   * Applies a write at most once per idempotency key, inside the write's transaction: a key already
+   * applied answers the stored result and writes nothing; otherwise the write runs and its result is
+   * stored under the key, committing with it. A write that fails stores nothing (it changed nothing),
+   * so sending it again judges it afresh. Without a key, the write just runs.
+   */
+  private final class Once<T> {
+    private final String key;
+    private final String request;
+    private final Function<T, JsonObject> encode;
+    private final Function<JsonObject, T> decode;
+
+    Once(String key, String request, Function<T, JsonObject> encode, Function<JsonObject, T> decode) {
+      this.key = key;
+      this.request = request;
+      this.encode = encode;
+      this.decode = decode;
+    }
+
+    Future<T> apply(SqlConnection conn, Supplier<Future<T>> write) {
+      if (key == null) {
+        return write.get();
+      }
+      return conn.preparedQuery(selectApplied).execute(Tuple.of(key)).map(DocumentStore::first).compose(row -> {
+        if (row != null) {
+          if (!request.equals(row.getString(0))) {
+            throw new TroupeException(ErrorCode.CONFLICT, "idempotency key " + key + " was used for another request ("
+                + row.getString(0) + "); use a new key for a new request");
+          }
+          return Future.succeededFuture(decode.apply(json(row.getValue(1))));
+        }
+        return write.get().compose(result -> conn.preparedQuery(insertApplied)
+            .execute(Tuple.of(key, request, encode.apply(result).encode(), timestamp(now())))
+            .map(result));
+      });
+    }
   }
 
   Future<DocPage> list(ListDocs list) {

@@ -63,7 +63,8 @@ class PostgresDbServiceTest extends DbServiceContract {
           for (Row row : rows) {
             names.add(row.getString(0));
           }
-          assertThat(names).containsExactly("troupe_changes", "troupe_documents", "troupe_schema_history");
+          assertThat(names).containsExactly("troupe_changes", "troupe_documents", "troupe_idempotency",
+              "troupe_schema_history");
           tables.flag();
         })));
   }

@@ -100,11 +100,28 @@ abstract sealed class TestDatabase implements AutoCloseable {
     return Migrations.migrate(backend());
   }
 
-  /** Empties both tables, so every test starts from an empty database. */
+  /** Empties the tables, so every test starts from an empty database. */
   Future<Void> reset(Pool pool) {
     return pool.query("DELETE FROM troupe_changes").execute()
         .compose(done -> pool.query("DELETE FROM troupe_documents").execute())
+        .compose(done -> pool.query("DELETE FROM troupe_idempotency").execute())
         .mapEmpty();
+  }
+
+  /** How many migration scripts db-service ships, and the newest version among them. */
+  static final int MIGRATIONS;
+  static final String LATEST_VERSION;
+
+  static {
+    java.io.File[] scripts = java.nio.file.Path.of("src/main/resources/db/migration").toFile()
+        .listFiles((dir, name) -> name.matches("V\\d+__.*\\.sql"));
+    if (scripts == null || scripts.length == 0) {
+      throw new IllegalStateException("no migration scripts under src/main/resources/db/migration");
+    }
+    MIGRATIONS = scripts.length;
+    LATEST_VERSION = java.util.Arrays.stream(scripts)
+        .map(f -> Integer.parseInt(f.getName().substring(1, f.getName().indexOf("__"))))
+        .max(Integer::compare).orElseThrow().toString();
   }
 
   /** The change log of {@code key} in commit order, each row as {@code op@version}. */

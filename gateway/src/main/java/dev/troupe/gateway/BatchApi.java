@@ -71,7 +71,14 @@ final class BatchApi {
    */
   private void mput(RoutingContext ctx) {
     String collection = ctx.pathParam("collection");
-    decode(ctx, body -> Wire.toJson(new PutMany(collection, items(body))))
+    String idempotencyKey;
+    try {
+      idempotencyKey = DocsApi.idempotencyKey(ctx);
+    } catch (RuntimeException e) {
+      ctx.fail(e);
+      return;
+    }
+    decode(ctx, body -> Wire.toJson(new PutMany(collection, items(body), idempotencyKey)))
         .onSuccess(put -> docs.call(ctx, RequestContract.PUT_MANY, put, reply -> respondPut(ctx, reply)))
         .onFailure(ctx::fail);
   }

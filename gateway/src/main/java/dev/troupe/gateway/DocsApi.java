@@ -2,6 +2,8 @@ package dev.troupe.gateway;
 
 import dev.troupe.shared.bus.Bus;
 import dev.troupe.shared.metrics.Stages;
+import dev.troupe.shared.bus.Retry;
+import dev.troupe.shared.contract.IdempotencyKeys;
 import dev.troupe.shared.contract.DeleteDoc;
 import dev.troupe.shared.contract.DocKey;
 import dev.troupe.shared.contract.Document;
@@ -33,7 +35,11 @@ final class DocsApi {
   static final String BASE = "/api/v1/docs";
   private static final String JSON = "application/json";
 
+  /** Header naming a write's idempotency key (IETF draft "The Idempotency-Key HTTP Header Field"). */
+  static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+
   private final Bus bus;
+  private final Retry retry;
   private final int maxBodyBytes;
   private final ContractCheck putCheck;
   private final ContractCheck deleteCheck;
@@ -42,9 +48,10 @@ final class DocsApi {
   /** Opens the validate stage once the body is in; {@link #call} closes it. */
   final Handler<RoutingContext> validating;
 
-  DocsApi(Bus bus, int maxBodyBytes, OpenApi openApi, Stages stages) {
+  DocsApi(Bus bus, Retry retry, int maxBodyBytes, OpenApi openApi, Stages stages) {
     this.validating = StageClock.open(stages, Stages.VALIDATE);
     this.bus = bus;
+    this.retry = retry;
     this.maxBodyBytes = maxBodyBytes;
     this.putCheck = openApi.check("putDocument");
     this.deleteCheck = openApi.check("deleteDocument");
@@ -73,7 +80,8 @@ final class DocsApi {
     JsonObject data = jsonObjectBody(ctx);
     putCheck.body(data);
     PutDoc put = new PutDoc(key, data,
-        EntityTags.writePrecondition(ctx.request().getHeader("If-Match"), ctx.request().getHeader("If-None-Match")));
+        EntityTags.writePrecondition(ctx.request().getHeader("If-Match"), ctx.request().getHeader("If-None-Match")),
+        idempotencyKey(ctx));
     call(ctx, RequestContract.PUT, Wire.toJson(put), reply -> {
       PutResult result = Wire.putResult(reply);
       if (result.created()) {
@@ -99,7 +107,7 @@ final class DocsApi {
 
   private void delete(RoutingContext ctx) {
     DeleteDoc delete = new DeleteDoc(key(ctx),
-        EntityTags.writePrecondition(ctx.request().getHeader("If-Match"), null));
+        EntityTags.writePrecondition(ctx.request().getHeader("If-Match"), null), idempotencyKey(ctx));
     call(ctx, RequestContract.DELETE, Wire.toJson(delete), reply -> ctx.response().setStatusCode(204).end());
   }
 
@@ -110,10 +118,29 @@ final class DocsApi {
         ctx.response().putHeader("Content-Type", JSON).end(reply.toBuffer()));
   }
 
-  /** Sends one pipeline request; a failure, or one while answering, becomes a problem response. */
+  /**
+   * The write's idempotency key: the client's {@code Idempotency-Key} (so the client may retry the
+   * write safely too), or a fresh one, so that this gateway's and request-service's own retries of
+   * the write are applied once.
+   */
+  static String idempotencyKey(RoutingContext ctx) {
+    String sent = ctx.request().getHeader(IDEMPOTENCY_KEY);
+    return sent == null ? IdempotencyKeys.generate() : IdempotencyKeys.require(sent);
+  }
+
+  /**
+   * Sends one pipeline request, within the gateway's deadline; a failure, or one while answering,
+   * becomes a problem response. A request that reached no request-service (none registered, as
+   * while one restarts or moves to another node, or its node just died) is sent again after a
+   * backoff: every request the gateway sends is idempotent (reads, and writes with their
+   * idempotency key). Faults request-service answered with are final here: it retried its own
+   * calls already, and its refusals under overload must not come back twice.
+   */
   void call(RoutingContext ctx, String action, JsonObject body, Consumer<JsonObject> respond) {
     StageClock.close(ctx);
-    bus.request(RequestContract.ADDRESS, action, body, RequestIds.of(ctx)).onComplete(ar -> {
+    String requestId = RequestIds.of(ctx);
+    retry.<JsonObject>call(action, Retry.isIdempotent(action, body), bus.timeoutMs(), Retry::undelivered,
+        left -> bus.request(RequestContract.ADDRESS, action, body, requestId, left)).onComplete(ar -> {
       try {
         if (ar.failed()) {
           ctx.fail(ar.cause());

@@ -2,6 +2,8 @@ package dev.troupe.gateway;
 
 import dev.troupe.shared.bus.Bus;
 import dev.troupe.shared.bus.CpuPool;
+import dev.troupe.shared.bus.Retry;
+import dev.troupe.shared.bus.RetryConfig;
 import dev.troupe.shared.bus.InFlight;
 import dev.troupe.shared.cluster.NodeRuntime;
 import dev.troupe.shared.config.Settings;
@@ -42,8 +44,9 @@ public final class GatewayVerticle extends VerticleBase {
     router.route(DocsApi.BASE + "/*").handler(
         new Admission(InFlight.of("gateway", config.maxInFlight(), NodeRuntime.registryOf(vertx)))::handle);
     Future<Void> guarded = EdgeGuards.mount(router, vertx, config, Settings.fromJson(config()));
-    DocsApi docs = new DocsApi(new Bus(vertx, config.timeoutMs()), config.maxBodyBytes(), openApi,
-        new Stages(NodeRuntime.registryOf(vertx)));
+    DocsApi docs = new DocsApi(new Bus(vertx, config.timeoutMs()),
+        new Retry(vertx, RetryConfig.from(Settings.fromJson(config())), NodeRuntime.registryOf(vertx), "request-service"),
+        config.maxBodyBytes(), openApi, new Stages(NodeRuntime.registryOf(vertx)));
     cpu = CpuPool.open(vertx, Settings.fromJson(config()));
     new BatchApi(docs, config.maxBodyBytes(), cpu).mount(router);
     docs.mount(router);

@@ -6,19 +6,23 @@ import dev.troupe.shared.config.ClusterConfig;
 import dev.troupe.shared.contract.CacheContract;
 import dev.troupe.shared.contract.DbContract;
 import dev.troupe.shared.contract.RequestContract;
+import dev.troupe.shared.supervision.Supervision;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
+import java.util.List;
 import java.util.Map;
 
 /**
  * {@code /health/live}, {@code /health/ready} and {@code /metrics}, mounted by the gateway and by the
  * per-node health server. Ready means: this node is not shutting down, the Hazelcast cluster has its
  * quorum ({@code TROUPE_CLUSTER_QUORUM}) and no partition migrating, and every pipeline service
- * answers a ping on the bus. The 503 body names each check that fails and why. With
+ * answers a ping on the bus, and no supervisor of this node gave up (the {@code supervision} check
+ * also shows every supervised child's state and restarts). The 503 body names each check that
+ * fails and why. With
  * {@code TROUPE_HEALTH_AUTH=key}, ready and metrics need the health key ({@link HealthGuard}); live stays open.
  */
 final class HealthRoutes {
@@ -39,6 +43,15 @@ final class HealthRoutes {
     ready.register("node", promise -> promise.complete(NodeRuntime.isDraining(vertx)
         ? Status.KO(new JsonObject().put("reason", "this node is shutting down"))
         : Status.OK()));
+    Supervision supervision = Supervision.of(vertx);
+    ready.register("supervision", promise -> {
+      JsonObject supervisors = supervision.status();
+      List<String> failed = supervision.failed();
+      promise.complete(failed.isEmpty()
+          ? Status.OK(new JsonObject().put("supervisors", supervisors))
+          : Status.KO(new JsonObject().put("supervisors", supervisors)
+              .put("reason", "supervisor(s) " + failed + " gave up restarting their service; the node is leaving")));
+    });
     // isClusterSafe asks every member whether its partitions are backed up: a blocking call.
     ready.register("cluster", PING_TIMEOUT_MS, promise -> vertx.executeBlocking(() -> {
       int members = runtime.hazelcast().getCluster().getMembers().size();

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.troupe.shared.bus.Bus;
 import dev.troupe.shared.metrics.Stages;
+import dev.troupe.shared.bus.Retry;
+import dev.troupe.shared.bus.RetryConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import dev.troupe.shared.contract.ErrorCode;
 import dev.troupe.shared.contract.TroupeException;
@@ -49,7 +51,8 @@ class ContractCheckTest {
     OpenApi.load(vertx).compose(openApi -> {
       Router router = Router.router(vertx);
       router.route().handler(RequestIds::assign);
-      new DocsApi(new Bus(vertx, 2_000), MAX_BODY, openApi, new Stages(new SimpleMeterRegistry())).mount(router);
+      new DocsApi(new Bus(vertx, 2_000), new Retry(vertx, RetryConfig.none(), new SimpleMeterRegistry(), "request-service"),
+          MAX_BODY, openApi, new Stages(new SimpleMeterRegistry())).mount(router);
       router.route().failureHandler(Problems::handle);
       router.errorHandler(404, Problems::handle);
       router.errorHandler(405, Problems::handle);

@@ -27,6 +27,8 @@ import org.slf4j.LoggerFactory;
 public final class Main {
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
   private static final long STOP_TIMEOUT_SECONDS = 30;
+  /** Exit status when a service's supervisor gave up (EX_SOFTWARE). */
+  static final int EXIT_SUPERVISOR_GAVE_UP = 70;
   private static final String USAGE = """
       usage: troupe up [--config FILE]
              troupe node --services gateway,request,cache,db [--config FILE]
@@ -100,8 +102,11 @@ public final class Main {
     int port = running.httpPort();
     LOG.info("Troupe ready in {} ms: services [{}], cluster member {}{}", ms, Service.names(services),
         running.memberAddress(), port > 0 ? ", HTTP on port " + port : "");
+    // A supervisor that gave up has made the node leave already; exiting non-zero (from this thread,
+    // never an event loop, since exit runs the shutdown hook) lets the process supervisor restart it.
+    running.failure().onComplete(failed -> stopped.countDown());
     awaitUninterruptibly(stopped);
-    return 0;
+    return running.failure().isComplete() ? EXIT_SUPERVISOR_GAVE_UP : 0;
   }
 
   private static void stop(CompletableFuture<TroupeNode> node, CountDownLatch stopped) {

@@ -1,6 +1,7 @@
 package dev.troupe.launcher;
 
 import dev.troupe.cache.CacheService;
+import dev.troupe.db.DbConfig;
 import dev.troupe.db.DbService;
 import dev.troupe.gateway.GatewayService;
 import dev.troupe.request.RequestConfig;
@@ -17,7 +18,7 @@ import java.util.stream.Collectors;
 /**
  * The services a node can run, in start order (a service starts after those it calls, so a node
  * that runs all of them is ready as soon as the gateway listens). Each is deployed by verticle name,
- * so Vert.x HA can redeploy it elsewhere.
+ * under a supervisor of its own, so Vert.x HA can redeploy it elsewhere.
  */
 public enum Service {
   DB("db", DbService.class.getName(), s -> 1),
@@ -45,6 +46,14 @@ public enum Service {
 
   int instances(Settings settings) {
     return instances.applyAsInt(settings);
+  }
+
+  /**
+   * Whether Vert.x HA may move this service to a survivor when its node dies. Not db-service on the
+   * embedded H2: its database is a file in this node's data dir, which no other node can open.
+   */
+  public boolean movable(Settings settings) {
+    return this != DB || !DbConfig.from(settings).embedded();
   }
 
   /** Parses {@code gateway,request,cache,db} (also {@code request-service} etc. and {@code all}). */

@@ -3,10 +3,18 @@ package dev.troupe.launcher;
 import dev.troupe.gateway.NodeHealthVerticle;
 import dev.troupe.shared.cluster.ClusterBootstrap;
 import dev.troupe.shared.cluster.NodeRuntime;
+import dev.troupe.shared.config.HaConfig;
 import dev.troupe.shared.config.Settings;
+import dev.troupe.shared.supervision.ChildSpec;
+import dev.troupe.shared.supervision.Strategy;
+import dev.troupe.shared.supervision.Supervision;
+import dev.troupe.shared.supervision.Supervisor;
+import dev.troupe.shared.supervision.SupervisorSpec;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
@@ -27,6 +35,7 @@ public final class TroupeNode {
   private final NodeRuntime runtime;
   private final Set<Service> services;
   private final List<String> deployments;
+  private final Promise<Supervision.SupervisorFailure> failure = Promise.promise();
   private Future<Void> closed;
 
   private TroupeNode(NodeRuntime runtime, Set<Service> services, List<String> deployments) {
@@ -40,29 +49,68 @@ public final class TroupeNode {
     Objects.requireNonNull(settings);
     Set<Service> chosen = services.isEmpty() ? EnumSet.noneOf(Service.class) : EnumSet.copyOf(services);
     return ClusterBootstrap.start(settings).compose(runtime -> deployAll(runtime, chosen)
-        .map(ids -> new TroupeNode(runtime, chosen, ids))
+        .map(ids -> new TroupeNode(runtime, chosen, ids).watchSupervisors())
         .recover(failure -> ClusterBootstrap.close(runtime).transform(closed -> Future.failedFuture(failure))));
   }
 
-  /** Deploys in start order; completes with the deployment ids in that order. */
+  /**
+   * Deploys each service under a supervisor of its own, in start order; completes with the
+   * supervisors' deployment ids in that order. A supervisor is deployed with Vert.x HA when HA is on
+   * and the service may move ({@link Service#movable}), so a survivor redeploys it, and it its
+   * service, when this node dies. Its config is only its spec: the services run with the settings of
+   * whichever node they run on.
+   */
   private static Future<List<String>> deployAll(NodeRuntime runtime, Set<Service> services) {
     Vertx vertx = runtime.vertx();
+    Settings settings = runtime.settings();
+    boolean ha = HaConfig.from(settings).enabled();
     List<String> ids = new CopyOnWriteArrayList<>();
     Future<Void> chain = Future.succeededFuture();
     for (Service service : Service.inStartOrder(services)) {
-      chain = chain.compose(v -> vertx.deployVerticle(service.verticle(), new DeploymentOptions()
-              .setConfig(runtime.settings().toJson())
-              .setInstances(service.instances(runtime.settings())))
+      SupervisorSpec spec = new SupervisorSpec(service.shortName(), Strategy.ONE_FOR_ONE,
+          List.of(new ChildSpec(service.shortName(), service.verticle(), service.instances(settings))));
+      DeploymentOptions options = spec.deploymentOptions(new JsonObject()).setHa(ha && service.movable(settings));
+      if (ha && !service.movable(settings)) {
+        LOG.info("{} runs on the embedded H2 database in this node's data dir: it stays on this node, "
+            + "HA does not move it", service.shortName());
+      }
+      chain = chain.compose(v -> vertx.deployVerticle(Supervisor.class.getName(), options)
           .recover(e -> Future.failedFuture(new IllegalStateException(
               service.shortName() + " failed to start: " + e.getMessage(), e)))
           .map(ids::add)
           .mapEmpty());
     }
-    if (runtime.settings().optional("TROUPE_HEALTH_PORT") != null) {
-      chain = chain.compose(v -> vertx.deployVerticle(NodeHealthVerticle.class.getName(),
-          new DeploymentOptions().setConfig(runtime.settings().toJson())).map(ids::add).mapEmpty());
+    if (settings.optional("TROUPE_HEALTH_PORT") != null) {
+      SupervisorSpec health = new SupervisorSpec("health", Strategy.ONE_FOR_ONE,
+          List.of(ChildSpec.of("health", NodeHealthVerticle.class.getName())));
+      chain = chain.compose(v -> vertx.deployVerticle(Supervisor.class.getName(),
+          health.deploymentOptions(new JsonObject())).map(ids::add).mapEmpty());
     }
     return chain.map(v -> ids);
+  }
+
+  /**
+   * What this node does when a service's supervisor gives up (its service crashed more often than
+   * its restart intensity allows): the node cannot serve what it was started for, so it reports
+   * not-ready (readiness names the supervisor) and leaves the cluster the way SIGTERM makes it leave,
+   * then {@link #failure} completes; the command line then exits with status 70 so the process
+   * supervisor (systemd, Kubernetes) starts it afresh. Instances of the service on other nodes keep
+   * serving meanwhile.
+   */
+  private void onSupervisorFailure(Supervision.SupervisorFailure failure) {
+    LOG.error("Node {}: supervisor {} gave up; the node leaves the cluster: {}", runtime.nodeName(),
+        failure.supervisor(), failure.cause().getMessage());
+    close().onComplete(closed -> this.failure.tryComplete(failure));
+  }
+
+  /** Completes when a supervisor of this node gave up and the node has left (see {@link #onSupervisorFailure}). */
+  public Future<Supervision.SupervisorFailure> failure() {
+    return failure.future();
+  }
+
+  private TroupeNode watchSupervisors() {
+    Supervision.of(runtime.vertx()).onTopLevelFailure(this::onSupervisorFailure);
+    return this;
   }
 
   /**
@@ -87,6 +135,18 @@ public final class TroupeNode {
           }));
     }
     closed = chain.eventually(() -> ClusterBootstrap.close(runtime));
+    return closed;
+  }
+
+  /**
+   * Closes this node's Vert.x without the graceful leave (no drain, no ordered undeploy): for tests
+   * that made the node's cluster member vanish the way a killed process does and need its resources
+   * freed. A later {@link #close} returns the same future.
+   */
+  public synchronized Future<Void> closeAbruptly() {
+    if (closed == null) {
+      closed = ClusterBootstrap.close(runtime);
+    }
     return closed;
   }
 

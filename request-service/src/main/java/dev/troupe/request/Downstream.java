@@ -2,6 +2,8 @@ package dev.troupe.request;
 
 import dev.troupe.shared.bus.Bus;
 import dev.troupe.shared.bus.Failures;
+import dev.troupe.shared.bus.Retry;
+import dev.troupe.shared.bus.RetryConfig;
 import dev.troupe.shared.config.Settings;
 import dev.troupe.shared.contract.ErrorCode;
 import dev.troupe.shared.contract.TroupeException;
@@ -23,16 +25,26 @@ import io.vertx.core.json.JsonObject;
  * UNAVAILABLE instead of each waiting out its deadline, until a trial call after
  * {@code TROUPE_BREAKER_RESET_MS} succeeds. State: {@code troupe_breaker_state{downstream}} (0 closed,
  * 1 half-open, 2 open), refusals {@code troupe_breaker_rejected_total{downstream}}.
+ *
+ * <p>Idempotent calls (reads, cache operations, writes with an idempotency key) that meet a
+ * transient fault are retried within their deadline ({@link Retry}, {@code TROUPE_RETRY_*}).
  */
 final class Downstream {
   private final String name;
   private final Bus bus;
   private final CircuitBreaker breaker;
   private final Counter rejected;
+  private final Retry retry;
 
   Downstream(Vertx vertx, String name, Bus bus, RequestConfig config, MeterRegistry registry) {
+    this(vertx, name, bus, config, config.retry(), registry);
+  }
+
+  private Downstream(Vertx vertx, String name, Bus bus, RequestConfig config, RetryConfig retries,
+      MeterRegistry registry) {
     this.name = name;
     this.bus = bus;
+    this.retry = new Retry(vertx, retries, registry, name);
     this.breaker = CircuitBreaker.create("troupe-" + name, vertx, new CircuitBreakerOptions()
         .setMaxFailures(config.breakerFailures())
         .setResetTimeout(config.breakerResetMs())
@@ -54,9 +66,18 @@ final class Downstream {
         .register(registry);
   }
 
-  /** A downstream with the default breaker settings, as a node without configuration has. */
+  /**
+   * A downstream with the default breaker settings and no retries: each request is one attempt,
+   * for tests of what one call does.
+   */
   static Downstream of(Vertx vertx, String name, long timeoutMs, MeterRegistry registry) {
-    return new Downstream(vertx, name, new Bus(vertx, timeoutMs), RequestConfig.from(Settings.empty()), registry);
+    return withRetries(vertx, name, timeoutMs, RetryConfig.none(), registry);
+  }
+
+  /** A downstream with the default breaker settings and {@code retries}. */
+  static Downstream withRetries(Vertx vertx, String name, long timeoutMs, RetryConfig retries, MeterRegistry registry) {
+    return new Downstream(vertx, name, new Bus(vertx, timeoutMs), RequestConfig.from(Settings.empty()), retries,
+        registry);
   }
 
   private static boolean isFault(Throwable failure) {
@@ -77,7 +98,10 @@ final class Downstream {
   }
 
   Future<JsonObject> request(String address, String action, JsonObject body, String requestId, long deadlineMs) {
-    return breaker.<JsonObject>execute(() -> bus.request(address, action, body, requestId, deadlineMs))
+    // Every attempt goes through the breaker, so each fault counts and an opening circuit stops the
+    // retries (an OpenCircuitException is not a transient fault).
+    return retry.<JsonObject>call(action, Retry.isIdempotent(action, body), deadlineMs, failure -> true,
+            left -> breaker.<JsonObject>execute(() -> bus.request(address, action, body, requestId, left)))
         .recover(failure -> {
           if (failure instanceof OpenCircuitException) {
             rejected.increment();

@@ -1,5 +1,6 @@
 package dev.troupe.request;
 
+import dev.troupe.shared.bus.RetryConfig;
 import dev.troupe.shared.config.Settings;
 
 /**
@@ -20,9 +21,10 @@ import dev.troupe.shared.config.Settings;
  *     ({@code TROUPE_BREAKER_FAILURES}, default 5)
  * @param breakerResetMs how long an open circuit refuses calls before it lets a trial call through
  *     ({@code TROUPE_BREAKER_RESET_MS}, default 5000)
+ * @param retry retries of idempotent calls to db- and cache-service ({@code TROUPE_RETRY_*})
  */
 public record RequestConfig(long dbTimeoutMs, long cacheTimeoutMs, int instances, int batchSize,
-    long batchDeadlineMs, int maxInFlight, int breakerFailures, long breakerResetMs) {
+    long batchDeadlineMs, int maxInFlight, int breakerFailures, long breakerResetMs, RetryConfig retry) {
   public static RequestConfig from(Settings s) {
     return new RequestConfig(
         s.longValue("TROUPE_DB_TIMEOUT_MS", 8_000, 1, 600_000),
@@ -32,6 +34,7 @@ public record RequestConfig(long dbTimeoutMs, long cacheTimeoutMs, int instances
         s.longValue("TROUPE_BATCH_DEADLINE_MS", 5_000, 1, 600_000),
         s.integer("TROUPE_REQUEST_MAX_IN_FLIGHT", 1024, 1, 1_000_000),
         s.integer("TROUPE_BREAKER_FAILURES", 5, 1, 1_000_000),
-        s.longValue("TROUPE_BREAKER_RESET_MS", 5_000, 1, 3_600_000));
+        s.longValue("TROUPE_BREAKER_RESET_MS", 5_000, 1, 3_600_000),
+        RetryConfig.from(s));
   }
 }

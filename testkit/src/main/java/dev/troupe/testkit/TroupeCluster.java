@@ -11,6 +11,7 @@ import dev.troupe.shared.contract.RequestContract;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.impl.VertxImpl;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -176,6 +177,24 @@ public final class TroupeCluster {
       }
       return Future.succeededFuture();
     });
+  }
+
+  /**
+   * Makes node {@code index} vanish the way a killed process does, for failover tests: its cluster
+   * member leaves without Vert.x HA's goodbye (the HA manager's {@code simulateKill}, the hook Vert.x's
+   * own HA tests use), so the survivors take its HA services over; then its Vert.x is closed, without
+   * draining, to free what it holds. Needs HA on ({@code TROUPE_HA_ENABLED}, the default).
+   */
+  public Future<Void> killNode(int index) {
+    TroupeNode node = nodes.get(index);
+    return Future.fromCompletionStage(CompletableFuture.runAsync(() -> {
+          if (!(node.vertx() instanceof VertxImpl impl) || impl.haManager() == null) {
+            throw new IllegalStateException("killNode needs a node with Vert.x HA enabled");
+          }
+          // Blocks until the member has left: never on an event loop.
+          impl.haManager().simulateKill();
+        }, STARTER))
+        .compose(left -> node.closeAbruptly());
   }
 
   /** Stops node {@code index} gracefully, as SIGTERM would; the others keep running. */

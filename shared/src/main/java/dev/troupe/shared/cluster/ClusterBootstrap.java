@@ -3,6 +3,7 @@ package dev.troupe.shared.cluster;
 import com.hazelcast.core.HazelcastInstance;
 import dev.troupe.shared.bus.HandedOverJson;
 import dev.troupe.shared.config.ClusterConfig;
+import dev.troupe.shared.config.HaConfig;
 import dev.troupe.shared.config.NodeConfig;
 import dev.troupe.shared.config.Settings;
 import dev.troupe.shared.contract.JsonNumbers;
@@ -34,10 +35,12 @@ public final class ClusterBootstrap {
     Settings settings;
     ClusterConfig cluster;
     NodeConfig node;
+    HaConfig ha;
     try {
       settings = ClusterHost.resolve(configured);
       cluster = ClusterConfig.from(settings);
       node = NodeConfig.from(settings, cluster);
+      ha = HaConfig.from(settings);
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(e);
     }
@@ -47,7 +50,10 @@ public final class ClusterBootstrap {
     VertxOptions options = new VertxOptions()
         .setEventLoopPoolSize(node.eventLoops())
         .setWorkerPoolSize(node.workerPoolSize())
-        .setMetricsOptions(MetricsSetup.options(node.nodeName()));
+        .setMetricsOptions(MetricsSetup.options(node.nodeName()))
+        .setHAEnabled(ha.enabled())
+        .setHAGroup(ha.group())
+        .setQuorumSize(ha.quorum());
     options.getEventBusOptions()
         .setHost(cluster.host())
         .setPort(cluster.eventBusPort())

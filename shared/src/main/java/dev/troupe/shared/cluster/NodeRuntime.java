@@ -41,6 +41,11 @@ public record NodeRuntime(String nodeName, Vertx vertx, HazelcastInstance hazelc
     return runtime;
   }
 
+  /** The runtime of the node {@code vertx} belongs to, or empty when ClusterBootstrap did not start it. */
+  public static java.util.Optional<NodeRuntime> find(Vertx vertx) {
+    return java.util.Optional.ofNullable(BY_VERTX.get(vertx));
+  }
+
   /**
    * The meter registry of the node {@code vertx} belongs to; a private one when {@code vertx} was not
    * started by {@link ClusterBootstrap} (a service deployed alone, as its own tests do).

@@ -7,9 +7,10 @@ import java.util.Set;
 
 /**
  * Several writes to one collection, committed in one transaction ({@code _mput}): all of them or,
- * when one precondition fails, none. An id may appear once.
+ * when one precondition fails, none. An id may appear once. With an {@code idempotencyKey} the
+ * batch is applied at most once; the same key again answers the first result.
  */
-public record PutMany(String collection, List<Item> items) {
+public record PutMany(String collection, List<Item> items, String idempotencyKey) {
   /** The most documents one batch may write. */
   public static final int MAX_ITEMS = 1000;
 
@@ -26,6 +27,14 @@ public record PutMany(String collection, List<Item> items) {
       }
     }
     items = List.copyOf(items);
+    if (idempotencyKey != null) {
+      IdempotencyKeys.require(idempotencyKey);
+    }
+  }
+
+  /** A batch without an idempotency key. */
+  public PutMany(String collection, List<Item> items) {
+    this(collection, items, null);
   }
 
   /** One write of the batch. */

@@ -51,20 +51,46 @@ public final class Wire {
 
   // ---- requests ----------------------------------------------------------------------------------
 
+  private static final String IDEMPOTENCY_KEY = "idempotencyKey";
+
   public static JsonObject toJson(PutDoc put) {
-    return toJson(put.key()).put("data", put.data()).put("precondition", toJson(put.precondition()));
+    return withIdempotencyKey(toJson(put.key()).put("data", put.data()).put("precondition", toJson(put.precondition())),
+        put.idempotencyKey());
   }
 
   public static PutDoc putDoc(JsonObject json) {
-    return new PutDoc(docKey(json), object(json, "data"), precondition(json.getValue("precondition")));
+    return new PutDoc(docKey(json), object(json, "data"), precondition(json.getValue("precondition")),
+        idempotencyKey(json));
   }
 
   public static JsonObject toJson(DeleteDoc delete) {
-    return toJson(delete.key()).put("precondition", toJson(delete.precondition()));
+    return withIdempotencyKey(toJson(delete.key()).put("precondition", toJson(delete.precondition())),
+        delete.idempotencyKey());
   }
 
   public static DeleteDoc deleteDoc(JsonObject json) {
-    return new DeleteDoc(docKey(json), precondition(json.getValue("precondition")));
+    return new DeleteDoc(docKey(json), precondition(json.getValue("precondition")), idempotencyKey(json));
+  }
+
+  /** Whether a request body (a write's) carries an idempotency key. */
+  public static boolean hasIdempotencyKey(JsonObject json) {
+    return json != null && json.getValue(IDEMPOTENCY_KEY) instanceof String;
+  }
+
+  /** Writes carry their idempotency key as {@code "idempotencyKey"}, absent when there is none. */
+  private static JsonObject withIdempotencyKey(JsonObject json, String key) {
+    return key == null ? json : json.put(IDEMPOTENCY_KEY, key);
+  }
+
+  private static String idempotencyKey(JsonObject json) {
+    Object v = json.getValue(IDEMPOTENCY_KEY);
+    if (v == null) {
+      return null;
+    }
+    if (!(v instanceof String s)) {
+      throw TroupeException.badRequest(IDEMPOTENCY_KEY + " must be a string");
+    }
+    return s;
   }
 
   public static JsonObject toJson(Precondition p) {
@@ -267,7 +293,8 @@ public final class Wire {
     JsonArray items = new JsonArray(new ArrayList<>(put.items().size()));
     put.items().forEach(item -> items.add(new JsonObject()
         .put("id", item.id()).put("data", item.data()).put("precondition", toJson(item.precondition()))));
-    return new JsonObject().put("collection", put.collection()).put("items", items);
+    return withIdempotencyKey(new JsonObject().put("collection", put.collection()).put("items", items),
+        put.idempotencyKey());
   }
 
   public static PutMany putMany(JsonObject json) {
@@ -275,7 +302,7 @@ public final class Wire {
     List<PutMany.Item> parsed = new ArrayList<>(items.size());
     items.forEach(item -> parsed.add(new PutMany.Item(string(item, "id"), object(item, "data"),
         precondition(item.getValue("precondition")))));
-    return new PutMany(string(json, "collection"), parsed);
+    return new PutMany(string(json, "collection"), parsed, idempotencyKey(json));
   }
 
   public static JsonObject toJson(PutManyResult result) {
