@@ -40,7 +40,7 @@ final class Problems {
       case PRECONDITION_FAILED -> 412;
       case PAYLOAD_TOO_LARGE -> 413;
       case INTERNAL -> 502;
-      case UNAVAILABLE -> 503;
+      case UNAVAILABLE, MOVED -> 503;
       case TIMEOUT -> 504;
     };
   }

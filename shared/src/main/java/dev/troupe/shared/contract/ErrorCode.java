@@ -23,6 +23,11 @@ public enum ErrorCode {
   CONFLICT(4090),
   /** A downstream service or the database cannot take the request now; retrying later may work. */
   UNAVAILABLE(5030),
+  /**
+   * The addressed actor is not served by the node asked (its key belongs to another node, or it is
+   * moving); nothing was done, and sending again to the key's current owner is safe.
+   */
+  MOVED(5031),
   /** A downstream service or the database did not answer within its deadline. */
   TIMEOUT(5040),
   /** A bug or an unexpected fault; the detail is logged, never sent to clients. */

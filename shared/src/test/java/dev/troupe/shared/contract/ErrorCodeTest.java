@@ -38,6 +38,7 @@ class ErrorCodeTest {
         ErrorCode.PAYLOAD_TOO_LARGE, 4130,
         ErrorCode.INTERNAL, 5000,
         ErrorCode.UNAVAILABLE, 5030,
+        ErrorCode.MOVED, 5031,
         ErrorCode.TIMEOUT, 5040);
 
     assertThat(ErrorCode.values()).hasSize(expected.size());
