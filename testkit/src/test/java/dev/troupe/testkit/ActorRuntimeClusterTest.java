@@ -5,10 +5,17 @@ import static dev.troupe.testkit.ActorTesting.gauged;
 import static dev.troupe.testkit.ActorTesting.until;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.troupe.shared.actor.ActorContext;
+import dev.troupe.shared.actor.ActorId;
+import dev.troupe.shared.actor.ActorType;
 import dev.troupe.shared.actor.ActorTypes;
 import dev.troupe.shared.actor.Actors;
+import dev.troupe.shared.actor.Outcome;
+import dev.troupe.shared.bus.Bus;
 import dev.troupe.shared.bus.Failures;
+import dev.troupe.shared.contract.DbContract;
 import dev.troupe.shared.contract.ErrorCode;
+import dev.troupe.shared.contract.Wire;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -50,6 +57,41 @@ class ActorRuntimeClusterTest {
     for (String type : List.of("single", "ordered", "idler", "holder", "crasher")) {
       ActorTypes.register(new TestActor(type));
     }
+    ActorTypes.register(new Counter());
+  }
+
+  /** The example of README.md's "Actors" section, verbatim. */
+  static final class Counter implements ActorType<JsonObject, JsonObject> {
+    public String name() { return "counter"; }                      // state in collection actor-counter
+    public JsonObject initialState(String key) { return new JsonObject().put("n", 0); }
+    public JsonObject encodeState(JsonObject s) { return s; }
+    public JsonObject decodeState(JsonObject json) { return json; }
+    public JsonObject decodeMessage(JsonObject json) { return json; }
+
+    public Future<Outcome<JsonObject>> handle(ActorContext ctx, JsonObject state, JsonObject msg) {
+      if ("get".equals(msg.getString("op"))) {
+        return Future.succeededFuture(Outcome.reply(state.copy()));         // no state change
+      }
+      JsonObject next = state.copy().put("n", state.getInteger("n") + 1);
+      return Future.succeededFuture(Outcome.update(next, next.copy()));     // written, then replied
+    }
+  }
+
+  @Test
+  @DisplayName("the README's counter example counts, and its state is the stored document")
+  void readmeCounter(Vertx vertx, VertxTestContext ctx) {
+    Actors actors = Actors.of(TROUPE.cluster().node(1).vertx());
+    actors.ask("counter", "visits", new JsonObject().put("op", "inc"))
+        .compose(r -> actors.ask("counter", "visits", new JsonObject().put("op", "inc")))
+        .compose(r -> new Bus(TROUPE.cluster().node(2).vertx(), 5_000).request(
+            DbContract.ADDRESS, DbContract.GET,
+            Wire.toJson(new ActorId("counter", "visits").stateKey()), null))
+        .onComplete(ctx.succeeding(stored -> ctx.verify(() -> {
+          var lookup = Wire.lookup(stored);
+          assertThat(lookup.document().data().getInteger("n")).isEqualTo(2);
+          assertThat(lookup.version()).isEqualTo(2L);
+          ctx.completeNow();
+        })));
   }
 
   private static Actors actors(int node) {

@@ -44,15 +44,25 @@ final class ActivationRecords {
 
   /** Completes with true when {@code tag} now holds {@code id}'s record; on this host's context. */
   Future<Boolean> claim(ActorId id, String tag) {
-    Set<String> live = hazelcast.getCluster().getMembers().stream()
-        .map(Member::getUuid).map(UUID::toString).collect(Collectors.toSet());
-    String self = hazelcast.getCluster().getLocalMember().getUuid().toString();
-    return Future.fromCompletionStage(map.submitToKey(id.placementKey(), new Claim(tag, self, live)), context);
+    try {
+      Set<String> live = hazelcast.getCluster().getMembers().stream()
+          .map(Member::getUuid).map(UUID::toString).collect(Collectors.toSet());
+      String self = hazelcast.getCluster().getLocalMember().getUuid().toString();
+      return Future.fromCompletionStage(map.submitToKey(id.placementKey(), new Claim(tag, self, live)), context);
+    } catch (RuntimeException e) {
+      // The member is shutting down (HazelcastInstanceNotActiveException): no claim.
+      return Future.failedFuture(e);
+    }
   }
 
   /** Frees {@code id}'s record if {@code tag} still holds it; on this host's context. */
   Future<Boolean> release(ActorId id, String tag) {
-    return Future.fromCompletionStage(map.submitToKey(id.placementKey(), new Release(tag)), context);
+    try {
+      return Future.fromCompletionStage(map.submitToKey(id.placementKey(), new Release(tag)), context);
+    } catch (RuntimeException e) {
+      // The member is gone: the record passes on once the cluster has seen it leave.
+      return Future.failedFuture(e);
+    }
   }
 
   static String owner(String tag) {

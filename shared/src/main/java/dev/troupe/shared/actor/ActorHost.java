@@ -376,8 +376,13 @@ public final class ActorHost extends VerticleBase {
   }
 
   private boolean ownsKey(ActorId id) {
-    Member owner = actors.owner(id);
-    return owner != null && owner.localMember();
+    try {
+      Member owner = actors.owner(id);
+      return owner != null && owner.localMember();
+    } catch (RuntimeException e) {
+      // This member is no longer active (it is leaving or was terminated): it owns nothing.
+      return false;
+    }
   }
 
   /** {@code future}, completed on this host's context whatever thread completes the original. */

@@ -80,7 +80,13 @@ public final class Actors {
       reply.fail(new TroupeException(ErrorCode.TIMEOUT, "actor " + id + " was not reachable in time"));
       return;
     }
-    Member owner = owner(id);
+    Member owner;
+    try {
+      owner = owner(id);
+    } catch (RuntimeException e) {
+      reply.fail(new TroupeException(ErrorCode.UNAVAILABLE, "this node has left the cluster"));
+      return;
+    }
     if (owner == null) {
       retry(id, body, requestId, deadline, backoff, reply);
       return;

@@ -9,7 +9,8 @@ import io.vertx.core.json.JsonObject;
  *
  * @param <S> the actor's state type
  * @param state the new state, or null to keep the current one (nothing is written)
- * @param reply the reply body (null replies with an empty object)
+ * @param reply the reply body (null replies with an empty object); handed to the caller without a copy
+ *     when it is on the same node, so it must share no mutable part with the state
  */
 public record Outcome<S>(S state, JsonObject reply) {
 
