@@ -170,7 +170,9 @@ public final class ActorHost extends VerticleBase {
     live.put(id, a);
     records.claim(id, a.tag).onComplete(claim -> {
       if (claim.failed()) {
-        finish(a, claim.cause());
+        LOG.warn("could not claim the activation record of {}: {}", id, claim.cause().getMessage());
+        finish(a, new TroupeException(ErrorCode.UNAVAILABLE, "actor " + id + " cannot be activated now; retry",
+            claim.cause()));
       } else if (!claim.result()) {
         finish(a, moved(id, "is live on another node"));
       } else {
