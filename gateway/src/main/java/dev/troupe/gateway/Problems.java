@@ -35,12 +35,14 @@ final class Problems {
   static int status(ErrorCode code) {
     return switch (code) {
       case BAD_REQUEST -> 400;
+      case FORBIDDEN -> 403;
+      case MOVED -> 421;
       case NOT_FOUND -> 404;
       case CONFLICT -> 409;
       case PRECONDITION_FAILED -> 412;
       case PAYLOAD_TOO_LARGE -> 413;
       case INTERNAL -> 502;
-      case UNAVAILABLE, MOVED -> 503;
+      case UNAVAILABLE -> 503;
       case TIMEOUT -> 504;
     };
   }

@@ -264,6 +264,7 @@ public final class ActorHost extends VerticleBase {
       }
       JsonObject reply = result.reply() == null ? new JsonObject() : result.reply();
       if (!result.changesState()) {
+        runEffect(a, result);
         next.reply().complete(reply);
         return Future.succeededFuture();
       }
@@ -277,6 +278,7 @@ public final class ActorHost extends VerticleBase {
         if (saved.succeeded()) {
           a.state = result.state();
           a.version = saved.result();
+          runEffect(a, result);
           next.reply().complete(reply);
           return Future.succeededFuture();
         }
@@ -290,6 +292,18 @@ public final class ActorHost extends VerticleBase {
         return Future.succeededFuture();
       });
     });
+  }
+
+  /** Runs the outcome's effect; the state is committed already, so a failing effect is only logged. */
+  private static void runEffect(Activation a, Outcome<Object> outcome) {
+    if (outcome.effect() == null) {
+      return;
+    }
+    try {
+      outcome.effect().run();
+    } catch (RuntimeException e) {
+      LOG.warn("the effect of a message to actor {} failed after its state was stored", a.id, e);
+    }
   }
 
   private Future<Void> refusedOrCrashed(Activation a, Activation.Pending next, Throwable cause) {

@@ -32,13 +32,14 @@ class ErrorCodeTest {
   void pinnedNumbers() {
     Map<ErrorCode, Integer> expected = Map.of(
         ErrorCode.BAD_REQUEST, 4000,
+        ErrorCode.FORBIDDEN, 4030,
+        ErrorCode.MOVED, 4210,
         ErrorCode.NOT_FOUND, 4040,
         ErrorCode.CONFLICT, 4090,
         ErrorCode.PRECONDITION_FAILED, 4120,
         ErrorCode.PAYLOAD_TOO_LARGE, 4130,
         ErrorCode.INTERNAL, 5000,
         ErrorCode.UNAVAILABLE, 5030,
-        ErrorCode.MOVED, 5031,
         ErrorCode.TIMEOUT, 5040);
 
     assertThat(ErrorCode.values()).hasSize(expected.size());
