@@ -21,13 +21,14 @@ public final class ActorTypes {
   private ActorTypes() {}
 
   /**
-   * Makes {@code type} hostable by every node of this JVM. Registering the same instance again does
-   * nothing; another type under a taken name fails.
+   * Makes {@code type} hostable by every node of this JVM. Registering the same type again (an instance
+   * of the same class, e.g. once found as a service provider and once registered by its service)
+   * does nothing; another class under a taken name fails.
    */
   public static void register(ActorType<?, ?> type) {
     ActorId.requireType(type.name());
     ActorType<?, ?> before = TYPES.putIfAbsent(type.name(), type);
-    if (before != null && before != type) {
+    if (before != null && before.getClass() != type.getClass()) {
       throw new IllegalStateException("actor type " + type.name() + " is already registered as "
           + before.getClass().getName());
     }
