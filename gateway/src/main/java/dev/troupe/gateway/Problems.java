@@ -35,6 +35,8 @@ final class Problems {
   static int status(ErrorCode code) {
     return switch (code) {
       case BAD_REQUEST -> 400;
+      case FORBIDDEN -> 403;
+      case MOVED -> 421;
       case NOT_FOUND -> 404;
       case CONFLICT -> 409;
       case PRECONDITION_FAILED -> 412;

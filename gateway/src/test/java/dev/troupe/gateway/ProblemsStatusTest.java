@@ -16,7 +16,9 @@ class ProblemsStatusTest {
   @ParameterizedTest(name = "{0} -> {1}")
   @CsvSource({
       "BAD_REQUEST, 400",
+      "FORBIDDEN, 403",
       "NOT_FOUND, 404",
+      "MOVED, 421",
       "CONFLICT, 409",
       "PRECONDITION_FAILED, 412",
       "PAYLOAD_TOO_LARGE, 413",

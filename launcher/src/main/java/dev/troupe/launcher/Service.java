@@ -1,6 +1,7 @@
 package dev.troupe.launcher;
 
 import dev.troupe.cache.CacheService;
+import dev.troupe.chat.ChatService;
 import dev.troupe.db.DbConfig;
 import dev.troupe.db.DbService;
 import dev.troupe.gateway.GatewayService;
@@ -24,6 +25,7 @@ public enum Service {
   DB("db", DbService.class.getName(), s -> 1),
   CACHE("cache", CacheService.class.getName(), s -> 1),
   REQUEST("request", RequestVerticle.class.getName(), s -> RequestConfig.from(s).instances()),
+  CHAT("chat", ChatService.class.getName(), s -> 1),
   GATEWAY("gateway", GatewayService.class.getName(), s -> 1);
 
   private final String shortName;

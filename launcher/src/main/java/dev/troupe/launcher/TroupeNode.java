@@ -1,6 +1,7 @@
 package dev.troupe.launcher;
 
 import dev.troupe.gateway.NodeHealthVerticle;
+import dev.troupe.shared.actor.ActorHost;
 import dev.troupe.shared.cluster.ClusterBootstrap;
 import dev.troupe.shared.cluster.NodeRuntime;
 import dev.troupe.shared.config.HaConfig;
@@ -65,7 +66,14 @@ public final class TroupeNode {
     Settings settings = runtime.settings();
     boolean ha = HaConfig.from(settings).enabled();
     List<String> ids = new CopyOnWriteArrayList<>();
-    Future<Void> chain = Future.succeededFuture();
+    // Every member owns partitions, so every node hosts actors; first, so services can use them, and
+    // undeployed last, after the services that send to them.
+    Future<Void> chain = vertx.deployVerticle(ActorHost.class.getName(),
+            new DeploymentOptions().setConfig(runtime.settings().toJson()))
+        .recover(e -> Future.failedFuture(new IllegalStateException("the actor host failed to start: "
+            + e.getMessage(), e)))
+        .map(ids::add)
+        .mapEmpty();
     for (Service service : Service.inStartOrder(services)) {
       SupervisorSpec spec = new SupervisorSpec(service.shortName(), Strategy.ONE_FOR_ONE,
           List.of(new ChildSpec(service.shortName(), service.verticle(), service.instances(settings))));

@@ -6,6 +6,7 @@ import dev.troupe.shared.bus.Bus;
 import dev.troupe.shared.cluster.LoopbackCluster;
 import dev.troupe.shared.config.Settings;
 import dev.troupe.shared.contract.CacheContract;
+import dev.troupe.shared.contract.ChatContract;
 import dev.troupe.shared.contract.DbContract;
 import dev.troupe.shared.contract.RequestContract;
 import io.vertx.core.Future;
@@ -49,6 +50,7 @@ public final class TroupeCluster {
   private static final long PING_INTERVAL_MS = 100;
   private static final Map<Service, String> ADDRESSES = Map.of(
       Service.REQUEST, RequestContract.ADDRESS,
+      Service.CHAT, ChatContract.ADDRESS,
       Service.CACHE, CacheContract.ADDRESS,
       Service.DB, DbContract.ADDRESS);
 

@@ -13,6 +13,14 @@ import java.util.stream.Collectors;
 public enum ErrorCode {
   /** The request is malformed: bad name, bad body, bad parameter. */
   BAD_REQUEST(4000),
+  /** The caller may not do this (e.g. read or post in a chat room it is not a member of). */
+  FORBIDDEN(4030),
+  /**
+   * The addressed actor is not served by the node asked (its key belongs to another node, or it is
+   * moving); nothing was done, and sending again to the key's current owner is safe. The actor client
+   * re-sends on it, so callers of actors do not see it.
+   */
+  MOVED(4210),
   /** The document (or other resource) does not exist. */
   NOT_FOUND(4040),
   /** A precondition ({@code If-Match}, {@code If-None-Match}) does not hold. */

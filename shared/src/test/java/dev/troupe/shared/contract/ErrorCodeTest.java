@@ -32,6 +32,8 @@ class ErrorCodeTest {
   void pinnedNumbers() {
     Map<ErrorCode, Integer> expected = Map.of(
         ErrorCode.BAD_REQUEST, 4000,
+        ErrorCode.FORBIDDEN, 4030,
+        ErrorCode.MOVED, 4210,
         ErrorCode.NOT_FOUND, 4040,
         ErrorCode.CONFLICT, 4090,
         ErrorCode.PRECONDITION_FAILED, 4120,

@@ -1,0 +1,167 @@
+package dev.troupe.chat;
+
+import dev.troupe.shared.actor.ActorContext;
+import dev.troupe.shared.actor.ActorType;
+import dev.troupe.shared.actor.Outcome;
+import dev.troupe.shared.bus.Bus;
+import dev.troupe.shared.cluster.NodeRuntime;
+import dev.troupe.shared.contract.ChatContract;
+import dev.troupe.shared.contract.ChatContract.ChatMessage;
+import dev.troupe.shared.contract.DbContract;
+import dev.troupe.shared.contract.DocKey;
+import dev.troupe.shared.contract.ErrorCode;
+import dev.troupe.shared.contract.KeyBatch;
+import dev.troupe.shared.contract.Lookup;
+import dev.troupe.shared.contract.Precondition;
+import dev.troupe.shared.contract.PutDoc;
+import dev.troupe.shared.contract.TroupeException;
+import dev.troupe.shared.contract.Wire;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A chat room as an actor: its members, the number of its last message, and its last
+ * {@link RoomState#RECENT} messages (the recent history, served from memory). Every message is also
+ * stored as its own document, {@code chat-messages/<room>~<seq>}, before the room's state counts it,
+ * so older history is read from db-service and a message is never numbered twice.
+ */
+public final class RoomActor implements ActorType<RoomState, JsonObject> {
+  /** The actor type name; room state lives in {@code actor-chat-room}. */
+  public static final String TYPE = "chat-room";
+  /** The collection of stored messages. */
+  public static final String MESSAGES = "chat-messages";
+  static final String OP = "op";
+  /** The one instance: a type holds no per-room state. */
+  static final RoomActor INSTANCE = new RoomActor();
+
+  @Override
+  public String name() {
+    return TYPE;
+  }
+
+  @Override
+  public RoomState initialState(String key) {
+    return RoomState.EMPTY;
+  }
+
+  @Override
+  public JsonObject encodeState(RoomState state) {
+    return state.toJson();
+  }
+
+  @Override
+  public RoomState decodeState(JsonObject json) {
+    return RoomState.fromJson(json);
+  }
+
+  /** Commands are the chat contract's bodies with the action in {@code op}; checked by the contract's records. */
+  @Override
+  public JsonObject decodeMessage(JsonObject json) {
+    String op = json.getString(OP);
+    switch (op == null ? "" : op) {
+      case ChatContract.JOIN, ChatContract.LEAVE -> ChatContract.membership(json);
+      case ChatContract.POST -> ChatContract.post(json);
+      case ChatContract.HISTORY -> ChatContract.historyQuery(json);
+      default -> throw TroupeException.badRequest("a room has no operation " + op);
+    }
+    return json;
+  }
+
+  @Override
+  public Future<Outcome<RoomState>> handle(ActorContext ctx, RoomState state, JsonObject message) {
+    String room = ctx.self().key();
+    return switch (message.getString(OP)) {
+      case ChatContract.JOIN -> join(state, ChatContract.membership(message).user());
+      case ChatContract.LEAVE -> leave(state, ChatContract.membership(message).user());
+      case ChatContract.POST -> post(ctx.vertx(), room, state, ChatContract.post(message));
+      default -> history(ctx.vertx(), room, state, ChatContract.historyQuery(message));
+    };
+  }
+
+  private static Future<Outcome<RoomState>> join(RoomState state, String user) {
+    if (state.members().contains(user)) {
+      return Future.succeededFuture(Outcome.reply(members(state)));
+    }
+    RoomState next = state.withMember(user);
+    return Future.succeededFuture(Outcome.update(next, members(next)));
+  }
+
+  private static Future<Outcome<RoomState>> leave(RoomState state, String user) {
+    if (!state.members().contains(user)) {
+      return Future.succeededFuture(Outcome.reply(members(state)));
+    }
+    RoomState next = state.withoutMember(user);
+    return Future.succeededFuture(Outcome.update(next, members(next)));
+  }
+
+  /**
+   * Stores the message under the next number, then counts it in the room's state; only once both are
+   * committed is it published to the members. A message stored whose count then failed to commit is
+   * overwritten by the next post, which gets the same number: numbers have no gaps.
+   */
+  private static Future<Outcome<RoomState>> post(Vertx vertx, String room, RoomState state, ChatContract.Post post) {
+    if (!state.members().contains(post.from())) {
+      return Future.failedFuture(new TroupeException(ErrorCode.FORBIDDEN,
+          post.from() + " is not a member of room " + room));
+    }
+    ChatMessage message = new ChatMessage(room, state.seq() + 1, post.from(), post.text(), Instant.now());
+    PutDoc put = new PutDoc(messageKey(room, message.seq()), ChatContract.toJson(message), Precondition.NONE);
+    return bus(vertx).request(DbContract.ADDRESS, DbContract.PUT, Wire.toJson(put), null).map(stored -> {
+      RoomState next = state.withMessage(message);
+      return Outcome.update(next, new JsonObject().put("seq", message.seq()))
+          .then(() -> publish(vertx, next, message));
+    });
+  }
+
+  private static void publish(Vertx vertx, RoomState state, ChatMessage message) {
+    for (String member : state.members()) {
+      vertx.eventBus().publish(ChatContract.userAddress(member), ChatContract.toJson(message));
+    }
+  }
+
+  private static Future<Outcome<RoomState>> history(Vertx vertx, String room, RoomState state,
+      ChatContract.HistoryQuery query) {
+    if (!state.members().contains(query.user())) {
+      return Future.failedFuture(new TroupeException(ErrorCode.FORBIDDEN,
+          query.user() + " is not a member of room " + room));
+    }
+    long last = Math.min(state.seq(), query.after() + query.limit());
+    if (query.after() >= last) {
+      return Future.succeededFuture(Outcome.reply(ChatContract.history(List.of())));
+    }
+    if (query.after() + 1 >= state.firstRecentSeq()) {
+      return Future.succeededFuture(Outcome.reply(ChatContract.history(state.recent().stream()
+          .filter(m -> m.seq() > query.after() && m.seq() <= last).toList())));
+    }
+    List<String> ids = new ArrayList<>();
+    for (long seq = query.after() + 1; seq <= last; seq++) {
+      ids.add(messageKey(room, seq).id());
+    }
+    return bus(vertx).request(DbContract.ADDRESS, DbContract.GET_MANY, Wire.toJson(new KeyBatch(MESSAGES, ids)), null)
+        .map(reply -> {
+          List<ChatMessage> items = new ArrayList<>();
+          for (Lookup lookup : Wire.lookupBatch(reply).items()) {
+            if (lookup.exists()) {
+              items.add(ChatContract.chatMessage(lookup.document().data()));
+            }
+          }
+          return Outcome.reply(ChatContract.history(items));
+        });
+  }
+
+  static DocKey messageKey(String room, long seq) {
+    return new DocKey(MESSAGES, room + "~" + seq);
+  }
+
+  private static JsonObject members(RoomState state) {
+    return new JsonObject().put("members", state.members().size());
+  }
+
+  private static Bus bus(Vertx vertx) {
+    return new Bus(vertx, NodeRuntime.of(vertx).settings().longValue("TROUPE_DB_TIMEOUT_MS", 8_000, 1, 3_600_000));
+  }
+}

@@ -1,0 +1,41 @@
+package dev.troupe.shared.actor;
+
+import io.vertx.core.json.JsonObject;
+
+/**
+ * What a handler decided: a reply, maybe a new state, and maybe an effect. A new state is written
+ * through to db-service before the reply leaves, so a reply to a state-changing message means the
+ * change is durable; when the write fails, the actor keeps its old state, the effect does not run and
+ * the sender gets the failure.
+ *
+ * @param <S> the actor's state type
+ * @param state the new state, or null to keep the current one (nothing is written)
+ * @param reply the reply body (null replies with an empty object); handed to the caller without a copy
+ *     when it is on the same node, so it must share no mutable part with the state
+ * @param effect run on the actor's event loop once the new state is stored (at once when there is
+ *     none), before the reply: for what must happen only for a committed change, e.g. publishing it
+ */
+public record Outcome<S>(S state, JsonObject reply, Runnable effect) {
+
+  /** Replies, leaving the state as it is. */
+  public static <S> Outcome<S> reply(JsonObject reply) {
+    return new Outcome<>(null, reply, null);
+  }
+
+  /** Replaces the state (written through before the reply is sent), then replies. */
+  public static <S> Outcome<S> update(S state, JsonObject reply) {
+    if (state == null) {
+      throw new IllegalArgumentException("the new state must not be null");
+    }
+    return new Outcome<>(state, reply, null);
+  }
+
+  /** This outcome, with {@code effect} run once its state is stored. */
+  public Outcome<S> then(Runnable effect) {
+    return new Outcome<>(state, reply, effect);
+  }
+
+  boolean changesState() {
+    return state != null;
+  }
+}

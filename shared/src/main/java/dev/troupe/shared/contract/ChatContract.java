@@ -1,0 +1,176 @@
+package dev.troupe.shared.contract;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The chat service: rooms of members exchanging messages, each room an actor. Bodies and replies are
+ * JSON objects mapped here; the operation is the {@code action} header. User names follow the document
+ * id rules (1 to 128 characters of {@code [A-Za-z0-9._~-]}); room names too, but at most
+ * {@value #MAX_ROOM} characters (a stored message's id is the room's name and its number).
+ *
+ * <table>
+ *   <caption>Actions</caption>
+ *   <tr><th>action</th><th>body</th><th>reply</th></tr>
+ *   <tr><td>{@code join}</td><td>{@code {"room","user"}}</td><td>{@code {"members":n}}; joining twice changes nothing</td></tr>
+ *   <tr><td>{@code leave}</td><td>{@code {"room","user"}}</td><td>{@code {"members":n}}; leaving twice changes nothing</td></tr>
+ *   <tr><td>{@code post}</td><td>{@code {"room","from","text"}}</td><td>{@code {"seq":n}}: the message's number in
+ *       the room, one more than the previous one's; FORBIDDEN unless {@code from} is a member</td></tr>
+ *   <tr><td>{@code history}</td><td>{@code {"room","user","after","limit"}}</td><td>{@code {"items":[{"seq","from","text","at"}]}}:
+ *       the messages numbered above {@code after} (default 0), at most {@code limit} (1 to 1000, default 50), oldest first;
+ *       FORBIDDEN unless {@code user} is a member</td></tr>
+ *   <tr><td>{@code ping}</td><td>anything</td><td>{@code {"service":"chat"}}</td></tr>
+ * </table>
+ *
+ * <p>Each message a room stores is published, once stored, to {@link #userAddress} of every member,
+ * as {@code {"room","seq","from","text","at"}}.
+ */
+public final class ChatContract {
+  /** The versioned address the chat service consumes. */
+  public static final String ADDRESS = "troupe.chat.v1";
+  public static final String JOIN = "join";
+  public static final String LEAVE = "leave";
+  public static final String POST = "post";
+  public static final String HISTORY = "history";
+  /** The longest message text, in characters. */
+  public static final int MAX_TEXT = 4_000;
+  public static final int MAX_LIMIT = 1_000;
+  public static final int DEFAULT_LIMIT = 50;
+  public static final int MAX_ROOM = 100;
+
+  private ChatContract() {}
+
+  /** Where the messages of {@code user}'s rooms are published. */
+  public static String userAddress(String user) {
+    return ADDRESS + ".user." + DocKey.requireId(user);
+  }
+
+  /** Fails with BAD_REQUEST unless {@code room} can name a room. */
+  public static String requireRoom(String room) {
+    DocKey.requireId(room);
+    if (room.length() > MAX_ROOM) {
+      throw TroupeException.badRequest("a room name has at most " + MAX_ROOM + " characters");
+    }
+    return room;
+  }
+
+  /** A user joining or leaving a room. */
+  public record Membership(String room, String user) {
+    public Membership {
+      requireRoom(room);
+      DocKey.requireId(user);
+    }
+  }
+
+  /** A message posted to a room. */
+  public record Post(String room, String from, String text) {
+    public Post {
+      requireRoom(room);
+      DocKey.requireId(from);
+      if (text == null || text.isBlank() || text.length() > MAX_TEXT) {
+        throw TroupeException.badRequest("text must be 1 to " + MAX_TEXT + " characters, not blank");
+      }
+    }
+  }
+
+  /** A member reading a room's messages numbered above {@code after}. */
+  public record HistoryQuery(String room, String user, long after, int limit) {
+    public HistoryQuery {
+      requireRoom(room);
+      DocKey.requireId(user);
+      if (after < 0) {
+        throw TroupeException.badRequest("after must be >= 0, got " + after);
+      }
+      if (limit < 1 || limit > MAX_LIMIT) {
+        throw TroupeException.badRequest("limit must be 1 to " + MAX_LIMIT + ", got " + limit);
+      }
+    }
+  }
+
+  /** A stored message: its room, its number in the room, who wrote it, what, and when it was stored. */
+  public record ChatMessage(String room, long seq, String from, String text, Instant at) {
+    public ChatMessage {
+      Objects.requireNonNull(room, "room");
+      Objects.requireNonNull(from, "from");
+      Objects.requireNonNull(text, "text");
+      Objects.requireNonNull(at, "at");
+      if (seq < 1) {
+        throw new IllegalArgumentException("seq must be >= 1");
+      }
+    }
+  }
+
+  public static JsonObject toJson(Membership m) {
+    return new JsonObject().put("room", m.room()).put("user", m.user());
+  }
+
+  public static Membership membership(JsonObject json) {
+    return new Membership(string(json, "room"), string(json, "user"));
+  }
+
+  public static JsonObject toJson(Post p) {
+    return new JsonObject().put("room", p.room()).put("from", p.from()).put("text", p.text());
+  }
+
+  public static Post post(JsonObject json) {
+    return new Post(string(json, "room"), string(json, "from"), string(json, "text"));
+  }
+
+  public static JsonObject toJson(HistoryQuery q) {
+    return new JsonObject().put("room", q.room()).put("user", q.user()).put("after", q.after()).put("limit", q.limit());
+  }
+
+  public static HistoryQuery historyQuery(JsonObject json) {
+    return new HistoryQuery(string(json, "room"), string(json, "user"), number(json, "after", 0),
+        (int) number(json, "limit", DEFAULT_LIMIT));
+  }
+
+  /** A message as published to members and stored: with its room. */
+  public static JsonObject toJson(ChatMessage m) {
+    return new JsonObject().put("room", m.room()).put("seq", m.seq()).put("from", m.from()).put("text", m.text())
+        .put("at", m.at().toString());
+  }
+
+  public static ChatMessage chatMessage(JsonObject json) {
+    try {
+      return new ChatMessage(string(json, "room"), number(json, "seq", 0), string(json, "from"),
+          string(json, "text"), Instant.parse(string(json, "at")));
+    } catch (DateTimeParseException | IllegalArgumentException e) {
+      throw TroupeException.badRequest("not a chat message: " + e.getMessage());
+    }
+  }
+
+  /** The reply to {@code history}: items without their (known) room. */
+  public static JsonObject history(List<ChatMessage> items) {
+    JsonArray array = new JsonArray(new ArrayList<>(items.size()));
+    for (ChatMessage m : items) {
+      array.add(new JsonObject().put("seq", m.seq()).put("from", m.from()).put("text", m.text())
+          .put("at", m.at().toString()));
+    }
+    return new JsonObject().put("items", array);
+  }
+
+  private static String string(JsonObject json, String field) {
+    Object value = json.getValue(field);
+    if (!(value instanceof String s)) {
+      throw TroupeException.badRequest(field + " must be a string");
+    }
+    return s;
+  }
+
+  private static long number(JsonObject json, String field, long absent) {
+    Object value = json.getValue(field);
+    if (value == null) {
+      return absent;
+    }
+    if (!(value instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())) {
+      throw TroupeException.badRequest(field + " must be an integer");
+    }
+    return n.longValue();
+  }
+}
