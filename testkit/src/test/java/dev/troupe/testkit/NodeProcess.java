@@ -38,6 +38,7 @@ final class NodeProcess {
   private final Map<String, String> env;
   private final int httpPort;
   private final Path logDir;
+  private final List<String> jvmArgs;
   private int starts;
   private Process process;
   private CompletableFuture<Void> ready;
@@ -46,8 +47,10 @@ final class NodeProcess {
   /**
    * @param env the node's {@code TROUPE_*} settings, including its ports
    * @param httpPort the port serving its {@code /health/ready} (gateway or health server)
+   * @param jvmArgs extra JVM options, such as Hazelcast system properties
    */
-  NodeProcess(String name, String services, Map<String, String> env, int httpPort, Path logDir) {
+  NodeProcess(String name, String services, Map<String, String> env, int httpPort, Path logDir, String... jvmArgs) {
+    this.jvmArgs = List.of(jvmArgs);
     this.name = name;
     this.services = services;
     this.env = Map.copyOf(env);
@@ -86,8 +89,9 @@ final class NodeProcess {
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-        "-Djava.util.concurrent.ForkJoinPool.common.parallelism=4",
-        "-jar", jar.toString(), "node", "--services", services));
+        "-Djava.util.concurrent.ForkJoinPool.common.parallelism=4"));
+    command.addAll(jvmArgs);
+    command.addAll(List.of("-jar", jar.toString(), "node", "--services", services));
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     builder.environment().keySet().removeIf(k -> k.startsWith("TROUPE_"));
     builder.environment().putAll(env);
