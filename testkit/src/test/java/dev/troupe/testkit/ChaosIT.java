@@ -3,11 +3,7 @@ package dev.troupe.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.troupe.testkit.ChaosLoad.Call;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +11,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -25,8 +20,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
@@ -66,7 +59,6 @@ class ChaosIT {
   @Order(1)
   static final PostgresSchema PG = new PostgresSchema();
 
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final List<NodeProcess> nodes = new ArrayList<>();
 
   @AfterEach
@@ -170,7 +162,7 @@ class ChaosIT {
       assertFinalState(load, List.of(gateway1.httpPort(), gateway2.httpPort()));
     }
     for (NodeProcess n : nodes) {
-      assertThat(health(n).statusCode()).as(n.name() + " ready at the end").isEqualTo(200);
+      assertThat(ReadyProbe.health(n).statusCode()).as(n.name() + " ready at the end").isEqualTo(200);
     }
   }
 
@@ -216,14 +208,8 @@ class ChaosIT {
   /** Every node answers 200 on /health/ready and sees {@code members} members. */
   private void awaitClusterReady(int members) throws Exception {
     long started = System.nanoTime();
-    await("every node ready with " + members + " members", () -> nodes.stream().allMatch(n -> {
-      try {
-        HttpResponse<String> r = health(n);
-        return r.statusCode() == 200 && members(r.body()) == members;
-      } catch (Exception e) {
-        return false;
-      }
-    }));
+    ReadyProbe.await("every node ready with " + members + " members",
+        () -> nodes.stream().allMatch(n -> ReadyProbe.readyWith(n, members)), SETTLE_SECONDS);
     log("cluster ready with " + members + " members after "
         + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started) + " ms");
   }
@@ -231,47 +217,19 @@ class ChaosIT {
   /** Both gateways' Hazelcast members see {@code members} members: the lost one has been removed. */
   private void awaitMembers(int members) throws Exception {
     long started = System.nanoTime();
-    await("the gateways see " + members + " members", () -> nodes.stream().limit(2).allMatch(n -> {
+    ReadyProbe.await("the gateways see " + members + " members", () -> nodes.stream().limit(2).allMatch(n -> {
       try {
-        return members(health(n).body()) == members;
+        return ReadyProbe.members(ReadyProbe.health(n).body()) == members;
       } catch (Exception e) {
         return false;
       }
-    }));
+    }), SETTLE_SECONDS);
     log("members down to " + members + " after " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started) + " ms");
   }
 
   private static void awaitSuccesses(ChaosLoad load, long more) throws Exception {
     long target = load.successes() + more;
-    await(more + " more successful calls", () -> load.successes() >= target);
-  }
-
-  /** Polls {@code condition} (each poll is a real probe) until it holds, within SETTLE_SECONDS. */
-  private static void await(String what, BooleanSupplier condition) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(SETTLE_SECONDS);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new TimeoutException("not within " + SETTLE_SECONDS + " s: " + what);
-      }
-      // A probe interval, not a guess at how long something takes: the loop ends on the condition.
-      TimeUnit.MILLISECONDS.sleep(200);
-    }
-  }
-
-  private HttpResponse<String> health(NodeProcess node) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.httpPort() + "/health/ready"))
-        .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
-  }
-
-  private static int members(String readyBody) {
-    JsonArray checks = new JsonObject(readyBody).getJsonArray("checks", new JsonArray());
-    for (int i = 0; i < checks.size(); i++) {
-      JsonObject check = checks.getJsonObject(i);
-      if ("cluster".equals(check.getString("id")) && check.getJsonObject("data") != null) {
-        return check.getJsonObject("data").getInteger("members", -1);
-      }
-    }
-    return -1;
+    ReadyProbe.await(more + " more successful calls", () -> load.successes() >= target, SETTLE_SECONDS);
   }
 
   /** Every document, read through every gateway and straight from PostgreSQL, is the last acknowledged write. */

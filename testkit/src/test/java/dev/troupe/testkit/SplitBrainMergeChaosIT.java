@@ -2,7 +2,6 @@ package dev.troupe.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -15,8 +14,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -83,9 +80,11 @@ class SplitBrainMergeChaosIT {
     b.ready().get(START_SECONDS, TimeUnit.SECONDS);
     long bothUp = System.nanoTime();
     // Usually still two clusters of one here; the merge may already have begun, so this is only told.
-    log("members seen when both are up: A " + members(health(a).body()) + ", B " + members(health(b).body()));
+    log("members seen when both are up: A " + ReadyProbe.members(ReadyProbe.health(a).body())
+        + ", B " + ReadyProbe.members(ReadyProbe.health(b).body()));
 
-    await("both nodes ready with 2 members", () -> readyWith(a, 2) && readyWith(b, 2));
+    ReadyProbe.await("both nodes ready with 2 members",
+        () -> ReadyProbe.readyWith(a, 2) && ReadyProbe.readyWith(b, 2), MERGE_SECONDS);
     log("merged and ready on both nodes " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - bothUp)
         + " ms after both were up (merge checks every " + MERGE_DELAY_S + " s)");
 
@@ -113,42 +112,6 @@ class SplitBrainMergeChaosIT {
     env.put("TROUPE_WORKER_POOL_SIZE", "4");
     env.put("TROUPE_DATA_DIR", logs.resolve("data-" + UUID.randomUUID()).toAbsolutePath().toString());
     return env;
-  }
-
-  private boolean readyWith(NodeProcess node, int members) {
-    try {
-      HttpResponse<String> r = health(node);
-      return r.statusCode() == 200 && members(r.body()) == members;
-    } catch (Exception e) {
-      return false;
-    }
-  }
-
-  private HttpResponse<String> health(NodeProcess node) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.httpPort() + "/health/ready"))
-        .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
-  }
-
-  private static int members(String readyBody) {
-    JsonArray checks = new JsonObject(readyBody).getJsonArray("checks", new JsonArray());
-    for (int i = 0; i < checks.size(); i++) {
-      JsonObject check = checks.getJsonObject(i);
-      if ("cluster".equals(check.getString("id")) && check.getJsonObject("data") != null) {
-        return check.getJsonObject("data").getInteger("members", -1);
-      }
-    }
-    return -1;
-  }
-
-  private static void await(String what, BooleanSupplier condition) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(MERGE_SECONDS);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new TimeoutException("not within " + MERGE_SECONDS + " s: " + what);
-      }
-      // A probe interval, not a guess at how long something takes: the loop ends on the condition.
-      TimeUnit.MILLISECONDS.sleep(200);
-    }
   }
 
   private static void log(String line) {
