@@ -42,9 +42,12 @@ public final class CacheVerticle extends VerticleBase {
   private static final String STATS_MAP = "troupe-cache-stats";
   private static final long STATS_PUBLISH_MS = 5_000;
   private static final long STATS_TTL_SECONDS = 30;
+  /** Map operations take milliseconds; a call still running after this is stuck on a lost member. */
+  private static final long DRAIN_MS = 2_000;
   private CacheConfig config;
   private IMap<String, CachedLookup> map;
   private MessageConsumer<JsonObject> consumer;
+  private ActionRouter router;
   private CacheStats stats;
   private IMap<String, String> published;
   private String nodeName;
@@ -64,7 +67,7 @@ public final class CacheVerticle extends VerticleBase {
           map = opened;
           stats = new CacheStats(map, runtime.registry());
           publisher = vertx.setPeriodic(STATS_PUBLISH_MS, id -> publishStats());
-          consumer = Bus.consumer(vertx, CacheContract.ADDRESS, Settings.fromJson(config()), ActionRouter.of("cache")
+          router = ActionRouter.of("cache")
               .limit(InFlight.of("cache", config.maxInFlight(), runtime.registry()))
               .on(CacheContract.GET, this::get)
               .on(CacheContract.FILL, this::fill)
@@ -72,7 +75,8 @@ public final class CacheVerticle extends VerticleBase {
               .on(CacheContract.GET_MANY, this::getMany)
               .on(CacheContract.FILL_MANY, this::fillMany)
               .on(CacheContract.EVICT_MANY, this::evictMany)
-              .on(CacheContract.STATS, this::stats));
+              .on(CacheContract.STATS, this::stats);
+          consumer = Bus.consumer(vertx, CacheContract.ADDRESS, Settings.fromJson(config()), router);
           return consumer.completion();
         });
   }
@@ -80,7 +84,8 @@ public final class CacheVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(publisher);
-    return consumer == null ? Future.succeededFuture() : consumer.unregister();
+    return consumer == null ? Future.succeededFuture()
+        : consumer.unregister().compose(v -> router.drained(vertx, DRAIN_MS));
   }
 
   private IMap<String, CachedLookup> openMap(HazelcastInstance hazelcast) {

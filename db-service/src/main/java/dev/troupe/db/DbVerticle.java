@@ -39,6 +39,8 @@ public final class DbVerticle extends VerticleBase {
   private Pool pool;
   private DocumentStore store;
   private MessageConsumer<JsonObject> consumer;
+  private ActionRouter router;
+  private long drainMs;
   private Counter batchReads;
   private Stages stages;
   private long expiry = -1;
@@ -53,7 +55,9 @@ public final class DbVerticle extends VerticleBase {
     batchReads = Counter.builder("troupe_db_batch_reads")
         .description("getMany calls served, each one SELECT for all of its ids")
         .register(NodeRuntime.registryOf(vertx));
-    consumer = Bus.consumer(vertx, DbContract.ADDRESS, Settings.fromJson(config()), ActionRouter.of("db")
+    // A call in flight waits at most for a connection, then for its statements.
+    drainMs = (long) config.connectTimeoutMs() + config.statementTimeoutMs();
+    router = ActionRouter.of("db")
         .limit(InFlight.of("db", config.maxInFlight(), NodeRuntime.registryOf(vertx)))
         .on(DbContract.GET, this::get)
         .on(DbContract.PUT, this::put)
@@ -61,7 +65,8 @@ public final class DbVerticle extends VerticleBase {
         .on(DbContract.LIST, this::list)
         .on(DbContract.GET_MANY, this::getMany)
         .on(DbContract.PUT_MANY, this::putMany)
-        .on(DbContract.CHANGES, this::changes));
+        .on(DbContract.CHANGES, this::changes);
+    consumer = Bus.consumer(vertx, DbContract.ADDRESS, Settings.fromJson(config()), router);
     expiry = vertx.setPeriodic(expiryIntervalMs(config), t -> expireIdempotencyKeys(config));
     return consumer.completion();
   }
@@ -81,10 +86,15 @@ public final class DbVerticle extends VerticleBase {
         .onFailure(e -> LOG.warn("expiring idempotency keys failed; next sweep tries again: {}", e.getMessage()));
   }
 
+  /**
+   * Takes no new calls, lets those in flight commit or roll back and answer (a graceful leave loses
+   * none), then closes the pool.
+   */
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(expiry);
-    Future<Void> unregistered = consumer == null ? Future.succeededFuture() : consumer.unregister();
+    Future<Void> unregistered = consumer == null ? Future.succeededFuture()
+        : consumer.unregister().compose(v -> router.drained(vertx, drainMs));
     return unregistered.eventually(() -> pool == null ? Future.succeededFuture() : pool.close());
   }
 

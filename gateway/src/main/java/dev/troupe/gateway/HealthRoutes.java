@@ -19,9 +19,9 @@ import java.util.Map;
 /**
  * {@code /health/live}, {@code /health/ready} and {@code /metrics}, mounted by the gateway and by the
  * per-node health server. Ready means: this node is not shutting down, the Hazelcast cluster has its
- * quorum ({@code TROUPE_CLUSTER_QUORUM}) and no partition migrating, and every pipeline service
- * answers a ping on the bus, and no supervisor of this node gave up (the {@code supervision} check
- * also shows every supervised child's state and restarts). The 503 body names each check that
+ * quorum ({@code TROUPE_CLUSTER_QUORUM}) and this member's partitions are backed up, every pipeline
+ * service answers a ping on the bus, and no supervisor of this node gave up (the {@code supervision}
+ * check also shows every supervised child's state and restarts). The 503 body names each check that
  * fails and why. With
  * {@code TROUPE_HEALTH_AUTH=key}, ready and metrics need the health key ({@link HealthGuard}); live stays open.
  */
@@ -52,17 +52,21 @@ final class HealthRoutes {
           : Status.KO(new JsonObject().put("supervisors", supervisors)
               .put("reason", "supervisor(s) " + failed + " gave up restarting their service; the node is leaving")));
     });
-    // isClusterSafe asks every member whether its partitions are backed up: a blocking call.
+    // Only this member's own partitions: isClusterSafe() asks every member and, when one dies during
+    // the call, waits for it up to Hazelcast's graceful-shutdown wait (minutes), holding a worker and,
+    // were the calls ordered, every later check behind it. Unordered, so one slow check delays no other.
     ready.register("cluster", PING_TIMEOUT_MS, promise -> vertx.executeBlocking(() -> {
       int members = runtime.hazelcast().getCluster().getMembers().size();
       if (members < quorum) {
-        return Status.KO(new JsonObject().put("reason", members + " member(s) present, quorum is " + quorum));
+        return Status.KO(new JsonObject().put("reason", members + " member(s) present, quorum is " + quorum)
+            .put("members", members));
       }
-      if (!runtime.hazelcast().getPartitionService().isClusterSafe()) {
-        return Status.KO(new JsonObject().put("reason", "partitions are migrating or not yet backed up"));
+      if (!runtime.hazelcast().getPartitionService().isLocalMemberSafe()) {
+        return Status.KO(new JsonObject().put("reason", "partitions are migrating or not yet backed up")
+            .put("members", members));
       }
       return Status.OK(new JsonObject().put("members", members));
-    }).onComplete(ar -> promise.complete(ar.succeeded() ? ar.result()
+    }, false).onComplete(ar -> promise.complete(ar.succeeded() ? ar.result()
         : Status.KO(new JsonObject().put("reason", "cluster state unknown: " + ar.cause().getMessage())))));
     PIPELINE.forEach((service, address) -> ready.register(service, PING_TIMEOUT_MS + 500, promise ->
         bus.request(address, Bus.PING, new JsonObject(), null).onComplete(ar -> promise.complete(ar.succeeded()

@@ -1,5 +1,6 @@
 package dev.troupe.request;
 
+import dev.troupe.shared.bus.Failures;
 import dev.troupe.shared.contract.CacheContract;
 import dev.troupe.shared.contract.CacheLookup;
 import dev.troupe.shared.contract.DbContract;
@@ -13,6 +14,7 @@ import dev.troupe.shared.contract.PutDoc;
 import dev.troupe.shared.contract.PutResult;
 import dev.troupe.shared.contract.ReadResult;
 import dev.troupe.shared.contract.ReadResult.CacheStatus;
+import dev.troupe.shared.contract.ErrorCode;
 import dev.troupe.shared.contract.TroupeException;
 import dev.troupe.shared.contract.Wire;
 import dev.troupe.shared.metrics.Stages;
@@ -94,13 +96,39 @@ final class DocumentPipeline {
   Future<PutResult> put(PutDoc put, String requestId) {
     return stages.run(Stages.DB, () -> db.request(DbContract.ADDRESS, DbContract.PUT, Wire.toJson(put), requestId))
         .map(Wire::putResult)
-        .compose(result -> fill(Lookup.found(result.document()), requestId).map(result));
+        .compose(result -> fill(Lookup.found(result.document()), requestId).map(result),
+            failure -> evictAfterFailedWrite(put.key(), failure, requestId));
   }
 
   Future<DeleteResult> delete(DeleteDoc delete, String requestId) {
     return stages.run(Stages.DB, () -> db.request(DbContract.ADDRESS, DbContract.DELETE, Wire.toJson(delete), requestId))
         .map(Wire::deleteResult)
-        .compose(result -> fill(Lookup.absent(result.key(), result.version()), requestId).map(result));
+        .compose(result -> fill(Lookup.absent(result.key(), result.version()), requestId).map(result),
+            failure -> evictAfterFailedWrite(delete.key(), failure, requestId));
+  }
+
+  /**
+   * A write that failed may still have been committed: its answer can be lost with a node that dies
+   * after the commit, or arrive after the deadline. The cache would then keep serving the version
+   * before it until its TTL, and every {@code If-Match} on what readers see would get 412. So after a
+   * fault, and after a 412 (the stored version is not the one the client read, possibly from the
+   * cache), the entry is evicted and the next read fills it from the database. Fails with {@code
+   * failure} whatever the eviction does.
+   */
+  private <T> Future<T> evictAfterFailedWrite(DocKey key, Throwable failure, String requestId) {
+    ErrorCode code = Failures.code(failure);
+    if (code != ErrorCode.TIMEOUT && code != ErrorCode.UNAVAILABLE && code != ErrorCode.INTERNAL
+        && code != ErrorCode.PRECONDITION_FAILED) {
+      return Future.failedFuture(failure);
+    }
+    return cache.request(CacheContract.ADDRESS, CacheContract.EVICT, Wire.toJson(key), requestId)
+        .transform(evicted -> {
+          if (evicted.failed()) {
+            LOG.warn("could not evict {} after a failed write; it expires by TTL: {}", key,
+                evicted.cause().getMessage());
+          }
+          return Future.failedFuture(failure);
+        });
   }
 
   Future<DocPage> list(ListDocs list, String requestId) {

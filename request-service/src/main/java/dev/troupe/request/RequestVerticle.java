@@ -23,6 +23,8 @@ public final class RequestVerticle extends VerticleBase {
   private DocumentPipeline pipeline;
   private BatchPipeline batches;
   private MessageConsumer<JsonObject> consumer;
+  private ActionRouter router;
+  private long drainMs;
 
   @Override
   public Future<?> start() {
@@ -32,7 +34,9 @@ public final class RequestVerticle extends VerticleBase {
     Downstream cache = new Downstream(vertx, "cache-service", new Bus(vertx, config.cacheTimeoutMs()), config, registry);
     pipeline = new DocumentPipeline(db, cache, registry);
     batches = new BatchPipeline(db, cache, config, registry);
-    consumer = Bus.consumer(vertx, RequestContract.ADDRESS, Settings.fromJson(config()), ActionRouter.of("request")
+    // A request in flight waits at most for the database, then the cache fill.
+    drainMs = config.dbTimeoutMs() + config.cacheTimeoutMs();
+    router = ActionRouter.of("request")
         .limit(InFlight.of("request", config.maxInFlight(), registry))
         .status(() -> new JsonObject().put("circuits", new JsonObject()
             .put("db-service", db.state().name()).put("cache-service", cache.state().name())))
@@ -41,13 +45,16 @@ public final class RequestVerticle extends VerticleBase {
         .on(RequestContract.DELETE, this::delete)
         .on(RequestContract.LIST, this::list)
         .on(RequestContract.GET_MANY, this::getMany)
-        .on(RequestContract.PUT_MANY, this::putMany));
+        .on(RequestContract.PUT_MANY, this::putMany);
+    consumer = Bus.consumer(vertx, RequestContract.ADDRESS, Settings.fromJson(config()), router);
     return consumer.completion();
   }
 
+  /** Takes no new requests, then lets those in flight finish (a graceful leave loses none). */
   @Override
   public Future<?> stop() {
-    return consumer == null ? Future.succeededFuture() : consumer.unregister();
+    return consumer == null ? Future.succeededFuture()
+        : consumer.unregister().compose(v -> router.drained(vertx, drainMs));
   }
 
   private Future<JsonObject> get(Message<JsonObject> msg) {

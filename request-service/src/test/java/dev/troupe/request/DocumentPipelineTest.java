@@ -487,12 +487,12 @@ class DocumentPipelineTest {
   }
 
   @Test
-  @DisplayName("a put rejected by the database with PRECONDITION_FAILED fails with that code and leaves the cache alone")
+  @DisplayName("a put rejected by the database with PRECONDITION_FAILED fails with that code and evicts the key, which may hold the stale version the client read")
   void putPreconditionFailed(Vertx vertx, VertxTestContext ctx) {
     db.fail(DbContract.PUT, ErrorCode.PRECONDITION_FAILED);
     cache.reply(CacheContract.FILL, STORED).reply(CacheContract.EVICT, new JsonObject());
     Checkpoint failed = ctx.checkpoint();
-    Checkpoint cacheUntouched = ctx.checkpoint();
+    Checkpoint evicted = ctx.checkpoint();
 
     failureOf(pipeline.put(new PutDoc(KEY, new JsonObject(), Precondition.ifMatch(1)), RID))
         .compose(failure -> {
@@ -505,8 +505,46 @@ class DocumentPipelineTest {
           return drained(vertx);
         })
         .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
-          assertThat(cache.calls()).isEmpty();
-          cacheUntouched.flag();
+          assertThat(cache.calls()).containsExactly(new Call(CacheContract.EVICT, Wire.toJson(KEY), RID));
+          evicted.flag();
+        })));
+  }
+
+  @Test
+  @DisplayName("a put whose database call times out fails with TIMEOUT and evicts the key: the write may have been committed")
+  void putTimeoutEvicts(Vertx vertx, VertxTestContext ctx) {
+    pipeline = new DocumentPipeline(Downstream.of(vertx, "db", SHORT_CACHE_TIMEOUT_MS, registry),
+        Downstream.of(vertx, "cache", 5000, registry), registry);
+    db.silent(DbContract.PUT);
+    cache.reply(CacheContract.FILL, STORED).reply(CacheContract.EVICT, new JsonObject());
+    Checkpoint failed = ctx.checkpoint();
+    Checkpoint evicted = ctx.checkpoint();
+
+    failureOf(pipeline.put(new PutDoc(KEY, new JsonObject(), Precondition.ifMatch(1)), RID))
+        .compose(failure -> {
+          ctx.verify(() -> {
+            assertThat(Failures.code(failure)).isEqualTo(ErrorCode.TIMEOUT);
+            failed.flag();
+          });
+          return drained(vertx);
+        })
+        .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
+          assertThat(cache.calls()).containsExactly(new Call(CacheContract.EVICT, Wire.toJson(KEY), RID));
+          evicted.flag();
+        })));
+  }
+
+  @Test
+  @DisplayName("a put that fails with a fault still fails with that fault when the evict after it fails too")
+  void putFaultAndEvictFail(Vertx vertx, VertxTestContext ctx) {
+    db.fail(DbContract.PUT, ErrorCode.UNAVAILABLE);
+    cache.fail(CacheContract.EVICT, ErrorCode.UNAVAILABLE);
+
+    failureOf(pipeline.put(new PutDoc(KEY, new JsonObject(), Precondition.NONE), RID))
+        .onComplete(ctx.succeeding(failure -> ctx.verify(() -> {
+          assertThat(Failures.code(failure)).isEqualTo(ErrorCode.UNAVAILABLE);
+          assertThat(failure).hasMessage("[db] fake put failure");
+          ctx.completeNow();
         })));
   }
 

@@ -5,11 +5,13 @@ import dev.troupe.shared.contract.TroupeException;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -22,6 +24,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ActionRouter implements Handler<Message<JsonObject>> {
   private static final Logger LOG = LoggerFactory.getLogger(ActionRouter.class);
+  private static final long DRAIN_POLL_MS = 10;
 
   private final String service;
   private final Map<String, Function<Message<JsonObject>, Future<JsonObject>>> handlers = new HashMap<>();
@@ -60,6 +63,32 @@ public final class ActionRouter implements Handler<Message<JsonObject>> {
   public ActionRouter limit(InFlight limit) {
     this.inFlight = limit;
     return this;
+  }
+
+  /**
+   * Completes once no message of this service is in flight on this node, or after {@code timeoutMs}
+   * (logged). A verticle's {@code stop()} unregisters its consumer first, so nothing new arrives, then
+   * waits for this before it lets Vert.x close its context and what its handlers use: a request in
+   * flight when the node is asked to leave still gets its answer.
+   */
+  public Future<Void> drained(Vertx vertx, long timeoutMs) {
+    if (inFlight == null || inFlight.current() == 0) {
+      return Future.succeededFuture();
+    }
+    Promise<Void> drained = Promise.promise();
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+    vertx.setPeriodic(DRAIN_POLL_MS, timer -> {
+      if (inFlight.current() == 0) {
+        vertx.cancelTimer(timer);
+        drained.tryComplete();
+      } else if (System.nanoTime() > deadline) {
+        vertx.cancelTimer(timer);
+        LOG.warn("{} still had {} request(s) in flight {} ms after it stopped taking new ones; stopping anyway",
+            service, inFlight.current(), timeoutMs);
+        drained.tryComplete();
+      }
+    });
+    return drained.future();
   }
 
   @Override

@@ -250,4 +250,61 @@ class ActionRouterTest {
           admittedAgain.flag();
         })));
   }
+
+  @Test
+  @DisplayName("drained completes only once the message in flight is answered, after the consumer is gone")
+  void drainWaitsForWorkInFlight(Vertx vertx, VertxTestContext ctx) {
+    InFlight limit = InFlight.of("draining", 10, new SimpleMeterRegistry());
+    Promise<JsonObject> held = Promise.promise();
+    Promise<Void> received = Promise.promise();
+    ActionRouter router = ActionRouter.of("draining").limit(limit).on("hold", m -> {
+      received.tryComplete();
+      return held.future();
+    });
+    var consumer = vertx.eventBus().<JsonObject>consumer(address, router);
+    Checkpoint answered = ctx.checkpoint();
+    Checkpoint drainedAfterAnswer = ctx.checkpoint();
+
+    consumer.completion().onComplete(ctx.succeeding(v -> {
+      send(vertx, new JsonObject(), action("hold")).onComplete(ctx.succeeding(reply -> ctx.verify(() -> {
+        assertThat(reply).isEqualTo(new JsonObject().put("done", true));
+        answered.flag();
+      })));
+      received.future()
+          .compose(inFlight -> consumer.unregister())
+          .compose(unregistered -> {
+            Future<Void> drained = router.drained(vertx, DEADLINE_MS);
+            ctx.verify(() -> assertThat(drained.isComplete()).as("drained while a message is in flight").isFalse());
+            held.complete(new JsonObject().put("done", true));
+            return drained;
+          })
+          .onComplete(ctx.succeeding(drained -> ctx.verify(() -> {
+            assertThat(limit.current()).isZero();
+            drainedAfterAnswer.flag();
+          })));
+    }));
+  }
+
+  @Test
+  @DisplayName("drained gives up after its timeout when a message never ends")
+  void drainGivesUp(Vertx vertx, VertxTestContext ctx) {
+    InFlight limit = InFlight.of("stuck", 10, new SimpleMeterRegistry());
+    Promise<Void> received = Promise.promise();
+    ActionRouter router = ActionRouter.of("stuck").limit(limit).on("hold", m -> {
+      received.tryComplete();
+      return Promise.<JsonObject>promise().future();
+    });
+    var consumer = vertx.eventBus().<JsonObject>consumer(address, router);
+    long started = System.nanoTime();
+    consumer.completion()
+        .onSuccess(v -> vertx.eventBus().request(address, new JsonObject(), action("hold").setSendTimeout(DEADLINE_MS)))
+        .compose(v -> received.future())
+        .compose(v -> consumer.unregister())
+        .compose(v -> router.drained(vertx, 100))
+        .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
+          assertThat(limit.current()).as("still in flight").isEqualTo(1);
+          assertThat(System.nanoTime() - started).as("waited for the timeout").isGreaterThanOrEqualTo(100_000_000L);
+          ctx.completeNow();
+        })));
+  }
 }
