@@ -19,6 +19,12 @@ public enum ErrorCode {
   PRECONDITION_FAILED(4120),
   /** The body is larger than the configured limit. */
   PAYLOAD_TOO_LARGE(4130),
+  /** No credentials, or credentials that are not valid (a bridged connection's first frame). */
+  UNAUTHORIZED(4010),
+  /** Valid credentials without the scope the operation needs. */
+  FORBIDDEN(4030),
+  /** The caller sends faster than its limit allows; retrying later may work. */
+  TOO_MANY_REQUESTS(4290),
   /** The write conflicts with the stored state in a way no precondition expressed. */
   CONFLICT(4090),
   /** A downstream service or the database cannot take the request now; retrying later may work. */
