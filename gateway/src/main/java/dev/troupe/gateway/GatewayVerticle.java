@@ -19,6 +19,7 @@ public final class GatewayVerticle extends VerticleBase {
   private HttpServer server;
   private GatewayConfig config;
   private Router router;
+  private DocEventStreams streams;
 
   @Override
   public Future<?> start() {
@@ -40,6 +41,9 @@ public final class GatewayVerticle extends VerticleBase {
     Future<Void> guarded = EdgeGuards.mount(router, vertx, config, Settings.fromJson(config()));
     DocsApi docs = new DocsApi(new Bus(vertx, config.timeoutMs()), config.maxBodyBytes(), openApi);
     new BatchApi(docs, config.maxBodyBytes()).mount(router);
+    EventStreamConfig sse = EventStreamConfig.from(Settings.fromJson(config()));
+    streams = new DocEventStreams(vertx, sse, InFlight.of("gateway-sse", sse.maxStreams(), NodeRuntime.registryOf(vertx)));
+    streams.mount(router);
     docs.mount(router);
     HealthRoutes.mount(router, vertx);
     openApi.mount(router);
@@ -71,6 +75,9 @@ public final class GatewayVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     NodeRuntime.markDraining(vertx);
+    if (streams != null) {
+      streams.endAll();
+    }
     return server == null ? Future.succeededFuture() : server.shutdown(config.drainMs(), TimeUnit.MILLISECONDS);
   }
 
