@@ -53,8 +53,7 @@ final class BridgeGuard {
   }
 
   /** The bridges' allowlists: inbound (send, publish) and outbound (register) addresses from the settings. */
-  static BridgeOptions options(BridgeConfig config) {
-    BridgeOptions options = new BridgeOptions();
+  static <T extends BridgeOptions> T options(BridgeConfig config, T options) {
     config.inbound().forEach(a -> options.addInboundPermitted(new PermittedOptions().setAddress(a)));
     config.outbound().forEach(a -> options.addOutboundPermitted(new PermittedOptions().setAddress(a)));
     return options;

@@ -39,6 +39,11 @@ public final class GatewayVerticle extends VerticleBase {
     router.route(DocsApi.BASE + "/*").handler(
         new Admission(InFlight.of("gateway", config.maxInFlight(), NodeRuntime.registryOf(vertx)))::handle);
     Future<Void> guarded = EdgeGuards.mount(router, vertx, config, Settings.fromJson(config()));
+    BridgeConfig bridge = BridgeConfig.from(Settings.fromJson(config()));
+    if (bridge.sockJs()) {
+      guarded = guarded.compose(v -> SockJsBridge.mount(router, vertx, bridge, config, Settings.fromJson(config()),
+          NodeRuntime.registryOf(vertx)));
+    }
     DocsApi docs = new DocsApi(new Bus(vertx, config.timeoutMs()), config.maxBodyBytes(), openApi);
     new BatchApi(docs, config.maxBodyBytes()).mount(router);
     EventStreamConfig sse = EventStreamConfig.from(Settings.fromJson(config()));

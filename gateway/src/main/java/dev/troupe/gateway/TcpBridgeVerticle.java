@@ -12,6 +12,7 @@ import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.SocketAddress;
+import io.vertx.ext.bridge.BridgeOptions;
 import io.vertx.ext.eventbus.bridge.tcp.BridgeEvent;
 import io.vertx.ext.eventbus.bridge.tcp.TcpEventBusBridge;
 import java.nio.charset.StandardCharsets;
@@ -59,7 +60,7 @@ public final class TcpBridgeVerticle extends VerticleBase {
         .compose(dir -> {
           socketDir = dir;
           bridgeAddress = SocketAddress.domainSocketAddress(dir + "/bridge.sock");
-          bridge = TcpEventBusBridge.create(vertx, BridgeGuard.options(config), new NetServerOptions(), this::handle);
+          bridge = TcpEventBusBridge.create(vertx, BridgeGuard.options(config, new BridgeOptions()), new NetServerOptions(), this::handle);
           return bridge.listen(bridgeAddress);
         })
         .compose(listening -> {
