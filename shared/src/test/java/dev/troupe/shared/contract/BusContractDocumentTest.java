@@ -219,7 +219,7 @@ class BusContractDocumentTest {
     s.put("LookupBatch", List.of(Wire.toJson(new LookupBatch(List.of(found, absent)))));
     s.put("CacheLookup", List.of(Wire.toJson(new CacheLookup(found)), Wire.toJson(CacheLookup.MISS)));
     s.put("TokenGrants", List.of(Wire.toJson(List.of(new TokenGrant("key:a", 5, 4.5)))));
-    s.put("ChangeEvent", List.of(Wire.changeEvent("put", KEY, 1), Wire.changeEvent("delete", KEY, 2)));
+    s.put("ChangeEvent", List.of(Wire.changeEvent("put", KEY, 1), Wire.toJson(new DocChange(DocChange.DELETE, KEY, 2))));
     // Built by the services themselves (not by Wire): the shapes their contracts' comments give.
     s.put("PingReply", List.of(new JsonObject().put("service", "request")));
     s.put("Stored", List.of(new JsonObject().put("stored", true)));
