@@ -218,6 +218,27 @@ class TcpBridgeTest {
         })));
   }
 
+  @Test
+  @Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
+  @DisplayName("a connection sending more than TROUPE_BRIDGE_FRAMES_PER_SEC frames at once gets TOO_MANY_REQUESTS")
+  void frameRate(Vertx vertx, VertxTestContext ctx) {
+    BridgeSocket.connect(vertx, port())
+        .compose(socket -> {
+          // Sends without a reply address get no answer when they pass: the only frames back are refusals.
+          JsonObject ping = new JsonObject().put("type", "send").put("address", RequestContract.ADDRESS)
+              .put("headers", new JsonObject().put("action", "ping")).put("body", new JsonObject());
+          socket.send(withKey(ping.copy(), READER));
+          for (int i = 0; i < 2 * 200; i++) {
+            socket.send(ping);
+          }
+          return socket.nextSpecific();
+        })
+        .onComplete(ctx.succeeding(refused -> ctx.verify(() -> {
+          assertThat(refused.getInteger("failureCode")).as(refused.encode()).isEqualTo(ErrorCode.TOO_MANY_REQUESTS.code());
+          ctx.completeNow();
+        })));
+  }
+
   static String sha256(String key) {
     try {
       return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
