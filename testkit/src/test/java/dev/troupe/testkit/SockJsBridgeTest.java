@@ -2,6 +2,7 @@ package dev.troupe.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.troupe.shared.contract.DbContract;
 import dev.troupe.shared.contract.DocEvents;
 import dev.troupe.shared.contract.ErrorCode;
 import dev.troupe.shared.contract.RequestContract;
@@ -166,7 +167,7 @@ class SockJsBridgeTest {
           put.getJsonObject("headers").put("action", "put");
           return reader.send(put).nextSpecific().compose(forbidden -> {
             ctx.verify(() -> assertThat(forbidden.getInteger("failureCode")).isEqualTo(ErrorCode.FORBIDDEN.code()));
-            return reader.send(get("one", "r3", null).put("address", "troupe.db.v1")).nextSpecific();
+            return reader.send(get("one", "r3", null).put("address", DbContract.ADDRESS)).nextSpecific();
           });
         })
         .onComplete(ctx.succeeding(denied -> ctx.verify(() -> {

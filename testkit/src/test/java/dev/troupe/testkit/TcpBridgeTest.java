@@ -3,6 +3,8 @@ package dev.troupe.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.troupe.launcher.Service;
+import dev.troupe.shared.contract.CacheContract;
+import dev.troupe.shared.contract.DbContract;
 import dev.troupe.shared.contract.DocEvents;
 import dev.troupe.shared.contract.ErrorCode;
 import dev.troupe.shared.contract.RequestContract;
@@ -170,12 +172,12 @@ class TcpBridgeTest {
                   assertThat(forbidden.getInteger("failureCode")).isEqualTo(ErrorCode.FORBIDDEN.code());
                   assertThat(forbidden.getString("address")).isEqualTo("r1");
                 });
-                JsonObject toDb = get("dune", "r2").put("address", "troupe.db.v1");
+                JsonObject toDb = get("dune", "r2").put("address", DbContract.ADDRESS);
                 return socket.send(toDb).nextSpecific();
               })
               .compose(denied -> {
                 ctx.verify(() -> assertThat(denied.getString("message")).isEqualTo("access_denied"));
-                return socket.send(new JsonObject().put("type", "register").put("address", "troupe.cache.v1")).nextSpecific();
+                return socket.send(new JsonObject().put("type", "register").put("address", CacheContract.ADDRESS)).nextSpecific();
               })
               .compose(denied -> {
                 ctx.verify(() -> assertThat(denied.getString("message")).isEqualTo("access_denied"));
