@@ -78,6 +78,12 @@ final class ApiKeys {
     ctx.next();
   }
 
+  /** The caller a presented key stands for, or null when it is not a configured key. */
+  Caller caller(String presented) {
+    Key key = find(sha256(presented));
+    return key == null ? null : new Caller(key.name(), key.scopes());
+  }
+
   /** Compares with every key, never stopping early, so timing says nothing about which key is close. */
   private Key find(byte[] hash) {
     Key found = null;

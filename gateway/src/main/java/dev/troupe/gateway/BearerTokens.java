@@ -110,16 +110,37 @@ final class BearerTokens {
     return jwt.authenticate(new TokenCredentials(token));
   }
 
-  private void authorize(RoutingContext ctx, User user) {
+  /**
+   * The caller a token stands for, with the same checks as a request's; fails when the token is not
+   * valid (the reason is for logs, not for the client).
+   */
+  Future<Caller> caller(String token) {
+    return authenticate(token).compose(user -> {
+      String problem = claimsProblem(user);
+      return problem != null ? Future.failedFuture(new IllegalArgumentException(problem))
+          : Future.succeededFuture(new Caller((String) claim(user, "sub"), scopes(user.principal())));
+    });
+  }
+
+  /** Why the claims of an authenticated token are not enough, or null when they are. */
+  private static String claimsProblem(User user) {
     if (!(claim(user, "exp") instanceof Number)) {
-      invalid(ctx, "the token has no exp claim; tokens must expire");
-      return;
+      return "the token has no exp claim; tokens must expire";
     }
     Object sub = claim(user, "sub");
     if (!(sub instanceof String subject) || subject.isBlank() || subject.length() > MAX_SUBJECT_LENGTH) {
-      invalid(ctx, "the token has no usable sub claim (a string of 1 to " + MAX_SUBJECT_LENGTH + " characters)");
+      return "the token has no usable sub claim (a string of 1 to " + MAX_SUBJECT_LENGTH + " characters)";
+    }
+    return null;
+  }
+
+  private void authorize(RoutingContext ctx, User user) {
+    String problem = claimsProblem(user);
+    if (problem != null) {
+      invalid(ctx, problem);
       return;
     }
+    String subject = (String) claim(user, "sub");
     String needed = Scopes.needed(ctx);
     if (!scopes(user.principal()).contains(needed)) {
       rejections.count(Reason.INSUFFICIENT_SCOPE);

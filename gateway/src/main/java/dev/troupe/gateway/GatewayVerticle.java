@@ -25,6 +25,7 @@ public final class GatewayVerticle extends VerticleBase {
   private GatewayConfig config;
   private Router router;
   private WorkerExecutor cpu;
+  private DocEventStreams streams;
 
   @Override
   public Future<?> start() {
@@ -44,11 +45,19 @@ public final class GatewayVerticle extends VerticleBase {
     router.route(DocsApi.BASE + "/*").handler(
         new Admission(InFlight.of("gateway", config.maxInFlight(), NodeRuntime.registryOf(vertx)))::handle);
     Future<Void> guarded = EdgeGuards.mount(router, vertx, config, Settings.fromJson(config()));
+    BridgeConfig bridge = BridgeConfig.from(Settings.fromJson(config()));
+    if (bridge.sockJs()) {
+      guarded = guarded.compose(v -> SockJsBridge.mount(router, vertx, bridge, config, Settings.fromJson(config()),
+          NodeRuntime.registryOf(vertx)));
+    }
     DocsApi docs = new DocsApi(new Bus(vertx, config.timeoutMs()),
         new Retry(vertx, RetryConfig.from(Settings.fromJson(config())), NodeRuntime.registryOf(vertx), "request-service"),
         config.maxBodyBytes(), openApi, new Stages(NodeRuntime.registryOf(vertx)));
     cpu = CpuPool.open(vertx, Settings.fromJson(config()));
     new BatchApi(docs, config.maxBodyBytes(), cpu).mount(router);
+    EventStreamConfig sse = EventStreamConfig.from(Settings.fromJson(config()));
+    streams = new DocEventStreams(vertx, sse, InFlight.of("gateway-sse", sse.maxStreams(), NodeRuntime.registryOf(vertx)));
+    streams.mount(router);
     docs.mount(router);
     HealthRoutes.mount(router, vertx);
     openApi.mount(router);
@@ -80,6 +89,9 @@ public final class GatewayVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     NodeRuntime.markDraining(vertx);
+    if (streams != null) {
+      streams.endAll();
+    }
     Future<Void> drained = server == null ? Future.succeededFuture() : server.shutdown(config.drainMs(), TimeUnit.MILLISECONDS);
     return drained.eventually(() -> cpu == null ? Future.succeededFuture() : cpu.close());
   }

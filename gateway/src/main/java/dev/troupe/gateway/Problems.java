@@ -35,8 +35,10 @@ final class Problems {
   static int status(ErrorCode code) {
     return switch (code) {
       case BAD_REQUEST -> 400;
+      case UNAUTHORIZED -> 401;
       case FORBIDDEN -> 403;
       case MOVED -> 421;
+      case TOO_MANY_REQUESTS -> 429;
       case NOT_FOUND -> 404;
       case CONFLICT -> 409;
       case PRECONDITION_FAILED -> 412;

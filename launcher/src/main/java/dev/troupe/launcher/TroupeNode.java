@@ -175,6 +175,11 @@ public final class TroupeNode {
     return NodeRuntime.httpPort(runtime.vertx());
   }
 
+  /** The port of the node's TCP event-bus bridge ({@code TROUPE_BRIDGE_PORT}), or -1 when it runs none. */
+  public int bridgePort() {
+    return NodeRuntime.bridgePort(runtime.vertx());
+  }
+
   /** The {@code host:port} of this node's Hazelcast member, for others to join through. */
   public String memberAddress() {
     var address = runtime.hazelcast().getCluster().getLocalMember().getAddress();

@@ -9,7 +9,10 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Route;
@@ -128,10 +131,15 @@ class OpenApiContractTest {
     List<String> mismatches = new ArrayList<>();
     Future<Void> chain = Future.succeededFuture();
     for (Call call : calls) {
-      chain = chain.compose(v -> call.send(http).map(response -> {
-        mismatches.addAll(call.mismatches(response, schemas));
-        return null;
-      }));
+      chain = chain.compose(v -> call.streams()
+          ? call.openStream(vertx).map(found -> {
+            mismatches.addAll(found);
+            return null;
+          })
+          : call.send(http).map(response -> {
+            mismatches.addAll(call.mismatches(response, schemas));
+            return null;
+          }));
     }
     chain.onComplete(ctx.succeeding(v -> ctx.verify(() -> {
       assertThat(calls).hasSize(operations(document).size());
@@ -247,6 +255,8 @@ class OpenApiContractTest {
   // ---- calling each operation as documented ---------------------------------------------------------
 
   /** One operation, called with the examples of the document; writes first, the delete last. */
+  private static final String EVENT_STREAM = "text/event-stream";
+
   private record Call(String method, String template, JsonObject operation, JsonObject pathItem) {
     String uri() {
       String uri = template;
@@ -267,6 +277,32 @@ class OpenApiContractTest {
         }
       }
       return all;
+    }
+
+    /** Whether the operation answers with a stream that never ends (Server-Sent Events). */
+    boolean streams() {
+      JsonObject ok = operation.getJsonObject("responses").getJsonObject("200");
+      return ok != null && ok.getJsonObject("content", new JsonObject()).containsKey(EVENT_STREAM);
+    }
+
+    /** Opens the stream, checks its status and media type against the document, and closes it. */
+    Future<List<String>> openStream(Vertx vertx) {
+      HttpClient client = vertx.createHttpClient();
+      return client.request(new RequestOptions().setMethod(HttpMethod.valueOf(method)).setHost("127.0.0.1")
+              .setPort(port).setURI(uri()).addHeader("X-Api-Key", KEY))
+          .compose(HttpClientRequest::send)
+          .map(response -> {
+            List<String> found = new ArrayList<>();
+            String call = method + " " + uri() + " (" + operation.getString("operationId") + ") answered "
+                + response.statusCode() + ": ";
+            if (response.statusCode() != 200) {
+              found.add(call + "not the stream");
+            } else if (!String.valueOf(response.getHeader("Content-Type")).startsWith(EVENT_STREAM)) {
+              found.add(call + "media type " + response.getHeader("Content-Type") + " is not documented");
+            }
+            return found;
+          })
+          .eventually(client::close);
     }
 
     Future<HttpResponse<Buffer>> send(WebClient http) {

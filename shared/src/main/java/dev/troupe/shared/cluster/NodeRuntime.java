@@ -21,6 +21,7 @@ public record NodeRuntime(String nodeName, Vertx vertx, HazelcastInstance hazelc
 
   private static final String LOCAL_MAP = "troupe.node";
   private static final String HTTP_PORT = "httpPort";
+  private static final String BRIDGE_PORT = "bridgePort";
   private static final String DRAINING = "draining";
   private static final Map<Vertx, NodeRuntime> BY_VERTX = new ConcurrentHashMap<>();
 
@@ -63,6 +64,17 @@ public record NodeRuntime(String nodeName, Vertx vertx, HazelcastInstance hazelc
   /** The HTTP port this node serves on, or -1 when it serves none. */
   public static int httpPort(Vertx vertx) {
     Object port = vertx.sharedData().getLocalMap(LOCAL_MAP).get(HTTP_PORT);
+    return port instanceof Integer i ? i : -1;
+  }
+
+  /** Records the port of this node's TCP event-bus bridge, for tools and tests. */
+  public static void publishBridgePort(Vertx vertx, int port) {
+    vertx.sharedData().getLocalMap(LOCAL_MAP).put(BRIDGE_PORT, port);
+  }
+
+  /** The port of this node's TCP event-bus bridge, or -1 when it runs none. */
+  public static int bridgePort(Vertx vertx) {
+    Object port = vertx.sharedData().getLocalMap(LOCAL_MAP).get(BRIDGE_PORT);
     return port instanceof Integer i ? i : -1;
   }
 

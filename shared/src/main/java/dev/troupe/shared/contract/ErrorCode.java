@@ -13,7 +13,10 @@ import java.util.stream.Collectors;
 public enum ErrorCode {
   /** The request is malformed: bad name, bad body, bad parameter. */
   BAD_REQUEST(4000),
-  /** The caller may not do this (e.g. read or post in a chat room it is not a member of). */
+  /**
+   * The caller may not do this: valid credentials without the scope the operation needs, or not a
+   * member of the chat room it reads or posts in.
+   */
   FORBIDDEN(4030),
   /**
    * The addressed actor is not served by the node asked (its key belongs to another node, or it is
@@ -27,6 +30,10 @@ public enum ErrorCode {
   PRECONDITION_FAILED(4120),
   /** The body is larger than the configured limit. */
   PAYLOAD_TOO_LARGE(4130),
+  /** No credentials, or credentials that are not valid (a bridged connection's first frame). */
+  UNAUTHORIZED(4010),
+  /** The caller sends faster than its limit allows; retrying later may work. */
+  TOO_MANY_REQUESTS(4290),
   /** The write conflicts with the stored state in a way no precondition expressed. */
   CONFLICT(4090),
   /** A downstream service or the database cannot take the request now; retrying later may work. */

@@ -323,6 +323,14 @@ public final class Wire {
     return toJson(key).put("op", op).put("version", version);
   }
 
+  public static JsonObject toJson(DocChange change) {
+    return changeEvent(change.op(), change.key(), change.version());
+  }
+
+  public static DocChange docChange(JsonObject json) {
+    return new DocChange(string(json, "op"), docKey(json), longValue(json, "version"));
+  }
+
   // ---- rate limits -------------------------------------------------------------------------------
 
   public static JsonObject toJson(TakeTokens take) {

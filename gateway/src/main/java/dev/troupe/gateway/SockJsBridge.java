@@ -1,0 +1,92 @@
+package dev.troupe.gateway;
+
+import dev.troupe.shared.bus.InFlight;
+import dev.troupe.shared.config.Settings;
+import dev.troupe.shared.contract.ErrorCode;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.sockjs.BridgeEvent;
+import io.vertx.ext.web.handler.sockjs.SockJSBridgeOptions;
+import io.vertx.ext.web.handler.sockjs.SockJSHandler;
+import io.vertx.ext.web.handler.sockjs.SockJSSocket;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The SockJS event-bus bridge at {@value #PATH} ({@code TROUPE_BRIDGE_SOCKJS=true}), for browsers and
+ * other SockJS clients such as {@code @vertx/eventbus-bridge-client.js}. Same allowlists, credentials
+ * and limits as the TCP bridge ({@link BridgeGuard}); the connection limit
+ * ({@code TROUPE_BRIDGE_MAX_CONNECTIONS}) is the node's, shared by its gateway instances.
+ */
+final class SockJsBridge {
+  static final String PATH = "/eventbus";
+
+  private final BridgeGuard guard;
+  private final BridgeConfig config;
+  private final InFlight slots;
+  private final Map<SockJSSocket, BridgeGuard.Connection> connections = new HashMap<>();
+
+  private SockJsBridge(BridgeGuard guard, BridgeConfig config, InFlight slots) {
+    this.guard = guard;
+    this.config = config;
+    this.slots = slots;
+  }
+
+  /** Mounts the bridge under {@value #PATH}; completes once its credentials are ready (a JWT key is read). */
+  static Future<Void> mount(Router router, Vertx vertx, BridgeConfig config, GatewayConfig gateway,
+      Settings settings, MeterRegistry registry) {
+    return BridgeAuth.create(vertx, gateway, settings, registry).map(auth -> {
+      SockJsBridge bridge = new SockJsBridge(new BridgeGuard(config, auth, System::nanoTime, true), config,
+          InFlight.of("bridge-sockjs", config.maxConnections(), registry));
+      Router sockJs = SockJSHandler.create(vertx)
+          .bridge(BridgeGuard.options(config, new SockJSBridgeOptions()), bridge::handle);
+      router.route(PATH + "/*").subRouter(sockJs);
+      return null;
+    });
+  }
+
+  private void handle(BridgeEvent event) {
+    SockJSSocket socket = event.socket();
+    switch (event.type()) {
+      case SOCKET_CREATED -> {
+        if (!slots.tryAcquire()) {
+          socket.write(new JsonObject().put("type", "err").put("failureCode", ErrorCode.UNAVAILABLE.code())
+              .put("message", "the bridge is at its limit of " + config.maxConnections() + " connections; retry later")
+              .encode());
+          event.complete(false);
+          socket.close();
+          return;
+        }
+        connections.put(socket, guard.connection());
+        event.complete(true);
+      }
+      case SOCKET_CLOSED -> {
+        if (connections.remove(socket) != null) {
+          slots.release();
+        }
+        event.complete(true);
+      }
+      default -> {
+        BridgeGuard.Connection connection = connections.get(socket);
+        if (connection == null) {
+          event.complete(false);
+          return;
+        }
+        guard.decide(event, connection, new BridgeGuard.Client() {
+          @Override
+          public void send(JsonObject frame) {
+            socket.write(frame.encode());
+          }
+
+          @Override
+          public void close() {
+            socket.close();
+          }
+        });
+      }
+    }
+  }
+}

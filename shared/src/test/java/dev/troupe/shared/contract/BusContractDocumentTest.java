@@ -1,0 +1,340 @@
+package dev.troupe.shared.contract;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.troupe.shared.bus.Bus;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.json.schema.Draft;
+import io.vertx.json.schema.JsonSchema;
+import io.vertx.json.schema.JsonSchemaOptions;
+import io.vertx.json.schema.OutputFormat;
+import io.vertx.json.schema.OutputUnit;
+import io.vertx.json.schema.Validator;
+import java.io.File;
+import java.io.IOException;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Enumeration;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Holds the AsyncAPI document of the bus ({@code shared/src/main/resources/asyncapi/troupe-bus.yaml})
+ * to the Java contracts: every address and action constant is documented and nothing documented is
+ * stale, every error code is listed, the bodies {@link Wire} produces match the schemas, and
+ * {@code docs/bus.md} is the page rendered from the document.
+ */
+@DisplayName("The bus contract document (AsyncAPI)")
+class BusContractDocumentTest {
+  /** Set to true to rewrite docs/bus.md from the document instead of failing when it is stale. */
+  static final String WRITE_PROPERTY = "troupe.writeBusDoc";
+  private static final Path PAGE = Path.of("..", "docs", "bus.md");
+  private static final DocKey KEY = DocKey.of("books", "dune");
+  private static final Document DOC = new Document(KEY, 3, Instant.parse("2026-01-31T12:00:00.123Z"),
+      new JsonObject().put("title", "Dune").put("year", 1965));
+
+  private static JsonObject doc;
+
+  @BeforeAll
+  static void load() {
+    doc = BusDocMarkdown.load();
+  }
+
+  // ---- addresses and actions ------------------------------------------------------------------
+
+  @Test
+  @DisplayName("every address constant of the contracts is a channel, and every channel is an address constant")
+  void addressesMatch() throws Exception {
+    Set<String> constants = contracts().keySet();
+    Set<String> documented = channelsByAddress().keySet();
+    assertThat(constants).as("the scan found the contracts").contains(RequestContract.ADDRESS, DocEvents.ADDRESS);
+    assertThat(minus(constants, documented)).as("addresses in shared but not in troupe-bus.yaml").isEmpty();
+    assertThat(minus(documented, constants)).as("channels in troupe-bus.yaml that no contract defines").isEmpty();
+  }
+
+  @Test
+  @DisplayName("every action constant is an operation of its address, every operation an action constant or ping")
+  void actionsMatch() throws Exception {
+    Map<String, String> channels = channelsByAddress();
+    for (Map.Entry<String, Class<?>> contract : contracts().entrySet()) {
+      String channel = channels.get(contract.getKey());
+      Set<String> constants = actionConstants(contract.getValue());
+      Set<String> documented = actionsOf(channel);
+      boolean service = !contract.getValue().equals(DocEvents.class);
+      if (service) {
+        constants.add(Bus.PING);
+      }
+      assertThat(minus(constants, documented)).as("actions of %s missing from troupe-bus.yaml", contract.getKey()).isEmpty();
+      assertThat(minus(documented, constants)).as("operations of %s that %s does not define", contract.getKey(),
+          contract.getValue().getSimpleName()).isEmpty();
+    }
+  }
+
+  @Test
+  @DisplayName("the check sees an undocumented action: a contract class with one more constant fails it")
+  void checkCatchesAnUndocumentedAction() throws Exception {
+    Set<String> withExtra = actionConstants(Extended.class);
+    withExtra.add(Bus.PING);
+    assertThat(minus(withExtra, actionsOf("request"))).containsExactly("archive");
+  }
+
+  /** A stand-in for a contract that gained an action nobody documented. */
+  static final class Extended {
+    public static final String ADDRESS = RequestContract.ADDRESS;
+    public static final String GET = RequestContract.GET;
+    public static final String PUT = RequestContract.PUT;
+    public static final String DELETE = RequestContract.DELETE;
+    public static final String LIST = RequestContract.LIST;
+    public static final String GET_MANY = RequestContract.GET_MANY;
+    public static final String PUT_MANY = RequestContract.PUT_MANY;
+    public static final String ARCHIVE = "archive";
+  }
+
+  @Test
+  @DisplayName("each operation's message header names its action, and every $ref resolves")
+  void operationsAreWellFormed() {
+    JsonObject operations = doc.getJsonObject("operations");
+    for (String name : operations.fieldNames()) {
+      JsonObject operation = operations.getJsonObject(name);
+      String action = operation.getString("x-troupe-action");
+      JsonObject message = BusDocMarkdown.resolve(doc,
+          BusDocMarkdown.resolve(doc, operation.getJsonArray("messages").getJsonObject(0).getString("$ref")).getString("$ref"));
+      assertThat(message.getJsonObject("payload").getString("$ref")).as(name).isNotNull();
+      if (action != null) {
+        JsonObject headers = BusDocMarkdown.resolve(doc, message.getJsonObject("headers").getString("$ref"));
+        assertThat(headers.getJsonObject("properties").getJsonObject(Bus.ACTION).getString("const")).as(name).isEqualTo(action);
+        assertThat(name).isEqualTo(channelOf(operation) + "." + action);
+      }
+      if (operation.containsKey("reply")) {
+        JsonObject reply = BusDocMarkdown.resolve(doc,
+            operation.getJsonObject("reply").getJsonArray("messages").getJsonObject(0).getString("$ref"));
+        BusDocMarkdown.resolve(doc, reply.getJsonObject("payload").getString("$ref"));
+      }
+    }
+  }
+
+  // ---- error codes ----------------------------------------------------------------------------
+
+  @Test
+  @DisplayName("every ErrorCode is listed with its number, nothing else is, and operations name only listed codes")
+  void errorCodesMatch() {
+    Map<String, Integer> documented = new TreeMap<>();
+    for (Object e : doc.getJsonArray("x-troupe-errors")) {
+      JsonObject error = (JsonObject) e;
+      assertThat(documented.put(error.getString("name"), error.getInteger("code"))).as("listed twice").isNull();
+      assertThat(error.getInteger("httpStatus")).as(error.getString("name")).isBetween(400, 599);
+    }
+    Map<String, Integer> codes = Arrays.stream(ErrorCode.values())
+        .collect(Collectors.toMap(ErrorCode::name, ErrorCode::code, (a, b) -> a, TreeMap::new));
+    assertThat(documented).isEqualTo(codes);
+    JsonObject operations = doc.getJsonObject("operations");
+    for (String name : operations.fieldNames()) {
+      for (Object code : operations.getJsonObject(name).getJsonArray("x-troupe-errors", new JsonArray())) {
+        assertThat(codes).as("%s names an unknown error code", name).containsKey((String) code);
+      }
+    }
+  }
+
+  // ---- schemas against the JSON mapping -------------------------------------------------------
+
+  @Test
+  @DisplayName("the bodies Wire writes for every request, reply and event validate against their schemas")
+  void wireBodiesValidate() {
+    Map<String, List<JsonObject>> samples = samples();
+    Set<String> schemas = doc.getJsonObject("components").getJsonObject("schemas").fieldNames();
+    assertThat(schemas).containsAll(samples.keySet());
+    samples.forEach((schema, bodies) -> bodies.forEach(body -> {
+      OutputUnit result = validator(schema).validate(body);
+      assertThat(result.getValid()).as("%s: %s\n%s", schema, body.encode(), result.toString()).isTrue();
+    }));
+  }
+
+  @Test
+  @DisplayName("bodies that Wire refuses break the schemas too: the schemas are not vacuous")
+  void badBodiesFail() {
+    List<Map.Entry<String, JsonObject>> bad = List.of(
+        Map.entry("DocKey", new JsonObject().put("collection", "books")),
+        Map.entry("DocKey", new JsonObject().put("collection", "Books").put("id", "dune")),
+        Map.entry("DocKey", Wire.toJson(KEY).put("extra", 1)),
+        Map.entry("PutDoc", Wire.toJson(KEY).put("data", "not an object")),
+        Map.entry("ListDocs", new JsonObject().put("collection", "books").put("limit", 1001)),
+        Map.entry("Document", Wire.toJson(DOC).put("version", 0)),
+        Map.entry("ChangeEvent", Wire.changeEvent("upsert", KEY, 1)),
+        Map.entry("ReadResult", new JsonObject().put("document", Wire.toJson(DOC)).put("cache", "WARM")));
+    bad.forEach(entry -> assertThat(validator(entry.getKey()).validate(entry.getValue()).getValid())
+        .as("%s accepted %s", entry.getKey(), entry.getValue().encode()).isFalse());
+    for (String refused : List.of("{\"collection\":\"books\"}", "{\"collection\":\"Books\",\"id\":\"dune\"}")) {
+      JsonObject body = new JsonObject(refused);
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> Wire.docKey(body)).isInstanceOf(TroupeException.class);
+      assertThat(validator("DocKey").validate(body).getValid()).isFalse();
+    }
+  }
+
+  private static Map<String, List<JsonObject>> samples() {
+    Map<String, List<JsonObject>> s = new LinkedHashMap<>();
+    PutDoc put = new PutDoc(KEY, DOC.data(), Precondition.ifMatch(2));
+    PutResult putResult = new PutResult(DOC, false);
+    s.put("DocKey", List.of(Wire.toJson(KEY)));
+    s.put("PutDoc", List.of(Wire.toJson(put), Wire.toJson(new PutDoc(KEY, new JsonObject(), Precondition.ifNoneMatchAny())),
+        Wire.toJson(new PutDoc(KEY, new JsonObject(), new Precondition(null, true, false)))));
+    s.put("DeleteDoc", List.of(Wire.toJson(new DeleteDoc(KEY, null)), Wire.toJson(new DeleteDoc(KEY, Precondition.ifMatch(3)))));
+    s.put("ListDocs", List.of(Wire.toJson(new ListDocs("books", 10, null)), Wire.toJson(new ListDocs("books", 1000, "dune"))));
+    KeyBatch batch = new KeyBatch("books", List.of("dune", "emma"));
+    s.put("KeyBatch", List.of(Wire.toJson(batch)));
+    s.put("MultiGet", List.of(Wire.toJson(new MultiGet(batch, true)), Wire.toJson(new MultiGet(batch, false))));
+    s.put("PutMany", List.of(Wire.toJson(new PutMany("books", List.of(new PutMany.Item("dune", DOC.data(), null),
+        new PutMany.Item("emma", new JsonObject(), Precondition.ifNoneMatchAny()))))));
+    s.put("TakeTokens", List.of(Wire.toJson(new TakeTokens(2.5, 10, List.of(new TokenDemand("key:a", 1, 4, 0))))));
+    s.put("Document", List.of(Wire.toJson(DOC)));
+    s.put("ReadResult", List.of(Wire.toJson(new ReadResult(DOC, ReadResult.CacheStatus.HIT)),
+        Wire.toJson(new ReadResult(DOC, ReadResult.CacheStatus.BYPASS))));
+    s.put("PutResult", List.of(Wire.toJson(putResult)));
+    s.put("DeleteResult", List.of(Wire.toJson(new DeleteResult(KEY, 4))));
+    s.put("DocPage", List.of(Wire.toJson(new DocPage(List.of(DOC), "dune")), Wire.toJson(new DocPage(List.of(), null))));
+    s.put("MultiGetResult", List.of(
+        Wire.toJson(new MultiGetResult(Map.of("dune", DOC), List.of("emma"), List.of())),
+        Wire.toJson(new MultiGetResult(Map.of(), List.of(), List.of(
+            new MultiGetResult.FailedPart(List.of("emma"), ErrorCode.TIMEOUT, "part 1 of 1 failed"))))));
+    s.put("PutManyResult", List.of(Wire.toJson(new PutManyResult(List.of(putResult)))));
+    Lookup found = Lookup.found(DOC);
+    Lookup absent = Lookup.absent(KEY, 0);
+    s.put("Lookup", List.of(Wire.toJson(found), Wire.toJson(absent)));
+    s.put("LookupBatch", List.of(Wire.toJson(new LookupBatch(List.of(found, absent)))));
+    s.put("CacheLookup", List.of(Wire.toJson(new CacheLookup(found)), Wire.toJson(CacheLookup.MISS)));
+    s.put("TokenGrants", List.of(Wire.toJson(List.of(new TokenGrant("key:a", 5, 4.5)))));
+    s.put("ChangeEvent", List.of(Wire.changeEvent("put", KEY, 1), Wire.toJson(new DocChange(DocChange.DELETE, KEY, 2))));
+    // Built by the services themselves (not by Wire): the shapes their contracts' comments give.
+    s.put("PingReply", List.of(new JsonObject().put("service", "request")));
+    s.put("Stored", List.of(new JsonObject().put("stored", true)));
+    s.put("StoredCount", List.of(new JsonObject().put("stored", 2)));
+    s.put("Empty", List.of(new JsonObject()));
+    s.put("Changes", List.of(new JsonObject().put("since", 0).put("limit", 100)));
+    s.put("ChangesPage", List.of(new JsonObject().put("next", 7).put("items", new JsonArray().add(new JsonObject()
+        .put("seq", 7).put("collection", "books").put("id", "dune").put("version", 3).put("op", "put")
+        .put("at", "2026-01-31T12:00:00Z")))));
+    return s;
+  }
+
+  private static Validator validator(String schema) {
+    JsonObject root = new JsonObject()
+        .put("$ref", "#/components/schemas/" + schema)
+        .put("components", new JsonObject().put("schemas", doc.getJsonObject("components").getJsonObject("schemas").copy()));
+    return Validator.create(JsonSchema.of(root), new JsonSchemaOptions().setDraft(Draft.DRAFT7)
+        .setBaseUri("https://troupe.dev/asyncapi/").setOutputFormat(OutputFormat.Basic));
+  }
+
+  // ---- the rendered page ----------------------------------------------------------------------
+
+  @Test
+  @DisplayName("docs/bus.md is the page rendered from the document")
+  void pageIsFresh() throws IOException {
+    String rendered = BusDocMarkdown.render(doc);
+    if (Boolean.getBoolean(WRITE_PROPERTY)) {
+      Files.createDirectories(PAGE.getParent());
+      Files.writeString(PAGE, rendered, StandardCharsets.UTF_8);
+    }
+    String committed = Files.exists(PAGE) ? Files.readString(PAGE, StandardCharsets.UTF_8) : "";
+    assertThat(committed)
+        .as("docs/bus.md is stale; regenerate it with: mvn -B -o -q -pl shared verify "
+            + "-Dtest=BusContractDocumentTest -D" + WRITE_PROPERTY + "=true")
+        .isEqualTo(rendered);
+  }
+
+  // ---- helpers --------------------------------------------------------------------------------
+
+  /** Every class of the contract package with a {@code public static final String ADDRESS}, by address. */
+  private static Map<String, Class<?>> contracts() throws IOException, URISyntaxException, ClassNotFoundException {
+    String pkg = DocKey.class.getPackageName();
+    Map<String, Class<?>> byAddress = new TreeMap<>();
+    Enumeration<URL> dirs = DocKey.class.getClassLoader().getResources(pkg.replace('.', '/'));
+    while (dirs.hasMoreElements()) {
+      URL url = dirs.nextElement();
+      if (!"file".equals(url.getProtocol())) {
+        continue;
+      }
+      String[] files = new File(url.toURI()).list((d, n) -> n.endsWith(".class") && !n.contains("$"));
+      for (String file : files == null ? new String[0] : files) {
+        Class<?> type = Class.forName(pkg + "." + file.substring(0, file.length() - 6));
+        if (type.getName().endsWith("Test") || type == BusDocMarkdown.class) {
+          continue;
+        }
+        String address = stringConstants(type).get("ADDRESS");
+        if (address != null) {
+          assertThat(byAddress.put(address, type)).as("two contracts on " + address).isNull();
+        }
+      }
+    }
+    return byAddress;
+  }
+
+  private static Map<String, String> stringConstants(Class<?> type) {
+    Map<String, String> constants = new LinkedHashMap<>();
+    for (Field field : type.getDeclaredFields()) {
+      int m = field.getModifiers();
+      if (Modifier.isPublic(m) && Modifier.isStatic(m) && Modifier.isFinal(m) && field.getType() == String.class) {
+        try {
+          constants.put(field.getName(), (String) field.get(null));
+        } catch (IllegalAccessException e) {
+          throw new IllegalStateException(e);
+        }
+      }
+    }
+    return constants;
+  }
+
+  private static Set<String> actionConstants(Class<?> contract) {
+    Map<String, String> constants = stringConstants(contract);
+    constants.remove("ADDRESS");
+    return new TreeSet<>(constants.values());
+  }
+
+  private static Map<String, String> channelsByAddress() {
+    Map<String, String> byAddress = new TreeMap<>();
+    JsonObject channels = doc.getJsonObject("channels");
+    for (String name : channels.fieldNames()) {
+      assertThat(byAddress.put(channels.getJsonObject(name).getString("address"), name)).as("address twice").isNull();
+    }
+    return byAddress;
+  }
+
+  private static Set<String> actionsOf(String channel) {
+    Set<String> actions = new TreeSet<>();
+    JsonObject operations = doc.getJsonObject("operations");
+    for (String name : operations.fieldNames()) {
+      JsonObject operation = operations.getJsonObject(name);
+      if (channelOf(operation).equals(channel) && operation.containsKey("x-troupe-action")) {
+        actions.add(operation.getString("x-troupe-action"));
+      }
+    }
+    return actions;
+  }
+
+  private static String channelOf(JsonObject operation) {
+    String ref = operation.getJsonObject("channel").getString("$ref");
+    return ref.substring(ref.lastIndexOf('/') + 1);
+  }
+
+  private static Set<String> minus(Set<String> a, Set<String> b) {
+    Set<String> rest = new HashSet<>(a);
+    rest.removeAll(b);
+    return new TreeSet<>(rest);
+  }
+
+}
