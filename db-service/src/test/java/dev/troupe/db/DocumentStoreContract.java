@@ -476,14 +476,14 @@ abstract class DocumentStoreContract extends StoreContract {
     Checkpoint first = ctx.checkpoint();
     Checkpoint second = ctx.checkpoint();
     ctx.verify(() -> {
-      assertThat(firstMigration.migrationsExecuted).isEqualTo(1);
+      assertThat(firstMigration.migrationsExecuted).as("V1 documents, V2 jobs").isEqualTo(2);
       assertThat(firstMigration.success).isTrue();
       first.flag();
     });
     vertx.executeBlocking(db::migrate).onComplete(ctx.succeeding(result -> ctx.verify(() -> {
       assertThat(result.success).isTrue();
       assertThat(result.migrationsExecuted).isZero();
-      assertThat(result.initialSchemaVersion).isEqualTo("1");
+      assertThat(result.initialSchemaVersion).isEqualTo("2");
       second.flag();
     })));
   }

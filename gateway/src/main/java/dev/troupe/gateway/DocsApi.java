@@ -28,7 +28,9 @@ import java.util.function.LongPredicate;
  * are checked against the OpenAPI document (operation ids as there) before they are handled.
  */
 final class DocsApi {
-  static final String BASE = "/api/v1/docs";
+  /** Every API route starts with this; authentication, rate limits and admission guard all of them. */
+  static final String API = "/api/v1";
+  static final String BASE = API + "/docs";
   private static final String JSON = "application/json";
 
   private final Bus bus;

@@ -29,7 +29,7 @@ final class EdgeGuards {
     try {
       NodeRuntime runtime = NodeRuntime.of(vertx);
       Rejections rejections = new Rejections(runtime.registry());
-      String api = DocsApi.BASE + "/*";
+      String api = DocsApi.API + "/*";
       Future<Void> ready = Future.succeededFuture();
       if (gateway.auth().equals("apikey")) {
         router.route(api).handler(ApiKeys.parse(gateway.apiKeys(), rejections)::handle);

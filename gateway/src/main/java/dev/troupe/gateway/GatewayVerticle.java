@@ -35,12 +35,14 @@ public final class GatewayVerticle extends VerticleBase {
     if (!config.corsOrigins().isEmpty()) {
       router.route().handler(cors(config));
     }
-    router.route(DocsApi.BASE + "/*").handler(
+    router.route(DocsApi.API + "/*").handler(
         new Admission(InFlight.of("gateway", config.maxInFlight(), NodeRuntime.registryOf(vertx)))::handle);
     Future<Void> guarded = EdgeGuards.mount(router, vertx, config, Settings.fromJson(config()));
     DocsApi docs = new DocsApi(new Bus(vertx, config.timeoutMs()), config.maxBodyBytes(), openApi);
     new BatchApi(docs, config.maxBodyBytes()).mount(router);
     docs.mount(router);
+    new JobsApi(new Bus(vertx, config.timeoutMs()), JobUploadConfig.from(Settings.fromJson(config())),
+        config.maxBodyBytes()).mount(router);
     HealthRoutes.mount(router, vertx);
     openApi.mount(router);
     this.router = router;
