@@ -33,7 +33,8 @@ import java.util.function.UnaryOperator;
 /**
  * The jobs tables: job records, their chunks (the durable work queue) with leases, line errors and
  * result parts. A claim is one conditional UPDATE (the chunk is pending, or its lease expired), so two
- * workers never both win a chunk, on any database, without row locks held between statements.
+ * workers never both win a chunk, on any database, without row locks held between statements. Every
+ * write runs in a transaction of its own: the JDBC pool does not commit a statement by itself.
  */
 final class JobStore {
   static final String CHUNK_PENDING = "pending";
@@ -133,7 +134,8 @@ final class JobStore {
             .compose(done -> conn.preparedQuery(insertChunk).execute(Tuple.of(id, 0, 0L, 0, "")))
             .mapEmpty())
             .compose(done -> get(id))
-        : pool.preparedQuery(insertJob).execute(Tuple.of(id, type, collection, JobStatus.RECEIVING, null, 0, now))
+        : pool.withTransaction(conn -> conn.preparedQuery(insertJob)
+                .execute(Tuple.of(id, type, collection, JobStatus.RECEIVING, null, 0, now)))
             .compose(done -> get(id));
     return created.recover(JobStore::failed);
   }
@@ -150,8 +152,8 @@ final class JobStore {
             throw new TroupeException(ErrorCode.CONFLICT, "job " + chunk.jobId() + " is " + row.getString(0)
                 + ", not receiving lines");
           }
-          return pool.preparedQuery(insertChunk).execute(
-              Tuple.of(chunk.jobId(), chunk.seq(), chunk.firstLine(), chunk.lines(), chunk.payload()));
+          return pool.withTransaction(conn -> conn.preparedQuery(insertChunk).execute(
+              Tuple.of(chunk.jobId(), chunk.seq(), chunk.firstLine(), chunk.lines(), chunk.payload())));
         })
         .<Void>mapEmpty()
         .recover(JobStore::failed);
@@ -219,15 +221,15 @@ final class JobStore {
     }
     String jobId = keys.get(index).getString(0);
     int seq = keys.get(index).getInteger(1);
-    return pool.preparedQuery(claimChunk)
-        .execute(Tuple.of(owner, timestamp(now.plusMillis(leaseMs)), jobId, seq, timestamp(now)))
+    return pool.withTransaction(conn -> conn.preparedQuery(claimChunk)
+            .execute(Tuple.of(owner, timestamp(now.plusMillis(leaseMs)), jobId, seq, timestamp(now))))
         .compose(rows -> rows.rowCount() == 1
             ? claimed(jobId, seq, now)
             : tryClaim(keys, index + 1, owner, now, leaseMs));
   }
 
   private Future<JobChunk> claimed(String jobId, int seq, Instant now) {
-    return pool.preparedQuery(startJob).execute(Tuple.of(timestamp(now), jobId))
+    return pool.withTransaction(conn -> conn.preparedQuery(startJob).execute(Tuple.of(timestamp(now), jobId)))
         .compose(started -> pool.preparedQuery(claimedChunk).execute(Tuple.of(jobId, seq)))
         .map(rows -> {
           Row row = first(rows);
@@ -238,8 +240,8 @@ final class JobStore {
 
   /** Extends the lease of a chunk {@code owner} holds; false when it lost the chunk or the job stopped. */
   Future<Boolean> renew(String id, int seq, String owner, long leaseMs) {
-    return pool.preparedQuery(renew)
-        .execute(Tuple.of(timestamp(now().plusMillis(leaseMs)), id, seq, owner, id))
+    return pool.withTransaction(conn -> conn.preparedQuery(renew)
+            .execute(Tuple.of(timestamp(now().plusMillis(leaseMs)), id, seq, owner, id)))
         .map(rows -> rows.rowCount() == 1)
         .recover(JobStore::failed);
   }

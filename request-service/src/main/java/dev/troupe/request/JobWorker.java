@@ -61,6 +61,7 @@ public final class JobWorker extends VerticleBase {
   private String owner;
   private boolean busy;
   private boolean stopped;
+  private boolean claimsFailing;
   private MessageConsumer<Object> wakeups;
 
   @Override
@@ -105,8 +106,18 @@ public final class JobWorker extends VerticleBase {
         .onComplete(ar -> {
           busy = false;
           if (ar.failed()) {
-            LOG.warn("job worker {}: {}", owner, ar.cause().getMessage());
-          } else if (ar.result()) {
+            // Said once per outage (db-service not there yet, or away), not at every poll.
+            if (!claimsFailing) {
+              LOG.warn("job worker {} cannot claim work: {}", owner, ar.cause().getMessage());
+            }
+            claimsFailing = true;
+            return;
+          }
+          if (claimsFailing) {
+            LOG.info("job worker {} claims work again", owner);
+          }
+          claimsFailing = false;
+          if (ar.result()) {
             work();
           }
         });
