@@ -72,7 +72,11 @@ public final class JobWorker extends VerticleBase {
     registry = NodeRuntime.registryOf(vertx);
     store = new Bus(vertx, requests.dbTimeoutMs());
     db = new Downstream(vertx, "db-service", new Bus(vertx, requests.dbTimeoutMs()), requests, registry);
-    cache = new Downstream(vertx, "cache-service", new Bus(vertx, requests.cacheTimeoutMs()), requests, registry);
+    // A chunk's cache fill carries up to a thousand entries, more than an interactive request's cache
+    // deadline allows for on a busy node; a job can wait, and a fill that times out leaves the entries
+    // to their TTL instead of moving them forward. So jobs give the cache the database's deadline.
+    cache = new Downstream(vertx, "cache-service",
+        new Bus(vertx, Math.max(requests.cacheTimeoutMs(), requests.dbTimeoutMs())), requests, registry);
     batches = new BatchPipeline(db, cache, requests, registry);
     // Unique per worker, so a worker that restarts on the same node never mistakes an old claim for its own.
     owner = nodeName() + "/" + UUID.randomUUID().toString().substring(0, 8);
