@@ -15,6 +15,8 @@ CREATE TABLE troupe_jobs (
     results      INTEGER                  NOT NULL,
     error        VARCHAR(1000),
     created_at   TIMESTAMP WITH TIME ZONE NOT NULL,
+    -- The last time an import's upload stored lines; a job receiving none for long is abandoned.
+    touched_at   TIMESTAMP WITH TIME ZONE NOT NULL,
     started_at   TIMESTAMP WITH TIME ZONE,
     finished_at  TIMESTAMP WITH TIME ZONE,
     CONSTRAINT pk_troupe_jobs PRIMARY KEY (id)

@@ -75,12 +75,14 @@ final class JobStore {
   private final String result;
   private final String queuedChunks;
   private final String runningJobs;
+  private final String touch;
+  private final String abandoned;
 
   JobStore(Pool pool, UnaryOperator<String> dialect, Clock clock) {
     this.pool = pool;
     this.clock = clock;
     insertJob = dialect.apply("INSERT INTO troupe_jobs (id, type, collection, state, done, total, failed, chunks,"
-        + " chunks_done, results, created_at) VALUES (?, ?, ?, ?, 0, ?, 0, ?, 0, 0, ?)");
+        + " chunks_done, results, created_at, touched_at) VALUES (?, ?, ?, ?, 0, ?, 0, ?, 0, 0, ?, ?)");
     countDocs = dialect.apply("SELECT COUNT(*) FROM troupe_documents WHERE collection = ? AND deleted = FALSE");
     insertChunk = dialect.apply("INSERT INTO troupe_job_chunks (job_id, seq, first_line, lines, payload, state,"
         + " attempts) VALUES (?, ?, ?, ?, ?, 'pending', 0)");
@@ -119,6 +121,8 @@ final class JobStore {
     queuedChunks = dialect.apply("SELECT COUNT(*) FROM troupe_job_chunks c JOIN troupe_jobs j ON j.id = c.job_id"
         + " WHERE c.state <> 'done' AND j.state IN ('queued', 'running')");
     runningJobs = dialect.apply("SELECT COUNT(*) FROM troupe_jobs WHERE state = 'running'");
+    touch = dialect.apply("UPDATE troupe_jobs SET touched_at = ? WHERE id = ?");
+    abandoned = dialect.apply("SELECT id FROM troupe_jobs WHERE state = 'receiving' AND touched_at < ?");
   }
 
   /**
@@ -130,12 +134,12 @@ final class JobStore {
     Future<JobStatus> created = queued
         ? pool.withTransaction(conn -> conn.preparedQuery(countDocs).execute(Tuple.of(collection))
             .compose(rows -> conn.preparedQuery(insertJob).execute(
-                Tuple.of(id, type, collection, JobStatus.QUEUED, first(rows).getLong(0), 1, now)))
+                Tuple.of(id, type, collection, JobStatus.QUEUED, first(rows).getLong(0), 1, now, now)))
             .compose(done -> conn.preparedQuery(insertChunk).execute(Tuple.of(id, 0, 0L, 0, "")))
             .mapEmpty())
             .compose(done -> get(id))
         : pool.withTransaction(conn -> conn.preparedQuery(insertJob)
-                .execute(Tuple.of(id, type, collection, JobStatus.RECEIVING, null, 0, now)))
+                .execute(Tuple.of(id, type, collection, JobStatus.RECEIVING, null, 0, now, now)))
             .compose(done -> get(id));
     return created.recover(JobStore::failed);
   }
@@ -153,7 +157,8 @@ final class JobStore {
                 + ", not receiving lines");
           }
           return pool.withTransaction(conn -> conn.preparedQuery(insertChunk).execute(
-              Tuple.of(chunk.jobId(), chunk.seq(), chunk.firstLine(), chunk.lines(), chunk.payload())));
+                  Tuple.of(chunk.jobId(), chunk.seq(), chunk.firstLine(), chunk.lines(), chunk.payload()))
+              .compose(done -> conn.preparedQuery(touch).execute(Tuple.of(timestamp(now()), chunk.jobId()))));
         })
         .<Void>mapEmpty()
         .recover(JobStore::failed);
@@ -338,6 +343,21 @@ final class JobStore {
           }
           int parts = row.getInteger(1);
           return new JsonObject().put("payload", text(row.getValue(0))).put("next", part + 1 < parts ? part + 1 : null);
+        })
+        .recover(JobStore::failed);
+  }
+
+  /**
+   * Fails the imports that stored no lines for {@code idleMs}: their upload broke off without a word
+   * (the gateway taking it died), so no more will come. Answers how many.
+   */
+  Future<Integer> expireUploads(long idleMs) {
+    return pool.preparedQuery(abandoned).execute(Tuple.of(timestamp(now().minusMillis(idleMs))))
+        .compose(rows -> {
+          List<Future<JobStatus>> stops = new ArrayList<>();
+          rows.forEach(row -> stops.add(stop(row.getString(0), JobStatus.FAILED,
+              "the upload stopped: no lines arrived for " + idleMs + " ms")));
+          return Future.all(stops).map(done -> stops.size());
         })
         .recover(JobStore::failed);
   }

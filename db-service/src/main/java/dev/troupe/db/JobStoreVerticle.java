@@ -44,7 +44,9 @@ public final class JobStoreVerticle extends VerticleBase {
         .on(JobStoreContract.COMPLETE, m -> store.complete(Wire.chunkOutcome(m.body())).map(Wire::toJson))
         .on(JobStoreContract.ERRORS, this::errors)
         .on(JobStoreContract.RESULT, m -> store.result(id(m), (int) number(m.body(), "part", 0, Integer.MAX_VALUE)))
-        .on(JobStoreContract.STATS, m -> store.stats()));
+        .on(JobStoreContract.STATS, m -> store.stats())
+        .on(JobStoreContract.EXPIRE_UPLOADS, m -> store.expireUploads(number(m.body(), "idleMs", 1, Long.MAX_VALUE))
+            .map(n -> new JsonObject().put("expired", n))));
     return consumer.completion();
   }
 

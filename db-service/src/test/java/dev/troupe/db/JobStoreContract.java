@@ -258,6 +258,35 @@ abstract class JobStoreContract extends DatabaseContract {
         })));
   }
 
+  @Test
+  @DisplayName("an import that stored no lines for the idle time fails as an abandoned upload; one still receiving lines does not")
+  void abandonedUploadsExpire(VertxTestContext ctx) {
+    String abandoned = newId();
+    String active = newId();
+    jobs.create(abandoned, "import", "notes", false)
+        .compose(v -> jobs.create(active, "import", "notes", false))
+        .compose(v -> {
+          clock.advance(LEASE_MS);
+          return jobs.append(new ChunkUpload(active, 0, 1, 1, "{}\n"));
+        })
+        .compose(v -> {
+          clock.advance(LEASE_MS / 2);
+          return jobs.expireUploads(LEASE_MS);
+        })
+        .compose(expired -> {
+          ctx.verify(() -> assertThat(expired).isEqualTo(1));
+          return Future.all(jobs.get(abandoned), jobs.get(active));
+        })
+        .onComplete(ctx.succeeding(both -> ctx.verify(() -> {
+          JobStatus gone = both.resultAt(0);
+          JobStatus receiving = both.resultAt(1);
+          assertThat(gone.state()).isEqualTo(JobStatus.FAILED);
+          assertThat(gone.error()).contains("upload stopped");
+          assertThat(receiving.state()).isEqualTo(JobStatus.RECEIVING);
+          ctx.completeNow();
+        })));
+  }
+
   /** A clock the test moves forward, so a lease expires without waiting for it. */
   private static final class MovableClock extends Clock {
     private final AtomicReference<Instant> now = new AtomicReference<>(Instant.now());

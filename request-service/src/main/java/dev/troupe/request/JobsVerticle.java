@@ -50,7 +50,10 @@ public final class JobsVerticle extends VerticleBase {
     Gauge.builder("troupe_jobs_running", running, AtomicLong::get)
         .description("jobs running, cluster-wide (read every TROUPE_JOBS_STATS_MS)")
         .register(registry);
-    vertx.setPeriodic(jobs.statsMs(), id -> readStats());
+    vertx.setPeriodic(jobs.statsMs(), id -> {
+      readStats();
+      expireUploads(jobs.uploadIdleMs());
+    });
     consumer = vertx.eventBus().consumer(JobsContract.ADDRESS, ActionRouter.of("jobs")
         .on(JobsContract.CREATE, this::create)
         .on(JobsContract.APPEND, m -> store(JobStoreContract.APPEND, Wire.toJson(Wire.chunkUpload(m.body())), m))
@@ -127,6 +130,18 @@ public final class JobsVerticle extends VerticleBase {
 
   private void wakeWorkers() {
     vertx.eventBus().publish(JobsContract.QUEUED_EVENTS, new JsonObject());
+  }
+
+  /** Every node asks; failing an abandoned upload twice changes nothing the second time. */
+  private void expireUploads(long idleMs) {
+    db.request(JobStoreContract.ADDRESS, JobStoreContract.EXPIRE_UPLOADS, new JsonObject().put("idleMs", idleMs), null)
+        .onComplete(ar -> {
+          if (ar.succeeded() && ar.result().getInteger("expired", 0) > 0) {
+            LOG.warn("failed {} import(s) whose upload stopped {} ms ago without a word", ar.result().getInteger("expired"), idleMs);
+          } else if (ar.failed()) {
+            LOG.debug("could not expire abandoned uploads: {}", ar.cause().getMessage());
+          }
+        });
   }
 
   private void readStats() {

@@ -27,6 +27,8 @@ package dev.troupe.shared.contract;
  *       next page are recorded with the chunk in one transaction; the last chunk finishes the job</td></tr>
  *   <tr><td>{@code errors}</td><td>{@code {"id","after","limit"}}</td><td>{@code {"items":[{"line","error"}],"next"}}</td></tr>
  *   <tr><td>{@code result}</td><td>{@code {"id","part"}}</td><td>{@code {"payload","next"}}; 404 when there is no such part</td></tr>
+ *   <tr><td>{@code expireUploads}</td><td>{@code {"idleMs"}}</td><td>{@code {"expired":n}}: imports still receiving
+ *       that stored no lines for {@code idleMs} fail (their upload broke off unseen)</td></tr>
  *   <tr><td>{@code stats}</td><td>{@code {}}</td><td>{@code {"queuedChunks","runningJobs"}}</td></tr>
  *   <tr><td>{@code ping}</td><td>anything</td><td>{@code {"service":"jobs-store"}}</td></tr>
  * </table>
@@ -48,6 +50,7 @@ public final class JobStoreContract {
   public static final String ERRORS = "errors";
   public static final String RESULT = "result";
   public static final String STATS = "stats";
+  public static final String EXPIRE_UPLOADS = "expireUploads";
 
   private JobStoreContract() {}
 }
