@@ -80,6 +80,10 @@ final class JobsApi {
       fail(ctx, e);
       return;
     }
+    if (!importing) {
+      // Export and warmup take no body: whatever comes is read and dropped, so the connection stays usable.
+      request.resume();
+    }
     call(JobsContract.CREATE, new JsonObject().put("type", type).put("collection", collection))
         .compose(job -> importing ? new Upload(ctx, job.getString("id")).run() : Future.succeededFuture(job))
         .onComplete(ar -> {
@@ -239,6 +243,10 @@ final class JobsApi {
       request.handler(this::data);
       request.exceptionHandler(e -> failed(TroupeException.badRequest("the upload broke off: " + e.getMessage())));
       request.endHandler(v -> end());
+      // curl and others wait for this before sending a large body; the job exists now, so go ahead.
+      if ("100-continue".equalsIgnoreCase(request.getHeader("Expect"))) {
+        ctx.response().writeContinue();
+      }
       request.resume();
       return done.future();
     }
