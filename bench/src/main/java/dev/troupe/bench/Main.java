@@ -17,6 +17,7 @@ public final class Main {
       + LoadOptions.USAGE + "\n  scenarios:\n" + Scenario.help() + "\n\n"
       + BareServer.USAGE + "\n\n"
       + OneHop.USAGE + "\n\n"
+      + ImportRun.USAGE + "\n\n"
       + Report.USAGE + "\n";
 
   private Main() {}
@@ -46,6 +47,7 @@ public final class Main {
       case "load" -> LoadRun.main(options);
       case "bare-server" -> BareServer.main(options);
       case "one-hop" -> OneHop.main(options);
+      case "import" -> ImportRun.main(options);
       case "report" -> Report.main(options);
       default -> throw new IllegalArgumentException("unknown command '" + args[0] + "'");
     };

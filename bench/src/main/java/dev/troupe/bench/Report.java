@@ -244,6 +244,11 @@ final class Report {
                 who, thousands(r.throughput() * batch), batch, times(h.throughput() > 0 ? r.throughput() * batch / h.throughput() : null),
                 thousands(h.throughput()), h.label())));
       }
+      if (r.scenario().equals("import")) {
+        notes.add(String.format(Locale.ROOT, "%s: %s documents/s imported (%d documents in one background job, "
+            + "%s s from the first byte of the upload to the job's success).", who, thousands(r.throughput()), r.ok(),
+            r.durationSec()));
+      }
       if (r.serviceTimeMs() != null && r.lateSends() > 0) {
         notes.add(String.format(Locale.ROOT,
             "%s: %d requests left more than 1 ms after their intended start (server or connections saturated); "

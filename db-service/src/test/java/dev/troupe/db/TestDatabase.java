@@ -100,9 +100,11 @@ abstract sealed class TestDatabase implements AutoCloseable {
     return Migrations.migrate(backend());
   }
 
-  /** Empties the tables, so every test starts from an empty database. */
+  /** Empties every table, so every test starts from an empty database. */
   Future<Void> reset(Pool pool) {
-    return pool.query("DELETE FROM troupe_changes").execute()
+    // The jobs' other tables go with their job (ON DELETE CASCADE).
+    return pool.query("DELETE FROM troupe_jobs").execute()
+        .compose(done -> pool.query("DELETE FROM troupe_changes").execute())
         .compose(done -> pool.query("DELETE FROM troupe_documents").execute())
         .compose(done -> pool.query("DELETE FROM troupe_idempotency").execute())
         .mapEmpty();

@@ -32,7 +32,9 @@ import java.util.function.LongPredicate;
  * are checked against the OpenAPI document (operation ids as there) before they are handled.
  */
 final class DocsApi {
-  static final String BASE = "/api/v1/docs";
+  /** Every API route starts with this; authentication, rate limits and admission guard all of them. */
+  static final String API = "/api/v1";
+  static final String BASE = API + "/docs";
   private static final String JSON = "application/json";
 
   /** Header naming a write's idempotency key (IETF draft "The Idempotency-Key HTTP Header Field"). */

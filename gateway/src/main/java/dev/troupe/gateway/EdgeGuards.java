@@ -30,7 +30,7 @@ final class EdgeGuards {
     try {
       NodeRuntime runtime = NodeRuntime.of(vertx);
       Rejections rejections = new Rejections(runtime.registry());
-      String api = DocsApi.BASE + "/*";
+      String api = DocsApi.API + "/*";
       Future<Void> ready = Future.succeededFuture();
       if (!gateway.auth().equals("none")) {
         router.route(api).handler(StageClock.open(new Stages(runtime.registry()), Stages.AUTHORIZE));

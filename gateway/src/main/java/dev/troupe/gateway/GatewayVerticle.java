@@ -42,7 +42,7 @@ public final class GatewayVerticle extends VerticleBase {
     if (!config.corsOrigins().isEmpty()) {
       router.route().handler(cors(config));
     }
-    router.route(DocsApi.BASE + "/*").handler(
+    router.route(DocsApi.API + "/*").handler(
         new Admission(InFlight.of("gateway", config.maxInFlight(), NodeRuntime.registryOf(vertx)))::handle);
     Future<Void> guarded = EdgeGuards.mount(router, vertx, config, Settings.fromJson(config()));
     BridgeConfig bridge = BridgeConfig.from(Settings.fromJson(config()));
@@ -59,6 +59,8 @@ public final class GatewayVerticle extends VerticleBase {
     streams = new DocEventStreams(vertx, sse, InFlight.of("gateway-sse", sse.maxStreams(), NodeRuntime.registryOf(vertx)));
     streams.mount(router);
     docs.mount(router);
+    new JobsApi(new Bus(vertx, config.timeoutMs()), JobUploadConfig.from(Settings.fromJson(config())),
+        config.maxBodyBytes()).mount(router);
     HealthRoutes.mount(router, vertx);
     openApi.mount(router);
     this.router = router;

@@ -74,7 +74,7 @@ final class OpenApi {
    * The document with its responses reduced to their status codes. vertx-openapi 5.0 refuses a
    * contract whose responses use a media type it cannot validate (application/problem+json,
    * application/yaml, OpenMetrics text; eclipse-vertx/vertx-openapi#107), and the gateway validates
-   * requests only.
+   * requests only. Request bodies that are not JSON (an import's NDJSON, which it also refuses) go too.
    */
   static JsonObject requestsOnly(JsonObject document) {
     JsonObject copy = document.copy();
@@ -85,6 +85,11 @@ final class OpenApi {
             JsonObject statuses = new JsonObject();
             responses.fieldNames().forEach(status -> statuses.put(status, new JsonObject().put("description", status)));
             op.put("responses", statuses);
+          }
+          if (operation.getValue() instanceof JsonObject op && op.getValue("requestBody") instanceof JsonObject body
+              && body.getValue("content") instanceof JsonObject content && !content.containsKey("application/json")) {
+            // An import's NDJSON is checked line by line as it streams in, never as one document.
+            op.remove("requestBody");
           }
         });
       }

@@ -5,8 +5,7 @@ import dev.troupe.chat.ChatService;
 import dev.troupe.db.DbConfig;
 import dev.troupe.db.DbService;
 import dev.troupe.gateway.GatewayService;
-import dev.troupe.request.RequestConfig;
-import dev.troupe.request.RequestVerticle;
+import dev.troupe.request.RequestService;
 import dev.troupe.shared.config.Settings;
 import java.util.Arrays;
 import java.util.EnumSet;
@@ -24,7 +23,7 @@ import java.util.stream.Collectors;
 public enum Service {
   DB("db", DbService.class.getName(), s -> 1),
   CACHE("cache", CacheService.class.getName(), s -> 1),
-  REQUEST("request", RequestVerticle.class.getName(), s -> RequestConfig.from(s).instances()),
+  REQUEST("request", RequestService.class.getName(), s -> 1),
   CHAT("chat", ChatService.class.getName(), s -> 1),
   GATEWAY("gateway", GatewayService.class.getName(), s -> 1);
 

@@ -85,6 +85,39 @@ class ApiKeyAuthTest {
         })));
   }
 
+  @Test
+  @DisplayName("jobs: without a key 401; a read-only key may export and read a job but not import or cancel (403); a writer may")
+  void jobScopes(Vertx vertx, VertxTestContext ctx) {
+    Http http = new Http(vertx, TROUPE.cluster().httpPort(0));
+    String ndjson = "{\"id\":\"j1\",\"data\":{}}\n";
+    io.vertx.core.MultiMap readerNdjson = Http.headers("X-Api-Key", READER, "Content-Type", "application/x-ndjson");
+    io.vertx.core.MultiMap writerNdjson = Http.headers("X-Api-Key", WRITER, "Content-Type", "application/x-ndjson");
+    http.send(io.vertx.core.http.HttpMethod.POST, "/api/v1/jobs?type=export&collection=secured", null, null)
+        .compose(r -> {
+          ctx.verify(() -> assertProblem(r, 401));
+          return http.send(io.vertx.core.http.HttpMethod.POST, "/api/v1/jobs?type=import&collection=secured", readerNdjson, ndjson);
+        })
+        .compose(r -> {
+          ctx.verify(() -> assertProblem(r, 403));
+          return http.send(io.vertx.core.http.HttpMethod.POST, "/api/v1/jobs?type=export&collection=secured",
+              Http.headers("X-Api-Key", READER), null);
+        })
+        .compose(r -> {
+          ctx.verify(() -> assertThat(r.statusCode()).isEqualTo(202));
+          String job = r.getHeader("Location");
+          return Future.all(http.get(job, "X-Api-Key", READER), http.delete(job, "X-Api-Key", READER),
+              http.delete(job, "X-Api-Key", WRITER),
+              http.send(io.vertx.core.http.HttpMethod.POST, "/api/v1/jobs?type=import&collection=secured", writerNdjson, ndjson));
+        })
+        .onComplete(ctx.succeeding(all -> ctx.verify(() -> {
+          assertThat(((io.vertx.ext.web.client.HttpResponse<?>) all.resultAt(0)).statusCode()).isEqualTo(200);
+          assertProblem(all.resultAt(1), 403);
+          assertThat(((io.vertx.ext.web.client.HttpResponse<?>) all.resultAt(2)).statusCode()).isEqualTo(200);
+          assertThat(((io.vertx.ext.web.client.HttpResponse<?>) all.resultAt(3)).statusCode()).isEqualTo(202);
+          ctx.completeNow();
+        })));
+  }
+
   private static double timed(String stage) {
     var timer = TROUPE.cluster().node(0).runtime().registry().find("troupe_stage_seconds").tag("stage", stage).timer();
     return timer == null ? 0 : timer.count();

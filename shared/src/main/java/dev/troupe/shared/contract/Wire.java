@@ -364,6 +364,78 @@ public final class Wire {
     return grants;
   }
 
+  // ---- background jobs ---------------------------------------------------------------------------
+
+  public static JsonObject toJson(JobStatus job) {
+    return new JsonObject()
+        .put("id", job.id())
+        .put("type", job.type())
+        .put("collection", job.collection())
+        .put("state", job.state())
+        .put("done", job.done())
+        .put("total", job.total())
+        .put("failed", job.failed())
+        .put("createdAt", Instants.format(job.createdAt()))
+        .put("startedAt", job.startedAt() == null ? null : Instants.format(job.startedAt()))
+        .put("finishedAt", job.finishedAt() == null ? null : Instants.format(job.finishedAt()))
+        .put("error", job.error());
+  }
+
+  public static JobStatus jobStatus(JsonObject json) {
+    return new JobStatus(string(json, "id"), string(json, "type"), string(json, "collection"),
+        string(json, "state"), longValue(json, "done"),
+        json.getValue("total") == null ? null : longValue(json, "total"), longValue(json, "failed"),
+        instant(json, "createdAt"), optionalInstant(json, "startedAt"), optionalInstant(json, "finishedAt"),
+        optionalString(json, "error"));
+  }
+
+  public static JsonObject toJson(ChunkUpload chunk) {
+    return new JsonObject().put("id", chunk.jobId()).put("seq", chunk.seq()).put("firstLine", chunk.firstLine())
+        .put("lines", chunk.lines()).put("payload", chunk.payload());
+  }
+
+  public static ChunkUpload chunkUpload(JsonObject json) {
+    return new ChunkUpload(string(json, "id"), intValue(json, "seq"), longValue(json, "firstLine"),
+        intValue(json, "lines"), string(json, "payload"));
+  }
+
+  public static JsonObject toJson(JobChunk chunk) {
+    return new JsonObject().put("id", chunk.jobId()).put("type", chunk.type()).put("collection", chunk.collection())
+        .put("seq", chunk.seq()).put("firstLine", chunk.firstLine()).put("lines", chunk.lines())
+        .put("payload", chunk.payload()).put("attempts", chunk.attempts());
+  }
+
+  public static JobChunk jobChunk(JsonObject json) {
+    return new JobChunk(string(json, "id"), string(json, "type"), string(json, "collection"),
+        intValue(json, "seq"), longValue(json, "firstLine"), intValue(json, "lines"), string(json, "payload"),
+        intValue(json, "attempts"));
+  }
+
+  public static JsonObject toJson(ChunkOutcome outcome) {
+    JsonArray errors = new JsonArray(new ArrayList<>(outcome.errors().size()));
+    outcome.errors().forEach(e -> errors.add(toJson(e)));
+    return new JsonObject().put("id", outcome.jobId()).put("seq", outcome.seq()).put("owner", outcome.owner())
+        .put("processed", outcome.processed()).put("errors", errors).put("result", outcome.result())
+        .put("next", outcome.next());
+  }
+
+  public static ChunkOutcome chunkOutcome(JsonObject json) {
+    List<ChunkOutcome.LineError> errors = new ArrayList<>();
+    for (JsonObject error : objects(json, "errors")) {
+      errors.add(lineError(error));
+    }
+    return new ChunkOutcome(string(json, "id"), intValue(json, "seq"), string(json, "owner"),
+        longValue(json, "processed"), errors, optionalString(json, "result"), optionalString(json, "next"));
+  }
+
+  public static JsonObject toJson(ChunkOutcome.LineError error) {
+    return new JsonObject().put("line", error.line()).put("error", error.error());
+  }
+
+  public static ChunkOutcome.LineError lineError(JsonObject json) {
+    return new ChunkOutcome.LineError(longValue(json, "line"), string(json, "error"));
+  }
+
   // ---- strict field access -----------------------------------------------------------------------
 
   private static String string(JsonObject json, String field) {
@@ -372,6 +444,18 @@ public final class Wire {
       throw TroupeException.badRequest(field + " must be a string");
     }
     return s;
+  }
+
+  private static String optionalString(JsonObject json, String field) {
+    Object v = json.getValue(field);
+    if (v != null && !(v instanceof String)) {
+      throw TroupeException.badRequest(field + " must be a string or null");
+    }
+    return (String) v;
+  }
+
+  private static Instant optionalInstant(JsonObject json, String field) {
+    return json.getValue(field) == null ? null : instant(json, field);
   }
 
   private static List<String> strings(JsonObject json, String field) {

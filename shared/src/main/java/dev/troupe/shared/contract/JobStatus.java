@@ -1,0 +1,62 @@
+package dev.troupe.shared.contract;
+
+import java.time.Instant;
+
+/**
+ * A background job as stored: what it works on, where it stands, and when it started and ended.
+ *
+ * @param id 32 lowercase hex digits
+ * @param type {@code import}, {@code export} or {@code warmup}
+ * @param collection the collection it reads or writes
+ * @param state {@code receiving} (an import whose lines are still arriving), {@code queued},
+ *     {@code running}, {@code succeeded}, {@code failed} or {@code cancelled}
+ * @param done lines (import) or documents (export, warmup) processed so far
+ * @param total lines to import, or documents in the collection when an export or warmup started;
+ *     null while an import is receiving
+ * @param failed lines of an import that were not written (listed by {@code errors})
+ * @param createdAt when it was created
+ * @param startedAt when a worker first claimed one of its chunks, or null
+ * @param finishedAt when it reached a final state, or null
+ * @param error why it failed, or null
+ */
+public record JobStatus(String id, String type, String collection, String state, long done, Long total,
+    long failed, Instant createdAt, Instant startedAt, Instant finishedAt, String error) {
+  public static final String RECEIVING = "receiving";
+  public static final String QUEUED = "queued";
+  public static final String RUNNING = "running";
+  public static final String SUCCEEDED = "succeeded";
+  public static final String FAILED = "failed";
+  public static final String CANCELLED = "cancelled";
+
+  public JobStatus {
+    JobsContract.requireJobId(id);
+    JobsContract.requireType(type);
+    DocKey.requireCollection(collection);
+    if (!isState(state)) {
+      throw TroupeException.badRequest("state must be a job state, got " + state);
+    }
+  }
+
+  /** True once the job can no longer change. */
+  public boolean finished() {
+    return SUCCEEDED.equals(state) || FAILED.equals(state) || CANCELLED.equals(state);
+  }
+
+  static boolean isState(String state) {
+    return RECEIVING.equals(state) || QUEUED.equals(state) || RUNNING.equals(state) || SUCCEEDED.equals(state)
+        || FAILED.equals(state) || CANCELLED.equals(state);
+  }
+
+  static boolean isJobId(String id) {
+    if (id == null || id.length() != 32) {
+      return false;
+    }
+    for (int i = 0; i < id.length(); i++) {
+      char c = id.charAt(i);
+      if (!(c >= '0' && c <= '9') && !(c >= 'a' && c <= 'f')) {
+        return false;
+      }
+    }
+    return true;
+  }
+}
