@@ -62,7 +62,7 @@ class GrafanaDashboardTest {
         + "\\.builder\\(\\s*\"(troupe_[a-z0-9_]+)\"");
     Set<String> meters = new TreeSet<>();
     for (Service service : Service.values()) {
-      meters.addAll(meters(builder, DeploymentFiles.dockerfile(service).getParent().resolve("src/main")));
+      meters.addAll(meters(builder, DeploymentFiles.module(service).resolve("src/main")));
     }
     meters.addAll(meters(builder, ROOT.resolve("shared/src/main")));
     return meters;
