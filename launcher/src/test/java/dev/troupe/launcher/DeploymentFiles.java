@@ -30,10 +30,25 @@ final class DeploymentFiles {
 
   private DeploymentFiles() {}
 
-  /** The Dockerfile of each service's image. */
+  /**
+   * The Maven module (folder) that holds a service's code and its image's Dockerfile. The names do
+   * not follow one rule (gateway and chat have no "-service" suffix), so each is listed; a service
+   * added to {@link Service} fails to compile here until its module is named.
+   */
+  static Path module(Service service) {
+    String folder = switch (service) {
+      case DB -> "db-service";
+      case CACHE -> "cache-service";
+      case REQUEST -> "request-service";
+      case CHAT -> "chat";
+      case GATEWAY -> "gateway";
+    };
+    return ROOT.resolve(folder);
+  }
+
+  /** The Dockerfile of each service's image, in its module. */
   static Path dockerfile(Service service) {
-    String module = service == Service.GATEWAY ? "gateway" : service.shortName() + "-service";
-    return ROOT.resolve(module).resolve("Dockerfile");
+    return module(service).resolve("Dockerfile");
   }
 
   static String read(Path file) {

@@ -9,6 +9,7 @@ import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -24,6 +25,8 @@ import org.junit.jupiter.api.Test;
  */
 @DisplayName("Grafana")
 class GrafanaDashboardTest {
+  private static final Pattern CONSTANT =
+      Pattern.compile("static\\s+final\\s+String\\s+([A-Z][A-Z0-9_]*)\\s*=\\s*\"(troupe_[a-z0-9_]+)\"");
 
   @Test
   @DisplayName("the dashboard charts every troupe_* meter the code registers, from the provisioned data source")
@@ -52,17 +55,22 @@ class GrafanaDashboardTest {
         uncharted.add(meter);
       }
     }
-    assertThat(registeredMeters()).contains("troupe_inflight", "troupe_stage_seconds", "troupe_cache_hits");
+    assertThat(registeredMeters()).as("meters named by a literal and through a constant")
+        .contains("troupe_inflight", "troupe_stage_seconds", "troupe_cache_hits", "troupe_actor_live");
     assertThat(uncharted).as("troupe_* meters the code registers that no panel of deploy/grafana/dashboards/troupe.json charts "
         + "(add a panel, so operators see it)").isEmpty();
   }
 
+  /**
+   * The names given to a meter builder, as a literal ({@code Counter.builder("troupe_x")}) or through
+   * a constant of the same file ({@code static final String X = "troupe_x"; ... Counter.builder(X)}).
+   */
   private Set<String> registeredMeters() throws IOException {
     Pattern builder = Pattern.compile("(?:Counter|Gauge|Timer|DistributionSummary|FunctionCounter|FunctionTimer)"
-        + "\\.builder\\(\\s*\"(troupe_[a-z0-9_]+)\"");
+        + "\\.builder\\(\\s*(?:\"(troupe_[a-z0-9_]+)\"|([A-Z][A-Z0-9_]*)\\b)");
     Set<String> meters = new TreeSet<>();
     for (Service service : Service.values()) {
-      meters.addAll(meters(builder, DeploymentFiles.dockerfile(service).getParent().resolve("src/main")));
+      meters.addAll(meters(builder, DeploymentFiles.module(service).resolve("src/main")));
     }
     meters.addAll(meters(builder, ROOT.resolve("shared/src/main")));
     return meters;
@@ -72,9 +80,18 @@ class GrafanaDashboardTest {
     Set<String> meters = new TreeSet<>();
     try (Stream<Path> files = Files.walk(sources)) {
       for (Path file : files.filter(p -> p.toString().endsWith(".java")).toList()) {
-        Matcher m = builder.matcher(Files.readString(file));
+        String source = Files.readString(file);
+        Map<String, String> constants = new HashMap<>();
+        Matcher c = CONSTANT.matcher(source);
+        while (c.find()) {
+          constants.put(c.group(1), c.group(2));
+        }
+        Matcher m = builder.matcher(source);
         while (m.find()) {
-          meters.add(m.group(1));
+          String name = m.group(1) != null ? m.group(1) : constants.get(m.group(2));
+          if (name != null) {
+            meters.add(name);
+          }
         }
       }
     }
