@@ -64,7 +64,7 @@ class PostgresDbServiceTest extends DbServiceContract {
             names.add(row.getString(0));
           }
           assertThat(names).containsExactly("troupe_changes", "troupe_documents", "troupe_idempotency",
-              "troupe_schema_history");
+              "troupe_job_chunks", "troupe_job_errors", "troupe_job_results", "troupe_jobs", "troupe_schema_history");
           tables.flag();
         })));
   }
