@@ -2,10 +2,10 @@ package dev.troupe.gateway;
 
 import dev.troupe.shared.bus.Bus;
 import dev.troupe.shared.bus.Retry;
-import dev.troupe.shared.contract.IdempotencyKeys;
 import dev.troupe.shared.contract.DeleteDoc;
 import dev.troupe.shared.contract.DocKey;
 import dev.troupe.shared.contract.Document;
+import dev.troupe.shared.contract.IdempotencyKeys;
 import dev.troupe.shared.contract.ListDocs;
 import dev.troupe.shared.contract.PutDoc;
 import dev.troupe.shared.contract.PutResult;

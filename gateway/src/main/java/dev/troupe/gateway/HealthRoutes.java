@@ -22,8 +22,8 @@ import java.util.Map;
  * quorum ({@code TROUPE_CLUSTER_QUORUM}) and no partition migrating, and every pipeline service
  * answers a ping on the bus, and no supervisor of this node gave up (the {@code supervision} check
  * also shows every supervised child's state and restarts). The 503 body names each check that
- * fails and why. With
- * {@code TROUPE_HEALTH_AUTH=key}, ready and metrics need the health key ({@link HealthGuard}); live stays open.
+ * fails and why. With {@code TROUPE_HEALTH_AUTH=key}, ready and metrics need the health key
+ * ({@link HealthGuard}); live stays open.
  */
 final class HealthRoutes {
   static final long PING_TIMEOUT_MS = 2_000;

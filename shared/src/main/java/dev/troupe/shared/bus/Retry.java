@@ -29,10 +29,16 @@ import java.util.function.Predicate;
  * in {@code troupe_retries{downstream,action}}.
  *
  * <p>The deadline covers every attempt: each attempt gets what is left of it, so a call that timed
- * out has spent its budget and is not retried, and retries never make a caller wait longer than it
- * would have without them.
+ * out has spent its budget and is not retried, and retries never keep a caller past the call's
+ * deadline (a fault may come later than without retries, never later than the deadline).
  */
 public final class Retry {
+  /** The write actions of db-service and request-service; every other action of theirs, and of cache-service, is a read. */
+  private static final Set<String> WRITES = java.util.stream.Stream.of(
+          DbContract.PUT, DbContract.DELETE, DbContract.PUT_MANY,
+          RequestContract.PUT, RequestContract.DELETE, RequestContract.PUT_MANY)
+      .collect(java.util.stream.Collectors.toUnmodifiableSet());
+
   private final Vertx vertx;
   private final RetryConfig config;
   private final MeterRegistry registry;
@@ -46,15 +52,10 @@ public final class Retry {
     this.downstream = downstream;
   }
 
-  /** The write actions of db-service and request-service; every other action of theirs, and of cache-service, is a read. */
-  private static final Set<String> WRITES = java.util.stream.Stream.of(
-          DbContract.PUT, DbContract.DELETE, DbContract.PUT_MANY,
-          RequestContract.PUT, RequestContract.DELETE, RequestContract.PUT_MANY)
-      .collect(java.util.stream.Collectors.toUnmodifiableSet());
-
   /**
-   * Whether sending {@code body} as {@code action} twice does what sending it once does: every read
-   * and cache operation, and a write that carries an idempotency key.
+   * Whether sending {@code body} as {@code action} to db-, cache- or request-service twice does what
+   * sending it once does: every read and cache operation, and a write that carries an idempotency
+   * key. Not for other services' actions (taking rate-limit tokens is not idempotent).
    */
   public static boolean isIdempotent(String action, JsonObject body) {
     return !WRITES.contains(action) || Wire.hasIdempotencyKey(body);
