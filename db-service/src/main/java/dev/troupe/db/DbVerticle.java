@@ -59,6 +59,7 @@ public final class DbVerticle extends VerticleBase {
     drainMs = (long) config.connectTimeoutMs() + config.statementTimeoutMs();
     router = ActionRouter.of("db")
         .limit(InFlight.of("db", config.maxInFlight(), NodeRuntime.registryOf(vertx)))
+        .status(() -> failover(config))
         .on(DbContract.GET, this::get)
         .on(DbContract.PUT, this::put)
         .on(DbContract.DELETE, this::delete)
@@ -69,6 +70,19 @@ public final class DbVerticle extends VerticleBase {
     consumer = Bus.consumer(vertx, DbContract.ADDRESS, Settings.fromJson(config()), router);
     expiry = vertx.setPeriodic(expiryIntervalMs(config), t -> expireIdempotencyKeys(config));
     return consumer.completion();
+  }
+
+  /**
+   * What readiness says about this db-service: on embedded H2 it cannot fail over, and an operator
+   * reading {@code /health/ready} should not have to know that from the docs.
+   */
+  private static JsonObject failover(DbConfig config) {
+    return config.embedded()
+        ? new JsonObject().put("database", "embedded H2")
+            .put("failover", "none: the database is a file in one node's data dir; if that node dies, "
+                + "db-service is down until it comes back")
+        : new JsonObject().put("database", "PostgreSQL")
+            .put("failover", "every node running db-service serves; HA moves it off a node that dies");
   }
 
   /** Sweeps a few times per TTL, at most every 10 minutes: a key lives between one TTL and a bit more. */

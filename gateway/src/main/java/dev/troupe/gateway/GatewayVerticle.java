@@ -2,9 +2,9 @@ package dev.troupe.gateway;
 
 import dev.troupe.shared.bus.Bus;
 import dev.troupe.shared.bus.CpuPool;
+import dev.troupe.shared.bus.InFlight;
 import dev.troupe.shared.bus.Retry;
 import dev.troupe.shared.bus.RetryConfig;
-import dev.troupe.shared.bus.InFlight;
 import dev.troupe.shared.cluster.NodeRuntime;
 import dev.troupe.shared.config.Settings;
 import dev.troupe.shared.metrics.Stages;

@@ -108,7 +108,12 @@ public final class TroupeNode {
   private void onSupervisorFailure(Supervision.SupervisorFailure failure) {
     LOG.error("Node {}: supervisor {} gave up; the node leaves the cluster: {}", runtime.nodeName(),
         failure.supervisor(), failure.cause().getMessage());
-    close().onComplete(closed -> this.failure.tryComplete(failure));
+    // Not from this node's event loop: closing Vert.x from one of its own threads would leave the
+    // close's completion to a loop that is shutting down, and nobody would hear that the node left.
+    Thread leave = new Thread(() -> close().onComplete(closed -> this.failure.tryComplete(failure)),
+        "troupe-leave-" + runtime.nodeName());
+    leave.setDaemon(true);
+    leave.start();
   }
 
   /** Completes when a supervisor of this node gave up and the node has left (see {@link #onSupervisorFailure}). */

@@ -51,7 +51,7 @@ class SupervisionClusterTest {
   }
 
   @Test
-  @DisplayName("readiness lists each service's supervisor with its child running")
+  @DisplayName("readiness lists each service's supervisor with its child running, and says H2 db-service cannot fail over")
   void readinessShowsSupervisors(Vertx vertx, VertxTestContext ctx) {
     new Http(vertx, TROUPE.cluster().httpPort(0)).get("/health/ready")
         .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
@@ -64,6 +64,9 @@ class SupervisionClusterTest {
           assertThat(supervisors.fieldNames()).contains("db", "cache", "request", "gateway");
           assertThat(supervisors.getJsonObject("db").getJsonObject("children").getJsonObject("db").getString("state"))
               .isEqualTo("running");
+          JsonObject db = checks.stream().map(JsonObject.class::cast)
+              .filter(c -> "db-service".equals(c.getString("id"))).findFirst().orElseThrow();
+          assertThat(db.getJsonObject("data").getString("failover")).startsWith("none: the database is a file");
           ctx.completeNow();
         })));
   }

@@ -29,10 +29,16 @@ import java.util.function.Predicate;
  * in {@code troupe_retries{downstream,action}}.
  *
  * <p>The deadline covers every attempt: each attempt gets what is left of it, so a call that timed
- * out has spent its budget and is not retried, and retries never make a caller wait longer than it
- * would have without them.
+ * out has spent its budget and is not retried, and retries never keep a caller past the call's
+ * deadline (a fault may come later than without retries, never later than the deadline).
  */
 public final class Retry {
+  /** The write actions of db-service and request-service; every other action of theirs, and of cache-service, is a read. */
+  private static final Set<String> WRITES = java.util.stream.Stream.of(
+          DbContract.PUT, DbContract.DELETE, DbContract.PUT_MANY,
+          RequestContract.PUT, RequestContract.DELETE, RequestContract.PUT_MANY)
+      .collect(java.util.stream.Collectors.toUnmodifiableSet());
+
   private final Vertx vertx;
   private final RetryConfig config;
   private final MeterRegistry registry;
@@ -46,15 +52,10 @@ public final class Retry {
     this.downstream = downstream;
   }
 
-  /** The write actions of db-service and request-service; every other action of theirs, and of cache-service, is a read. */
-  private static final Set<String> WRITES = java.util.stream.Stream.of(
-          DbContract.PUT, DbContract.DELETE, DbContract.PUT_MANY,
-          RequestContract.PUT, RequestContract.DELETE, RequestContract.PUT_MANY)
-      .collect(java.util.stream.Collectors.toUnmodifiableSet());
-
   /**
-   * Whether sending {@code body} as {@code action} twice does what sending it once does: every read
-   * and cache operation, and a write that carries an idempotency key.
+   * Whether sending {@code body} as {@code action} to db-, cache- or request-service twice does what
+   * sending it once does: every read and cache operation, and a write that carries an idempotency
+   * key. Not for other services' actions (taking rate-limit tokens is not idempotent).
    */
   public static boolean isIdempotent(String action, JsonObject body) {
     return !WRITES.contains(action) || Wire.hasIdempotencyKey(body);
@@ -90,13 +91,20 @@ public final class Retry {
     }
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(deadlineMs);
     Promise<T> promise = Promise.promise();
-    run(action, 1, deadline, retryable, attempt, promise);
+    run(action, 1, deadline, null, retryable, attempt, promise);
     return promise.future();
   }
 
-  private <T> void run(String action, int number, long deadline, Predicate<Throwable> retryable,
+  /**
+   * Attempt {@code number}; {@code previous} is the fault of the attempt before, if any. A retry
+   * that ends without an answer of the downstream's own (its slice of the deadline ran out, or the
+   * caller's breaker refused it) answers {@code previous} instead: the caller then sees the fault
+   * that made it retry (a 503 with Retry-After), not one its retrying caused.
+   */
+  private <T> void run(String action, int number, long deadline, Throwable previous, Predicate<Throwable> retryable,
       LongFunction<Future<T>> attempt, Promise<T> promise) {
-    long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+    long started = System.nanoTime();
+    long left = TimeUnit.NANOSECONDS.toMillis(deadline - started);
     Future<T> result;
     try {
       result = attempt.apply(Math.max(1, left));
@@ -104,19 +112,38 @@ public final class Retry {
       result = Future.failedFuture(e);
     }
     result.onComplete(ar -> {
-      if (ar.succeeded() || number > config.maxRetries() || !isTransient(ar.cause()) || !retryable.test(ar.cause())) {
-        promise.handle(ar);
+      if (ar.succeeded()) {
+        promise.complete(ar.result());
+        return;
+      }
+      Throwable fault = ar.cause();
+      if (previous != null && !answeredByDownstream(fault)) {
+        promise.fail(previous);
+        return;
+      }
+      if (number > config.maxRetries() || !isTransient(fault) || !retryable.test(fault)) {
+        promise.fail(fault);
         return;
       }
       long wait = Math.max(1, config.backoff().delayMs(number));
-      // A retry that could not get a useful slice of the deadline would only turn a fault into a timeout.
-      if (TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()) <= wait) {
-        promise.handle(ar);
+      long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+      // A retry that is not likely to finish in what is left of the deadline (it would take what the
+      // last attempt took) would only turn a fault into a timeout.
+      if (TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()) <= wait + took) {
+        promise.fail(fault);
         return;
       }
       counter(action).increment();
-      vertx.setTimer(wait, t -> run(action, number + 1, deadline, retryable, attempt, promise));
+      vertx.setTimer(wait, t -> run(action, number + 1, deadline, fault, retryable, attempt, promise));
     });
+  }
+
+  /** Whether a failure is the downstream's answer (a reply failure it sent, or no handler), not a local give-up. */
+  private static boolean answeredByDownstream(Throwable failure) {
+    if (failure instanceof ReplyException re) {
+      return re.failureType() != ReplyFailure.TIMEOUT;
+    }
+    return failure instanceof dev.troupe.shared.contract.TroupeException te && te.code() != ErrorCode.TIMEOUT;
   }
 
   private Counter counter(String action) {

@@ -67,6 +67,8 @@ public final class Supervisor extends VerticleBase {
     String lastCrash;
     /** The watch found the deployment gone once; a second time in a row makes it a crash. */
     boolean missing;
+    /** A crash reported while this generation's deploy was still completing; handled once it has. */
+    Throwable pendingCrash;
 
     Child(ChildSpec spec, Counter restartCounter) {
       this.spec = spec;
@@ -83,6 +85,7 @@ public final class Supervisor extends VerticleBase {
   private int generation;
   private boolean stopping;
   private boolean failed;
+  private boolean started;
   private long watchTimer = -1;
   private long restartTimer = -1;
   private volatile JsonObject status = new JsonObject();
@@ -108,7 +111,11 @@ public final class Supervisor extends VerticleBase {
     publishStatus();
     return deployInOrder(indices(0, children.size()), false)
         .onSuccess(v -> {
+          started = true;
           watchTimer = vertx.setPeriodic(intensity.watchMs(), t -> watch());
+          for (int i = 0; i < children.size(); i++) {
+            handlePendingCrash(i);
+          }
           LOG.info("supervisor {} ({}) started {}", spec.name(), spec.strategy().label(), names(children));
         })
         .onFailure(e -> supervision.unregister(deploymentID()));
@@ -143,12 +150,29 @@ public final class Supervisor extends VerticleBase {
   private void onCrash(int index, int crashedGeneration, Throwable cause) {
     Child child = children.get(index);
     // A crash of an older deployment, or of a child being restarted already, is handled.
-    if (stopping || failed || child.state != ChildState.RUNNING || child.generation != crashedGeneration) {
+    if (stopping || failed || child.generation != crashedGeneration) {
+      return;
+    }
+    if (child.state != ChildState.RUNNING) {
+      // The child crashed before its deploy finished completing here (its start had succeeded):
+      // a crash all the same, handled as soon as the deploy has.
+      if (child.state == ChildState.STARTING || child.state == ChildState.RESTARTING) {
+        child.pendingCrash = cause;
+      }
       return;
     }
     LOG.warn("supervisor {}: child {} crashed: {}", spec.name(), child.spec.name(), cause.toString());
     child.lastCrash = String.valueOf(cause.getMessage());
     restart(index, cause);
+  }
+
+  private void handlePendingCrash(int index) {
+    Child child = children.get(index);
+    Throwable pending = child.pendingCrash;
+    child.pendingCrash = null;
+    if (pending != null) {
+      onCrash(index, child.generation, pending);
+    }
   }
 
   /** Applies the strategy to a crash of child {@code index}, or gives up past the intensity. */
@@ -197,6 +221,7 @@ public final class Supervisor extends VerticleBase {
   private Future<Void> deploy(int index, boolean restarting) {
     Child child = children.get(index);
     child.generation = ++generation;
+    child.pendingCrash = null;
     child.state = restarting ? ChildState.RESTARTING : ChildState.STARTING;
     if (restarting) {
       child.restarts++;
@@ -215,6 +240,9 @@ public final class Supervisor extends VerticleBase {
             publishStatus();
             if (restarting) {
               LOG.info("supervisor {}: child {} restarted (restart {})", spec.name(), child.spec.name(), child.restarts);
+            }
+            if (started) {
+              handlePendingCrash(index);
             }
             return Future.succeededFuture();
           }
