@@ -50,6 +50,9 @@ public final class GatewayVerticle extends VerticleBase {
     cpu = CpuPool.open(vertx, Settings.fromJson(config()));
     new BatchApi(docs, config.maxBodyBytes(), cpu).mount(router);
     docs.mount(router);
+    new ChatApi(new Bus(vertx, config.timeoutMs()), config.maxBodyBytes()).mount(router);
+    new ChatStream(vertx).mount(router);
+    ChatPage.mount(router);
     HealthRoutes.mount(router, vertx);
     openApi.mount(router);
     this.router = router;

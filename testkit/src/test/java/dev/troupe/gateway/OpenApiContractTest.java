@@ -10,6 +10,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Route;
@@ -61,7 +63,7 @@ class OpenApiContractTest {
 
   @RegisterExtension
   static final TroupeClusterExtension TROUPE = new TroupeClusterExtension(TroupeCluster.builder()
-      .node("db", "cache", "request")
+      .node("db", "cache", "request", "chat")
       .setting("TROUPE_AUTH", "apikey")
       .setting("TROUPE_API_KEYS", "contract=" + sha256(KEY) + "=docs:read docs:write")
       .setting("TROUPE_ACCESS_LOG", "false"));
@@ -128,10 +130,15 @@ class OpenApiContractTest {
     List<String> mismatches = new ArrayList<>();
     Future<Void> chain = Future.succeededFuture();
     for (Call call : calls) {
-      chain = chain.compose(v -> call.send(http).map(response -> {
-        mismatches.addAll(call.mismatches(response, schemas));
-        return null;
-      }));
+      chain = chain.compose(v -> call.isWebSocket()
+          ? call.upgrade(vertx).map(found -> {
+            mismatches.addAll(found);
+            return null;
+          })
+          : call.send(http).map(response -> {
+            mismatches.addAll(call.mismatches(response, schemas));
+            return null;
+          }));
     }
     chain.onComplete(ctx.succeeding(v -> ctx.verify(() -> {
       assertThat(calls).hasSize(operations(document).size());
@@ -246,17 +253,41 @@ class OpenApiContractTest {
 
   // ---- calling each operation as documented ---------------------------------------------------------
 
-  /** One operation, called with the examples of the document; writes first, the delete last. */
+  /**
+   * One operation, called with the examples of the document (path parameters and required query
+   * parameters); creating writes first, then posts, reads, and the delete last.
+   */
   private record Call(String method, String template, JsonObject operation, JsonObject pathItem) {
     String uri() {
       String uri = template;
+      String query = "";
       for (JsonObject parameter : parameters()) {
         if ("path".equals(parameter.getString("in"))) {
           uri = uri.replace("{" + parameter.getString("name") + "}",
               example(resolve(parameter.getJsonObject("schema"))));
+        } else if ("query".equals(parameter.getString("in")) && parameter.getBoolean("required", false)) {
+          query += (query.isEmpty() ? "?" : "&") + parameter.getString("name") + "="
+              + example(resolve(parameter.getJsonObject("schema")));
         }
       }
-      return uri;
+      return uri + query;
+    }
+
+    /** An operation marked {@code x-websocket} is a WebSocket upgrade, not a request/response. */
+    boolean isWebSocket() {
+      return operation.getBoolean("x-websocket", false);
+    }
+
+    /** Opens the WebSocket as documented (101), then closes it; a refused upgrade is a mismatch. */
+    Future<List<String>> upgrade(Vertx vertx) {
+      WebSocketClient client = vertx.createWebSocketClient();
+      WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
+          .setURI(uri()).addHeader("X-Api-Key", KEY);
+      return client.connect(options)
+          .compose(socket -> socket.close().<List<String>>map(closed -> List.of()))
+          .otherwise(e -> List.of(method + " " + uri() + " (" + operation.getString("operationId")
+              + "): the WebSocket upgrade failed: " + e.getMessage()))
+          .eventually(client::close);
     }
 
     List<JsonObject> parameters() {
@@ -339,7 +370,7 @@ class OpenApiContractTest {
         }
       }
     }
-    List<String> order = List.of("PUT", "GET", "DELETE");
+    List<String> order = List.of("PUT", "POST", "GET", "DELETE");
     calls.sort(Comparator.comparingInt(c -> order.indexOf(c.method())));
     return calls;
   }
