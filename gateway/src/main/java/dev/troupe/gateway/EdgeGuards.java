@@ -13,9 +13,10 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.util.function.Consumer;
 
 /**
- * What every {@code /api/*} request passes before the document API: authentication
+ * What every {@code /api/*} request passes before the document and chat APIs: authentication
  * ({@code TROUPE_AUTH}: {@link ApiKeys} or {@link BearerTokens}), then the rate limit
  * ({@link RateLimitHandler}). Health and metrics have their own guard ({@link HealthGuard}).
  */
@@ -30,21 +31,23 @@ final class EdgeGuards {
     try {
       NodeRuntime runtime = NodeRuntime.of(vertx);
       Rejections rejections = new Rejections(runtime.registry());
-      String api = DocsApi.API + "/*";
+      // Every API route (documents, jobs, chat) passes the same guards: one rate-limit budget.
+      Consumer<Handler<RoutingContext>> api = handler -> router.route(DocsApi.API + "/*").handler(handler);
       Future<Void> ready = Future.succeededFuture();
       if (!gateway.auth().equals("none")) {
-        router.route(api).handler(StageClock.open(new Stages(runtime.registry()), Stages.AUTHORIZE));
+        api.accept(StageClock.open(new Stages(runtime.registry()), Stages.AUTHORIZE));
       }
       if (gateway.auth().equals("apikey")) {
-        router.route(api).handler(ApiKeys.parse(gateway.apiKeys(), rejections)::handle);
+        ApiKeys keys = ApiKeys.parse(gateway.apiKeys(), rejections);
+        api.accept(keys::handle);
       } else if (gateway.auth().equals("jwt")) {
         Future<BearerTokens> tokens = BearerTokens.create(vertx, JwtConfig.from(settings).requireComplete(), rejections);
         // The server listens only once this future succeeded, so result() is there for every request.
-        router.route(api).handler(ctx -> tokens.result().handle(ctx));
+        api.accept(ctx -> tokens.result().handle(ctx));
         ready = tokens.mapEmpty();
       }
       if (!gateway.auth().equals("none")) {
-        router.route(api).handler(StageClock::closeAndNext);
+        api.accept(StageClock::closeAndNext);
       }
       RateLimitConfig limits = RateLimitConfig.from(settings);
       if (limits.enabled()) {
@@ -55,7 +58,7 @@ final class EdgeGuards {
             System::currentTimeMillis, runtime.registry());
         // A verticle's timers end with it.
         vertx.setPeriodic(RateLimiter.IDLE_MS, id -> limiter.sweep());
-        router.route(api).handler(new RateLimitHandler(limiter, gateway.auth(), rejections));
+        api.accept(new RateLimitHandler(limiter, gateway.auth(), rejections));
       }
       return ready;
     } catch (RuntimeException e) {

@@ -61,6 +61,9 @@ public final class GatewayVerticle extends VerticleBase {
     docs.mount(router);
     new JobsApi(new Bus(vertx, config.timeoutMs()), JobUploadConfig.from(Settings.fromJson(config())),
         config.maxBodyBytes()).mount(router);
+    new ChatApi(new Bus(vertx, config.timeoutMs()), config.maxBodyBytes()).mount(router);
+    new ChatStream(vertx).mount(router);
+    ChatPage.mount(router);
     HealthRoutes.mount(router, vertx);
     openApi.mount(router);
     this.router = router;

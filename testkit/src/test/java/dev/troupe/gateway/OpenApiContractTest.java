@@ -13,6 +13,8 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Route;
@@ -66,7 +68,7 @@ class OpenApiContractTest {
 
   @RegisterExtension
   static final TroupeClusterExtension TROUPE = new TroupeClusterExtension(TroupeCluster.builder()
-      .node("db", "cache", "request")
+      .node("db", "cache", "request", "chat")
       .setting("TROUPE_AUTH", "apikey")
       .setting("TROUPE_API_KEYS", "contract=" + sha256(KEY) + "=docs:read docs:write")
       .setting("TROUPE_ACCESS_LOG", "false"));
@@ -137,7 +139,12 @@ class OpenApiContractTest {
       // The result of the job createJob started is there once the job has finished.
       boolean result = "getJobResult".equals(call.operation().getString("operationId"));
       chain = chain.compose(v -> result ? awaitJobFinished(vertx, http, jobIds.get("id"), 200) : Future.<Void>succeededFuture())
-          .compose(v -> call.streams()
+          .compose(v -> call.isWebSocket()
+              ? call.upgrade(vertx).map(found -> {
+                mismatches.addAll(found);
+                return null;
+              })
+              : call.streams()
               ? call.openStream(vertx, jobIds).map(found -> {
                 mismatches.addAll(found);
                 return null;
@@ -263,9 +270,12 @@ class OpenApiContractTest {
 
   // ---- calling each operation as documented ---------------------------------------------------------
 
-  /** One operation, called with the examples of the document; writes first, the delete last. */
   private static final String EVENT_STREAM = "text/event-stream";
 
+  /**
+   * One operation, called with the examples of the document (path parameters and required query
+   * parameters); creating writes first, then posts, reads, and the delete last.
+   */
   private record Call(String method, String template, JsonObject operation, JsonObject pathItem) {
     String uri() {
       return uri(Map.of());
@@ -289,6 +299,23 @@ class OpenApiContractTest {
         }
       }
       return query.isEmpty() ? uri : uri + "?" + String.join("&", query);
+    }
+
+    /** An operation marked {@code x-websocket} is a WebSocket upgrade, not a request/response. */
+    boolean isWebSocket() {
+      return operation.getBoolean("x-websocket", false);
+    }
+
+    /** Opens the WebSocket as documented (101), then closes it; a refused upgrade is a mismatch. */
+    Future<List<String>> upgrade(Vertx vertx) {
+      WebSocketClient client = vertx.createWebSocketClient();
+      WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
+          .setURI(uri()).addHeader("X-Api-Key", KEY);
+      return client.connect(options)
+          .compose(socket -> socket.close().<List<String>>map(closed -> List.of()))
+          .otherwise(e -> List.of(method + " " + uri() + " (" + operation.getString("operationId")
+              + "): the WebSocket upgrade failed: " + e.getMessage()))
+          .eventually(client::close);
     }
 
     List<JsonObject> parameters() {
@@ -404,7 +431,7 @@ class OpenApiContractTest {
         }
       }
     }
-    List<String> order = List.of("PUT", "GET", "DELETE");
+    List<String> order = List.of("PUT", "POST", "GET", "DELETE");
     calls.sort(Comparator.comparingInt(c -> order.indexOf(c.method())));
     return calls;
   }

@@ -4,10 +4,8 @@ import static dev.troupe.testkit.ActorTesting.counted;
 import static dev.troupe.testkit.ActorTesting.until;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.hazelcast.partition.PartitionService;
 import dev.troupe.launcher.Service;
 import dev.troupe.launcher.TroupeNode;
-import dev.troupe.shared.actor.ActorId;
 import dev.troupe.shared.actor.ActorTypes;
 import dev.troupe.shared.actor.Actors;
 import io.vertx.core.Future;
@@ -188,15 +186,6 @@ class ActorFailoverClusterTest {
 
   /** A key of {@code type} whose partition {@code owner} owns. */
   private static String keyOwnedBy(TroupeNode owner, String type) {
-    UUID member = owner.runtime().hazelcast().getCluster().getLocalMember().getUuid();
-    PartitionService partitions = TROUPE.cluster().node(1).runtime().hazelcast().getPartitionService();
-    for (int i = 0; i < 100_000; i++) {
-      String key = type + i;
-      var partitionOwner = partitions.getPartition(new ActorId(type, key).placementKey()).getOwner();
-      if (partitionOwner != null && partitionOwner.getUuid().equals(member)) {
-        return key;
-      }
-    }
-    throw new AssertionError("no key of " + type + " is owned by " + owner.runtime().nodeName());
+    return ActorTesting.keyOwnedBy(owner, TROUPE.cluster().node(1), type, type);
   }
 }

@@ -1,6 +1,8 @@
 package dev.troupe.testkit;
 
+import com.hazelcast.partition.PartitionService;
 import dev.troupe.launcher.TroupeNode;
+import dev.troupe.shared.actor.ActorId;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -8,6 +10,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.util.List;
+import java.util.UUID;
 import java.util.function.BooleanSupplier;
 
 /** Helpers for the actor runtime's cluster tests: meters summed over nodes, and bounded waits. */
@@ -33,6 +36,23 @@ final class ActorTesting {
       sum += node.runtime().registry().find(name).tag("type", type).gauges().stream().mapToDouble(Gauge::value).sum();
     }
     return sum;
+  }
+
+  /**
+   * A key of {@code type} whose partition {@code owner} owns, as {@code viewer} sees the partition
+   * table; keys are {@code prefix} and a number.
+   */
+  static String keyOwnedBy(TroupeNode owner, TroupeNode viewer, String type, String prefix) {
+    UUID member = owner.runtime().hazelcast().getCluster().getLocalMember().getUuid();
+    PartitionService partitions = viewer.runtime().hazelcast().getPartitionService();
+    for (int i = 0; i < 100_000; i++) {
+      String key = prefix + i;
+      var partitionOwner = partitions.getPartition(new ActorId(type, key).placementKey()).getOwner();
+      if (partitionOwner != null && partitionOwner.getUuid().equals(member)) {
+        return key;
+      }
+    }
+    throw new AssertionError("no key of " + type + " is owned by " + owner.runtime().nodeName());
   }
 
   /** Completes once {@code condition} holds, checked every 50 ms; fails after {@code timeoutMs}. */

@@ -1,0 +1,100 @@
+package dev.troupe.gateway;
+
+import dev.troupe.shared.bus.Bus;
+import dev.troupe.shared.contract.ChatContract;
+import dev.troupe.shared.contract.TroupeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+
+/**
+ * The chat API, {@code /api/v1/chat}: maps HTTP onto {@link ChatContract} on {@code troupe.chat.v1}
+ * and back; the rules (who is a member, how messages are numbered) are the chat service's. The reader
+ * of a room's messages is named by the {@code user} query parameter, checked by the room like a
+ * poster's {@code from}. On a cluster where no node runs chat the bus has no handler and the answer
+ * is a 503 problem.
+ */
+final class ChatApi {
+  static final String BASE = "/api/v1/chat";
+  static final String ROOM = BASE + "/rooms/:room";
+  private static final String JSON = "application/json";
+
+  private final Bus bus;
+  private final int maxBodyBytes;
+
+  ChatApi(Bus bus, int maxBodyBytes) {
+    this.bus = bus;
+    this.maxBodyBytes = maxBodyBytes;
+  }
+
+  void mount(Router router) {
+    router.put(ROOM + "/members/:user").handler(AccessLog::route).handler(this::join);
+    router.delete(ROOM + "/members/:user").handler(AccessLog::route).handler(this::leave);
+    router.post(ROOM + "/messages")
+        .handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes))
+        .handler(AccessLog::route)
+        .handler(this::post);
+    router.get(ROOM + "/messages").handler(AccessLog::route).handler(this::history);
+  }
+
+  private void join(RoutingContext ctx) {
+    membership(ctx, ChatContract.JOIN);
+  }
+
+  private void leave(RoutingContext ctx) {
+    membership(ctx, ChatContract.LEAVE);
+  }
+
+  /** Joining or leaving twice changes nothing, so both always answer 200 with the member count. */
+  private void membership(RoutingContext ctx, String action) {
+    ChatContract.Membership membership = new ChatContract.Membership(ctx.pathParam("room"), ctx.pathParam("user"));
+    call(ctx, action, ChatContract.toJson(membership), 200);
+  }
+
+  private void post(RoutingContext ctx) {
+    JsonObject body = DocsApi.jsonObjectBody(ctx);
+    ChatContract.Post post = new ChatContract.Post(ctx.pathParam("room"), text(body, "from"), text(body, "text"));
+    call(ctx, ChatContract.POST, ChatContract.toJson(post), 201);
+  }
+
+  private void history(RoutingContext ctx) {
+    String user = ctx.queryParams().get("user");
+    if (user == null || user.isEmpty()) {
+      throw TroupeException.badRequest("name the reading user: ?user=<member of the room>");
+    }
+    ChatContract.HistoryQuery query = new ChatContract.HistoryQuery(ctx.pathParam("room"), user,
+        integer(ctx, "after", 0), (int) integer(ctx, "limit", ChatContract.DEFAULT_LIMIT));
+    call(ctx, ChatContract.HISTORY, ChatContract.toJson(query), 200);
+  }
+
+  /** One request to the chat service; its reply is the response body, a failure a problem. */
+  private void call(RoutingContext ctx, String action, JsonObject body, int status) {
+    bus.request(ChatContract.ADDRESS, action, body, RequestIds.of(ctx)).onComplete(ar -> {
+      if (ar.failed()) {
+        ctx.fail(ar.cause());
+      } else {
+        ctx.response().setStatusCode(status).putHeader("Content-Type", JSON).end(ar.result().toBuffer());
+      }
+    });
+  }
+
+  private static String text(JsonObject body, String field) {
+    if (!(body.getValue(field) instanceof String value)) {
+      throw TroupeException.badRequest(field + " must be a string");
+    }
+    return value;
+  }
+
+  private static long integer(RoutingContext ctx, String name, long absent) {
+    String value = ctx.queryParams().get(name);
+    if (value == null || value.isEmpty()) {
+      return absent;
+    }
+    try {
+      return Long.parseLong(value);
+    } catch (NumberFormatException e) {
+      throw TroupeException.badRequest(name + " must be an integer, got '" + value + "'");
+    }
+  }
+}
