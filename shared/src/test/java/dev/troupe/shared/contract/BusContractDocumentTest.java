@@ -100,6 +100,7 @@ class BusContractDocumentTest {
   void parameterisedChannelsMatchTheirContracts() {
     Map<String, String> channels = channelsByAddress();
     PARAMETERISED.forEach((template, build) -> {
+      assertThat(channels).as("a channel with the address %s", template).containsKey(template);
       JsonObject channel = doc.getJsonObject("channels").getJsonObject(channels.get(template));
       Set<String> inBraces = new TreeSet<>();
       java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\{([^}]+)}").matcher(template);
