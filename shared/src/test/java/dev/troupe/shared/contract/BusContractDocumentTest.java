@@ -2,6 +2,8 @@ package dev.troupe.shared.contract;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.troupe.shared.actor.ActorContract;
+import dev.troupe.shared.actor.ActorId;
 import dev.troupe.shared.bus.Bus;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -28,8 +30,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.UUID;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -49,6 +53,9 @@ class BusContractDocumentTest {
   private static final DocKey KEY = DocKey.of("books", "dune");
   private static final Document DOC = new Document(KEY, 3, Instant.parse("2026-01-31T12:00:00.123Z"),
       new JsonObject().put("title", "Dune").put("year", 1965));
+  private static final JobStatus JOB = new JobStatus("0123456789abcdef0123456789abcdef", JobsContract.IMPORT, "books",
+      JobStatus.RUNNING, 40, 100L, 2, Instant.parse("2026-01-31T12:00:00Z"), Instant.parse("2026-01-31T12:00:01Z"),
+      null, null);
 
   private static JsonObject doc;
 
@@ -59,10 +66,29 @@ class BusContractDocumentTest {
 
   // ---- addresses and actions ------------------------------------------------------------------
 
+  /**
+   * Addresses with a part that varies, not constants: each documented template (AsyncAPI channel
+   * parameters in braces) and how the Java contract builds the address from a sample value.
+   */
+  private static final Map<String, UnaryOperator<String>> PARAMETERISED = Map.of(
+      "troupe.actor.v1.{member}", member -> ActorContract.hostAddress(UUID.fromString(member)),
+      "troupe.chat.v1.user.{user}", ChatContract::userAddress);
+  private static final Map<String, String> PARAMETER_SAMPLES = Map.of(
+      "member", "5f0c3a52-8d1e-4c1b-9a4e-2b7d9e0f1a23", "user", "alice");
+
+  /**
+   * String constants of contracts that are neither addresses nor actions: values of a field,
+   * checked against the schema that enumerates them instead.
+   */
+  private static final Map<Class<?>, Set<String>> NOT_ACTIONS = Map.of(
+      JobsContract.class, Set.of(JobsContract.IMPORT, JobsContract.EXPORT, JobsContract.WARMUP));
+
   @Test
   @DisplayName("every address constant of the contracts is a channel, and every channel is an address constant")
   void addressesMatch() throws Exception {
-    Set<String> constants = contracts().keySet();
+    Set<String> constants = new TreeSet<>(contracts().keySet());
+    constants.addAll(eventAddresses());
+    constants.addAll(PARAMETERISED.keySet());
     Set<String> documented = channelsByAddress().keySet();
     assertThat(constants).as("the scan found the contracts").contains(RequestContract.ADDRESS, DocEvents.ADDRESS);
     assertThat(minus(constants, documented)).as("addresses in shared but not in troupe-bus.yaml").isEmpty();
@@ -70,10 +96,41 @@ class BusContractDocumentTest {
   }
 
   @Test
+  @DisplayName("a parameterised channel declares its parameters and is the address its contract builds")
+  void parameterisedChannelsMatchTheirContracts() {
+    Map<String, String> channels = channelsByAddress();
+    PARAMETERISED.forEach((template, build) -> {
+      assertThat(channels).as("a channel with the address %s", template).containsKey(template);
+      JsonObject channel = doc.getJsonObject("channels").getJsonObject(channels.get(template));
+      Set<String> inBraces = new TreeSet<>();
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\{([^}]+)}").matcher(template);
+      while (m.find()) {
+        inBraces.add(m.group(1));
+      }
+      assertThat(inBraces).as(template).hasSize(1);
+      assertThat(channel.getJsonObject("parameters", new JsonObject()).fieldNames()).as(template).isEqualTo(inBraces);
+      String name = inBraces.iterator().next();
+      String sample = PARAMETER_SAMPLES.get(name);
+      assertThat(build.apply(sample)).as(template).isEqualTo(template.replace("{" + name + "}", sample));
+    });
+    assertThat(ActorContract.hostAddress(UUID.fromString(PARAMETER_SAMPLES.get("member"))))
+        .startsWith(ActorContract.ADDRESS_PREFIX);
+  }
+
+  @Test
+  @DisplayName("values that are not actions (job types) are the enum of the schema that carries them")
+  void nonActionConstantsAreDocumentedValues() {
+    JsonArray types = doc.getJsonObject("components").getJsonObject("schemas").getJsonObject("JobType").getJsonArray("enum");
+    assertThat(new TreeSet<>(types.getList())).isEqualTo(new TreeSet<>(NOT_ACTIONS.get(JobsContract.class)));
+  }
+
+  @Test
   @DisplayName("every action constant is an operation of its address, every operation an action constant or ping")
   void actionsMatch() throws Exception {
     Map<String, String> channels = channelsByAddress();
-    for (Map.Entry<String, Class<?>> contract : contracts().entrySet()) {
+    Map<String, Class<?>> contracts = new TreeMap<>(contracts());
+    contracts.put("troupe.actor.v1.{member}", ActorContract.class);
+    for (Map.Entry<String, Class<?>> contract : contracts.entrySet()) {
       String channel = channels.get(contract.getKey());
       Set<String> constants = actionConstants(contract.getValue());
       Set<String> documented = actionsOf(channel);
@@ -177,7 +234,13 @@ class BusContractDocumentTest {
         Map.entry("ListDocs", new JsonObject().put("collection", "books").put("limit", 1001)),
         Map.entry("Document", Wire.toJson(DOC).put("version", 0)),
         Map.entry("ChangeEvent", Wire.changeEvent("upsert", KEY, 1)),
-        Map.entry("ReadResult", new JsonObject().put("document", Wire.toJson(DOC)).put("cache", "WARM")));
+        Map.entry("ReadResult", new JsonObject().put("document", Wire.toJson(DOC)).put("cache", "WARM")),
+        Map.entry("JobStatus", Wire.toJson(JOB).put("id", "not-a-job-id")),
+        Map.entry("JobStatus", Wire.toJson(JOB).put("state", "paused")),
+        Map.entry("ChunkUpload", Wire.toJson(new ChunkUpload(JOB.id(), 0, 1, 1, "{}\n")).put("seq", -1)),
+        Map.entry("ChatPost", new JsonObject().put("room", "lobby").put("from", "alice").put("text", "   ")),
+        Map.entry("ChatMembership", new JsonObject().put("room", "x".repeat(ChatContract.MAX_ROOM + 1)).put("user", "alice")),
+        Map.entry("ActorEnvelope", new JsonObject().put("type", "room").put("key", "lobby")));
     bad.forEach(entry -> assertThat(validator(entry.getKey()).validate(entry.getValue()).getValid())
         .as("%s accepted %s", entry.getKey(), entry.getValue().encode()).isFalse());
     for (String refused : List.of("{\"collection\":\"books\"}", "{\"collection\":\"Books\",\"id\":\"dune\"}")) {
@@ -220,8 +283,46 @@ class BusContractDocumentTest {
     s.put("CacheLookup", List.of(Wire.toJson(new CacheLookup(found)), Wire.toJson(CacheLookup.MISS)));
     s.put("TokenGrants", List.of(Wire.toJson(List.of(new TokenGrant("key:a", 5, 4.5)))));
     s.put("ChangeEvent", List.of(Wire.changeEvent("put", KEY, 1), Wire.toJson(new DocChange(DocChange.DELETE, KEY, 2))));
+    JobStatus receiving = new JobStatus(JOB.id(), JobsContract.IMPORT, "books", JobStatus.RECEIVING, 0, null, 0,
+        JOB.createdAt(), null, null, null);
+    JobStatus failed = new JobStatus(JOB.id(), JobsContract.EXPORT, "books", JobStatus.FAILED, 10, 20L, 0,
+        JOB.createdAt(), JOB.startedAt(), Instant.parse("2026-01-31T12:01:00Z"), "chunk 0: boom");
+    s.put("JobStatus", List.of(Wire.toJson(JOB), Wire.toJson(receiving), Wire.toJson(failed)));
+    s.put("ChunkUpload", List.of(Wire.toJson(new ChunkUpload(JOB.id(), 0, 1, 2, "{\"id\":\"a\"}\n{\"id\":\"b\"}\n"))));
+    JobChunk page = new JobChunk(JOB.id(), JobsContract.EXPORT, "books", 0, 0, 0, "", 1);
+    s.put("JobChunk", List.of(Wire.toJson(page),
+        Wire.toJson(new JobChunk(JOB.id(), JobsContract.IMPORT, "books", 3, 301, 100, "{}\n", 2))));
+    s.put("ClaimedChunk", List.of(new JsonObject().put("chunk", Wire.toJson(page)), new JsonObject().putNull("chunk")));
+    s.put("ChunkOutcome", List.of(
+        Wire.toJson(new ChunkOutcome(JOB.id(), 0, "node-1/0", 100, List.of(new ChunkOutcome.LineError(7, "bad json")),
+            null, null)),
+        Wire.toJson(new ChunkOutcome(JOB.id(), 1, "node-1/0", 100, List.of(), "{}\n", "dune"))));
+    s.put("LineError", List.of(Wire.toJson(new ChunkOutcome.LineError(7, "bad json"))));
+    s.put("ChatMembership", List.of(ChatContract.toJson(new ChatContract.Membership("lobby", "alice"))));
+    s.put("ChatPost", List.of(ChatContract.toJson(new ChatContract.Post("lobby", "alice", "hello"))));
+    s.put("ChatHistoryQuery", List.of(ChatContract.toJson(new ChatContract.HistoryQuery("lobby", "alice", 0, 50)),
+        new JsonObject().put("room", "lobby").put("user", "alice")));
+    ChatContract.ChatMessage message = new ChatContract.ChatMessage("lobby", 1, "alice", "hello",
+        Instant.parse("2026-01-31T12:00:00.5Z"));
+    s.put("ChatMessage", List.of(ChatContract.toJson(message)));
+    s.put("ChatHistoryPage", List.of(ChatContract.history(List.of(message)), ChatContract.history(List.of())));
+    s.put("ActorEnvelope", List.of(ActorContract.toJson(new ActorContract.Envelope(new ActorId("room", "lobby"),
+        new JsonObject().put("op", "join")))));
     // Built by the services themselves (not by Wire): the shapes their contracts' comments give.
-    s.put("PingReply", List.of(new JsonObject().put("service", "request")));
+    s.put("JobView", List.of(Wire.toJson(JOB).put("ratePerSec", 40.0).put("etaSec", 2L),
+        Wire.toJson(receiving).put("state", JobStatus.QUEUED).putNull("ratePerSec").putNull("etaSec")));
+    s.put("JobErrorsPage", List.of(new JsonObject().put("items", new JsonArray().add(new JsonObject().put("line", 7)
+        .put("error", "bad json"))).put("next", 7L), new JsonObject().put("items", new JsonArray()).putNull("next")));
+    s.put("JobResultPart", List.of(new JsonObject().put("payload", "{}\n").put("next", 1),
+        new JsonObject().put("payload", "{}\n").putNull("next")));
+    s.put("Renewed", List.of(new JsonObject().put("renewed", false)));
+    s.put("JobStoreStats", List.of(new JsonObject().put("queuedChunks", 3L).put("runningJobs", 1L)));
+    s.put("Expired", List.of(new JsonObject().put("expired", 0)));
+    s.put("ChatMembers", List.of(new JsonObject().put("members", 2)));
+    s.put("ChatPosted", List.of(new JsonObject().put("seq", 1L)));
+    s.put("ActorReply", List.of(new JsonObject().put("members", 2)));
+    s.put("PingReply", List.of(new JsonObject().put("service", "request"), new JsonObject().put("service", "jobs-store"),
+        new JsonObject().put("service", "actors").put("live", 3)));
     s.put("Stored", List.of(new JsonObject().put("stored", true)));
     s.put("StoredCount", List.of(new JsonObject().put("stored", 2)));
     s.put("Empty", List.of(new JsonObject()));
@@ -299,10 +400,25 @@ class BusContractDocumentTest {
     return constants;
   }
 
+  /** A contract's string constants, less its addresses (and address prefixes) and its values that are not actions. */
   private static Set<String> actionConstants(Class<?> contract) {
-    Map<String, String> constants = stringConstants(contract);
-    constants.remove("ADDRESS");
-    return new TreeSet<>(constants.values());
+    Set<String> actions = new TreeSet<>(stringConstants(contract).values());
+    actions.removeIf(value -> value.startsWith("troupe."));
+    actions.removeAll(NOT_ACTIONS.getOrDefault(contract, Set.of()));
+    return actions;
+  }
+
+  /** Addresses a contract names besides its own: where its service publishes events. */
+  private static Set<String> eventAddresses() throws IOException, URISyntaxException, ClassNotFoundException {
+    Set<String> events = new TreeSet<>();
+    for (Class<?> contract : contracts().values()) {
+      stringConstants(contract).forEach((name, value) -> {
+        if (!name.equals("ADDRESS") && value.startsWith("troupe.")) {
+          events.add(value);
+        }
+      });
+    }
+    return events;
   }
 
   private static Map<String, String> channelsByAddress() {

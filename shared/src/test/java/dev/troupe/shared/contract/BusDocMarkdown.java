@@ -75,6 +75,14 @@ final class BusDocMarkdown {
       JsonObject channel = channels.getJsonObject(name);
       out.append("## `").append(channel.getString("address")).append("`: ").append(channel.getString("title"))
           .append("\n\n").append(oneLine(channel.getString("description"))).append("\n\n");
+      JsonObject parameters = channel.getJsonObject("parameters", new JsonObject());
+      for (String parameter : parameters.fieldNames()) {
+        out.append("- `{").append(parameter).append("}`: ")
+            .append(oneLine(parameters.getJsonObject(parameter).getString("description"))).append('\n');
+      }
+      if (!parameters.isEmpty()) {
+        out.append('\n');
+      }
       out.append("| action | body | reply | failures |\n|---|---|---|---|\n");
       for (String op : operations.fieldNames()) {
         JsonObject operation = operations.getJsonObject(op);
