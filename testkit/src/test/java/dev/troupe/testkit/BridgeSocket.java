@@ -5,6 +5,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetSocket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
@@ -13,15 +14,21 @@ import java.util.Deque;
 /**
  * A raw client of the TCP event-bus bridge for tests: writes frames (a 4-byte big-endian length, then
  * JSON) and hands out the frames it receives, in order.
+ *
+ * <p>It holds its {@link NetClient}: Vert.x 5 closes a client, and with it every connection it made,
+ * once the client object is garbage collected, so a socket whose client nobody references is closed
+ * at the next collection.
  */
 final class BridgeSocket {
+  private final NetClient client;
   private final NetSocket socket;
   private final Deque<JsonObject> received = new ArrayDeque<>();
   private final Deque<Promise<JsonObject>> waiting = new ArrayDeque<>();
   private final Promise<Void> closed = Promise.promise();
   private Buffer pending = Buffer.buffer();
 
-  private BridgeSocket(NetSocket socket) {
+  private BridgeSocket(NetClient client, NetSocket socket) {
+    this.client = client;
     this.socket = socket;
     socket.handler(this::read);
     socket.closeHandler(v -> {
@@ -32,7 +39,10 @@ final class BridgeSocket {
   }
 
   static Future<BridgeSocket> connect(Vertx vertx, int port) {
-    return vertx.createNetClient().connect(port, "127.0.0.1").map(BridgeSocket::new);
+    NetClient client = vertx.createNetClient();
+    return client.connect(port, "127.0.0.1")
+        .map(socket -> new BridgeSocket(client, socket))
+        .onFailure(e -> client.close());
   }
 
   BridgeSocket send(JsonObject frame) {
@@ -75,7 +85,8 @@ final class BridgeSocket {
   }
 
   Future<Void> close() {
-    return socket.close();
+    // Closing the client closes its connection (closing both races in Vert.x 5.0).
+    return client.close();
   }
 
   private void read(Buffer bytes) {

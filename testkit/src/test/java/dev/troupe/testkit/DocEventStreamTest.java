@@ -73,6 +73,18 @@ class DocEventStreamTest {
     }
   }
 
+  /**
+   * The test's client, kept reachable for the whole test: Vert.x 5 closes a client, and the streams it
+   * opened, once the client object is garbage collected, and a stream outlives the last use of its
+   * client. The test's Vert.x instance closes it at the end.
+   */
+  private HttpClient keptClient;
+
+  private HttpClient keep(HttpClient created) {
+    keptClient = created;
+    return created;
+  }
+
   static Future<HttpClientResponse> open(HttpClient client, String collection, String key) {
     RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1")
         .setPort(TROUPE.cluster().httpPort(0)).setURI("/api/v1/docs/" + collection + "/_events");
@@ -86,7 +98,7 @@ class DocEventStreamTest {
   @Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
   @DisplayName("a reader's stream gets each change of its collection as one data line with an id, and no other collection's")
   void eventsOfOneCollection(Vertx vertx, VertxTestContext ctx) {
-    HttpClient client = vertx.createHttpClient();
+    HttpClient client = keep(vertx.createHttpClient());
     Http http = new Http(vertx, TROUPE.cluster().httpPort(0));
     open(client, "sse-books", TcpBridgeTest.READER)
         .compose(response -> {
@@ -117,7 +129,7 @@ class DocEventStreamTest {
   @Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
   @DisplayName("an idle stream gets heartbeat comments")
   void heartbeats(Vertx vertx, VertxTestContext ctx) {
-    HttpClient client = vertx.createHttpClient();
+    HttpClient client = keep(vertx.createHttpClient());
     open(client, "sse-quiet", TcpBridgeTest.READER)
         .compose(response -> {
           Stream stream = new Stream(response);
@@ -134,7 +146,7 @@ class DocEventStreamTest {
   @Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
   @DisplayName("no key is 401, a bad collection name 400, as for reads")
   void authorisedLikeReads(Vertx vertx, VertxTestContext ctx) {
-    HttpClient client = vertx.createHttpClient();
+    HttpClient client = keep(vertx.createHttpClient());
     open(client, "sse-books", null)
         .compose(unauthorised -> {
           ctx.verify(() -> assertThat(unauthorised.statusCode()).isEqualTo(401));
@@ -151,7 +163,7 @@ class DocEventStreamTest {
   @Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
   @DisplayName("past TROUPE_SSE_MAX_STREAMS a stream gets 503, and a stream the client closed frees its place")
   void limitAndRelease(Vertx vertx, VertxTestContext ctx) {
-    HttpClient client = vertx.createHttpClient();
+    HttpClient client = keep(vertx.createHttpClient());
     Future.all(open(client, "sse-a", TcpBridgeTest.READER), open(client, "sse-b", TcpBridgeTest.READER))
         .compose(two -> {
           HttpClientResponse first = two.resultAt(0);

@@ -38,14 +38,19 @@ class SockJsBridgeTest {
       .setting("TROUPE_API_KEYS", TcpBridgeTest.keys())
       .setting("TROUPE_BRIDGE_SOCKJS", "true"));
 
-  /** A raw WebSocket to the bridge and the frames it received, in order. */
+  /**
+   * A raw WebSocket to the bridge and the frames it received, in order. It holds its client: Vert.x 5
+   * closes a client's connections once the client object is garbage collected.
+   */
   static final class Socket {
+    private final WebSocketClient client;
     final WebSocket ws;
     private final Deque<JsonObject> frames = new ArrayDeque<>();
     private final Deque<Promise<JsonObject>> waiting = new ArrayDeque<>();
     private final Promise<Void> closed = Promise.promise();
 
-    Socket(WebSocket ws) {
+    Socket(WebSocketClient client, WebSocket ws) {
+      this.client = client;
       this.ws = ws;
       // The bridge writes text and binary frames alike; each holds one JSON message.
       ws.handler(bytes -> {
@@ -86,7 +91,7 @@ class SockJsBridgeTest {
   static Future<Socket> connect(Vertx vertx) {
     WebSocketClient client = vertx.createWebSocketClient();
     return client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(TROUPE.cluster().httpPort(0))
-        .setURI("/eventbus/websocket")).map(Socket::new);
+        .setURI("/eventbus/websocket")).map(ws -> new Socket(client, ws));
   }
 
   private static JsonObject get(String id, String replyAddress, String key) {
