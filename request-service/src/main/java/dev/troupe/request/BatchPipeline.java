@@ -168,12 +168,11 @@ final class BatchPipeline {
    * that fails the entries are evicted, so no node keeps serving an older version.
    */
   Future<PutManyResult> putMany(PutMany put, String requestId) {
+    JsonObject keys = Wire.toJson(new KeyBatch(put.collection(), put.items().stream().map(PutMany.Item::id).toList()));
     return stages.run(Stages.DB, () -> db.request(DbContract.ADDRESS, DbContract.PUT_MANY, Wire.toJson(put), requestId))
         .map(Wire::putManyResult)
         .compose(result -> {
           List<Lookup> written = result.items().stream().map(PutResult::document).map(Lookup::found).toList();
-          JsonObject keys = Wire.toJson(new KeyBatch(put.collection(),
-              put.items().stream().map(PutMany.Item::id).toList()));
           return stages.run(Stages.FILL, () -> cache.request(CacheContract.ADDRESS, CacheContract.FILL_MANY,
                   Wire.toJson(new LookupBatch(written)), requestId))
               .recover(fault -> {
@@ -187,7 +186,8 @@ final class BatchPipeline {
                 return Future.succeededFuture();
               })
               .map(result);
-        });
+        }, failure -> DocumentPipeline.evictAfterFailedWrite(cache, CacheContract.EVICT_MANY, keys,
+            "a batch of " + put.items().size() + " in " + put.collection(), failure, requestId));
   }
 
   private static Map<String, Lookup> byId(LookupBatch batch) {

@@ -21,6 +21,7 @@ import dev.troupe.shared.metrics.Stages;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import java.util.HashMap;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -116,15 +117,25 @@ final class DocumentPipeline {
    * failure} whatever the eviction does.
    */
   private <T> Future<T> evictAfterFailedWrite(DocKey key, Throwable failure, String requestId) {
+    return evictAfterFailedWrite(cache, CacheContract.EVICT, Wire.toJson(key), key.toString(), failure, requestId);
+  }
+
+  /**
+   * The eviction after a failed write (see above), for one key ({@code EVICT}) or a batch
+   * ({@code EVICT_MANY}): sends {@code evictAction} with {@code keys} when {@code failure} leaves the
+   * write's outcome open, then fails with {@code failure} whatever the eviction does.
+   */
+  static <T> Future<T> evictAfterFailedWrite(Downstream cache, String evictAction, JsonObject keys, String what,
+      Throwable failure, String requestId) {
     ErrorCode code = Failures.code(failure);
     if (code != ErrorCode.TIMEOUT && code != ErrorCode.UNAVAILABLE && code != ErrorCode.INTERNAL
         && code != ErrorCode.PRECONDITION_FAILED) {
       return Future.failedFuture(failure);
     }
-    return cache.request(CacheContract.ADDRESS, CacheContract.EVICT, Wire.toJson(key), requestId)
+    return cache.request(CacheContract.ADDRESS, evictAction, keys, requestId)
         .transform(evicted -> {
           if (evicted.failed()) {
-            LOG.warn("could not evict {} after a failed write; it expires by TTL: {}", key,
+            LOG.warn("could not evict {} after a failed write; it expires by TTL: {}", what,
                 evicted.cause().getMessage());
           }
           return Future.failedFuture(failure);

@@ -1,0 +1,109 @@
+package dev.troupe.request;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.troupe.request.FakeService.Call;
+import dev.troupe.shared.bus.Failures;
+import dev.troupe.shared.config.Settings;
+import dev.troupe.shared.contract.CacheContract;
+import dev.troupe.shared.contract.DbContract;
+import dev.troupe.shared.contract.ErrorCode;
+import dev.troupe.shared.contract.KeyBatch;
+import dev.troupe.shared.contract.Precondition;
+import dev.troupe.shared.contract.PutMany;
+import dev.troupe.shared.contract.Wire;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** A batch write ({@code putMany}) against fake db and cache services, when the database fails. */
+@ExtendWith(VertxExtension.class)
+class BatchPipelineTest {
+  private static final String RID = "rid-7";
+  private static final PutMany PUT = new PutMany("notes", List.of(
+      new PutMany.Item("a", new JsonObject().put("n", 1), Precondition.NONE),
+      new PutMany.Item("b", new JsonObject().put("n", 2), Precondition.ifMatch(3))), null);
+  private static final JsonObject KEYS = Wire.toJson(new KeyBatch("notes", List.of("a", "b")));
+
+  private SimpleMeterRegistry registry;
+  private FakeService db;
+  private FakeService cache;
+
+  @BeforeEach
+  void setUp(Vertx vertx, VertxTestContext ctx) {
+    registry = new SimpleMeterRegistry();
+    db = new FakeService(DbContract.ADDRESS, DbContract.PUT_MANY);
+    cache = new FakeService(CacheContract.ADDRESS, CacheContract.FILL_MANY, CacheContract.EVICT_MANY);
+    db.register(vertx).compose(v -> cache.register(vertx)).onComplete(ctx.succeedingThenComplete());
+  }
+
+  private BatchPipeline pipeline(Vertx vertx, long dbTimeoutMs) {
+    return new BatchPipeline(Downstream.of(vertx, "db", dbTimeoutMs, registry),
+        Downstream.of(vertx, "cache", 5000, registry), RequestConfig.from(Settings.empty()), registry);
+  }
+
+  private static Future<Throwable> failureOf(Future<?> future) {
+    return future.transform(ar -> ar.succeeded()
+        ? Future.failedFuture(new AssertionError("expected a failure, but it succeeded with " + ar.result()))
+        : Future.succeededFuture(ar.cause()));
+  }
+
+  @Test
+  @DisplayName("a batch write whose database call times out fails with TIMEOUT and evicts every key: it may have been committed")
+  void timeoutEvictsTheBatch(Vertx vertx, VertxTestContext ctx) {
+    db.silent(DbContract.PUT_MANY);
+    cache.reply(CacheContract.EVICT_MANY, new JsonObject());
+
+    failureOf(pipeline(vertx, 200).putMany(PUT, RID))
+        .compose(failure -> {
+          ctx.verify(() -> assertThat(Failures.code(failure)).isEqualTo(ErrorCode.TIMEOUT));
+          return cache.drained(vertx);
+        })
+        .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
+          assertThat(cache.calls()).containsExactly(new Call(CacheContract.EVICT_MANY, KEYS, RID));
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  @DisplayName("a batch write refused with PRECONDITION_FAILED evicts every key, which may hold what the client read")
+  void preconditionFailedEvictsTheBatch(Vertx vertx, VertxTestContext ctx) {
+    db.fail(DbContract.PUT_MANY, ErrorCode.PRECONDITION_FAILED);
+    cache.fail(CacheContract.EVICT_MANY, ErrorCode.UNAVAILABLE);
+
+    failureOf(pipeline(vertx, 5000).putMany(PUT, RID))
+        .compose(failure -> {
+          ctx.verify(() -> assertThat(Failures.code(failure)).as("the write's failure, not the evict's")
+              .isEqualTo(ErrorCode.PRECONDITION_FAILED));
+          return cache.drained(vertx);
+        })
+        .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
+          assertThat(cache.calls()).containsExactly(new Call(CacheContract.EVICT_MANY, KEYS, RID));
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  @DisplayName("a batch write refused as invalid leaves the cache alone: nothing was written")
+  void invalidLeavesTheCacheAlone(Vertx vertx, VertxTestContext ctx) {
+    db.fail(DbContract.PUT_MANY, ErrorCode.BAD_REQUEST);
+
+    failureOf(pipeline(vertx, 5000).putMany(PUT, RID))
+        .compose(failure -> {
+          ctx.verify(() -> assertThat(Failures.code(failure)).isEqualTo(ErrorCode.BAD_REQUEST));
+          return cache.drained(vertx);
+        })
+        .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
+          assertThat(cache.calls()).isEmpty();
+          ctx.completeNow();
+        })));
+  }
+}
