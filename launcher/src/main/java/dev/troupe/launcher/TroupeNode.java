@@ -147,7 +147,7 @@ public final class TroupeNode {
             return Future.succeededFuture();
           }));
     }
-    closed = chain.eventually(() -> ClusterBootstrap.close(runtime));
+    closed = afterClose(chain);
     return closed;
   }
 
@@ -158,9 +158,21 @@ public final class TroupeNode {
    */
   public synchronized Future<Void> closeAbruptly() {
     if (closed == null) {
-      closed = ClusterBootstrap.close(runtime);
+      closed = afterClose(Future.succeededFuture());
     }
     return closed;
+  }
+
+  /**
+   * Closes Vert.x once {@code before} completed, with a future that does not belong to this node's
+   * Vert.x: a future of one of its contexts hands its completion to that context's event loop, which
+   * the close has just shut down, so nobody would hear that the node left. This one is completed on
+   * the thread that finished the close.
+   */
+  private Future<Void> afterClose(Future<Void> before) {
+    Promise<Void> done = Promise.promise();
+    before.onComplete(ar -> ClusterBootstrap.close(runtime).onComplete(done));
+    return done.future();
   }
 
   public Vertx vertx() {
