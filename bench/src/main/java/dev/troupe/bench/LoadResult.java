@@ -49,8 +49,9 @@ record LoadResult(String label, String scenario, String mode, String url, int co
     if (!o.scenario().isChat()) {
       return null;
     }
-    return new JsonObject().put("rooms", o.rooms()).put("members", o.members()).put("history", o.history())
+    JsonObject params = new JsonObject().put("rooms", o.rooms()).put("members", o.members())
         .put("roomDist", o.roomZipf() ? "zipf " + o.zipfExponent() : "uniform");
+    return o.scenario() == Scenario.CHAT_HISTORY ? params.put("history", o.history()) : params;
   }
 
   long errors() {

@@ -192,5 +192,6 @@ class ChatRunsTest {
     assertThat(r.errors()).isZero();
     assertThat(r.statusCounts()).containsOnlyKeys("201");
     assertThat(chat.seqs.values().stream().mapToLong(Long::longValue).sum()).isGreaterThanOrEqualTo(r.ok());
+    assertThat(r.params().fieldNames()).containsExactlyInAnyOrder("rooms", "members", "roomDist");
   }
 }
