@@ -69,7 +69,7 @@ final class ImportRun {
       Map<String, Long> errors = new TreeMap<>(Map.of(Stats.IO, 0L));
       LoadResult result = new LoadResult(label, "import", "job", url.toString(), 1, 0, 1, 1, docs,
           LoadResult.round(totalSec, 3), 0, LoadResult.round(docs / totalSec, 1), errors, new TreeMap<>(Map.of("202", 1L)),
-          new TreeMap<>(), Latency.ofMicros(histogram), null, 0, false, 0, startedAt, null);
+          new TreeMap<>(), Latency.ofMicros(histogram), null, 0, false, 0, startedAt, null, null);
       System.out.println(result.summaryLine() + String.format(Locale.ROOT, " docs=%d uploadSec=%.2f", docs, uploadSec));
       if (out != null) {
         Files.writeString(Path.of(out), result.toJson().encodePrettily());

@@ -32,11 +32,20 @@ import java.util.Locale;
  * @param out where the JSON result goes (null: nowhere)
  * @param seed seeds the random key choices
  * @param batch mget: ids per {@code _mget} request, drawn from the {@code keys} ids
+ * @param rooms chat scenarios: how many rooms (actors) the requests are spread over
+ * @param members chat scenarios: members per room, joined before the clock starts
+ * @param history chat scenarios: messages posted to each room before the clock starts; chat-history
+ *     reads them all, at most {@value #MAX_HISTORY} so that the room answers from its memory
+ * @param roomZipf chat scenarios: rooms drawn from Zipf({@code rooms}, {@code zipfExponent}) instead of uniformly
  */
 record LoadOptions(String host, int port, String basePath, Scenario scenario, boolean open, int connections,
     double rate, long durationNanos, long warmupNanos, String collection, int keys, long preload, long settleNanos,
     String idPrefix, long idStart, long idCount, int putPercent, double zipfExponent, int eventLoops,
-    long timeoutMs, String label, String runId, Path out, long seed, int batch) {
+    long timeoutMs, String label, String runId, Path out, long seed, int batch, int rooms, int members, int history,
+    boolean roomZipf) {
+
+  /** The recent messages a room keeps in memory (chat's {@code RoomState.RECENT}); older ones are read from the database. */
+  static final int MAX_HISTORY = 100;
 
   static final String USAGE = """
       load --url http://127.0.0.1:PORT --scenario NAME
@@ -44,7 +53,7 @@ record LoadOptions(String host, int port, String basePath, Scenario scenario, bo
            [--duration 20s] [--warmup 5s] [--collection bench] [--keys 100] [--preload N] [--settle 0s]
            [--id-prefix P --id-start 0 --id-count N] [--put-percent 10] [--zipf-exponent 0.99]
            [--event-loops 1] [--timeout 10s] [--label TEXT] [--run-id TEXT] [--seed 42] [--out result.json]
-           [--batch 100]""";
+           [--batch 100] [--rooms 100 --members 2 --history 10 --room-dist uniform|zipf]""";
 
   static LoadOptions from(Args args) {
     URI url = URI.create(args.required("url"));
@@ -106,9 +115,16 @@ record LoadOptions(String host, int port, String basePath, Scenario scenario, bo
     String out = args.string("out", null);
     long seed = args.longValue("seed", 42, Long.MIN_VALUE, Long.MAX_VALUE);
     int batch = args.integer("batch", 100, 1, 1000);
+    int rooms = args.integer("rooms", 100, 1, 1_000_000);
+    int members = args.integer("members", 2, 1, 1000);
+    int history = args.integer("history", 10, scenario == Scenario.CHAT_HISTORY ? 1 : 0, MAX_HISTORY);
+    String roomDist = args.string("room-dist", "uniform").toLowerCase(Locale.ROOT);
+    if (!roomDist.equals("uniform") && !roomDist.equals("zipf")) {
+      throw new IllegalArgumentException("--room-dist must be uniform or zipf, got '" + roomDist + "'");
+    }
     return new LoadOptions(url.getHost(), port, basePath, scenario, open, connections, rate, duration, warmup,
         collection, keys, preload, settle, idPrefix, idStart, idCount, putPercent, zipf, eventLoops, timeoutMs, label,
-        runId, out == null ? null : Path.of(out), seed, batch);
+        runId, out == null ? null : Path.of(out), seed, batch, rooms, members, history, roomDist.equals("zipf"));
   }
 
   String mode() {
@@ -121,6 +137,20 @@ record LoadOptions(String host, int port, String basePath, Scenario scenario, bo
 
   String docPath(String id) {
     return docsPath() + "/" + id;
+  }
+
+  /** Chat room {@code i} of this run: every run has rooms of its own, so their histories start empty. */
+  String room(int i) {
+    return "r" + runId + "-" + i;
+  }
+
+  /** Member {@code j} of every room. */
+  static String member(int j) {
+    return "u-" + j;
+  }
+
+  String roomPath(int i) {
+    return basePath + "/api/v1/chat/rooms/" + room(i);
   }
 
   /** The fixed id number {@code i} used by hit, put-replace, mixed and list. */

@@ -21,12 +21,14 @@ import org.HdrHistogram.Histogram;
  * @param serviceTimeMs from the moment a connection took the request (open loop; the server's share)
  * @param lateSends open loop: requests a connection took more than 1 ms after their intended start
  * @param histogram the latency histogram in microseconds, HdrHistogram's compressed form, base64
+ * @param params what a chat scenario or runner was run with (rooms, members, ...) and figures of its
+ *     own (lost and duplicated deliveries, ...); null for the others
  */
 record LoadResult(String label, String scenario, String mode, String url, int connections, double rate,
     int eventLoops, long requests, long ok, double durationSec, double warmupSec, double throughput,
     Map<String, Long> errorsByStatus, Map<String, Long> statusCounts, Map<String, Long> cache,
     Latency latencyMs, Latency serviceTimeMs, long lateSends, boolean idsExhausted, long preloaded,
-    String startedAt, String histogram) {
+    String startedAt, String histogram, JsonObject params) {
 
   static LoadResult of(LoadOptions o, Stats s, double durationSec, long preloaded, String startedAt) {
     Map<String, Long> errors = new TreeMap<>(s.errors);
@@ -40,7 +42,16 @@ record LoadResult(String label, String scenario, String mode, String url, int co
         o.eventLoops(), s.requests(), s.ok, round(durationSec, 3), o.warmupNanos() / 1e9,
         durationSec > 0 ? round(s.ok / durationSec, 1) : 0, errors, statuses, new TreeMap<>(s.cache),
         Latency.ofMicros(s.latency), o.open() ? Latency.ofMicros(s.service) : null, s.lateSends,
-        s.idsExhausted, preloaded, startedAt, encode(s.latency));
+        s.idsExhausted, preloaded, startedAt, encode(s.latency), chatParams(o));
+  }
+
+  private static JsonObject chatParams(LoadOptions o) {
+    if (!o.scenario().isChat()) {
+      return null;
+    }
+    JsonObject params = new JsonObject().put("rooms", o.rooms()).put("members", o.members())
+        .put("roomDist", o.roomZipf() ? "zipf " + o.zipfExponent() : "uniform");
+    return o.scenario() == Scenario.CHAT_HISTORY ? params.put("history", o.history()) : params;
   }
 
   long errors() {
@@ -52,7 +63,7 @@ record LoadResult(String label, String scenario, String mode, String url, int co
     return Math.round(v * f) / f;
   }
 
-  private static String encode(Histogram h) {
+  static String encode(Histogram h) {
     ByteBuffer buffer = ByteBuffer.allocate(h.getNeededByteBufferCapacity());
     int length = h.encodeIntoCompressedByteBuffer(buffer);
     byte[] bytes = new byte[length];
@@ -87,6 +98,9 @@ record LoadResult(String label, String scenario, String mode, String url, int co
     json.put("idsExhausted", idsExhausted)
         .put("preloaded", preloaded)
         .put("startedAt", startedAt);
+    if (params != null) {
+      json.put("params", params);
+    }
     if (histogram != null) {
       json.put("histogram", histogram);
     }
@@ -107,7 +121,7 @@ record LoadResult(String label, String scenario, String mode, String url, int co
         counts(json.getJsonObject("cache")), Latency.fromJson(json.getJsonObject("latencyMs")),
         json.containsKey("serviceTimeMs") ? Latency.fromJson(json.getJsonObject("serviceTimeMs")) : null,
         (long) num(json, "lateSends"), json.getBoolean("idsExhausted", false), (long) num(json, "preloaded"),
-        json.getString("startedAt"), json.getString("histogram"));
+        json.getString("startedAt"), json.getString("histogram"), json.getJsonObject("params"));
   }
 
   private static double num(JsonObject json, String key) {

@@ -4,6 +4,7 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpMethod;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -140,26 +141,43 @@ final class LoadRun {
   }
 
   private long preload(List<LoadWorker> workers, UniqueIds ids) throws Exception {
-    List<String> toWrite = new ArrayList<>();
+    List<RequestSource.Req> docs = new ArrayList<>();
     if (options.scenario().needsKeys()) {
       for (int i = 0; i < options.keys(); i++) {
-        toWrite.add(LoadOptions.keyId(i));
+        docs.add(putDoc(LoadOptions.keyId(i)));
       }
     } else if (options.scenario() == Scenario.MISS) {
-      LongStream.range(0, options.preload()).forEach(i -> toWrite.add(ids.id(i)));
+      LongStream.range(0, options.preload()).forEach(i -> docs.add(putDoc(ids.id(i))));
     }
-    if (toWrite.isEmpty()) {
+    if (!docs.isEmpty()) {
+      LOG.info("preloading {} docs into collection '{}'", docs.size(), options.collection());
+      return preload(workers, docs);
+    }
+    long sent = 0;
+    for (List<RequestSource.Req> phase : RequestSource.chatPreload(options)) {
+      LOG.info("preparing {} chat rooms: {} {} requests", options.rooms(), phase.size(), phase.get(0).method());
+      sent += preload(workers, phase);
+    }
+    return sent;
+  }
+
+  private RequestSource.Req putDoc(String id) {
+    return new RequestSource.Req(HttpMethod.PUT, options.docPath(id), RequestSource.PUT_BODY);
+  }
+
+  /** Sends {@code requests}, spread over the workers, and waits for every answer; fails on the first non-2xx. */
+  private long preload(List<LoadWorker> workers, List<RequestSource.Req> requests) throws Exception {
+    if (requests.isEmpty()) {
       return 0;
     }
-    LOG.info("preloading {} docs into collection '{}'", toWrite.size(), options.collection());
     long began = System.nanoTime();
     AtomicLong progress = new AtomicLong();
     List<Future<Long>> parts = new ArrayList<>();
     int n = workers.size();
     for (int w = 0; w < n; w++) {
-      int from = (int) ((long) toWrite.size() * w / n);
-      int to = (int) ((long) toWrite.size() * (w + 1) / n);
-      parts.add(workers.get(w).preload(toWrite.subList(from, to), progress));
+      int from = (int) ((long) requests.size() * w / n);
+      int to = (int) ((long) requests.size() * (w + 1) / n);
+      parts.add(workers.get(w).preload(requests.subList(from, to), progress));
     }
     Future<?> all = Future.all(parts);
     while (true) {
@@ -167,13 +185,13 @@ final class LoadRun {
         await(all, 5_000);
         break;
       } catch (TimeoutException e) {
-        LOG.info("preloaded {} of {}", progress.get(), toWrite.size());
+        LOG.info("preloaded {} of {}", progress.get(), requests.size());
       } catch (ExecutionException e) {
         throw new IllegalStateException("preload failed: " + e.getCause().getMessage());
       }
     }
-    LOG.info("preloaded {} docs in {} ms", toWrite.size(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began));
-    return toWrite.size();
+    LOG.info("preloaded {} in {} ms", requests.size(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began));
+    return requests.size();
   }
 
   /** Worker {@code i}'s share of {@code total}, spread as evenly as it goes. */

@@ -75,61 +75,65 @@ final class LoadWorker extends VerticleBase {
   }
 
   /**
-   * Sends the PUTs of {@code ids} with at most this worker's connection count in flight.
-   * Completes with the first failure, if any, once all were answered.
+   * Sends {@code requests} (document PUTs, chat joins and posts) with at most this worker's
+   * connection count in flight; each must be answered 2xx. Completes with the first failure, if any,
+   * once all were answered.
    */
-  Future<Long> preload(List<String> ids, AtomicLong progress) {
+  Future<Long> preload(List<RequestSource.Req> requests, AtomicLong progress) {
     Promise<Long> promise = Promise.promise();
-    context.runOnContext(v -> new Preload(ids, progress, promise).begin());
+    context.runOnContext(v -> new Preload(requests, progress, promise).begin());
     return promise.future();
   }
 
   private final class Preload {
-    private final List<String> ids;
+    private final List<RequestSource.Req> requests;
     private final AtomicLong progress;
     private final Promise<Long> promise;
     private int next;
     private int inFlight;
     private String firstFailure;
 
-    Preload(List<String> ids, AtomicLong progress, Promise<Long> promise) {
-      this.ids = ids;
+    Preload(List<RequestSource.Req> requests, AtomicLong progress, Promise<Long> promise) {
+      this.requests = requests;
       this.progress = progress;
       this.promise = promise;
     }
 
     void begin() {
-      for (int i = 0; i < connections && next < ids.size(); i++) {
+      for (int i = 0; i < connections && next < requests.size(); i++) {
         sendNext();
       }
-      if (ids.isEmpty()) {
+      if (requests.isEmpty()) {
         promise.complete(0L);
       }
     }
 
     private void sendNext() {
-      String id = ids.get(next++);
+      RequestSource.Req r = requests.get(next++);
       inFlight++;
-      RequestOptions request = requestOptions(HttpMethod.PUT, options.docPath(id))
-          .putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
+      RequestOptions request = requestOptions(r.method(), r.uri());
+      if (r.body() != null) {
+        request.putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
+      }
+      String what = r.method() + " " + r.uri();
       client.request(request)
-          .compose(req -> req.send(RequestSource.PUT_BODY.copy()))
+          .compose(req -> r.body() == null ? req.send() : req.send(r.body().copy()))
           .compose(resp -> resp.end().map(v -> resp.statusCode()))
           .onComplete(ar -> {
             inFlight--;
             progress.incrementAndGet();
             if (firstFailure == null) {
               if (ar.failed()) {
-                firstFailure = "PUT " + id + " failed: " + ar.cause();
-              } else if (ar.result() != 200 && ar.result() != 201) {
-                firstFailure = "PUT " + id + " answered " + ar.result();
+                firstFailure = what + " failed: " + ar.cause();
+              } else if (ar.result() < 200 || ar.result() > 299) {
+                firstFailure = what + " answered " + ar.result();
               }
             }
-            if (firstFailure == null && next < ids.size()) {
+            if (firstFailure == null && next < requests.size()) {
               sendNext();
             } else if (inFlight == 0) {
               if (firstFailure == null) {
-                promise.complete((long) ids.size());
+                promise.complete((long) requests.size());
               } else {
                 promise.fail(firstFailure);
               }

@@ -249,6 +249,9 @@ final class Report {
             + "%s s from the first byte of the upload to the job's success).", who, thousands(r.throughput()), r.ok(),
             r.durationSec()));
       }
+      if (r.scenario().startsWith("chat-") && r.params() != null) {
+        notes.add(chatNote(who, r, r.params()));
+      }
       if (r.serviceTimeMs() != null && r.lateSends() > 0) {
         notes.add(String.format(Locale.ROOT,
             "%s: %d requests left more than 1 ms after their intended start (server or connections saturated); "
@@ -256,6 +259,29 @@ final class Report {
       }
     }
     return notes;
+  }
+
+  /** What a chat row measured, in the units it is about: actor messages, or deliveries and their losses. */
+  static String chatNote(String who, LoadResult r, JsonObject p) {
+    Latency l = r.latencyMs();
+    if (r.scenario().equals(ChatDeliveryRun.SCENARIO)) {
+      Latency post = Latency.fromJson(p.getJsonObject("postLatencyMs"));
+      return String.format(Locale.ROOT, "%s: %s deliveries/s to %s WebSocket streams (%s rooms of %s members, over %s "
+              + "gateway(s)) at %s posts/s; from a post's send to its frame: p50 %s, p90 %s, p99 %s, p99.9 %s, max %s ms "
+              + "(post answered: p99 %s ms). Exactly once: %s of %s deliveries, %s lost, %s duplicated%s.",
+          who, thousands(r.throughput()), p.getValue("users"), p.getValue("rooms"), p.getValue("members"),
+          p.getValue("gateways"), Report.compact(p.getDouble("postsPerSec", 0.0)), ms(l.p50()), ms(l.p90()), ms(l.p99()),
+          ms(l.p999()), ms(l.max()), ms(post.p99()), thousands(r.ok()), thousands(r.requests()),
+          thousands(p.getLong("lost", 0L)), thousands(p.getLong("duplicated", 0L)),
+          p.getLong("posts", 0L) > p.getLong("postsOk", 0L)
+              ? ", " + (p.getLong("posts") - p.getLong("postsOk")) + " of " + p.getLong("posts") + " posts failed" : "");
+    }
+    String what = r.scenario().equals("chat-history")
+        ? "a read of its last " + p.getValue("history") + " messages, answered from the room's memory"
+        : "a post: the room stores a document, then publishes to " + p.getValue("members") + " members";
+    return String.format(Locale.ROOT, "%s: %s actor messages/s (one per request, to one of %s room actors drawn %s; "
+            + "each %s), p50 %s, p99 %s, p99.9 %s ms.", who, thousands(r.throughput()), p.getValue("rooms"),
+        p.getValue("roomDist"), what, ms(l.p50()), ms(l.p99()), ms(l.p999()));
   }
 
   /** Nested keys become {@code a.b}; arrays are joined with commas. */

@@ -14,7 +14,9 @@ enum Scenario {
   PUT_REPLACE("put-replace", "PUT over the same --keys ids, uniformly at random"),
   MIXED("mixed", "GET or PUT (--put-percent, default 10) over --keys ids drawn from a Zipf distribution"),
   LIST("list", "GET one page of the collection, /api/v1/docs/{c}?limit=50"),
-  MGET("mget", "POST _mget of --batch ids (default 100) drawn uniformly from the --keys pre-written ids");
+  MGET("mget", "POST _mget of --batch ids (default 100) drawn uniformly from the --keys pre-written ids"),
+  CHAT_HISTORY("chat-history", "GET the last --history messages of one of --rooms chat rooms (--room-dist): one actor message, answered from its memory"),
+  CHAT_POST("chat-post", "POST a message to one of --rooms chat rooms (--room-dist): one actor message plus one stored document");
 
   final String cliName;
   final String description;
@@ -52,5 +54,10 @@ enum Scenario {
   /** The fixed ids ({@code k-0} .. {@code k-(keys-1)}) this scenario needs written before it starts. */
   boolean needsKeys() {
     return this == HIT || this == PUT_REPLACE || this == MIXED || this == LIST || this == MGET;
+  }
+
+  /** Whether every request is one message to one of the {@code --rooms} chat-room actors. */
+  boolean isChat() {
+    return this == CHAT_HISTORY || this == CHAT_POST;
   }
 }
