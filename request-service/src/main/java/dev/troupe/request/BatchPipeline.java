@@ -119,10 +119,19 @@ final class BatchPipeline {
     return new MultiGetResult(found, missing, failed);
   }
 
-  /** One sub-batch: the cache, then the database for what it lacked (and a fill), by the deadline. */
+  /**
+   * One sub-batch: the cache, then the database for what it lacked (and a fill), by the deadline. The
+   * cache may take {@code TROUPE_CACHE_TIMEOUT_MS} or half of what is left of the batch deadline,
+   * whichever is longer: a hundred keys read under load take longer than one, and a sub-batch given up
+   * on too early turns cache hits into database reads, and timeouts into an open cache breaker, just
+   * when the node is busiest. A cache that is gone fails at once (no handler, open breaker), whatever
+   * this budget.
+   */
   private Future<Map<String, Lookup>> read(KeyBatch part, long deadline, String requestId) {
+    long remaining = remainingMs(deadline);
+    long cacheBudget = Math.max(1, Math.min(remaining, Math.max(cache.timeoutMs(), remaining / 2)));
     return stages.run(Stages.CACHE, () -> cache.request(CacheContract.ADDRESS, CacheContract.GET_MANY,
-            Wire.toJson(part), requestId, Math.max(1, Math.min(cache.timeoutMs(), remainingMs(deadline)))))
+            Wire.toJson(part), requestId, cacheBudget))
         .map(Wire::lookupBatch)
         .compose(hits -> {
           Map<String, Lookup> byId = byId(hits);

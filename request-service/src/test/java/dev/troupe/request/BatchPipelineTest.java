@@ -7,17 +7,24 @@ import dev.troupe.shared.bus.Failures;
 import dev.troupe.shared.config.Settings;
 import dev.troupe.shared.contract.CacheContract;
 import dev.troupe.shared.contract.DbContract;
+import dev.troupe.shared.contract.DocKey;
+import dev.troupe.shared.contract.Document;
 import dev.troupe.shared.contract.ErrorCode;
 import dev.troupe.shared.contract.KeyBatch;
+import dev.troupe.shared.contract.Lookup;
+import dev.troupe.shared.contract.LookupBatch;
+import dev.troupe.shared.contract.MultiGet;
 import dev.troupe.shared.contract.Precondition;
 import dev.troupe.shared.contract.PutMany;
 import dev.troupe.shared.contract.Wire;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -40,14 +47,42 @@ class BatchPipelineTest {
   @BeforeEach
   void setUp(Vertx vertx, VertxTestContext ctx) {
     registry = new SimpleMeterRegistry();
-    db = new FakeService(DbContract.ADDRESS, DbContract.PUT_MANY);
-    cache = new FakeService(CacheContract.ADDRESS, CacheContract.FILL_MANY, CacheContract.EVICT_MANY);
+    db = new FakeService(DbContract.ADDRESS, DbContract.PUT_MANY, DbContract.GET_MANY);
+    cache = new FakeService(CacheContract.ADDRESS, CacheContract.GET_MANY, CacheContract.FILL_MANY,
+        CacheContract.EVICT_MANY);
     db.register(vertx).compose(v -> cache.register(vertx)).onComplete(ctx.succeedingThenComplete());
   }
 
   private BatchPipeline pipeline(Vertx vertx, long dbTimeoutMs) {
+    return pipeline(vertx, dbTimeoutMs, 5000);
+  }
+
+  private BatchPipeline pipeline(Vertx vertx, long dbTimeoutMs, long cacheTimeoutMs) {
     return new BatchPipeline(Downstream.of(vertx, "db", dbTimeoutMs, registry),
-        Downstream.of(vertx, "cache", 5000, registry), RequestConfig.from(Settings.empty()), registry);
+        Downstream.of(vertx, "cache", cacheTimeoutMs, registry), RequestConfig.from(Settings.empty()), registry);
+  }
+
+  @Test
+  @DisplayName("a sub-batch's cache read may outlast the cache timeout, up to half the batch deadline, before the database is asked")
+  void slowCacheReadIsWaitedFor(Vertx vertx, VertxTestContext ctx) {
+    Document doc = new Document(DocKey.of("notes", "a"), 1, Instant.parse("2026-01-01T00:00:00Z"), new JsonObject());
+    // Answers after three cache timeouts (3 x 100 ms), well inside half the default 5 s batch deadline.
+    cache.answer(CacheContract.GET_MANY, body -> {
+      Promise<JsonObject> later = Promise.promise();
+      vertx.setTimer(300, t -> later.complete(Wire.toJson(new LookupBatch(List.of(Lookup.found(doc))))));
+      return later.future();
+    });
+
+    pipeline(vertx, 5000, 100).getMany(new MultiGet(new KeyBatch("notes", List.of("a")), false), RID)
+        .compose(result -> {
+          ctx.verify(() -> assertThat(result.found()).containsOnlyKeys("a"));
+          return db.drained(vertx);
+        })
+        .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
+          assertThat(db.calls()).as("no database read").isEmpty();
+          assertThat(registry.get("troupe_request_cache_faults").counter().count()).isZero();
+          ctx.completeNow();
+        })));
   }
 
   private static Future<Throwable> failureOf(Future<?> future) {
