@@ -18,6 +18,7 @@ public final class Main {
       + BareServer.USAGE + "\n\n"
       + OneHop.USAGE + "\n\n"
       + ImportRun.USAGE + "\n\n"
+      + MgetVersusGets.USAGE + "\n\n"
       + ChatDeliveryRun.USAGE + "\n\n"
       + Report.USAGE + "\n";
 
@@ -49,6 +50,7 @@ public final class Main {
       case "bare-server" -> BareServer.main(options);
       case "one-hop" -> OneHop.main(options);
       case "import" -> ImportRun.main(options);
+      case MgetVersusGets.SCENARIO -> MgetVersusGets.main(options);
       case "chat-delivery" -> ChatDeliveryRun.main(options);
       case "report" -> Report.main(options);
       default -> throw new IllegalArgumentException("unknown command '" + args[0] + "'");

@@ -244,6 +244,9 @@ final class Report {
                 who, thousands(r.throughput() * batch), batch, times(h.throughput() > 0 ? r.throughput() * batch / h.throughput() : null),
                 thousands(h.throughput()), h.label())));
       }
+      if (r.scenario().equals(MgetVersusGets.SCENARIO) && r.params() != null) {
+        notes.add(mgetVersusGetsNote(who, r.params()));
+      }
       if (r.scenario().equals("import")) {
         notes.add(String.format(Locale.ROOT, "%s: %s documents/s imported (%d documents in one background job, "
             + "%s s from the first byte of the upload to the job's success).", who, thousands(r.throughput()), r.ok(),
@@ -259,6 +262,19 @@ final class Report {
       }
     }
     return notes;
+  }
+
+  /** One caller reading the same cached documents three ways: the medians, and how many times the _mget's. */
+  static String mgetVersusGetsNote(String who, JsonObject p) {
+    Latency mget = Latency.fromJson(p.getJsonObject("mgetMs"));
+    Latency sequential = Latency.fromJson(p.getJsonObject("sequentialMs"));
+    Latency concurrent = Latency.fromJson(p.getJsonObject("concurrentMs"));
+    return String.format(Locale.ROOT, "%s: one caller reading %s cached documents (median of %s rounds): one _mget "
+            + "%s ms (p99 %s); %s GETs one after another %s ms, %s× the _mget; %s GETs at once over %s connections "
+            + "%s ms, %s× the _mget.", who, p.getValue("ids"), p.getValue("rounds"), ms(mget.p50()), ms(mget.p99()),
+        p.getValue("ids"), ms(sequential.p50()), Report.compact(p.getDouble("sequentialOverMget", 0.0)),
+        p.getValue("ids"), p.getValue("connections", "the pool's"), ms(concurrent.p50()),
+        Report.compact(p.getDouble("concurrentOverMget", 0.0)));
   }
 
   /** What a chat row measured, in the units it is about: actor messages, or deliveries and their losses. */
