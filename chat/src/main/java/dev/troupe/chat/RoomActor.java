@@ -1,8 +1,6 @@
 package dev.troupe.chat;
 
 import dev.troupe.shared.actor.ActorContext;
-import dev.troupe.shared.actor.ActorId;
-import dev.troupe.shared.actor.Actors;
 import dev.troupe.shared.actor.ActorType;
 import dev.troupe.shared.actor.Outcome;
 import dev.troupe.shared.bus.Bus;
@@ -24,8 +22,6 @@ import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A chat room as an actor: its members, the number of its last message, and its last
@@ -41,7 +37,6 @@ public final class RoomActor implements ActorType<RoomState, JsonObject> {
   static final String OP = "op";
   /** The one instance: a type holds no per-room state. */
   static final RoomActor INSTANCE = new RoomActor();
-  private static final Logger LOG = LoggerFactory.getLogger(RoomActor.class);
 
   @Override
   public String name() {
@@ -116,9 +111,8 @@ public final class RoomActor implements ActorType<RoomState, JsonObject> {
 
   /**
    * Stores the message under the next number, then counts it in the room's state; only once both are
-   * committed is it published to the members, and each member's user actor told (one message per
-   * member, not awaited: the post's reply does not wait for the room's size; a lost one is made good
-   * by the next, as a user's numbers only grow). A message stored whose count then failed to commit is
+   * committed is it published to the members, and handed to {@link UserUpdates} for the members'
+   * user actors (not awaited: a post's reply does not wait for the room's size). A message stored whose count then failed to commit is
    * overwritten by the next post, which gets the same number: numbers have no gaps.
    */
   private static Future<Outcome<RoomState>> post(ActorContext ctx, String room, RoomState state, ChatContract.Post post) {
@@ -134,17 +128,9 @@ public final class RoomActor implements ActorType<RoomState, JsonObject> {
       return Outcome.update(next, new JsonObject().put("seq", message.seq()))
           .then(() -> {
             publish(vertx, next, message);
-            tellUsers(ctx.actors(), next, message);
+            UserUpdates.of(vertx, ctx.actors()).stored(message, next.members());
           });
     });
-  }
-
-  private static void tellUsers(Actors actors, RoomState state, ChatMessage message) {
-    for (String member : state.members()) {
-      actors.ask(new ActorId(UserActor.TYPE, member), UserActor.delivered(message), null)
-          .onFailure(e -> LOG.debug("user {} was not told of message {} of room {}: {}", member, message.seq(),
-              message.room(), e.getMessage()));
-    }
   }
 
   private static void publish(Vertx vertx, RoomState state, ChatMessage message) {

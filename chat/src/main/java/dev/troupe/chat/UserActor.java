@@ -5,7 +5,6 @@ import dev.troupe.shared.actor.ActorType;
 import dev.troupe.shared.actor.Outcome;
 import dev.troupe.shared.cluster.NodeRuntime;
 import dev.troupe.shared.contract.ChatContract;
-import dev.troupe.shared.contract.DocKey;
 import dev.troupe.shared.contract.TroupeException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -18,8 +17,8 @@ import java.util.stream.Collectors;
 /**
  * A chat user as an actor, keyed by user name: its rooms with their read and delivered numbers, and
  * its presence ({@link UserState}). The room stays the truth about membership; this actor follows it:
- * the chat service tells it about joins and leaves once the room committed them, and each room tells
- * it about every stored message ({@code delivered}). Stream events come from the gateways.
+ * the chat service tells it about joins and leaves once the room committed them, and the rooms tell
+ * it about stored messages ({@code delivered}, coalesced by {@link UserUpdates}). Stream events come from the gateways.
  *
  * <p>Before each message the streams of gateway nodes that left the cluster are dropped, so whatever
  * this actor answers reflects the cluster of the moment.
@@ -43,12 +42,18 @@ public final class UserActor implements ActorType<UserState, JsonObject> {
     }
   }
 
-  /** Message {@code seq} of {@code room}, written by {@code from}, was stored. */
-  record Delivered(String room, long seq, String from) {
+  /**
+   * Messages of {@code room} up to {@code seq} were stored, the user's own among them up to
+   * {@code ownSeq} ({@code 0}: none).
+   */
+  record Delivered(String room, long seq, long ownSeq) {
     Delivered {
       ChatContract.requireRoom(room);
       requireSeq(seq, 1);
-      DocKey.requireId(from);
+      requireSeq(ownSeq, 0);
+      if (ownSeq > seq) {
+        throw TroupeException.badRequest("ownSeq must be <= seq");
+      }
     }
   }
 
@@ -69,9 +74,8 @@ public final class UserActor implements ActorType<UserState, JsonObject> {
     return new JsonObject().put(OP, LEFT).put("room", room).put("seq", seq);
   }
 
-  static JsonObject delivered(ChatContract.ChatMessage message) {
-    return new JsonObject().put(OP, DELIVERED).put("room", message.room()).put("seq", message.seq())
-        .put("from", message.from());
+  static JsonObject delivered(String room, long seq, long ownSeq) {
+    return new JsonObject().put(OP, DELIVERED).put("room", room).put("seq", seq).put("ownSeq", ownSeq);
   }
 
   static JsonObject markRead(ChatContract.ReadMarker marker, long roomSeq) {
@@ -104,7 +108,7 @@ public final class UserActor implements ActorType<UserState, JsonObject> {
     String op = json.getString(OP);
     switch (op == null ? "" : op) {
       case JOINED, LEFT -> membership(json);
-      case DELIVERED -> new Delivered(json.getString("room"), json.getLong("seq", 0L), json.getString("from"));
+      case DELIVERED -> delivered(json);
       case ChatContract.READ -> markRead(json);
       case ChatContract.USER -> { }
       case ChatContract.STREAM_OPENED, ChatContract.STREAM_CLOSED -> ChatContract.streamEvent(json);
@@ -113,53 +117,61 @@ public final class UserActor implements ActorType<UserState, JsonObject> {
     return json;
   }
 
+  /**
+   * Applies the message, then drops the streams of gateway members no longer in the cluster (also one
+   * just reported by a member that has left), and answers from the result.
+   */
   @Override
-  public Future<Outcome<UserState>> handle(ActorContext ctx, UserState stored, JsonObject message) {
+  public Future<Outcome<UserState>> handle(ActorContext ctx, UserState state, JsonObject message) {
     String user = ctx.self().key();
     Instant now = Instant.now();
-    UserState state = liveMembers(ctx.vertx()).map(live -> stored.pruned(live, now)).orElse(stored);
-    UserState next;
-    JsonObject reply;
-    switch (message.getString(OP)) {
+    String op = message.getString(OP);
+    UserState applied = switch (op) {
       case JOINED -> {
         Membership m = membership(message);
-        next = state.joined(m.room(), m.seq());
-        reply = new JsonObject();
+        yield state.joined(m.room(), m.seq());
       }
       case LEFT -> {
         Membership m = membership(message);
-        next = state.left(m.room(), m.seq());
-        reply = new JsonObject();
+        yield state.left(m.room(), m.seq());
       }
       case DELIVERED -> {
-        next = state.delivered(message.getString("room"), message.getLong("seq"), user.equals(message.getString("from")));
-        reply = new JsonObject();
+        Delivered d = delivered(message);
+        yield state.delivered(d.room(), d.seq(), d.ownSeq());
       }
       case ChatContract.READ -> {
         MarkRead m = markRead(message);
-        next = state.read(m.room(), m.seq(), m.roomSeq());
-        reply = UserState.markJson(next.rooms().get(m.room())).put("room", m.room());
+        yield state.read(m.room(), m.seq(), m.roomSeq());
       }
       case ChatContract.STREAM_OPENED -> {
         ChatContract.StreamEvent e = ChatContract.streamEvent(message);
-        next = state.streamOpened(e.member(), e.node(), e.stream(), now);
-        reply = next.view(user).getJsonObject("presence");
+        yield state.streamOpened(e.member(), e.node(), e.stream(), now);
       }
       case ChatContract.STREAM_CLOSED -> {
         ChatContract.StreamEvent e = ChatContract.streamEvent(message);
-        next = state.streamClosed(e.member(), e.stream(), now);
-        reply = next.view(user).getJsonObject("presence");
+        yield state.streamClosed(e.member(), e.stream(), now);
       }
-      default -> {
-        next = state;
-        reply = state.view(user);
+      default -> state;
+    };
+    UserState next = liveMembers(ctx.vertx()).map(live -> applied.pruned(live, now)).orElse(applied);
+    JsonObject reply = switch (op) {
+      case JOINED, LEFT, DELIVERED -> new JsonObject();
+      case ChatContract.READ -> {
+        String room = message.getString("room");
+        yield UserState.markJson(next.rooms().get(room)).put("room", room);
       }
-    }
-    return Future.succeededFuture(next.equals(stored) ? Outcome.reply(reply) : Outcome.update(next, reply));
+      case ChatContract.STREAM_OPENED, ChatContract.STREAM_CLOSED -> next.view(user).getJsonObject("presence");
+      default -> next.view(user);
+    };
+    return Future.succeededFuture(next.equals(state) ? Outcome.reply(reply) : Outcome.update(next, reply));
   }
 
   private static Membership membership(JsonObject json) {
     return new Membership(json.getString("room"), json.getLong("seq", -1L));
+  }
+
+  private static Delivered delivered(JsonObject json) {
+    return new Delivered(json.getString("room"), json.getLong("seq", 0L), json.getLong("ownSeq", 0L));
   }
 
   private static MarkRead markRead(JsonObject json) {

@@ -72,20 +72,22 @@ public record UserState(Map<String, RoomMark> rooms, Map<String, Long> left, Map
   }
 
   /**
-   * Message {@code seq} of {@code room} was stored; {@code own} when this user wrote it, which marks the
-   * room read up to it (one replies to what one has seen). A delivery for a room this user is not known
-   * to be in means its join reached the room but not this actor: the room is re-learnt, unless the user
-   * left it after that message.
+   * Messages of {@code room} up to {@code seq} were stored, this user's own among them up to
+   * {@code ownSeq} ({@code 0}: none), which marks the room read up to it (one replies to what one has
+   * seen). A delivery for a room this user is not known to be in means its join reached the room but
+   * not this actor: the room is re-learnt (with at least that message unread unless it is the user's
+   * own), unless the user left it after that message.
    */
-  UserState delivered(String room, long seq, boolean own) {
+  UserState delivered(String room, long seq, long ownSeq) {
     RoomMark mark = rooms.get(room);
     if (mark == null) {
       if (left.getOrDefault(room, 0L) >= seq) {
         return this;
       }
-      return new UserState(with(rooms, room, new RoomMark(seq, own ? seq : seq - 1)), without(left, room), nodes, since);
+      return new UserState(with(rooms, room, new RoomMark(seq, Math.max(ownSeq, seq - 1))), without(left, room),
+          nodes, since);
     }
-    RoomMark next = new RoomMark(Math.max(mark.lastSeq(), seq), own ? Math.max(mark.readSeq(), seq) : mark.readSeq());
+    RoomMark next = new RoomMark(Math.max(mark.lastSeq(), seq), Math.max(mark.readSeq(), ownSeq));
     return next.equals(mark) ? this : new UserState(with(rooms, room, next), left, nodes, since);
   }
 
