@@ -13,7 +13,8 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * The chat service: answers {@link ChatContract} on {@code troupe.chat.v1} by handing each command to
- * the room's actor, wherever in the cluster that room lives. Holds no state of its own, so any number
+ * the room's actor ({@link RoomActor}) or the user's ({@link UserActor}), wherever in the cluster they
+ * live; join, leave and read go to the room, then to the user. Holds no state of its own, so any number
  * of nodes may run it.
  */
 public final class ChatService extends VerticleBase {
@@ -23,17 +24,66 @@ public final class ChatService extends VerticleBase {
     // Every node that may own a room must know the type; the launcher's jar lists it as a service
     // provider too, this covers a chat service deployed from another classpath.
     ActorTypes.register(RoomActor.INSTANCE);
+    ActorTypes.register(UserActor.INSTANCE);
   }
 
   @Override
   public Future<?> start() {
     actors = Actors.of(vertx);
     ActionRouter router = ActionRouter.of("chat")
-        .on(ChatContract.JOIN, m -> toRoom(m, ChatContract.membership(m.body()).room(), ChatContract.JOIN))
-        .on(ChatContract.LEAVE, m -> toRoom(m, ChatContract.membership(m.body()).room(), ChatContract.LEAVE))
+        .on(ChatContract.JOIN, this::join)
+        .on(ChatContract.LEAVE, this::leave)
         .on(ChatContract.POST, m -> toRoom(m, ChatContract.post(m.body()).room(), ChatContract.POST))
-        .on(ChatContract.HISTORY, m -> toRoom(m, ChatContract.historyQuery(m.body()).room(), ChatContract.HISTORY));
+        .on(ChatContract.HISTORY, m -> toRoom(m, ChatContract.historyQuery(m.body()).room(), ChatContract.HISTORY))
+        .on(ChatContract.READ, this::read)
+        .on(ChatContract.USER, m -> toUser(m, ChatContract.userQuery(m.body()).user(), ChatContract.USER))
+        .on(ChatContract.STREAM_OPENED, m -> toUser(m, ChatContract.streamEvent(m.body()).user(), ChatContract.STREAM_OPENED))
+        .on(ChatContract.STREAM_CLOSED, m -> toUser(m, ChatContract.streamEvent(m.body()).user(), ChatContract.STREAM_CLOSED));
     return vertx.eventBus().consumer(ChatContract.ADDRESS, router).completion();
+  }
+
+  /**
+   * The room first (it is the truth about membership), then the user's actor, told the room's last
+   * number; the reply waits for both. If the second step fails the caller gets the failure and joins
+   * again, which changes nothing in the room and completes the user; a caller that never does is
+   * caught up by the room's next message, which re-teaches the user's actor the room.
+   */
+  private Future<JsonObject> join(Message<JsonObject> message) {
+    ChatContract.Membership m = ChatContract.membership(message.body());
+    return toRoom(message, m.room(), ChatContract.JOIN)
+        .compose(room -> actors.ask(new ActorId(UserActor.TYPE, m.user()),
+                UserActor.joined(m.room(), room.getLong("seq", 0L)), Bus.requestId(message))
+            .map(v -> membersOnly(room)));
+  }
+
+  /**
+   * As join: the room, then the user's actor, told the room's number at leaving so that a delivery
+   * of an earlier message arriving late does not bring the room back. A failed second step is
+   * repaired by leaving again (idempotent in both).
+   */
+  private Future<JsonObject> leave(Message<JsonObject> message) {
+    ChatContract.Membership m = ChatContract.membership(message.body());
+    return toRoom(message, m.room(), ChatContract.LEAVE)
+        .compose(room -> actors.ask(new ActorId(UserActor.TYPE, m.user()),
+                UserActor.left(m.room(), room.getLong("seq", 0L)), Bus.requestId(message))
+            .map(v -> membersOnly(room)));
+  }
+
+  /** The room checks the membership and tells its last number; the user's actor moves its read marker. */
+  private Future<JsonObject> read(Message<JsonObject> message) {
+    ChatContract.ReadMarker marker = ChatContract.readMarker(message.body());
+    return toRoom(message, marker.room(), ChatContract.READ)
+        .compose(room -> actors.ask(new ActorId(UserActor.TYPE, marker.user()),
+            UserActor.markRead(marker, room.getLong("seq", 0L)), Bus.requestId(message)));
+  }
+
+  private Future<JsonObject> toUser(Message<JsonObject> message, String user, String op) {
+    JsonObject command = message.body().copy().put(UserActor.OP, op);
+    return actors.ask(new ActorId(UserActor.TYPE, user), command, Bus.requestId(message));
+  }
+
+  private static JsonObject membersOnly(JsonObject roomReply) {
+    return new JsonObject().put("members", roomReply.getInteger("members"));
   }
 
   /** The command, checked by the contract already, goes to the room as its body plus the operation. */

@@ -66,6 +66,7 @@ public final class RoomActor implements ActorType<RoomState, JsonObject> {
       case ChatContract.JOIN, ChatContract.LEAVE -> ChatContract.membership(json);
       case ChatContract.POST -> ChatContract.post(json);
       case ChatContract.HISTORY -> ChatContract.historyQuery(json);
+      case ChatContract.READ -> ChatContract.readMarker(json);
       default -> throw TroupeException.badRequest("a room has no operation " + op);
     }
     return json;
@@ -77,7 +78,8 @@ public final class RoomActor implements ActorType<RoomState, JsonObject> {
     return switch (message.getString(OP)) {
       case ChatContract.JOIN -> join(state, ChatContract.membership(message).user());
       case ChatContract.LEAVE -> leave(state, ChatContract.membership(message).user());
-      case ChatContract.POST -> post(ctx.vertx(), room, state, ChatContract.post(message));
+      case ChatContract.POST -> post(ctx, room, state, ChatContract.post(message));
+      case ChatContract.READ -> read(room, state, ChatContract.readMarker(message));
       default -> history(ctx.vertx(), room, state, ChatContract.historyQuery(message));
     };
   }
@@ -98,12 +100,23 @@ public final class RoomActor implements ActorType<RoomState, JsonObject> {
     return Future.succeededFuture(Outcome.update(next, members(next)));
   }
 
+  /** A member's read marker passes here first: the room vouches for the membership and tells its last number. */
+  private static Future<Outcome<RoomState>> read(String room, RoomState state, ChatContract.ReadMarker marker) {
+    if (!state.members().contains(marker.user())) {
+      return Future.failedFuture(new TroupeException(ErrorCode.FORBIDDEN,
+          marker.user() + " is not a member of room " + room));
+    }
+    return Future.succeededFuture(Outcome.reply(new JsonObject().put("seq", state.seq())));
+  }
+
   /**
    * Stores the message under the next number, then counts it in the room's state; only once both are
-   * committed is it published to the members. A message stored whose count then failed to commit is
+   * committed is it published to the members, and handed to {@link UserUpdates} for the members'
+   * user actors (not awaited: a post's reply does not wait for the room's size). A message stored whose count then failed to commit is
    * overwritten by the next post, which gets the same number: numbers have no gaps.
    */
-  private static Future<Outcome<RoomState>> post(Vertx vertx, String room, RoomState state, ChatContract.Post post) {
+  private static Future<Outcome<RoomState>> post(ActorContext ctx, String room, RoomState state, ChatContract.Post post) {
+    Vertx vertx = ctx.vertx();
     if (!state.members().contains(post.from())) {
       return Future.failedFuture(new TroupeException(ErrorCode.FORBIDDEN,
           post.from() + " is not a member of room " + room));
@@ -113,7 +126,10 @@ public final class RoomActor implements ActorType<RoomState, JsonObject> {
     return bus(vertx).request(DbContract.ADDRESS, DbContract.PUT, Wire.toJson(put), null).map(stored -> {
       RoomState next = state.withMessage(message);
       return Outcome.update(next, new JsonObject().put("seq", message.seq()))
-          .then(() -> publish(vertx, next, message));
+          .then(() -> {
+            publish(vertx, next, message);
+            UserUpdates.of(vertx, ctx.actors()).stored(message, next.members());
+          });
     });
   }
 
@@ -157,8 +173,9 @@ public final class RoomActor implements ActorType<RoomState, JsonObject> {
     return new DocKey(MESSAGES, room + "~" + seq);
   }
 
+  /** The reply to join and leave: the member count, and the room's last number for the user actor. */
   private static JsonObject members(RoomState state) {
-    return new JsonObject().put("members", state.members().size());
+    return new JsonObject().put("members", state.members().size()).put("seq", state.seq());
   }
 
   private static Bus bus(Vertx vertx) {

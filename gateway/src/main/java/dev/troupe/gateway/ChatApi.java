@@ -18,6 +18,7 @@ import io.vertx.ext.web.handler.BodyHandler;
 final class ChatApi {
   static final String BASE = "/api/v1/chat";
   static final String ROOM = BASE + "/rooms/:room";
+  static final String USER = BASE + "/users/:user";
   private static final String JSON = "application/json";
 
   private final Bus bus;
@@ -36,6 +37,11 @@ final class ChatApi {
         .handler(AccessLog::route)
         .handler(this::post);
     router.get(ROOM + "/messages").handler(AccessLog::route).handler(this::history);
+    router.post(ROOM + "/read")
+        .handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes))
+        .handler(AccessLog::route)
+        .handler(this::read);
+    router.get(USER).handler(AccessLog::route).handler(this::user);
   }
 
   private void join(RoutingContext ctx) {
@@ -66,6 +72,18 @@ final class ChatApi {
     ChatContract.HistoryQuery query = new ChatContract.HistoryQuery(ctx.pathParam("room"), user,
         integer(ctx, "after", 0), (int) integer(ctx, "limit", ChatContract.DEFAULT_LIMIT));
     call(ctx, ChatContract.HISTORY, ChatContract.toJson(query), 200);
+  }
+
+  /** The contract checks the body's types: {@code seq} must be an integer, {@code user} a name. */
+  private void read(RoutingContext ctx) {
+    JsonObject body = DocsApi.jsonObjectBody(ctx);
+    JsonObject marker = new JsonObject().put("room", ctx.pathParam("room")).put("user", body.getValue("user"))
+        .put("seq", body.getValue("seq"));
+    call(ctx, ChatContract.READ, ChatContract.toJson(ChatContract.readMarker(marker)), 200);
+  }
+
+  private void user(RoutingContext ctx) {
+    call(ctx, ChatContract.USER, ChatContract.toJson(new ChatContract.UserQuery(ctx.pathParam("user"))), 200);
   }
 
   /** One request to the chat service; its reply is the response body, a failure a problem. */

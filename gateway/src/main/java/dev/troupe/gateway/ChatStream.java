@@ -1,6 +1,9 @@
 package dev.troupe.gateway;
 
+import dev.troupe.shared.bus.Bus;
+import dev.troupe.shared.cluster.NodeRuntime;
 import dev.troupe.shared.contract.ChatContract;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -10,6 +13,8 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
+import java.util.Optional;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,6 +26,10 @@ import org.slf4j.LoggerFactory;
  * socket open, no message published afterwards is missed. A socket that cannot keep up (its write queue
  * past {@link #MAX_QUEUED_BYTES}) is closed with 1008 rather than buffered without limit; the client
  * reconnects and reads what it missed through the history.
+ *
+ * <p>Each stream also counts in the user's presence: once the socket is open this node tells the
+ * user's actor {@code streamOpened}, and {@code streamClosed} when it closes (only after the open was
+ * answered). These are advisory: the stream serves whether or not they succeed.
  */
 final class ChatStream {
   static final String PATH = ChatApi.BASE + "/users/:user/stream";
@@ -32,9 +41,15 @@ final class ChatStream {
   private static final Logger LOG = LoggerFactory.getLogger(ChatStream.class);
 
   private final Vertx vertx;
+  private final Bus bus;
+  /** This gateway node's name and Hazelcast member; empty on a Vert.x not started as a Troupe node. */
+  private final Optional<Node> self;
 
-  ChatStream(Vertx vertx) {
+  ChatStream(Vertx vertx, Bus bus) {
     this.vertx = vertx;
+    this.bus = bus;
+    this.self = NodeRuntime.find(vertx).map(runtime -> new Node(runtime.nodeName(),
+        runtime.hazelcast().getCluster().getLocalMember().getUuid().toString()));
   }
 
   void mount(Router router) {
@@ -49,6 +64,7 @@ final class ChatStream {
     }
     ctx.request().pause();
     Stream stream = new Stream(user);
+    String streamId = UUID.randomUUID().toString();
     // Paused until the socket is there: what arrives meanwhile waits in the consumer (bounded).
     MessageConsumer<JsonObject> consumer = vertx.eventBus().consumer(
         new MessageConsumerOptions().setAddress(address).setMaxBufferedMessages(MAX_BUFFERED), stream::deliver);
@@ -58,7 +74,12 @@ final class ChatStream {
         .onSuccess(socket -> {
           stream.socket = socket;
           socket.setWriteQueueMaxSize(MAX_QUEUED_BYTES);
-          socket.closeHandler(v -> consumer.unregister());
+          Future<Void> opened = presence(user, ChatContract.STREAM_OPENED, streamId, RequestIds.of(ctx));
+          socket.closeHandler(v -> {
+            consumer.unregister();
+            // After the open is answered, so the user's actor never sees the close first.
+            opened.onComplete(o -> presence(user, ChatContract.STREAM_CLOSED, streamId, null));
+          });
           socket.exceptionHandler(e -> LOG.debug("chat stream of {} failed", user, e));
           consumer.resume();
         })
@@ -69,6 +90,24 @@ final class ChatStream {
           }
         });
   }
+
+  /**
+   * Tells the user's actor (through the chat service) that a stream opened or closed here. Presence is
+   * advisory: a failure (no chat service, a timeout) is logged and the stream serves on; streams of a
+   * node that leaves the cluster stop counting without a close (the user actor checks the members).
+   */
+  private Future<Void> presence(String user, String action, String streamId, String requestId) {
+    if (self.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    ChatContract.StreamEvent event = new ChatContract.StreamEvent(user, self.get().name(), self.get().member(), streamId);
+    return bus.request(ChatContract.ADDRESS, action, ChatContract.toJson(event), requestId)
+        .onFailure(e -> LOG.info("presence of {} not updated ({}): {}", user, action, e.getMessage()))
+        .<Void>mapEmpty()
+        .recover(e -> Future.succeededFuture());
+  }
+
+  private record Node(String name, String member) {}
 
   /** One open stream: its user and, once upgraded, its socket. Used on the request's event loop only. */
   private static final class Stream {

@@ -62,7 +62,7 @@ public final class GatewayVerticle extends VerticleBase {
     new JobsApi(new Bus(vertx, config.timeoutMs()), JobUploadConfig.from(Settings.fromJson(config())),
         config.maxBodyBytes()).mount(router);
     new ChatApi(new Bus(vertx, config.timeoutMs()), config.maxBodyBytes()).mount(router);
-    new ChatStream(vertx).mount(router);
+    new ChatStream(vertx, new Bus(vertx, config.timeoutMs())).mount(router);
     ChatPage.mount(router);
     HealthRoutes.mount(router, vertx);
     openApi.mount(router);

@@ -24,6 +24,16 @@ import java.util.Objects;
  *   <tr><td>{@code history}</td><td>{@code {"room","user","after","limit"}}</td><td>{@code {"items":[{"seq","from","text","at"}]}}:
  *       the messages numbered above {@code after} (default 0), at most {@code limit} (1 to 1000, default 50), oldest first;
  *       FORBIDDEN unless {@code user} is a member</td></tr>
+ *   <tr><td>{@code read}</td><td>{@code {"room","user","seq"}}</td><td>{@code {"room","lastSeq","readSeq","unread"}}:
+ *       the user has read the room up to {@code seq} (clamped to the room's last number; never moves
+ *       backwards); FORBIDDEN unless {@code user} is a member</td></tr>
+ *   <tr><td>{@code user}</td><td>{@code {"user"}}</td><td>{@code {"user","presence":{"online","streams","since","nodes"},
+ *       "rooms":{"<room>":{"lastSeq","readSeq","unread"}}}}: the user's presence and rooms</td></tr>
+ *   <tr><td>{@code streamOpened}</td><td>{@code {"user","node","member","stream"}}</td><td>the presence, as in
+ *       {@code user}: a stream of the user opened on gateway node {@code node} (Hazelcast member
+ *       {@code member}); sending it twice changes nothing</td></tr>
+ *   <tr><td>{@code streamClosed}</td><td>{@code {"user","node","member","stream"}}</td><td>the presence: that stream
+ *       closed; closing an unknown stream changes nothing</td></tr>
  *   <tr><td>{@code ping}</td><td>anything</td><td>{@code {"service":"chat"}}</td></tr>
  * </table>
  *
@@ -37,6 +47,10 @@ public final class ChatContract {
   public static final String LEAVE = "leave";
   public static final String POST = "post";
   public static final String HISTORY = "history";
+  public static final String READ = "read";
+  public static final String USER = "user";
+  public static final String STREAM_OPENED = "streamOpened";
+  public static final String STREAM_CLOSED = "streamClosed";
   /** The longest message text, in characters. */
   public static final int MAX_TEXT = 4_000;
   public static final int MAX_LIMIT = 1_000;
@@ -92,6 +106,40 @@ public final class ChatContract {
     }
   }
 
+  /** A member marking a room read up to message {@code seq}. */
+  public record ReadMarker(String room, String user, long seq) {
+    public ReadMarker {
+      requireRoom(room);
+      DocKey.requireId(user);
+      if (seq < 0) {
+        throw TroupeException.badRequest("seq must be >= 0, got " + seq);
+      }
+    }
+  }
+
+  /** A question for a user's state: presence and rooms. */
+  public record UserQuery(String user) {
+    public UserQuery {
+      DocKey.requireId(user);
+    }
+  }
+
+  /**
+   * One WebSocket stream of {@code user}, opened or closed on gateway node {@code node}, whose
+   * Hazelcast member is {@code member} (a UUID: the member's liveness decides whether the stream still
+   * counts), named {@code stream} (unique, e.g. a random UUID).
+   */
+  public record StreamEvent(String user, String node, String member, String stream) {
+    public StreamEvent {
+      DocKey.requireId(user);
+      if (node == null || node.isBlank() || node.length() > 200) {
+        throw TroupeException.badRequest("node must be 1 to 200 characters, not blank");
+      }
+      requireUuid(member, "member");
+      requireUuid(stream, "stream");
+    }
+  }
+
   /** A stored message: its room, its number in the room, who wrote it, what, and when it was stored. */
   public record ChatMessage(String room, long seq, String from, String text, Instant at) {
     public ChatMessage {
@@ -130,6 +178,34 @@ public final class ChatContract {
         (int) number(json, "limit", DEFAULT_LIMIT));
   }
 
+  public static JsonObject toJson(ReadMarker r) {
+    return new JsonObject().put("room", r.room()).put("user", r.user()).put("seq", r.seq());
+  }
+
+  public static ReadMarker readMarker(JsonObject json) {
+    if (json.getValue("seq") == null) {
+      throw TroupeException.badRequest("seq must be an integer");
+    }
+    return new ReadMarker(string(json, "room"), string(json, "user"), number(json, "seq", 0));
+  }
+
+  public static JsonObject toJson(UserQuery q) {
+    return new JsonObject().put("user", q.user());
+  }
+
+  public static UserQuery userQuery(JsonObject json) {
+    return new UserQuery(string(json, "user"));
+  }
+
+  public static JsonObject toJson(StreamEvent e) {
+    return new JsonObject().put("user", e.user()).put("node", e.node()).put("member", e.member())
+        .put("stream", e.stream());
+  }
+
+  public static StreamEvent streamEvent(JsonObject json) {
+    return new StreamEvent(string(json, "user"), string(json, "node"), string(json, "member"), string(json, "stream"));
+  }
+
   /** A message as published to members and stored: with its room. */
   public static JsonObject toJson(ChatMessage m) {
     return new JsonObject().put("room", m.room()).put("seq", m.seq()).put("from", m.from()).put("text", m.text())
@@ -161,6 +237,17 @@ public final class ChatContract {
       throw TroupeException.badRequest(field + " must be a string");
     }
     return s;
+  }
+
+  private static void requireUuid(String value, String field) {
+    try {
+      if (value == null || value.length() != 36) {
+        throw new IllegalArgumentException();
+      }
+      java.util.UUID.fromString(value);
+    } catch (IllegalArgumentException e) {
+      throw TroupeException.badRequest(field + " must be a UUID");
+    }
   }
 
   private static long number(JsonObject json, String field, long absent) {

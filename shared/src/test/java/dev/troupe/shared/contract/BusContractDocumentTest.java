@@ -240,6 +240,9 @@ class BusContractDocumentTest {
         Map.entry("ChunkUpload", Wire.toJson(new ChunkUpload(JOB.id(), 0, 1, 1, "{}\n")).put("seq", -1)),
         Map.entry("ChatPost", new JsonObject().put("room", "lobby").put("from", "alice").put("text", "   ")),
         Map.entry("ChatMembership", new JsonObject().put("room", "x".repeat(ChatContract.MAX_ROOM + 1)).put("user", "alice")),
+        Map.entry("ChatReadMarker", new JsonObject().put("room", "lobby").put("user", "alice").put("seq", -1)),
+        Map.entry("ChatStreamEvent", new JsonObject().put("user", "alice").put("node", "n").put("member", "x")
+            .put("stream", "y")),
         Map.entry("ActorEnvelope", new JsonObject().put("type", "room").put("key", "lobby")));
     bad.forEach(entry -> assertThat(validator(entry.getKey()).validate(entry.getValue()).getValid())
         .as("%s accepted %s", entry.getKey(), entry.getValue().encode()).isFalse());
@@ -306,6 +309,18 @@ class BusContractDocumentTest {
         Instant.parse("2026-01-31T12:00:00.5Z"));
     s.put("ChatMessage", List.of(ChatContract.toJson(message)));
     s.put("ChatHistoryPage", List.of(ChatContract.history(List.of(message)), ChatContract.history(List.of())));
+    s.put("ChatReadMarker", List.of(ChatContract.toJson(new ChatContract.ReadMarker("lobby", "alice", 3))));
+    s.put("ChatUserQuery", List.of(ChatContract.toJson(new ChatContract.UserQuery("alice"))));
+    s.put("ChatStreamEvent", List.of(ChatContract.toJson(new ChatContract.StreamEvent("alice", "node-1",
+        "5f0c3a52-8d1e-4c1b-9a4e-2b7d9e0f1a23", "0b9c1a52-8d1e-4c1b-9a4e-2b7d9e0f1a24"))));
+    JsonObject presence = new JsonObject().put("online", true).put("streams", 2).put("since", "2026-01-31T12:00:00Z")
+        .put("nodes", new JsonObject().put("node-1", 2));
+    JsonObject mark = new JsonObject().put("lastSeq", 5L).put("readSeq", 3L).put("unread", 2L);
+    s.put("ChatRoomMark", List.of(mark, mark.copy().put("room", "lobby")));
+    s.put("ChatPresence", List.of(presence, new JsonObject().put("online", false).put("streams", 0).putNull("since")
+        .put("nodes", new JsonObject())));
+    s.put("ChatUserView", List.of(new JsonObject().put("user", "alice").put("presence", presence)
+        .put("rooms", new JsonObject().put("lobby", mark))));
     s.put("ActorEnvelope", List.of(ActorContract.toJson(new ActorContract.Envelope(new ActorId("room", "lobby"),
         new JsonObject().put("op", "join")))));
     // Built by the services themselves (not by Wire): the shapes their contracts' comments give.

@@ -1,0 +1,196 @@
+package dev.troupe.chat;
+
+import dev.troupe.shared.actor.ActorContext;
+import dev.troupe.shared.actor.ActorType;
+import dev.troupe.shared.actor.Outcome;
+import dev.troupe.shared.cluster.NodeRuntime;
+import dev.troupe.shared.contract.ChatContract;
+import dev.troupe.shared.contract.TroupeException;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * A chat user as an actor, keyed by user name: its rooms with their read and delivered numbers, and
+ * its presence ({@link UserState}). The room stays the truth about membership; this actor follows it:
+ * the chat service tells it about joins and leaves once the room committed them, and the rooms tell
+ * it about stored messages ({@code delivered}, coalesced by {@link UserUpdates}). Stream events come from the gateways.
+ *
+ * <p>Before each message the streams of gateway nodes that left the cluster are dropped, so whatever
+ * this actor answers reflects the cluster of the moment.
+ */
+public final class UserActor implements ActorType<UserState, JsonObject> {
+  /** The actor type name; user state lives in {@code actor-chat-user}. */
+  public static final String TYPE = "chat-user";
+  static final String OP = RoomActor.OP;
+  /** Internal operations, sent by the chat service and the rooms only (not on {@code troupe.chat.v1}). */
+  static final String JOINED = "joined";
+  static final String LEFT = "left";
+  static final String DELIVERED = "delivered";
+  /** The one instance: a type holds no per-user state. */
+  static final UserActor INSTANCE = new UserActor();
+
+  /** The user's membership of {@code room} changed when the room's last message was {@code seq}. */
+  record Membership(String room, long seq) {
+    Membership {
+      ChatContract.requireRoom(room);
+      requireSeq(seq, 0);
+    }
+  }
+
+  /**
+   * Messages of {@code room} up to {@code seq} were stored, the user's own among them up to
+   * {@code ownSeq} ({@code 0}: none).
+   */
+  record Delivered(String room, long seq, long ownSeq) {
+    Delivered {
+      ChatContract.requireRoom(room);
+      requireSeq(seq, 1);
+      requireSeq(ownSeq, 0);
+      if (ownSeq > seq) {
+        throw TroupeException.badRequest("ownSeq must be <= seq");
+      }
+    }
+  }
+
+  /** The member read {@code room} up to {@code seq}; the room's last message is {@code roomSeq}. */
+  record MarkRead(String room, long seq, long roomSeq) {
+    MarkRead {
+      ChatContract.requireRoom(room);
+      requireSeq(seq, 0);
+      requireSeq(roomSeq, 0);
+    }
+  }
+
+  static JsonObject joined(String room, long seq) {
+    return new JsonObject().put(OP, JOINED).put("room", room).put("seq", seq);
+  }
+
+  static JsonObject left(String room, long seq) {
+    return new JsonObject().put(OP, LEFT).put("room", room).put("seq", seq);
+  }
+
+  static JsonObject delivered(String room, long seq, long ownSeq) {
+    return new JsonObject().put(OP, DELIVERED).put("room", room).put("seq", seq).put("ownSeq", ownSeq);
+  }
+
+  static JsonObject markRead(ChatContract.ReadMarker marker, long roomSeq) {
+    return new JsonObject().put(OP, ChatContract.READ).put("room", marker.room()).put("seq", marker.seq())
+        .put("roomSeq", roomSeq);
+  }
+
+  @Override
+  public String name() {
+    return TYPE;
+  }
+
+  @Override
+  public UserState initialState(String key) {
+    return UserState.EMPTY;
+  }
+
+  @Override
+  public JsonObject encodeState(UserState state) {
+    return state.toJson();
+  }
+
+  @Override
+  public UserState decodeState(JsonObject json) {
+    return UserState.fromJson(json);
+  }
+
+  @Override
+  public JsonObject decodeMessage(JsonObject json) {
+    String op = json.getString(OP);
+    switch (op == null ? "" : op) {
+      case JOINED, LEFT -> membership(json);
+      case DELIVERED -> delivered(json);
+      case ChatContract.READ -> markRead(json);
+      case ChatContract.USER -> { }
+      case ChatContract.STREAM_OPENED, ChatContract.STREAM_CLOSED -> ChatContract.streamEvent(json);
+      default -> throw TroupeException.badRequest("a user has no operation " + op);
+    }
+    return json;
+  }
+
+  /**
+   * Applies the message, then drops the streams of gateway members no longer in the cluster (also one
+   * just reported by a member that has left), and answers from the result.
+   */
+  @Override
+  public Future<Outcome<UserState>> handle(ActorContext ctx, UserState state, JsonObject message) {
+    String user = ctx.self().key();
+    Instant now = Instant.now();
+    String op = message.getString(OP);
+    UserState applied = switch (op) {
+      case JOINED -> {
+        Membership m = membership(message);
+        yield state.joined(m.room(), m.seq());
+      }
+      case LEFT -> {
+        Membership m = membership(message);
+        yield state.left(m.room(), m.seq());
+      }
+      case DELIVERED -> {
+        Delivered d = delivered(message);
+        yield state.delivered(d.room(), d.seq(), d.ownSeq());
+      }
+      case ChatContract.READ -> {
+        MarkRead m = markRead(message);
+        yield state.read(m.room(), m.seq(), m.roomSeq());
+      }
+      case ChatContract.STREAM_OPENED -> {
+        ChatContract.StreamEvent e = ChatContract.streamEvent(message);
+        yield state.streamOpened(e.member(), e.node(), e.stream(), now);
+      }
+      case ChatContract.STREAM_CLOSED -> {
+        ChatContract.StreamEvent e = ChatContract.streamEvent(message);
+        yield state.streamClosed(e.member(), e.stream(), now);
+      }
+      default -> state;
+    };
+    UserState next = liveMembers(ctx.vertx()).map(live -> applied.pruned(live, now)).orElse(applied);
+    JsonObject reply = switch (op) {
+      case JOINED, LEFT, DELIVERED -> new JsonObject();
+      case ChatContract.READ -> {
+        String room = message.getString("room");
+        yield UserState.markJson(next.rooms().get(room)).put("room", room);
+      }
+      case ChatContract.STREAM_OPENED, ChatContract.STREAM_CLOSED -> next.view(user).getJsonObject("presence");
+      default -> next.view(user);
+    };
+    return Future.succeededFuture(next.equals(state) ? Outcome.reply(reply) : Outcome.update(next, reply));
+  }
+
+  private static Membership membership(JsonObject json) {
+    return new Membership(json.getString("room"), json.getLong("seq", -1L));
+  }
+
+  private static Delivered delivered(JsonObject json) {
+    return new Delivered(json.getString("room"), json.getLong("seq", 0L), json.getLong("ownSeq", 0L));
+  }
+
+  private static MarkRead markRead(JsonObject json) {
+    return new MarkRead(json.getString("room"), json.getLong("seq", -1L), json.getLong("roomSeq", -1L));
+  }
+
+  /** The members of the cluster now, by UUID; empty when this node cannot tell (it is leaving). */
+  private static Optional<Set<String>> liveMembers(Vertx vertx) {
+    try {
+      return NodeRuntime.find(vertx).map(runtime -> runtime.hazelcast().getCluster().getMembers().stream()
+          .map(m -> m.getUuid().toString()).collect(Collectors.toSet()));
+    } catch (RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static void requireSeq(long seq, long min) {
+    if (seq < min) {
+      throw TroupeException.badRequest("seq must be >= " + min + ", got " + seq);
+    }
+  }
+}
