@@ -237,6 +237,10 @@ class ChatGatewayClusterTest {
           return until(vertx, "the room's partition to have a live owner on both gateway nodes",
               () -> ownedByOther(0, room, dead) && ownedByOther(1, room, dead), 30_000);
         })
+        // The gateway may still route to the dead node's chat consumer until its subscriptions are
+        // gone (such a call is dropped and times out): wait until reads through gateway 1 go round
+        // every chat consumer it knows and all answer.
+        .compose(v -> untilEveryChatNodeAnswers(vertx, http, 1, room, "dave", System.currentTimeMillis() + 60_000))
         .compose(v -> post(http, 1, room, "dave", "after"))
         .compose(after -> {
           ctx.verify(() -> assertThat(after.statusCode()).as(after.bodyAsString()).isEqualTo(201));
@@ -255,6 +259,38 @@ class ChatGatewayClusterTest {
   }
 
   // ---- helpers --------------------------------------------------------------------------------------
+
+  /**
+   * Completes once {@value #PROBES} history reads in a row through gateway {@code node} answer 200
+   * within 2 s each: the event bus sends them round the chat consumers it knows, so a dead node's
+   * consumer still among them makes one of the reads time out. Retried until {@code deadline}.
+   */
+  private static Future<Void> untilEveryChatNodeAnswers(Vertx vertx, WebClient http, int node, String room,
+      String user, long deadline) {
+    return probes(http, node, room, user, PROBES).compose(all -> {
+      if (all) {
+        return Future.succeededFuture();
+      }
+      if (System.currentTimeMillis() > deadline) {
+        return Future.failedFuture(new AssertionError("reads through gateway " + node + " kept failing"));
+      }
+      Promise<Void> again = Promise.promise();
+      vertx.setTimer(200, t -> untilEveryChatNodeAnswers(vertx, http, node, room, user, deadline).onComplete(again));
+      return again.future();
+    });
+  }
+
+  private static final int PROBES = 6;
+
+  private static Future<Boolean> probes(WebClient http, int node, String room, String user, int left) {
+    if (left == 0) {
+      return Future.succeededFuture(true);
+    }
+    return http.get(TROUPE.cluster().node(node).httpPort(), "127.0.0.1", API + "/rooms/" + room + "/messages?user=" + user)
+        .timeout(2_000).send()
+        .transform(ar -> ar.succeeded() && ar.result().statusCode() == 200
+            ? probes(http, node, room, user, left - 1) : Future.succeededFuture(false));
+  }
 
   /** One user's WebSocket stream and the frames it got; frames arrive on the client's event loop. */
   private static final class Stream {
