@@ -40,7 +40,11 @@ final class MgetVersusGets {
         and as --ids GETs at once over --connections; RESULT latency is the _mget's, the JSON's params
         hold all three and the ratios""";
 
-  /** A request without an answer this long fails (counted as an error of its round). */
+  /**
+   * A request without an answer this long fails (counted as an error of its round), and so does one
+   * that waits this long for a connection of its pool: in one full run an _mget waited 60 s for the
+   * one-connection pool's connection, which the server never saw a request on.
+   */
   private static final long REQUEST_TIMEOUT_MS = 10_000;
   private static final long CALL_TIMEOUT_MS = 60_000;
 
@@ -65,7 +69,7 @@ final class MgetVersusGets {
 
     String base = (url.getPath() == null ? "" : url.getPath().replaceAll("/+$", "")) + "/api/v1/docs/" + collection;
     RequestOptions at = new RequestOptions().setHost(url.getHost()).setPort(url.getPort() > 0 ? url.getPort() : 80)
-        .setIdleTimeout(REQUEST_TIMEOUT_MS);
+        .setIdleTimeout(REQUEST_TIMEOUT_MS).setConnectTimeout(REQUEST_TIMEOUT_MS);
     List<String> names = new ArrayList<>(ids);
     String run = Long.toString(System.currentTimeMillis(), 36);
     for (int i = 0; i < ids; i++) {

@@ -234,7 +234,7 @@ final class Report {
                 "%s: cache-hit GET (%s/s) is %s an uncached GET (%s/s) on %s.", who, thousands(h.throughput()),
                 times(r.throughput() > 0 ? h.throughput() / r.throughput() : null), thousands(r.throughput()), r.label())));
       }
-      if (r.scenario().startsWith("mget-")) {
+      if (r.scenario().startsWith("mget-") && !r.scenario().equals(MgetVersusGets.SCENARIO)) {
         int batch = Integer.parseInt(r.scenario().substring("mget-".length()));
         rows.stream().map(Row::result)
             .filter(h -> h.scenario().equals("hit") && h.label().equals(r.label()) && h.mode().equals(r.mode()))

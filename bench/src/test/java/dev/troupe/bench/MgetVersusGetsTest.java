@@ -50,4 +50,15 @@ class MgetVersusGetsTest {
         .contains("100 GETs one after another 50.0 ms, 25× the _mget")
         .contains("100 GETs at once over 32 connections 9.0").contains("ms, 4.5× the _mget.");
   }
+
+  @Test
+  @DisplayName("a report of a directory holding an mget-vs-get result beside an mget one writes both notes")
+  void inAReport(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    java.nio.file.Files.writeString(dir.resolve("mvg.json"), MgetVersusGets.result("troupe-h2", "http://127.0.0.1:1",
+        32, 100, 10, 2, 0, 1.5, "now", times(2_000, 50_000, 9_000, 10)).toJson().encodePrettily());
+
+    String md = Report.markdown("Troupe benchmark", Report.rows(Report.read(dir)), new io.vertx.core.json.JsonObject());
+
+    assertThat(md).contains("mget-vs-get").contains("25× the _mget");
+  }
 }
