@@ -85,19 +85,13 @@ class BatchPipelineTest {
         })));
   }
 
-  private static Future<Throwable> failureOf(Future<?> future) {
-    return future.transform(ar -> ar.succeeded()
-        ? Future.failedFuture(new AssertionError("expected a failure, but it succeeded with " + ar.result()))
-        : Future.succeededFuture(ar.cause()));
-  }
-
   @Test
   @DisplayName("a batch write whose database call times out fails with TIMEOUT and evicts every key: it may have been committed")
   void timeoutEvictsTheBatch(Vertx vertx, VertxTestContext ctx) {
     db.silent(DbContract.PUT_MANY);
     cache.reply(CacheContract.EVICT_MANY, new JsonObject());
 
-    failureOf(pipeline(vertx, 200).putMany(PUT, RID))
+    FakeService.failureOf(pipeline(vertx, 200).putMany(PUT, RID))
         .compose(failure -> {
           ctx.verify(() -> assertThat(Failures.code(failure)).isEqualTo(ErrorCode.TIMEOUT));
           return cache.drained(vertx);
@@ -114,7 +108,7 @@ class BatchPipelineTest {
     db.fail(DbContract.PUT_MANY, ErrorCode.PRECONDITION_FAILED);
     cache.fail(CacheContract.EVICT_MANY, ErrorCode.UNAVAILABLE);
 
-    failureOf(pipeline(vertx, 5000).putMany(PUT, RID))
+    FakeService.failureOf(pipeline(vertx, 5000).putMany(PUT, RID))
         .compose(failure -> {
           ctx.verify(() -> assertThat(Failures.code(failure)).as("the write's failure, not the evict's")
               .isEqualTo(ErrorCode.PRECONDITION_FAILED));
@@ -131,7 +125,7 @@ class BatchPipelineTest {
   void invalidLeavesTheCacheAlone(Vertx vertx, VertxTestContext ctx) {
     db.fail(DbContract.PUT_MANY, ErrorCode.BAD_REQUEST);
 
-    failureOf(pipeline(vertx, 5000).putMany(PUT, RID))
+    FakeService.failureOf(pipeline(vertx, 5000).putMany(PUT, RID))
         .compose(failure -> {
           ctx.verify(() -> assertThat(Failures.code(failure)).isEqualTo(ErrorCode.BAD_REQUEST));
           return cache.drained(vertx);

@@ -89,12 +89,6 @@ class DocumentPipelineTest {
     return db.drained(vertx).compose(v -> cache.drained(vertx));
   }
 
-  private static Future<Throwable> failureOf(Future<?> future) {
-    return future.transform(ar -> ar.succeeded()
-        ? Future.failedFuture(new AssertionError("expected a failure, but it succeeded with " + ar.result()))
-        : Future.succeededFuture(ar.cause()));
-  }
-
   private static List<String> actions(List<Call> calls) {
     return calls.stream().map(Call::action).toList();
   }
@@ -159,7 +153,7 @@ class DocumentPipelineTest {
     Checkpoint notFound = ctx.checkpoint();
     Checkpoint dbUntouched = ctx.checkpoint();
 
-    failureOf(pipeline.get(KEY, RID))
+    FakeService.failureOf(pipeline.get(KEY, RID))
         .compose(failure -> {
           ctx.verify(() -> {
             assertThat(Failures.code(failure)).isEqualTo(ErrorCode.NOT_FOUND);
@@ -184,7 +178,7 @@ class DocumentPipelineTest {
     Checkpoint notFound = ctx.checkpoint();
     Checkpoint absenceFilled = ctx.checkpoint();
 
-    failureOf(pipeline.get(KEY, RID))
+    FakeService.failureOf(pipeline.get(KEY, RID))
         .compose(failure -> {
           ctx.verify(() -> {
             assertThat(Failures.code(failure)).isEqualTo(ErrorCode.NOT_FOUND);
@@ -300,7 +294,7 @@ class DocumentPipelineTest {
     Checkpoint failed = ctx.checkpoint();
     Checkpoint noFill = ctx.checkpoint();
 
-    failureOf(pipeline.get(KEY, RID))
+    FakeService.failureOf(pipeline.get(KEY, RID))
         .compose(failure -> {
           ctx.verify(() -> {
             assertThat(Failures.code(failure)).isEqualTo(ErrorCode.UNAVAILABLE);
@@ -494,7 +488,7 @@ class DocumentPipelineTest {
     Checkpoint failed = ctx.checkpoint();
     Checkpoint evicted = ctx.checkpoint();
 
-    failureOf(pipeline.put(new PutDoc(KEY, new JsonObject(), Precondition.ifMatch(1)), RID))
+    FakeService.failureOf(pipeline.put(new PutDoc(KEY, new JsonObject(), Precondition.ifMatch(1)), RID))
         .compose(failure -> {
           ctx.verify(() -> {
             // The database's answer keeps its code and text; the pipeline names the stage it came from.
@@ -520,7 +514,7 @@ class DocumentPipelineTest {
     Checkpoint failed = ctx.checkpoint();
     Checkpoint evicted = ctx.checkpoint();
 
-    failureOf(pipeline.put(new PutDoc(KEY, new JsonObject(), Precondition.ifMatch(1)), RID))
+    FakeService.failureOf(pipeline.put(new PutDoc(KEY, new JsonObject(), Precondition.ifMatch(1)), RID))
         .compose(failure -> {
           ctx.verify(() -> {
             assertThat(Failures.code(failure)).isEqualTo(ErrorCode.TIMEOUT);
@@ -540,7 +534,7 @@ class DocumentPipelineTest {
     db.fail(DbContract.PUT, ErrorCode.UNAVAILABLE);
     cache.fail(CacheContract.EVICT, ErrorCode.UNAVAILABLE);
 
-    failureOf(pipeline.put(new PutDoc(KEY, new JsonObject(), Precondition.NONE), RID))
+    FakeService.failureOf(pipeline.put(new PutDoc(KEY, new JsonObject(), Precondition.NONE), RID))
         .onComplete(ctx.succeeding(failure -> ctx.verify(() -> {
           assertThat(Failures.code(failure)).isEqualTo(ErrorCode.UNAVAILABLE);
           assertThat(failure).hasMessage("[db] fake put failure");
@@ -556,7 +550,7 @@ class DocumentPipelineTest {
     Checkpoint failed = ctx.checkpoint();
     Checkpoint cacheUntouched = ctx.checkpoint();
 
-    failureOf(pipeline.delete(new DeleteDoc(KEY, Precondition.NONE), RID))
+    FakeService.failureOf(pipeline.delete(new DeleteDoc(KEY, Precondition.NONE), RID))
         .compose(failure -> {
           ctx.verify(() -> {
             assertThat(Failures.code(failure)).isEqualTo(ErrorCode.NOT_FOUND);
@@ -601,7 +595,7 @@ class DocumentPipelineTest {
   @DisplayName("a list failure from the database propagates with its code")
   void listFails(VertxTestContext ctx) {
     db.fail(DbContract.LIST, ErrorCode.TIMEOUT);
-    failureOf(pipeline.list(new ListDocs("notes", 10, null), RID))
+    FakeService.failureOf(pipeline.list(new ListDocs("notes", 10, null), RID))
         .onComplete(ctx.succeeding(failure -> ctx.verify(() -> {
           assertThat(Failures.code(failure)).isEqualTo(ErrorCode.TIMEOUT);
           ctx.completeNow();

@@ -91,6 +91,13 @@ final class FakeService {
     return new Bus(vertx, 5000).request(address, Bus.PING, new JsonObject(), null).mapEmpty();
   }
 
+  /** The failure of {@code future}; fails with an AssertionError when it succeeded instead. */
+  static Future<Throwable> failureOf(Future<?> future) {
+    return future.transform(ar -> ar.succeeded()
+        ? Future.failedFuture(new AssertionError("expected a failure, but it succeeded with " + ar.result()))
+        : Future.succeededFuture(ar.cause()));
+  }
+
   List<Call> calls() {
     return List.copyOf(calls);
   }

@@ -103,12 +103,6 @@ class RequestVerticleTest {
     return new Bus(vertx, 5000).request(RequestContract.ADDRESS, action, body, RID);
   }
 
-  private static Future<Throwable> failureOf(Future<?> future) {
-    return future.transform(ar -> ar.succeeded()
-        ? Future.failedFuture(new AssertionError("expected a failure, but it succeeded with " + ar.result()))
-        : Future.succeededFuture(ar.cause()));
-  }
-
   private static void assertReplyFailure(Throwable failure, ErrorCode code) {
     assertThat(failure).isInstanceOf(ReplyException.class);
     ReplyException reply = (ReplyException) failure;
@@ -146,7 +140,7 @@ class RequestVerticleTest {
   @DisplayName("get of an absent document is a NOT_FOUND reply failure")
   void getAbsent(VertxTestContext ctx) {
     cache.reply(CacheContract.GET, Wire.toJson(new CacheLookup(Lookup.absent(KEY, 2))));
-    failureOf(call(vertx, RequestContract.GET, Wire.toJson(KEY)))
+    FakeService.failureOf(call(vertx, RequestContract.GET, Wire.toJson(KEY)))
         .onComplete(ctx.succeeding(failure -> ctx.verify(() -> {
           assertReplyFailure(failure, ErrorCode.NOT_FOUND);
           assertThat(db.calls()).isEmpty();
@@ -171,7 +165,7 @@ class RequestVerticleTest {
             written.flag();
           });
           db.fail(DbContract.PUT, ErrorCode.PRECONDITION_FAILED);
-          return failureOf(call(vertx, RequestContract.PUT, Wire.toJson(put)));
+          return FakeService.failureOf(call(vertx, RequestContract.PUT, Wire.toJson(put)));
         })
         .onComplete(ctx.succeeding(failure -> ctx.verify(() -> {
           assertReplyFailure(failure, ErrorCode.PRECONDITION_FAILED);
@@ -210,7 +204,7 @@ class RequestVerticleTest {
     Checkpoint rejected = ctx.checkpoint();
     Checkpoint untouched = ctx.checkpoint();
     JsonObject badKey = new JsonObject().put("collection", "Not Valid").put("id", "n-1");
-    failureOf(call(vertx, RequestContract.GET, badKey))
+    FakeService.failureOf(call(vertx, RequestContract.GET, badKey))
         .compose(failure -> {
           ctx.verify(() -> {
             assertReplyFailure(failure, ErrorCode.BAD_REQUEST);
@@ -228,7 +222,7 @@ class RequestVerticleTest {
   @Test
   @DisplayName("an unknown action is a BAD_REQUEST reply failure")
   void unknownAction(VertxTestContext ctx) {
-    failureOf(call(vertx, "frobnicate", Wire.toJson(KEY)))
+    FakeService.failureOf(call(vertx, "frobnicate", Wire.toJson(KEY)))
         .onComplete(ctx.succeeding(failure -> ctx.verify(() -> {
           assertReplyFailure(failure, ErrorCode.BAD_REQUEST);
           ctx.completeNow();
