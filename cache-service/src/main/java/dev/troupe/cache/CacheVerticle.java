@@ -12,10 +12,10 @@ import dev.troupe.shared.cluster.NodeRuntime;
 import dev.troupe.shared.config.Settings;
 import dev.troupe.shared.contract.CacheContract;
 import dev.troupe.shared.contract.CacheLookup;
+import dev.troupe.shared.contract.CachedLookups;
 import dev.troupe.shared.contract.DocKey;
 import dev.troupe.shared.contract.KeyBatch;
 import dev.troupe.shared.contract.Lookup;
-import dev.troupe.shared.contract.LookupBatch;
 import dev.troupe.shared.contract.Wire;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -25,6 +25,7 @@ import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -160,11 +161,12 @@ public final class CacheVerticle extends VerticleBase {
   }
 
   /**
-   * The entries held for the batch's ids: one asynchronous read per id, the same operation as
-   * {@code get}, joined before the reply. Not {@code IMap.submitToKeys}: Hazelcast 5.3 sends every
-   * partition's operation the whole key set and each hashes every key to find its own, so a batch of
-   * {@code k} keys costs {@code k} times the partitions it touches (a profile of 100-id reads spent 64%
-   * of the CPU there, MurmurHash alone 13%).
+   * The entries held for the batch's ids ({@link CachedLookups}): one asynchronous read per id, the
+   * same operation as {@code get}, joined before the reply. Documents go out as the envelope text the
+   * entry holds, unparsed: a batch read passes them through to the gateway's response as they are.
+   * Not {@code IMap.submitToKeys}: Hazelcast 5.3 sends every partition's operation the whole key set
+   * and each hashes every key to find its own, so a batch of {@code k} keys costs {@code k} times the
+   * partitions it touches (a profile of 100-id reads spent 64% of the CPU there, MurmurHash alone 13%).
    */
   private Future<JsonObject> getMany(Message<JsonObject> msg) {
     KeyBatch batch = Wire.keyBatch(msg.body());
@@ -174,17 +176,22 @@ public final class CacheVerticle extends VerticleBase {
       reads.add(map.getAsync(batch.key(i).asString()).toCompletableFuture());
     }
     return OnContext.of(CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new)), context).map(all -> {
-      List<Lookup> hits = new ArrayList<>(size);
+      Map<String, String> envelopes = new LinkedHashMap<>(size * 2);
+      Map<String, Long> absent = new LinkedHashMap<>();
       for (int i = 0; i < size; i++) {
         CachedLookup cached = reads.get(i).join();
         if (cached == null) {
           stats.miss();
         } else {
           stats.hit();
-          hits.add(lookup(batch.key(i), cached));
+          if (cached.envelope() == null) {
+            absent.put(batch.ids().get(i), cached.version());
+          } else {
+            envelopes.put(batch.ids().get(i), cached.envelope());
+          }
         }
       }
-      return Wire.toJson(new LookupBatch(hits));
+      return Wire.toJson(new CachedLookups(envelopes, absent));
     });
   }
 

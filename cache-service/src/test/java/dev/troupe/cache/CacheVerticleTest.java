@@ -2,6 +2,7 @@ package dev.troupe.cache;
 
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
 
 import dev.troupe.shared.bus.Bus;
 import dev.troupe.shared.cluster.ClusterBootstrap;
@@ -342,11 +343,13 @@ class CacheVerticleTest {
     DocKey a = newKey();
     DocKey b = newKey();
     DocKey c = DocKey.of(a.collection(), "never-" + IDS.incrementAndGet());
+    DocKey gone = DocKey.of(a.collection(), "gone-" + IDS.incrementAndGet());
     Checkpoint filled = ctx.checkpoint();
     Checkpoint read = ctx.checkpoint();
     Checkpoint evicted = ctx.checkpoint();
-    KeyBatch all = new KeyBatch(a.collection(), List.of(a.id(), b.id(), c.id()));
+    KeyBatch all = new KeyBatch(a.collection(), List.of(a.id(), b.id(), c.id(), gone.id()));
     fill(Lookup.found(document(b, 5)))
+        .compose(r -> fill(Lookup.absent(gone, 2)))
         .compose(r -> bus.request(CacheContract.ADDRESS, CacheContract.FILL_MANY, Wire.toJson(new LookupBatch(List.of(
             Lookup.found(document(a, 1)), Lookup.found(document(b, 4))))), null))
         .compose(r -> {
@@ -354,19 +357,24 @@ class CacheVerticleTest {
             assertThat(r.getLong("stored")).as("a stored, b's older version not").isEqualTo(1L);
             filled.flag();
           });
-          return bus.request(CacheContract.ADDRESS, CacheContract.GET_MANY, Wire.toJson(all), null).map(Wire::lookupBatch);
+          return bus.request(CacheContract.ADDRESS, CacheContract.GET_MANY, Wire.toJson(all), null).map(Wire::cachedLookups);
         })
-        .compose(hits -> {
+        .compose(held -> {
           ctx.verify(() -> {
-            assertThat(hits.items()).containsExactly(Lookup.found(document(a, 1)), Lookup.found(document(b, 5)));
+            assertThat(held.envelopes()).as("the envelopes as stored, in the order asked")
+                .containsExactly(entry(a.id(), Wire.toJson(document(a, 1)).encode()),
+                    entry(b.id(), Wire.toJson(document(b, 5)).encode()));
+            assertThat(held.absent()).as("an absence with its version; c, never cached, in neither")
+                .containsExactly(entry(gone.id(), 2L));
             read.flag();
           });
           return bus.request(CacheContract.ADDRESS, CacheContract.EVICT_MANY, Wire.toJson(all), null)
               .compose(r -> bus.request(CacheContract.ADDRESS, CacheContract.GET_MANY, Wire.toJson(all), null))
-              .map(Wire::lookupBatch);
+              .map(Wire::cachedLookups);
         })
-        .onComplete(ctx.succeeding(hits -> ctx.verify(() -> {
-          assertThat(hits.items()).isEmpty();
+        .onComplete(ctx.succeeding(held -> ctx.verify(() -> {
+          assertThat(held.envelopes()).isEmpty();
+          assertThat(held.absent()).isEmpty();
           evicted.flag();
         })));
   }

@@ -1,5 +1,8 @@
 package dev.troupe.gateway;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.troupe.shared.contract.EncodedMultiGetResult;
 import dev.troupe.shared.contract.KeyBatch;
 import dev.troupe.shared.contract.MultiGet;
 import dev.troupe.shared.contract.Precondition;
@@ -14,11 +17,16 @@ import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.json.jackson.JacksonCodec;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -30,6 +38,7 @@ final class BatchApi {
   static final String MGET = "_mget";
   static final String MPUT = "_mput";
   private static final String JSON = "application/json";
+  private static final JsonFactory JSON_FACTORY = new JsonFactory();
 
   /** Bodies up to this size are decoded on the event loop; larger ones on the {@code troupe-cpu} pool. */
   static final int DECODE_INLINE_BYTES = 64 * 1024;
@@ -55,14 +64,74 @@ final class BatchApi {
         .handler(this::mput);
   }
 
-  /** {@code {"ids":[...]}} -> {@code {"found":{id:envelope},"missing":[ids]}} (and {@code "failed"} when partial). */
+  /**
+   * {@code {"ids":[...]}} -> {@code {"found":{id:envelope},"missing":[ids]}} (and {@code "failed"} when
+   * partial). Asks request-service for the envelopes as JSON text and writes them into the response as
+   * they are: the documents of a cached {@code _mget} are never parsed or encoded on the way.
+   */
   private void mget(RoutingContext ctx) {
     String collection = ctx.pathParam("collection");
     boolean partial = partial(ctx);
-    decode(ctx, body -> Wire.toJson(new MultiGet(new KeyBatch(collection, ids(body)), partial)))
+    decode(ctx, body -> Wire.toJson(new MultiGet(new KeyBatch(collection, ids(body)), partial, true)))
         .onSuccess(get -> docs.call(ctx, RequestContract.GET_MANY, get, reply ->
-            ctx.response().putHeader("Content-Type", JSON).end(reply.toBuffer())))
+            ctx.response().putHeader("Content-Type", JSON).end(mgetBody(Wire.encodedMultiGetResult(reply)))))
         .onFailure(ctx::fail);
+  }
+
+  /**
+   * The {@code _mget} response body: each found envelope's text written raw (it is JSON that Troupe's
+   * own services encoded, see {@link EncodedMultiGetResult}), ids and failures encoded as usual.
+   */
+  static Buffer mgetBody(EncodedMultiGetResult result) {
+    int estimate = 64;
+    for (Map.Entry<String, String> found : result.found().entrySet()) {
+      estimate += found.getKey().length() + found.getValue().length() + 4;
+    }
+    for (String id : result.missing()) {
+      estimate += id.length() + 3;
+    }
+    Buffer body = Buffer.buffer(estimate);
+    try (JsonGenerator json = JSON_FACTORY.createGenerator(new BufferOutput(body))) {
+      json.writeStartObject();
+      json.writeObjectFieldStart("found");
+      for (Map.Entry<String, String> found : result.found().entrySet()) {
+        json.writeFieldName(found.getKey());
+        json.writeRawValue(found.getValue());
+      }
+      json.writeEndObject();
+      json.writeArrayFieldStart("missing");
+      for (String id : result.missing()) {
+        json.writeString(id);
+      }
+      json.writeEndArray();
+      if (!result.failed().isEmpty()) {
+        json.writeFieldName("failed");
+        JacksonCodec.encodeJson(Wire.failedJson(result.failed()), json);
+      }
+      json.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not write an _mget response", e);
+    }
+    return body;
+  }
+
+  /** Jackson's generator buffers its output and hands it over here in blocks. */
+  private static final class BufferOutput extends OutputStream {
+    private final Buffer buffer;
+
+    BufferOutput(Buffer buffer) {
+      this.buffer = buffer;
+    }
+
+    @Override
+    public void write(int b) {
+      buffer.appendByte((byte) b);
+    }
+
+    @Override
+    public void write(byte[] bytes, int offset, int length) {
+      buffer.appendBytes(bytes, offset, length);
+    }
   }
 
   /**

@@ -4,6 +4,7 @@ import dev.troupe.shared.bus.Failures;
 import dev.troupe.shared.contract.CacheContract;
 import dev.troupe.shared.contract.DbContract;
 import dev.troupe.shared.contract.Document;
+import dev.troupe.shared.contract.EncodedMultiGetResult;
 import dev.troupe.shared.contract.ErrorCode;
 import dev.troupe.shared.contract.KeyBatch;
 import dev.troupe.shared.contract.Lookup;
@@ -67,7 +68,17 @@ final class BatchPipeline {
         .register(registry);
   }
 
+  /** The documents as objects (a {@link MultiGet} without {@code encoded}). */
   Future<MultiGetResult> getMany(MultiGet request, String requestId) {
+    return read(request, requestId).map(Joined::decoded);
+  }
+
+  /** The documents as the JSON text of their envelopes (a {@link MultiGet} with {@code encoded}). */
+  Future<EncodedMultiGetResult> getManyEncoded(MultiGet request, String requestId) {
+    return read(request, requestId).map(Joined::encoded);
+  }
+
+  private Future<Joined> read(MultiGet request, String requestId) {
     KeyBatch keys = request.keys();
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(deadlineMs);
     List<KeyBatch> parts = new ArrayList<>();
@@ -75,7 +86,7 @@ final class BatchPipeline {
       parts.add(keys.slice(from, Math.min(keys.ids().size(), from + batchSize)));
     }
     fanOut.record(parts.size());
-    List<Future<Map<String, Lookup>>> reads = new ArrayList<>(parts.size());
+    List<Future<Map<String, Found>>> reads = new ArrayList<>(parts.size());
     parts.forEach(part -> reads.add(read(part, deadline, requestId)));
     return Future.join(reads).transform(joined -> {
       try {
@@ -86,13 +97,13 @@ final class BatchPipeline {
     });
   }
 
-  private MultiGetResult join(MultiGet request, List<KeyBatch> parts, List<Future<Map<String, Lookup>>> reads) {
-    Map<String, Document> found = new LinkedHashMap<>();
+  private Joined join(MultiGet request, List<KeyBatch> parts, List<Future<Map<String, Found>>> reads) {
+    Map<String, Found> found = new LinkedHashMap<>(request.keys().ids().size() * 2);
     List<String> missing = new ArrayList<>();
     List<FailedPart> failed = new ArrayList<>();
     for (int i = 0; i < parts.size(); i++) {
       KeyBatch part = parts.get(i);
-      Future<Map<String, Lookup>> read = reads.get(i);
+      Future<Map<String, Found>> read = reads.get(i);
       if (read.failed()) {
         failedParts.increment();
         ErrorCode code = Failures.code(read.cause());
@@ -108,15 +119,15 @@ final class BatchPipeline {
         continue;
       }
       for (String id : part.ids()) {
-        Lookup lookup = read.result().get(id);
-        if (lookup != null && lookup.exists()) {
-          found.put(id, lookup.document());
+        Found doc = read.result().get(id);
+        if (doc != null && doc.exists()) {
+          found.put(id, doc);
         } else {
           missing.add(id);
         }
       }
     }
-    return new MultiGetResult(found, missing, failed);
+    return new Joined(found, missing, failed);
   }
 
   /**
@@ -127,15 +138,17 @@ final class BatchPipeline {
    * when the node is busiest. A cache that is gone fails at once (no handler, open breaker), whatever
    * this budget.
    */
-  private Future<Map<String, Lookup>> read(KeyBatch part, long deadline, String requestId) {
+  private Future<Map<String, Found>> read(KeyBatch part, long deadline, String requestId) {
     long remaining = remainingMs(deadline);
     long cacheBudget = Math.max(1, Math.min(remaining, Math.max(cache.timeoutMs(), remaining / 2)));
     return stages.run(Stages.CACHE, () -> cache.request(CacheContract.ADDRESS, CacheContract.GET_MANY,
             Wire.toJson(part), requestId, cacheBudget))
-        .map(Wire::lookupBatch)
-        .compose(hits -> {
-          Map<String, Lookup> byId = byId(hits);
-          List<String> misses = part.ids().stream().filter(id -> !byId.containsKey(id)).toList();
+        .map(Wire::cachedLookups)
+        .compose(held -> {
+          Map<String, Found> byId = new HashMap<>(part.ids().size() * 2);
+          held.envelopes().forEach((id, text) -> byId.put(id, Found.text(text)));
+          held.absent().keySet().forEach(id -> byId.put(id, Found.ABSENT));
+          List<String> misses = part.ids().stream().filter(id -> !held.holds(id)).toList();
           if (misses.isEmpty()) {
             return Future.succeededFuture(byId);
           }
@@ -199,10 +212,61 @@ final class BatchPipeline {
             "a batch of " + put.items().size() + " in " + put.collection(), failure, requestId));
   }
 
-  private static Map<String, Lookup> byId(LookupBatch batch) {
-    Map<String, Lookup> byId = new HashMap<>(batch.items().size() * 2);
-    batch.items().forEach(lookup -> byId.put(lookup.key().id(), lookup));
+  private static Map<String, Found> byId(LookupBatch batch) {
+    Map<String, Found> byId = new HashMap<>(batch.items().size() * 2);
+    batch.items().forEach(lookup -> byId.put(lookup.key().id(), lookup.exists() ? Found.document(lookup.document()) : Found.ABSENT));
     return byId;
+  }
+
+  /**
+   * What a sub-batch learned of one id: a document, as the cache's envelope text or as the database's
+   * {@link Document}, or that it does not exist. Each form is turned into the other only when the
+   * caller asked for the other: a fully cached {@code _mget} from the gateway never parses a document.
+   */
+  private static final class Found {
+    static final Found ABSENT = new Found(null, null);
+    private final String text;
+    private final Document document;
+
+    private Found(String text, Document document) {
+      this.text = text;
+      this.document = document;
+    }
+
+    static Found text(String text) {
+      return new Found(text, null);
+    }
+
+    static Found document(Document document) {
+      return new Found(null, document);
+    }
+
+    boolean exists() {
+      return text != null || document != null;
+    }
+
+    String asText() {
+      return text != null ? text : Wire.toJson(document).encode();
+    }
+
+    Document asDocument() {
+      return document != null ? document : Wire.document(new JsonObject(text));
+    }
+  }
+
+  /** A batch read's parts joined, in the order asked; becomes either answer. */
+  private record Joined(Map<String, Found> found, List<String> missing, List<FailedPart> failed) {
+    MultiGetResult decoded() {
+      Map<String, Document> docs = new LinkedHashMap<>(found.size() * 2);
+      found.forEach((id, doc) -> docs.put(id, doc.asDocument()));
+      return new MultiGetResult(docs, missing, failed);
+    }
+
+    EncodedMultiGetResult encoded() {
+      Map<String, String> texts = new LinkedHashMap<>(found.size() * 2);
+      found.forEach((id, doc) -> texts.put(id, doc.asText()));
+      return new EncodedMultiGetResult(texts, missing, failed);
+    }
   }
 
   private static long remainingMs(long deadlineNanos) {

@@ -5,6 +5,7 @@ import dev.troupe.shared.bus.InFlight;
 import dev.troupe.shared.bus.Bus;
 import dev.troupe.shared.cluster.NodeRuntime;
 import dev.troupe.shared.config.Settings;
+import dev.troupe.shared.contract.MultiGet;
 import dev.troupe.shared.contract.RequestContract;
 import dev.troupe.shared.contract.Wire;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -74,7 +75,9 @@ public final class RequestVerticle extends VerticleBase {
   }
 
   private Future<JsonObject> getMany(Message<JsonObject> msg) {
-    return batches.getMany(Wire.multiGet(msg.body()), Bus.requestId(msg)).map(Wire::toJson);
+    MultiGet get = Wire.multiGet(msg.body());
+    return get.encoded() ? batches.getManyEncoded(get, Bus.requestId(msg)).map(Wire::toJson)
+        : batches.getMany(get, Bus.requestId(msg)).map(Wire::toJson);
   }
 
   private Future<JsonObject> putMany(Message<JsonObject> msg) {

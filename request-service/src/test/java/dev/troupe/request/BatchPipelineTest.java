@@ -1,11 +1,13 @@
 package dev.troupe.request;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
 
 import dev.troupe.request.FakeService.Call;
 import dev.troupe.shared.bus.Failures;
 import dev.troupe.shared.config.Settings;
 import dev.troupe.shared.contract.CacheContract;
+import dev.troupe.shared.contract.CachedLookups;
 import dev.troupe.shared.contract.DbContract;
 import dev.troupe.shared.contract.DocKey;
 import dev.troupe.shared.contract.Document;
@@ -26,12 +28,13 @@ import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** A batch write ({@code putMany}) against fake db and cache services, when the database fails. */
+/** Batch reads ({@code getMany}) and writes ({@code putMany}) against fake db and cache services. */
 @ExtendWith(VertxExtension.class)
 class BatchPipelineTest {
   private static final String RID = "rid-7";
@@ -69,7 +72,7 @@ class BatchPipelineTest {
     // Answers after three cache timeouts (3 x 100 ms), well inside half the default 5 s batch deadline.
     cache.answer(CacheContract.GET_MANY, body -> {
       Promise<JsonObject> later = Promise.promise();
-      vertx.setTimer(300, t -> later.complete(Wire.toJson(new LookupBatch(List.of(Lookup.found(doc))))));
+      vertx.setTimer(300, t -> later.complete(Wire.toJson(new CachedLookups(Map.of("a", Wire.toJson(doc).encode()), Map.of()))));
       return later.future();
     });
 
@@ -81,6 +84,42 @@ class BatchPipelineTest {
         .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
           assertThat(db.calls()).as("no database read").isEmpty();
           assertThat(registry.get("troupe_request_cache_faults").counter().count()).isZero();
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  @DisplayName("an encoded getMany passes the cache's envelope text through untouched and encodes what the database read")
+  void encodedPassesCachedTextThrough(Vertx vertx, VertxTestContext ctx) {
+    Document fromDb = new Document(DocKey.of("notes", "b"), 4, Instant.parse("2026-01-02T00:00:00Z"), new JsonObject().put("n", 2));
+    // Not how cache-service would encode it (extra spaces): proof that the text is not re-encoded.
+    String cachedText = "{ \"collection\":\"notes\",\"id\":\"a\",\"version\":3,\"updatedAt\":\"2026-01-01T00:00:00Z\",\"data\":{} }";
+    cache.reply(CacheContract.GET_MANY, Wire.toJson(new CachedLookups(Map.of("a", cachedText), Map.of("gone", 5L))));
+    cache.reply(CacheContract.FILL_MANY, new JsonObject().put("stored", 1));
+    db.reply(DbContract.GET_MANY, Wire.toJson(new LookupBatch(List.of(Lookup.found(fromDb), Lookup.absent(DocKey.of("notes", "never"), 0)))));
+
+    pipeline(vertx, 5000).getManyEncoded(new MultiGet(new KeyBatch("notes", List.of("never", "a", "gone", "b")), false, true), RID)
+        .onComplete(ctx.succeeding(result -> ctx.verify(() -> {
+          assertThat(result.found()).as("found in the order asked").containsExactly(
+              entry("a", cachedText), entry("b", Wire.toJson(fromDb).encode()));
+          assertThat(result.missing()).containsExactly("never", "gone");
+          assertThat(db.calls()).as("one database query, for the ids the cache did not hold")
+              .containsExactly(new Call(DbContract.GET_MANY, Wire.toJson(new KeyBatch("notes", List.of("never", "b"))), RID));
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  @DisplayName("a plain getMany answers the same read with documents parsed from the cache's text")
+  void plainParsesCachedText(Vertx vertx, VertxTestContext ctx) {
+    Document cached = new Document(DocKey.of("notes", "a"), 3, Instant.parse("2026-01-01T00:00:00Z"), new JsonObject().put("n", 1));
+    cache.reply(CacheContract.GET_MANY, Wire.toJson(new CachedLookups(Map.of("a", Wire.toJson(cached).encode()), Map.of("gone", 5L))));
+
+    pipeline(vertx, 5000).getMany(new MultiGet(new KeyBatch("notes", List.of("gone", "a")), false), RID)
+        .onComplete(ctx.succeeding(result -> ctx.verify(() -> {
+          assertThat(result.found()).containsExactly(entry("a", cached));
+          assertThat(result.missing()).containsExactly("gone");
+          assertThat(db.calls()).as("the cache held every id (one as an absence)").isEmpty();
           ctx.completeNow();
         })));
   }

@@ -13,7 +13,8 @@ package dev.troupe.shared.contract;
  *   <tr><td>{@code get}</td><td>{@link DocKey}</td><td>{@link CacheLookup}</td></tr>
  *   <tr><td>{@code fill}</td><td>{@link Lookup} (a document, or an absence at a version)</td><td>{@code {"stored":bool}}</td></tr>
  *   <tr><td>{@code evict}</td><td>{@link DocKey}</td><td>{@code {}}</td></tr>
- *   <tr><td>{@code getMany}</td><td>{@link KeyBatch}</td><td>{@link LookupBatch} of the ids held (absent ids are misses)</td></tr>
+ *   <tr><td>{@code getMany}</td><td>{@link KeyBatch}</td><td>{@link CachedLookups}: documents as their stored envelope text,
+ *       absences as versions (ids in neither are misses)</td></tr>
  *   <tr><td>{@code fillMany}</td><td>{@link LookupBatch}</td><td>{@code {"stored":n}}; each entry as {@code fill}</td></tr>
  *   <tr><td>{@code evictMany}</td><td>{@link KeyBatch}</td><td>{@code {}}</td></tr>
  *   <tr><td>{@code stats}</td><td>anything</td><td>{@code {"node":{"name","hits","misses","fills","entries","backupEntries","evictions","expirations"},

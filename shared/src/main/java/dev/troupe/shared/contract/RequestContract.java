@@ -13,7 +13,8 @@ package dev.troupe.shared.contract;
  *   <tr><td>{@code list}</td><td>{@link ListDocs}</td><td>{@link DocPage}</td></tr>
  *   <tr><td>{@code getMany}</td><td>{@link MultiGet}</td><td>{@link MultiGetResult}: split into sub-batches read in parallel
  *       (cache, then one database query per sub-batch for the misses), joined before a deadline; a failed
- *       sub-batch fails the call naming it, or with {@code partial} is listed under {@code failed}</td></tr>
+ *       sub-batch fails the call naming it, or with {@code partial} is listed under {@code failed}; with
+ *       {@code encoded}, an {@link EncodedMultiGetResult} (documents as JSON text) instead</td></tr>
  *   <tr><td>{@code putMany}</td><td>{@link PutMany}</td><td>{@link PutManyResult}: one transaction</td></tr>
  *   <tr><td>{@code ping}</td><td>anything</td><td>{@code {"service":"request"}}</td></tr>
  * </table>

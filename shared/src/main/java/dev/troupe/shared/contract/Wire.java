@@ -232,12 +232,35 @@ public final class Wire {
     return new KeyBatch(string(json, "collection"), strings(json, "ids"));
   }
 
+  /** {@code encoded} is written only when true, so a plain read's body is what it always was. */
   public static JsonObject toJson(MultiGet get) {
-    return toJson(get.keys()).put("partial", get.partial());
+    JsonObject json = toJson(get.keys()).put("partial", get.partial());
+    return get.encoded() ? json.put("encoded", true) : json;
   }
 
   public static MultiGet multiGet(JsonObject json) {
-    return new MultiGet(keyBatch(json), bool(json, "partial"));
+    return new MultiGet(keyBatch(json), bool(json, "partial"), bool(json, "encoded"));
+  }
+
+  /** {@code {"envelopes":{id:"envelope JSON text"},"absent":{id:version}}}. */
+  public static JsonObject toJson(CachedLookups lookups) {
+    return new JsonObject()
+        .put("envelopes", new JsonObject(new LinkedHashMap<>(lookups.envelopes())))
+        .put("absent", new JsonObject(new LinkedHashMap<>(lookups.absent())));
+  }
+
+  public static CachedLookups cachedLookups(JsonObject json) {
+    JsonObject envelopes = object(json, "envelopes");
+    Map<String, String> texts = new LinkedHashMap<>();
+    for (String id : envelopes.fieldNames()) {
+      texts.put(id, string(envelopes, id));
+    }
+    JsonObject absent = object(json, "absent");
+    Map<String, Long> versions = new LinkedHashMap<>();
+    for (String id : absent.fieldNames()) {
+      versions.put(id, longValue(absent, id));
+    }
+    return new CachedLookups(texts, versions);
   }
 
   public static JsonObject toJson(LookupBatch batch) {
@@ -258,19 +281,9 @@ public final class Wire {
    * when parts of a partial read failed: the shape the gateway's {@code _mget} answers with.
    */
   public static JsonObject toJson(MultiGetResult result) {
-    JsonObject found = new JsonObject();
+    JsonObject found = new JsonObject(new LinkedHashMap<>(result.found().size() * 2));
     result.found().forEach((id, doc) -> found.put(id, toJson(doc)));
-    JsonObject json = new JsonObject().put("found", found).put("missing", new JsonArray(new ArrayList<>(result.missing())));
-    if (!result.failed().isEmpty()) {
-      JsonArray failed = new JsonArray();
-      result.failed().forEach(part -> failed.add(new JsonObject()
-          .put("ids", new JsonArray(new ArrayList<>(part.ids())))
-          .put("error", part.code().name())
-          .put("code", part.code().code())
-          .put("message", part.message())));
-      json.put("failed", failed);
-    }
-    return json;
+    return withMissingAndFailed(new JsonObject().put("found", found), result.missing(), result.failed());
   }
 
   public static MultiGetResult multiGetResult(JsonObject json) {
@@ -279,6 +292,42 @@ public final class Wire {
     for (String id : found.fieldNames()) {
       docs.put(id, document(object(found, id)));
     }
+    return new MultiGetResult(docs, strings(json, "missing"), failedParts(json));
+  }
+
+  /** As {@link #toJson(MultiGetResult)}, with each found envelope as its JSON text. */
+  public static JsonObject toJson(EncodedMultiGetResult result) {
+    return withMissingAndFailed(new JsonObject().put("found", new JsonObject(new LinkedHashMap<>(result.found()))),
+        result.missing(), result.failed());
+  }
+
+  public static EncodedMultiGetResult encodedMultiGetResult(JsonObject json) {
+    JsonObject found = object(json, "found");
+    Map<String, String> texts = new LinkedHashMap<>();
+    for (String id : found.fieldNames()) {
+      texts.put(id, string(found, id));
+    }
+    return new EncodedMultiGetResult(texts, strings(json, "missing"), failedParts(json));
+  }
+
+  /** The {@code "failed"} array of a partial read's answer: {@code [{"ids","error","code","message"}]}. */
+  public static JsonArray failedJson(List<MultiGetResult.FailedPart> failedParts) {
+    JsonArray failed = new JsonArray();
+    failedParts.forEach(part -> failed.add(new JsonObject()
+        .put("ids", new JsonArray(new ArrayList<>(part.ids())))
+        .put("error", part.code().name())
+        .put("code", part.code().code())
+        .put("message", part.message())));
+    return failed;
+  }
+
+  private static JsonObject withMissingAndFailed(JsonObject json, List<String> missing,
+      List<MultiGetResult.FailedPart> failed) {
+    json.put("missing", new JsonArray(new ArrayList<>(missing)));
+    return failed.isEmpty() ? json : json.put("failed", failedJson(failed));
+  }
+
+  private static List<MultiGetResult.FailedPart> failedParts(JsonObject json) {
     List<MultiGetResult.FailedPart> failed = new ArrayList<>();
     if (json.getValue("failed") != null) {
       for (JsonObject part : objects(json, "failed")) {
@@ -286,7 +335,7 @@ public final class Wire {
             ErrorCode.fromCode((int) longValue(part, "code")), string(part, "message")));
       }
     }
-    return new MultiGetResult(docs, strings(json, "missing"), failed);
+    return failed;
   }
 
   public static JsonObject toJson(PutMany put) {

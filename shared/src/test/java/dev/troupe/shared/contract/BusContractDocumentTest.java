@@ -264,7 +264,8 @@ class BusContractDocumentTest {
     s.put("ListDocs", List.of(Wire.toJson(new ListDocs("books", 10, null)), Wire.toJson(new ListDocs("books", 1000, "dune"))));
     KeyBatch batch = new KeyBatch("books", List.of("dune", "emma"));
     s.put("KeyBatch", List.of(Wire.toJson(batch)));
-    s.put("MultiGet", List.of(Wire.toJson(new MultiGet(batch, true)), Wire.toJson(new MultiGet(batch, false))));
+    s.put("MultiGet", List.of(Wire.toJson(new MultiGet(batch, true)), Wire.toJson(new MultiGet(batch, false)),
+        Wire.toJson(new MultiGet(batch, false, true))));
     s.put("PutMany", List.of(Wire.toJson(new PutMany("books", List.of(new PutMany.Item("dune", DOC.data(), null),
         new PutMany.Item("emma", new JsonObject(), Precondition.ifNoneMatchAny()))))));
     s.put("TakeTokens", List.of(Wire.toJson(new TakeTokens(2.5, 10, List.of(new TokenDemand("key:a", 1, 4, 0))))));
@@ -278,6 +279,12 @@ class BusContractDocumentTest {
         Wire.toJson(new MultiGetResult(Map.of("dune", DOC), List.of("emma"), List.of())),
         Wire.toJson(new MultiGetResult(Map.of(), List.of(), List.of(
             new MultiGetResult.FailedPart(List.of("emma"), ErrorCode.TIMEOUT, "part 1 of 1 failed"))))));
+    s.put("EncodedMultiGetResult", List.of(
+        Wire.toJson(new EncodedMultiGetResult(Map.of("dune", Wire.toJson(DOC).encode()), List.of("emma"), List.of())),
+        Wire.toJson(new EncodedMultiGetResult(Map.of(), List.of(), List.of(
+            new MultiGetResult.FailedPart(List.of("emma"), ErrorCode.TIMEOUT, "part 1 of 1 failed"))))));
+    s.put("CachedLookups", List.of(Wire.toJson(new CachedLookups(Map.of("dune", Wire.toJson(DOC).encode()),
+        Map.of("emma", 3L)))));
     s.put("PutManyResult", List.of(Wire.toJson(new PutManyResult(List.of(putResult)))));
     Lookup found = Lookup.found(DOC);
     Lookup absent = Lookup.absent(KEY, 0);

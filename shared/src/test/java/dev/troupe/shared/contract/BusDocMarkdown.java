@@ -93,7 +93,11 @@ final class BusDocMarkdown {
             : "published";
         String body = payloadOf(doc, operation.getJsonArray("messages").getJsonObject(0));
         JsonObject reply = operation.getJsonObject("reply");
-        String replies = reply == null ? "none (published)" : payloadOf(doc, reply.getJsonArray("messages").getJsonObject(0));
+        List<String> replyPayloads = new ArrayList<>();
+        if (reply != null) {
+          reply.getJsonArray("messages").forEach(m -> replyPayloads.add(payloadOf(doc, (JsonObject) m)));
+        }
+        String replies = reply == null ? "none (published)" : String.join(" or ", replyPayloads);
         JsonArray errors = operation.getJsonArray("x-troupe-errors", new JsonArray());
         List<String> codes = new ArrayList<>();
         errors.forEach(e -> codes.add("`" + e + "`"));

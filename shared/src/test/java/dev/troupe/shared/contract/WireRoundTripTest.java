@@ -245,6 +245,48 @@ class WireRoundTripTest {
     assertThat(Wire.cacheLookup(new JsonObject()).hit()).isFalse();
   }
 
+  @Test
+  @DisplayName("a MultiGet round trips with partial and encoded; a plain read's body has no encoded field")
+  void multiGet() {
+    KeyBatch keys = new KeyBatch("users", List.of("alice", "bob"));
+    MultiGet encoded = new MultiGet(keys, true, true);
+    MultiGet plain = new MultiGet(keys, false);
+
+    assertThat(Wire.multiGet(overTheWire(Wire.toJson(encoded)))).isEqualTo(encoded);
+    assertThat(Wire.toJson(plain).containsKey("encoded")).isFalse();
+    assertThat(Wire.multiGet(overTheWire(Wire.toJson(plain)))).isEqualTo(plain);
+  }
+
+  @Test
+  @DisplayName("CachedLookups round trip with the envelope text unchanged, character for character")
+  void cachedLookups() {
+    String text = Wire.toJson(doc("alice", 2)).encode();
+    CachedLookups held = new CachedLookups(java.util.Map.of("alice", text), java.util.Map.of("bob", 4L));
+
+    CachedLookups back = Wire.cachedLookups(overTheWire(Wire.toJson(held)));
+
+    assertThat(back).isEqualTo(held);
+    assertThat(back.envelopes().get("alice")).isEqualTo(text);
+    assertThat(back.holds("alice")).isTrue();
+    assertThat(back.holds("bob")).isTrue();
+    assertThat(back.holds("carol")).isFalse();
+  }
+
+  @Test
+  @DisplayName("an EncodedMultiGetResult round trips in the order asked, with missing ids and failed parts")
+  void encodedMultiGetResult() {
+    java.util.Map<String, String> found = new java.util.LinkedHashMap<>();
+    found.put("zed", Wire.toJson(doc("zed", 1)).encode());
+    found.put("alice", Wire.toJson(doc("alice", 2)).encode());
+    EncodedMultiGetResult result = new EncodedMultiGetResult(found, List.of("bob"),
+        List.of(new MultiGetResult.FailedPart(List.of("carol"), ErrorCode.TIMEOUT, "part 2 of 2 failed")));
+
+    EncodedMultiGetResult back = Wire.encodedMultiGetResult(overTheWire(Wire.toJson(result)));
+
+    assertThat(back).isEqualTo(result);
+    assertThat(back.found().keySet()).containsExactly("zed", "alice");
+  }
+
   @ParameterizedTest(name = "cache status {0}")
   @EnumSource(ReadResult.CacheStatus.class)
   @DisplayName("a ReadResult round trips with every cache status")

@@ -1,0 +1,21 @@
+package dev.troupe.shared.contract;
+
+import dev.troupe.shared.contract.MultiGetResult.FailedPart;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The answer to a {@link MultiGet} sent with {@code encoded}: a {@link MultiGetResult} whose found
+ * documents are the JSON text of their envelopes, for a caller that writes them out without parsing
+ * them (the gateway splices them into its {@code _mget} response). The text comes from Troupe's own
+ * services (see {@link CachedLookups}); it is valid JSON of a {@link Document}.
+ */
+public record EncodedMultiGetResult(Map<String, String> found, List<String> missing, List<FailedPart> failed) {
+  public EncodedMultiGetResult {
+    found = Collections.unmodifiableMap(new LinkedHashMap<>(found));
+    missing = List.copyOf(missing);
+    failed = List.copyOf(failed);
+  }
+}
