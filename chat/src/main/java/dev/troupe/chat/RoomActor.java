@@ -4,6 +4,7 @@ import dev.troupe.shared.actor.ActorContext;
 import dev.troupe.shared.actor.ActorType;
 import dev.troupe.shared.actor.Outcome;
 import dev.troupe.shared.bus.Bus;
+import dev.troupe.shared.bus.Failures;
 import dev.troupe.shared.cluster.NodeRuntime;
 import dev.troupe.shared.contract.ChatContract;
 import dev.troupe.shared.contract.ChatContract.ChatMessage;
@@ -123,7 +124,7 @@ public final class RoomActor implements ActorType<RoomState, JsonObject> {
     }
     ChatMessage message = new ChatMessage(room, state.seq() + 1, post.from(), post.text(), Instant.now());
     PutDoc put = new PutDoc(messageKey(room, message.seq()), ChatContract.toJson(message), Precondition.NONE);
-    return bus(vertx).request(DbContract.ADDRESS, DbContract.PUT, Wire.toJson(put), null).map(stored -> {
+    return db(bus(vertx).request(DbContract.ADDRESS, DbContract.PUT, Wire.toJson(put), null)).map(stored -> {
       RoomState next = state.withMessage(message);
       return Outcome.update(next, new JsonObject().put("seq", message.seq()))
           .then(() -> {
@@ -157,7 +158,7 @@ public final class RoomActor implements ActorType<RoomState, JsonObject> {
     for (long seq = query.after() + 1; seq <= last; seq++) {
       ids.add(messageKey(room, seq).id());
     }
-    return bus(vertx).request(DbContract.ADDRESS, DbContract.GET_MANY, Wire.toJson(new KeyBatch(MESSAGES, ids)), null)
+    return db(bus(vertx).request(DbContract.ADDRESS, DbContract.GET_MANY, Wire.toJson(new KeyBatch(MESSAGES, ids)), null))
         .map(reply -> {
           List<ChatMessage> items = new ArrayList<>();
           for (Lookup lookup : Wire.lookupBatch(reply).items()) {
@@ -176,6 +177,17 @@ public final class RoomActor implements ActorType<RoomState, JsonObject> {
   /** The reply to join and leave: the member count, and the room's last number for the user actor. */
   private static JsonObject members(RoomState state) {
     return new JsonObject().put("members", state.members().size()).put("seq", state.seq());
+  }
+
+  /**
+   * A database call's failure as the refusal it is (UNAVAILABLE, TIMEOUT, ... with db-service's
+   * message): the room's state is unchanged by a message whose write failed, so the actor answers the
+   * error and keeps running. Left as it came, the bus's exception would count as a crash of the
+   * actor: an INTERNAL answer, then a restart that reloads the state from the same database that just
+   * failed, and stops the room when that fails too.
+   */
+  private static <T> Future<T> db(Future<T> call) {
+    return call.recover(failure -> Future.failedFuture(Failures.normalise(failure)));
   }
 
   private static Bus bus(Vertx vertx) {
