@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import dev.troupe.shared.contract.EncodedMultiGetResult;
 import dev.troupe.shared.contract.KeyBatch;
 import dev.troupe.shared.contract.MultiGet;
+import dev.troupe.shared.contract.MultiGetResult;
 import dev.troupe.shared.contract.Precondition;
 import dev.troupe.shared.contract.PutMany;
 import dev.troupe.shared.contract.PutManyResult;
@@ -25,6 +26,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -74,8 +76,24 @@ final class BatchApi {
     boolean partial = partial(ctx);
     decode(ctx, body -> Wire.toJson(new MultiGet(new KeyBatch(collection, ids(body)), partial, true)))
         .onSuccess(get -> docs.call(ctx, RequestContract.GET_MANY, get, reply ->
-            ctx.response().putHeader("Content-Type", JSON).end(mgetBody(Wire.encodedMultiGetResult(reply)))))
+            ctx.response().putHeader("Content-Type", JSON).end(mgetBody(encoded(reply)))))
         .onFailure(ctx::fail);
+  }
+
+  /**
+   * The reply as {@link EncodedMultiGetResult}. A request-service of the build before this one ignores
+   * {@code encoded} and answers documents as objects (a cluster in the middle of a rolling upgrade):
+   * those are encoded here, so {@code _mget} keeps answering the same body.
+   */
+  static EncodedMultiGetResult encoded(JsonObject reply) {
+    if (reply.getValue("found") instanceof JsonObject found && !found.isEmpty()
+        && found.iterator().next().getValue() instanceof JsonObject) {
+      MultiGetResult objects = Wire.multiGetResult(reply);
+      Map<String, String> texts = new LinkedHashMap<>(objects.found().size() * 2);
+      objects.found().forEach((id, doc) -> texts.put(id, Wire.toJson(doc).encode()));
+      return new EncodedMultiGetResult(texts, objects.missing(), objects.failed());
+    }
+    return Wire.encodedMultiGetResult(reply);
   }
 
   /**

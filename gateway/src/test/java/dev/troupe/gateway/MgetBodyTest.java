@@ -46,6 +46,22 @@ class MgetBodyTest {
   }
 
   @Test
+  @DisplayName("a reply with documents as objects (a request-service of the build before) gives the same body")
+  void objectsFromAnEarlierBuild() {
+    Map<String, Document> docs = new LinkedHashMap<>();
+    docs.put("b-1", doc("b-1", new JsonObject().put("n", 1)));
+    docs.put("a-2", doc("a-2", new JsonObject().put("n", 2)));
+    MultiGetResult result = new MultiGetResult(docs, List.of("m-3"), List.of());
+    Map<String, String> texts = new LinkedHashMap<>();
+    docs.forEach((id, d) -> texts.put(id, Wire.toJson(d).encode()));
+
+    EncodedMultiGetResult fromObjects = BatchApi.encoded(Wire.toJson(result));
+
+    assertThat(fromObjects).isEqualTo(new EncodedMultiGetResult(texts, List.of("m-3"), List.of()));
+    assertThat(BatchApi.encoded(Wire.toJson(fromObjects))).as("the text form passes as it is").isEqualTo(fromObjects);
+  }
+
+  @Test
   @DisplayName("without failed parts the body has no failed field; with nothing found, found is empty")
   void emptyParts() {
     String body = BatchApi.mgetBody(new EncodedMultiGetResult(Map.of(), List.of("a", "b"), List.of())).toString(StandardCharsets.UTF_8);

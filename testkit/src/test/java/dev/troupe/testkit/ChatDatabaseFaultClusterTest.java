@@ -2,6 +2,7 @@ package dev.troupe.testkit;
 
 import static dev.troupe.testkit.ActorTesting.counted;
 import static dev.troupe.testkit.ActorTesting.gauged;
+import static dev.troupe.testkit.ActorTesting.until;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.troupe.launcher.TroupeNode;
@@ -43,17 +44,25 @@ class ChatDatabaseFaultClusterTest {
   void failedWriteIsNoCrash(Vertx vertx, VertxTestContext ctx) {
     WebClient http = WebClient.create(vertx);
     TroupeNode chatNode = TROUPE.cluster().node(1);
-    String room = ActorTesting.keyOwnedBy(chatNode, chatNode, "chat-room", "fault-");
+    String[] room = new String[1];
     double[] restartsBefore = new double[1];
-    http.put(port(), "127.0.0.1", API + "/rooms/" + room + "/members/alice").send()
+    // The room must stay on node 1: pick its key once node 0 has handed node 1 its share of the
+    // partitions (right after the join node 1 owns none, and then counts as safe all the same).
+    until(vertx, "node 1 to own partitions, migrations ended", () -> ownsPartitions(chatNode)
+        && TROUPE.cluster().nodes().stream().allMatch(n -> n.runtime().hazelcast().getPartitionService().isLocalMemberSafe()),
+        30_000)
+        .compose(safe -> {
+          room[0] = ActorTesting.keyOwnedBy(chatNode, chatNode, "chat-room", "fault-");
+          return http.put(port(), "127.0.0.1", API + "/rooms/" + room[0] + "/members/alice").send();
+        })
         .compose(r -> status(r, 200))
-        .compose(r -> post(http, room, "before"))
+        .compose(r -> post(http, room[0], "before"))
         .compose(r -> status(r, 201))
         .compose(r -> {
           restartsBefore[0] = counted(List.of(chatNode), "troupe_actor_restarts", "chat-room");
           return TROUPE.cluster().stopNode(0);
         })
-        .compose(stopped -> post(http, room, "after"))
+        .compose(stopped -> post(http, room[0], "after"))
         .compose(r -> {
           ctx.verify(() -> {
             assertThat(r.statusCode()).as("the database's error, not a crash: %s", r.bodyAsString()).isIn(503, 504);
@@ -62,7 +71,7 @@ class ChatDatabaseFaultClusterTest {
                 .isEqualTo(restartsBefore[0]);
             assertThat(gauged(List.of(chatNode), "troupe_actor_live", "chat-room")).as("the room still lives").isPositive();
           });
-          return http.get(port(), "127.0.0.1", API + "/rooms/" + room + "/messages?user=alice&after=0").send();
+          return http.get(port(), "127.0.0.1", API + "/rooms/" + room[0] + "/messages?user=alice&after=0").send();
         })
         .compose(r -> status(r, 200))
         .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
@@ -70,6 +79,12 @@ class ChatDatabaseFaultClusterTest {
               .as("the history from the room's memory: the stored message, not the failed one").containsExactly("before");
           ctx.completeNow();
         })));
+  }
+
+  private static boolean ownsPartitions(TroupeNode node) {
+    var local = node.runtime().hazelcast().getCluster().getLocalMember();
+    return node.runtime().hazelcast().getPartitionService().getPartitions().stream()
+        .anyMatch(p -> local.equals(p.getOwner()));
   }
 
   private static int port() {
