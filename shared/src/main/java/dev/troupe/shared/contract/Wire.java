@@ -258,7 +258,11 @@ public final class Wire {
     JsonObject absent = object(json, "absent");
     Map<String, Long> versions = new LinkedHashMap<>();
     for (String id : absent.fieldNames()) {
-      versions.put(id, longValue(absent, id));
+      long version = longValue(absent, id);
+      if (version < 0) {
+        throw TroupeException.badRequest("absent." + id + " must be a version >= 0, got " + version);
+      }
+      versions.put(id, version);
     }
     return new CachedLookups(texts, versions);
   }

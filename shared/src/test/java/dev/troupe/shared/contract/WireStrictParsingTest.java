@@ -97,7 +97,18 @@ class WireStrictParsingTest {
         bad("read result cache missing", Wire::readResult, new JsonObject().put("document", envelope()),
             "cache must be a string"),
         bad("read result document as an array", Wire::readResult,
-            new JsonObject().put("document", new JsonArray()).put("cache", "HIT"), "document must be a JSON object"));
+            new JsonObject().put("document", new JsonArray()).put("cache", "HIT"), "document must be a JSON object"),
+        bad("multi get encoded as a string", Wire::multiGet,
+            new JsonObject().put("collection", "c").put("ids", new JsonArray().add("a")).put("encoded", "true"),
+            "encoded must be a boolean"),
+        bad("cached lookups envelope as an object", Wire::cachedLookups, new JsonObject()
+            .put("envelopes", new JsonObject().put("a", envelope())).put("absent", new JsonObject()), "a must be a string"),
+        bad("cached lookups without absent", Wire::cachedLookups, new JsonObject().put("envelopes", new JsonObject()),
+            "absent must be a JSON object"),
+        bad("cached lookups negative absent version", Wire::cachedLookups, new JsonObject()
+            .put("envelopes", new JsonObject()).put("absent", new JsonObject().put("b", -1)), "absent.b must be a version >= 0"),
+        bad("encoded result envelope as an object", Wire::encodedMultiGetResult, new JsonObject()
+            .put("found", new JsonObject().put("a", envelope())).put("missing", new JsonArray()), "a must be a string"));
   }
 
   private static JsonObject removed(JsonObject json, String field) {
