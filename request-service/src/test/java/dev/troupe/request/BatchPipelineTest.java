@@ -125,6 +125,22 @@ class BatchPipelineTest {
   }
 
   @Test
+  @DisplayName("a cache-service of the build before (a LookupBatch answer) counts as a cache fault: the database answers")
+  void earlierCacheAnswerFallsBackToTheDatabase(Vertx vertx, VertxTestContext ctx) {
+    Document doc = new Document(DocKey.of("notes", "a"), 2, Instant.parse("2026-01-01T00:00:00Z"), new JsonObject());
+    cache.reply(CacheContract.GET_MANY, Wire.toJson(new LookupBatch(List.of(Lookup.found(doc)))));
+    db.reply(DbContract.GET_MANY, Wire.toJson(new LookupBatch(List.of(Lookup.found(doc)))));
+
+    pipeline(vertx, 5000).getManyEncoded(new MultiGet(new KeyBatch("notes", List.of("a")), false, true), RID)
+        .onComplete(ctx.succeeding(result -> ctx.verify(() -> {
+          assertThat(result.found()).containsExactly(entry("a", Wire.toJson(doc).encode()));
+          assertThat(db.calls()).hasSize(1);
+          assertThat(registry.get("troupe_request_cache_faults").counter().count()).isEqualTo(1.0);
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
   @DisplayName("a batch write whose database call times out fails with TIMEOUT and evicts every key: it may have been committed")
   void timeoutEvictsTheBatch(Vertx vertx, VertxTestContext ctx) {
     db.silent(DbContract.PUT_MANY);
