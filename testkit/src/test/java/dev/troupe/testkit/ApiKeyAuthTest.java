@@ -15,18 +15,24 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** TROUPE_AUTH=apikey: keys configured as hashes, a scope per verb, health and metrics open. */
+/**
+ * TROUPE_AUTH=apikey: keys configured as hashes, a scope per verb, health and metrics open; in chat a key
+ * acts as its name, a chat:admin key for anyone.
+ */
 @ExtendWith(VertxExtension.class)
 @DisplayName("API-key authentication")
 class ApiKeyAuthTest {
   private static final String WRITER = "writer-secret-1";
   private static final String READER = "reader-secret-2";
+  private static final String ANN = "ann-secret-3";
+  private static final String OPS = "ops-secret-4";
 
   @RegisterExtension
   static final TroupeClusterExtension TROUPE = new TroupeClusterExtension(TroupeCluster.builder()
-      .node("db", "cache", "request", "gateway")
+      .node("db", "cache", "request", "gateway", "chat")
       .setting("TROUPE_AUTH", "apikey")
-      .setting("TROUPE_API_KEYS", "ci=" + sha256(WRITER) + "=docs:read docs:write,dash=" + sha256(READER) + "=docs:read"));
+      .setting("TROUPE_API_KEYS", "ci=" + sha256(WRITER) + "=docs:read docs:write,dash=" + sha256(READER) + "=docs:read,"
+          + "ann=" + sha256(ANN) + "=chat:user,ops=" + sha256(OPS) + "=chat:admin"));
 
   @Test
   @DisplayName("no key or a wrong key is 401 with WWW-Authenticate, a read-only key writing is 403, right scopes pass")
@@ -63,6 +69,15 @@ class ApiKeyAuthTest {
           }
           ctx.completeNow();
         })));
+  }
+
+  @Test
+  @DisplayName("chat: a key acts only as its name (403 on every entry as another user, the stream too); chat:admin acts for anyone; docs keys not at all")
+  void chatIdentity(Vertx vertx, VertxTestContext ctx) {
+    new ChatIdentityScenario(vertx, TROUPE.cluster().httpPort(0)).run(ctx, "keyed",
+        new ChatIdentityScenario.Credential("X-Api-Key", ANN, "ann"), "ben",
+        new ChatIdentityScenario.Credential("Authorization", "ApiKey " + OPS, "ops"),
+        new ChatIdentityScenario.Credential("X-Api-Key", WRITER, "ci"));
   }
 
   @Test
