@@ -81,6 +81,25 @@ class ApiKeyAuthTest {
   }
 
   @Test
+  @DisplayName("a chat key reaches no document, also through a path that only looks like chat (/api/v1/chat/../docs/...)")
+  void chatScopeIsNotADocumentScope(Vertx vertx, VertxTestContext ctx) {
+    Http http = new Http(vertx, TROUPE.cluster().httpPort(0));
+    Future.all(http.putJson("/api/v1/docs/secured/by-chat", "{}", "X-Api-Key", ANN),
+            http.putJson("/api/v1/chat/../docs/secured/by-chat", "{}", "X-Api-Key", ANN),
+            http.get("/api/v1/chat/%2E%2E/docs/secured/by-chat", "X-Api-Key", ANN))
+        .onComplete(ctx.succeeding(all -> ctx.verify(() -> {
+          for (int i = 0; i < 3; i++) {
+            io.vertx.ext.web.client.HttpResponse<?> r = all.resultAt(i);
+            assertThat(r.statusCode()).as("request %d: %s", i, r.bodyAsString()).isIn(403, 404);
+            if (r.statusCode() == 403) {
+              assertThat(r.bodyAsString()).contains("docs:");
+            }
+          }
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
   @DisplayName("authorize and validate are timed stages: passes and failures of each are counted at the gateway")
   void stagesAreTimed(Vertx vertx, VertxTestContext ctx) {
     Http http = new Http(vertx, TROUPE.cluster().httpPort(0));
