@@ -1,8 +1,10 @@
 // The chat page in two browser windows, ann's and ben's. Usage:
 //   node chat-two-windows.mjs http://host:port/chat/                          (TROUPE_AUTH=none)
-//   node chat-two-windows.mjs http://host:port/chat/ --apikey <ann's key> <ben's key>
-// With --apikey each window enters its own key (keys named ann and ben, scope chat:user), and ann's
-// window also tries to join as ben: refused, naming chat:admin.
+//   node chat-two-windows.mjs http://host:port/chat/ --apikey|--bearer <ann's> <ben's>
+// (the credentials from the environment variables ANN_CREDENTIAL and BEN_CREDENTIAL, kept off the
+// command line). With --apikey each window enters its own API key (keys named ann and ben, scope
+// chat:user), with --bearer its own JWT (sub ann or ben, scope chat:user); ann's window also tries
+// to join as ben: refused, naming chat:admin.
 // Checks, in order: ben, joining after ann's first message, sees it as history; each window lists the
 // other as an online member; a message ann types reaches ben's window through the WebSocket; a
 // message in another room of ben's shows as unread in ben's rooms list, and opening that room shows
@@ -10,12 +12,15 @@
 // SCREENSHOT_DIR=<dir> saves each window as a PNG at the end.
 import { chromium } from "playwright-core";
 
-const [url, mode, annKey, benKey] = process.argv.slice(2);
-if (!url || (mode && (mode !== "--apikey" || !annKey || !benKey))) {
-  console.error("usage: node chat-two-windows.mjs <url of the chat page> [--apikey <ann's key> <ben's key>]");
+const [url, mode] = process.argv.slice(2);
+const kinds = { "--apikey": "apikey", "--bearer": "bearer" };
+const annKey = process.env.ANN_CREDENTIAL, benKey = process.env.BEN_CREDENTIAL;
+if (!url || (mode && (!kinds[mode] || !annKey || !benKey))) {
+  console.error("usage: ANN_CREDENTIAL=... BEN_CREDENTIAL=... node chat-two-windows.mjs <url of the chat page> [--apikey|--bearer]");
   process.exit(2);
 }
 const keys = mode ? { ann: annKey, ben: benKey } : null;
+const kind = mode ? kinds[mode] : "none";
 const TIMEOUT_MS = 30_000;
 const stamp = Date.now();
 const room = "browser-" + stamp;
@@ -31,14 +36,14 @@ const browser = await chromium.launch({
     "--disable-background-networking", "--disable-component-update", "--disable-sync"],
 });
 let pages = [];
-const step = what => console.log((keys ? "[apikey] " : "[none] ") + what);
+const step = what => console.log("[" + kind + "] " + what);
 
 /** Fills the join form as user (with key, under --apikey) and submits it. */
 async function submitJoin(page, user, roomName, key) {
   await page.fill("#user", user);
   await page.fill("#room", roomName);
   if (key) {
-    await page.selectOption("#auth-kind", "apikey");
+    await page.selectOption("#auth-kind", kind);
     await page.fill("#credential", key);
   }
   await page.click("#join");
@@ -65,10 +70,10 @@ try {
   }));
 
   if (keys) {
-    // ann's key acting as ben: the page shows the 403 problem's detail.
+    // ann's credential acting as ben: the page shows the 403 problem's detail.
     await submitJoin(ann, "ben", room, keys.ann);
     await ann.waitForSelector('#log .error:has-text("chat:admin")');
-    step("ok: ann's key cannot act as ben (403 naming chat:admin)");
+    step("ok: ann's credential cannot act as ben (403 naming chat:admin)");
   }
 
   await join(ann, "ann", room);
@@ -97,7 +102,7 @@ try {
   await ben.waitForSelector(`#rooms li[data-room="${room}"][data-unread="0"]`);
   step("ok: ben's rooms list shows the other room with 1 unread");
   if (process.env.SCREENSHOT_DIR) {
-    await ben.screenshot({ path: `${process.env.SCREENSHOT_DIR}/ben-unread-${keys ? "apikey" : "none"}.png` });
+    await ben.screenshot({ path: `${process.env.SCREENSHOT_DIR}/ben-unread-${kind}.png` });
   }
 
   await ben.click(`#rooms li[data-room="${side}"] button`);
@@ -106,7 +111,7 @@ try {
   step("ok: opening that room shows the message and clears its unread count");
   if (process.env.SCREENSHOT_DIR) {
     for (const [page, name] of [[ann, "ann"], [ben, "ben"]]) {
-      await page.screenshot({ path: `${process.env.SCREENSHOT_DIR}/${name}-${keys ? "apikey" : "none"}.png` });
+      await page.screenshot({ path: `${process.env.SCREENSHOT_DIR}/${name}-${kind}.png` });
     }
   }
 } catch (e) {
