@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * API-key authentication for {@code /api/*} ({@code TROUPE_AUTH=apikey}). Keys are configured only as
@@ -45,7 +46,7 @@ final class ApiKeys {
       }
       Set<String> scopes = Set.of(parts[2].trim().split("\\s+"));
       if (!Scopes.ALL.containsAll(scopes)) {
-        throw new IllegalArgumentException("TROUPE_API_KEYS scopes are " + String.join(", ", new java.util.TreeSet<>(Scopes.ALL))
+        throw new IllegalArgumentException("TROUPE_API_KEYS scopes are " + String.join(", ", new TreeSet<>(Scopes.ALL))
             + ", got " + scopes);
       }
       keys.add(new Key(parts[0].trim(), HexFormat.of().parseHex(parts[1]), scopes));

@@ -30,8 +30,9 @@ import org.slf4j.LoggerFactory;
  * {@code scopes} (an array, or a space-separated string); reads need {@code docs:read}, writes
  * {@code docs:write}, chat {@code chat:user} or {@code chat:admin} ({@link Scopes}); in chat a token acts
  * as its {@code sub}, or the claim {@code TROUPE_JWT_CHAT_USER_CLAIM} names ({@link ChatIdentity}). A
- * WebSocket upgrade may carry the token as a subprotocol ({@link WebSocketCredential}). No token: 401 with {@code WWW-Authenticate: Bearer realm="troupe"}; a bad one: the
- * same with {@code error="invalid_token"}; a good one without the scope: 403 with
+ * WebSocket upgrade may carry the token as a subprotocol ({@link WebSocketCredential}). No token: 401
+ * with {@code WWW-Authenticate: Bearer realm="troupe"}; a bad one: the same with
+ * {@code error="invalid_token"}; a good one without the scope: 403 with
  * {@code error="insufficient_scope"} (RFC 6750). The subject goes to the access log; the token is never
  * logged or echoed, and why a token failed is logged at debug level only, without the token.
  */
