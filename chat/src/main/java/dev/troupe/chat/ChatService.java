@@ -9,7 +9,10 @@ import dev.troupe.shared.contract.ChatContract;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The chat service: answers {@link ChatContract} on {@code troupe.chat.v1} by handing each command to
@@ -36,6 +39,7 @@ public final class ChatService extends VerticleBase {
         .on(ChatContract.POST, m -> toRoom(m, ChatContract.post(m.body()).room(), ChatContract.POST))
         .on(ChatContract.HISTORY, m -> toRoom(m, ChatContract.historyQuery(m.body()).room(), ChatContract.HISTORY))
         .on(ChatContract.READ, this::read)
+        .on(ChatContract.MEMBERS, this::members)
         .on(ChatContract.USER, m -> toUser(m, ChatContract.userQuery(m.body()).user(), ChatContract.USER))
         .on(ChatContract.STREAM_OPENED, m -> toUser(m, ChatContract.streamEvent(m.body()).user(), ChatContract.STREAM_OPENED))
         .on(ChatContract.STREAM_CLOSED, m -> toUser(m, ChatContract.streamEvent(m.body()).user(), ChatContract.STREAM_CLOSED));
@@ -75,6 +79,34 @@ public final class ChatService extends VerticleBase {
     return toRoom(message, marker.room(), ChatContract.READ)
         .compose(room -> actors.ask(new ActorId(UserActor.TYPE, marker.user()),
             UserActor.markRead(marker, room.getLong("seq", 0L)), Bus.requestId(message)));
+  }
+
+  /**
+   * The room answers a page of its members (after checking the asker is one); each member's actor its
+   * presence, asked all at once. A member whose actor does not answer is listed without presence
+   * rather than failing the list.
+   */
+  private Future<JsonObject> members(Message<JsonObject> message) {
+    ChatContract.MembersQuery query = ChatContract.membersQuery(message.body());
+    String requestId = Bus.requestId(message);
+    return toRoom(message, query.room(), ChatContract.MEMBERS).compose(room -> {
+      List<Future<JsonObject>> items = new ArrayList<>();
+      for (Object user : room.getJsonArray("users")) {
+        JsonObject item = new JsonObject().put("user", user);
+        items.add(actors.ask(new ActorId(UserActor.TYPE, (String) user),
+                new JsonObject().put(UserActor.OP, ChatContract.USER), requestId)
+            .map(state -> {
+              JsonObject presence = state.getJsonObject("presence");
+              return item.put("online", presence.getBoolean("online")).put("since", presence.getString("since"));
+            })
+            .otherwise(item));
+      }
+      return Future.join(items).transform(done -> {
+        JsonArray array = new JsonArray();
+        items.forEach(item -> array.add(item.result()));
+        return Future.succeededFuture(new JsonObject().put("total", room.getInteger("total")).put("items", array));
+      });
+    });
   }
 
   private Future<JsonObject> toUser(Message<JsonObject> message, String user, String op) {

@@ -19,6 +19,7 @@ import dev.troupe.shared.contract.TroupeException;
 import dev.troupe.shared.contract.Wire;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -68,6 +69,7 @@ public final class RoomActor implements ActorType<RoomState, JsonObject> {
       case ChatContract.POST -> ChatContract.post(json);
       case ChatContract.HISTORY -> ChatContract.historyQuery(json);
       case ChatContract.READ -> ChatContract.readMarker(json);
+      case ChatContract.MEMBERS -> ChatContract.membersQuery(json);
       default -> throw TroupeException.badRequest("a room has no operation " + op);
     }
     return json;
@@ -81,6 +83,7 @@ public final class RoomActor implements ActorType<RoomState, JsonObject> {
       case ChatContract.LEAVE -> leave(state, ChatContract.membership(message).user());
       case ChatContract.POST -> post(ctx, room, state, ChatContract.post(message));
       case ChatContract.READ -> read(room, state, ChatContract.readMarker(message));
+      case ChatContract.MEMBERS -> members(room, state, ChatContract.membersQuery(message));
       default -> history(ctx.vertx(), room, state, ChatContract.historyQuery(message));
     };
   }
@@ -99,6 +102,24 @@ public final class RoomActor implements ActorType<RoomState, JsonObject> {
     }
     RoomState next = state.withoutMember(user);
     return Future.succeededFuture(Outcome.update(next, members(next)));
+  }
+
+  /**
+   * A page of the room's members, in name order, for a member: {@code {"total","users":[...]}}; the
+   * chat service adds each one's presence.
+   */
+  private static Future<Outcome<RoomState>> members(String room, RoomState state, ChatContract.MembersQuery query) {
+    if (!state.members().contains(query.user())) {
+      return Future.failedFuture(new TroupeException(ErrorCode.FORBIDDEN,
+          query.user() + " is not a member of room " + room));
+    }
+    JsonArray users = new JsonArray();
+    state.members().stream()
+        .filter(member -> query.after() == null || member.compareTo(query.after()) > 0)
+        .limit(query.limit())
+        .forEach(users::add);
+    return Future.succeededFuture(Outcome.reply(
+        new JsonObject().put("total", state.members().size()).put("users", users)));
   }
 
   /** A member's read marker passes here first: the room vouches for the membership and tells its last number. */

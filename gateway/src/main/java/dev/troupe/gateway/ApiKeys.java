@@ -9,13 +9,16 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * API-key authentication for {@code /api/*} ({@code TROUPE_AUTH=apikey}). Keys are configured only as
  * SHA-256 hashes ({@code TROUPE_API_KEYS=name=<sha256 hex>=docs:read docs:write,...}), a presented
  * key is hashed and compared with every configured hash in constant time. Reads need
- * {@code docs:read}, writes {@code docs:write}. No key: 401 with {@code WWW-Authenticate}; a key
- * without the scope: 403.
+ * {@code docs:read}, writes {@code docs:write}, chat {@code chat:user} or {@code chat:admin}
+ * ({@link Scopes}); in chat a key acts as its name ({@link ChatIdentity}). No key: 401 with
+ * {@code WWW-Authenticate}; a key without the scope: 403. A WebSocket upgrade may carry the key as a
+ * subprotocol ({@link WebSocketCredential}).
  */
 final class ApiKeys {
   /** Where an authenticated request keeps its subject (key name, JWT {@code sub}) for logs and limits. */
@@ -42,8 +45,9 @@ final class ApiKeys {
             + (parts.length > 0 ? parts[0] : "") + "=...'");
       }
       Set<String> scopes = Set.of(parts[2].trim().split("\\s+"));
-      if (!Set.of(Scopes.READ, Scopes.WRITE).containsAll(scopes)) {
-        throw new IllegalArgumentException("TROUPE_API_KEYS scopes are docs:read and docs:write, got " + scopes);
+      if (!Scopes.ALL.containsAll(scopes)) {
+        throw new IllegalArgumentException("TROUPE_API_KEYS scopes are " + String.join(", ", new TreeSet<>(Scopes.ALL))
+            + ", got " + scopes);
       }
       keys.add(new Key(parts[0].trim(), HexFormat.of().parseHex(parts[1]), scopes));
     }
@@ -69,19 +73,25 @@ final class ApiKeys {
       return;
     }
     String needed = Scopes.needed(ctx);
-    if (!key.scopes().contains(needed)) {
+    if (!Scopes.grants(key.scopes(), needed)) {
       rejections.count(Reason.INSUFFICIENT_SCOPE);
       Problems.send(ctx, 403, "the API key '" + key.name() + "' lacks the scope " + needed);
       return;
     }
     ctx.put(SUBJECT, key.name());
+    ctx.put(Caller.KEY, caller(key));
     ctx.next();
   }
 
   /** The caller a presented key stands for, or null when it is not a configured key. */
   Caller caller(String presented) {
     Key key = find(sha256(presented));
-    return key == null ? null : new Caller(key.name(), key.scopes());
+    return key == null ? null : caller(key);
+  }
+
+  /** A key acts in chat as its name. */
+  private static Caller caller(Key key) {
+    return new Caller(key.name(), key.scopes(), key.name());
   }
 
   /** Compares with every key, never stopping early, so timing says nothing about which key is close. */
@@ -101,7 +111,14 @@ final class ApiKeys {
       return header.substring(7).trim();
     }
     String plain = ctx.request().getHeader("X-Api-Key");
-    return plain == null || plain.isBlank() ? null : plain.trim();
+    if (plain != null && !plain.isBlank()) {
+      return plain.trim();
+    }
+    String offered = WebSocketCredential.authorization(ctx.request());
+    if (offered != null && offered.regionMatches(true, 0, "ApiKey ", 0, 7) && !offered.substring(7).isBlank()) {
+      return offered.substring(7).trim();
+    }
+    return null;
   }
 
   static byte[] sha256(String key) {

@@ -28,8 +28,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Scopes come from {@code scope} (a space-separated string, RFC 8693) and from {@code scp} or
  * {@code scopes} (an array, or a space-separated string); reads need {@code docs:read}, writes
- * {@code docs:write}. No token: 401 with {@code WWW-Authenticate: Bearer realm="troupe"}; a bad one: the
- * same with {@code error="invalid_token"}; a good one without the scope: 403 with
+ * {@code docs:write}, chat {@code chat:user} or {@code chat:admin} ({@link Scopes}); in chat a token acts
+ * as its {@code sub}, or the claim {@code TROUPE_JWT_CHAT_USER_CLAIM} names ({@link ChatIdentity}). A
+ * WebSocket upgrade may carry the token as a subprotocol ({@link WebSocketCredential}). No token: 401
+ * with {@code WWW-Authenticate: Bearer realm="troupe"}; a bad one: the same with
+ * {@code error="invalid_token"}; a good one without the scope: 403 with
  * {@code error="insufficient_scope"} (RFC 6750). The subject goes to the access log; the token is never
  * logged or echoed, and why a token failed is logged at debug level only, without the token.
  */
@@ -40,10 +43,12 @@ final class BearerTokens {
 
   private final JWTAuth jwt;
   private final Rejections rejections;
+  private final String chatUserClaim;
 
-  private BearerTokens(JWTAuth jwt, Rejections rejections) {
+  private BearerTokens(JWTAuth jwt, Rejections rejections, String chatUserClaim) {
     this.jwt = jwt;
     this.rejections = rejections;
+    this.chatUserClaim = chatUserClaim;
   }
 
   /** Reads the public key file (if configured, without blocking) and builds the verifier; fails naming the key. */
@@ -57,7 +62,7 @@ final class BearerTokens {
     } else {
       publicKey = Future.succeededFuture(config.publicKeyPem());
     }
-    return publicKey.map(pem -> new BearerTokens(verifier(vertx, config, pem), rejections));
+    return publicKey.map(pem -> new BearerTokens(verifier(vertx, config, pem), rejections, config.chatUserClaim()));
   }
 
   private static JWTAuth verifier(Vertx vertx, JwtConfig config, String publicKeyPem) {
@@ -87,7 +92,8 @@ final class BearerTokens {
   }
 
   void handle(RoutingContext ctx) {
-    String token = bearer(ctx.request().getHeader("Authorization"));
+    String authorization = ctx.request().getHeader("Authorization");
+    String token = bearer(authorization != null ? authorization : WebSocketCredential.authorization(ctx.request()));
     if (token == null) {
       rejections.count(Reason.MISSING_CREDENTIALS);
       ctx.response().putHeader("WWW-Authenticate", CHALLENGE);
@@ -118,8 +124,18 @@ final class BearerTokens {
     return authenticate(token).compose(user -> {
       String problem = claimsProblem(user);
       return problem != null ? Future.failedFuture(new IllegalArgumentException(problem))
-          : Future.succeededFuture(new Caller((String) claim(user, "sub"), scopes(user.principal())));
+          : Future.succeededFuture(caller(user));
     });
+  }
+
+  /**
+   * The caller of a token whose claims passed: its {@code sub}, scopes, and chat user (the claim
+   * {@code TROUPE_JWT_CHAT_USER_CLAIM} names, when it is a string; else none).
+   */
+  private Caller caller(User user) {
+    Object chatUser = claim(user, chatUserClaim);
+    return new Caller((String) claim(user, "sub"), scopes(user.principal()),
+        chatUser instanceof String name && !name.isBlank() ? name : null);
   }
 
   /** Why the claims of an authenticated token are not enough, or null when they are. */
@@ -140,9 +156,10 @@ final class BearerTokens {
       invalid(ctx, problem);
       return;
     }
-    String subject = (String) claim(user, "sub");
+    Caller caller = caller(user);
+    String subject = caller.subject();
     String needed = Scopes.needed(ctx);
-    if (!scopes(user.principal()).contains(needed)) {
+    if (!Scopes.grants(caller.scopes(), needed)) {
       rejections.count(Reason.INSUFFICIENT_SCOPE);
       ctx.response().putHeader("WWW-Authenticate",
           CHALLENGE + ", error=\"insufficient_scope\", scope=\"" + needed + "\"");
@@ -150,6 +167,7 @@ final class BearerTokens {
       return;
     }
     ctx.put(ApiKeys.SUBJECT, subject);
+    ctx.put(Caller.KEY, caller);
     ctx.next();
   }
 

@@ -12,8 +12,9 @@ import io.vertx.ext.web.handler.BodyHandler;
  * The chat API, {@code /api/v1/chat}: maps HTTP onto {@link ChatContract} on {@code troupe.chat.v1}
  * and back; the rules (who is a member, how messages are numbered) are the chat service's. The reader
  * of a room's messages is named by the {@code user} query parameter, checked by the room like a
- * poster's {@code from}. On a cluster where no node runs chat the bus has no handler and the answer
- * is a 503 problem.
+ * poster's {@code from}. Who the caller may name as the user (path, {@code from}, {@code user}) is
+ * {@link ChatIdentity}'s rule, checked before the chat service is asked. On a cluster where no node
+ * runs chat the bus has no handler and the answer is a 503 problem.
  */
 final class ChatApi {
   static final String BASE = "/api/v1/chat";
@@ -23,10 +24,12 @@ final class ChatApi {
 
   private final Bus bus;
   private final int maxBodyBytes;
+  private final ChatIdentity identity;
 
-  ChatApi(Bus bus, int maxBodyBytes) {
+  ChatApi(Bus bus, int maxBodyBytes, ChatIdentity identity) {
     this.bus = bus;
     this.maxBodyBytes = maxBodyBytes;
+    this.identity = identity;
   }
 
   void mount(Router router) {
@@ -37,6 +40,7 @@ final class ChatApi {
         .handler(AccessLog::route)
         .handler(this::post);
     router.get(ROOM + "/messages").handler(AccessLog::route).handler(this::history);
+    router.get(ROOM + "/members").handler(AccessLog::route).handler(this::members);
     router.post(ROOM + "/read")
         .handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes))
         .handler(AccessLog::route)
@@ -55,23 +59,48 @@ final class ChatApi {
   /** Joining or leaving twice changes nothing, so both always answer 200 with the member count. */
   private void membership(RoutingContext ctx, String action) {
     ChatContract.Membership membership = new ChatContract.Membership(ctx.pathParam("room"), ctx.pathParam("user"));
+    identity.require(ctx, membership.user());
     call(ctx, action, ChatContract.toJson(membership), 200);
   }
 
   private void post(RoutingContext ctx) {
     JsonObject body = DocsApi.jsonObjectBody(ctx);
     ChatContract.Post post = new ChatContract.Post(ctx.pathParam("room"), text(body, "from"), text(body, "text"));
+    identity.require(ctx, post.from());
     call(ctx, ChatContract.POST, ChatContract.toJson(post), 201);
   }
 
   private void history(RoutingContext ctx) {
+    ChatContract.HistoryQuery query = new ChatContract.HistoryQuery(ctx.pathParam("room"), reader(ctx),
+        integer(ctx, "after", 0), limit(ctx, ChatContract.DEFAULT_LIMIT));
+    identity.require(ctx, query.user());
+    call(ctx, ChatContract.HISTORY, ChatContract.toJson(query), 200);
+  }
+
+  private void members(RoutingContext ctx) {
+    String after = ctx.queryParams().get("after");
+    ChatContract.MembersQuery query = new ChatContract.MembersQuery(ctx.pathParam("room"), reader(ctx),
+        after == null || after.isEmpty() ? null : after, limit(ctx, ChatContract.DEFAULT_MEMBERS_LIMIT));
+    identity.require(ctx, query.user());
+    call(ctx, ChatContract.MEMBERS, ChatContract.toJson(query), 200);
+  }
+
+  /** The member a read is made as: {@code ?user=}. */
+  private static String reader(RoutingContext ctx) {
     String user = ctx.queryParams().get("user");
     if (user == null || user.isEmpty()) {
       throw TroupeException.badRequest("name the reading user: ?user=<member of the room>");
     }
-    ChatContract.HistoryQuery query = new ChatContract.HistoryQuery(ctx.pathParam("room"), user,
-        integer(ctx, "after", 0), (int) integer(ctx, "limit", ChatContract.DEFAULT_LIMIT));
-    call(ctx, ChatContract.HISTORY, ChatContract.toJson(query), 200);
+    return user;
+  }
+
+  /** {@code ?limit=}, refused outside 1 to 1000 before it could wrap round as an int. */
+  private static int limit(RoutingContext ctx, int absent) {
+    long limit = integer(ctx, "limit", absent);
+    if (limit < 1 || limit > ChatContract.MAX_LIMIT) {
+      throw TroupeException.badRequest("limit must be 1 to " + ChatContract.MAX_LIMIT + ", got " + limit);
+    }
+    return (int) limit;
   }
 
   /** The contract checks the body's types: {@code seq} must be an integer, {@code user} a name. */
@@ -79,11 +108,15 @@ final class ChatApi {
     JsonObject body = DocsApi.jsonObjectBody(ctx);
     JsonObject marker = new JsonObject().put("room", ctx.pathParam("room")).put("user", body.getValue("user"))
         .put("seq", body.getValue("seq"));
-    call(ctx, ChatContract.READ, ChatContract.toJson(ChatContract.readMarker(marker)), 200);
+    ChatContract.ReadMarker checked = ChatContract.readMarker(marker);
+    identity.require(ctx, checked.user());
+    call(ctx, ChatContract.READ, ChatContract.toJson(checked), 200);
   }
 
   private void user(RoutingContext ctx) {
-    call(ctx, ChatContract.USER, ChatContract.toJson(new ChatContract.UserQuery(ctx.pathParam("user"))), 200);
+    ChatContract.UserQuery query = new ChatContract.UserQuery(ctx.pathParam("user"));
+    identity.require(ctx, query.user());
+    call(ctx, ChatContract.USER, ChatContract.toJson(query), 200);
   }
 
   /** One request to the chat service; its reply is the response body, a failure a problem. */

@@ -30,6 +30,10 @@ import org.slf4j.LoggerFactory;
  * <p>Each stream also counts in the user's presence: once the socket is open this node tells the
  * user's actor {@code streamOpened}, and {@code streamClosed} when it closes (only after the open was
  * answered). These are advisory: the stream serves whether or not they succeed.
+ *
+ * <p>The caller must be the user ({@link ChatIdentity}), else 403 before the upgrade. A browser, which
+ * cannot send an {@code Authorization} header here, offers its credential as a subprotocol
+ * ({@link WebSocketCredential}); the server then selects {@link WebSocketCredential#PROTOCOL}.
  */
 final class ChatStream {
   static final String PATH = ChatApi.BASE + "/users/:user/stream";
@@ -42,12 +46,14 @@ final class ChatStream {
 
   private final Vertx vertx;
   private final Bus bus;
+  private final ChatIdentity identity;
   /** This gateway node's name and Hazelcast member; empty on a Vert.x not started as a Troupe node. */
   private final Optional<Node> self;
 
-  ChatStream(Vertx vertx, Bus bus) {
+  ChatStream(Vertx vertx, Bus bus, ChatIdentity identity) {
     this.vertx = vertx;
     this.bus = bus;
+    this.identity = identity;
     this.self = NodeRuntime.find(vertx).map(runtime -> new Node(runtime.nodeName(),
         runtime.hazelcast().getCluster().getLocalMember().getUuid().toString()));
   }
@@ -62,6 +68,7 @@ final class ChatStream {
     if (!"websocket".equalsIgnoreCase(ctx.request().getHeader("Upgrade"))) {
       throw new HttpException(426, "this is a WebSocket: connect with Upgrade: websocket");
     }
+    identity.require(ctx, user);
     ctx.request().pause();
     Stream stream = new Stream(user);
     String streamId = UUID.randomUUID().toString();

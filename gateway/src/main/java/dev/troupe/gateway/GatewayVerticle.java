@@ -16,6 +16,7 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.CorsHandler;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -61,8 +62,9 @@ public final class GatewayVerticle extends VerticleBase {
     docs.mount(router);
     new JobsApi(new Bus(vertx, config.timeoutMs()), JobUploadConfig.from(Settings.fromJson(config())),
         config.maxBodyBytes()).mount(router);
-    new ChatApi(new Bus(vertx, config.timeoutMs()), config.maxBodyBytes()).mount(router);
-    new ChatStream(vertx, new Bus(vertx, config.timeoutMs())).mount(router);
+    ChatIdentity chatIdentity = new ChatIdentity(config.auth());
+    new ChatApi(new Bus(vertx, config.timeoutMs()), config.maxBodyBytes(), chatIdentity).mount(router);
+    new ChatStream(vertx, new Bus(vertx, config.timeoutMs()), chatIdentity).mount(router);
     ChatPage.mount(router);
     HealthRoutes.mount(router, vertx);
     openApi.mount(router);
@@ -81,6 +83,9 @@ public final class GatewayVerticle extends VerticleBase {
         .setPort(config.port() == 0 ? -1 : config.port())
         .setCompressionSupported(true)
         .setHttp2ClearTextEnabled(true)
+        // Selected when a client offers it (the chat page does, with its credential beside it); a
+        // WebSocket offering no subprotocol is answered without one, as before.
+        .setWebSocketSubProtocols(List.of(WebSocketCredential.PROTOCOL))
         .setIdleTimeout(config.idleTimeoutSeconds())
         .setIdleTimeoutUnit(TimeUnit.SECONDS));
     return guarded.compose(v -> server.requestHandler(router).invalidRequestHandler(Problems::invalidRequest).listen())

@@ -16,9 +16,11 @@ import java.util.List;
  *     ({@code TROUPE_JWT_AUDIENCE}, required)
  * @param leewaySeconds clock skew tolerated on {@code exp}, {@code nbf} and {@code iat}
  *     ({@code TROUPE_JWT_LEEWAY_SECONDS}, default 30, at most 300)
+ * @param chatUserClaim the claim naming the chat user a token acts as ({@code TROUPE_JWT_CHAT_USER_CLAIM},
+ *     default {@code sub}); a token without it, or with a non-string value, acts as no chat user
  */
 record JwtConfig(String secret, String publicKeyPem, String publicKeyFile, String issuer, List<String> audiences,
-    int leewaySeconds) {
+    int leewaySeconds, String chatUserClaim) {
 
   static final int MIN_SECRET_BYTES = 32;
 
@@ -31,7 +33,8 @@ record JwtConfig(String secret, String publicKeyPem, String publicKeyFile, Strin
         s.optional("TROUPE_JWT_PUBLIC_KEY_FILE"),
         s.optional("TROUPE_JWT_ISSUER"),
         s.list("TROUPE_JWT_AUDIENCE", List.of()),
-        s.integer("TROUPE_JWT_LEEWAY_SECONDS", 30, 0, 300));
+        s.integer("TROUPE_JWT_LEEWAY_SECONDS", 30, 0, 300),
+        s.string("TROUPE_JWT_CHAT_USER_CLAIM", "sub"));
   }
 
   /** Fails, naming the key, unless this is a usable JWT configuration. */
@@ -60,6 +63,7 @@ record JwtConfig(String secret, String publicKeyPem, String publicKeyFile, Strin
   public String toString() {
     // Never the secret.
     return "JwtConfig[hs256=" + (secret != null) + ", rs256=" + (publicKeyPem != null || publicKeyFile != null)
-        + ", issuer=" + issuer + ", audiences=" + audiences + ", leewaySeconds=" + leewaySeconds + "]";
+        + ", issuer=" + issuer + ", audiences=" + audiences + ", leewaySeconds=" + leewaySeconds
+        + ", chatUserClaim=" + chatUserClaim + "]";
   }
 }

@@ -67,6 +67,37 @@ class BearerTokensTest {
     })));
   }
 
+  @Test
+  @DisplayName("TROUPE_JWT_CHAT_USER_CLAIM names the claim a token acts as in chat; without it a token acts as no chat user")
+  void chatUserClaim(Vertx vertx, VertxTestContext ctx) throws Exception {
+    KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+    generator.initialize(2048);
+    KeyPair rsa = generator.generateKeyPair();
+    String pem = "-----BEGIN PUBLIC KEY-----\n" + Base64.getMimeEncoder().encodeToString(rsa.getPublic().getEncoded())
+        + "\n-----END PUBLIC KEY-----\n";
+    JwtConfig config = JwtConfig.from(Settings.of(Map.of("TROUPE_JWT_PUBLIC_KEY", pem, "TROUPE_JWT_ISSUER", "iss",
+        "TROUPE_JWT_AUDIENCE", "aud", "TROUPE_JWT_CHAT_USER_CLAIM", "preferred_username"))).requireComplete();
+    long now = System.currentTimeMillis() / 1000;
+    JsonObject claims = new JsonObject().put("iss", "iss").put("aud", "aud").put("sub", "f81d4fae-7dec")
+        .put("exp", now + 60).put("scope", "chat:user");
+    String named = rs256(rsa, claims.copy().put("preferred_username", "alice"));
+    String unnamed = rs256(rsa, claims);
+    Checkpoint checked = ctx.checkpoint();
+    BearerTokens.create(vertx, config, REJECTIONS)
+        .compose(tokens -> tokens.caller(named).compose(alice -> tokens.caller(unnamed).map(nobody -> {
+          ctx.verify(() -> {
+            assertThat(alice.subject()).isEqualTo("f81d4fae-7dec");
+            assertThat(alice.chatUser()).isEqualTo("alice");
+            assertThat(ChatIdentity.allows(alice, "alice")).isTrue();
+            assertThat(ChatIdentity.allows(alice, "f81d4fae-7dec")).isFalse();
+            assertThat(nobody.chatUser()).isNull();
+            assertThat(ChatIdentity.allows(nobody, "f81d4fae-7dec")).isFalse();
+          });
+          return null;
+        })))
+        .onComplete(ctx.succeeding(v -> checked.flag()));
+  }
+
   private static String rs256(KeyPair rsa, JsonObject claims) throws Exception {
     Base64.Encoder url = Base64.getUrlEncoder().withoutPadding();
     String input = url.encodeToString("{\"alg\":\"RS256\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8)) + "."

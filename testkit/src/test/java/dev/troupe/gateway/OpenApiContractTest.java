@@ -70,7 +70,8 @@ class OpenApiContractTest {
   static final TroupeClusterExtension TROUPE = new TroupeClusterExtension(TroupeCluster.builder()
       .node("db", "cache", "request", "chat")
       .setting("TROUPE_AUTH", "apikey")
-      .setting("TROUPE_API_KEYS", "contract=" + sha256(KEY) + "=docs:read docs:write")
+      // chat:admin: the examples act as alice, as a service acting for users would.
+      .setting("TROUPE_API_KEYS", "contract=" + sha256(KEY) + "=docs:read docs:write chat:admin")
       .setting("TROUPE_ACCESS_LOG", "false"));
 
   private static GatewayVerticle gateway;

@@ -15,18 +15,24 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** TROUPE_AUTH=apikey: keys configured as hashes, a scope per verb, health and metrics open. */
+/**
+ * TROUPE_AUTH=apikey: keys configured as hashes, a scope per verb, health and metrics open; in chat a key
+ * acts as its name, a chat:admin key for anyone.
+ */
 @ExtendWith(VertxExtension.class)
 @DisplayName("API-key authentication")
 class ApiKeyAuthTest {
   private static final String WRITER = "writer-secret-1";
   private static final String READER = "reader-secret-2";
+  private static final String ANN = "ann-secret-3";
+  private static final String OPS = "ops-secret-4";
 
   @RegisterExtension
   static final TroupeClusterExtension TROUPE = new TroupeClusterExtension(TroupeCluster.builder()
-      .node("db", "cache", "request", "gateway")
+      .node("db", "cache", "request", "gateway", "chat")
       .setting("TROUPE_AUTH", "apikey")
-      .setting("TROUPE_API_KEYS", "ci=" + sha256(WRITER) + "=docs:read docs:write,dash=" + sha256(READER) + "=docs:read"));
+      .setting("TROUPE_API_KEYS", "ci=" + sha256(WRITER) + "=docs:read docs:write,dash=" + sha256(READER) + "=docs:read,"
+          + "ann=" + sha256(ANN) + "=chat:user,ops=" + sha256(OPS) + "=chat:admin"));
 
   @Test
   @DisplayName("no key or a wrong key is 401 with WWW-Authenticate, a read-only key writing is 403, right scopes pass")
@@ -60,6 +66,34 @@ class ApiKeyAuthTest {
           for (int i = 0; i < 3; i++) {
             io.vertx.ext.web.client.HttpResponse<?> r = all.resultAt(i);
             assertThat(r.statusCode()).as("response %d", i).isEqualTo(200);
+          }
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  @DisplayName("chat: a key acts only as its name (403 on every entry as another user, the stream too); chat:admin acts for anyone; docs keys not at all")
+  void chatIdentity(Vertx vertx, VertxTestContext ctx) {
+    new ChatIdentityScenario(vertx, TROUPE.cluster().httpPort(0)).run(ctx, "keyed",
+        new ChatIdentityScenario.Credential("X-Api-Key", ANN, "ann"), "ben",
+        new ChatIdentityScenario.Credential("Authorization", "ApiKey " + OPS, "ops"),
+        new ChatIdentityScenario.Credential("X-Api-Key", WRITER, "ci"));
+  }
+
+  @Test
+  @DisplayName("a chat key reaches no document, also through a path that only looks like chat (/api/v1/chat/../docs/...)")
+  void chatScopeIsNotADocumentScope(Vertx vertx, VertxTestContext ctx) {
+    Http http = new Http(vertx, TROUPE.cluster().httpPort(0));
+    Future.all(http.putJson("/api/v1/docs/secured/by-chat", "{}", "X-Api-Key", ANN),
+            http.putJson("/api/v1/chat/../docs/secured/by-chat", "{}", "X-Api-Key", ANN),
+            http.get("/api/v1/chat/%2E%2E/docs/secured/by-chat", "X-Api-Key", ANN))
+        .onComplete(ctx.succeeding(all -> ctx.verify(() -> {
+          for (int i = 0; i < 3; i++) {
+            io.vertx.ext.web.client.HttpResponse<?> r = all.resultAt(i);
+            assertThat(r.statusCode()).as("request %d: %s", i, r.bodyAsString()).isIn(403, 404);
+            if (r.statusCode() == 403) {
+              assertThat(r.bodyAsString()).contains("docs:");
+            }
           }
           ctx.completeNow();
         })));

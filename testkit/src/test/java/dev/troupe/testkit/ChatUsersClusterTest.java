@@ -280,6 +280,53 @@ class ChatUsersClusterTest {
 
   // ---- helpers --------------------------------------------------------------------------------------
 
+  @Test
+  @DisplayName("a room's members in name order with their presence, paged by after and limit; only members may list them")
+  void members(Vertx vertx, VertxTestContext ctx) {
+    WebClient http = WebClient.create(vertx);
+    Stream eve = new Stream();
+    String room = "club";
+    String members = API + "/rooms/" + room + "/members?user=dora";
+    join(http, 0, room, "finn")
+        .compose(v -> join(http, 1, room, "dora"))
+        .compose(v -> join(http, 0, room, "eve"))
+        .compose(v -> eve.connect(vertx, 1, "eve"))
+        .compose(v -> awaitUser(vertx, http, 0, "eve", u -> streams(u) == 1))
+        .compose(v -> Future.all(
+            http.get(port(0), "127.0.0.1", members).send(),
+            http.get(port(1), "127.0.0.1", members + "&after=dora&limit=1").send(),
+            http.get(port(1), "127.0.0.1", API + "/rooms/" + room + "/members?user=mallory").send(),
+            http.get(port(0), "127.0.0.1", members + "&limit=0").send(),
+            http.get(port(0), "127.0.0.1", API + "/rooms/" + room + "/members").send()))
+        .onComplete(ctx.succeeding(all -> ctx.verify(() -> {
+          HttpResponse<Buffer> page = all.resultAt(0);
+          assertThat(page.statusCode()).as(page.bodyAsString()).isEqualTo(200);
+          JsonObject body = page.bodyAsJsonObject();
+          assertThat(body.getInteger("total")).isEqualTo(3);
+          assertThat(body.getJsonArray("items")).hasSize(3);
+          JsonObject dora = body.getJsonArray("items").getJsonObject(0);
+          JsonObject eveItem = body.getJsonArray("items").getJsonObject(1);
+          JsonObject finn = body.getJsonArray("items").getJsonObject(2);
+          assertThat(dora).isEqualTo(new JsonObject().put("user", "dora").put("online", false).putNull("since"));
+          assertThat(eveItem.getString("user")).isEqualTo("eve");
+          assertThat(eveItem.getBoolean("online")).isTrue();
+          assertThat(eveItem.getString("since")).isNotNull();
+          assertThat(finn.getString("user")).isEqualTo("finn");
+          HttpResponse<Buffer> second = all.resultAt(1);
+          assertThat(second.bodyAsJsonObject()).isEqualTo(new JsonObject().put("total", 3)
+              .put("items", new io.vertx.core.json.JsonArray().add(eveItem)));
+          for (int i = 2; i < 5; i++) {
+            HttpResponse<Buffer> refused = all.resultAt(i);
+            assertThat(refused.statusCode()).as(refused.bodyAsString()).isEqualTo(i == 2 ? 403 : 400);
+            assertThat(refused.getHeader("Content-Type")).isEqualTo("application/problem+json");
+          }
+          eve.close().onComplete(x -> {
+            http.close();
+            ctx.completeNow();
+          });
+        })));
+  }
+
   private static JsonObject mark(long lastSeq, long readSeq, long unread) {
     return new JsonObject().put("lastSeq", lastSeq).put("readSeq", readSeq).put("unread", unread);
   }

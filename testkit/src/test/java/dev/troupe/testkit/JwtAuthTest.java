@@ -52,7 +52,7 @@ class JwtAuthTest {
 
   @RegisterExtension
   static final TroupeClusterExtension TROUPE = new TroupeClusterExtension(TroupeCluster.builder()
-      .node("db", "cache", "request", "gateway")
+      .node("db", "cache", "request", "gateway", "chat")
       .setting("TROUPE_AUTH", "jwt")
       .setting("TROUPE_JWT_SECRET", SECRET)
       .setting("TROUPE_JWT_PUBLIC_KEY_FILE", PUBLIC_KEY_FILE.toString())
@@ -190,6 +190,18 @@ class JwtAuthTest {
           assertProblem(r, 403);
           assertThat(r.getHeader("WWW-Authenticate")).contains("scope=\"docs:read\"");
         })));
+  }
+
+  @Test
+  @DisplayName("chat: a token acts only as its sub (403 on every entry as another user, the stream too); chat:admin acts for anyone; docs tokens not at all")
+  void chatIdentity(Vertx vertx, VertxTestContext ctx) {
+    new ChatIdentityScenario(vertx, TROUPE.cluster().httpPort(0)).run(ctx, "tokened",
+        new ChatIdentityScenario.Credential("Authorization", bearer(Jwts.hs256(SECRET, claims("alice", "chat:user"))), "alice"),
+        "bob",
+        new ChatIdentityScenario.Credential("Authorization",
+            bearer(Jwts.rs256(RSA.getPrivate(), claims("chat-ops", "docs:read chat:admin"))), "chat-ops"),
+        new ChatIdentityScenario.Credential("Authorization",
+            bearer(Jwts.hs256(SECRET, claims("docs-only", "docs:read docs:write"))), "docs-only"));
   }
 
   @Test

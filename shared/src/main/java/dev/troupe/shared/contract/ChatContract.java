@@ -27,6 +27,11 @@ import java.util.Objects;
  *   <tr><td>{@code read}</td><td>{@code {"room","user","seq"}}</td><td>{@code {"room","lastSeq","readSeq","unread"}}:
  *       the user has read the room up to {@code seq} (clamped to the room's last number; never moves
  *       backwards); FORBIDDEN unless {@code user} is a member</td></tr>
+ *   <tr><td>{@code members}</td><td>{@code {"room","user","after","limit"}}</td><td>{@code {"total":n,
+ *       "items":[{"user","online","since"}]}}: the room's members in name order, those after the name
+ *       {@code after} (absent: from the first), at most {@code limit} (1 to 1000, default 100), each with
+ *       its presence ({@code online} and {@code since} absent when the member's actor did not answer);
+ *       {@code total} counts all members; FORBIDDEN unless {@code user} is a member</td></tr>
  *   <tr><td>{@code user}</td><td>{@code {"user"}}</td><td>{@code {"user","presence":{"online","streams","since","nodes"},
  *       "rooms":{"<room>":{"lastSeq","readSeq","unread"}}}}: the user's presence and rooms</td></tr>
  *   <tr><td>{@code streamOpened}</td><td>{@code {"user","node","member","stream"}}</td><td>the presence, as in
@@ -48,6 +53,7 @@ public final class ChatContract {
   public static final String POST = "post";
   public static final String HISTORY = "history";
   public static final String READ = "read";
+  public static final String MEMBERS = "members";
   public static final String USER = "user";
   public static final String STREAM_OPENED = "streamOpened";
   public static final String STREAM_CLOSED = "streamClosed";
@@ -56,6 +62,7 @@ public final class ChatContract {
   public static final int MAX_LIMIT = 1_000;
   public static final int DEFAULT_LIMIT = 50;
   public static final int MAX_ROOM = 100;
+  public static final int DEFAULT_MEMBERS_LIMIT = 100;
 
   private ChatContract() {}
 
@@ -113,6 +120,23 @@ public final class ChatContract {
       DocKey.requireId(user);
       if (seq < 0) {
         throw TroupeException.badRequest("seq must be >= 0, got " + seq);
+      }
+    }
+  }
+
+  /**
+   * A member asking for a room's members, in name order: those after {@code after} (null: from the
+   * first), at most {@code limit}.
+   */
+  public record MembersQuery(String room, String user, String after, int limit) {
+    public MembersQuery {
+      requireRoom(room);
+      DocKey.requireId(user);
+      if (after != null) {
+        DocKey.requireId(after);
+      }
+      if (limit < 1 || limit > MAX_LIMIT) {
+        throw TroupeException.badRequest("limit must be 1 to " + MAX_LIMIT + ", got " + limit);
       }
     }
   }
@@ -187,6 +211,23 @@ public final class ChatContract {
       throw TroupeException.badRequest("seq must be an integer");
     }
     return new ReadMarker(string(json, "room"), string(json, "user"), number(json, "seq", 0));
+  }
+
+  public static JsonObject toJson(MembersQuery q) {
+    JsonObject json = new JsonObject().put("room", q.room()).put("user", q.user()).put("limit", q.limit());
+    return q.after() == null ? json : json.put("after", q.after());
+  }
+
+  public static MembersQuery membersQuery(JsonObject json) {
+    Object after = json.getValue("after");
+    if (after != null && !(after instanceof String)) {
+      throw TroupeException.badRequest("after must be a string");
+    }
+    long limit = number(json, "limit", DEFAULT_MEMBERS_LIMIT);
+    if (limit < 1 || limit > MAX_LIMIT) {
+      throw TroupeException.badRequest("limit must be 1 to " + MAX_LIMIT + ", got " + limit);
+    }
+    return new MembersQuery(string(json, "room"), string(json, "user"), (String) after, (int) limit);
   }
 
   public static JsonObject toJson(UserQuery q) {

@@ -241,6 +241,7 @@ class BusContractDocumentTest {
         Map.entry("ChatPost", new JsonObject().put("room", "lobby").put("from", "alice").put("text", "   ")),
         Map.entry("ChatMembership", new JsonObject().put("room", "x".repeat(ChatContract.MAX_ROOM + 1)).put("user", "alice")),
         Map.entry("ChatReadMarker", new JsonObject().put("room", "lobby").put("user", "alice").put("seq", -1)),
+        Map.entry("ChatMembersQuery", new JsonObject().put("room", "lobby").put("user", "alice").put("limit", 0)),
         Map.entry("ChatStreamEvent", new JsonObject().put("user", "alice").put("node", "n").put("member", "x")
             .put("stream", "y")),
         Map.entry("ActorEnvelope", new JsonObject().put("type", "room").put("key", "lobby")));
@@ -318,6 +319,12 @@ class BusContractDocumentTest {
     s.put("ChatHistoryPage", List.of(ChatContract.history(List.of(message)), ChatContract.history(List.of())));
     s.put("ChatReadMarker", List.of(ChatContract.toJson(new ChatContract.ReadMarker("lobby", "alice", 3))));
     s.put("ChatUserQuery", List.of(ChatContract.toJson(new ChatContract.UserQuery("alice"))));
+    s.put("ChatMembersQuery", List.of(ChatContract.toJson(new ChatContract.MembersQuery("lobby", "alice", null, 100)),
+        ChatContract.toJson(new ChatContract.MembersQuery("lobby", "alice", "bob", 2))));
+    s.put("ChatMemberPage", List.of(new JsonObject().put("total", 3).put("items", new JsonArray()
+        .add(new JsonObject().put("user", "alice").put("online", true).put("since", "2026-01-31T12:00:00Z"))
+        .add(new JsonObject().put("user", "bob").put("online", false).putNull("since"))
+        .add(new JsonObject().put("user", "carol")))));
     s.put("ChatStreamEvent", List.of(ChatContract.toJson(new ChatContract.StreamEvent("alice", "node-1",
         "5f0c3a52-8d1e-4c1b-9a4e-2b7d9e0f1a23", "0b9c1a52-8d1e-4c1b-9a4e-2b7d9e0f1a24"))));
     JsonObject presence = new JsonObject().put("online", true).put("streams", 2).put("since", "2026-01-31T12:00:00Z")
