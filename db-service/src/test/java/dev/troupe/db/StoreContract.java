@@ -34,7 +34,15 @@ abstract class StoreContract extends DatabaseContract {
 
   /** Another store over this test's pool, grouping on {@link #context}; closed after the test. */
   DocumentStore store(Clock clock) {
-    DocumentStore opened = DocumentStore.open(vertx, context, backend, pool, clock, new SimpleMeterRegistry());
+    return store(backend, context, clock);
+  }
+
+  /**
+   * Another store over this test's pool, configured as {@code with} says (group bounds, say), grouping
+   * on {@code owner}, as one more db verticle instance would; closed after the test.
+   */
+  DocumentStore store(Backend with, Context owner, Clock clock) {
+    DocumentStore opened = DocumentStore.open(vertx, owner, with, pool, clock, new SimpleMeterRegistry());
     stores.add(opened);
     return opened;
   }
