@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -46,6 +47,8 @@ final class GroupCommitter {
   private boolean scheduled;
   private long timer = -1;
   private boolean closed;
+  /** Completed once closed and every queued write has been answered. */
+  private final Promise<Void> drained = Promise.promise();
 
   /**
    * @param owner the context every group is formed and answered on
@@ -79,13 +82,22 @@ final class GroupCommitter {
     return write.future();
   }
 
-  /** Refuses new writes; those queued or in flight still commit. */
+  /**
+   * Refuses new writes; those queued or in flight still commit and are answered, then the writer is
+   * closed.
+   */
   Future<Void> close() {
-    Future<Void> closing = Future.future(promise -> owner.runOnContext(v -> {
+    owner.runOnContext(v -> {
       closed = true;
-      promise.complete();
-    }));
-    return closing.compose(v -> writer.close());
+      drainedIfIdle();
+    });
+    return drained.future().compose(v -> writer.close());
+  }
+
+  private void drainedIfIdle() {
+    if (closed && !committing && queue.isEmpty()) {
+      drained.tryComplete();
+    }
   }
 
   /** Groups committed so far (for tests and the metric's readers). */
@@ -159,6 +171,7 @@ final class GroupCommitter {
       }
       committing = false;
       schedule();
+      drainedIfIdle();
     });
   }
 
