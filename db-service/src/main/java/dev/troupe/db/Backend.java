@@ -20,7 +20,9 @@ import org.h2.jdbcx.JdbcConnectionPool;
  * The database behind db-service, chosen by {@code TROUPE_DB_URL}: the embedded H2 file (JDBC, so
  * its verticles run on the named worker pool) or PostgreSQL through the reactive {@code vertx-pg-client}
  * (no JDBC on the request path; JDBC only for Flyway at start). Both are one {@link Pool} to the
- * {@link DocumentStore}, which writes its SQL once with {@code ?} placeholders.
+ * {@link DocumentStore}, which writes its SQL once with {@code ?} placeholders, and a
+ * {@link GroupWriter} for its group commits: plain JDBC in one worker task per group on H2, the
+ * pipelined reactive pool on PostgreSQL.
  */
 abstract sealed class Backend {
   static final String POOL_NAME = "troupe-db";
