@@ -27,12 +27,13 @@ import java.util.List;
  * <p>Every field is touched on the owner context only; callers on other threads are handed over to
  * it. A group whose transaction failed with a unique violation (another transaction created one of
  * its new rows, or applied one of its idempotency keys, first) is judged again against what that
- * transaction committed, a bounded number of times.
+ * transaction committed. Both databases report the violation only once the other transaction has
+ * committed (they wait for its lock), and neither rows nor applied keys go away, so each such failure
+ * turns one of the group's keys from absent into present for good: a group is tried at most once
+ * more than it has keys. A fixed small bound would not do: under load a group of many new keys can
+ * meet a different creator on each attempt, and an unconditional put must never get a 409.
  */
 final class GroupCommitter {
-  /** Attempts of a group that meets rows another transaction created meanwhile. */
-  static final int ATTEMPTS = 3;
-
   private final Vertx vertx;
   private final Context owner;
   private final GroupWriter writer;
@@ -162,7 +163,8 @@ final class GroupCommitter {
     queuedItems -= items;
     committing = true;
     groupWrites.record(items);
-    attempt(group, 1).onComplete(done -> {
+    int attempts = 1 + WritePlan.keys(group).size() + WritePlan.idempotencyKeys(group).size();
+    attempt(group, 1, attempts).onComplete(done -> {
       if (done.succeeded()) {
         done.result().answer();
       } else {
@@ -175,11 +177,11 @@ final class GroupCommitter {
     });
   }
 
-  private Future<WritePlan> attempt(List<Write<?>> group, int attempt) {
+  private Future<WritePlan> attempt(List<Write<?>> group, int attempt, int attempts) {
     return Future.<Void>succeededFuture().compose(v -> writer.commit(group)).recover(e -> {
-      if (attempt < ATTEMPTS && SqlErrors.isUniqueViolation(e)) {
+      if (attempt < attempts && SqlErrors.isUniqueViolation(e)) {
         retries.increment();
-        return attempt(group, attempt + 1);
+        return attempt(group, attempt + 1, attempts);
       }
       return Future.failedFuture(e);
     });
