@@ -26,7 +26,7 @@ import org.h2.jdbcx.JdbcConnectionPool;
  * keys, judge it ({@link WritePlan}), write the rows each kind in one batch, commit. A failure of the
  * transaction fails the attempt as a whole; the {@link GroupCommitter} decides whether to try again.
  */
-sealed interface GroupWriter permits GroupWriter.Jdbc, GroupWriter.Reactive {
+interface GroupWriter {
 
   /** Commits {@code group} and completes with its plan (each write's outcome), or fails with nothing written. */
   Future<WritePlan> commit(List<Write<?>> group);
