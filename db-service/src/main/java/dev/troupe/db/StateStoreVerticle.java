@@ -2,6 +2,8 @@ package dev.troupe.db;
 
 import dev.troupe.shared.bus.ActionRouter;
 import dev.troupe.shared.bus.Bus;
+import dev.troupe.shared.bus.InFlight;
+import dev.troupe.shared.cluster.NodeRuntime;
 import dev.troupe.shared.config.Settings;
 import dev.troupe.shared.contract.StateStoreContract;
 import io.vertx.core.Future;
@@ -15,30 +17,38 @@ import java.time.Clock;
 /**
  * Serves {@link StateStoreContract#ADDRESS}: actor state and chat messages, Troupe's own state.
  * Deployed by {@link DbService} next to the {@link DbVerticle}s, on the same threads and the same
- * shared pool. Publishes nothing: these writes are not document changes.
+ * shared pool. Publishes nothing: these writes are not document changes. Like the documents, it
+ * bounds the calls in flight ({@code TROUPE_DB_MAX_IN_FLIGHT}, its own budget) and lets those in flight
+ * answer before it stops.
  */
 public final class StateStoreVerticle extends VerticleBase {
   private Pool pool;
   private StateStore store;
   private MessageConsumer<JsonObject> consumer;
+  private ActionRouter router;
+  private long drainMs;
 
   @Override
   public Future<?> start() {
-    Backend backend = Backend.of(DbConfig.from(Settings.fromJson(config())));
+    DbConfig config = DbConfig.from(Settings.fromJson(config()));
+    Backend backend = Backend.of(config);
     pool = backend.pool(vertx);
     store = new StateStore(pool, backend::sql, Clock.systemUTC());
-    consumer = Bus.consumer(vertx, StateStoreContract.ADDRESS, Settings.fromJson(config()),
-        ActionRouter.of("state-store")
-            .on(StateStoreContract.LOAD, this::load)
-            .on(StateStoreContract.SAVE, this::save)
-            .on(StateStoreContract.PUT_MESSAGE, this::putMessage)
-            .on(StateStoreContract.MESSAGES, this::messages));
+    drainMs = (long) config.connectTimeoutMs() + config.statementTimeoutMs();
+    router = ActionRouter.of("state-store")
+        .limit(InFlight.of("state-store", config.maxInFlight(), NodeRuntime.registryOf(vertx)))
+        .on(StateStoreContract.LOAD, this::load)
+        .on(StateStoreContract.SAVE, this::save)
+        .on(StateStoreContract.PUT_MESSAGE, this::putMessage)
+        .on(StateStoreContract.MESSAGES, this::messages);
+    consumer = Bus.consumer(vertx, StateStoreContract.ADDRESS, Settings.fromJson(config()), router);
     return consumer.completion();
   }
 
   @Override
   public Future<?> stop() {
-    Future<Void> unregistered = consumer == null ? Future.succeededFuture() : consumer.unregister();
+    Future<Void> unregistered = consumer == null ? Future.succeededFuture()
+        : consumer.unregister().compose(v -> router.drained(vertx, drainMs));
     return unregistered.eventually(() -> pool == null ? Future.succeededFuture() : pool.close());
   }
 
