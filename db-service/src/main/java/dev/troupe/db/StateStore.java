@@ -23,8 +23,12 @@ import java.util.function.UnaryOperator;
 /**
  * The tables of Troupe's own state: {@code troupe_actor_state} and {@code troupe_chat_messages}. They
  * have no change rows and no events: nobody but their one writer needs to hear of a write. Every
- * statement is parameterised and is one statement, so none needs a transaction: a state write is
- * judged by its own WHERE clause (or the primary key, for the first one).
+ * statement is parameterised; a state write is judged by its own WHERE clause (or the primary key,
+ * for the first one).
+ *
+ * <p>Every write runs in an explicit transaction ({@code withTransaction}), one statement long: the
+ * JDBC pool (H2) leaves auto-commit off on a connection a transaction used, so a write sent on the
+ * pool without one could stay uncommitted, unseen by the next write on another connection.
  */
 final class StateStore {
   private static final String SELECT_STATE_SQL =
@@ -83,13 +87,14 @@ final class StateStore {
     OffsetDateTime now = OffsetDateTime.ofInstant(clock.instant().truncatedTo(ChronoUnit.MILLIS), ZoneOffset.UTC);
     String data = save.data().encode();
     if (save.version() == 0) {
-      return pool.preparedQuery(insertState).execute(Tuple.of(key.type(), key.key(), now, data))
+      return pool.withTransaction(conn -> conn.preparedQuery(insertState).execute(Tuple.of(key.type(), key.key(), now, data)))
           .map(done -> 1L)
           .recover(e -> SqlErrors.isUniqueViolation(e)
               ? Future.failedFuture(TroupeException.preconditionFailed("the state of " + key + " was written meanwhile"))
               : failed(e));
     }
-    return pool.preparedQuery(updateState).execute(Tuple.of(now, data, key.type(), key.key(), save.version()))
+    return pool.withTransaction(conn -> conn.preparedQuery(updateState)
+            .execute(Tuple.of(now, data, key.type(), key.key(), save.version())))
         .recover(StateStore::failed)
         .map(rows -> {
           if (rows.rowCount() == 0) {
@@ -101,22 +106,21 @@ final class StateStore {
 
   /**
    * Stores a message under its number, replacing one stored there before (a post whose room state
-   * never committed): update, else insert; an insert racing another writer of the number updates.
+   * never committed): update, else insert, in one transaction; an insert racing another writer of the
+   * number (its transaction rolled back) is tried again once, and then updates.
    */
   Future<Void> putMessage(StoredMessage message) {
     String data = message.message().encode();
-    return replaceMessage(message, data)
-        .compose(replaced -> replaced ? Future.succeededFuture()
-            : pool.preparedQuery(insertMessage).execute(Tuple.of(message.room(), message.seq(), data))
-                .<Void>mapEmpty()
-                .recover(e -> SqlErrors.isUniqueViolation(e)
-                    ? replaceMessage(message, data).mapEmpty() : Future.failedFuture(e)))
+    return attemptPutMessage(message, data)
+        .recover(e -> SqlErrors.isUniqueViolation(e) ? attemptPutMessage(message, data) : Future.failedFuture(e))
         .recover(StateStore::failed);
   }
 
-  private Future<Boolean> replaceMessage(StoredMessage message, String data) {
-    return pool.preparedQuery(updateMessage).execute(Tuple.of(data, message.room(), message.seq()))
-        .map(rows -> rows.rowCount() > 0);
+  private Future<Void> attemptPutMessage(StoredMessage message, String data) {
+    return pool.withTransaction(conn -> conn.preparedQuery(updateMessage)
+        .execute(Tuple.of(data, message.room(), message.seq()))
+        .compose(rows -> rows.rowCount() > 0 ? Future.succeededFuture()
+            : conn.preparedQuery(insertMessage).execute(Tuple.of(message.room(), message.seq(), data)).mapEmpty()));
   }
 
   Future<List<JsonObject>> messages(MessageRange range) {

@@ -4,7 +4,10 @@ import static dev.troupe.db.TestDatabase.assertCode;
 import static dev.troupe.db.TestDatabase.failureOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.troupe.shared.contract.DocKey;
 import dev.troupe.shared.contract.ErrorCode;
+import dev.troupe.shared.contract.Precondition;
+import dev.troupe.shared.contract.PutDoc;
 import dev.troupe.shared.contract.StateStoreContract.MessageRange;
 import dev.troupe.shared.contract.StateStoreContract.SaveState;
 import dev.troupe.shared.contract.StateStoreContract.StateKey;
@@ -15,6 +18,8 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxTestContext;
 import io.vertx.sqlclient.Pool;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -61,6 +66,33 @@ abstract class StateStoreContractTests extends DatabaseContract {
           assertThat(loaded.data()).isEqualTo(n(2));
           ctx.completeNow();
         })));
+  }
+
+  @Test
+  @DisplayName("each write sees the one before it, whichever pooled connection ran it: 50 actors, 10 writes each, at once,"
+      + " on connections that served document transactions before")
+  void writesSeeTheirPredecessor(VertxTestContext ctx) {
+    // Document writes first, each in a transaction, on every connection of the pool: a connection a
+    // transaction used must not leave a later state write uncommitted.
+    DocumentStore documents = new DocumentStore(pool, backend::sql, Clock.systemUTC());
+    List<Future<?>> before = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      before.add(documents.put(new PutDoc(DocKey.of("books", "b" + i), n(i), Precondition.NONE)));
+    }
+    List<Future<Long>> chains = new ArrayList<>();
+    for (int k = 0; k < 50; k++) {
+      StateKey key = new StateKey("counter", "k" + k);
+      Future<Long> chain = Future.all(before).map(0L);
+      for (int i = 1; i <= 10; i++) {
+        int n = i;
+        chain = chain.compose(version -> state.save(new SaveState(key, version, n(n))));
+      }
+      chains.add(chain);
+    }
+    Future.all(chains).onComplete(ctx.succeeding(all -> ctx.verify(() -> {
+      assertThat(chains).allSatisfy(chain -> assertThat(chain.result()).isEqualTo(10L));
+      ctx.completeNow();
+    })));
   }
 
   @Test
