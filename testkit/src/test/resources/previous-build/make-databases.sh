@@ -6,9 +6,11 @@ NAME=$1; shift
 DIR=${WORK:-/tmp/troupe-prev}/$NAME; rm -rf $DIR; mkdir -p $DIR/data
 free() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
 HTTP=$(free); CP=$(free)
-( cd $DIR && env TROUPE_DATA_DIR=$DIR/data TROUPE_HTTP_PORT=$HTTP TROUPE_CLUSTER_NAME=gen-$NAME-$$ \
+cd $DIR
+env TROUPE_DATA_DIR=$DIR/data TROUPE_HTTP_PORT=$HTTP TROUPE_CLUSTER_NAME=gen-$NAME-$$ \
   TROUPE_CLUSTER_PORT=$CP TROUPE_CLUSTER_MEMBERS=127.0.0.1:$CP "$@" \
-  java -jar ${TROUPE_JAR:?the previous build's troupe.jar} up > $DIR/log 2>&1 & echo $! > $DIR/pid )
+  java -jar "${TROUPE_JAR:?set TROUPE_JAR to the previous build jar}" up > $DIR/log 2>&1 &
+PID=$!
 B=http://127.0.0.1:$HTTP
 for i in $(seq 1 120); do curl -sf $B/health/ready >/dev/null && break; sleep 1; done
 curl -s -o /dev/null -w '%{http_code}\n' $B/health/ready
@@ -27,6 +29,8 @@ j GET /api/v1/chat/users/bob
 j GET /api/v1/chat/users/carol
 j GET /api/v1/chat/users/alice
 j GET '/api/v1/chat/rooms/lounge/messages?user=bob&after=0&limit=2'
-kill -TERM $(cat $DIR/pid); 
-for i in $(seq 1 60); do kill -0 $(cat $DIR/pid) 2>/dev/null || break; sleep 1; done
+# A clean stop: the database is closed before the file is taken.
+kill -TERM $PID
+
+wait $PID
 echo stopped
