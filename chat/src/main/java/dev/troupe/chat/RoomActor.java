@@ -8,15 +8,11 @@ import dev.troupe.shared.bus.Failures;
 import dev.troupe.shared.cluster.NodeRuntime;
 import dev.troupe.shared.contract.ChatContract;
 import dev.troupe.shared.contract.ChatContract.ChatMessage;
-import dev.troupe.shared.contract.DbContract;
-import dev.troupe.shared.contract.DocKey;
 import dev.troupe.shared.contract.ErrorCode;
-import dev.troupe.shared.contract.KeyBatch;
-import dev.troupe.shared.contract.Lookup;
-import dev.troupe.shared.contract.Precondition;
-import dev.troupe.shared.contract.PutDoc;
+import dev.troupe.shared.contract.StateStoreContract;
+import dev.troupe.shared.contract.StateStoreContract.MessageRange;
+import dev.troupe.shared.contract.StateStoreContract.StoredMessage;
 import dev.troupe.shared.contract.TroupeException;
-import dev.troupe.shared.contract.Wire;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -28,14 +24,13 @@ import java.util.List;
 /**
  * A chat room as an actor: its members, the number of its last message, and its last
  * {@link RoomState#RECENT} messages (the recent history, served from memory). Every message is also
- * stored as its own document, {@code chat-messages/<room>~<seq>}, before the room's state counts it,
- * so older history is read from db-service and a message is never numbered twice.
+ * stored in db-service's state store (table {@code troupe_chat_messages}, never a document) before
+ * the room's state counts it, so older history is read from db-service and a message is never
+ * numbered twice. The room is the one writer of its messages.
  */
 public final class RoomActor implements ActorType<RoomState, JsonObject> {
-  /** The actor type name; room state lives in {@code actor-chat-room}. */
+  /** The actor type name. */
   public static final String TYPE = "chat-room";
-  /** The collection of stored messages. */
-  public static final String MESSAGES = "chat-messages";
   static final String OP = "op";
   /** The one instance: a type holds no per-room state. */
   static final RoomActor INSTANCE = new RoomActor();
@@ -144,8 +139,9 @@ public final class RoomActor implements ActorType<RoomState, JsonObject> {
           post.from() + " is not a member of room " + room));
     }
     ChatMessage message = new ChatMessage(room, state.seq() + 1, post.from(), post.text(), Instant.now());
-    PutDoc put = new PutDoc(messageKey(room, message.seq()), ChatContract.toJson(message), Precondition.NONE);
-    return db(bus(vertx).request(DbContract.ADDRESS, DbContract.PUT, Wire.toJson(put), null)).map(stored -> {
+    StoredMessage stored = new StoredMessage(room, message.seq(), ChatContract.toJson(message));
+    return db(bus(vertx).request(StateStoreContract.ADDRESS, StateStoreContract.PUT_MESSAGE,
+        StateStoreContract.toJson(stored), null)).map(done -> {
       RoomState next = state.withMessage(message);
       return Outcome.update(next, new JsonObject().put("seq", message.seq()))
           .then(() -> {
@@ -175,24 +171,16 @@ public final class RoomActor implements ActorType<RoomState, JsonObject> {
       return Future.succeededFuture(Outcome.reply(ChatContract.history(state.recent().stream()
           .filter(m -> m.seq() > query.after() && m.seq() <= last).toList())));
     }
-    List<String> ids = new ArrayList<>();
-    for (long seq = query.after() + 1; seq <= last; seq++) {
-      ids.add(messageKey(room, seq).id());
-    }
-    return db(bus(vertx).request(DbContract.ADDRESS, DbContract.GET_MANY, Wire.toJson(new KeyBatch(MESSAGES, ids)), null))
+    MessageRange range = new MessageRange(room, query.after(), last);
+    return db(bus(vertx).request(StateStoreContract.ADDRESS, StateStoreContract.MESSAGES,
+            StateStoreContract.toJson(range), null))
         .map(reply -> {
           List<ChatMessage> items = new ArrayList<>();
-          for (Lookup lookup : Wire.lookupBatch(reply).items()) {
-            if (lookup.exists()) {
-              items.add(ChatContract.chatMessage(lookup.document().data()));
-            }
+          for (JsonObject stored : StateStoreContract.messages(reply)) {
+            items.add(ChatContract.chatMessage(stored));
           }
           return Outcome.reply(ChatContract.history(items));
         });
-  }
-
-  static DocKey messageKey(String room, long seq) {
-    return new DocKey(MESSAGES, room + "~" + seq);
   }
 
   /** The reply to join and leave: the member count, and the room's last number for the user actor. */

@@ -24,7 +24,7 @@ import java.util.stream.Collectors;
  * this actor answers reflects the cluster of the moment.
  */
 public final class UserActor implements ActorType<UserState, JsonObject> {
-  /** The actor type name; user state lives in {@code actor-chat-user}. */
+  /** The actor type name; the state store keeps user state under it. */
   public static final String TYPE = "chat-user";
   static final String OP = RoomActor.OP;
   /** Internal operations, sent by the chat service and the rooms only (not on {@code troupe.chat.v1}). */

@@ -11,8 +11,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * db-service: brings the schema up to date, then deploys the {@link DbVerticle}s and the
- * {@link JobStoreVerticle}s (workers on H2). Deploy it by
+ * db-service: brings the schema up to date, then deploys the {@link DbVerticle}s, the
+ * {@link JobStoreVerticle}s and the {@link StateStoreVerticle}s (workers on H2). Deploy it by
  * name ({@code dev.troupe.db.DbService}); its start completes once the workers consume their address.
  * Undeploying it undeploys the workers, which close the pool.
  */
@@ -37,6 +37,7 @@ public final class DbService extends VerticleBase {
             "cannot prepare the " + backend.describe() + ": " + e.getMessage(), e)))
         .compose(migrated -> vertx.deployVerticle(DbVerticle.class.getName(), deployment(backend)))
         .compose(documents -> vertx.deployVerticle(JobStoreVerticle.class.getName(), deployment(backend)))
+        .compose(jobs -> vertx.deployVerticle(StateStoreVerticle.class.getName(), deployment(backend)))
         .onSuccess(id -> LOG.info("db-service serving the {}", backend.describe()));
   }
 

@@ -176,7 +176,9 @@ final class DocumentStore {
    * retried with such a key afterwards would be applied again, so the TTL must outlast every retry.
    */
   Future<Integer> expireIdempotencyKeys(Instant before) {
-    return pool.preparedQuery(expireApplied).execute(Tuple.of(timestamp(before)))
+    // In a transaction of its own: the JDBC pool (H2) leaves auto-commit off on a connection a
+    // transaction used, where a bare DELETE could stay uncommitted, holding its row locks.
+    return pool.withTransaction(conn -> conn.preparedQuery(expireApplied).execute(Tuple.of(timestamp(before))))
         .map(RowSet::rowCount)
         .recover(DocumentStore::failed);
   }

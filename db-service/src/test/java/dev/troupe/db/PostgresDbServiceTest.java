@@ -63,7 +63,8 @@ class PostgresDbServiceTest extends DbServiceContract {
           for (Row row : rows) {
             names.add(row.getString(0));
           }
-          assertThat(names).containsExactly("troupe_changes", "troupe_documents", "troupe_idempotency",
+          assertThat(names).containsExactly("troupe_actor_state", "troupe_changes", "troupe_chat_messages",
+              "troupe_documents", "troupe_idempotency",
               "troupe_job_chunks", "troupe_job_errors", "troupe_job_results", "troupe_jobs", "troupe_schema_history");
           tables.flag();
         })));

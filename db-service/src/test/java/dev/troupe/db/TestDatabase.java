@@ -107,6 +107,8 @@ abstract sealed class TestDatabase implements AutoCloseable {
         .compose(done -> pool.query("DELETE FROM troupe_changes").execute())
         .compose(done -> pool.query("DELETE FROM troupe_documents").execute())
         .compose(done -> pool.query("DELETE FROM troupe_idempotency").execute())
+        .compose(done -> pool.query("DELETE FROM troupe_actor_state").execute())
+        .compose(done -> pool.query("DELETE FROM troupe_chat_messages").execute())
         .mapEmpty();
   }
 

@@ -3,6 +3,7 @@ package dev.troupe.gateway;
 import dev.troupe.shared.config.Settings;
 import dev.troupe.shared.contract.DocEvents;
 import dev.troupe.shared.contract.RequestContract;
+import dev.troupe.shared.contract.StateStoreContract;
 import java.util.List;
 
 /**
@@ -24,6 +25,14 @@ import java.util.List;
  */
 record BridgeConfig(Integer tcpPort, String tcpHost, boolean sockJs, List<String> inbound, List<String> outbound,
     int maxFrameBytes, int maxConnections, int framesPerSecond, int idleTimeoutSeconds) {
+
+  /** Troupe's own state is reached by its owners only: no setting opens a bridge to its store. */
+  BridgeConfig {
+    if (inbound.contains(StateStoreContract.ADDRESS) || outbound.contains(StateStoreContract.ADDRESS)) {
+      throw new IllegalArgumentException("TROUPE_BRIDGE_INBOUND and TROUPE_BRIDGE_OUTBOUND may not name "
+          + StateStoreContract.ADDRESS + ": Troupe's internal state is not bridged");
+    }
+  }
 
   static BridgeConfig from(Settings s) {
     return new BridgeConfig(

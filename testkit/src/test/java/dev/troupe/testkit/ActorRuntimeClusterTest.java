@@ -13,9 +13,8 @@ import dev.troupe.shared.actor.Actors;
 import dev.troupe.shared.actor.Outcome;
 import dev.troupe.shared.bus.Bus;
 import dev.troupe.shared.bus.Failures;
-import dev.troupe.shared.contract.DbContract;
 import dev.troupe.shared.contract.ErrorCode;
-import dev.troupe.shared.contract.Wire;
+import dev.troupe.shared.contract.StateStoreContract;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -62,7 +61,7 @@ class ActorRuntimeClusterTest {
 
   /** The example of README.md's "Actors" section, verbatim. */
   static final class Counter implements ActorType<JsonObject, JsonObject> {
-    public String name() { return "counter"; }                      // state in collection actor-counter
+    public String name() { return "counter"; }                      // state stored under (counter, key)
     public JsonObject initialState(String key) { return new JsonObject().put("n", 0); }
     public JsonObject encodeState(JsonObject s) { return s; }
     public JsonObject decodeState(JsonObject json) { return json; }
@@ -78,18 +77,18 @@ class ActorRuntimeClusterTest {
   }
 
   @Test
-  @DisplayName("the README's counter example counts, and its state is the stored document")
+  @DisplayName("the README's counter example counts, and its state is what the state store holds")
   void readmeCounter(Vertx vertx, VertxTestContext ctx) {
     Actors actors = Actors.of(TROUPE.cluster().node(1).vertx());
     actors.ask("counter", "visits", new JsonObject().put("op", "inc"))
         .compose(r -> actors.ask("counter", "visits", new JsonObject().put("op", "inc")))
         .compose(r -> new Bus(TROUPE.cluster().node(2).vertx(), 5_000).request(
-            DbContract.ADDRESS, DbContract.GET,
-            Wire.toJson(new ActorId("counter", "visits").stateKey()), null))
+            StateStoreContract.ADDRESS, StateStoreContract.LOAD,
+            StateStoreContract.toJson(new ActorId("counter", "visits").stateKey()), null))
         .onComplete(ctx.succeeding(stored -> ctx.verify(() -> {
-          var lookup = Wire.lookup(stored);
-          assertThat(lookup.document().data().getInteger("n")).isEqualTo(2);
-          assertThat(lookup.version()).isEqualTo(2L);
+          var loaded = StateStoreContract.loadedState(stored);
+          assertThat(loaded.data().getInteger("n")).isEqualTo(2);
+          assertThat(loaded.version()).isEqualTo(2L);
           ctx.completeNow();
         })));
   }

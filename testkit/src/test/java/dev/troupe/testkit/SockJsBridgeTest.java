@@ -89,8 +89,13 @@ class SockJsBridgeTest {
   }
 
   static Future<Socket> connect(Vertx vertx) {
+    return connect(vertx, TROUPE.cluster().httpPort(0));
+  }
+
+  /** A raw WebSocket to the SockJS bridge of the gateway at {@code port}. */
+  static Future<Socket> connect(Vertx vertx, int port) {
     WebSocketClient client = vertx.createWebSocketClient();
-    return client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(TROUPE.cluster().httpPort(0))
+    return client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
         .setURI("/eventbus/websocket")).map(ws -> new Socket(client, ws));
   }
 

@@ -1,22 +1,20 @@
 package dev.troupe.shared.actor;
 
 import dev.troupe.shared.bus.Bus;
-import dev.troupe.shared.contract.DbContract;
-import dev.troupe.shared.contract.Lookup;
-import dev.troupe.shared.contract.Precondition;
-import dev.troupe.shared.contract.PutDoc;
-import dev.troupe.shared.contract.Wire;
+import dev.troupe.shared.contract.StateStoreContract;
+import dev.troupe.shared.contract.StateStoreContract.LoadedState;
+import dev.troupe.shared.contract.StateStoreContract.SaveState;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 
 /**
- * Actor state in db-service, one document per actor in collection {@code actor-<type>}. Every write is
- * conditional on the version read or last written ({@code If-Match}, or {@code If-None-Match: *} for
- * the first), so a state write from an activation that missed a newer write fails with
- * PRECONDITION_FAILED instead of overwriting it.
+ * Actor state in db-service's state store ({@link StateStoreContract}), one row per actor: never a
+ * document, so no public route reaches it and no cache holds a copy. Every write is conditional on
+ * the version read or last written ({@code 0} for the first), so a state write from an activation that
+ * missed a newer write fails with PRECONDITION_FAILED instead of overwriting it.
  */
 final class ActorStore {
-  /** A state document as read: its data (null when never written) and version ({@code 0}: absent). */
+  /** A state as read: its data (null when never written) and version ({@code 0}: absent). */
   record Loaded(JsonObject data, long version) {}
 
   private final Bus bus;
@@ -26,13 +24,9 @@ final class ActorStore {
   }
 
   Future<Loaded> load(ActorId id) {
-    return bus.request(DbContract.ADDRESS, DbContract.GET, Wire.toJson(id.stateKey()), null)
-        .map(Wire::lookup)
-        .map(ActorStore::loaded);
-  }
-
-  private static Loaded loaded(Lookup lookup) {
-    return lookup.exists() ? new Loaded(lookup.document().data(), lookup.version()) : new Loaded(null, 0);
+    return bus.request(StateStoreContract.ADDRESS, StateStoreContract.LOAD, StateStoreContract.toJson(id.stateKey()), null)
+        .map(StateStoreContract::loadedState)
+        .map(state -> new Loaded(state.data(), state.version()));
   }
 
   /**
@@ -40,9 +34,8 @@ final class ActorStore {
    * version once db-service committed it.
    */
   Future<Long> save(ActorId id, JsonObject state, long version) {
-    Precondition precondition = version == 0 ? Precondition.ifNoneMatchAny() : Precondition.ifMatch(version);
-    return bus.request(DbContract.ADDRESS, DbContract.PUT,
-            Wire.toJson(new PutDoc(id.stateKey(), state.copy(), precondition)), null)
-        .map(reply -> Wire.putResult(reply).document().version());
+    return bus.request(StateStoreContract.ADDRESS, StateStoreContract.SAVE,
+            StateStoreContract.toJson(new SaveState(id.stateKey(), version, state.copy())), null)
+        .map(reply -> reply.getLong("version"));
   }
 }

@@ -19,7 +19,7 @@ import io.vertx.core.json.JsonObject;
  * {@code META-INF/services/dev.troupe.shared.actor.ActorType} providers. Every node that may own an
  * actor of the type (any node of the cluster) must know it.
  *
- * @param <S> the state; stored as a JSON document in collection {@code actor-<name>}
+ * @param <S> the state; stored as JSON in db-service's state store under (name, key), never as a document
  * @param <M> the message, decoded from the JSON body that travelled the event bus
  */
 public interface ActorType<S, M> {

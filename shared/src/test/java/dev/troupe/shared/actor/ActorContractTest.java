@@ -34,18 +34,18 @@ class ActorContractTest {
   }
 
   @Test
-  @DisplayName("an actor's state lives in the reserved collection actor-<type>, under its key")
+  @DisplayName("an actor's state is stored under its type and key in the state store, not as a document")
   void stateKey() {
     ActorId id = new ActorId("room", "lobby");
-    assertThat(id.stateKey().collection()).isEqualTo("actor-room");
-    assertThat(id.stateKey().id()).isEqualTo("lobby");
+    assertThat(id.stateKey().type()).isEqualTo("room");
+    assertThat(id.stateKey().key()).isEqualTo("lobby");
     assertThat(id.placementKey()).isEqualTo("room/lobby");
   }
 
   @Test
-  @DisplayName("a type name too long for its collection name is refused")
+  @DisplayName("a type name is at most 64 characters")
   void typeLength() {
-    assertThat(ActorId.requireType("a".repeat(58))).hasSize(58);
-    assertThatThrownBy(() -> ActorId.requireType("a".repeat(59))).isInstanceOf(TroupeException.class);
+    assertThat(ActorId.requireType("a".repeat(64))).hasSize(64);
+    assertThatThrownBy(() -> ActorId.requireType("a".repeat(65))).isInstanceOf(TroupeException.class);
   }
 }

@@ -316,6 +316,17 @@ class BusContractDocumentTest {
     ChatContract.ChatMessage message = new ChatContract.ChatMessage("lobby", 1, "alice", "hello",
         Instant.parse("2026-01-31T12:00:00.5Z"));
     s.put("ChatMessage", List.of(ChatContract.toJson(message)));
+    StateStoreContract.StateKey state = new StateStoreContract.StateKey("chat-room", "lobby");
+    s.put("StateKey", List.of(StateStoreContract.toJson(state)));
+    s.put("SaveState", List.of(StateStoreContract.toJson(new StateStoreContract.SaveState(state, 0, new JsonObject())),
+        StateStoreContract.toJson(new StateStoreContract.SaveState(state, 7, new JsonObject().put("seq", 1)))));
+    s.put("LoadedState", List.of(StateStoreContract.toJson(new StateStoreContract.LoadedState(null, 0)),
+        StateStoreContract.toJson(new StateStoreContract.LoadedState(new JsonObject().put("seq", 1), 3))));
+    s.put("SavedState", List.of(new JsonObject().put("version", 1L)));
+    s.put("StoredMessage", List.of(StateStoreContract.toJson(
+        new StateStoreContract.StoredMessage("lobby", 1, ChatContract.toJson(message)))));
+    s.put("MessageRange", List.of(StateStoreContract.toJson(new StateStoreContract.MessageRange("lobby", 0, 50))));
+    s.put("StoredMessages", List.of(StateStoreContract.messages(List.of(ChatContract.toJson(message)))));
     s.put("ChatHistoryPage", List.of(ChatContract.history(List.of(message)), ChatContract.history(List.of())));
     s.put("ChatReadMarker", List.of(ChatContract.toJson(new ChatContract.ReadMarker("lobby", "alice", 3))));
     s.put("ChatUserQuery", List.of(ChatContract.toJson(new ChatContract.UserQuery("alice"))));

@@ -54,6 +54,27 @@ class DocKeyTest {
   }
 
   @ParameterizedTest(name = "collection \"{0}\"")
+  @ValueSource(strings = {"troupe-", "troupe-jobs", "actor-", "actor-chat-room", "actor-chat-user", "chat-messages"})
+  @DisplayName("refuses the reserved collection names (troupe-*, actor-*, chat-messages) with FORBIDDEN, naming the rule")
+  void reservedCollections(String collection) {
+    for (ThrowingCallable call : new ThrowingCallable[] {
+        () -> new DocKey(collection, "x"), () -> DocKey.requireCollection(collection),
+        () -> new ListDocs(collection, 5, null), () -> new KeyBatch(collection, java.util.List.of("x"))}) {
+      Throwable thrown = catchThrowable(call);
+      assertThat(thrown).isInstanceOf(TroupeException.class);
+      assertThat(((TroupeException) thrown).code()).isEqualTo(ErrorCode.FORBIDDEN);
+      assertThat(thrown.getMessage()).contains("reserved").contains(collection);
+    }
+  }
+
+  @ParameterizedTest(name = "collection \"{0}\"")
+  @ValueSource(strings = {"troupe", "troupes", "actor", "actors", "chat-messages2", "chat", "my-troupe-x", "chat-rooms"})
+  @DisplayName("names that only resemble the reserved ones stay open to documents")
+  void nearlyReserved(String collection) {
+    assertThat(new DocKey(collection, "x").collection()).isEqualTo(collection);
+  }
+
+  @ParameterizedTest(name = "collection \"{0}\"")
   @ValueSource(strings = {"Users", "uSers", "-users", "_users", "", "a b", " a", "a/b", "a.b", "café", "ü",
       "a\u0000", "users\n"})
   @DisplayName("rejects collections with uppercase, a leading - or _, separators, unicode or spaces")

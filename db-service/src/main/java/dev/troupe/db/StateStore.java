@@ -1,0 +1,143 @@
+package dev.troupe.db;
+
+import dev.troupe.shared.contract.StateStoreContract.LoadedState;
+import dev.troupe.shared.contract.StateStoreContract.MessageRange;
+import dev.troupe.shared.contract.StateStoreContract.SaveState;
+import dev.troupe.shared.contract.StateStoreContract.StateKey;
+import dev.troupe.shared.contract.StateStoreContract.StoredMessage;
+import dev.troupe.shared.contract.TroupeException;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.Tuple;
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.UnaryOperator;
+
+/**
+ * The tables of Troupe's own state: {@code troupe_actor_state} and {@code troupe_chat_messages}. They
+ * have no change rows and no events: nobody but their one writer needs to hear of a write. Every
+ * statement is parameterised; a state write is judged by its own WHERE clause (or the primary key,
+ * for the first one).
+ *
+ * <p>Every write runs in an explicit transaction ({@code withTransaction}), one statement long: the
+ * JDBC pool (H2) leaves auto-commit off on a connection a transaction used, so a write sent on the
+ * pool without one could stay uncommitted, unseen by the next write on another connection.
+ */
+final class StateStore {
+  private static final String SELECT_STATE_SQL =
+      "SELECT version, data FROM troupe_actor_state WHERE actor_type = ? AND actor_key = ?";
+  private static final String INSERT_STATE_SQL =
+      "INSERT INTO troupe_actor_state (actor_type, actor_key, version, updated_at, data) VALUES (?, ?, 1, ?, ?)";
+  private static final String UPDATE_STATE_SQL =
+      "UPDATE troupe_actor_state SET version = version + 1, updated_at = ?, data = ?"
+          + " WHERE actor_type = ? AND actor_key = ? AND version = ?";
+  private static final String UPDATE_MESSAGE_SQL =
+      "UPDATE troupe_chat_messages SET data = ? WHERE room = ? AND seq = ?";
+  private static final String INSERT_MESSAGE_SQL =
+      "INSERT INTO troupe_chat_messages (room, seq, data) VALUES (?, ?, ?)";
+  private static final String SELECT_MESSAGES_SQL =
+      "SELECT data FROM troupe_chat_messages WHERE room = ? AND seq > ? AND seq <= ? ORDER BY seq";
+
+  private final Pool pool;
+  private final Clock clock;
+  private final String selectState;
+  private final String insertState;
+  private final String updateState;
+  private final String updateMessage;
+  private final String insertMessage;
+  private final String selectMessages;
+
+  StateStore(Pool pool, UnaryOperator<String> dialect, Clock clock) {
+    this.pool = pool;
+    this.clock = clock;
+    this.selectState = dialect.apply(SELECT_STATE_SQL);
+    this.insertState = dialect.apply(INSERT_STATE_SQL);
+    this.updateState = dialect.apply(UPDATE_STATE_SQL);
+    this.updateMessage = dialect.apply(UPDATE_MESSAGE_SQL);
+    this.insertMessage = dialect.apply(INSERT_MESSAGE_SQL);
+    this.selectMessages = dialect.apply(SELECT_MESSAGES_SQL);
+  }
+
+  Future<LoadedState> load(StateKey key) {
+    return pool.preparedQuery(selectState).execute(Tuple.of(key.type(), key.key()))
+        .map(rows -> {
+          var it = rows.iterator();
+          if (!it.hasNext()) {
+            return new LoadedState(null, 0);
+          }
+          Row row = it.next();
+          return new LoadedState(DocumentStore.json(row.getValue(1)), row.getLong(0));
+        })
+        .recover(StateStore::failed);
+  }
+
+  /**
+   * Writes over the version the writer holds: the first write inserts (a row already there fails on
+   * the primary key), later ones update only the row still at that version.
+   */
+  Future<Long> save(SaveState save) {
+    StateKey key = save.key();
+    OffsetDateTime now = OffsetDateTime.ofInstant(clock.instant().truncatedTo(ChronoUnit.MILLIS), ZoneOffset.UTC);
+    String data = save.data().encode();
+    if (save.version() == 0) {
+      return pool.withTransaction(conn -> conn.preparedQuery(insertState).execute(Tuple.of(key.type(), key.key(), now, data)))
+          .map(done -> 1L)
+          .recover(e -> SqlErrors.isUniqueViolation(e)
+              ? Future.failedFuture(TroupeException.preconditionFailed("the state of " + key + " was written meanwhile"))
+              : failed(e));
+    }
+    return pool.withTransaction(conn -> conn.preparedQuery(updateState)
+            .execute(Tuple.of(now, data, key.type(), key.key(), save.version())))
+        .recover(StateStore::failed)
+        .map(rows -> {
+          if (rows.rowCount() == 0) {
+            throw TroupeException.preconditionFailed("the state of " + key + " is no longer at version " + save.version());
+          }
+          return save.version() + 1;
+        });
+  }
+
+  /**
+   * Stores a message under its number, replacing one stored there before (a post whose room state
+   * never committed): update, else insert, in one transaction; an insert racing another writer of the
+   * number (its transaction rolled back) is tried again once, and then updates.
+   */
+  Future<Void> putMessage(StoredMessage message) {
+    String data = message.message().encode();
+    return attemptPutMessage(message, data)
+        .recover(e -> SqlErrors.isUniqueViolation(e) ? attemptPutMessage(message, data) : Future.failedFuture(e))
+        .recover(StateStore::failed);
+  }
+
+  private Future<Void> attemptPutMessage(StoredMessage message, String data) {
+    return pool.withTransaction(conn -> conn.preparedQuery(updateMessage)
+        .execute(Tuple.of(data, message.room(), message.seq()))
+        .compose(rows -> rows.rowCount() > 0 ? Future.succeededFuture()
+            : conn.preparedQuery(insertMessage).execute(Tuple.of(message.room(), message.seq(), data)).mapEmpty()));
+  }
+
+  Future<List<JsonObject>> messages(MessageRange range) {
+    return pool.preparedQuery(selectMessages).execute(Tuple.of(range.room(), range.after(), range.last()))
+        .map(StateStore::data)
+        .recover(StateStore::failed);
+  }
+
+  private static List<JsonObject> data(RowSet<Row> rows) {
+    List<JsonObject> items = new ArrayList<>(rows.size());
+    for (Row row : rows) {
+      items.add(DocumentStore.json(row.getValue(0)));
+    }
+    return items;
+  }
+
+  private static <T> Future<T> failed(Throwable t) {
+    return Future.failedFuture(SqlErrors.classify(t));
+  }
+}

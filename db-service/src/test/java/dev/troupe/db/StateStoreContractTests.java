@@ -1,0 +1,152 @@
+package dev.troupe.db;
+
+import static dev.troupe.db.TestDatabase.assertCode;
+import static dev.troupe.db.TestDatabase.failureOf;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.troupe.shared.contract.DocKey;
+import dev.troupe.shared.contract.ErrorCode;
+import dev.troupe.shared.contract.Precondition;
+import dev.troupe.shared.contract.PutDoc;
+import dev.troupe.shared.contract.StateStoreContract.MessageRange;
+import dev.troupe.shared.contract.StateStoreContract.SaveState;
+import dev.troupe.shared.contract.StateStoreContract.StateKey;
+import dev.troupe.shared.contract.StateStoreContract.StoredMessage;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxTestContext;
+import io.vertx.sqlclient.Pool;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** {@link StateStore}: actor state and chat messages, the same on every backend. */
+abstract class StateStoreContractTests extends DatabaseContract {
+  private static final StateKey ROOM = new StateKey("chat-room", "lounge");
+
+  private Pool pool;
+  private StateStore state;
+
+  @BeforeEach
+  final void openStore(Vertx vertx, VertxTestContext ctx) {
+    pool = backend.pool(vertx);
+    state = new StateStore(pool, backend::sql, Clock.systemUTC());
+    db.reset(pool).onComplete(ctx.succeedingThenComplete());
+  }
+
+  @AfterEach
+  final void closeStore(VertxTestContext ctx) {
+    pool.close().onComplete(ctx.succeedingThenComplete());
+  }
+
+  private static JsonObject n(int n) {
+    return new JsonObject().put("n", n);
+  }
+
+  @Test
+  @DisplayName("a state never written loads as version 0; each write names the version it replaces and gets the next")
+  void versions(VertxTestContext ctx) {
+    state.load(ROOM)
+        .compose(absent -> {
+          ctx.verify(() -> assertThat(absent.version()).isZero());
+          return state.save(new SaveState(ROOM, 0, n(1)));
+        })
+        .compose(v1 -> {
+          ctx.verify(() -> assertThat(v1).isEqualTo(1L));
+          return state.save(new SaveState(ROOM, 1, n(2)));
+        })
+        .compose(v2 -> state.load(ROOM))
+        .onComplete(ctx.succeeding(loaded -> ctx.verify(() -> {
+          assertThat(loaded.version()).isEqualTo(2L);
+          assertThat(loaded.data()).isEqualTo(n(2));
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  @DisplayName("each write sees the one before it, whichever pooled connection ran it: 50 actors, 10 writes each, at once,"
+      + " on connections that served document transactions before")
+  void writesSeeTheirPredecessor(VertxTestContext ctx) {
+    // Document writes first, each in a transaction, on every connection of the pool: a connection a
+    // transaction used must not leave a later state write uncommitted.
+    DocumentStore documents = new DocumentStore(pool, backend::sql, Clock.systemUTC());
+    List<Future<?>> before = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      before.add(documents.put(new PutDoc(DocKey.of("books", "b" + i), n(i), Precondition.NONE)));
+    }
+    List<Future<Long>> chains = new ArrayList<>();
+    for (int k = 0; k < 50; k++) {
+      StateKey key = new StateKey("counter", "k" + k);
+      Future<Long> chain = Future.all(before).map(0L);
+      for (int i = 1; i <= 10; i++) {
+        int n = i;
+        chain = chain.compose(version -> state.save(new SaveState(key, version, n(n))));
+      }
+      chains.add(chain);
+    }
+    Future.all(chains).onComplete(ctx.succeeding(all -> ctx.verify(() -> {
+      assertThat(chains).allSatisfy(chain -> assertThat(chain.result()).isEqualTo(10L));
+      ctx.completeNow();
+    })));
+  }
+
+  @Test
+  @DisplayName("a write over a version no longer stored (a stale activation) fails with PRECONDITION_FAILED and changes nothing")
+  void staleWrites(VertxTestContext ctx) {
+    state.save(new SaveState(ROOM, 0, n(1)))
+        .compose(v1 -> failureOf(state.save(new SaveState(ROOM, 0, n(9)))))
+        .compose(firstAgain -> {
+          ctx.verify(() -> assertCode(firstAgain, ErrorCode.PRECONDITION_FAILED));
+          return state.save(new SaveState(ROOM, 1, n(2)));
+        })
+        .compose(v2 -> failureOf(state.save(new SaveState(ROOM, 1, n(9)))))
+        .compose(stale -> {
+          ctx.verify(() -> assertCode(stale, ErrorCode.PRECONDITION_FAILED));
+          return failureOf(state.save(new SaveState(new StateKey("chat-room", "nowhere"), 3, n(9))));
+        })
+        .compose(absent -> {
+          ctx.verify(() -> assertCode(absent, ErrorCode.PRECONDITION_FAILED));
+          return state.load(ROOM);
+        })
+        .onComplete(ctx.succeeding(loaded -> ctx.verify(() -> {
+          assertThat(loaded.version()).isEqualTo(2L);
+          assertThat(loaded.data()).isEqualTo(n(2));
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  @DisplayName("messages are stored per room and number, a number stored again is replaced, and a range reads them in order")
+  void messages(VertxTestContext ctx) {
+    Future<Void> chain = Future.succeededFuture();
+    for (int seq = 1; seq <= 5; seq++) {
+      StoredMessage m = new StoredMessage("den~1", seq, new JsonObject().put("seq", seq).put("text", "m" + seq));
+      chain = chain.compose(v -> state.putMessage(m));
+    }
+    chain.compose(v -> state.putMessage(new StoredMessage("den~1", 3, new JsonObject().put("seq", 3).put("text", "again"))))
+        .compose(v -> state.putMessage(new StoredMessage("den", 1, new JsonObject().put("seq", 1).put("text", "other room"))))
+        .compose(v -> state.messages(new MessageRange("den~1", 1, 4)))
+        .onComplete(ctx.succeeding(items -> ctx.verify(() -> {
+          assertThat(items).extracting(m -> m.getString("text")).containsExactly("m2", "again", "m4");
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  @DisplayName("internal writes leave no document and no change row behind")
+  void noDocuments(VertxTestContext ctx) {
+    state.save(new SaveState(ROOM, 0, n(1)))
+        .compose(v -> state.putMessage(new StoredMessage("lounge", 1, n(1))))
+        .compose(v -> pool.query("SELECT (SELECT COUNT(*) FROM troupe_documents) + (SELECT COUNT(*) FROM troupe_changes)")
+            .execute())
+        .onComplete(ctx.succeeding(rows -> ctx.verify(() -> {
+          assertThat(rows.iterator().next().getLong(0)).isZero();
+          ctx.completeNow();
+        })));
+  }
+}

@@ -1,0 +1,193 @@
+package dev.troupe.shared.contract;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * db-service's store of the state Troupe keeps for itself: actor state (table
+ * {@code troupe_actor_state}) and chat messages ({@code troupe_chat_messages}). It is not the document
+ * store: nothing here is a document, so no document route, batch, job, change row, change event or
+ * cache entry ever holds it, and its address is not one a bridge may be opened to. Only the actor
+ * runtime and the chat service call it; each piece of state has exactly one writer (the actor that
+ * owns it).
+ *
+ * <table>
+ *   <caption>Actions</caption>
+ *   <tr><th>action</th><th>body</th><th>reply</th></tr>
+ *   <tr><td>{@code load}</td><td>{@link StateKey} {@code {"type","key"}}</td><td>{@link LoadedState}
+ *       {@code {"version":n,"data":{...}|null}}; version {@code 0} and no data when never written</td></tr>
+ *   <tr><td>{@code save}</td><td>{@link SaveState} {@code {"type","key","version","data"}}</td><td>{@code {"version":n}}, the
+ *       new version; 412 unless the stored version is {@code version} ({@code 0}: none stored), so a write from
+ *       an activation that missed a newer write fails instead of overwriting it</td></tr>
+ *   <tr><td>{@code putMessage}</td><td>{@link StoredMessage} {@code {"room","seq","message"}}</td><td>{@code {}}; a message
+ *       stored under a number already stored replaces it (the room counts a number only once its state
+ *       committed it, so a number stored but never counted is taken again by the next post)</td></tr>
+ *   <tr><td>{@code messages}</td><td>{@link MessageRange} {@code {"room","after","last"}}</td><td>{@code {"items":[message...]}}:
+ *       the stored messages numbered above {@code after} and up to {@code last}, in order</td></tr>
+ *   <tr><td>{@code ping}</td><td>anything</td><td>{@code {"service":"state-store"}}</td></tr>
+ * </table>
+ */
+public final class StateStoreContract {
+  /** The versioned address db-service's state store consumes. */
+  public static final String ADDRESS = "troupe.db.state.v1";
+
+  public static final String LOAD = "load";
+  public static final String SAVE = "save";
+  public static final String PUT_MESSAGE = "putMessage";
+  public static final String MESSAGES = "messages";
+
+  /** Most messages one {@code messages} call returns. */
+  public static final int MAX_RANGE = 1000;
+  /** Longest actor type name. */
+  public static final int MAX_TYPE = 64;
+
+  private StateStoreContract() {}
+
+  /** Fails with BAD_REQUEST unless {@code type} can name an actor type: {@code ^[a-z0-9][a-z0-9_-]{0,63}$}. */
+  public static String requireType(String type) {
+    if (type == null || type.length() > MAX_TYPE || !DocKey.isCollection(type)) {
+      throw TroupeException.badRequest("an actor type name must match ^[a-z0-9][a-z0-9_-]{0,63}$, got "
+          + (type == null ? "nothing" : '"' + type.substring(0, Math.min(type.length(), 80)) + '"'));
+    }
+    return type;
+  }
+
+  /** One actor's state: its type's name ({@code [a-z0-9][a-z0-9_-]{0,63}}) and its key (a document id's rules). */
+  public record StateKey(String type, String key) {
+    public StateKey {
+      requireType(type);
+      DocKey.requireId(key);
+    }
+
+    @Override
+    public String toString() {
+      return type + "/" + key;
+    }
+  }
+
+  /** A state as loaded: {@code data} null and {@code version} 0 when none is stored. */
+  public record LoadedState(JsonObject data, long version) {
+    public LoadedState {
+      if (version < 0 || (version == 0) != (data == null)) {
+        throw TroupeException.badRequest("a loaded state has data exactly when its version is >= 1");
+      }
+    }
+  }
+
+  /** A state to write over {@code version} ({@code 0}: none may be stored yet). */
+  public record SaveState(StateKey key, long version, JsonObject data) {
+    public SaveState {
+      Objects.requireNonNull(key, "key");
+      if (version < 0) {
+        throw TroupeException.badRequest("version must be >= 0");
+      }
+      if (data == null) {
+        throw TroupeException.badRequest("data must be an object");
+      }
+    }
+  }
+
+  /** A chat message under its number in its room; {@code message} is the chat contract's message object. */
+  public record StoredMessage(String room, long seq, JsonObject message) {
+    public StoredMessage {
+      ChatContract.requireRoom(room);
+      if (seq < 1) {
+        throw TroupeException.badRequest("seq must be >= 1");
+      }
+      if (message == null) {
+        throw TroupeException.badRequest("message must be an object");
+      }
+    }
+  }
+
+  /** The messages of {@code room} numbered in {@code (after, last]}, at most {@link #MAX_RANGE} of them. */
+  public record MessageRange(String room, long after, long last) {
+    public MessageRange {
+      ChatContract.requireRoom(room);
+      if (after < 0 || last < after || last - after > MAX_RANGE) {
+        throw TroupeException.badRequest("after must be >= 0 and last from after to after + " + MAX_RANGE);
+      }
+    }
+  }
+
+  public static JsonObject toJson(StateKey k) {
+    return new JsonObject().put("type", k.type()).put("key", k.key());
+  }
+
+  public static StateKey stateKey(JsonObject json) {
+    return new StateKey(string(json, "type"), string(json, "key"));
+  }
+
+  public static JsonObject toJson(LoadedState s) {
+    return new JsonObject().put("version", s.version()).put("data", s.data());
+  }
+
+  public static LoadedState loadedState(JsonObject json) {
+    return new LoadedState(object(json, "data", true), number(json, "version"));
+  }
+
+  public static JsonObject toJson(SaveState s) {
+    return toJson(s.key()).put("version", s.version()).put("data", s.data());
+  }
+
+  public static SaveState saveState(JsonObject json) {
+    return new SaveState(stateKey(json), number(json, "version"), object(json, "data", false));
+  }
+
+  public static JsonObject toJson(StoredMessage m) {
+    return new JsonObject().put("room", m.room()).put("seq", m.seq()).put("message", m.message());
+  }
+
+  public static StoredMessage storedMessage(JsonObject json) {
+    return new StoredMessage(string(json, "room"), number(json, "seq"), object(json, "message", false));
+  }
+
+  public static JsonObject toJson(MessageRange r) {
+    return new JsonObject().put("room", r.room()).put("after", r.after()).put("last", r.last());
+  }
+
+  public static MessageRange messageRange(JsonObject json) {
+    return new MessageRange(string(json, "room"), number(json, "after"), number(json, "last"));
+  }
+
+  /** The reply of {@code messages}. */
+  public static JsonObject messages(List<JsonObject> items) {
+    return new JsonObject().put("items", new JsonArray(new ArrayList<>(items)));
+  }
+
+  /** The messages of a {@code messages} reply. */
+  public static List<JsonObject> messages(JsonObject reply) {
+    JsonArray items = reply.getJsonArray("items");
+    List<JsonObject> out = new ArrayList<>(items.size());
+    for (int i = 0; i < items.size(); i++) {
+      out.add(items.getJsonObject(i));
+    }
+    return out;
+  }
+
+  private static String string(JsonObject json, String field) {
+    return json.getValue(field) instanceof String s ? s : null;
+  }
+
+  private static long number(JsonObject json, String field) {
+    Object value = json.getValue(field);
+    if (!(value instanceof Integer || value instanceof Long)) {
+      throw TroupeException.badRequest(field + " must be an integer");
+    }
+    return ((Number) value).longValue();
+  }
+
+  private static JsonObject object(JsonObject json, String field, boolean nullable) {
+    Object value = json.getValue(field);
+    if (value instanceof JsonObject o) {
+      return o;
+    }
+    if (value == null && nullable) {
+      return null;
+    }
+    throw TroupeException.badRequest(field + " must be an object");
+  }
+}
