@@ -83,7 +83,8 @@ public final class GatewayVerticle extends VerticleBase {
         .setHttp2ClearTextEnabled(true)
         .setIdleTimeout(config.idleTimeoutSeconds())
         .setIdleTimeoutUnit(TimeUnit.SECONDS));
-    return guarded.compose(v -> server.requestHandler(router).invalidRequestHandler(Problems::invalidRequest).listen())
+    return guarded.compose(v -> server.requestHandler(router).invalidRequestHandler(Problems::invalidRequest)
+            .connectionHandler(HttpVersions::check).listen())
         .onSuccess(listening -> NodeRuntime.publishHttpPort(vertx, listening.actualPort()));
   }
 

@@ -114,7 +114,10 @@ public final class TcpBridgeVerticle extends VerticleBase {
     FrameLimit limit = new FrameLimit(config.maxFrameBytes());
     client.handler(bytes -> {
       if (!limit.accept(bytes)) {
-        write(client, error(ErrorCode.PAYLOAD_TOO_LARGE, "a frame may hold at most " + config.maxFrameBytes() + " bytes"));
+        // The frame's first bytes may be with the bridge already: only closing the connection drops it.
+        write(client, limit.refusal() == FrameLimit.Refusal.TOO_LARGE
+            ? error(ErrorCode.PAYLOAD_TOO_LARGE, "a frame may hold at most " + config.maxFrameBytes() + " bytes")
+            : error(ErrorCode.BAD_REQUEST, "a frame must be RFC 8259 JSON in UTF-8, and this one is not valid UTF-8"));
         client.close();
         return;
       }

@@ -44,4 +44,27 @@ class FrameLimitTest {
     assertThat(new FrameLimit(100).accept(Buffer.buffer().appendInt(-1))).isFalse();
     assertThat(new FrameLimit(100).accept(Buffer.buffer().appendInt(100).appendBytes(new byte[100]))).isTrue();
   }
+
+  @Test
+  @DisplayName("a frame whose bytes are not UTF-8 is refused as such, even when a character spans two chunks or frames")
+  void utf8PerFrame() {
+    byte[] euro = "€".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    Buffer good = Buffer.buffer().appendInt(3).appendBytes(euro).appendInt(1).appendByte((byte) 'a');
+    for (int cut = 1; cut <= good.length(); cut++) {
+      FrameLimit limit = new FrameLimit(100);
+      for (int at = 0; at < good.length(); at += cut) {
+        assertThat(limit.accept(good.getBuffer(at, Math.min(good.length(), at + cut)))).as("chunks of %d", cut).isTrue();
+      }
+    }
+    FrameLimit overlong = new FrameLimit(100);
+    assertThat(overlong.accept(Buffer.buffer().appendInt(2).appendByte((byte) 0xC0).appendByte((byte) 0x80))).isFalse();
+    assertThat(overlong.refusal()).isEqualTo(FrameLimit.Refusal.NOT_UTF8);
+    // A character may not run on past its frame into the next one.
+    FrameLimit cutShort = new FrameLimit(100);
+    assertThat(cutShort.accept(Buffer.buffer().appendInt(2).appendBytes(euro, 0, 2))).isFalse();
+    assertThat(cutShort.refusal()).isEqualTo(FrameLimit.Refusal.NOT_UTF8);
+    FrameLimit large = new FrameLimit(100);
+    assertThat(large.accept(Buffer.buffer().appendInt(101))).isFalse();
+    assertThat(large.refusal()).isEqualTo(FrameLimit.Refusal.TOO_LARGE);
+  }
 }

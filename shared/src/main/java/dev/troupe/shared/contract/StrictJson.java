@@ -28,7 +28,8 @@ import java.io.IOException;
  * disagree on which of the two counts. JVM-wide and idempotent; every node applies it at start.
  *
  * <p>Bytes are also checked to be well-formed UTF-8 ({@link Utf8}) before they are parsed, since a
- * {@code String} made of them would already hold U+FFFD in place of what was sent.
+ * {@code String} made of them would already hold U+FFFD in place of what was sent, and must not start
+ * with a byte order mark (RFC 8259 forbids sending one; Troupe does not skip it).
  */
 public final class StrictJson {
   static {
@@ -57,6 +58,7 @@ public final class StrictJson {
    */
   public static Object value(Buffer bytes) {
     requireUtf8(bytes);
+    refuseByteOrderMark(bytes, 0, bytes.length());
     try {
       return Json.CODEC.fromBuffer(bytes, Object.class);
     } catch (DecodeException e) {
@@ -86,6 +88,7 @@ public final class StrictJson {
     if (!Utf8.isValid(bytes, from, to)) {
       throw new DecodeException("not valid UTF-8");
     }
+    refuseByteOrderMark(bytes, from, to);
     byte[] raw = bytes.getBytes(from, to);
     try (JsonParser parser = DatabindCodec.mapper().getFactory().createParser(raw)) {
       if (parser.nextToken() != JsonToken.START_OBJECT) {
@@ -106,6 +109,17 @@ public final class StrictJson {
   public static void requireUtf8(Buffer bytes) {
     if (!Utf8.isValid(bytes)) {
       throw new DecodeException("not valid UTF-8");
+    }
+  }
+
+  /**
+   * RFC 8259 lets a reader ignore a leading byte order mark, and Jackson does; Troupe refuses it, so
+   * that the bytes that are stored or signed are the bytes that were sent, and readers agree.
+   */
+  private static void refuseByteOrderMark(Buffer bytes, int from, int to) {
+    if (to - from >= 3 && bytes.getByte(from) == (byte) 0xEF && bytes.getByte(from + 1) == (byte) 0xBB
+        && bytes.getByte(from + 2) == (byte) 0xBF) {
+      throw new DecodeException("not valid JSON: it starts with a byte order mark");
     }
   }
 

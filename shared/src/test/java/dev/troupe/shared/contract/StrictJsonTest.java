@@ -67,6 +67,14 @@ class StrictJsonTest {
   }
 
   @Test
+  @DisplayName("refuses a leading byte order mark, which RFC 8259 forbids sending")
+  void refusesByteOrderMark() {
+    Buffer bom = Buffer.buffer(HexFormat.of().parseHex("efbbbf")).appendString("{\"a\":1}");
+    assertThatThrownBy(() -> StrictJson.value(bom)).hasMessageContaining("byte order mark");
+    assertThatThrownBy(() -> StrictJson.checkObject(bom, 0, bom.length())).hasMessageContaining("byte order mark");
+  }
+
+  @Test
   @DisplayName("a stream checked piece by piece is judged as the whole: sequences may span pieces, not end the stream")
   void streams() {
     byte[] smile = "a😀é€".getBytes(StandardCharsets.UTF_8);
