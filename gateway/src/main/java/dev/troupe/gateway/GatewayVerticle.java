@@ -84,7 +84,7 @@ public final class GatewayVerticle extends VerticleBase {
         .setIdleTimeout(config.idleTimeoutSeconds())
         .setIdleTimeoutUnit(TimeUnit.SECONDS));
     return guarded.compose(v -> server.requestHandler(router).invalidRequestHandler(Problems::invalidRequest)
-            .connectionHandler(HttpVersions::check).listen())
+            .connectionHandler(ConnectionChecks::install).listen())
         .onSuccess(listening -> NodeRuntime.publishHttpPort(vertx, listening.actualPort()));
   }
 

@@ -138,7 +138,7 @@ final class Problems {
     } else if (cause instanceof TooLongHttpLineException) {
       status = 414;
       detail = "the request line is too long";
-    } else if (cause instanceof HttpVersions.UnsupportedVersion) {
+    } else if (cause instanceof ConnectionChecks.UnsupportedVersion) {
       status = 400;
       detail = "the request line must name HTTP/1.1 or HTTP/1.0";
     } else {
