@@ -174,46 +174,47 @@ class StrictJsonEntriesTest {
 
   @Test
   @Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
-  @DisplayName("the TCP bridge drops a frame with a comment, and closes a connection whose frame is not UTF-8 with an err frame")
+  @DisplayName("the TCP bridge answers a frame with a comment, a duplicate name or bytes that are not UTF-8 with an err frame and closes; a valid frame is served")
   void tcpBridgeFrames(Vertx vertx, VertxTestContext ctx) {
     Http http = http(vertx);
     int port = TROUPE.cluster().node(0).bridgePort();
-    String put = "{\"type\":\"send\",\"address\":\"troupe.request.v1\",\"headers\":{\"action\":\"put\"},"
-        + "\"body\":{\"collection\":\"strict\",\"id\":\"%s\",\"data\":{\"n\":1}},\"replyAddress\":\"%s\"}";
-    BridgeSocket.connect(vertx, port)
-        .compose(socket -> socket
-            .write(text("/* c */ " + put.formatted("t1", "r1")))
-            .write(text(put.formatted("t2", "r2").replace("\"data\":{\"n\":1}", "\"data\":{\"n\":1,\"n\":2}")))
-            .write(text(put.formatted("t3", "r3")))
-            .next()
-            .compose(reply -> {
-              ctx.verify(() -> assertThat(reply.getString("address")).as("only the valid frame is answered: " + reply.encode())
-                  .isEqualTo("r3"));
-              return Future.all(http.get("/api/v1/docs/strict/t1"), http.get("/api/v1/docs/strict/t2"));
-            }))
-        .compose(gets -> {
-          ctx.verify(() -> {
-            assertThat(((HttpResponse<?>) gets.resultAt(0)).statusCode()).isEqualTo(404);
-            assertThat(((HttpResponse<?>) gets.resultAt(1)).statusCode()).isEqualTo(404);
+    List<Buffer> bad = List.of(text("/* c */ " + PUT.formatted("t1", "r1")),
+        text(PUT.formatted("t2", "r2").replace("\"data\":{\"n\":1}", "\"data\":{\"n\":1,\"n\":2}")), notUtf8Put());
+    List<String> why = List.of("not valid JSON", "Duplicate field 'n'", "not valid UTF-8");
+    Future<Void> refused = Future.succeededFuture();
+    for (int i = 0; i < bad.size(); i++) {
+      int n = i;
+      refused = refused.compose(v -> BridgeSocket.connect(vertx, port))
+          .compose(socket -> socket.write(bad.get(n)).next().compose(err -> socket.closed().map(err)))
+          .map(err -> {
+            ctx.verify(() -> {
+              assertThat(err.getString("type")).as(err.encode()).isEqualTo("err");
+              assertThat(err.getInteger("failureCode")).isEqualTo(4000);
+              assertThat(err.getString("message")).contains(why.get(n));
+            });
+            return null;
           });
-          return BridgeSocket.connect(vertx, port);
+    }
+    refused.compose(v -> BridgeSocket.connect(vertx, port))
+        .compose(socket -> socket.write(text(PUT.formatted("t3", "r3"))).next())
+        .compose(reply -> {
+          ctx.verify(() -> assertThat(reply.getString("address")).as(reply.encode()).isEqualTo("r3"));
+          return Future.all(http.get("/api/v1/docs/strict/t1"), http.get("/api/v1/docs/strict/t2"),
+              http.get("/api/v1/docs/strict/t4"));
         })
-        .compose(socket -> socket.write(notUtf8Put(put)).next().compose(err -> socket.closed().map(err)))
-        .compose(err -> {
-          ctx.verify(() -> {
-            assertThat(err.getString("type")).as(err.encode()).isEqualTo("err");
-            assertThat(err.getString("message")).contains("not valid UTF-8");
-          });
-          return http.get("/api/v1/docs/strict/t4");
-        })
-        .onComplete(ctx.succeeding(get -> ctx.verify(() -> {
-          assertThat(get.statusCode()).isEqualTo(404);
+        .onComplete(ctx.succeeding(gets -> ctx.verify(() -> {
+          for (int i = 0; i < gets.size(); i++) {
+            assertThat(((HttpResponse<?>) gets.resultAt(i)).statusCode()).as("refused frame %d stored", i).isEqualTo(404);
+          }
           ctx.completeNow();
         })));
   }
 
-  private static Buffer notUtf8Put(String put) {
-    String[] halves = put.formatted("t4", "r4").split("\"n\":1", 2);
+  private static final String PUT = "{\"type\":\"send\",\"address\":\"troupe.request.v1\",\"headers\":{\"action\":\"put\"},"
+      + "\"body\":{\"collection\":\"strict\",\"id\":\"%s\",\"data\":{\"n\":1}},\"replyAddress\":\"%s\"}";
+
+  private static Buffer notUtf8Put() {
+    String[] halves = PUT.formatted("t4", "r4").split("\"n\":1", 2);
     return text(halves[0] + "\"n\":\"").appendBytes(HexFormat.of().parseHex("c0af")).appendString("\"" + halves[1]);
   }
 
