@@ -220,7 +220,7 @@ class StrictJsonEntriesTest {
 
   @Test
   @Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
-  @DisplayName("the SockJS bridge answers invalid_json to a frame with a comment, closes a WebSocket whose text is not UTF-8, and refuses such a posted frame")
+  @DisplayName("the SockJS bridge answers invalid_json to a frame with a comment, closes a WebSocket whose text is not UTF-8, and refuses such posted frames")
   void sockJsFrames(Vertx vertx, VertxTestContext ctx) {
     Http http = http(vertx);
     WebSocketClient client = vertx.createWebSocketClient();
@@ -250,8 +250,19 @@ class StrictJsonEntriesTest {
           return send(http, HttpMethod.POST, "/eventbus/000/strict/xhr_send", "text/plain",
               text("[\"{\\\"type\\\":\\\"ping\\\"}\"]").appendBytes(bytes("ff").getBytes()), "strict-xhr");
         })
+        .compose(xhr -> {
+          ctx.verify(() -> assertRefused(xhr, "strict-xhr", "not valid UTF-8"));
+          return send(http, HttpMethod.POST, "/eventbus/000/strict/xhr_send", "text/plain",
+              text("[\"{\\\"type\\\":\\\"ping\\\"}\"] /* c */"), "strict-xhr-comment");
+        })
+        .compose(xhr -> {
+          ctx.verify(() -> assertRefused(xhr, "strict-xhr-comment", "array of strings"));
+          return send(http, HttpMethod.POST, "/eventbus/000/strict/xhr_send", "text/plain",
+              text("[\"{\\\"type\\\":\\\"ping\\\"}\"]"), "strict-xhr-valid");
+        })
         .onComplete(ctx.succeeding(xhr -> ctx.verify(() -> {
-          assertRefused(xhr, "strict-xhr", "not valid UTF-8");
+          // A valid body passes on to SockJS, which knows no such session.
+          assertThat(xhr.statusCode()).as(xhr.bodyAsString()).isEqualTo(404);
           client.close();
           ctx.completeNow();
         })));
