@@ -41,12 +41,15 @@ final class RequestIds {
 
   /** Why the request's target is refused, or null. */
   static String refusal(HttpServerRequest request) {
-    String uri = request.uri();
+    return refusal(request.uri(), request.path());
+  }
+
+  /** Why a target (its URI as sent, and the path part of it) is refused, or null. */
+  static String refusal(String uri, String path) {
     if (uri != null && uri.indexOf('%') >= 0 && BAD_ESCAPE.matcher(uri).find()) {
       // Decoding path or query parameters would fail deep in the router, as a 500.
       return "the URI has a malformed percent-escape";
     }
-    String path = request.path();
     if (path == null || path.isEmpty() || path.charAt(0) != '/') {
       return "the request target must be a path starting with '/'";
     }
