@@ -82,7 +82,7 @@ final class Problems {
     } else if (brokenBody(ctx, failure)) {
       // The HTTP decoder gave up on the body (a bad chunk size, say); Vert.x closes the connection.
       ctx.response().putHeader("Connection", "close");
-      send(ctx, 400, "the request body is not valid HTTP/1.1 (its chunked encoding is broken)");
+      send(ctx, 400, "the request body is not valid HTTP/1.1 (its chunked encoding or trailers are broken)");
     } else if (failure != null && ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
       send(ctx, ctx.statusCode(), detail(ctx.statusCode(), null));
     } else if (failure != null) {
@@ -94,9 +94,21 @@ final class Problems {
     }
   }
 
-  /** A failure of HTTP decoding while the body was still arriving: the client's mistake, not ours. */
+  /**
+   * A failure of HTTP decoding while the body was still arriving (a bad chunk size, a trailer without
+   * a colon): the client's mistake, not ours. Netty reports some of these as plain
+   * {@code IllegalArgumentException}s, told apart by where they were thrown.
+   */
   private static boolean brokenBody(RoutingContext ctx, Throwable failure) {
-    return !ctx.request().isEnded() && (failure instanceof DecoderException || failure instanceof NumberFormatException);
+    if (ctx.request().isEnded() || failure == null) {
+      return false;
+    }
+    if (failure instanceof DecoderException) {
+      return true;
+    }
+    StackTraceElement[] at = failure.getStackTrace();
+    return failure instanceof IllegalArgumentException && at.length > 0
+        && at[0].getClassName().startsWith("io.netty.handler.codec.http.");
   }
 
   /**

@@ -71,6 +71,18 @@ final class Malformed {
     return FAMILIES.get(i % FAMILIES.size());
   }
 
+  /**
+   * Families whose requests may end in a closed connection instead of an answer: those whose bytes
+   * cannot be read as a request (protocol abuse), and those refused while their body is still coming.
+   */
+  private static final java.util.Set<String> MAY_CLOSE = java.util.Set.of("bad-chunks", "bad-header", "request-line",
+      "big-header", "big-body", "import");
+
+  /** True when case {@code i} may be answered by closing the connection. */
+  static boolean mayClose(int i) {
+    return MAY_CLOSE.contains(family(i));
+  }
+
   static byte[] request(Random r, int i) {
     String id = requestId(r);
     return switch (i % FAMILIES.size()) {
