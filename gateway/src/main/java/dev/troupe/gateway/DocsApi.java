@@ -12,6 +12,7 @@ import dev.troupe.shared.contract.PutDoc;
 import dev.troupe.shared.contract.PutResult;
 import dev.troupe.shared.contract.ReadResult;
 import dev.troupe.shared.contract.RequestContract;
+import dev.troupe.shared.contract.StrictJson;
 import dev.troupe.shared.contract.TroupeException;
 import dev.troupe.shared.contract.Wire;
 import io.vertx.core.Handler;
@@ -193,9 +194,9 @@ final class DocsApi {
     }
     Object value;
     try {
-      value = buffer.toJsonValue();
+      value = StrictJson.value(buffer);
     } catch (DecodeException e) {
-      throw TroupeException.badRequest("the body is not valid JSON");
+      throw TroupeException.badRequest("the body is " + e.getMessage() + " (RFC 8259 JSON in UTF-8 is expected)");
     }
     if (!(value instanceof JsonObject object)) {
       throw TroupeException.badRequest("the body must be a JSON object");

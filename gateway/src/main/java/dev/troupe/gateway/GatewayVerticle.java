@@ -88,7 +88,8 @@ public final class GatewayVerticle extends VerticleBase {
         .setWebSocketSubProtocols(List.of(WebSocketCredential.PROTOCOL))
         .setIdleTimeout(config.idleTimeoutSeconds())
         .setIdleTimeoutUnit(TimeUnit.SECONDS));
-    return guarded.compose(v -> server.requestHandler(router).invalidRequestHandler(Problems::invalidRequest).listen())
+    return guarded.compose(v -> server.requestHandler(router).invalidRequestHandler(Problems::invalidRequest)
+            .connectionHandler(ConnectionChecks::install).listen())
         .onSuccess(listening -> NodeRuntime.publishHttpPort(vertx, listening.actualPort()));
   }
 

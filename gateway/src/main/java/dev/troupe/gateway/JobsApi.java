@@ -5,12 +5,14 @@ import dev.troupe.shared.contract.ChunkUpload;
 import dev.troupe.shared.contract.DocKey;
 import dev.troupe.shared.contract.ErrorCode;
 import dev.troupe.shared.contract.JobsContract;
+import dev.troupe.shared.contract.StrictJson;
 import dev.troupe.shared.contract.TroupeException;
 import dev.troupe.shared.contract.Wire;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -266,6 +268,9 @@ final class JobsApi {
           line(partial.length() == 0 ? buffer.getBuffer(start, i) : partial.appendBuffer(buffer, start, i - start));
           partial = Buffer.buffer();
           start = i + 1;
+          if (done.future().isComplete()) {
+            return;
+          }
         }
       }
       if (start < buffer.length()) {
@@ -283,11 +288,31 @@ final class JobsApi {
       if (length > 0 && line.getByte(length - 1) == '\r') {
         length--;
       }
+      if (!blank(line, length)) {
+        try {
+          StrictJson.checkObject(line, 0, length);
+        } catch (DecodeException e) {
+          failed(TroupeException.badRequest("line " + lines + " is " + e.getMessage()
+              + " (one RFC 8259 JSON object in UTF-8 per line is expected); nothing of this import is written"));
+          return;
+        }
+      }
       chunk.append(line.getString(0, length, StandardCharsets.UTF_8.name())).append('\n');
       chunkLines++;
       if (chunkLines == config.chunkSize() || chunk.length() >= CHUNK_MAX_CHARS) {
         flush();
       }
+    }
+
+    /** Blank lines are skipped by the import, so they need no check. */
+    private boolean blank(Buffer line, int length) {
+      for (int i = 0; i < length; i++) {
+        byte b = line.getByte(i);
+        if (b != ' ' && b != '\t') {
+          return false;
+        }
+      }
+      return true;
     }
 
     /** Queues the current chunk behind the one on its way, and holds the body until both are stored. */
@@ -318,6 +343,9 @@ final class JobsApi {
       if (partial.length() > 0) {
         line(partial);
         partial = Buffer.buffer();
+        if (done.future().isComplete()) {
+          return;
+        }
       }
       flush();
       if (lines == 0) {

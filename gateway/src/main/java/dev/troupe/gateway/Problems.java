@@ -4,19 +4,21 @@ import dev.troupe.shared.bus.Failures;
 import dev.troupe.shared.contract.ErrorCode;
 import dev.troupe.shared.contract.TroupeException;
 import dev.troupe.shared.metrics.Stages;
+import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.DecodeException;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
 import java.util.Locale;
-import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,6 +60,15 @@ final class Problems {
       ctx.response().reset();
       return;
     }
+    if (failure instanceof HttpClosedException) {
+      // The connection went while the request was read (the client left, or idled out): no one to answer.
+      LOG.debug("connection closed before the request was read (request {})", RequestIds.of(ctx));
+      return;
+    }
+    if (!RequestIds.assigned(ctx)) {
+      refusedByRouter(ctx);
+      return;
+    }
     if (failure instanceof TroupeException || failure instanceof ReplyException) {
       ErrorCode code = Failures.code(failure);
       if (failure instanceof ReplyException re && re.failureType() != ReplyFailure.RECIPIENT_FAILURE) {
@@ -68,6 +79,12 @@ final class Problems {
       send(ctx, 400, "the body is not valid JSON");
     } else if (failure instanceof HttpException he) {
       send(ctx, he.getStatusCode(), detail(he.getStatusCode(), he.getPayload()));
+    } else if (brokenBody(ctx, failure)) {
+      // The HTTP decoder gave up on the body (a bad chunk size, say); Vert.x closes the connection.
+      ctx.response().putHeader("Connection", "close");
+      send(ctx, 400, "the request body is not valid HTTP/1.1 (its chunked encoding or trailers are broken)");
+    } else if (failure != null && ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
+      send(ctx, ctx.statusCode(), detail(ctx.statusCode(), null));
     } else if (failure != null) {
       LOG.error("unexpected failure (request {})", RequestIds.of(ctx), failure);
       send(ctx, 500, "internal error; quote the request id when reporting it");
@@ -75,6 +92,43 @@ final class Problems {
       int status = ctx.statusCode() < 400 ? 500 : ctx.statusCode();
       send(ctx, status, detail(status, null));
     }
+  }
+
+  /**
+   * A failure of HTTP decoding while the body was still arriving (a bad chunk size, a trailer without
+   * a colon): the client's mistake, not ours. Netty reports some of these as plain
+   * {@code IllegalArgumentException}s, told apart by where they were thrown.
+   */
+  private static boolean brokenBody(RoutingContext ctx, Throwable failure) {
+    if (ctx.request().isEnded() || failure == null) {
+      return false;
+    }
+    if (failure instanceof DecoderException) {
+      return true;
+    }
+    StackTraceElement[] at = failure.getStackTrace();
+    return failure instanceof IllegalArgumentException && at.length > 0
+        && at[0].getClassName().startsWith("io.netty.handler.codec.http.");
+  }
+
+  /**
+   * The router refuses some requests before the first route ({@link RequestIds#assign}) runs: an
+   * HTTP/1.1 request without {@code Host} (400), a target that is not a path (it answers 404). Both
+   * are malformed requests: 400, with a request id like every other answer.
+   */
+  private static void refusedByRouter(RoutingContext ctx) {
+    HttpServerRequest request = ctx.request();
+    String why = RequestIds.refusal(request);
+    if (why == null && request.authority() == null && request.version() != HttpVersion.HTTP_1_0) {
+      why = "the request has no Host header";
+    }
+    if (why == null) {
+      int status = ctx.statusCode() >= 400 && ctx.statusCode() < 500 ? ctx.statusCode() : 400;
+      why = detail(status, null);
+      send(ctx, status, why);
+      return;
+    }
+    send(ctx, 400, why);
   }
 
   static void send(RoutingContext ctx, int status, String detail) {
@@ -96,13 +150,25 @@ final class Problems {
     } else if (cause instanceof TooLongHttpLineException) {
       status = 414;
       detail = "the request line is too long";
+    } else if (cause instanceof ConnectionChecks.UnsupportedVersion) {
+      status = 400;
+      detail = "the request line must name HTTP/1.1 or HTTP/1.0";
     } else {
       status = 400;
       detail = "the request is not valid HTTP";
     }
-    String id = UUID.randomUUID().toString();
+    String id = RequestIds.idFor(givenId(request));
     request.response().putHeader(RequestIds.HEADER, id).putHeader("Connection", "close");
     send(request.response(), status, detail, id);
+  }
+
+  /** The client's {@code X-Request-Id}, when its headers could be read at all. */
+  private static String givenId(HttpServerRequest request) {
+    try {
+      return request.getHeader(RequestIds.HEADER);
+    } catch (RuntimeException e) {
+      return null;
+    }
   }
 
   private static void send(HttpServerResponse response, int status, String detail, String requestId) {

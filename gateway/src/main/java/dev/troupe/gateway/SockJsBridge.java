@@ -3,11 +3,18 @@ package dev.troupe.gateway;
 import dev.troupe.shared.bus.InFlight;
 import dev.troupe.shared.config.Settings;
 import dev.troupe.shared.contract.ErrorCode;
+import dev.troupe.shared.contract.StrictJson;
+import dev.troupe.shared.contract.Utf8;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.sockjs.BridgeEvent;
 import io.vertx.ext.web.handler.sockjs.SockJSBridgeOptions;
 import io.vertx.ext.web.handler.sockjs.SockJSHandler;
@@ -43,9 +50,43 @@ final class SockJsBridge {
           InFlight.of("bridge-sockjs", config.maxConnections(), registry));
       Router sockJs = SockJSHandler.create(vertx)
           .bridge(BridgeGuard.options(config, new SockJSBridgeOptions()), bridge::handle);
+      // SockJS's polling transports post their frames; it reads them only after a body handler, and
+      // as a String. Checked as bytes first, so that no frame is decoded with U+FFFD in it.
+      router.post(PATH + "/*")
+          .handler(BodyHandler.create(false).setBodyLimit(config.maxFrameBytes()))
+          .handler(SockJsBridge::checkPosted);
       router.route(PATH + "/*").subRouter(sockJs);
       return null;
     });
+  }
+
+  /**
+   * A posted body must be UTF-8; an {@code xhr_send} body must be what SockJS defines, a JSON array of
+   * strings (each a frame), in strict JSON. SockJS itself reads the array leniently (it ignores what
+   * follows it) and answers a broken one with a 500.
+   */
+  private static void checkPosted(RoutingContext ctx) {
+    Buffer body = ctx.body().buffer();
+    if (body != null && !Utf8.isValid(body)) {
+      Problems.send(ctx, 400, "a SockJS frame must be RFC 8259 JSON in UTF-8, and this body is not valid UTF-8");
+      return;
+    }
+    if (ctx.request().path().endsWith("/xhr_send") && !isArrayOfStrings(body)) {
+      Problems.send(ctx, 400, "an xhr_send body must be one RFC 8259 JSON array of strings, each a frame");
+      return;
+    }
+    ctx.next();
+  }
+
+  private static boolean isArrayOfStrings(Buffer body) {
+    if (body == null || body.length() == 0) {
+      return false;
+    }
+    try {
+      return StrictJson.value(body) instanceof JsonArray frames && frames.stream().allMatch(String.class::isInstance);
+    } catch (DecodeException e) {
+      return false;
+    }
   }
 
   private void handle(BridgeEvent event) {

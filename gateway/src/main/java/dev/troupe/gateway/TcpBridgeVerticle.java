@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * front on the TCP port that relays bytes both ways. The bridge reads each frame whole before anyone
  * can look at it and offers no connection count, so the front enforces what it cannot: at most
  * {@code TROUPE_BRIDGE_MAX_CONNECTIONS} connections, no frame announcing more than
- * {@code TROUPE_BRIDGE_MAX_FRAME_BYTES} (refused from its length, before its bytes are held), and
+ * {@code TROUPE_BRIDGE_MAX_FRAME_BYTES} (refused from its length, before its bytes are held), no frame
+ * that is not one strict JSON object in UTF-8 ({@link FrameLimit}: an err frame says why), and
  * silent connections closed after {@code TROUPE_BRIDGE_IDLE_TIMEOUT_SECONDS}. It also learns the port
  * actually bound, which the bridge does not tell.
  */
@@ -113,12 +114,19 @@ public final class TcpBridgeVerticle extends VerticleBase {
   private void relayBothWays(NetSocket client, NetSocket toBridge) {
     FrameLimit limit = new FrameLimit(config.maxFrameBytes());
     client.handler(bytes -> {
-      if (!limit.accept(bytes)) {
-        write(client, error(ErrorCode.PAYLOAD_TOO_LARGE, "a frame may hold at most " + config.maxFrameBytes() + " bytes"));
+      Buffer frames = limit.accept(bytes);
+      if (frames == null) {
+        write(client, limit.refusal() == FrameLimit.Refusal.TOO_LARGE
+            ? error(ErrorCode.PAYLOAD_TOO_LARGE, "a frame may hold at most " + config.maxFrameBytes() + " bytes")
+            : error(ErrorCode.BAD_REQUEST, "a frame must be one RFC 8259 JSON object in UTF-8; this one is "
+                + limit.reason()));
         client.close();
         return;
       }
-      toBridge.write(bytes);
+      if (frames.length() == 0) {
+        return;
+      }
+      toBridge.write(frames);
       if (toBridge.writeQueueFull()) {
         client.pause();
         toBridge.drainHandler(drained -> client.resume());

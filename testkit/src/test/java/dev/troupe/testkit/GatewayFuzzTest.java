@@ -29,15 +29,17 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Malformed requests, written as raw bytes so that broken HTTP reaches the server as sent. Every
- * answer must be a 4xx problem+json or a closed connection: never a 5xx, never a hang, and the
- * gateway stays ready. The cases are generated from a fixed seed, so a failure is reproducible.
+ * answer must be a 4xx problem+json whose {@code requestId} is the {@code X-Request-Id} header (the
+ * client's own id when it sent a sane one), or a closed connection: never a 2xx or 3xx, never a 5xx,
+ * never a hang. Nothing may be stored, and the gateway stays ready. The cases are generated from a
+ * fixed seed ({@code -Dtroupe.fuzz.seed} picks another), so a failure is reproducible.
  */
 @ExtendWith(VertxExtension.class)
 @DisplayName("Gateway under malformed input")
 class GatewayFuzzTest {
   private static final int CASES = Integer.getInteger("troupe.fuzz.cases", 2_400);
   private static final int CONCURRENCY = 16;
-  private static final long SEED = 20261129L;
+  private static final long SEED = Long.getLong("troupe.fuzz.seed", 20261129L);
   /** Longer than the server's idle timeout (2 s), which must cut any stalled request. */
   private static final long HANG_MS = 15_000;
 
@@ -55,7 +57,7 @@ class GatewayFuzzTest {
 
   @RegisterExtension
   static final TroupeClusterExtension TROUPE = new TroupeClusterExtension(TroupeCluster.builder()
-      .node("db", "cache", "request", "gateway")
+      .node("db", "cache", "request", "gateway", "chat")
       .setting("TROUPE_HTTP_MAX_BODY_BYTES", "65536")
       .setting("TROUPE_ACCESS_LOG", "false")
       // Stalled bodies (a chunk that never comes) are cut by the idle timeout, as slow clients must be.
@@ -63,7 +65,7 @@ class GatewayFuzzTest {
 
   @Test
   @Timeout(value = 180, timeUnit = TimeUnit.SECONDS)
-  @DisplayName("2,400 malformed requests get only 4xx problems or a closed connection, the gateway stays ready and its memory bounded")
+  @DisplayName("2,400 malformed requests get only 4xx problems with their request id or a closed connection; nothing is stored, the gateway stays ready and its memory bounded")
   void malformedInput(Vertx vertx, VertxTestContext ctx) {
     int port = TROUPE.cluster().httpPort(0);
     long heapBefore = retainedHeap();
@@ -74,27 +76,47 @@ class GatewayFuzzTest {
       cases.add(Malformed.request(random, i));
     }
     Map<String, Integer> outcomes = new TreeMap<>();
+    Map<String, Integer> byFamily = new TreeMap<>();
     List<String> violations = new ArrayList<>();
+    long started = System.nanoTime();
+    Http http = new Http(vertx, port);
     run(vertx, CONCURRENCY, CASES, i -> send(vertx, net, port, cases.get(i)).map(answer -> {
       synchronized (outcomes) {
         outcomes.merge(answer.kind(), 1, Integer::sum);
-        if (answer.violation() != null) {
-          violations.add("case " + i + ": " + answer.violation() + "\n  sent: " + Malformed.show(cases.get(i)));
+        byFamily.merge(Malformed.family(i) + ":" + answer.kind(), 1, Integer::sum);
+        String violation = answer.violation();
+        if (violation == null && answer.kind().startsWith("closed") && !Malformed.mayClose(i)) {
+          violation = "closed without an answer, though the request could be read";
+        }
+        if (violation != null) {
+          violations.add("case " + i + ": " + violation + "\n  sent: " + Malformed.show(cases.get(i)));
         }
       }
       return null;
     }))
-        .compose(v -> vertx.executeBlocking(GatewayFuzzTest::retainedHeap))
+        .compose(v -> {
+          System.out.printf("fuzz: %d cases in %d ms%n", CASES, (System.nanoTime() - started) / 1_000_000);
+          return http.get("/api/v1/docs/" + Malformed.COLLECTION + "?limit=1000");
+        })
+        .compose(stored -> {
+          ctx.verify(() -> {
+            assertThat(stored.statusCode()).as(stored.bodyAsString()).isEqualTo(200);
+            assertThat(stored.bodyAsJsonObject().getJsonArray("items")).as("documents the fuzzing stored").isEmpty();
+          });
+          return vertx.executeBlocking(GatewayFuzzTest::retainedHeap);
+        })
         .compose(heapAfter -> {
           System.out.printf("fuzz retained heap: %d MiB before, %d MiB after%n", heapBefore >> 20, heapAfter >> 20);
           ctx.verify(() -> assertThat(heapAfter - heapBefore)
               .as("heap retained after the fuzzing grew from %d MiB to %d MiB", heapBefore >> 20, heapAfter >> 20)
               .isLessThan(MAX_RETAINED_GROWTH));
-          return new Http(vertx, port).get("/health/ready");
+          return http.get("/health/ready");
         })
         .onComplete(ctx.succeeding(ready -> ctx.verify(() -> {
           System.out.println("fuzz outcomes: " + outcomes);
-          assertThat(violations).as("answers that were not a 4xx problem or a closed connection").isEmpty();
+          System.out.println("fuzz outcomes by family: " + byFamily);
+          assertThat(violations).as("answers that were not a 4xx problem with its request id, or a closed connection")
+              .isEmpty();
           assertThat(outcomes.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(CASES);
           assertThat(outcomes.keySet()).as("most cases are answered, not just dropped")
               .anyMatch(k -> k.startsWith("4"));
@@ -158,48 +180,69 @@ class GatewayFuzzTest {
         received.appendBuffer(chunk);
         Response response = Response.parse(received, head);
         if (response != null) {
-          answer.tryComplete(judge(response));
+          answer.tryComplete(judge(response, Malformed.sentId(request)));
           socket.close();
         }
       });
       socket.closeHandler(v -> answer.tryComplete(received.length() == 0
           ? new Answer("closed", null)
-          : judgePartial(received)));
+          : judgePartial(received, Malformed.sentId(request))));
       socket.exceptionHandler(e -> answer.tryComplete(new Answer("closed", null)));
       socket.write(Buffer.buffer(request));
     });
     return answer.future();
   }
 
-  private static Answer judge(Response r) {
+  private static final java.util.regex.Pattern SANE_ID = java.util.regex.Pattern.compile("[A-Za-z0-9._:/+=-]{1,128}");
+
+  private static Answer judge(Response r, String sentId) {
     String kind = String.valueOf(r.status());
     if (r.status() >= 500) {
       return new Answer(kind, "status " + r.status() + ": " + r.body());
     }
-    if (r.status() >= 400) {
-      if (r.body().isEmpty()) {
-        // A HEAD request: the status is all a client gets.
-        return new Answer(kind + "-head", null);
-      }
-      if (!r.contentType().startsWith("application/problem+json")) {
-        return new Answer(kind, "4xx without problem+json: " + r.contentType() + " " + r.body());
-      }
-      JsonObject problem = new JsonObject(r.body());
-      if (problem.getInteger("status") != r.status() || problem.getString("detail") == null) {
-        return new Answer(kind, "malformed problem: " + r.body());
-      }
-      return new Answer(kind, null);
+    if (r.status() < 400) {
+      return new Answer(kind, "a malformed request was served: status " + r.status() + ": " + r.body());
+    }
+    String id = r.requestId();
+    if (id == null || id.isEmpty()) {
+      return new Answer(kind, "no " + Malformed.ID_HEADER + " header");
+    }
+    if (r.body().isEmpty()) {
+      // A HEAD request: the status is all a client gets.
+      return new Answer(kind + "-head", null);
+    }
+    if (!r.contentType().startsWith("application/problem+json")) {
+      return new Answer(kind, "4xx without problem+json: " + r.contentType() + " " + r.body());
+    }
+    JsonObject problem = new JsonObject(r.body());
+    if (problem.getInteger("status") != r.status() || problem.getString("detail") == null) {
+      return new Answer(kind, "malformed problem: " + r.body());
+    }
+    if (!id.equals(problem.getString("requestId"))) {
+      return new Answer(kind, "requestId " + problem.getString("requestId") + " is not the header's " + id);
+    }
+    if (sentId != null && SANE_ID.matcher(sentId).matches() && !sentId.equals(id) && !unreadable(problem)) {
+      return new Answer(kind, "the client's request id " + sentId + " came back as " + id);
     }
     return new Answer(kind, null);
   }
 
-  private static Answer judgePartial(Buffer received) {
+  /**
+   * A request HTTP decoding gave up on: the client's headers were never read (a broken request line,
+   * a header too large), so its own id cannot come back; a fresh one does, in header and body alike.
+   */
+  private static boolean unreadable(JsonObject problem) {
+    int status = problem.getInteger("status");
+    return status == 414 || status == 431 || "the request is not valid HTTP".equals(problem.getString("detail"));
+  }
+
+  private static Answer judgePartial(Buffer received, String sentId) {
     Response r = Response.parse(received, false);
-    return r == null ? new Answer("closed-partial", null) : judge(r);
+    return r == null ? new Answer("closed-partial", null) : judge(r, sentId);
   }
 
   /** A minimal parse of an HTTP/1.1 response with Content-Length. */
-  private record Response(int status, String contentType, String body) {
+  private record Response(int status, String contentType, String requestId, String body) {
     /** The response, once complete; a response to HEAD has headers only, whatever its Content-Length. */
     static Response parse(Buffer buffer, boolean head) {
       String text = buffer.toString(StandardCharsets.ISO_8859_1);
@@ -210,23 +253,26 @@ class GatewayFuzzTest {
       String[] lines = text.substring(0, headerEnd).split("\r\n");
       int status = Integer.parseInt(lines[0].split(" ")[1]);
       String contentType = "";
+      String requestId = null;
       int length = 0;
       for (String line : lines) {
         String lower = line.toLowerCase();
         if (lower.startsWith("content-type:")) {
           contentType = line.substring(13).trim();
+        } else if (lower.startsWith("x-request-id:")) {
+          requestId = line.substring(13).trim();
         } else if (lower.startsWith("content-length:")) {
           length = Integer.parseInt(line.substring(15).trim());
         }
       }
       if (head) {
-        return new Response(status, contentType, "");
+        return new Response(status, contentType, requestId, "");
       }
       if (text.length() - headerEnd - 4 < length) {
         return null;
       }
       String body = new String(buffer.getBytes(headerEnd + 4, headerEnd + 4 + length), StandardCharsets.UTF_8);
-      return new Response(status, contentType, body);
+      return new Response(status, contentType, requestId, body);
     }
   }
 }

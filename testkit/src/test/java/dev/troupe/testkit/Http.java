@@ -41,6 +41,11 @@ final class Http {
     return body == null ? request.send() : request.sendBuffer(Buffer.buffer(body));
   }
 
+  /** Sends a body as bytes, exactly as given (a String body would be encoded as UTF-8 first). */
+  Future<HttpResponse<Buffer>> sendBuffer(HttpMethod method, String uri, MultiMap headers, Buffer body) {
+    return client.request(method, uri).putHeaders(headers).sendBuffer(body);
+  }
+
   Future<HttpResponse<Buffer>> get(String uri, String... headers) {
     return send(HttpMethod.GET, uri, headers(headers), null);
   }

@@ -6,7 +6,7 @@ import dev.troupe.shared.config.ClusterConfig;
 import dev.troupe.shared.config.HaConfig;
 import dev.troupe.shared.config.NodeConfig;
 import dev.troupe.shared.config.Settings;
-import dev.troupe.shared.contract.JsonNumbers;
+import dev.troupe.shared.contract.StrictJson;
 import dev.troupe.shared.metrics.MetricsSetup;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
@@ -21,7 +21,7 @@ public final class ClusterBootstrap {
   private static final Logger LOG = LoggerFactory.getLogger(ClusterBootstrap.class);
 
   static {
-    JsonNumbers.exact();
+    StrictJson.install();
   }
 
   private ClusterBootstrap() {}

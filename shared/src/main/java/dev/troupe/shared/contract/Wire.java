@@ -16,7 +16,7 @@ import java.util.Map;
  */
 public final class Wire {
   static {
-    JsonNumbers.exact();
+    StrictJson.install();
   }
 
   private Wire() {}
