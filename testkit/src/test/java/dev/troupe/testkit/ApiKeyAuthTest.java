@@ -88,12 +88,14 @@ class ApiKeyAuthTest {
             http.putJson("/api/v1/chat/../docs/secured/by-chat", "{}", "X-Api-Key", ANN),
             http.get("/api/v1/chat/%2E%2E/docs/secured/by-chat", "X-Api-Key", ANN))
         .onComplete(ctx.succeeding(all -> ctx.verify(() -> {
-          for (int i = 0; i < 3; i++) {
+          io.vertx.ext.web.client.HttpResponse<?> direct = all.resultAt(0);
+          assertThat(direct.statusCode()).as(direct.bodyAsString()).isEqualTo(403);
+          assertThat(direct.bodyAsString()).contains("docs:");
+          // A dot-segment never reaches a route: the edge refuses it (400) before any scope is
+          // judged; behind that, Scopes judges the normalized path (403), so neither is a way in.
+          for (int i = 1; i < 3; i++) {
             io.vertx.ext.web.client.HttpResponse<?> r = all.resultAt(i);
-            assertThat(r.statusCode()).as("request %d: %s", i, r.bodyAsString()).isIn(403, 404);
-            if (r.statusCode() == 403) {
-              assertThat(r.bodyAsString()).contains("docs:");
-            }
+            assertThat(r.statusCode()).as("request %d: %s", i, r.bodyAsString()).isIn(400, 403);
           }
           ctx.completeNow();
         })));
