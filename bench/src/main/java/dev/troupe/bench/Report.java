@@ -18,7 +18,8 @@ import java.util.stream.Stream;
 /**
  * Turns the result files of one benchmark run into {@code report.md}, {@code chart.png} and a short
  * summary on stdout. Every figure is set against the baselines measured in the same run: the results
- * labelled {@value #BARE}, {@value #ONE_HOP} and {@value #SPRING} of the same scenario, mode and rate.
+ * labelled {@value #BARE}, {@value #ONE_HOP} and {@value #SPRING} (or {@value #SPRING_PG}, for a result
+ * on PostgreSQL) of the same scenario, mode and rate; then {@link Goals} reads the issues' goals.
  */
 final class Report {
   static final String BARE = "bare";
