@@ -47,6 +47,9 @@ record LoadOptions(String host, int port, String basePath, Scenario scenario, bo
   /** The recent messages a room keeps in memory (chat's {@code RoomState.RECENT}); older ones are read from the database. */
   static final int MAX_HISTORY = 100;
 
+  /** The mixed scenario's share of PUTs unless told otherwise: 90/10, reads dominating, as most APIs see. */
+  static final int DEFAULT_PUT_PERCENT = 10;
+
   static final String USAGE = """
       load --url http://127.0.0.1:PORT --scenario NAME
            [--mode closed --connections 32 | --mode open --rate 5000 [--connections 256]]
@@ -97,7 +100,7 @@ record LoadOptions(String host, int port, String basePath, Scenario scenario, bo
     String idPrefix = args.string("id-prefix", "d-");
     long idStart = args.longValue("id-start", 0, 0, Long.MAX_VALUE / 2);
     long idCount = args.longValue("id-count", Long.MAX_VALUE, 1, Long.MAX_VALUE);
-    int putPercent = args.integer("put-percent", 10, 0, 100);
+    int putPercent = args.integer("put-percent", DEFAULT_PUT_PERCENT, 0, 100);
     double zipf = args.decimal("zipf-exponent", 0.99, 0, 10);
     int eventLoops = args.integer("event-loops", 1, 1, 64);
     if (connections < eventLoops) {

@@ -36,13 +36,27 @@ record LoadResult(String label, String scenario, String mode, String url, int co
     Map<String, Long> statuses = new TreeMap<>();
     s.statuses.forEach((k, v) -> statuses.put(Integer.toString(k), v));
     String url = "http://" + o.host() + ":" + o.port() + o.basePath();
-    // An mget result names its batch size ("mget-100"): its throughput is in requests, not documents.
-    String scenario = o.scenario() == Scenario.MGET ? Scenario.MGET.cliName + "-" + o.batch() : o.scenario().cliName;
+    String scenario = resultName(o);
     return new LoadResult(o.label(), scenario, o.mode(), url, o.connections(), o.rate(),
         o.eventLoops(), s.requests(), s.ok, round(durationSec, 3), o.warmupNanos() / 1e9,
         durationSec > 0 ? round(s.ok / durationSec, 1) : 0, errors, statuses, new TreeMap<>(s.cache),
         Latency.ofMicros(s.latency), o.open() ? Latency.ofMicros(s.service) : null, s.lateSends,
         s.idsExhausted, preloaded, startedAt, encode(s.latency), chatParams(o));
+  }
+
+  /**
+   * The scenario's name in results and reports: an mget names its batch size ("mget-100": its throughput is
+   * in requests, not documents), and a mixed run other than the default 90/10 its share of PUTs ("mixed-50"),
+   * so each mix is compared only with the same mix.
+   */
+  static String resultName(LoadOptions o) {
+    if (o.scenario() == Scenario.MGET) {
+      return Scenario.MGET.cliName + "-" + o.batch();
+    }
+    if (o.scenario() == Scenario.MIXED && o.putPercent() != LoadOptions.DEFAULT_PUT_PERCENT) {
+      return Scenario.MIXED.cliName + "-" + o.putPercent();
+    }
+    return o.scenario().cliName;
   }
 
   private static JsonObject chatParams(LoadOptions o) {

@@ -11,19 +11,25 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
  * Turns the result files of one benchmark run into {@code report.md}, {@code chart.png} and a short
  * summary on stdout. Every figure is set against the baselines measured in the same run: the results
- * labelled {@value #BARE}, {@value #ONE_HOP} and {@value #SPRING} of the same scenario, mode and rate.
+ * labelled {@value #BARE}, {@value #ONE_HOP} and {@value #SPRING} (or {@value #SPRING_PG}, for a result
+ * on PostgreSQL) of the same scenario, mode and rate; then {@link Goals} reads the issues' goals.
  */
 final class Report {
   static final String BARE = "bare";
   static final String ONE_HOP = "one-hop";
-  /** The same API on Spring Boot MVC + Hazelcast + JDBC (bench/spring-baseline): the stack to beat. */
+  /** The same API on Spring Boot MVC + Hazelcast + JDBC (bench/spring-baseline), on H2: the stack to beat. */
   static final String SPRING = "spring";
+  /** The Spring baseline on PostgreSQL, the baseline of every result whose label ends in {@value #PG_SUFFIX}. */
+  static final String SPRING_PG = "spring-pg";
+  /** The label suffix of results measured on PostgreSQL; all others ran on H2. */
+  static final String PG_SUFFIX = "-pg";
   static final String META = "meta.json";
 
   static final String USAGE = "report --in DIR [--out DIR] [--title TEXT]\n"
@@ -103,7 +109,12 @@ final class Report {
 
   /** Whether {@code label} names one of the baselines every other result is set against. */
   static boolean isBaseline(String label) {
-    return label.equals(BARE) || label.equals(ONE_HOP) || label.equals(SPRING);
+    return label.equals(BARE) || label.equals(ONE_HOP) || label.equals(SPRING) || label.equals(SPRING_PG);
+  }
+
+  /** The Spring baseline a result is set against: the one on the same database. */
+  static String springFor(String label) {
+    return label.endsWith(PG_SUFFIX) ? SPRING_PG : SPRING;
   }
 
   /** Results ordered by scenario (in the generator's order), then mode, then bare, one-hop, spring and the rest. */
@@ -112,6 +123,7 @@ final class Report {
     labelOrder.put(BARE, 0);
     labelOrder.put(ONE_HOP, 1);
     labelOrder.put(SPRING, 2);
+    labelOrder.put(SPRING_PG, 3);
     for (LoadResult r : results) {
       labelOrder.putIfAbsent(r.label(), labelOrder.size());
     }
@@ -125,13 +137,14 @@ final class Report {
     List<LoadResult> sorted = results.stream().sorted(order).toList();
     Map<String, LoadResult> bare = baselines(sorted, BARE);
     Map<String, LoadResult> oneHop = baselines(sorted, ONE_HOP);
-    Map<String, LoadResult> spring = baselines(sorted, SPRING);
+    Map<String, Map<String, LoadResult>> spring = Map.of(SPRING, baselines(sorted, SPRING),
+        SPRING_PG, baselines(sorted, SPRING_PG));
     List<Row> rows = new ArrayList<>();
     for (LoadResult r : sorted) {
       String g = group(r);
       LoadResult b = bare.get(g);
       LoadResult h = oneHop.get(g);
-      LoadResult sp = spring.get(g);
+      LoadResult sp = spring.get(springFor(r.label())).get(g);
       rows.add(new Row(r, g,
           b == null ? null : ratio(r.throughput(), b.throughput()),
           h == null ? null : ratio(r.throughput(), h.throughput()),
@@ -153,9 +166,15 @@ final class Report {
     return byGroup;
   }
 
-  private static int scenarioRank(String name) {
+  /** The generator's order; a variant ({@code mixed-50}, {@code mget-100}) ranks with its scenario. */
+  static int scenarioRank(String name) {
     for (Scenario s : Scenario.values()) {
       if (s.cliName.equals(name)) {
+        return s.ordinal();
+      }
+    }
+    for (Scenario s : Scenario.values()) {
+      if (name.matches(Pattern.quote(s.cliName) + "-[0-9]+")) {
         return s.ordinal();
       }
     }
@@ -176,7 +195,9 @@ final class Report {
         .append("Ratios set each result against the baselines of the same scenario, mode and rate: ")
         .append("`bare` (a plain Vert.x server answering from memory), `one-hop` (the same with one clustered ")
         .append("event-bus request-reply) and `spring` (the same API on Spring Boot MVC + Hazelcast + JDBC, the stack ")
-        .append("most teams would pick instead). Throughput ratio above 1 is faster; p99 ratio above 1 is slower.\n\n");
+        .append("most teams would pick instead, on H2; `spring-pg` on PostgreSQL, the baseline of the `-pg` rows). ")
+        .append("`mixed` is 90% GET / 10% PUT, `mixed-50` half and half. ")
+        .append("Throughput ratio above 1 is faster; p99 ratio above 1 is slower.\n\n");
     md.append("| scenario | label | mode | req/s | p50 | p99 | p99.9 | max | errors | req/s vs bare | req/s vs one-hop "
         + "| req/s vs spring | p99 vs bare | p99 vs one-hop | p99 vs spring |\n");
     md.append("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
@@ -206,6 +227,7 @@ final class Report {
       notes.forEach(n -> md.append("- ").append(n).append('\n'));
     }
     md.append("\n![throughput and p99 by scenario](chart.png)\n");
+    md.append(Goals.markdown(Goals.evaluate(rows.stream().map(Row::result).toList(), meta)));
     if (meta != null && !meta.isEmpty()) {
       md.append("\n## Environment\n\n| key | value |\n|---|---|\n");
       flatten("", meta).forEach((k, v) -> md.append("| ").append(escape(k)).append(" | ").append(escape(v)).append(" |\n"));

@@ -85,6 +85,19 @@ class LoadRunTest {
   }
 
   @Test
+  @DisplayName("a mixed run names its share of PUTs unless it is the default 90/10, so each mix is compared with the same mix")
+  void mixedNamesItsShare() throws Exception {
+    LoadResult half = load("--scenario", "mixed", "--put-percent", "50", "--connections", "2", "--duration", "200ms",
+        "--warmup", "0s", "--keys", "10");
+    Args defaults = Args.parse(new String[] {"--url", "http://127.0.0.1:1", "--scenario", "mixed"}, 0);
+
+    assertThat(half.scenario()).isEqualTo("mixed-50");
+    assertThat(half.errors()).isZero();
+    assertThat(half.statusCounts()).as("PUTs answered 200 or 201, GETs 200").isNotEmpty();
+    assertThat(LoadResult.resultName(LoadOptions.from(defaults))).isEqualTo("mixed");
+  }
+
+  @Test
   @DisplayName("404s of never-written ids are the expected answer of miss-404, and errors anywhere else")
   void notFound() throws Exception {
     assertThat(Scenario.MISS_404.isSuccess(404)).isTrue();

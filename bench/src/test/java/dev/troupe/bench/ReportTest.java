@@ -68,7 +68,8 @@ class ReportTest {
     assertThat(results).hasSize(8);
     String md = Report.markdown("Troupe benchmark", Report.rows(results), Report.readMeta(dir));
 
-    List<String> tableRows = md.lines().filter(l -> l.startsWith("| ") && !l.startsWith("| scenario")
+    List<String> tableRows = md.substring(0, md.indexOf("\n## ")).lines()
+        .filter(l -> l.startsWith("| ") && !l.startsWith("| scenario")
         && !l.startsWith("| key") && !l.startsWith("| cpus") && !l.startsWith("| java") && !l.startsWith("| rss")).toList();
     assertThat(tableRows).containsExactly(
         "| hit | bare | closed \u00d732 | 40,000 | 0.250 | 1.00 | 2.00 | 3.00 | 0 | 1.00\u00d7 | 2.00\u00d7 | 8.00\u00d7 | 1.00\u00d7 | 0.50\u00d7 | 0.06\u00d7 |",
@@ -84,6 +85,36 @@ class ReportTest {
   }
 
   @Test
+  @DisplayName("a result on PostgreSQL is set against Spring on PostgreSQL, one on H2 against Spring on H2, each mix against the same mix")
+  void springOnTheSameDatabase(@TempDir Path dir) throws Exception {
+    JsonObject none = new JsonObject();
+    write(dir, "spring-put.json", result("spring", "put-new", "closed", 0, 1_000, 40.0, none));
+    write(dir, "spring-pg-put.json", result("spring-pg", "put-new", "closed", 0, 500, 80.0, none));
+    write(dir, "h2-put.json", result("troupe-h2", "put-new", "closed", 0, 3_000, 20.0, none));
+    write(dir, "pg-put.json", result("troupe-pg", "put-new", "closed", 0, 2_000, 20.0, none));
+    write(dir, "spring-mixed.json", result("spring", "mixed", "closed", 0, 2_000, 10.0, none));
+    write(dir, "spring-mixed50.json", result("spring", "mixed-50", "closed", 0, 1_000, 10.0, none));
+    write(dir, "h2-mixed50.json", result("troupe-h2", "mixed-50", "closed", 0, 4_000, 5.0, none));
+
+    List<Report.Row> rows = Report.rows(Report.read(dir));
+
+    assertThat(rows).filteredOn(r -> r.result().label().equals("troupe-h2") && r.result().scenario().equals("put-new"))
+        .singleElement().satisfies(r -> assertThat(r.throughputVsSpring()).isEqualTo(3.0));
+    assertThat(rows).filteredOn(r -> r.result().label().equals("troupe-pg"))
+        .singleElement().satisfies(r -> {
+          assertThat(r.throughputVsSpring()).isEqualTo(4.0);
+          assertThat(r.p99VsSpring()).isEqualTo(0.25);
+        });
+    assertThat(rows).filteredOn(r -> r.result().label().equals("troupe-h2") && r.result().scenario().equals("mixed-50"))
+        .singleElement().satisfies(r -> assertThat(r.throughputVsSpring()).isEqualTo(4.0));
+    assertThat(rows).extracting(r -> r.result().scenario())
+        .as("a variant sorts with its scenario, after the plain one")
+        .containsSubsequence("put-new", "mixed", "mixed-50");
+    assertThat(Report.scenarioRank("miss-404")).isEqualTo(Scenario.MISS_404.ordinal());
+    assertThat(Report.scenarioRank("mget-100")).isEqualTo(Scenario.MGET.ordinal());
+  }
+
+  @Test
   @DisplayName("the report command writes report.md and a readable chart.png, and sums up on stdout")
   void writesFiles(@TempDir Path dir) throws Exception {
     fixture(dir);
@@ -91,7 +122,7 @@ class ReportTest {
     int status = Main.run(new String[] {"report", "--in", dir.toString(), "--out", out.toString()});
 
     assertThat(status).isZero();
-    assertThat(Files.readString(out.resolve("report.md"))).startsWith("# Troupe benchmark");
+    assertThat(Files.readString(out.resolve("report.md"))).startsWith("# Troupe benchmark").contains("## Goals");
     BufferedImage png = ImageIO.read(out.resolve("chart.png").toFile());
     assertThat(png.getWidth()).isGreaterThanOrEqualTo(960);
     assertThat(png.getHeight()).isGreaterThan(600);

@@ -43,6 +43,8 @@ class ComposeFileTest {
       assertThat(ROOT.resolve((String) at(s, "build", "context")).normalize()).isEqualTo(ROOT);
       assertThat(ROOT.resolve((String) at(s, "build", "dockerfile"))).isEqualTo(DeploymentFiles.dockerfile(service));
       assertThat(valueAt(s, "stop_grace_period")).as("time to drain before SIGKILL").isEqualTo("45s");
+      assertThat(valueAt(s, "mem_limit")).as("the memory the image sizes its heap from, as on Kubernetes")
+          .isEqualTo("512m");
     }
     assertThat(valueAt(services, "gateway", "deploy", "replicas")).isEqualTo(2);
   }

@@ -68,6 +68,22 @@ class DockerfilesTest {
 
   @ParameterizedTest(name = "{0}")
   @EnumSource(Service.class)
+  @DisplayName("bounds the heap to half the container's memory and what grows outside it, as ./troupe does")
+  void boundsMemory(Service service) {
+    Dockerfile file = Dockerfile.read(DeploymentFiles.dockerfile(service));
+    List<String> flags = List.of(file.env().get("JDK_JAVA_OPTIONS").split("\\s+"));
+
+    Matcher percent = Pattern.compile("-XX:MaxRAMPercentage=([0-9.]+)").matcher(String.join(" ", flags));
+    assertThat(percent.find()).as("MaxRAMPercentage").isTrue();
+    assertThat(Double.parseDouble(percent.group(1))).as("heap share of the limit").isLessThanOrEqualTo(50);
+    assertThat(flags).as("off-heap bounds the launcher script sets too")
+        .containsAll(launcherScriptFlags().stream().filter(f -> f.startsWith("-XX:Max") || f.startsWith("-XX:Reserved")
+            || f.startsWith("-Djdk.nio.")).toList());
+    assertThat(file.env()).containsEntry("MALLOC_ARENA_MAX", "2");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Service.class)
   @DisplayName("serves HTTP on the port its health check probes, on all interfaces, in its container's cluster address")
   void healthCheck(Service service) {
     Dockerfile file = Dockerfile.read(DeploymentFiles.dockerfile(service));
@@ -108,6 +124,17 @@ class DockerfilesTest {
       assertThat(file.globalArgs()).as(service + "'s base images")
           .isEqualTo(Dockerfile.read(DeploymentFiles.dockerfile(Service.GATEWAY)).globalArgs());
     }
+  }
+
+  /** The JVM options of {@code ./troupe}'s {@code java_opts=( ... )} array, one a line. */
+  private static List<String> launcherScriptFlags() {
+    String script = DeploymentFiles.read(ROOT.resolve("troupe"));
+    Matcher m = Pattern.compile("(?s)\\njava_opts=\\((.*?)\\n\\)").matcher(script);
+    assertThat(m.find()).as("java_opts=( ... ) in ./troupe").isTrue();
+    List<String> flags = m.group(1).lines().map(String::trim).filter(l -> !l.isEmpty()).toList();
+    assertThat(flags).as("the launcher's bounds").anyMatch(f -> f.startsWith("-XX:MaxDirectMemorySize="))
+        .anyMatch(f -> f.startsWith("-XX:MaxMetaspaceSize=")).anyMatch(f -> f.startsWith("-Xmx"));
+    return flags;
   }
 
   /** The ENTRYPOINT's exec form, as its argument list. */
