@@ -31,12 +31,14 @@ FROM troupe_documents
 WHERE collection LIKE 'actor-%' AND deleted = FALSE AND data IS NOT NULL;
 
 -- A room name may hold '~' itself: the number is what follows the last '~'. Only ids of that shape
--- are messages (the same functions, with the same meaning, exist on H2 and PostgreSQL).
+-- are messages (the same functions, with the same meaning, exist on H2 and PostgreSQL), with the
+-- number as earlier builds wrote it: from 1, no leading zero. Any client could write this collection
+-- then, and 'lounge~01' would otherwise collide with 'lounge~1' on the new primary key.
 INSERT INTO troupe_chat_messages (room, seq, data)
 SELECT REGEXP_REPLACE(id, '~[0-9]+$', ''), CAST(REGEXP_REPLACE(id, '^.*~', '') AS BIGINT), data
 FROM troupe_documents
 WHERE collection = 'chat-messages' AND deleted = FALSE AND data IS NOT NULL
-  AND REGEXP_REPLACE(id, '^.+~[0-9]{1,18}$', '') = '';
+  AND REGEXP_REPLACE(id, '^.+~[1-9][0-9]{0,17}$', '') = '';
 
 DELETE FROM troupe_changes WHERE collection = 'chat-messages' OR collection LIKE 'actor-%';
 DELETE FROM troupe_documents WHERE collection = 'chat-messages' OR collection LIKE 'actor-%';

@@ -54,6 +54,10 @@ class InternalStateMigrationTest {
             "'chat-messages', 'den~1~2', 1, FALSE, '{\"room\":\"den~1\",\"seq\":2,\"text\":\"tilde\"}'",
             "'chat-messages', 'lounge~3', 2, TRUE, NULL",
             "'chat-messages', 'not-a-message', 1, FALSE, '{}'",
+            // Written by a client (the collection was not reserved): a padded or zero number is no
+            // message number Troupe wrote, and 'lounge~01' must not collide with 'lounge~1'.
+            "'chat-messages', 'lounge~01', 1, FALSE, '{\"text\":\"padded\"}'",
+            "'chat-messages', 'lounge~0', 1, FALSE, '{}'",
             "'books', 'dune', 1, FALSE, '{\"title\":\"Dune\"}'",
             "'actors', 'x', 1, FALSE, '{}'")) {
           st.executeUpdate("INSERT INTO troupe_documents (collection, id, version, deleted, data, updated_at) VALUES ("

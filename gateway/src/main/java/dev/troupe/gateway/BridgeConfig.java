@@ -1,7 +1,9 @@
 package dev.troupe.gateway;
 
+import dev.troupe.shared.actor.ActorContract;
 import dev.troupe.shared.config.Settings;
 import dev.troupe.shared.contract.DocEvents;
+import dev.troupe.shared.contract.JobStoreContract;
 import dev.troupe.shared.contract.RequestContract;
 import dev.troupe.shared.contract.StateStoreContract;
 import java.util.List;
@@ -26,11 +28,23 @@ import java.util.List;
 record BridgeConfig(Integer tcpPort, String tcpHost, boolean sockJs, List<String> inbound, List<String> outbound,
     int maxFrameBytes, int maxConnections, int framesPerSecond, int idleTimeoutSeconds) {
 
-  /** Troupe's own state is reached by its owners only: no setting opens a bridge to its store. */
+  /**
+   * Troupe's own state is reached by its owners only: no setting opens a bridge to the state store,
+   * the job store or an actor host (whose messages only the actor runtime may send).
+   */
   BridgeConfig {
-    if (inbound.contains(StateStoreContract.ADDRESS) || outbound.contains(StateStoreContract.ADDRESS)) {
-      throw new IllegalArgumentException("TROUPE_BRIDGE_INBOUND and TROUPE_BRIDGE_OUTBOUND may not name "
-          + StateStoreContract.ADDRESS + ": Troupe's internal state is not bridged");
+    refuseInternal("TROUPE_BRIDGE_INBOUND", inbound);
+    refuseInternal("TROUPE_BRIDGE_OUTBOUND", outbound);
+  }
+
+  private static void refuseInternal(String key, List<String> addresses) {
+    for (String address : addresses) {
+      if (address.equals(StateStoreContract.ADDRESS) || address.equals(JobStoreContract.ADDRESS)
+          || address.startsWith(ActorContract.ADDRESS_PREFIX)) {
+        throw new IllegalArgumentException(key + " may not name " + address
+            + ": Troupe's internal state (" + StateStoreContract.ADDRESS + ", " + JobStoreContract.ADDRESS
+            + ", " + ActorContract.ADDRESS_PREFIX + "*) is not bridged");
+      }
     }
   }
 

@@ -2,6 +2,7 @@ package dev.troupe.gateway;
 
 import dev.troupe.shared.bus.Bus;
 import dev.troupe.shared.bus.Failures;
+import dev.troupe.shared.contract.ChatContract;
 import dev.troupe.shared.contract.ErrorCode;
 import dev.troupe.shared.contract.TroupeException;
 import io.vertx.core.Future;
@@ -23,7 +24,8 @@ import org.slf4j.LoggerFactory;
  *       that caller from then on, and a connection whose credential fails is closed. The header is
  *       removed before the frame reaches the bus, so no service ever sees a credential;</li>
  *   <li>subscribing and read actions ({@code get}, {@code list}, {@code getMany}, {@code changes},
- *       {@code stats}, {@code ping}) need {@code docs:read}, everything else {@code docs:write};</li>
+ *       {@code stats}, {@code ping}) need {@code docs:read}, everything else {@code docs:write}; any frame
+ *       to or from chat ({@code troupe.chat.v1} and its user addresses) needs {@code chat:admin};</li>
  *   <li>a connection sends at most {@code TROUPE_BRIDGE_FRAMES_PER_SEC} frames a second, each of at most
  *       {@code TROUPE_BRIDGE_MAX_FRAME_BYTES}.</li>
  * </ul>
@@ -136,6 +138,12 @@ final class BridgeGuard {
   }
 
   private static String needed(BaseBridgeEvent event, JsonObject headers) {
+    Object address = event.getRawMessage().getValue("address");
+    if (address instanceof String a && (a.equals(ChatContract.ADDRESS) || a.startsWith(ChatContract.ADDRESS + "."))) {
+      // A bridged frame names its chat user in the body, and no credential on a bridge is held to one
+      // (ChatIdentity is the gateway's): only a service trusted to act for any user may use chat here.
+      return Scopes.CHAT_ADMIN;
+    }
     return switch (event.type()) {
       case REGISTER -> Scopes.READ;
       case SEND -> headers != null && READ_ACTIONS.contains(String.valueOf(headers.getValue(Bus.ACTION)))

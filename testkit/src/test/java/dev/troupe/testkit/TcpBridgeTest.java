@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.troupe.launcher.Service;
 import dev.troupe.shared.contract.CacheContract;
+import dev.troupe.shared.contract.ChatContract;
 import dev.troupe.shared.contract.DbContract;
 import dev.troupe.shared.contract.DocEvents;
 import dev.troupe.shared.contract.ErrorCode;
@@ -36,6 +37,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class TcpBridgeTest {
   static final String WRITER = "bridge-writer-1";
   static final String READER = "bridge-reader-2";
+  static final String CHAT_SERVICE = "bridge-chat-admin-3";
 
   @RegisterExtension
   static final TroupeClusterExtension TROUPE = new TroupeClusterExtension(TroupeCluster.builder()
@@ -43,10 +45,12 @@ class TcpBridgeTest {
       .setting("TROUPE_AUTH", "apikey")
       .setting("TROUPE_API_KEYS", keys())
       .setting("TROUPE_BRIDGE_PORT", "0")
+      .setting("TROUPE_BRIDGE_INBOUND", RequestContract.ADDRESS + "," + ChatContract.ADDRESS)
       .setting("TROUPE_BRIDGE_MAX_FRAME_BYTES", "4096"));
 
   static String keys() {
-    return "svc=" + sha256(WRITER) + "=docs:read docs:write,dash=" + sha256(READER) + "=docs:read";
+    return "svc=" + sha256(WRITER) + "=docs:read docs:write,dash=" + sha256(READER) + "=docs:read,bot="
+        + sha256(CHAT_SERVICE) + "=chat:admin";
   }
 
   private static JsonObject get(String id, String replyAddress) {
@@ -153,6 +157,35 @@ class TcpBridgeTest {
             .compose(err -> socket.closed().map(err)))
         .onComplete(ctx.succeeding(err -> ctx.verify(() -> {
           assertThat(err.getInteger("failureCode")).isEqualTo(ErrorCode.UNAUTHORIZED.code());
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  @Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
+  @DisplayName("chat on a bridge needs chat:admin: a bridged frame names its user in the body, so a documents key"
+      + " (even docs:write) is FORBIDDEN, and only a service trusted to act for any user gets through")
+  void chatNeedsAdmin(Vertx vertx, VertxTestContext ctx) {
+    JsonObject post = new JsonObject().put("type", "send").put("address", ChatContract.ADDRESS)
+        .put("headers", new JsonObject().put("action", ChatContract.POST))
+        .put("body", new JsonObject().put("room", "lounge").put("from", "alice").put("text", "forged"));
+    Future.all(BridgeSocket.connect(vertx, port()), BridgeSocket.connect(vertx, port()))
+        .compose(both -> {
+          BridgeSocket writer = both.resultAt(0);
+          BridgeSocket admin = both.resultAt(1);
+          return writer.send(withKey(post.copy().put("replyAddress", "w1"), WRITER)).nextSpecific()
+              .compose(refused -> {
+                ctx.verify(() -> {
+                  assertThat(refused.getInteger("failureCode")).as(refused.encode()).isEqualTo(ErrorCode.FORBIDDEN.code());
+                  assertThat(refused.getString("message")).contains("chat:admin");
+                });
+                return admin.send(withKey(post.copy().put("replyAddress", "a1"), CHAT_SERVICE)).nextSpecific();
+              });
+        })
+        .onComplete(ctx.succeeding(passed -> ctx.verify(() -> {
+          // Let through to the bus, where no node of this cluster runs chat: not a refusal of the guard.
+          assertThat(passed.getString("address")).as(passed.encode()).isEqualTo("a1");
+          assertThat(passed.getInteger("failureCode")).isNotEqualTo(ErrorCode.FORBIDDEN.code());
           ctx.completeNow();
         })));
   }
