@@ -18,6 +18,8 @@ import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.sockjs.BridgeEvent;
 import io.vertx.ext.web.handler.sockjs.SockJSBridgeOptions;
 import io.vertx.ext.web.handler.sockjs.SockJSHandler;
+import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
+import io.vertx.ext.web.handler.sockjs.Transport;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
 import java.util.HashMap;
 import java.util.Map;
@@ -48,7 +50,10 @@ final class SockJsBridge {
     return BridgeAuth.create(vertx, gateway, settings, registry).map(auth -> {
       SockJsBridge bridge = new SockJsBridge(new BridgeGuard(config, auth, System::nanoTime, true), config,
           InFlight.of("bridge-sockjs", config.maxConnections(), registry));
-      Router sockJs = SockJSHandler.create(vertx)
+      // JSONP posts its frames form-encoded or raw, and SockJS decodes that envelope with a private,
+      // lenient JSON reader: no strict check fits it, and no client of Troupe needs JSONP.
+      Router sockJs = SockJSHandler.create(vertx,
+              new SockJSHandlerOptions().addDisabledTransport(Transport.JSON_P.name()))
           .bridge(BridgeGuard.options(config, new SockJSBridgeOptions()), bridge::handle);
       // SockJS's polling transports post their frames; it reads them only after a body handler, and
       // as a String. Checked as bytes first, so that no frame is decoded with U+FFFD in it.
