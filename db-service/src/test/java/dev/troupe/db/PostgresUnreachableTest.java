@@ -10,7 +10,6 @@ import dev.troupe.shared.contract.ErrorCode;
 import dev.troupe.shared.contract.ListDocs;
 import dev.troupe.shared.contract.Precondition;
 import dev.troupe.shared.contract.PutDoc;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -66,8 +65,7 @@ class PostgresUnreachableTest {
   void connectionRefused(Vertx vertx, VertxTestContext ctx) {
     Backend backend = Backend.of(DbConfig.from(Settings.of(settings())));
     pool = backend.pool(vertx);
-    DocumentStore store = DocumentStore.open(vertx, vertx.getOrCreateContext(), backend, pool, Clock.systemUTC(),
-        new SimpleMeterRegistry());
+    DocumentStore store = new DocumentStore(pool, backend::sql, Clock.systemUTC());
     Checkpoint get = ctx.checkpoint();
     Checkpoint put = ctx.checkpoint();
     Checkpoint list = ctx.checkpoint();
