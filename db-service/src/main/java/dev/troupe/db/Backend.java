@@ -1,6 +1,7 @@
 package dev.troupe.db;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.jdbcclient.JDBCConnectOptions;
 import io.vertx.jdbcclient.JDBCPool;
@@ -8,16 +9,20 @@ import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
+import java.time.Clock;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import org.h2.jdbcx.JdbcConnectionPool;
 
 /**
  * The database behind db-service, chosen by {@code TROUPE_DB_URL}: the embedded H2 file (JDBC, so
  * its verticles run on the named worker pool) or PostgreSQL through the reactive {@code vertx-pg-client}
  * (no JDBC on the request path; JDBC only for Flyway at start). Both are one {@link Pool} to the
- * {@link DocumentStore}, which writes its SQL once with {@code ?} placeholders.
+ * {@link DocumentStore}, which writes its SQL once with {@code ?} placeholders, and a
+ * {@link GroupWriter} for its group commits: plain JDBC in one worker task per group on H2, the
+ * pipelined reactive pool on PostgreSQL.
  */
 abstract sealed class Backend {
   static final String POOL_NAME = "troupe-db";
@@ -53,6 +58,12 @@ abstract sealed class Backend {
 
   /** The pool db verticles share (named, so every instance of a node uses the same connections). */
   abstract Pool pool(Vertx vertx);
+
+  /**
+   * What commits the write groups of one {@link GroupCommitter}, over {@code pool} where the backend
+   * writes through it. Close it (and then the pool) when the committer is closed.
+   */
+  abstract GroupWriter groupWriter(Vertx vertx, Pool pool, Clock clock);
 
   /** Where Flyway migrates (JDBC), and as whom. */
   abstract String jdbcUrl();
@@ -98,6 +109,20 @@ abstract sealed class Backend {
       return JDBCPool.pool(vertx,
           new JDBCConnectOptions().setJdbcUrl(jdbcUrl()).setUser(user()).setPassword(password()),
           poolOptions());
+    }
+
+    /**
+     * One plain JDBC connection, used by one committer for one group at a time, on the same
+     * {@code troupe-db} threads as the worker verticles: the whole group's transaction is one task
+     * there, where vertx-jdbc-client would make every statement a task of its own.
+     */
+    @Override
+    GroupWriter groupWriter(Vertx vertx, Pool pool, Clock clock) {
+      JdbcConnectionPool connections = JdbcConnectionPool.create(jdbcUrl(), user(), password());
+      connections.setMaxConnections(1);
+      connections.setLoginTimeout(Math.max(1, config.connectTimeoutMs() / 1000));
+      WorkerExecutor executor = vertx.createSharedWorkerExecutor(POOL_NAME, config.workers());
+      return new GroupWriter.Jdbc(connections, executor, new WriteSql(this::sql), clock);
     }
 
     /**
@@ -172,6 +197,12 @@ abstract sealed class Backend {
           .connectingTo(connect)
           .using(vertx)
           .build();
+    }
+
+    /** The reactive pool pipelines each group's statements on one connection. */
+    @Override
+    GroupWriter groupWriter(Vertx vertx, Pool pool, Clock clock) {
+      return new GroupWriter.Reactive(pool, new WriteSql(this::sql), clock);
     }
 
     @Override

@@ -18,9 +18,15 @@ import java.nio.file.Path;
  * @param maxInFlight requests db-service works on at once per node; more are refused at once with 503 ({@code TROUPE_DB_MAX_IN_FLIGHT}, default 512)
  * @param idempotencyTtlSeconds how long an applied write's idempotency key is kept; a retry of the write with
  *     that key later than this would be applied again ({@code TROUPE_IDEMPOTENCY_TTL_SECONDS}, default 86400)
+ * @param groupMaxWrites documents one group commit writes at most; writes queued beyond wait for the next
+ *     group ({@code TROUPE_DB_GROUP_MAX_WRITES}, default 64; an {@code _mput} larger than this commits alone)
+ * @param groupMaxWaitMs how long a group that is not full waits for more writes before it commits; 0 adds no
+ *     delay and groups only the writes that queued while the previous group committed
+ *     ({@code TROUPE_DB_GROUP_MAX_WAIT_MS}, default 0)
  */
 public record DbConfig(Path dataDir, String url, String schema, int poolSize, int workers, int instances,
-    int connectTimeoutMs, int statementTimeoutMs, int maxInFlight, long idempotencyTtlSeconds) {
+    int connectTimeoutMs, int statementTimeoutMs, int maxInFlight, long idempotencyTtlSeconds,
+    int groupMaxWrites, long groupMaxWaitMs) {
 
   public static DbConfig from(Settings s) {
     return new DbConfig(
@@ -33,7 +39,9 @@ public record DbConfig(Path dataDir, String url, String schema, int poolSize, in
         s.integer("TROUPE_DB_CONNECT_TIMEOUT_MS", 3_000, 1, 600_000),
         s.integer("TROUPE_DB_STATEMENT_TIMEOUT_MS", 5_000, 1, 3_600_000),
         s.integer("TROUPE_DB_MAX_IN_FLIGHT", 512, 1, 1_000_000),
-        s.longValue("TROUPE_IDEMPOTENCY_TTL_SECONDS", 86_400, 60, 31_536_000));
+        s.longValue("TROUPE_IDEMPOTENCY_TTL_SECONDS", 86_400, 60, 31_536_000),
+        s.integer("TROUPE_DB_GROUP_MAX_WRITES", 64, 1, 10_000),
+        s.longValue("TROUPE_DB_GROUP_MAX_WAIT_MS", 0, 0, 1_000));
   }
 
   /** True when Troupe runs its own embedded H2 database. */

@@ -50,7 +50,9 @@ public final class DbVerticle extends VerticleBase {
     DbConfig config = DbConfig.from(Settings.fromJson(config()));
     Backend backend = Backend.of(config);
     pool = backend.pool(vertx);
-    store = new DocumentStore(pool, backend::sql, Clock.systemUTC());
+    // Each instance groups the writes it receives on its own context: one group commit at a time per
+    // instance, TROUPE_DB_INSTANCES of them in flight per node.
+    store = DocumentStore.open(vertx, context, backend, pool, Clock.systemUTC(), NodeRuntime.registryOf(vertx));
     stages = new Stages(NodeRuntime.registryOf(vertx));
     batchReads = Counter.builder("troupe_db_batch_reads")
         .description("getMany calls served, each one SELECT for all of its ids")
@@ -102,14 +104,16 @@ public final class DbVerticle extends VerticleBase {
 
   /**
    * Takes no new calls, lets those in flight commit or roll back and answer (a graceful leave loses
-   * none), then closes the pool.
+   * none), then closes the group writer and the pool.
    */
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(expiry);
     Future<Void> unregistered = consumer == null ? Future.succeededFuture()
         : consumer.unregister().compose(v -> router.drained(vertx, drainMs));
-    return unregistered.eventually(() -> pool == null ? Future.succeededFuture() : pool.close());
+    return unregistered
+        .eventually(() -> store == null ? Future.succeededFuture() : store.close())
+        .eventually(() -> pool == null ? Future.succeededFuture() : pool.close());
   }
 
   private Future<JsonObject> get(Message<JsonObject> msg) {

@@ -175,7 +175,7 @@ abstract class DocumentStoreContract extends StoreContract {
   @DisplayName("updatedAt is the store clock truncated to milliseconds, and a read returns the same instant")
   void updatedAtComesFromTheClock(VertxTestContext ctx) {
     Instant at = Instant.parse("2024-02-29T23:59:58.123456789Z");
-    DocumentStore fixed = new DocumentStore(pool, backend::sql, Clock.fixed(at, ZoneOffset.UTC));
+    DocumentStore fixed = store(Clock.fixed(at, ZoneOffset.UTC));
     Instant expected = Instant.parse("2024-02-29T23:59:58.123Z");
     Checkpoint written = ctx.checkpoint();
     Checkpoint read = ctx.checkpoint();

@@ -10,6 +10,7 @@ import dev.troupe.shared.contract.ErrorCode;
 import dev.troupe.shared.contract.ListDocs;
 import dev.troupe.shared.contract.Precondition;
 import dev.troupe.shared.contract.PutDoc;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -65,7 +66,8 @@ class PostgresUnreachableTest {
   void connectionRefused(Vertx vertx, VertxTestContext ctx) {
     Backend backend = Backend.of(DbConfig.from(Settings.of(settings())));
     pool = backend.pool(vertx);
-    DocumentStore store = new DocumentStore(pool, backend::sql, Clock.systemUTC());
+    DocumentStore store = DocumentStore.open(vertx, vertx.getOrCreateContext(), backend, pool, Clock.systemUTC(),
+        new SimpleMeterRegistry());
     Checkpoint get = ctx.checkpoint();
     Checkpoint put = ctx.checkpoint();
     Checkpoint list = ctx.checkpoint();

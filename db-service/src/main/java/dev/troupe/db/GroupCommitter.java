@@ -1,0 +1,189 @@
+package dev.troupe.db;
+
+import dev.troupe.shared.contract.ErrorCode;
+import dev.troupe.shared.contract.TroupeException;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Group commit: the writes of one db verticle instance share transactions. The instance commits one
+ * group at a time; writes arriving meanwhile queue, and the next group takes them all, up to
+ * {@code maxWrites} documents. A cost paid per commit (H2 writing its pages to the file, PostgreSQL
+ * flushing its WAL, the BEGIN/COMMIT round trips) is then paid once for the group instead of once
+ * per write, and it is exactly when writes queue that sharing pays.
+ *
+ * <p>{@code maxWaitMs} 0 adds no delay: a write arriving at an idle instance commits at once (with
+ * whatever arrived in the same event-loop turn). Above 0, a group that is not full waits up to that
+ * long for company before it commits.
+ *
+ * <p>Every field is touched on the owner context only; callers on other threads are handed over to
+ * it. A group whose transaction failed with a unique violation (another transaction created one of
+ * its new rows, or applied one of its idempotency keys, first) is judged again against what that
+ * transaction committed. Both databases report the violation only once the other transaction has
+ * committed (they wait for its lock), and neither rows nor applied keys go away, so each such failure
+ * turns one of the group's keys from absent into present for good: a group is tried at most once
+ * more than it has keys. A fixed small bound would not do: under load a group of many new keys can
+ * meet a different creator on each attempt, and an unconditional put must never get a 409.
+ */
+final class GroupCommitter {
+  private final Vertx vertx;
+  private final Context owner;
+  private final GroupWriter writer;
+  private final int maxWrites;
+  private final long maxWaitMs;
+  private final int maxQueued;
+  private final DistributionSummary groupWrites;
+  private final Counter retries;
+  private final ArrayDeque<Write<?>> queue = new ArrayDeque<>();
+  private int queuedItems;
+  private boolean committing;
+  private boolean scheduled;
+  private long timer = -1;
+  private boolean closed;
+  /** Completed once closed and every queued write has been answered. */
+  private final Promise<Void> drained = Promise.promise();
+
+  /**
+   * @param owner the context every group is formed and answered on
+   * @param maxWrites documents in one group at most (a bigger {@code _mput} goes alone)
+   * @param maxWaitMs how long a group that is not full waits for more writes; 0 for no wait
+   * @param maxQueued writes (calls) waiting at most; more are refused with a retryable 503
+   */
+  GroupCommitter(Vertx vertx, Context owner, GroupWriter writer, int maxWrites, long maxWaitMs, int maxQueued,
+      MeterRegistry registry) {
+    this.vertx = vertx;
+    this.owner = owner;
+    this.writer = writer;
+    this.maxWrites = maxWrites;
+    this.maxWaitMs = maxWaitMs;
+    this.maxQueued = maxQueued;
+    this.groupWrites = DistributionSummary.builder("troupe_db_group_writes")
+        .description("documents written per group commit (each put, delete or _mput item counts one)")
+        .register(registry);
+    this.retries = Counter.builder("troupe_db_group_retries")
+        .description("group commits tried again because another transaction created one of their rows first")
+        .register(registry);
+  }
+
+  /** Queues {@code write} for the next group; its future completes after that group's commit. */
+  <T> Future<T> submit(Write<T> write) {
+    if (Vertx.currentContext() == owner) {
+      enqueue(write);
+    } else {
+      owner.runOnContext(v -> enqueue(write));
+    }
+    return write.future();
+  }
+
+  /**
+   * Refuses new writes; those queued or in flight still commit and are answered, then the writer is
+   * closed.
+   */
+  Future<Void> close() {
+    owner.runOnContext(v -> {
+      closed = true;
+      drainedIfIdle();
+    });
+    return drained.future().compose(v -> writer.close());
+  }
+
+  private void drainedIfIdle() {
+    if (closed && !committing && queue.isEmpty()) {
+      drained.tryComplete();
+    }
+  }
+
+  /** Groups committed so far (for tests and the metric's readers). */
+  long groups() {
+    return groupWrites.count();
+  }
+
+  private void enqueue(Write<?> write) {
+    if (closed) {
+      write.fail(new TroupeException(ErrorCode.UNAVAILABLE, "db-service is stopping; retry on another node"));
+      return;
+    }
+    if (queue.size() >= maxQueued) {
+      write.fail(new TroupeException(ErrorCode.UNAVAILABLE,
+          "db-service has " + queue.size() + " writes waiting to commit; retry shortly"));
+      return;
+    }
+    queue.add(write);
+    queuedItems += write.items();
+    schedule();
+  }
+
+  /**
+   * Starts the next group unless one is committing (it starts when that one is done) or already
+   * scheduled. The start is one hop away, so writes arriving in the same turn join it.
+   */
+  private void schedule() {
+    if (committing || queue.isEmpty()) {
+      return;
+    }
+    if (timer >= 0 && queuedItems >= maxWrites) {
+      vertx.cancelTimer(timer);
+      timer = -1;
+      scheduled = false;
+    }
+    if (scheduled) {
+      return;
+    }
+    scheduled = true;
+    if (maxWaitMs > 0 && queuedItems < maxWrites) {
+      timer = vertx.setTimer(maxWaitMs, t -> {
+        timer = -1;
+        next();
+      });
+    } else {
+      owner.runOnContext(v -> next());
+    }
+  }
+
+  private void next() {
+    scheduled = false;
+    if (committing || queue.isEmpty()) {
+      return;
+    }
+    List<Write<?>> group = new ArrayList<>();
+    int items = 0;
+    while (!queue.isEmpty() && (group.isEmpty() || items + queue.peek().items() <= maxWrites)) {
+      Write<?> write = queue.poll();
+      items += write.items();
+      group.add(write);
+    }
+    queuedItems -= items;
+    committing = true;
+    groupWrites.record(items);
+    int attempts = 1 + WritePlan.keys(group).size() + WritePlan.idempotencyKeys(group).size();
+    attempt(group, 1, attempts).onComplete(done -> {
+      if (done.succeeded()) {
+        done.result().answer();
+      } else {
+        TroupeException failure = SqlErrors.classify(done.cause());
+        group.forEach(write -> write.fail(failure));
+      }
+      committing = false;
+      schedule();
+      drainedIfIdle();
+    });
+  }
+
+  private Future<WritePlan> attempt(List<Write<?>> group, int attempt, int attempts) {
+    return Future.<Void>succeededFuture().compose(v -> writer.commit(group)).recover(e -> {
+      if (attempt < attempts && SqlErrors.isUniqueViolation(e)) {
+        retries.increment();
+        return attempt(group, attempt + 1, attempts);
+      }
+      return Future.failedFuture(e);
+    });
+  }
+}

@@ -1,0 +1,169 @@
+package dev.troupe.db;
+
+import dev.troupe.shared.contract.DeleteDoc;
+import dev.troupe.shared.contract.DeleteResult;
+import dev.troupe.shared.contract.DocKey;
+import dev.troupe.shared.contract.PutDoc;
+import dev.troupe.shared.contract.PutMany;
+import dev.troupe.shared.contract.PutManyResult;
+import dev.troupe.shared.contract.PutResult;
+import dev.troupe.shared.contract.Wire;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+
+/**
+ * One caller's write waiting for a group commit: a put, a delete or a whole {@code _mput} batch. It is
+ * judged on its own inside the group's transaction and answered on its own, after the commit. An
+ * {@code _mput} batch is one unit: all of its items or none, whatever its neighbours in the group do.
+ *
+ * @param <T> what the caller gets once the group committed
+ */
+abstract sealed class Write<T> permits Write.Put, Write.Delete, Write.Batch {
+  private final Promise<T> promise = Promise.promise();
+
+  /** The caller's answer: completes only after the group holding this write committed (or failed). */
+  final Future<T> future() {
+    return promise.future();
+  }
+
+  /** How many documents this write touches: what counts against a group's size bound. */
+  abstract int items();
+
+  /** The documents this write touches, each once. */
+  abstract List<DocKey> keys();
+
+  /** The write's idempotency key, or null. */
+  abstract String idempotencyKey();
+
+  /** What the idempotency key is stored against: a key reused for another request is refused. */
+  abstract String request();
+
+  abstract JsonObject encode(T result);
+
+  abstract T decode(JsonObject stored);
+
+  @SuppressWarnings("unchecked")
+  final void succeed(Object result) {
+    promise.tryComplete((T) result);
+  }
+
+  final void fail(Throwable failure) {
+    promise.tryFail(failure);
+  }
+
+  static final class Put extends Write<PutResult> {
+    final PutDoc put;
+
+    Put(PutDoc put) {
+      this.put = put;
+    }
+
+    @Override
+    int items() {
+      return 1;
+    }
+
+    @Override
+    List<DocKey> keys() {
+      return List.of(put.key());
+    }
+
+    @Override
+    String idempotencyKey() {
+      return put.idempotencyKey();
+    }
+
+    @Override
+    String request() {
+      return "put " + put.key();
+    }
+
+    @Override
+    JsonObject encode(PutResult result) {
+      return Wire.toJson(result);
+    }
+
+    @Override
+    PutResult decode(JsonObject stored) {
+      return Wire.putResult(stored);
+    }
+  }
+
+  static final class Delete extends Write<DeleteResult> {
+    final DeleteDoc delete;
+
+    Delete(DeleteDoc delete) {
+      this.delete = delete;
+    }
+
+    @Override
+    int items() {
+      return 1;
+    }
+
+    @Override
+    List<DocKey> keys() {
+      return List.of(delete.key());
+    }
+
+    @Override
+    String idempotencyKey() {
+      return delete.idempotencyKey();
+    }
+
+    @Override
+    String request() {
+      return "delete " + delete.key();
+    }
+
+    @Override
+    JsonObject encode(DeleteResult result) {
+      return Wire.toJson(result);
+    }
+
+    @Override
+    DeleteResult decode(JsonObject stored) {
+      return Wire.deleteResult(stored);
+    }
+  }
+
+  static final class Batch extends Write<PutManyResult> {
+    final PutMany batch;
+
+    Batch(PutMany batch) {
+      this.batch = batch;
+    }
+
+    @Override
+    int items() {
+      return batch.items().size();
+    }
+
+    @Override
+    List<DocKey> keys() {
+      return batch.items().stream().map(item -> new DocKey(batch.collection(), item.id())).toList();
+    }
+
+    @Override
+    String idempotencyKey() {
+      return batch.idempotencyKey();
+    }
+
+    @Override
+    String request() {
+      return "putMany " + batch.collection();
+    }
+
+    @Override
+    JsonObject encode(PutManyResult result) {
+      return Wire.toJson(result);
+    }
+
+    @Override
+    PutManyResult decode(JsonObject stored) {
+      return Wire.putManyResult(stored);
+    }
+  }
+}

@@ -1,0 +1,16 @@
+package dev.troupe.db;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.io.TempDir;
+
+@DisplayName("DocumentStore group commit on H2 (embedded file in a temporary directory)")
+class H2DocumentStoreGroupTest extends DocumentStoreGroupContract {
+  @TempDir
+  static Path dir;
+
+  @Override
+  TestDatabase openDatabase() {
+    return TestDatabase.h2(dir);
+  }
+}
