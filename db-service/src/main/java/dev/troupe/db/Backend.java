@@ -119,7 +119,7 @@ abstract sealed class Backend {
     @Override
     GroupWriter groupWriter(Vertx vertx, Pool pool, Clock clock) {
       JdbcConnectionPool connections = JdbcConnectionPool.create(jdbcUrl(), user(), password());
-      connections.setMaxConnections(1);
+      connections.setMaxConnections(config.groupsPerInstance());
       connections.setLoginTimeout(Math.max(1, config.connectTimeoutMs() / 1000));
       WorkerExecutor executor = vertx.createSharedWorkerExecutor(POOL_NAME, config.workers());
       return new GroupWriter.Jdbc(connections, executor, new WriteSql(this::sql), clock);

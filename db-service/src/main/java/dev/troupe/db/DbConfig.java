@@ -23,10 +23,14 @@ import java.nio.file.Path;
  * @param groupMaxWaitMs how long a group that is not full waits for more writes before it commits; 0 adds no
  *     delay and groups only the writes that queued while the previous group committed
  *     ({@code TROUPE_DB_GROUP_MAX_WAIT_MS}, default 0)
+ * @param groupConcurrency group commits in flight at once per node, each a transaction on its own connection,
+ *     shared out over the db verticle instances (each gets at least one); 0 means the default: the pool size
+ *     on PostgreSQL, whose commits overlap, and one per instance on H2, whose commits write one file in turn
+ *     ({@code TROUPE_DB_GROUP_CONCURRENCY})
  */
 public record DbConfig(Path dataDir, String url, String schema, int poolSize, int workers, int instances,
     int connectTimeoutMs, int statementTimeoutMs, int maxInFlight, long idempotencyTtlSeconds,
-    int groupMaxWrites, long groupMaxWaitMs) {
+    int groupMaxWrites, long groupMaxWaitMs, int groupConcurrency) {
 
   public static DbConfig from(Settings s) {
     return new DbConfig(
@@ -41,7 +45,14 @@ public record DbConfig(Path dataDir, String url, String schema, int poolSize, in
         s.integer("TROUPE_DB_MAX_IN_FLIGHT", 512, 1, 1_000_000),
         s.longValue("TROUPE_IDEMPOTENCY_TTL_SECONDS", 86_400, 60, 31_536_000),
         s.integer("TROUPE_DB_GROUP_MAX_WRITES", 64, 1, 10_000),
-        s.longValue("TROUPE_DB_GROUP_MAX_WAIT_MS", 0, 0, 1_000));
+        s.longValue("TROUPE_DB_GROUP_MAX_WAIT_MS", 0, 0, 1_000),
+        s.integer("TROUPE_DB_GROUP_CONCURRENCY", 0, 0, 512));
+  }
+
+  /** The group commits one db verticle instance keeps in flight: its share of the node's. */
+  public int groupsPerInstance() {
+    int node = groupConcurrency > 0 ? groupConcurrency : embedded() ? instances : poolSize;
+    return Math.max(1, (node + instances - 1) / instances);
   }
 
   /** True when Troupe runs its own embedded H2 database. */

@@ -102,7 +102,7 @@ final class DocumentStore {
       MeterRegistry registry) {
     DbConfig config = backend.config;
     GroupCommitter writes = new GroupCommitter(vertx, owner, backend.groupWriter(vertx, pool, clock),
-        config.groupMaxWrites(), config.groupMaxWaitMs(), config.maxInFlight(), registry);
+        config.groupMaxWrites(), config.groupMaxWaitMs(), config.maxInFlight(), config.groupsPerInstance(), registry);
     return new DocumentStore(pool, backend::sql, writes);
   }
 

@@ -14,9 +14,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Group commit: the writes of one db verticle instance share transactions. The instance commits one
- * group at a time; writes arriving meanwhile queue, and the next group takes them all, up to
- * {@code maxWrites} documents. A cost paid per commit (H2 writing its pages to the file, PostgreSQL
+ * Group commit: the writes of one db verticle instance share transactions. The instance commits up
+ * to {@code concurrency} groups at a time; while all of them are in flight, arriving writes queue,
+ * and the next group to start takes them all, up to {@code maxWrites} documents. Below that load a
+ * write starts at once (with whatever arrived in the same event-loop turn), so grouping costs no
+ * latency; at saturation groups grow with the queue. A cost paid per commit (H2 writing its pages to the file, PostgreSQL
  * flushing its WAL, the BEGIN/COMMIT round trips) is then paid once for the group instead of once
  * per write, and it is exactly when writes queue that sharing pays.
  *
@@ -40,11 +42,14 @@ final class GroupCommitter {
   private final int maxWrites;
   private final long maxWaitMs;
   private final int maxQueued;
+  private final int concurrency;
   private final DistributionSummary groupWrites;
   private final Counter retries;
+  private final Counter splits;
   private final ArrayDeque<Write<?>> queue = new ArrayDeque<>();
   private int queuedItems;
-  private boolean committing;
+  /** Groups in flight. */
+  private int committing;
   private boolean scheduled;
   private long timer = -1;
   private boolean closed;
@@ -56,20 +61,25 @@ final class GroupCommitter {
    * @param maxWrites documents in one group at most (a bigger {@code _mput} goes alone)
    * @param maxWaitMs how long a group that is not full waits for more writes; 0 for no wait
    * @param maxQueued writes (calls) waiting at most; more are refused with a retryable 503
+   * @param concurrency groups in flight at once (each one transaction on its own connection)
    */
   GroupCommitter(Vertx vertx, Context owner, GroupWriter writer, int maxWrites, long maxWaitMs, int maxQueued,
-      MeterRegistry registry) {
+      int concurrency, MeterRegistry registry) {
     this.vertx = vertx;
     this.owner = owner;
     this.writer = writer;
     this.maxWrites = maxWrites;
     this.maxWaitMs = maxWaitMs;
     this.maxQueued = maxQueued;
+    this.concurrency = concurrency;
     this.groupWrites = DistributionSummary.builder("troupe_db_group_writes")
         .description("documents written per group commit (each put, delete or _mput item counts one)")
         .register(registry);
     this.retries = Counter.builder("troupe_db_group_retries")
         .description("group commits tried again because another transaction created one of their rows first")
+        .register(registry);
+    this.splits = Counter.builder("troupe_db_group_splits")
+        .description("group commits that failed for a reason one write may have caused, then committed write by write")
         .register(registry);
   }
 
@@ -96,7 +106,7 @@ final class GroupCommitter {
   }
 
   private void drainedIfIdle() {
-    if (closed && !committing && queue.isEmpty()) {
+    if (closed && committing == 0 && queue.isEmpty()) {
       drained.tryComplete();
     }
   }
@@ -122,11 +132,11 @@ final class GroupCommitter {
   }
 
   /**
-   * Starts the next group unless one is committing (it starts when that one is done) or already
-   * scheduled. The start is one hop away, so writes arriving in the same turn join it.
+   * Starts the next group unless every slot is committing (it starts when one is done) or it is
+   * already scheduled. The start is one hop away, so writes arriving in the same turn join it.
    */
   private void schedule() {
-    if (committing || queue.isEmpty()) {
+    if (committing >= concurrency || queue.isEmpty()) {
       return;
     }
     if (timer >= 0 && queuedItems >= maxWrites) {
@@ -150,9 +160,12 @@ final class GroupCommitter {
 
   private void next() {
     scheduled = false;
-    if (committing || queue.isEmpty()) {
-      return;
+    while (committing < concurrency && !queue.isEmpty()) {
+      start();
     }
+  }
+
+  private void start() {
     List<Write<?>> group = new ArrayList<>();
     int items = 0;
     while (!queue.isEmpty() && (group.isEmpty() || items + queue.peek().items() <= maxWrites)) {
@@ -161,25 +174,47 @@ final class GroupCommitter {
       group.add(write);
     }
     queuedItems -= items;
-    committing = true;
+    committing++;
     groupWrites.record(items);
     int attempts = 1 + WritePlan.keys(group).size() + WritePlan.idempotencyKeys(group).size();
-    attempt(group, 1, attempts).onComplete(done -> {
-      if (done.succeeded()) {
-        done.result().answer();
-      } else {
-        TroupeException failure = SqlErrors.classify(done.cause());
-        group.forEach(write -> write.fail(failure));
-      }
-      committing = false;
+    commit(group, attempts).onComplete(done -> {
+      committing--;
       schedule();
       drainedIfIdle();
     });
   }
 
+  /**
+   * Commits {@code group} and answers each of its writes. A group that failed for a reason one of its
+   * writes may have caused (anything but the database being busy, slow or gone) is split: each write
+   * is then committed alone, one after another, so a write that cannot be stored fails by itself and
+   * its neighbours are judged on their own.
+   */
+  private Future<Void> commit(List<Write<?>> group, int attempts) {
+    return attempt(group, 1, attempts).transform(done -> {
+      if (done.succeeded()) {
+        done.result().answer();
+        return Future.succeededFuture();
+      }
+      TroupeException failure = SqlErrors.classify(done.cause());
+      if (group.size() == 1 || failure.code() == ErrorCode.UNAVAILABLE || failure.code() == ErrorCode.TIMEOUT) {
+        group.forEach(write -> write.fail(failure));
+        return Future.succeededFuture();
+      }
+      splits.increment();
+      Future<Void> alone = Future.succeededFuture();
+      for (Write<?> write : group) {
+        List<Write<?>> one = List.of(write);
+        int oneAttempts = 1 + WritePlan.keys(one).size() + WritePlan.idempotencyKeys(one).size();
+        alone = alone.compose(v -> commit(one, oneAttempts));
+      }
+      return alone;
+    });
+  }
+
   private Future<WritePlan> attempt(List<Write<?>> group, int attempt, int attempts) {
     return Future.<Void>succeededFuture().compose(v -> writer.commit(group)).recover(e -> {
-      if (attempt < attempts && SqlErrors.isUniqueViolation(e)) {
+      if (attempt < attempts && (SqlErrors.isUniqueViolation(e) || SqlErrors.isDeadlock(e))) {
         retries.increment();
         return attempt(group, attempt + 1, attempts);
       }

@@ -24,6 +24,15 @@ final class SqlErrors {
     return UNIQUE_VIOLATION.equals(sqlState(t));
   }
 
+  /**
+   * The database broke a lock cycle by rolling this transaction back (PostgreSQL 40P01, H2 40001):
+   * nothing was written and trying again is the remedy.
+   */
+  static boolean isDeadlock(Throwable t) {
+    String state = sqlState(t);
+    return "40P01".equals(state) || "40001".equals(state);
+  }
+
   static String sqlState(Throwable t) {
     for (Throwable c = t; c != null; c = c.getCause()) {
       if (c instanceof SQLException sql && sql.getSQLState() != null) {
