@@ -24,9 +24,9 @@ import java.util.List;
 /**
  * A chat room as an actor: its members, the number of its last message, and its last
  * {@link RoomState#RECENT} messages (the recent history, served from memory). Every message is also
- * stored in db-service's state store (table {@code troupe_chat_messages}, never a document) before
- * the room's state counts it, so older history is read from db-service and a message is never
- * numbered twice. The room is the one writer of its messages.
+ * stored in db-service's state store (table {@code troupe_chat_messages}, never a document) in the
+ * transaction that stores the room's state counting it, so older history is read from db-service and
+ * a message is never numbered twice. The room is the one writer of its messages.
  */
 public final class RoomActor implements ActorType<RoomState, JsonObject> {
   /** The actor type name. */
@@ -127,10 +127,11 @@ public final class RoomActor implements ActorType<RoomState, JsonObject> {
   }
 
   /**
-   * Stores the message under the next number, then counts it in the room's state; only once both are
-   * committed is it published to the members, and handed to {@link UserUpdates} for the members'
-   * user actors (not awaited: a post's reply does not wait for the room's size). A message stored whose count then failed to commit is
-   * overwritten by the next post, which gets the same number: numbers have no gaps.
+   * Stores the message under the next number together with the room's state counting it, in one
+   * transaction of db-service's state store; only once that committed is it published to the members,
+   * and handed to {@link UserUpdates} for the members' user actors (not awaited: a post's reply does
+   * not wait for the room's size). A stale activation of the room (its state written elsewhere since)
+   * stores neither, so an acknowledged message is never overwritten and numbers have no gaps.
    */
   private static Future<Outcome<RoomState>> post(ActorContext ctx, String room, RoomState state, ChatContract.Post post) {
     Vertx vertx = ctx.vertx();
@@ -139,16 +140,13 @@ public final class RoomActor implements ActorType<RoomState, JsonObject> {
           post.from() + " is not a member of room " + room));
     }
     ChatMessage message = new ChatMessage(room, state.seq() + 1, post.from(), post.text(), Instant.now());
-    StoredMessage stored = new StoredMessage(room, message.seq(), ChatContract.toJson(message));
-    return db(bus(vertx).request(StateStoreContract.ADDRESS, StateStoreContract.PUT_MESSAGE,
-        StateStoreContract.toJson(stored), null)).map(done -> {
-      RoomState next = state.withMessage(message);
-      return Outcome.update(next, new JsonObject().put("seq", message.seq()))
-          .then(() -> {
-            publish(vertx, next, message);
-            UserUpdates.of(vertx, ctx.actors()).stored(message, next.members());
-          });
-    });
+    RoomState next = state.withMessage(message);
+    return Future.succeededFuture(Outcome.update(next, new JsonObject().put("seq", message.seq()))
+        .storing(new StoredMessage(room, message.seq(), ChatContract.toJson(message)))
+        .then(() -> {
+          publish(vertx, next, message);
+          UserUpdates.of(vertx, ctx.actors()).stored(message, next.members());
+        }));
   }
 
   private static void publish(Vertx vertx, RoomState state, ChatMessage message) {

@@ -11,6 +11,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
 import java.time.OffsetDateTime;
@@ -80,34 +81,54 @@ final class StateStore {
 
   /**
    * Writes over the version the writer holds: the first write inserts (a row already there fails on
-   * the primary key), later ones update only the row still at that version.
+   * the primary key), later ones update only the row still at that version. The save's messages are
+   * stored in the same transaction, after the state's write held: a stale save stores none of them.
+   * A message racing another writer of its number (a unique violation, the whole transaction rolled
+   * back) is tried once more, and then updates.
    */
   Future<Long> save(SaveState save) {
+    return attemptSave(save)
+        .recover(e -> !save.messages().isEmpty() && SqlErrors.isUniqueViolation(e) && !(e instanceof TroupeException)
+            ? attemptSave(save) : Future.failedFuture(e))
+        .recover(StateStore::failed);
+  }
+
+  private Future<Long> attemptSave(SaveState save) {
     StateKey key = save.key();
     OffsetDateTime now = OffsetDateTime.ofInstant(clock.instant().truncatedTo(ChronoUnit.MILLIS), ZoneOffset.UTC);
     String data = save.data().encode();
-    if (save.version() == 0) {
-      return pool.withTransaction(conn -> conn.preparedQuery(insertState).execute(Tuple.of(key.type(), key.key(), now, data)))
-          .map(done -> 1L)
-          .recover(e -> SqlErrors.isUniqueViolation(e)
-              ? Future.failedFuture(TroupeException.preconditionFailed("the state of " + key + " was written meanwhile"))
-              : failed(e));
-    }
-    return pool.withTransaction(conn -> conn.preparedQuery(updateState)
-            .execute(Tuple.of(now, data, key.type(), key.key(), save.version())))
-        .recover(StateStore::failed)
-        .map(rows -> {
-          if (rows.rowCount() == 0) {
-            throw TroupeException.preconditionFailed("the state of " + key + " is no longer at version " + save.version());
-          }
-          return save.version() + 1;
-        });
+    return pool.withTransaction(conn -> {
+      Future<Long> state;
+      if (save.version() == 0) {
+        state = conn.preparedQuery(insertState).execute(Tuple.of(key.type(), key.key(), now, data))
+            .map(done -> 1L)
+            .recover(e -> SqlErrors.isUniqueViolation(e)
+                ? Future.failedFuture(TroupeException.preconditionFailed("the state of " + key + " was written meanwhile"))
+                : Future.failedFuture(e));
+      } else {
+        state = conn.preparedQuery(updateState).execute(Tuple.of(now, data, key.type(), key.key(), save.version()))
+            .map(rows -> {
+              if (rows.rowCount() == 0) {
+                throw TroupeException.preconditionFailed("the state of " + key + " is no longer at version " + save.version());
+              }
+              return save.version() + 1;
+            });
+      }
+      return state.compose(version -> {
+        Future<Void> messages = Future.succeededFuture();
+        for (StoredMessage message : save.messages()) {
+          messages = messages.compose(v -> writeMessage(conn, message, message.message().encode()));
+        }
+        return messages.map(version);
+      });
+    });
   }
 
   /**
    * Stores a message under its number, replacing one stored there before (a post whose room state
-   * never committed): update, else insert, in one transaction; an insert racing another writer of the
-   * number (its transaction rolled back) is tried again once, and then updates.
+   * never committed, from a build that stored the two apart): update, else insert, in one transaction;
+   * an insert racing another writer of the number (its transaction rolled back) is tried again once,
+   * and then updates.
    */
   Future<Void> putMessage(StoredMessage message) {
     String data = message.message().encode();
@@ -117,10 +138,14 @@ final class StateStore {
   }
 
   private Future<Void> attemptPutMessage(StoredMessage message, String data) {
-    return pool.withTransaction(conn -> conn.preparedQuery(updateMessage)
+    return pool.withTransaction(conn -> writeMessage(conn, message, data));
+  }
+
+  private Future<Void> writeMessage(SqlConnection conn, StoredMessage message, String data) {
+    return conn.preparedQuery(updateMessage)
         .execute(Tuple.of(data, message.room(), message.seq()))
         .compose(rows -> rows.rowCount() > 0 ? Future.succeededFuture()
-            : conn.preparedQuery(insertMessage).execute(Tuple.of(message.room(), message.seq(), data)).mapEmpty()));
+            : conn.preparedQuery(insertMessage).execute(Tuple.of(message.room(), message.seq(), data)).mapEmpty());
   }
 
   Future<List<JsonObject>> messages(MessageRange range) {

@@ -146,4 +146,49 @@ abstract class StateStoreContractTests extends DatabaseContract {
           ctx.completeNow();
         })));
   }
+
+  private static StoredMessage message(String room, long seq, String text) {
+    return new StoredMessage(room, seq, new JsonObject().put("seq", seq).put("text", text));
+  }
+
+  @Test
+  @DisplayName("a save stores its messages in its own transaction: a current save stores state and messages,"
+      + " a stale one neither")
+  void saveWithMessages(VertxTestContext ctx) {
+    state.save(new SaveState(ROOM, 0, n(1), List.of(message("lounge", 1, "first"))))
+        .compose(v1 -> state.save(new SaveState(ROOM, 1, n(2), List.of(message("lounge", 2, "second")))))
+        // a stale activation still at version 1 posts its own number 2, and a stale first write its number 1
+        .compose(v2 -> failureOf(state.save(new SaveState(ROOM, 1, n(9), List.of(message("lounge", 2, "stale"))))))
+        .compose(stale -> {
+          ctx.verify(() -> assertCode(stale, ErrorCode.PRECONDITION_FAILED));
+          return failureOf(state.save(new SaveState(ROOM, 0, n(9), List.of(message("lounge", 1, "stale first")))));
+        })
+        .compose(staleFirst -> {
+          ctx.verify(() -> assertCode(staleFirst, ErrorCode.PRECONDITION_FAILED));
+          return state.load(ROOM);
+        })
+        .compose(loaded -> {
+          ctx.verify(() -> {
+            assertThat(loaded.version()).isEqualTo(2L);
+            assertThat(loaded.data()).isEqualTo(n(2));
+          });
+          return state.messages(new MessageRange("lounge", 0, 10));
+        })
+        .onComplete(ctx.succeeding(items -> ctx.verify(() -> {
+          assertThat(items).extracting(m -> m.getString("text")).containsExactly("first", "second");
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  @DisplayName("a save whose message number holds an uncounted message (stored apart by a previous build) replaces it")
+  void saveReplacesAnUncountedMessage(VertxTestContext ctx) {
+    state.putMessage(message("lounge", 1, "never counted"))
+        .compose(v -> state.save(new SaveState(ROOM, 0, n(1), List.of(message("lounge", 1, "counted")))))
+        .compose(v1 -> state.messages(new MessageRange("lounge", 0, 10)))
+        .onComplete(ctx.succeeding(items -> ctx.verify(() -> {
+          assertThat(items).extracting(m -> m.getString("text")).containsExactly("counted");
+          ctx.completeNow();
+        })));
+  }
 }

@@ -274,7 +274,7 @@ public final class ActorHost extends VerticleBase {
       } catch (RuntimeException e) {
         return refusedOrCrashed(a, next, e);
       }
-      return store.save(a.id, encoded, a.version).transform(saved -> {
+      return store.save(a.id, encoded, a.version, result.messages()).transform(saved -> {
         if (saved.succeeded()) {
           a.state = result.state();
           a.version = saved.result();

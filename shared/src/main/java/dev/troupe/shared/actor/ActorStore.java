@@ -4,6 +4,8 @@ import dev.troupe.shared.bus.Bus;
 import dev.troupe.shared.contract.StateStoreContract;
 import dev.troupe.shared.contract.StateStoreContract.LoadedState;
 import dev.troupe.shared.contract.StateStoreContract.SaveState;
+import dev.troupe.shared.contract.StateStoreContract.StoredMessage;
+import java.util.List;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 
@@ -30,12 +32,12 @@ final class ActorStore {
   }
 
   /**
-   * Writes (a copy of: the body is handed over to the bus) {@code state} over {@code version} ({@code 0}: not stored); completes with the new
-   * version once db-service committed it.
+   * Writes (a copy of: the body is handed over to the bus) {@code state} over {@code version} ({@code 0}: not stored),
+   * and {@code messages} in the same transaction; completes with the new version once db-service committed them.
    */
-  Future<Long> save(ActorId id, JsonObject state, long version) {
+  Future<Long> save(ActorId id, JsonObject state, long version, List<StoredMessage> messages) {
     return bus.request(StateStoreContract.ADDRESS, StateStoreContract.SAVE,
-            StateStoreContract.toJson(new SaveState(id.stateKey(), version, state.copy())), null)
+            StateStoreContract.toJson(new SaveState(id.stateKey(), version, state.copy(), messages)), null)
         .map(reply -> reply.getLong("version"));
   }
 }

@@ -19,9 +19,11 @@ import java.util.Objects;
  *   <tr><th>action</th><th>body</th><th>reply</th></tr>
  *   <tr><td>{@code load}</td><td>{@link StateKey} {@code {"type","key"}}</td><td>{@link LoadedState}
  *       {@code {"version":n,"data":{...}|null}}; version {@code 0} and no data when never written</td></tr>
- *   <tr><td>{@code save}</td><td>{@link SaveState} {@code {"type","key","version","data"}}</td><td>{@code {"version":n}}, the
+ *   <tr><td>{@code save}</td><td>{@link SaveState} {@code {"type","key","version","data","messages"?:[stored message...]}}</td><td>{@code {"version":n}}, the
  *       new version; 412 unless the stored version is {@code version} ({@code 0}: none stored), so a write from
- *       an activation that missed a newer write fails instead of overwriting it</td></tr>
+ *       an activation that missed a newer write fails instead of overwriting it. The messages (as {@code putMessage}
+ *       takes them) are stored in the same transaction: a chat post is one commit, and a stale room's post
+ *       stores nothing</td></tr>
  *   <tr><td>{@code putMessage}</td><td>{@link StoredMessage} {@code {"room","seq","message"}}</td><td>{@code {}}; a message
  *       stored under a number already stored replaces it (the room counts a number only once its state
  *       committed it, so a number stored but never counted is taken again by the next post)</td></tr>
@@ -41,6 +43,8 @@ public final class StateStoreContract {
 
   /** Most messages one {@code messages} call returns. */
   public static final int MAX_RANGE = 1000;
+  /** Most messages one {@code save} stores with its state. */
+  public static final int MAX_SAVE_MESSAGES = 16;
   /** Longest actor type name. */
   public static final int MAX_TYPE = 64;
 
@@ -77,8 +81,12 @@ public final class StateStoreContract {
     }
   }
 
-  /** A state to write over {@code version} ({@code 0}: none may be stored yet). */
-  public record SaveState(StateKey key, long version, JsonObject data) {
+  /**
+   * A state to write over {@code version} ({@code 0}: none may be stored yet), and the messages stored
+   * with it in the same transaction (at most {@link #MAX_SAVE_MESSAGES}): both or neither. A save whose
+   * version is stale writes none of its messages.
+   */
+  public record SaveState(StateKey key, long version, JsonObject data, List<StoredMessage> messages) {
     public SaveState {
       Objects.requireNonNull(key, "key");
       if (version < 0) {
@@ -87,6 +95,15 @@ public final class StateStoreContract {
       if (data == null) {
         throw TroupeException.badRequest("data must be an object");
       }
+      messages = messages == null ? List.of() : List.copyOf(messages);
+      if (messages.size() > MAX_SAVE_MESSAGES) {
+        throw TroupeException.badRequest("a save stores at most " + MAX_SAVE_MESSAGES + " messages");
+      }
+    }
+
+    /** A state alone. */
+    public SaveState(StateKey key, long version, JsonObject data) {
+      this(key, version, data, List.of());
     }
   }
 
@@ -129,12 +146,35 @@ public final class StateStoreContract {
     return new LoadedState(object(json, "data", true), number(json, "version"));
   }
 
+  /** {@code messages} only when there are any: a save without them reads as before. */
   public static JsonObject toJson(SaveState s) {
-    return toJson(s.key()).put("version", s.version()).put("data", s.data());
+    JsonObject json = toJson(s.key()).put("version", s.version()).put("data", s.data());
+    if (!s.messages().isEmpty()) {
+      JsonArray messages = new JsonArray();
+      s.messages().forEach(m -> messages.add(toJson(m)));
+      json.put("messages", messages);
+    }
+    return json;
   }
 
   public static SaveState saveState(JsonObject json) {
-    return new SaveState(stateKey(json), number(json, "version"), object(json, "data", false));
+    Object raw = json.getValue("messages");
+    List<StoredMessage> messages = new ArrayList<>();
+    if (raw != null) {
+      if (!(raw instanceof JsonArray array)) {
+        throw TroupeException.badRequest("messages must be an array");
+      }
+      if (array.size() > MAX_SAVE_MESSAGES) {
+        throw TroupeException.badRequest("a save stores at most " + MAX_SAVE_MESSAGES + " messages");
+      }
+      for (Object item : array) {
+        if (!(item instanceof JsonObject message)) {
+          throw TroupeException.badRequest("each message must be an object");
+        }
+        messages.add(storedMessage(message));
+      }
+    }
+    return new SaveState(stateKey(json), number(json, "version"), object(json, "data", false), messages);
   }
 
   public static JsonObject toJson(StoredMessage m) {

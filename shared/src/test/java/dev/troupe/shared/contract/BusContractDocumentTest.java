@@ -319,7 +319,9 @@ class BusContractDocumentTest {
     StateStoreContract.StateKey state = new StateStoreContract.StateKey("chat-room", "lobby");
     s.put("StateKey", List.of(StateStoreContract.toJson(state)));
     s.put("SaveState", List.of(StateStoreContract.toJson(new StateStoreContract.SaveState(state, 0, new JsonObject())),
-        StateStoreContract.toJson(new StateStoreContract.SaveState(state, 7, new JsonObject().put("seq", 1)))));
+        StateStoreContract.toJson(new StateStoreContract.SaveState(state, 7, new JsonObject().put("seq", 1))),
+        StateStoreContract.toJson(new StateStoreContract.SaveState(state, 7, new JsonObject().put("seq", 1),
+            List.of(new StateStoreContract.StoredMessage("lobby", 1, ChatContract.toJson(message)))))));
     s.put("LoadedState", List.of(StateStoreContract.toJson(new StateStoreContract.LoadedState(null, 0)),
         StateStoreContract.toJson(new StateStoreContract.LoadedState(new JsonObject().put("seq", 1), 3))));
     s.put("SavedState", List.of(new JsonObject().put("version", 1L)));
