@@ -65,7 +65,7 @@ final class DocumentStore {
       "DELETE FROM troupe_idempotency WHERE applied_at < ?";
 
   private final Pool pool;
-  private final GroupCommitter writes;
+  private final GroupCommitter<Write<?>> writes;
   private final String expireApplied;
   private final String selectDoc;
   private final String listDocs;
@@ -77,7 +77,7 @@ final class DocumentStore {
    * A store reading through {@code pool} and writing through {@code writes}; {@code dialect} turns
    * the {@code ?} statements into the database's SQL.
    */
-  DocumentStore(Pool pool, UnaryOperator<String> dialect, GroupCommitter writes) {
+  DocumentStore(Pool pool, UnaryOperator<String> dialect, GroupCommitter<Write<?>> writes) {
     this.pool = pool;
     this.writes = writes;
     this.selectDoc = dialect.apply(SELECT_DOC_SQL);
@@ -101,9 +101,15 @@ final class DocumentStore {
   static DocumentStore open(Vertx vertx, Context owner, Backend backend, Pool pool, Clock clock,
       MeterRegistry registry) {
     DbConfig config = backend.config;
-    GroupCommitter writes = new GroupCommitter(vertx, owner, backend.groupWriter(vertx, pool, clock),
-        config.groupMaxWrites(), config.groupMaxWaitMs(), config.maxInFlight(), config.groupsPerInstance(), registry);
+    GroupCommitter<Write<?>> writes = new GroupCommitter<>(vertx, owner, backend.groupWriter(vertx, pool, clock),
+        config.groupMaxWrites(), config.groupMaxWaitMs(), config.maxInFlight(), config.groupsPerInstance(),
+        "documents", registry);
     return new DocumentStore(pool, backend::sql, writes);
+  }
+
+  private <T> Future<T> submit(Write<T> write) {
+    writes.submit(write);
+    return write.future();
   }
 
   /** Refuses new writes and releases the writer; the pool stays open. */
@@ -121,12 +127,12 @@ final class DocumentStore {
    * after that commit.
    */
   Future<PutResult> put(PutDoc put) {
-    return writes.submit(new Write.Put(put));
+    return submit(new Write.Put(put));
   }
 
   /** Deletes a live document (a tombstone keeps its version), in the next group commit. */
   Future<DeleteResult> delete(DeleteDoc delete) {
-    return writes.submit(new Write.Delete(delete));
+    return submit(new Write.Delete(delete));
   }
 
   /**
@@ -135,7 +141,7 @@ final class DocumentStore {
    * it is written; the other writes of the group are judged on their own.
    */
   Future<PutManyResult> putMany(PutMany batch) {
-    return writes.submit(new Write.Batch(batch));
+    return submit(new Write.Batch(batch));
   }
 
   Future<Lookup> get(DocKey key) {

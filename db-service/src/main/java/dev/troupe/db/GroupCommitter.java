@@ -35,10 +35,37 @@ import java.util.List;
  * more than it has keys. A fixed small bound would not do: under load a group of many new keys can
  * meet a different creator on each attempt, and an unconditional put must never get a 409.
  */
-final class GroupCommitter {
+final class GroupCommitter<W extends GroupCommitter.Member> {
+
+  /** One caller's write waiting for a group: how many rows it counts for, and how to fail it. */
+  interface Member {
+    int items();
+
+    void fail(Throwable failure);
+  }
+
+  /** A committed group's outcome: answers each of its members (their result or their own failure). */
+  interface Committed {
+    void answer();
+  }
+
+  /** Commits one group as one transaction; fails with nothing written. */
+  interface Writer<W> {
+    Future<? extends Committed> commit(List<W> group);
+
+    /**
+     * How often {@code group} may be tried when it meets rows (or keys) another transaction created
+     * meanwhile: once more than it has rows that can be created.
+     */
+    int attempts(List<W> group);
+
+    /** Releases what the writer holds; call once no group is in flight. */
+    Future<Void> close();
+  }
+
   private final Vertx vertx;
   private final Context owner;
-  private final GroupWriter writer;
+  private final Writer<W> writer;
   private final int maxWrites;
   private final long maxWaitMs;
   private final int maxQueued;
@@ -46,7 +73,7 @@ final class GroupCommitter {
   private final DistributionSummary groupWrites;
   private final Counter retries;
   private final Counter splits;
-  private final ArrayDeque<Write<?>> queue = new ArrayDeque<>();
+  private final ArrayDeque<W> queue = new ArrayDeque<>();
   private int queuedItems;
   /** Groups in flight. */
   private int committing;
@@ -63,8 +90,8 @@ final class GroupCommitter {
    * @param maxQueued writes (calls) waiting at most; more are refused with a retryable 503
    * @param concurrency groups in flight at once (each one transaction on its own connection)
    */
-  GroupCommitter(Vertx vertx, Context owner, GroupWriter writer, int maxWrites, long maxWaitMs, int maxQueued,
-      int concurrency, MeterRegistry registry) {
+  GroupCommitter(Vertx vertx, Context owner, Writer<W> writer, int maxWrites, long maxWaitMs, int maxQueued,
+      int concurrency, String store, MeterRegistry registry) {
     this.vertx = vertx;
     this.owner = owner;
     this.writer = writer;
@@ -73,24 +100,27 @@ final class GroupCommitter {
     this.maxQueued = maxQueued;
     this.concurrency = concurrency;
     this.groupWrites = DistributionSummary.builder("troupe_db_group_writes")
-        .description("documents written per group commit (each put, delete or _mput item counts one)")
+        .description("rows written per group commit (each put, delete or _mput item counts one; each actor state save one)")
+        .tag("store", store)
         .register(registry);
     this.retries = Counter.builder("troupe_db_group_retries")
         .description("group commits tried again because another transaction created one of their rows first")
+        .tag("store", store)
         .register(registry);
     this.splits = Counter.builder("troupe_db_group_splits")
         .description("group commits that failed for a reason one write may have caused, then committed write by write")
+        .tag("store", store)
         .register(registry);
   }
 
   /** Queues {@code write} for the next group; its future completes after that group's commit. */
-  <T> Future<T> submit(Write<T> write) {
+  /** Queues {@code write} for the next group; it is answered after that group's commit. */
+  void submit(W write) {
     if (Vertx.currentContext() == owner) {
       enqueue(write);
     } else {
       owner.runOnContext(v -> enqueue(write));
     }
-    return write.future();
   }
 
   /**
@@ -116,7 +146,7 @@ final class GroupCommitter {
     return groupWrites.count();
   }
 
-  private void enqueue(Write<?> write) {
+  private void enqueue(W write) {
     if (closed) {
       write.fail(new TroupeException(ErrorCode.UNAVAILABLE, "db-service is stopping; retry on another node"));
       return;
@@ -166,17 +196,17 @@ final class GroupCommitter {
   }
 
   private void start() {
-    List<Write<?>> group = new ArrayList<>();
+    List<W> group = new ArrayList<>();
     int items = 0;
     while (!queue.isEmpty() && (group.isEmpty() || items + queue.peek().items() <= maxWrites)) {
-      Write<?> write = queue.poll();
+      W write = queue.poll();
       items += write.items();
       group.add(write);
     }
     queuedItems -= items;
     committing++;
     groupWrites.record(items);
-    int attempts = 1 + WritePlan.keys(group).size() + WritePlan.idempotencyKeys(group).size();
+    int attempts = writer.attempts(group);
     commit(group, attempts).onComplete(done -> {
       committing--;
       schedule();
@@ -190,7 +220,7 @@ final class GroupCommitter {
    * is then committed alone, one after another, so a write that cannot be stored fails by itself and
    * its neighbours are judged on their own.
    */
-  private Future<Void> commit(List<Write<?>> group, int attempts) {
+  private Future<Void> commit(List<W> group, int attempts) {
     return attempt(group, 1, attempts).transform(done -> {
       if (done.succeeded()) {
         done.result().answer();
@@ -203,17 +233,16 @@ final class GroupCommitter {
       }
       splits.increment();
       Future<Void> alone = Future.succeededFuture();
-      for (Write<?> write : group) {
-        List<Write<?>> one = List.of(write);
-        int oneAttempts = 1 + WritePlan.keys(one).size() + WritePlan.idempotencyKeys(one).size();
-        alone = alone.compose(v -> commit(one, oneAttempts));
+      for (W write : group) {
+        List<W> one = List.of(write);
+        alone = alone.compose(v -> commit(one, writer.attempts(one)));
       }
       return alone;
     });
   }
 
-  private Future<WritePlan> attempt(List<Write<?>> group, int attempt, int attempts) {
-    return Future.<Void>succeededFuture().compose(v -> writer.commit(group)).recover(e -> {
+  private Future<Committed> attempt(List<W> group, int attempt, int attempts) {
+    return Future.<Void>succeededFuture().compose(v -> writer.commit(group)).<Committed>map(c -> c).recover(e -> {
       if (attempt < attempts && (SqlErrors.isUniqueViolation(e) || SqlErrors.isDeadlock(e))) {
         retries.increment();
         return attempt(group, attempt + 1, attempts);

@@ -26,13 +26,17 @@ import org.h2.jdbcx.JdbcConnectionPool;
  * keys, judge it ({@link WritePlan}), write the rows each kind in one batch, commit. A failure of the
  * transaction fails the attempt as a whole; the {@link GroupCommitter} decides whether to try again.
  */
-interface GroupWriter {
+interface GroupWriter extends GroupCommitter.Writer<Write<?>> {
 
   /** Commits {@code group} and completes with its plan (each write's outcome), or fails with nothing written. */
+  @Override
   Future<WritePlan> commit(List<Write<?>> group);
 
-  /** Releases what the writer holds; call once no group is in flight. */
-  Future<Void> close();
+  /** Once more than the group has documents and idempotency keys, each of which another transaction may create. */
+  @Override
+  default int attempts(List<Write<?>> group) {
+    return 1 + WritePlan.keys(group).size() + WritePlan.idempotencyKeys(group).size();
+  }
 
   private static Instant now(Clock clock) {
     return clock.instant().truncatedTo(ChronoUnit.MILLIS);

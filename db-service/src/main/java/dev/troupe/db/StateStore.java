@@ -6,7 +6,10 @@ import dev.troupe.shared.contract.StateStoreContract.SaveState;
 import dev.troupe.shared.contract.StateStoreContract.StateKey;
 import dev.troupe.shared.contract.StateStoreContract.StoredMessage;
 import dev.troupe.shared.contract.TroupeException;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -36,34 +39,46 @@ final class StateStore {
       "SELECT version, data FROM troupe_actor_state WHERE actor_type = ? AND actor_key = ?";
   private static final String INSERT_STATE_SQL =
       "INSERT INTO troupe_actor_state (actor_type, actor_key, version, updated_at, data) VALUES (?, ?, 1, ?, ?)";
-  private static final String UPDATE_STATE_SQL =
-      "UPDATE troupe_actor_state SET version = version + 1, updated_at = ?, data = ?"
-          + " WHERE actor_type = ? AND actor_key = ? AND version = ?";
-  private static final String UPDATE_MESSAGE_SQL =
-      "UPDATE troupe_chat_messages SET data = ? WHERE room = ? AND seq = ?";
-  private static final String INSERT_MESSAGE_SQL =
-      "INSERT INTO troupe_chat_messages (room, seq, data) VALUES (?, ?, ?)";
   private static final String SELECT_MESSAGES_SQL =
       "SELECT data FROM troupe_chat_messages WHERE room = ? AND seq > ? AND seq <= ? ORDER BY seq";
 
   private final Pool pool;
   private final Clock clock;
+  private final GroupCommitter<StateSaves.Save> saves;
   private final String selectState;
   private final String insertState;
-  private final String updateState;
   private final String updateMessage;
   private final String insertMessage;
   private final String selectMessages;
 
-  StateStore(Pool pool, UnaryOperator<String> dialect, Clock clock) {
+  /** A store whose saves over a version are grouped by {@code saves} ({@link #open}). */
+  StateStore(Pool pool, UnaryOperator<String> dialect, Clock clock, GroupCommitter<StateSaves.Save> saves) {
     this.pool = pool;
     this.clock = clock;
+    this.saves = saves;
     this.selectState = dialect.apply(SELECT_STATE_SQL);
     this.insertState = dialect.apply(INSERT_STATE_SQL);
-    this.updateState = dialect.apply(UPDATE_STATE_SQL);
-    this.updateMessage = dialect.apply(UPDATE_MESSAGE_SQL);
-    this.insertMessage = dialect.apply(INSERT_MESSAGE_SQL);
+    this.updateMessage = dialect.apply(StateSaves.UPDATE_MESSAGE_SQL);
+    this.insertMessage = dialect.apply(StateSaves.INSERT_MESSAGE_SQL);
     this.selectMessages = dialect.apply(SELECT_MESSAGES_SQL);
+  }
+
+  /**
+   * A store over {@code pool} of {@code backend} whose saves over a version are grouped on
+   * {@code owner} (a state store verticle's context), as document writes are. {@link #close()} it
+   * before closing the pool.
+   */
+  static StateStore open(Vertx vertx, Context owner, Backend backend, Pool pool, Clock clock, MeterRegistry registry) {
+    DbConfig config = backend.config;
+    GroupCommitter<StateSaves.Save> saves = new GroupCommitter<>(vertx, owner, new StateSaves(pool, backend::sql, clock),
+        config.groupMaxWrites(), config.groupMaxWaitMs(), config.maxInFlight(), config.groupsPerInstance(), "state",
+        registry);
+    return new StateStore(pool, backend::sql, clock, saves);
+  }
+
+  /** Refuses new saves; those queued or in flight still commit and are answered. The pool stays open. */
+  Future<Void> close() {
+    return saves.close();
   }
 
   Future<LoadedState> load(StateKey key) {
@@ -81,47 +96,40 @@ final class StateStore {
 
   /**
    * Writes over the version the writer holds: the first write inserts (a row already there fails on
-   * the primary key), later ones update only the row still at that version. The save's messages are
-   * stored in the same transaction, after the state's write held: a stale save stores none of them.
+   * the primary key) in a transaction of its own, later ones update only the row still at that
+   * version, in the next group commit ({@link StateSaves}). The save's messages are stored in the same
+   * transaction, after the state's write held: a stale save stores none of them.
    * A message racing another writer of its number (a unique violation, the whole transaction rolled
    * back) is tried once more, and then updates.
    */
   Future<Long> save(SaveState save) {
+    if (save.version() > 0) {
+      StateSaves.Save grouped = new StateSaves.Save(save);
+      saves.submit(grouped);
+      return grouped.future().recover(StateStore::failed);
+    }
     return attemptSave(save)
         .recover(e -> !save.messages().isEmpty() && SqlErrors.isUniqueViolation(e) && !(e instanceof TroupeException)
             ? attemptSave(save) : Future.failedFuture(e))
         .recover(StateStore::failed);
   }
 
+  /** The first save of a state: an insert, which a row already there fails with 412. */
   private Future<Long> attemptSave(SaveState save) {
     StateKey key = save.key();
     OffsetDateTime now = OffsetDateTime.ofInstant(clock.instant().truncatedTo(ChronoUnit.MILLIS), ZoneOffset.UTC);
     String data = save.data().encode();
-    return pool.withTransaction(conn -> {
-      Future<Long> state;
-      if (save.version() == 0) {
-        state = conn.preparedQuery(insertState).execute(Tuple.of(key.type(), key.key(), now, data))
-            .map(done -> 1L)
-            .recover(e -> SqlErrors.isUniqueViolation(e)
-                ? Future.failedFuture(TroupeException.preconditionFailed("the state of " + key + " was written meanwhile"))
-                : Future.failedFuture(e));
-      } else {
-        state = conn.preparedQuery(updateState).execute(Tuple.of(now, data, key.type(), key.key(), save.version()))
-            .map(rows -> {
-              if (rows.rowCount() == 0) {
-                throw TroupeException.preconditionFailed("the state of " + key + " is no longer at version " + save.version());
-              }
-              return save.version() + 1;
-            });
-      }
-      return state.compose(version -> {
-        Future<Void> messages = Future.succeededFuture();
-        for (StoredMessage message : save.messages()) {
-          messages = messages.compose(v -> writeMessage(conn, message, message.message().encode()));
-        }
-        return messages.map(version);
-      });
-    });
+    return pool.withTransaction(conn -> conn.preparedQuery(insertState).execute(Tuple.of(key.type(), key.key(), now, data))
+        .recover(e -> SqlErrors.isUniqueViolation(e)
+            ? Future.failedFuture(TroupeException.preconditionFailed("the state of " + key + " was written meanwhile"))
+            : Future.failedFuture(e))
+        .compose(inserted -> {
+          Future<Void> messages = Future.succeededFuture();
+          for (StoredMessage message : save.messages()) {
+            messages = messages.compose(v -> writeMessage(conn, message, message.message().encode()));
+          }
+          return messages.map(1L);
+        }));
   }
 
   /**

@@ -33,7 +33,7 @@ public final class StateStoreVerticle extends VerticleBase {
     DbConfig config = DbConfig.from(Settings.fromJson(config()));
     Backend backend = Backend.of(config);
     pool = backend.pool(vertx);
-    store = new StateStore(pool, backend::sql, Clock.systemUTC());
+    store = StateStore.open(vertx, context, backend, pool, Clock.systemUTC(), NodeRuntime.registryOf(vertx));
     drainMs = (long) config.connectTimeoutMs() + config.statementTimeoutMs();
     router = ActionRouter.of("state-store")
         .limit(InFlight.of("state-store", config.maxInFlight(), NodeRuntime.registryOf(vertx)))
@@ -49,7 +49,9 @@ public final class StateStoreVerticle extends VerticleBase {
   public Future<?> stop() {
     Future<Void> unregistered = consumer == null ? Future.succeededFuture()
         : consumer.unregister().compose(v -> router.drained(vertx, drainMs));
-    return unregistered.eventually(() -> pool == null ? Future.succeededFuture() : pool.close());
+    return unregistered
+        .eventually(() -> store == null ? Future.succeededFuture() : store.close())
+        .eventually(() -> pool == null ? Future.succeededFuture() : pool.close());
   }
 
   private Future<JsonObject> load(Message<JsonObject> msg) {

@@ -20,7 +20,7 @@ import java.util.List;
  *
  * @param <T> what the caller gets once the group committed
  */
-abstract sealed class Write<T> permits Write.Put, Write.Delete, Write.Batch {
+abstract sealed class Write<T> implements GroupCommitter.Member permits Write.Put, Write.Delete, Write.Batch {
   private final Promise<T> promise = Promise.promise();
 
   /** The caller's answer: completes only after the group holding this write committed (or failed). */
@@ -29,7 +29,8 @@ abstract sealed class Write<T> permits Write.Put, Write.Delete, Write.Batch {
   }
 
   /** How many documents this write touches: what counts against a group's size bound. */
-  abstract int items();
+  @Override
+  public abstract int items();
 
   /** The documents this write touches, each once. */
   abstract List<DocKey> keys();
@@ -49,7 +50,8 @@ abstract sealed class Write<T> permits Write.Put, Write.Delete, Write.Batch {
     promise.tryComplete((T) result);
   }
 
-  final void fail(Throwable failure) {
+  @Override
+  public final void fail(Throwable failure) {
     promise.tryFail(failure);
   }
 
@@ -61,7 +63,7 @@ abstract sealed class Write<T> permits Write.Put, Write.Delete, Write.Batch {
     }
 
     @Override
-    int items() {
+    public int items() {
       return 1;
     }
 
@@ -99,7 +101,7 @@ abstract sealed class Write<T> permits Write.Put, Write.Delete, Write.Batch {
     }
 
     @Override
-    int items() {
+    public int items() {
       return 1;
     }
 
@@ -137,7 +139,7 @@ abstract sealed class Write<T> permits Write.Put, Write.Delete, Write.Batch {
     }
 
     @Override
-    int items() {
+    public int items() {
       return batch.items().size();
     }
 

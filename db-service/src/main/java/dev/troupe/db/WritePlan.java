@@ -35,7 +35,7 @@ import java.util.TreeMap;
  * wins; every write still gets its own change row and its own answer), new rows in (collection, id)
  * order, so two groups creating the same new keys meet on the first of them instead of deadlocking.
  */
-final class WritePlan {
+final class WritePlan implements GroupCommitter.Committed {
   static final Comparator<DocKey> KEY_ORDER =
       Comparator.comparing(DocKey::collection).thenComparing(DocKey::id);
 
@@ -108,7 +108,8 @@ final class WritePlan {
   }
 
   /** Answers every write of the group, each with its own result or failure. Call after the commit. */
-  void answer() {
+  @Override
+  public void answer() {
     for (int i = 0; i < outcomes.length; i++) {
       if (outcomes[i] instanceof Throwable failure) {
         group.get(i).fail(failure);

@@ -61,10 +61,9 @@ class GroupCommitterTest {
   }
 
   /** Puts {@code keys} new documents, queued together (call on the committer's context). */
-  private static List<Future<PutResult>> putKeys(GroupCommitter committer, int keys) {
+  private static List<Future<PutResult>> putKeys(GroupCommitter<Write<?>> committer, int keys) {
     List<Future<PutResult>> writes = new ArrayList<>();
-    IntStream.range(0, keys).forEach(i -> writes.add(committer.submit(new Write.Put(
-        new PutDoc(DocKey.of("notes", "k-" + i), new JsonObject(), Precondition.NONE)))));
+    IntStream.range(0, keys).forEach(i -> writes.add(put(committer, "k-" + i)));
     return writes;
   }
 
@@ -73,7 +72,7 @@ class GroupCommitterTest {
   void retriesOncePerKey(Vertx vertx, VertxTestContext ctx) {
     Context owner = vertx.getOrCreateContext();
     CreatedMeanwhile writer = new CreatedMeanwhile(5);
-    GroupCommitter committer = new GroupCommitter(vertx, owner, writer, 64, 0, 512, 1, new SimpleMeterRegistry());
+    GroupCommitter<Write<?>> committer = new GroupCommitter<>(vertx, owner, writer, 64, 0, 512, 1, "documents", new SimpleMeterRegistry());
     owner.runOnContext(v -> {
       List<Future<PutResult>> writes = putKeys(committer, 5);
       Future.all(writes).onComplete(ctx.succeeding(done -> ctx.verify(() -> {
@@ -90,7 +89,7 @@ class GroupCommitterTest {
   void givesUpAfterOneAttemptPerKey(Vertx vertx, VertxTestContext ctx) {
     Context owner = vertx.getOrCreateContext();
     CreatedMeanwhile writer = new CreatedMeanwhile(Integer.MAX_VALUE);
-    GroupCommitter committer = new GroupCommitter(vertx, owner, writer, 64, 0, 512, 1, new SimpleMeterRegistry());
+    GroupCommitter<Write<?>> committer = new GroupCommitter<>(vertx, owner, writer, 64, 0, 512, 1, "documents", new SimpleMeterRegistry());
     owner.runOnContext(v -> {
       List<Future<PutResult>> writes = putKeys(committer, 2);
       Future.join(writes).onComplete(done -> ctx.verify(() -> {
@@ -141,8 +140,10 @@ class GroupCommitterTest {
     }
   }
 
-  private static Future<PutResult> put(GroupCommitter committer, String id) {
-    return committer.submit(new Write.Put(new PutDoc(DocKey.of("notes", id), new JsonObject(), Precondition.NONE)));
+  private static Future<PutResult> put(GroupCommitter<Write<?>> committer, String id) {
+    Write.Put write = new Write.Put(new PutDoc(DocKey.of("notes", id), new JsonObject(), Precondition.NONE));
+    committer.submit(write);
+    return write.future();
   }
 
   @Test
@@ -151,7 +152,7 @@ class GroupCommitterTest {
   void groupsInFlightUpToConcurrency(Vertx vertx, VertxTestContext ctx) {
     Context owner = vertx.getOrCreateContext();
     Held writer = new Held(null);
-    GroupCommitter committer = new GroupCommitter(vertx, owner, writer, 64, 0, 512, 3, new SimpleMeterRegistry());
+    GroupCommitter<Write<?>> committer = new GroupCommitter<>(vertx, owner, writer, 64, 0, 512, 3, "documents", new SimpleMeterRegistry());
     List<Future<PutResult>> writes = new ArrayList<>();
     owner.runOnContext(start -> {
       // each write in its own event-loop turn, one turn after another
@@ -184,7 +185,7 @@ class GroupCommitterTest {
   void splitsAFailedGroup(Vertx vertx, VertxTestContext ctx) {
     Context owner = vertx.getOrCreateContext();
     Held writer = new Held("bad");
-    GroupCommitter committer = new GroupCommitter(vertx, owner, writer, 64, 0, 512, 1, new SimpleMeterRegistry());
+    GroupCommitter<Write<?>> committer = new GroupCommitter<>(vertx, owner, writer, 64, 0, 512, 1, "documents", new SimpleMeterRegistry());
     owner.runOnContext(v -> {
       Future<PutResult> a = put(committer, "a");
       Future<PutResult> bad = put(committer, "bad");
@@ -206,7 +207,7 @@ class GroupCommitterTest {
     Context owner = vertx.getOrCreateContext();
     Held writer = new Held("bad");
     writer.failState = "55P03";
-    GroupCommitter committer = new GroupCommitter(vertx, owner, writer, 64, 0, 512, 1, new SimpleMeterRegistry());
+    GroupCommitter<Write<?>> committer = new GroupCommitter<>(vertx, owner, writer, 64, 0, 512, 1, "documents", new SimpleMeterRegistry());
     owner.runOnContext(v -> {
       Future<PutResult> a = put(committer, "a");
       Future<PutResult> bad = put(committer, "bad");
@@ -225,7 +226,7 @@ class GroupCommitterTest {
     Context owner = vertx.getOrCreateContext();
     Held writer = new Held(null);
     writer.deadlocks = 2;
-    GroupCommitter committer = new GroupCommitter(vertx, owner, writer, 64, 0, 512, 1, new SimpleMeterRegistry());
+    GroupCommitter<Write<?>> committer = new GroupCommitter<>(vertx, owner, writer, 64, 0, 512, 1, "documents", new SimpleMeterRegistry());
     owner.runOnContext(v -> {
       Future<PutResult> a = put(committer, "a");
       Future<PutResult> b = put(committer, "b");

@@ -9,6 +9,7 @@ import dev.troupe.shared.contract.StateStoreContract.MessageRange;
 import dev.troupe.shared.contract.StateStoreContract.SaveState;
 import dev.troupe.shared.contract.StateStoreContract.StateKey;
 import dev.troupe.shared.contract.StateStoreContract.StoredMessage;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -32,13 +33,13 @@ abstract class StateStoreContractTests extends DatabaseContract {
   @BeforeEach
   final void openStore(Vertx vertx, VertxTestContext ctx) {
     pool = backend.pool(vertx);
-    state = new StateStore(pool, backend::sql, Clock.systemUTC());
+    state = StateStore.open(vertx, vertx.getOrCreateContext(), backend, pool, Clock.systemUTC(), new SimpleMeterRegistry());
     db.reset(pool).onComplete(ctx.succeedingThenComplete());
   }
 
   @AfterEach
   final void closeStore(VertxTestContext ctx) {
-    pool.close().onComplete(ctx.succeedingThenComplete());
+    state.close().eventually(() -> pool.close()).onComplete(ctx.succeedingThenComplete());
   }
 
   private static JsonObject n(int n) {
@@ -190,5 +191,44 @@ abstract class StateStoreContractTests extends DatabaseContract {
           assertThat(items).extracting(m -> m.getString("text")).containsExactly("counted");
           ctx.completeNow();
         })));
+  }
+
+  @Test
+  @DisplayName("saves sent together share group commits, each judged alone: of two saves over one version exactly"
+      + " one wins, and only the winner's message is stored")
+  void concurrentSavesAreJudgedOneByOne(VertxTestContext ctx) {
+    int actors = 20;
+    List<Future<Long>> firsts = new ArrayList<>();
+    for (int k = 0; k < actors; k++) {
+      firsts.add(state.save(new SaveState(new StateKey("chat-room", "r" + k), 0, n(0))));
+    }
+    List<Future<Long>> a = new ArrayList<>();
+    List<Future<Long>> b = new ArrayList<>();
+    Future.all(firsts).compose(v -> {
+      List<Future<Long>> both = new ArrayList<>();
+      for (int k = 0; k < actors; k++) {
+        StateKey key = new StateKey("chat-room", "r" + k);
+        a.add(state.save(new SaveState(key, 1, n(1), List.of(message("r" + k, 1, "a")))));
+        b.add(state.save(new SaveState(key, 1, n(2), List.of(message("r" + k, 1, "b")))));
+        both.add(a.get(k));
+        both.add(b.get(k));
+      }
+      return Future.join(both);
+    }).transform(joined -> {
+      List<Future<List<JsonObject>>> stored = new ArrayList<>();
+      for (int k = 0; k < actors; k++) {
+        stored.add(state.messages(new MessageRange("r" + k, 0, 5)));
+      }
+      return Future.all(stored).map(all -> stored);
+    }).onComplete(ctx.succeeding(stored -> ctx.verify(() -> {
+      for (int k = 0; k < actors; k++) {
+        assertThat(a.get(k).succeeded() ^ b.get(k).succeeded()).as("exactly one winner for r" + k).isTrue();
+        Future<Long> loser = a.get(k).succeeded() ? b.get(k) : a.get(k);
+        assertCode(loser.cause(), ErrorCode.PRECONDITION_FAILED);
+        String winner = a.get(k).succeeded() ? "a" : "b";
+        assertThat(stored.get(k).result()).extracting(m -> m.getString("text")).containsExactly(winner);
+      }
+      ctx.completeNow();
+    })));
   }
 }
