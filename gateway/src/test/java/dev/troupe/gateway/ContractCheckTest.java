@@ -194,6 +194,31 @@ class ContractCheckTest {
     })));
   }
 
+  @Test
+  @DisplayName("a document body (any JSON object) is checked by a type test, refusing what the schema validator"
+      + " refuses with its words")
+  void documentBodyFastPath(Vertx vertx, VertxTestContext ctx) {
+    OpenApi.load(vertx).onComplete(ctx.succeeding(openApi -> ctx.verify(() -> {
+      OpenAPIContract contract = openApi.contract();
+      var schema = contract.operation("putDocument").getRequestBody().getContent().get("application/json").getSchema();
+      assertThat(ContractCheck.anyObject(schema)).as("the document schema says only 'an object'").isTrue();
+      var general = contract.getSchemaRepository().validator(schema);
+      ContractCheck check = ContractCheck.of(contract, "putDocument");
+      check.body(new JsonObject().put("nested", new JsonObject().put("a", new JsonArray().add(1))));
+      for (Object value : new Object[] {new JsonArray().add(1), "text", 5, 2.5, true}) {
+        var expected = general.validate(value);
+        assertThat(expected.getValid()).isFalse();
+        String words = expected.getErrors().get(0).getError();
+        assertThatThrownBy(() -> check.body(value)).as("%s", value)
+            .isInstanceOfSatisfying(TroupeException.class, e -> {
+              assertThat(e.code()).isEqualTo(ErrorCode.BAD_REQUEST);
+              assertThat(e.getMessage()).containsIgnoringCase(words);
+            });
+      }
+      ctx.completeNow();
+    })));
+  }
+
   private record Answer(int status, String contentType, String body) {
     String detail() {
       return new JsonObject(body).getString("detail");
