@@ -14,7 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Group commit: the writes of one db verticle instance share transactions. The instance commits up
+ * Group commit: the writes of one db verticle instance (document writes, or actor state saves) share
+ * transactions. The instance commits up
  * to {@code concurrency} groups at a time; while all of them are in flight, arriving writes queue,
  * and the next group to start takes them all, up to {@code maxWrites} documents. Below that load a
  * write starts at once (with whatever arrived in the same event-loop turn), so grouping costs no
@@ -89,6 +90,7 @@ final class GroupCommitter<W extends GroupCommitter.Member> {
    * @param maxWaitMs how long a group that is not full waits for more writes; 0 for no wait
    * @param maxQueued writes (calls) waiting at most; more are refused with a retryable 503
    * @param concurrency groups in flight at once (each one transaction on its own connection)
+   * @param store what is grouped, the meters' {@code store} tag: {@code documents} or {@code state}
    */
   GroupCommitter(Vertx vertx, Context owner, Writer<W> writer, int maxWrites, long maxWaitMs, int maxQueued,
       int concurrency, String store, MeterRegistry registry) {
@@ -100,7 +102,7 @@ final class GroupCommitter<W extends GroupCommitter.Member> {
     this.maxQueued = maxQueued;
     this.concurrency = concurrency;
     this.groupWrites = DistributionSummary.builder("troupe_db_group_writes")
-        .description("rows written per group commit (each put, delete or _mput item counts one; each actor state save one)")
+        .description("rows written per group commit (documents: each put, delete or _mput item; state: each save and each of its messages)")
         .tag("store", store)
         .register(registry);
     this.retries = Counter.builder("troupe_db_group_retries")
@@ -113,7 +115,6 @@ final class GroupCommitter<W extends GroupCommitter.Member> {
         .register(registry);
   }
 
-  /** Queues {@code write} for the next group; its future completes after that group's commit. */
   /** Queues {@code write} for the next group; it is answered after that group's commit. */
   void submit(W write) {
     if (Vertx.currentContext() == owner) {
