@@ -15,13 +15,13 @@ import java.util.List;
 
 /**
  * Group commit: the writes of one db verticle instance (document writes, or actor state saves) share
- * transactions. The instance commits up
- * to {@code concurrency} groups at a time; while all of them are in flight, arriving writes queue,
- * and the next group to start takes them all, up to {@code maxWrites} documents. Below that load a
- * write starts at once (with whatever arrived in the same event-loop turn), so grouping costs no
- * latency; at saturation groups grow with the queue. A cost paid per commit (H2 writing its pages to the file, PostgreSQL
- * flushing its WAL, the BEGIN/COMMIT round trips) is then paid once for the group instead of once
- * per write, and it is exactly when writes queue that sharing pays.
+ * transactions. The instance commits up to {@code concurrency} groups at a time; while all of them
+ * are in flight, arriving writes queue, and the next group to start takes them all, up to
+ * {@code maxWrites} rows. Below that load a write starts at once (with whatever arrived in the same
+ * event-loop turn), so grouping costs no latency; at saturation groups grow with the queue. A cost
+ * paid per commit (H2 writing its pages to the file, PostgreSQL flushing its WAL, the BEGIN/COMMIT
+ * round trips) is then paid once for the group instead of once per write, and it is exactly when
+ * writes queue that sharing pays.
  *
  * <p>{@code maxWaitMs} 0 adds no delay: a write arriving at an idle instance commits at once (with
  * whatever arrived in the same event-loop turn). Above 0, a group that is not full waits up to that
