@@ -50,13 +50,13 @@ final class BareServer extends VerticleBase {
     }
     boolean oneDoc = path.indexOf('/', API.length()) > 0;
     HttpMethod method = req.method();
-    if (oneDoc && method == HttpMethod.GET) {
+    if (oneDoc && HttpMethod.GET.equals(method)) {
       sendDoc(req);
-    } else if (oneDoc && method == HttpMethod.PUT) {
+    } else if (oneDoc && HttpMethod.PUT.equals(method)) {
       req.body().onComplete(body -> sendDoc(req));
-    } else if (oneDoc && method == HttpMethod.DELETE) {
+    } else if (oneDoc && HttpMethod.DELETE.equals(method)) {
       req.response().setStatusCode(204).end();
-    } else if (!oneDoc && method == HttpMethod.GET) {
+    } else if (!oneDoc && HttpMethod.GET.equals(method)) {
       req.response().putHeader(HttpHeaders.CONTENT_TYPE, JSON).end(Envelope.PAGE_BUFFER);
     } else {
       req.response().setStatusCode(405).end();

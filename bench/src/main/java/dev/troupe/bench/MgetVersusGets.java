@@ -148,8 +148,8 @@ final class MgetVersusGets {
     for (Way way : Way.values()) {
       params.put(way.name().toLowerCase(Locale.ROOT) + "Ms", Latency.ofMicros(times.get(way)).toJson());
     }
-    params.put("sequentialOverMget", ratio(times.get(Way.SEQUENTIAL).getValueAtPercentile(50), mgetP50));
-    params.put("concurrentOverMget", ratio(times.get(Way.CONCURRENT).getValueAtPercentile(50), mgetP50));
+    params.put("sequentialOverMget", ratio((double) times.get(Way.SEQUENTIAL).getValueAtPercentile(50), mgetP50));
+    params.put("concurrentOverMget", ratio((double) times.get(Way.CONCURRENT).getValueAtPercentile(50), mgetP50));
     long ok = mget.getTotalCount();
     Map<String, Long> errorsByStatus = new TreeMap<>(Map.of(Stats.IO, errors));
     return new LoadResult(label, SCENARIO, "rounds", url, connections, 0, 1, ok + errors, ok,

@@ -157,9 +157,9 @@ final class OneHop {
       int slash = path.indexOf('/', BareServer.API.length());
       String collection = path.substring(BareServer.API.length(), slash > 0 ? slash : path.length());
       HttpMethod method = req.method();
-      if (slash > 0 && method == HttpMethod.GET) {
+      if (slash > 0 && HttpMethod.GET.equals(method)) {
         hop(req, GET, key(collection, path.substring(slash + 1)));
-      } else if (slash > 0 && method == HttpMethod.PUT) {
+      } else if (slash > 0 && HttpMethod.PUT.equals(method)) {
         String id = path.substring(slash + 1);
         req.body().onComplete(body -> {
           JsonObject data;
@@ -171,7 +171,7 @@ final class OneHop {
           }
           hop(req, PUT, key(collection, id).put("data", data));
         });
-      } else if (slash < 0 && method == HttpMethod.GET) {
+      } else if (slash < 0 && HttpMethod.GET.equals(method)) {
         hop(req, LIST, new JsonObject().put("collection", collection).put("limit", 50));
       } else {
         req.response().setStatusCode(405).end();

@@ -309,7 +309,7 @@ final class Report {
               + "(post answered: p99 %s ms). Exactly once: %s of %s deliveries, %s lost, %s duplicated%s.",
           who, thousands(r.throughput()), p.getValue("users"), p.getValue("rooms"), p.getValue("members"),
           p.getValue("gateways"), Report.compact(p.getDouble("postsPerSec", 0.0)), ms(l.p50()), ms(l.p90()), ms(l.p99()),
-          ms(l.p999()), ms(l.max()), ms(post.p99()), thousands(r.ok()), thousands(r.requests()),
+          ms(l.p999()), ms(l.max()), ms(post.p99()), thousands((double) r.ok()), thousands((double) r.requests()),
           thousands(p.getLong("lost", 0L)), thousands(p.getLong("duplicated", 0L)),
           p.getLong("posts", 0L) > p.getLong("postsOk", 0L)
               ? ", " + (p.getLong("posts") - p.getLong("postsOk")) + " of " + p.getLong("posts") + " posts failed" : "");

@@ -50,7 +50,7 @@ final class CacheStats {
   }
 
   void fills(long count) {
-    fills.increment(count);
+    fills.increment((double) count);
   }
 
   /** This node's figures. */

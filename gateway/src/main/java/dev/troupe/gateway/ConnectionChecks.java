@@ -58,6 +58,7 @@ final class ConnectionChecks {
   @ChannelHandler.Sharable
   private static final class VersionCheck extends ChannelInboundHandlerAdapter {
     @Override
+    @SuppressWarnings("ReferenceEquality") // identity on purpose: Vert.x tells versions apart by it (below)
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
       if (msg instanceof HttpRequest request && request.decoderResult().isSuccess()) {
         HttpVersion version = request.protocolVersion();

@@ -31,8 +31,8 @@ final class Scopes {
     if (path.startsWith(JobsApi.BASE)) {
       return JobsApi.isRead(ctx) ? READ : WRITE;
     }
-    boolean read = method == HttpMethod.GET || method == HttpMethod.HEAD
-        || (method == HttpMethod.POST && path.endsWith("/" + BatchApi.MGET));
+    boolean read = HttpMethod.GET.equals(method) || HttpMethod.HEAD.equals(method)
+        || (HttpMethod.POST.equals(method) && path.endsWith("/" + BatchApi.MGET));
     return read ? READ : WRITE;
   }
 

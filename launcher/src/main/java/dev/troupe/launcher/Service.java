@@ -29,6 +29,7 @@ public enum Service {
 
   private final String shortName;
   private final String verticle;
+  @SuppressWarnings("ImmutableEnumChecker") // stateless lambdas of the settings, not mutable state
   private final ToIntFunction<Settings> instances;
 
   Service(String shortName, String verticle, ToIntFunction<Settings> instances) {

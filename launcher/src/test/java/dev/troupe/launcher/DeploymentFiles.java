@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -155,7 +156,7 @@ final class DeploymentFiles {
           continue;
         }
         String[] parts = full.split("\\s+", 2);
-        String keyword = parts[0].toUpperCase();
+        String keyword = parts[0].toUpperCase(Locale.ROOT);
         if (keyword.equals("FROM")) {
           stage++;
         }

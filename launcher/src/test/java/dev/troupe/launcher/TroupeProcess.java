@@ -41,8 +41,9 @@ final class TroupeProcess implements AutoCloseable {
     }
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Djava.util.concurrent.ForkJoinPool.common.parallelism=4", "-Xmx512m",
-        "-jar", jar.toString(), "up"));
+        "-Djava.util.concurrent.ForkJoinPool.common.parallelism=4", "-Xmx512m"));
+    command.addAll(CoverageAgent.jvmArgs());
+    command.addAll(List.of("-jar", jar.toString(), "up"));
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     Map<String, String> env = builder.environment();
     env.keySet().removeIf(k -> k.startsWith("TROUPE_"));

@@ -147,7 +147,7 @@ public final class JobWorker extends VerticleBase {
         .compose(outcome -> store.request(JobStoreContract.ADDRESS, JobStoreContract.COMPLETE, Wire.toJson(outcome), requestId)
             .map(done -> {
               Counter.builder("troupe_jobs_items").description("lines or documents processed by job workers")
-                  .tag("type", chunk.type()).register(registry).increment(outcome.processed());
+                  .tag("type", chunk.type()).register(registry).increment((double) outcome.processed());
               return "done";
             }))
         .recover(failure -> release(chunk, failure, requestId).map("failed"))

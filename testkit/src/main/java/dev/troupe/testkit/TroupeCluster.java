@@ -33,7 +33,7 @@ import java.util.stream.Stream;
 
 /**
  * An N-node Troupe cluster for tests, on loopback, with a unique cluster name, each node running the
- * services you choose. Every port is ephemeral. {@link #start} completes only when every node can
+ * services you choose. Every port is ephemeral. {@link Builder#start} completes only when every node can
  * reach every pipeline service the cluster runs; {@link #close} stops every node and deletes the
  * data directories it created.
  *

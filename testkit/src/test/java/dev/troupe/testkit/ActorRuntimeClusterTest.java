@@ -60,6 +60,7 @@ class ActorRuntimeClusterTest {
   }
 
   /** The example of README.md's "Actors" section, verbatim. */
+  @SuppressWarnings("MissingOverride") // verbatim from the README, which leaves @Override out to stay short
   static final class Counter implements ActorType<JsonObject, JsonObject> {
     public String name() { return "counter"; }                      // state stored under (counter, key)
     public JsonObject initialState(String key) { return new JsonObject().put("n", 0); }

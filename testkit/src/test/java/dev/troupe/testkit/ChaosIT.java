@@ -134,7 +134,6 @@ class ChaosIT {
       awaitReadyLine(stopped);
       awaitClusterReady(4);
       awaitSuccesses(load, 200);
-      long end = System.nanoTime();
       load.stop();
 
       List<Call> calls = load.calls();

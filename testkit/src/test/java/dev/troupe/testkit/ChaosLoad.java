@@ -94,6 +94,7 @@ final class ChaosLoad implements AutoCloseable {
   }
 
   /** Starts the writers and readers, each one call at a time every {@code periodMs}. */
+  @SuppressWarnings("FutureReturnValueIgnored") // the tasks end with the pool (stop()); guarded() records their failures
   void start(long periodMs) {
     pool = Executors.newScheduledThreadPool(writers.size() + readers);
     for (int w = 0; w < writers.size(); w++) {

@@ -42,14 +42,12 @@ final class ChatIdentityScenario {
     }
   }
 
-  private final Vertx vertx;
   private final Http http;
   private final int port;
   // Held for the whole scenario: a collected client closes its sockets.
   private final WebSocketClient sockets;
 
   ChatIdentityScenario(Vertx vertx, int port) {
-    this.vertx = vertx;
     this.http = new Http(vertx, port);
     this.port = port;
     this.sockets = vertx.createWebSocketClient();

@@ -29,6 +29,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -646,7 +647,7 @@ class DatabaseFaultTest {
       }
       for (HttpResponse<Buffer> r : reads.get(id)) {
         if (r.statusCode() != 200 || row == null
-            || r.bodyAsJsonObject().getLong("version") != row.getLong("version")
+            || !Objects.equals(r.bodyAsJsonObject().getLong("version"), row.getLong("version"))
             || !new JsonObject(row.getString("data")).equals(r.bodyAsJsonObject().getJsonObject("data"))) {
           bad.add("read of acknowledged " + id + " (stored " + describe(row) + ") -> " + r.statusCode() + " "
               + r.getHeader("X-Cache") + " " + r.bodyAsString());

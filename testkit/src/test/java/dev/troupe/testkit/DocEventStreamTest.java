@@ -78,6 +78,7 @@ class DocEventStreamTest {
    * opened, once the client object is garbage collected, and a stream outlives the last use of its
    * client. The test's Vert.x instance closes it at the end.
    */
+  @SuppressWarnings("UnusedVariable") // written, never read: holding the client is its whole job
   private HttpClient keptClient;
 
   private HttpClient keep(HttpClient created) {

@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
@@ -256,7 +257,7 @@ class GatewayFuzzTest {
       String requestId = null;
       int length = 0;
       for (String line : lines) {
-        String lower = line.toLowerCase();
+        String lower = line.toLowerCase(Locale.ROOT);
         if (lower.startsWith("content-type:")) {
           contentType = line.substring(13).trim();
         } else if (lower.startsWith("x-request-id:")) {

@@ -268,7 +268,6 @@ abstract class InternalStateIsolationContract {
   @Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
   @DisplayName("over the TCP and SockJS bridges, request-service refuses reads and writes of reserved collections with FORBIDDEN, and the state store is not bridged")
   void bridges(Vertx vertx, VertxTestContext ctx) {
-    Http http = http(vertx);
     List<Object> clients = new ArrayList<>();
     chat().compose(room -> BridgeSocket.connect(vertx, cluster().node(0).bridgePort()).compose(tcp -> {
       clients.add(tcp);

@@ -91,6 +91,7 @@ final class NodeProcess {
         "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
         "-Djava.util.concurrent.ForkJoinPool.common.parallelism=4"));
     command.addAll(jvmArgs);
+    command.addAll(CoverageAgent.jvmArgs());
     command.addAll(List.of("-jar", jar.toString(), "node", "--services", services));
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     builder.environment().keySet().removeIf(k -> k.startsWith("TROUPE_"));

@@ -126,7 +126,7 @@ class PostgresConcurrencyTest {
           List<Long> versions = acks.stream().map(Ack::version).sorted().toList();
           assertThat(versions).as("versions of the 200 answers").doesNotHaveDuplicates();
           assertThat(acks).as("at least one writer made progress").isNotEmpty();
-          long expectedFinal = 1 + acks.size();
+          long expectedFinal = 1L + acks.size();
           assertThat(versions).containsExactlyElementsOf(LongStream.rangeClosed(2, expectedFinal).boxed().toList());
           Ack last = acks.stream().max(Comparator.comparingLong(Ack::version)).orElseThrow();
 

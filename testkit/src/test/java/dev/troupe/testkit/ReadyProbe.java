@@ -54,6 +54,7 @@ final class ReadyProbe {
    * Completes when {@code condition} (a real probe: an HTTP call, a counter) holds, checked every
    * 200 ms; fails naming {@code what} after {@code seconds}.
    */
+  @SuppressWarnings("FutureReturnValueIgnored") // the probe ends with its executor (finally); its failures complete met
   static void await(String what, BooleanSupplier condition, long seconds) throws Exception {
     CompletableFuture<Void> met = new CompletableFuture<>();
     ScheduledExecutorService probe = Executors.newSingleThreadScheduledExecutor();

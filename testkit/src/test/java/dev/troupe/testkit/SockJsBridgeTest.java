@@ -43,6 +43,7 @@ class SockJsBridgeTest {
    * closes a client's connections once the client object is garbage collected.
    */
   static final class Socket {
+    @SuppressWarnings("UnusedVariable") // never read: holding the client keeps its connection open
     private final WebSocketClient client;
     final WebSocket ws;
     private final Deque<JsonObject> frames = new ArrayDeque<>();

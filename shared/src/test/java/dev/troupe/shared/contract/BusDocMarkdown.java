@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -168,7 +169,7 @@ final class BusDocMarkdown {
     }
     String ref = message.getJsonObject("payload").getString("$ref");
     String schema = ref.substring(ref.lastIndexOf('/') + 1);
-    return "Anything".equals(schema) ? "anything" : "[" + schema + "](#" + schema.toLowerCase() + ")";
+    return "Anything".equals(schema) ? "anything" : "[" + schema + "](#" + schema.toLowerCase(Locale.ROOT) + ")";
   }
 
   static JsonObject resolve(JsonObject doc, String ref) {
@@ -182,7 +183,7 @@ final class BusDocMarkdown {
   private static String describe(JsonObject schema) {
     if (schema.containsKey("$ref")) {
       String name = schema.getString("$ref").substring(schema.getString("$ref").lastIndexOf('/') + 1);
-      return "[" + name + "](#" + name.toLowerCase() + ")";
+      return "[" + name + "](#" + name.toLowerCase(Locale.ROOT) + ")";
     }
     if (schema.containsKey("oneOf")) {
       List<String> parts = new ArrayList<>();
