@@ -15,7 +15,8 @@ import java.nio.file.Path;
  * @param instances db verticle instances ({@code TROUPE_DB_INSTANCES}, default 4)
  * @param connectTimeoutMs deadline to open a connection, and to get one from the pool, before a request fails with 503 ({@code TROUPE_DB_CONNECT_TIMEOUT_MS}, default 2000)
  * @param statementTimeoutMs the database cancels a statement running longer; the request gets 504 ({@code TROUPE_DB_STATEMENT_TIMEOUT_MS}, default 4000)
- * @param maxInFlight requests db-service works on at once per node; more are refused at once with 503 ({@code TROUPE_DB_MAX_IN_FLIGHT}, default 512)
+ * @param maxInFlight requests db-service works on at once per node, for document reads and document writes
+ *     each (two bulkheads); more are refused at once with 503 ({@code TROUPE_DB_MAX_IN_FLIGHT}, default 512)
  * @param idempotencyTtlSeconds how long an applied write's idempotency key is kept; a retry of the write with
  *     that key later than this would be applied again ({@code TROUPE_IDEMPOTENCY_TTL_SECONDS}, default 86400)
  * @param groupMaxWrites documents one group commit writes at most; writes queued beyond wait for the next

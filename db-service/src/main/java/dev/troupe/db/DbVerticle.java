@@ -60,7 +60,10 @@ public final class DbVerticle extends VerticleBase {
     // A call in flight waits at most for a connection, then for its statements.
     drainMs = (long) config.connectTimeoutMs() + config.statementTimeoutMs();
     router = ActionRouter.of("db")
-        .limit(InFlight.of("db", config.maxInFlight(), NodeRuntime.registryOf(vertx)))
+        // Bulkheads: writes waiting for a group commit never refuse the reads of cache misses.
+        .limit(InFlight.of("db", "read", config.maxInFlight(), NodeRuntime.registryOf(vertx)))
+        .limit(InFlight.of("db", "write", config.maxInFlight(), NodeRuntime.registryOf(vertx)),
+            DbContract.PUT, DbContract.DELETE, DbContract.PUT_MANY)
         .status(() -> failover(config))
         .on(DbContract.GET, this::get)
         .on(DbContract.PUT, this::put)

@@ -153,7 +153,8 @@ final class GroupCommitter<W extends GroupCommitter.Member> {
       return;
     }
     if (queue.size() >= maxQueued) {
-      write.fail(new TroupeException(ErrorCode.UNAVAILABLE,
+      // Shed for load, not a fault: callers' circuit breakers must not count it.
+      write.fail(new TroupeException(ErrorCode.OVERLOADED,
           "db-service has " + queue.size() + " writes waiting to commit; retry shortly"));
       return;
     }

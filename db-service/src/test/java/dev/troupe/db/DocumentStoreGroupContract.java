@@ -352,13 +352,13 @@ abstract class DocumentStoreGroupContract extends StoreContract {
   }
 
   @Test
-  @DisplayName("writes beyond the queue bound are refused at once with UNAVAILABLE; those queued commit")
+  @DisplayName("writes beyond the queue bound are refused at once with OVERLOADED (load, not a fault); those queued commit")
   void fullQueueRefuses(VertxTestContext ctx) {
     DocumentStore bounded = store(db.backend(Map.of("TROUPE_DB_MAX_IN_FLIGHT", "8")), context, Clock.systemUTC());
     oneTurn(() -> IntStream.range(0, 12).<Future<?>>mapToObj(i -> bounded.put(put("q-" + i, i))).toList())
         .onComplete(ctx.succeeding(done -> ctx.verify(() -> {
           assertThat(done.subList(0, 8)).allSatisfy(write -> assertThat(write.succeeded()).isTrue());
-          assertThat(done.subList(8, 12)).allSatisfy(write -> failed(write, ErrorCode.UNAVAILABLE));
+          assertThat(done.subList(8, 12)).allSatisfy(write -> failed(write, ErrorCode.OVERLOADED));
           ctx.completeNow();
         })));
   }

@@ -19,6 +19,8 @@ import java.util.List;
  * @param auth {@code none}, {@code apikey} or {@code jwt} ({@code TROUPE_AUTH}, default none: only for loopback-only runs)
  * @param apiKeys with {@code apikey}: {@code name=<sha256 hex of the key>=<scopes>} entries ({@code TROUPE_API_KEYS})
  * @param maxInFlight API requests the node's gateway holds at once; more get 503 at once ({@code TROUPE_GATEWAY_MAX_IN_FLIGHT}, default 4096)
+ * @param maxWritesInFlight of those, requests other than GET, HEAD and OPTIONS at most, so writes waiting for the
+ *     database never take every slot from reads ({@code TROUPE_GATEWAY_WRITE_MAX_IN_FLIGHT}, default 1024)
  *
  * <p>The edge's guards read their own keys: with {@code jwt}, {@link JwtConfig} ({@code TROUPE_JWT_SECRET},
  * {@code TROUPE_JWT_PUBLIC_KEY}, {@code TROUPE_JWT_PUBLIC_KEY_FILE}, {@code TROUPE_JWT_ISSUER},
@@ -28,7 +30,7 @@ import java.util.List;
  */
 public record GatewayConfig(String host, int port, int maxBodyBytes, long timeoutMs, int instances,
     Integer healthPort, long drainMs, int idleTimeoutSeconds, List<String> corsOrigins, boolean accessLog,
-    String auth, List<String> apiKeys, int maxInFlight) {
+    String auth, List<String> apiKeys, int maxInFlight, int maxWritesInFlight) {
 
   public static final String PORT_KEY = "TROUPE_HTTP_PORT";
 
@@ -47,7 +49,8 @@ public record GatewayConfig(String host, int port, int maxBodyBytes, long timeou
         s.bool("TROUPE_ACCESS_LOG", true),
         auth(s.string("TROUPE_AUTH", "none")),
         s.list("TROUPE_API_KEYS", List.of()),
-        s.integer("TROUPE_GATEWAY_MAX_IN_FLIGHT", 4096, 1, 1_000_000));
+        s.integer("TROUPE_GATEWAY_MAX_IN_FLIGHT", 4096, 1, 1_000_000),
+        s.integer("TROUPE_GATEWAY_WRITE_MAX_IN_FLIGHT", 1024, 1, 1_000_000));
   }
 
   private static String auth(String value) {

@@ -44,7 +44,8 @@ public final class GatewayVerticle extends VerticleBase {
       router.route().handler(cors(config));
     }
     router.route(DocsApi.API + "/*").handler(
-        new Admission(InFlight.of("gateway", config.maxInFlight(), NodeRuntime.registryOf(vertx)))::handle);
+        new Admission(InFlight.of("gateway", config.maxInFlight(), NodeRuntime.registryOf(vertx)),
+            InFlight.of("gateway", "write", config.maxWritesInFlight(), NodeRuntime.registryOf(vertx)))::handle);
     Future<Void> guarded = EdgeGuards.mount(router, vertx, config, Settings.fromJson(config()));
     BridgeConfig bridge = BridgeConfig.from(Settings.fromJson(config()));
     if (bridge.sockJs()) {

@@ -46,7 +46,7 @@ final class Problems {
       case PRECONDITION_FAILED -> 412;
       case PAYLOAD_TOO_LARGE -> 413;
       case INTERNAL -> 502;
-      case UNAVAILABLE -> 503;
+      case UNAVAILABLE, OVERLOADED -> 503;
       case TIMEOUT -> 504;
     };
   }

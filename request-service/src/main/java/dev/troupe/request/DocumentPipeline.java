@@ -1,6 +1,7 @@
 package dev.troupe.request;
 
 import dev.troupe.shared.bus.Failures;
+import dev.troupe.shared.bus.InFlight;
 import dev.troupe.shared.contract.CacheContract;
 import dev.troupe.shared.contract.CacheLookup;
 import dev.troupe.shared.contract.DbContract;
@@ -37,6 +38,7 @@ final class DocumentPipeline {
   private static final Logger LOG = LoggerFactory.getLogger(DocumentPipeline.class);
 
   private final Downstream db;
+  private final InFlight dbReads;
   private final Downstream cache;
   private final Counter cacheFaults;
   private final Counter coalesced;
@@ -44,7 +46,14 @@ final class DocumentPipeline {
   /** Database reads in flight after a cache miss, by key. Confined to this verticle's event loop. */
   private final Map<DocKey, Future<Lookup>> loading = new HashMap<>();
 
+  /** A pipeline whose database reads are not bounded by this node's db-read bulkhead (tests). */
   DocumentPipeline(Downstream db, Downstream cache, MeterRegistry registry) {
+    this(db, cache, InFlight.of("request", "db-read", Integer.MAX_VALUE, registry), registry);
+  }
+
+  /** {@code dbReads}: the bulkhead a read takes a slot of while it waits for the database. */
+  DocumentPipeline(Downstream db, Downstream cache, InFlight dbReads, MeterRegistry registry) {
+    this.dbReads = dbReads;
     this.db = db;
     this.cache = cache;
     this.stages = new Stages(registry);
@@ -68,9 +77,17 @@ final class DocumentPipeline {
             });
   }
 
+  /**
+   * A read the cache did not answer takes a slot of the db-read bulkhead while it waits for the
+   * database, also when it joins a read of the same key in flight: the reads waiting for the database
+   * are bounded on their own, and the rest of the read bulkhead stays free for cache hits.
+   */
   private Future<ReadResult> readThrough(DocKey key, String requestId, CacheStatus status) {
+    if (!dbReads.tryAcquire()) {
+      return Future.failedFuture(Stages.named(Stages.DB, dbReads.refusal()));
+    }
     Future<Lookup> read = status == CacheStatus.BYPASS ? dbGet(key, requestId) : loadAndFill(key, requestId);
-    return read.map(lookup -> found(lookup, status));
+    return read.onComplete(done -> dbReads.release()).map(lookup -> found(lookup, status));
   }
 
   /**

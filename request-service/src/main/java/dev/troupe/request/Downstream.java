@@ -14,17 +14,35 @@ import io.vertx.circuitbreaker.CircuitBreaker;
 import io.vertx.circuitbreaker.CircuitBreakerOptions;
 import io.vertx.circuitbreaker.CircuitBreakerState;
 import io.vertx.circuitbreaker.OpenCircuitException;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Calls to one downstream service through a circuit breaker. Faults (unavailable, timed out,
- * internal) count against it; answers about the request (404, 412, 400) do not. After
- * {@code TROUPE_BREAKER_FAILURES} faults in a row the circuit opens: calls fail at once with
+ * Calls to one downstream service through a circuit breaker that opens on faults, never on load.
+ *
+ * <ul>
+ *   <li><b>Faults count:</b> UNAVAILABLE (not running, not reachable, failing) and INTERNAL.</li>
+ *   <li><b>Load never counts:</b> OVERLOADED, the downstream's refusal because it (or a bulkhead of
+ *       it, or db-service's group commit queue) was at its limit. It answered at once, so it is
+ *       healthy and busy; the caller passes the refusal on (503 with Retry-After).</li>
+ *   <li><b>A timeout counts only when the downstream is unhealthy</b>, which is defined as: no call
+ *       to it completed while the timed-out call waited. A call completes when the downstream did
+ *       the work and answered: a success or an answer about the request (404, 412, 400, ...); its
+ *       refusals and faults are no proof of health. So a busy downstream, whose other calls keep
+ *       completing while this one waited in its queue, does not open the circuit, while one that
+ *       has gone silent (a stalled database, a hung node) does.</li>
+ *   <li>Answers about the request (404, 412, 400) are never faults.</li>
+ * </ul>
+ *
+ * <p>After {@code TROUPE_BREAKER_FAILURES} faults the circuit opens: calls fail at once with
  * UNAVAILABLE instead of each waiting out its deadline, until a trial call after
  * {@code TROUPE_BREAKER_RESET_MS} succeeds. State: {@code troupe_breaker_state{downstream}} (0 closed,
- * 1 half-open, 2 open), refusals {@code troupe_breaker_rejected_total{downstream}}.
+ * 1 half-open, 2 open), refusals {@code troupe_breaker_rejected_total{downstream}}, failures not
+ * counted {@code troupe_breaker_ignored_total{downstream,reason}} ({@code overloaded}, or
+ * {@code timeout-while-answering}).
  *
  * <p>Idempotent calls (reads, cache operations, writes with an idempotency key) that meet a
  * transient fault are retried within their deadline ({@link Retry}, {@code TROUPE_RETRY_*}).
@@ -34,7 +52,14 @@ final class Downstream {
   private final Bus bus;
   private final CircuitBreaker breaker;
   private final Counter rejected;
+  private final Counter ignoredOverload;
+  private final Counter ignoredTimeouts;
   private final Retry retry;
+  /**
+   * Calls to the downstream that completed (a success, or an answer about the request), ever. A
+   * timed-out call counts as a fault only when this did not move while it waited.
+   */
+  private final AtomicLong completed = new AtomicLong();
 
   Downstream(Vertx vertx, String name, Bus bus, RequestConfig config, MeterRegistry registry) {
     this(vertx, name, bus, config, config.retry(), registry);
@@ -51,7 +76,8 @@ final class Downstream {
         // The bus request has its own deadline; the breaker adds none, and tells nobody on the bus.
         .setTimeout(-1)
         .setNotificationAddress(null));
-    breaker.<JsonObject>failurePolicy(result -> result.failed() && isFault(result.cause()));
+    breaker.<JsonObject>failurePolicy(result -> result.failed() && !(result.cause() instanceof NotCounted)
+        && isFault(result.cause()));
     Gauge.builder("troupe_breaker_state", breaker, b -> switch (b.state()) {
           case CLOSED -> 0;
           case HALF_OPEN -> 1;
@@ -63,6 +89,17 @@ final class Downstream {
     this.rejected = Counter.builder("troupe_breaker_rejected")
         .description("calls refused at once because the circuit to the downstream service was open")
         .tag("downstream", name)
+        .register(registry);
+    this.ignoredOverload = ignored(registry, name, "overloaded");
+    this.ignoredTimeouts = ignored(registry, name, "timeout-while-answering");
+  }
+
+  private static Counter ignored(MeterRegistry registry, String downstream, String reason) {
+    return Counter.builder("troupe_breaker_ignored")
+        .description("failed calls the circuit breaker did not count as faults: load refusals (overloaded), and "
+            + "timeouts while other calls to the downstream completed (timeout-while-answering)")
+        .tag("downstream", downstream)
+        .tag("reason", reason)
         .register(registry);
   }
 
@@ -85,6 +122,50 @@ final class Downstream {
     return code == ErrorCode.UNAVAILABLE || code == ErrorCode.TIMEOUT || code == ErrorCode.INTERNAL;
   }
 
+  /** Whether the downstream did the work of a call that ended so: it succeeded, or answered about the request. */
+  private static boolean completedWork(AsyncResult<?> result) {
+    if (result.succeeded()) {
+      return true;
+    }
+    ErrorCode code = Failures.code(result.cause());
+    return code != ErrorCode.UNAVAILABLE && code != ErrorCode.OVERLOADED && code != ErrorCode.TIMEOUT
+        && code != ErrorCode.INTERNAL;
+  }
+
+  /**
+   * One attempt: sends the call and judges a timeout against what else completed meanwhile. A
+   * timeout while other calls completed is the downstream's queue, not its failure, and goes to the
+   * breaker as {@link NotCounted}.
+   */
+  private Future<JsonObject> attempt(String address, String action, JsonObject body, String requestId, long left) {
+    long before = completed.get();
+    return bus.request(address, action, body, requestId, left).transform(result -> {
+      if (completedWork(result)) {
+        completed.incrementAndGet();
+        return result.succeeded() ? Future.succeededFuture(result.result()) : Future.failedFuture(result.cause());
+      }
+      ErrorCode code = Failures.code(result.cause());
+      if (code == ErrorCode.OVERLOADED) {
+        ignoredOverload.increment();
+      } else if (code == ErrorCode.TIMEOUT && completed.get() != before) {
+        ignoredTimeouts.increment();
+        return Future.failedFuture(new NotCounted(result.cause()));
+      }
+      return Future.failedFuture(result.cause());
+    });
+  }
+
+  /** A failure the breaker must not count; unwrapped before anyone else sees it. */
+  private static final class NotCounted extends RuntimeException {
+    NotCounted(Throwable failure) {
+      super(failure.getMessage(), failure, false, false);
+    }
+  }
+
+  private static Future<JsonObject> unwrap(Throwable failure) {
+    return Future.failedFuture(failure instanceof NotCounted ? failure.getCause() : failure);
+  }
+
   long timeoutMs() {
     return bus.timeoutMs();
   }
@@ -101,7 +182,8 @@ final class Downstream {
     // Every attempt goes through the breaker, so each fault counts and an opening circuit stops the
     // retries (an OpenCircuitException is not a transient fault).
     return retry.<JsonObject>call(action, Retry.isIdempotent(action, body), deadlineMs, failure -> true,
-            left -> breaker.<JsonObject>execute(() -> bus.request(address, action, body, requestId, left)))
+            left -> breaker.<JsonObject>execute(() -> attempt(address, action, body, requestId, left))
+                .recover(Downstream::unwrap))
         .recover(failure -> {
           if (failure instanceof OpenCircuitException) {
             rejected.increment();

@@ -181,7 +181,7 @@ public final class JobWorker extends VerticleBase {
    */
   private Future<Void> release(JobChunk chunk, Throwable failure, String requestId) {
     ErrorCode code = Failures.code(failure);
-    boolean fatal = code != ErrorCode.UNAVAILABLE && code != ErrorCode.TIMEOUT;
+    boolean fatal = code != ErrorCode.UNAVAILABLE && code != ErrorCode.OVERLOADED && code != ErrorCode.TIMEOUT;
     LOG.warn("job {} chunk {} failed ({}): {}", chunk.jobId(), chunk.seq(), code, Failures.message(failure));
     return store.request(JobStoreContract.ADDRESS, JobStoreContract.RELEASE, new JsonObject()
             .put("id", chunk.jobId()).put("seq", chunk.seq()).put("owner", owner)

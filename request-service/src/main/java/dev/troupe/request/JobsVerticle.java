@@ -1,6 +1,7 @@
 package dev.troupe.request;
 
 import dev.troupe.shared.bus.ActionRouter;
+import dev.troupe.shared.bus.InFlight;
 import dev.troupe.shared.bus.Bus;
 import dev.troupe.shared.cluster.NodeRuntime;
 import dev.troupe.shared.config.Settings;
@@ -55,6 +56,7 @@ public final class JobsVerticle extends VerticleBase {
       expireUploads(jobs.uploadIdleMs());
     });
     consumer = vertx.eventBus().consumer(JobsContract.ADDRESS, ActionRouter.of("jobs")
+        .limit(InFlight.of("request", "jobs", config.bulkheads().jobs(), registry))
         .on(JobsContract.CREATE, this::create)
         .on(JobsContract.APPEND, m -> store(JobStoreContract.APPEND, Wire.toJson(Wire.chunkUpload(m.body())), m))
         .on(JobsContract.SUBMIT, this::submit)

@@ -15,8 +15,8 @@ import dev.troupe.shared.config.Settings;
  *     ({@code TROUPE_BATCH_SIZE}, default 100)
  * @param batchDeadlineMs a getMany joins its sub-batches within this time; a sub-batch still out then has
  *     failed ({@code TROUPE_BATCH_DEADLINE_MS}, default 5000)
- * @param maxInFlight requests request-service works on at once per node; more are refused at once with
- *     503 and Retry-After ({@code TROUPE_REQUEST_MAX_IN_FLIGHT}, default 1024)
+ * @param bulkheads what request-service works on at once per node, per kind of work; more of a kind
+ *     is refused at once with 503 and Retry-After, whatever the other kinds do ({@link Bulkheads})
  * @param breakerFailures faults in a row after which the circuit to a downstream service opens
  *     ({@code TROUPE_BREAKER_FAILURES}, default 5)
  * @param breakerResetMs how long an open circuit refuses calls before it lets a trial call through
@@ -24,7 +24,7 @@ import dev.troupe.shared.config.Settings;
  * @param retry retries of idempotent calls to db- and cache-service ({@code TROUPE_RETRY_*})
  */
 public record RequestConfig(long dbTimeoutMs, long cacheTimeoutMs, int instances, int batchSize,
-    long batchDeadlineMs, int maxInFlight, int breakerFailures, long breakerResetMs, RetryConfig retry) {
+    long batchDeadlineMs, Bulkheads bulkheads, int breakerFailures, long breakerResetMs, RetryConfig retry) {
   public static RequestConfig from(Settings s) {
     return new RequestConfig(
         s.longValue("TROUPE_DB_TIMEOUT_MS", 8_000, 1, 600_000),
@@ -32,9 +32,36 @@ public record RequestConfig(long dbTimeoutMs, long cacheTimeoutMs, int instances
         s.integer("TROUPE_REQUEST_INSTANCES", 1, 1, 256),
         s.integer("TROUPE_BATCH_SIZE", 100, 1, 1000),
         s.longValue("TROUPE_BATCH_DEADLINE_MS", 5_000, 1, 600_000),
-        s.integer("TROUPE_REQUEST_MAX_IN_FLIGHT", 1024, 1, 1_000_000),
+        Bulkheads.from(s),
         s.integer("TROUPE_BREAKER_FAILURES", 5, 1, 1_000_000),
         s.longValue("TROUPE_BREAKER_RESET_MS", 5_000, 1, 3_600_000),
         RetryConfig.from(s));
+  }
+
+  /**
+   * The bulkheads of request-service: separate in-flight limits per node for each kind of work, so
+   * that one kind piling up (writes waiting for a slow database) never refuses another (reads the
+   * cache answers).
+   *
+   * @param read gets on their way through the cache, plus the misses among them while they wait for
+   *     the database, which are at most {@code dbRead}: at least {@code read - dbRead} slots are
+   *     always there for cache hits ({@code TROUPE_REQUEST_READ_MAX_IN_FLIGHT}, default 2048)
+   * @param dbRead reads that wait for the database: a get the cache could not answer (a permit taken
+   *     only on the miss) and a list ({@code TROUPE_REQUEST_DB_READ_MAX_IN_FLIGHT}, default 512)
+   * @param write puts and deletes ({@code TROUPE_REQUEST_WRITE_MAX_IN_FLIGHT}, default 512)
+   * @param batch {@code _mget} and {@code _mput} calls, each up to thousands of documents
+   *     ({@code TROUPE_REQUEST_BATCH_MAX_IN_FLIGHT}, default 64)
+   * @param jobs calls of the job API: create, upload, submit, status
+   *     ({@code TROUPE_REQUEST_JOBS_MAX_IN_FLIGHT}, default 256)
+   */
+  public record Bulkheads(int read, int dbRead, int write, int batch, int jobs) {
+    static Bulkheads from(Settings s) {
+      return new Bulkheads(
+          s.integer("TROUPE_REQUEST_READ_MAX_IN_FLIGHT", 2048, 1, 1_000_000),
+          s.integer("TROUPE_REQUEST_DB_READ_MAX_IN_FLIGHT", 512, 1, 1_000_000),
+          s.integer("TROUPE_REQUEST_WRITE_MAX_IN_FLIGHT", 512, 1, 1_000_000),
+          s.integer("TROUPE_REQUEST_BATCH_MAX_IN_FLIGHT", 64, 1, 1_000_000),
+          s.integer("TROUPE_REQUEST_JOBS_MAX_IN_FLIGHT", 256, 1, 1_000_000));
+    }
   }
 }

@@ -18,7 +18,8 @@ import io.vertx.core.json.JsonObject;
 /**
  * request-service: serves {@link RequestContract#ADDRESS} through the {@link DocumentPipeline}.
  * Validation happens as the body is read ({@link Wire}), so every sender, in any language, gets the
- * same rules. Deploy it by name ({@code dev.troupe.request.RequestVerticle}).
+ * same rules. Admission is per kind of work ({@link RequestConfig.Bulkheads}). Deploy it by name
+ * ({@code dev.troupe.request.RequestVerticle}).
  */
 public final class RequestVerticle extends VerticleBase {
   private DocumentPipeline pipeline;
@@ -33,12 +34,22 @@ public final class RequestVerticle extends VerticleBase {
     MeterRegistry registry = NodeRuntime.of(vertx).registry();
     Downstream db = new Downstream(vertx, "db-service", new Bus(vertx, config.dbTimeoutMs()), config, registry);
     Downstream cache = new Downstream(vertx, "cache-service", new Bus(vertx, config.cacheTimeoutMs()), config, registry);
-    pipeline = new DocumentPipeline(db, cache, registry);
+    RequestConfig.Bulkheads limits = config.bulkheads();
+    InFlight reads = InFlight.of("request", "read", limits.read(), registry);
+    InFlight dbReads = InFlight.of("request", "db-read", limits.dbRead(), registry);
+    InFlight writes = InFlight.of("request", "write", limits.write(), registry);
+    InFlight batchCalls = InFlight.of("request", "batch", limits.batch(), registry);
+    pipeline = new DocumentPipeline(db, cache, dbReads, registry);
     batches = new BatchPipeline(db, cache, config, registry);
     // A request in flight waits at most for the database, then the cache fill.
     drainMs = config.dbTimeoutMs() + config.cacheTimeoutMs();
     router = ActionRouter.of("request")
-        .limit(InFlight.of("request", config.maxInFlight(), registry))
+        // Bulkheads: a get holds a read slot, and a db-read slot only once the cache missed, so writes
+        // (or misses) piling up behind a slow database never refuse a read the cache answers.
+        .limit(reads, RequestContract.GET)
+        .limit(dbReads, RequestContract.LIST)
+        .limit(writes, RequestContract.PUT, RequestContract.DELETE)
+        .limit(batchCalls, RequestContract.GET_MANY, RequestContract.PUT_MANY)
         .status(() -> new JsonObject().put("circuits", new JsonObject()
             .put("db-service", db.state().name()).put("cache-service", cache.state().name())))
         .on(RequestContract.GET, this::get)

@@ -7,6 +7,7 @@ import dev.troupe.shared.bus.Bus;
 import dev.troupe.shared.bus.Failures;
 import dev.troupe.shared.contract.CacheContract;
 import dev.troupe.shared.contract.CacheLookup;
+import dev.troupe.shared.bus.InFlight;
 import dev.troupe.shared.contract.DbContract;
 import dev.troupe.shared.contract.DeleteDoc;
 import dev.troupe.shared.contract.DeleteResult;
@@ -25,6 +26,7 @@ import dev.troupe.shared.contract.TroupeException;
 import dev.troupe.shared.contract.Wire;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.Checkpoint;
@@ -94,6 +96,43 @@ class DocumentPipelineTest {
   }
 
   // ---- reads -------------------------------------------------------------------------------------
+
+  @Test
+  @DisplayName("with every db-read slot taken by misses waiting for the database, another miss is shed (OVERLOADED) and a cache hit is still answered")
+  void dbReadBulkhead(Vertx vertx, VertxTestContext ctx) {
+    DocKey cold = DocKey.of(KEY.collection(), "cold");
+    DocKey colder = DocKey.of(KEY.collection(), "colder");
+    Document cached = doc(3, new JsonObject().put("from", "cache"));
+    // A registry of its own: the node-wide bulkhead of setUp's registry is already there, unbounded.
+    SimpleMeterRegistry node = new SimpleMeterRegistry();
+    InFlight dbReads = InFlight.of("request", "db-read", 1, node);
+    pipeline = new DocumentPipeline(Downstream.of(vertx, "db", 5000, node), Downstream.of(vertx, "cache", 5000, node),
+        dbReads, node);
+    cache.answer(CacheContract.GET, body -> Future.succeededFuture(
+        Wire.docKey(body).equals(KEY) ? cacheHit(Lookup.found(cached)) : cacheMiss()));
+    Promise<Void> waiting = Promise.promise();
+    db.answer(DbContract.GET, body -> {
+      waiting.tryComplete();
+      return Promise.<JsonObject>promise().future();
+    });
+
+    pipeline.get(cold, RID);
+    waiting.future()
+        .compose(v -> FakeService.failureOf(pipeline.get(colder, RID)))
+        .compose(shed -> {
+          ctx.verify(() -> {
+            assertThat(Failures.code(shed)).isEqualTo(ErrorCode.OVERLOADED);
+            assertThat(shed).hasMessageContaining("db-read");
+          });
+          return pipeline.get(KEY, RID);
+        })
+        .onComplete(ctx.succeeding(hit -> ctx.verify(() -> {
+          assertThat(hit).isEqualTo(new ReadResult(cached, CacheStatus.HIT));
+          assertThat(dbReads.current()).isEqualTo(1);
+          assertThat(db.calls(DbContract.GET)).as("only the first miss reached the database").hasSize(1);
+          ctx.completeNow();
+        })));
+  }
 
   @Test
   @DisplayName("a cache hit is answered from the cache (HIT) without calling the database")

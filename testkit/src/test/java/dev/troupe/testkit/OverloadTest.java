@@ -101,7 +101,7 @@ class OverloadTest {
       assertThat(statuses.getOrDefault(200, 0)).as("statuses %s", statuses).isBetween(1, REQUESTS - 1);
       assertThat(statuses.getOrDefault(503, 0)).as("statuses %s", statuses).isGreaterThanOrEqualTo(REQUESTS - 4 * LIMIT);
       Gauge inFlight = TROUPE.cluster().node(0).runtime().registry()
-          .find("troupe_inflight").tag("service", "gateway").gauge();
+          .find("troupe_inflight").tag("service", "gateway").tag("bulkhead", "all").gauge();
       assertThat(inFlight.value()).isZero();
       client.close();
       ctx.completeNow();

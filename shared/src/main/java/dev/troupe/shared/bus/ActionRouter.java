@@ -10,7 +10,9 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -28,7 +30,10 @@ public final class ActionRouter implements Handler<Message<JsonObject>> {
 
   private final String service;
   private final Map<String, Function<Message<JsonObject>, Future<JsonObject>>> handlers = new HashMap<>();
+  /** The bound of every action without one of its own; null: unbounded. */
   private InFlight inFlight;
+  /** Bulkheads: actions with a bound of their own. */
+  private final Map<String, InFlight> bulkheads = new HashMap<>();
   private Supplier<JsonObject> status = JsonObject::new;
   /** The Vert.x this router last made sure knows {@link HandedOverJson}; usually its only one. */
   private volatile Vertx codecRegisteredOn;
@@ -57,11 +62,28 @@ public final class ActionRouter implements Handler<Message<JsonObject>> {
   }
 
   /**
-   * Bounds the messages this service works on at once; past the bound a message fails at once with
-   * {@link ErrorCode#UNAVAILABLE} (503 with Retry-After at the gateway). Pings are never refused.
+   * Bounds the messages this service works on at once (those of actions without a bulkhead of their
+   * own); past the bound a message fails at once with {@link ErrorCode#OVERLOADED} (503 with
+   * Retry-After at the gateway), which tells the caller it met load, not a fault. Pings are never
+   * refused.
    */
   public ActionRouter limit(InFlight limit) {
     this.inFlight = limit;
+    return this;
+  }
+
+  /**
+   * A bulkhead: {@code actions} are admitted by {@code limit} alone, so a flood of other actions
+   * never refuses them, nor they others. Past the bound they fail at once with
+   * {@link ErrorCode#OVERLOADED}.
+   */
+  public ActionRouter limit(InFlight limit, String... actions) {
+    for (String action : actions) {
+      if (Bus.PING.equals(action)) {
+        throw new IllegalArgumentException("pings are never refused, so they have no bulkhead");
+      }
+      bulkheads.put(action, limit);
+    }
     return this;
   }
 
@@ -72,35 +94,44 @@ public final class ActionRouter implements Handler<Message<JsonObject>> {
    * flight when the node is asked to leave still gets its answer.
    */
   public Future<Void> drained(Vertx vertx, long timeoutMs) {
-    if (inFlight == null || inFlight.current() == 0) {
+    if (held() == 0) {
       return Future.succeededFuture();
     }
     Promise<Void> drained = Promise.promise();
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
     vertx.setPeriodic(DRAIN_POLL_MS, timer -> {
-      if (inFlight.current() == 0) {
+      if (held() == 0) {
         vertx.cancelTimer(timer);
         drained.tryComplete();
       } else if (System.nanoTime() > deadline) {
         vertx.cancelTimer(timer);
         LOG.warn("{} still had {} request(s) in flight {} ms after it stopped taking new ones; stopping anyway",
-            service, inFlight.current(), timeoutMs);
+            service, held(), timeoutMs);
         drained.tryComplete();
       }
     });
     return drained.future();
   }
 
+  /** Messages in flight on this node, over every bound of this router. */
+  private int held() {
+    Set<InFlight> bounds = new LinkedHashSet<>(bulkheads.values());
+    if (inFlight != null) {
+      bounds.add(inFlight);
+    }
+    return bounds.stream().mapToInt(InFlight::current).sum();
+  }
+
   @Override
   public void handle(Message<JsonObject> message) {
     String action = message.headers().get(Bus.ACTION);
-    if (inFlight != null && !Bus.PING.equals(action)) {
-      if (!inFlight.tryAcquire()) {
-        message.fail(ErrorCode.UNAVAILABLE.code(), service + " is at its limit of " + inFlight.limit()
-            + " requests in flight; retry shortly");
+    InFlight bound = Bus.PING.equals(action) ? null : bulkheads.getOrDefault(action, inFlight);
+    if (bound != null) {
+      if (!bound.tryAcquire()) {
+        message.fail(ErrorCode.OVERLOADED.code(), bound.refusal().getMessage());
         return;
       }
-      dispatch(message, action).onComplete(done -> inFlight.release());
+      dispatch(message, action).onComplete(done -> bound.release());
       return;
     }
     dispatch(message, action);

@@ -73,10 +73,10 @@ public final class Retry {
         && (re.failureType() == ReplyFailure.NO_HANDLERS || re.failureType() == ReplyFailure.ERROR);
   }
 
-  /** Whether a failure may go away on a new attempt: unavailable or timed out. */
+  /** Whether a failure may go away on a new attempt: unavailable, shed for load, or timed out. */
   public static boolean isTransient(Throwable failure) {
     ErrorCode code = Failures.code(failure);
-    return code == ErrorCode.UNAVAILABLE || code == ErrorCode.TIMEOUT;
+    return code == ErrorCode.UNAVAILABLE || code == ErrorCode.OVERLOADED || code == ErrorCode.TIMEOUT;
   }
 
   /**

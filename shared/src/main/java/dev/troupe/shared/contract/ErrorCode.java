@@ -38,6 +38,14 @@ public enum ErrorCode {
   CONFLICT(4090),
   /** A downstream service or the database cannot take the request now; retrying later may work. */
   UNAVAILABLE(5030),
+  /**
+   * Shed for load, not a fault: the service (or one of its bulkheads, or the database's write queue)
+   * was at its limit and refused the request at once, before doing any of it. Retrying later may
+   * work (the gateway answers 503 with {@code Retry-After}). It says the service is busy and
+   * answering, so circuit breakers never count it. A receiver older than this code reads it as
+   * {@link #INTERNAL}.
+   */
+  OVERLOADED(5031),
   /** A downstream service or the database did not answer within its deadline. */
   TIMEOUT(5040),
   /** A bug or an unexpected fault; the detail is logged, never sent to clients. */

@@ -203,7 +203,7 @@ class ActionRouterTest {
         .hasMessageContaining("ping");
   }
   @Test
-  @DisplayName("past its in-flight limit a router refuses at once with UNAVAILABLE, still answers ping, and frees slots as work ends")
+  @DisplayName("past its in-flight limit a router refuses at once with OVERLOADED (load, not a fault), still answers ping, and frees slots as work ends")
   void inFlightLimit(Vertx vertx, VertxTestContext ctx) {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     InFlight limit = InFlight.of("slow", 2, registry);
@@ -226,7 +226,7 @@ class ActionRouterTest {
           Future<Object> second = send(vertx, new JsonObject(), action("hold"));
           return send(vertx, new JsonObject(), action("hold")).transform(third -> {
             ctx.verify(() -> {
-              assertRecipientFailure(third.cause(), ErrorCode.UNAVAILABLE, "limit of 2");
+              assertRecipientFailure(third.cause(), ErrorCode.OVERLOADED, "limit of 2");
               assertThat(limit.current()).isEqualTo(2);
               assertThat(registry.find("troupe_rejected").tag("service", "slow").counter().count()).isEqualTo(1.0);
               refused.flag();
@@ -248,6 +248,40 @@ class ActionRouterTest {
           assertThat(held).hasSize(3);
           assertThat(limit.current()).isZero();
           admittedAgain.flag();
+        })));
+  }
+
+  @Test
+  @DisplayName("a bulkhead: actions with a limit of their own are admitted while the shared limit is full, and shed only by their own")
+  void bulkheads(Vertx vertx, VertxTestContext ctx) {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    InFlight writes = InFlight.of("bulk", "write", 1, registry);
+    InFlight reads = InFlight.of("bulk", "read", 2, registry);
+    List<Promise<JsonObject>> held = new ArrayList<>();
+    ActionRouter router = ActionRouter.of("bulk").limit(writes).limit(reads, "read")
+        .on("write", m -> {
+          Promise<JsonObject> promise = Promise.promise();
+          held.add(promise);
+          return promise.future();
+        })
+        .on("read", m -> Future.succeededFuture(new JsonObject().put("read", true)));
+    vertx.eventBus().<JsonObject>consumer(address, router).completion()
+        .compose(v -> {
+          send(vertx, new JsonObject(), action("write"));
+          return send(vertx, new JsonObject(), action("write")).transform(second -> {
+            ctx.verify(() -> assertRecipientFailure(second.cause(), ErrorCode.OVERLOADED, "limit of 1 write requests in flight"));
+            return Future.succeededFuture();
+          });
+        })
+        .compose(v -> Future.all(send(vertx, new JsonObject(), action("read")), send(vertx, new JsonObject(), action("read"))))
+        .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
+          assertThat(writes.current()).isEqualTo(1);
+          assertThat(reads.current()).isZero();
+          assertThat(registry.get("troupe_rejected").tag("bulkhead", "write").counter().count()).isEqualTo(1.0);
+          assertThat(registry.get("troupe_rejected").tag("bulkhead", "read").counter().count()).isZero();
+          assertThat(registry.get("troupe_inflight_limit").tag("bulkhead", "read").gauge().value()).isEqualTo(2.0);
+          held.forEach(p -> p.complete(new JsonObject()));
+          ctx.completeNow();
         })));
   }
 

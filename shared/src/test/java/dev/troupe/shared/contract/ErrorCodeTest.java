@@ -42,6 +42,7 @@ class ErrorCodeTest {
         Map.entry(ErrorCode.PAYLOAD_TOO_LARGE, 4130),
         Map.entry(ErrorCode.INTERNAL, 5000),
         Map.entry(ErrorCode.UNAVAILABLE, 5030),
+        Map.entry(ErrorCode.OVERLOADED, 5031),
         Map.entry(ErrorCode.TIMEOUT, 5040));
 
     assertThat(ErrorCode.values()).hasSize(expected.size());
