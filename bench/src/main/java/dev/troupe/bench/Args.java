@@ -7,8 +7,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The {@code --flag value} options of one subcommand. Every flag takes a value; each is read at most
- * once through a typed getter, and {@link #requireAllUsed()} rejects the ones nobody read (typos).
+ * The {@code --flag value} options of one subcommand. Every flag takes a value; each is read at
+ * most once through a typed getter, and {@link #requireAllUsed()} rejects the ones nobody read
+ * (typos).
  */
 final class Args {
   private final Map<String, String> values = new LinkedHashMap<>();
@@ -75,7 +76,8 @@ final class Args {
       }
       return l;
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("--" + name + " must be an integer from " + min + " to " + max + ", got '" + v + "'");
+      throw new IllegalArgumentException(
+          "--" + name + " must be an integer from " + min + " to " + max + ", got '" + v + "'");
     }
   }
 
@@ -91,7 +93,16 @@ final class Args {
       }
       return d;
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("--" + name + " must be a number above " + minExclusive + " and at most " + max + ", got '" + v + "'");
+      throw new IllegalArgumentException(
+          "--"
+              + name
+              + " must be a number above "
+              + minExclusive
+              + " and at most "
+              + max
+              + ", got '"
+              + v
+              + "'");
     }
   }
 
@@ -101,7 +112,8 @@ final class Args {
     try {
       return parseDurationNanos(v);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("--" + name + " must be a duration such as 20s, 500ms or 2m, got '" + v + "'");
+      throw new IllegalArgumentException(
+          "--" + name + " must be a duration such as 20s, 500ms or 2m, got '" + v + "'");
     }
   }
 

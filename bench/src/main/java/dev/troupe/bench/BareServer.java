@@ -12,9 +12,9 @@ import io.vertx.core.http.HttpServerRequest;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The limit of the stack: a plain Vert.x HTTP server that answers Troupe's document API from memory,
- * the same JSON, with no routing library, no event bus and no storage. Deployed like the gateway:
- * several instances sharing one port.
+ * The limit of the stack: a plain Vert.x HTTP server that answers Troupe's document API from
+ * memory, the same JSON, with no routing library, no event bus and no storage. Deployed like the
+ * gateway: several instances sharing one port.
  */
 final class BareServer extends VerticleBase {
   static final String API = "/api/v1/docs/";
@@ -33,10 +33,13 @@ final class BareServer extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    return vertx.createHttpServer(new HttpServerOptions()
-            .setHost(host)
-            // instances of one Vert.x share a port by the port they ask for; -1 gives all the same random one
-            .setPort(port == 0 ? -1 : port))
+    return vertx
+        .createHttpServer(
+            new HttpServerOptions()
+                .setHost(host)
+                // instances of one Vert.x share a port by the port they ask for; -1 gives all the
+                // same random one
+                .setPort(port == 0 ? -1 : port))
         .requestHandler(this::handle)
         .listen()
         .onSuccess(server -> actualPort.set(server.actualPort()));
@@ -70,7 +73,8 @@ final class BareServer extends VerticleBase {
         .end(Envelope.DOC_BUFFER);
   }
 
-  static final String USAGE = "bare-server [--port 8080] [--host 127.0.0.1] [--instances CPUs] [--event-loops 2xCPUs]";
+  static final String USAGE =
+      "bare-server [--port 8080] [--host 127.0.0.1] [--instances CPUs] [--event-loops 2xCPUs]";
 
   /** Serves until the process is stopped; prints {@code READY port=P} once listening. */
   static int main(Args args) throws Exception {
@@ -84,12 +88,20 @@ final class BareServer extends VerticleBase {
     Vertx vertx = Vertx.builder().with(new VertxOptions().setEventLoopPoolSize(eventLoops)).build();
     AtomicInteger actualPort = new AtomicInteger();
     try {
-      LoadRun.await(vertx.deployVerticle(() -> new BareServer(host, port, actualPort),
-          new DeploymentOptions().setInstances(instances)), 30_000);
+      LoadRun.await(
+          vertx.deployVerticle(
+              () -> new BareServer(host, port, actualPort),
+              new DeploymentOptions().setInstances(instances)),
+          30_000);
     } catch (Exception e) {
       vertx.close();
-      throw new IllegalStateException("cannot listen on " + host + ":" + port + ": "
-          + (e.getCause() == null ? e : e.getCause()).getMessage());
+      throw new IllegalStateException(
+          "cannot listen on "
+              + host
+              + ":"
+              + port
+              + ": "
+              + (e.getCause() == null ? e : e.getCause()).getMessage());
     }
     Main.serveUntilStopped(() -> vertx.close(), "READY port=" + actualPort.get());
     return 0;

@@ -21,14 +21,15 @@ import javax.imageio.ImageIO;
 
 /**
  * {@code chart.png}: two panels of grouped bars, throughput and p99 latency, one group per
- * scenario/mode and one bar per label (Troupe's own baselines in greys, Spring in olive, the rest in
- * colours), each bar with
- * its value written on it. Plain Java2D, so it renders headless with no extra library.
+ * scenario/mode and one bar per label (Troupe's own baselines in greys, Spring in olive, the rest
+ * in colours), each bar with its value written on it. Plain Java2D, so it renders headless with no
+ * extra library.
  */
 final class Chart {
   private static final Color[] PALETTE = {
-      new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c), new Color(0xd62728),
-      new Color(0x9467bd), new Color(0x8c564b), new Color(0xe377c2), new Color(0x17becf)};
+    new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c), new Color(0xd62728),
+    new Color(0x9467bd), new Color(0x8c564b), new Color(0xe377c2), new Color(0x17becf)
+  };
   private static final Color BARE = new Color(0x4d4d4d);
   private static final Color ONE_HOP = new Color(0xa6a6a6);
   private static final Color SPRING = new Color(0xbcbd22);
@@ -75,7 +76,8 @@ final class Chart {
     Graphics2D g = image.createGraphics();
     try {
       g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-      g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+      g.setRenderingHint(
+          RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
       g.setColor(Color.WHITE);
       g.fillRect(0, 0, width, height);
 
@@ -85,10 +87,20 @@ final class Chart {
       legend(g, labels, width);
 
       Panel panel = new Panel(g, groups, labels, cells, slot, groupWidth);
-      panel.draw("Throughput: successful requests per second (higher is better)", top,
-          r -> r.result().throughput(), Chart::compactCount, Chart::compactCount, false);
-      panel.draw("p99 latency in milliseconds (lower is better)", top + PANEL_HEIGHT + LABEL_SPACE + 20,
-          r -> r.result().latencyMs().p99(), Report::ms, Chart::plain, true);
+      panel.draw(
+          "Throughput: successful requests per second (higher is better)",
+          top,
+          r -> r.result().throughput(),
+          Chart::compactCount,
+          Chart::compactCount,
+          false);
+      panel.draw(
+          "p99 latency in milliseconds (lower is better)",
+          top + PANEL_HEIGHT + LABEL_SPACE + 20,
+          r -> r.result().latencyMs().p99(),
+          Report::ms,
+          Chart::plain,
+          true);
     } finally {
       g.dispose();
     }
@@ -132,17 +144,30 @@ final class Chart {
 
   private static final Font LEGEND = new Font(Font.SANS_SERIF, Font.PLAIN, 14);
 
-  /** Draws the legend under the title, wrapping to more rows as needed; with no graphics, only counts the rows. */
+  /**
+   * Draws the legend under the title, wrapping to more rows as needed; with no graphics, only
+   * counts the rows.
+   */
   private static int legend(Graphics2D g, List<String> labels, int width) {
-    FontMetrics fm = g != null ? g.getFontMetrics(LEGEND)
-        : new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB).createGraphics().getFontMetrics(LEGEND);
+    FontMetrics fm =
+        g != null
+            ? g.getFontMetrics(LEGEND)
+            : new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB)
+                .createGraphics()
+                .getFontMetrics(LEGEND);
     int x = LEFT;
     int y = 62;
     int rows = 1;
     for (String label : labels) {
-      String text = label + (label.equals(Report.BARE) ? " (baseline: stack limit)"
-          : label.equals(Report.ONE_HOP) ? " (baseline: one event-bus hop)"
-          : label.equals(Report.SPRING) ? " (baseline: Spring Boot MVC + Hazelcast + JDBC)" : "");
+      String text =
+          label
+              + (label.equals(Report.BARE)
+                  ? " (baseline: stack limit)"
+                  : label.equals(Report.ONE_HOP)
+                      ? " (baseline: one event-bus hop)"
+                      : label.equals(Report.SPRING)
+                          ? " (baseline: Spring Boot MVC + Hazelcast + JDBC)"
+                          : "");
       int itemWidth = 20 + fm.stringWidth(text) + 24;
       if (x > LEFT && x + itemWidth > width - RIGHT) {
         x = LEFT;
@@ -161,7 +186,10 @@ final class Chart {
     return rows;
   }
 
-  /** The largest "round" number (1, 2, 2.5, 5 times a power of ten) at or above {@code max / 5}, times 5. */
+  /**
+   * The largest "round" number (1, 2, 2.5, 5 times a power of ten) at or above {@code max / 5},
+   * times 5.
+   */
   static double niceStep(double max) {
     if (max <= 0) {
       return 1;
@@ -188,7 +216,10 @@ final class Chart {
 
   /** An axis value without float noise or trailing zeros: 0, 0.25, 2500. */
   static String plain(double v) {
-    return java.math.BigDecimal.valueOf(v).round(new java.math.MathContext(6)).stripTrailingZeros().toPlainString();
+    return java.math.BigDecimal.valueOf(v)
+        .round(new java.math.MathContext(6))
+        .stripTrailingZeros()
+        .toPlainString();
   }
 
   /**
@@ -200,9 +231,11 @@ final class Chart {
 
     static Scale of(List<Double> values, boolean logAllowed) {
       double max = values.stream().mapToDouble(Double::doubleValue).max().orElse(0);
-      double minPositive = values.stream().mapToDouble(Double::doubleValue).filter(v -> v > 0).min().orElse(0);
+      double minPositive =
+          values.stream().mapToDouble(Double::doubleValue).filter(v -> v > 0).min().orElse(0);
       if (logAllowed && minPositive > 0 && max / minPositive > LOG_SPAN) {
-        // a decade lower when the smallest value sits near the bottom of its decade, so its bar shows
+        // a decade lower when the smallest value sits near the bottom of its decade, so its bar
+        // shows
         double low = Math.pow(10, Math.floor(Math.log10(minPositive / 3)));
         double high = roundUp(max * 1.3);
         List<Double> ticks = new ArrayList<>();
@@ -252,11 +285,21 @@ final class Chart {
     return s.endsWith(".0") ? s.substring(0, s.length() - 2) : s;
   }
 
-  private record Panel(Graphics2D g, List<String> groups, List<String> labels, Map<String, Report.Row> cells,
-      int slot, int groupWidth) {
+  private record Panel(
+      Graphics2D g,
+      List<String> groups,
+      List<String> labels,
+      Map<String, Report.Row> cells,
+      int slot,
+      int groupWidth) {
 
-    void draw(String title, int top, ToDoubleFunction<Report.Row> value, DoubleFunction<String> format,
-        DoubleFunction<String> axisFormat, boolean logAllowed) {
+    void draw(
+        String title,
+        int top,
+        ToDoubleFunction<Report.Row> value,
+        DoubleFunction<String> format,
+        DoubleFunction<String> axisFormat,
+        boolean logAllowed) {
       int plotTop = top + 24;
       int plotHeight = PANEL_HEIGHT - 24;
       int bottom = plotTop + plotHeight;

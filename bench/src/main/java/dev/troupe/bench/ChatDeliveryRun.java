@@ -34,15 +34,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code chat-delivery}: how long a chat message takes from its post to each member's WebSocket, and
- * whether every member gets every message exactly once. {@code --users} K users, user {@code i} a
- * member of room {@code i mod --rooms}, each with its stream open on gateway {@code i mod G} of the
- * {@code --url}s; posts go out at a fixed {@code --rate}, to the rooms in turn, from their members in
- * turn, each through the next gateway. {@link DeliveryLedger} keeps the books.
+ * {@code chat-delivery}: how long a chat message takes from its post to each member's WebSocket,
+ * and whether every member gets every message exactly once. {@code --users} K users, user {@code i}
+ * a member of room {@code i mod --rooms}, each with its stream open on gateway {@code i mod G} of
+ * the {@code --url}s; posts go out at a fixed {@code --rate}, to the rooms in turn, from their
+ * members in turn, each through the next gateway. {@link DeliveryLedger} keeps the books.
  */
 final class ChatDeliveryRun {
   static final String SCENARIO = "chat-delivery";
-  static final String USAGE = """
+  static final String USAGE =
+      """
       chat-delivery --url http://127.0.0.1:PORT[,http://127.0.0.1:PORT2 ...]
                     [--users 200] [--rooms 4] [--rate 100] [--duration 20s] [--warmup 5s] [--drain 10s]
                     [--connections 8] [--event-loops 1] [--timeout 10s] [--label TEXT] [--run-id TEXT] [--out result.json]
@@ -51,6 +52,7 @@ final class ChatDeliveryRun {
         post's send to its frame's arrival; RESULT throughput is deliveries/s, with lost and duplicated counts""";
 
   private static final Logger LOG = LoggerFactory.getLogger(ChatDeliveryRun.class);
+
   /** Time given to set the schedule up before the first post is due. */
   private static final long START_DELAY_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
@@ -61,23 +63,40 @@ final class ChatDeliveryRun {
     }
   }
 
-  record Options(List<Gateway> gateways, int users, int rooms, double rate, long durationNanos, long warmupNanos,
-      long drainNanos, int connections, int eventLoops, long timeoutMs, String label, String runId, Path out) {
+  record Options(
+      List<Gateway> gateways,
+      int users,
+      int rooms,
+      double rate,
+      long durationNanos,
+      long warmupNanos,
+      long drainNanos,
+      int connections,
+      int eventLoops,
+      long timeoutMs,
+      String label,
+      String runId,
+      Path out) {
 
     static Options from(Args args) {
       List<Gateway> gateways = new ArrayList<>();
       for (String u : args.required("url").split(",")) {
         URI url = URI.create(u.trim());
         if (!"http".equals(url.getScheme()) || url.getHost() == null) {
-          throw new IllegalArgumentException("--url must look like http://127.0.0.1:8080[,http://...], got '" + u + "'");
+          throw new IllegalArgumentException(
+              "--url must look like http://127.0.0.1:8080[,http://...], got '" + u + "'");
         }
-        gateways.add(new Gateway(url.getHost(), url.getPort() > 0 ? url.getPort() : 80,
-            url.getPath() == null ? "" : url.getPath().replaceAll("/+$", "")));
+        gateways.add(
+            new Gateway(
+                url.getHost(),
+                url.getPort() > 0 ? url.getPort() : 80,
+                url.getPath() == null ? "" : url.getPath().replaceAll("/+$", "")));
       }
       int users = args.integer("users", 200, 1, 100_000);
       int rooms = args.integer("rooms", 4, 1, 100_000);
       if (rooms > users) {
-        throw new IllegalArgumentException("--rooms must be at most --users (every room needs a member)");
+        throw new IllegalArgumentException(
+            "--rooms must be at most --users (every room needs a member)");
       }
       double rate = args.decimal("rate", 100, 0, 100_000);
       long duration = args.durationNanos("duration", "20s");
@@ -95,11 +114,24 @@ final class ChatDeliveryRun {
       String label = args.string("label", "troupe");
       String runId = args.string("run-id", Long.toString(System.currentTimeMillis(), 36));
       if (!runId.matches("[A-Za-z0-9._~-]{1,40}")) {
-        throw new IllegalArgumentException("--run-id must be 1 to 40 characters of [A-Za-z0-9._~-]");
+        throw new IllegalArgumentException(
+            "--run-id must be 1 to 40 characters of [A-Za-z0-9._~-]");
       }
       String out = args.string("out", null);
-      return new Options(List.copyOf(gateways), users, rooms, rate, duration, warmup, drain, connections, eventLoops,
-          timeoutMs, label, runId, out == null ? null : Path.of(out));
+      return new Options(
+          List.copyOf(gateways),
+          users,
+          rooms,
+          rate,
+          duration,
+          warmup,
+          drain,
+          connections,
+          eventLoops,
+          timeoutMs,
+          label,
+          runId,
+          out == null ? null : Path.of(out));
     }
 
     String room(int r) {
@@ -110,7 +142,10 @@ final class ChatDeliveryRun {
       return "u-" + u;
     }
 
-    /** The text of post {@code id}: names the run and the post, so a frame says which post it delivers. */
+    /**
+     * The text of post {@code id}: names the run and the post, so a frame says which post it
+     * delivers.
+     */
     String text(long id) {
       return runId + ":" + id;
     }
@@ -144,9 +179,11 @@ final class ChatDeliveryRun {
   ChatDeliveryRun(Options options) {
     this.options = options;
     this.ledger = new DeliveryLedger(options.users(), options.rooms());
-    this.vertx = Vertx.builder()
-        .with(new VertxOptions().setEventLoopPoolSize(options.eventLoops()).setWorkerPoolSize(1))
-        .build();
+    this.vertx =
+        Vertx.builder()
+            .with(
+                new VertxOptions().setEventLoopPoolSize(options.eventLoops()).setWorkerPoolSize(1))
+            .build();
   }
 
   static int main(Args args) throws Exception {
@@ -154,9 +191,16 @@ final class ChatDeliveryRun {
     args.requireAllUsed();
     LoadResult result = new ChatDeliveryRun(options).run();
     JsonObject p = result.params();
-    System.out.println(result.summaryLine() + String.format(Locale.ROOT,
-        " deliveriesPerSec=%.1f lost=%d duplicated=%d posts=%d postsOk=%d", result.throughput(), p.getLong("lost"),
-        p.getLong("duplicated"), p.getLong("posts"), p.getLong("postsOk")));
+    System.out.println(
+        result.summaryLine()
+            + String.format(
+                Locale.ROOT,
+                " deliveriesPerSec=%.1f lost=%d duplicated=%d posts=%d postsOk=%d",
+                result.throughput(),
+                p.getLong("lost"),
+                p.getLong("duplicated"),
+                p.getLong("posts"),
+                p.getLong("postsOk")));
     if (options.out() != null) {
       Path parent = options.out().toAbsolutePath().getParent();
       if (parent != null) {
@@ -170,13 +214,19 @@ final class ChatDeliveryRun {
   LoadResult run() throws Exception {
     try {
       for (Gateway g : options.gateways()) {
-        clients.add(vertx.createHttpClient(
-            new HttpClientOptions().setDefaultHost(g.host()).setDefaultPort(g.port()).setKeepAlive(true)
-                .setPipelining(false).setTcpNoDelay(true),
-            new PoolOptions().setHttp1MaxSize(options.connections()).setMaxWaitQueueSize(-1)));
+        clients.add(
+            vertx.createHttpClient(
+                new HttpClientOptions()
+                    .setDefaultHost(g.host())
+                    .setDefaultPort(g.port())
+                    .setKeepAlive(true)
+                    .setPipelining(false)
+                    .setTcpNoDelay(true),
+                new PoolOptions().setHttp1MaxSize(options.connections()).setMaxWaitQueueSize(-1)));
       }
-      webSockets = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(options.users())
-          .setTcpNoDelay(true));
+      webSockets =
+          vertx.createWebSocketClient(
+              new WebSocketClientOptions().setMaxConnections(options.users()).setTcpNoDelay(true));
       long joined = join();
       connect();
       return measure(joined);
@@ -188,52 +238,78 @@ final class ChatDeliveryRun {
   /** Every user joins its room, through the first gateway. */
   private long join() throws Exception {
     Promise<Void> done = Promise.promise();
-    vertx.runOnContext(v -> {
-      List<Future<Void>> all = new ArrayList<>();
-      for (int u = 0; u < options.users(); u++) {
-        String uri = roomPath(0, ledger.roomOf(u)) + "/members/" + Options.user(u);
-        all.add(call(0, HttpMethod.PUT, uri, null).compose(status -> status == 200
-            ? Future.succeededFuture()
-            : Future.failedFuture("PUT " + uri + " answered " + status)));
-      }
-      Future.all(all).<Void>mapEmpty().onComplete(done);
-    });
+    vertx.runOnContext(
+        v -> {
+          List<Future<Void>> all = new ArrayList<>();
+          for (int u = 0; u < options.users(); u++) {
+            String uri = roomPath(0, ledger.roomOf(u)) + "/members/" + Options.user(u);
+            all.add(
+                call(0, HttpMethod.PUT, uri, null)
+                    .compose(
+                        status ->
+                            status == 200
+                                ? Future.succeededFuture()
+                                : Future.failedFuture("PUT " + uri + " answered " + status)));
+          }
+          Future.all(all).<Void>mapEmpty().onComplete(done);
+        });
     awaitOrFail(done.future(), "joining the rooms");
     LOG.info("{} users joined {} rooms", options.users(), options.rooms());
     return options.users();
   }
 
-  /** Opens every user's stream, on its gateway; a stream open before the first post is due hears every later one. */
+  /**
+   * Opens every user's stream, on its gateway; a stream open before the first post is due hears
+   * every later one.
+   */
   private void connect() throws Exception {
     long began = System.nanoTime();
     Promise<Void> done = Promise.promise();
-    vertx.runOnContext(v -> {
-      List<Future<WebSocket>> all = new ArrayList<>();
-      for (int u = 0; u < options.users(); u++) {
-        int user = u;
-        Gateway g = gateway(u);
-        all.add(webSockets.connect(new WebSocketConnectOptions().setHost(g.host()).setPort(g.port())
-                .setURI(g.basePath() + "/api/v1/chat/users/" + Options.user(u) + "/stream")
-                .setConnectTimeout(options.timeoutMs()).setTimeout(options.timeoutMs()))
-            .onSuccess(ws -> {
-              ws.textMessageHandler(text -> frame(user, text));
-              ws.closeHandler(x -> {
-                if (!closing) {
-                  closedEarly.incrementAndGet();
-                  LOG.warn("the stream of {} closed before the end ({} {})", Options.user(user), ws.closeStatusCode(),
-                      ws.closeReason());
-                }
-              });
-            }));
-      }
-      // every socket that opened is kept (and closed at the end), also when another failed
-      Future.join(all).onComplete(ar -> {
-        all.stream().filter(Future::succeeded).forEach(f -> sockets.add(f.result()));
-        Future.all(all).<Void>mapEmpty().onComplete(done);
-      });
-    });
+    vertx.runOnContext(
+        v -> {
+          List<Future<WebSocket>> all = new ArrayList<>();
+          for (int u = 0; u < options.users(); u++) {
+            int user = u;
+            Gateway g = gateway(u);
+            all.add(
+                webSockets
+                    .connect(
+                        new WebSocketConnectOptions()
+                            .setHost(g.host())
+                            .setPort(g.port())
+                            .setURI(
+                                g.basePath() + "/api/v1/chat/users/" + Options.user(u) + "/stream")
+                            .setConnectTimeout(options.timeoutMs())
+                            .setTimeout(options.timeoutMs()))
+                    .onSuccess(
+                        ws -> {
+                          ws.textMessageHandler(text -> frame(user, text));
+                          ws.closeHandler(
+                              x -> {
+                                if (!closing) {
+                                  closedEarly.incrementAndGet();
+                                  LOG.warn(
+                                      "the stream of {} closed before the end ({} {})",
+                                      Options.user(user),
+                                      ws.closeStatusCode(),
+                                      ws.closeReason());
+                                }
+                              });
+                        }));
+          }
+          // every socket that opened is kept (and closed at the end), also when another failed
+          Future.join(all)
+              .onComplete(
+                  ar -> {
+                    all.stream().filter(Future::succeeded).forEach(f -> sockets.add(f.result()));
+                    Future.all(all).<Void>mapEmpty().onComplete(done);
+                  });
+        });
     awaitOrFail(done.future(), "opening the streams");
-    LOG.info("opened {} streams over {} gateway(s) in {} ms", sockets.size(), options.gateways().size(),
+    LOG.info(
+        "opened {} streams over {} gateway(s) in {} ms",
+        sockets.size(),
+        options.gateways().size(),
         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began));
   }
 
@@ -259,36 +335,50 @@ final class ChatDeliveryRun {
     long endAt = measureFrom + options.durationNanos();
     double period = 1e9 / options.rate();
     long total = (long) Math.ceil((endAt - start) / period);
-    LOG.info("posting {}/s to {} rooms of {} streams: {} warm-up, then {} measured", Report.compact(options.rate()),
-        options.rooms(), options.users(), seconds(options.warmupNanos()), seconds(options.durationNanos()));
+    LOG.info(
+        "posting {}/s to {} rooms of {} streams: {} warm-up, then {} measured",
+        Report.compact(options.rate()),
+        options.rooms(),
+        options.users(),
+        seconds(options.warmupNanos()),
+        seconds(options.durationNanos()));
     Promise<Void> posted = Promise.promise();
     long[] next = {0};
     // Vert.x timers tick in whole milliseconds: each tick sends every post that is due by then.
-    vertx.runOnContext(v -> vertx.setPeriodic(1, timer -> {
-      long now = System.nanoTime();
-      while (next[0] < total && Pacer.intendedStart(start, period, next[0]) <= now) {
-        long due = Pacer.intendedStart(start, period, next[0]);
-        post(next[0]++, due >= measureFrom, due);
-      }
-      if (next[0] >= total) {
-        vertx.cancelTimer(timer);
-        posted.complete();
-      }
-    }));
-    LoadRun.await(posted.future(), TimeUnit.NANOSECONDS.toMillis(endAt - System.nanoTime()) + 60_000);
+    vertx.runOnContext(
+        v ->
+            vertx.setPeriodic(
+                1,
+                timer -> {
+                  long now = System.nanoTime();
+                  while (next[0] < total && Pacer.intendedStart(start, period, next[0]) <= now) {
+                    long due = Pacer.intendedStart(start, period, next[0]);
+                    post(next[0]++, due >= measureFrom, due);
+                  }
+                  if (next[0] >= total) {
+                    vertx.cancelTimer(timer);
+                    posted.complete();
+                  }
+                }));
+    LoadRun.await(
+        posted.future(), TimeUnit.NANOSECONDS.toMillis(endAt - System.nanoTime()) + 60_000);
 
     long drainUntil = System.nanoTime() + options.drainNanos();
     while (!ledger.settled() && System.nanoTime() < drainUntil) {
       TimeUnit.MILLISECONDS.sleep(20);
     }
     if (!ledger.settled()) {
-      LOG.warn("deliveries or answers still missing {} after the last post; counting them as lost or unfinished",
+      LOG.warn(
+          "deliveries or answers still missing {} after the last post; counting them as lost or unfinished",
           seconds(options.drainNanos()));
     }
     return result(ledger.summary(), (endAt - measureFrom) / 1e9, joined, startedAt);
   }
 
-  /** Post {@code id}: to room {@code id mod rooms}, from its members in turn, through gateway {@code id mod G}. */
+  /**
+   * Post {@code id}: to room {@code id mod rooms}, from its members in turn, through gateway {@code
+   * id mod G}.
+   */
   private void post(long id, boolean measured, long due) {
     int room = (int) (id % options.rooms());
     int from = ledger.member(room, (int) ((id / options.rooms()) % ledger.members(room)));
@@ -299,23 +389,32 @@ final class ChatDeliveryRun {
       latePosts.incrementAndGet();
     }
     ledger.posted(id, room, sent, measured);
-    call(g, HttpMethod.POST, roomPath(g, room) + "/messages", body).onComplete(ar -> {
-      long now = System.nanoTime();
-      if (ar.succeeded()) {
-        ledger.answered(id, ar.result(), null, now);
-      } else {
-        ledger.answered(id, 0, ar.cause() instanceof TimeoutException ? Stats.TIMEOUT : Stats.IO, now);
-      }
-    });
+    call(g, HttpMethod.POST, roomPath(g, room) + "/messages", body)
+        .onComplete(
+            ar -> {
+              long now = System.nanoTime();
+              if (ar.succeeded()) {
+                ledger.answered(id, ar.result(), null, now);
+              } else {
+                ledger.answered(
+                    id, 0, ar.cause() instanceof TimeoutException ? Stats.TIMEOUT : Stats.IO, now);
+              }
+            });
   }
 
   private Future<Integer> call(int gateway, HttpMethod method, String uri, Buffer body) {
-    RequestOptions request = new RequestOptions().setMethod(method).setURI(uri)
-        .setConnectTimeout(options.timeoutMs()).setIdleTimeout(options.timeoutMs());
+    RequestOptions request =
+        new RequestOptions()
+            .setMethod(method)
+            .setURI(uri)
+            .setConnectTimeout(options.timeoutMs())
+            .setIdleTimeout(options.timeoutMs());
     if (body != null) {
       request.putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
     }
-    return clients.get(gateway).request(request)
+    return clients
+        .get(gateway)
+        .request(request)
         .compose(req -> body == null ? req.send() : req.send(body))
         .compose(resp -> resp.end().map(v -> resp.statusCode()));
   }
@@ -328,7 +427,8 @@ final class ChatDeliveryRun {
     return options.gateways().get(gateway).basePath() + "/api/v1/chat/rooms/" + options.room(room);
   }
 
-  private LoadResult result(DeliveryLedger.Summary s, double windowSec, long joined, String startedAt) {
+  private LoadResult result(
+      DeliveryLedger.Summary s, double windowSec, long joined, String startedAt) {
     Map<String, Long> errors = new TreeMap<>(s.postFailures());
     errors.putIfAbsent(Stats.IO, 0L);
     errors.put("lost", s.lost());
@@ -344,28 +444,53 @@ final class ChatDeliveryRun {
     }
     int minMembers = ledger.members(options.rooms() - 1);
     int maxMembers = ledger.members(0);
-    JsonObject params = new JsonObject()
-        .put("users", options.users())
-        .put("rooms", options.rooms())
-        .put("members", minMembers == maxMembers ? Integer.toString(maxMembers) : minMembers + "-" + maxMembers)
-        .put("gateways", options.gateways().size())
-        .put("posts", s.posts())
-        .put("postsOk", s.postsOk())
-        .put("expected", s.expected())
-        .put("delivered", s.delivered())
-        .put("lost", s.lost())
-        .put("duplicated", s.duplicates())
-        .put("reordered", s.reordered())
-        .put("unexpected", s.unexpected())
-        .put("streamsClosedEarly", closedEarly.get())
-        .put("latePosts", latePosts.get())
-        .put("postsPerSec", LoadResult.round(s.posts() / windowSec, 1))
-        .put("postLatencyMs", Latency.ofMicros(s.postLatency()).toJson());
+    JsonObject params =
+        new JsonObject()
+            .put("users", options.users())
+            .put("rooms", options.rooms())
+            .put(
+                "members",
+                minMembers == maxMembers
+                    ? Integer.toString(maxMembers)
+                    : minMembers + "-" + maxMembers)
+            .put("gateways", options.gateways().size())
+            .put("posts", s.posts())
+            .put("postsOk", s.postsOk())
+            .put("expected", s.expected())
+            .put("delivered", s.delivered())
+            .put("lost", s.lost())
+            .put("duplicated", s.duplicates())
+            .put("reordered", s.reordered())
+            .put("unexpected", s.unexpected())
+            .put("streamsClosedEarly", closedEarly.get())
+            .put("latePosts", latePosts.get())
+            .put("postsPerSec", LoadResult.round(s.posts() / windowSec, 1))
+            .put("postLatencyMs", Latency.ofMicros(s.postLatency()).toJson());
     String urls = String.join(",", options.gateways().stream().map(Gateway::url).toList());
-    return new LoadResult(options.label(), SCENARIO, "open", urls, options.users(), options.rate(), options.eventLoops(),
-        s.expected(), s.delivered(), LoadResult.round(windowSec, 3), options.warmupNanos() / 1e9,
-        LoadResult.round(s.delivered() / windowSec, 1), errors, s.postStatuses(), new TreeMap<>(),
-        Latency.ofMicros(s.latency()), null, 0, false, joined, startedAt, LoadResult.encode(s.latency()), params);
+    return new LoadResult(
+        options.label(),
+        SCENARIO,
+        "open",
+        urls,
+        options.users(),
+        options.rate(),
+        options.eventLoops(),
+        s.expected(),
+        s.delivered(),
+        LoadResult.round(windowSec, 3),
+        options.warmupNanos() / 1e9,
+        LoadResult.round(s.delivered() / windowSec, 1),
+        errors,
+        s.postStatuses(),
+        new TreeMap<>(),
+        Latency.ofMicros(s.latency()),
+        null,
+        0,
+        false,
+        joined,
+        startedAt,
+        LoadResult.encode(s.latency()),
+        params);
   }
 
   private void close() {

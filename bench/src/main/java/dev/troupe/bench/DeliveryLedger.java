@@ -7,16 +7,17 @@ import java.util.TreeMap;
 import org.HdrHistogram.Histogram;
 
 /**
- * The bookkeeping of {@code chat-delivery}: which member got which post, how long after it was sent,
- * and how often. User {@code u} of {@code users} is a member of room {@code u % rooms} only, so every
- * post to room {@code r} is due to each of its {@link #members(int)} members exactly once.
+ * The bookkeeping of {@code chat-delivery}: which member got which post, how long after it was
+ * sent, and how often. User {@code u} of {@code users} is a member of room {@code u % rooms} only,
+ * so every post to room {@code r} is due to each of its {@link #members(int)} members exactly once.
  *
- * <p>Only posts sent in the measured window count: their first delivery to each member goes into the
- * latency histogram (microseconds from the send to the frame's arrival), a second one to the same
- * member is a duplicate, one that arrives with a lower number than the member's previous message a
- * reordering. Posts of the warm-up are remembered only so that their frames are not mistaken for
- * unexpected ones. A post answered with a failure is owed to nobody: none of its deliveries is lost.
- * A frame for an unknown post, or for a post of a room the user is not in, is unexpected.
+ * <p>Only posts sent in the measured window count: their first delivery to each member goes into
+ * the latency histogram (microseconds from the send to the frame's arrival), a second one to the
+ * same member is a duplicate, one that arrives with a lower number than the member's previous
+ * message a reordering. Posts of the warm-up are remembered only so that their frames are not
+ * mistaken for unexpected ones. A post answered with a failure is owed to nobody: none of its
+ * deliveries is lost. A frame for an unknown post, or for a post of a room the user is not in, is
+ * unexpected.
  *
  * <p>Called from the event loops of the sockets and the posting, and read by the run's thread:
  * every method is synchronized (a few thousand calls a second, uncontended on one event loop).
@@ -44,8 +45,10 @@ final class DeliveryLedger {
     final long sentNanos;
     final boolean measured;
     final BitSet got = new BitSet();
+
     /** 0: no answer yet, 1: 201, -1: failed. */
     int answer;
+
     int received;
 
     Post(int room, long sentNanos, boolean measured) {
@@ -56,13 +59,25 @@ final class DeliveryLedger {
   }
 
   /** What was measured, once the run is over. Counts are of measured posts and their deliveries. */
-  record Summary(long posts, long postsOk, long postsFailed, long expected, long delivered, long lost,
-      long duplicates, long reordered, long unexpected, Map<String, Long> postStatuses,
-      Map<String, Long> postFailures, Histogram latency, Histogram postLatency) {}
+  record Summary(
+      long posts,
+      long postsOk,
+      long postsFailed,
+      long expected,
+      long delivered,
+      long lost,
+      long duplicates,
+      long reordered,
+      long unexpected,
+      Map<String, Long> postStatuses,
+      Map<String, Long> postFailures,
+      Histogram latency,
+      Histogram postLatency) {}
 
   DeliveryLedger(int users, int rooms) {
     if (users < 1 || rooms < 1 || rooms > users) {
-      throw new IllegalArgumentException("needs at least one user per room: users " + users + ", rooms " + rooms);
+      throw new IllegalArgumentException(
+          "needs at least one user per room: users " + users + ", rooms " + rooms);
     }
     this.users = users;
     this.rooms = rooms;
@@ -84,7 +99,10 @@ final class DeliveryLedger {
     return room + i * rooms;
   }
 
-  /** Post {@code id} to {@code room} is about to be sent; {@code measured} unless it belongs to the warm-up. */
+  /**
+   * Post {@code id} to {@code room} is about to be sent; {@code measured} unless it belongs to the
+   * warm-up.
+   */
   synchronized void posted(long id, int room, long sentNanos, boolean measured) {
     if (posts.putIfAbsent(id, new Post(room, sentNanos, measured)) != null) {
       throw new IllegalStateException("post " + id + " sent twice");
@@ -118,7 +136,10 @@ final class DeliveryLedger {
     }
   }
 
-  /** A frame of post {@code id}, numbered {@code seq} in its room, reached {@code user} at {@code nowNanos}. */
+  /**
+   * A frame of post {@code id}, numbered {@code seq} in its room, reached {@code user} at {@code
+   * nowNanos}.
+   */
   synchronized void delivered(long id, int user, long seq, long nowNanos) {
     Post post = posts.get(id);
     if (post == null || user < 0 || user >= users || roomOf(user) != post.room) {
@@ -148,7 +169,9 @@ final class DeliveryLedger {
     unexpected++;
   }
 
-  /** Whether every measured post was answered and every one that succeeded reached all its members. */
+  /**
+   * Whether every measured post was answered and every one that succeeded reached all its members.
+   */
   synchronized boolean settled() {
     if (unanswered > 0) {
       return false;
@@ -176,7 +199,19 @@ final class DeliveryLedger {
     if (unanswered > 0) {
       failures.merge(UNFINISHED, unanswered, Long::sum);
     }
-    return new Summary(measuredPosts, ok, measuredPosts - ok, expected, delivered, expected - delivered,
-        duplicates, reordered, unexpected, new TreeMap<>(postStatuses), failures, latency.copy(), postLatency.copy());
+    return new Summary(
+        measuredPosts,
+        ok,
+        measuredPosts - ok,
+        expected,
+        delivered,
+        expected - delivered,
+        duplicates,
+        reordered,
+        unexpected,
+        new TreeMap<>(postStatuses),
+        failures,
+        latency.copy(),
+        postLatency.copy());
   }
 }

@@ -10,10 +10,12 @@ final class Envelope {
 
   /** One document envelope, ~150 bytes encoded, like {@code GET /api/v1/docs/{c}/{id}} answers. */
   static final JsonObject DOC = doc("k-1");
+
   static final Buffer DOC_BUFFER = DOC.toBuffer();
 
   /** A full page of 50 documents, like {@code GET /api/v1/docs/{c}?limit=50} answers. */
   static final JsonObject PAGE = page(50);
+
   static final Buffer PAGE_BUFFER = PAGE.toBuffer();
 
   private Envelope() {}
@@ -24,10 +26,12 @@ final class Envelope {
         .put("id", id)
         .put("version", 1)
         .put("updatedAt", "2025-01-01T00:00:00Z")
-        .put("data", new JsonObject()
-            .put("title", "Troupe benchmark document")
-            .put("year", 2025)
-            .put("tags", new JsonArray().add("bench").add("load")));
+        .put(
+            "data",
+            new JsonObject()
+                .put("title", "Troupe benchmark document")
+                .put("year", 2025)
+                .put("tags", new JsonArray().add("bench").add("load")));
   }
 
   static JsonObject page(int size) {

@@ -9,26 +9,35 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * The performance goals of the issues, read from one run: each is a ratio between results of the same
- * run (never an absolute figure from another day), or a bound that holds on any machine. A goal whose
- * results the run did not measure (the quick mode skips most) says so instead of passing or failing.
+ * The performance goals of the issues, read from one run: each is a ratio between results of the
+ * same run (never an absolute figure from another day), or a bound that holds on any machine. A
+ * goal whose results the run did not measure (the quick mode skips most) says so instead of passing
+ * or failing.
  */
 final class Goals {
-  /** Troupe all in one JVM on H2, on PostgreSQL, and the six processes with chat (labels bench/run gives). */
+  /**
+   * Troupe all in one JVM on H2, on PostgreSQL, and the six processes with chat (labels bench/run
+   * gives).
+   */
   static final String TROUPE_H2 = "troupe-h2";
+
   static final String TROUPE_PG = "troupe-pg";
   static final String TROUPE_6PROC = "troupe-6proc";
 
   /** How many times Spring's throughput the document API must reach. */
   static final double OVER_SPRING = 2.0;
+
   static final double CHAT_POSTS_PER_SEC = 3_000;
   static final double DELIVERY_P99_MS = 250;
   static final double DELIVERY_POSTS_PER_SEC = 100;
   static final long RSS_MIB = 512;
+
   /** The {@code meta.json} keys bench/run records each process's resident memory under. */
   static final String RSS_KEY = "RSS MiB after run: ";
 
-  /** One goal: what it asks, what the run measured, and whether that meets it (null: not measured). */
+  /**
+   * One goal: what it asks, what the run measured, and whether that meets it (null: not measured).
+   */
   record Goal(String goal, String measured, Boolean met) {}
 
   private Goals() {}
@@ -39,7 +48,8 @@ final class Goals {
       String troupe = db.equals("H2") ? TROUPE_H2 : TROUPE_PG;
       String spring = Report.springFor(troupe);
       goals.add(overSpring(results, "PUT of a new id", "put-new", troupe, spring, db, true));
-      goals.add(overSpring(results, "PUT over an existing id", "put-replace", troupe, spring, db, true));
+      goals.add(
+          overSpring(results, "PUT over an existing id", "put-replace", troupe, spring, db, true));
       goals.add(overSpring(results, "mixed 90/10 GET/PUT", "mixed", troupe, spring, db, false));
       goals.add(overSpring(results, "mixed 50/50 GET/PUT", "mixed-50", troupe, spring, db, false));
       goals.add(overSpring(results, "cache-hit GET", "hit", troupe, spring, db, false));
@@ -50,42 +60,90 @@ final class Goals {
     return goals;
   }
 
-  /** Troupe's closed-loop throughput against Spring's on the same database, and p99 no higher where asked. */
-  static Goal overSpring(List<LoadResult> results, String what, String scenario, String troupe, String spring,
-      String db, boolean p99NoHigher) {
-    String goal = String.format(Locale.ROOT, "%s on %s \u2265 %s\u00d7 Spring%s", what, db,
-        Report.compact(OVER_SPRING), p99NoHigher ? ", p99 no higher" : "");
+  /**
+   * Troupe's closed-loop throughput against Spring's on the same database, and p99 no higher where
+   * asked.
+   */
+  static Goal overSpring(
+      List<LoadResult> results,
+      String what,
+      String scenario,
+      String troupe,
+      String spring,
+      String db,
+      boolean p99NoHigher) {
+    String goal =
+        String.format(
+            Locale.ROOT,
+            "%s on %s \u2265 %s\u00d7 Spring%s",
+            what,
+            db,
+            Report.compact(OVER_SPRING),
+            p99NoHigher ? ", p99 no higher" : "");
     Optional<LoadResult> t = closed(results, troupe, scenario);
     Optional<LoadResult> s = closed(results, spring, scenario);
     if (t.isEmpty() || s.isEmpty()) {
-      return new Goal(goal, "not measured (`" + scenario + "` of " + troupe + " and " + spring + ")", null);
+      return new Goal(
+          goal, "not measured (`" + scenario + "` of " + troupe + " and " + spring + ")", null);
     }
     LoadResult tr = t.get();
     LoadResult sr = s.get();
     Double ratio = Report.ratio(tr.throughput(), sr.throughput());
-    String measured = String.format(Locale.ROOT, "%s %s vs %s %s req/s (%s); p99 %s vs %s ms%s", troupe,
-        Report.thousands(tr.throughput()), spring, Report.thousands(sr.throughput()), Report.times(ratio),
-        Report.ms(tr.latencyMs().p99()), Report.ms(sr.latencyMs().p99()), errors(tr, sr));
-    boolean met = ratio != null && ratio >= OVER_SPRING && tr.errors() == 0
-        && (!p99NoHigher || tr.latencyMs().p99() <= sr.latencyMs().p99());
+    String measured =
+        String.format(
+            Locale.ROOT,
+            "%s %s vs %s %s req/s (%s); p99 %s vs %s ms%s",
+            troupe,
+            Report.thousands(tr.throughput()),
+            spring,
+            Report.thousands(sr.throughput()),
+            Report.times(ratio),
+            Report.ms(tr.latencyMs().p99()),
+            Report.ms(sr.latencyMs().p99()),
+            errors(tr, sr));
+    boolean met =
+        ratio != null
+            && ratio >= OVER_SPRING
+            && tr.errors() == 0
+            && (!p99NoHigher || tr.latencyMs().p99() <= sr.latencyMs().p99());
     return new Goal(goal, measured, met);
   }
 
   static Goal chatPosts(List<LoadResult> results) {
-    String goal = String.format(Locale.ROOT, "chat-post \u2265 %s posts/s all in one node",
-        Report.thousands(CHAT_POSTS_PER_SEC));
+    String goal =
+        String.format(
+            Locale.ROOT,
+            "chat-post \u2265 %s posts/s all in one node",
+            Report.thousands(CHAT_POSTS_PER_SEC));
     return closed(results, TROUPE_H2, "chat-post")
-        .map(r -> new Goal(goal, String.format(Locale.ROOT, "%s %s posts/s, p99 %s ms%s", TROUPE_H2,
-            Report.thousands(r.throughput()), Report.ms(r.latencyMs().p99()), errors(r)),
-            r.throughput() >= CHAT_POSTS_PER_SEC && r.errors() == 0))
+        .map(
+            r ->
+                new Goal(
+                    goal,
+                    String.format(
+                        Locale.ROOT,
+                        "%s %s posts/s, p99 %s ms%s",
+                        TROUPE_H2,
+                        Report.thousands(r.throughput()),
+                        Report.ms(r.latencyMs().p99()),
+                        errors(r)),
+                    r.throughput() >= CHAT_POSTS_PER_SEC && r.errors() == 0))
         .orElseGet(() -> new Goal(goal, "not measured (`chat-post` of " + TROUPE_H2 + ")", null));
   }
 
   static Goal delivery(List<LoadResult> results) {
-    String goal = String.format(Locale.ROOT, "chat delivery across six processes p99 < %s ms at %s posts/s",
-        Report.compact(DELIVERY_P99_MS), Report.compact(DELIVERY_POSTS_PER_SEC));
-    Optional<LoadResult> found = results.stream()
-        .filter(r -> r.label().equals(TROUPE_6PROC) && r.scenario().equals(ChatDeliveryRun.SCENARIO)).findFirst();
+    String goal =
+        String.format(
+            Locale.ROOT,
+            "chat delivery across six processes p99 < %s ms at %s posts/s",
+            Report.compact(DELIVERY_P99_MS),
+            Report.compact(DELIVERY_POSTS_PER_SEC));
+    Optional<LoadResult> found =
+        results.stream()
+            .filter(
+                r ->
+                    r.label().equals(TROUPE_6PROC) && r.scenario().equals(ChatDeliveryRun.SCENARIO))
+            .findFirst();
     if (found.isEmpty()) {
       return new Goal(goal, "not measured (`chat-delivery` of " + TROUPE_6PROC + ")", null);
     }
@@ -94,40 +152,66 @@ final class Goals {
     double postsPerSec = p.getDouble("postsPerSec", r.rate());
     long lost = p.getLong("lost", 0L);
     long duplicated = p.getLong("duplicated", 0L);
-    String measured = String.format(Locale.ROOT, "p99 %s ms (p50 %s) at %s posts/s; %s lost, %s duplicated",
-        Report.ms(r.latencyMs().p99()), Report.ms(r.latencyMs().p50()), Report.compact(Math.round(postsPerSec * 10) / 10.0),
-        lost, duplicated);
+    String measured =
+        String.format(
+            Locale.ROOT,
+            "p99 %s ms (p50 %s) at %s posts/s; %s lost, %s duplicated",
+            Report.ms(r.latencyMs().p99()),
+            Report.ms(r.latencyMs().p50()),
+            Report.compact(Math.round(postsPerSec * 10) / 10.0),
+            lost,
+            duplicated);
     // A run that posted well below the goal's rate proves nothing about it.
     boolean atRate = postsPerSec >= DELIVERY_POSTS_PER_SEC * 0.95;
-    return new Goal(goal, measured, atRate && r.latencyMs().p99() < DELIVERY_P99_MS && lost == 0 && duplicated == 0);
+    return new Goal(
+        goal,
+        measured,
+        atRate && r.latencyMs().p99() < DELIVERY_P99_MS && lost == 0 && duplicated == 0);
   }
 
   /** Every process's resident set after its last measurement, from meta.json. */
   static Goal rss(JsonObject meta) {
-    String goal = "every node < " + RSS_MIB + " MiB resident after the run, with the launcher's defaults";
+    String goal =
+        "every node < " + RSS_MIB + " MiB resident after the run, with the launcher's defaults";
     Map<String, Long> rss = new TreeMap<>();
     if (meta != null) {
-      meta.forEach(e -> {
-        if (e.getKey().startsWith(RSS_KEY)) {
-          try {
-            rss.put(e.getKey().substring(RSS_KEY.length()), Long.parseLong(String.valueOf(e.getValue()).trim()));
-          } catch (NumberFormatException ignored) {
-            // a process that had gone before its figure was read: nothing to judge
-          }
-        }
-      });
+      meta.forEach(
+          e -> {
+            if (e.getKey().startsWith(RSS_KEY)) {
+              try {
+                rss.put(
+                    e.getKey().substring(RSS_KEY.length()),
+                    Long.parseLong(String.valueOf(e.getValue()).trim()));
+              } catch (NumberFormatException ignored) {
+                // a process that had gone before its figure was read: nothing to judge
+              }
+            }
+          });
     }
     rss.keySet().removeIf(Report::isBaseline);
-    rss.keySet().removeIf(name -> name.startsWith("bare") || name.startsWith("one-hop") || name.startsWith("spring"));
+    rss.keySet()
+        .removeIf(
+            name ->
+                name.startsWith("bare") || name.startsWith("one-hop") || name.startsWith("spring"));
     if (rss.isEmpty()) {
       return new Goal(goal, "not measured (no `" + RSS_KEY + "` in meta.json)", null);
     }
-    Map.Entry<String, Long> max = rss.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow();
-    List<String> over = rss.entrySet().stream().filter(e -> e.getValue() >= RSS_MIB)
-        .map(e -> e.getKey() + " " + e.getValue()).toList();
-    String measured = String.format(Locale.ROOT, "%d to %d MiB over %d Troupe processes (most: %s)%s",
-        rss.values().stream().mapToLong(Long::longValue).min().orElse(0), max.getValue(), rss.size(), max.getKey(),
-        over.isEmpty() ? "" : "; at or over: " + String.join(", ", over));
+    Map.Entry<String, Long> max =
+        rss.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow();
+    List<String> over =
+        rss.entrySet().stream()
+            .filter(e -> e.getValue() >= RSS_MIB)
+            .map(e -> e.getKey() + " " + e.getValue())
+            .toList();
+    String measured =
+        String.format(
+            Locale.ROOT,
+            "%d to %d MiB over %d Troupe processes (most: %s)%s",
+            rss.values().stream().mapToLong(Long::longValue).min().orElse(0),
+            max.getValue(),
+            rss.size(),
+            max.getKey(),
+            over.isEmpty() ? "" : "; at or over: " + String.join(", ", over));
     return new Goal(goal, measured, over.isEmpty());
   }
 
@@ -136,15 +220,25 @@ final class Goals {
     md.append("Each goal set against what this run measured; ratios are within the run.\n\n");
     md.append("| goal | measured | met |\n|---|---|---|\n");
     for (Goal g : goals) {
-      md.append("| ").append(g.goal()).append(" | ").append(g.measured()).append(" | ")
-          .append(g.met() == null ? "\u2013" : g.met() ? "yes" : "**no**").append(" |\n");
+      md.append("| ")
+          .append(g.goal())
+          .append(" | ")
+          .append(g.measured())
+          .append(" | ")
+          .append(g.met() == null ? "\u2013" : g.met() ? "yes" : "**no**")
+          .append(" |\n");
     }
     return md.toString();
   }
 
-  private static Optional<LoadResult> closed(List<LoadResult> results, String label, String scenario) {
+  private static Optional<LoadResult> closed(
+      List<LoadResult> results, String label, String scenario) {
     return results.stream()
-        .filter(r -> r.label().equals(label) && r.scenario().equals(scenario) && r.mode().equals("closed"))
+        .filter(
+            r ->
+                r.label().equals(label)
+                    && r.scenario().equals(scenario)
+                    && r.mode().equals("closed"))
         .findFirst();
   }
 

@@ -31,15 +31,25 @@ record Latency(double p50, double p90, double p99, double p999, double max, doub
 
   JsonObject toJson() {
     return new JsonObject()
-        .put("p50", p50).put("p90", p90).put("p99", p99).put("p999", p999).put("max", max).put("mean", mean);
+        .put("p50", p50)
+        .put("p90", p90)
+        .put("p99", p99)
+        .put("p999", p999)
+        .put("max", max)
+        .put("mean", mean);
   }
 
   static Latency fromJson(JsonObject json) {
     if (json == null) {
       return NONE;
     }
-    return new Latency(num(json, "p50"), num(json, "p90"), num(json, "p99"), num(json, "p999"),
-        num(json, "max"), num(json, "mean"));
+    return new Latency(
+        num(json, "p50"),
+        num(json, "p90"),
+        num(json, "p99"),
+        num(json, "p999"),
+        num(json, "max"),
+        num(json, "mean"));
   }
 
   private static double num(JsonObject json, String key) {

@@ -27,7 +27,8 @@ import java.util.Locale;
  * @param zipfExponent mixed: skew of the key distribution
  * @param eventLoops event loops of the generator's own Vert.x (1 or 2 is plenty)
  * @param timeoutMs per-request deadline (connect, queue for a connection, idle)
- * @param label names the system under test in the results; baselines use {@code bare} and {@code one-hop}
+ * @param label names the system under test in the results; baselines use {@code bare} and {@code
+ *     one-hop}
  * @param runId makes the unique ids of this run differ from every other run's
  * @param out where the JSON result goes (null: nowhere)
  * @param seed seeds the random key choices
@@ -36,21 +37,54 @@ import java.util.Locale;
  * @param members chat scenarios: members per room, joined before the clock starts
  * @param history chat scenarios: messages posted to each room before the clock starts; chat-history
  *     reads them all, at most {@value #MAX_HISTORY} so that the room answers from its memory
- * @param roomZipf chat scenarios: rooms drawn from Zipf({@code rooms}, {@code zipfExponent}) instead of uniformly
+ * @param roomZipf chat scenarios: rooms drawn from Zipf({@code rooms}, {@code zipfExponent})
+ *     instead of uniformly
  */
-record LoadOptions(String host, int port, String basePath, Scenario scenario, boolean open, int connections,
-    double rate, long durationNanos, long warmupNanos, String collection, int keys, long preload, long settleNanos,
-    String idPrefix, long idStart, long idCount, int putPercent, double zipfExponent, int eventLoops,
-    long timeoutMs, String label, String runId, Path out, long seed, int batch, int rooms, int members, int history,
+record LoadOptions(
+    String host,
+    int port,
+    String basePath,
+    Scenario scenario,
+    boolean open,
+    int connections,
+    double rate,
+    long durationNanos,
+    long warmupNanos,
+    String collection,
+    int keys,
+    long preload,
+    long settleNanos,
+    String idPrefix,
+    long idStart,
+    long idCount,
+    int putPercent,
+    double zipfExponent,
+    int eventLoops,
+    long timeoutMs,
+    String label,
+    String runId,
+    Path out,
+    long seed,
+    int batch,
+    int rooms,
+    int members,
+    int history,
     boolean roomZipf) {
 
-  /** The recent messages a room keeps in memory (chat's {@code RoomState.RECENT}); older ones are read from the database. */
+  /**
+   * The recent messages a room keeps in memory (chat's {@code RoomState.RECENT}); older ones are
+   * read from the database.
+   */
   static final int MAX_HISTORY = 100;
 
-  /** The mixed scenario's share of PUTs unless told otherwise: 90/10, reads dominating, as most APIs see. */
+  /**
+   * The mixed scenario's share of PUTs unless told otherwise: 90/10, reads dominating, as most APIs
+   * see.
+   */
   static final int DEFAULT_PUT_PERCENT = 10;
 
-  static final String USAGE = """
+  static final String USAGE =
+      """
       load --url http://127.0.0.1:PORT --scenario NAME
            [--mode closed --connections 32 | --mode open --rate 5000 [--connections 256]]
            [--duration 20s] [--warmup 5s] [--collection bench] [--keys 100] [--preload N] [--settle 0s]
@@ -61,17 +95,21 @@ record LoadOptions(String host, int port, String basePath, Scenario scenario, bo
   static LoadOptions from(Args args) {
     URI url = URI.create(args.required("url"));
     if (!"http".equals(url.getScheme()) || url.getHost() == null) {
-      throw new IllegalArgumentException("--url must look like http://127.0.0.1:8080, got '" + url + "'");
+      throw new IllegalArgumentException(
+          "--url must look like http://127.0.0.1:8080, got '" + url + "'");
     }
     int port = url.getPort() > 0 ? url.getPort() : 80;
     String basePath = url.getPath() == null ? "" : url.getPath().replaceAll("/+$", "");
     Scenario scenario = Scenario.parse(args.required("scenario"));
     String mode = args.string("mode", "closed").toLowerCase(Locale.ROOT);
-    boolean open = switch (mode) {
-      case "open" -> true;
-      case "closed" -> false;
-      default -> throw new IllegalArgumentException("--mode must be open or closed, got '" + mode + "'");
-    };
+    boolean open =
+        switch (mode) {
+          case "open" -> true;
+          case "closed" -> false;
+          default ->
+              throw new IllegalArgumentException(
+                  "--mode must be open or closed, got '" + mode + "'");
+        };
     double rate = 0;
     if (open) {
       rate = args.decimal("rate", Double.NaN, 0, 10_000_000);
@@ -91,7 +129,8 @@ record LoadOptions(String host, int port, String basePath, Scenario scenario, bo
     int keys = args.integer("keys", 100, 1, 10_000_000);
     long preload = args.longValue("preload", 0, 0, 100_000_000);
     if (scenario == Scenario.MISS && preload == 0) {
-      throw new IllegalArgumentException("--scenario miss needs --preload N (docs written first, then read once each)");
+      throw new IllegalArgumentException(
+          "--scenario miss needs --preload N (docs written first, then read once each)");
     }
     if (scenario != Scenario.MISS && preload != 0) {
       throw new IllegalArgumentException("--preload belongs to --scenario miss");
@@ -120,14 +159,43 @@ record LoadOptions(String host, int port, String basePath, Scenario scenario, bo
     int batch = args.integer("batch", 100, 1, 1000);
     int rooms = args.integer("rooms", 100, 1, 1_000_000);
     int members = args.integer("members", 2, 1, 1000);
-    int history = args.integer("history", 10, scenario == Scenario.CHAT_HISTORY ? 1 : 0, MAX_HISTORY);
+    int history =
+        args.integer("history", 10, scenario == Scenario.CHAT_HISTORY ? 1 : 0, MAX_HISTORY);
     String roomDist = args.string("room-dist", "uniform").toLowerCase(Locale.ROOT);
     if (!roomDist.equals("uniform") && !roomDist.equals("zipf")) {
-      throw new IllegalArgumentException("--room-dist must be uniform or zipf, got '" + roomDist + "'");
+      throw new IllegalArgumentException(
+          "--room-dist must be uniform or zipf, got '" + roomDist + "'");
     }
-    return new LoadOptions(url.getHost(), port, basePath, scenario, open, connections, rate, duration, warmup,
-        collection, keys, preload, settle, idPrefix, idStart, idCount, putPercent, zipf, eventLoops, timeoutMs, label,
-        runId, out == null ? null : Path.of(out), seed, batch, rooms, members, history, roomDist.equals("zipf"));
+    return new LoadOptions(
+        url.getHost(),
+        port,
+        basePath,
+        scenario,
+        open,
+        connections,
+        rate,
+        duration,
+        warmup,
+        collection,
+        keys,
+        preload,
+        settle,
+        idPrefix,
+        idStart,
+        idCount,
+        putPercent,
+        zipf,
+        eventLoops,
+        timeoutMs,
+        label,
+        runId,
+        out == null ? null : Path.of(out),
+        seed,
+        batch,
+        rooms,
+        members,
+        history,
+        roomDist.equals("zipf"));
   }
 
   String mode() {
@@ -142,7 +210,10 @@ record LoadOptions(String host, int port, String basePath, Scenario scenario, bo
     return docsPath() + "/" + id;
   }
 
-  /** Chat room {@code i} of this run: every run has rooms of its own, so their histories start empty. */
+  /**
+   * Chat room {@code i} of this run: every run has rooms of its own, so their histories start
+   * empty.
+   */
   String room(int i) {
     return "r" + runId + "-" + i;
   }

@@ -25,6 +25,7 @@ import org.slf4j.LoggerFactory;
  */
 final class LoadRun {
   private static final Logger LOG = LoggerFactory.getLogger(LoadRun.class);
+
   /** Time given to the workers to receive their start before the schedule begins. */
   private static final long START_DELAY_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
@@ -35,9 +36,11 @@ final class LoadRun {
   }
 
   LoadResult run() throws Exception {
-    Vertx vertx = Vertx.builder()
-        .with(new VertxOptions().setEventLoopPoolSize(options.eventLoops()).setWorkerPoolSize(1))
-        .build();
+    Vertx vertx =
+        Vertx.builder()
+            .with(
+                new VertxOptions().setEventLoopPoolSize(options.eventLoops()).setWorkerPoolSize(1))
+            .build();
     try {
       return run(vertx);
     } finally {
@@ -51,19 +54,31 @@ final class LoadRun {
     int n = options.eventLoops();
     AtomicLong instance = new AtomicLong();
     // one instance per event loop; Vert.x gives the instances of a deployment distinct event loops
-    await(vertx.deployVerticle(() -> {
-      int i = (int) instance.getAndIncrement();
-      LoadWorker worker = new LoadWorker(options, new RequestSource(options, ids, options.seed() + 7919L * i),
-          share(options.connections(), n, i));
-      workers.add(worker);
-      return worker;
-    }, new DeploymentOptions().setInstances(n)), 10_000);
+    await(
+        vertx.deployVerticle(
+            () -> {
+              int i = (int) instance.getAndIncrement();
+              LoadWorker worker =
+                  new LoadWorker(
+                      options,
+                      new RequestSource(options, ids, options.seed() + 7919L * i),
+                      share(options.connections(), n, i));
+              workers.add(worker);
+              return worker;
+            },
+            new DeploymentOptions().setInstances(n)),
+        10_000);
 
     try {
       await(workers.get(0).probe(), options.timeoutMs() + 1000);
     } catch (ExecutionException e) {
-      throw new IllegalStateException("cannot reach http://" + options.host() + ":" + options.port() + ": "
-          + e.getCause().getMessage());
+      throw new IllegalStateException(
+          "cannot reach http://"
+              + options.host()
+              + ":"
+              + options.port()
+              + ": "
+              + e.getCause().getMessage());
     }
     long preloaded = preload(workers, ids);
     if (preloaded > 0 && options.settleNanos() > 0) {
@@ -77,15 +92,23 @@ final class LoadRun {
       opened.add(w.openConnections());
     }
     await(Future.all(opened), options.timeoutMs() + 5_000);
-    LOG.info("opened {} connections in {} ms", options.connections(),
+    LOG.info(
+        "opened {} connections in {} ms",
+        options.connections(),
         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - opening));
 
     String startedAt = Instant.now().toString();
     long start = System.nanoTime() + START_DELAY_NANOS;
     long measureFrom = start + options.warmupNanos();
     long endAt = measureFrom + options.durationNanos();
-    LOG.info("{} {} loop against {}:{}: {} warm-up, then {} measured", options.scenario().cliName, options.mode(),
-        options.host(), options.port(), seconds(options.warmupNanos()), seconds(options.durationNanos()));
+    LOG.info(
+        "{} {} loop against {}:{}: {} warm-up, then {} measured",
+        options.scenario().cliName,
+        options.mode(),
+        options.host(),
+        options.port(),
+        seconds(options.warmupNanos()),
+        seconds(options.durationNanos()));
 
     List<Future<Void>> finished = new ArrayList<>();
     if (options.open()) {
@@ -103,9 +126,12 @@ final class LoadRun {
     // past the window, give what is in flight one request timeout (and a second) to finish
     long drainDeadline = endAt + TimeUnit.MILLISECONDS.toNanos(options.timeoutMs() + 1000);
     try {
-      await(Future.all(finished), Math.max(1, TimeUnit.NANOSECONDS.toMillis(drainDeadline - System.nanoTime())));
+      await(
+          Future.all(finished),
+          Math.max(1, TimeUnit.NANOSECONDS.toMillis(drainDeadline - System.nanoTime())));
     } catch (TimeoutException e) {
-      LOG.warn("requests still unanswered {} ms after the end of the window; counting them as unfinished",
+      LOG.warn(
+          "requests still unanswered {} ms after the end of the window; counting them as unfinished",
           options.timeoutMs() + 1000);
     }
 
@@ -115,8 +141,11 @@ final class LoadRun {
     }
     double durationSec = measuredSeconds(total, measureFrom, endAt);
     if (total.idsExhausted) {
-      LOG.warn("the scenario ran out of ids after {} of {} (--preload / --id-count); the window was cut short at {} s",
-          ids.used(), ids.count(), durationSec);
+      LOG.warn(
+          "the scenario ran out of ids after {} of {} (--preload / --id-count); the window was cut short at {} s",
+          ids.used(),
+          ids.count(),
+          durationSec);
     }
     return LoadResult.of(options, total, durationSec, preloaded, startedAt);
   }
@@ -155,7 +184,11 @@ final class LoadRun {
     }
     long sent = 0;
     for (List<RequestSource.Req> phase : RequestSource.chatPreload(options)) {
-      LOG.info("preparing {} chat rooms: {} {} requests", options.rooms(), phase.size(), phase.get(0).method());
+      LOG.info(
+          "preparing {} chat rooms: {} {} requests",
+          options.rooms(),
+          phase.size(),
+          phase.get(0).method());
       sent += preload(workers, phase);
     }
     return sent;
@@ -165,8 +198,12 @@ final class LoadRun {
     return new RequestSource.Req(HttpMethod.PUT, options.docPath(id), RequestSource.PUT_BODY);
   }
 
-  /** Sends {@code requests}, spread over the workers, and waits for every answer; fails on the first non-2xx. */
-  private long preload(List<LoadWorker> workers, List<RequestSource.Req> requests) throws Exception {
+  /**
+   * Sends {@code requests}, spread over the workers, and waits for every answer; fails on the first
+   * non-2xx.
+   */
+  private long preload(List<LoadWorker> workers, List<RequestSource.Req> requests)
+      throws Exception {
     if (requests.isEmpty()) {
       return 0;
     }
@@ -190,7 +227,10 @@ final class LoadRun {
         throw new IllegalStateException("preload failed: " + e.getCause().getMessage());
       }
     }
-    LOG.info("preloaded {} in {} ms", requests.size(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began));
+    LOG.info(
+        "preloaded {} in {} ms",
+        requests.size(),
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began));
     return requests.size();
   }
 
@@ -207,7 +247,8 @@ final class LoadRun {
    * Waits for one step of the run. Called only from the command's main thread, which drives the
    * generator's own Vert.x from outside it; never from an event loop.
    */
-  static <T> T await(Future<T> future, long timeoutMs) throws ExecutionException, TimeoutException, InterruptedException {
+  static <T> T await(Future<T> future, long timeoutMs)
+      throws ExecutionException, TimeoutException, InterruptedException {
     return future.toCompletionStage().toCompletableFuture().get(timeoutMs, TimeUnit.MILLISECONDS);
   }
 

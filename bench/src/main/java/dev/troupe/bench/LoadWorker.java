@@ -23,7 +23,10 @@ import org.slf4j.LoggerFactory;
  */
 final class LoadWorker extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(LoadWorker.class);
-  /** A request taken by a connection later than this after its intended start counts as a late send. */
+
+  /**
+   * A request taken by a connection later than this after its intended start counts as a late send.
+   */
   static final long LATE_SEND_NANOS = 1_000_000;
 
   private final LoadOptions options;
@@ -47,16 +50,18 @@ final class LoadWorker extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    client = vertx.createHttpClient(
-        new HttpClientOptions()
-            .setDefaultHost(options.host())
-            .setDefaultPort(options.port())
-            .setKeepAlive(true)
-            .setPipelining(false)
-            .setTcpNoDelay(true),
-        // Requests beyond the connections wait in the pool's queue; an open-loop run counts that
-        // wait in the latency, since it is measured from the intended start.
-        new PoolOptions().setHttp1MaxSize(connections).setMaxWaitQueueSize(-1));
+    client =
+        vertx.createHttpClient(
+            new HttpClientOptions()
+                .setDefaultHost(options.host())
+                .setDefaultPort(options.port())
+                .setKeepAlive(true)
+                .setPipelining(false)
+                .setTcpNoDelay(true),
+            // Requests beyond the connections wait in the pool's queue; an open-loop run counts
+            // that
+            // wait in the latency, since it is measured from the intended start.
+            new PoolOptions().setHttp1MaxSize(connections).setMaxWaitQueueSize(-1));
     return Future.succeededFuture();
   }
 
@@ -76,8 +81,8 @@ final class LoadWorker extends VerticleBase {
 
   /**
    * Sends {@code requests} (document PUTs, chat joins and posts) with at most this worker's
-   * connection count in flight; each must be answered 2xx. Completes with the first failure, if any,
-   * once all were answered.
+   * connection count in flight; each must be answered 2xx. Completes with the first failure, if
+   * any, once all were answered.
    */
   Future<Long> preload(List<RequestSource.Req> requests, AtomicLong progress) {
     Promise<Long> promise = Promise.promise();
@@ -116,39 +121,44 @@ final class LoadWorker extends VerticleBase {
         request.putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
       }
       String what = r.method() + " " + r.uri();
-      client.request(request)
+      client
+          .request(request)
           .compose(req -> r.body() == null ? req.send() : req.send(r.body().copy()))
           .compose(resp -> resp.end().map(v -> resp.statusCode()))
-          .onComplete(ar -> {
-            inFlight--;
-            progress.incrementAndGet();
-            if (firstFailure == null) {
-              if (ar.failed()) {
-                firstFailure = what + " failed: " + ar.cause();
-              } else if (ar.result() < 200 || ar.result() > 299) {
-                firstFailure = what + " answered " + ar.result();
-              }
-            }
-            if (firstFailure == null && next < requests.size()) {
-              sendNext();
-            } else if (inFlight == 0) {
-              if (firstFailure == null) {
-                promise.complete((long) requests.size());
-              } else {
-                promise.fail(firstFailure);
-              }
-            }
-          });
+          .onComplete(
+              ar -> {
+                inFlight--;
+                progress.incrementAndGet();
+                if (firstFailure == null) {
+                  if (ar.failed()) {
+                    firstFailure = what + " failed: " + ar.cause();
+                  } else if (ar.result() < 200 || ar.result() > 299) {
+                    firstFailure = what + " answered " + ar.result();
+                  }
+                }
+                if (firstFailure == null && next < requests.size()) {
+                  sendNext();
+                } else if (inFlight == 0) {
+                  if (firstFailure == null) {
+                    promise.complete((long) requests.size());
+                  } else {
+                    promise.fail(firstFailure);
+                  }
+                }
+              });
     }
   }
 
   /** One request whose answer, whatever it is, ends the probe: proves the server is reachable. */
   Future<Integer> probe() {
     Promise<Integer> promise = Promise.promise();
-    context.runOnContext(v -> client.request(requestOptions(HttpMethod.GET, options.docsPath() + "?limit=1"))
-        .compose(req -> req.send())
-        .compose(resp -> resp.end().map(x -> resp.statusCode()))
-        .onComplete(promise));
+    context.runOnContext(
+        v ->
+            client
+                .request(requestOptions(HttpMethod.GET, options.docsPath() + "?limit=1"))
+                .compose(req -> req.send())
+                .compose(resp -> resp.end().map(x -> resp.statusCode()))
+                .onComplete(promise));
     return promise.future();
   }
 
@@ -159,21 +169,26 @@ final class LoadWorker extends VerticleBase {
    */
   Future<Integer> openConnections() {
     Promise<Integer> promise = Promise.promise();
-    context.runOnContext(v -> {
-      List<Future<Integer>> all = new java.util.ArrayList<>();
-      for (int i = 0; i < connections; i++) {
-        all.add(client.request(requestOptions(HttpMethod.GET, options.basePath() + "/health/live"))
-            .compose(req -> req.send())
-            .compose(resp -> resp.end().map(x -> resp.statusCode())));
-      }
-      Future.join(all).onComplete(ar -> {
-        int opened = (int) all.stream().filter(Future::succeeded).count();
-        if (opened < connections) {
-          LOG.warn("opened {} of {} connections before the start", opened, connections);
-        }
-        promise.complete(opened);
-      });
-    });
+    context.runOnContext(
+        v -> {
+          List<Future<Integer>> all = new java.util.ArrayList<>();
+          for (int i = 0; i < connections; i++) {
+            all.add(
+                client
+                    .request(requestOptions(HttpMethod.GET, options.basePath() + "/health/live"))
+                    .compose(req -> req.send())
+                    .compose(resp -> resp.end().map(x -> resp.statusCode())));
+          }
+          Future.join(all)
+              .onComplete(
+                  ar -> {
+                    int opened = (int) all.stream().filter(Future::succeeded).count();
+                    if (opened < connections) {
+                      LOG.warn("opened {} of {} connections before the start", opened, connections);
+                    }
+                    promise.complete(opened);
+                  });
+        });
     return promise.future();
   }
 
@@ -184,23 +199,27 @@ final class LoadWorker extends VerticleBase {
    */
   Future<Void> startClosed(int users, long start, long measureFrom, long endAt) {
     Promise<Void> promise = Promise.promise();
-    context.runOnContext(v -> {
-      this.finished = promise;
-      this.measureFrom = measureFrom;
-      this.endAt = endAt;
-      this.activeUsers = users;
-      if (users == 0) {
-        promise.complete();
-        return;
-      }
-      // timers tick in whole milliseconds: round up so that no request starts before the schedule does
-      long delayMs = Math.max(1, (start - System.nanoTime() + 999_999) / 1_000_000);
-      vertx.setTimer(delayMs, t -> {
-        for (int i = 0; i < users; i++) {
-          nextClosed();
-        }
-      });
-    });
+    context.runOnContext(
+        v -> {
+          this.finished = promise;
+          this.measureFrom = measureFrom;
+          this.endAt = endAt;
+          this.activeUsers = users;
+          if (users == 0) {
+            promise.complete();
+            return;
+          }
+          // timers tick in whole milliseconds: round up so that no request starts before the
+          // schedule does
+          long delayMs = Math.max(1, (start - System.nanoTime() + 999_999) / 1_000_000);
+          vertx.setTimer(
+              delayMs,
+              t -> {
+                for (int i = 0; i < users; i++) {
+                  nextClosed();
+                }
+              });
+        });
     return promise.future();
   }
 
@@ -216,28 +235,35 @@ final class LoadWorker extends VerticleBase {
       }
       return;
     }
-    send(req, now, failed -> {
-      if (failed) {
-        // an instant failure (connection refused) must not recurse through the whole window
-        context.runOnContext(v -> nextClosed());
-      } else {
-        nextClosed();
-      }
-    });
+    send(
+        req,
+        now,
+        failed -> {
+          if (failed) {
+            // an instant failure (connection refused) must not recurse through the whole window
+            context.runOnContext(v -> nextClosed());
+          } else {
+            nextClosed();
+          }
+        });
   }
 
   /** Open loop: prepares for {@link #fire(long[], int)} calls from the pacer. */
   Future<Void> startOpen(long measureFrom, long endAt) {
     Promise<Void> promise = Promise.promise();
-    context.runOnContext(v -> {
-      this.finished = promise;
-      this.measureFrom = measureFrom;
-      this.endAt = endAt;
-    });
+    context.runOnContext(
+        v -> {
+          this.finished = promise;
+          this.measureFrom = measureFrom;
+          this.endAt = endAt;
+        });
     return promise.future();
   }
 
-  /** Open loop: sends one request per intended start time (nanoTime), now or as soon as a connection frees up. */
+  /**
+   * Open loop: sends one request per intended start time (nanoTime), now or as soon as a connection
+   * frees up.
+   */
   void fire(long[] intendedStarts, int count) {
     for (int i = 0; i < count; i++) {
       RequestSource.Req req = source.next();
@@ -268,40 +294,58 @@ final class LoadWorker extends VerticleBase {
    * from the actual send instead would hide exactly the stalls that matter (coordinated omission).
    * Requests that started before the end of the warm-up are not recorded at all.
    */
-  private void send(RequestSource.Req r, long intendedStart, java.util.function.Consumer<Boolean> then) {
+  private void send(
+      RequestSource.Req r, long intendedStart, java.util.function.Consumer<Boolean> then) {
     outstanding++;
     RequestOptions request = requestOptions(r.method(), r.uri());
     if (r.body() != null) {
       request.putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
     }
     long[] takenAt = {0};
-    client.request(request)
-        .compose(req -> {
-          takenAt[0] = System.nanoTime();
-          return r.body() == null ? req.send() : req.send(r.body().copy());
-        })
+    client
+        .request(request)
+        .compose(
+            req -> {
+              takenAt[0] = System.nanoTime();
+              return r.body() == null ? req.send() : req.send(r.body().copy());
+            })
         .compose(resp -> resp.end().map(v -> resp))
-        .onComplete(ar -> {
-          long now = System.nanoTime();
-          outstanding--;
-          if (intendedStart >= measureFrom) {
-            record(ar.succeeded() ? ar.result() : null, ar.cause(), intendedStart, takenAt[0], now);
-          }
-          then.accept(ar.failed());
-        });
+        .onComplete(
+            ar -> {
+              long now = System.nanoTime();
+              outstanding--;
+              if (intendedStart >= measureFrom) {
+                record(
+                    ar.succeeded() ? ar.result() : null,
+                    ar.cause(),
+                    intendedStart,
+                    takenAt[0],
+                    now);
+              }
+              then.accept(ar.failed());
+            });
   }
 
-  private void record(HttpClientResponse resp, Throwable failure, long intendedStart, long takenAt, long now) {
+  private void record(
+      HttpClientResponse resp, Throwable failure, long intendedStart, long takenAt, long now) {
     if (resp != null) {
       int status = resp.statusCode();
-      stats.response(status, options.scenario().isSuccess(status), resp.getHeader("X-Cache"),
-          (now - intendedStart) / 1000, (now - takenAt) / 1000, now);
+      stats.response(
+          status,
+          options.scenario().isSuccess(status),
+          resp.getHeader("X-Cache"),
+          (now - intendedStart) / 1000,
+          (now - takenAt) / 1000,
+          now);
       if (takenAt - intendedStart > LATE_SEND_NANOS) {
         stats.lateSends++;
       }
       return;
     }
-    stats.failure(failure instanceof TimeoutException ? Stats.TIMEOUT : Stats.IO, (now - intendedStart) / 1000, now);
+    stats.failure(
+        failure instanceof TimeoutException ? Stats.TIMEOUT : Stats.IO,
+        (now - intendedStart) / 1000,
+        now);
     if (!failureLogged) {
       failureLogged = true;
       LOG.warn("first failed request on this event loop: {}", failure.toString());
@@ -320,13 +364,14 @@ final class LoadWorker extends VerticleBase {
   /** A copy of what was measured so far; requests still in flight count as unfinished. */
   Future<Stats> snapshot() {
     Promise<Stats> promise = Promise.promise();
-    context.runOnContext(v -> {
-      Stats copy = stats.copy();
-      if (outstanding > 0) {
-        copy.errors.merge(Stats.UNFINISHED, (long) outstanding, Long::sum);
-      }
-      promise.complete(copy);
-    });
+    context.runOnContext(
+        v -> {
+          Stats copy = stats.copy();
+          if (outstanding > 0) {
+            copy.errors.merge(Stats.UNFINISHED, (long) outstanding, Long::sum);
+          }
+          promise.complete(copy);
+        });
     return promise.future();
   }
 }

@@ -6,21 +6,31 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * {@code java -jar troupe-bench.jar COMMAND [--flag value ...]}: the load generator, the two baseline
- * servers and the report writer of the benchmarks. Machine-readable lines ({@code READY ...},
- * {@code RESULT ...}, the report summary) go to stdout; logs go to stderr.
+ * {@code java -jar troupe-bench.jar COMMAND [--flag value ...]}: the load generator, the two
+ * baseline servers and the report writer of the benchmarks. Machine-readable lines ({@code READY
+ * ...}, {@code RESULT ...}, the report summary) go to stdout; logs go to stderr.
  *
  * <p>Exit status: 0 done, 1 failed (unreachable server, failed preload, ...), 2 bad command line.
  */
 public final class Main {
-  static final String USAGE = "usage: java -jar troupe-bench.jar COMMAND [options]\n\n"
-      + LoadOptions.USAGE + "\n  scenarios:\n" + Scenario.help() + "\n\n"
-      + BareServer.USAGE + "\n\n"
-      + OneHop.USAGE + "\n\n"
-      + ImportRun.USAGE + "\n\n"
-      + MgetVersusGets.USAGE + "\n\n"
-      + ChatDeliveryRun.USAGE + "\n\n"
-      + Report.USAGE + "\n";
+  static final String USAGE =
+      "usage: java -jar troupe-bench.jar COMMAND [options]\n\n"
+          + LoadOptions.USAGE
+          + "\n  scenarios:\n"
+          + Scenario.help()
+          + "\n\n"
+          + BareServer.USAGE
+          + "\n\n"
+          + OneHop.USAGE
+          + "\n\n"
+          + ImportRun.USAGE
+          + "\n\n"
+          + MgetVersusGets.USAGE
+          + "\n\n"
+          + ChatDeliveryRun.USAGE
+          + "\n\n"
+          + Report.USAGE
+          + "\n";
 
   private Main() {}
 
@@ -33,14 +43,18 @@ public final class Main {
       System.err.println(USAGE);
       status = 2;
     } catch (Exception e) {
-      System.err.println("troupe-bench: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+      System.err.println(
+          "troupe-bench: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
       status = 1;
     }
     System.exit(status);
   }
 
   static int run(String[] args) throws Exception {
-    if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
+    if (args.length == 0
+        || args[0].equals("--help")
+        || args[0].equals("-h")
+        || args[0].equals("help")) {
       System.out.println(USAGE);
       return args.length == 0 ? 2 : 0;
     }
@@ -58,20 +72,24 @@ public final class Main {
   }
 
   /**
-   * Prints the ready line, then blocks until SIGTERM or Ctrl-C, when {@code close} runs (bounded
-   * to 30 s) before the JVM exits.
+   * Prints the ready line, then blocks until SIGTERM or Ctrl-C, when {@code close} runs (bounded to
+   * 30 s) before the JVM exits.
    */
   static void serveUntilStopped(Supplier<Future<?>> close, String readyLine) {
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      try {
-        LoadRun.await(close.get(), 30_000);
-      } catch (Exception e) {
-        System.err.println("troupe-bench: did not stop cleanly: " + e);
-      } finally {
-        stopped.countDown();
-      }
-    }, "bench-shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  try {
+                    LoadRun.await(close.get(), 30_000);
+                  } catch (Exception e) {
+                    System.err.println("troupe-bench: did not stop cleanly: " + e);
+                  } finally {
+                    stopped.countDown();
+                  }
+                },
+                "bench-shutdown"));
     System.out.println(readyLine);
     System.out.flush();
     boolean interrupted = false;

@@ -24,14 +24,17 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The cost of one hop: the bare server, on a clustered node, answering every request by one
  * event-bus request-reply to a second clustered node. Both nodes join the cluster through Troupe's
- * own {@link ClusterBootstrap}, so Hazelcast, the event bus and metrics are configured as in Troupe.
+ * own {@link ClusterBootstrap}, so Hazelcast, the event bus and metrics are configured as in
+ * Troupe.
  */
 final class OneHop {
   /** Where the responder listens. */
   static final String ADDRESS = "bench.echo";
+
   static final String ACTION = "action";
 
-  static final String USAGE = """
+  static final String USAGE =
+      """
       one-hop --role http --port P --cluster-port N --members 127.0.0.1:M [--cluster-name troupe-bench] [--instances CPUs]
       one-hop --role responder --cluster-port M --members 127.0.0.1:M [--cluster-name troupe-bench]
         [--ready-timeout 60s]: how long to wait for the cluster (and, for http, a ping through the bus)
@@ -59,7 +62,9 @@ final class OneHop {
         port = -1;
         instances = 0;
       }
-      default -> throw new IllegalArgumentException("--role must be http or responder, got '" + role + "'");
+      default ->
+          throw new IllegalArgumentException(
+              "--role must be http or responder, got '" + role + "'");
     }
     args.requireAllUsed();
 
@@ -72,22 +77,32 @@ final class OneHop {
         ready = "READY role=responder cluster-port=" + env.get("TROUPE_CLUSTER_PORT");
       } else {
         AtomicInteger actualPort = new AtomicInteger();
-        LoadRun.await(vertx.deployVerticle(() -> new HttpNode(port, actualPort),
-            new DeploymentOptions().setInstances(instances)), 30_000);
-        LoadRun.await(pingUntilAnswered(vertx, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(readyTimeoutMs)),
+        LoadRun.await(
+            vertx.deployVerticle(
+                () -> new HttpNode(port, actualPort),
+                new DeploymentOptions().setInstances(instances)),
+            30_000);
+        LoadRun.await(
+            pingUntilAnswered(
+                vertx, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(readyTimeoutMs)),
             readyTimeoutMs + 5_000);
         ready = "READY port=" + actualPort.get();
       }
     } catch (Exception e) {
       ClusterBootstrap.close(node);
-      throw new IllegalStateException("one-hop " + role + " failed to start: "
-          + (e.getCause() == null ? e : e.getCause()).getMessage());
+      throw new IllegalStateException(
+          "one-hop "
+              + role
+              + " failed to start: "
+              + (e.getCause() == null ? e : e.getCause()).getMessage());
     }
     Main.serveUntilStopped(() -> ClusterBootstrap.close(node), ready);
     return 0;
   }
 
-  /** The responder: answers from memory, as the bare server does, but on the far side of the bus. */
+  /**
+   * The responder: answers from memory, as the bare server does, but on the far side of the bus.
+   */
   private static void respond(Message<JsonObject> msg) {
     String action = msg.headers().get(ACTION);
     if (action == null) {
@@ -110,16 +125,21 @@ final class OneHop {
   }
 
   private static void ping(Vertx vertx, long deadline, Promise<Void> promise) {
-    vertx.eventBus().<JsonObject>request(ADDRESS, new JsonObject(),
+    vertx
+        .eventBus()
+        .<JsonObject>request(
+            ADDRESS,
+            new JsonObject(),
             new DeliveryOptions().addHeader(ACTION, "ping").setSendTimeout(1000))
         .onSuccess(reply -> promise.tryComplete())
-        .onFailure(e -> {
-          if (System.nanoTime() > deadline) {
-            promise.tryFail("no answer on " + ADDRESS + " from a responder: " + e.getMessage());
-          } else {
-            vertx.setTimer(250, t -> ping(vertx, deadline, promise));
-          }
-        });
+        .onFailure(
+            e -> {
+              if (System.nanoTime() > deadline) {
+                promise.tryFail("no answer on " + ADDRESS + " from a responder: " + e.getMessage());
+              } else {
+                vertx.setTimer(250, t -> ping(vertx, deadline, promise));
+              }
+            });
   }
 
   /** The HTTP side: each request becomes exactly one request-reply on {@link #ADDRESS}. */
@@ -142,7 +162,9 @@ final class OneHop {
 
     @Override
     public Future<?> start() {
-      return vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(port == 0 ? -1 : port))
+      return vertx
+          .createHttpServer(
+              new HttpServerOptions().setHost("127.0.0.1").setPort(port == 0 ? -1 : port))
           .requestHandler(this::handle)
           .listen()
           .onSuccess(server -> actualPort.set(server.actualPort()));
@@ -155,22 +177,25 @@ final class OneHop {
         return;
       }
       int slash = path.indexOf('/', BareServer.API.length());
-      String collection = path.substring(BareServer.API.length(), slash > 0 ? slash : path.length());
+      String collection =
+          path.substring(BareServer.API.length(), slash > 0 ? slash : path.length());
       HttpMethod method = req.method();
       if (slash > 0 && HttpMethod.GET.equals(method)) {
         hop(req, GET, key(collection, path.substring(slash + 1)));
       } else if (slash > 0 && HttpMethod.PUT.equals(method)) {
         String id = path.substring(slash + 1);
-        req.body().onComplete(body -> {
-          JsonObject data;
-          try {
-            data = body.result().toJsonObject();
-          } catch (RuntimeException e) {
-            req.response().setStatusCode(400).end();
-            return;
-          }
-          hop(req, PUT, key(collection, id).put("data", data));
-        });
+        req.body()
+            .onComplete(
+                body -> {
+                  JsonObject data;
+                  try {
+                    data = body.result().toJsonObject();
+                  } catch (RuntimeException e) {
+                    req.response().setStatusCode(400).end();
+                    return;
+                  }
+                  hop(req, PUT, key(collection, id).put("data", data));
+                });
       } else if (slash < 0 && HttpMethod.GET.equals(method)) {
         hop(req, LIST, new JsonObject().put("collection", collection).put("limit", 50));
       } else {
@@ -183,17 +208,21 @@ final class OneHop {
     }
 
     private void hop(HttpServerRequest req, DeliveryOptions action, JsonObject body) {
-      vertx.eventBus().<JsonObject>request(ADDRESS, body, action).onComplete(ar -> {
-        if (ar.failed()) {
-          req.response().setStatusCode(502).end();
-          return;
-        }
-        var response = req.response().putHeader(HttpHeaders.CONTENT_TYPE, BareServer.JSON);
-        if (action != LIST) {
-          response.putHeader(HttpHeaders.ETAG, BareServer.ETAG_VALUE);
-        }
-        response.end(ar.result().body().toBuffer());
-      });
+      vertx
+          .eventBus()
+          .<JsonObject>request(ADDRESS, body, action)
+          .onComplete(
+              ar -> {
+                if (ar.failed()) {
+                  req.response().setStatusCode(502).end();
+                  return;
+                }
+                var response = req.response().putHeader(HttpHeaders.CONTENT_TYPE, BareServer.JSON);
+                if (action != LIST) {
+                  response.putHeader(HttpHeaders.ETAG, BareServer.ETAG_VALUE);
+                }
+                response.end(ar.result().body().toBuffer());
+              });
     }
   }
 }

@@ -4,10 +4,10 @@ import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The open-loop schedule: request {@code i} is due at {@code start + i / rate}, whatever happened to
- * the requests before it. One thread parks until the next due time, then hands every request that
- * is due to the workers' event loops, round-robin, in one task per worker. Vert.x timers tick in
- * whole milliseconds, too coarse for a schedule; parking wakes within tens of microseconds.
+ * The open-loop schedule: request {@code i} is due at {@code start + i / rate}, whatever happened
+ * to the requests before it. One thread parks until the next due time, then hands every request
+ * that is due to the workers' event loops, round-robin, in one task per worker. Vert.x timers tick
+ * in whole milliseconds, too coarse for a schedule; parking wakes within tens of microseconds.
  */
 final class Pacer implements Runnable {
   private final List<LoadWorker> workers;

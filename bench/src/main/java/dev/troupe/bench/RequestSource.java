@@ -10,15 +10,18 @@ import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
 
-/** Produces the requests of one scenario for one event loop. Not thread-safe; the id pool is shared. */
+/**
+ * Produces the requests of one scenario for one event loop. Not thread-safe; the id pool is shared.
+ */
 final class RequestSource {
   /** One request to send. {@code body} is null for GET. */
   record Req(HttpMethod method, String uri, Buffer body) {}
 
   /** A document body of ~100 bytes; every PUT sends the same one. */
-  static final Buffer PUT_BODY = Buffer.buffer(
-      "{\"title\":\"Troupe benchmark document\",\"year\":2025,\"tags\":[\"bench\",\"load\"],\"text\":\"lorem ipsum dolor sit\"}"
-          .getBytes(StandardCharsets.UTF_8));
+  static final Buffer PUT_BODY =
+      Buffer.buffer(
+          "{\"title\":\"Troupe benchmark document\",\"year\":2025,\"tags\":[\"bench\",\"load\"],\"text\":\"lorem ipsum dolor sit\"}"
+              .getBytes(StandardCharsets.UTF_8));
 
   private final Scenario scenario;
   private final LoadOptions options;
@@ -43,22 +46,37 @@ final class RequestSource {
     }
     this.listUri = options.docsPath() + "?limit=50";
     this.mgetUri = options.docsPath() + "/_mget";
-    this.zipf = scenario == Scenario.MIXED ? new ZipfKeys(options.keys(), options.zipfExponent(), seed) : null;
+    this.zipf =
+        scenario == Scenario.MIXED
+            ? new ZipfKeys(options.keys(), options.zipfExponent(), seed)
+            : null;
     this.chatUris = new String[scenario.isChat() ? options.rooms() : 0];
     for (int i = 0; i < chatUris.length; i++) {
-      chatUris[i] = scenario == Scenario.CHAT_HISTORY ? historyUri(options, i) : options.roomPath(i) + "/messages";
+      chatUris[i] =
+          scenario == Scenario.CHAT_HISTORY
+              ? historyUri(options, i)
+              : options.roomPath(i) + "/messages";
     }
     this.postBodies = new Buffer[scenario == Scenario.CHAT_POST ? options.members() : 0];
     for (int j = 0; j < postBodies.length; j++) {
       postBodies[j] = postBody(LoadOptions.member(j), "bench message");
     }
-    this.roomZipf = scenario.isChat() && options.roomZipf()
-        ? new ZipfKeys(options.rooms(), options.zipfExponent(), seed) : null;
+    this.roomZipf =
+        scenario.isChat() && options.roomZipf()
+            ? new ZipfKeys(options.rooms(), options.zipfExponent(), seed)
+            : null;
   }
 
-  /** The read of room {@code i}'s preloaded messages by its first member: all of them sit in the room's memory. */
+  /**
+   * The read of room {@code i}'s preloaded messages by its first member: all of them sit in the
+   * room's memory.
+   */
   static String historyUri(LoadOptions o, int i) {
-    return o.roomPath(i) + "/messages?user=" + LoadOptions.member(0) + "&after=0&limit=" + o.history();
+    return o.roomPath(i)
+        + "/messages?user="
+        + LoadOptions.member(0)
+        + "&after=0&limit="
+        + o.history();
   }
 
   static Buffer postBody(String from, String text) {
@@ -78,12 +96,16 @@ final class RequestSource {
     List<Req> posts = new ArrayList<>();
     for (int i = 0; i < o.rooms(); i++) {
       for (int j = 0; j < o.members(); j++) {
-        joins.add(new Req(HttpMethod.PUT, o.roomPath(i) + "/members/" + LoadOptions.member(j), null));
+        joins.add(
+            new Req(HttpMethod.PUT, o.roomPath(i) + "/members/" + LoadOptions.member(j), null));
       }
       if (o.scenario() == Scenario.CHAT_HISTORY) {
         for (int m = 0; m < o.history(); m++) {
-          posts.add(new Req(HttpMethod.POST, o.roomPath(i) + "/messages",
-              postBody(LoadOptions.member(m % o.members()), "history message " + m)));
+          posts.add(
+              new Req(
+                  HttpMethod.POST,
+                  o.roomPath(i) + "/messages",
+                  postBody(LoadOptions.member(m % o.members()), "history message " + m)));
         }
       }
     }
@@ -102,7 +124,8 @@ final class RequestSource {
       case LIST -> get(listUri);
       case MGET -> mget();
       case CHAT_HISTORY -> get(chatUris[room()]);
-      case CHAT_POST -> new Req(HttpMethod.POST, chatUris[room()], postBodies[random.nextInt(postBodies.length)]);
+      case CHAT_POST ->
+          new Req(HttpMethod.POST, chatUris[room()], postBodies[random.nextInt(postBodies.length)]);
       case MISS, MISS_RANGE, MISS_404 -> {
         String id = ids.next();
         yield id == null ? null : get(options.docPath(id));

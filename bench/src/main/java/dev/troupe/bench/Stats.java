@@ -13,10 +13,14 @@ final class Stats {
   static final String TIMEOUT = "timeout";
   static final String UNFINISHED = "unfinished";
 
-  /** Latency in microseconds, from the intended start (open loop) or the actual start (closed loop). */
+  /**
+   * Latency in microseconds, from the intended start (open loop) or the actual start (closed loop).
+   */
   final Histogram latency = newHistogram();
+
   /** Latency in microseconds from the moment a connection took the request: the server's share. */
   final Histogram service = newHistogram();
+
   final Map<Integer, Long> statuses = new TreeMap<>();
   final Map<String, Long> errors = new TreeMap<>();
   final Map<String, Long> cache = new TreeMap<>();
@@ -31,7 +35,13 @@ final class Stats {
     return new Histogram(3);
   }
 
-  void response(int status, boolean success, String cacheHeader, long latencyMicros, long serviceMicros, long now) {
+  void response(
+      int status,
+      boolean success,
+      String cacheHeader,
+      long latencyMicros,
+      long serviceMicros,
+      long now) {
     responses++;
     statuses.merge(status, 1L, Long::sum);
     if (success) {
@@ -66,8 +76,12 @@ final class Stats {
 
   /** Requests finished one way or another: answered (any status) or failed. */
   long requests() {
-    return responses + errorCount() - errors.entrySet().stream()
-        .filter(e -> isStatus(e.getKey())).mapToLong(Map.Entry::getValue).sum();
+    return responses
+        + errorCount()
+        - errors.entrySet().stream()
+            .filter(e -> isStatus(e.getKey()))
+            .mapToLong(Map.Entry::getValue)
+            .sum();
   }
 
   private static boolean isStatus(String key) {

@@ -4,8 +4,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Hands out the ids {@code prefix + i} for i from {@code start}, each exactly once across every
- * event loop of the generator, until {@code count} of them are gone (unbounded when count is
- * {@link Long#MAX_VALUE}).
+ * event loop of the generator, until {@code count} of them are gone (unbounded when count is {@link
+ * Long#MAX_VALUE}).
  */
 final class UniqueIds {
   private final String prefix;

@@ -25,7 +25,8 @@ class ArgsTest {
   }
 
   @Test
-  @DisplayName("a closed-loop run defaults to 32 connections, an open-loop one to 256 at the given rate")
+  @DisplayName(
+      "a closed-loop run defaults to 32 connections, an open-loop one to 256 at the given rate")
   void modes() {
     LoadOptions closed = load("--url", "http://127.0.0.1:9000", "--scenario", "hit");
     assertThat(closed.open()).isFalse();
@@ -33,8 +34,19 @@ class ArgsTest {
     assertThat(closed.port()).isEqualTo(9000);
     assertThat(closed.docPath("x")).isEqualTo("/api/v1/docs/bench/x");
 
-    LoadOptions open = load("--url", "http://127.0.0.1:9000", "--scenario", "mixed", "--mode", "open",
-        "--rate", "5000", "--duration", "10s", "--warmup=1s");
+    LoadOptions open =
+        load(
+            "--url",
+            "http://127.0.0.1:9000",
+            "--scenario",
+            "mixed",
+            "--mode",
+            "open",
+            "--rate",
+            "5000",
+            "--duration",
+            "10s",
+            "--warmup=1s");
     assertThat(open.open()).isTrue();
     assertThat(open.rate()).isEqualTo(5000);
     assertThat(open.connections()).isEqualTo(256);
@@ -43,11 +55,14 @@ class ArgsTest {
   }
 
   @Test
-  @DisplayName("mistakes stop the run before it starts: a typo, an open loop without rate, a miss without preload")
+  @DisplayName(
+      "mistakes stop the run before it starts: a typo, an open loop without rate, a miss without preload")
   void mistakes() {
-    assertThatThrownBy(() -> load("--url", "http://127.0.0.1:1", "--scenario", "hit", "--conections", "3"))
+    assertThatThrownBy(
+            () -> load("--url", "http://127.0.0.1:1", "--scenario", "hit", "--conections", "3"))
         .hasMessageContaining("unknown option --conections");
-    assertThatThrownBy(() -> load("--url", "http://127.0.0.1:1", "--scenario", "hit", "--mode", "open"))
+    assertThatThrownBy(
+            () -> load("--url", "http://127.0.0.1:1", "--scenario", "hit", "--mode", "open"))
         .hasMessageContaining("--rate");
     assertThatThrownBy(() -> load("--url", "http://127.0.0.1:1", "--scenario", "miss"))
         .hasMessageContaining("--preload");

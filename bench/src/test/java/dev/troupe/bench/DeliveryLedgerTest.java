@@ -23,13 +23,14 @@ class DeliveryLedgerTest {
   }
 
   @Test
-  @DisplayName("each member's first frame of a measured post is timed from the send; nothing missing means settled")
+  @DisplayName(
+      "each member's first frame of a measured post is timed from the send; nothing missing means settled")
   void exactlyOnce() {
-    DeliveryLedger ledger = new DeliveryLedger(4, 2);   // room 0: users 0, 2; room 1: users 1, 3
+    DeliveryLedger ledger = new DeliveryLedger(4, 2); // room 0: users 0, 2; room 1: users 1, 3
     ledger.posted(0, 0, 0, true);
     ledger.posted(1, 1, 10 * MS, true);
     ledger.delivered(0, 0, 1, 2 * MS);
-    assertThat(ledger.settled()).isFalse();           // unanswered, and user 2 still owed
+    assertThat(ledger.settled()).isFalse(); // unanswered, and user 2 still owed
     ledger.answered(0, 201, null, 3 * MS);
     ledger.delivered(0, 2, 1, 5 * MS);
     ledger.delivered(1, 1, 1, 11 * MS);
@@ -45,25 +46,27 @@ class DeliveryLedgerTest {
     assertThat(s.lost()).isZero();
     assertThat(s.duplicates()).isZero();
     assertThat(s.latency().getTotalCount()).isEqualTo(4);
-    assertThat(s.latency().getMaxValue()).isBetween(4990L, 5010L);       // 5 ms - 0 ms (user 2, post 0), in µs
-    assertThat(s.latency().getMinValue()).isBetween(995L, 1005L);        // 11 ms - 10 ms
+    assertThat(s.latency().getMaxValue())
+        .isBetween(4990L, 5010L); // 5 ms - 0 ms (user 2, post 0), in µs
+    assertThat(s.latency().getMinValue()).isBetween(995L, 1005L); // 11 ms - 10 ms
     assertThat(s.postLatency().getTotalCount()).isEqualTo(2);
     assertThat(s.postStatuses()).containsEntry("201", 2L);
     assertThat(s.postFailures()).isEmpty();
   }
 
   @Test
-  @DisplayName("a second frame to the same member is a duplicate, a missing one lost, a frame to a non-member unexpected")
+  @DisplayName(
+      "a second frame to the same member is a duplicate, a missing one lost, a frame to a non-member unexpected")
   void lostDuplicatedUnexpected() {
-    DeliveryLedger ledger = new DeliveryLedger(6, 2);   // room 0: users 0, 2, 4
+    DeliveryLedger ledger = new DeliveryLedger(6, 2); // room 0: users 0, 2, 4
     ledger.posted(7, 0, 0, true);
     ledger.answered(7, 201, null, MS);
     ledger.delivered(7, 0, 1, MS);
     ledger.delivered(7, 0, 1, 2 * MS);
     ledger.delivered(7, 2, 1, 2 * MS);
-    ledger.delivered(7, 1, 1, 2 * MS);                  // user 1 is in room 1
-    ledger.delivered(99, 4, 1, 2 * MS);                 // no such post
-    ledger.unexpected();                                // a frame that names no post
+    ledger.delivered(7, 1, 1, 2 * MS); // user 1 is in room 1
+    ledger.delivered(99, 4, 1, 2 * MS); // no such post
+    ledger.unexpected(); // a frame that names no post
 
     assertThat(ledger.settled()).isFalse();
     DeliveryLedger.Summary s = ledger.summary();
@@ -76,18 +79,19 @@ class DeliveryLedgerTest {
   }
 
   @Test
-  @DisplayName("warm-up posts are neither timed nor owed; a failed post is owed to nobody; an unanswered one is unfinished")
+  @DisplayName(
+      "warm-up posts are neither timed nor owed; a failed post is owed to nobody; an unanswered one is unfinished")
   void warmUpAndFailures() {
     DeliveryLedger ledger = new DeliveryLedger(2, 1);
-    ledger.posted(0, 0, 0, false);                      // warm-up: delivered to one member only, twice
+    ledger.posted(0, 0, 0, false); // warm-up: delivered to one member only, twice
     ledger.answered(0, 201, null, MS);
     ledger.delivered(0, 0, 1, MS);
     ledger.delivered(0, 0, 1, MS);
-    ledger.posted(1, 0, 0, true);                       // failed: nobody gets it
+    ledger.posted(1, 0, 0, true); // failed: nobody gets it
     ledger.answered(1, 503, null, MS);
-    ledger.posted(2, 0, 0, true);                       // failed without an answer
+    ledger.posted(2, 0, 0, true); // failed without an answer
     ledger.answered(2, 0, Stats.TIMEOUT, MS);
-    ledger.posted(3, 0, 0, true);                       // never answered
+    ledger.posted(3, 0, 0, true); // never answered
     ledger.delivered(3, 0, 2, 3 * MS);
     ledger.delivered(3, 1, 2, 3 * MS);
 
@@ -100,10 +104,12 @@ class DeliveryLedgerTest {
     assertThat(s.lost()).isZero();
     assertThat(s.duplicates()).isZero();
     assertThat(s.unexpected()).isZero();
-    assertThat(s.postFailures()).containsEntry("503", 1L).containsEntry(Stats.TIMEOUT, 1L)
+    assertThat(s.postFailures())
+        .containsEntry("503", 1L)
+        .containsEntry(Stats.TIMEOUT, 1L)
         .containsEntry(Stats.UNFINISHED, 1L);
     assertThat(s.postStatuses()).containsOnlyKeys("503");
-    assertThat(s.latency().getTotalCount()).isEqualTo(2);   // post 3 reached both, answer or not
+    assertThat(s.latency().getTotalCount()).isEqualTo(2); // post 3 reached both, answer or not
   }
 
   @Test
@@ -115,6 +121,7 @@ class DeliveryLedgerTest {
     ledger.delivered(1, 0, 2, MS);
     ledger.delivered(0, 0, 1, MS);
     assertThat(ledger.summary().reordered()).isEqualTo(1);
-    assertThatThrownBy(() -> ledger.posted(0, 0, 0, true)).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> ledger.posted(0, 0, 0, true))
+        .isInstanceOf(IllegalStateException.class);
   }
 }

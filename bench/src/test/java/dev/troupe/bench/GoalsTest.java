@@ -10,13 +10,28 @@ import org.junit.jupiter.api.Test;
 
 class GoalsTest {
 
-  private static LoadResult result(String label, String scenario, double throughput, double p99, long errors) {
-    return LoadResult.fromJson(new JsonObject()
-        .put("label", label).put("scenario", scenario).put("mode", "closed").put("connections", 32)
-        .put("requests", 1000).put("ok", 1000).put("durationSec", 20.0).put("throughput", throughput)
-        .put("errorsByStatus", new JsonObject().put("io", errors))
-        .put("latencyMs", new JsonObject().put("p50", p99 / 4).put("p90", p99 / 2).put("p99", p99)
-            .put("p999", p99 * 2).put("max", p99 * 3).put("mean", p99 / 3)));
+  private static LoadResult result(
+      String label, String scenario, double throughput, double p99, long errors) {
+    return LoadResult.fromJson(
+        new JsonObject()
+            .put("label", label)
+            .put("scenario", scenario)
+            .put("mode", "closed")
+            .put("connections", 32)
+            .put("requests", 1000)
+            .put("ok", 1000)
+            .put("durationSec", 20.0)
+            .put("throughput", throughput)
+            .put("errorsByStatus", new JsonObject().put("io", errors))
+            .put(
+                "latencyMs",
+                new JsonObject()
+                    .put("p50", p99 / 4)
+                    .put("p90", p99 / 2)
+                    .put("p99", p99)
+                    .put("p999", p99 * 2)
+                    .put("max", p99 * 3)
+                    .put("mean", p99 / 3)));
   }
 
   private static Goals.Goal goal(List<Goals.Goal> goals, String startsWith) {
@@ -24,78 +39,131 @@ class GoalsTest {
   }
 
   @Test
-  @DisplayName("a write goal is met at twice Spring's throughput on the same database with a p99 no higher, and not below")
+  @DisplayName(
+      "a write goal is met at twice Spring's throughput on the same database with a p99 no higher, and not below")
   void writesOverSpring() {
-    List<LoadResult> results = new ArrayList<>(List.of(
-        result("spring", "put-new", 1_000, 40.0, 0), result("troupe-h2", "put-new", 2_500, 30.0, 0),
-        result("spring", "put-replace", 1_000, 40.0, 0), result("troupe-h2", "put-replace", 2_500, 50.0, 0),
-        result("spring-pg", "put-new", 800, 40.0, 0), result("troupe-pg", "put-new", 1_500, 20.0, 0),
-        result("spring", "mixed-50", 1_000, 10.0, 0), result("troupe-h2", "mixed-50", 2_000, 90.0, 0),
-        result("spring", "mixed", 1_000, 10.0, 0), result("troupe-h2", "mixed", 2_200, 9.0, 3)));
+    List<LoadResult> results =
+        new ArrayList<>(
+            List.of(
+                result("spring", "put-new", 1_000, 40.0, 0),
+                    result("troupe-h2", "put-new", 2_500, 30.0, 0),
+                result("spring", "put-replace", 1_000, 40.0, 0),
+                    result("troupe-h2", "put-replace", 2_500, 50.0, 0),
+                result("spring-pg", "put-new", 800, 40.0, 0),
+                    result("troupe-pg", "put-new", 1_500, 20.0, 0),
+                result("spring", "mixed-50", 1_000, 10.0, 0),
+                    result("troupe-h2", "mixed-50", 2_000, 90.0, 0),
+                result("spring", "mixed", 1_000, 10.0, 0),
+                    result("troupe-h2", "mixed", 2_200, 9.0, 3)));
 
     List<Goals.Goal> goals = Goals.evaluate(results, null);
 
-    assertThat(goal(goals, "PUT of a new id on H2")).satisfies(g -> {
-      assertThat(g.met()).isTrue();
-      assertThat(g.measured()).isEqualTo("troupe-h2 2,500 vs spring 1,000 req/s (2.50\u00d7); p99 30.0 vs 40.0 ms");
-    });
-    assertThat(goal(goals, "PUT over an existing id on H2").met()).as("p99 above Spring's").isFalse();
+    assertThat(goal(goals, "PUT of a new id on H2"))
+        .satisfies(
+            g -> {
+              assertThat(g.met()).isTrue();
+              assertThat(g.measured())
+                  .isEqualTo(
+                      "troupe-h2 2,500 vs spring 1,000 req/s (2.50\u00d7); p99 30.0 vs 40.0 ms");
+            });
+    assertThat(goal(goals, "PUT over an existing id on H2").met())
+        .as("p99 above Spring's")
+        .isFalse();
     assertThat(goal(goals, "PUT of a new id on PostgreSQL").met()).as("1.88x").isFalse();
-    assertThat(goal(goals, "PUT of a new id on PostgreSQL").measured()).startsWith("troupe-pg 1,500 vs spring-pg 800");
-    assertThat(goal(goals, "mixed 50/50 GET/PUT on H2").met()).as("throughput only: p99 not asked").isTrue();
-    assertThat(goal(goals, "mixed 90/10 GET/PUT on H2")).satisfies(g -> {
-      assertThat(g.met()).as("errors fail a goal").isFalse();
-      assertThat(g.measured()).endsWith("; errors troupe-h2 3 spring 0");
-    });
-    assertThat(goal(goals, "PUT over an existing id on PostgreSQL")).satisfies(g -> {
-      assertThat(g.met()).isNull();
-      assertThat(g.measured()).startsWith("not measured");
-    });
+    assertThat(goal(goals, "PUT of a new id on PostgreSQL").measured())
+        .startsWith("troupe-pg 1,500 vs spring-pg 800");
+    assertThat(goal(goals, "mixed 50/50 GET/PUT on H2").met())
+        .as("throughput only: p99 not asked")
+        .isTrue();
+    assertThat(goal(goals, "mixed 90/10 GET/PUT on H2"))
+        .satisfies(
+            g -> {
+              assertThat(g.met()).as("errors fail a goal").isFalse();
+              assertThat(g.measured()).endsWith("; errors troupe-h2 3 spring 0");
+            });
+    assertThat(goal(goals, "PUT over an existing id on PostgreSQL"))
+        .satisfies(
+            g -> {
+              assertThat(g.met()).isNull();
+              assertThat(g.measured()).startsWith("not measured");
+            });
   }
 
   @Test
-  @DisplayName("chat goals: posts/s all in one node, and the six processes' delivery p99 at the goal's rate without loss")
+  @DisplayName(
+      "chat goals: posts/s all in one node, and the six processes' delivery p99 at the goal's rate without loss")
   void chat() {
-    LoadResult delivery = LoadResult.fromJson(result("troupe-6proc", "chat-delivery", 5_000, 180.0, 0).toJson()
-        .put("mode", "open").put("rate", 100.0)
-        .put("params", new JsonObject().put("postsPerSec", 99.8).put("lost", 0).put("duplicated", 0)));
-    LoadResult slowPosts = LoadResult.fromJson(delivery.toJson()
-        .put("params", new JsonObject().put("postsPerSec", 40.0).put("lost", 0).put("duplicated", 0)));
+    LoadResult delivery =
+        LoadResult.fromJson(
+            result("troupe-6proc", "chat-delivery", 5_000, 180.0, 0)
+                .toJson()
+                .put("mode", "open")
+                .put("rate", 100.0)
+                .put(
+                    "params",
+                    new JsonObject().put("postsPerSec", 99.8).put("lost", 0).put("duplicated", 0)));
+    LoadResult slowPosts =
+        LoadResult.fromJson(
+            delivery
+                .toJson()
+                .put(
+                    "params",
+                    new JsonObject().put("postsPerSec", 40.0).put("lost", 0).put("duplicated", 0)));
 
-    List<Goals.Goal> met = Goals.evaluate(List.of(result("troupe-h2", "chat-post", 3_200, 20.0, 0), delivery), null);
-    List<Goals.Goal> missed = Goals.evaluate(List.of(result("troupe-h2", "chat-post", 2_900, 20.0, 0), slowPosts), null);
+    List<Goals.Goal> met =
+        Goals.evaluate(List.of(result("troupe-h2", "chat-post", 3_200, 20.0, 0), delivery), null);
+    List<Goals.Goal> missed =
+        Goals.evaluate(List.of(result("troupe-h2", "chat-post", 2_900, 20.0, 0), slowPosts), null);
 
     assertThat(goal(met, "chat-post").met()).isTrue();
     assertThat(goal(met, "chat delivery").met()).isTrue();
-    assertThat(goal(met, "chat delivery").measured()).isEqualTo("p99 180 ms (p50 45.0) at 99.8 posts/s; 0 lost, 0 duplicated");
+    assertThat(goal(met, "chat delivery").measured())
+        .isEqualTo("p99 180 ms (p50 45.0) at 99.8 posts/s; 0 lost, 0 duplicated");
     assertThat(goal(missed, "chat-post").met()).isFalse();
     assertThat(goal(missed, "chat delivery").met()).as("posted below the goal's rate").isFalse();
   }
 
   @Test
-  @DisplayName("the memory goal reads every Troupe process's RSS from meta.json and names those at or over the bound")
+  @DisplayName(
+      "the memory goal reads every Troupe process's RSS from meta.json and names those at or over the bound")
   void rss() {
-    JsonObject meta = new JsonObject().put("machine", "2 CPUs")
-        .put("RSS MiB after run: troupe-h2", "498").put("RSS MiB after run: node-db", "330")
-        .put("RSS MiB after run: spring-baseline", "900").put("RSS MiB after run: bare-server", "200");
+    JsonObject meta =
+        new JsonObject()
+            .put("machine", "2 CPUs")
+            .put("RSS MiB after run: troupe-h2", "498")
+            .put("RSS MiB after run: node-db", "330")
+            .put("RSS MiB after run: spring-baseline", "900")
+            .put("RSS MiB after run: bare-server", "200");
 
-    assertThat(Goals.rss(meta)).satisfies(g -> {
-      assertThat(g.met()).isTrue();
-      assertThat(g.measured()).isEqualTo("330 to 498 MiB over 2 Troupe processes (most: troupe-h2)");
-    });
-    assertThat(Goals.rss(meta.copy().put("RSS MiB after run: troupe-pg", "512"))).satisfies(g -> {
-      assertThat(g.met()).isFalse();
-      assertThat(g.measured()).endsWith("; at or over: troupe-pg 512");
-    });
+    assertThat(Goals.rss(meta))
+        .satisfies(
+            g -> {
+              assertThat(g.met()).isTrue();
+              assertThat(g.measured())
+                  .isEqualTo("330 to 498 MiB over 2 Troupe processes (most: troupe-h2)");
+            });
+    assertThat(Goals.rss(meta.copy().put("RSS MiB after run: troupe-pg", "512")))
+        .satisfies(
+            g -> {
+              assertThat(g.met()).isFalse();
+              assertThat(g.measured()).endsWith("; at or over: troupe-pg 512");
+            });
     assertThat(Goals.rss(null).met()).isNull();
   }
 
   @Test
-  @DisplayName("the goals become a Markdown table with yes, no, or a dash for what the run did not measure")
+  @DisplayName(
+      "the goals become a Markdown table with yes, no, or a dash for what the run did not measure")
   void markdown() {
-    String md = Goals.markdown(List.of(new Goals.Goal("a", "m1", true), new Goals.Goal("b", "m2", false),
-        new Goals.Goal("c", "not measured", null)));
+    String md =
+        Goals.markdown(
+            List.of(
+                new Goals.Goal("a", "m1", true),
+                new Goals.Goal("b", "m2", false),
+                new Goals.Goal("c", "not measured", null)));
 
-    assertThat(md).contains("## Goals", "| a | m1 | yes |", "| b | m2 | **no** |", "| c | not measured | \u2013 |");
+    assertThat(md)
+        .contains(
+            "## Goals", "| a | m1 | yes |", "| b | m2 | **no** |", "| c | not measured | \u2013 |");
   }
 }

@@ -10,7 +10,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-/** The generator end to end against the bare server, in process, for a fraction of a second each. */
+/**
+ * The generator end to end against the bare server, in process, for a fraction of a second each.
+ */
 class LoadRunTest {
   private static Vertx vertx;
   private static int port;
@@ -19,8 +21,10 @@ class LoadRunTest {
   static void startServer() throws Exception {
     vertx = Vertx.vertx();
     AtomicInteger actual = new AtomicInteger();
-    LoadRun.await(vertx.deployVerticle(() -> new BareServer("127.0.0.1", 0, actual),
-        new DeploymentOptions().setInstances(1)), 10_000);
+    LoadRun.await(
+        vertx.deployVerticle(
+            () -> new BareServer("127.0.0.1", 0, actual), new DeploymentOptions().setInstances(1)),
+        10_000);
     port = actual.get();
   }
 
@@ -41,10 +45,27 @@ class LoadRunTest {
   }
 
   @Test
-  @DisplayName("an open loop sends exactly rate x duration requests in the window, whatever the warm-up sent")
+  @DisplayName(
+      "an open loop sends exactly rate x duration requests in the window, whatever the warm-up sent")
   void openLoopFollowsTheSchedule() throws Exception {
-    LoadResult r = load("--scenario", "hit", "--mode", "open", "--rate", "400", "--duration", "500ms",
-        "--warmup", "200ms", "--event-loops", "2", "--connections", "8", "--keys", "5");
+    LoadResult r =
+        load(
+            "--scenario",
+            "hit",
+            "--mode",
+            "open",
+            "--rate",
+            "400",
+            "--duration",
+            "500ms",
+            "--warmup",
+            "200ms",
+            "--event-loops",
+            "2",
+            "--connections",
+            "8",
+            "--keys",
+            "5");
 
     assertThat(r.requests()).isBetween(199L, 201L);
     assertThat(r.ok()).isEqualTo(r.requests());
@@ -58,8 +79,18 @@ class LoadRunTest {
   @Test
   @DisplayName("a miss run reads each preloaded doc exactly once, then stops early and says so")
   void missReadsEachIdOnce() throws Exception {
-    LoadResult r = load("--scenario", "miss", "--preload", "60", "--connections", "4", "--duration", "30s",
-        "--warmup", "0s");
+    LoadResult r =
+        load(
+            "--scenario",
+            "miss",
+            "--preload",
+            "60",
+            "--connections",
+            "4",
+            "--duration",
+            "30s",
+            "--warmup",
+            "0s");
 
     assertThat(r.preloaded()).isEqualTo(60);
     assertThat(r.requests()).isEqualTo(60);
@@ -71,8 +102,18 @@ class LoadRunTest {
   @Test
   @DisplayName("a closed loop counts what it measured, and a result survives its JSON round trip")
   void closedLoopRoundTrip() throws Exception {
-    LoadResult r = load("--scenario", "mixed", "--connections", "4", "--duration", "300ms", "--warmup", "100ms",
-        "--keys", "20");
+    LoadResult r =
+        load(
+            "--scenario",
+            "mixed",
+            "--connections",
+            "4",
+            "--duration",
+            "300ms",
+            "--warmup",
+            "100ms",
+            "--keys",
+            "20");
 
     assertThat(r.requests()).isPositive();
     assertThat(r.errors()).isZero();
@@ -85,11 +126,25 @@ class LoadRunTest {
   }
 
   @Test
-  @DisplayName("a mixed run names its share of PUTs unless it is the default 90/10, so each mix is compared with the same mix")
+  @DisplayName(
+      "a mixed run names its share of PUTs unless it is the default 90/10, so each mix is compared with the same mix")
   void mixedNamesItsShare() throws Exception {
-    LoadResult half = load("--scenario", "mixed", "--put-percent", "50", "--connections", "2", "--duration", "200ms",
-        "--warmup", "0s", "--keys", "10");
-    Args defaults = Args.parse(new String[] {"--url", "http://127.0.0.1:1", "--scenario", "mixed"}, 0);
+    LoadResult half =
+        load(
+            "--scenario",
+            "mixed",
+            "--put-percent",
+            "50",
+            "--connections",
+            "2",
+            "--duration",
+            "200ms",
+            "--warmup",
+            "0s",
+            "--keys",
+            "10");
+    Args defaults =
+        Args.parse(new String[] {"--url", "http://127.0.0.1:1", "--scenario", "mixed"}, 0);
 
     assertThat(half.scenario()).isEqualTo("mixed-50");
     assertThat(half.errors()).isZero();
@@ -98,7 +153,8 @@ class LoadRunTest {
   }
 
   @Test
-  @DisplayName("404s of never-written ids are the expected answer of miss-404, and errors anywhere else")
+  @DisplayName(
+      "404s of never-written ids are the expected answer of miss-404, and errors anywhere else")
   void notFound() throws Exception {
     assertThat(Scenario.MISS_404.isSuccess(404)).isTrue();
     assertThat(Scenario.MISS_RANGE.isSuccess(404)).isFalse();

@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 class StatsTest {
 
   @Test
-  @DisplayName("percentiles of a histogram in microseconds come out in milliseconds, to 3 significant digits")
+  @DisplayName(
+      "percentiles of a histogram in microseconds come out in milliseconds, to 3 significant digits")
   void percentilesInMilliseconds() {
     Histogram h = Stats.newHistogram();
     for (long ms = 1; ms <= 1000; ms++) {
@@ -49,10 +50,15 @@ class StatsTest {
     assertThat(total.ok).isEqualTo(2);
     assertThat(total.responses).isEqualTo(3);
     assertThat(total.requests()).as("3 answers and 2 failures").isEqualTo(5);
-    assertThat(total.errors).containsEntry("503", 1L).containsEntry(Stats.IO, 1L).containsEntry(Stats.TIMEOUT, 1L);
+    assertThat(total.errors)
+        .containsEntry("503", 1L)
+        .containsEntry(Stats.IO, 1L)
+        .containsEntry(Stats.TIMEOUT, 1L);
     assertThat(total.errorCount()).isEqualTo(3);
     assertThat(total.cache).containsEntry("HIT", 1L).containsEntry("MISS", 1L);
-    assertThat(total.latency.getTotalCount()).as("3 answers and the timeout, not the refused connection").isEqualTo(4);
+    assertThat(total.latency.getTotalCount())
+        .as("3 answers and the timeout, not the refused connection")
+        .isEqualTo(4);
     assertThat(total.latency.getMaxValue()).isBetween(9_990_000L, 10_010_000L);
     assertThat(total.lastCompletionNanos).isEqualTo(50);
   }
@@ -65,7 +71,8 @@ class StatsTest {
   }
 
   @Test
-  @DisplayName("the open-loop schedule puts request i at start + i / rate, independent of what happened before")
+  @DisplayName(
+      "the open-loop schedule puts request i at start + i / rate, independent of what happened before")
   void schedule() {
     double period = 1e9 / 2000;
     assertThat(Pacer.intendedStart(1_000, period, 0)).isEqualTo(1_000);

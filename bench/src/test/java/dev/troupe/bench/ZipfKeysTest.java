@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
 class ZipfKeysTest {
 
   @Test
-  @DisplayName("Zipf draws stay in range and follow 1/(k+1)^s: the most popular key drawn as often as predicted")
+  @DisplayName(
+      "Zipf draws stay in range and follow 1/(k+1)^s: the most popular key drawn as often as predicted")
   void followsTheDistribution() {
     int n = 100;
     double s = 0.99;
@@ -29,7 +30,9 @@ class ZipfKeysTest {
     for (int k : new int[] {0, 1, 4, 9, 49}) {
       double expected = draws * zipf.probability(k);
       // ~5 standard deviations of a binomial count
-      assertThat((double) counts[k]).as("draws of key %d", k).isCloseTo(expected, within(5 * Math.sqrt(expected) + 1));
+      assertThat((double) counts[k])
+          .as("draws of key %d", k)
+          .isCloseTo(expected, within(5 * Math.sqrt(expected) + 1));
     }
     assertThat(counts[0]).isGreaterThan(counts[1]).isGreaterThan(counts[9]);
     assertThat((double) counts[0] / counts[9]).isCloseTo(Math.pow(10, s), within(1.5));

@@ -12,12 +12,12 @@ import java.util.List;
 
 /**
  * The cache's numbers on one node: Troupe's own counters (hits, misses, fills) and Hazelcast's
- * (entries owned here, evictions, expirations), as Micrometer meters and as JSON for the
- * {@code stats} action. Cluster-wide figures are the sums of every node's last published JSON.
+ * (entries owned here, evictions, expirations), as Micrometer meters and as JSON for the {@code
+ * stats} action. Cluster-wide figures are the sums of every node's last published JSON.
  */
 final class CacheStats {
-  static final List<String> FIELDS = List.of("hits", "misses", "fills", "entries", "backupEntries",
-      "evictions", "expirations");
+  static final List<String> FIELDS =
+      List.of("hits", "misses", "fills", "entries", "backupEntries", "evictions", "expirations");
 
   private final IMap<String, CachedLookup> map;
   private final Counter hits;
@@ -26,15 +26,29 @@ final class CacheStats {
 
   CacheStats(IMap<String, CachedLookup> map, MeterRegistry registry) {
     this.map = map;
-    hits = Counter.builder("troupe_cache_hits").description("cache lookups that found an entry").register(registry);
-    misses = Counter.builder("troupe_cache_misses").description("cache lookups that found nothing").register(registry);
-    fills = Counter.builder("troupe_cache_fills").description("entries stored (newer than cached)").register(registry);
+    hits =
+        Counter.builder("troupe_cache_hits")
+            .description("cache lookups that found an entry")
+            .register(registry);
+    misses =
+        Counter.builder("troupe_cache_misses")
+            .description("cache lookups that found nothing")
+            .register(registry);
+    fills =
+        Counter.builder("troupe_cache_fills")
+            .description("entries stored (newer than cached)")
+            .register(registry);
     Gauge.builder("troupe_cache_entries", map, m -> m.getLocalMapStats().getOwnedEntryCount())
-        .description("cache entries owned by this node (backups not counted)").register(registry);
-    FunctionCounter.builder("troupe_cache_evictions", map, m -> m.getLocalMapStats().getEvictionCount())
-        .description("entries evicted on this node to stay under TROUPE_CACHE_MAX_ENTRIES").register(registry);
-    FunctionCounter.builder("troupe_cache_expirations", map, m -> m.getLocalMapStats().getExpirationCount())
-        .description("entries expired on this node by TTL").register(registry);
+        .description("cache entries owned by this node (backups not counted)")
+        .register(registry);
+    FunctionCounter.builder(
+            "troupe_cache_evictions", map, m -> m.getLocalMapStats().getEvictionCount())
+        .description("entries evicted on this node to stay under TROUPE_CACHE_MAX_ENTRIES")
+        .register(registry);
+    FunctionCounter.builder(
+            "troupe_cache_expirations", map, m -> m.getLocalMapStats().getExpirationCount())
+        .description("entries expired on this node by TTL")
+        .register(registry);
   }
 
   void hit() {

@@ -53,7 +53,9 @@ final class CachedLookup implements DataSerializable {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof CachedLookup other && version == other.version && Objects.equals(envelope, other.envelope);
+    return o instanceof CachedLookup other
+        && version == other.version
+        && Objects.equals(envelope, other.envelope);
   }
 
   @Override

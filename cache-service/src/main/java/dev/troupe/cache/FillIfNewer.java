@@ -12,8 +12,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Stores an entry only if it describes a newer version than the cached one, atomically on the key's
  * partition owner. A slow read-fill that lost a race against a write therefore never puts an older
- * version back. Absences get their own, shorter time to live. Travels to a remote owner as
- * {@link DataSerializable}, like the entry it carries.
+ * version back. Absences get their own, shorter time to live. Travels to a remote owner as {@link
+ * DataSerializable}, like the entry it carries.
  */
 final class FillIfNewer implements EntryProcessor<String, CachedLookup, Boolean>, DataSerializable {
   private static final long serialVersionUID = 1L;
@@ -35,7 +35,8 @@ final class FillIfNewer implements EntryProcessor<String, CachedLookup, Boolean>
   }
 
   /** Stores {@code candidate} in {@code entry} if it is newer; true when it did. */
-  static boolean fill(Map.Entry<String, CachedLookup> entry, CachedLookup candidate, long ttlSeconds) {
+  static boolean fill(
+      Map.Entry<String, CachedLookup> entry, CachedLookup candidate, long ttlSeconds) {
     if (candidate == null || !candidate.isNewerThan(entry.getValue())) {
       return false;
     }

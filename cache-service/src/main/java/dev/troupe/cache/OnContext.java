@@ -13,8 +13,9 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * Completes a Hazelcast future on the calling verticle's context. Hazelcast's async variants would
- * otherwise run completions on the common ForkJoin pool, which on a 2-CPU machine is a new thread per
- * task; {@code whenComplete} runs on the thread that completes the future and hops straight back.
+ * otherwise run completions on the common ForkJoin pool, which on a 2-CPU machine is a new thread
+ * per task; {@code whenComplete} runs on the thread that completes the future and hops straight
+ * back.
  */
 final class OnContext {
   private OnContext() {}
@@ -24,23 +25,31 @@ final class OnContext {
    * cluster: the caller may retry (request-service reads from the database meanwhile), not a bug.
    */
   static Throwable classify(Throwable failure) {
-    Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-    if (cause instanceof HazelcastInstanceNotActiveException || cause instanceof RetryableException
+    Throwable cause =
+        failure instanceof CompletionException && failure.getCause() != null
+            ? failure.getCause()
+            : failure;
+    if (cause instanceof HazelcastInstanceNotActiveException
+        || cause instanceof RetryableException
         || cause instanceof MemberLeftException) {
-      return new TroupeException(ErrorCode.UNAVAILABLE, "the cache is rebalancing or shutting down", cause);
+      return new TroupeException(
+          ErrorCode.UNAVAILABLE, "the cache is rebalancing or shutting down", cause);
     }
     return cause;
   }
 
   static <T> Future<T> of(CompletionStage<T> stage, Context context) {
     Promise<T> promise = Promise.promise();
-    stage.whenComplete((value, failure) -> context.runOnContext(v -> {
-      if (failure != null) {
-        promise.fail(classify(failure));
-      } else {
-        promise.complete(value);
-      }
-    }));
+    stage.whenComplete(
+        (value, failure) ->
+            context.runOnContext(
+                v -> {
+                  if (failure != null) {
+                    promise.fail(classify(failure));
+                  } else {
+                    promise.complete(value);
+                  }
+                }));
     return promise.future();
   }
 }

@@ -35,8 +35,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Two loopback nodes, both running cache-service with one backup per entry. Entries are filled through
- * node A, node A goes away, and every entry must still be readable through node B.
+ * Two loopback nodes, both running cache-service with one backup per entry. Entries are filled
+ * through node A, node A goes away, and every entry must still be readable through node B.
  *
  * <p>Each test gets a fresh pair of nodes, since each takes node A away. Before a test fills
  * anything, both members wait until Hazelcast reports them safe (every partition has its owner and
@@ -60,15 +60,18 @@ class CacheBackupTest {
     nodeA = await(ClusterBootstrap.start(settingsA));
     cacheOnA = await(deployCache(nodeA, settingsA));
     Address seed = nodeA.hazelcast().getCluster().getLocalMember().getAddress();
-    Settings settingsB = cluster.nodeSettings("b", seed.getHost() + ":" + seed.getPort(), CACHE_SETTINGS);
+    Settings settingsB =
+        cluster.nodeSettings("b", seed.getHost() + ":" + seed.getPort(), CACHE_SETTINGS);
     nodeB = await(ClusterBootstrap.start(settingsB));
     await(deployCache(nodeB, settingsB));
 
     assertThat(nodeA.hazelcast().getCluster().getMembers()).hasSize(2);
     assertThat(nodeA.hazelcast().getPartitionService().forceLocalMemberToBeSafe(30, SECONDS))
-        .as("node A's partitions are safe").isTrue();
+        .as("node A's partitions are safe")
+        .isTrue();
     assertThat(nodeB.hazelcast().getPartitionService().forceLocalMemberToBeSafe(30, SECONDS))
-        .as("node B's partitions are safe").isTrue();
+        .as("node B's partitions are safe")
+        .isTrue();
   }
 
   @AfterEach
@@ -87,59 +90,86 @@ class CacheBackupTest {
   }
 
   private static Future<String> deployCache(NodeRuntime node, Settings settings) {
-    return node.vertx().deployVerticle(CacheVerticle.class.getName(),
-        new DeploymentOptions().setConfig(settings.toJson()));
+    return node.vertx()
+        .deployVerticle(
+            CacheVerticle.class.getName(), new DeploymentOptions().setConfig(settings.toJson()));
   }
 
   private static List<Document> documents() {
     return IntStream.range(0, KEYS)
-        .mapToObj(i -> new Document(DocKey.of("notes", "backup-" + i), 1 + i % 3, UPDATED,
-            new JsonObject().put("i", i)))
+        .mapToObj(
+            i ->
+                new Document(
+                    DocKey.of("notes", "backup-" + i),
+                    1 + i % 3,
+                    UPDATED,
+                    new JsonObject().put("i", i)))
         .toList();
   }
 
   private static Future<List<JsonObject>> fillAll(Bus bus, List<Document> docs) {
-    return Future.all(docs.stream()
-            .map(doc -> bus.request(CacheContract.ADDRESS, CacheContract.FILL, Wire.toJson(Lookup.found(doc)), null))
-            .toList())
+    return Future.all(
+            docs.stream()
+                .map(
+                    doc ->
+                        bus.request(
+                            CacheContract.ADDRESS,
+                            CacheContract.FILL,
+                            Wire.toJson(Lookup.found(doc)),
+                            null))
+                .toList())
         .map(all -> all.<JsonObject>list());
   }
 
   private static Future<List<CacheLookup>> getAll(Bus bus, List<Document> docs) {
-    return Future.all(docs.stream()
-            .map(doc -> bus.request(CacheContract.ADDRESS, CacheContract.GET, Wire.toJson(doc.key()), null)
-                .map(Wire::cacheLookup))
-            .toList())
+    return Future.all(
+            docs.stream()
+                .map(
+                    doc ->
+                        bus.request(
+                                CacheContract.ADDRESS,
+                                CacheContract.GET,
+                                Wire.toJson(doc.key()),
+                                null)
+                            .map(Wire::cacheLookup))
+                .toList())
         .map(all -> all.<CacheLookup>list());
   }
 
   private static void assertAllHits(List<CacheLookup> lookups, List<Document> docs) {
-    List<DocKey> missed = IntStream.range(0, docs.size())
-        .filter(i -> !lookups.get(i).hit())
-        .mapToObj(i -> docs.get(i).key())
-        .toList();
+    List<DocKey> missed =
+        IntStream.range(0, docs.size())
+            .filter(i -> !lookups.get(i).hit())
+            .mapToObj(i -> docs.get(i).key())
+            .toList();
     assertThat(missed).as("keys that are no longer cached").isEmpty();
-    assertThat(lookups).extracting(CacheLookup::lookup)
+    assertThat(lookups)
+        .extracting(CacheLookup::lookup)
         .containsExactlyElementsOf(docs.stream().map(Lookup::found).toList());
   }
 
   /** Completes when node B's member sees another member leave the cluster. */
   private Future<Void> memberLeftB() {
     Promise<Void> left = Promise.promise();
-    nodeB.hazelcast().getCluster().addMembershipListener(new MembershipListener() {
-      @Override
-      public void memberAdded(MembershipEvent event) {}
+    nodeB
+        .hazelcast()
+        .getCluster()
+        .addMembershipListener(
+            new MembershipListener() {
+              @Override
+              public void memberAdded(MembershipEvent event) {}
 
-      @Override
-      public void memberRemoved(MembershipEvent event) {
-        left.tryComplete();
-      }
-    });
+              @Override
+              public void memberRemoved(MembershipEvent event) {
+                left.tryComplete();
+              }
+            });
     return left.future();
   }
 
   @Test
-  @DisplayName("every entry filled through node A is still a hit through node B after A's member crashes")
+  @DisplayName(
+      "every entry filled through node A is still a hit through node B after A's member crashes")
   void entriesSurviveCrashOfNodeA(VertxTestContext ctx) {
     Bus busA = new Bus(nodeA.vertx(), 5000);
     Bus busB = new Bus(nodeB.vertx(), 5000);
@@ -149,29 +179,41 @@ class CacheBackupTest {
     Checkpoint allHits = ctx.checkpoint();
 
     fillAll(busA, docs)
-        .compose(replies -> {
-          ctx.verify(() -> {
-            assertThat(replies).containsOnly(new JsonObject().put("stored", true)).hasSize(KEYS);
-            filled.flag();
-          });
-          // A's consumer goes first, so node B's event bus has only B's consumer to send to; then A's
-          // Hazelcast member dies without handing anything over: only backups can answer for its partitions.
-          return nodeA.vertx().undeploy(cacheOnA);
-        })
-        .compose(v -> {
-          nodeA.hazelcast().getLifecycleService().terminate();
-          return aLeft;
-        })
+        .compose(
+            replies -> {
+              ctx.verify(
+                  () -> {
+                    assertThat(replies)
+                        .containsOnly(new JsonObject().put("stored", true))
+                        .hasSize(KEYS);
+                    filled.flag();
+                  });
+              // A's consumer goes first, so node B's event bus has only B's consumer to send to;
+              // then A's
+              // Hazelcast member dies without handing anything over: only backups can answer for
+              // its partitions.
+              return nodeA.vertx().undeploy(cacheOnA);
+            })
+        .compose(
+            v -> {
+              nodeA.hazelcast().getLifecycleService().terminate();
+              return aLeft;
+            })
         .compose(v -> getAll(busB, docs))
-        .onComplete(ctx.succeeding(lookups -> ctx.verify(() -> {
-          assertThat(nodeB.hazelcast().getCluster().getMembers()).hasSize(1);
-          assertAllHits(lookups, docs);
-          allHits.flag();
-        })));
+        .onComplete(
+            ctx.succeeding(
+                lookups ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(nodeB.hazelcast().getCluster().getMembers()).hasSize(1);
+                          assertAllHits(lookups, docs);
+                          allHits.flag();
+                        })));
   }
 
   @Test
-  @DisplayName("every entry filled through node A is still a hit through node B after node A is closed")
+  @DisplayName(
+      "every entry filled through node A is still a hit through node B after node A is closed")
   void entriesSurviveCloseOfNodeA(VertxTestContext ctx) {
     Bus busA = new Bus(nodeA.vertx(), 5000);
     Bus busB = new Bus(nodeB.vertx(), 5000);
@@ -181,19 +223,27 @@ class CacheBackupTest {
     Checkpoint allHits = ctx.checkpoint();
 
     fillAll(busA, docs)
-        .compose(replies -> {
-          ctx.verify(() -> {
-            assertThat(replies).containsOnly(new JsonObject().put("stored", true)).hasSize(KEYS);
-            filled.flag();
-          });
-          return ClusterBootstrap.close(nodeA);
-        })
+        .compose(
+            replies -> {
+              ctx.verify(
+                  () -> {
+                    assertThat(replies)
+                        .containsOnly(new JsonObject().put("stored", true))
+                        .hasSize(KEYS);
+                    filled.flag();
+                  });
+              return ClusterBootstrap.close(nodeA);
+            })
         .compose(v -> aLeft)
         .compose(v -> getAll(busB, docs))
-        .onComplete(ctx.succeeding(lookups -> ctx.verify(() -> {
-          assertThat(nodeB.hazelcast().getCluster().getMembers()).hasSize(1);
-          assertAllHits(lookups, docs);
-          allHits.flag();
-        })));
+        .onComplete(
+            ctx.succeeding(
+                lookups ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(nodeB.hazelcast().getCluster().getMembers()).hasSize(1);
+                          assertAllHits(lookups, docs);
+                          allHits.flag();
+                        })));
   }
 }

@@ -25,10 +25,20 @@ class CacheConfigTest {
   }
 
   @Test
-  @DisplayName("LFU, max idle and per-collection TTLs are read; other collections keep the map's TTL")
+  @DisplayName(
+      "LFU, max idle and per-collection TTLs are read; other collections keep the map's TTL")
   void overrides() {
-    CacheConfig config = config(Map.of("TROUPE_CACHE_EVICTION", "lfu", "TROUPE_CACHE_MAX_IDLE_SECONDS", "60",
-        "TROUPE_CACHE_TTL_SECONDS", "120", "TROUPE_CACHE_COLLECTION_TTLS", "sessions=30, catalog=0"));
+    CacheConfig config =
+        config(
+            Map.of(
+                "TROUPE_CACHE_EVICTION",
+                "lfu",
+                "TROUPE_CACHE_MAX_IDLE_SECONDS",
+                "60",
+                "TROUPE_CACHE_TTL_SECONDS",
+                "120",
+                "TROUPE_CACHE_COLLECTION_TTLS",
+                "sessions=30, catalog=0"));
     assertThat(config.eviction()).isEqualTo(EvictionPolicy.LFU);
     assertThat(config.maxIdleSeconds()).isEqualTo(60);
     assertThat(config.ttlFor("sessions")).isEqualTo(30);

@@ -41,11 +41,24 @@ class CacheEvictionTest {
 
   @BeforeAll
   static void startNode() throws Exception {
-    Settings settings = LoopbackCluster.create().nodeSettings("evict", null,
-        Map.of("TROUPE_CACHE_MAX_ENTRIES", String.valueOf(MAX_ENTRIES), "TROUPE_CACHE_TTL_SECONDS", "3600"));
-    node = ClusterBootstrap.start(settings).toCompletionStage().toCompletableFuture().get(60, SECONDS);
-    node.vertx().deployVerticle(CacheVerticle.class.getName(), new DeploymentOptions().setConfig(settings.toJson()))
-        .toCompletionStage().toCompletableFuture().get(60, SECONDS);
+    Settings settings =
+        LoopbackCluster.create()
+            .nodeSettings(
+                "evict",
+                null,
+                Map.of(
+                    "TROUPE_CACHE_MAX_ENTRIES",
+                    String.valueOf(MAX_ENTRIES),
+                    "TROUPE_CACHE_TTL_SECONDS",
+                    "3600"));
+    node =
+        ClusterBootstrap.start(settings).toCompletionStage().toCompletableFuture().get(60, SECONDS);
+    node.vertx()
+        .deployVerticle(
+            CacheVerticle.class.getName(), new DeploymentOptions().setConfig(settings.toJson()))
+        .toCompletionStage()
+        .toCompletableFuture()
+        .get(60, SECONDS);
     bus = new Bus(node.vertx(), 10_000);
   }
 
@@ -57,23 +70,38 @@ class CacheEvictionTest {
   }
 
   @Test
-  @DisplayName("3,000 fills into a 300-entry cache leave it bounded, count evictions, and the stats action reports both")
+  @DisplayName(
+      "3,000 fills into a 300-entry cache leave it bounded, count evictions, and the stats action reports both")
   void staysBounded(VertxTestContext ctx) {
     fillBatches(0)
-        .compose(v -> bus.request(CacheContract.ADDRESS, CacheContract.STATS, new JsonObject(), "test"))
-        .onComplete(ctx.succeeding(stats -> ctx.verify(() -> {
-          JsonObject local = stats.getJsonObject("node");
-          JsonObject cluster = stats.getJsonObject("cluster");
-          // Hazelcast enforces the per-node size per partition (271 of them), so allow the rounding.
-          assertThat(local.getLong("entries")).isPositive().isLessThanOrEqualTo(2L * MAX_ENTRIES);
-          assertThat(local.getLong("evictions")).isGreaterThanOrEqualTo(FILLS - 2L * MAX_ENTRIES);
-          assertThat(local.getLong("fills")).isEqualTo(FILLS);
-          assertThat(cluster.getInteger("nodes")).isEqualTo(1);
-          assertThat(cluster.getLong("entries")).isEqualTo(local.getLong("entries"));
-          assertThat(node.registry().find("troupe_cache_evictions").functionCounter().count())
-              .isEqualTo(local.getLong("evictions").doubleValue());
-          ctx.completeNow();
-        })));
+        .compose(
+            v -> bus.request(CacheContract.ADDRESS, CacheContract.STATS, new JsonObject(), "test"))
+        .onComplete(
+            ctx.succeeding(
+                stats ->
+                    ctx.verify(
+                        () -> {
+                          JsonObject local = stats.getJsonObject("node");
+                          JsonObject cluster = stats.getJsonObject("cluster");
+                          // Hazelcast enforces the per-node size per partition (271 of them), so
+                          // allow the rounding.
+                          assertThat(local.getLong("entries"))
+                              .isPositive()
+                              .isLessThanOrEqualTo(2L * MAX_ENTRIES);
+                          assertThat(local.getLong("evictions"))
+                              .isGreaterThanOrEqualTo(FILLS - 2L * MAX_ENTRIES);
+                          assertThat(local.getLong("fills")).isEqualTo(FILLS);
+                          assertThat(cluster.getInteger("nodes")).isEqualTo(1);
+                          assertThat(cluster.getLong("entries"))
+                              .isEqualTo(local.getLong("entries"));
+                          assertThat(
+                                  node.registry()
+                                      .find("troupe_cache_evictions")
+                                      .functionCounter()
+                                      .count())
+                              .isEqualTo(local.getLong("evictions").doubleValue());
+                          ctx.completeNow();
+                        })));
   }
 
   private static Future<Void> fillBatches(int from) {
@@ -83,8 +111,11 @@ class CacheEvictionTest {
     List<Future<JsonObject>> batch = new ArrayList<>();
     for (int i = from; i < Math.min(FILLS, from + BATCH); i++) {
       DocKey key = DocKey.of("evict", "k" + i);
-      Document doc = new Document(key, 1, Instant.parse("2026-01-01T00:00:00Z"), new JsonObject().put("i", i));
-      batch.add(bus.request(CacheContract.ADDRESS, CacheContract.FILL, Wire.toJson(Lookup.found(doc)), "test"));
+      Document doc =
+          new Document(key, 1, Instant.parse("2026-01-01T00:00:00Z"), new JsonObject().put("i", i));
+      batch.add(
+          bus.request(
+              CacheContract.ADDRESS, CacheContract.FILL, Wire.toJson(Lookup.found(doc)), "test"));
     }
     return Future.all(batch).compose(v -> fillBatches(from + BATCH));
   }

@@ -46,15 +46,19 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(VertxExtension.class)
 class CacheVerticleTest {
   private static final Instant UPDATED = Instant.parse("2024-05-06T07:08:09.010Z");
+
   /**
-   * Absences live two seconds, documents far longer than any test. Hazelcast keeps expiry times in whole
-   * seconds (rounded down), so a one-second absence can expire a millisecond after its fill; with two
-   * it lives at least one second, long enough to be read back before the wait for its expiry.
+   * Absences live two seconds, documents far longer than any test. Hazelcast keeps expiry times in
+   * whole seconds (rounded down), so a one-second absence can expire a millisecond after its fill;
+   * with two it lives at least one second, long enough to be read back before the wait for its
+   * expiry.
    */
-  private static final Map<String, String> CACHE_SETTINGS = Map.of(
-      "TROUPE_CACHE_NEGATIVE_TTL_SECONDS", "2",
-      "TROUPE_CACHE_TTL_SECONDS", "3600",
-      "TROUPE_CACHE_COLLECTION_TTLS", "ephemeral=2");
+  private static final Map<String, String> CACHE_SETTINGS =
+      Map.of(
+          "TROUPE_CACHE_NEGATIVE_TTL_SECONDS", "2",
+          "TROUPE_CACHE_TTL_SECONDS", "3600",
+          "TROUPE_CACHE_COLLECTION_TTLS", "ephemeral=2");
+
   private static final long EXPIRY_WAIT_MS = 10_000;
   private static final long POLL_INTERVAL_MS = 100;
   private static final AtomicInteger IDS = new AtomicInteger();
@@ -65,9 +69,14 @@ class CacheVerticleTest {
   @BeforeAll
   static void startNode() throws Exception {
     Settings settings = LoopbackCluster.create().nodeSettings("cache", null, CACHE_SETTINGS);
-    node = ClusterBootstrap.start(settings).toCompletionStage().toCompletableFuture().get(60, SECONDS);
-    node.vertx().deployVerticle(CacheVerticle.class.getName(), new DeploymentOptions().setConfig(settings.toJson()))
-        .toCompletionStage().toCompletableFuture().get(60, SECONDS);
+    node =
+        ClusterBootstrap.start(settings).toCompletionStage().toCompletableFuture().get(60, SECONDS);
+    node.vertx()
+        .deployVerticle(
+            CacheVerticle.class.getName(), new DeploymentOptions().setConfig(settings.toJson()))
+        .toCompletionStage()
+        .toCompletableFuture()
+        .get(60, SECONDS);
     bus = new Bus(node.vertx(), 5000);
   }
 
@@ -78,18 +87,21 @@ class CacheVerticleTest {
     }
   }
 
-  // ---- helpers -----------------------------------------------------------------------------------
+  // ---- helpers
+  // -----------------------------------------------------------------------------------
 
   private static DocKey newKey() {
     return DocKey.of("notes", "n-" + IDS.incrementAndGet());
   }
 
   private static Document document(DocKey key, long version) {
-    return new Document(key, version, UPDATED, new JsonObject().put("title", "v" + version).put("n", version));
+    return new Document(
+        key, version, UPDATED, new JsonObject().put("title", "v" + version).put("n", version));
   }
 
   private static Future<CacheLookup> get(DocKey key) {
-    return bus.request(CacheContract.ADDRESS, CacheContract.GET, Wire.toJson(key), null).map(Wire::cacheLookup);
+    return bus.request(CacheContract.ADDRESS, CacheContract.GET, Wire.toJson(key), null)
+        .map(Wire::cacheLookup);
   }
 
   private static Future<JsonObject> fill(Lookup lookup) {
@@ -109,9 +121,12 @@ class CacheVerticleTest {
   }
 
   private static Future<Throwable> failureOf(Future<?> future) {
-    return future.transform(ar -> ar.succeeded()
-        ? Future.failedFuture(new AssertionError("expected a failure, but it succeeded with " + ar.result()))
-        : Future.succeededFuture(ar.cause()));
+    return future.transform(
+        ar ->
+            ar.succeeded()
+                ? Future.failedFuture(
+                    new AssertionError("expected a failure, but it succeeded with " + ar.result()))
+                : Future.succeededFuture(ar.cause()));
   }
 
   private static void assertReplyFailure(Throwable failure, ErrorCode code) {
@@ -121,34 +136,49 @@ class CacheVerticleTest {
     assertThat(reply.failureCode()).as("failure code of %s", reply).isEqualTo(code.code());
   }
 
-  /** Gets {@code key} until it is a miss, retrying on a timer; fails once {@code deadlineNanos} has passed. */
+  /**
+   * Gets {@code key} until it is a miss, retrying on a timer; fails once {@code deadlineNanos} has
+   * passed.
+   */
   private static Future<CacheLookup> untilMiss(Vertx vertx, DocKey key, long deadlineNanos) {
-    return get(key).compose(lookup -> {
-      if (!lookup.hit()) {
-        return Future.succeededFuture(lookup);
-      }
-      if (System.nanoTime() - deadlineNanos > 0) {
-        return Future.failedFuture(new AssertionError(
-            key + " is still cached after " + EXPIRY_WAIT_MS + " ms: " + Wire.toJson(lookup)));
-      }
-      Promise<Void> tick = Promise.promise();
-      vertx.setTimer(POLL_INTERVAL_MS, id -> tick.complete());
-      return tick.future().compose(v -> untilMiss(vertx, key, deadlineNanos));
-    });
+    return get(key)
+        .compose(
+            lookup -> {
+              if (!lookup.hit()) {
+                return Future.succeededFuture(lookup);
+              }
+              if (System.nanoTime() - deadlineNanos > 0) {
+                return Future.failedFuture(
+                    new AssertionError(
+                        key
+                            + " is still cached after "
+                            + EXPIRY_WAIT_MS
+                            + " ms: "
+                            + Wire.toJson(lookup)));
+              }
+              Promise<Void> tick = Promise.promise();
+              vertx.setTimer(POLL_INTERVAL_MS, id -> tick.complete());
+              return tick.future().compose(v -> untilMiss(vertx, key, deadlineNanos));
+            });
   }
 
-  // ---- tests -------------------------------------------------------------------------------------
+  // ---- tests
+  // -------------------------------------------------------------------------------------
 
   @Test
   @DisplayName("get of a key never filled is a miss")
   void getOnEmptyCacheIsMiss(VertxTestContext ctx) {
     DocKey key = newKey();
     bus.request(CacheContract.ADDRESS, CacheContract.GET, Wire.toJson(key), null)
-        .onComplete(ctx.succeeding(reply -> ctx.verify(() -> {
-          assertThat(reply).isEqualTo(new JsonObject().put("hit", false));
-          assertThat(Wire.cacheLookup(reply).hit()).isFalse();
-          ctx.completeNow();
-        })));
+        .onComplete(
+            ctx.succeeding(
+                reply ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(reply).isEqualTo(new JsonObject().put("hit", false));
+                          assertThat(Wire.cacheLookup(reply).hit()).isFalse();
+                          ctx.completeNow();
+                        })));
   }
 
   @Test
@@ -160,23 +190,31 @@ class CacheVerticleTest {
     Checkpoint hit = ctx.checkpoint();
 
     fill(Lookup.found(doc))
-        .compose(reply -> {
-          ctx.verify(() -> {
-            assertThat(reply).isEqualTo(stored(true));
-            filled.flag();
-          });
-          return get(key);
-        })
-        .onComplete(ctx.succeeding(lookup -> ctx.verify(() -> {
-          assertThat(lookup.hit()).isTrue();
-          assertThat(lookup.lookup()).isEqualTo(Lookup.found(doc));
-          assertThat(Wire.toJson(lookup.lookup().document())).isEqualTo(Wire.toJson(doc));
-          hit.flag();
-        })));
+        .compose(
+            reply -> {
+              ctx.verify(
+                  () -> {
+                    assertThat(reply).isEqualTo(stored(true));
+                    filled.flag();
+                  });
+              return get(key);
+            })
+        .onComplete(
+            ctx.succeeding(
+                lookup ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(lookup.hit()).isTrue();
+                          assertThat(lookup.lookup()).isEqualTo(Lookup.found(doc));
+                          assertThat(Wire.toJson(lookup.lookup().document()))
+                              .isEqualTo(Wire.toJson(doc));
+                          hit.flag();
+                        })));
   }
 
   @Test
-  @DisplayName("a fill older than the cached version is not stored and get still returns the newer document")
+  @DisplayName(
+      "a fill older than the cached version is not stored and get still returns the newer document")
   void olderFillDoesNotReplaceNewer(VertxTestContext ctx) {
     DocKey key = newKey();
     Document newer = document(key, 5);
@@ -185,24 +223,32 @@ class CacheVerticleTest {
     Checkpoint newerKept = ctx.checkpoint();
 
     fill(Lookup.found(newer))
-        .compose(reply -> {
-          ctx.verify(() -> {
-            assertThat(reply).isEqualTo(stored(true));
-            newerStored.flag();
-          });
-          return fill(Lookup.found(document(key, 4)));
-        })
-        .compose(reply -> {
-          ctx.verify(() -> {
-            assertThat(reply).isEqualTo(stored(false));
-            olderRejected.flag();
-          });
-          return get(key);
-        })
-        .onComplete(ctx.succeeding(lookup -> ctx.verify(() -> {
-          assertThat(lookup.lookup()).isEqualTo(Lookup.found(newer));
-          newerKept.flag();
-        })));
+        .compose(
+            reply -> {
+              ctx.verify(
+                  () -> {
+                    assertThat(reply).isEqualTo(stored(true));
+                    newerStored.flag();
+                  });
+              return fill(Lookup.found(document(key, 4)));
+            })
+        .compose(
+            reply -> {
+              ctx.verify(
+                  () -> {
+                    assertThat(reply).isEqualTo(stored(false));
+                    olderRejected.flag();
+                  });
+              return get(key);
+            })
+        .onComplete(
+            ctx.succeeding(
+                lookup ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(lookup.lookup()).isEqualTo(Lookup.found(newer));
+                          newerKept.flag();
+                        })));
   }
 
   @Test
@@ -216,17 +262,23 @@ class CacheVerticleTest {
 
     fill(Lookup.found(cached))
         .compose(reply -> fill(Lookup.found(sameVersion)))
-        .compose(reply -> {
-          ctx.verify(() -> {
-            assertThat(reply).isEqualTo(stored(false));
-            rejected.flag();
-          });
-          return get(key);
-        })
-        .onComplete(ctx.succeeding(lookup -> ctx.verify(() -> {
-          assertThat(lookup.lookup()).isEqualTo(Lookup.found(cached));
-          kept.flag();
-        })));
+        .compose(
+            reply -> {
+              ctx.verify(
+                  () -> {
+                    assertThat(reply).isEqualTo(stored(false));
+                    rejected.flag();
+                  });
+              return get(key);
+            })
+        .onComplete(
+            ctx.succeeding(
+                lookup ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(lookup.lookup()).isEqualTo(Lookup.found(cached));
+                          kept.flag();
+                        })));
   }
 
   @Test
@@ -237,20 +289,26 @@ class CacheVerticleTest {
     Checkpoint hit = ctx.checkpoint();
 
     fill(Lookup.absent(key, 3))
-        .compose(reply -> {
-          ctx.verify(() -> {
-            assertThat(reply).isEqualTo(stored(true));
-            filled.flag();
-          });
-          return get(key);
-        })
-        .onComplete(ctx.succeeding(lookup -> ctx.verify(() -> {
-          assertThat(lookup.hit()).isTrue();
-          assertThat(lookup.lookup().exists()).isFalse();
-          assertThat(lookup.lookup().version()).isEqualTo(3);
-          assertThat(lookup.lookup()).isEqualTo(Lookup.absent(key, 3));
-          hit.flag();
-        })));
+        .compose(
+            reply -> {
+              ctx.verify(
+                  () -> {
+                    assertThat(reply).isEqualTo(stored(true));
+                    filled.flag();
+                  });
+              return get(key);
+            })
+        .onComplete(
+            ctx.succeeding(
+                lookup ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(lookup.hit()).isTrue();
+                          assertThat(lookup.lookup().exists()).isFalse();
+                          assertThat(lookup.lookup().version()).isEqualTo(3);
+                          assertThat(lookup.lookup()).isEqualTo(Lookup.absent(key, 3));
+                          hit.flag();
+                        })));
   }
 
   @Test
@@ -263,28 +321,37 @@ class CacheVerticleTest {
 
     fill(Lookup.found(document(key, 1)))
         .compose(reply -> get(key))
-        .compose(lookup -> {
-          ctx.verify(() -> {
-            assertThat(lookup.hit()).isTrue();
-            cachedBefore.flag();
-          });
-          return evict(key);
-        })
-        .compose(reply -> {
-          ctx.verify(() -> {
-            assertThat(reply).isEqualTo(new JsonObject());
-            evicted.flag();
-          });
-          return get(key);
-        })
-        .onComplete(ctx.succeeding(lookup -> ctx.verify(() -> {
-          assertThat(lookup.hit()).isFalse();
-          missAfter.flag();
-        })));
+        .compose(
+            lookup -> {
+              ctx.verify(
+                  () -> {
+                    assertThat(lookup.hit()).isTrue();
+                    cachedBefore.flag();
+                  });
+              return evict(key);
+            })
+        .compose(
+            reply -> {
+              ctx.verify(
+                  () -> {
+                    assertThat(reply).isEqualTo(new JsonObject());
+                    evicted.flag();
+                  });
+              return get(key);
+            })
+        .onComplete(
+            ctx.succeeding(
+                lookup ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(lookup.hit()).isFalse();
+                          missAfter.flag();
+                        })));
   }
 
   @Test
-  @DisplayName("an absence expires after the negative time to live, while a document filled with it is still cached")
+  @DisplayName(
+      "an absence expires after the negative time to live, while a document filled with it is still cached")
   void absenceExpiresButDocumentDoesNot(VertxTestContext ctx) {
     Vertx vertx = node.vertx();
     DocKey absentKey = newKey();
@@ -297,28 +364,44 @@ class CacheVerticleTest {
     fill(Lookup.found(doc))
         .compose(reply -> fill(Lookup.absent(absentKey, 2)))
         .compose(reply -> get(absentKey))
-        .compose(lookup -> {
-          ctx.verify(() -> {
-            assertThat(lookup.lookup()).as("the absence right after the fill").isEqualTo(Lookup.absent(absentKey, 2));
-            absenceCached.flag();
-          });
-          return untilMiss(vertx, absentKey, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(EXPIRY_WAIT_MS));
-        })
-        .compose(lookup -> {
-          ctx.verify(() -> {
-            assertThat(lookup.hit()).isFalse();
-            absenceExpired.flag();
-          });
-          return get(documentKey);
-        })
-        .onComplete(ctx.succeeding(lookup -> ctx.verify(() -> {
-          assertThat(lookup.lookup()).as("the document, filled before the absence").isEqualTo(Lookup.found(doc));
-          documentKept.flag();
-        })));
+        .compose(
+            lookup -> {
+              ctx.verify(
+                  () -> {
+                    assertThat(lookup.lookup())
+                        .as("the absence right after the fill")
+                        .isEqualTo(Lookup.absent(absentKey, 2));
+                    absenceCached.flag();
+                  });
+              return untilMiss(
+                  vertx,
+                  absentKey,
+                  System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(EXPIRY_WAIT_MS));
+            })
+        .compose(
+            lookup -> {
+              ctx.verify(
+                  () -> {
+                    assertThat(lookup.hit()).isFalse();
+                    absenceExpired.flag();
+                  });
+              return get(documentKey);
+            })
+        .onComplete(
+            ctx.succeeding(
+                lookup ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(lookup.lookup())
+                              .as("the document, filled before the absence")
+                              .isEqualTo(Lookup.found(doc));
+                          documentKept.flag();
+                        })));
   }
 
   @Test
-  @DisplayName("a document of a collection with its own TTL expires by it, one of another collection stays")
+  @DisplayName(
+      "a document of a collection with its own TTL expires by it, one of another collection stays")
   void collectionTtl(VertxTestContext ctx) {
     DocKey ephemeral = DocKey.of("ephemeral", "e-" + IDS.incrementAndGet());
     DocKey lasting = newKey();
@@ -326,19 +409,30 @@ class CacheVerticleTest {
     Checkpoint kept = ctx.checkpoint();
     fill(Lookup.found(document(ephemeral, 1)))
         .compose(r -> fill(Lookup.found(document(lasting, 1))))
-        .compose(r -> untilMiss(node.vertx(), ephemeral, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(EXPIRY_WAIT_MS)))
-        .compose(miss -> {
-          expired.flag();
-          return get(lasting);
-        })
-        .onComplete(ctx.succeeding(lookup -> ctx.verify(() -> {
-          assertThat(lookup.hit()).isTrue();
-          kept.flag();
-        })));
+        .compose(
+            r ->
+                untilMiss(
+                    node.vertx(),
+                    ephemeral,
+                    System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(EXPIRY_WAIT_MS)))
+        .compose(
+            miss -> {
+              expired.flag();
+              return get(lasting);
+            })
+        .onComplete(
+            ctx.succeeding(
+                lookup ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(lookup.hit()).isTrue();
+                          kept.flag();
+                        })));
   }
 
   @Test
-  @DisplayName("getMany answers the entries held, fillMany stores only what is newer, evictMany removes")
+  @DisplayName(
+      "getMany answers the entries held, fillMany stores only what is newer, evictMany removes")
   void batches(VertxTestContext ctx) {
     DocKey a = newKey();
     DocKey b = newKey();
@@ -350,43 +444,76 @@ class CacheVerticleTest {
     KeyBatch all = new KeyBatch(a.collection(), List.of(a.id(), b.id(), c.id(), gone.id()));
     fill(Lookup.found(document(b, 5)))
         .compose(r -> fill(Lookup.absent(gone, 2)))
-        .compose(r -> bus.request(CacheContract.ADDRESS, CacheContract.FILL_MANY, Wire.toJson(new LookupBatch(List.of(
-            Lookup.found(document(a, 1)), Lookup.found(document(b, 4))))), null))
-        .compose(r -> {
-          ctx.verify(() -> {
-            assertThat(r.getLong("stored")).as("a stored, b's older version not").isEqualTo(1L);
-            filled.flag();
-          });
-          return bus.request(CacheContract.ADDRESS, CacheContract.GET_MANY, Wire.toJson(all), null).map(Wire::cachedLookups);
-        })
-        .compose(held -> {
-          ctx.verify(() -> {
-            assertThat(held.envelopes()).as("the envelopes as stored, in the order asked")
-                .containsExactly(entry(a.id(), Wire.toJson(document(a, 1)).encode()),
-                    entry(b.id(), Wire.toJson(document(b, 5)).encode()));
-            assertThat(held.absent()).as("an absence with its version; c, never cached, in neither")
-                .containsExactly(entry(gone.id(), 2L));
-            read.flag();
-          });
-          return bus.request(CacheContract.ADDRESS, CacheContract.EVICT_MANY, Wire.toJson(all), null)
-              .compose(r -> bus.request(CacheContract.ADDRESS, CacheContract.GET_MANY, Wire.toJson(all), null))
-              .map(Wire::cachedLookups);
-        })
-        .onComplete(ctx.succeeding(held -> ctx.verify(() -> {
-          assertThat(held.envelopes()).isEmpty();
-          assertThat(held.absent()).isEmpty();
-          evicted.flag();
-        })));
+        .compose(
+            r ->
+                bus.request(
+                    CacheContract.ADDRESS,
+                    CacheContract.FILL_MANY,
+                    Wire.toJson(
+                        new LookupBatch(
+                            List.of(Lookup.found(document(a, 1)), Lookup.found(document(b, 4))))),
+                    null))
+        .compose(
+            r -> {
+              ctx.verify(
+                  () -> {
+                    assertThat(r.getLong("stored"))
+                        .as("a stored, b's older version not")
+                        .isEqualTo(1L);
+                    filled.flag();
+                  });
+              return bus.request(
+                      CacheContract.ADDRESS, CacheContract.GET_MANY, Wire.toJson(all), null)
+                  .map(Wire::cachedLookups);
+            })
+        .compose(
+            held -> {
+              ctx.verify(
+                  () -> {
+                    assertThat(held.envelopes())
+                        .as("the envelopes as stored, in the order asked")
+                        .containsExactly(
+                            entry(a.id(), Wire.toJson(document(a, 1)).encode()),
+                            entry(b.id(), Wire.toJson(document(b, 5)).encode()));
+                    assertThat(held.absent())
+                        .as("an absence with its version; c, never cached, in neither")
+                        .containsExactly(entry(gone.id(), 2L));
+                    read.flag();
+                  });
+              return bus.request(
+                      CacheContract.ADDRESS, CacheContract.EVICT_MANY, Wire.toJson(all), null)
+                  .compose(
+                      r ->
+                          bus.request(
+                              CacheContract.ADDRESS,
+                              CacheContract.GET_MANY,
+                              Wire.toJson(all),
+                              null))
+                  .map(Wire::cachedLookups);
+            })
+        .onComplete(
+            ctx.succeeding(
+                held ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(held.envelopes()).isEmpty();
+                          assertThat(held.absent()).isEmpty();
+                          evicted.flag();
+                        })));
   }
 
   @Test
   @DisplayName("an unknown action is a BAD_REQUEST reply failure")
   void unknownActionIsBadRequest(VertxTestContext ctx) {
     failureOf(bus.request(CacheContract.ADDRESS, "frobnicate", Wire.toJson(newKey()), null))
-        .onComplete(ctx.succeeding(failure -> ctx.verify(() -> {
-          assertReplyFailure(failure, ErrorCode.BAD_REQUEST);
-          ctx.completeNow();
-        })));
+        .onComplete(
+            ctx.succeeding(
+                failure ->
+                    ctx.verify(
+                        () -> {
+                          assertReplyFailure(failure, ErrorCode.BAD_REQUEST);
+                          ctx.completeNow();
+                        })));
   }
 
   @Test
@@ -398,28 +525,37 @@ class CacheVerticleTest {
     Checkpoint evictRejected = ctx.checkpoint();
 
     failureOf(bus.request(CacheContract.ADDRESS, CacheContract.GET, noId, null))
-        .compose(failure -> {
-          ctx.verify(() -> {
-            assertReplyFailure(failure, ErrorCode.BAD_REQUEST);
-            getRejected.flag();
-          });
-          return failureOf(bus.request(CacheContract.ADDRESS, CacheContract.FILL, noId, null));
-        })
-        .compose(failure -> {
-          ctx.verify(() -> {
-            assertReplyFailure(failure, ErrorCode.BAD_REQUEST);
-            fillRejected.flag();
-          });
-          return failureOf(bus.request(CacheContract.ADDRESS, CacheContract.EVICT, noId, null));
-        })
-        .onComplete(ctx.succeeding(failure -> ctx.verify(() -> {
-          assertReplyFailure(failure, ErrorCode.BAD_REQUEST);
-          evictRejected.flag();
-        })));
+        .compose(
+            failure -> {
+              ctx.verify(
+                  () -> {
+                    assertReplyFailure(failure, ErrorCode.BAD_REQUEST);
+                    getRejected.flag();
+                  });
+              return failureOf(bus.request(CacheContract.ADDRESS, CacheContract.FILL, noId, null));
+            })
+        .compose(
+            failure -> {
+              ctx.verify(
+                  () -> {
+                    assertReplyFailure(failure, ErrorCode.BAD_REQUEST);
+                    fillRejected.flag();
+                  });
+              return failureOf(bus.request(CacheContract.ADDRESS, CacheContract.EVICT, noId, null));
+            })
+        .onComplete(
+            ctx.succeeding(
+                failure ->
+                    ctx.verify(
+                        () -> {
+                          assertReplyFailure(failure, ErrorCode.BAD_REQUEST);
+                          evictRejected.flag();
+                        })));
   }
 
   @Test
-  @DisplayName("a miss, a hit and a stored fill each count once; a fill that is not stored counts nothing")
+  @DisplayName(
+      "a miss, a hit and a stored fill each count once; a fill that is not stored counts nothing")
   void countersFollowOutcomes(VertxTestContext ctx) {
     DocKey key = newKey();
     double hits = count("troupe_cache_hits");
@@ -431,36 +567,46 @@ class CacheVerticleTest {
     Checkpoint hitCounted = ctx.checkpoint();
 
     get(key)
-        .compose(lookup -> {
-          ctx.verify(() -> {
-            assertThat(lookup.hit()).isFalse();
-            assertThat(count("troupe_cache_misses")).isEqualTo(misses + 1);
-            assertThat(count("troupe_cache_hits")).isEqualTo(hits);
-            missCounted.flag();
-          });
-          return fill(Lookup.found(document(key, 2)));
-        })
-        .compose(reply -> {
-          ctx.verify(() -> {
-            assertThat(reply).isEqualTo(stored(true));
-            assertThat(count("troupe_cache_fills")).isEqualTo(fills + 1);
-            fillCounted.flag();
-          });
-          return fill(Lookup.found(document(key, 1)));
-        })
-        .compose(reply -> {
-          ctx.verify(() -> {
-            assertThat(reply).isEqualTo(stored(false));
-            assertThat(count("troupe_cache_fills")).isEqualTo(fills + 1);
-            rejectedFillNotCounted.flag();
-          });
-          return get(key);
-        })
-        .onComplete(ctx.succeeding(lookup -> ctx.verify(() -> {
-          assertThat(lookup.hit()).isTrue();
-          assertThat(count("troupe_cache_hits")).isEqualTo(hits + 1);
-          assertThat(count("troupe_cache_misses")).isEqualTo(misses + 1);
-          hitCounted.flag();
-        })));
+        .compose(
+            lookup -> {
+              ctx.verify(
+                  () -> {
+                    assertThat(lookup.hit()).isFalse();
+                    assertThat(count("troupe_cache_misses")).isEqualTo(misses + 1);
+                    assertThat(count("troupe_cache_hits")).isEqualTo(hits);
+                    missCounted.flag();
+                  });
+              return fill(Lookup.found(document(key, 2)));
+            })
+        .compose(
+            reply -> {
+              ctx.verify(
+                  () -> {
+                    assertThat(reply).isEqualTo(stored(true));
+                    assertThat(count("troupe_cache_fills")).isEqualTo(fills + 1);
+                    fillCounted.flag();
+                  });
+              return fill(Lookup.found(document(key, 1)));
+            })
+        .compose(
+            reply -> {
+              ctx.verify(
+                  () -> {
+                    assertThat(reply).isEqualTo(stored(false));
+                    assertThat(count("troupe_cache_fills")).isEqualTo(fills + 1);
+                    rejectedFillNotCounted.flag();
+                  });
+              return get(key);
+            })
+        .onComplete(
+            ctx.succeeding(
+                lookup ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(lookup.hit()).isTrue();
+                          assertThat(count("troupe_cache_hits")).isEqualTo(hits + 1);
+                          assertThat(count("troupe_cache_misses")).isEqualTo(misses + 1);
+                          hitCounted.flag();
+                        })));
   }
 }

@@ -15,7 +15,8 @@ class FillIfNewerTest {
   private static final long TTL = 30;
 
   private static CachedLookup document(long version) {
-    return new CachedLookup(version, "{\"collection\":\"notes\",\"id\":\"n-1\",\"version\":" + version + "}");
+    return new CachedLookup(
+        version, "{\"collection\":\"notes\",\"id\":\"n-1\",\"version\":" + version + "}");
   }
 
   private static CachedLookup absence(long version) {
@@ -54,7 +55,8 @@ class FillIfNewerTest {
     CachedLookup cached = new CachedLookup(4, "{\"cached\":true}");
     Map.Entry<String, CachedLookup> entry = entry(cached);
 
-    Boolean stored = new FillIfNewer(new CachedLookup(4, "{\"candidate\":true}"), TTL).process(entry);
+    Boolean stored =
+        new FillIfNewer(new CachedLookup(4, "{\"candidate\":true}"), TTL).process(entry);
 
     assertThat(stored).isFalse();
     assertThat(entry.getValue()).isSameAs(cached);

@@ -47,9 +47,14 @@ class RateLimitVerticleTest {
   @BeforeAll
   static void startNode() throws Exception {
     Settings settings = LoopbackCluster.create().nodeSettings("ratelimit", null, Map.of());
-    node = ClusterBootstrap.start(settings).toCompletionStage().toCompletableFuture().get(60, SECONDS);
-    node.vertx().deployVerticle(CacheService.class.getName(), new DeploymentOptions().setConfig(settings.toJson()))
-        .toCompletionStage().toCompletableFuture().get(60, SECONDS);
+    node =
+        ClusterBootstrap.start(settings).toCompletionStage().toCompletableFuture().get(60, SECONDS);
+    node.vertx()
+        .deployVerticle(
+            CacheService.class.getName(), new DeploymentOptions().setConfig(settings.toJson()))
+        .toCompletionStage()
+        .toCompletableFuture()
+        .get(60, SECONDS);
     bus = new Bus(node.vertx(), 5000);
   }
 
@@ -65,8 +70,12 @@ class RateLimitVerticleTest {
   }
 
   private static Future<List<TokenGrant>> take(int burst, TokenDemand... demands) {
-    return bus.request(RateLimitContract.ADDRESS, RateLimitContract.TAKE,
-        Wire.toJson(new TakeTokens(SLOW, burst, List.of(demands))), null).map(Wire::tokenGrants);
+    return bus.request(
+            RateLimitContract.ADDRESS,
+            RateLimitContract.TAKE,
+            Wire.toJson(new TakeTokens(SLOW, burst, List.of(demands))),
+            null)
+        .map(Wire::tokenGrants);
   }
 
   @Test
@@ -78,51 +87,73 @@ class RateLimitVerticleTest {
     for (int i = 0; i < 30; i++) {
       takes.add(take(20, new TokenDemand(client, 1, 1, 0)));
     }
-    Future.all(takes).onComplete(ctx.succeeding(all -> ctx.verify(() -> {
-      int granted = 0;
-      for (int i = 0; i < takes.size(); i++) {
-        granted += takes.get(i).result().get(0).granted();
-      }
-      assertThat(granted).isEqualTo(20);
-      bounded.flag();
-    })));
+    Future.all(takes)
+        .onComplete(
+            ctx.succeeding(
+                all ->
+                    ctx.verify(
+                        () -> {
+                          int granted = 0;
+                          for (int i = 0; i < takes.size(); i++) {
+                            granted += takes.get(i).result().get(0).granted();
+                          }
+                          assertThat(granted).isEqualTo(20);
+                          bounded.flag();
+                        })));
   }
 
   @Test
-  @DisplayName("one take serves several clients, each from its own bucket, and given-back tokens are granted again")
+  @DisplayName(
+      "one take serves several clients, each from its own bucket, and given-back tokens are granted again")
   void batchAndGiveBack(VertxTestContext ctx) {
     String a = client();
     String b = client();
     Checkpoint separate = ctx.checkpoint();
     Checkpoint returned = ctx.checkpoint();
     take(4, new TokenDemand(a, 4, 0, 0), new TokenDemand(b, 1, 0, 0))
-        .compose(grants -> {
-          ctx.verify(() -> {
-            assertThat(grants).extracting(TokenGrant::client).containsExactly(a, b);
-            assertThat(grants).extracting(TokenGrant::granted).containsExactly(4, 1);
-            assertThat(grants.get(0).tokens()).isLessThan(0.01);
-            assertThat(grants.get(1).tokens()).isCloseTo(3.0, within(0.01));
-          });
-          separate.flag();
-          return take(4, new TokenDemand(a, 0, 0, 2));
-        })
+        .compose(
+            grants -> {
+              ctx.verify(
+                  () -> {
+                    assertThat(grants).extracting(TokenGrant::client).containsExactly(a, b);
+                    assertThat(grants).extracting(TokenGrant::granted).containsExactly(4, 1);
+                    assertThat(grants.get(0).tokens()).isLessThan(0.01);
+                    assertThat(grants.get(1).tokens()).isCloseTo(3.0, within(0.01));
+                  });
+              separate.flag();
+              return take(4, new TokenDemand(a, 0, 0, 2));
+            })
         .compose(back -> take(4, new TokenDemand(a, 3, 0, 0)))
-        .onComplete(ctx.succeeding(grants -> ctx.verify(() -> {
-          assertThat(grants.get(0).granted()).as("the 2 given back, no more").isEqualTo(2);
-          returned.flag();
-        })));
+        .onComplete(
+            ctx.succeeding(
+                grants ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(grants.get(0).granted())
+                              .as("the 2 given back, no more")
+                              .isEqualTo(2);
+                          returned.flag();
+                        })));
   }
 
   @Test
   @DisplayName("a malformed take is a bad request, not a fault")
   void malformed(VertxTestContext ctx) {
     Checkpoint badRequest = ctx.checkpoint();
-    bus.request(RateLimitContract.ADDRESS, RateLimitContract.TAKE,
-            new JsonObject().put("ratePerSec", -1).put("burst", 1).put("demands", List.of()), null)
-        .onComplete(ctx.failing(e -> ctx.verify(() -> {
-          assertThat(e).isInstanceOf(ReplyException.class);
-          assertThat(((ReplyException) e).failureCode()).isEqualTo(ErrorCode.BAD_REQUEST.code());
-          badRequest.flag();
-        })));
+    bus.request(
+            RateLimitContract.ADDRESS,
+            RateLimitContract.TAKE,
+            new JsonObject().put("ratePerSec", -1).put("burst", 1).put("demands", List.of()),
+            null)
+        .onComplete(
+            ctx.failing(
+                e ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(e).isInstanceOf(ReplyException.class);
+                          assertThat(((ReplyException) e).failureCode())
+                              .isEqualTo(ErrorCode.BAD_REQUEST.code());
+                          badRequest.flag();
+                        })));
   }
 }

@@ -32,7 +32,9 @@ class TokenBucketTest {
     TokenBucket empty = new TokenBucket(0, 10_000);
     assertThat(TokenBucket.level(empty, 11_500, RATE, BURST)).isCloseTo(3.0, within(1e-9));
     assertThat(TokenBucket.level(empty, 60_000, RATE, BURST)).isEqualTo(BURST);
-    assertThat(TokenBucket.level(empty, 9_000, RATE, BURST)).as("another node's clock behind").isZero();
+    assertThat(TokenBucket.level(empty, 9_000, RATE, BURST))
+        .as("another node's clock behind")
+        .isZero();
     TokenBucket.Take take = TokenBucket.take(empty, 9_000, RATE, BURST, 0, 0, 1);
     assertThat(take.next().updatedMs()).as("the bucket's time never moves back").isEqualTo(10_000);
   }

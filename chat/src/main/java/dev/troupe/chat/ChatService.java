@@ -15,10 +15,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The chat service: answers {@link ChatContract} on {@code troupe.chat.v1} by handing each command to
- * the room's actor ({@link RoomActor}) or the user's ({@link UserActor}), wherever in the cluster they
- * live; join, leave and read go to the room, then to the user. Holds no state of its own, so any number
- * of nodes may run it.
+ * The chat service: answers {@link ChatContract} on {@code troupe.chat.v1} by handing each command
+ * to the room's actor ({@link RoomActor}) or the user's ({@link UserActor}), wherever in the
+ * cluster they live; join, leave and read go to the room, then to the user. Holds no state of its
+ * own, so any number of nodes may run it.
  */
 public final class ChatService extends VerticleBase {
   private Actors actors;
@@ -33,31 +33,51 @@ public final class ChatService extends VerticleBase {
   @Override
   public Future<?> start() {
     actors = Actors.of(vertx);
-    ActionRouter router = ActionRouter.of("chat")
-        .on(ChatContract.JOIN, this::join)
-        .on(ChatContract.LEAVE, this::leave)
-        .on(ChatContract.POST, m -> toRoom(m, ChatContract.post(m.body()).room(), ChatContract.POST))
-        .on(ChatContract.HISTORY, m -> toRoom(m, ChatContract.historyQuery(m.body()).room(), ChatContract.HISTORY))
-        .on(ChatContract.READ, this::read)
-        .on(ChatContract.MEMBERS, this::members)
-        .on(ChatContract.USER, m -> toUser(m, ChatContract.userQuery(m.body()).user(), ChatContract.USER))
-        .on(ChatContract.STREAM_OPENED, m -> toUser(m, ChatContract.streamEvent(m.body()).user(), ChatContract.STREAM_OPENED))
-        .on(ChatContract.STREAM_CLOSED, m -> toUser(m, ChatContract.streamEvent(m.body()).user(), ChatContract.STREAM_CLOSED));
+    ActionRouter router =
+        ActionRouter.of("chat")
+            .on(ChatContract.JOIN, this::join)
+            .on(ChatContract.LEAVE, this::leave)
+            .on(
+                ChatContract.POST,
+                m -> toRoom(m, ChatContract.post(m.body()).room(), ChatContract.POST))
+            .on(
+                ChatContract.HISTORY,
+                m -> toRoom(m, ChatContract.historyQuery(m.body()).room(), ChatContract.HISTORY))
+            .on(ChatContract.READ, this::read)
+            .on(ChatContract.MEMBERS, this::members)
+            .on(
+                ChatContract.USER,
+                m -> toUser(m, ChatContract.userQuery(m.body()).user(), ChatContract.USER))
+            .on(
+                ChatContract.STREAM_OPENED,
+                m ->
+                    toUser(
+                        m, ChatContract.streamEvent(m.body()).user(), ChatContract.STREAM_OPENED))
+            .on(
+                ChatContract.STREAM_CLOSED,
+                m ->
+                    toUser(
+                        m, ChatContract.streamEvent(m.body()).user(), ChatContract.STREAM_CLOSED));
     return vertx.eventBus().consumer(ChatContract.ADDRESS, router).completion();
   }
 
   /**
    * The room first (it is the truth about membership), then the user's actor, told the room's last
-   * number; the reply waits for both. If the second step fails the caller gets the failure and joins
-   * again, which changes nothing in the room and completes the user; a caller that never does is
-   * caught up by the room's next message, which re-teaches the user's actor the room.
+   * number; the reply waits for both. If the second step fails the caller gets the failure and
+   * joins again, which changes nothing in the room and completes the user; a caller that never does
+   * is caught up by the room's next message, which re-teaches the user's actor the room.
    */
   private Future<JsonObject> join(Message<JsonObject> message) {
     ChatContract.Membership m = ChatContract.membership(message.body());
     return toRoom(message, m.room(), ChatContract.JOIN)
-        .compose(room -> actors.ask(new ActorId(UserActor.TYPE, m.user()),
-                UserActor.joined(m.room(), room.getLong("seq", 0L)), Bus.requestId(message))
-            .map(v -> membersOnly(room)));
+        .compose(
+            room ->
+                actors
+                    .ask(
+                        new ActorId(UserActor.TYPE, m.user()),
+                        UserActor.joined(m.room(), room.getLong("seq", 0L)),
+                        Bus.requestId(message))
+                    .map(v -> membersOnly(room)));
   }
 
   /**
@@ -68,45 +88,70 @@ public final class ChatService extends VerticleBase {
   private Future<JsonObject> leave(Message<JsonObject> message) {
     ChatContract.Membership m = ChatContract.membership(message.body());
     return toRoom(message, m.room(), ChatContract.LEAVE)
-        .compose(room -> actors.ask(new ActorId(UserActor.TYPE, m.user()),
-                UserActor.left(m.room(), room.getLong("seq", 0L)), Bus.requestId(message))
-            .map(v -> membersOnly(room)));
-  }
-
-  /** The room checks the membership and tells its last number; the user's actor moves its read marker. */
-  private Future<JsonObject> read(Message<JsonObject> message) {
-    ChatContract.ReadMarker marker = ChatContract.readMarker(message.body());
-    return toRoom(message, marker.room(), ChatContract.READ)
-        .compose(room -> actors.ask(new ActorId(UserActor.TYPE, marker.user()),
-            UserActor.markRead(marker, room.getLong("seq", 0L)), Bus.requestId(message)));
+        .compose(
+            room ->
+                actors
+                    .ask(
+                        new ActorId(UserActor.TYPE, m.user()),
+                        UserActor.left(m.room(), room.getLong("seq", 0L)),
+                        Bus.requestId(message))
+                    .map(v -> membersOnly(room)));
   }
 
   /**
-   * The room answers a page of its members (after checking the asker is one); each member's actor its
-   * presence, asked all at once. A member whose actor does not answer is listed without presence
-   * rather than failing the list.
+   * The room checks the membership and tells its last number; the user's actor moves its read
+   * marker.
+   */
+  private Future<JsonObject> read(Message<JsonObject> message) {
+    ChatContract.ReadMarker marker = ChatContract.readMarker(message.body());
+    return toRoom(message, marker.room(), ChatContract.READ)
+        .compose(
+            room ->
+                actors.ask(
+                    new ActorId(UserActor.TYPE, marker.user()),
+                    UserActor.markRead(marker, room.getLong("seq", 0L)),
+                    Bus.requestId(message)));
+  }
+
+  /**
+   * The room answers a page of its members (after checking the asker is one); each member's actor
+   * its presence, asked all at once. A member whose actor does not answer is listed without
+   * presence rather than failing the list.
    */
   private Future<JsonObject> members(Message<JsonObject> message) {
     ChatContract.MembersQuery query = ChatContract.membersQuery(message.body());
     String requestId = Bus.requestId(message);
-    return toRoom(message, query.room(), ChatContract.MEMBERS).compose(room -> {
-      List<Future<JsonObject>> items = new ArrayList<>();
-      for (Object user : room.getJsonArray("users")) {
-        JsonObject item = new JsonObject().put("user", user);
-        items.add(actors.ask(new ActorId(UserActor.TYPE, (String) user),
-                new JsonObject().put(UserActor.OP, ChatContract.USER), requestId)
-            .map(state -> {
-              JsonObject presence = state.getJsonObject("presence");
-              return item.put("online", presence.getBoolean("online")).put("since", presence.getString("since"));
-            })
-            .otherwise(item));
-      }
-      return Future.join(items).transform(done -> {
-        JsonArray array = new JsonArray();
-        items.forEach(item -> array.add(item.result()));
-        return Future.succeededFuture(new JsonObject().put("total", room.getInteger("total")).put("items", array));
-      });
-    });
+    return toRoom(message, query.room(), ChatContract.MEMBERS)
+        .compose(
+            room -> {
+              List<Future<JsonObject>> items = new ArrayList<>();
+              for (Object user : room.getJsonArray("users")) {
+                JsonObject item = new JsonObject().put("user", user);
+                items.add(
+                    actors
+                        .ask(
+                            new ActorId(UserActor.TYPE, (String) user),
+                            new JsonObject().put(UserActor.OP, ChatContract.USER),
+                            requestId)
+                        .map(
+                            state -> {
+                              JsonObject presence = state.getJsonObject("presence");
+                              return item.put("online", presence.getBoolean("online"))
+                                  .put("since", presence.getString("since"));
+                            })
+                        .otherwise(item));
+              }
+              return Future.join(items)
+                  .transform(
+                      done -> {
+                        JsonArray array = new JsonArray();
+                        items.forEach(item -> array.add(item.result()));
+                        return Future.succeededFuture(
+                            new JsonObject()
+                                .put("total", room.getInteger("total"))
+                                .put("items", array));
+                      });
+            });
   }
 
   private Future<JsonObject> toUser(Message<JsonObject> message, String user, String op) {
@@ -118,7 +163,9 @@ public final class ChatService extends VerticleBase {
     return new JsonObject().put("members", roomReply.getInteger("members"));
   }
 
-  /** The command, checked by the contract already, goes to the room as its body plus the operation. */
+  /**
+   * The command, checked by the contract already, goes to the room as its body plus the operation.
+   */
   private Future<JsonObject> toRoom(Message<JsonObject> message, String room, String op) {
     JsonObject command = message.body().copy().put(RoomActor.OP, op);
     return actors.ask(new ActorId(RoomActor.TYPE, room), command, Bus.requestId(message));

@@ -22,16 +22,18 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A chat room as an actor: its members, the number of its last message, and its last
- * {@link RoomState#RECENT} messages (the recent history, served from memory). Every message is also
- * stored in db-service's state store (table {@code troupe_chat_messages}, never a document) in the
- * transaction that stores the room's state counting it, so older history is read from db-service and
- * a message is never numbered twice. The room is the one writer of its messages.
+ * A chat room as an actor: its members, the number of its last message, and its last {@link
+ * RoomState#RECENT} messages (the recent history, served from memory). Every message is also stored
+ * in db-service's state store (table {@code troupe_chat_messages}, never a document) in the
+ * transaction that stores the room's state counting it, so older history is read from db-service
+ * and a message is never numbered twice. The room is the one writer of its messages.
  */
 public final class RoomActor implements ActorType<RoomState, JsonObject> {
   /** The actor type name. */
   public static final String TYPE = "chat-room";
+
   static final String OP = "op";
+
   /** The one instance: a type holds no per-room state. */
   static final RoomActor INSTANCE = new RoomActor();
 
@@ -55,7 +57,10 @@ public final class RoomActor implements ActorType<RoomState, JsonObject> {
     return RoomState.fromJson(json);
   }
 
-  /** Commands are the chat contract's bodies with the action in {@code op}; checked by the contract's records. */
+  /**
+   * Commands are the chat contract's bodies with the action in {@code op}; checked by the
+   * contract's records.
+   */
   @Override
   public JsonObject decodeMessage(JsonObject json) {
     String op = json.getString(OP);
@@ -103,50 +108,63 @@ public final class RoomActor implements ActorType<RoomState, JsonObject> {
    * A page of the room's members, in name order, for a member: {@code {"total","users":[...]}}; the
    * chat service adds each one's presence.
    */
-  private static Future<Outcome<RoomState>> members(String room, RoomState state, ChatContract.MembersQuery query) {
+  private static Future<Outcome<RoomState>> members(
+      String room, RoomState state, ChatContract.MembersQuery query) {
     if (!state.members().contains(query.user())) {
-      return Future.failedFuture(new TroupeException(ErrorCode.FORBIDDEN,
-          query.user() + " is not a member of room " + room));
+      return Future.failedFuture(
+          new TroupeException(
+              ErrorCode.FORBIDDEN, query.user() + " is not a member of room " + room));
     }
     JsonArray users = new JsonArray();
     state.members().stream()
         .filter(member -> query.after() == null || member.compareTo(query.after()) > 0)
         .limit(query.limit())
         .forEach(users::add);
-    return Future.succeededFuture(Outcome.reply(
-        new JsonObject().put("total", state.members().size()).put("users", users)));
+    return Future.succeededFuture(
+        Outcome.reply(new JsonObject().put("total", state.members().size()).put("users", users)));
   }
 
-  /** A member's read marker passes here first: the room vouches for the membership and tells its last number. */
-  private static Future<Outcome<RoomState>> read(String room, RoomState state, ChatContract.ReadMarker marker) {
+  /**
+   * A member's read marker passes here first: the room vouches for the membership and tells its
+   * last number.
+   */
+  private static Future<Outcome<RoomState>> read(
+      String room, RoomState state, ChatContract.ReadMarker marker) {
     if (!state.members().contains(marker.user())) {
-      return Future.failedFuture(new TroupeException(ErrorCode.FORBIDDEN,
-          marker.user() + " is not a member of room " + room));
+      return Future.failedFuture(
+          new TroupeException(
+              ErrorCode.FORBIDDEN, marker.user() + " is not a member of room " + room));
     }
     return Future.succeededFuture(Outcome.reply(new JsonObject().put("seq", state.seq())));
   }
 
   /**
    * Stores the message under the next number together with the room's state counting it, in one
-   * transaction of db-service's state store; only once that committed is it published to the members,
-   * and handed to {@link UserUpdates} for the members' user actors (not awaited: a post's reply does
-   * not wait for the room's size). A stale activation of the room (its state written elsewhere since)
-   * stores neither, so an acknowledged message is never overwritten and numbers have no gaps.
+   * transaction of db-service's state store; only once that committed is it published to the
+   * members, and handed to {@link UserUpdates} for the members' user actors (not awaited: a post's
+   * reply does not wait for the room's size). A stale activation of the room (its state written
+   * elsewhere since) stores neither, so an acknowledged message is never overwritten and numbers
+   * have no gaps.
    */
-  private static Future<Outcome<RoomState>> post(ActorContext ctx, String room, RoomState state, ChatContract.Post post) {
+  private static Future<Outcome<RoomState>> post(
+      ActorContext ctx, String room, RoomState state, ChatContract.Post post) {
     Vertx vertx = ctx.vertx();
     if (!state.members().contains(post.from())) {
-      return Future.failedFuture(new TroupeException(ErrorCode.FORBIDDEN,
-          post.from() + " is not a member of room " + room));
+      return Future.failedFuture(
+          new TroupeException(
+              ErrorCode.FORBIDDEN, post.from() + " is not a member of room " + room));
     }
-    ChatMessage message = new ChatMessage(room, state.seq() + 1, post.from(), post.text(), Instant.now());
+    ChatMessage message =
+        new ChatMessage(room, state.seq() + 1, post.from(), post.text(), Instant.now());
     RoomState next = state.withMessage(message);
-    return Future.succeededFuture(Outcome.update(next, new JsonObject().put("seq", message.seq()))
-        .storing(new StoredMessage(room, message.seq(), ChatContract.toJson(message)))
-        .then(() -> {
-          publish(vertx, next, message);
-          UserUpdates.of(vertx, ctx.actors()).stored(message, next.members());
-        }));
+    return Future.succeededFuture(
+        Outcome.update(next, new JsonObject().put("seq", message.seq()))
+            .storing(new StoredMessage(room, message.seq(), ChatContract.toJson(message)))
+            .then(
+                () -> {
+                  publish(vertx, next, message);
+                  UserUpdates.of(vertx, ctx.actors()).stored(message, next.members());
+                }));
   }
 
   private static void publish(Vertx vertx, RoomState state, ChatMessage message) {
@@ -155,49 +173,63 @@ public final class RoomActor implements ActorType<RoomState, JsonObject> {
     }
   }
 
-  private static Future<Outcome<RoomState>> history(Vertx vertx, String room, RoomState state,
-      ChatContract.HistoryQuery query) {
+  private static Future<Outcome<RoomState>> history(
+      Vertx vertx, String room, RoomState state, ChatContract.HistoryQuery query) {
     if (!state.members().contains(query.user())) {
-      return Future.failedFuture(new TroupeException(ErrorCode.FORBIDDEN,
-          query.user() + " is not a member of room " + room));
+      return Future.failedFuture(
+          new TroupeException(
+              ErrorCode.FORBIDDEN, query.user() + " is not a member of room " + room));
     }
     long last = Math.min(state.seq(), query.after() + query.limit());
     if (query.after() >= last) {
       return Future.succeededFuture(Outcome.reply(ChatContract.history(List.of())));
     }
     if (query.after() + 1 >= state.firstRecentSeq()) {
-      return Future.succeededFuture(Outcome.reply(ChatContract.history(state.recent().stream()
-          .filter(m -> m.seq() > query.after() && m.seq() <= last).toList())));
+      return Future.succeededFuture(
+          Outcome.reply(
+              ChatContract.history(
+                  state.recent().stream()
+                      .filter(m -> m.seq() > query.after() && m.seq() <= last)
+                      .toList())));
     }
     MessageRange range = new MessageRange(room, query.after(), last);
-    return db(bus(vertx).request(StateStoreContract.ADDRESS, StateStoreContract.MESSAGES,
-            StateStoreContract.toJson(range), null))
-        .map(reply -> {
-          List<ChatMessage> items = new ArrayList<>();
-          for (JsonObject stored : StateStoreContract.messages(reply)) {
-            items.add(ChatContract.chatMessage(stored));
-          }
-          return Outcome.reply(ChatContract.history(items));
-        });
+    return db(bus(vertx)
+            .request(
+                StateStoreContract.ADDRESS,
+                StateStoreContract.MESSAGES,
+                StateStoreContract.toJson(range),
+                null))
+        .map(
+            reply -> {
+              List<ChatMessage> items = new ArrayList<>();
+              for (JsonObject stored : StateStoreContract.messages(reply)) {
+                items.add(ChatContract.chatMessage(stored));
+              }
+              return Outcome.reply(ChatContract.history(items));
+            });
   }
 
-  /** The reply to join and leave: the member count, and the room's last number for the user actor. */
+  /**
+   * The reply to join and leave: the member count, and the room's last number for the user actor.
+   */
   private static JsonObject members(RoomState state) {
     return new JsonObject().put("members", state.members().size()).put("seq", state.seq());
   }
 
   /**
    * A database call's failure as the refusal it is (UNAVAILABLE, TIMEOUT, ... with db-service's
-   * message): the room's state is unchanged by a message whose write failed, so the actor answers the
-   * error and keeps running. Left as it came, the bus's exception would count as a crash of the
-   * actor: an INTERNAL answer, then a restart that reloads the state from the same database that just
-   * failed, and stops the room when that fails too.
+   * message): the room's state is unchanged by a message whose write failed, so the actor answers
+   * the error and keeps running. Left as it came, the bus's exception would count as a crash of the
+   * actor: an INTERNAL answer, then a restart that reloads the state from the same database that
+   * just failed, and stops the room when that fails too.
    */
   private static <T> Future<T> db(Future<T> call) {
     return call.recover(failure -> Future.failedFuture(Failures.normalise(failure)));
   }
 
   private static Bus bus(Vertx vertx) {
-    return new Bus(vertx, NodeRuntime.of(vertx).settings().longValue("TROUPE_DB_TIMEOUT_MS", 8_000, 1, 3_600_000));
+    return new Bus(
+        vertx,
+        NodeRuntime.of(vertx).settings().longValue("TROUPE_DB_TIMEOUT_MS", 8_000, 1, 3_600_000));
   }
 }

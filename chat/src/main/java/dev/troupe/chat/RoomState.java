@@ -15,6 +15,7 @@ import java.util.TreeSet;
 public record RoomState(List<String> members, long seq, List<ChatMessage> recent) {
   /** How many of the last messages a room keeps in its state. */
   public static final int RECENT = 100;
+
   static final RoomState EMPTY = new RoomState(List.of(), 0, List.of());
 
   public RoomState {
@@ -51,7 +52,9 @@ public record RoomState(List<String> members, long seq, List<ChatMessage> recent
   JsonObject toJson() {
     JsonArray messages = new JsonArray();
     recent.forEach(m -> messages.add(ChatContract.toJson(m)));
-    return new JsonObject().put("members", new JsonArray(new ArrayList<>(members))).put("seq", seq)
+    return new JsonObject()
+        .put("members", new JsonArray(new ArrayList<>(members)))
+        .put("seq", seq)
         .put("recent", messages);
   }
 
@@ -59,7 +62,8 @@ public record RoomState(List<String> members, long seq, List<ChatMessage> recent
     List<String> members = new ArrayList<>();
     json.getJsonArray("members", new JsonArray()).forEach(m -> members.add((String) m));
     List<ChatMessage> recent = new ArrayList<>();
-    json.getJsonArray("recent", new JsonArray()).forEach(m -> recent.add(ChatContract.chatMessage((JsonObject) m)));
+    json.getJsonArray("recent", new JsonArray())
+        .forEach(m -> recent.add(ChatContract.chatMessage((JsonObject) m)));
     return new RoomState(members, json.getLong("seq", 0L), recent);
   }
 }

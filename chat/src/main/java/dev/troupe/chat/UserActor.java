@@ -16,21 +16,29 @@ import java.util.stream.Collectors;
 
 /**
  * A chat user as an actor, keyed by user name: its rooms with their read and delivered numbers, and
- * its presence ({@link UserState}). The room stays the truth about membership; this actor follows it:
- * the chat service tells it about joins and leaves once the room committed them, and the rooms tell
- * it about stored messages ({@code delivered}, coalesced by {@link UserUpdates}). Stream events come from the gateways.
+ * its presence ({@link UserState}). The room stays the truth about membership; this actor follows
+ * it: the chat service tells it about joins and leaves once the room committed them, and the rooms
+ * tell it about stored messages ({@code delivered}, coalesced by {@link UserUpdates}). Stream
+ * events come from the gateways.
  *
- * <p>Before each message the streams of gateway nodes that left the cluster are dropped, so whatever
- * this actor answers reflects the cluster of the moment.
+ * <p>Before each message the streams of gateway nodes that left the cluster are dropped, so
+ * whatever this actor answers reflects the cluster of the moment.
  */
 public final class UserActor implements ActorType<UserState, JsonObject> {
   /** The actor type name; the state store keeps user state under it. */
   public static final String TYPE = "chat-user";
+
   static final String OP = RoomActor.OP;
-  /** Internal operations, sent by the chat service and the rooms only (not on {@code troupe.chat.v1}). */
+
+  /**
+   * Internal operations, sent by the chat service and the rooms only (not on {@code
+   * troupe.chat.v1}).
+   */
   static final String JOINED = "joined";
+
   static final String LEFT = "left";
   static final String DELIVERED = "delivered";
+
   /** The one instance: a type holds no per-user state. */
   static final UserActor INSTANCE = new UserActor();
 
@@ -43,8 +51,8 @@ public final class UserActor implements ActorType<UserState, JsonObject> {
   }
 
   /**
-   * Messages of {@code room} up to {@code seq} were stored, the user's own among them up to
-   * {@code ownSeq} ({@code 0}: none).
+   * Messages of {@code room} up to {@code seq} were stored, the user's own among them up to {@code
+   * ownSeq} ({@code 0}: none).
    */
   record Delivered(String room, long seq, long ownSeq) {
     Delivered {
@@ -75,11 +83,18 @@ public final class UserActor implements ActorType<UserState, JsonObject> {
   }
 
   static JsonObject delivered(String room, long seq, long ownSeq) {
-    return new JsonObject().put(OP, DELIVERED).put("room", room).put("seq", seq).put("ownSeq", ownSeq);
+    return new JsonObject()
+        .put(OP, DELIVERED)
+        .put("room", room)
+        .put("seq", seq)
+        .put("ownSeq", ownSeq);
   }
 
   static JsonObject markRead(ChatContract.ReadMarker marker, long roomSeq) {
-    return new JsonObject().put(OP, ChatContract.READ).put("room", marker.room()).put("seq", marker.seq())
+    return new JsonObject()
+        .put(OP, ChatContract.READ)
+        .put("room", marker.room())
+        .put("seq", marker.seq())
         .put("roomSeq", roomSeq);
   }
 
@@ -110,7 +125,7 @@ public final class UserActor implements ActorType<UserState, JsonObject> {
       case JOINED, LEFT -> membership(json);
       case DELIVERED -> delivered(json);
       case ChatContract.READ -> markRead(json);
-      case ChatContract.USER -> { }
+      case ChatContract.USER -> {}
       case ChatContract.STREAM_OPENED, ChatContract.STREAM_CLOSED -> ChatContract.streamEvent(json);
       default -> throw TroupeException.badRequest("a user has no operation " + op);
     }
@@ -118,52 +133,57 @@ public final class UserActor implements ActorType<UserState, JsonObject> {
   }
 
   /**
-   * Applies the message, then drops the streams of gateway members no longer in the cluster (also one
-   * just reported by a member that has left), and answers from the result.
+   * Applies the message, then drops the streams of gateway members no longer in the cluster (also
+   * one just reported by a member that has left), and answers from the result.
    */
   @Override
   public Future<Outcome<UserState>> handle(ActorContext ctx, UserState state, JsonObject message) {
     String user = ctx.self().key();
     Instant now = Instant.now();
     String op = message.getString(OP);
-    UserState applied = switch (op) {
-      case JOINED -> {
-        Membership m = membership(message);
-        yield state.joined(m.room(), m.seq());
-      }
-      case LEFT -> {
-        Membership m = membership(message);
-        yield state.left(m.room(), m.seq());
-      }
-      case DELIVERED -> {
-        Delivered d = delivered(message);
-        yield state.delivered(d.room(), d.seq(), d.ownSeq());
-      }
-      case ChatContract.READ -> {
-        MarkRead m = markRead(message);
-        yield state.read(m.room(), m.seq(), m.roomSeq());
-      }
-      case ChatContract.STREAM_OPENED -> {
-        ChatContract.StreamEvent e = ChatContract.streamEvent(message);
-        yield state.streamOpened(e.member(), e.node(), e.stream(), now);
-      }
-      case ChatContract.STREAM_CLOSED -> {
-        ChatContract.StreamEvent e = ChatContract.streamEvent(message);
-        yield state.streamClosed(e.member(), e.stream(), now);
-      }
-      default -> state;
-    };
-    UserState next = liveMembers(ctx.vertx()).map(live -> applied.pruned(live, now)).orElse(applied);
-    JsonObject reply = switch (op) {
-      case JOINED, LEFT, DELIVERED -> new JsonObject();
-      case ChatContract.READ -> {
-        String room = message.getString("room");
-        yield UserState.markJson(next.rooms().get(room)).put("room", room);
-      }
-      case ChatContract.STREAM_OPENED, ChatContract.STREAM_CLOSED -> next.view(user).getJsonObject("presence");
-      default -> next.view(user);
-    };
-    return Future.succeededFuture(next.equals(state) ? Outcome.reply(reply) : Outcome.update(next, reply));
+    UserState applied =
+        switch (op) {
+          case JOINED -> {
+            Membership m = membership(message);
+            yield state.joined(m.room(), m.seq());
+          }
+          case LEFT -> {
+            Membership m = membership(message);
+            yield state.left(m.room(), m.seq());
+          }
+          case DELIVERED -> {
+            Delivered d = delivered(message);
+            yield state.delivered(d.room(), d.seq(), d.ownSeq());
+          }
+          case ChatContract.READ -> {
+            MarkRead m = markRead(message);
+            yield state.read(m.room(), m.seq(), m.roomSeq());
+          }
+          case ChatContract.STREAM_OPENED -> {
+            ChatContract.StreamEvent e = ChatContract.streamEvent(message);
+            yield state.streamOpened(e.member(), e.node(), e.stream(), now);
+          }
+          case ChatContract.STREAM_CLOSED -> {
+            ChatContract.StreamEvent e = ChatContract.streamEvent(message);
+            yield state.streamClosed(e.member(), e.stream(), now);
+          }
+          default -> state;
+        };
+    UserState next =
+        liveMembers(ctx.vertx()).map(live -> applied.pruned(live, now)).orElse(applied);
+    JsonObject reply =
+        switch (op) {
+          case JOINED, LEFT, DELIVERED -> new JsonObject();
+          case ChatContract.READ -> {
+            String room = message.getString("room");
+            yield UserState.markJson(next.rooms().get(room)).put("room", room);
+          }
+          case ChatContract.STREAM_OPENED, ChatContract.STREAM_CLOSED ->
+              next.view(user).getJsonObject("presence");
+          default -> next.view(user);
+        };
+    return Future.succeededFuture(
+        next.equals(state) ? Outcome.reply(reply) : Outcome.update(next, reply));
   }
 
   private static Membership membership(JsonObject json) {
@@ -171,18 +191,24 @@ public final class UserActor implements ActorType<UserState, JsonObject> {
   }
 
   private static Delivered delivered(JsonObject json) {
-    return new Delivered(json.getString("room"), json.getLong("seq", 0L), json.getLong("ownSeq", 0L));
+    return new Delivered(
+        json.getString("room"), json.getLong("seq", 0L), json.getLong("ownSeq", 0L));
   }
 
   private static MarkRead markRead(JsonObject json) {
-    return new MarkRead(json.getString("room"), json.getLong("seq", -1L), json.getLong("roomSeq", -1L));
+    return new MarkRead(
+        json.getString("room"), json.getLong("seq", -1L), json.getLong("roomSeq", -1L));
   }
 
   /** The members of the cluster now, by UUID; empty when this node cannot tell (it is leaving). */
   private static Optional<Set<String>> liveMembers(Vertx vertx) {
     try {
-      return NodeRuntime.find(vertx).map(runtime -> runtime.hazelcast().getCluster().getMembers().stream()
-          .map(m -> m.getUuid().toString()).collect(Collectors.toSet()));
+      return NodeRuntime.find(vertx)
+          .map(
+              runtime ->
+                  runtime.hazelcast().getCluster().getMembers().stream()
+                      .map(m -> m.getUuid().toString())
+                      .collect(Collectors.toSet()));
     } catch (RuntimeException e) {
       return Optional.empty();
     }

@@ -9,19 +9,22 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * A chat user's state, immutable: the rooms it is in, with per room the last message number delivered
- * to it and the number it has read up to; the rooms it left, with the room's number at leaving (so a
- * delivery sent before the leave and arriving after it does not bring the room back); and its presence,
- * the streams open per gateway node. Every change is monotonic or idempotent (numbers only grow, a
- * stream is added or removed by its id), so messages that arrive twice or out of order leave the same
- * state. Each method returns this very instance when nothing changes.
+ * A chat user's state, immutable: the rooms it is in, with per room the last message number
+ * delivered to it and the number it has read up to; the rooms it left, with the room's number at
+ * leaving (so a delivery sent before the leave and arriving after it does not bring the room back);
+ * and its presence, the streams open per gateway node. Every change is monotonic or idempotent
+ * (numbers only grow, a stream is added or removed by its id), so messages that arrive twice or out
+ * of order leave the same state. Each method returns this very instance when nothing changes.
  *
  * @param rooms by room name
  * @param left the room's last number when the user left it, by room name
  * @param nodes the gateway nodes with streams of this user open, by Hazelcast member UUID
  * @param since when the user last came online or went offline; null if never seen
  */
-public record UserState(Map<String, RoomMark> rooms, Map<String, Long> left, Map<String, Streams> nodes,
+public record UserState(
+    Map<String, RoomMark> rooms,
+    Map<String, Long> left,
+    Map<String, Streams> nodes,
     Instant since) {
 
   static final UserState EMPTY = new UserState(Map.of(), Map.of(), Map.of(), null);
@@ -54,12 +57,16 @@ public record UserState(Map<String, RoomMark> rooms, Map<String, Long> left, Map
     return nodes.values().stream().mapToInt(s -> s.ids().size()).sum();
   }
 
-  /** Joined at the room's number {@code seq}: nothing before it counts as unread. Joining twice keeps the counts. */
+  /**
+   * Joined at the room's number {@code seq}: nothing before it counts as unread. Joining twice
+   * keeps the counts.
+   */
   UserState joined(String room, long seq) {
     if (rooms.containsKey(room)) {
       return this;
     }
-    return new UserState(with(rooms, room, new RoomMark(seq, seq)), without(left, room), nodes, since);
+    return new UserState(
+        with(rooms, room, new RoomMark(seq, seq)), without(left, room), nodes, since);
   }
 
   /** Left when the room's number was {@code seq}. */
@@ -68,15 +75,16 @@ public record UserState(Map<String, RoomMark> rooms, Map<String, Long> left, Map
     if (!rooms.containsKey(room) && before >= seq) {
       return this;
     }
-    return new UserState(without(rooms, room), with(left, room, Math.max(before, seq)), nodes, since);
+    return new UserState(
+        without(rooms, room), with(left, room, Math.max(before, seq)), nodes, since);
   }
 
   /**
-   * Messages of {@code room} up to {@code seq} were stored, this user's own among them up to
-   * {@code ownSeq} ({@code 0}: none), which marks the room read up to it (one replies to what one has
-   * seen). A delivery for a room this user is not known to be in means its join reached the room but
-   * not this actor: the room is re-learnt (with at least that message unread unless it is the user's
-   * own), unless the user left it after that message.
+   * Messages of {@code room} up to {@code seq} were stored, this user's own among them up to {@code
+   * ownSeq} ({@code 0}: none), which marks the room read up to it (one replies to what one has
+   * seen). A delivery for a room this user is not known to be in means its join reached the room
+   * but not this actor: the room is re-learnt (with at least that message unread unless it is the
+   * user's own), unless the user left it after that message.
    */
   UserState delivered(String room, long seq, long ownSeq) {
     RoomMark mark = rooms.get(room);
@@ -84,17 +92,20 @@ public record UserState(Map<String, RoomMark> rooms, Map<String, Long> left, Map
       if (left.getOrDefault(room, 0L) >= seq) {
         return this;
       }
-      return new UserState(with(rooms, room, new RoomMark(seq, Math.max(ownSeq, seq - 1))), without(left, room),
-          nodes, since);
+      return new UserState(
+          with(rooms, room, new RoomMark(seq, Math.max(ownSeq, seq - 1))),
+          without(left, room),
+          nodes,
+          since);
     }
     RoomMark next = new RoomMark(Math.max(mark.lastSeq(), seq), Math.max(mark.readSeq(), ownSeq));
     return next.equals(mark) ? this : new UserState(with(rooms, room, next), left, nodes, since);
   }
 
   /**
-   * Read up to {@code seq}, the room being at {@code roomSeq} (the room vouched for the membership, so
-   * the room is re-learnt if missing, and every message up to {@code roomSeq} counts as delivered).
-   * The read number never moves backwards nor past the last delivered number.
+   * Read up to {@code seq}, the room being at {@code roomSeq} (the room vouched for the membership,
+   * so the room is re-learnt if missing, and every message up to {@code roomSeq} counts as
+   * delivered). The read number never moves backwards nor past the last delivered number.
    */
   UserState read(String room, long seq, long roomSeq) {
     RoomMark mark = rooms.getOrDefault(room, new RoomMark(0, 0));
@@ -113,7 +124,8 @@ public record UserState(Map<String, RoomMark> rooms, Map<String, Long> left, Map
     }
     Set<String> ids = new TreeSet<>(streams == null ? Set.of() : streams.ids());
     ids.add(stream);
-    return new UserState(rooms, left, with(nodes, member, new Streams(node, ids)), online() ? since : now);
+    return new UserState(
+        rooms, left, with(nodes, member, new Streams(node, ids)), online() ? since : now);
   }
 
   UserState streamClosed(String member, String stream, Instant now) {
@@ -123,11 +135,17 @@ public record UserState(Map<String, RoomMark> rooms, Map<String, Long> left, Map
     }
     Set<String> ids = new TreeSet<>(streams.ids());
     ids.remove(stream);
-    Map<String, Streams> next = ids.isEmpty() ? without(nodes, member) : with(nodes, member, new Streams(streams.node(), ids));
+    Map<String, Streams> next =
+        ids.isEmpty()
+            ? without(nodes, member)
+            : with(nodes, member, new Streams(streams.node(), ids));
     return withNodes(next, now);
   }
 
-  /** Drops the streams of gateway nodes whose member is not in {@code liveMembers} (it left the cluster). */
+  /**
+   * Drops the streams of gateway nodes whose member is not in {@code liveMembers} (it left the
+   * cluster).
+   */
   UserState pruned(Set<String> liveMembers, Instant now) {
     if (liveMembers.containsAll(nodes.keySet())) {
       return this;
@@ -145,46 +163,73 @@ public record UserState(Map<String, RoomMark> rooms, Map<String, Long> left, Map
   /** The user as {@code GET /api/v1/chat/users/{user}} shows it. */
   JsonObject view(String user) {
     JsonObject byNode = new JsonObject();
-    nodes.values().forEach(s -> byNode.put(s.node(), byNode.getInteger(s.node(), 0) + s.ids().size()));
-    JsonObject presence = new JsonObject().put("online", online()).put("streams", streamCount())
-        .put("since", since == null ? null : since.toString()).put("nodes", byNode);
+    nodes
+        .values()
+        .forEach(s -> byNode.put(s.node(), byNode.getInteger(s.node(), 0) + s.ids().size()));
+    JsonObject presence =
+        new JsonObject()
+            .put("online", online())
+            .put("streams", streamCount())
+            .put("since", since == null ? null : since.toString())
+            .put("nodes", byNode);
     JsonObject roomsView = new JsonObject();
     new TreeMap<>(rooms).forEach((room, mark) -> roomsView.put(room, markJson(mark)));
     return new JsonObject().put("user", user).put("presence", presence).put("rooms", roomsView);
   }
 
   static JsonObject markJson(RoomMark mark) {
-    return new JsonObject().put("lastSeq", mark.lastSeq()).put("readSeq", mark.readSeq()).put("unread", mark.unread());
+    return new JsonObject()
+        .put("lastSeq", mark.lastSeq())
+        .put("readSeq", mark.readSeq())
+        .put("unread", mark.unread());
   }
 
   JsonObject toJson() {
     JsonObject roomsJson = new JsonObject();
-    rooms.forEach((room, mark) -> roomsJson.put(room,
-        new JsonObject().put("lastSeq", mark.lastSeq()).put("readSeq", mark.readSeq())));
+    rooms.forEach(
+        (room, mark) ->
+            roomsJson.put(
+                room,
+                new JsonObject().put("lastSeq", mark.lastSeq()).put("readSeq", mark.readSeq())));
     JsonObject leftJson = new JsonObject();
     left.forEach(leftJson::put);
     JsonObject nodesJson = new JsonObject();
-    nodes.forEach((member, s) -> nodesJson.put(member,
-        new JsonObject().put("node", s.node()).put("streams", new JsonArray(s.ids().stream().sorted().toList()))));
-    return new JsonObject().put("rooms", roomsJson).put("left", leftJson).put("nodes", nodesJson)
+    nodes.forEach(
+        (member, s) ->
+            nodesJson.put(
+                member,
+                new JsonObject()
+                    .put("node", s.node())
+                    .put("streams", new JsonArray(s.ids().stream().sorted().toList()))));
+    return new JsonObject()
+        .put("rooms", roomsJson)
+        .put("left", leftJson)
+        .put("nodes", nodesJson)
         .put("since", since == null ? null : since.toString());
   }
 
   static UserState fromJson(JsonObject json) {
     Map<String, RoomMark> rooms = new TreeMap<>();
-    json.getJsonObject("rooms", new JsonObject()).forEach(e -> {
-      JsonObject mark = (JsonObject) e.getValue();
-      rooms.put(e.getKey(), new RoomMark(mark.getLong("lastSeq", 0L), mark.getLong("readSeq", 0L)));
-    });
+    json.getJsonObject("rooms", new JsonObject())
+        .forEach(
+            e -> {
+              JsonObject mark = (JsonObject) e.getValue();
+              rooms.put(
+                  e.getKey(),
+                  new RoomMark(mark.getLong("lastSeq", 0L), mark.getLong("readSeq", 0L)));
+            });
     Map<String, Long> left = new TreeMap<>();
-    json.getJsonObject("left", new JsonObject()).forEach(e -> left.put(e.getKey(), ((Number) e.getValue()).longValue()));
+    json.getJsonObject("left", new JsonObject())
+        .forEach(e -> left.put(e.getKey(), ((Number) e.getValue()).longValue()));
     Map<String, Streams> nodes = new TreeMap<>();
-    json.getJsonObject("nodes", new JsonObject()).forEach(e -> {
-      JsonObject s = (JsonObject) e.getValue();
-      Set<String> ids = new TreeSet<>();
-      s.getJsonArray("streams", new JsonArray()).forEach(id -> ids.add((String) id));
-      nodes.put(e.getKey(), new Streams(s.getString("node"), ids));
-    });
+    json.getJsonObject("nodes", new JsonObject())
+        .forEach(
+            e -> {
+              JsonObject s = (JsonObject) e.getValue();
+              Set<String> ids = new TreeSet<>();
+              s.getJsonArray("streams", new JsonArray()).forEach(id -> ids.add((String) id));
+              nodes.put(e.getKey(), new Streams(s.getString("node"), ids));
+            });
     String since = json.getString("since");
     return new UserState(rooms, left, nodes, since == null ? null : Instant.parse(since));
   }

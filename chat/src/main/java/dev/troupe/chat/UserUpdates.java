@@ -16,18 +16,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Tells members' user actors about stored messages, for one node: the rooms living on this node hand
- * each stored message here, once committed. Updates wait per (user, room) for
- * {@code TROUPE_CHAT_USER_UPDATES_LINGER_MS}, coalesced: a user's actor gets the room's highest
- * number, and the highest of its own messages, of that while; at most
- * {@code TROUPE_CHAT_USER_UPDATES_IN_FLIGHT} are in flight from this node. So a busy big room costs
- * one update per member per linger rather than per message, and never floods the database with
- * user-state writes. Lost updates (this node dies, an update fails, more than
- * {@value #MAX_PENDING} wait) are made good by the room's next message: a user's numbers only grow.
+ * Tells members' user actors about stored messages, for one node: the rooms living on this node
+ * hand each stored message here, once committed. Updates wait per (user, room) for {@code
+ * TROUPE_CHAT_USER_UPDATES_LINGER_MS}, coalesced: a user's actor gets the room's highest number,
+ * and the highest of its own messages, of that while; at most {@code
+ * TROUPE_CHAT_USER_UPDATES_IN_FLIGHT} are in flight from this node. So a busy big room costs one
+ * update per member per linger rather than per message, and never floods the database with
+ * user-state writes. Lost updates (this node dies, an update fails, more than {@value #MAX_PENDING}
+ * wait) are made good by the room's next message: a user's numbers only grow.
  */
 final class UserUpdates implements Shareable {
   /** Waiting updates beyond which new ones are dropped (each is a few dozen bytes). */
   static final int MAX_PENDING = 200_000;
+
   private static final String LOCAL_MAP = "troupe.chat";
   private static final Logger LOG = LoggerFactory.getLogger(UserUpdates.class);
 
@@ -47,8 +48,10 @@ final class UserUpdates implements Shareable {
   private final Actors actors;
   private final int maxInFlight;
   private final long lingerMs;
+
   /** In the order they became due (the linger is the same for all). */
   private final Map<Key, Pending> pending = new LinkedHashMap<>();
+
   private int inFlight;
   private long dropped;
   private boolean timerSet;
@@ -62,12 +65,26 @@ final class UserUpdates implements Shareable {
 
   /** The updates of the node {@code vertx} belongs to, created on first use. */
   static UserUpdates of(Vertx vertx, Actors actors) {
-    return (UserUpdates) vertx.sharedData().getLocalMap(LOCAL_MAP).computeIfAbsent("userUpdates", k -> {
-      Optional<Settings> settings = NodeRuntime.find(vertx).map(NodeRuntime::settings);
-      return new UserUpdates(vertx, actors,
-          settings.map(s -> s.integer("TROUPE_CHAT_USER_UPDATES_IN_FLIGHT", 4, 1, 10_000)).orElse(4),
-          settings.map(s -> s.longValue("TROUPE_CHAT_USER_UPDATES_LINGER_MS", 250, 0, 60_000)).orElse(250L));
-    });
+    return (UserUpdates)
+        vertx
+            .sharedData()
+            .getLocalMap(LOCAL_MAP)
+            .computeIfAbsent(
+                "userUpdates",
+                k -> {
+                  Optional<Settings> settings = NodeRuntime.find(vertx).map(NodeRuntime::settings);
+                  return new UserUpdates(
+                      vertx,
+                      actors,
+                      settings
+                          .map(s -> s.integer("TROUPE_CHAT_USER_UPDATES_IN_FLIGHT", 4, 1, 10_000))
+                          .orElse(4),
+                      settings
+                          .map(
+                              s ->
+                                  s.longValue("TROUPE_CHAT_USER_UPDATES_LINGER_MS", 250, 0, 60_000))
+                          .orElse(250L));
+                });
   }
 
   /** {@code message} was stored; {@code members} are the room's members then. */
@@ -79,8 +96,10 @@ final class UserUpdates implements Shareable {
         if (p == null) {
           if (pending.size() >= MAX_PENDING) {
             if (dropped++ % 10_000 == 0) {
-              LOG.warn("{} user updates waiting: dropping some ({} so far); the next message of each room repairs them",
-                  MAX_PENDING, dropped);
+              LOG.warn(
+                  "{} user updates waiting: dropping some ({} so far); the next message of each room repairs them",
+                  MAX_PENDING,
+                  dropped);
             }
             continue;
           }
@@ -110,12 +129,14 @@ final class UserUpdates implements Shareable {
         if (wait > 0) {
           if (!timerSet) {
             timerSet = true;
-            vertx.setTimer(wait, t -> {
-              synchronized (this) {
-                timerSet = false;
-              }
-              pump();
-            });
+            vertx.setTimer(
+                wait,
+                t -> {
+                  synchronized (this) {
+                    timerSet = false;
+                  }
+                  pump();
+                });
           }
           return;
         }
@@ -124,17 +145,26 @@ final class UserUpdates implements Shareable {
         p = next.getValue();
         inFlight++;
       }
-      actors.ask(new ActorId(UserActor.TYPE, key.user()), UserActor.delivered(key.room(), p.seq, p.ownSeq), null)
-          .onComplete(ar -> {
-            if (ar.failed()) {
-              LOG.debug("user {} was not told of message {} of room {}: {}", key.user(), p.seq, key.room(),
-                  ar.cause().getMessage());
-            }
-            synchronized (this) {
-              inFlight--;
-            }
-            pump();
-          });
+      actors
+          .ask(
+              new ActorId(UserActor.TYPE, key.user()),
+              UserActor.delivered(key.room(), p.seq, p.ownSeq),
+              null)
+          .onComplete(
+              ar -> {
+                if (ar.failed()) {
+                  LOG.debug(
+                      "user {} was not told of message {} of room {}: {}",
+                      key.user(),
+                      p.seq,
+                      key.room(),
+                      ar.cause().getMessage());
+                }
+                synchronized (this) {
+                  inFlight--;
+                }
+                pump();
+              });
     }
   }
 }

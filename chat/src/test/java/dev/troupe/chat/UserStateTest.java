@@ -19,7 +19,8 @@ class UserStateTest {
   private static final String S2 = "aaaaaaaa-0000-0000-0000-000000000002";
 
   @Test
-  @DisplayName("joining starts at the room's number with nothing unread; joining again keeps the counts")
+  @DisplayName(
+      "joining starts at the room's number with nothing unread; joining again keeps the counts")
   void join() {
     UserState joined = UserState.EMPTY.joined("tea", 7);
     assertThat(joined.rooms().get("tea")).isEqualTo(new RoomMark(7, 7));
@@ -28,20 +29,27 @@ class UserStateTest {
   }
 
   @Test
-  @DisplayName("others' messages raise the unread count, one's own mark the room read; order and repeats do not matter")
+  @DisplayName(
+      "others' messages raise the unread count, one's own mark the room read; order and repeats do not matter")
   void deliveries() {
     UserState state = UserState.EMPTY.joined("tea", 0);
     UserState inOrder = state.delivered("tea", 1, 0).delivered("tea", 2, 0).delivered("tea", 3, 3);
-    UserState shuffled = state.delivered("tea", 3, 3).delivered("tea", 1, 0).delivered("tea", 2, 0)
-        .delivered("tea", 2, 0);
+    UserState shuffled =
+        state
+            .delivered("tea", 3, 3)
+            .delivered("tea", 1, 0)
+            .delivered("tea", 2, 0)
+            .delivered("tea", 2, 0);
     assertThat(inOrder).isEqualTo(shuffled);
     assertThat(inOrder.rooms().get("tea")).isEqualTo(new RoomMark(3, 3));
-    assertThat(state.delivered("tea", 1, 0).delivered("tea", 2, 0).rooms().get("tea").unread()).isEqualTo(2);
+    assertThat(state.delivered("tea", 1, 0).delivered("tea", 2, 0).rooms().get("tea").unread())
+        .isEqualTo(2);
     assertThat(inOrder.delivered("tea", 2, 0)).isSameAs(inOrder);
   }
 
   @Test
-  @DisplayName("the read marker never moves backwards nor past the last number; unread is never negative")
+  @DisplayName(
+      "the read marker never moves backwards nor past the last number; unread is never negative")
   void read() {
     UserState state = UserState.EMPTY.joined("tea", 0).delivered("tea", 5, 0);
     UserState read = state.read("tea", 3, 5);
@@ -49,12 +57,14 @@ class UserStateTest {
     assertThat(read.read("tea", 1, 5)).isSameAs(read);
     assertThat(read.read("tea", 99, 5).rooms().get("tea")).isEqualTo(new RoomMark(5, 5));
     assertThat(new RoomMark(2, 4).unread()).isZero();
-    assertThat(state.read("tea", 0, 8).rooms().get("tea")).as("the room's number counts as delivered")
+    assertThat(state.read("tea", 0, 8).rooms().get("tea"))
+        .as("the room's number counts as delivered")
         .isEqualTo(new RoomMark(8, 0));
   }
 
   @Test
-  @DisplayName("a room left is not brought back by a late delivery, but is re-learnt from a newer one")
+  @DisplayName(
+      "a room left is not brought back by a late delivery, but is re-learnt from a newer one")
   void leaveAndRelearn() {
     UserState left = UserState.EMPTY.joined("tea", 0).delivered("tea", 4, 0).left("tea", 4);
     assertThat(left.rooms()).isEmpty();
@@ -63,11 +73,13 @@ class UserStateTest {
     UserState relearnt = left.delivered("tea", 6, 0);
     assertThat(relearnt.rooms().get("tea")).isEqualTo(new RoomMark(6, 5));
     assertThat(relearnt.left()).isEmpty();
-    assertThat(UserState.EMPTY.delivered("lost-join", 3, 3).rooms().get("lost-join")).isEqualTo(new RoomMark(3, 3));
+    assertThat(UserState.EMPTY.delivered("lost-join", 3, 3).rooms().get("lost-join"))
+        .isEqualTo(new RoomMark(3, 3));
   }
 
   @Test
-  @DisplayName("online while any stream is open; since moves only when that changes; dead members' streams are dropped")
+  @DisplayName(
+      "online while any stream is open; since moves only when that changes; dead members' streams are dropped")
   void presence() {
     UserState one = UserState.EMPTY.streamOpened(GW_A, "gw-a", S1, T1);
     assertThat(one.online()).isTrue();
@@ -94,10 +106,18 @@ class UserStateTest {
   @Test
   @DisplayName("the stored JSON reads back as the same state")
   void json() {
-    UserState state = UserState.EMPTY.joined("tea", 2).delivered("tea", 5, 0).read("tea", 3, 5).left("den", 9)
-        .streamOpened(GW_A, "gw-a", S1, T1).streamOpened(GW_A, "gw-a", S2, T2);
+    UserState state =
+        UserState.EMPTY
+            .joined("tea", 2)
+            .delivered("tea", 5, 0)
+            .read("tea", 3, 5)
+            .left("den", 9)
+            .streamOpened(GW_A, "gw-a", S1, T1)
+            .streamOpened(GW_A, "gw-a", S2, T2);
     assertThat(UserState.fromJson(state.toJson())).isEqualTo(state);
     assertThat(UserState.fromJson(UserState.EMPTY.toJson())).isEqualTo(UserState.EMPTY);
-    assertThat(state.view("alice").getJsonObject("presence").getJsonObject("nodes").getInteger("gw-a")).isEqualTo(2);
+    assertThat(
+            state.view("alice").getJsonObject("presence").getJsonObject("nodes").getInteger("gw-a"))
+        .isEqualTo(2);
   }
 }

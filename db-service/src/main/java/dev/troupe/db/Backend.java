@@ -18,11 +18,11 @@ import org.h2.jdbcx.JdbcConnectionPool;
 
 /**
  * The database behind db-service, chosen by {@code TROUPE_DB_URL}: the embedded H2 file (JDBC, so
- * its verticles run on the named worker pool) or PostgreSQL through the reactive {@code vertx-pg-client}
- * (no JDBC on the request path; JDBC only for Flyway at start). Both are one {@link Pool} to the
- * {@link DocumentStore}, which writes its SQL once with {@code ?} placeholders, and a
- * {@link GroupWriter} for its group commits: plain JDBC in one worker task per group on H2, the
- * pipelined reactive pool on PostgreSQL.
+ * its verticles run on the named worker pool) or PostgreSQL through the reactive {@code
+ * vertx-pg-client} (no JDBC on the request path; JDBC only for Flyway at start). Both are one
+ * {@link Pool} to the {@link DocumentStore}, which writes its SQL once with {@code ?} placeholders,
+ * and a {@link GroupWriter} for its group commits: plain JDBC in one worker task per group on H2,
+ * the pipelined reactive pool on PostgreSQL.
  */
 abstract sealed class Backend {
   static final String POOL_NAME = "troupe-db";
@@ -41,13 +41,16 @@ abstract sealed class Backend {
     if (url.startsWith("postgresql://") || url.startsWith("postgres://")) {
       return new Postgres(config);
     }
-    throw new IllegalArgumentException("TROUPE_DB_URL must be a postgresql://user@host:port/db URL, or unset"
-        + " for the embedded H2 database; got a URL starting with '" + url.split(":", 2)[0] + ":'");
+    throw new IllegalArgumentException(
+        "TROUPE_DB_URL must be a postgresql://user@host:port/db URL, or unset"
+            + " for the embedded H2 database; got a URL starting with '"
+            + url.split(":", 2)[0]
+            + ":'");
   }
 
   /**
-   * A write waiting this long for another write's row lock gives up with a retryable 503, well before
-   * the statement timeout would turn it into a 504.
+   * A write waiting this long for another write's row lock gives up with a retryable 503, well
+   * before the statement timeout would turn it into a 504.
    */
   long lockTimeoutMs() {
     return Math.max(1, config.statementTimeoutMs() / 2);
@@ -60,8 +63,8 @@ abstract sealed class Backend {
   abstract Pool pool(Vertx vertx);
 
   /**
-   * What commits the write groups of one {@link GroupCommitter}, over {@code pool} where the backend
-   * writes through it. Close it (and then the pool) when the committer is closed.
+   * What commits the write groups of one {@link GroupCommitter}, over {@code pool} where the
+   * backend writes through it. Close it (and then the pool) when the committer is closed.
    */
   abstract GroupWriter groupWriter(Vertx vertx, Pool pool, Clock clock);
 
@@ -89,7 +92,11 @@ abstract sealed class Backend {
     return new PoolOptions()
         .setMaxSize(config.poolSize())
         .setShared(true)
-        .setName(POOL_NAME + "-" + Integer.toHexString(Objects.hash(config.url(), config.schema(), config.dataDir())))
+        .setName(
+            POOL_NAME
+                + "-"
+                + Integer.toHexString(
+                    Objects.hash(config.url(), config.schema(), config.dataDir())))
         .setConnectionTimeout(config.connectTimeoutMs())
         .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS);
   }
@@ -106,15 +113,16 @@ abstract sealed class Backend {
 
     @Override
     Pool pool(Vertx vertx) {
-      return JDBCPool.pool(vertx,
+      return JDBCPool.pool(
+          vertx,
           new JDBCConnectOptions().setJdbcUrl(jdbcUrl()).setUser(user()).setPassword(password()),
           poolOptions());
     }
 
     /**
-     * One plain JDBC connection, used by one committer for one group at a time, on the same
-     * {@code troupe-db} threads as the worker verticles: the whole group's transaction is one task
-     * there, where vertx-jdbc-client would make every statement a task of its own.
+     * One plain JDBC connection, used by one committer for one group at a time, on the same {@code
+     * troupe-db} threads as the worker verticles: the whole group's transaction is one task there,
+     * where vertx-jdbc-client would make every statement a task of its own.
      */
     @Override
     GroupWriter groupWriter(Vertx vertx, Pool pool, Clock clock) {
@@ -132,9 +140,12 @@ abstract sealed class Backend {
      */
     @Override
     String jdbcUrl() {
-      return "jdbc:h2:file:" + config.dataDir().resolve("troupe").toString().replace('\\', '/')
-          + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE;QUERY_TIMEOUT=" + config.statementTimeoutMs()
-          + ";LOCK_TIMEOUT=" + lockTimeoutMs();
+      return "jdbc:h2:file:"
+          + config.dataDir().resolve("troupe").toString().replace('\\', '/')
+          + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE;QUERY_TIMEOUT="
+          + config.statementTimeoutMs()
+          + ";LOCK_TIMEOUT="
+          + lockTimeoutMs();
     }
 
     @Override
@@ -169,14 +180,18 @@ abstract sealed class Backend {
 
     Postgres(DbConfig config) {
       super(config);
-      String uri = config.url().startsWith("postgres://")
-          ? "postgresql://" + config.url().substring("postgres://".length()) : config.url();
+      String uri =
+          config.url().startsWith("postgres://")
+              ? "postgresql://" + config.url().substring("postgres://".length())
+              : config.url();
       try {
         connect = PgConnectOptions.fromUri(uri);
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("TROUPE_DB_URL is not a valid postgresql:// URL: " + e.getMessage(), e);
+        throw new IllegalArgumentException(
+            "TROUPE_DB_URL is not a valid postgresql:// URL: " + e.getMessage(), e);
       }
-      connect.setCachePreparedStatements(true)
+      connect
+          .setCachePreparedStatements(true)
           .setPipeliningLimit(256)
           .addProperty("application_name", "troupe")
           .addProperty("statement_timeout", String.valueOf(config.statementTimeoutMs()))
@@ -207,8 +222,14 @@ abstract sealed class Backend {
 
     @Override
     String jdbcUrl() {
-      return "jdbc:postgresql://" + connect.getHost() + ":" + connect.getPort() + "/" + connect.getDatabase()
-          + "?ApplicationName=troupe-migrate&connectTimeout=" + Math.max(1, config.connectTimeoutMs() / 1000);
+      return "jdbc:postgresql://"
+          + connect.getHost()
+          + ":"
+          + connect.getPort()
+          + "/"
+          + connect.getDatabase()
+          + "?ApplicationName=troupe-migrate&connectTimeout="
+          + Math.max(1, config.connectTimeoutMs() / 1000);
     }
 
     @Override
@@ -242,8 +263,16 @@ abstract sealed class Backend {
 
     @Override
     String describe() {
-      return "PostgreSQL at " + connect.getHost() + ":" + connect.getPort() + "/" + connect.getDatabase()
-          + " as " + connect.getUser() + ", schema " + config.schema();
+      return "PostgreSQL at "
+          + connect.getHost()
+          + ":"
+          + connect.getPort()
+          + "/"
+          + connect.getDatabase()
+          + " as "
+          + connect.getUser()
+          + ", schema "
+          + config.schema();
     }
   }
 }

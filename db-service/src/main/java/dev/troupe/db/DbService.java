@@ -11,9 +11,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * db-service: brings the schema up to date, then deploys the {@link DbVerticle}s, the
- * {@link JobStoreVerticle}s and the {@link StateStoreVerticle}s (workers on H2). Deploy it by
- * name ({@code dev.troupe.db.DbService}); its start completes once the workers consume their address.
+ * db-service: brings the schema up to date, then deploys the {@link DbVerticle}s, the {@link
+ * JobStoreVerticle}s and the {@link StateStoreVerticle}s (workers on H2). Deploy it by name ({@code
+ * dev.troupe.db.DbService}); its start completes once the workers consume their address.
  * Undeploying it undeploys the workers, which close the pool.
  */
 public final class DbService extends VerticleBase {
@@ -24,29 +24,37 @@ public final class DbService extends VerticleBase {
     DbConfig config = DbConfig.from(Settings.fromJson(config()));
     Backend backend = Backend.of(config);
     WorkerExecutor migrator = vertx.createSharedWorkerExecutor("troupe-db-migrate", 1);
-    return migrator.executeBlocking(() -> {
-          if (config.embedded()) {
-            Files.createDirectories(config.dataDir());
-          }
-          Migrations.probe(backend);
-          Migrations.migrate(backend);
-          return null;
-        })
+    return migrator
+        .executeBlocking(
+            () -> {
+              if (config.embedded()) {
+                Files.createDirectories(config.dataDir());
+              }
+              Migrations.probe(backend);
+              Migrations.migrate(backend);
+              return null;
+            })
         .eventually(migrator::close)
-        .recover(e -> Future.failedFuture(new IllegalStateException(
-            "cannot prepare the " + backend.describe() + ": " + e.getMessage(), e)))
+        .recover(
+            e ->
+                Future.failedFuture(
+                    new IllegalStateException(
+                        "cannot prepare the " + backend.describe() + ": " + e.getMessage(), e)))
         .compose(migrated -> vertx.deployVerticle(DbVerticle.class.getName(), deployment(backend)))
-        .compose(documents -> vertx.deployVerticle(JobStoreVerticle.class.getName(), deployment(backend)))
-        .compose(jobs -> vertx.deployVerticle(StateStoreVerticle.class.getName(), deployment(backend)))
+        .compose(
+            documents ->
+                vertx.deployVerticle(JobStoreVerticle.class.getName(), deployment(backend)))
+        .compose(
+            jobs -> vertx.deployVerticle(StateStoreVerticle.class.getName(), deployment(backend)))
         .onSuccess(id -> LOG.info("db-service serving the {}", backend.describe()));
   }
 
   private DeploymentOptions deployment(Backend backend) {
-    DeploymentOptions options = new DeploymentOptions()
-        .setConfig(config())
-        .setInstances(backend.config.instances());
+    DeploymentOptions options =
+        new DeploymentOptions().setConfig(config()).setInstances(backend.config.instances());
     if (backend.blocking()) {
-      options.setThreadingModel(ThreadingModel.WORKER)
+      options
+          .setThreadingModel(ThreadingModel.WORKER)
           .setWorkerPoolName(Backend.POOL_NAME)
           .setWorkerPoolSize(backend.config.workers());
     }

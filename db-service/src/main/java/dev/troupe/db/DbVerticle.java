@@ -50,28 +50,36 @@ public final class DbVerticle extends VerticleBase {
     DbConfig config = DbConfig.from(Settings.fromJson(config()));
     Backend backend = Backend.of(config);
     pool = backend.pool(vertx);
-    // Each instance groups the writes it receives on its own context: one group commit at a time per
+    // Each instance groups the writes it receives on its own context: one group commit at a time
+    // per
     // instance, TROUPE_DB_INSTANCES of them in flight per node.
-    store = DocumentStore.open(vertx, context, backend, pool, Clock.systemUTC(), NodeRuntime.registryOf(vertx));
+    store =
+        DocumentStore.open(
+            vertx, context, backend, pool, Clock.systemUTC(), NodeRuntime.registryOf(vertx));
     stages = new Stages(NodeRuntime.registryOf(vertx));
-    batchReads = Counter.builder("troupe_db_batch_reads")
-        .description("getMany calls served, each one SELECT for all of its ids")
-        .register(NodeRuntime.registryOf(vertx));
+    batchReads =
+        Counter.builder("troupe_db_batch_reads")
+            .description("getMany calls served, each one SELECT for all of its ids")
+            .register(NodeRuntime.registryOf(vertx));
     // A call in flight waits at most for a connection, then for its statements.
     drainMs = (long) config.connectTimeoutMs() + config.statementTimeoutMs();
-    router = ActionRouter.of("db")
-        // Bulkheads: writes waiting for a group commit never refuse the reads of cache misses.
-        .limit(InFlight.of("db", "read", config.maxInFlight(), NodeRuntime.registryOf(vertx)))
-        .limit(InFlight.of("db", "write", config.maxInFlight(), NodeRuntime.registryOf(vertx)),
-            DbContract.PUT, DbContract.DELETE, DbContract.PUT_MANY)
-        .status(() -> failover(config))
-        .on(DbContract.GET, this::get)
-        .on(DbContract.PUT, this::put)
-        .on(DbContract.DELETE, this::delete)
-        .on(DbContract.LIST, this::list)
-        .on(DbContract.GET_MANY, this::getMany)
-        .on(DbContract.PUT_MANY, this::putMany)
-        .on(DbContract.CHANGES, this::changes);
+    router =
+        ActionRouter.of("db")
+            // Bulkheads: writes waiting for a group commit never refuse the reads of cache misses.
+            .limit(InFlight.of("db", "read", config.maxInFlight(), NodeRuntime.registryOf(vertx)))
+            .limit(
+                InFlight.of("db", "write", config.maxInFlight(), NodeRuntime.registryOf(vertx)),
+                DbContract.PUT,
+                DbContract.DELETE,
+                DbContract.PUT_MANY)
+            .status(() -> failover(config))
+            .on(DbContract.GET, this::get)
+            .on(DbContract.PUT, this::put)
+            .on(DbContract.DELETE, this::delete)
+            .on(DbContract.LIST, this::list)
+            .on(DbContract.GET_MANY, this::getMany)
+            .on(DbContract.PUT_MANY, this::putMany)
+            .on(DbContract.CHANGES, this::changes);
     consumer = Bus.consumer(vertx, DbContract.ADDRESS, Settings.fromJson(config()), router);
     expiry = vertx.setPeriodic(expiryIntervalMs(config), t -> expireIdempotencyKeys(config));
     return consumer.completion();
@@ -83,26 +91,41 @@ public final class DbVerticle extends VerticleBase {
    */
   private static JsonObject failover(DbConfig config) {
     return config.embedded()
-        ? new JsonObject().put("database", "embedded H2")
-            .put("failover", "none: the database is a file in one node's data dir; if that node dies, "
-                + "db-service is down until it comes back")
-        : new JsonObject().put("database", "PostgreSQL")
-            .put("failover", "every node running db-service serves; HA moves it off a node that dies");
+        ? new JsonObject()
+            .put("database", "embedded H2")
+            .put(
+                "failover",
+                "none: the database is a file in one node's data dir; if that node dies, "
+                    + "db-service is down until it comes back")
+        : new JsonObject()
+            .put("database", "PostgreSQL")
+            .put(
+                "failover",
+                "every node running db-service serves; HA moves it off a node that dies");
   }
 
-  /** Sweeps a few times per TTL, at most every 10 minutes: a key lives between one TTL and a bit more. */
+  /**
+   * Sweeps a few times per TTL, at most every 10 minutes: a key lives between one TTL and a bit
+   * more.
+   */
   private static long expiryIntervalMs(DbConfig config) {
     return Math.min(600_000, config.idempotencyTtlSeconds() * 1000 / 4);
   }
 
   private void expireIdempotencyKeys(DbConfig config) {
-    store.expireIdempotencyKeys(Instant.now().minusSeconds(config.idempotencyTtlSeconds()))
-        .onSuccess(n -> {
-          if (n > 0) {
-            LOG.debug("{} idempotency key(s) expired", n);
-          }
-        })
-        .onFailure(e -> LOG.warn("expiring idempotency keys failed; next sweep tries again: {}", e.getMessage()));
+    store
+        .expireIdempotencyKeys(Instant.now().minusSeconds(config.idempotencyTtlSeconds()))
+        .onSuccess(
+            n -> {
+              if (n > 0) {
+                LOG.debug("{} idempotency key(s) expired", n);
+              }
+            })
+        .onFailure(
+            e ->
+                LOG.warn(
+                    "expiring idempotency keys failed; next sweep tries again: {}",
+                    e.getMessage()));
   }
 
   /**
@@ -112,8 +135,10 @@ public final class DbVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(expiry);
-    Future<Void> unregistered = consumer == null ? Future.succeededFuture()
-        : consumer.unregister().compose(v -> router.drained(vertx, drainMs));
+    Future<Void> unregistered =
+        consumer == null
+            ? Future.succeededFuture()
+            : consumer.unregister().compose(v -> router.drained(vertx, drainMs));
     return unregistered
         .eventually(() -> store == null ? Future.succeededFuture() : store.close())
         .eventually(() -> pool == null ? Future.succeededFuture() : pool.close());
@@ -124,15 +149,11 @@ public final class DbVerticle extends VerticleBase {
   }
 
   private Future<JsonObject> put(Message<JsonObject> msg) {
-    return store.put(Wire.putDoc(msg.body()))
-        .onSuccess(this::publish)
-        .map(Wire::toJson);
+    return store.put(Wire.putDoc(msg.body())).onSuccess(this::publish).map(Wire::toJson);
   }
 
   private Future<JsonObject> delete(Message<JsonObject> msg) {
-    return store.delete(Wire.deleteDoc(msg.body()))
-        .onSuccess(this::publish)
-        .map(Wire::toJson);
+    return store.delete(Wire.deleteDoc(msg.body())).onSuccess(this::publish).map(Wire::toJson);
   }
 
   private Future<JsonObject> list(Message<JsonObject> msg) {
@@ -147,7 +168,8 @@ public final class DbVerticle extends VerticleBase {
   }
 
   private Future<JsonObject> putMany(Message<JsonObject> msg) {
-    return store.putMany(Wire.putMany(msg.body()))
+    return store
+        .putMany(Wire.putMany(msg.body()))
         .onSuccess(result -> result.items().forEach(this::publish))
         .map(Wire::toJson);
   }
@@ -160,14 +182,17 @@ public final class DbVerticle extends VerticleBase {
       throw TroupeException.badRequest("since must be an integer >= 0");
     }
     if (!(limit instanceof Integer || limit instanceof Long)
-        || ((Number) limit).longValue() < 1 || ((Number) limit).longValue() > MAX_CHANGES) {
+        || ((Number) limit).longValue() < 1
+        || ((Number) limit).longValue() > MAX_CHANGES) {
       throw TroupeException.badRequest("limit must be an integer from 1 to " + MAX_CHANGES);
     }
     return store.changes(((Number) since).longValue(), ((Number) limit).intValue());
   }
 
   private void publish(PutResult result) {
-    publish(Wire.changeEvent(DocumentStore.OP_PUT, result.document().key(), result.document().version()));
+    publish(
+        Wire.changeEvent(
+            DocumentStore.OP_PUT, result.document().key(), result.document().version()));
   }
 
   private void publish(DeleteResult result) {

@@ -42,11 +42,11 @@ import java.util.Map;
 import java.util.function.UnaryOperator;
 
 /**
- * The documents table. Every statement is parameterised. Writes go through a {@link GroupCommitter}:
- * the writes that queue while a transaction runs share the next one, which locks their rows
- * {@code FOR UPDATE} and judges each write's precondition against them (and against the writes of
- * the group before it), so concurrent conditional writers on one document serialise in the database
- * and exactly one of them wins a given version. Reads go straight to the pool.
+ * The documents table. Every statement is parameterised. Writes go through a {@link
+ * GroupCommitter}: the writes that queue while a transaction runs share the next one, which locks
+ * their rows {@code FOR UPDATE} and judges each write's precondition against them (and against the
+ * writes of the group before it), so concurrent conditional writers on one document serialise in
+ * the database and exactly one of them wins a given version. Reads go straight to the pool.
  */
 final class DocumentStore {
   static final String OP_PUT = "put";
@@ -70,7 +70,10 @@ final class DocumentStore {
   private final String selectDoc;
   private final String listDocs;
   private final String changes;
-  /** Batch statements by size class: index k holds an IN list of 2^k keys (few shapes to prepare). */
+
+  /**
+   * Batch statements by size class: index k holds an IN list of 2^k keys (few shapes to prepare).
+   */
   private final String[] selectMany;
 
   /**
@@ -98,12 +101,20 @@ final class DocumentStore {
    * A store over {@code pool} of {@code backend} whose writes are grouped on {@code owner} (a db
    * verticle's context). {@link #close()} it before closing the pool.
    */
-  static DocumentStore open(Vertx vertx, Context owner, Backend backend, Pool pool, Clock clock,
-      MeterRegistry registry) {
+  static DocumentStore open(
+      Vertx vertx, Context owner, Backend backend, Pool pool, Clock clock, MeterRegistry registry) {
     DbConfig config = backend.config;
-    GroupCommitter<Write<?>> writes = new GroupCommitter<>(vertx, owner, backend.groupWriter(vertx, pool, clock),
-        config.groupMaxWrites(), config.groupMaxWaitMs(), config.maxInFlight(), config.groupsPerInstance(),
-        "documents", registry);
+    GroupCommitter<Write<?>> writes =
+        new GroupCommitter<>(
+            vertx,
+            owner,
+            backend.groupWriter(vertx, pool, clock),
+            config.groupMaxWrites(),
+            config.groupMaxWaitMs(),
+            config.maxInFlight(),
+            config.groupsPerInstance(),
+            "documents",
+            registry);
     return new DocumentStore(pool, backend::sql, writes);
   }
 
@@ -145,12 +156,16 @@ final class DocumentStore {
   }
 
   Future<Lookup> get(DocKey key) {
-    return pool.preparedQuery(selectDoc).execute(Tuple.of(key.collection(), key.id()))
-        .map(rows -> {
-          Row row = first(rows);
-          return row == null ? Lookup.absent(key, 0)
-              : lookup(key, row.getLong(0), row.getValue(1), row.getBoolean(2), row.getValue(3));
-        })
+    return pool.preparedQuery(selectDoc)
+        .execute(Tuple.of(key.collection(), key.id()))
+        .map(
+            rows -> {
+              Row row = first(rows);
+              return row == null
+                  ? Lookup.absent(key, 0)
+                  : lookup(
+                      key, row.getLong(0), row.getValue(1), row.getBoolean(2), row.getValue(3));
+            })
         .recover(DocumentStore::failed);
   }
 
@@ -160,20 +175,25 @@ final class DocumentStore {
    */
   Future<LookupBatch> getMany(KeyBatch batch) {
     List<String> ids = batch.ids();
-    return pool.preparedQuery(selectMany[sizeClass(ids.size())]).execute(inList(batch.collection(), ids))
-        .map(rows -> {
-          Map<String, Lookup> byId = new HashMap<>(rows.size() * 2);
-          for (Row row : rows) {
-            DocKey key = new DocKey(batch.collection(), row.getString(0));
-            byId.put(key.id(), lookup(key, row.getLong(1), row.getValue(2), row.getBoolean(3), row.getValue(4)));
-          }
-          List<Lookup> items = new ArrayList<>(ids.size());
-          for (int i = 0; i < ids.size(); i++) {
-            Lookup found = byId.get(ids.get(i));
-            items.add(found != null ? found : Lookup.absent(batch.key(i), 0));
-          }
-          return new LookupBatch(items);
-        })
+    return pool.preparedQuery(selectMany[sizeClass(ids.size())])
+        .execute(inList(batch.collection(), ids))
+        .map(
+            rows -> {
+              Map<String, Lookup> byId = new HashMap<>(rows.size() * 2);
+              for (Row row : rows) {
+                DocKey key = new DocKey(batch.collection(), row.getString(0));
+                byId.put(
+                    key.id(),
+                    lookup(
+                        key, row.getLong(1), row.getValue(2), row.getBoolean(3), row.getValue(4)));
+              }
+              List<Lookup> items = new ArrayList<>(ids.size());
+              for (int i = 0; i < ids.size(); i++) {
+                Lookup found = byId.get(ids.get(i));
+                items.add(found != null ? found : Lookup.absent(batch.key(i), 0));
+              }
+              return new LookupBatch(items);
+            })
         .recover(DocumentStore::failed);
   }
 
@@ -184,27 +204,32 @@ final class DocumentStore {
   Future<Integer> expireIdempotencyKeys(Instant before) {
     // In a transaction of its own: the JDBC pool (H2) leaves auto-commit off on a connection a
     // transaction used, where a bare DELETE could stay uncommitted, holding its row locks.
-    return pool.withTransaction(conn -> conn.preparedQuery(expireApplied).execute(Tuple.of(timestamp(before))))
+    return pool.withTransaction(
+            conn -> conn.preparedQuery(expireApplied).execute(Tuple.of(timestamp(before))))
         .map(RowSet::rowCount)
         .recover(DocumentStore::failed);
   }
 
   Future<DocPage> list(ListDocs list) {
     String after = list.after() == null ? "" : list.after();
-    return pool.preparedQuery(listDocs).execute(Tuple.of(list.collection(), after, list.limit() + 1))
-        .map(rows -> {
-          List<Document> items = new ArrayList<>(Math.min(rows.size(), list.limit()));
-          boolean more = false;
-          for (Row row : rows) {
-            if (items.size() == list.limit()) {
-              more = true;
-              break;
-            }
-            DocKey key = new DocKey(list.collection(), row.getString(0));
-            items.add(new Document(key, row.getLong(1), instant(row.getValue(2)), json(row.getValue(3))));
-          }
-          return new DocPage(items, more ? items.get(items.size() - 1).key().id() : null);
-        })
+    return pool.preparedQuery(listDocs)
+        .execute(Tuple.of(list.collection(), after, list.limit() + 1))
+        .map(
+            rows -> {
+              List<Document> items = new ArrayList<>(Math.min(rows.size(), list.limit()));
+              boolean more = false;
+              for (Row row : rows) {
+                if (items.size() == list.limit()) {
+                  more = true;
+                  break;
+                }
+                DocKey key = new DocKey(list.collection(), row.getString(0));
+                items.add(
+                    new Document(
+                        key, row.getLong(1), instant(row.getValue(2)), json(row.getValue(3))));
+              }
+              return new DocPage(items, more ? items.get(items.size() - 1).key().id() : null);
+            })
         .recover(DocumentStore::failed);
   }
 
@@ -213,27 +238,32 @@ final class DocumentStore {
    * last sequence number returned ({@code since} when there is none), to ask from next time.
    */
   Future<JsonObject> changes(long since, int limit) {
-    return pool.preparedQuery(changes).execute(Tuple.of(since, limit))
-        .map(rows -> {
-          JsonArray items = new JsonArray();
-          long next = since;
-          for (Row row : rows) {
-            next = row.getLong(0);
-            items.add(new JsonObject()
-                .put("seq", next)
-                .put("collection", row.getString(1))
-                .put("id", row.getString(2))
-                .put("version", row.getLong(3))
-                .put("op", row.getString(4))
-                .put("at", instant(row.getValue(5)).toString()));
-          }
-          return new JsonObject().put("items", items).put("next", next);
-        })
+    return pool.preparedQuery(changes)
+        .execute(Tuple.of(since, limit))
+        .map(
+            rows -> {
+              JsonArray items = new JsonArray();
+              long next = since;
+              for (Row row : rows) {
+                next = row.getLong(0);
+                items.add(
+                    new JsonObject()
+                        .put("seq", next)
+                        .put("collection", row.getString(1))
+                        .put("id", row.getString(2))
+                        .put("version", row.getLong(3))
+                        .put("op", row.getString(4))
+                        .put("at", instant(row.getValue(5)).toString()));
+              }
+              return new JsonObject().put("items", items).put("next", next);
+            })
         .recover(DocumentStore::failed);
   }
 
-  private static Lookup lookup(DocKey key, long version, Object updatedAt, Boolean deleted, Object data) {
-    return Boolean.TRUE.equals(deleted) ? Lookup.absent(key, version)
+  private static Lookup lookup(
+      DocKey key, long version, Object updatedAt, Boolean deleted, Object data) {
+    return Boolean.TRUE.equals(deleted)
+        ? Lookup.absent(key, version)
         : Lookup.found(new Document(key, version, instant(updatedAt), json(data)));
   }
 
@@ -279,7 +309,8 @@ final class DocumentStore {
     if (value instanceof Instant i) {
       return i;
     }
-    throw new IllegalStateException("unexpected timestamp type " + (value == null ? null : value.getClass()));
+    throw new IllegalStateException(
+        "unexpected timestamp type " + (value == null ? null : value.getClass()));
   }
 
   static JsonObject json(Object value) {
@@ -298,6 +329,7 @@ final class DocumentStore {
         throw new IllegalStateException("cannot read stored document", e);
       }
     }
-    throw new IllegalStateException("unexpected data type " + (value == null ? null : value.getClass()));
+    throw new IllegalStateException(
+        "unexpected data type " + (value == null ? null : value.getClass()));
   }
 }

@@ -14,9 +14,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Group commit: the writes of one db verticle instance (document writes, or actor state saves) share
- * transactions. The instance commits up to {@code concurrency} groups at a time; while all of them
- * are in flight, arriving writes queue, and the next group to start takes them all, up to
+ * Group commit: the writes of one db verticle instance (document writes, or actor state saves)
+ * share transactions. The instance commits up to {@code concurrency} groups at a time; while all of
+ * them are in flight, arriving writes queue, and the next group to start takes them all, up to
  * {@code maxWrites} rows. Below that load a write starts at once (with whatever arrived in the same
  * event-loop turn), so grouping costs no latency; at saturation groups grow with the queue. A cost
  * paid per commit (H2 writing its pages to the file, PostgreSQL flushing its WAL, the BEGIN/COMMIT
@@ -31,10 +31,10 @@ import java.util.List;
  * it. A group whose transaction failed with a unique violation (another transaction created one of
  * its new rows, or applied one of its idempotency keys, first) is judged again against what that
  * transaction committed. Both databases report the violation only once the other transaction has
- * committed (they wait for its lock), and neither rows nor applied keys go away, so each such failure
- * turns one of the group's keys from absent into present for good: a group is tried at most once
- * more than it has keys. A fixed small bound would not do: under load a group of many new keys can
- * meet a different creator on each attempt, and an unconditional put must never get a 409.
+ * committed (they wait for its lock), and neither rows nor applied keys go away, so each such
+ * failure turns one of the group's keys from absent into present for good: a group is tried at most
+ * once more than it has keys. A fixed small bound would not do: under load a group of many new keys
+ * can meet a different creator on each attempt, and an unconditional put must never get a 409.
  */
 final class GroupCommitter<W extends GroupCommitter.Member> {
 
@@ -45,7 +45,9 @@ final class GroupCommitter<W extends GroupCommitter.Member> {
     void fail(Throwable failure);
   }
 
-  /** A committed group's outcome: answers each of its members (their result or their own failure). */
+  /**
+   * A committed group's outcome: answers each of its members (their result or their own failure).
+   */
   interface Committed {
     void answer();
   }
@@ -76,11 +78,14 @@ final class GroupCommitter<W extends GroupCommitter.Member> {
   private final Counter splits;
   private final ArrayDeque<W> queue = new ArrayDeque<>();
   private int queuedItems;
+
   /** Groups in flight. */
   private int committing;
+
   private boolean scheduled;
   private long timer = -1;
   private boolean closed;
+
   /** Completed once closed and every queued write has been answered. */
   private final Promise<Void> drained = Promise.promise();
 
@@ -92,8 +97,16 @@ final class GroupCommitter<W extends GroupCommitter.Member> {
    * @param concurrency groups in flight at once (each one transaction on its own connection)
    * @param store what is grouped, the meters' {@code store} tag: {@code documents} or {@code state}
    */
-  GroupCommitter(Vertx vertx, Context owner, Writer<W> writer, int maxWrites, long maxWaitMs, int maxQueued,
-      int concurrency, String store, MeterRegistry registry) {
+  GroupCommitter(
+      Vertx vertx,
+      Context owner,
+      Writer<W> writer,
+      int maxWrites,
+      long maxWaitMs,
+      int maxQueued,
+      int concurrency,
+      String store,
+      MeterRegistry registry) {
     this.vertx = vertx;
     this.owner = owner;
     this.writer = writer;
@@ -101,18 +114,24 @@ final class GroupCommitter<W extends GroupCommitter.Member> {
     this.maxWaitMs = maxWaitMs;
     this.maxQueued = maxQueued;
     this.concurrency = concurrency;
-    this.groupWrites = DistributionSummary.builder("troupe_db_group_writes")
-        .description("rows written per group commit (documents: each put, delete or _mput item; state: each save and each of its messages)")
-        .tag("store", store)
-        .register(registry);
-    this.retries = Counter.builder("troupe_db_group_retries")
-        .description("group commits tried again because another transaction created one of their rows first")
-        .tag("store", store)
-        .register(registry);
-    this.splits = Counter.builder("troupe_db_group_splits")
-        .description("group commits that failed for a reason one write may have caused, then committed write by write")
-        .tag("store", store)
-        .register(registry);
+    this.groupWrites =
+        DistributionSummary.builder("troupe_db_group_writes")
+            .description(
+                "rows written per group commit (documents: each put, delete or _mput item; state: each save and each of its messages)")
+            .tag("store", store)
+            .register(registry);
+    this.retries =
+        Counter.builder("troupe_db_group_retries")
+            .description(
+                "group commits tried again because another transaction created one of their rows first")
+            .tag("store", store)
+            .register(registry);
+    this.splits =
+        Counter.builder("troupe_db_group_splits")
+            .description(
+                "group commits that failed for a reason one write may have caused, then committed write by write")
+            .tag("store", store)
+            .register(registry);
   }
 
   /** Queues {@code write} for the next group; it is answered after that group's commit. */
@@ -129,10 +148,11 @@ final class GroupCommitter<W extends GroupCommitter.Member> {
    * closed.
    */
   Future<Void> close() {
-    owner.runOnContext(v -> {
-      closed = true;
-      drainedIfIdle();
-    });
+    owner.runOnContext(
+        v -> {
+          closed = true;
+          drainedIfIdle();
+        });
     return drained.future().compose(v -> writer.close());
   }
 
@@ -149,13 +169,17 @@ final class GroupCommitter<W extends GroupCommitter.Member> {
 
   private void enqueue(W write) {
     if (closed) {
-      write.fail(new TroupeException(ErrorCode.UNAVAILABLE, "db-service is stopping; retry on another node"));
+      write.fail(
+          new TroupeException(
+              ErrorCode.UNAVAILABLE, "db-service is stopping; retry on another node"));
       return;
     }
     if (queue.size() >= maxQueued) {
       // Shed for load, not a fault: callers' circuit breakers must not count it.
-      write.fail(new TroupeException(ErrorCode.OVERLOADED,
-          "db-service has " + queue.size() + " writes waiting to commit; retry shortly"));
+      write.fail(
+          new TroupeException(
+              ErrorCode.OVERLOADED,
+              "db-service has " + queue.size() + " writes waiting to commit; retry shortly"));
       return;
     }
     queue.add(write);
@@ -181,10 +205,13 @@ final class GroupCommitter<W extends GroupCommitter.Member> {
     }
     scheduled = true;
     if (maxWaitMs > 0 && queuedItems < maxWrites) {
-      timer = vertx.setTimer(maxWaitMs, t -> {
-        timer = -1;
-        next();
-      });
+      timer =
+          vertx.setTimer(
+              maxWaitMs,
+              t -> {
+                timer = -1;
+                next();
+              });
     } else {
       owner.runOnContext(v -> next());
     }
@@ -209,47 +236,58 @@ final class GroupCommitter<W extends GroupCommitter.Member> {
     committing++;
     groupWrites.record(items);
     int attempts = writer.attempts(group);
-    commit(group, attempts).onComplete(done -> {
-      committing--;
-      schedule();
-      drainedIfIdle();
-    });
+    commit(group, attempts)
+        .onComplete(
+            done -> {
+              committing--;
+              schedule();
+              drainedIfIdle();
+            });
   }
 
   /**
-   * Commits {@code group} and answers each of its writes. A group that failed for a reason one of its
-   * writes may have caused (anything but the database being busy, slow or gone) is split: each write
-   * is then committed alone, one after another, so a write that cannot be stored fails by itself and
-   * its neighbours are judged on their own.
+   * Commits {@code group} and answers each of its writes. A group that failed for a reason one of
+   * its writes may have caused (anything but the database being busy, slow or gone) is split: each
+   * write is then committed alone, one after another, so a write that cannot be stored fails by
+   * itself and its neighbours are judged on their own.
    */
   private Future<Void> commit(List<W> group, int attempts) {
-    return attempt(group, 1, attempts).transform(done -> {
-      if (done.succeeded()) {
-        done.result().answer();
-        return Future.succeededFuture();
-      }
-      TroupeException failure = SqlErrors.classify(done.cause());
-      if (group.size() == 1 || failure.code() == ErrorCode.UNAVAILABLE || failure.code() == ErrorCode.TIMEOUT) {
-        group.forEach(write -> write.fail(failure));
-        return Future.succeededFuture();
-      }
-      splits.increment();
-      Future<Void> alone = Future.succeededFuture();
-      for (W write : group) {
-        List<W> one = List.of(write);
-        alone = alone.compose(v -> commit(one, writer.attempts(one)));
-      }
-      return alone;
-    });
+    return attempt(group, 1, attempts)
+        .transform(
+            done -> {
+              if (done.succeeded()) {
+                done.result().answer();
+                return Future.succeededFuture();
+              }
+              TroupeException failure = SqlErrors.classify(done.cause());
+              if (group.size() == 1
+                  || failure.code() == ErrorCode.UNAVAILABLE
+                  || failure.code() == ErrorCode.TIMEOUT) {
+                group.forEach(write -> write.fail(failure));
+                return Future.succeededFuture();
+              }
+              splits.increment();
+              Future<Void> alone = Future.succeededFuture();
+              for (W write : group) {
+                List<W> one = List.of(write);
+                alone = alone.compose(v -> commit(one, writer.attempts(one)));
+              }
+              return alone;
+            });
   }
 
   private Future<Committed> attempt(List<W> group, int attempt, int attempts) {
-    return Future.<Void>succeededFuture().compose(v -> writer.commit(group)).<Committed>map(c -> c).recover(e -> {
-      if (attempt < attempts && (SqlErrors.isUniqueViolation(e) || SqlErrors.isDeadlock(e))) {
-        retries.increment();
-        return attempt(group, attempt + 1, attempts);
-      }
-      return Future.failedFuture(e);
-    });
+    return Future.<Void>succeededFuture()
+        .compose(v -> writer.commit(group))
+        .<Committed>map(c -> c)
+        .recover(
+            e -> {
+              if (attempt < attempts
+                  && (SqlErrors.isUniqueViolation(e) || SqlErrors.isDeadlock(e))) {
+                retries.increment();
+                return attempt(group, attempt + 1, attempts);
+              }
+              return Future.failedFuture(e);
+            });
   }
 }

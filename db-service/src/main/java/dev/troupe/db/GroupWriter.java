@@ -23,16 +23,23 @@ import org.h2.jdbcx.JdbcConnectionPool;
 
 /**
  * Runs one attempt of a write group as one transaction: lock the group's rows, read its idempotency
- * keys, judge it ({@link WritePlan}), write the rows each kind in one batch, commit. A failure of the
- * transaction fails the attempt as a whole; the {@link GroupCommitter} decides whether to try again.
+ * keys, judge it ({@link WritePlan}), write the rows each kind in one batch, commit. A failure of
+ * the transaction fails the attempt as a whole; the {@link GroupCommitter} decides whether to try
+ * again.
  */
 interface GroupWriter extends GroupCommitter.Writer<Write<?>> {
 
-  /** Commits {@code group} and completes with its plan (each write's outcome), or fails with nothing written. */
+  /**
+   * Commits {@code group} and completes with its plan (each write's outcome), or fails with nothing
+   * written.
+   */
   @Override
   Future<WritePlan> commit(List<Write<?>> group);
 
-  /** Once more than the group has documents and idempotency keys, each of which another transaction may create. */
+  /**
+   * Once more than the group has documents and idempotency keys, each of which another transaction
+   * may create.
+   */
   @Override
   default int attempts(List<Write<?>> group) {
     return 1 + WritePlan.keys(group).size() + WritePlan.idempotencyKeys(group).size();
@@ -72,7 +79,8 @@ interface GroupWriter extends GroupCommitter.Writer<Write<?>> {
           List<DocKey> keys = WritePlan.keys(group);
           Map<DocKey, WritePlan.Stored> locked = lock(conn, keys);
           List<String> idempotencyKeys = WritePlan.idempotencyKeys(group);
-          Map<String, WritePlan.Applied> applied = idempotencyKeys.isEmpty() ? Map.of() : applied(conn, idempotencyKeys);
+          Map<String, WritePlan.Applied> applied =
+              idempotencyKeys.isEmpty() ? Map.of() : applied(conn, idempotencyKeys);
           WritePlan plan = WritePlan.judge(group, locked, applied, now(clock));
           batch(conn, sql.insertDoc, plan.inserts());
           batch(conn, sql.updateDoc, plan.updates());
@@ -91,13 +99,15 @@ interface GroupWriter extends GroupCommitter.Writer<Write<?>> {
       }
     }
 
-    private Map<DocKey, WritePlan.Stored> lock(Connection conn, List<DocKey> keys) throws SQLException {
+    private Map<DocKey, WritePlan.Stored> lock(Connection conn, List<DocKey> keys)
+        throws SQLException {
       Map<DocKey, WritePlan.Stored> locked = new HashMap<>(keys.size() * 2);
       try (PreparedStatement statement = conn.prepareStatement(sql.lock(keys.size()))) {
         bind(statement, WriteSql.lockParams(keys));
         try (ResultSet rows = statement.executeQuery()) {
           while (rows.next()) {
-            locked.put(new DocKey(rows.getString(1), rows.getString(2)),
+            locked.put(
+                new DocKey(rows.getString(1), rows.getString(2)),
                 new WritePlan.Stored(rows.getLong(3), rows.getBoolean(4)));
           }
         }
@@ -105,20 +115,23 @@ interface GroupWriter extends GroupCommitter.Writer<Write<?>> {
       return locked;
     }
 
-    private Map<String, WritePlan.Applied> applied(Connection conn, List<String> keys) throws SQLException {
+    private Map<String, WritePlan.Applied> applied(Connection conn, List<String> keys)
+        throws SQLException {
       Map<String, WritePlan.Applied> applied = new HashMap<>();
       try (PreparedStatement statement = conn.prepareStatement(sql.applied(keys.size()))) {
         bind(statement, WriteSql.appliedParams(keys));
         try (ResultSet rows = statement.executeQuery()) {
           while (rows.next()) {
-            applied.put(rows.getString(1), new WritePlan.Applied(rows.getString(2), rows.getString(3)));
+            applied.put(
+                rows.getString(1), new WritePlan.Applied(rows.getString(2), rows.getString(3)));
           }
         }
       }
       return applied;
     }
 
-    private static void batch(Connection conn, String statementSql, List<List<Object>> rows) throws SQLException {
+    private static void batch(Connection conn, String statementSql, List<List<Object>> rows)
+        throws SQLException {
       if (rows.isEmpty()) {
         return;
       }
@@ -144,18 +157,24 @@ interface GroupWriter extends GroupCommitter.Writer<Write<?>> {
 
     @Override
     public Future<Void> close() {
-      // dispose() closes the idle connection; the executor only drops its reference to the shared pool.
-      return executor.executeBlocking(() -> {
-        connections.dispose();
-        return null;
-      }, false).eventually(executor::close).mapEmpty();
+      // dispose() closes the idle connection; the executor only drops its reference to the shared
+      // pool.
+      return executor
+          .executeBlocking(
+              () -> {
+                connections.dispose();
+                return null;
+              },
+              false)
+          .eventually(executor::close)
+          .mapEmpty();
     }
   }
 
   /**
-   * PostgreSQL (or any reactive pool): the reads are sent together, then every write batch together,
-   * pipelined on the transaction's connection: BEGIN, two reads, four batches, COMMIT in four round
-   * trips whatever the group size.
+   * PostgreSQL (or any reactive pool): the reads are sent together, then every write batch
+   * together, pipelined on the transaction's connection: BEGIN, two reads, four batches, COMMIT in
+   * four round trips whatever the group size.
    */
   final class Reactive implements GroupWriter {
     private final Pool pool;
@@ -172,28 +191,40 @@ interface GroupWriter extends GroupCommitter.Writer<Write<?>> {
     public Future<WritePlan> commit(List<Write<?>> group) {
       List<DocKey> keys = WritePlan.keys(group);
       List<String> idempotencyKeys = WritePlan.idempotencyKeys(group);
-      return pool.withTransaction(conn -> {
-        Future<RowSet<Row>> locking = conn.preparedQuery(sql.lock(keys.size()))
-            .execute(Tuple.from(WriteSql.lockParams(keys)));
-        Future<RowSet<Row>> reading = idempotencyKeys.isEmpty() ? Future.succeededFuture()
-            : conn.preparedQuery(sql.applied(idempotencyKeys.size()))
-                .execute(Tuple.from(WriteSql.appliedParams(idempotencyKeys)));
-        return Future.all(locking, reading).compose(read -> {
-          WritePlan plan = WritePlan.judge(group, locked(locking.result()), applied(reading.result()), now(clock));
-          return Future.all(
-                  batch(conn, sql.insertDoc, plan.inserts()),
-                  batch(conn, sql.updateDoc, plan.updates()),
-                  batch(conn, sql.appendChange, plan.changes()),
-                  batch(conn, sql.insertApplied, plan.appliedRows()))
-              .map(written -> plan);
-        });
-      });
+      return pool.withTransaction(
+          conn -> {
+            Future<RowSet<Row>> locking =
+                conn.preparedQuery(sql.lock(keys.size()))
+                    .execute(Tuple.from(WriteSql.lockParams(keys)));
+            Future<RowSet<Row>> reading =
+                idempotencyKeys.isEmpty()
+                    ? Future.succeededFuture()
+                    : conn.preparedQuery(sql.applied(idempotencyKeys.size()))
+                        .execute(Tuple.from(WriteSql.appliedParams(idempotencyKeys)));
+            return Future.all(locking, reading)
+                .compose(
+                    read -> {
+                      WritePlan plan =
+                          WritePlan.judge(
+                              group,
+                              locked(locking.result()),
+                              applied(reading.result()),
+                              now(clock));
+                      return Future.all(
+                              batch(conn, sql.insertDoc, plan.inserts()),
+                              batch(conn, sql.updateDoc, plan.updates()),
+                              batch(conn, sql.appendChange, plan.changes()),
+                              batch(conn, sql.insertApplied, plan.appliedRows()))
+                          .map(written -> plan);
+                    });
+          });
     }
 
     private static Map<DocKey, WritePlan.Stored> locked(RowSet<Row> rows) {
       Map<DocKey, WritePlan.Stored> locked = new HashMap<>(rows.size() * 2);
       for (Row row : rows) {
-        locked.put(new DocKey(row.getString(0), row.getString(1)),
+        locked.put(
+            new DocKey(row.getString(0), row.getString(1)),
             new WritePlan.Stored(row.getLong(2), Boolean.TRUE.equals(row.getBoolean(3))));
       }
       return locked;
@@ -205,12 +236,15 @@ interface GroupWriter extends GroupCommitter.Writer<Write<?>> {
       }
       Map<String, WritePlan.Applied> applied = new HashMap<>();
       for (Row row : rows) {
-        applied.put(row.getString(0), new WritePlan.Applied(row.getString(1), String.valueOf(row.getValue(2))));
+        applied.put(
+            row.getString(0),
+            new WritePlan.Applied(row.getString(1), String.valueOf(row.getValue(2))));
       }
       return applied;
     }
 
-    private static Future<?> batch(SqlConnection conn, String statementSql, List<List<Object>> rows) {
+    private static Future<?> batch(
+        SqlConnection conn, String statementSql, List<List<Object>> rows) {
       if (rows.isEmpty()) {
         return Future.succeededFuture();
       }

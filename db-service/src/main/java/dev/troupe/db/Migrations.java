@@ -9,8 +9,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Brings the schema up to date with Flyway: the same versioned scripts and the same schema history on
- * every backend. Blocking: call it on a worker.
+ * Brings the schema up to date with Flyway: the same versioned scripts and the same schema history
+ * on every backend. Blocking: call it on a worker.
  */
 final class Migrations {
   private static final Logger LOG = LoggerFactory.getLogger(Migrations.class);
@@ -19,28 +19,35 @@ final class Migrations {
 
   /**
    * Migrates {@code backend}'s database. Flyway takes a lock for the run (an advisory lock on
-   * PostgreSQL), so nodes starting at once migrate one after the other, and a database already at the
-   * newest version is left alone.
+   * PostgreSQL), so nodes starting at once migrate one after the other, and a database already at
+   * the newest version is left alone.
    */
   static MigrateResult migrate(Backend backend) {
-    var flyway = Flyway.configure()
-        .dataSource(backend.jdbcUrl(), backend.user(), backend.password())
-        .locations("classpath:db/migration")
-        .table("troupe_schema_history")
-        .placeholders(backend.placeholders());
+    var flyway =
+        Flyway.configure()
+            .dataSource(backend.jdbcUrl(), backend.user(), backend.password())
+            .locations("classpath:db/migration")
+            .table("troupe_schema_history")
+            .placeholders(backend.placeholders());
     if (backend instanceof Backend.Postgres) {
       flyway.schemas(backend.config.schema()).defaultSchema(backend.config.schema());
     }
     MigrateResult result = flyway.load().migrate();
-    LOG.info("Database schema at version {} ({} migration(s) applied now)",
-        result.targetSchemaVersion == null ? result.initialSchemaVersion : result.targetSchemaVersion,
+    LOG.info(
+        "Database schema at version {} ({} migration(s) applied now)",
+        result.targetSchemaVersion == null
+            ? result.initialSchemaVersion
+            : result.targetSchemaVersion,
         result.migrationsExecuted);
     return result;
   }
 
-  /** Opens and closes one connection, so a wrong URL or a locked data dir fails early and clearly. */
+  /**
+   * Opens and closes one connection, so a wrong URL or a locked data dir fails early and clearly.
+   */
   static void probe(Backend backend) throws SQLException {
-    try (Connection ignored = DriverManager.getConnection(backend.jdbcUrl(), backend.user(), backend.password())) {
+    try (Connection ignored =
+        DriverManager.getConnection(backend.jdbcUrl(), backend.user(), backend.password())) {
       LOG.debug("database reachable");
     }
   }

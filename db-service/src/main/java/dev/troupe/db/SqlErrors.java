@@ -53,22 +53,33 @@ final class SqlErrors {
     // Lock wait timeouts (H2 HYT00, PostgreSQL 55P03), serialisation failures and deadlocks: the
     // transaction was rolled back and trying again is the remedy. H2 reports its lock timeout as an
     // SQLTimeoutException, so this comes before the statement timeout.
-    if ("HYT00".equals(state) || "55P03".equals(state) || "40001".equals(state) || "40P01".equals(state)) {
-      return new TroupeException(ErrorCode.UNAVAILABLE, "the database is busy with conflicting writes; retry", t);
+    if ("HYT00".equals(state)
+        || "55P03".equals(state)
+        || "40001".equals(state)
+        || "40P01".equals(state)) {
+      return new TroupeException(
+          ErrorCode.UNAVAILABLE, "the database is busy with conflicting writes; retry", t);
     }
     if (t instanceof SQLTimeoutException || "57014".equals(state)) {
-      return new TroupeException(ErrorCode.TIMEOUT, "the database did not finish the statement in time", t);
+      return new TroupeException(
+          ErrorCode.TIMEOUT, "the database did not finish the statement in time", t);
     }
-    if (state != null && (state.startsWith("08") || state.startsWith("57P") || state.startsWith("53")
-        || "90098".equals(state)
-        || "90067".equals(state) || "90121".equals(state))) {
+    if (state != null
+        && (state.startsWith("08")
+            || state.startsWith("57P")
+            || state.startsWith("53")
+            || "90098".equals(state)
+            || "90067".equals(state)
+            || "90121".equals(state))) {
       return new TroupeException(ErrorCode.UNAVAILABLE, "the database is not available", t);
     }
     if (state != null && state.startsWith("23")) {
       return new TroupeException(ErrorCode.CONFLICT, "the write conflicts with stored data", t);
     }
-    if (hasCause(t, ConnectException.class) || hasCause(t, ClosedConnectionException.class)
-        || hasCause(t, TimeoutException.class) || isPoolTimeout(t)) {
+    if (hasCause(t, ConnectException.class)
+        || hasCause(t, ClosedConnectionException.class)
+        || hasCause(t, TimeoutException.class)
+        || isPoolTimeout(t)) {
       return new TroupeException(ErrorCode.UNAVAILABLE, "the database is not available", t);
     }
     LOG.error("database failure (SQLSTATE {})", state, t);
@@ -82,7 +93,8 @@ final class SqlErrors {
    */
   private static boolean isPoolTimeout(Throwable t) {
     String message = String.valueOf(t.getMessage());
-    return t.getClass().getSimpleName().contains("Timeout") || message.contains("waiting for")
+    return t.getClass().getSimpleName().contains("Timeout")
+        || message.contains("waiting for")
         || message.equals("Timeout");
   }
 

@@ -20,11 +20,11 @@ import java.util.function.UnaryOperator;
 
 /**
  * Group commit of the state store: actor state saves over a version ({@code >= 1}, the actors' hot
- * path: a chat room's every post) share transactions the way document writes do. Each save is judged
- * by its own {@code WHERE version = ?}: a stale one fails alone with 412 and stores none of its
- * messages, its neighbours commit. Statements go out together (pipelined on PostgreSQL): the state
- * updates, then the messages of the saves that held, then the inserts of the messages that were not
- * stored yet.
+ * path: a chat room's every post) share transactions the way document writes do. Each save is
+ * judged by its own {@code WHERE version = ?}: a stale one fails alone with 412 and stores none of
+ * its messages, its neighbours commit. Statements go out together (pipelined on PostgreSQL): the
+ * state updates, then the messages of the saves that held, then the inserts of the messages that
+ * were not stored yet.
  */
 final class StateSaves implements GroupCommitter.Writer<StateSaves.Save> {
   private static final String UPDATE_STATE_SQL =
@@ -83,25 +83,36 @@ final class StateSaves implements GroupCommitter.Writer<StateSaves.Save> {
 
   @Override
   public Future<Outcomes> commit(List<Save> group) {
-    OffsetDateTime now = OffsetDateTime.ofInstant(clock.instant().truncatedTo(ChronoUnit.MILLIS), ZoneOffset.UTC);
-    return pool.withTransaction(conn -> {
-      List<Future<RowSet<Row>>> states = new ArrayList<>(group.size());
-      for (Save s : group) {
-        states.add(conn.preparedQuery(updateState).execute(Tuple.of(now, s.save.data().encode(),
-            s.save.key().type(), s.save.key().key(), s.save.version())));
-      }
-      return Future.all(states).compose(done -> {
-        boolean[] held = new boolean[group.size()];
-        List<StoredMessage> messages = new ArrayList<>();
-        for (int i = 0; i < group.size(); i++) {
-          held[i] = states.get(i).result().rowCount() > 0;
-          if (held[i]) {
-            messages.addAll(group.get(i).save.messages());
+    OffsetDateTime now =
+        OffsetDateTime.ofInstant(clock.instant().truncatedTo(ChronoUnit.MILLIS), ZoneOffset.UTC);
+    return pool.withTransaction(
+        conn -> {
+          List<Future<RowSet<Row>>> states = new ArrayList<>(group.size());
+          for (Save s : group) {
+            states.add(
+                conn.preparedQuery(updateState)
+                    .execute(
+                        Tuple.of(
+                            now,
+                            s.save.data().encode(),
+                            s.save.key().type(),
+                            s.save.key().key(),
+                            s.save.version())));
           }
-        }
-        return storeMessages(conn, messages).map(v -> new Outcomes(group, held));
-      });
-    });
+          return Future.all(states)
+              .compose(
+                  done -> {
+                    boolean[] held = new boolean[group.size()];
+                    List<StoredMessage> messages = new ArrayList<>();
+                    for (int i = 0; i < group.size(); i++) {
+                      held[i] = states.get(i).result().rowCount() > 0;
+                      if (held[i]) {
+                        messages.addAll(group.get(i).save.messages());
+                      }
+                    }
+                    return storeMessages(conn, messages).map(v -> new Outcomes(group, held));
+                  });
+        });
   }
 
   /** Replaces the messages stored under their numbers, then inserts those that were not. */
@@ -113,25 +124,33 @@ final class StateSaves implements GroupCommitter.Writer<StateSaves.Save> {
     List<Future<RowSet<Row>>> updates = new ArrayList<>(messages.size());
     for (int i = 0; i < messages.size(); i++) {
       StoredMessage m = messages.get(i);
-      updates.add(conn.preparedQuery(updateMessage).execute(Tuple.of(data.get(i), m.room(), m.seq())));
+      updates.add(
+          conn.preparedQuery(updateMessage).execute(Tuple.of(data.get(i), m.room(), m.seq())));
     }
-    return Future.all(updates).compose(done -> {
-      List<Tuple> inserts = new ArrayList<>();
-      for (int i = 0; i < messages.size(); i++) {
-        if (updates.get(i).result().rowCount() == 0) {
-          StoredMessage m = messages.get(i);
-          inserts.add(Tuple.of(m.room(), m.seq(), data.get(i)));
-        }
-      }
-      if (inserts.isEmpty()) {
-        return Future.succeededFuture();
-      }
-      return (inserts.size() == 1 ? conn.preparedQuery(insertMessage).execute(inserts.get(0))
-          : conn.preparedQuery(insertMessage).executeBatch(inserts)).mapEmpty();
-    });
+    return Future.all(updates)
+        .compose(
+            done -> {
+              List<Tuple> inserts = new ArrayList<>();
+              for (int i = 0; i < messages.size(); i++) {
+                if (updates.get(i).result().rowCount() == 0) {
+                  StoredMessage m = messages.get(i);
+                  inserts.add(Tuple.of(m.room(), m.seq(), data.get(i)));
+                }
+              }
+              if (inserts.isEmpty()) {
+                return Future.succeededFuture();
+              }
+              return (inserts.size() == 1
+                      ? conn.preparedQuery(insertMessage).execute(inserts.get(0))
+                      : conn.preparedQuery(insertMessage).executeBatch(inserts))
+                  .mapEmpty();
+            });
   }
 
-  /** A message another writer inserted meanwhile is updated on the next attempt: once more than there are messages. */
+  /**
+   * A message another writer inserted meanwhile is updated on the next attempt: once more than
+   * there are messages.
+   */
   @Override
   public int attempts(List<Save> group) {
     return 1 + group.stream().mapToInt(s -> s.save.messages().size()).sum();
@@ -143,7 +162,9 @@ final class StateSaves implements GroupCommitter.Writer<StateSaves.Save> {
     return Future.succeededFuture();
   }
 
-  /** Each save of a committed group: its new version, or 412 when its version was no longer stored. */
+  /**
+   * Each save of a committed group: its new version, or 412 when its version was no longer stored.
+   */
   private record Outcomes(List<Save> group, boolean[] held) implements GroupCommitter.Committed {
     @Override
     public void answer() {
@@ -152,8 +173,9 @@ final class StateSaves implements GroupCommitter.Writer<StateSaves.Save> {
         if (held[i]) {
           s.succeed(s.save.version() + 1);
         } else {
-          s.fail(TroupeException.preconditionFailed(
-              "the state of " + s.save.key() + " is no longer at version " + s.save.version()));
+          s.fail(
+              TroupeException.preconditionFailed(
+                  "the state of " + s.save.key() + " is no longer at version " + s.save.version()));
         }
       }
     }

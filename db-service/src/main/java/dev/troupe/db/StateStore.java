@@ -25,10 +25,10 @@ import java.util.List;
 import java.util.function.UnaryOperator;
 
 /**
- * The tables of Troupe's own state: {@code troupe_actor_state} and {@code troupe_chat_messages}. They
- * have no change rows and no events: nobody but their one writer needs to hear of a write. Every
- * statement is parameterised; a state write is judged by its own WHERE clause (or the primary key,
- * for the first one).
+ * The tables of Troupe's own state: {@code troupe_actor_state} and {@code troupe_chat_messages}.
+ * They have no change rows and no events: nobody but their one writer needs to hear of a write.
+ * Every statement is parameterised; a state write is judged by its own WHERE clause (or the primary
+ * key, for the first one).
  *
  * <p>Every write runs in an explicit transaction ({@code withTransaction}), one statement long: the
  * JDBC pool (H2) leaves auto-commit off on a connection a transaction used, so a write sent on the
@@ -52,7 +52,11 @@ final class StateStore {
   private final String selectMessages;
 
   /** A store whose saves over a version are grouped by {@code saves} ({@link #open}). */
-  StateStore(Pool pool, UnaryOperator<String> dialect, Clock clock, GroupCommitter<StateSaves.Save> saves) {
+  StateStore(
+      Pool pool,
+      UnaryOperator<String> dialect,
+      Clock clock,
+      GroupCommitter<StateSaves.Save> saves) {
     this.pool = pool;
     this.clock = clock;
     this.saves = saves;
@@ -64,43 +68,57 @@ final class StateStore {
   }
 
   /**
-   * A store over {@code pool} of {@code backend} whose saves over a version are grouped on
-   * {@code owner} (a state store verticle's context), as document writes are. {@link #close()} it
-   * before closing the pool.
+   * A store over {@code pool} of {@code backend} whose saves over a version are grouped on {@code
+   * owner} (a state store verticle's context), as document writes are. {@link #close()} it before
+   * closing the pool.
    */
-  static StateStore open(Vertx vertx, Context owner, Backend backend, Pool pool, Clock clock, MeterRegistry registry) {
+  static StateStore open(
+      Vertx vertx, Context owner, Backend backend, Pool pool, Clock clock, MeterRegistry registry) {
     DbConfig config = backend.config;
-    GroupCommitter<StateSaves.Save> saves = new GroupCommitter<>(vertx, owner, new StateSaves(pool, backend::sql, clock),
-        config.groupMaxWrites(), config.groupMaxWaitMs(), config.maxInFlight(), config.groupsPerInstance(), "state",
-        registry);
+    GroupCommitter<StateSaves.Save> saves =
+        new GroupCommitter<>(
+            vertx,
+            owner,
+            new StateSaves(pool, backend::sql, clock),
+            config.groupMaxWrites(),
+            config.groupMaxWaitMs(),
+            config.maxInFlight(),
+            config.groupsPerInstance(),
+            "state",
+            registry);
     return new StateStore(pool, backend::sql, clock, saves);
   }
 
-  /** Refuses new saves; those queued or in flight still commit and are answered. The pool stays open. */
+  /**
+   * Refuses new saves; those queued or in flight still commit and are answered. The pool stays
+   * open.
+   */
   Future<Void> close() {
     return saves.close();
   }
 
   Future<LoadedState> load(StateKey key) {
-    return pool.preparedQuery(selectState).execute(Tuple.of(key.type(), key.key()))
-        .map(rows -> {
-          var it = rows.iterator();
-          if (!it.hasNext()) {
-            return new LoadedState(null, 0);
-          }
-          Row row = it.next();
-          return new LoadedState(DocumentStore.json(row.getValue(1)), row.getLong(0));
-        })
+    return pool.preparedQuery(selectState)
+        .execute(Tuple.of(key.type(), key.key()))
+        .map(
+            rows -> {
+              var it = rows.iterator();
+              if (!it.hasNext()) {
+                return new LoadedState(null, 0);
+              }
+              Row row = it.next();
+              return new LoadedState(DocumentStore.json(row.getValue(1)), row.getLong(0));
+            })
         .recover(StateStore::failed);
   }
 
   /**
    * Writes over the version the writer holds: the first write inserts (a row already there fails on
    * the primary key) in a transaction of its own, later ones update only the row still at that
-   * version, in the next group commit ({@link StateSaves}). The save's messages are stored in the same
-   * transaction, after the state's write held: a stale save stores none of them.
-   * A message racing another writer of its number (a unique violation, the whole transaction rolled
-   * back) is tried once more, and then updates.
+   * version, in the next group commit ({@link StateSaves}). The save's messages are stored in the
+   * same transaction, after the state's write held: a stale save stores none of them. A message
+   * racing another writer of its number (a unique violation, the whole transaction rolled back) is
+   * tried once more, and then updates.
    */
   Future<Long> save(SaveState save) {
     if (save.version() > 0) {
@@ -109,39 +127,59 @@ final class StateStore {
       return grouped.future().recover(StateStore::failed);
     }
     return attemptSave(save)
-        .recover(e -> !save.messages().isEmpty() && SqlErrors.isUniqueViolation(e) && !(e instanceof TroupeException)
-            ? attemptSave(save) : Future.failedFuture(e))
+        .recover(
+            e ->
+                !save.messages().isEmpty()
+                        && SqlErrors.isUniqueViolation(e)
+                        && !(e instanceof TroupeException)
+                    ? attemptSave(save)
+                    : Future.failedFuture(e))
         .recover(StateStore::failed);
   }
 
   /** The first save of a state: an insert, which a row already there fails with 412. */
   private Future<Long> attemptSave(SaveState save) {
     StateKey key = save.key();
-    OffsetDateTime now = OffsetDateTime.ofInstant(clock.instant().truncatedTo(ChronoUnit.MILLIS), ZoneOffset.UTC);
+    OffsetDateTime now =
+        OffsetDateTime.ofInstant(clock.instant().truncatedTo(ChronoUnit.MILLIS), ZoneOffset.UTC);
     String data = save.data().encode();
-    return pool.withTransaction(conn -> conn.preparedQuery(insertState).execute(Tuple.of(key.type(), key.key(), now, data))
-        .recover(e -> SqlErrors.isUniqueViolation(e)
-            ? Future.failedFuture(TroupeException.preconditionFailed("the state of " + key + " was written meanwhile"))
-            : Future.failedFuture(e))
-        .compose(inserted -> {
-          Future<Void> messages = Future.succeededFuture();
-          for (StoredMessage message : save.messages()) {
-            messages = messages.compose(v -> writeMessage(conn, message, message.message().encode()));
-          }
-          return messages.map(1L);
-        }));
+    return pool.withTransaction(
+        conn ->
+            conn.preparedQuery(insertState)
+                .execute(Tuple.of(key.type(), key.key(), now, data))
+                .recover(
+                    e ->
+                        SqlErrors.isUniqueViolation(e)
+                            ? Future.failedFuture(
+                                TroupeException.preconditionFailed(
+                                    "the state of " + key + " was written meanwhile"))
+                            : Future.failedFuture(e))
+                .compose(
+                    inserted -> {
+                      Future<Void> messages = Future.succeededFuture();
+                      for (StoredMessage message : save.messages()) {
+                        messages =
+                            messages.compose(
+                                v -> writeMessage(conn, message, message.message().encode()));
+                      }
+                      return messages.map(1L);
+                    }));
   }
 
   /**
    * Stores a message under its number, replacing one stored there before (a post whose room state
-   * never committed, from a build that stored the two apart): update, else insert, in one transaction;
-   * an insert racing another writer of the number (its transaction rolled back) is tried again once,
-   * and then updates.
+   * never committed, from a build that stored the two apart): update, else insert, in one
+   * transaction; an insert racing another writer of the number (its transaction rolled back) is
+   * tried again once, and then updates.
    */
   Future<Void> putMessage(StoredMessage message) {
     String data = message.message().encode();
     return attemptPutMessage(message, data)
-        .recover(e -> SqlErrors.isUniqueViolation(e) ? attemptPutMessage(message, data) : Future.failedFuture(e))
+        .recover(
+            e ->
+                SqlErrors.isUniqueViolation(e)
+                    ? attemptPutMessage(message, data)
+                    : Future.failedFuture(e))
         .recover(StateStore::failed);
   }
 
@@ -152,12 +190,18 @@ final class StateStore {
   private Future<Void> writeMessage(SqlConnection conn, StoredMessage message, String data) {
     return conn.preparedQuery(updateMessage)
         .execute(Tuple.of(data, message.room(), message.seq()))
-        .compose(rows -> rows.rowCount() > 0 ? Future.succeededFuture()
-            : conn.preparedQuery(insertMessage).execute(Tuple.of(message.room(), message.seq(), data)).mapEmpty());
+        .compose(
+            rows ->
+                rows.rowCount() > 0
+                    ? Future.succeededFuture()
+                    : conn.preparedQuery(insertMessage)
+                        .execute(Tuple.of(message.room(), message.seq(), data))
+                        .mapEmpty());
   }
 
   Future<List<JsonObject>> messages(MessageRange range) {
-    return pool.preparedQuery(selectMessages).execute(Tuple.of(range.room(), range.after(), range.last()))
+    return pool.preparedQuery(selectMessages)
+        .execute(Tuple.of(range.room(), range.after(), range.last()))
         .map(StateStore::data)
         .recover(StateStore::failed);
   }

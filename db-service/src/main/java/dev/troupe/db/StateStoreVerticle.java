@@ -18,8 +18,8 @@ import java.time.Clock;
  * Serves {@link StateStoreContract#ADDRESS}: actor state and chat messages, Troupe's own state.
  * Deployed by {@link DbService} next to the {@link DbVerticle}s, on the same threads and the same
  * shared pool. Publishes nothing: these writes are not document changes. Like the documents, it
- * bounds the calls in flight ({@code TROUPE_DB_MAX_IN_FLIGHT}, its own budget) and lets those in flight
- * answer before it stops.
+ * bounds the calls in flight ({@code TROUPE_DB_MAX_IN_FLIGHT}, its own budget) and lets those in
+ * flight answer before it stops.
  */
 public final class StateStoreVerticle extends VerticleBase {
   private Pool pool;
@@ -33,22 +33,27 @@ public final class StateStoreVerticle extends VerticleBase {
     DbConfig config = DbConfig.from(Settings.fromJson(config()));
     Backend backend = Backend.of(config);
     pool = backend.pool(vertx);
-    store = StateStore.open(vertx, context, backend, pool, Clock.systemUTC(), NodeRuntime.registryOf(vertx));
+    store =
+        StateStore.open(
+            vertx, context, backend, pool, Clock.systemUTC(), NodeRuntime.registryOf(vertx));
     drainMs = (long) config.connectTimeoutMs() + config.statementTimeoutMs();
-    router = ActionRouter.of("state-store")
-        .limit(InFlight.of("state-store", config.maxInFlight(), NodeRuntime.registryOf(vertx)))
-        .on(StateStoreContract.LOAD, this::load)
-        .on(StateStoreContract.SAVE, this::save)
-        .on(StateStoreContract.PUT_MESSAGE, this::putMessage)
-        .on(StateStoreContract.MESSAGES, this::messages);
+    router =
+        ActionRouter.of("state-store")
+            .limit(InFlight.of("state-store", config.maxInFlight(), NodeRuntime.registryOf(vertx)))
+            .on(StateStoreContract.LOAD, this::load)
+            .on(StateStoreContract.SAVE, this::save)
+            .on(StateStoreContract.PUT_MESSAGE, this::putMessage)
+            .on(StateStoreContract.MESSAGES, this::messages);
     consumer = Bus.consumer(vertx, StateStoreContract.ADDRESS, Settings.fromJson(config()), router);
     return consumer.completion();
   }
 
   @Override
   public Future<?> stop() {
-    Future<Void> unregistered = consumer == null ? Future.succeededFuture()
-        : consumer.unregister().compose(v -> router.drained(vertx, drainMs));
+    Future<Void> unregistered =
+        consumer == null
+            ? Future.succeededFuture()
+            : consumer.unregister().compose(v -> router.drained(vertx, drainMs));
     return unregistered
         .eventually(() -> store == null ? Future.succeededFuture() : store.close())
         .eventually(() -> pool == null ? Future.succeededFuture() : pool.close());
@@ -59,14 +64,20 @@ public final class StateStoreVerticle extends VerticleBase {
   }
 
   private Future<JsonObject> save(Message<JsonObject> msg) {
-    return store.save(StateStoreContract.saveState(msg.body())).map(version -> new JsonObject().put("version", version));
+    return store
+        .save(StateStoreContract.saveState(msg.body()))
+        .map(version -> new JsonObject().put("version", version));
   }
 
   private Future<JsonObject> putMessage(Message<JsonObject> msg) {
-    return store.putMessage(StateStoreContract.storedMessage(msg.body())).map(v -> new JsonObject());
+    return store
+        .putMessage(StateStoreContract.storedMessage(msg.body()))
+        .map(v -> new JsonObject());
   }
 
   private Future<JsonObject> messages(Message<JsonObject> msg) {
-    return store.messages(StateStoreContract.messageRange(msg.body())).map(StateStoreContract::messages);
+    return store
+        .messages(StateStoreContract.messageRange(msg.body()))
+        .map(StateStoreContract::messages);
   }
 }

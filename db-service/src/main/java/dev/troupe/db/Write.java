@@ -14,16 +14,20 @@ import io.vertx.core.json.JsonObject;
 import java.util.List;
 
 /**
- * One caller's write waiting for a group commit: a put, a delete or a whole {@code _mput} batch. It is
- * judged on its own inside the group's transaction and answered on its own, after the commit. An
- * {@code _mput} batch is one unit: all of its items or none, whatever its neighbours in the group do.
+ * One caller's write waiting for a group commit: a put, a delete or a whole {@code _mput} batch. It
+ * is judged on its own inside the group's transaction and answered on its own, after the commit. An
+ * {@code _mput} batch is one unit: all of its items or none, whatever its neighbours in the group
+ * do.
  *
  * @param <T> what the caller gets once the group committed
  */
-abstract sealed class Write<T> implements GroupCommitter.Member permits Write.Put, Write.Delete, Write.Batch {
+abstract sealed class Write<T> implements GroupCommitter.Member
+    permits Write.Put, Write.Delete, Write.Batch {
   private final Promise<T> promise = Promise.promise();
 
-  /** The caller's answer: completes only after the group holding this write committed (or failed). */
+  /**
+   * The caller's answer: completes only after the group holding this write committed (or failed).
+   */
   final Future<T> future() {
     return promise.future();
   }

@@ -25,8 +25,8 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * A write group judged inside its transaction, once its rows are locked: each write in arrival order
- * against the versions the writes before it left, so one write's failed precondition, missing
+ * A write group judged inside its transaction, once its rows are locked: each write in arrival
+ * order against the versions the writes before it left, so one write's failed precondition, missing
  * document or reused idempotency key fails that write alone, and two writes of one key apply one
  * after the other. Pure: it reads what the transaction locked and says what to write, as rows of
  * statement parameters (in the order of the statements in {@link WriteSql}).
@@ -67,21 +67,22 @@ final class WritePlan implements GroupCommitter.Committed {
   /** Every idempotency key of {@code group}, each once. */
   static List<String> idempotencyKeys(List<Write<?>> group) {
     Set<String> keys = new LinkedHashSet<>();
-    group.forEach(write -> {
-      if (write.idempotencyKey() != null) {
-        keys.add(write.idempotencyKey());
-      }
-    });
+    group.forEach(
+        write -> {
+          if (write.idempotencyKey() != null) {
+            keys.add(write.idempotencyKey());
+          }
+        });
     return List.copyOf(keys);
   }
 
   /**
-   * Judges {@code group} against the rows its transaction locked ({@code locked}: absent keys have no
-   * row) and the idempotency keys already applied among its own ({@code applied}); every write of
-   * the group happens at {@code now}.
+   * Judges {@code group} against the rows its transaction locked ({@code locked}: absent keys have
+   * no row) and the idempotency keys already applied among its own ({@code applied}); every write
+   * of the group happens at {@code now}.
    */
-  static WritePlan judge(List<Write<?>> group, Map<DocKey, Stored> locked, Map<String, Applied> applied,
-      Instant now) {
+  static WritePlan judge(
+      List<Write<?>> group, Map<DocKey, Stored> locked, Map<String, Applied> applied, Instant now) {
     WritePlan plan = new WritePlan(group);
     plan.run(locked, new HashMap<>(applied), now);
     return plan;
@@ -97,7 +98,9 @@ final class WritePlan implements GroupCommitter.Committed {
     return updates;
   }
 
-  /** The change log rows, in the order the writes applied: collection, id, version, op, changed_at. */
+  /**
+   * The change log rows, in the order the writes applied: collection, id, version, op, changed_at.
+   */
   List<List<Object>> changes() {
     return changes;
   }
@@ -107,7 +110,9 @@ final class WritePlan implements GroupCommitter.Committed {
     return appliedRows;
   }
 
-  /** Answers every write of the group, each with its own result or failure. Call after the commit. */
+  /**
+   * Answers every write of the group, each with its own result or failure. Call after the commit.
+   */
   @Override
   public void answer() {
     for (int i = 0; i < outcomes.length; i++) {
@@ -163,25 +168,31 @@ final class WritePlan implements GroupCommitter.Committed {
         outcomes[i] = SqlErrors.classify(e);
       }
     }
-    states.forEach((key, state) -> {
-      if (!state.dirty) {
-        return;
-      }
-      String data = state.live ? state.data.encode() : null;
-      if (state.rowExists) {
-        updates.add(Arrays.asList(state.version, at, !state.live, data, key.collection(), key.id()));
-      } else {
-        inserts.add(Arrays.asList(key.collection(), key.id(), state.version, at, !state.live, data));
-      }
-    });
+    states.forEach(
+        (key, state) -> {
+          if (!state.dirty) {
+            return;
+          }
+          String data = state.live ? state.data.encode() : null;
+          if (state.rowExists) {
+            updates.add(
+                Arrays.asList(state.version, at, !state.live, data, key.collection(), key.id()));
+          } else {
+            inserts.add(
+                Arrays.asList(key.collection(), key.id(), state.version, at, !state.live, data));
+          }
+        });
   }
 
   /**
-   * Applies {@code write} at most once per idempotency key: a key already applied (before the group,
-   * or by an earlier write of it) answers its stored result; a key applied to another request is a
-   * conflict; otherwise the write applies and its result is kept under the key.
+   * Applies {@code write} at most once per idempotency key: a key already applied (before the
+   * group, or by an earlier write of it) answers its stored result; a key applied to another
+   * request is a conflict; otherwise the write applies and its result is kept under the key.
    */
-  private <T> Object once(Write<T> write, Map<String, Applied> applied, OffsetDateTime at,
+  private <T> Object once(
+      Write<T> write,
+      Map<String, Applied> applied,
+      OffsetDateTime at,
       java.util.function.Supplier<Object> apply) {
     String key = write.idempotencyKey();
     if (key == null) {
@@ -190,8 +201,13 @@ final class WritePlan implements GroupCommitter.Committed {
     Applied done = applied.get(key);
     if (done != null) {
       if (!write.request().equals(done.request())) {
-        throw new TroupeException(ErrorCode.CONFLICT, "idempotency key " + key + " was used for another request ("
-            + done.request() + "); use a new key for a new request");
+        throw new TroupeException(
+            ErrorCode.CONFLICT,
+            "idempotency key "
+                + key
+                + " was used for another request ("
+                + done.request()
+                + "); use a new key for a new request");
       }
       return write.decode(new JsonObject(done.result()));
     }
@@ -203,7 +219,11 @@ final class WritePlan implements GroupCommitter.Committed {
     return result;
   }
 
-  private Object apply(Write<?> write, Map<DocKey, KeyState> states, Map<DocKey, Stored> locked, Instant now,
+  private Object apply(
+      Write<?> write,
+      Map<DocKey, KeyState> states,
+      Map<DocKey, Stored> locked,
+      Instant now,
       OffsetDateTime at) {
     if (write instanceof Write.Put put) {
       return put(put.put, states, locked, now, at);
@@ -214,7 +234,11 @@ final class WritePlan implements GroupCommitter.Committed {
     return putMany(((Write.Batch) write).batch, states, locked, now, at);
   }
 
-  private PutResult put(PutDoc put, Map<DocKey, KeyState> states, Map<DocKey, Stored> locked, Instant now,
+  private PutResult put(
+      PutDoc put,
+      Map<DocKey, KeyState> states,
+      Map<DocKey, Stored> locked,
+      Instant now,
       OffsetDateTime at) {
     KeyState state = state(put.key(), states, locked);
     put.precondition().check(put.key(), state.visible());
@@ -222,8 +246,12 @@ final class WritePlan implements GroupCommitter.Committed {
   }
 
   /** Every item's precondition first, then every item: a batch applies whole or not at all. */
-  private PutManyResult putMany(PutMany batch, Map<DocKey, KeyState> states, Map<DocKey, Stored> locked,
-      Instant now, OffsetDateTime at) {
+  private PutManyResult putMany(
+      PutMany batch,
+      Map<DocKey, KeyState> states,
+      Map<DocKey, Stored> locked,
+      Instant now,
+      OffsetDateTime at) {
     int size = batch.items().size();
     List<KeyState> batchStates = new ArrayList<>(size);
     for (int i = 0; i < size; i++) {
@@ -249,11 +277,16 @@ final class WritePlan implements GroupCommitter.Committed {
     state.live = true;
     state.dirty = true;
     state.data = put.data();
-    changes.add(Arrays.asList(put.key().collection(), put.key().id(), state.version, DocumentStore.OP_PUT, at));
+    changes.add(
+        Arrays.asList(
+            put.key().collection(), put.key().id(), state.version, DocumentStore.OP_PUT, at));
     return new PutResult(new Document(put.key(), state.version, now, put.data()), created);
   }
 
-  private DeleteResult delete(DeleteDoc delete, Map<DocKey, KeyState> states, Map<DocKey, Stored> locked,
+  private DeleteResult delete(
+      DeleteDoc delete,
+      Map<DocKey, KeyState> states,
+      Map<DocKey, Stored> locked,
       OffsetDateTime at) {
     DocKey key = delete.key();
     KeyState state = state(key, states, locked);
@@ -267,11 +300,13 @@ final class WritePlan implements GroupCommitter.Committed {
     state.live = false;
     state.dirty = true;
     state.data = null;
-    changes.add(Arrays.asList(key.collection(), key.id(), state.version, DocumentStore.OP_DELETE, at));
+    changes.add(
+        Arrays.asList(key.collection(), key.id(), state.version, DocumentStore.OP_DELETE, at));
     return new DeleteResult(key, state.version);
   }
 
-  private static KeyState state(DocKey key, Map<DocKey, KeyState> states, Map<DocKey, Stored> locked) {
+  private static KeyState state(
+      DocKey key, Map<DocKey, KeyState> states, Map<DocKey, Stored> locked) {
     return states.computeIfAbsent(key, k -> new KeyState(locked.get(k)));
   }
 }

@@ -9,18 +9,19 @@ import java.util.function.UnaryOperator;
 
 /**
  * The statements of a group commit, in the database's dialect. The lock and idempotency reads take
- * an IN list padded to a power of two (repeating its last entry), so a few prepared statements serve
- * every group size.
+ * an IN list padded to a power of two (repeating its last entry), so a few prepared statements
+ * serve every group size.
  */
 final class WriteSql {
   /**
-   * Locks every row of a group in one statement. {@code ORDER BY} makes every group lock in the same
-   * order (the lock is taken as each sorted row is returned), so two groups never wait on each other
-   * in a cycle.
+   * Locks every row of a group in one statement. {@code ORDER BY} makes every group lock in the
+   * same order (the lock is taken as each sorted row is returned), so two groups never wait on each
+   * other in a cycle.
    */
   private static final String LOCK_SQL =
       "SELECT collection, id, version, deleted FROM troupe_documents WHERE (collection, id) IN (%s)"
           + " ORDER BY collection, id FOR UPDATE";
+
   private static final String APPLIED_SQL =
       "SELECT idem_key, request, result FROM troupe_idempotency WHERE idem_key IN (%s)";
   private static final String INSERT_DOC_SQL =
@@ -50,8 +51,10 @@ final class WriteSql {
 
   /** The lock statement for {@code keys} (one or more): its parameters are {@link #lockParams}. */
   String lock(int keys) {
-    return locks.computeIfAbsent(slots(keys), n -> dialect.apply(LOCK_SQL.formatted(
-        String.join(", ", Collections.nCopies(n, "(?, ?)")))));
+    return locks.computeIfAbsent(
+        slots(keys),
+        n ->
+            dialect.apply(LOCK_SQL.formatted(String.join(", ", Collections.nCopies(n, "(?, ?)")))));
   }
 
   static List<Object> lockParams(List<DocKey> keys) {
@@ -65,10 +68,13 @@ final class WriteSql {
     return params;
   }
 
-  /** The idempotency read for {@code keys} (one or more): its parameters are {@link #appliedParams}. */
+  /**
+   * The idempotency read for {@code keys} (one or more): its parameters are {@link #appliedParams}.
+   */
   String applied(int keys) {
-    return applied.computeIfAbsent(slots(keys), n -> dialect.apply(APPLIED_SQL.formatted(
-        String.join(", ", Collections.nCopies(n, "?")))));
+    return applied.computeIfAbsent(
+        slots(keys),
+        n -> dialect.apply(APPLIED_SQL.formatted(String.join(", ", Collections.nCopies(n, "?")))));
   }
 
   static List<Object> appliedParams(List<String> keys) {

@@ -10,8 +10,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * A contract that every backend must keep: a concrete subclass per backend names its database in
- * {@link #openDatabase()} and says which one in its {@code @DisplayName}. The database lives as long as
- * the test class: created and migrated before the first test, dropped after the last one.
+ * {@link #openDatabase()} and says which one in its {@code @DisplayName}. The database lives as
+ * long as the test class: created and migrated before the first test, dropped after the last one.
  */
 @ExtendWith(VertxExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)

@@ -33,14 +33,16 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * db-service deployed by name on a plain (non-clustered) Vert.x, spoken to over the event bus: the same
- * behaviour on every backend. Each test starts with empty tables.
+ * db-service deployed by name on a plain (non-clustered) Vert.x, spoken to over the event bus: the
+ * same behaviour on every backend. Each test starts with empty tables.
  */
 abstract class DbServiceContract extends DatabaseContract {
   static final DocKey KEY = DocKey.of("notes", "bus-1");
   private static final String RID = "rid-test";
 
-  /** Empties the tables through a pool of its own, closed again before the test deploys db-service. */
+  /**
+   * Empties the tables through a pool of its own, closed again before the test deploys db-service.
+   */
   @BeforeEach
   final void emptyTables(Vertx vertx, VertxTestContext ctx) {
     Pool pool = backend.pool(vertx);
@@ -89,55 +91,84 @@ abstract class DbServiceContract extends DatabaseContract {
 
     deploy(vertx)
         .compose(id -> put(vertx, new PutDoc(KEY, data, Precondition.NONE)))
-        .compose(result -> {
-          ctx.verify(() -> {
-            assertThat(result.created()).isTrue();
-            assertThat(result.document().version()).isEqualTo(1);
-            assertThat(result.document().data()).isEqualTo(data);
-            written.flag();
-          });
-          return call(vertx, DbContract.GET, Wire.toJson(KEY)).map(Wire::lookup).map(lookup -> {
-            ctx.verify(() -> {
-              assertThat(lookup).isEqualTo(Lookup.found(result.document()));
-              read.flag();
-            });
-            return lookup;
-          });
-        })
-        .compose(lookup -> call(vertx, DbContract.LIST, Wire.toJson(new ListDocs("notes", 10, null))).map(Wire::docPage))
-        .compose(page -> {
-          ctx.verify(() -> {
-            assertThat(page.items()).extracting(d -> d.key()).containsExactly(KEY);
-            assertThat(page.next()).isNull();
-            listed.flag();
-          });
-          return call(vertx, DbContract.DELETE, Wire.toJson(new DeleteDoc(KEY, Precondition.ifMatch(1))))
-              .map(Wire::deleteResult);
-        })
-        .compose(result -> {
-          ctx.verify(() -> assertThat(result).isEqualTo(new DeleteResult(KEY, 2)));
-          return call(vertx, DbContract.GET, Wire.toJson(KEY)).map(Wire::lookup);
-        })
-        .onComplete(ctx.succeeding(lookup -> ctx.verify(() -> {
-          assertThat(lookup).isEqualTo(Lookup.absent(KEY, 2));
-          deleted.flag();
-        })));
+        .compose(
+            result -> {
+              ctx.verify(
+                  () -> {
+                    assertThat(result.created()).isTrue();
+                    assertThat(result.document().version()).isEqualTo(1);
+                    assertThat(result.document().data()).isEqualTo(data);
+                    written.flag();
+                  });
+              return call(vertx, DbContract.GET, Wire.toJson(KEY))
+                  .map(Wire::lookup)
+                  .map(
+                      lookup -> {
+                        ctx.verify(
+                            () -> {
+                              assertThat(lookup).isEqualTo(Lookup.found(result.document()));
+                              read.flag();
+                            });
+                        return lookup;
+                      });
+            })
+        .compose(
+            lookup ->
+                call(vertx, DbContract.LIST, Wire.toJson(new ListDocs("notes", 10, null)))
+                    .map(Wire::docPage))
+        .compose(
+            page -> {
+              ctx.verify(
+                  () -> {
+                    assertThat(page.items()).extracting(d -> d.key()).containsExactly(KEY);
+                    assertThat(page.next()).isNull();
+                    listed.flag();
+                  });
+              return call(
+                      vertx,
+                      DbContract.DELETE,
+                      Wire.toJson(new DeleteDoc(KEY, Precondition.ifMatch(1))))
+                  .map(Wire::deleteResult);
+            })
+        .compose(
+            result -> {
+              ctx.verify(() -> assertThat(result).isEqualTo(new DeleteResult(KEY, 2)));
+              return call(vertx, DbContract.GET, Wire.toJson(KEY)).map(Wire::lookup);
+            })
+        .onComplete(
+            ctx.succeeding(
+                lookup ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(lookup).isEqualTo(Lookup.absent(KEY, 2));
+                          deleted.flag();
+                        })));
   }
 
   @Test
-  @DisplayName("exact JSON numbers, NUL, emoji and key order survive the bus and the database both ways")
+  @DisplayName(
+      "exact JSON numbers, NUL, emoji and key order survive the bus and the database both ways")
   void exactDataOverTheBus(Vertx vertx, VertxTestContext ctx) {
-    String text = "{\"z\":0.1000000000000000055511151231257827,\"huge\":1e400,\"money\":1.50,"
-        + "\"big\":123456789012345678901234567890,\"neg\":-5,\"s\":\"a\\u0000b \ud83d\ude00\",\"a\":1}";
+    String text =
+        "{\"z\":0.1000000000000000055511151231257827,\"huge\":1e400,\"money\":1.50,"
+            + "\"big\":123456789012345678901234567890,\"neg\":-5,\"s\":\"a\\u0000b \ud83d\ude00\",\"a\":1}";
     String expected = new JsonObject(text).encode();
     deploy(vertx)
         .compose(id -> put(vertx, new PutDoc(KEY, new JsonObject(text), Precondition.NONE)))
         .compose(r -> call(vertx, DbContract.GET, Wire.toJson(KEY)).map(Wire::lookup))
-        .onComplete(ctx.succeeding(lookup -> ctx.verify(() -> {
-          assertThat(lookup.document().data().encode()).isEqualTo(expected);
-          assertThat(expected).contains("0.1000000000000000055511151231257827", "1.50", "123456789012345678901234567890");
-          ctx.completeNow();
-        })));
+        .onComplete(
+            ctx.succeeding(
+                lookup ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(lookup.document().data().encode()).isEqualTo(expected);
+                          assertThat(expected)
+                              .contains(
+                                  "0.1000000000000000055511151231257827",
+                                  "1.50",
+                                  "123456789012345678901234567890");
+                          ctx.completeNow();
+                        })));
   }
 
   @Test
@@ -145,21 +176,30 @@ abstract class DbServiceContract extends DatabaseContract {
   void publishesChangeEvents(Vertx vertx, VertxTestContext ctx) {
     Checkpoint putEvent = ctx.checkpoint();
     Checkpoint deleteEvent = ctx.checkpoint();
-    MessageConsumer<JsonObject> events = vertx.eventBus().consumer(DocEvents.ADDRESS, msg -> ctx.verify(() -> {
-      String op = msg.body().getString("op");
-      if ("put".equals(op)) {
-        assertThat(msg.body()).isEqualTo(Wire.changeEvent("put", KEY, 1));
-        putEvent.flag();
-      } else {
-        assertThat(msg.body()).isEqualTo(Wire.changeEvent("delete", KEY, 2));
-        deleteEvent.flag();
-      }
-    }));
+    MessageConsumer<JsonObject> events =
+        vertx
+            .eventBus()
+            .consumer(
+                DocEvents.ADDRESS,
+                msg ->
+                    ctx.verify(
+                        () -> {
+                          String op = msg.body().getString("op");
+                          if ("put".equals(op)) {
+                            assertThat(msg.body()).isEqualTo(Wire.changeEvent("put", KEY, 1));
+                            putEvent.flag();
+                          } else {
+                            assertThat(msg.body()).isEqualTo(Wire.changeEvent("delete", KEY, 2));
+                            deleteEvent.flag();
+                          }
+                        }));
 
-    events.completion()
+    events
+        .completion()
         .compose(v -> deploy(vertx))
         .compose(id -> put(vertx, new PutDoc(KEY, new JsonObject().put("v", 1), Precondition.NONE)))
-        .compose(r -> call(vertx, DbContract.DELETE, Wire.toJson(new DeleteDoc(KEY, Precondition.NONE))))
+        .compose(
+            r -> call(vertx, DbContract.DELETE, Wire.toJson(new DeleteDoc(KEY, Precondition.NONE))))
         .onFailure(ctx::failNow);
   }
 
@@ -171,27 +211,41 @@ abstract class DbServiceContract extends DatabaseContract {
     List<JsonObject> seen = new CopyOnWriteArrayList<>();
     // The event of the last (committed) write is the barrier: an event of the rejected write, sent
     // before it, would have been delivered to this consumer before it.
-    MessageConsumer<JsonObject> events = vertx.eventBus().consumer(DocEvents.ADDRESS, msg -> {
-      seen.add(msg.body());
-      if (msg.body().getLong("version") == 2) {
-        ctx.verify(() -> {
-          assertThat(seen).containsExactly(Wire.changeEvent("put", KEY, 1), Wire.changeEvent("put", KEY, 2));
-          onlyCommittedWrites.flag();
-        });
-      }
-    });
+    MessageConsumer<JsonObject> events =
+        vertx
+            .eventBus()
+            .consumer(
+                DocEvents.ADDRESS,
+                msg -> {
+                  seen.add(msg.body());
+                  if (msg.body().getLong("version") == 2) {
+                    ctx.verify(
+                        () -> {
+                          assertThat(seen)
+                              .containsExactly(
+                                  Wire.changeEvent("put", KEY, 1), Wire.changeEvent("put", KEY, 2));
+                          onlyCommittedWrites.flag();
+                        });
+                  }
+                });
 
-    events.completion()
+    events
+        .completion()
         .compose(v -> deploy(vertx))
         .compose(id -> put(vertx, new PutDoc(KEY, new JsonObject(), Precondition.NONE)))
-        .compose(r -> failureOf(put(vertx, new PutDoc(KEY, new JsonObject(), Precondition.ifNoneMatchAny()))))
-        .compose(failure -> {
-          ctx.verify(() -> {
-            assertReplyFailure(failure, ErrorCode.PRECONDITION_FAILED);
-            rejected.flag();
-          });
-          return put(vertx, new PutDoc(KEY, new JsonObject(), Precondition.ifMatch(1)));
-        })
+        .compose(
+            r ->
+                failureOf(
+                    put(vertx, new PutDoc(KEY, new JsonObject(), Precondition.ifNoneMatchAny()))))
+        .compose(
+            failure -> {
+              ctx.verify(
+                  () -> {
+                    assertReplyFailure(failure, ErrorCode.PRECONDITION_FAILED);
+                    rejected.flag();
+                  });
+              return put(vertx, new PutDoc(KEY, new JsonObject(), Precondition.ifMatch(1)));
+            })
         .onFailure(ctx::failNow);
   }
 
@@ -200,123 +254,188 @@ abstract class DbServiceContract extends DatabaseContract {
   void unknownAction(Vertx vertx, VertxTestContext ctx) {
     deploy(vertx)
         .compose(id -> failureOf(call(vertx, "frobnicate", Wire.toJson(KEY))))
-        .onComplete(ctx.succeeding(failure -> ctx.verify(() -> {
-          assertReplyFailure(failure, ErrorCode.BAD_REQUEST);
-          ctx.completeNow();
-        })));
+        .onComplete(
+            ctx.succeeding(
+                failure ->
+                    ctx.verify(
+                        () -> {
+                          assertReplyFailure(failure, ErrorCode.BAD_REQUEST);
+                          ctx.completeNow();
+                        })));
   }
 
   @Test
-  @DisplayName("a malformed put (no data object) is answered with a BAD_REQUEST reply failure and writes nothing")
+  @DisplayName(
+      "a malformed put (no data object) is answered with a BAD_REQUEST reply failure and writes nothing")
   void malformedBody(Vertx vertx, VertxTestContext ctx) {
     Checkpoint rejected = ctx.checkpoint();
     Checkpoint nothingWritten = ctx.checkpoint();
     deploy(vertx)
-        .compose(id -> failureOf(call(vertx, DbContract.PUT, Wire.toJson(KEY).put("data", "not an object"))))
-        .compose(failure -> {
-          ctx.verify(() -> {
-            assertReplyFailure(failure, ErrorCode.BAD_REQUEST);
-            rejected.flag();
-          });
-          return call(vertx, DbContract.GET, Wire.toJson(KEY)).map(Wire::lookup);
-        })
-        .onComplete(ctx.succeeding(lookup -> ctx.verify(() -> {
-          assertThat(lookup).isEqualTo(Lookup.absent(KEY, 0));
-          nothingWritten.flag();
-        })));
+        .compose(
+            id ->
+                failureOf(
+                    call(vertx, DbContract.PUT, Wire.toJson(KEY).put("data", "not an object"))))
+        .compose(
+            failure -> {
+              ctx.verify(
+                  () -> {
+                    assertReplyFailure(failure, ErrorCode.BAD_REQUEST);
+                    rejected.flag();
+                  });
+              return call(vertx, DbContract.GET, Wire.toJson(KEY)).map(Wire::lookup);
+            })
+        .onComplete(
+            ctx.succeeding(
+                lookup ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(lookup).isEqualTo(Lookup.absent(KEY, 0));
+                          nothingWritten.flag();
+                        })));
   }
 
   @Test
-  @DisplayName("store failures travel as reply failures with their code: PRECONDITION_FAILED on a stale put, NOT_FOUND on deleting an absent document")
+  @DisplayName(
+      "store failures travel as reply failures with their code: PRECONDITION_FAILED on a stale put, NOT_FOUND on deleting an absent document")
   void failureCodesOverTheBus(Vertx vertx, VertxTestContext ctx) {
     Checkpoint precondition = ctx.checkpoint();
     Checkpoint notFound = ctx.checkpoint();
     deploy(vertx)
         .compose(id -> put(vertx, new PutDoc(KEY, new JsonObject(), Precondition.NONE)))
-        .compose(r -> failureOf(put(vertx, new PutDoc(KEY, new JsonObject(), Precondition.ifMatch(7)))))
-        .compose(failure -> {
-          ctx.verify(() -> {
-            assertReplyFailure(failure, ErrorCode.PRECONDITION_FAILED);
-            precondition.flag();
-          });
-          DocKey absent = DocKey.of("notes", "never-written");
-          return failureOf(call(vertx, DbContract.DELETE, Wire.toJson(new DeleteDoc(absent, Precondition.NONE))));
-        })
-        .onComplete(ctx.succeeding(failure -> ctx.verify(() -> {
-          assertReplyFailure(failure, ErrorCode.NOT_FOUND);
-          notFound.flag();
-        })));
+        .compose(
+            r -> failureOf(put(vertx, new PutDoc(KEY, new JsonObject(), Precondition.ifMatch(7)))))
+        .compose(
+            failure -> {
+              ctx.verify(
+                  () -> {
+                    assertReplyFailure(failure, ErrorCode.PRECONDITION_FAILED);
+                    precondition.flag();
+                  });
+              DocKey absent = DocKey.of("notes", "never-written");
+              return failureOf(
+                  call(
+                      vertx,
+                      DbContract.DELETE,
+                      Wire.toJson(new DeleteDoc(absent, Precondition.NONE))));
+            })
+        .onComplete(
+            ctx.succeeding(
+                failure ->
+                    ctx.verify(
+                        () -> {
+                          assertReplyFailure(failure, ErrorCode.NOT_FOUND);
+                          notFound.flag();
+                        })));
   }
 
   @Test
-  @DisplayName("20 concurrent If-Match: 1 puts over the bus: exactly one wins version 2, the others get PRECONDITION_FAILED")
+  @DisplayName(
+      "20 concurrent If-Match: 1 puts over the bus: exactly one wins version 2, the others get PRECONDITION_FAILED")
   void conditionalWritersRaceOverTheBus(Vertx vertx, VertxTestContext ctx) {
     Checkpoint oneWinner = ctx.checkpoint();
     Checkpoint stored = ctx.checkpoint();
     deploy(vertx)
-        .compose(id -> put(vertx, new PutDoc(KEY, new JsonObject().put("writer", -1), Precondition.NONE)))
-        .compose(first -> {
-          List<Future<PutResult>> writes = IntStream.range(0, 20)
-              .mapToObj(i -> put(vertx, new PutDoc(KEY, new JsonObject().put("writer", i), Precondition.ifMatch(1))))
-              .toList();
-          return Future.join(writes).transform(ar -> Future.succeededFuture(writes));
-        })
-        .compose(writes -> {
-          List<PutResult> winners = writes.stream().filter(Future::succeeded).map(Future::result).toList();
-          ctx.verify(() -> {
-            assertThat(writes.stream().filter(Future::failed).map(Future::cause).toList()).hasSize(19)
-                .allSatisfy(t -> assertReplyFailure(t, ErrorCode.PRECONDITION_FAILED));
-            assertThat(winners).hasSize(1);
-            assertThat(winners.get(0).document().version()).isEqualTo(2);
-            oneWinner.flag();
-          });
-          return call(vertx, DbContract.GET, Wire.toJson(KEY)).map(Wire::lookup).map(lookup -> {
-            ctx.verify(() -> {
-              assertThat(lookup.version()).isEqualTo(2);
-              assertThat(lookup.document().data()).isEqualTo(winners.get(0).document().data());
-              stored.flag();
-            });
-            return lookup;
-          });
-        })
+        .compose(
+            id ->
+                put(vertx, new PutDoc(KEY, new JsonObject().put("writer", -1), Precondition.NONE)))
+        .compose(
+            first -> {
+              List<Future<PutResult>> writes =
+                  IntStream.range(0, 20)
+                      .mapToObj(
+                          i ->
+                              put(
+                                  vertx,
+                                  new PutDoc(
+                                      KEY,
+                                      new JsonObject().put("writer", i),
+                                      Precondition.ifMatch(1))))
+                      .toList();
+              return Future.join(writes).transform(ar -> Future.succeededFuture(writes));
+            })
+        .compose(
+            writes -> {
+              List<PutResult> winners =
+                  writes.stream().filter(Future::succeeded).map(Future::result).toList();
+              ctx.verify(
+                  () -> {
+                    assertThat(writes.stream().filter(Future::failed).map(Future::cause).toList())
+                        .hasSize(19)
+                        .allSatisfy(t -> assertReplyFailure(t, ErrorCode.PRECONDITION_FAILED));
+                    assertThat(winners).hasSize(1);
+                    assertThat(winners.get(0).document().version()).isEqualTo(2);
+                    oneWinner.flag();
+                  });
+              return call(vertx, DbContract.GET, Wire.toJson(KEY))
+                  .map(Wire::lookup)
+                  .map(
+                      lookup -> {
+                        ctx.verify(
+                            () -> {
+                              assertThat(lookup.version()).isEqualTo(2);
+                              assertThat(lookup.document().data())
+                                  .isEqualTo(winners.get(0).document().data());
+                              stored.flag();
+                            });
+                        return lookup;
+                      });
+            })
         .onFailure(ctx::failNow);
   }
 
   @Test
-  @DisplayName("undeploying db-service stops its consumers, and a redeployment on the same database sees the committed data")
+  @DisplayName(
+      "undeploying db-service stops its consumers, and a redeployment on the same database sees the committed data")
   void undeployAndRedeploy(Vertx vertx, VertxTestContext ctx) {
     Checkpoint gone = ctx.checkpoint();
     Checkpoint durable = ctx.checkpoint();
     JsonObject data = new JsonObject().put("kept", true);
     deploy(vertx)
-        .compose(id -> put(vertx, new PutDoc(KEY, data, Precondition.NONE)).compose(r -> vertx.undeploy(id)))
+        .compose(
+            id ->
+                put(vertx, new PutDoc(KEY, data, Precondition.NONE))
+                    .compose(r -> vertx.undeploy(id)))
         .compose(v -> failureOf(call(vertx, DbContract.GET, Wire.toJson(KEY))))
-        .compose(failure -> {
-          ctx.verify(() -> {
-            assertThat(failure).isInstanceOf(ReplyException.class);
-            assertThat(((ReplyException) failure).failureType()).isEqualTo(ReplyFailure.NO_HANDLERS);
-            gone.flag();
-          });
-          return deploy(vertx);
-        })
+        .compose(
+            failure -> {
+              ctx.verify(
+                  () -> {
+                    assertThat(failure).isInstanceOf(ReplyException.class);
+                    assertThat(((ReplyException) failure).failureType())
+                        .isEqualTo(ReplyFailure.NO_HANDLERS);
+                    gone.flag();
+                  });
+              return deploy(vertx);
+            })
         .compose(id -> call(vertx, DbContract.GET, Wire.toJson(KEY)).map(Wire::lookup))
-        .onComplete(ctx.succeeding(lookup -> ctx.verify(() -> {
-          assertThat(lookup.version()).isEqualTo(1);
-          assertThat(lookup.document().data()).isEqualTo(data);
-          durable.flag();
-        })));
+        .onComplete(
+            ctx.succeeding(
+                lookup ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(lookup.version()).isEqualTo(1);
+                          assertThat(lookup.document().data()).isEqualTo(data);
+                          durable.flag();
+                        })));
   }
 
   @Test
-  @DisplayName("db-service refuses to start when TROUPE_DB_URL is a JDBC URL rather than a postgresql:// URL")
+  @DisplayName(
+      "db-service refuses to start when TROUPE_DB_URL is a JDBC URL rather than a postgresql:// URL")
   void refusesJdbcUrl(Vertx vertx, VertxTestContext ctx) {
     DeploymentOptions options = options();
     options.getConfig().put("TROUPE_DB_URL", "jdbc:postgresql://127.0.0.1:5432/test");
     failureOf(deploy(vertx, options))
-        .onComplete(ctx.succeeding(failure -> ctx.verify(() -> {
-          assertThat(failure).isInstanceOf(IllegalArgumentException.class)
-              .hasMessageContaining("TROUPE_DB_URL").hasMessageContaining("postgresql://");
-          ctx.completeNow();
-        })));
+        .onComplete(
+            ctx.succeeding(
+                failure ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(failure)
+                              .isInstanceOf(IllegalArgumentException.class)
+                              .hasMessageContaining("TROUPE_DB_URL")
+                              .hasMessageContaining("postgresql://");
+                          ctx.completeNow();
+                        })));
   }
 }

@@ -28,15 +28,19 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * {@link GroupCommitter} with writers that stand in for the database: its retry bound (a writer that
- * reports a unique violation, another transaction having created one of the group's rows first, a given
- * number of times), groups in flight up to its concurrency, splitting a failed group, and deadlocks.
+ * {@link GroupCommitter} with writers that stand in for the database: its retry bound (a writer
+ * that reports a unique violation, another transaction having created one of the group's rows
+ * first, a given number of times), groups in flight up to its concurrency, splitting a failed
+ * group, and deadlocks.
  */
 @ExtendWith(VertxExtension.class)
 @DisplayName("GroupCommitter: retries, concurrency, splits")
 class GroupCommitterTest {
 
-  /** Fails its first {@code violations} commits with SQLSTATE 23505, then judges against empty tables. */
+  /**
+   * Fails its first {@code violations} commits with SQLSTATE 23505, then judges against empty
+   * tables.
+   */
   private static final class CreatedMeanwhile implements GroupWriter {
     private int violations;
     int commits;
@@ -49,7 +53,8 @@ class GroupCommitterTest {
     public Future<WritePlan> commit(List<Write<?>> group) {
       commits++;
       if (violations-- > 0) {
-        return Future.failedFuture(new SQLIntegrityConstraintViolationException("duplicate key", "23505"));
+        return Future.failedFuture(
+            new SQLIntegrityConstraintViolationException("duplicate key", "23505"));
       }
       return Future.succeededFuture(WritePlan.judge(group, Map.of(), Map.of(), Instant.now()));
     }
@@ -68,40 +73,62 @@ class GroupCommitterTest {
   }
 
   @Test
-  @DisplayName("a group of 5 new keys meeting a different creator on each of 5 attempts commits on the 6th")
+  @DisplayName(
+      "a group of 5 new keys meeting a different creator on each of 5 attempts commits on the 6th")
   void retriesOncePerKey(Vertx vertx, VertxTestContext ctx) {
     Context owner = vertx.getOrCreateContext();
     CreatedMeanwhile writer = new CreatedMeanwhile(5);
-    GroupCommitter<Write<?>> committer = new GroupCommitter<>(vertx, owner, writer, 64, 0, 512, 1, "documents", new SimpleMeterRegistry());
-    owner.runOnContext(v -> {
-      List<Future<PutResult>> writes = putKeys(committer, 5);
-      Future.all(writes).onComplete(ctx.succeeding(done -> ctx.verify(() -> {
-        assertThat(writer.commits).isEqualTo(6);
-        assertThat(writes).allSatisfy(w -> assertThat(w.result().created()).isTrue());
-        ctx.completeNow();
-      })));
-    });
+    GroupCommitter<Write<?>> committer =
+        new GroupCommitter<>(
+            vertx, owner, writer, 64, 0, 512, 1, "documents", new SimpleMeterRegistry());
+    owner.runOnContext(
+        v -> {
+          List<Future<PutResult>> writes = putKeys(committer, 5);
+          Future.all(writes)
+              .onComplete(
+                  ctx.succeeding(
+                      done ->
+                          ctx.verify(
+                              () -> {
+                                assertThat(writer.commits).isEqualTo(6);
+                                assertThat(writes)
+                                    .allSatisfy(w -> assertThat(w.result().created()).isTrue());
+                                ctx.completeNow();
+                              })));
+        });
   }
 
   @Test
-  @DisplayName("a group still meeting violations after one attempt more than it has keys is split, and each write alone"
-      + " fails with CONFLICT after its own attempts")
+  @DisplayName(
+      "a group still meeting violations after one attempt more than it has keys is split, and each write alone"
+          + " fails with CONFLICT after its own attempts")
   void givesUpAfterOneAttemptPerKey(Vertx vertx, VertxTestContext ctx) {
     Context owner = vertx.getOrCreateContext();
     CreatedMeanwhile writer = new CreatedMeanwhile(Integer.MAX_VALUE);
-    GroupCommitter<Write<?>> committer = new GroupCommitter<>(vertx, owner, writer, 64, 0, 512, 1, "documents", new SimpleMeterRegistry());
-    owner.runOnContext(v -> {
-      List<Future<PutResult>> writes = putKeys(committer, 2);
-      Future.join(writes).onComplete(done -> ctx.verify(() -> {
-        // 3 attempts of the pair, then 2 of each write alone
-        assertThat(writer.commits).isEqualTo(3 + 2 + 2);
-        assertThat(writes).allSatisfy(w -> assertCode(w.cause(), ErrorCode.CONFLICT));
-        ctx.completeNow();
-      }));
-    });
+    GroupCommitter<Write<?>> committer =
+        new GroupCommitter<>(
+            vertx, owner, writer, 64, 0, 512, 1, "documents", new SimpleMeterRegistry());
+    owner.runOnContext(
+        v -> {
+          List<Future<PutResult>> writes = putKeys(committer, 2);
+          Future.join(writes)
+              .onComplete(
+                  done ->
+                      ctx.verify(
+                          () -> {
+                            // 3 attempts of the pair, then 2 of each write alone
+                            assertThat(writer.commits).isEqualTo(3 + 2 + 2);
+                            assertThat(writes)
+                                .allSatisfy(w -> assertCode(w.cause(), ErrorCode.CONFLICT));
+                            ctx.completeNow();
+                          }));
+        });
   }
 
-  /** Holds every commit until the test releases it; fails groups holding a poison key, once per attempt. */
+  /**
+   * Holds every commit until the test releases it; fails groups holding a poison key, once per
+   * attempt.
+   */
   private static final class Held implements GroupWriter {
     final List<Promise<WritePlan>> pending = new ArrayList<>();
     final List<Integer> sizes = new ArrayList<>();
@@ -141,83 +168,121 @@ class GroupCommitterTest {
   }
 
   private static Future<PutResult> put(GroupCommitter<Write<?>> committer, String id) {
-    Write.Put write = new Write.Put(new PutDoc(DocKey.of("notes", id), new JsonObject(), Precondition.NONE));
+    Write.Put write =
+        new Write.Put(new PutDoc(DocKey.of("notes", id), new JsonObject(), Precondition.NONE));
     committer.submit(write);
     return write.future();
   }
 
   @Test
-  @DisplayName("up to its concurrency, writes of separate turns start groups of their own; beyond it they queue and"
-      + " the next free slot takes them as one group")
+  @DisplayName(
+      "up to its concurrency, writes of separate turns start groups of their own; beyond it they queue and"
+          + " the next free slot takes them as one group")
   void groupsInFlightUpToConcurrency(Vertx vertx, VertxTestContext ctx) {
     Context owner = vertx.getOrCreateContext();
     Held writer = new Held(null);
-    GroupCommitter<Write<?>> committer = new GroupCommitter<>(vertx, owner, writer, 64, 0, 512, 3, "documents", new SimpleMeterRegistry());
+    GroupCommitter<Write<?>> committer =
+        new GroupCommitter<>(
+            vertx, owner, writer, 64, 0, 512, 3, "documents", new SimpleMeterRegistry());
     List<Future<PutResult>> writes = new ArrayList<>();
-    owner.runOnContext(start -> {
-      // each write in its own event-loop turn, one turn after another
-      Future<Void> turns = Future.succeededFuture();
-      for (int i = 0; i < 8; i++) {
-        String id = "k-" + i;
-        turns = turns.compose(v -> {
-          writes.add(put(committer, id));
-          Promise<Void> next = Promise.promise();
-          owner.runOnContext(x -> owner.runOnContext(y -> next.complete()));
-          return next.future();
+    owner.runOnContext(
+        start -> {
+          // each write in its own event-loop turn, one turn after another
+          Future<Void> turns = Future.succeededFuture();
+          for (int i = 0; i < 8; i++) {
+            String id = "k-" + i;
+            turns =
+                turns.compose(
+                    v -> {
+                      writes.add(put(committer, id));
+                      Promise<Void> next = Promise.promise();
+                      owner.runOnContext(x -> owner.runOnContext(y -> next.complete()));
+                      return next.future();
+                    });
+          }
+          turns.onComplete(
+              ctx.succeeding(
+                  done ->
+                      ctx.verify(
+                          () -> {
+                            assertThat(writer.sizes)
+                                .as("three groups in flight, one write each")
+                                .containsExactly(1, 1, 1);
+                            assertThat(writes).noneMatch(Future::isComplete);
+                            writer.releaseAll();
+                            owner.runOnContext(
+                                x ->
+                                    owner.runOnContext(
+                                        y ->
+                                            ctx.verify(
+                                                () -> {
+                                                  assertThat(writer.sizes)
+                                                      .as("the five queued writes go as one group")
+                                                      .containsExactly(1, 1, 1, 5);
+                                                  writer.releaseAll();
+                                                  Future.all(writes)
+                                                      .onComplete(
+                                                          ctx.succeeding(all -> ctx.completeNow()));
+                                                })));
+                          })));
         });
-      }
-      turns.onComplete(ctx.succeeding(done -> ctx.verify(() -> {
-        assertThat(writer.sizes).as("three groups in flight, one write each").containsExactly(1, 1, 1);
-        assertThat(writes).noneMatch(Future::isComplete);
-        writer.releaseAll();
-        owner.runOnContext(x -> owner.runOnContext(y -> ctx.verify(() -> {
-          assertThat(writer.sizes).as("the five queued writes go as one group").containsExactly(1, 1, 1, 5);
-          writer.releaseAll();
-          Future.all(writes).onComplete(ctx.succeeding(all -> ctx.completeNow()));
-        })));
-      })));
-    });
   }
 
   @Test
-  @DisplayName("a group failing for a reason one write may have caused is split: that write fails alone, its"
-      + " neighbours commit")
+  @DisplayName(
+      "a group failing for a reason one write may have caused is split: that write fails alone, its"
+          + " neighbours commit")
   void splitsAFailedGroup(Vertx vertx, VertxTestContext ctx) {
     Context owner = vertx.getOrCreateContext();
     Held writer = new Held("bad");
-    GroupCommitter<Write<?>> committer = new GroupCommitter<>(vertx, owner, writer, 64, 0, 512, 1, "documents", new SimpleMeterRegistry());
-    owner.runOnContext(v -> {
-      Future<PutResult> a = put(committer, "a");
-      Future<PutResult> bad = put(committer, "bad");
-      Future<PutResult> c = put(committer, "c");
-      vertx.setPeriodic(1, t -> writer.releaseAll());
-      Future.join(a, bad, c).onComplete(done -> ctx.verify(() -> {
-        assertThat(writer.sizes).containsExactly(3, 1, 1, 1);
-        assertThat(a.succeeded()).isTrue();
-        assertThat(c.succeeded()).isTrue();
-        assertCode(bad.cause(), ErrorCode.INTERNAL);
-        ctx.completeNow();
-      }));
-    });
+    GroupCommitter<Write<?>> committer =
+        new GroupCommitter<>(
+            vertx, owner, writer, 64, 0, 512, 1, "documents", new SimpleMeterRegistry());
+    owner.runOnContext(
+        v -> {
+          Future<PutResult> a = put(committer, "a");
+          Future<PutResult> bad = put(committer, "bad");
+          Future<PutResult> c = put(committer, "c");
+          vertx.setPeriodic(1, t -> writer.releaseAll());
+          Future.join(a, bad, c)
+              .onComplete(
+                  done ->
+                      ctx.verify(
+                          () -> {
+                            assertThat(writer.sizes).containsExactly(3, 1, 1, 1);
+                            assertThat(a.succeeded()).isTrue();
+                            assertThat(c.succeeded()).isTrue();
+                            assertCode(bad.cause(), ErrorCode.INTERNAL);
+                            ctx.completeNow();
+                          }));
+        });
   }
 
   @Test
-  @DisplayName("a group the database could not serve (busy) is not split: every write gets the retryable 503")
+  @DisplayName(
+      "a group the database could not serve (busy) is not split: every write gets the retryable 503")
   void doesNotSplitWhenBusy(Vertx vertx, VertxTestContext ctx) {
     Context owner = vertx.getOrCreateContext();
     Held writer = new Held("bad");
     writer.failState = "55P03";
-    GroupCommitter<Write<?>> committer = new GroupCommitter<>(vertx, owner, writer, 64, 0, 512, 1, "documents", new SimpleMeterRegistry());
-    owner.runOnContext(v -> {
-      Future<PutResult> a = put(committer, "a");
-      Future<PutResult> bad = put(committer, "bad");
-      Future.join(a, bad).onComplete(done -> ctx.verify(() -> {
-        assertThat(writer.sizes).containsExactly(2);
-        assertCode(a.cause(), ErrorCode.UNAVAILABLE);
-        assertCode(bad.cause(), ErrorCode.UNAVAILABLE);
-        ctx.completeNow();
-      }));
-    });
+    GroupCommitter<Write<?>> committer =
+        new GroupCommitter<>(
+            vertx, owner, writer, 64, 0, 512, 1, "documents", new SimpleMeterRegistry());
+    owner.runOnContext(
+        v -> {
+          Future<PutResult> a = put(committer, "a");
+          Future<PutResult> bad = put(committer, "bad");
+          Future.join(a, bad)
+              .onComplete(
+                  done ->
+                      ctx.verify(
+                          () -> {
+                            assertThat(writer.sizes).containsExactly(2);
+                            assertCode(a.cause(), ErrorCode.UNAVAILABLE);
+                            assertCode(bad.cause(), ErrorCode.UNAVAILABLE);
+                            ctx.completeNow();
+                          }));
+        });
   }
 
   @Test
@@ -226,15 +291,23 @@ class GroupCommitterTest {
     Context owner = vertx.getOrCreateContext();
     Held writer = new Held(null);
     writer.deadlocks = 2;
-    GroupCommitter<Write<?>> committer = new GroupCommitter<>(vertx, owner, writer, 64, 0, 512, 1, "documents", new SimpleMeterRegistry());
-    owner.runOnContext(v -> {
-      Future<PutResult> a = put(committer, "a");
-      Future<PutResult> b = put(committer, "b");
-      vertx.setPeriodic(1, t -> writer.releaseAll());
-      Future.all(a, b).onComplete(ctx.succeeding(done -> ctx.verify(() -> {
-        assertThat(writer.sizes).containsExactly(2, 2, 2);
-        ctx.completeNow();
-      })));
-    });
+    GroupCommitter<Write<?>> committer =
+        new GroupCommitter<>(
+            vertx, owner, writer, 64, 0, 512, 1, "documents", new SimpleMeterRegistry());
+    owner.runOnContext(
+        v -> {
+          Future<PutResult> a = put(committer, "a");
+          Future<PutResult> b = put(committer, "b");
+          vertx.setPeriodic(1, t -> writer.releaseAll());
+          Future.all(a, b)
+              .onComplete(
+                  ctx.succeeding(
+                      done ->
+                          ctx.verify(
+                              () -> {
+                                assertThat(writer.sizes).containsExactly(2, 2, 2);
+                                ctx.completeNow();
+                              })));
+        });
   }
 }

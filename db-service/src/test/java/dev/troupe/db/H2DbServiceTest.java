@@ -18,8 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 @DisplayName("db-service on H2 (embedded file in a temporary directory)")
 class H2DbServiceTest extends DbServiceContract {
-  @TempDir
-  static Path dir;
+  @TempDir static Path dir;
 
   @Override
   TestDatabase openDatabase() {
@@ -27,19 +26,25 @@ class H2DbServiceTest extends DbServiceContract {
   }
 
   @Test
-  @DisplayName("on H2, db-service creates its missing data directory and keeps the database file in it")
+  @DisplayName(
+      "on H2, db-service creates its missing data directory and keeps the database file in it")
   void createsItsDataDirectory(Vertx vertx, VertxTestContext ctx) {
     Path dataDir = dir.resolve("nested").resolve("data");
-    DeploymentOptions options = new DeploymentOptions().setConfig(TestDatabase.h2(dataDir).config());
+    DeploymentOptions options =
+        new DeploymentOptions().setConfig(TestDatabase.h2(dataDir).config());
     JsonObject data = new JsonObject().put("where", "nested");
     deploy(vertx, options)
         .compose(id -> put(vertx, new PutDoc(KEY, data, Precondition.NONE)))
         .compose(r -> call(vertx, DbContract.GET, Wire.toJson(KEY)).map(Wire::lookup))
-        .onComplete(ctx.succeeding(lookup -> ctx.verify(() -> {
-          assertThat(Files.isDirectory(dataDir)).isTrue();
-          assertThat(dataDir.resolve("troupe.mv.db")).isRegularFile();
-          assertThat(lookup.document().data()).isEqualTo(data);
-          ctx.completeNow();
-        })));
+        .onComplete(
+            ctx.succeeding(
+                lookup ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(Files.isDirectory(dataDir)).isTrue();
+                          assertThat(dataDir.resolve("troupe.mv.db")).isRegularFile();
+                          assertThat(lookup.document().data()).isEqualTo(data);
+                          ctx.completeNow();
+                        })));
   }
 }

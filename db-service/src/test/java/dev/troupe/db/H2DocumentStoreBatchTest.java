@@ -6,8 +6,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 @DisplayName("DocumentStore batches on H2 (embedded file in a temporary directory)")
 class H2DocumentStoreBatchTest extends DocumentStoreBatchContract {
-  @TempDir
-  static Path dir;
+  @TempDir static Path dir;
 
   @Override
   TestDatabase openDatabase() {

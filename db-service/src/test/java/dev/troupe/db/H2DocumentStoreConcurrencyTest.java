@@ -4,10 +4,10 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.io.TempDir;
 
-@DisplayName("DocumentStore under concurrent writers on H2 (embedded file in a temporary directory)")
+@DisplayName(
+    "DocumentStore under concurrent writers on H2 (embedded file in a temporary directory)")
 class H2DocumentStoreConcurrencyTest extends DocumentStoreConcurrencyContract {
-  @TempDir
-  static Path dir;
+  @TempDir static Path dir;
 
   @Override
   TestDatabase openDatabase() {

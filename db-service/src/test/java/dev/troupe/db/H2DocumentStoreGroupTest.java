@@ -6,8 +6,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 @DisplayName("DocumentStore group commit on H2 (embedded file in a temporary directory)")
 class H2DocumentStoreGroupTest extends DocumentStoreGroupContract {
-  @TempDir
-  static Path dir;
+  @TempDir static Path dir;
 
   @Override
   TestDatabase openDatabase() {

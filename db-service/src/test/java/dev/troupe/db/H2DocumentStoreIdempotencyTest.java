@@ -6,8 +6,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 @DisplayName("DocumentStore idempotency keys on H2 (embedded file in a temporary directory)")
 class H2DocumentStoreIdempotencyTest extends DocumentStoreIdempotencyContract {
-  @TempDir
-  static Path dir;
+  @TempDir static Path dir;
 
   @Override
   TestDatabase openDatabase() {

@@ -6,8 +6,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 @DisplayName("DocumentStore listing on H2 (embedded file in a temporary directory)")
 class H2DocumentStoreListTest extends DocumentStoreListContract {
-  @TempDir
-  static Path dir;
+  @TempDir static Path dir;
 
   @Override
   TestDatabase openDatabase() {

@@ -6,8 +6,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 @DisplayName("StateStore on H2 (embedded file in a temporary directory)")
 class H2StateStoreTest extends StateStoreContractTests {
-  @TempDir
-  static Path dir;
+  @TempDir static Path dir;
 
   @Override
   TestDatabase openDatabase() {

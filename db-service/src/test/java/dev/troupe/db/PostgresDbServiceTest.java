@@ -35,7 +35,8 @@ class PostgresDbServiceTest extends DbServiceContract {
   }
 
   @Test
-  @DisplayName("on PostgreSQL, db-service creates and migrates a schema that does not exist yet, and serves from it")
+  @DisplayName(
+      "on PostgreSQL, db-service creates and migrates a schema that does not exist yet, and serves from it")
   void createsItsSchema(Vertx vertx, VertxTestContext ctx) {
     TestDatabase fresh = TestDatabase.postgres();
     extra.add(fresh);
@@ -47,26 +48,42 @@ class PostgresDbServiceTest extends DbServiceContract {
     deploy(vertx, new DeploymentOptions().setConfig(fresh.config()))
         .compose(id -> put(vertx, new PutDoc(KEY, data, Precondition.NONE)))
         .compose(r -> call(vertx, DbContract.GET, Wire.toJson(KEY)).map(Wire::lookup))
-        .compose(lookup -> {
-          ctx.verify(() -> {
-            assertThat(lookup.document().data()).isEqualTo(data);
-            served.flag();
-          });
-          var pool = fresh.backend().pool(vertx);
-          return pool.preparedQuery("SELECT table_name FROM information_schema.tables WHERE table_schema = $1"
-                  + " ORDER BY table_name")
-              .execute(Tuple.of(schema))
-              .eventually(pool::close);
-        })
-        .onComplete(ctx.succeeding(rows -> ctx.verify(() -> {
-          List<String> names = new ArrayList<>();
-          for (Row row : rows) {
-            names.add(row.getString(0));
-          }
-          assertThat(names).containsExactly("troupe_actor_state", "troupe_changes", "troupe_chat_messages",
-              "troupe_documents", "troupe_idempotency",
-              "troupe_job_chunks", "troupe_job_errors", "troupe_job_results", "troupe_jobs", "troupe_schema_history");
-          tables.flag();
-        })));
+        .compose(
+            lookup -> {
+              ctx.verify(
+                  () -> {
+                    assertThat(lookup.document().data()).isEqualTo(data);
+                    served.flag();
+                  });
+              var pool = fresh.backend().pool(vertx);
+              return pool.preparedQuery(
+                      "SELECT table_name FROM information_schema.tables WHERE table_schema = $1"
+                          + " ORDER BY table_name")
+                  .execute(Tuple.of(schema))
+                  .eventually(pool::close);
+            })
+        .onComplete(
+            ctx.succeeding(
+                rows ->
+                    ctx.verify(
+                        () -> {
+                          List<String> names = new ArrayList<>();
+                          for (Row row : rows) {
+                            names.add(row.getString(0));
+                          }
+                          assertThat(names)
+                              .containsExactly(
+                                  "troupe_actor_state",
+                                  "troupe_changes",
+                                  "troupe_chat_messages",
+                                  "troupe_documents",
+                                  "troupe_idempotency",
+                                  "troupe_job_chunks",
+                                  "troupe_job_errors",
+                                  "troupe_job_results",
+                                  "troupe_jobs",
+                                  "troupe_schema_history");
+                          tables.flag();
+                        })));
   }
 }

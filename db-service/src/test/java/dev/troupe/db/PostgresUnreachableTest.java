@@ -58,51 +58,79 @@ class PostgresUnreachableTest {
   }
 
   private Map<String, String> settings() {
-    return Map.of("TROUPE_DB_URL", url, "TROUPE_DB_CONNECT_TIMEOUT_MS", "500", "TROUPE_DB_SCHEMA", "t_unused");
+    return Map.of(
+        "TROUPE_DB_URL",
+        url,
+        "TROUPE_DB_CONNECT_TIMEOUT_MS",
+        "500",
+        "TROUPE_DB_SCHEMA",
+        "t_unused");
   }
 
   @Test
-  @DisplayName("on PostgreSQL, get, put and list fail with UNAVAILABLE when the connection is refused")
+  @DisplayName(
+      "on PostgreSQL, get, put and list fail with UNAVAILABLE when the connection is refused")
   void connectionRefused(Vertx vertx, VertxTestContext ctx) {
     Backend backend = Backend.of(DbConfig.from(Settings.of(settings())));
     pool = backend.pool(vertx);
-    DocumentStore store = DocumentStore.open(vertx, vertx.getOrCreateContext(), backend, pool, Clock.systemUTC(),
-        new SimpleMeterRegistry());
+    DocumentStore store =
+        DocumentStore.open(
+            vertx,
+            vertx.getOrCreateContext(),
+            backend,
+            pool,
+            Clock.systemUTC(),
+            new SimpleMeterRegistry());
     Checkpoint get = ctx.checkpoint();
     Checkpoint put = ctx.checkpoint();
     Checkpoint list = ctx.checkpoint();
 
     failureOf(store.get(KEY))
-        .compose(failure -> {
-          ctx.verify(() -> {
-            assertCode(failure, ErrorCode.UNAVAILABLE);
-            get.flag();
-          });
-          return failureOf(store.put(new PutDoc(KEY, new JsonObject().put("v", 1), Precondition.NONE)));
-        })
-        .compose(failure -> {
-          ctx.verify(() -> {
-            assertCode(failure, ErrorCode.UNAVAILABLE);
-            put.flag();
-          });
-          return failureOf(store.list(new ListDocs(KEY.collection(), 10, null)));
-        })
-        .onComplete(ctx.succeeding(failure -> ctx.verify(() -> {
-          assertCode(failure, ErrorCode.UNAVAILABLE);
-          list.flag();
-        })));
+        .compose(
+            failure -> {
+              ctx.verify(
+                  () -> {
+                    assertCode(failure, ErrorCode.UNAVAILABLE);
+                    get.flag();
+                  });
+              return failureOf(
+                  store.put(new PutDoc(KEY, new JsonObject().put("v", 1), Precondition.NONE)));
+            })
+        .compose(
+            failure -> {
+              ctx.verify(
+                  () -> {
+                    assertCode(failure, ErrorCode.UNAVAILABLE);
+                    put.flag();
+                  });
+              return failureOf(store.list(new ListDocs(KEY.collection(), 10, null)));
+            })
+        .onComplete(
+            ctx.succeeding(
+                failure ->
+                    ctx.verify(
+                        () -> {
+                          assertCode(failure, ErrorCode.UNAVAILABLE);
+                          list.flag();
+                        })));
   }
 
   @Test
-  @DisplayName("on PostgreSQL, db-service refuses to start when the server does not answer, naming the server it tried")
+  @DisplayName(
+      "on PostgreSQL, db-service refuses to start when the server does not answer, naming the server it tried")
   void serviceRefusesToStart(Vertx vertx, VertxTestContext ctx) {
     String port = url.substring(url.lastIndexOf(':') + 1, url.lastIndexOf('/'));
     DeploymentOptions options = new DeploymentOptions().setConfig(Settings.of(settings()).toJson());
     failureOf(vertx.deployVerticle(DbService.class.getName(), options))
-        .onComplete(ctx.succeeding(failure -> ctx.verify(() -> {
-          assertThat(failure).isInstanceOf(IllegalStateException.class)
-              .hasMessageContaining("PostgreSQL at 127.0.0.1:" + port + "/test");
-          ctx.completeNow();
-        })));
+        .onComplete(
+            ctx.succeeding(
+                failure ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(failure)
+                              .isInstanceOf(IllegalStateException.class)
+                              .hasMessageContaining("PostgreSQL at 127.0.0.1:" + port + "/test");
+                          ctx.completeNow();
+                        })));
   }
 }

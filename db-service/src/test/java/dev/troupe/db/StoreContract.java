@@ -38,11 +38,12 @@ abstract class StoreContract extends DatabaseContract {
   }
 
   /**
-   * Another store over this test's pool, configured as {@code with} says (group bounds, say), grouping
-   * on {@code owner}, as one more db verticle instance would; closed after the test.
+   * Another store over this test's pool, configured as {@code with} says (group bounds, say),
+   * grouping on {@code owner}, as one more db verticle instance would; closed after the test.
    */
   DocumentStore store(Backend with, Context owner, Clock clock) {
-    DocumentStore opened = DocumentStore.open(vertx, owner, with, pool, clock, new SimpleMeterRegistry());
+    DocumentStore opened =
+        DocumentStore.open(vertx, owner, with, pool, clock, new SimpleMeterRegistry());
     stores.add(opened);
     return opened;
   }
@@ -53,7 +54,8 @@ abstract class StoreContract extends DatabaseContract {
     stores.clear();
     Pool open = pool;
     pool = null;
-    closed.eventually(() -> open == null ? Future.succeededFuture() : open.close())
+    closed
+        .eventually(() -> open == null ? Future.succeededFuture() : open.close())
         .onComplete(ctx.succeedingThenComplete());
   }
 }

@@ -41,9 +41,10 @@ abstract sealed class TestDatabase implements AutoCloseable {
   static final String PG_DATABASE = "test";
   static final String PG_USER = "postgres";
   static final int PG_PROBE_TIMEOUT_MS = 2_000;
+
   /**
-   * Generous, unlike the 2 s default: a cold JVM's first connection on a busy CI machine can take longer,
-   * and a queue of racing writers waits for a pooled connection just as long.
+   * Generous, unlike the 2 s default: a cold JVM's first connection on a busy CI machine can take
+   * longer, and a queue of racing writers waits for a pooled connection just as long.
    */
   static final String CONNECT_TIMEOUT_MS = "10000";
 
@@ -63,8 +64,8 @@ abstract sealed class TestDatabase implements AutoCloseable {
   }
 
   /**
-   * A fresh schema on the PostgreSQL server; aborts the calling test class (prints why) when the server
-   * does not answer, or fails it when {@code CI=true}.
+   * A fresh schema on the PostgreSQL server; aborts the calling test class (prints why) when the
+   * server does not answer, or fails it when {@code CI=true}.
    */
   static TestDatabase postgres() {
     requirePostgres();
@@ -103,7 +104,8 @@ abstract sealed class TestDatabase implements AutoCloseable {
   /** Empties every table, so every test starts from an empty database. */
   Future<Void> reset(Pool pool) {
     // The jobs' other tables go with their job (ON DELETE CASCADE).
-    return pool.query("DELETE FROM troupe_jobs").execute()
+    return pool.query("DELETE FROM troupe_jobs")
+        .execute()
         .compose(done -> pool.query("DELETE FROM troupe_changes").execute())
         .compose(done -> pool.query("DELETE FROM troupe_documents").execute())
         .compose(done -> pool.query("DELETE FROM troupe_idempotency").execute())
@@ -114,43 +116,59 @@ abstract sealed class TestDatabase implements AutoCloseable {
 
   /** How many migration scripts db-service ships, and the newest version among them. */
   static final int MIGRATIONS;
+
   static final String LATEST_VERSION;
 
   static {
-    java.io.File[] scripts = java.nio.file.Path.of("src/main/resources/db/migration").toFile()
-        .listFiles((dir, name) -> name.matches("V\\d+__.*\\.sql"));
+    java.io.File[] scripts =
+        java.nio.file.Path.of("src/main/resources/db/migration")
+            .toFile()
+            .listFiles((dir, name) -> name.matches("V\\d+__.*\\.sql"));
     if (scripts == null || scripts.length == 0) {
       throw new IllegalStateException("no migration scripts under src/main/resources/db/migration");
     }
     MIGRATIONS = scripts.length;
-    LATEST_VERSION = java.util.Arrays.stream(scripts)
-        .map(f -> Integer.parseInt(f.getName().substring(1, f.getName().indexOf("__"))))
-        .max(Integer::compare).orElseThrow().toString();
+    LATEST_VERSION =
+        java.util.Arrays.stream(scripts)
+            .map(f -> Integer.parseInt(f.getName().substring(1, f.getName().indexOf("__"))))
+            .max(Integer::compare)
+            .orElseThrow()
+            .toString();
   }
 
   /** The change log of {@code key} in commit order, each row as {@code op@version}. */
   Future<List<String>> changes(Pool pool, DocKey key) {
-    return pool.preparedQuery(backend().sql(
-            "SELECT op, version FROM troupe_changes WHERE collection = ? AND id = ? ORDER BY seq"))
+    return pool.preparedQuery(
+            backend()
+                .sql(
+                    "SELECT op, version FROM troupe_changes WHERE collection = ? AND id = ? ORDER BY seq"))
         .execute(Tuple.of(key.collection(), key.id()))
-        .map(rows -> {
-          List<String> out = new ArrayList<>();
-          for (Row row : rows) {
-            out.add(row.getString(0) + "@" + row.getLong(1));
-          }
-          return out;
-        });
+        .map(
+            rows -> {
+              List<String> out = new ArrayList<>();
+              for (Row row : rows) {
+                out.add(row.getString(0) + "@" + row.getLong(1));
+              }
+              return out;
+            });
   }
 
   @Override
   public abstract void close();
 
-  // ---- H2 ------------------------------------------------------------------------------------------
+  // ---- H2
+  // ------------------------------------------------------------------------------------------
 
   static final class H2 extends TestDatabase {
     private H2(Path dir) {
-      super(Map.of("TROUPE_DATA_DIR", dir.toString(), "TROUPE_DB_POOL_SIZE", "4",
-          "TROUPE_DB_CONNECT_TIMEOUT_MS", CONNECT_TIMEOUT_MS));
+      super(
+          Map.of(
+              "TROUPE_DATA_DIR",
+              dir.toString(),
+              "TROUPE_DB_POOL_SIZE",
+              "4",
+              "TROUPE_DB_CONNECT_TIMEOUT_MS",
+              CONNECT_TIMEOUT_MS));
     }
 
     @Override
@@ -163,14 +181,23 @@ abstract sealed class TestDatabase implements AutoCloseable {
     public void close() {}
   }
 
-  // ---- PostgreSQL ----------------------------------------------------------------------------------
+  // ---- PostgreSQL
+  // ----------------------------------------------------------------------------------
 
   static final class Postgres extends TestDatabase {
     final String schema;
 
     private Postgres(String schema) {
-      super(Map.of("TROUPE_DB_URL", pgUrl(), "TROUPE_DB_SCHEMA", schema, "TROUPE_DB_POOL_SIZE", "4",
-          "TROUPE_DB_CONNECT_TIMEOUT_MS", CONNECT_TIMEOUT_MS));
+      super(
+          Map.of(
+              "TROUPE_DB_URL",
+              pgUrl(),
+              "TROUPE_DB_SCHEMA",
+              schema,
+              "TROUPE_DB_POOL_SIZE",
+              "4",
+              "TROUPE_DB_CONNECT_TIMEOUT_MS",
+              CONNECT_TIMEOUT_MS));
       this.schema = schema;
     }
 
@@ -202,19 +229,29 @@ abstract sealed class TestDatabase implements AutoCloseable {
     if (!schema.matches("t_[0-9a-f]+")) {
       throw new IllegalArgumentException("not a test schema: " + schema);
     }
-    try (Connection conn = DriverManager.getConnection("jdbc:postgresql://" + PG_HOST + ":" + PG_PORT + "/"
-            + PG_DATABASE + "?ApplicationName=troupe-test&connectTimeout=2", PG_USER, "");
+    try (Connection conn =
+            DriverManager.getConnection(
+                "jdbc:postgresql://"
+                    + PG_HOST
+                    + ":"
+                    + PG_PORT
+                    + "/"
+                    + PG_DATABASE
+                    + "?ApplicationName=troupe-test&connectTimeout=2",
+                PG_USER,
+                "");
         Statement statement = conn.createStatement()) {
       statement.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
     } catch (SQLException e) {
-      throw new IllegalStateException("cannot drop test schema " + schema + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot drop test schema " + schema + ": " + e.getMessage(), e);
     }
   }
 
   /**
-   * Checks once per JVM that the PostgreSQL server accepts a TCP connection within
-   * {@value #PG_PROBE_TIMEOUT_MS} ms. If it does not: with {@code CI=true} fails, otherwise aborts
-   * (skips) the caller with the reason, which it also prints.
+   * Checks once per JVM that the PostgreSQL server accepts a TCP connection within {@value
+   * #PG_PROBE_TIMEOUT_MS} ms. If it does not: with {@code CI=true} fails, otherwise aborts (skips)
+   * the caller with the reason, which it also prints.
    */
   static synchronized void requirePostgres() {
     if (!pgProbed) {
@@ -228,23 +265,40 @@ abstract sealed class TestDatabase implements AutoCloseable {
     if (pgProblem == null) {
       return;
     }
-    String reason = "PostgreSQL at " + PG_HOST + ":" + PG_PORT + " (database " + PG_DATABASE + ", user "
-        + PG_USER + ") did not accept a connection within " + PG_PROBE_TIMEOUT_MS + " ms: " + pgProblem;
+    String reason =
+        "PostgreSQL at "
+            + PG_HOST
+            + ":"
+            + PG_PORT
+            + " (database "
+            + PG_DATABASE
+            + ", user "
+            + PG_USER
+            + ") did not accept a connection within "
+            + PG_PROBE_TIMEOUT_MS
+            + " ms: "
+            + pgProblem;
     if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-      Assertions.fail(reason + ". CI=true, so the PostgreSQL tests fail instead of being skipped;"
-          + " start the server (see .ci/run).");
+      Assertions.fail(
+          reason
+              + ". CI=true, so the PostgreSQL tests fail instead of being skipped;"
+              + " start the server (see .ci/run).");
     }
     System.out.println("Skipping PostgreSQL tests: " + reason);
     Assumptions.abort("Skipping PostgreSQL tests: " + reason);
   }
 
-  // ---- assertions ----------------------------------------------------------------------------------
+  // ---- assertions
+  // ----------------------------------------------------------------------------------
 
   /** Succeeds with the failure of {@code future}, and fails if {@code future} succeeds. */
   static Future<Throwable> failureOf(Future<?> future) {
-    return future.transform(ar -> ar.succeeded()
-        ? Future.failedFuture(new AssertionError("expected a failure, but it succeeded with " + ar.result()))
-        : Future.succeededFuture(ar.cause()));
+    return future.transform(
+        ar ->
+            ar.succeeded()
+                ? Future.failedFuture(
+                    new AssertionError("expected a failure, but it succeeded with " + ar.result()))
+                : Future.succeededFuture(ar.cause()));
   }
 
   static void assertCode(Throwable failure, ErrorCode code) {

@@ -6,11 +6,12 @@ import io.vertx.ext.web.RoutingContext;
 
 /**
  * Admission control for {@code /api/*}: at most {@code TROUPE_GATEWAY_MAX_IN_FLIGHT} API requests
- * per node are in the pipeline at once, and of those at most {@code TROUPE_GATEWAY_WRITE_MAX_IN_FLIGHT}
- * writes (anything but GET, HEAD and OPTIONS); the next one gets 503 with {@code Retry-After} at once.
- * Under overload the gateway so answers fast and holds a bounded amount of work (and memory) instead
- * of queueing until every request times out, and writes waiting for a slow database leave slots to
- * reads (request-service's bulkheads then keep cache hits apart from database reads).
+ * per node are in the pipeline at once, and of those at most {@code
+ * TROUPE_GATEWAY_WRITE_MAX_IN_FLIGHT} writes (anything but GET, HEAD and OPTIONS); the next one
+ * gets 503 with {@code Retry-After} at once. Under overload the gateway so answers fast and holds a
+ * bounded amount of work (and memory) instead of queueing until every request times out, and writes
+ * waiting for a slow database leave slots to reads (request-service's bulkheads then keep cache
+ * hits apart from database reads).
  */
 final class Admission {
   private final InFlight inFlight;
@@ -27,23 +28,29 @@ final class Admission {
       return;
     }
     HttpMethod method = ctx.request().method();
-    boolean write = method != HttpMethod.GET && method != HttpMethod.HEAD && method != HttpMethod.OPTIONS;
+    boolean write =
+        method != HttpMethod.GET && method != HttpMethod.HEAD && method != HttpMethod.OPTIONS;
     if (write && !writes.tryAcquire()) {
       inFlight.release();
       refuse(ctx, writes.limit() + " write requests");
       return;
     }
-    ctx.addEndHandler(done -> {
-      inFlight.release();
-      if (write) {
-        writes.release();
-      }
-    });
+    ctx.addEndHandler(
+        done -> {
+          inFlight.release();
+          if (write) {
+            writes.release();
+          }
+        });
     ctx.next();
   }
 
   private static void refuse(RoutingContext ctx, String limit) {
-    Problems.send(ctx, 503, "the gateway is at its limit of " + limit
-        + " in flight; retry after the time in Retry-After");
+    Problems.send(
+        ctx,
+        503,
+        "the gateway is at its limit of "
+            + limit
+            + " in flight; retry after the time in Retry-After");
   }
 }

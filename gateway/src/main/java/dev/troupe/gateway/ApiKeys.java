@@ -12,17 +12,21 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * API-key authentication for {@code /api/*} ({@code TROUPE_AUTH=apikey}). Keys are configured only as
- * SHA-256 hashes ({@code TROUPE_API_KEYS=name=<sha256 hex>=docs:read docs:write,...}), a presented
- * key is hashed and compared with every configured hash in constant time. Reads need
+ * API-key authentication for {@code /api/*} ({@code TROUPE_AUTH=apikey}). Keys are configured only
+ * as SHA-256 hashes ({@code TROUPE_API_KEYS=name=<sha256 hex>=docs:read docs:write,...}), a
+ * presented key is hashed and compared with every configured hash in constant time. Reads need
  * {@code docs:read}, writes {@code docs:write}, chat {@code chat:user} or {@code chat:admin}
- * ({@link Scopes}); in chat a key acts as its name ({@link ChatIdentity}). No key: 401 with
- * {@code WWW-Authenticate}; a key without the scope: 403. A WebSocket upgrade may carry the key as a
+ * ({@link Scopes}); in chat a key acts as its name ({@link ChatIdentity}). No key: 401 with {@code
+ * WWW-Authenticate}; a key without the scope: 403. A WebSocket upgrade may carry the key as a
  * subprotocol ({@link WebSocketCredential}).
  */
 final class ApiKeys {
-  /** Where an authenticated request keeps its subject (key name, JWT {@code sub}) for logs and limits. */
+  /**
+   * Where an authenticated request keeps its subject (key name, JWT {@code sub}) for logs and
+   * limits.
+   */
   static final String SUBJECT = "troupe.subject";
+
   private static final String CHALLENGE = "ApiKey realm=\"troupe\"";
 
   private final List<Key> keys;
@@ -41,18 +45,24 @@ final class ApiKeys {
     for (String entry : entries) {
       String[] parts = entry.split("=", 3);
       if (parts.length != 3 || parts[0].isBlank() || !parts[1].matches("[0-9a-fA-F]{64}")) {
-        throw new IllegalArgumentException("TROUPE_API_KEYS entries are name=<sha256 hex>=<scopes>, got '"
-            + (parts.length > 0 ? parts[0] : "") + "=...'");
+        throw new IllegalArgumentException(
+            "TROUPE_API_KEYS entries are name=<sha256 hex>=<scopes>, got '"
+                + (parts.length > 0 ? parts[0] : "")
+                + "=...'");
       }
       Set<String> scopes = Set.of(parts[2].trim().split("\\s+"));
       if (!Scopes.ALL.containsAll(scopes)) {
-        throw new IllegalArgumentException("TROUPE_API_KEYS scopes are " + String.join(", ", new TreeSet<>(Scopes.ALL))
-            + ", got " + scopes);
+        throw new IllegalArgumentException(
+            "TROUPE_API_KEYS scopes are "
+                + String.join(", ", new TreeSet<>(Scopes.ALL))
+                + ", got "
+                + scopes);
       }
       keys.add(new Key(parts[0].trim(), HexFormat.of().parseHex(parts[1]), scopes));
     }
     if (keys.isEmpty()) {
-      throw new IllegalArgumentException("TROUPE_AUTH=apikey needs at least one key in TROUPE_API_KEYS");
+      throw new IllegalArgumentException(
+          "TROUPE_AUTH=apikey needs at least one key in TROUPE_API_KEYS");
     }
     return new ApiKeys(keys, rejections);
   }
@@ -62,7 +72,8 @@ final class ApiKeys {
     if (presented == null) {
       rejections.count(Reason.MISSING_CREDENTIALS);
       ctx.response().putHeader("WWW-Authenticate", CHALLENGE);
-      Problems.send(ctx, 401, "send an API key as 'Authorization: ApiKey <key>' or 'X-Api-Key: <key>'");
+      Problems.send(
+          ctx, 401, "send an API key as 'Authorization: ApiKey <key>' or 'X-Api-Key: <key>'");
       return;
     }
     Key key = find(sha256(presented));
@@ -94,7 +105,9 @@ final class ApiKeys {
     return new Caller(key.name(), key.scopes(), key.name());
   }
 
-  /** Compares with every key, never stopping early, so timing says nothing about which key is close. */
+  /**
+   * Compares with every key, never stopping early, so timing says nothing about which key is close.
+   */
   private Key find(byte[] hash) {
     Key found = null;
     for (Key key : keys) {
@@ -115,7 +128,9 @@ final class ApiKeys {
       return plain.trim();
     }
     String offered = WebSocketCredential.authorization(ctx.request());
-    if (offered != null && offered.regionMatches(true, 0, "ApiKey ", 0, 7) && !offered.substring(7).isBlank()) {
+    if (offered != null
+        && offered.regionMatches(true, 0, "ApiKey ", 0, 7)
+        && !offered.substring(7).isBlank()) {
       return offered.substring(7).trim();
     }
     return null;

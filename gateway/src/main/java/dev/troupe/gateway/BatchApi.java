@@ -42,7 +42,10 @@ final class BatchApi {
   private static final String JSON = "application/json";
   private static final JsonFactory JSON_FACTORY = new JsonFactory();
 
-  /** Bodies up to this size are decoded on the event loop; larger ones on the {@code troupe-cpu} pool. */
+  /**
+   * Bodies up to this size are decoded on the event loop; larger ones on the {@code troupe-cpu}
+   * pool.
+   */
   static final int DECODE_INLINE_BYTES = 64 * 1024;
 
   private final DocsApi docs;
@@ -56,37 +59,53 @@ final class BatchApi {
   }
 
   void mount(Router router) {
-    router.post(DocsApi.BASE + "/:collection/" + MGET)
+    router
+        .post(DocsApi.BASE + "/:collection/" + MGET)
         .handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes))
-        .handler(AccessLog::route).handler(docs.validating)
+        .handler(AccessLog::route)
+        .handler(docs.validating)
         .handler(this::mget);
-    router.post(DocsApi.BASE + "/:collection/" + MPUT)
+    router
+        .post(DocsApi.BASE + "/:collection/" + MPUT)
         .handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes))
-        .handler(AccessLog::route).handler(docs.validating)
+        .handler(AccessLog::route)
+        .handler(docs.validating)
         .handler(this::mput);
   }
 
   /**
-   * {@code {"ids":[...]}} -> {@code {"found":{id:envelope},"missing":[ids]}} (and {@code "failed"} when
-   * partial). Asks request-service for the envelopes as JSON text and writes them into the response as
-   * they are: the documents of a cached {@code _mget} are never parsed or encoded on the way.
+   * {@code {"ids":[...]}} -> {@code {"found":{id:envelope},"missing":[ids]}} (and {@code "failed"}
+   * when partial). Asks request-service for the envelopes as JSON text and writes them into the
+   * response as they are: the documents of a cached {@code _mget} are never parsed or encoded on
+   * the way.
    */
   private void mget(RoutingContext ctx) {
     String collection = ctx.pathParam("collection");
     boolean partial = partial(ctx);
-    decode(ctx, body -> Wire.toJson(new MultiGet(new KeyBatch(collection, ids(body)), partial, true)))
-        .onSuccess(get -> docs.call(ctx, RequestContract.GET_MANY, get, reply ->
-            ctx.response().putHeader("Content-Type", JSON).end(mgetBody(encoded(reply)))))
+    decode(
+            ctx,
+            body -> Wire.toJson(new MultiGet(new KeyBatch(collection, ids(body)), partial, true)))
+        .onSuccess(
+            get ->
+                docs.call(
+                    ctx,
+                    RequestContract.GET_MANY,
+                    get,
+                    reply ->
+                        ctx.response()
+                            .putHeader("Content-Type", JSON)
+                            .end(mgetBody(encoded(reply)))))
         .onFailure(ctx::fail);
   }
 
   /**
-   * The reply as {@link EncodedMultiGetResult}. A request-service of the build before this one ignores
-   * {@code encoded} and answers documents as objects (a cluster in the middle of a rolling upgrade):
-   * those are encoded here, so {@code _mget} keeps answering the same body.
+   * The reply as {@link EncodedMultiGetResult}. A request-service of the build before this one
+   * ignores {@code encoded} and answers documents as objects (a cluster in the middle of a rolling
+   * upgrade): those are encoded here, so {@code _mget} keeps answering the same body.
    */
   static EncodedMultiGetResult encoded(JsonObject reply) {
-    if (reply.getValue("found") instanceof JsonObject found && !found.isEmpty()
+    if (reply.getValue("found") instanceof JsonObject found
+        && !found.isEmpty()
         && found.iterator().next().getValue() instanceof JsonObject) {
       MultiGetResult objects = Wire.multiGetResult(reply);
       Map<String, String> texts = new LinkedHashMap<>(objects.found().size() * 2);
@@ -97,8 +116,9 @@ final class BatchApi {
   }
 
   /**
-   * The {@code _mget} response body: each found envelope's text written raw (it is JSON that Troupe's
-   * own services encoded, see {@link EncodedMultiGetResult}), ids and failures encoded as usual.
+   * The {@code _mget} response body: each found envelope's text written raw (it is JSON that
+   * Troupe's own services encoded, see {@link EncodedMultiGetResult}), ids and failures encoded as
+   * usual.
    */
   static Buffer mgetBody(EncodedMultiGetResult result) {
     int estimate = 64;
@@ -153,8 +173,8 @@ final class BatchApi {
   }
 
   /**
-   * {@code {"items":[{"id","data","ifMatch":version?,"ifNoneMatch":"*"?}]}} ->
-   * {@code {"items":[{"status":201|200,"document":envelope}]}}, all committed or none.
+   * {@code {"items":[{"id","data","ifMatch":version?,"ifNoneMatch":"*"?}]}} -> {@code
+   * {"items":[{"status":201|200,"document":envelope}]}}, all committed or none.
    */
   private void mput(RoutingContext ctx) {
     String collection = ctx.pathParam("collection");
@@ -166,13 +186,14 @@ final class BatchApi {
       return;
     }
     decode(ctx, body -> Wire.toJson(new PutMany(collection, items(body), idempotencyKey)))
-        .onSuccess(put -> docs.call(ctx, RequestContract.PUT_MANY, put, reply -> respondPut(ctx, reply)))
+        .onSuccess(
+            put -> docs.call(ctx, RequestContract.PUT_MANY, put, reply -> respondPut(ctx, reply)))
         .onFailure(ctx::fail);
   }
 
   /**
-   * Parses and checks the body into the message to send: on the event loop when the body is small, on
-   * the {@code troupe-cpu} pool when it is large enough that decoding would hold the loop up for
+   * Parses and checks the body into the message to send: on the event loop when the body is small,
+   * on the {@code troupe-cpu} pool when it is large enough that decoding would hold the loop up for
    * milliseconds. Either way a bad body fails with the same 4xx.
    */
   private Future<JsonObject> decode(RoutingContext ctx, Function<JsonObject, JsonObject> message) {
@@ -185,21 +206,28 @@ final class BatchApi {
         return Future.failedFuture(e);
       }
     }
-    return cpu.executeBlocking(() -> message.apply(DocsApi.jsonObjectBody(contentType, body)), false);
+    return cpu.executeBlocking(
+        () -> message.apply(DocsApi.jsonObjectBody(contentType, body)), false);
   }
 
   private static void respondPut(RoutingContext ctx, JsonObject reply) {
     PutManyResult result = Wire.putManyResult(reply);
     JsonArray items = new JsonArray(new ArrayList<>(result.items().size()));
     for (PutResult item : result.items()) {
-      items.add(new JsonObject().put("status", item.created() ? 201 : 200).put("document", Wire.toJson(item.document())));
+      items.add(
+          new JsonObject()
+              .put("status", item.created() ? 201 : 200)
+              .put("document", Wire.toJson(item.document())));
     }
-    ctx.response().putHeader("Content-Type", JSON).end(new JsonObject().put("items", items).toBuffer());
+    ctx.response()
+        .putHeader("Content-Type", JSON)
+        .end(new JsonObject().put("items", items).toBuffer());
   }
 
   private static List<String> ids(JsonObject body) {
     if (!(body.getValue("ids") instanceof JsonArray array)) {
-      throw TroupeException.badRequest("the body must be {\"ids\":[...]} with 1 to " + KeyBatch.MAX_IDS + " ids");
+      throw TroupeException.badRequest(
+          "the body must be {\"ids\":[...]} with 1 to " + KeyBatch.MAX_IDS + " ids");
     }
     List<String> ids = new ArrayList<>(array.size());
     for (int i = 0; i < array.size(); i++) {
@@ -213,8 +241,10 @@ final class BatchApi {
 
   private static List<PutMany.Item> items(JsonObject body) {
     if (!(body.getValue("items") instanceof JsonArray array)) {
-      throw TroupeException.badRequest("the body must be {\"items\":[{\"id\":...,\"data\":{...}}]} with 1 to "
-          + PutMany.MAX_ITEMS + " items");
+      throw TroupeException.badRequest(
+          "the body must be {\"items\":[{\"id\":...,\"data\":{...}}]} with 1 to "
+              + PutMany.MAX_ITEMS
+              + " items");
     }
     List<PutMany.Item> items = new ArrayList<>(array.size());
     for (int i = 0; i < array.size(); i++) {
@@ -241,7 +271,8 @@ final class BatchApi {
     if (ifMatch != null && !(ifMatch instanceof Integer || ifMatch instanceof Long)) {
       throw TroupeException.badRequest("items[" + index + "].ifMatch must be a version number");
     }
-    return new Precondition(ifMatch == null ? null : ((Number) ifMatch).longValue(), false, ifNoneMatch != null);
+    return new Precondition(
+        ifMatch == null ? null : ((Number) ifMatch).longValue(), false, ifNoneMatch != null);
   }
 
   private static boolean partial(RoutingContext ctx) {

@@ -19,21 +19,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * JWT bearer authentication for {@code /api/*} ({@code TROUPE_AUTH=jwt}), on {@code vertx-auth-jwt}.
- * A token is accepted when its signature checks with the configured HS256 secret or RS256 public key
- * (the algorithm its header names; {@code none} and every other algorithm are refused), its
- * {@code iss} is {@code TROUPE_JWT_ISSUER}, its {@code aud} names one of {@code TROUPE_JWT_AUDIENCE},
- * it has an {@code exp} that has not passed and no {@code nbf}/{@code iat} in the future (each with
- * {@code TROUPE_JWT_LEEWAY_SECONDS} of leeway), and it names a {@code sub}.
+ * JWT bearer authentication for {@code /api/*} ({@code TROUPE_AUTH=jwt}), on {@code
+ * vertx-auth-jwt}. A token is accepted when its signature checks with the configured HS256 secret
+ * or RS256 public key (the algorithm its header names; {@code none} and every other algorithm are
+ * refused), its {@code iss} is {@code TROUPE_JWT_ISSUER}, its {@code aud} names one of {@code
+ * TROUPE_JWT_AUDIENCE}, it has an {@code exp} that has not passed and no {@code nbf}/{@code iat} in
+ * the future (each with {@code TROUPE_JWT_LEEWAY_SECONDS} of leeway), and it names a {@code sub}.
  *
  * <p>Scopes come from {@code scope} (a space-separated string, RFC 8693) and from {@code scp} or
  * {@code scopes} (an array, or a space-separated string); reads need {@code docs:read}, writes
- * {@code docs:write}, chat {@code chat:user} or {@code chat:admin} ({@link Scopes}); in chat a token acts
- * as its {@code sub}, or the claim {@code TROUPE_JWT_CHAT_USER_CLAIM} names ({@link ChatIdentity}). A
- * WebSocket upgrade may carry the token as a subprotocol ({@link WebSocketCredential}). No token: 401
- * with {@code WWW-Authenticate: Bearer realm="troupe"}; a bad one: the same with
- * {@code error="invalid_token"}; a good one without the scope: 403 with
- * {@code error="insufficient_scope"} (RFC 6750). The subject goes to the access log; the token is never
+ * {@code docs:write}, chat {@code chat:user} or {@code chat:admin} ({@link Scopes}); in chat a
+ * token acts as its {@code sub}, or the claim {@code TROUPE_JWT_CHAT_USER_CLAIM} names ({@link
+ * ChatIdentity}). A WebSocket upgrade may carry the token as a subprotocol ({@link
+ * WebSocketCredential}). No token: 401 with {@code WWW-Authenticate: Bearer realm="troupe"}; a bad
+ * one: the same with {@code error="invalid_token"}; a good one without the scope: 403 with {@code
+ * error="insufficient_scope"} (RFC 6750). The subject goes to the access log; the token is never
  * logged or echoed, and why a token failed is logged at debug level only, without the token.
  */
 final class BearerTokens {
@@ -51,39 +51,58 @@ final class BearerTokens {
     this.chatUserClaim = chatUserClaim;
   }
 
-  /** Reads the public key file (if configured, without blocking) and builds the verifier; fails naming the key. */
+  /**
+   * Reads the public key file (if configured, without blocking) and builds the verifier; fails
+   * naming the key.
+   */
   static Future<BearerTokens> create(Vertx vertx, JwtConfig config, Rejections rejections) {
     Future<String> publicKey;
     if (config.publicKeyFile() != null) {
-      publicKey = vertx.fileSystem().readFile(config.publicKeyFile())
-          .map(buffer -> buffer.toString(StandardCharsets.US_ASCII))
-          .recover(e -> Future.failedFuture(new IllegalArgumentException(
-              "TROUPE_JWT_PUBLIC_KEY_FILE: cannot read " + config.publicKeyFile() + ": " + e.getMessage())));
+      publicKey =
+          vertx
+              .fileSystem()
+              .readFile(config.publicKeyFile())
+              .map(buffer -> buffer.toString(StandardCharsets.US_ASCII))
+              .recover(
+                  e ->
+                      Future.failedFuture(
+                          new IllegalArgumentException(
+                              "TROUPE_JWT_PUBLIC_KEY_FILE: cannot read "
+                                  + config.publicKeyFile()
+                                  + ": "
+                                  + e.getMessage())));
     } else {
       publicKey = Future.succeededFuture(config.publicKeyPem());
     }
-    return publicKey.map(pem -> new BearerTokens(verifier(vertx, config, pem), rejections, config.chatUserClaim()));
+    return publicKey.map(
+        pem -> new BearerTokens(verifier(vertx, config, pem), rejections, config.chatUserClaim()));
   }
 
   private static JWTAuth verifier(Vertx vertx, JwtConfig config, String publicKeyPem) {
-    JWTAuthOptions options = new JWTAuthOptions().setJWTOptions(new JWTOptions()
-        .setIssuer(config.issuer())
-        .setAudience(config.audiences())
-        .setLeeway(config.leewaySeconds()));
+    JWTAuthOptions options =
+        new JWTAuthOptions()
+            .setJWTOptions(
+                new JWTOptions()
+                    .setIssuer(config.issuer())
+                    .setAudience(config.audiences())
+                    .setLeeway(config.leewaySeconds()));
     if (config.secret() != null) {
       options.addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(config.secret()));
     }
     if (publicKeyPem != null) {
       if (!publicKeyPem.contains("-----BEGIN PUBLIC KEY-----")) {
-        throw new IllegalArgumentException(keyName(config) + " must be an RSA public key in PEM form "
-            + "(-----BEGIN PUBLIC KEY-----)");
+        throw new IllegalArgumentException(
+            keyName(config)
+                + " must be an RSA public key in PEM form "
+                + "(-----BEGIN PUBLIC KEY-----)");
       }
       options.addPubSecKey(new PubSecKeyOptions().setAlgorithm("RS256").setBuffer(publicKeyPem));
     }
     try {
       return JWTAuth.create(vertx, options);
     } catch (RuntimeException e) {
-      throw new IllegalArgumentException(keyName(config) + " is not a usable RSA public key: " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          keyName(config) + " is not a usable RSA public key: " + e.getMessage(), e);
     }
   }
 
@@ -93,25 +112,38 @@ final class BearerTokens {
 
   void handle(RoutingContext ctx) {
     String authorization = ctx.request().getHeader("Authorization");
-    String token = bearer(authorization != null ? authorization : WebSocketCredential.authorization(ctx.request()));
+    String token =
+        bearer(
+            authorization != null
+                ? authorization
+                : WebSocketCredential.authorization(ctx.request()));
     if (token == null) {
       rejections.count(Reason.MISSING_CREDENTIALS);
       ctx.response().putHeader("WWW-Authenticate", CHALLENGE);
       Problems.send(ctx, 401, "send a token as 'Authorization: Bearer <JWT>'");
       return;
     }
-    EdgeGuards.whenDone(ctx, authenticate(token), ar -> {
-      if (ar.failed()) {
-        LOG.debug("token refused (request {}): {}", RequestIds.of(ctx), ar.cause().getMessage());
-        invalid(ctx, "the token is not valid: bad signature or algorithm, expired or not yet valid, "
-            + "or for another issuer or audience");
-        return;
-      }
-      authorize(ctx, ar.result());
-    });
+    EdgeGuards.whenDone(
+        ctx,
+        authenticate(token),
+        ar -> {
+          if (ar.failed()) {
+            LOG.debug(
+                "token refused (request {}): {}", RequestIds.of(ctx), ar.cause().getMessage());
+            invalid(
+                ctx,
+                "the token is not valid: bad signature or algorithm, expired or not yet valid, "
+                    + "or for another issuer or audience");
+            return;
+          }
+          authorize(ctx, ar.result());
+        });
   }
 
-  /** Checks signature, algorithm, issuer, audience and times; the claims checks of {@link #handle} come after. */
+  /**
+   * Checks signature, algorithm, issuer, audience and times; the claims checks of {@link #handle}
+   * come after.
+   */
   Future<User> authenticate(String token) {
     return jwt.authenticate(new TokenCredentials(token));
   }
@@ -121,11 +153,14 @@ final class BearerTokens {
    * valid (the reason is for logs, not for the client).
    */
   Future<Caller> caller(String token) {
-    return authenticate(token).compose(user -> {
-      String problem = claimsProblem(user);
-      return problem != null ? Future.failedFuture(new IllegalArgumentException(problem))
-          : Future.succeededFuture(caller(user));
-    });
+    return authenticate(token)
+        .compose(
+            user -> {
+              String problem = claimsProblem(user);
+              return problem != null
+                  ? Future.failedFuture(new IllegalArgumentException(problem))
+                  : Future.succeededFuture(caller(user));
+            });
   }
 
   /**
@@ -134,7 +169,9 @@ final class BearerTokens {
    */
   private Caller caller(User user) {
     Object chatUser = claim(user, chatUserClaim);
-    return new Caller((String) claim(user, "sub"), scopes(user.principal()),
+    return new Caller(
+        (String) claim(user, "sub"),
+        scopes(user.principal()),
         chatUser instanceof String name && !name.isBlank() ? name : null);
   }
 
@@ -144,8 +181,12 @@ final class BearerTokens {
       return "the token has no exp claim; tokens must expire";
     }
     Object sub = claim(user, "sub");
-    if (!(sub instanceof String subject) || subject.isBlank() || subject.length() > MAX_SUBJECT_LENGTH) {
-      return "the token has no usable sub claim (a string of 1 to " + MAX_SUBJECT_LENGTH + " characters)";
+    if (!(sub instanceof String subject)
+        || subject.isBlank()
+        || subject.length() > MAX_SUBJECT_LENGTH) {
+      return "the token has no usable sub claim (a string of 1 to "
+          + MAX_SUBJECT_LENGTH
+          + " characters)";
     }
     return null;
   }
@@ -161,8 +202,10 @@ final class BearerTokens {
     String needed = Scopes.needed(ctx);
     if (!Scopes.grants(caller.scopes(), needed)) {
       rejections.count(Reason.INSUFFICIENT_SCOPE);
-      ctx.response().putHeader("WWW-Authenticate",
-          CHALLENGE + ", error=\"insufficient_scope\", scope=\"" + needed + "\"");
+      ctx.response()
+          .putHeader(
+              "WWW-Authenticate",
+              CHALLENGE + ", error=\"insufficient_scope\", scope=\"" + needed + "\"");
       Problems.send(ctx, 403, "the token of '" + subject + "' lacks the scope " + needed);
       return;
     }
@@ -177,13 +220,19 @@ final class BearerTokens {
     Problems.send(ctx, 401, detail);
   }
 
-  /** vertx-auth-jwt keeps exp, iat, nbf and sub in the user's attributes, every other claim in its principal. */
+  /**
+   * vertx-auth-jwt keeps exp, iat, nbf and sub in the user's attributes, every other claim in its
+   * principal.
+   */
   private static Object claim(User user, String name) {
     Object value = user.attributes().getValue(name);
     return value != null ? value : user.principal().getValue(name);
   }
 
-  /** The union of {@code scope}, {@code scp} and {@code scopes}, each a space-separated string or an array. */
+  /**
+   * The union of {@code scope}, {@code scp} and {@code scopes}, each a space-separated string or an
+   * array.
+   */
   static Set<String> scopes(JsonObject claims) {
     Set<String> scopes = new HashSet<>();
     for (String claim : new String[] {"scope", "scp", "scopes"}) {
@@ -193,11 +242,12 @@ final class BearerTokens {
           scopes.add(scope);
         }
       } else if (value instanceof JsonArray array) {
-        array.forEach(item -> {
-          if (item instanceof String s) {
-            scopes.add(s);
-          }
-        });
+        array.forEach(
+            item -> {
+              if (item instanceof String s) {
+                scopes.add(s);
+              }
+            });
       }
     }
     return scopes;

@@ -18,25 +18,29 @@ import org.slf4j.LoggerFactory;
 /**
  * The rules every bridged frame passes, for the TCP and the SockJS bridge alike. The allowlists of
  * addresses ({@link #options}) are the bridges' own; on top of them:
+ *
  * <ul>
- *   <li>the first frame that sends, publishes or registers must carry a credential in
- *       {@code headers.authorization} ({@code ApiKey <key>} or {@code Bearer <JWT>}); the connection is
+ *   <li>the first frame that sends, publishes or registers must carry a credential in {@code
+ *       headers.authorization} ({@code ApiKey <key>} or {@code Bearer <JWT>}); the connection is
  *       that caller from then on, and a connection whose credential fails is closed. The header is
- *       removed before the frame reaches the bus, so no service ever sees a credential;</li>
+ *       removed before the frame reaches the bus, so no service ever sees a credential;
  *   <li>subscribing and read actions ({@code get}, {@code list}, {@code getMany}, {@code changes},
- *       {@code stats}, {@code ping}) need {@code docs:read}, everything else {@code docs:write}; any frame
- *       to or from chat ({@code troupe.chat.v1} and its user addresses) needs {@code chat:admin};</li>
- *   <li>a connection sends at most {@code TROUPE_BRIDGE_FRAMES_PER_SEC} frames a second, each of at most
- *       {@code TROUPE_BRIDGE_MAX_FRAME_BYTES}.</li>
+ *       {@code stats}, {@code ping}) need {@code docs:read}, everything else {@code docs:write};
+ *       any frame to or from chat ({@code troupe.chat.v1} and its user addresses) needs {@code
+ *       chat:admin};
+ *   <li>a connection sends at most {@code TROUPE_BRIDGE_FRAMES_PER_SEC} frames a second, each of at
+ *       most {@code TROUPE_BRIDGE_MAX_FRAME_BYTES}.
  * </ul>
- * A refused frame gets an {@code err} frame with the {@link ErrorCode} number as {@code failureCode}
- * (addressed to its {@code replyAddress} when it had one, so the client's reply handler sees the
- * failure), then the bridge's own {@code err} frame for a blocked frame.
+ *
+ * A refused frame gets an {@code err} frame with the {@link ErrorCode} number as {@code
+ * failureCode} (addressed to its {@code replyAddress} when it had one, so the client's reply
+ * handler sees the failure), then the bridge's own {@code err} frame for a blocked frame.
  */
 final class BridgeGuard {
   static final String AUTHORIZATION = "authorization";
   private static final Logger LOG = LoggerFactory.getLogger(BridgeGuard.class);
-  private static final Set<String> READ_ACTIONS = Set.of("get", "list", "getMany", "changes", "stats", Bus.PING);
+  private static final Set<String> READ_ACTIONS =
+      Set.of("get", "list", "getMany", "changes", "stats", Bus.PING);
 
   private final BridgeConfig config;
   private final BridgeAuth auth;
@@ -44,20 +48,28 @@ final class BridgeGuard {
   private final boolean checkFrameSize;
 
   /**
-   * @param checkFrameSize whether to measure each frame here; the TCP bridge's front already refuses
-   *     an oversized frame from its length, the SockJS bridge has no such front
+   * @param checkFrameSize whether to measure each frame here; the TCP bridge's front already
+   *     refuses an oversized frame from its length, the SockJS bridge has no such front
    */
-  BridgeGuard(BridgeConfig config, BridgeAuth auth, LongSupplier nanoClock, boolean checkFrameSize) {
+  BridgeGuard(
+      BridgeConfig config, BridgeAuth auth, LongSupplier nanoClock, boolean checkFrameSize) {
     this.config = config;
     this.auth = auth;
     this.nanoClock = nanoClock;
     this.checkFrameSize = checkFrameSize;
   }
 
-  /** The bridges' allowlists: inbound (send, publish) and outbound (register) addresses from the settings. */
+  /**
+   * The bridges' allowlists: inbound (send, publish) and outbound (register) addresses from the
+   * settings.
+   */
   static <T extends BridgeOptions> T options(BridgeConfig config, T options) {
-    config.inbound().forEach(a -> options.addInboundPermitted(new PermittedOptions().setAddress(a)));
-    config.outbound().forEach(a -> options.addOutboundPermitted(new PermittedOptions().setAddress(a)));
+    config
+        .inbound()
+        .forEach(a -> options.addInboundPermitted(new PermittedOptions().setAddress(a)));
+    config
+        .outbound()
+        .forEach(a -> options.addOutboundPermitted(new PermittedOptions().setAddress(a)));
     return options;
   }
 
@@ -76,7 +88,10 @@ final class BridgeGuard {
 
     private boolean takeFrame() {
       long now = nanoClock.getAsLong();
-      tokens = Math.min(config.framesPerSecond(), tokens + (now - refilledAt) / 1e9 * config.framesPerSecond());
+      tokens =
+          Math.min(
+              config.framesPerSecond(),
+              tokens + (now - refilledAt) / 1e9 * config.framesPerSecond());
       refilledAt = now;
       if (tokens < 1) {
         return false;
@@ -109,56 +124,83 @@ final class BridgeGuard {
       event.setRawMessage(stripped);
     }
     if (checkFrameSize && frame.toBuffer().length() > config.maxFrameBytes()) {
-      refuse(event, client, new TroupeException(ErrorCode.PAYLOAD_TOO_LARGE,
-          "a frame may hold at most " + config.maxFrameBytes() + " bytes"), false);
+      refuse(
+          event,
+          client,
+          new TroupeException(
+              ErrorCode.PAYLOAD_TOO_LARGE,
+              "a frame may hold at most " + config.maxFrameBytes() + " bytes"),
+          false);
       return;
     }
     if (!connection.takeFrame()) {
-      refuse(event, client, new TroupeException(ErrorCode.TOO_MANY_REQUESTS,
-          "at most " + config.framesPerSecond() + " frames a second per connection; slow down"), false);
+      refuse(
+          event,
+          client,
+          new TroupeException(
+              ErrorCode.TOO_MANY_REQUESTS,
+              "at most " + config.framesPerSecond() + " frames a second per connection; slow down"),
+          false);
       return;
     }
     if (connection.caller == null) {
-      connection.caller = credential instanceof String c ? auth.authenticate(c)
-          : Future.failedFuture(new TroupeException(ErrorCode.UNAUTHORIZED,
-              "the first frame must carry a credential in headers.authorization ('ApiKey <key>' or 'Bearer <JWT>')"));
+      connection.caller =
+          credential instanceof String c
+              ? auth.authenticate(c)
+              : Future.failedFuture(
+                  new TroupeException(
+                      ErrorCode.UNAUTHORIZED,
+                      "the first frame must carry a credential in headers.authorization ('ApiKey <key>' or 'Bearer <JWT>')"));
     }
     String needed = needed(event, headers);
-    connection.caller.onComplete(ar -> {
-      if (ar.failed()) {
-        LOG.debug("bridged connection refused: {}", ar.cause().getMessage());
-        refuse(event, client, Failures.normalise(ar.cause()), true);
-      } else if (!ar.result().scopes().contains(needed)) {
-        refuse(event, client, new TroupeException(ErrorCode.FORBIDDEN,
-            "'" + ar.result().subject() + "' lacks the scope " + needed), false);
-      } else {
-        event.complete(true);
-      }
-    });
+    connection.caller.onComplete(
+        ar -> {
+          if (ar.failed()) {
+            LOG.debug("bridged connection refused: {}", ar.cause().getMessage());
+            refuse(event, client, Failures.normalise(ar.cause()), true);
+          } else if (!ar.result().scopes().contains(needed)) {
+            refuse(
+                event,
+                client,
+                new TroupeException(
+                    ErrorCode.FORBIDDEN,
+                    "'" + ar.result().subject() + "' lacks the scope " + needed),
+                false);
+          } else {
+            event.complete(true);
+          }
+        });
   }
 
   private static String needed(BaseBridgeEvent event, JsonObject headers) {
     Object address = event.getRawMessage().getValue("address");
-    if (address instanceof String a && (a.equals(ChatContract.ADDRESS) || a.startsWith(ChatContract.ADDRESS + "."))) {
-      // A bridged frame names its chat user in the body, and no credential on a bridge is held to one
-      // (ChatIdentity is the gateway's): only a service trusted to act for any user may use chat here.
+    if (address instanceof String a
+        && (a.equals(ChatContract.ADDRESS) || a.startsWith(ChatContract.ADDRESS + "."))) {
+      // A bridged frame names its chat user in the body, and no credential on a bridge is held to
+      // one
+      // (ChatIdentity is the gateway's): only a service trusted to act for any user may use chat
+      // here.
       return Scopes.CHAT_ADMIN;
     }
     return switch (event.type()) {
       case REGISTER -> Scopes.READ;
-      case SEND -> headers != null && READ_ACTIONS.contains(String.valueOf(headers.getValue(Bus.ACTION)))
-          ? Scopes.READ : Scopes.WRITE;
+      case SEND ->
+          headers != null && READ_ACTIONS.contains(String.valueOf(headers.getValue(Bus.ACTION)))
+              ? Scopes.READ
+              : Scopes.WRITE;
       default -> Scopes.WRITE;
     };
   }
 
-  private static void refuse(BaseBridgeEvent event, Client client, TroupeException failure, boolean close) {
+  private static void refuse(
+      BaseBridgeEvent event, Client client, TroupeException failure, boolean close) {
     JsonObject frame = event.getRawMessage();
-    JsonObject err = new JsonObject()
-        .put("type", "err")
-        .put("failureCode", failure.code().code())
-        .put("failureType", "RECIPIENT_FAILURE")
-        .put("message", failure.getMessage());
+    JsonObject err =
+        new JsonObject()
+            .put("type", "err")
+            .put("failureCode", failure.code().code())
+            .put("failureType", "RECIPIENT_FAILURE")
+            .put("message", failure.getMessage());
     Object replyAddress = frame.getValue("replyAddress");
     if (replyAddress instanceof String reply) {
       err.put("address", reply).put("sourceAddress", frame.getValue("address"));

@@ -10,11 +10,11 @@ import io.vertx.ext.web.handler.BodyHandler;
 
 /**
  * The chat API, {@code /api/v1/chat}: maps HTTP onto {@link ChatContract} on {@code troupe.chat.v1}
- * and back; the rules (who is a member, how messages are numbered) are the chat service's. The reader
- * of a room's messages is named by the {@code user} query parameter, checked by the room like a
- * poster's {@code from}. Who the caller may name as the user (path, {@code from}, {@code user}) is
- * {@link ChatIdentity}'s rule, checked before the chat service is asked. On a cluster where no node
- * runs chat the bus has no handler and the answer is a 503 problem.
+ * and back; the rules (who is a member, how messages are numbered) are the chat service's. The
+ * reader of a room's messages is named by the {@code user} query parameter, checked by the room
+ * like a poster's {@code from}. Who the caller may name as the user (path, {@code from}, {@code
+ * user}) is {@link ChatIdentity}'s rule, checked before the chat service is asked. On a cluster
+ * where no node runs chat the bus has no handler and the answer is a 503 problem.
  */
 final class ChatApi {
   static final String BASE = "/api/v1/chat";
@@ -35,13 +35,15 @@ final class ChatApi {
   void mount(Router router) {
     router.put(ROOM + "/members/:user").handler(AccessLog::route).handler(this::join);
     router.delete(ROOM + "/members/:user").handler(AccessLog::route).handler(this::leave);
-    router.post(ROOM + "/messages")
+    router
+        .post(ROOM + "/messages")
         .handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes))
         .handler(AccessLog::route)
         .handler(this::post);
     router.get(ROOM + "/messages").handler(AccessLog::route).handler(this::history);
     router.get(ROOM + "/members").handler(AccessLog::route).handler(this::members);
-    router.post(ROOM + "/read")
+    router
+        .post(ROOM + "/read")
         .handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes))
         .handler(AccessLog::route)
         .handler(this::read);
@@ -58,29 +60,39 @@ final class ChatApi {
 
   /** Joining or leaving twice changes nothing, so both always answer 200 with the member count. */
   private void membership(RoutingContext ctx, String action) {
-    ChatContract.Membership membership = new ChatContract.Membership(ctx.pathParam("room"), ctx.pathParam("user"));
+    ChatContract.Membership membership =
+        new ChatContract.Membership(ctx.pathParam("room"), ctx.pathParam("user"));
     identity.require(ctx, membership.user());
     call(ctx, action, ChatContract.toJson(membership), 200);
   }
 
   private void post(RoutingContext ctx) {
     JsonObject body = DocsApi.jsonObjectBody(ctx);
-    ChatContract.Post post = new ChatContract.Post(ctx.pathParam("room"), text(body, "from"), text(body, "text"));
+    ChatContract.Post post =
+        new ChatContract.Post(ctx.pathParam("room"), text(body, "from"), text(body, "text"));
     identity.require(ctx, post.from());
     call(ctx, ChatContract.POST, ChatContract.toJson(post), 201);
   }
 
   private void history(RoutingContext ctx) {
-    ChatContract.HistoryQuery query = new ChatContract.HistoryQuery(ctx.pathParam("room"), reader(ctx),
-        integer(ctx, "after", 0), limit(ctx, ChatContract.DEFAULT_LIMIT));
+    ChatContract.HistoryQuery query =
+        new ChatContract.HistoryQuery(
+            ctx.pathParam("room"),
+            reader(ctx),
+            integer(ctx, "after", 0),
+            limit(ctx, ChatContract.DEFAULT_LIMIT));
     identity.require(ctx, query.user());
     call(ctx, ChatContract.HISTORY, ChatContract.toJson(query), 200);
   }
 
   private void members(RoutingContext ctx) {
     String after = ctx.queryParams().get("after");
-    ChatContract.MembersQuery query = new ChatContract.MembersQuery(ctx.pathParam("room"), reader(ctx),
-        after == null || after.isEmpty() ? null : after, limit(ctx, ChatContract.DEFAULT_MEMBERS_LIMIT));
+    ChatContract.MembersQuery query =
+        new ChatContract.MembersQuery(
+            ctx.pathParam("room"),
+            reader(ctx),
+            after == null || after.isEmpty() ? null : after,
+            limit(ctx, ChatContract.DEFAULT_MEMBERS_LIMIT));
     identity.require(ctx, query.user());
     call(ctx, ChatContract.MEMBERS, ChatContract.toJson(query), 200);
   }
@@ -98,7 +110,8 @@ final class ChatApi {
   private static int limit(RoutingContext ctx, int absent) {
     long limit = integer(ctx, "limit", absent);
     if (limit < 1 || limit > ChatContract.MAX_LIMIT) {
-      throw TroupeException.badRequest("limit must be 1 to " + ChatContract.MAX_LIMIT + ", got " + limit);
+      throw TroupeException.badRequest(
+          "limit must be 1 to " + ChatContract.MAX_LIMIT + ", got " + limit);
     }
     return (int) limit;
   }
@@ -106,8 +119,11 @@ final class ChatApi {
   /** The contract checks the body's types: {@code seq} must be an integer, {@code user} a name. */
   private void read(RoutingContext ctx) {
     JsonObject body = DocsApi.jsonObjectBody(ctx);
-    JsonObject marker = new JsonObject().put("room", ctx.pathParam("room")).put("user", body.getValue("user"))
-        .put("seq", body.getValue("seq"));
+    JsonObject marker =
+        new JsonObject()
+            .put("room", ctx.pathParam("room"))
+            .put("user", body.getValue("user"))
+            .put("seq", body.getValue("seq"));
     ChatContract.ReadMarker checked = ChatContract.readMarker(marker);
     identity.require(ctx, checked.user());
     call(ctx, ChatContract.READ, ChatContract.toJson(checked), 200);
@@ -121,13 +137,18 @@ final class ChatApi {
 
   /** One request to the chat service; its reply is the response body, a failure a problem. */
   private void call(RoutingContext ctx, String action, JsonObject body, int status) {
-    bus.request(ChatContract.ADDRESS, action, body, RequestIds.of(ctx)).onComplete(ar -> {
-      if (ar.failed()) {
-        ctx.fail(ar.cause());
-      } else {
-        ctx.response().setStatusCode(status).putHeader("Content-Type", JSON).end(ar.result().toBuffer());
-      }
-    });
+    bus.request(ChatContract.ADDRESS, action, body, RequestIds.of(ctx))
+        .onComplete(
+            ar -> {
+              if (ar.failed()) {
+                ctx.fail(ar.cause());
+              } else {
+                ctx.response()
+                    .setStatusCode(status)
+                    .putHeader("Content-Type", JSON)
+                    .end(ar.result().toBuffer());
+              }
+            });
   }
 
   private static String text(JsonObject body, String field) {

@@ -4,6 +4,7 @@ import dev.troupe.shared.contract.TroupeException;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.json.schema.JsonSchema;
 import io.vertx.json.schema.OutputErrorType;
 import io.vertx.json.schema.OutputUnit;
@@ -13,24 +14,25 @@ import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.openapi.contract.Operation;
 import io.vertx.openapi.contract.Parameter;
 import io.vertx.openapi.contract.RequestBody;
-import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
 /**
- * Checks a request against one operation of the OpenAPI document: each parameter, and the JSON body,
- * against its schema. A mismatch is a 400 problem naming the parameter and what the document expects.
+ * Checks a request against one operation of the OpenAPI document: each parameter, and the JSON
+ * body, against its schema. A mismatch is a 400 problem naming the parameter and what the document
+ * expects.
  *
- * <p>The schemas come from vertx-openapi's {@link OpenAPIContract}; the checking is done here rather
- * than by its {@code RequestValidator}, which in 5.0 decodes every parameter value as JSON first (so
- * the ids {@code 1.5} and {@code -1} are numbers, not strings, and an {@code If-None-Match} list such
- * as {@code "1", "2"} cannot be decoded at all), builds a new schema validator per parameter per
- * request (tens of microseconds each: it copies every schema of the repository) and hops to a worker
- * thread for every request. Here each validator is built once, and the values checked are exactly
- * the ones the handlers read. This runs on the event loop: parameters are short, and a body is checked
- * after it was parsed, against the document's schema of it.
+ * <p>The schemas come from vertx-openapi's {@link OpenAPIContract}; the checking is done here
+ * rather than by its {@code RequestValidator}, which in 5.0 decodes every parameter value as JSON
+ * first (so the ids {@code 1.5} and {@code -1} are numbers, not strings, and an {@code
+ * If-None-Match} list such as {@code "1", "2"} cannot be decoded at all), builds a new schema
+ * validator per parameter per request (tens of microseconds each: it copies every schema of the
+ * repository) and hops to a worker thread for every request. Here each validator is built once, and
+ * the values checked are exactly the ones the handlers read. This runs on the event loop:
+ * parameters are short, and a body is checked after it was parsed, against the document's schema of
+ * it.
  */
 final class ContractCheck {
   private static final String JSON = "application/json";
@@ -54,50 +56,76 @@ final class ContractCheck {
     List<ParameterCheck> checks = new ArrayList<>();
     for (Parameter parameter : operation.getParameters()) {
       switch (parameter.getSchemaType()) {
-        case STRING, INTEGER, NUMBER, BOOLEAN -> { }
-        default -> throw new IllegalStateException(operationId + ": parameter " + parameter.getName()
-            + " has a " + parameter.getSchemaType() + " schema; only scalar parameters are checked");
+        case STRING, INTEGER, NUMBER, BOOLEAN -> {}
+        default ->
+            throw new IllegalStateException(
+                operationId
+                    + ": parameter "
+                    + parameter.getName()
+                    + " has a "
+                    + parameter.getSchemaType()
+                    + " schema; only scalar parameters are checked");
       }
-      checks.add(new ParameterCheck(parameter, contract.getSchemaRepository().validator(parameter.getSchema()),
-          expectation(parameter.getSchema())));
+      checks.add(
+          new ParameterCheck(
+              parameter,
+              contract.getSchemaRepository().validator(parameter.getSchema()),
+              expectation(parameter.getSchema())));
     }
     RequestBody requestBody = operation.getRequestBody();
     MediaType json = requestBody == null ? null : requestBody.getContent().get(JSON);
     if (json == null || json.getSchema() == null) {
       return new ContractCheck(List.copyOf(checks), null, null);
     }
-    Validator body = anyObject(json.getSchema()) ? ANY_OBJECT
-        : contract.getSchemaRepository().validator(json.getSchema());
+    Validator body =
+        anyObject(json.getSchema())
+            ? ANY_OBJECT
+            : contract.getSchemaRepository().validator(json.getSchema());
     return new ContractCheck(List.copyOf(checks), body, expectation(json.getSchema()));
   }
 
   /** Schema keywords that only annotate: they never make a value invalid. */
-  private static final Set<String> ANNOTATIONS = Set.of("type", "description", "title", "examples", "example");
+  private static final Set<String> ANNOTATIONS =
+      Set.of("type", "description", "title", "examples", "example");
 
   /**
-   * True when the schema says no more than "a JSON object" (the document body's {@code DocumentData}):
-   * the general validator walks the whole value to collect its annotations, which was about 4% of a
-   * PUT's CPU for a check a type test answers.
+   * True when the schema says no more than "a JSON object" (the document body's {@code
+   * DocumentData}): the general validator walks the whole value to collect its annotations, which
+   * was about 4% of a PUT's CPU for a check a type test answers.
    */
   static boolean anyObject(JsonSchema schema) {
     return "object".equals(schema.get("type")) && ANNOTATIONS.containsAll(schema.fieldNames());
   }
 
   /** Accepts a JSON object, refuses anything else with the validator's words for it. */
-  private static final Validator ANY_OBJECT = new Validator() {
-    @Override
-    public OutputUnit validate(Object value) {
-      if (value instanceof JsonObject || value instanceof java.util.Map) {
-        return new OutputUnit(true);
-      }
-      String type = value == null ? "null" : value instanceof JsonArray || value instanceof List ? "array"
-          : value instanceof String ? "string" : value instanceof Boolean ? "boolean" : "number";
-      return new OutputUnit("", "", "", "Instance type " + type + " is invalid. Expected object", OutputErrorType.INVALID_VALUE)
-          .setValid(false);
-    }
-  };
+  private static final Validator ANY_OBJECT =
+      new Validator() {
+        @Override
+        public OutputUnit validate(Object value) {
+          if (value instanceof JsonObject || value instanceof java.util.Map) {
+            return new OutputUnit(true);
+          }
+          String type =
+              value == null
+                  ? "null"
+                  : value instanceof JsonArray || value instanceof List
+                      ? "array"
+                      : value instanceof String
+                          ? "string"
+                          : value instanceof Boolean ? "boolean" : "number";
+          return new OutputUnit(
+                  "",
+                  "",
+                  "",
+                  "Instance type " + type + " is invalid. Expected object",
+                  OutputErrorType.INVALID_VALUE)
+              .setValid(false);
+        }
+      };
 
-  /** A route handler: fails the request with a 400 on the first parameter that breaks its schema. */
+  /**
+   * A route handler: fails the request with a 400 on the first parameter that breaks its schema.
+   */
   void parameters(RoutingContext ctx) {
     for (ParameterCheck check : parameters) {
       String problem = check.problem(ctx);
@@ -116,7 +144,8 @@ final class ContractCheck {
     }
     OutputUnit result = body.validate(value);
     if (!Boolean.TRUE.equals(result.getValid())) {
-      throw TroupeException.badRequest("the request body does not match the API: " + reason(result) + bodyExpectation);
+      throw TroupeException.badRequest(
+          "the request body does not match the API: " + reason(result) + bodyExpectation);
     }
   }
 
@@ -124,23 +153,30 @@ final class ContractCheck {
     /** What is wrong with this parameter of the request, or null. */
     String problem(RoutingContext ctx) {
       String raw = raw(ctx);
-      String name = parameter.getIn().name().toLowerCase(Locale.ROOT) + " parameter " + parameter.getName();
+      String name =
+          parameter.getIn().name().toLowerCase(Locale.ROOT) + " parameter " + parameter.getName();
       if (raw == null) {
         return parameter.isRequired() ? "the " + name + " is missing" : null;
       }
       Object value;
       try {
-        value = switch (parameter.getSchemaType()) {
-          case INTEGER -> Long.parseLong(raw);
-          case NUMBER -> Double.parseDouble(raw);
-          case BOOLEAN -> parseBoolean(raw);
-          default -> raw;
-        };
+        value =
+            switch (parameter.getSchemaType()) {
+              case INTEGER -> Long.parseLong(raw);
+              case NUMBER -> Double.parseDouble(raw);
+              case BOOLEAN -> parseBoolean(raw);
+              default -> raw;
+            };
       } catch (IllegalArgumentException e) {
-        return "the " + name + " is not " + article(parameter.getSchemaType().name().toLowerCase(Locale.ROOT)) + expectation;
+        return "the "
+            + name
+            + " is not "
+            + article(parameter.getSchemaType().name().toLowerCase(Locale.ROOT))
+            + expectation;
       }
       OutputUnit result = validator.validate(value);
-      return Boolean.TRUE.equals(result.getValid()) ? null
+      return Boolean.TRUE.equals(result.getValid())
+          ? null
           : "the " + name + " does not match the API: " + reason(result) + expectation;
     }
 
@@ -182,7 +218,9 @@ final class ContractCheck {
       unit = unit.getErrors().get(0);
     }
     String error = unit.getError();
-    return error == null ? "invalid" : error.substring(0, 1).toLowerCase(Locale.ROOT) + error.substring(1);
+    return error == null
+        ? "invalid"
+        : error.substring(0, 1).toLowerCase(Locale.ROOT) + error.substring(1);
   }
 
   /** {@code "; expected <the schema's description>"}, or its pattern, or nothing. */

@@ -28,11 +28,12 @@ import org.slf4j.LoggerFactory;
  * {@code id:} of {@code <id>:<version>}; a comment line every {@code TROUPE_SSE_HEARTBEAT_SECONDS}
  * keeps the stream visibly alive.
  *
- * <p>Each gateway instance subscribes to the bus once, while it has at least one stream, and fans the
- * events out to its streams; the response headers go out only when that subscription is registered, so
- * a client that has them sees every later change. A client that does not read fast enough is dropped
- * once {@code TROUPE_SSE_BUFFER_BYTES} wait for it: memory per stream stays bounded. Streams end cleanly
- * when the gateway stops. At most {@code TROUPE_SSE_MAX_STREAMS} streams per node are open (503 past it).
+ * <p>Each gateway instance subscribes to the bus once, while it has at least one stream, and fans
+ * the events out to its streams; the response headers go out only when that subscription is
+ * registered, so a client that has them sees every later change. A client that does not read fast
+ * enough is dropped once {@code TROUPE_SSE_BUFFER_BYTES} wait for it: memory per stream stays
+ * bounded. Streams end cleanly when the gateway stops. At most {@code TROUPE_SSE_MAX_STREAMS}
+ * streams per node are open (503 past it).
  */
 final class DocEventStreams {
   static final String EVENTS = "_events";
@@ -53,42 +54,54 @@ final class DocEventStreams {
     this.slots = slots;
   }
 
-  /** Mounts the route; it must come before {@code GET /:collection/:id}, which would take the id {@value #EVENTS}. */
+  /**
+   * Mounts the route; it must come before {@code GET /:collection/:id}, which would take the id
+   * {@value #EVENTS}.
+   */
   void mount(Router router) {
-    router.get(DocsApi.BASE + "/:collection/" + EVENTS).handler(AccessLog::route).handler(this::stream);
+    router
+        .get(DocsApi.BASE + "/:collection/" + EVENTS)
+        .handler(AccessLog::route)
+        .handler(this::stream);
   }
 
   private void stream(RoutingContext ctx) {
     String collection = DocKey.requireCollection(ctx.pathParam("collection"));
     if (!slots.tryAcquire()) {
       ctx.response().putHeader("Retry-After", "5");
-      Problems.send(ctx, 503, "the gateway holds its limit of " + slots.limit() + " event streams; retry later");
+      Problems.send(
+          ctx,
+          503,
+          "the gateway holds its limit of " + slots.limit() + " event streams; retry later");
       return;
     }
     HttpServerResponse response = ctx.response();
     // Bounds what waits for this client; writeQueueFull() then says it is too slow.
     response.setWriteQueueMaxSize(config.bufferBytes());
-    subscribe().onComplete(ar -> {
-      if (ar.failed()) {
-        slots.release();
-        ctx.fail(ar.cause());
-        return;
-      }
-      if (response.closed()) {
-        slots.release();
-        return;
-      }
-      add(collection, response);
-      response.closeHandler(closed -> remove(collection, response));
-      response.endHandler(ended -> remove(collection, response));
-      response.setChunked(true)
-          .putHeader(HttpHeaders.CONTENT_TYPE, "text/event-stream; charset=utf-8")
-          .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
-          // Compression would hold events back until a deflate block fills.
-          .putHeader(HttpHeaders.CONTENT_ENCODING, HttpHeaders.IDENTITY)
-          .putHeader("X-Accel-Buffering", "no")
-          .write("retry: 3000\n: subscribed to " + collection + "\n\n");
-    });
+    subscribe()
+        .onComplete(
+            ar -> {
+              if (ar.failed()) {
+                slots.release();
+                ctx.fail(ar.cause());
+                return;
+              }
+              if (response.closed()) {
+                slots.release();
+                return;
+              }
+              add(collection, response);
+              response.closeHandler(closed -> remove(collection, response));
+              response.endHandler(ended -> remove(collection, response));
+              response
+                  .setChunked(true)
+                  .putHeader(HttpHeaders.CONTENT_TYPE, "text/event-stream; charset=utf-8")
+                  .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
+                  // Compression would hold events back until a deflate block fills.
+                  .putHeader(HttpHeaders.CONTENT_ENCODING, HttpHeaders.IDENTITY)
+                  .putHeader("X-Accel-Buffering", "no")
+                  .write("retry: 3000\n: subscribed to " + collection + "\n\n");
+            });
   }
 
   /** The bus subscription of this instance, registered on the first stream. */
@@ -127,11 +140,19 @@ final class DocEventStreams {
 
   private void dispatch(Message<JsonObject> message) {
     JsonObject event = message.body();
-    Set<HttpServerResponse> streams = event == null ? null : byCollection.get(event.getString("collection"));
+    Set<HttpServerResponse> streams =
+        event == null ? null : byCollection.get(event.getString("collection"));
     if (streams == null) {
       return;
     }
-    String frame = "id: " + event.getString("id") + ":" + event.getValue("version") + "\ndata: " + event.encode() + "\n\n";
+    String frame =
+        "id: "
+            + event.getString("id")
+            + ":"
+            + event.getValue("version")
+            + "\ndata: "
+            + event.encode()
+            + "\n\n";
     for (HttpServerResponse response : List.copyOf(streams)) {
       send(response, frame);
     }
@@ -153,14 +174,18 @@ final class DocEventStreams {
     response.write(frame);
   }
 
-  /** Ends every stream cleanly, e.g. before the gateway stops (a stream would otherwise outlast the drain). */
+  /**
+   * Ends every stream cleanly, e.g. before the gateway stops (a stream would otherwise outlast the
+   * drain).
+   */
   void endAll() {
     List<HttpServerResponse> all = new ArrayList<>();
     byCollection.values().forEach(all::addAll);
-    all.forEach(response -> {
-      if (!response.ended() && !response.closed()) {
-        response.end();
-      }
-    });
+    all.forEach(
+        response -> {
+          if (!response.ended() && !response.closed()) {
+            response.end();
+          }
+        });
   }
 }

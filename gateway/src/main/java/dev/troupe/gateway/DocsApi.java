@@ -1,7 +1,6 @@
 package dev.troupe.gateway;
 
 import dev.troupe.shared.bus.Bus;
-import dev.troupe.shared.metrics.Stages;
 import dev.troupe.shared.bus.Retry;
 import dev.troupe.shared.contract.DeleteDoc;
 import dev.troupe.shared.contract.DocKey;
@@ -15,6 +14,7 @@ import dev.troupe.shared.contract.RequestContract;
 import dev.troupe.shared.contract.StrictJson;
 import dev.troupe.shared.contract.TroupeException;
 import dev.troupe.shared.contract.Wire;
+import dev.troupe.shared.metrics.Stages;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
@@ -28,17 +28,22 @@ import java.util.function.Consumer;
 import java.util.function.LongPredicate;
 
 /**
- * The document API, {@code /api/v1/docs}. Each handler turns HTTP into one request on
- * {@link RequestContract#ADDRESS} and its reply into HTTP; no business rule lives here. Requests
- * are checked against the OpenAPI document (operation ids as there) before they are handled.
+ * The document API, {@code /api/v1/docs}. Each handler turns HTTP into one request on {@link
+ * RequestContract#ADDRESS} and its reply into HTTP; no business rule lives here. Requests are
+ * checked against the OpenAPI document (operation ids as there) before they are handled.
  */
 final class DocsApi {
-  /** Every API route starts with this; authentication, rate limits and admission guard all of them. */
+  /**
+   * Every API route starts with this; authentication, rate limits and admission guard all of them.
+   */
   static final String API = "/api/v1";
+
   static final String BASE = API + "/docs";
   private static final String JSON = "application/json";
 
-  /** Header naming a write's idempotency key (IETF draft "The Idempotency-Key HTTP Header Field"). */
+  /**
+   * Header naming a write's idempotency key (IETF draft "The Idempotency-Key HTTP Header Field").
+   */
   static final String IDEMPOTENCY_KEY = "Idempotency-Key";
 
   private final Bus bus;
@@ -63,62 +68,105 @@ final class DocsApi {
 
   void mount(Router router) {
     // The body limit comes first, so an oversized body is 413 whatever else is wrong with it.
-    router.put(BASE + "/:collection/:id")
+    router
+        .put(BASE + "/:collection/:id")
         .handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes))
-        .handler(AccessLog::route).handler(validating)
+        .handler(AccessLog::route)
+        .handler(validating)
         .handler(putCheck::parameters)
         .handler(this::put);
     // getDocument, the hot path, skips the document's schemas: checking its two names costs about
-    // 17 us of CPU (the JSON Schema validator compiles each pattern on every call), close to a tenth
+    // 17 us of CPU (the JSON Schema validator compiles each pattern on every call), close to a
+    // tenth
     // of a whole cached read, against 0.4 us for DocKey, which checks the same rules anyway.
     // OpenApiAgreementTest proves that the document and DocKey/EntityTags accept the same input.
-    router.get(BASE + "/:collection/:id").handler(AccessLog::route).handler(validating).handler(this::get);
-    router.delete(BASE + "/:collection/:id").handler(AccessLog::route).handler(validating).handler(deleteCheck::parameters).handler(this::delete);
-    router.get(BASE + "/:collection").handler(AccessLog::route).handler(validating).handler(listCheck::parameters).handler(this::list);
+    router
+        .get(BASE + "/:collection/:id")
+        .handler(AccessLog::route)
+        .handler(validating)
+        .handler(this::get);
+    router
+        .delete(BASE + "/:collection/:id")
+        .handler(AccessLog::route)
+        .handler(validating)
+        .handler(deleteCheck::parameters)
+        .handler(this::delete);
+    router
+        .get(BASE + "/:collection")
+        .handler(AccessLog::route)
+        .handler(validating)
+        .handler(listCheck::parameters)
+        .handler(this::list);
   }
 
   private void put(RoutingContext ctx) {
     DocKey key = key(ctx);
-    // Parsing gives the detailed 415 and 400 answers; the document's schema of the body comes after.
+    // Parsing gives the detailed 415 and 400 answers; the document's schema of the body comes
+    // after.
     JsonObject data = jsonObjectBody(ctx);
     putCheck.body(data);
-    PutDoc put = new PutDoc(key, data,
-        EntityTags.writePrecondition(ctx.request().getHeader("If-Match"), ctx.request().getHeader("If-None-Match")),
-        idempotencyKey(ctx));
-    call(ctx, RequestContract.PUT, Wire.toJson(put), reply -> {
-      PutResult result = Wire.putResult(reply);
-      if (result.created()) {
-        ctx.response().putHeader("Location", BASE + "/" + key.collection() + "/" + key.id());
-      }
-      sendDocument(ctx, result.created() ? 201 : 200, result.document());
-    });
+    PutDoc put =
+        new PutDoc(
+            key,
+            data,
+            EntityTags.writePrecondition(
+                ctx.request().getHeader("If-Match"), ctx.request().getHeader("If-None-Match")),
+            idempotencyKey(ctx));
+    call(
+        ctx,
+        RequestContract.PUT,
+        Wire.toJson(put),
+        reply -> {
+          PutResult result = Wire.putResult(reply);
+          if (result.created()) {
+            ctx.response().putHeader("Location", BASE + "/" + key.collection() + "/" + key.id());
+          }
+          sendDocument(ctx, result.created() ? 201 : 200, result.document());
+        });
   }
 
   private void get(RoutingContext ctx) {
     DocKey key = key(ctx);
     LongPredicate clientIsCurrent = EntityTags.noneMatch(ctx.request().getHeader("If-None-Match"));
-    call(ctx, RequestContract.GET, Wire.toJson(key), reply -> {
-      ReadResult result = Wire.readResult(reply);
-      ctx.response().putHeader("X-Cache", result.cache() == ReadResult.CacheStatus.HIT ? "HIT" : "MISS");
-      if (clientIsCurrent.test(result.document().version())) {
-        ctx.response().setStatusCode(304).putHeader("ETag", result.document().etag()).end();
-      } else {
-        sendDocument(ctx, 200, result.document());
-      }
-    });
+    call(
+        ctx,
+        RequestContract.GET,
+        Wire.toJson(key),
+        reply -> {
+          ReadResult result = Wire.readResult(reply);
+          ctx.response()
+              .putHeader("X-Cache", result.cache() == ReadResult.CacheStatus.HIT ? "HIT" : "MISS");
+          if (clientIsCurrent.test(result.document().version())) {
+            ctx.response().setStatusCode(304).putHeader("ETag", result.document().etag()).end();
+          } else {
+            sendDocument(ctx, 200, result.document());
+          }
+        });
   }
 
   private void delete(RoutingContext ctx) {
-    DeleteDoc delete = new DeleteDoc(key(ctx),
-        EntityTags.writePrecondition(ctx.request().getHeader("If-Match"), null), idempotencyKey(ctx));
-    call(ctx, RequestContract.DELETE, Wire.toJson(delete), reply -> ctx.response().setStatusCode(204).end());
+    DeleteDoc delete =
+        new DeleteDoc(
+            key(ctx),
+            EntityTags.writePrecondition(ctx.request().getHeader("If-Match"), null),
+            idempotencyKey(ctx));
+    call(
+        ctx,
+        RequestContract.DELETE,
+        Wire.toJson(delete),
+        reply -> ctx.response().setStatusCode(204).end());
   }
 
   private void list(RoutingContext ctx) {
     String collection = ctx.pathParam("collection");
-    ListDocs list = new ListDocs(collection, limit(ctx.queryParams().get("limit")), ctx.queryParams().get("after"));
-    call(ctx, RequestContract.LIST, Wire.toJson(list), reply ->
-        ctx.response().putHeader("Content-Type", JSON).end(reply.toBuffer()));
+    ListDocs list =
+        new ListDocs(
+            collection, limit(ctx.queryParams().get("limit")), ctx.queryParams().get("after"));
+    call(
+        ctx,
+        RequestContract.LIST,
+        Wire.toJson(list),
+        reply -> ctx.response().putHeader("Content-Type", JSON).end(reply.toBuffer()));
   }
 
   /**
@@ -136,24 +184,31 @@ final class DocsApi {
    * becomes a problem response. A request that reached no request-service (none registered, as
    * while one restarts or moves to another node, or its node just died) is sent again after a
    * backoff: every request the gateway sends is idempotent (reads, and writes with their
-   * idempotency key). Faults request-service answered with are final here: it retried its own
-   * calls already, and its refusals under overload must not come back twice.
+   * idempotency key). Faults request-service answered with are final here: it retried its own calls
+   * already, and its refusals under overload must not come back twice.
    */
   void call(RoutingContext ctx, String action, JsonObject body, Consumer<JsonObject> respond) {
     StageClock.close(ctx);
     String requestId = RequestIds.of(ctx);
-    retry.<JsonObject>call(action, Retry.isIdempotent(action, body), bus.timeoutMs(), Retry::undelivered,
-        left -> bus.request(RequestContract.ADDRESS, action, body, requestId, left)).onComplete(ar -> {
-      try {
-        if (ar.failed()) {
-          ctx.fail(ar.cause());
-        } else {
-          respond.accept(ar.result());
-        }
-      } catch (RuntimeException e) {
-        ctx.fail(e);
-      }
-    });
+    retry
+        .<JsonObject>call(
+            action,
+            Retry.isIdempotent(action, body),
+            bus.timeoutMs(),
+            Retry::undelivered,
+            left -> bus.request(RequestContract.ADDRESS, action, body, requestId, left))
+        .onComplete(
+            ar -> {
+              try {
+                if (ar.failed()) {
+                  ctx.fail(ar.cause());
+                } else {
+                  respond.accept(ar.result());
+                }
+              } catch (RuntimeException e) {
+                ctx.fail(e);
+              }
+            });
   }
 
   private static void sendDocument(RoutingContext ctx, int status, Document doc) {
@@ -181,7 +236,8 @@ final class DocsApi {
 
   static JsonObject jsonObjectBody(RoutingContext ctx) {
     RequestBody body = ctx.body();
-    return jsonObjectBody(ctx.request().getHeader("Content-Type"), body == null ? null : body.buffer());
+    return jsonObjectBody(
+        ctx.request().getHeader("Content-Type"), body == null ? null : body.buffer());
   }
 
   /** The same check without the routing context, for decoding off the event loop. */
@@ -196,7 +252,8 @@ final class DocsApi {
     try {
       value = StrictJson.value(buffer);
     } catch (DecodeException e) {
-      throw TroupeException.badRequest("the body is " + e.getMessage() + " (RFC 8259 JSON in UTF-8 is expected)");
+      throw TroupeException.badRequest(
+          "the body is " + e.getMessage() + " (RFC 8259 JSON in UTF-8 is expected)");
     }
     if (!(value instanceof JsonObject object)) {
       throw TroupeException.badRequest("the body must be a JSON object");

@@ -8,7 +8,10 @@ import java.util.function.LongPredicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Parses {@code If-Match} / {@code If-None-Match} into preconditions. Troupe's ETags are {@code "<version>"}. */
+/**
+ * Parses {@code If-Match} / {@code If-None-Match} into preconditions. Troupe's ETags are {@code
+ * "<version>"}.
+ */
 final class EntityTags {
   private static final Pattern TAG = Pattern.compile("\\s*(W/)?\"([^\"]*)\"\\s*");
 
@@ -51,7 +54,10 @@ final class EntityTags {
     return version -> values.contains(Long.toString(version));
   }
 
-  /** True when {@code If-None-Match} (weak comparison) matches {@code version}: the client's copy is current. */
+  /**
+   * True when {@code If-None-Match} (weak comparison) matches {@code version}: the client's copy is
+   * current.
+   */
   static boolean noneMatchHits(String ifNoneMatch, long version) {
     return noneMatch(ifNoneMatch).test(version);
   }
@@ -61,7 +67,8 @@ final class EntityTags {
     for (String part : header.split(",", -1)) {
       Matcher m = TAG.matcher(part);
       if (!m.matches()) {
-        throw TroupeException.badRequest(name + " must be * or a list of quoted ETags such as \"3\"");
+        throw TroupeException.badRequest(
+            name + " must be * or a list of quoted ETags such as \"3\"");
       }
       tags.add(new Tag(m.group(1) != null, m.group(2)));
     }
@@ -78,7 +85,8 @@ final class EntityTags {
     } catch (NumberFormatException e) {
       // fall through to the error below
     }
-    throw TroupeException.badRequest(name + " must name a version such as \"3\", got \"" + value + "\"");
+    throw TroupeException.badRequest(
+        name + " must name a version such as \"3\", got \"" + value + "\"");
   }
 
   private record Tag(boolean weak, String value) {}

@@ -5,18 +5,22 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 
 /**
- * Follows the frames of the TCP bridge protocol (a 4-byte big-endian length, then that many bytes) as
- * they stream by and lets through only frames that may reach the bridge: a frame announcing more than
- * the limit is refused from its length alone, before its bytes arrive; any other frame is held until
- * it is whole, then passed on only if it is one RFC 8259 JSON object in well-formed UTF-8
- * ({@link StrictJson}: no comments or other extensions, no duplicate names). The bridge behind would
- * decode bad bytes with U+FFFD in place of what was sent, and drop a frame it cannot parse without a
- * word to the client; refused here, the client is told why. At most one frame is held per connection,
- * as the bridge itself holds one.
+ * Follows the frames of the TCP bridge protocol (a 4-byte big-endian length, then that many bytes)
+ * as they stream by and lets through only frames that may reach the bridge: a frame announcing more
+ * than the limit is refused from its length alone, before its bytes arrive; any other frame is held
+ * until it is whole, then passed on only if it is one RFC 8259 JSON object in well-formed UTF-8
+ * ({@link StrictJson}: no comments or other extensions, no duplicate names). The bridge behind
+ * would decode bad bytes with U+FFFD in place of what was sent, and drop a frame it cannot parse
+ * without a word to the client; refused here, the client is told why. At most one frame is held per
+ * connection, as the bridge itself holds one.
  */
 final class FrameLimit {
   /** Why a stream was refused. */
-  enum Refusal { NONE, TOO_LARGE, NOT_JSON }
+  enum Refusal {
+    NONE,
+    TOO_LARGE,
+    NOT_JSON
+  }
 
   private final int maxBytes;
   private int headerBytes;
@@ -32,7 +36,8 @@ final class FrameLimit {
 
   /**
    * Takes the next bytes of the stream and returns the whole frames they complete, to be relayed
-   * (often none); null when a frame in them is refused ({@link #refusal()} tells why), and from then on.
+   * (often none); null when a frame in them is refused ({@link #refusal()} tells why), and from
+   * then on.
    */
   Buffer accept(Buffer bytes) {
     if (refusal != Refusal.NONE) {

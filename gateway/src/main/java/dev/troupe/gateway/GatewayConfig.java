@@ -6,31 +6,56 @@ import java.util.List;
 /**
  * gateway settings.
  *
- * @param host address the HTTP server binds ({@code TROUPE_HTTP_HOST}, default {@code 127.0.0.1}; {@code 0.0.0.0} in containers)
+ * @param host address the HTTP server binds ({@code TROUPE_HTTP_HOST}, default {@code 127.0.0.1};
+ *     {@code 0.0.0.0} in containers)
  * @param port HTTP port ({@code TROUPE_HTTP_PORT}, default 8080; 0 picks a free port)
- * @param maxBodyBytes largest accepted request body ({@code TROUPE_HTTP_MAX_BODY_BYTES}, default 1 MiB)
- * @param timeoutMs deadline of each call into the pipeline; past it the client gets 504 ({@code TROUPE_GATEWAY_TIMEOUT_MS}, default 10000)
- * @param instances HTTP verticle instances sharing the port ({@code TROUPE_GATEWAY_INSTANCES}, default: one per CPU)
- * @param healthPort a separate port serving only health and metrics, on any node ({@code TROUPE_HEALTH_PORT}, default unset: none)
- * @param drainMs on shutdown, how long requests in flight may take to finish ({@code TROUPE_GATEWAY_DRAIN_MS}, default 10000)
- * @param idleTimeoutSeconds a connection idle this long is closed ({@code TROUPE_HTTP_IDLE_TIMEOUT_SECONDS}, default 60)
- * @param corsOrigins origins allowed by CORS, comma-separated, {@code *} for any ({@code TROUPE_CORS_ORIGINS}, default none: no CORS headers)
- * @param accessLog one JSON line per request on the {@code troupe.access} logger ({@code TROUPE_ACCESS_LOG}, default true)
- * @param auth {@code none}, {@code apikey} or {@code jwt} ({@code TROUPE_AUTH}, default none: only for loopback-only runs)
- * @param apiKeys with {@code apikey}: {@code name=<sha256 hex of the key>=<scopes>} entries ({@code TROUPE_API_KEYS})
- * @param maxInFlight API requests the node's gateway holds at once; more get 503 at once ({@code TROUPE_GATEWAY_MAX_IN_FLIGHT}, default 4096)
- * @param maxWritesInFlight of those, requests other than GET, HEAD and OPTIONS at most, so writes waiting for the
- *     database never take every slot from reads ({@code TROUPE_GATEWAY_WRITE_MAX_IN_FLIGHT}, default 1024)
- *
- * <p>The edge's guards read their own keys: with {@code jwt}, {@link JwtConfig} ({@code TROUPE_JWT_SECRET},
- * {@code TROUPE_JWT_PUBLIC_KEY}, {@code TROUPE_JWT_PUBLIC_KEY_FILE}, {@code TROUPE_JWT_ISSUER},
- * {@code TROUPE_JWT_AUDIENCE}, {@code TROUPE_JWT_LEEWAY_SECONDS}); the rate limit, {@link RateLimitConfig}
- * ({@code TROUPE_RATE_LIMIT_PER_SEC}, {@code TROUPE_RATE_LIMIT_BURST}, {@code TROUPE_RATE_LIMIT_TIMEOUT_MS});
- * health and metrics, {@link HealthGuard} ({@code TROUPE_HEALTH_AUTH}, {@code TROUPE_HEALTH_KEY_SHA256}).
+ * @param maxBodyBytes largest accepted request body ({@code TROUPE_HTTP_MAX_BODY_BYTES}, default 1
+ *     MiB)
+ * @param timeoutMs deadline of each call into the pipeline; past it the client gets 504 ({@code
+ *     TROUPE_GATEWAY_TIMEOUT_MS}, default 10000)
+ * @param instances HTTP verticle instances sharing the port ({@code TROUPE_GATEWAY_INSTANCES},
+ *     default: one per CPU)
+ * @param healthPort a separate port serving only health and metrics, on any node ({@code
+ *     TROUPE_HEALTH_PORT}, default unset: none)
+ * @param drainMs on shutdown, how long requests in flight may take to finish ({@code
+ *     TROUPE_GATEWAY_DRAIN_MS}, default 10000)
+ * @param idleTimeoutSeconds a connection idle this long is closed ({@code
+ *     TROUPE_HTTP_IDLE_TIMEOUT_SECONDS}, default 60)
+ * @param corsOrigins origins allowed by CORS, comma-separated, {@code *} for any ({@code
+ *     TROUPE_CORS_ORIGINS}, default none: no CORS headers)
+ * @param accessLog one JSON line per request on the {@code troupe.access} logger ({@code
+ *     TROUPE_ACCESS_LOG}, default true)
+ * @param auth {@code none}, {@code apikey} or {@code jwt} ({@code TROUPE_AUTH}, default none: only
+ *     for loopback-only runs)
+ * @param apiKeys with {@code apikey}: {@code name=<sha256 hex of the key>=<scopes>} entries ({@code
+ *     TROUPE_API_KEYS})
+ * @param maxInFlight API requests the node's gateway holds at once; more get 503 at once ({@code
+ *     TROUPE_GATEWAY_MAX_IN_FLIGHT}, default 4096)
+ * @param maxWritesInFlight of those, requests other than GET, HEAD and OPTIONS at most, so writes
+ *     waiting for the database never take every slot from reads ({@code
+ *     TROUPE_GATEWAY_WRITE_MAX_IN_FLIGHT}, default 1024)
+ *     <p>The edge's guards read their own keys: with {@code jwt}, {@link JwtConfig} ({@code
+ *     TROUPE_JWT_SECRET}, {@code TROUPE_JWT_PUBLIC_KEY}, {@code TROUPE_JWT_PUBLIC_KEY_FILE}, {@code
+ *     TROUPE_JWT_ISSUER}, {@code TROUPE_JWT_AUDIENCE}, {@code TROUPE_JWT_LEEWAY_SECONDS}); the rate
+ *     limit, {@link RateLimitConfig} ({@code TROUPE_RATE_LIMIT_PER_SEC}, {@code
+ *     TROUPE_RATE_LIMIT_BURST}, {@code TROUPE_RATE_LIMIT_TIMEOUT_MS}); health and metrics, {@link
+ *     HealthGuard} ({@code TROUPE_HEALTH_AUTH}, {@code TROUPE_HEALTH_KEY_SHA256}).
  */
-public record GatewayConfig(String host, int port, int maxBodyBytes, long timeoutMs, int instances,
-    Integer healthPort, long drainMs, int idleTimeoutSeconds, List<String> corsOrigins, boolean accessLog,
-    String auth, List<String> apiKeys, int maxInFlight, int maxWritesInFlight) {
+public record GatewayConfig(
+    String host,
+    int port,
+    int maxBodyBytes,
+    long timeoutMs,
+    int instances,
+    Integer healthPort,
+    long drainMs,
+    int idleTimeoutSeconds,
+    List<String> corsOrigins,
+    boolean accessLog,
+    String auth,
+    List<String> apiKeys,
+    int maxInFlight,
+    int maxWritesInFlight) {
 
   public static final String PORT_KEY = "TROUPE_HTTP_PORT";
 
@@ -55,7 +80,8 @@ public record GatewayConfig(String host, int port, int maxBodyBytes, long timeou
 
   private static String auth(String value) {
     if (!value.equals("none") && !value.equals("apikey") && !value.equals("jwt")) {
-      throw new IllegalArgumentException("TROUPE_AUTH must be none, apikey or jwt, got '" + value + "'");
+      throw new IllegalArgumentException(
+          "TROUPE_AUTH must be none, apikey or jwt, got '" + value + "'");
     }
     return value;
   }

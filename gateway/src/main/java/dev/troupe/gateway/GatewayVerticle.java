@@ -11,9 +11,9 @@ import dev.troupe.shared.metrics.Stages;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.CorsHandler;
 import java.util.List;
@@ -43,28 +43,60 @@ public final class GatewayVerticle extends VerticleBase {
     if (!config.corsOrigins().isEmpty()) {
       router.route().handler(cors(config));
     }
-    router.route(DocsApi.API + "/*").handler(
-        new Admission(InFlight.of("gateway", config.maxInFlight(), NodeRuntime.registryOf(vertx)),
-            InFlight.of("gateway", "write", config.maxWritesInFlight(), NodeRuntime.registryOf(vertx)))::handle);
+    router
+        .route(DocsApi.API + "/*")
+        .handler(
+            new Admission(
+                    InFlight.of("gateway", config.maxInFlight(), NodeRuntime.registryOf(vertx)),
+                    InFlight.of(
+                        "gateway",
+                        "write",
+                        config.maxWritesInFlight(),
+                        NodeRuntime.registryOf(vertx)))
+                ::handle);
     Future<Void> guarded = EdgeGuards.mount(router, vertx, config, Settings.fromJson(config()));
     BridgeConfig bridge = BridgeConfig.from(Settings.fromJson(config()));
     if (bridge.sockJs()) {
-      guarded = guarded.compose(v -> SockJsBridge.mount(router, vertx, bridge, config, Settings.fromJson(config()),
-          NodeRuntime.registryOf(vertx)));
+      guarded =
+          guarded.compose(
+              v ->
+                  SockJsBridge.mount(
+                      router,
+                      vertx,
+                      bridge,
+                      config,
+                      Settings.fromJson(config()),
+                      NodeRuntime.registryOf(vertx)));
     }
-    DocsApi docs = new DocsApi(new Bus(vertx, config.timeoutMs()),
-        new Retry(vertx, RetryConfig.from(Settings.fromJson(config())), NodeRuntime.registryOf(vertx), "request-service"),
-        config.maxBodyBytes(), openApi, new Stages(NodeRuntime.registryOf(vertx)));
+    DocsApi docs =
+        new DocsApi(
+            new Bus(vertx, config.timeoutMs()),
+            new Retry(
+                vertx,
+                RetryConfig.from(Settings.fromJson(config())),
+                NodeRuntime.registryOf(vertx),
+                "request-service"),
+            config.maxBodyBytes(),
+            openApi,
+            new Stages(NodeRuntime.registryOf(vertx)));
     cpu = CpuPool.open(vertx, Settings.fromJson(config()));
     new BatchApi(docs, config.maxBodyBytes(), cpu).mount(router);
     EventStreamConfig sse = EventStreamConfig.from(Settings.fromJson(config()));
-    streams = new DocEventStreams(vertx, sse, InFlight.of("gateway-sse", sse.maxStreams(), NodeRuntime.registryOf(vertx)));
+    streams =
+        new DocEventStreams(
+            vertx,
+            sse,
+            InFlight.of("gateway-sse", sse.maxStreams(), NodeRuntime.registryOf(vertx)));
     streams.mount(router);
     docs.mount(router);
-    new JobsApi(new Bus(vertx, config.timeoutMs()), JobUploadConfig.from(Settings.fromJson(config())),
-        config.maxBodyBytes()).mount(router);
+    new JobsApi(
+            new Bus(vertx, config.timeoutMs()),
+            JobUploadConfig.from(Settings.fromJson(config())),
+            config.maxBodyBytes())
+        .mount(router);
     ChatIdentity chatIdentity = new ChatIdentity(config.auth());
-    new ChatApi(new Bus(vertx, config.timeoutMs()), config.maxBodyBytes(), chatIdentity).mount(router);
+    new ChatApi(new Bus(vertx, config.timeoutMs()), config.maxBodyBytes(), chatIdentity)
+        .mount(router);
     new ChatStream(vertx, new Bus(vertx, config.timeoutMs()), chatIdentity).mount(router);
     ChatPage.mount(router);
     HealthRoutes.mount(router, vertx);
@@ -77,26 +109,36 @@ public final class GatewayVerticle extends VerticleBase {
     router.errorHandler(400, Problems::handle);
     router.errorHandler(500, Problems::handle);
 
-    server = vertx.createHttpServer(new HttpServerOptions()
-        .setHost(config.host())
-        // Servers of one Vert.x share a port by the port they ask for; port 0 would give each
-        // instance its own random port, a negative port gives them all the same random one.
-        .setPort(config.port() == 0 ? -1 : config.port())
-        .setCompressionSupported(true)
-        .setHttp2ClearTextEnabled(true)
-        // Selected when a client offers it (the chat page does, with its credential beside it); a
-        // WebSocket offering no subprotocol is answered without one, as before.
-        .setWebSocketSubProtocols(List.of(WebSocketCredential.PROTOCOL))
-        .setIdleTimeout(config.idleTimeoutSeconds())
-        .setIdleTimeoutUnit(TimeUnit.SECONDS));
-    return guarded.compose(v -> server.requestHandler(router).invalidRequestHandler(Problems::invalidRequest)
-            .connectionHandler(ConnectionChecks::install).listen())
+    server =
+        vertx.createHttpServer(
+            new HttpServerOptions()
+                .setHost(config.host())
+                // Servers of one Vert.x share a port by the port they ask for; port 0 would give
+                // each
+                // instance its own random port, a negative port gives them all the same random one.
+                .setPort(config.port() == 0 ? -1 : config.port())
+                .setCompressionSupported(true)
+                .setHttp2ClearTextEnabled(true)
+                // Selected when a client offers it (the chat page does, with its credential beside
+                // it); a
+                // WebSocket offering no subprotocol is answered without one, as before.
+                .setWebSocketSubProtocols(List.of(WebSocketCredential.PROTOCOL))
+                .setIdleTimeout(config.idleTimeoutSeconds())
+                .setIdleTimeoutUnit(TimeUnit.SECONDS));
+    return guarded
+        .compose(
+            v ->
+                server
+                    .requestHandler(router)
+                    .invalidRequestHandler(Problems::invalidRequest)
+                    .connectionHandler(ConnectionChecks::install)
+                    .listen())
         .onSuccess(listening -> NodeRuntime.publishHttpPort(vertx, listening.actualPort()));
   }
 
   /**
-   * Stops accepting connections and lets requests in flight finish (up to
-   * {@code TROUPE_GATEWAY_DRAIN_MS}); keep-alive connections are closed after their current response.
+   * Stops accepting connections and lets requests in flight finish (up to {@code
+   * TROUPE_GATEWAY_DRAIN_MS}); keep-alive connections are closed after their current response.
    */
   @Override
   public Future<?> stop() {
@@ -104,7 +146,10 @@ public final class GatewayVerticle extends VerticleBase {
     if (streams != null) {
       streams.endAll();
     }
-    Future<Void> drained = server == null ? Future.succeededFuture() : server.shutdown(config.drainMs(), TimeUnit.MILLISECONDS);
+    Future<Void> drained =
+        server == null
+            ? Future.succeededFuture()
+            : server.shutdown(config.drainMs(), TimeUnit.MILLISECONDS);
     return drained.eventually(() -> cpu == null ? Future.succeededFuture() : cpu.close());
   }
 
@@ -114,11 +159,34 @@ public final class GatewayVerticle extends VerticleBase {
   }
 
   private static CorsHandler cors(GatewayConfig config) {
-    CorsHandler cors = CorsHandler.create()
-        .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.PUT, HttpMethod.DELETE, HttpMethod.POST, HttpMethod.OPTIONS))
-        .allowedHeaders(Set.of("Content-Type", "If-Match", "If-None-Match", "X-Request-Id", "Authorization", "X-Api-Key"))
-        .exposedHeaders(Set.of("ETag", "Location", "X-Request-Id", "X-Cache", "Retry-After", "WWW-Authenticate",
-            "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset"));
+    CorsHandler cors =
+        CorsHandler.create()
+            .allowedMethods(
+                Set.of(
+                    HttpMethod.GET,
+                    HttpMethod.PUT,
+                    HttpMethod.DELETE,
+                    HttpMethod.POST,
+                    HttpMethod.OPTIONS))
+            .allowedHeaders(
+                Set.of(
+                    "Content-Type",
+                    "If-Match",
+                    "If-None-Match",
+                    "X-Request-Id",
+                    "Authorization",
+                    "X-Api-Key"))
+            .exposedHeaders(
+                Set.of(
+                    "ETag",
+                    "Location",
+                    "X-Request-Id",
+                    "X-Cache",
+                    "Retry-After",
+                    "WWW-Authenticate",
+                    "RateLimit-Limit",
+                    "RateLimit-Remaining",
+                    "RateLimit-Reset"));
     if (!config.corsOrigins().contains("*")) {
       cors.addOrigins(config.corsOrigins());
     }

@@ -17,21 +17,22 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code /health/live}, {@code /health/ready} and {@code /metrics}, mounted by the gateway and by the
- * per-node health server. Ready means: this node is not shutting down, the Hazelcast cluster has its
- * quorum ({@code TROUPE_CLUSTER_QUORUM}) and this member's partitions are backed up, every pipeline
- * service answers a ping on the bus, and no supervisor of this node gave up (the {@code supervision}
- * check also shows every supervised child's state and restarts). The 503 body names each check that
- * fails and why. With
- * {@code TROUPE_HEALTH_AUTH=key}, ready and metrics need the health key ({@link HealthGuard}); live stays open.
+ * {@code /health/live}, {@code /health/ready} and {@code /metrics}, mounted by the gateway and by
+ * the per-node health server. Ready means: this node is not shutting down, the Hazelcast cluster
+ * has its quorum ({@code TROUPE_CLUSTER_QUORUM}) and this member's partitions are backed up, every
+ * pipeline service answers a ping on the bus, and no supervisor of this node gave up (the {@code
+ * supervision} check also shows every supervised child's state and restarts). The 503 body names
+ * each check that fails and why. With {@code TROUPE_HEALTH_AUTH=key}, ready and metrics need the
+ * health key ({@link HealthGuard}); live stays open.
  */
 final class HealthRoutes {
   static final long PING_TIMEOUT_MS = 2_000;
 
-  private static final Map<String, String> PIPELINE = Map.of(
-      "request-service", RequestContract.ADDRESS,
-      "cache-service", CacheContract.ADDRESS,
-      "db-service", DbContract.ADDRESS);
+  private static final Map<String, String> PIPELINE =
+      Map.of(
+          "request-service", RequestContract.ADDRESS,
+          "cache-service", CacheContract.ADDRESS,
+          "db-service", DbContract.ADDRESS);
 
   private HealthRoutes() {}
 
@@ -40,47 +41,104 @@ final class HealthRoutes {
     NodeRuntime runtime = NodeRuntime.of(vertx);
     int quorum = ClusterConfig.from(runtime.settings()).quorum();
     HealthCheckHandler ready = HealthCheckHandler.create(vertx);
-    ready.register("node", promise -> promise.complete(NodeRuntime.isDraining(vertx)
-        ? Status.KO(new JsonObject().put("reason", "this node is shutting down"))
-        : Status.OK()));
+    ready.register(
+        "node",
+        promise ->
+            promise.complete(
+                NodeRuntime.isDraining(vertx)
+                    ? Status.KO(new JsonObject().put("reason", "this node is shutting down"))
+                    : Status.OK()));
     Supervision supervision = Supervision.of(vertx);
-    ready.register("supervision", promise -> {
-      JsonObject supervisors = supervision.status();
-      List<String> failed = supervision.failed();
-      promise.complete(failed.isEmpty()
-          ? Status.OK(new JsonObject().put("supervisors", supervisors))
-          : Status.KO(new JsonObject().put("supervisors", supervisors)
-              .put("reason", "supervisor(s) " + failed + " gave up restarting their service; the node is leaving")));
-    });
-    // Only this member's own partitions: isClusterSafe() asks every member and, when one dies during
-    // the call, waits for it up to Hazelcast's graceful-shutdown wait (minutes), holding a worker and,
-    // were the calls ordered, every later check behind it. Unordered, so one slow check delays no other.
-    ready.register("cluster", PING_TIMEOUT_MS, promise -> vertx.executeBlocking(() -> {
-      int members = runtime.hazelcast().getCluster().getMembers().size();
-      if (members < quorum) {
-        return Status.KO(new JsonObject().put("reason", members + " member(s) present, quorum is " + quorum)
-            .put("members", members));
-      }
-      if (!runtime.hazelcast().getPartitionService().isLocalMemberSafe()) {
-        return Status.KO(new JsonObject().put("reason", "partitions are migrating or not yet backed up")
-            .put("members", members));
-      }
-      return Status.OK(new JsonObject().put("members", members));
-    }, false).onComplete(ar -> promise.complete(ar.succeeded() ? ar.result()
-        : Status.KO(new JsonObject().put("reason", "cluster state unknown: " + ar.cause().getMessage())))));
-    PIPELINE.forEach((service, address) -> ready.register(service, PING_TIMEOUT_MS + 500, promise ->
-        bus.request(address, Bus.PING, new JsonObject(), null).onComplete(ar -> promise.complete(ar.succeeded()
-            ? Status.OK(ar.result())
-            : Status.KO(new JsonObject().put("reason", service + " does not answer on " + address
-                + ": " + ar.cause().getMessage()))))));
+    ready.register(
+        "supervision",
+        promise -> {
+          JsonObject supervisors = supervision.status();
+          List<String> failed = supervision.failed();
+          promise.complete(
+              failed.isEmpty()
+                  ? Status.OK(new JsonObject().put("supervisors", supervisors))
+                  : Status.KO(
+                      new JsonObject()
+                          .put("supervisors", supervisors)
+                          .put(
+                              "reason",
+                              "supervisor(s) "
+                                  + failed
+                                  + " gave up restarting their service; the node is leaving")));
+        });
+    // Only this member's own partitions: isClusterSafe() asks every member and, when one dies
+    // during
+    // the call, waits for it up to Hazelcast's graceful-shutdown wait (minutes), holding a worker
+    // and,
+    // were the calls ordered, every later check behind it. Unordered, so one slow check delays no
+    // other.
+    ready.register(
+        "cluster",
+        PING_TIMEOUT_MS,
+        promise ->
+            vertx
+                .executeBlocking(
+                    () -> {
+                      int members = runtime.hazelcast().getCluster().getMembers().size();
+                      if (members < quorum) {
+                        return Status.KO(
+                            new JsonObject()
+                                .put("reason", members + " member(s) present, quorum is " + quorum)
+                                .put("members", members));
+                      }
+                      if (!runtime.hazelcast().getPartitionService().isLocalMemberSafe()) {
+                        return Status.KO(
+                            new JsonObject()
+                                .put("reason", "partitions are migrating or not yet backed up")
+                                .put("members", members));
+                      }
+                      return Status.OK(new JsonObject().put("members", members));
+                    },
+                    false)
+                .onComplete(
+                    ar ->
+                        promise.complete(
+                            ar.succeeded()
+                                ? ar.result()
+                                : Status.KO(
+                                    new JsonObject()
+                                        .put(
+                                            "reason",
+                                            "cluster state unknown: "
+                                                + ar.cause().getMessage())))));
+    PIPELINE.forEach(
+        (service, address) ->
+            ready.register(
+                service,
+                PING_TIMEOUT_MS + 500,
+                promise ->
+                    bus.request(address, Bus.PING, new JsonObject(), null)
+                        .onComplete(
+                            ar ->
+                                promise.complete(
+                                    ar.succeeded()
+                                        ? Status.OK(ar.result())
+                                        : Status.KO(
+                                            new JsonObject()
+                                                .put(
+                                                    "reason",
+                                                    service
+                                                        + " does not answer on "
+                                                        + address
+                                                        + ": "
+                                                        + ar.cause().getMessage()))))));
     HealthGuard guard = HealthGuard.from(runtime.settings(), new Rejections(runtime.registry()));
     if (guard != null) {
       router.get("/health/ready").handler(guard::handle);
       router.get("/metrics").handler(guard::handle);
     }
-    router.get("/health/live").handler(ctx -> ctx.response()
-        .putHeader("Content-Type", "application/json")
-        .end(new JsonObject().put("status", "UP").toBuffer()));
+    router
+        .get("/health/live")
+        .handler(
+            ctx ->
+                ctx.response()
+                    .putHeader("Content-Type", "application/json")
+                    .end(new JsonObject().put("status", "UP").toBuffer()));
     router.get("/health/ready").handler(ready);
     router.get("/metrics").handler(PrometheusScrapingHandler.create(runtime.registry()));
   }

@@ -26,18 +26,28 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Background jobs, {@code /api/v1/jobs}: {@code POST ?type=import|export|warmup&collection=c} (an
- * import's body is NDJSON, streamed into the job manager in chunks as it arrives, never held whole),
- * {@code GET /{id}} its state, {@code DELETE /{id}} cancels, {@code GET /{id}/result} downloads what
- * it produced. The job manager in request-service ({@link JobsContract}) does the work.
+ * import's body is NDJSON, streamed into the job manager in chunks as it arrives, never held
+ * whole), {@code GET /{id}} its state, {@code DELETE /{id}} cancels, {@code GET /{id}/result}
+ * downloads what it produced. The job manager in request-service ({@link JobsContract}) does the
+ * work.
  */
 final class JobsApi {
   static final String BASE = "/api/v1/jobs";
   private static final Logger LOG = LoggerFactory.getLogger(JobsApi.class);
   private static final String JSON = "application/json";
   private static final String NDJSON = "application/x-ndjson";
-  private static final Set<String> NDJSON_TYPES = Set.of(NDJSON, "application/ndjson", "application/jsonl",
-      "application/x-jsonlines", "text/plain");
-  /** An import chunk also ends at this size, so a message on the bus stays a few MiB however long the lines. */
+  private static final Set<String> NDJSON_TYPES =
+      Set.of(
+          NDJSON,
+          "application/ndjson",
+          "application/jsonl",
+          "application/x-jsonlines",
+          "text/plain");
+
+  /**
+   * An import chunk also ends at this size, so a message on the bus stays a few MiB however long
+   * the lines.
+   */
   private static final int CHUNK_MAX_CHARS = 4 * 1024 * 1024;
 
   private final Bus bus;
@@ -57,10 +67,12 @@ final class JobsApi {
     router.get(BASE + "/:id/result").handler(AccessLog::route).handler(this::result);
   }
 
-  /** The scope a jobs request needs: an import writes documents, everything else only reads them. */
+  /**
+   * The scope a jobs request needs: an import writes documents, everything else only reads them.
+   */
   static boolean isRead(RoutingContext ctx) {
     return !(ctx.request().method().name().equals("POST")
-        && JobsContract.IMPORT.equals(ctx.queryParams().get("type")))
+            && JobsContract.IMPORT.equals(ctx.queryParams().get("type")))
         && !ctx.request().method().name().equals("DELETE");
   }
 
@@ -83,22 +95,29 @@ final class JobsApi {
       return;
     }
     if (!importing) {
-      // Export and warmup take no body: whatever comes is read and dropped, so the connection stays usable.
+      // Export and warmup take no body: whatever comes is read and dropped, so the connection stays
+      // usable.
       request.resume();
     }
     call(JobsContract.CREATE, new JsonObject().put("type", type).put("collection", collection))
-        .compose(job -> importing ? new Upload(ctx, job.getString("id")).run() : Future.succeededFuture(job))
-        .onComplete(ar -> {
-          if (ar.failed()) {
-            fail(ctx, ar.cause());
-            return;
-          }
-          String id = ar.result().getString("id");
-          ctx.response().setStatusCode(202)
-              .putHeader("Location", BASE + "/" + id)
-              .putHeader("Content-Type", JSON)
-              .end(ar.result().toBuffer());
-        });
+        .compose(
+            job ->
+                importing
+                    ? new Upload(ctx, job.getString("id")).run()
+                    : Future.succeededFuture(job))
+        .onComplete(
+            ar -> {
+              if (ar.failed()) {
+                fail(ctx, ar.cause());
+                return;
+              }
+              String id = ar.result().getString("id");
+              ctx.response()
+                  .setStatusCode(202)
+                  .putHeader("Location", BASE + "/" + id)
+                  .putHeader("Content-Type", JSON)
+                  .end(ar.result().toBuffer());
+            });
   }
 
   private void checkUpload(HttpServerRequest request) {
@@ -120,8 +139,11 @@ final class JobsApi {
   }
 
   private TroupeException tooLarge() {
-    return new TroupeException(ErrorCode.PAYLOAD_TOO_LARGE, "an import's body may hold at most "
-        + config.maxBodyBytes() + " bytes (TROUPE_JOBS_MAX_BODY_BYTES)");
+    return new TroupeException(
+        ErrorCode.PAYLOAD_TOO_LARGE,
+        "an import's body may hold at most "
+            + config.maxBodyBytes()
+            + " bytes (TROUPE_JOBS_MAX_BODY_BYTES)");
   }
 
   private void get(RoutingContext ctx) {
@@ -138,54 +160,83 @@ final class JobsApi {
    */
   private void result(RoutingContext ctx) {
     JsonObject id = id(ctx);
-    call(JobsContract.GET, id).compose(job -> {
-      if (!Set.of("succeeded", "failed", "cancelled").contains(job.getString("state"))) {
-        return Future.failedFuture(new TroupeException(ErrorCode.CONFLICT, "job " + job.getString("id") + " is "
-            + job.getString("state") + "; its result is ready once it has finished"));
-      }
-      HttpServerResponse response = ctx.response().setChunked(true).setStatusCode(200);
-      if (JobsContract.EXPORT.equals(job.getString("type"))) {
-        response.putHeader("Content-Type", NDJSON);
-        return exportParts(response, job.getString("id"), 0);
-      }
-      response.putHeader("Content-Type", JSON);
-      JsonObject summary = new JsonObject();
-      for (String field : new String[] {"id", "type", "collection", "state", "total", "done", "failed", "error"}) {
-        summary.put(field, job.getValue(field));
-      }
-      String head = summary.encode();
-      return response.write(head.substring(0, head.length() - 1) + ",\"errors\":[")
-          .compose(v -> errorPages(response, job.getString("id"), 0L, true))
-          .compose(v -> response.write("]}"));
-    }).onComplete(ar -> {
-      if (ar.failed()) {
-        fail(ctx, ar.cause());
-      } else {
-        ctx.response().end();
-      }
-    });
+    call(JobsContract.GET, id)
+        .compose(
+            job -> {
+              if (!Set.of("succeeded", "failed", "cancelled").contains(job.getString("state"))) {
+                return Future.failedFuture(
+                    new TroupeException(
+                        ErrorCode.CONFLICT,
+                        "job "
+                            + job.getString("id")
+                            + " is "
+                            + job.getString("state")
+                            + "; its result is ready once it has finished"));
+              }
+              HttpServerResponse response = ctx.response().setChunked(true).setStatusCode(200);
+              if (JobsContract.EXPORT.equals(job.getString("type"))) {
+                response.putHeader("Content-Type", NDJSON);
+                return exportParts(response, job.getString("id"), 0);
+              }
+              response.putHeader("Content-Type", JSON);
+              JsonObject summary = new JsonObject();
+              for (String field :
+                  new String[] {
+                    "id", "type", "collection", "state", "total", "done", "failed", "error"
+                  }) {
+                summary.put(field, job.getValue(field));
+              }
+              String head = summary.encode();
+              return response
+                  .write(head.substring(0, head.length() - 1) + ",\"errors\":[")
+                  .compose(v -> errorPages(response, job.getString("id"), 0L, true))
+                  .compose(v -> response.write("]}"));
+            })
+        .onComplete(
+            ar -> {
+              if (ar.failed()) {
+                fail(ctx, ar.cause());
+              } else {
+                ctx.response().end();
+              }
+            });
   }
 
-  /** Writes each part once the previous one was written, so a slow reader holds one part at a time. */
+  /**
+   * Writes each part once the previous one was written, so a slow reader holds one part at a time.
+   */
   private Future<Void> exportParts(HttpServerResponse response, String id, int part) {
-    return call(JobsContract.RESULT, new JsonObject().put("id", id).put("part", part)).compose(reply -> {
-      Future<Void> written = response.write(reply.getString("payload", ""));
-      Integer next = reply.getInteger("next");
-      return next == null ? written : written.compose(v -> exportParts(response, id, next));
-    });
+    return call(JobsContract.RESULT, new JsonObject().put("id", id).put("part", part))
+        .compose(
+            reply -> {
+              Future<Void> written = response.write(reply.getString("payload", ""));
+              Integer next = reply.getInteger("next");
+              return next == null ? written : written.compose(v -> exportParts(response, id, next));
+            });
   }
 
-  private Future<Void> errorPages(HttpServerResponse response, String id, long after, boolean first) {
-    return call(JobsContract.ERRORS, new JsonObject().put("id", id).put("after", after)
-            .put("limit", JobsContract.MAX_ERRORS_PAGE))
-        .compose(page -> {
-          JsonArray items = page.getJsonArray("items");
-          String encoded = items.encode();
-          Future<Void> written = items.isEmpty() ? Future.succeededFuture()
-              : response.write((first ? "" : ",") + encoded.substring(1, encoded.length() - 1));
-          Long next = page.getLong("next");
-          return next == null ? written : written.compose(v -> errorPages(response, id, next, false));
-        });
+  private Future<Void> errorPages(
+      HttpServerResponse response, String id, long after, boolean first) {
+    return call(
+            JobsContract.ERRORS,
+            new JsonObject()
+                .put("id", id)
+                .put("after", after)
+                .put("limit", JobsContract.MAX_ERRORS_PAGE))
+        .compose(
+            page -> {
+              JsonArray items = page.getJsonArray("items");
+              String encoded = items.encode();
+              Future<Void> written =
+                  items.isEmpty()
+                      ? Future.succeededFuture()
+                      : response.write(
+                          (first ? "" : ",") + encoded.substring(1, encoded.length() - 1));
+              Long next = page.getLong("next");
+              return next == null
+                  ? written
+                  : written.compose(v -> errorPages(response, id, next, false));
+            });
   }
 
   private static JsonObject id(RoutingContext ctx) {
@@ -216,10 +267,10 @@ final class JobsApi {
   }
 
   /**
-   * One import's body: split into lines as it arrives, sent as chunks of {@code TROUPE_JOBS_CHUNK_SIZE}
-   * lines, one at a time; the request is paused while a chunk is on its way, so the gateway holds at
-   * most one chunk and one network buffer of the body. Completes with the queued job; on any failure
-   * the job is aborted (failed) and the failure returned.
+   * One import's body: split into lines as it arrives, sent as chunks of {@code
+   * TROUPE_JOBS_CHUNK_SIZE} lines, one at a time; the request is paused while a chunk is on its
+   * way, so the gateway holds at most one chunk and one network buffer of the body. Completes with
+   * the queued job; on any failure the job is aborted (failed) and the failure returned.
    */
   private final class Upload {
     private final RoutingContext ctx;
@@ -243,7 +294,8 @@ final class JobsApi {
 
     Future<JsonObject> run() {
       request.handler(this::data);
-      request.exceptionHandler(e -> failed(TroupeException.badRequest("the upload broke off: " + e.getMessage())));
+      request.exceptionHandler(
+          e -> failed(TroupeException.badRequest("the upload broke off: " + e.getMessage())));
       request.endHandler(v -> end());
       // curl and others wait for this before sending a large body; the job exists now, so go ahead.
       if ("100-continue".equalsIgnoreCase(request.getHeader("Expect"))) {
@@ -265,7 +317,10 @@ final class JobsApi {
       int start = 0;
       for (int i = 0; i < buffer.length(); i++) {
         if (buffer.getByte(i) == '\n') {
-          line(partial.length() == 0 ? buffer.getBuffer(start, i) : partial.appendBuffer(buffer, start, i - start));
+          line(
+              partial.length() == 0
+                  ? buffer.getBuffer(start, i)
+                  : partial.appendBuffer(buffer, start, i - start));
           partial = Buffer.buffer();
           start = i + 1;
           if (done.future().isComplete()) {
@@ -276,8 +331,14 @@ final class JobsApi {
       if (start < buffer.length()) {
         partial.appendBuffer(buffer, start, buffer.length() - start);
         if (partial.length() > maxLineBytes) {
-          failed(new TroupeException(ErrorCode.PAYLOAD_TOO_LARGE, "line " + (lines + 1) + " is longer than "
-              + maxLineBytes + " bytes (TROUPE_HTTP_MAX_BODY_BYTES)"));
+          failed(
+              new TroupeException(
+                  ErrorCode.PAYLOAD_TOO_LARGE,
+                  "line "
+                      + (lines + 1)
+                      + " is longer than "
+                      + maxLineBytes
+                      + " bytes (TROUPE_HTTP_MAX_BODY_BYTES)"));
         }
       }
     }
@@ -292,8 +353,13 @@ final class JobsApi {
         try {
           StrictJson.checkObject(line, 0, length);
         } catch (DecodeException e) {
-          failed(TroupeException.badRequest("line " + lines + " is " + e.getMessage()
-              + " (one RFC 8259 JSON object in UTF-8 per line is expected); nothing of this import is written"));
+          failed(
+              TroupeException.badRequest(
+                  "line "
+                      + lines
+                      + " is "
+                      + e.getMessage()
+                      + " (one RFC 8259 JSON object in UTF-8 per line is expected); nothing of this import is written"));
           return;
         }
       }
@@ -315,25 +381,30 @@ final class JobsApi {
       return true;
     }
 
-    /** Queues the current chunk behind the one on its way, and holds the body until both are stored. */
+    /**
+     * Queues the current chunk behind the one on its way, and holds the body until both are stored.
+     */
     private void flush() {
       if (chunkLines == 0) {
         return;
       }
-      ChunkUpload upload = new ChunkUpload(jobId, seq++, chunkFirstLine, chunkLines, chunk.toString());
+      ChunkUpload upload =
+          new ChunkUpload(jobId, seq++, chunkFirstLine, chunkLines, chunk.toString());
       chunkFirstLine += chunkLines;
       chunk = new StringBuilder();
       chunkLines = 0;
       request.pause();
-      sending = sending.compose(v -> call(JobsContract.APPEND, Wire.toJson(upload)).<Void>mapEmpty());
+      sending =
+          sending.compose(v -> call(JobsContract.APPEND, Wire.toJson(upload)).<Void>mapEmpty());
       Future<Void> mine = sending;
-      mine.onComplete(ar -> {
-        if (ar.failed()) {
-          failed(ar.cause());
-        } else if (mine == sending && !done.future().isComplete()) {
-          request.resume();
-        }
-      });
+      mine.onComplete(
+          ar -> {
+            if (ar.failed()) {
+              failed(ar.cause());
+            } else if (mine == sending && !done.future().isComplete()) {
+              request.resume();
+            }
+          });
     }
 
     private void end() {
@@ -349,18 +420,25 @@ final class JobsApi {
       }
       flush();
       if (lines == 0) {
-        failed(TroupeException.badRequest("the body holds no lines; send one {\"id\":...,\"data\":{...}} per line"));
+        failed(
+            TroupeException.badRequest(
+                "the body holds no lines; send one {\"id\":...,\"data\":{...}} per line"));
         return;
       }
-      sending.compose(v -> call(JobsContract.SUBMIT, new JsonObject().put("id", jobId).put("chunks", seq)
-              .put("total", lines)))
-          .onComplete(ar -> {
-            if (ar.succeeded()) {
-              done.tryComplete(ar.result());
-            } else {
-              failed(ar.cause());
-            }
-          });
+      sending
+          .compose(
+              v ->
+                  call(
+                      JobsContract.SUBMIT,
+                      new JsonObject().put("id", jobId).put("chunks", seq).put("total", lines)))
+          .onComplete(
+              ar -> {
+                if (ar.succeeded()) {
+                  done.tryComplete(ar.result());
+                } else {
+                  failed(ar.cause());
+                }
+              });
     }
 
     private void failed(Throwable failure) {
@@ -368,8 +446,15 @@ final class JobsApi {
         return;
       }
       String why = failure.getMessage() == null ? failure.toString() : failure.getMessage();
-      call(JobsContract.ABORT, new JsonObject().put("id", jobId).put("error", "upload failed: " + why))
-          .onFailure(e -> LOG.warn("could not mark job {} failed after its upload failed: {}", jobId, e.getMessage()));
+      call(
+              JobsContract.ABORT,
+              new JsonObject().put("id", jobId).put("error", "upload failed: " + why))
+          .onFailure(
+              e ->
+                  LOG.warn(
+                      "could not mark job {} failed after its upload failed: {}",
+                      jobId,
+                      e.getMessage()));
     }
   }
 }

@@ -5,22 +5,30 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * JWT settings, used when {@code TROUPE_AUTH=jwt}. At least one key is needed; with both, a token is
- * checked with the key of the algorithm its header names (HS256 or RS256, nothing else).
+ * JWT settings, used when {@code TROUPE_AUTH=jwt}. At least one key is needed; with both, a token
+ * is checked with the key of the algorithm its header names (HS256 or RS256, nothing else).
  *
  * @param secret HS256 shared secret, at least 32 bytes ({@code TROUPE_JWT_SECRET})
- * @param publicKeyPem RS256 public key in PEM ({@code -----BEGIN PUBLIC KEY-----}) ({@code TROUPE_JWT_PUBLIC_KEY})
+ * @param publicKeyPem RS256 public key in PEM ({@code -----BEGIN PUBLIC KEY-----}) ({@code
+ *     TROUPE_JWT_PUBLIC_KEY})
  * @param publicKeyFile a file holding that PEM, read at start ({@code TROUPE_JWT_PUBLIC_KEY_FILE})
  * @param issuer the {@code iss} every token must carry ({@code TROUPE_JWT_ISSUER}, required)
- * @param audiences accepted {@code aud} values, comma-separated; a token must name one
- *     ({@code TROUPE_JWT_AUDIENCE}, required)
- * @param leewaySeconds clock skew tolerated on {@code exp}, {@code nbf} and {@code iat}
- *     ({@code TROUPE_JWT_LEEWAY_SECONDS}, default 30, at most 300)
- * @param chatUserClaim the claim naming the chat user a token acts as ({@code TROUPE_JWT_CHAT_USER_CLAIM},
- *     default {@code sub}); a token without it, or with a non-string value, acts as no chat user
+ * @param audiences accepted {@code aud} values, comma-separated; a token must name one ({@code
+ *     TROUPE_JWT_AUDIENCE}, required)
+ * @param leewaySeconds clock skew tolerated on {@code exp}, {@code nbf} and {@code iat} ({@code
+ *     TROUPE_JWT_LEEWAY_SECONDS}, default 30, at most 300)
+ * @param chatUserClaim the claim naming the chat user a token acts as ({@code
+ *     TROUPE_JWT_CHAT_USER_CLAIM}, default {@code sub}); a token without it, or with a non-string
+ *     value, acts as no chat user
  */
-record JwtConfig(String secret, String publicKeyPem, String publicKeyFile, String issuer, List<String> audiences,
-    int leewaySeconds, String chatUserClaim) {
+record JwtConfig(
+    String secret,
+    String publicKeyPem,
+    String publicKeyFile,
+    String issuer,
+    List<String> audiences,
+    int leewaySeconds,
+    String chatUserClaim) {
 
   static final int MIN_SECRET_BYTES = 32;
 
@@ -40,21 +48,27 @@ record JwtConfig(String secret, String publicKeyPem, String publicKeyFile, Strin
   /** Fails, naming the key, unless this is a usable JWT configuration. */
   JwtConfig requireComplete() {
     if (secret == null && publicKeyPem == null && publicKeyFile == null) {
-      throw new IllegalArgumentException("TROUPE_AUTH=jwt needs TROUPE_JWT_SECRET (HS256) or "
-          + "TROUPE_JWT_PUBLIC_KEY / TROUPE_JWT_PUBLIC_KEY_FILE (RS256)");
+      throw new IllegalArgumentException(
+          "TROUPE_AUTH=jwt needs TROUPE_JWT_SECRET (HS256) or "
+              + "TROUPE_JWT_PUBLIC_KEY / TROUPE_JWT_PUBLIC_KEY_FILE (RS256)");
     }
     if (publicKeyPem != null && publicKeyFile != null) {
-      throw new IllegalArgumentException("set TROUPE_JWT_PUBLIC_KEY or TROUPE_JWT_PUBLIC_KEY_FILE, not both");
+      throw new IllegalArgumentException(
+          "set TROUPE_JWT_PUBLIC_KEY or TROUPE_JWT_PUBLIC_KEY_FILE, not both");
     }
     if (secret != null && secret.getBytes(StandardCharsets.UTF_8).length < MIN_SECRET_BYTES) {
-      throw new IllegalArgumentException("TROUPE_JWT_SECRET must be at least " + MIN_SECRET_BYTES
-          + " bytes (HS256 needs a 256-bit key)");
+      throw new IllegalArgumentException(
+          "TROUPE_JWT_SECRET must be at least "
+              + MIN_SECRET_BYTES
+              + " bytes (HS256 needs a 256-bit key)");
     }
     if (issuer == null) {
-      throw new IllegalArgumentException("TROUPE_AUTH=jwt needs TROUPE_JWT_ISSUER (the iss tokens must carry)");
+      throw new IllegalArgumentException(
+          "TROUPE_AUTH=jwt needs TROUPE_JWT_ISSUER (the iss tokens must carry)");
     }
     if (audiences.isEmpty()) {
-      throw new IllegalArgumentException("TROUPE_AUTH=jwt needs TROUPE_JWT_AUDIENCE (the aud tokens must name)");
+      throw new IllegalArgumentException(
+          "TROUPE_AUTH=jwt needs TROUPE_JWT_AUDIENCE (the aud tokens must name)");
     }
     return this;
   }
@@ -62,8 +76,18 @@ record JwtConfig(String secret, String publicKeyPem, String publicKeyFile, Strin
   @Override
   public String toString() {
     // Never the secret.
-    return "JwtConfig[hs256=" + (secret != null) + ", rs256=" + (publicKeyPem != null || publicKeyFile != null)
-        + ", issuer=" + issuer + ", audiences=" + audiences + ", leewaySeconds=" + leewaySeconds
-        + ", chatUserClaim=" + chatUserClaim + "]";
+    return "JwtConfig[hs256="
+        + (secret != null)
+        + ", rs256="
+        + (publicKeyPem != null || publicKeyFile != null)
+        + ", issuer="
+        + issuer
+        + ", audiences="
+        + audiences
+        + ", leewaySeconds="
+        + leewaySeconds
+        + ", chatUserClaim="
+        + chatUserClaim
+        + "]";
   }
 }

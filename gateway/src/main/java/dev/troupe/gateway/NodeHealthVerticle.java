@@ -10,8 +10,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Health and metrics on their own port ({@code TROUPE_HEALTH_PORT}), for nodes that run no gateway
- * (so orchestrators can probe them and Prometheus can scrape them). Serves only
- * {@code /health/live}, {@code /health/ready} and {@code /metrics}.
+ * (so orchestrators can probe them and Prometheus can scrape them). Serves only {@code
+ * /health/live}, {@code /health/ready} and {@code /metrics}.
  */
 public final class NodeHealthVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(NodeHealthVerticle.class);
@@ -28,9 +28,13 @@ public final class NodeHealthVerticle extends VerticleBase {
     router.route().failureHandler(Problems::handle);
     router.errorHandler(404, Problems::handle);
     router.errorHandler(405, Problems::handle);
-    return vertx.createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(config.healthPort()))
+    return vertx
+        .createHttpServer(
+            new HttpServerOptions().setHost(config.host()).setPort(config.healthPort()))
         .requestHandler(router)
         .listen()
-        .onSuccess(server -> LOG.info("health and metrics on http://{}:{}", config.host(), server.actualPort()));
+        .onSuccess(
+            server ->
+                LOG.info("health and metrics on http://{}:{}", config.host(), server.actualPort()));
   }
 }

@@ -10,11 +10,11 @@ import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
@@ -23,9 +23,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Every error the gateway sends: {@code application/problem+json} (RFC 9457) with
- * {@code type, title, status, detail, requestId}. Each {@link ErrorCode} maps to one status; a
- * downstream fault becomes 502/503/504, never a stack trace.
+ * Every error the gateway sends: {@code application/problem+json} (RFC 9457) with {@code type,
+ * title, status, detail, requestId}. Each {@link ErrorCode} maps to one status; a downstream fault
+ * becomes 502/503/504, never a stack trace.
  */
 final class Problems {
   static final String CONTENT_TYPE = "application/problem+json";
@@ -61,7 +61,8 @@ final class Problems {
       return;
     }
     if (failure instanceof HttpClosedException) {
-      // The connection went while the request was read (the client left, or idled out): no one to answer.
+      // The connection went while the request was read (the client left, or idled out): no one to
+      // answer.
       LOG.debug("connection closed before the request was read (request {})", RequestIds.of(ctx));
       return;
     }
@@ -71,7 +72,8 @@ final class Problems {
     }
     if (failure instanceof TroupeException || failure instanceof ReplyException) {
       ErrorCode code = Failures.code(failure);
-      if (failure instanceof ReplyException re && re.failureType() != ReplyFailure.RECIPIENT_FAILURE) {
+      if (failure instanceof ReplyException re
+          && re.failureType() != ReplyFailure.RECIPIENT_FAILURE) {
         LOG.warn("pipeline call failed: {} (request {})", re.getMessage(), RequestIds.of(ctx));
       }
       send(ctx, status(code), Failures.message(failure));
@@ -82,7 +84,10 @@ final class Problems {
     } else if (brokenBody(ctx, failure)) {
       // The HTTP decoder gave up on the body (a bad chunk size, say); Vert.x closes the connection.
       ctx.response().putHeader("Connection", "close");
-      send(ctx, 400, "the request body is not valid HTTP/1.1 (its chunked encoding or trailers are broken)");
+      send(
+          ctx,
+          400,
+          "the request body is not valid HTTP/1.1 (its chunked encoding or trailers are broken)");
     } else if (failure != null && ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
       send(ctx, ctx.statusCode(), detail(ctx.statusCode(), null));
     } else if (failure != null) {
@@ -95,9 +100,9 @@ final class Problems {
   }
 
   /**
-   * A failure of HTTP decoding while the body was still arriving (a bad chunk size, a trailer without
-   * a colon): the client's mistake, not ours. Netty reports some of these as plain
-   * {@code IllegalArgumentException}s, told apart by where they were thrown.
+   * A failure of HTTP decoding while the body was still arriving (a bad chunk size, a trailer
+   * without a colon): the client's mistake, not ours. Netty reports some of these as plain {@code
+   * IllegalArgumentException}s, told apart by where they were thrown.
    */
   private static boolean brokenBody(RoutingContext ctx, Throwable failure) {
     if (ctx.request().isEnded() || failure == null) {
@@ -107,7 +112,8 @@ final class Problems {
       return true;
     }
     StackTraceElement[] at = failure.getStackTrace();
-    return failure instanceof IllegalArgumentException && at.length > 0
+    return failure instanceof IllegalArgumentException
+        && at.length > 0
         && at[0].getClassName().startsWith("io.netty.handler.codec.http.");
   }
 
@@ -171,22 +177,28 @@ final class Problems {
     }
   }
 
-  private static void send(HttpServerResponse response, int status, String detail, String requestId) {
+  private static void send(
+      HttpServerResponse response, int status, String detail, String requestId) {
     HttpResponseStatus http = HttpResponseStatus.valueOf(status);
     String stage = Stages.stageOf(detail);
     if (stage == null) {
-      stage = switch (status) {
-        case 400, 413, 414, 415, 431 -> Stages.VALIDATE;
-        case 401, 403 -> Stages.AUTHORIZE;
-        default -> null;
-      };
+      stage =
+          switch (status) {
+            case 400, 413, 414, 415, 431 -> Stages.VALIDATE;
+            case 401, 403 -> Stages.AUTHORIZE;
+            default -> null;
+          };
     }
-    JsonObject problem = new JsonObject()
-        .put("type", "urn:troupe:problem:" + http.reasonPhrase().toLowerCase(Locale.ROOT).replace(' ', '-'))
-        .put("title", http.reasonPhrase())
-        .put("status", status)
-        .put("detail", Stages.withoutStage(detail))
-        .put("requestId", requestId);
+    JsonObject problem =
+        new JsonObject()
+            .put(
+                "type",
+                "urn:troupe:problem:"
+                    + http.reasonPhrase().toLowerCase(Locale.ROOT).replace(' ', '-'))
+            .put("title", http.reasonPhrase())
+            .put("status", status)
+            .put("detail", Stages.withoutStage(detail))
+            .put("requestId", requestId);
     if (stage != null) {
       problem.put("stage", stage);
     }

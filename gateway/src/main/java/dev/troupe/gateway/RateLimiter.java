@@ -24,30 +24,33 @@ import org.slf4j.LoggerFactory;
  * One gateway instance's side of the cluster-wide rate limit: one token bucket per client, kept by
  * cache-service in Hazelcast ({@link RateLimitContract}), spent here from small local leases.
  *
- * <p><b>How.</b> A request is admitted at once from tokens this instance already holds for its client.
- * When it holds none, the request waits for one {@code take} on the bus, which asks for the tokens
- * needed by every request waiting, for every client, plus a lease of {@code extra} tokens for each
- * busy client: what it may spend in {@value #LEASE_MS} ms at the full rate (at least 1, at most a
- * quarter of the burst). At most one {@code take} is in flight per instance; requests arriving
- * meanwhile ride on the next, so the bus carries at most one call per round trip per instance, however
- * many requests and clients. A lease running low is topped up ahead of time, and tokens unused for
- * {@value #IDLE_MS} ms go back to the cluster bucket. Over the limit, the request gets 429 at once and
- * later requests of that client are refused locally until the bucket has a token again.
+ * <p><b>How.</b> A request is admitted at once from tokens this instance already holds for its
+ * client. When it holds none, the request waits for one {@code take} on the bus, which asks for the
+ * tokens needed by every request waiting, for every client, plus a lease of {@code extra} tokens
+ * for each busy client: what it may spend in {@value #LEASE_MS} ms at the full rate (at least 1, at
+ * most a quarter of the burst). At most one {@code take} is in flight per instance; requests
+ * arriving meanwhile ride on the next, so the bus carries at most one call per round trip per
+ * instance, however many requests and clients. A lease running low is topped up ahead of time, and
+ * tokens unused for {@value #IDLE_MS} ms go back to the cluster bucket. Over the limit, the request
+ * gets 429 at once and later requests of that client are refused locally until the bucket has a
+ * token again.
  *
  * <p><b>What it guarantees.</b> Every admitted request spent a token the cluster bucket granted
  * atomically, so all gateways together never admit more than {@code burst + rate × t} in any period
  * {@code t}: the limit is exact, never exceeded. The error goes the other way: tokens leased by one
  * instance and not yet spent (at most one lease per instance and client) are not available to the
- * client's requests on other instances until spent or given back after {@value #IDLE_MS} ms, so a client
- * that spreads its requests over many gateways may be refused up to that many tokens early. Exceptions:
- * the clocks of cache-service nodes differ by some skew δ (NTP), which may add δ × rate tokens when a
- * client's bucket moves between nodes; and losing two members at once refills the buckets they held.
+ * client's requests on other instances until spent or given back after {@value #IDLE_MS} ms, so a
+ * client that spreads its requests over many gateways may be refused up to that many tokens early.
+ * Exceptions: the clocks of cache-service nodes differ by some skew δ (NTP), which may add δ × rate
+ * tokens when a client's bucket moves between nodes; and losing two members at once refills the
+ * buckets they held.
  *
- * <p><b>Faults.</b> When a {@code take} fails or takes longer than {@code TROUPE_RATE_LIMIT_TIMEOUT_MS}
- * (no cache-service, a cluster in trouble), the requests it was for are admitted, and so is every
- * request for the next {@value #FAIL_OPEN_MS} ms without asking: a fault of the limiter never becomes a
- * client error. {@code troupe_gateway_ratelimit_faults_total} counts the failed calls and
- * {@code troupe_gateway_ratelimit_fail_open_total} the requests admitted without a decision.
+ * <p><b>Faults.</b> When a {@code take} fails or takes longer than {@code
+ * TROUPE_RATE_LIMIT_TIMEOUT_MS} (no cache-service, a cluster in trouble), the requests it was for
+ * are admitted, and so is every request for the next {@value #FAIL_OPEN_MS} ms without asking: a
+ * fault of the limiter never becomes a client error. {@code troupe_gateway_ratelimit_faults_total}
+ * counts the failed calls and {@code troupe_gateway_ratelimit_fail_open_total} the requests
+ * admitted without a decision.
  *
  * <p>Not thread-safe: each gateway verticle instance has its own, used on its event loop only. The
  * clock is a parameter so that tests control time.
@@ -64,11 +67,16 @@ final class RateLimiter {
   }
 
   /**
-   * The answer for one request. {@code decided} is false when the limiter failed open (no headers then).
-   * {@code remaining} and {@code resetSeconds} are this instance's estimate of the client's bucket;
-   * {@code retryAfterSeconds} is the wait for the next token (on a refusal).
+   * The answer for one request. {@code decided} is false when the limiter failed open (no headers
+   * then). {@code remaining} and {@code resetSeconds} are this instance's estimate of the client's
+   * bucket; {@code retryAfterSeconds} is the wait for the next token (on a refusal).
    */
-  record Decision(boolean allowed, boolean decided, int limit, long remaining, long resetSeconds,
+  record Decision(
+      boolean allowed,
+      boolean decided,
+      int limit,
+      long remaining,
+      long resetSeconds,
       long retryAfterSeconds) {
     static final Decision OPEN = new Decision(true, false, 0, 0, 0, 0);
   }
@@ -76,12 +84,16 @@ final class RateLimiter {
   private static final class Lease {
     final ArrayDeque<Promise<Decision>> waiters = new ArrayDeque<>();
     int stock;
+
     /** Requests this lease asked tokens for in the call in flight. */
     int covered;
+
     /** The cluster bucket's level at {@code knownAtMs}, as the last grant said. */
     double knownTokens;
+
     long knownAtMs;
     long lastUsedMs;
+
     /** Until then the cluster bucket has no whole token: refuse without asking. */
     long emptyUntilMs = Long.MIN_VALUE;
 
@@ -107,14 +119,23 @@ final class RateLimiter {
     this.config = config;
     this.backend = backend;
     this.clock = clock;
-    this.faults = Counter.builder("troupe_gateway_ratelimit_faults")
-        .description("calls to the rate-limit service that failed or timed out (the gateway then fails open)")
-        .register(registry);
-    this.failOpen = Counter.builder("troupe_gateway_ratelimit_fail_open")
-        .description("requests admitted without a rate-limit decision because the rate-limit service failed")
-        .register(registry);
-    this.lease = (int) Math.max(1, Math.min(Math.ceil(config.ratePerSec() * LEASE_MS / 1000.0),
-        Math.floor(config.burst() / 4.0)));
+    this.faults =
+        Counter.builder("troupe_gateway_ratelimit_faults")
+            .description(
+                "calls to the rate-limit service that failed or timed out (the gateway then fails open)")
+            .register(registry);
+    this.failOpen =
+        Counter.builder("troupe_gateway_ratelimit_fail_open")
+            .description(
+                "requests admitted without a rate-limit decision because the rate-limit service failed")
+            .register(registry);
+    this.lease =
+        (int)
+            Math.max(
+                1,
+                Math.min(
+                    Math.ceil(config.ratePerSec() * LEASE_MS / 1000.0),
+                    Math.floor(config.burst() / 4.0)));
     this.lowWater = lease / 2;
   }
 
@@ -145,7 +166,10 @@ final class RateLimiter {
     return waiting.future();
   }
 
-  /** Gives back tokens of clients idle for {@value #IDLE_MS} ms and forgets clients with nothing pending. */
+  /**
+   * Gives back tokens of clients idle for {@value #IDLE_MS} ms and forgets clients with nothing
+   * pending.
+   */
   void sweep() {
     long now = clock.getAsLong();
     Iterator<Map.Entry<String, Lease>> it = leases.entrySet().iterator();
@@ -204,16 +228,18 @@ final class RateLimiter {
     } catch (RuntimeException e) {
       call = Future.failedFuture(e);
     }
-    call.onComplete(ar -> {
-      // Still in flight while answering, so that anything the answers set off waits for the next call.
-      if (ar.succeeded()) {
-        granted(demands, ar.result());
-      } else {
-        failedOpen(demands, ar.cause());
-      }
-      inFlight = false;
-      flush();
-    });
+    call.onComplete(
+        ar -> {
+          // Still in flight while answering, so that anything the answers set off waits for the
+          // next call.
+          if (ar.succeeded()) {
+            granted(demands, ar.result());
+          } else {
+            failedOpen(demands, ar.cause());
+          }
+          inFlight = false;
+          flush();
+        });
   }
 
   private void granted(List<TokenDemand> demands, List<TokenGrant> grants) {
@@ -246,7 +272,8 @@ final class RateLimiter {
       }
       if (covered > 0) {
         // The bucket could not cover the requests that asked: it has no whole token left.
-        l.emptyUntilMs = now + (long) Math.ceil(Math.max(0, 1 - grant.tokens()) * 1000 / config.ratePerSec());
+        l.emptyUntilMs =
+            now + (long) Math.ceil(Math.max(0, 1 - grant.tokens()) * 1000 / config.ratePerSec());
         while (!l.waiters.isEmpty()) {
           l.waiters.poll().complete(refused(l, now));
         }
@@ -256,7 +283,10 @@ final class RateLimiter {
       }
     }
     if (!unanswered.isEmpty()) {
-      failedOpen(unanswered, new IllegalStateException("the reply has no grant for " + unanswered.size() + " client(s)"));
+      failedOpen(
+          unanswered,
+          new IllegalStateException(
+              "the reply has no grant for " + unanswered.size() + " client(s)"));
     }
   }
 
@@ -264,8 +294,10 @@ final class RateLimiter {
     long now = clock.getAsLong();
     faults.increment();
     if (now >= openUntilMs) {
-      LOG.warn("rate-limit service failed ({}); admitting requests without a limit for {} ms",
-          cause.getMessage(), FAIL_OPEN_MS);
+      LOG.warn(
+          "rate-limit service failed ({}); admitting requests without a limit for {} ms",
+          cause.getMessage(),
+          FAIL_OPEN_MS);
     }
     openUntilMs = now + FAIL_OPEN_MS;
     for (TokenDemand demand : demands) {
@@ -289,13 +321,20 @@ final class RateLimiter {
 
   private Decision allowed(Lease l, long now) {
     double level = estimate(l, now);
-    return new Decision(true, true, config.burst(), (long) Math.floor(level), secondsUntilFull(level), 0);
+    return new Decision(
+        true, true, config.burst(), (long) Math.floor(level), secondsUntilFull(level), 0);
   }
 
   private Decision refused(Lease l, long now) {
     double level = Math.min(estimate(l, now), Math.max(0, 1 - 1e-9));
-    long retryMs = Math.max(l.emptyUntilMs - now, (long) Math.ceil((1 - level) * 1000 / config.ratePerSec()));
-    return new Decision(false, true, config.burst(), 0, secondsUntilFull(level),
+    long retryMs =
+        Math.max(l.emptyUntilMs - now, (long) Math.ceil((1 - level) * 1000 / config.ratePerSec()));
+    return new Decision(
+        false,
+        true,
+        config.burst(),
+        0,
+        secondsUntilFull(level),
         Math.max(1, (long) Math.ceil(retryMs / 1000.0)));
   }
 

@@ -5,8 +5,8 @@ import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * Times the gateway's own stages of a request, {@code authorize} and {@code validate}, into
- * {@code troupe_stage_seconds{stage}} like the stages behind it. A stage opens in a route handler and
+ * Times the gateway's own stages of a request, {@code authorize} and {@code validate}, into {@code
+ * troupe_stage_seconds{stage}} like the stages behind it. A stage opens in a route handler and
  * closes when the request moves on ({@link #close}), or as failed when the request fails in it
  * ({@link #fail}, called by the failure handler). At most one stage is open per request.
  */

@@ -15,8 +15,8 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
  * The HTTP status the bus contract document ({@code asyncapi/troupe-bus.yaml} in shared) gives each
- * error code is the one the gateway answers with. shared's {@code BusContractDocumentTest} holds the
- * codes themselves to {@link ErrorCode}; the mapping lives here, in the gateway.
+ * error code is the one the gateway answers with. shared's {@code BusContractDocumentTest} holds
+ * the codes themselves to {@link ErrorCode}; the mapping lives here, in the gateway.
  */
 @DisplayName("The bus contract's HTTP statuses")
 class BusErrorStatusTest {

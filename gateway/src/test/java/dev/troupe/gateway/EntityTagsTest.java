@@ -17,11 +17,13 @@ class EntityTagsTest {
 
   private static void assertBadRequest(Runnable call, String message) {
     assertThatThrownBy(call::run)
-        .isInstanceOfSatisfying(TroupeException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BAD_REQUEST))
+        .isInstanceOfSatisfying(
+            TroupeException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BAD_REQUEST))
         .hasMessageContaining(message);
   }
 
-  // ---- writePrecondition -------------------------------------------------------------------------
+  // ---- writePrecondition
+  // -------------------------------------------------------------------------
 
   @Test
   @DisplayName("no conditional headers give no precondition")
@@ -33,7 +35,8 @@ class EntityTagsTest {
   @ValueSource(strings = {"*", " * "})
   @DisplayName("If-Match: * requires the document to exist")
   void ifMatchAny(String header) {
-    assertThat(EntityTags.writePrecondition(header, null)).isEqualTo(new Precondition(null, true, false));
+    assertThat(EntityTags.writePrecondition(header, null))
+        .isEqualTo(new Precondition(null, true, false));
   }
 
   @ParameterizedTest(name = "If-Match: [{0}]")
@@ -64,12 +67,14 @@ class EntityTagsTest {
   }
 
   @ParameterizedTest(name = "If-Match: [{0}]")
-  @ValueSource(strings = {"\"abc\"", "\"0\"", "\"-1\"", "\"\"", "\"3.0\"", "\"99999999999999999999\""})
+  @ValueSource(
+      strings = {"\"abc\"", "\"0\"", "\"-1\"", "\"\"", "\"3.0\"", "\"99999999999999999999\""})
   @DisplayName("If-Match naming no version of 1 or more is rejected, echoing the tag")
   void ifMatchNotAVersion(String header) {
     String value = header.substring(1, header.length() - 1);
 
-    assertBadRequest(() -> EntityTags.writePrecondition(header, null),
+    assertBadRequest(
+        () -> EntityTags.writePrecondition(header, null),
         "If-Match must name a version such as \"3\", got \"" + value + "\"");
   }
 
@@ -91,7 +96,8 @@ class EntityTagsTest {
   @ValueSource(strings = {"\"3\"", "W/\"3\"", "\"1\", \"2\"", "", "**"})
   @DisplayName("If-None-Match other than * on a write is rejected")
   void ifNoneMatchOtherOnWrite(String header) {
-    assertBadRequest(() -> EntityTags.writePrecondition(null, header), "If-None-Match supports only *");
+    assertBadRequest(
+        () -> EntityTags.writePrecondition(null, header), "If-None-Match supports only *");
   }
 
   @ParameterizedTest(name = "If-Match: [{0}] with If-None-Match: *")
@@ -101,7 +107,8 @@ class EntityTagsTest {
     assertBadRequest(() -> EntityTags.writePrecondition(ifMatch, "*"), "If-None-Match");
   }
 
-  // ---- noneMatchHits -----------------------------------------------------------------------------
+  // ---- noneMatchHits
+  // -----------------------------------------------------------------------------
 
   @Test
   @DisplayName("no If-None-Match never hits")
@@ -118,18 +125,21 @@ class EntityTagsTest {
   }
 
   @ParameterizedTest(name = "If-None-Match: [{0}] at version {1} -> {2}")
-  @CsvSource(delimiter = '|', value = {
-      "\"3\"                   | 3 | true",
-      "\"3\"                   | 4 | false",
-      "W/\"3\"                 | 3 | true",
-      "W/\"3\"                 | 4 | false",
-      "\"1\", W/\"3\", \"5\"   | 3 | true",
-      "\"1\",\"5\"             | 5 | true",
-      "\"1\", W/\"3\", \"5\"   | 4 | false",
-      "\"abc\"                 | 3 | false",
-      "\"03\"                  | 3 | false",
-  })
-  @DisplayName("If-None-Match with ETags hits when any tag, weak or strong, names the current version")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "\"3\"                   | 3 | true",
+        "\"3\"                   | 4 | false",
+        "W/\"3\"                 | 3 | true",
+        "W/\"3\"                 | 4 | false",
+        "\"1\", W/\"3\", \"5\"   | 3 | true",
+        "\"1\",\"5\"             | 5 | true",
+        "\"1\", W/\"3\", \"5\"   | 4 | false",
+        "\"abc\"                 | 3 | false",
+        "\"03\"                  | 3 | false",
+      })
+  @DisplayName(
+      "If-None-Match with ETags hits when any tag, weak or strong, names the current version")
   void noneMatchTags(String header, long version, boolean hits) {
     assertThat(EntityTags.noneMatchHits(header.trim(), version)).isEqualTo(hits);
   }
@@ -138,6 +148,8 @@ class EntityTagsTest {
   @ValueSource(strings = {"3", "\"3\",", "\"3\" \"4\""})
   @DisplayName("a malformed If-None-Match on a read is rejected as BAD_REQUEST")
   void noneMatchMalformed(String header) {
-    assertBadRequest(() -> EntityTags.noneMatchHits(header, 3), "If-None-Match must be * or a list of quoted ETags");
+    assertBadRequest(
+        () -> EntityTags.noneMatchHits(header, 3),
+        "If-None-Match must be * or a list of quoted ETags");
   }
 }

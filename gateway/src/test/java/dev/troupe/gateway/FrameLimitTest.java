@@ -10,10 +10,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The TCP bridge front follows frames across arbitrary chunks of the stream and passes only strict JSON ones. */
+/**
+ * The TCP bridge front follows frames across arbitrary chunks of the stream and passes only strict
+ * JSON ones.
+ */
 @DisplayName("FrameLimit")
 class FrameLimitTest {
-  /** A frame holding a JSON object of exactly {@code length} bytes (at least 8, or 2 for {@code {}}). */
+  /**
+   * A frame holding a JSON object of exactly {@code length} bytes (at least 8, or 2 for {@code
+   * {}}).
+   */
   private static Buffer frame(int length) {
     String json = length == 2 ? "{}" : "{\"p\":\"" + "x".repeat(length - 8) + "\"}";
     return Buffer.buffer().appendInt(length).appendString(json);
@@ -24,9 +30,11 @@ class FrameLimitTest {
   }
 
   @Test
-  @DisplayName("frames up to the limit pass whole and unchanged, however the stream is cut, and the next too-long length is caught")
+  @DisplayName(
+      "frames up to the limit pass whole and unchanged, however the stream is cut, and the next too-long length is caught")
   void followsFramesAcrossChunks() {
-    Buffer good = Buffer.buffer().appendBuffer(frame(10)).appendBuffer(frame(2)).appendBuffer(frame(100));
+    Buffer good =
+        Buffer.buffer().appendBuffer(frame(10)).appendBuffer(frame(2)).appendBuffer(frame(100));
     Buffer stream = good.copy().appendBuffer(frame(101));
     int end = stream.length();
     for (int cut = 1; cut <= 7; cut++) {
@@ -48,7 +56,9 @@ class FrameLimitTest {
       int tooLongHeaderEnd = good.length() + 4;
       assertThat(ready).as("chunks of %d", cut).isNull();
       assertThat(limit.refusal()).isEqualTo(FrameLimit.Refusal.TOO_LARGE);
-      assertThat(caughtAt).as("chunks of %d", cut).isBetween(tooLongHeaderEnd, tooLongHeaderEnd + cut - 1);
+      assertThat(caughtAt)
+          .as("chunks of %d", cut)
+          .isBetween(tooLongHeaderEnd, tooLongHeaderEnd + cut - 1);
       assertThat(relayed).as("chunks of %d", cut).isEqualTo(good);
     }
   }
@@ -70,7 +80,13 @@ class FrameLimitTest {
   }
 
   @ParameterizedTest(name = "[{index}] {0}")
-  @ValueSource(strings = {"7b2261223a22c080227d", "7b2261223a22eda080227d", "7b2261223a22ff227d", "7b2261223a22e282227d"})
+  @ValueSource(
+      strings = {
+        "7b2261223a22c080227d",
+        "7b2261223a22eda080227d",
+        "7b2261223a22ff227d",
+        "7b2261223a22e282227d"
+      })
   @DisplayName("a frame whose bytes are not UTF-8 is refused as such")
   void utf8PerFrame(String hex) {
     FrameLimit limit = new FrameLimit(100);
@@ -80,8 +96,22 @@ class FrameLimitTest {
   }
 
   @ParameterizedTest(name = "[{index}] {0}")
-  @ValueSource(strings = {"", "/* c */ {}", "{} // c", "{\"a\":1,}", "{\"a\":1,\"a\":2}", "{'a':1}", "{a:1}",
-      "{\"a\":NaN}", "{} {}", "[1]", "\"s\"", "{", "{\"a\":"})
+  @ValueSource(
+      strings = {
+        "",
+        "/* c */ {}",
+        "{} // c",
+        "{\"a\":1,}",
+        "{\"a\":1,\"a\":2}",
+        "{'a':1}",
+        "{a:1}",
+        "{\"a\":NaN}",
+        "{} {}",
+        "[1]",
+        "\"s\"",
+        "{",
+        "{\"a\":"
+      })
   @DisplayName("a frame that is not one RFC 8259 JSON object is refused, however it is cut")
   void strictJsonPerFrame(String json) {
     Buffer stream = frame(2).appendBuffer(frame(json.getBytes(StandardCharsets.UTF_8)));

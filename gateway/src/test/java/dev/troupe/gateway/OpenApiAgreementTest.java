@@ -28,43 +28,127 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(VertxExtension.class)
 @DisplayName("OpenAPI document and the gateway's own checks agree")
 class OpenApiAgreementTest {
-  private static final List<String> NAMES = List.of("books", "b", "0", "a_b-c", "a".repeat(64), "a".repeat(65),
-      "Books", "_lead", "-lead", "a.b", "a b", "a/b", "", "é", "ｆｕｌｌ", "books!", "9lives", "x-");
-  private static final List<String> IDS = List.of("dune", "D", "1.5", "-1", "1e3", "true", "null", "a~b", "a.b_c-d",
-      "..a", "a..", "...", "i".repeat(128), "i".repeat(129), ".", "..", "", "a b", "a/b", "a%2Fb", "é", "😀",
-      "[1]", "{}", "\"q\"", "a+b", "a?b", "a#b", "<script>");
-  private static final List<String> WRITE_IF_MATCH = List.of("\"1\"", " \"42\" ", "*", " * ", "\"0\"", "\"03\"",
-      "\"-1\"", "W/\"1\"", "3", "\"1\", \"2\"", "*, \"1\"", "\"x\"", "\"\"", "\"", "", "\" 1\"");
-  private static final List<String> READ_IF_NONE_MATCH = List.of("\"1\"", "W/\"1\"", "\"1\", \"2\"", "\"1\",W/\"2\"",
-      "*", " * ", "\"x\"", "\"\"", "3", "\"", "W/", "W/\"x", "*, \"1\"", "\"1\",", ",\"1\"", "\"1\" \"2\"");
-  private static final List<String> LIMITS = List.of("1", "50", "1000", "0", "1001", "-1", "x", "1.5", "1e3",
-      "99999999999", "+5", " 5");
+  private static final List<String> NAMES =
+      List.of(
+          "books",
+          "b",
+          "0",
+          "a_b-c",
+          "a".repeat(64),
+          "a".repeat(65),
+          "Books",
+          "_lead",
+          "-lead",
+          "a.b",
+          "a b",
+          "a/b",
+          "",
+          "é",
+          "ｆｕｌｌ",
+          "books!",
+          "9lives",
+          "x-");
+  private static final List<String> IDS =
+      List.of(
+          "dune",
+          "D",
+          "1.5",
+          "-1",
+          "1e3",
+          "true",
+          "null",
+          "a~b",
+          "a.b_c-d",
+          "..a",
+          "a..",
+          "...",
+          "i".repeat(128),
+          "i".repeat(129),
+          ".",
+          "..",
+          "",
+          "a b",
+          "a/b",
+          "a%2Fb",
+          "é",
+          "😀",
+          "[1]",
+          "{}",
+          "\"q\"",
+          "a+b",
+          "a?b",
+          "a#b",
+          "<script>");
+  private static final List<String> WRITE_IF_MATCH =
+      List.of(
+          "\"1\"",
+          " \"42\" ",
+          "*",
+          " * ",
+          "\"0\"",
+          "\"03\"",
+          "\"-1\"",
+          "W/\"1\"",
+          "3",
+          "\"1\", \"2\"",
+          "*, \"1\"",
+          "\"x\"",
+          "\"\"",
+          "\"",
+          "",
+          "\" 1\"");
+  private static final List<String> READ_IF_NONE_MATCH =
+      List.of(
+          "\"1\"",
+          "W/\"1\"",
+          "\"1\", \"2\"",
+          "\"1\",W/\"2\"",
+          "*",
+          " * ",
+          "\"x\"",
+          "\"\"",
+          "3",
+          "\"",
+          "W/",
+          "W/\"x",
+          "*, \"1\"",
+          "\"1\",",
+          ",\"1\"",
+          "\"1\" \"2\"");
+  private static final List<String> LIMITS =
+      List.of("1", "50", "1000", "0", "1001", "-1", "x", "1.5", "1e3", "99999999999", "+5", " 5");
 
   private static OpenAPIContract contract;
 
   @BeforeAll
   static void load(Vertx vertx, VertxTestContext ctx) {
-    OpenApi.load(vertx).onComplete(ctx.succeeding(api -> {
-      contract = api.contract();
-      ctx.completeNow();
-    }));
+    OpenApi.load(vertx)
+        .onComplete(
+            ctx.succeeding(
+                api -> {
+                  contract = api.contract();
+                  ctx.completeNow();
+                }));
   }
 
   @Test
   @DisplayName("collection names: the schema accepts exactly what DocKey accepts")
   void collections() {
-    assertSameVerdicts(NAMES, schema("getDocument", "collection"), passes(DocKey::requireCollection));
+    assertSameVerdicts(
+        NAMES, schema("getDocument", "collection"), passes(DocKey::requireCollection));
   }
 
   @Test
-  @DisplayName("document ids (path and the after of a list): the schema accepts exactly what DocKey accepts")
+  @DisplayName(
+      "document ids (path and the after of a list): the schema accepts exactly what DocKey accepts")
   void ids() {
     assertSameVerdicts(IDS, schema("getDocument", "id"), passes(DocKey::requireId));
     assertSameVerdicts(IDS, schema("listDocuments", "after"), passes(DocKey::requireId));
   }
 
   @Test
-  @DisplayName("If-Match on writes: what EntityTags accepts the schema accepts, and what it rejects EntityTags rejects")
+  @DisplayName(
+      "If-Match on writes: what EntityTags accepts the schema accepts, and what it rejects EntityTags rejects")
   void writeIfMatch() {
     Predicate<String> code = passes(v -> EntityTags.writePrecondition(v, null));
     assertSameVerdicts(WRITE_IF_MATCH, schema("putDocument", "If-Match"), code);
@@ -77,8 +161,11 @@ class OpenApiAgreementTest {
   @Test
   @DisplayName("If-None-Match: on reads a list of entity tags or *, on writes only *")
   void ifNoneMatch() {
-    assertSameVerdicts(READ_IF_NONE_MATCH, schema("getDocument", "If-None-Match"), passes(EntityTags::noneMatch));
-    assertSameVerdicts(READ_IF_NONE_MATCH, schema("putDocument", "If-None-Match"),
+    assertSameVerdicts(
+        READ_IF_NONE_MATCH, schema("getDocument", "If-None-Match"), passes(EntityTags::noneMatch));
+    assertSameVerdicts(
+        READ_IF_NONE_MATCH,
+        schema("putDocument", "If-None-Match"),
         passes(v -> EntityTags.writePrecondition(null, v)));
   }
 
@@ -98,11 +185,17 @@ class OpenApiAgreementTest {
     assertThat(disagreements).isEmpty();
   }
 
-  /** Whether the schema of {@code operationId}'s parameter accepts a raw value (parsed as ContractCheck does). */
+  /**
+   * Whether the schema of {@code operationId}'s parameter accepts a raw value (parsed as
+   * ContractCheck does).
+   */
   private static Predicate<String> schema(String operationId, String parameterName) {
-    Parameter parameter = contract.operation(operationId).getParameters().stream()
-        .filter(p -> p.getName().equals(parameterName)).findFirst()
-        .orElseThrow(() -> new AssertionError(operationId + " has no parameter " + parameterName));
+    Parameter parameter =
+        contract.operation(operationId).getParameters().stream()
+            .filter(p -> p.getName().equals(parameterName))
+            .findFirst()
+            .orElseThrow(
+                () -> new AssertionError(operationId + " has no parameter " + parameterName));
     var validator = contract.getSchemaRepository().validator(parameter.getSchema());
     return value -> {
       Object typed = value;
@@ -135,14 +228,20 @@ class OpenApiAgreementTest {
     };
   }
 
-  private static void assertSameVerdicts(List<String> values, Predicate<String> document, Predicate<String> code) {
+  private static void assertSameVerdicts(
+      List<String> values, Predicate<String> document, Predicate<String> code) {
     List<String> disagreements = new ArrayList<>();
     for (String value : values) {
       boolean byDocument = document.test(value);
       boolean byCode = code.test(value);
       if (byDocument != byCode) {
-        disagreements.add("'" + value + "': document " + (byDocument ? "accepts" : "rejects")
-            + ", code " + (byCode ? "accepts" : "rejects"));
+        disagreements.add(
+            "'"
+                + value
+                + "': document "
+                + (byDocument ? "accepts" : "rejects")
+                + ", code "
+                + (byCode ? "accepts" : "rejects"));
       }
     }
     assertThat(disagreements).as("values the document and the code judge differently").isEmpty();

@@ -15,17 +15,17 @@ class ProblemsStatusTest {
 
   @ParameterizedTest(name = "{0} -> {1}")
   @CsvSource({
-      "BAD_REQUEST, 400",
-      "FORBIDDEN, 403",
-      "NOT_FOUND, 404",
-      "MOVED, 421",
-      "CONFLICT, 409",
-      "PRECONDITION_FAILED, 412",
-      "PAYLOAD_TOO_LARGE, 413",
-      "INTERNAL, 502",
-      "UNAVAILABLE, 503",
-      "OVERLOADED, 503",
-      "TIMEOUT, 504",
+    "BAD_REQUEST, 400",
+    "FORBIDDEN, 403",
+    "NOT_FOUND, 404",
+    "MOVED, 421",
+    "CONFLICT, 409",
+    "PRECONDITION_FAILED, 412",
+    "PAYLOAD_TOO_LARGE, 413",
+    "INTERNAL, 502",
+    "UNAVAILABLE, 503",
+    "OVERLOADED, 503",
+    "TIMEOUT, 504",
   })
   @DisplayName("each error code maps to its documented HTTP status")
   void documentedStatus(ErrorCode code, int status) {
@@ -33,9 +33,13 @@ class ProblemsStatusTest {
   }
 
   @Test
-  @DisplayName("no two error codes share an HTTP status, but for the two 503s: a fault (UNAVAILABLE) and shed load (OVERLOADED)")
+  @DisplayName(
+      "no two error codes share an HTTP status, but for the two 503s: a fault (UNAVAILABLE) and shed load (OVERLOADED)")
   void distinct() {
-    assertThat(Arrays.stream(ErrorCode.values()).filter(code -> code != ErrorCode.OVERLOADED).map(Problems::status))
+    assertThat(
+            Arrays.stream(ErrorCode.values())
+                .filter(code -> code != ErrorCode.OVERLOADED)
+                .map(Problems::status))
         .doesNotHaveDuplicates();
   }
 

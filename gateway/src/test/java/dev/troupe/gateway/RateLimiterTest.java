@@ -63,8 +63,11 @@ class RateLimiterTest {
     List<TokenGrant> apply(TakeTokens take) {
       List<TokenGrant> grants = new ArrayList<>();
       for (TokenDemand d : take.demands()) {
-        double[] b = buckets.computeIfAbsent(d.client(), c -> new double[] {take.burst(), now.get()});
-        double level = Math.min(take.burst(), b[0] + (now.get() - b[1]) * take.ratePerSec() / 1000 + d.giveBack());
+        double[] b =
+            buckets.computeIfAbsent(d.client(), c -> new double[] {take.burst(), now.get()});
+        double level =
+            Math.min(
+                take.burst(), b[0] + (now.get() - b[1]) * take.ratePerSec() / 1000 + d.giveBack());
         int granted = (int) Math.min(d.need(), Math.floor(level));
         level -= granted;
         int extra = (int) Math.min(d.extra(), Math.floor(level / 2));
@@ -102,7 +105,9 @@ class RateLimiterTest {
     assertThat(refused.remaining()).isZero();
     assertThat(refused.retryAfterSeconds()).isEqualTo(1);
     assertThat(refused.resetSeconds()).isEqualTo(3);
-    assertThat(decided(limiter.admit("k:b")).allowed()).as("another client has its own budget").isTrue();
+    assertThat(decided(limiter.admit("k:b")).allowed())
+        .as("another client has its own budget")
+        .isTrue();
   }
 
   @Test
@@ -135,7 +140,8 @@ class RateLimiterTest {
   }
 
   @Test
-  @DisplayName("one call in flight per instance: requests arriving meanwhile, of any client, share the next call")
+  @DisplayName(
+      "one call in flight per instance: requests arriving meanwhile, of any client, share the next call")
   void batchesWhileInFlight() {
     Buckets buckets = new Buckets();
     buckets.hold = true;
@@ -160,7 +166,8 @@ class RateLimiterTest {
   }
 
   @Test
-  @DisplayName("a failing rate-limit service lets requests through for a while, counted, then is asked again")
+  @DisplayName(
+      "a failing rate-limit service lets requests through for a while, counted, then is asked again")
   void failsOpen() {
     Buckets buckets = new Buckets();
     buckets.fail = true;
@@ -181,7 +188,8 @@ class RateLimiterTest {
   }
 
   @Test
-  @DisplayName("a lease is what the client may spend in 100 ms at the full rate, at most a quarter of the burst")
+  @DisplayName(
+      "a lease is what the client may spend in 100 ms at the full rate, at most a quarter of the burst")
   void leaseSize() {
     Buckets buckets = new Buckets();
     assertThat(decided(limiter(100, 1000, buckets).admit("k:a")).allowed()).isTrue();
@@ -190,7 +198,8 @@ class RateLimiterTest {
   }
 
   @Test
-  @DisplayName("tokens held for an idle client go back to the cluster bucket, then the client is forgotten")
+  @DisplayName(
+      "tokens held for an idle client go back to the cluster bucket, then the client is forgotten")
   void idleTokensGoBack() {
     Buckets buckets = new Buckets();
     RateLimiter limiter = limiter(0.001, 10, buckets);
@@ -205,7 +214,9 @@ class RateLimiterTest {
     limiter.sweep();
     assertThat(buckets.calls).hasSize(2);
     assertThat(buckets.calls.get(1).demands().get(0).giveBack()).isEqualTo(1);
-    assertThat(buckets.buckets.get("k:a")[0]).as("the unspent token is back").isCloseTo(9.0, within(0.001));
+    assertThat(buckets.buckets.get("k:a")[0])
+        .as("the unspent token is back")
+        .isCloseTo(9.0, within(0.001));
     limiter.sweep();
     assertThat(limiter.trackedClients()).isZero();
   }

@@ -27,18 +27,46 @@ class RequestIdsTest {
   }
 
   @ParameterizedTest(name = "[{index}] {0}")
-  @ValueSource(strings = {"/api/v1/docs/a/../b", "/api/v1/docs/./b", "/api/v1/docs/b/..", "/api/v1/docs/b/.",
-      "/..", "/api/v1/docs/%2e%2e/b", "/api/v1/docs/%2E./b", "/api/v1/docs/.%2e", "/api/v1/docs/%2e/b",
-      "/api/v1/docs/a%2Fb", "/api/v1/docs/a%2fb", "/api/v1/docs/a%5Cb", "/api/v1/docs/a%5cb", "api/v1/docs/a",
-      "*", "", "/api/v1/docs/%zz", "/api/v1/docs/a%2"})
-  @DisplayName("refuse a target with a dot-segment, an encoded slash or backslash, no leading '/', or a broken escape")
+  @ValueSource(
+      strings = {
+        "/api/v1/docs/a/../b",
+        "/api/v1/docs/./b",
+        "/api/v1/docs/b/..",
+        "/api/v1/docs/b/.",
+        "/..",
+        "/api/v1/docs/%2e%2e/b",
+        "/api/v1/docs/%2E./b",
+        "/api/v1/docs/.%2e",
+        "/api/v1/docs/%2e/b",
+        "/api/v1/docs/a%2Fb",
+        "/api/v1/docs/a%2fb",
+        "/api/v1/docs/a%5Cb",
+        "/api/v1/docs/a%5cb",
+        "api/v1/docs/a",
+        "*",
+        "",
+        "/api/v1/docs/%zz",
+        "/api/v1/docs/a%2"
+      })
+  @DisplayName(
+      "refuse a target with a dot-segment, an encoded slash or backslash, no leading '/', or a broken escape")
   void refusesTargets(String path) {
     assertThat(RequestIds.refusal(path, path)).isNotNull();
   }
 
   @ParameterizedTest(name = "[{index}] {0}")
-  @ValueSource(strings = {"/api/v1/docs/a/b", "/api/v1/docs/a.b/c", "/api/v1/docs/a/...", "/api/v1/docs/..a/b",
-      "/api/v1/docs/a../b", "/chat/app.js", "/api/v1/docs/a%20b", "/openapi.yaml", "/"})
+  @ValueSource(
+      strings = {
+        "/api/v1/docs/a/b",
+        "/api/v1/docs/a.b/c",
+        "/api/v1/docs/a/...",
+        "/api/v1/docs/..a/b",
+        "/api/v1/docs/a../b",
+        "/chat/app.js",
+        "/api/v1/docs/a%20b",
+        "/openapi.yaml",
+        "/"
+      })
   @DisplayName("let through paths whose dots or escapes are part of a name")
   void acceptsTargets(String path) {
     assertThat(RequestIds.refusal(path, path)).isNull();

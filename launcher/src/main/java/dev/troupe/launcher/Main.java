@@ -21,15 +21,18 @@ import org.slf4j.LoggerFactory;
  *   [--config FILE]                          YAML config (same as TROUPE_CONFIG)
  * </pre>
  *
- * Stops cleanly on SIGTERM or Ctrl-C: the gateway stops taking requests, services undeploy, the node
- * leaves the cluster, the database closes.
+ * Stops cleanly on SIGTERM or Ctrl-C: the gateway stops taking requests, services undeploy, the
+ * node leaves the cluster, the database closes.
  */
 public final class Main {
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
   private static final long STOP_TIMEOUT_SECONDS = 30;
+
   /** Exit status when a service's supervisor gave up (EX_SOFTWARE). */
   static final int EXIT_SUPERVISOR_GAVE_UP = 70;
-  private static final String USAGE = """
+
+  private static final String USAGE =
+      """
       usage: troupe up [--config FILE]
              troupe node --services gateway,request,cache,db [--config FILE]
       Configuration comes from TROUPE_* environment variables (see README.md).""";
@@ -51,7 +54,10 @@ public final class Main {
   }
 
   private static int run(String[] args) {
-    if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
+    if (args.length == 0
+        || args[0].equals("--help")
+        || args[0].equals("-h")
+        || args[0].equals("help")) {
       System.out.println(USAGE);
       return args.length == 0 ? 2 : 0;
     }
@@ -87,7 +93,8 @@ public final class Main {
 
   private static int serve(Settings settings, Set<Service> services) {
     long started = System.nanoTime();
-    CompletableFuture<TroupeNode> node = TroupeNode.start(settings, services).toCompletionStage().toCompletableFuture();
+    CompletableFuture<TroupeNode> node =
+        TroupeNode.start(settings, services).toCompletionStage().toCompletableFuture();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(node, stopped), "troupe-shutdown"));
     TroupeNode running;
@@ -100,10 +107,16 @@ public final class Main {
     }
     long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
     int port = running.httpPort();
-    LOG.info("Troupe ready in {} ms: services [{}], cluster member {}{}", ms, Service.names(services),
-        running.memberAddress(), port > 0 ? ", HTTP on port " + port : "");
-    // A supervisor that gave up has made the node leave already; exiting non-zero (from this thread,
-    // never an event loop, since exit runs the shutdown hook) lets the process supervisor restart it.
+    LOG.info(
+        "Troupe ready in {} ms: services [{}], cluster member {}{}",
+        ms,
+        Service.names(services),
+        running.memberAddress(),
+        port > 0 ? ", HTTP on port " + port : "");
+    // A supervisor that gave up has made the node leave already; exiting non-zero (from this
+    // thread,
+    // never an event loop, since exit runs the shutdown hook) lets the process supervisor restart
+    // it.
     running.failure().onComplete(failed -> stopped.countDown());
     awaitUninterruptibly(stopped);
     return running.failure().isComplete() ? EXIT_SUPERVISOR_GAVE_UP : 0;
@@ -113,7 +126,11 @@ public final class Main {
     try {
       if (node.isDone() && !node.isCompletedExceptionally()) {
         TroupeNode running = node.join();
-        running.close().toCompletionStage().toCompletableFuture().get(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        running
+            .close()
+            .toCompletionStage()
+            .toCompletableFuture()
+            .get(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         LOG.info("Troupe stopped");
       }
     } catch (Exception e) {

@@ -17,8 +17,8 @@ import java.util.stream.Collectors;
 
 /**
  * The services a node can run, in start order (a service starts after those it calls, so a node
- * that runs all of them is ready as soon as the gateway listens). Each is deployed by verticle name,
- * under a supervisor of its own, so Vert.x HA can redeploy it elsewhere.
+ * that runs all of them is ready as soon as the gateway listens). Each is deployed by verticle
+ * name, under a supervisor of its own, so Vert.x HA can redeploy it elsewhere.
  */
 public enum Service {
   DB("db", DbService.class.getName(), s -> 1),
@@ -29,6 +29,7 @@ public enum Service {
 
   private final String shortName;
   private final String verticle;
+
   @SuppressWarnings("ImmutableEnumChecker") // stateless lambdas of the settings, not mutable state
   private final ToIntFunction<Settings> instances;
 
@@ -58,7 +59,9 @@ public enum Service {
     return this != DB || !DbConfig.from(settings).embedded();
   }
 
-  /** Parses {@code gateway,request,cache,db} (also {@code request-service} etc. and {@code all}). */
+  /**
+   * Parses {@code gateway,request,cache,db} (also {@code request-service} etc. and {@code all}).
+   */
   public static Set<Service> parse(String list) {
     Set<Service> services = EnumSet.noneOf(Service.class);
     for (String raw : list.split(",")) {
@@ -69,12 +72,21 @@ public enum Service {
       if (name.equals("all")) {
         return EnumSet.allOf(Service.class);
       }
-      services.add(Arrays.stream(values()).filter(s -> s.shortName.equals(name)).findFirst()
-          .orElseThrow(() -> new IllegalArgumentException(
-              "unknown service '" + raw.trim() + "'; known: " + names(EnumSet.allOf(Service.class)))));
+      services.add(
+          Arrays.stream(values())
+              .filter(s -> s.shortName.equals(name))
+              .findFirst()
+              .orElseThrow(
+                  () ->
+                      new IllegalArgumentException(
+                          "unknown service '"
+                              + raw.trim()
+                              + "'; known: "
+                              + names(EnumSet.allOf(Service.class)))));
     }
     if (services.isEmpty()) {
-      throw new IllegalArgumentException("--services names no service; known: " + names(EnumSet.allOf(Service.class)));
+      throw new IllegalArgumentException(
+          "--services names no service; known: " + names(EnumSet.allOf(Service.class)));
     }
     return services;
   }

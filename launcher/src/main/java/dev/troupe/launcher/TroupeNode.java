@@ -45,54 +45,96 @@ public final class TroupeNode {
     this.deployments = deployments;
   }
 
-  /** Joins the cluster and deploys {@code services} in dependency order; fails (and leaves) if any fails. */
+  /**
+   * Joins the cluster and deploys {@code services} in dependency order; fails (and leaves) if any
+   * fails.
+   */
   public static Future<TroupeNode> start(Settings settings, Set<Service> services) {
     Objects.requireNonNull(settings);
-    Set<Service> chosen = services.isEmpty() ? EnumSet.noneOf(Service.class) : EnumSet.copyOf(services);
-    return ClusterBootstrap.start(settings).compose(runtime -> deployAll(runtime, chosen)
-        .map(ids -> new TroupeNode(runtime, chosen, ids).watchSupervisors())
-        .recover(failure -> ClusterBootstrap.close(runtime).transform(closed -> Future.failedFuture(failure))));
+    Set<Service> chosen =
+        services.isEmpty() ? EnumSet.noneOf(Service.class) : EnumSet.copyOf(services);
+    return ClusterBootstrap.start(settings)
+        .compose(
+            runtime ->
+                deployAll(runtime, chosen)
+                    .map(ids -> new TroupeNode(runtime, chosen, ids).watchSupervisors())
+                    .recover(
+                        failure ->
+                            ClusterBootstrap.close(runtime)
+                                .transform(closed -> Future.failedFuture(failure))));
   }
 
   /**
    * Deploys each service under a supervisor of its own, in start order; completes with the
-   * supervisors' deployment ids in that order. A supervisor is deployed with Vert.x HA when HA is on
-   * and the service may move ({@link Service#movable}), so a survivor redeploys it, and it its
-   * service, when this node dies. Its config is only its spec: the services run with the settings of
-   * whichever node they run on.
+   * supervisors' deployment ids in that order. A supervisor is deployed with Vert.x HA when HA is
+   * on and the service may move ({@link Service#movable}), so a survivor redeploys it, and it its
+   * service, when this node dies. Its config is only its spec: the services run with the settings
+   * of whichever node they run on.
    */
   private static Future<List<String>> deployAll(NodeRuntime runtime, Set<Service> services) {
     Vertx vertx = runtime.vertx();
     Settings settings = runtime.settings();
     boolean ha = HaConfig.from(settings).enabled();
     List<String> ids = new CopyOnWriteArrayList<>();
-    // Every member owns partitions, so every node hosts actors; first, so services can use them, and
+    // Every member owns partitions, so every node hosts actors; first, so services can use them,
+    // and
     // undeployed last, after the services that send to them.
-    Future<Void> chain = vertx.deployVerticle(ActorHost.class.getName(),
-            new DeploymentOptions().setConfig(runtime.settings().toJson()))
-        .recover(e -> Future.failedFuture(new IllegalStateException("the actor host failed to start: "
-            + e.getMessage(), e)))
-        .map(ids::add)
-        .mapEmpty();
+    Future<Void> chain =
+        vertx
+            .deployVerticle(
+                ActorHost.class.getName(),
+                new DeploymentOptions().setConfig(runtime.settings().toJson()))
+            .recover(
+                e ->
+                    Future.failedFuture(
+                        new IllegalStateException(
+                            "the actor host failed to start: " + e.getMessage(), e)))
+            .map(ids::add)
+            .mapEmpty();
     for (Service service : Service.inStartOrder(services)) {
-      SupervisorSpec spec = new SupervisorSpec(service.shortName(), Strategy.ONE_FOR_ONE,
-          List.of(new ChildSpec(service.shortName(), service.verticle(), service.instances(settings))));
-      DeploymentOptions options = spec.deploymentOptions(new JsonObject()).setHa(ha && service.movable(settings));
+      SupervisorSpec spec =
+          new SupervisorSpec(
+              service.shortName(),
+              Strategy.ONE_FOR_ONE,
+              List.of(
+                  new ChildSpec(
+                      service.shortName(), service.verticle(), service.instances(settings))));
+      DeploymentOptions options =
+          spec.deploymentOptions(new JsonObject()).setHa(ha && service.movable(settings));
       if (ha && !service.movable(settings)) {
-        LOG.info("{} runs on the embedded H2 database in this node's data dir: it stays on this node, "
-            + "HA does not move it", service.shortName());
+        LOG.info(
+            "{} runs on the embedded H2 database in this node's data dir: it stays on this node, "
+                + "HA does not move it",
+            service.shortName());
       }
-      chain = chain.compose(v -> vertx.deployVerticle(Supervisor.class.getName(), options)
-          .recover(e -> Future.failedFuture(new IllegalStateException(
-              service.shortName() + " failed to start: " + e.getMessage(), e)))
-          .map(ids::add)
-          .mapEmpty());
+      chain =
+          chain.compose(
+              v ->
+                  vertx
+                      .deployVerticle(Supervisor.class.getName(), options)
+                      .recover(
+                          e ->
+                              Future.failedFuture(
+                                  new IllegalStateException(
+                                      service.shortName() + " failed to start: " + e.getMessage(),
+                                      e)))
+                      .map(ids::add)
+                      .mapEmpty());
     }
     if (settings.optional("TROUPE_HEALTH_PORT") != null) {
-      SupervisorSpec health = new SupervisorSpec("health", Strategy.ONE_FOR_ONE,
-          List.of(ChildSpec.of("health", NodeHealthVerticle.class.getName())));
-      chain = chain.compose(v -> vertx.deployVerticle(Supervisor.class.getName(),
-          health.deploymentOptions(new JsonObject())).map(ids::add).mapEmpty());
+      SupervisorSpec health =
+          new SupervisorSpec(
+              "health",
+              Strategy.ONE_FOR_ONE,
+              List.of(ChildSpec.of("health", NodeHealthVerticle.class.getName())));
+      chain =
+          chain.compose(
+              v ->
+                  vertx
+                      .deployVerticle(
+                          Supervisor.class.getName(), health.deploymentOptions(new JsonObject()))
+                      .map(ids::add)
+                      .mapEmpty());
     }
     return chain.map(v -> ids);
   }
@@ -100,23 +142,31 @@ public final class TroupeNode {
   /**
    * What this node does when a service's supervisor gives up (its service crashed more often than
    * its restart intensity allows): the node cannot serve what it was started for, so it reports
-   * not-ready (readiness names the supervisor) and leaves the cluster the way SIGTERM makes it leave,
-   * then {@link #failure} completes; the command line then exits with status 70 so the process
-   * supervisor (systemd, Kubernetes) starts it afresh. Instances of the service on other nodes keep
-   * serving meanwhile.
+   * not-ready (readiness names the supervisor) and leaves the cluster the way SIGTERM makes it
+   * leave, then {@link #failure} completes; the command line then exits with status 70 so the
+   * process supervisor (systemd, Kubernetes) starts it afresh. Instances of the service on other
+   * nodes keep serving meanwhile.
    */
   private void onSupervisorFailure(Supervision.SupervisorFailure failure) {
-    LOG.error("Node {}: supervisor {} gave up; the node leaves the cluster: {}", runtime.nodeName(),
-        failure.supervisor(), failure.cause().getMessage());
+    LOG.error(
+        "Node {}: supervisor {} gave up; the node leaves the cluster: {}",
+        runtime.nodeName(),
+        failure.supervisor(),
+        failure.cause().getMessage());
     // Not from this node's event loop: closing Vert.x from one of its own threads would leave the
     // close's completion to a loop that is shutting down, and nobody would hear that the node left.
-    Thread leave = new Thread(() -> close().onComplete(closed -> this.failure.tryComplete(failure)),
-        "troupe-leave-" + runtime.nodeName());
+    Thread leave =
+        new Thread(
+            () -> close().onComplete(closed -> this.failure.tryComplete(failure)),
+            "troupe-leave-" + runtime.nodeName());
     leave.setDaemon(true);
     leave.start();
   }
 
-  /** Completes when a supervisor of this node gave up and the node has left (see {@link #onSupervisorFailure}). */
+  /**
+   * Completes when a supervisor of this node gave up and the node has left (see {@link
+   * #onSupervisorFailure}).
+   */
   public Future<Supervision.SupervisorFailure> failure() {
     return failure.future();
   }
@@ -127,9 +177,9 @@ public final class TroupeNode {
   }
 
   /**
-   * Leaves gracefully: reports not-ready, undeploys the services in reverse start order (the gateway
-   * first, draining requests in flight while the services behind it still answer), then leaves the
-   * cluster.
+   * Leaves gracefully: reports not-ready, undeploys the services in reverse start order (the
+   * gateway first, draining requests in flight while the services behind it still answer), then
+   * leaves the cluster.
    */
   public synchronized Future<Void> close() {
     if (closed != null) {
@@ -141,11 +191,17 @@ public final class TroupeNode {
     List<String> reversed = new ArrayList<>(deployments);
     Collections.reverse(reversed);
     for (String id : reversed) {
-      chain = chain.compose(v -> runtime.vertx().undeploy(id)
-          .recover(e -> {
-            LOG.warn("undeploying {} failed: {}", id, e.getMessage());
-            return Future.succeededFuture();
-          }));
+      chain =
+          chain.compose(
+              v ->
+                  runtime
+                      .vertx()
+                      .undeploy(id)
+                      .recover(
+                          e -> {
+                            LOG.warn("undeploying {} failed: {}", id, e.getMessage());
+                            return Future.succeededFuture();
+                          }));
     }
     closed = afterClose(chain);
     return closed;
@@ -165,9 +221,9 @@ public final class TroupeNode {
 
   /**
    * Closes Vert.x once {@code before} completed, with a future that does not belong to this node's
-   * Vert.x: a future of one of its contexts hands its completion to that context's event loop, which
-   * the close has just shut down, so nobody would hear that the node left. This one is completed on
-   * the thread that finished the close.
+   * Vert.x: a future of one of its contexts hands its completion to that context's event loop,
+   * which the close has just shut down, so nobody would hear that the node left. This one is
+   * completed on the thread that finished the close.
    */
   private Future<Void> afterClose(Future<Void> before) {
     Promise<Void> done = Promise.promise();
@@ -192,7 +248,10 @@ public final class TroupeNode {
     return NodeRuntime.httpPort(runtime.vertx());
   }
 
-  /** The port of the node's TCP event-bus bridge ({@code TROUPE_BRIDGE_PORT}), or -1 when it runs none. */
+  /**
+   * The port of the node's TCP event-bus bridge ({@code TROUPE_BRIDGE_PORT}), or -1 when it runs
+   * none.
+   */
   public int bridgePort() {
     return NodeRuntime.bridgePort(runtime.vertx());
   }

@@ -30,20 +30,26 @@ import org.junit.jupiter.api.Test;
  */
 @DisplayName("docker-compose.yml")
 class ComposeFileTest {
-  private final Map<String, Object> compose = DeploymentFiles.yaml(ROOT.resolve("docker-compose.yml"));
+  private final Map<String, Object> compose =
+      DeploymentFiles.yaml(ROOT.resolve("docker-compose.yml"));
   private final Map<String, Object> services = at(compose, "services");
 
   @Test
-  @DisplayName("runs PostgreSQL, the four services with two gateways, Prometheus and Grafana, built from their Dockerfiles")
+  @DisplayName(
+      "runs PostgreSQL, the four services with two gateways, Prometheus and Grafana, built from their Dockerfiles")
   void services() {
     assertThat(services).containsKeys("postgres", "prometheus", "grafana");
     for (Service service : Service.values()) {
       Map<String, Object> s = at(services, service.shortName());
       assertThat(s).as(service.shortName()).isNotNull();
       assertThat(ROOT.resolve((String) at(s, "build", "context")).normalize()).isEqualTo(ROOT);
-      assertThat(ROOT.resolve((String) at(s, "build", "dockerfile"))).isEqualTo(DeploymentFiles.dockerfile(service));
-      assertThat(valueAt(s, "stop_grace_period")).as("time to drain before SIGKILL").isEqualTo("45s");
-      assertThat(valueAt(s, "mem_limit")).as("the memory the image sizes its heap from, as on Kubernetes")
+      assertThat(ROOT.resolve((String) at(s, "build", "dockerfile")))
+          .isEqualTo(DeploymentFiles.dockerfile(service));
+      assertThat(valueAt(s, "stop_grace_period"))
+          .as("time to drain before SIGKILL")
+          .isEqualTo("45s");
+      assertThat(valueAt(s, "mem_limit"))
+          .as("the memory the image sizes its heap from, as on Kubernetes")
           .isEqualTo("512m");
     }
     assertThat(valueAt(services, "gateway", "deploy", "replicas")).isEqualTo(2);
@@ -62,7 +68,8 @@ class ComposeFileTest {
   }
 
   @Test
-  @DisplayName("every node joins one cluster by TCP-IP through one-container services by name, on their cluster port")
+  @DisplayName(
+      "every node joins one cluster by TCP-IP through one-container services by name, on their cluster port")
   void discovery() {
     Map<String, Integer> clusterPorts = new HashMap<>();
     Set<String> clusterNames = new TreeSet<>();
@@ -70,7 +77,9 @@ class ComposeFileTest {
     for (Service service : Service.values()) {
       ClusterConfig cluster = ClusterConfig.from(effectiveSettings(service));
       assertThat(cluster.kubernetes()).as(service + ": TCP-IP join").isNull();
-      assertThat(cluster.host()).as(service + ": the container's own address").isEqualTo(ClusterConfig.AUTO_HOST);
+      assertThat(cluster.host())
+          .as(service + ": the container's own address")
+          .isEqualTo(ClusterConfig.AUTO_HOST);
       clusterPorts.put(service.shortName(), cluster.port());
       clusterNames.add(cluster.name());
       configs.add(cluster);
@@ -78,14 +87,25 @@ class ComposeFileTest {
     assertThat(clusterNames).as("cluster names").hasSize(1);
 
     for (ClusterConfig cluster : configs) {
-      assertThat(cluster.members()).isNotEmpty().allSatisfy(member -> {
-        String[] hostPort = member.split(":");
-        assertThat(services).as("member " + member + " is a compose service").containsKey(hostPort[0]);
-        assertThat(clusterPorts).as("member " + member + " runs Troupe").containsKey(hostPort[0]);
-        assertThat(Integer.parseInt(hostPort[1])).as(member + "'s port").isEqualTo(clusterPorts.get(hostPort[0]));
-        Object replicas = at(services, hostPort[0], "deploy", "replicas");
-        assertThat(replicas == null ? 1 : (Integer) replicas).as(member + ": one container per name").isEqualTo(1);
-      });
+      assertThat(cluster.members())
+          .isNotEmpty()
+          .allSatisfy(
+              member -> {
+                String[] hostPort = member.split(":");
+                assertThat(services)
+                    .as("member " + member + " is a compose service")
+                    .containsKey(hostPort[0]);
+                assertThat(clusterPorts)
+                    .as("member " + member + " runs Troupe")
+                    .containsKey(hostPort[0]);
+                assertThat(Integer.parseInt(hostPort[1]))
+                    .as(member + "'s port")
+                    .isEqualTo(clusterPorts.get(hostPort[0]));
+                Object replicas = at(services, hostPort[0], "deploy", "replicas");
+                assertThat(replicas == null ? 1 : (Integer) replicas)
+                    .as(member + ": one container per name")
+                    .isEqualTo(1);
+              });
       Config hazelcast = HazelcastSetup.config(resolved(cluster));
       JoinConfig join = hazelcast.getNetworkConfig().getJoin();
       assertThat(join.getTcpIpConfig().isEnabled()).isTrue();
@@ -101,9 +121,14 @@ class ComposeFileTest {
     List<String> seeds = new ArrayList<>();
     for (Service service : Service.values()) {
       Map<String, Object> dependsOn = at(services, service.shortName(), "depends_on");
-      boolean waitsForNode = dependsOn != null && dependsOn.entrySet().stream().anyMatch(d ->
-          Stream.of(Service.values()).anyMatch(s -> s.shortName().equals(d.getKey()))
-              && "service_healthy".equals(at(d.getValue(), "condition")));
+      boolean waitsForNode =
+          dependsOn != null
+              && dependsOn.entrySet().stream()
+                  .anyMatch(
+                      d ->
+                          Stream.of(Service.values())
+                                  .anyMatch(s -> s.shortName().equals(d.getKey()))
+                              && "service_healthy".equals(at(d.getValue(), "condition")));
       if (!waitsForNode) {
         seeds.add(service.shortName());
       }
@@ -111,40 +136,54 @@ class ComposeFileTest {
 
     assertThat(seeds).as("Troupe services that wait for no healthy Troupe service").hasSize(1);
     assertThat(ClusterConfig.from(effectiveSettings(Service.GATEWAY)).members())
-        .as("the seed is a member everyone joins through").contains(seeds.get(0) + ":5701");
+        .as("the seed is a member everyone joins through")
+        .contains(seeds.get(0) + ":5701");
   }
 
   @Test
   @DisplayName("the db node uses the compose PostgreSQL")
   void database() {
-    assertThat(environment(Service.DB).get("TROUPE_DB_URL")).matches("postgresql://[^@]+@postgres:5432/.+");
-    assertThat(valueAt(services, "db", "depends_on", "postgres", "condition")).isEqualTo("service_healthy");
+    assertThat(environment(Service.DB).get("TROUPE_DB_URL"))
+        .matches("postgresql://[^@]+@postgres:5432/.+");
+    assertThat(valueAt(services, "db", "depends_on", "postgres", "condition"))
+        .isEqualTo("service_healthy");
   }
 
   @Test
-  @DisplayName("Prometheus scrapes /metrics of every Troupe service on its HTTP port, and mounted files exist")
+  @DisplayName(
+      "Prometheus scrapes /metrics of every Troupe service on its HTTP port, and mounted files exist")
   void prometheus() {
     List<String> mounts = new ArrayList<>();
     for (Object service : services.values()) {
       List<String> volumes = at(service, "volumes");
       if (volumes != null) {
-        volumes.stream().filter(v -> v.startsWith("./")).map(v -> v.split(":")[0]).forEach(mounts::add);
+        volumes.stream()
+            .filter(v -> v.startsWith("./"))
+            .map(v -> v.split(":")[0])
+            .forEach(mounts::add);
       }
     }
-    assertThat(mounts).contains("./deploy/prometheus/prometheus.yml")
+    assertThat(mounts)
+        .contains("./deploy/prometheus/prometheus.yml")
         .allSatisfy(m -> assertThat(ROOT.resolve(m)).exists());
 
-    Map<String, Object> prometheus = DeploymentFiles.yaml(ROOT.resolve("deploy/prometheus/prometheus.yml"));
+    Map<String, Object> prometheus =
+        DeploymentFiles.yaml(ROOT.resolve("deploy/prometheus/prometheus.yml"));
     List<Map<String, Object>> jobs = at(prometheus, "scrape_configs");
-    Map<String, Object> troupe = jobs.stream().filter(j -> "troupe".equals(j.get("job_name"))).findFirst().orElseThrow();
+    Map<String, Object> troupe =
+        jobs.stream().filter(j -> "troupe".equals(j.get("job_name"))).findFirst().orElseThrow();
     assertThat(troupe.get("metrics_path")).isEqualTo("/metrics");
     List<Map<String, Object>> dns = at(troupe, "dns_sd_configs");
-    assertThat(dns).singleElement().satisfies(d -> {
-      assertThat(d.get("port")).isEqualTo(HTTP_PORT);
-      List<String> names = at(d, "names");
-      assertThat(names).containsExactlyInAnyOrderElementsOf(
-          Stream.of(Service.values()).map(Service::shortName).toList());
-    });
+    assertThat(dns)
+        .singleElement()
+        .satisfies(
+            d -> {
+              assertThat(d.get("port")).isEqualTo(HTTP_PORT);
+              List<String> names = at(d, "names");
+              assertThat(names)
+                  .containsExactlyInAnyOrderElementsOf(
+                      Stream.of(Service.values()).map(Service::shortName).toList());
+            });
   }
 
   private Map<String, String> environment(Service service) {
@@ -156,16 +195,31 @@ class ComposeFileTest {
     return values;
   }
 
-  /** What the node in the container reads: the image's ENV, overridden by the compose environment. */
+  /**
+   * What the node in the container reads: the image's ENV, overridden by the compose environment.
+   */
   private Settings effectiveSettings(Service service) {
-    Map<String, String> values = new TreeMap<>(Dockerfile.read(DeploymentFiles.dockerfile(service)).env());
+    Map<String, String> values =
+        new TreeMap<>(Dockerfile.read(DeploymentFiles.dockerfile(service)).env());
     values.putAll(environment(service));
     return Settings.of(values);
   }
 
-  /** A cluster config as ClusterBootstrap hands it to Hazelcast: {@code auto} resolved to an address. */
+  /**
+   * A cluster config as ClusterBootstrap hands it to Hazelcast: {@code auto} resolved to an
+   * address.
+   */
   private static ClusterConfig resolved(ClusterConfig c) {
-    return new ClusterConfig(c.name(), "172.18.0.5", c.port(), c.members(), c.eventBusPort(), c.heartbeatSeconds(),
-        c.failureTimeoutSeconds(), c.portAutoIncrement(), c.quorum(), c.kubernetes());
+    return new ClusterConfig(
+        c.name(),
+        "172.18.0.5",
+        c.port(),
+        c.members(),
+        c.eventBusPort(),
+        c.heartbeatSeconds(),
+        c.failureTimeoutSeconds(),
+        c.portAutoIncrement(),
+        c.quorum(),
+        c.kubernetes());
   }
 }

@@ -19,15 +19,23 @@ import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 
-/** Reads the repository's deployment files for the tests that check them: Dockerfiles, YAML, README. */
+/**
+ * Reads the repository's deployment files for the tests that check them: Dockerfiles, YAML, README.
+ */
 final class DeploymentFiles {
   /** The repository root (tests run in the launcher module's directory). */
   static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+
   /** Where every image keeps the launcher jar. */
   static final String JAR_IN_IMAGE = "/opt/troupe/troupe.jar";
-  /** The port every image serves HTTP on: the gateway's API, the other nodes' TROUPE_HEALTH_PORT. */
+
+  /**
+   * The port every image serves HTTP on: the gateway's API, the other nodes' TROUPE_HEALTH_PORT.
+   */
   static final int HTTP_PORT = 8080;
-  private static final Pattern DOCUMENTED_KEY = Pattern.compile("^\\| `(TROUPE_[A-Z0-9_]+)` \\|", Pattern.MULTILINE);
+
+  private static final Pattern DOCUMENTED_KEY =
+      Pattern.compile("^\\| `(TROUPE_[A-Z0-9_]+)` \\|", Pattern.MULTILINE);
 
   private DeploymentFiles() {}
 
@@ -37,13 +45,14 @@ final class DeploymentFiles {
    * added to {@link Service} fails to compile here until its module is named.
    */
   static Path module(Service service) {
-    String folder = switch (service) {
-      case DB -> "db-service";
-      case CACHE -> "cache-service";
-      case REQUEST -> "request-service";
-      case CHAT -> "chat";
-      case GATEWAY -> "gateway";
-    };
+    String folder =
+        switch (service) {
+          case DB -> "db-service";
+          case CACHE -> "cache-service";
+          case REQUEST -> "request-service";
+          case CHAT -> "chat";
+          case GATEWAY -> "gateway";
+        };
     return ROOT.resolve(folder);
   }
 
@@ -106,7 +115,9 @@ final class DeploymentFiles {
     while (m.find()) {
       keys.add(m.group(1));
     }
-    assertThat(keys).as("README.md's configuration table").contains("TROUPE_HTTP_PORT", "TROUPE_CLUSTER_MEMBERS");
+    assertThat(keys)
+        .as("README.md's configuration table")
+        .contains("TROUPE_HTTP_PORT", "TROUPE_CLUSTER_MEMBERS");
     return keys;
   }
 
@@ -114,18 +125,20 @@ final class DeploymentFiles {
   static void assertDocumented(Set<String> keys, String where) {
     Set<String> undocumented = new TreeSet<>(keys);
     undocumented.removeAll(documentedKeys());
-    assertThat(undocumented).as("TROUPE_* keys set in " + where + " without a row in README.md's configuration table")
+    assertThat(undocumented)
+        .as("TROUPE_* keys set in " + where + " without a row in README.md's configuration table")
         .isEmpty();
   }
 
   /** The {@code TROUPE_*} keys among {@code names}. */
   static Set<String> troupeKeys(Iterable<String> names) {
     Set<String> keys = new TreeSet<>();
-    names.forEach(n -> {
-      if (n.startsWith("TROUPE_")) {
-        keys.add(n);
-      }
-    });
+    names.forEach(
+        n -> {
+          if (n.startsWith("TROUPE_")) {
+            keys.add(n);
+          }
+        });
     return keys;
   }
 
@@ -178,19 +191,30 @@ final class DeploymentFiles {
       return all(keyword).stream().filter(i -> i.stage() == lastStage()).toList();
     }
 
-    /** The defaults of the global {@code ARG}s (before the first FROM), for resolving {@code FROM ${X}}. */
+    /**
+     * The defaults of the global {@code ARG}s (before the first FROM), for resolving {@code FROM
+     * ${X}}.
+     */
     Map<String, String> globalArgs() {
       Map<String, String> args = new LinkedHashMap<>();
-      all("ARG").stream().filter(i -> i.stage() == 0).forEach(i -> {
-        String[] kv = i.arguments().split("=", 2);
-        args.put(kv[0].strip(), kv.length > 1 ? kv[1].strip() : "");
-      });
+      all("ARG").stream()
+          .filter(i -> i.stage() == 0)
+          .forEach(
+              i -> {
+                String[] kv = i.arguments().split("=", 2);
+                args.put(kv[0].strip(), kv.length > 1 ? kv[1].strip() : "");
+              });
       return args;
     }
 
     /** The image a stage starts from, with global ARG defaults substituted. */
     String baseImage(int stage) {
-      String from = all("FROM").stream().filter(i -> i.stage() == stage).findFirst().orElseThrow().arguments();
+      String from =
+          all("FROM").stream()
+              .filter(i -> i.stage() == stage)
+              .findFirst()
+              .orElseThrow()
+              .arguments();
       String image = from.split("\\s+")[0];
       for (Map.Entry<String, String> arg : globalArgs().entrySet()) {
         image = image.replace("${" + arg.getKey() + "}", arg.getValue());
@@ -208,7 +232,8 @@ final class DeploymentFiles {
         while (m.find()) {
           any = true;
           String value = m.group(2);
-          env.put(m.group(1), value.startsWith("\"") ? value.substring(1, value.length() - 1) : value);
+          env.put(
+              m.group(1), value.startsWith("\"") ? value.substring(1, value.length() - 1) : value);
         }
         if (!any) {
           String[] kv = i.arguments().split("\\s+", 2);
@@ -220,7 +245,10 @@ final class DeploymentFiles {
 
     /** The instructions of a stage, as text, for comparing stages of different files. */
     List<String> stage(int stage) {
-      return instructions.stream().filter(i -> i.stage() == stage).map(i -> i.keyword() + " " + i.arguments()).toList();
+      return instructions.stream()
+          .filter(i -> i.stage() == stage)
+          .map(i -> i.keyword() + " " + i.arguments())
+          .toList();
     }
   }
 }

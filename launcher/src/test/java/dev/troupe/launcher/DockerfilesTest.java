@@ -52,62 +52,98 @@ class DockerfilesTest {
     int jar = entrypoint.indexOf("-jar");
     assertThat(jar).as("-jar in " + entrypoint).isPositive();
     assertThat(entrypoint.get(jar + 1)).isEqualTo(JAR_IN_IMAGE);
-    assertThat(entrypoint.subList(jar + 2, entrypoint.size())).hasSize(3).startsWith("node", "--services");
+    assertThat(entrypoint.subList(jar + 2, entrypoint.size()))
+        .hasSize(3)
+        .startsWith("node", "--services");
     assertThat(Service.parse(entrypoint.get(entrypoint.size() - 1))).containsExactly(service);
-    assertThat(file.runtime("COPY")).anySatisfy(copy ->
-        assertThat(copy.arguments()).startsWith("--from=build ").endsWith(" " + JAR_IN_IMAGE));
+    assertThat(file.runtime("COPY"))
+        .anySatisfy(
+            copy ->
+                assertThat(copy.arguments())
+                    .startsWith("--from=build ")
+                    .endsWith(" " + JAR_IN_IMAGE));
 
     assertThat(entrypoint).contains("-XX:+ExitOnOutOfMemoryError");
-    assertThat(jvmModuleFlags(entrypoint)).as("--add-opens / --add-exports")
+    assertThat(jvmModuleFlags(entrypoint))
+        .as("--add-opens / --add-exports")
         .containsExactlyInAnyOrderElementsOf(manifestModuleFlags());
     String tunables = file.env().get("JDK_JAVA_OPTIONS");
-    assertThat(tunables).as("JDK_JAVA_OPTIONS")
+    assertThat(tunables)
+        .as("JDK_JAVA_OPTIONS")
         .contains("-XX:MaxRAMPercentage=")
-        .containsPattern("-Djava\\.util\\.concurrent\\.ForkJoinPool\\.common\\.parallelism=([2-9]|[1-9][0-9])");
+        .containsPattern(
+            "-Djava\\.util\\.concurrent\\.ForkJoinPool\\.common\\.parallelism=([2-9]|[1-9][0-9])");
   }
 
   @ParameterizedTest(name = "{0}")
   @EnumSource(Service.class)
-  @DisplayName("bounds the heap to half the container's memory and what grows outside it, as ./troupe does")
+  @DisplayName(
+      "bounds the heap to half the container's memory and what grows outside it, as ./troupe does")
   void boundsMemory(Service service) {
     Dockerfile file = Dockerfile.read(DeploymentFiles.dockerfile(service));
     List<String> flags = List.of(file.env().get("JDK_JAVA_OPTIONS").split("\\s+"));
 
-    Matcher percent = Pattern.compile("-XX:MaxRAMPercentage=([0-9.]+)").matcher(String.join(" ", flags));
+    Matcher percent =
+        Pattern.compile("-XX:MaxRAMPercentage=([0-9.]+)").matcher(String.join(" ", flags));
     assertThat(percent.find()).as("MaxRAMPercentage").isTrue();
-    assertThat(Double.parseDouble(percent.group(1))).as("heap share of the limit").isLessThanOrEqualTo(50);
-    assertThat(flags).as("off-heap bounds the launcher script sets too")
-        .containsAll(launcherScriptFlags().stream().filter(f -> f.startsWith("-XX:Max") || f.startsWith("-XX:Reserved")
-            || f.startsWith("-Djdk.nio.")).toList());
+    assertThat(Double.parseDouble(percent.group(1)))
+        .as("heap share of the limit")
+        .isLessThanOrEqualTo(50);
+    assertThat(flags)
+        .as("off-heap bounds the launcher script sets too")
+        .containsAll(
+            launcherScriptFlags().stream()
+                .filter(
+                    f ->
+                        f.startsWith("-XX:Max")
+                            || f.startsWith("-XX:Reserved")
+                            || f.startsWith("-Djdk.nio."))
+                .toList());
     assertThat(file.env()).containsEntry("MALLOC_ARENA_MAX", "2");
   }
 
   @ParameterizedTest(name = "{0}")
   @EnumSource(Service.class)
-  @DisplayName("serves HTTP on the port its health check probes, on all interfaces, in its container's cluster address")
+  @DisplayName(
+      "serves HTTP on the port its health check probes, on all interfaces, in its container's cluster address")
   void healthCheck(Service service) {
     Dockerfile file = Dockerfile.read(DeploymentFiles.dockerfile(service));
     Map<String, String> env = file.env();
 
     String portKey = service == Service.GATEWAY ? "TROUPE_HTTP_PORT" : "TROUPE_HEALTH_PORT";
-    assertThat(env).containsEntry(portKey, String.valueOf(HTTP_PORT))
+    assertThat(env)
+        .containsEntry(portKey, String.valueOf(HTTP_PORT))
         .containsEntry("TROUPE_HTTP_HOST", "0.0.0.0")
         .containsEntry("TROUPE_CLUSTER_HOST", ClusterConfig.AUTO_HOST);
     if (service != Service.GATEWAY) {
-      assertThat(env).as("a gateway node serves health on its API port").doesNotContainKey("TROUPE_HTTP_PORT");
+      assertThat(env)
+          .as("a gateway node serves health on its API port")
+          .doesNotContainKey("TROUPE_HTTP_PORT");
     }
-    assertThat(file.runtime("HEALTHCHECK")).singleElement().satisfies(check ->
-        assertThat(check.arguments()).contains("http://127.0.0.1:" + HTTP_PORT + "/health/live"));
-    assertThat(file.runtime("EXPOSE")).singleElement().satisfies(expose ->
-        assertThat(expose.arguments().split("\\s+")).contains(String.valueOf(HTTP_PORT),
-            env.get("TROUPE_CLUSTER_PORT"), env.get("TROUPE_EVENTBUS_PORT")));
+    assertThat(file.runtime("HEALTHCHECK"))
+        .singleElement()
+        .satisfies(
+            check ->
+                assertThat(check.arguments())
+                    .contains("http://127.0.0.1:" + HTTP_PORT + "/health/live"));
+    assertThat(file.runtime("EXPOSE"))
+        .singleElement()
+        .satisfies(
+            expose ->
+                assertThat(expose.arguments().split("\\s+"))
+                    .contains(
+                        String.valueOf(HTTP_PORT),
+                        env.get("TROUPE_CLUSTER_PORT"),
+                        env.get("TROUPE_EVENTBUS_PORT")));
   }
 
   @ParameterizedTest(name = "{0}")
   @EnumSource(Service.class)
   @DisplayName("sets only documented TROUPE_* keys")
   void keysDocumented(Service service) {
-    Set<String> keys = DeploymentFiles.troupeKeys(Dockerfile.read(DeploymentFiles.dockerfile(service)).env().keySet());
+    Set<String> keys =
+        DeploymentFiles.troupeKeys(
+            Dockerfile.read(DeploymentFiles.dockerfile(service)).env().keySet());
 
     assertThat(keys).isNotEmpty();
     DeploymentFiles.assertDocumented(keys, DeploymentFiles.dockerfile(service).toString());
@@ -117,11 +153,13 @@ class DockerfilesTest {
   @DisplayName("share one build stage word for word, so building all four runs Maven once")
   void sameBuildStage() {
     List<String> gateway = Dockerfile.read(DeploymentFiles.dockerfile(Service.GATEWAY)).stage(1);
-    assertThat(gateway).anySatisfy(i -> assertThat(i).startsWith("RUN").contains("mvn").contains("-pl launcher"));
+    assertThat(gateway)
+        .anySatisfy(i -> assertThat(i).startsWith("RUN").contains("mvn").contains("-pl launcher"));
     for (Service service : Service.values()) {
       Dockerfile file = Dockerfile.read(DeploymentFiles.dockerfile(service));
       assertThat(file.stage(1)).as(service + "'s build stage").isEqualTo(gateway);
-      assertThat(file.globalArgs()).as(service + "'s base images")
+      assertThat(file.globalArgs())
+          .as(service + "'s base images")
           .isEqualTo(Dockerfile.read(DeploymentFiles.dockerfile(Service.GATEWAY)).globalArgs());
     }
   }
@@ -132,8 +170,11 @@ class DockerfilesTest {
     Matcher m = Pattern.compile("(?s)\\njava_opts=\\((.*?)\\n\\)").matcher(script);
     assertThat(m.find()).as("java_opts=( ... ) in ./troupe").isTrue();
     List<String> flags = m.group(1).lines().map(String::trim).filter(l -> !l.isEmpty()).toList();
-    assertThat(flags).as("the launcher's bounds").anyMatch(f -> f.startsWith("-XX:MaxDirectMemorySize="))
-        .anyMatch(f -> f.startsWith("-XX:MaxMetaspaceSize=")).anyMatch(f -> f.startsWith("-Xmx"));
+    assertThat(flags)
+        .as("the launcher's bounds")
+        .anyMatch(f -> f.startsWith("-XX:MaxDirectMemorySize="))
+        .anyMatch(f -> f.startsWith("-XX:MaxMetaspaceSize="))
+        .anyMatch(f -> f.startsWith("-Xmx"));
     return flags;
   }
 
@@ -146,7 +187,10 @@ class DockerfilesTest {
     return args;
   }
 
-  /** {@code --add-opens X=ALL-UNNAMED} / {@code --add-exports X=ALL-UNNAMED} of a command line, as {@code opens X}. */
+  /**
+   * {@code --add-opens X=ALL-UNNAMED} / {@code --add-exports X=ALL-UNNAMED} of a command line, as
+   * {@code opens X}.
+   */
   private static List<String> jvmModuleFlags(List<String> command) {
     List<String> flags = new ArrayList<>();
     for (int i = 0; i + 1 < command.size(); i++) {

@@ -20,19 +20,22 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-/**
- * The provisioned Grafana dashboard covers the meters the code registers.
- */
+/** The provisioned Grafana dashboard covers the meters the code registers. */
 @DisplayName("Grafana")
 class GrafanaDashboardTest {
   private static final Pattern CONSTANT =
-      Pattern.compile("static\\s+final\\s+String\\s+([A-Z][A-Z0-9_]*)\\s*=\\s*\"(troupe_[a-z0-9_]+)\"");
+      Pattern.compile(
+          "static\\s+final\\s+String\\s+([A-Z][A-Z0-9_]*)\\s*=\\s*\"(troupe_[a-z0-9_]+)\"");
 
   @Test
-  @DisplayName("the dashboard charts every troupe_* meter the code registers, from the provisioned data source")
+  @DisplayName(
+      "the dashboard charts every troupe_* meter the code registers, from the provisioned data source")
   void dashboard() throws IOException {
-    JsonObject dashboard = new JsonObject(DeploymentFiles.read(ROOT.resolve("deploy/grafana/dashboards/troupe.json")));
-    Map<String, Object> datasources = DeploymentFiles.yaml(ROOT.resolve("deploy/grafana/provisioning/datasources/prometheus.yml"));
+    JsonObject dashboard =
+        new JsonObject(DeploymentFiles.read(ROOT.resolve("deploy/grafana/dashboards/troupe.json")));
+    Map<String, Object> datasources =
+        DeploymentFiles.yaml(
+            ROOT.resolve("deploy/grafana/provisioning/datasources/prometheus.yml"));
     List<Map<String, Object>> list = at(datasources, "datasources");
     String uid = (String) list.get(0).get("uid");
 
@@ -43,7 +46,9 @@ class GrafanaDashboardTest {
       if ("row".equals(panel.getString("type"))) {
         continue;
       }
-      assertThat(panel.getJsonObject("datasource").getString("uid")).as(panel.getString("title")).isEqualTo(uid);
+      assertThat(panel.getJsonObject("datasource").getString("uid"))
+          .as(panel.getString("title"))
+          .isEqualTo(uid);
       JsonArray targets = panel.getJsonArray("targets");
       assertThat(targets).as(panel.getString("title")).isNotEmpty();
       targets.forEach(t -> expressions.append(((JsonObject) t).getString("expr")).append('\n'));
@@ -51,23 +56,33 @@ class GrafanaDashboardTest {
 
     Set<String> uncharted = new TreeSet<>();
     for (String meter : registeredMeters()) {
-      if (!Pattern.compile("\\b" + meter + "(_total|_sum|_count|_max)?\\b").matcher(expressions).find()) {
+      if (!Pattern.compile("\\b" + meter + "(_total|_sum|_count|_max)?\\b")
+          .matcher(expressions)
+          .find()) {
         uncharted.add(meter);
       }
     }
-    assertThat(registeredMeters()).as("meters named by a literal and through a constant")
-        .contains("troupe_inflight", "troupe_stage_seconds", "troupe_cache_hits", "troupe_actor_live");
-    assertThat(uncharted).as("troupe_* meters the code registers that no panel of deploy/grafana/dashboards/troupe.json charts "
-        + "(add a panel, so operators see it)").isEmpty();
+    assertThat(registeredMeters())
+        .as("meters named by a literal and through a constant")
+        .contains(
+            "troupe_inflight", "troupe_stage_seconds", "troupe_cache_hits", "troupe_actor_live");
+    assertThat(uncharted)
+        .as(
+            "troupe_* meters the code registers that no panel of deploy/grafana/dashboards/troupe.json charts "
+                + "(add a panel, so operators see it)")
+        .isEmpty();
   }
 
   /**
-   * The names given to a meter builder, as a literal ({@code Counter.builder("troupe_x")}) or through
-   * a constant of the same file ({@code static final String X = "troupe_x"; ... Counter.builder(X)}).
+   * The names given to a meter builder, as a literal ({@code Counter.builder("troupe_x")}) or
+   * through a constant of the same file ({@code static final String X = "troupe_x"; ...
+   * Counter.builder(X)}).
    */
   private Set<String> registeredMeters() throws IOException {
-    Pattern builder = Pattern.compile("(?:Counter|Gauge|Timer|DistributionSummary|FunctionCounter|FunctionTimer)"
-        + "\\.builder\\(\\s*(?:\"(troupe_[a-z0-9_]+)\"|([A-Z][A-Z0-9_]*)\\b)");
+    Pattern builder =
+        Pattern.compile(
+            "(?:Counter|Gauge|Timer|DistributionSummary|FunctionCounter|FunctionTimer)"
+                + "\\.builder\\(\\s*(?:\"(troupe_[a-z0-9_]+)\"|([A-Z][A-Z0-9_]*)\\b)");
     Set<String> meters = new TreeSet<>();
     for (Service service : Service.values()) {
       meters.addAll(meters(builder, DeploymentFiles.module(service).resolve("src/main")));

@@ -30,15 +30,22 @@ class ImageEntrypointIT {
     Path jar = DeploymentFiles.ROOT.resolve(copiedFromBuild(file));
 
     assertThat(jar).as("the jar " + file.path() + " copies").isRegularFile();
-    assertThat(jar.toAbsolutePath().normalize()).isEqualTo(Path.of(System.getProperty("troupe.jar")).toAbsolutePath().normalize());
+    assertThat(jar.toAbsolutePath().normalize())
+        .isEqualTo(Path.of(System.getProperty("troupe.jar")).toAbsolutePath().normalize());
     try (JarFile archive = new JarFile(jar.toFile())) {
       Attributes manifest = archive.getManifest().getMainAttributes();
       assertThat(manifest.getValue("Main-Class")).isEqualTo(Main.class.getName());
       assertThat(manifest.getValue("Add-Opens")).isNotBlank();
     }
 
-    Process help = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-jar", jar.toString(), "--help").redirectErrorStream(true).start();
+    Process help =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar",
+                jar.toString(),
+                "--help")
+            .redirectErrorStream(true)
+            .start();
     String output = new String(help.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(help.waitFor(60, TimeUnit.SECONDS)).as("java -jar troupe.jar --help ends").isTrue();
     assertThat(help.exitValue()).as(output).isZero();
@@ -50,13 +57,22 @@ class ImageEntrypointIT {
    * absolute in the build stage, under its WORKDIR, where the repository was copied.
    */
   private static String copiedFromBuild(Dockerfile file) throws IOException {
-    List<Dockerfile.Instruction> workdirs = file.all("WORKDIR").stream().filter(i -> i.stage() == 1).toList();
+    List<Dockerfile.Instruction> workdirs =
+        file.all("WORKDIR").stream().filter(i -> i.stage() == 1).toList();
     assertThat(workdirs).as("WORKDIR of the build stage").hasSize(1);
     String workdir = workdirs.get(0).arguments().replaceAll("/+$", "") + "/";
-    assertThat(file.all("COPY").stream().filter(i -> i.stage() == 1).map(Dockerfile.Instruction::arguments))
-        .as("the build stage copies the repository into its WORKDIR").contains(". .");
-    String copy = file.runtime("COPY").stream().map(Dockerfile.Instruction::arguments)
-        .filter(a -> a.startsWith("--from=build ")).findFirst().orElseThrow();
+    assertThat(
+            file.all("COPY").stream()
+                .filter(i -> i.stage() == 1)
+                .map(Dockerfile.Instruction::arguments))
+        .as("the build stage copies the repository into its WORKDIR")
+        .contains(". .");
+    String copy =
+        file.runtime("COPY").stream()
+            .map(Dockerfile.Instruction::arguments)
+            .filter(a -> a.startsWith("--from=build "))
+            .findFirst()
+            .orElseThrow();
     String source = copy.split("\\s+")[1];
     assertThat(source).startsWith(workdir);
     return source.substring(workdir.length());

@@ -12,14 +12,16 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The runnable jar as users run it: a real process, stopped by signals, restarted on the same data. */
+/**
+ * The runnable jar as users run it: a real process, stopped by signals, restarted on the same data.
+ */
 @DisplayName("troupe.jar as a process")
 class LauncherProcessIT {
   private static final long READY_SECONDS = 90;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-  @TempDir
-  Path dataDir;
+  @TempDir Path dataDir;
 
   @Test
   @DisplayName("a document written before SIGTERM is served after a restart on the same data dir")
@@ -61,15 +63,21 @@ class LauncherProcessIT {
   }
 
   private HttpResponse<String> put(int port, String path, String json) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-        .timeout(Duration.ofSeconds(30))
-        .header("Content-Type", "application/json")
-        .PUT(HttpRequest.BodyPublishers.ofString(json))
-        .build(), HttpResponse.BodyHandlers.ofString());
+    return http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .timeout(Duration.ofSeconds(30))
+            .header("Content-Type", "application/json")
+            .PUT(HttpRequest.BodyPublishers.ofString(json))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   private HttpResponse<String> get(int port, String path) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-        .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    return http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .timeout(Duration.ofSeconds(30))
+            .GET()
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 }

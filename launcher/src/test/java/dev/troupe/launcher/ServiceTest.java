@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
 @DisplayName("Service")
 class ServiceTest {
   @Test
-  @DisplayName("db-service on the embedded H2 database may not move (its data dir is this node's); every other service may")
+  @DisplayName(
+      "db-service on the embedded H2 database may not move (its data dir is this node's); every other service may")
   void h2StaysPut() {
     Settings h2 = Settings.empty();
     assertThat(Service.DB.movable(h2)).isFalse();
@@ -21,7 +22,10 @@ class ServiceTest {
   @Test
   @DisplayName("db-service on PostgreSQL may move like any other service")
   void postgresMoves() {
-    assertThat(Service.DB.movable(Settings.empty().with("TROUPE_DB_URL", "postgresql://postgres@127.0.0.1:5432/test")))
+    assertThat(
+            Service.DB.movable(
+                Settings.empty()
+                    .with("TROUPE_DB_URL", "postgresql://postgres@127.0.0.1:5432/test")))
         .isTrue();
   }
 }

@@ -18,9 +18,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** {@code java -jar troupe.jar up} as a real child process, on loopback, with its own cluster name. */
+/**
+ * {@code java -jar troupe.jar up} as a real child process, on loopback, with its own cluster name.
+ */
 final class TroupeProcess implements AutoCloseable {
-  private static final Pattern READY = Pattern.compile("Troupe ready in \\d+ ms: .* HTTP on port (\\d+)");
+  private static final Pattern READY =
+      Pattern.compile("Troupe ready in \\d+ ms: .* HTTP on port (\\d+)");
 
   private final Process process;
   private final List<String> lines = new CopyOnWriteArrayList<>();
@@ -39,9 +42,12 @@ final class TroupeProcess implements AutoCloseable {
     if (!Files.isRegularFile(jar)) {
       throw new IllegalStateException(jar + " is missing: run mvn package (or verify) first");
     }
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Djava.util.concurrent.ForkJoinPool.common.parallelism=4", "-Xmx512m"));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Djava.util.concurrent.ForkJoinPool.common.parallelism=4",
+                "-Xmx512m"));
     command.addAll(CoverageAgent.jvmArgs());
     command.addAll(List.of("-jar", jar.toString(), "up"));
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
@@ -72,7 +78,8 @@ final class TroupeProcess implements AutoCloseable {
     process.toHandle().destroy();
     if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
       process.destroyForcibly().waitFor();
-      throw new AssertionError("Troupe did not stop within " + timeoutSeconds + " s of SIGTERM:\n" + output());
+      throw new AssertionError(
+          "Troupe did not stop within " + timeoutSeconds + " s of SIGTERM:\n" + output());
     }
     reader.join(TimeUnit.SECONDS.toMillis(10));
     return process.exitValue();
@@ -95,8 +102,9 @@ final class TroupeProcess implements AutoCloseable {
   }
 
   private void pump() {
-    try (BufferedReader reader = new BufferedReader(
-        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader reader =
+        new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
       for (String line; (line = reader.readLine()) != null; ) {
         lines.add(line);
         Matcher m = READY.matcher(line);
@@ -107,7 +115,8 @@ final class TroupeProcess implements AutoCloseable {
     } catch (IOException e) {
       lines.add("[output closed: " + e + "]");
     } finally {
-      httpPort.completeExceptionally(new IllegalStateException("the process ended before it was ready"));
+      httpPort.completeExceptionally(
+          new IllegalStateException("the process ended before it was ready"));
     }
   }
 

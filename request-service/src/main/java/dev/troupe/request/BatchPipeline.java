@@ -33,11 +33,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Fork-join over documents. {@code getMany} splits the ids into sub-batches of
- * {@code TROUPE_BATCH_SIZE}, reads them all at once (the cache with one call per sub-batch, the
- * database with one query per sub-batch for what the cache lacked, then a fill) and joins them
- * before {@code TROUPE_BATCH_DEADLINE_MS}. {@code putMany} is one database transaction followed by
- * one cache update.
+ * Fork-join over documents. {@code getMany} splits the ids into sub-batches of {@code
+ * TROUPE_BATCH_SIZE}, reads them all at once (the cache with one call per sub-batch, the database
+ * with one query per sub-batch for what the cache lacked, then a fill) and joins them before {@code
+ * TROUPE_BATCH_DEADLINE_MS}. {@code putMany} is one database transaction followed by one cache
+ * update.
  */
 final class BatchPipeline {
   private static final Logger LOG = LoggerFactory.getLogger(BatchPipeline.class);
@@ -57,15 +57,19 @@ final class BatchPipeline {
     this.batchSize = config.batchSize();
     this.deadlineMs = config.batchDeadlineMs();
     this.stages = new Stages(registry);
-    this.fanOut = DistributionSummary.builder("troupe_request_fanout_width")
-        .description("sub-batches one getMany was split into and read in parallel")
-        .register(registry);
-    this.failedParts = Counter.builder("troupe_request_batch_failed_parts")
-        .description("getMany sub-batches that failed or missed the batch deadline")
-        .register(registry);
-    this.cacheFaults = Counter.builder("troupe_request_cache_faults")
-        .description("cache calls that failed or timed out; the pipeline fell back to the database")
-        .register(registry);
+    this.fanOut =
+        DistributionSummary.builder("troupe_request_fanout_width")
+            .description("sub-batches one getMany was split into and read in parallel")
+            .register(registry);
+    this.failedParts =
+        Counter.builder("troupe_request_batch_failed_parts")
+            .description("getMany sub-batches that failed or missed the batch deadline")
+            .register(registry);
+    this.cacheFaults =
+        Counter.builder("troupe_request_cache_faults")
+            .description(
+                "cache calls that failed or timed out; the pipeline fell back to the database")
+            .register(registry);
   }
 
   /** The documents as objects (a {@link MultiGet} without {@code encoded}). */
@@ -73,7 +77,9 @@ final class BatchPipeline {
     return read(request, requestId).map(Joined::decoded);
   }
 
-  /** The documents as the JSON text of their envelopes (a {@link MultiGet} with {@code encoded}). */
+  /**
+   * The documents as the JSON text of their envelopes (a {@link MultiGet} with {@code encoded}).
+   */
   Future<EncodedMultiGetResult> getManyEncoded(MultiGet request, String requestId) {
     return read(request, requestId).map(Joined::encoded);
   }
@@ -88,16 +94,19 @@ final class BatchPipeline {
     fanOut.record(parts.size());
     List<Future<Map<String, Found>>> reads = new ArrayList<>(parts.size());
     parts.forEach(part -> reads.add(read(part, deadline, requestId)));
-    return Future.join(reads).transform(joined -> {
-      try {
-        return Future.succeededFuture(join(request, parts, reads));
-      } catch (TroupeException e) {
-        return Future.failedFuture(e);
-      }
-    });
+    return Future.join(reads)
+        .transform(
+            joined -> {
+              try {
+                return Future.succeededFuture(join(request, parts, reads));
+              } catch (TroupeException e) {
+                return Future.failedFuture(e);
+              }
+            });
   }
 
-  private Joined join(MultiGet request, List<KeyBatch> parts, List<Future<Map<String, Found>>> reads) {
+  private Joined join(
+      MultiGet request, List<KeyBatch> parts, List<Future<Map<String, Found>>> reads) {
     Map<String, Found> found = new LinkedHashMap<>(request.keys().ids().size() * 2);
     List<String> missing = new ArrayList<>();
     List<FailedPart> failed = new ArrayList<>();
@@ -109,9 +118,20 @@ final class BatchPipeline {
         ErrorCode code = Failures.code(read.cause());
         String cause = Failures.message(read.cause());
         String stage = Stages.stageOf(cause);
-        String message = (stage == null ? "" : "[" + stage + "] ") + "part " + (i + 1) + " of " + parts.size()
-            + " (" + part.ids().size() + " ids, " + part.ids().get(0) + " to " + part.ids().get(part.ids().size() - 1)
-            + ") failed: " + Stages.withoutStage(cause);
+        String message =
+            (stage == null ? "" : "[" + stage + "] ")
+                + "part "
+                + (i + 1)
+                + " of "
+                + parts.size()
+                + " ("
+                + part.ids().size()
+                + " ids, "
+                + part.ids().get(0)
+                + " to "
+                + part.ids().get(part.ids().size() - 1)
+                + ") failed: "
+                + Stages.withoutStage(cause);
         if (!request.partial()) {
           throw new TroupeException(code, message);
         }
@@ -131,58 +151,91 @@ final class BatchPipeline {
   }
 
   /**
-   * One sub-batch: the cache, then the database for what it lacked (and a fill), by the deadline. The
-   * cache may take {@code TROUPE_CACHE_TIMEOUT_MS} or half of what is left of the batch deadline,
-   * whichever is longer: a hundred keys read under load take longer than one, and a sub-batch given up
-   * on too early turns cache hits into database reads, and timeouts into an open cache breaker, just
-   * when the node is busiest. A cache that is gone fails at once (no handler, open breaker), whatever
-   * this budget.
+   * One sub-batch: the cache, then the database for what it lacked (and a fill), by the deadline.
+   * The cache may take {@code TROUPE_CACHE_TIMEOUT_MS} or half of what is left of the batch
+   * deadline, whichever is longer: a hundred keys read under load take longer than one, and a
+   * sub-batch given up on too early turns cache hits into database reads, and timeouts into an open
+   * cache breaker, just when the node is busiest. A cache that is gone fails at once (no handler,
+   * open breaker), whatever this budget.
    */
   private Future<Map<String, Found>> read(KeyBatch part, long deadline, String requestId) {
     long remaining = remainingMs(deadline);
     long cacheBudget = Math.max(1, Math.min(remaining, Math.max(cache.timeoutMs(), remaining / 2)));
-    return stages.run(Stages.CACHE, () -> cache.request(CacheContract.ADDRESS, CacheContract.GET_MANY,
-            Wire.toJson(part), requestId, cacheBudget))
+    return stages
+        .run(
+            Stages.CACHE,
+            () ->
+                cache.request(
+                    CacheContract.ADDRESS,
+                    CacheContract.GET_MANY,
+                    Wire.toJson(part),
+                    requestId,
+                    cacheBudget))
         .map(Wire::cachedLookups)
-        .compose(held -> {
-          Map<String, Found> byId = new HashMap<>(part.ids().size() * 2);
-          held.envelopes().forEach((id, text) -> byId.put(id, Found.text(text)));
-          held.absent().keySet().forEach(id -> byId.put(id, Found.ABSENT));
-          List<String> misses = part.ids().stream().filter(id -> !held.holds(id)).toList();
-          if (misses.isEmpty()) {
-            return Future.succeededFuture(byId);
-          }
-          return dbRead(new KeyBatch(part.collection(), misses), deadline, requestId)
-              .compose(loaded -> fill(loaded, requestId).map(loaded))
-              .map(loaded -> {
-                byId.putAll(byId(loaded));
-                return byId;
-              });
-        }, fault -> {
-          cacheFaults.increment();
-          LOG.warn("cache getMany failed, reading {} ids from the database: {}", part.ids().size(), fault.getMessage());
-          return dbRead(part, deadline, requestId).map(BatchPipeline::byId);
-        });
+        .compose(
+            held -> {
+              Map<String, Found> byId = new HashMap<>(part.ids().size() * 2);
+              held.envelopes().forEach((id, text) -> byId.put(id, Found.text(text)));
+              held.absent().keySet().forEach(id -> byId.put(id, Found.ABSENT));
+              List<String> misses = part.ids().stream().filter(id -> !held.holds(id)).toList();
+              if (misses.isEmpty()) {
+                return Future.succeededFuture(byId);
+              }
+              return dbRead(new KeyBatch(part.collection(), misses), deadline, requestId)
+                  .compose(loaded -> fill(loaded, requestId).map(loaded))
+                  .map(
+                      loaded -> {
+                        byId.putAll(byId(loaded));
+                        return byId;
+                      });
+            },
+            fault -> {
+              cacheFaults.increment();
+              LOG.warn(
+                  "cache getMany failed, reading {} ids from the database: {}",
+                  part.ids().size(),
+                  fault.getMessage());
+              return dbRead(part, deadline, requestId).map(BatchPipeline::byId);
+            });
   }
 
   private Future<LookupBatch> dbRead(KeyBatch batch, long deadline, String requestId) {
     long remaining = remainingMs(deadline);
     if (remaining <= 0) {
-      return Future.failedFuture(new TroupeException(ErrorCode.TIMEOUT, "[db] the batch deadline passed"));
+      return Future.failedFuture(
+          new TroupeException(ErrorCode.TIMEOUT, "[db] the batch deadline passed"));
     }
-    return stages.run(Stages.DB, () -> db.request(DbContract.ADDRESS, DbContract.GET_MANY, Wire.toJson(batch),
-        requestId, Math.min(db.timeoutMs(), remaining))).map(Wire::lookupBatch);
+    return stages
+        .run(
+            Stages.DB,
+            () ->
+                db.request(
+                    DbContract.ADDRESS,
+                    DbContract.GET_MANY,
+                    Wire.toJson(batch),
+                    requestId,
+                    Math.min(db.timeoutMs(), remaining)))
+        .map(Wire::lookupBatch);
   }
 
   /** Fills what was read; a read-fill never has to succeed (entries only ever move forward). */
   private Future<Void> fill(LookupBatch loaded, String requestId) {
-    return stages.run(Stages.FILL, () -> cache.request(CacheContract.ADDRESS, CacheContract.FILL_MANY, Wire.toJson(loaded), requestId))
+    return stages
+        .run(
+            Stages.FILL,
+            () ->
+                cache.request(
+                    CacheContract.ADDRESS, CacheContract.FILL_MANY, Wire.toJson(loaded), requestId))
         .<Void>mapEmpty()
-        .recover(fault -> {
-          cacheFaults.increment();
-          LOG.warn("cache fillMany of {} entries failed: {}", loaded.items().size(), fault.getMessage());
-          return Future.succeededFuture();
-        });
+        .recover(
+            fault -> {
+              cacheFaults.increment();
+              LOG.warn(
+                  "cache fillMany of {} entries failed: {}",
+                  loaded.items().size(),
+                  fault.getMessage());
+              return Future.succeededFuture();
+            });
   }
 
   /**
@@ -190,38 +243,73 @@ final class BatchPipeline {
    * that fails the entries are evicted, so no node keeps serving an older version.
    */
   Future<PutManyResult> putMany(PutMany put, String requestId) {
-    JsonObject keys = Wire.toJson(new KeyBatch(put.collection(), put.items().stream().map(PutMany.Item::id).toList()));
-    return stages.run(Stages.DB, () -> db.request(DbContract.ADDRESS, DbContract.PUT_MANY, Wire.toJson(put), requestId))
+    JsonObject keys =
+        Wire.toJson(
+            new KeyBatch(put.collection(), put.items().stream().map(PutMany.Item::id).toList()));
+    return stages
+        .run(
+            Stages.DB,
+            () -> db.request(DbContract.ADDRESS, DbContract.PUT_MANY, Wire.toJson(put), requestId))
         .map(Wire::putManyResult)
-        .compose(result -> {
-          List<Lookup> written = result.items().stream().map(PutResult::document).map(Lookup::found).toList();
-          return stages.run(Stages.FILL, () -> cache.request(CacheContract.ADDRESS, CacheContract.FILL_MANY,
-                  Wire.toJson(new LookupBatch(written)), requestId))
-              .recover(fault -> {
-                cacheFaults.increment();
-                LOG.warn("cache fillMany after a batch write failed, evicting instead: {}", fault.getMessage());
-                return cache.request(CacheContract.ADDRESS, CacheContract.EVICT_MANY, keys, requestId);
-              })
-              .<Void>mapEmpty()
-              .recover(fault -> {
-                LOG.warn("could not evict a written batch; its entries expire by TTL: {}", fault.getMessage());
-                return Future.succeededFuture();
-              })
-              .map(result);
-        }, failure -> DocumentPipeline.evictAfterFailedWrite(cache, CacheContract.EVICT_MANY, keys,
-            "a batch of " + put.items().size() + " in " + put.collection(), failure, requestId));
+        .compose(
+            result -> {
+              List<Lookup> written =
+                  result.items().stream().map(PutResult::document).map(Lookup::found).toList();
+              return stages
+                  .run(
+                      Stages.FILL,
+                      () ->
+                          cache.request(
+                              CacheContract.ADDRESS,
+                              CacheContract.FILL_MANY,
+                              Wire.toJson(new LookupBatch(written)),
+                              requestId))
+                  .recover(
+                      fault -> {
+                        cacheFaults.increment();
+                        LOG.warn(
+                            "cache fillMany after a batch write failed, evicting instead: {}",
+                            fault.getMessage());
+                        return cache.request(
+                            CacheContract.ADDRESS, CacheContract.EVICT_MANY, keys, requestId);
+                      })
+                  .<Void>mapEmpty()
+                  .recover(
+                      fault -> {
+                        LOG.warn(
+                            "could not evict a written batch; its entries expire by TTL: {}",
+                            fault.getMessage());
+                        return Future.succeededFuture();
+                      })
+                  .map(result);
+            },
+            failure ->
+                DocumentPipeline.evictAfterFailedWrite(
+                    cache,
+                    CacheContract.EVICT_MANY,
+                    keys,
+                    "a batch of " + put.items().size() + " in " + put.collection(),
+                    failure,
+                    requestId));
   }
 
   private static Map<String, Found> byId(LookupBatch batch) {
     Map<String, Found> byId = new HashMap<>(batch.items().size() * 2);
-    batch.items().forEach(lookup -> byId.put(lookup.key().id(), lookup.exists() ? Found.document(lookup.document()) : Found.ABSENT));
+    batch
+        .items()
+        .forEach(
+            lookup ->
+                byId.put(
+                    lookup.key().id(),
+                    lookup.exists() ? Found.document(lookup.document()) : Found.ABSENT));
     return byId;
   }
 
   /**
-   * What a sub-batch learned of one id: a document, as the cache's envelope text or as the database's
-   * {@link Document}, or that it does not exist. Each form is turned into the other only when the
-   * caller asked for the other: a fully cached {@code _mget} from the gateway never parses a document.
+   * What a sub-batch learned of one id: a document, as the cache's envelope text or as the
+   * database's {@link Document}, or that it does not exist. Each form is turned into the other only
+   * when the caller asked for the other: a fully cached {@code _mget} from the gateway never parses
+   * a document.
    */
   private static final class Found {
     static final Found ABSENT = new Found(null, null);

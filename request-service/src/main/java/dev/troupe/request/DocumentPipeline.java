@@ -3,19 +3,18 @@ package dev.troupe.request;
 import dev.troupe.shared.bus.Failures;
 import dev.troupe.shared.bus.InFlight;
 import dev.troupe.shared.contract.CacheContract;
-import dev.troupe.shared.contract.CacheLookup;
 import dev.troupe.shared.contract.DbContract;
 import dev.troupe.shared.contract.DeleteDoc;
 import dev.troupe.shared.contract.DeleteResult;
 import dev.troupe.shared.contract.DocKey;
 import dev.troupe.shared.contract.DocPage;
+import dev.troupe.shared.contract.ErrorCode;
 import dev.troupe.shared.contract.ListDocs;
 import dev.troupe.shared.contract.Lookup;
 import dev.troupe.shared.contract.PutDoc;
 import dev.troupe.shared.contract.PutResult;
 import dev.troupe.shared.contract.ReadResult;
 import dev.troupe.shared.contract.ReadResult.CacheStatus;
-import dev.troupe.shared.contract.ErrorCode;
 import dev.troupe.shared.contract.TroupeException;
 import dev.troupe.shared.contract.Wire;
 import dev.troupe.shared.metrics.Stages;
@@ -43,7 +42,10 @@ final class DocumentPipeline {
   private final Counter cacheFaults;
   private final Counter coalesced;
   private final Stages stages;
-  /** Database reads in flight after a cache miss, by key. Confined to this verticle's event loop. */
+
+  /**
+   * Database reads in flight after a cache miss, by key. Confined to this verticle's event loop.
+   */
   private final Map<DocKey, Future<Lookup>> loading = new HashMap<>();
 
   /** A pipeline whose database reads are not bounded by this node's db-read bulkhead (tests). */
@@ -57,20 +59,31 @@ final class DocumentPipeline {
     this.db = db;
     this.cache = cache;
     this.stages = new Stages(registry);
-    this.cacheFaults = Counter.builder("troupe_request_cache_faults")
-        .description("cache calls that failed or timed out; the pipeline fell back to the database")
-        .register(registry);
-    this.coalesced = Counter.builder("troupe_request_coalesced_reads")
-        .description("cache misses that joined a database read already in flight for the same key")
-        .register(registry);
+    this.cacheFaults =
+        Counter.builder("troupe_request_cache_faults")
+            .description(
+                "cache calls that failed or timed out; the pipeline fell back to the database")
+            .register(registry);
+    this.coalesced =
+        Counter.builder("troupe_request_coalesced_reads")
+            .description(
+                "cache misses that joined a database read already in flight for the same key")
+            .register(registry);
   }
 
   Future<ReadResult> get(DocKey key, String requestId) {
-    return stages.run(Stages.CACHE, () -> cache.request(CacheContract.ADDRESS, CacheContract.GET, Wire.toJson(key), requestId))
+    return stages
+        .run(
+            Stages.CACHE,
+            () ->
+                cache.request(
+                    CacheContract.ADDRESS, CacheContract.GET, Wire.toJson(key), requestId))
         .map(Wire::cacheLookup)
         .compose(
-            cached -> cached.hit() ? Future.succeededFuture(found(cached.lookup(), CacheStatus.HIT))
-                : readThrough(key, requestId, CacheStatus.MISS),
+            cached ->
+                cached.hit()
+                    ? Future.succeededFuture(found(cached.lookup(), CacheStatus.HIT))
+                    : readThrough(key, requestId, CacheStatus.MISS),
             fault -> {
               cacheFault("get", key, fault);
               return readThrough(key, requestId, CacheStatus.BYPASS);
@@ -79,20 +92,21 @@ final class DocumentPipeline {
 
   /**
    * A read the cache did not answer takes a slot of the db-read bulkhead while it waits for the
-   * database, also when it joins a read of the same key in flight: the reads waiting for the database
-   * are bounded on their own, and the rest of the read bulkhead stays free for cache hits.
+   * database, also when it joins a read of the same key in flight: the reads waiting for the
+   * database are bounded on their own, and the rest of the read bulkhead stays free for cache hits.
    */
   private Future<ReadResult> readThrough(DocKey key, String requestId, CacheStatus status) {
     if (!dbReads.tryAcquire()) {
       return Future.failedFuture(Stages.named(Stages.DB, dbReads.refusal()));
     }
-    Future<Lookup> read = status == CacheStatus.BYPASS ? dbGet(key, requestId) : loadAndFill(key, requestId);
+    Future<Lookup> read =
+        status == CacheStatus.BYPASS ? dbGet(key, requestId) : loadAndFill(key, requestId);
     return read.onComplete(done -> dbReads.release()).map(lookup -> found(lookup, status));
   }
 
   /**
-   * Single flight: concurrent misses of one key share one database read and one fill, so a
-   * stampede on a cold key costs the database one read per request-service instance.
+   * Single flight: concurrent misses of one key share one database read and one fill, so a stampede
+   * on a cold key costs the database one read per request-service instance.
    */
   private Future<Lookup> loadAndFill(DocKey key, String requestId) {
     Future<Lookup> inFlight = loading.get(key);
@@ -100,67 +114,94 @@ final class DocumentPipeline {
       coalesced.increment();
       return inFlight;
     }
-    Future<Lookup> load = dbGet(key, requestId).compose(lookup -> fill(lookup, requestId).map(lookup));
+    Future<Lookup> load =
+        dbGet(key, requestId).compose(lookup -> fill(lookup, requestId).map(lookup));
     loading.put(key, load);
     load.onComplete(done -> loading.remove(key, load));
     return load;
   }
 
   private Future<Lookup> dbGet(DocKey key, String requestId) {
-    return stages.run(Stages.DB, () -> db.request(DbContract.ADDRESS, DbContract.GET, Wire.toJson(key), requestId))
+    return stages
+        .run(
+            Stages.DB,
+            () -> db.request(DbContract.ADDRESS, DbContract.GET, Wire.toJson(key), requestId))
         .map(Wire::lookup);
   }
 
   Future<PutResult> put(PutDoc put, String requestId) {
-    return stages.run(Stages.DB, () -> db.request(DbContract.ADDRESS, DbContract.PUT, Wire.toJson(put), requestId))
+    return stages
+        .run(
+            Stages.DB,
+            () -> db.request(DbContract.ADDRESS, DbContract.PUT, Wire.toJson(put), requestId))
         .map(Wire::putResult)
-        .compose(result -> fill(Lookup.found(result.document()), requestId).map(result),
+        .compose(
+            result -> fill(Lookup.found(result.document()), requestId).map(result),
             failure -> evictAfterFailedWrite(put.key(), failure, requestId));
   }
 
   Future<DeleteResult> delete(DeleteDoc delete, String requestId) {
-    return stages.run(Stages.DB, () -> db.request(DbContract.ADDRESS, DbContract.DELETE, Wire.toJson(delete), requestId))
+    return stages
+        .run(
+            Stages.DB,
+            () -> db.request(DbContract.ADDRESS, DbContract.DELETE, Wire.toJson(delete), requestId))
         .map(Wire::deleteResult)
-        .compose(result -> fill(Lookup.absent(result.key(), result.version()), requestId).map(result),
+        .compose(
+            result -> fill(Lookup.absent(result.key(), result.version()), requestId).map(result),
             failure -> evictAfterFailedWrite(delete.key(), failure, requestId));
   }
 
   /**
    * A write that failed may still have been committed: its answer can be lost with a node that dies
    * after the commit, or arrive after the deadline. The cache would then keep serving the version
-   * before it until its TTL, and every {@code If-Match} on what readers see would get 412. So after a
-   * fault, and after a 412 (the stored version is not the one the client read, possibly from the
+   * before it until its TTL, and every {@code If-Match} on what readers see would get 412. So after
+   * a fault, and after a 412 (the stored version is not the one the client read, possibly from the
    * cache), the entry is evicted and the next read fills it from the database. Fails with {@code
    * failure} whatever the eviction does.
    */
   private <T> Future<T> evictAfterFailedWrite(DocKey key, Throwable failure, String requestId) {
-    return evictAfterFailedWrite(cache, CacheContract.EVICT, Wire.toJson(key), key.toString(), failure, requestId);
+    return evictAfterFailedWrite(
+        cache, CacheContract.EVICT, Wire.toJson(key), key.toString(), failure, requestId);
   }
 
   /**
-   * The eviction after a failed write (see above), for one key ({@code EVICT}) or a batch
-   * ({@code EVICT_MANY}): sends {@code evictAction} with {@code keys} when {@code failure} leaves the
+   * The eviction after a failed write (see above), for one key ({@code EVICT}) or a batch ({@code
+   * EVICT_MANY}): sends {@code evictAction} with {@code keys} when {@code failure} leaves the
    * write's outcome open, then fails with {@code failure} whatever the eviction does.
    */
-  static <T> Future<T> evictAfterFailedWrite(Downstream cache, String evictAction, JsonObject keys, String what,
-      Throwable failure, String requestId) {
+  static <T> Future<T> evictAfterFailedWrite(
+      Downstream cache,
+      String evictAction,
+      JsonObject keys,
+      String what,
+      Throwable failure,
+      String requestId) {
     ErrorCode code = Failures.code(failure);
-    if (code != ErrorCode.TIMEOUT && code != ErrorCode.UNAVAILABLE && code != ErrorCode.INTERNAL
+    if (code != ErrorCode.TIMEOUT
+        && code != ErrorCode.UNAVAILABLE
+        && code != ErrorCode.INTERNAL
         && code != ErrorCode.PRECONDITION_FAILED) {
       return Future.failedFuture(failure);
     }
-    return cache.request(CacheContract.ADDRESS, evictAction, keys, requestId)
-        .transform(evicted -> {
-          if (evicted.failed()) {
-            LOG.warn("could not evict {} after a failed write; it expires by TTL: {}", what,
-                evicted.cause().getMessage());
-          }
-          return Future.failedFuture(failure);
-        });
+    return cache
+        .request(CacheContract.ADDRESS, evictAction, keys, requestId)
+        .transform(
+            evicted -> {
+              if (evicted.failed()) {
+                LOG.warn(
+                    "could not evict {} after a failed write; it expires by TTL: {}",
+                    what,
+                    evicted.cause().getMessage());
+              }
+              return Future.failedFuture(failure);
+            });
   }
 
   Future<DocPage> list(ListDocs list, String requestId) {
-    return stages.run(Stages.DB, () -> db.request(DbContract.ADDRESS, DbContract.LIST, Wire.toJson(list), requestId))
+    return stages
+        .run(
+            Stages.DB,
+            () -> db.request(DbContract.ADDRESS, DbContract.LIST, Wire.toJson(list), requestId))
         .map(Wire::docPage);
   }
 
@@ -169,18 +210,32 @@ final class DocumentPipeline {
    * entry is evicted instead so no node keeps serving an older version.
    */
   private Future<Void> fill(Lookup lookup, String requestId) {
-    return stages.run(Stages.FILL, () -> cache.request(CacheContract.ADDRESS, CacheContract.FILL, Wire.toJson(lookup), requestId))
+    return stages
+        .run(
+            Stages.FILL,
+            () ->
+                cache.request(
+                    CacheContract.ADDRESS, CacheContract.FILL, Wire.toJson(lookup), requestId))
         .<Void>mapEmpty()
-        .recover(fault -> {
-          cacheFault("fill", lookup.key(), fault);
-          return cache.request(CacheContract.ADDRESS, CacheContract.EVICT, Wire.toJson(lookup.key()), requestId)
-              .<Void>mapEmpty()
-              .recover(evictFault -> {
-                LOG.warn("could not evict {} after a failed fill; it expires by TTL: {}", lookup.key(),
-                    evictFault.getMessage());
-                return Future.succeededFuture();
-              });
-        });
+        .recover(
+            fault -> {
+              cacheFault("fill", lookup.key(), fault);
+              return cache
+                  .request(
+                      CacheContract.ADDRESS,
+                      CacheContract.EVICT,
+                      Wire.toJson(lookup.key()),
+                      requestId)
+                  .<Void>mapEmpty()
+                  .recover(
+                      evictFault -> {
+                        LOG.warn(
+                            "could not evict {} after a failed fill; it expires by TTL: {}",
+                            lookup.key(),
+                            evictFault.getMessage());
+                        return Future.succeededFuture();
+                      });
+            });
   }
 
   private static ReadResult found(Lookup lookup, CacheStatus status) {
@@ -194,5 +249,4 @@ final class DocumentPipeline {
     cacheFaults.increment();
     LOG.warn("cache {} of {} failed, using the database: {}", action, key, fault.getMessage());
   }
-
 }

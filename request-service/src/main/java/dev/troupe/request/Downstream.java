@@ -24,25 +24,25 @@ import java.util.concurrent.atomic.AtomicLong;
  * Calls to one downstream service through a circuit breaker that opens on faults, never on load.
  *
  * <ul>
- *   <li><b>Faults count:</b> UNAVAILABLE (not running, not reachable, failing) and INTERNAL.</li>
+ *   <li><b>Faults count:</b> UNAVAILABLE (not running, not reachable, failing) and INTERNAL.
  *   <li><b>Load never counts:</b> OVERLOADED, the downstream's refusal because it (or a bulkhead of
  *       it, or db-service's group commit queue) was at its limit. It answered at once, so it is
- *       healthy and busy; the caller passes the refusal on (503 with Retry-After).</li>
+ *       healthy and busy; the caller passes the refusal on (503 with Retry-After).
  *   <li><b>A timeout counts only when the downstream is unhealthy</b>, which is defined as: no call
  *       to it completed while the timed-out call waited. A call completes when the downstream did
  *       the work and answered: a success or an answer about the request (404, 412, 400, ...); its
  *       refusals and faults are no proof of health. So a busy downstream, whose other calls keep
  *       completing while this one waited in its queue, does not open the circuit, while one that
- *       has gone silent (a stalled database, a hung node) does.</li>
- *   <li>Answers about the request (404, 412, 400) are never faults.</li>
+ *       has gone silent (a stalled database, a hung node) does.
+ *   <li>Answers about the request (404, 412, 400) are never faults.
  * </ul>
  *
  * <p>After {@code TROUPE_BREAKER_FAILURES} faults the circuit opens: calls fail at once with
- * UNAVAILABLE instead of each waiting out its deadline, until a trial call after
- * {@code TROUPE_BREAKER_RESET_MS} succeeds. State: {@code troupe_breaker_state{downstream}} (0 closed,
- * 1 half-open, 2 open), refusals {@code troupe_breaker_rejected_total{downstream}}, failures not
- * counted {@code troupe_breaker_ignored_total{downstream,reason}} ({@code overloaded}, or
- * {@code timeout-while-answering}).
+ * UNAVAILABLE instead of each waiting out its deadline, until a trial call after {@code
+ * TROUPE_BREAKER_RESET_MS} succeeds. State: {@code troupe_breaker_state{downstream}} (0 closed, 1
+ * half-open, 2 open), refusals {@code troupe_breaker_rejected_total{downstream}}, failures not
+ * counted {@code troupe_breaker_ignored_total{downstream,reason}} ({@code overloaded}, or {@code
+ * timeout-while-answering}).
  *
  * <p>Idempotent calls (reads, cache operations, writes with an idempotency key) that meet a
  * transient fault are retried within their deadline ({@link Retry}, {@code TROUPE_RETRY_*}).
@@ -55,6 +55,7 @@ final class Downstream {
   private final Counter ignoredOverload;
   private final Counter ignoredTimeouts;
   private final Retry retry;
+
   /**
    * Calls to the downstream that completed (a success, or an answer about the request), ever. A
    * timed-out call counts as a fault only when this did not move while it waited.
@@ -65,55 +66,79 @@ final class Downstream {
     this(vertx, name, bus, config, config.retry(), registry);
   }
 
-  private Downstream(Vertx vertx, String name, Bus bus, RequestConfig config, RetryConfig retries,
+  private Downstream(
+      Vertx vertx,
+      String name,
+      Bus bus,
+      RequestConfig config,
+      RetryConfig retries,
       MeterRegistry registry) {
     this.name = name;
     this.bus = bus;
     this.retry = new Retry(vertx, retries, registry, name);
-    this.breaker = CircuitBreaker.create("troupe-" + name, vertx, new CircuitBreakerOptions()
-        .setMaxFailures(config.breakerFailures())
-        .setResetTimeout(config.breakerResetMs())
-        // The bus request has its own deadline; the breaker adds none, and tells nobody on the bus.
-        .setTimeout(-1)
-        .setNotificationAddress(null));
-    breaker.<JsonObject>failurePolicy(result -> result.failed() && !(result.cause() instanceof NotCounted)
-        && isFault(result.cause()));
-    Gauge.builder("troupe_breaker_state", breaker, b -> switch (b.state()) {
-          case CLOSED -> 0;
-          case HALF_OPEN -> 1;
-          case OPEN -> 2;
-        })
+    this.breaker =
+        CircuitBreaker.create(
+            "troupe-" + name,
+            vertx,
+            new CircuitBreakerOptions()
+                .setMaxFailures(config.breakerFailures())
+                .setResetTimeout(config.breakerResetMs())
+                // The bus request has its own deadline; the breaker adds none, and tells nobody on
+                // the bus.
+                .setTimeout(-1)
+                .setNotificationAddress(null));
+    breaker.<JsonObject>failurePolicy(
+        result ->
+            result.failed() && !(result.cause() instanceof NotCounted) && isFault(result.cause()));
+    Gauge.builder(
+            "troupe_breaker_state",
+            breaker,
+            b ->
+                switch (b.state()) {
+                  case CLOSED -> 0;
+                  case HALF_OPEN -> 1;
+                  case OPEN -> 2;
+                })
         .description("circuit to a downstream service: 0 closed, 1 half-open, 2 open")
         .tag("downstream", name)
         .register(registry);
-    this.rejected = Counter.builder("troupe_breaker_rejected")
-        .description("calls refused at once because the circuit to the downstream service was open")
-        .tag("downstream", name)
-        .register(registry);
+    this.rejected =
+        Counter.builder("troupe_breaker_rejected")
+            .description(
+                "calls refused at once because the circuit to the downstream service was open")
+            .tag("downstream", name)
+            .register(registry);
     this.ignoredOverload = ignored(registry, name, "overloaded");
     this.ignoredTimeouts = ignored(registry, name, "timeout-while-answering");
   }
 
   private static Counter ignored(MeterRegistry registry, String downstream, String reason) {
     return Counter.builder("troupe_breaker_ignored")
-        .description("failed calls the circuit breaker did not count as faults: load refusals (overloaded), and "
-            + "timeouts while other calls to the downstream completed (timeout-while-answering)")
+        .description(
+            "failed calls the circuit breaker did not count as faults: load refusals (overloaded), and "
+                + "timeouts while other calls to the downstream completed (timeout-while-answering)")
         .tag("downstream", downstream)
         .tag("reason", reason)
         .register(registry);
   }
 
   /**
-   * A downstream with the default breaker settings and no retries: each request is one attempt,
-   * for tests of what one call does.
+   * A downstream with the default breaker settings and no retries: each request is one attempt, for
+   * tests of what one call does.
    */
   static Downstream of(Vertx vertx, String name, long timeoutMs, MeterRegistry registry) {
     return withRetries(vertx, name, timeoutMs, RetryConfig.none(), registry);
   }
 
   /** A downstream with the default breaker settings and {@code retries}. */
-  static Downstream withRetries(Vertx vertx, String name, long timeoutMs, RetryConfig retries, MeterRegistry registry) {
-    return new Downstream(vertx, name, new Bus(vertx, timeoutMs), RequestConfig.from(Settings.empty()), retries,
+  static Downstream withRetries(
+      Vertx vertx, String name, long timeoutMs, RetryConfig retries, MeterRegistry registry) {
+    return new Downstream(
+        vertx,
+        name,
+        new Bus(vertx, timeoutMs),
+        RequestConfig.from(Settings.empty()),
+        retries,
         registry);
   }
 
@@ -122,13 +147,18 @@ final class Downstream {
     return code == ErrorCode.UNAVAILABLE || code == ErrorCode.TIMEOUT || code == ErrorCode.INTERNAL;
   }
 
-  /** Whether the downstream did the work of a call that ended so: it succeeded, or answered about the request. */
+  /**
+   * Whether the downstream did the work of a call that ended so: it succeeded, or answered about
+   * the request.
+   */
   private static boolean completedWork(AsyncResult<?> result) {
     if (result.succeeded()) {
       return true;
     }
     ErrorCode code = Failures.code(result.cause());
-    return code != ErrorCode.UNAVAILABLE && code != ErrorCode.OVERLOADED && code != ErrorCode.TIMEOUT
+    return code != ErrorCode.UNAVAILABLE
+        && code != ErrorCode.OVERLOADED
+        && code != ErrorCode.TIMEOUT
         && code != ErrorCode.INTERNAL;
   }
 
@@ -137,22 +167,27 @@ final class Downstream {
    * timeout while other calls completed is the downstream's queue, not its failure, and goes to the
    * breaker as {@link NotCounted}.
    */
-  private Future<JsonObject> attempt(String address, String action, JsonObject body, String requestId, long left) {
+  private Future<JsonObject> attempt(
+      String address, String action, JsonObject body, String requestId, long left) {
     long before = completed.get();
-    return bus.request(address, action, body, requestId, left).transform(result -> {
-      if (completedWork(result)) {
-        completed.incrementAndGet();
-        return result.succeeded() ? Future.succeededFuture(result.result()) : Future.failedFuture(result.cause());
-      }
-      ErrorCode code = Failures.code(result.cause());
-      if (code == ErrorCode.OVERLOADED) {
-        ignoredOverload.increment();
-      } else if (code == ErrorCode.TIMEOUT && completed.get() != before) {
-        ignoredTimeouts.increment();
-        return Future.failedFuture(new NotCounted(result.cause()));
-      }
-      return Future.failedFuture(result.cause());
-    });
+    return bus.request(address, action, body, requestId, left)
+        .transform(
+            result -> {
+              if (completedWork(result)) {
+                completed.incrementAndGet();
+                return result.succeeded()
+                    ? Future.succeededFuture(result.result())
+                    : Future.failedFuture(result.cause());
+              }
+              ErrorCode code = Failures.code(result.cause());
+              if (code == ErrorCode.OVERLOADED) {
+                ignoredOverload.increment();
+              } else if (code == ErrorCode.TIMEOUT && completed.get() != before) {
+                ignoredTimeouts.increment();
+                return Future.failedFuture(new NotCounted(result.cause()));
+              }
+              return Future.failedFuture(result.cause());
+            });
   }
 
   /** A failure the breaker must not count; unwrapped before anyone else sees it. */
@@ -178,19 +213,32 @@ final class Downstream {
     return request(address, action, body, requestId, bus.timeoutMs());
   }
 
-  Future<JsonObject> request(String address, String action, JsonObject body, String requestId, long deadlineMs) {
+  Future<JsonObject> request(
+      String address, String action, JsonObject body, String requestId, long deadlineMs) {
     // Every attempt goes through the breaker, so each fault counts and an opening circuit stops the
     // retries (an OpenCircuitException is not a transient fault).
-    return retry.<JsonObject>call(action, Retry.isIdempotent(action, body), deadlineMs, failure -> true,
-            left -> breaker.<JsonObject>execute(() -> attempt(address, action, body, requestId, left))
-                .recover(Downstream::unwrap))
-        .recover(failure -> {
-          if (failure instanceof OpenCircuitException) {
-            rejected.increment();
-            return Future.failedFuture(new TroupeException(ErrorCode.UNAVAILABLE,
-                "the circuit to " + name + " is open after repeated failures; retry shortly"));
-          }
-          return Future.failedFuture(failure);
-        });
+    return retry
+        .<JsonObject>call(
+            action,
+            Retry.isIdempotent(action, body),
+            deadlineMs,
+            failure -> true,
+            left ->
+                breaker
+                    .<JsonObject>execute(() -> attempt(address, action, body, requestId, left))
+                    .recover(Downstream::unwrap))
+        .recover(
+            failure -> {
+              if (failure instanceof OpenCircuitException) {
+                rejected.increment();
+                return Future.failedFuture(
+                    new TroupeException(
+                        ErrorCode.UNAVAILABLE,
+                        "the circuit to "
+                            + name
+                            + " is open after repeated failures; retry shortly"));
+              }
+              return Future.failedFuture(failure);
+            });
   }
 }

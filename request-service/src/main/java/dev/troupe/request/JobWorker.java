@@ -39,15 +39,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One job worker: claims a chunk from the durable queue in db-service, works on it, records the
- * outcome, and claims the next, until none is left; then it waits for a {@link JobsContract#QUEUED_EVENTS}
- * event or its next poll. While it works, it renews the chunk's lease; a worker that dies stops
- * renewing, and once the lease expires another worker, on any node, takes the chunk over. Work is
- * therefore done at least once, and each kind is idempotent: an import writes its lines without
- * preconditions (a document written twice is still there once), an export page replaces nothing
- * until its chunk completes, a warmup fill never moves the cache backwards.
+ * outcome, and claims the next, until none is left; then it waits for a {@link
+ * JobsContract#QUEUED_EVENTS} event or its next poll. While it works, it renews the chunk's lease;
+ * a worker that dies stops renewing, and once the lease expires another worker, on any node, takes
+ * the chunk over. Work is therefore done at least once, and each kind is idempotent: an import
+ * writes its lines without preconditions (a document written twice is still there once), an export
+ * page replaces nothing until its chunk completes, a warmup fill never moves the cache backwards.
  *
- * <p>Metrics: {@code troupe_jobs_chunks_total{type,outcome}}, {@code troupe_jobs_chunk_seconds{type}},
- * {@code troupe_jobs_items_total{type}} (lines or documents processed).
+ * <p>Metrics: {@code troupe_jobs_chunks_total{type,outcome}}, {@code
+ * troupe_jobs_chunk_seconds{type}}, {@code troupe_jobs_items_total{type}} (lines or documents
+ * processed).
  */
 public final class JobWorker extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(JobWorker.class);
@@ -71,14 +72,24 @@ public final class JobWorker extends VerticleBase {
     config = JobsConfig.from(settings);
     registry = NodeRuntime.registryOf(vertx);
     store = new Bus(vertx, requests.dbTimeoutMs());
-    db = new Downstream(vertx, "db-service", new Bus(vertx, requests.dbTimeoutMs()), requests, registry);
-    // A chunk's cache fill carries up to a thousand entries, more than an interactive request's cache
-    // deadline allows for on a busy node; a job can wait, and a fill that times out leaves the entries
+    db =
+        new Downstream(
+            vertx, "db-service", new Bus(vertx, requests.dbTimeoutMs()), requests, registry);
+    // A chunk's cache fill carries up to a thousand entries, more than an interactive request's
+    // cache
+    // deadline allows for on a busy node; a job can wait, and a fill that times out leaves the
+    // entries
     // to their TTL instead of moving them forward. So jobs give the cache the database's deadline.
-    cache = new Downstream(vertx, "cache-service",
-        new Bus(vertx, Math.max(requests.cacheTimeoutMs(), requests.dbTimeoutMs())), requests, registry);
+    cache =
+        new Downstream(
+            vertx,
+            "cache-service",
+            new Bus(vertx, Math.max(requests.cacheTimeoutMs(), requests.dbTimeoutMs())),
+            requests,
+            registry);
     batches = new BatchPipeline(db, cache, requests, registry);
-    // Unique per worker, so a worker that restarts on the same node never mistakes an old claim for its own.
+    // Unique per worker, so a worker that restarts on the same node never mistakes an old claim for
+    // its own.
     owner = nodeName() + "/" + UUID.randomUUID().toString().substring(0, 8);
     vertx.setPeriodic(config.pollMs(), id -> work());
     wakeups = vertx.eventBus().consumer(JobsContract.QUEUED_EVENTS, m -> work());
@@ -106,86 +117,146 @@ public final class JobWorker extends VerticleBase {
       return;
     }
     busy = true;
-    claim().compose(chunk -> chunk == null ? Future.succeededFuture(false) : run(chunk).map(true))
-        .onComplete(ar -> {
-          busy = false;
-          if (ar.failed()) {
-            // Said once per outage (db-service not there yet, or away), not at every poll.
-            if (!claimsFailing) {
-              LOG.warn("job worker {} cannot claim work: {}", owner, ar.cause().getMessage());
-            }
-            claimsFailing = true;
-            return;
-          }
-          if (claimsFailing) {
-            LOG.info("job worker {} claims work again", owner);
-          }
-          claimsFailing = false;
-          if (ar.result()) {
-            work();
-          }
-        });
+    claim()
+        .compose(chunk -> chunk == null ? Future.succeededFuture(false) : run(chunk).map(true))
+        .onComplete(
+            ar -> {
+              busy = false;
+              if (ar.failed()) {
+                // Said once per outage (db-service not there yet, or away), not at every poll.
+                if (!claimsFailing) {
+                  LOG.warn("job worker {} cannot claim work: {}", owner, ar.cause().getMessage());
+                }
+                claimsFailing = true;
+                return;
+              }
+              if (claimsFailing) {
+                LOG.info("job worker {} claims work again", owner);
+              }
+              claimsFailing = false;
+              if (ar.result()) {
+                work();
+              }
+            });
   }
 
   private Future<JobChunk> claim() {
-    return store.request(JobStoreContract.ADDRESS, JobStoreContract.CLAIM,
-            new JsonObject().put("owner", owner).put("leaseMs", config.leaseMs()), null)
-        .map(reply -> reply.getValue("chunk") instanceof JsonObject chunk ? Wire.jobChunk(chunk) : null);
+    return store
+        .request(
+            JobStoreContract.ADDRESS,
+            JobStoreContract.CLAIM,
+            new JsonObject().put("owner", owner).put("leaseMs", config.leaseMs()),
+            null)
+        .map(
+            reply ->
+                reply.getValue("chunk") instanceof JsonObject chunk ? Wire.jobChunk(chunk) : null);
   }
 
-  /** Works on one chunk with its lease renewed meanwhile; records the outcome, or gives the chunk back. */
+  /**
+   * Works on one chunk with its lease renewed meanwhile; records the outcome, or gives the chunk
+   * back.
+   */
   private Future<Void> run(JobChunk chunk) {
     long renewal = vertx.setPeriodic(Math.max(1, config.leaseMs() / 3), id -> renew(chunk));
     Timer.Sample sample = Timer.start(registry);
     String requestId = "job-" + chunk.jobId() + "-" + chunk.seq();
-    Future<ChunkOutcome> work = switch (chunk.type()) {
-      case JobsContract.IMPORT -> importLines(chunk, requestId);
-      case JobsContract.EXPORT -> page(chunk, requestId, false);
-      default -> page(chunk, requestId, true);
-    };
-    return work
-        .compose(outcome -> store.request(JobStoreContract.ADDRESS, JobStoreContract.COMPLETE, Wire.toJson(outcome), requestId)
-            .map(done -> {
-              Counter.builder("troupe_jobs_items").description("lines or documents processed by job workers")
-                  .tag("type", chunk.type()).register(registry).increment((double) outcome.processed());
-              return "done";
-            }))
+    Future<ChunkOutcome> work =
+        switch (chunk.type()) {
+          case JobsContract.IMPORT -> importLines(chunk, requestId);
+          case JobsContract.EXPORT -> page(chunk, requestId, false);
+          default -> page(chunk, requestId, true);
+        };
+    return work.compose(
+            outcome ->
+                store
+                    .request(
+                        JobStoreContract.ADDRESS,
+                        JobStoreContract.COMPLETE,
+                        Wire.toJson(outcome),
+                        requestId)
+                    .map(
+                        done -> {
+                          Counter.builder("troupe_jobs_items")
+                              .description("lines or documents processed by job workers")
+                              .tag("type", chunk.type())
+                              .register(registry)
+                              .increment((double) outcome.processed());
+                          return "done";
+                        }))
         .recover(failure -> release(chunk, failure, requestId).map("failed"))
-        .onComplete(ar -> {
-          vertx.cancelTimer(renewal);
-          sample.stop(Timer.builder("troupe_jobs_chunk_seconds").description("time to work on one job chunk")
-              .tag("type", chunk.type()).register(registry));
-          Counter.builder("troupe_jobs_chunks").description("job chunks worked on, by outcome")
-              .tag("type", chunk.type()).tag("outcome", ar.succeeded() ? ar.result() : "failed")
-              .register(registry).increment();
-        })
+        .onComplete(
+            ar -> {
+              vertx.cancelTimer(renewal);
+              sample.stop(
+                  Timer.builder("troupe_jobs_chunk_seconds")
+                      .description("time to work on one job chunk")
+                      .tag("type", chunk.type())
+                      .register(registry));
+              Counter.builder("troupe_jobs_chunks")
+                  .description("job chunks worked on, by outcome")
+                  .tag("type", chunk.type())
+                  .tag("outcome", ar.succeeded() ? ar.result() : "failed")
+                  .register(registry)
+                  .increment();
+            })
         .mapEmpty();
   }
 
   private void renew(JobChunk chunk) {
-    store.request(JobStoreContract.ADDRESS, JobStoreContract.RENEW, new JsonObject().put("id", chunk.jobId())
-            .put("seq", chunk.seq()).put("owner", owner).put("leaseMs", config.leaseMs()), null)
-        .onComplete(ar -> {
-          if (ar.failed()) {
-            LOG.warn("could not renew the lease of job {} chunk {}: {}", chunk.jobId(), chunk.seq(), ar.cause().getMessage());
-          } else if (!ar.result().getBoolean("renewed", false)) {
-            LOG.info("job {} chunk {} is no longer {}'s (cancelled, or taken over); its outcome will be ignored",
-                chunk.jobId(), chunk.seq(), owner);
-          }
-        });
+    store
+        .request(
+            JobStoreContract.ADDRESS,
+            JobStoreContract.RENEW,
+            new JsonObject()
+                .put("id", chunk.jobId())
+                .put("seq", chunk.seq())
+                .put("owner", owner)
+                .put("leaseMs", config.leaseMs()),
+            null)
+        .onComplete(
+            ar -> {
+              if (ar.failed()) {
+                LOG.warn(
+                    "could not renew the lease of job {} chunk {}: {}",
+                    chunk.jobId(),
+                    chunk.seq(),
+                    ar.cause().getMessage());
+              } else if (!ar.result().getBoolean("renewed", false)) {
+                LOG.info(
+                    "job {} chunk {} is no longer {}'s (cancelled, or taken over); its outcome will be ignored",
+                    chunk.jobId(),
+                    chunk.seq(),
+                    owner);
+              }
+            });
   }
 
   /**
    * A failure the next attempt may not have (the database busy or away) gives the chunk back to the
-   * queue; any other fails the job. The store fails it anyway after {@code TROUPE_JOBS_MAX_ATTEMPTS}.
+   * queue; any other fails the job. The store fails it anyway after {@code
+   * TROUPE_JOBS_MAX_ATTEMPTS}.
    */
   private Future<Void> release(JobChunk chunk, Throwable failure, String requestId) {
     ErrorCode code = Failures.code(failure);
-    boolean fatal = code != ErrorCode.UNAVAILABLE && code != ErrorCode.OVERLOADED && code != ErrorCode.TIMEOUT;
-    LOG.warn("job {} chunk {} failed ({}): {}", chunk.jobId(), chunk.seq(), code, Failures.message(failure));
-    return store.request(JobStoreContract.ADDRESS, JobStoreContract.RELEASE, new JsonObject()
-            .put("id", chunk.jobId()).put("seq", chunk.seq()).put("owner", owner)
-            .put("error", Failures.message(failure)).put("fatal", fatal).put("maxAttempts", config.maxAttempts()),
+    boolean fatal =
+        code != ErrorCode.UNAVAILABLE && code != ErrorCode.OVERLOADED && code != ErrorCode.TIMEOUT;
+    LOG.warn(
+        "job {} chunk {} failed ({}): {}",
+        chunk.jobId(),
+        chunk.seq(),
+        code,
+        Failures.message(failure));
+    return store
+        .request(
+            JobStoreContract.ADDRESS,
+            JobStoreContract.RELEASE,
+            new JsonObject()
+                .put("id", chunk.jobId())
+                .put("seq", chunk.seq())
+                .put("owner", owner)
+                .put("error", Failures.message(failure))
+                .put("fatal", fatal)
+                .put("maxAttempts", config.maxAttempts()),
             requestId)
         .mapEmpty();
   }
@@ -197,36 +268,57 @@ public final class JobWorker extends VerticleBase {
    */
   private Future<ChunkOutcome> importLines(JobChunk chunk, String requestId) {
     ImportLines lines = ImportLines.parse(chunk);
-    Future<?> written = lines.items().isEmpty() ? Future.succeededFuture()
-        : batches.putMany(new PutMany(chunk.collection(), lines.items()), requestId);
-    return written.map(done -> new ChunkOutcome(chunk.jobId(), chunk.seq(), owner, chunk.lines(), lines.errors(),
-        null, null));
+    Future<?> written =
+        lines.items().isEmpty()
+            ? Future.succeededFuture()
+            : batches.putMany(new PutMany(chunk.collection(), lines.items()), requestId);
+    return written.map(
+        done ->
+            new ChunkOutcome(
+                chunk.jobId(), chunk.seq(), owner, chunk.lines(), lines.errors(), null, null));
   }
 
   /** One page of the collection: exported as NDJSON lines, or filled into the cache. */
   private Future<ChunkOutcome> page(JobChunk chunk, String requestId, boolean warmup) {
-    ListDocs list = new ListDocs(chunk.collection(), config.pageSize(), chunk.payload().isEmpty() ? null : chunk.payload());
+    ListDocs list =
+        new ListDocs(
+            chunk.collection(),
+            config.pageSize(),
+            chunk.payload().isEmpty() ? null : chunk.payload());
     return db.request(DbContract.ADDRESS, DbContract.LIST, Wire.toJson(list), requestId)
         .map(Wire::docPage)
-        .compose(page -> {
-          if (page.items().isEmpty()) {
-            return Future.succeededFuture(outcome(chunk, page, null));
-          }
-          if (!warmup) {
-            StringBuilder ndjson = new StringBuilder(page.items().size() * 64);
-            for (Document doc : page.items()) {
-              ndjson.append(new JsonObject().put("id", doc.key().id()).put("data", doc.data()).encode()).append('\n');
-            }
-            return Future.succeededFuture(outcome(chunk, page, ndjson.toString()));
-          }
-          List<Lookup> found = page.items().stream().map(Lookup::found).toList();
-          return cache.request(CacheContract.ADDRESS, CacheContract.FILL_MANY, Wire.toJson(new LookupBatch(found)), requestId)
-              .map(filled -> outcome(chunk, page, null));
-        });
+        .compose(
+            page -> {
+              if (page.items().isEmpty()) {
+                return Future.succeededFuture(outcome(chunk, page, null));
+              }
+              if (!warmup) {
+                StringBuilder ndjson = new StringBuilder(page.items().size() * 64);
+                for (Document doc : page.items()) {
+                  ndjson
+                      .append(
+                          new JsonObject()
+                              .put("id", doc.key().id())
+                              .put("data", doc.data())
+                              .encode())
+                      .append('\n');
+                }
+                return Future.succeededFuture(outcome(chunk, page, ndjson.toString()));
+              }
+              List<Lookup> found = page.items().stream().map(Lookup::found).toList();
+              return cache
+                  .request(
+                      CacheContract.ADDRESS,
+                      CacheContract.FILL_MANY,
+                      Wire.toJson(new LookupBatch(found)),
+                      requestId)
+                  .map(filled -> outcome(chunk, page, null));
+            });
   }
 
   private ChunkOutcome outcome(JobChunk chunk, DocPage page, String result) {
-    return new ChunkOutcome(chunk.jobId(), chunk.seq(), owner, page.items().size(), List.of(), result, page.next());
+    return new ChunkOutcome(
+        chunk.jobId(), chunk.seq(), owner, page.items().size(), List.of(), result, page.next());
   }
 
   /** The lines of an import chunk: the writes of its good lines, and an error per bad line. */

@@ -1,8 +1,8 @@
 package dev.troupe.request;
 
 import dev.troupe.shared.bus.ActionRouter;
-import dev.troupe.shared.bus.InFlight;
 import dev.troupe.shared.bus.Bus;
+import dev.troupe.shared.bus.InFlight;
 import dev.troupe.shared.cluster.NodeRuntime;
 import dev.troupe.shared.config.Settings;
 import dev.troupe.shared.contract.MultiGet;
@@ -32,8 +32,11 @@ public final class RequestVerticle extends VerticleBase {
   public Future<?> start() {
     RequestConfig config = RequestConfig.from(Settings.fromJson(config()));
     MeterRegistry registry = NodeRuntime.of(vertx).registry();
-    Downstream db = new Downstream(vertx, "db-service", new Bus(vertx, config.dbTimeoutMs()), config, registry);
-    Downstream cache = new Downstream(vertx, "cache-service", new Bus(vertx, config.cacheTimeoutMs()), config, registry);
+    Downstream db =
+        new Downstream(vertx, "db-service", new Bus(vertx, config.dbTimeoutMs()), config, registry);
+    Downstream cache =
+        new Downstream(
+            vertx, "cache-service", new Bus(vertx, config.cacheTimeoutMs()), config, registry);
     RequestConfig.Bulkheads limits = config.bulkheads();
     InFlight reads = InFlight.of("request", "read", limits.read(), registry);
     InFlight dbReads = InFlight.of("request", "db-read", limits.dbRead(), registry);
@@ -43,21 +46,29 @@ public final class RequestVerticle extends VerticleBase {
     batches = new BatchPipeline(db, cache, config, registry);
     // A request in flight waits at most for the database, then the cache fill.
     drainMs = config.dbTimeoutMs() + config.cacheTimeoutMs();
-    router = ActionRouter.of("request")
-        // Bulkheads: a get holds a read slot, and a db-read slot only once the cache missed, so writes
-        // (or misses) piling up behind a slow database never refuse a read the cache answers.
-        .limit(reads, RequestContract.GET)
-        .limit(dbReads, RequestContract.LIST)
-        .limit(writes, RequestContract.PUT, RequestContract.DELETE)
-        .limit(batchCalls, RequestContract.GET_MANY, RequestContract.PUT_MANY)
-        .status(() -> new JsonObject().put("circuits", new JsonObject()
-            .put("db-service", db.state().name()).put("cache-service", cache.state().name())))
-        .on(RequestContract.GET, this::get)
-        .on(RequestContract.PUT, this::put)
-        .on(RequestContract.DELETE, this::delete)
-        .on(RequestContract.LIST, this::list)
-        .on(RequestContract.GET_MANY, this::getMany)
-        .on(RequestContract.PUT_MANY, this::putMany);
+    router =
+        ActionRouter.of("request")
+            // Bulkheads: a get holds a read slot, and a db-read slot only once the cache missed, so
+            // writes
+            // (or misses) piling up behind a slow database never refuse a read the cache answers.
+            .limit(reads, RequestContract.GET)
+            .limit(dbReads, RequestContract.LIST)
+            .limit(writes, RequestContract.PUT, RequestContract.DELETE)
+            .limit(batchCalls, RequestContract.GET_MANY, RequestContract.PUT_MANY)
+            .status(
+                () ->
+                    new JsonObject()
+                        .put(
+                            "circuits",
+                            new JsonObject()
+                                .put("db-service", db.state().name())
+                                .put("cache-service", cache.state().name())))
+            .on(RequestContract.GET, this::get)
+            .on(RequestContract.PUT, this::put)
+            .on(RequestContract.DELETE, this::delete)
+            .on(RequestContract.LIST, this::list)
+            .on(RequestContract.GET_MANY, this::getMany)
+            .on(RequestContract.PUT_MANY, this::putMany);
     consumer = Bus.consumer(vertx, RequestContract.ADDRESS, Settings.fromJson(config()), router);
     return consumer.completion();
   }
@@ -65,7 +76,8 @@ public final class RequestVerticle extends VerticleBase {
   /** Takes no new requests, then lets those in flight finish (a graceful leave loses none). */
   @Override
   public Future<?> stop() {
-    return consumer == null ? Future.succeededFuture()
+    return consumer == null
+        ? Future.succeededFuture()
         : consumer.unregister().compose(v -> router.drained(vertx, drainMs));
   }
 
@@ -87,7 +99,8 @@ public final class RequestVerticle extends VerticleBase {
 
   private Future<JsonObject> getMany(Message<JsonObject> msg) {
     MultiGet get = Wire.multiGet(msg.body());
-    return get.encoded() ? batches.getManyEncoded(get, Bus.requestId(msg)).map(Wire::toJson)
+    return get.encoded()
+        ? batches.getManyEncoded(get, Bus.requestId(msg)).map(Wire::toJson)
         : batches.getMany(get, Bus.requestId(msg)).map(Wire::toJson);
   }
 

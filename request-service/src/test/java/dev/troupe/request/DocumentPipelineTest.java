@@ -3,11 +3,10 @@ package dev.troupe.request;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.troupe.request.FakeService.Call;
-import dev.troupe.shared.bus.Bus;
 import dev.troupe.shared.bus.Failures;
+import dev.troupe.shared.bus.InFlight;
 import dev.troupe.shared.contract.CacheContract;
 import dev.troupe.shared.contract.CacheLookup;
-import dev.troupe.shared.bus.InFlight;
 import dev.troupe.shared.contract.DbContract;
 import dev.troupe.shared.contract.DeleteDoc;
 import dev.troupe.shared.contract.DeleteResult;
@@ -45,8 +44,13 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class DocumentPipelineTest {
   private static final DocKey KEY = DocKey.of("notes", "n-1");
   private static final String RID = "rid-42";
-  /** The cache deadline of the pipeline that tests a silent cache; short, since those tests wait it out. */
+
+  /**
+   * The cache deadline of the pipeline that tests a silent cache; short, since those tests wait it
+   * out.
+   */
   private static final long SHORT_CACHE_TIMEOUT_MS = 200;
+
   private static final JsonObject STORED = new JsonObject().put("stored", true);
 
   private SimpleMeterRegistry registry;
@@ -57,10 +61,18 @@ class DocumentPipelineTest {
   @BeforeEach
   void setUp(Vertx vertx, VertxTestContext ctx) {
     registry = new SimpleMeterRegistry();
-    db = new FakeService(DbContract.ADDRESS, DbContract.GET, DbContract.PUT, DbContract.DELETE, DbContract.LIST);
-    cache = new FakeService(CacheContract.ADDRESS, CacheContract.GET, CacheContract.FILL, CacheContract.EVICT);
+    db =
+        new FakeService(
+            DbContract.ADDRESS, DbContract.GET, DbContract.PUT, DbContract.DELETE, DbContract.LIST);
+    cache =
+        new FakeService(
+            CacheContract.ADDRESS, CacheContract.GET, CacheContract.FILL, CacheContract.EVICT);
     // A generous cache deadline, so a slow machine never turns an answering fake into a timeout.
-    pipeline = new DocumentPipeline(Downstream.of(vertx, "db", 5000, registry), Downstream.of(vertx, "cache", 5000, registry), registry);
+    pipeline =
+        new DocumentPipeline(
+            Downstream.of(vertx, "db", 5000, registry),
+            Downstream.of(vertx, "cache", 5000, registry),
+            registry);
     db.register(vertx).compose(v -> cache.register(vertx)).onComplete(ctx.succeedingThenComplete());
   }
 
@@ -78,8 +90,11 @@ class DocumentPipelineTest {
 
   /** The pipeline with a short cache deadline, for the tests in which the cache never answers. */
   private void useShortCacheDeadline(Vertx vertx) {
-    pipeline = new DocumentPipeline(Downstream.of(vertx, "db", 5000, registry),
-        Downstream.of(vertx, "cache", SHORT_CACHE_TIMEOUT_MS, registry), registry);
+    pipeline =
+        new DocumentPipeline(
+            Downstream.of(vertx, "db", 5000, registry),
+            Downstream.of(vertx, "cache", SHORT_CACHE_TIMEOUT_MS, registry),
+            registry);
   }
 
   private double cacheFaults() {
@@ -95,43 +110,64 @@ class DocumentPipelineTest {
     return calls.stream().map(Call::action).toList();
   }
 
-  // ---- reads -------------------------------------------------------------------------------------
+  // ---- reads
+  // -------------------------------------------------------------------------------------
 
   @Test
-  @DisplayName("with every db-read slot taken by misses waiting for the database, another miss is shed (OVERLOADED) and a cache hit is still answered")
+  @DisplayName(
+      "with every db-read slot taken by misses waiting for the database, another miss is shed (OVERLOADED) and a cache hit is still answered")
   void dbReadBulkhead(Vertx vertx, VertxTestContext ctx) {
     DocKey cold = DocKey.of(KEY.collection(), "cold");
     DocKey colder = DocKey.of(KEY.collection(), "colder");
     Document cached = doc(3, new JsonObject().put("from", "cache"));
-    // A registry of its own: the node-wide bulkhead of setUp's registry is already there, unbounded.
+    // A registry of its own: the node-wide bulkhead of setUp's registry is already there,
+    // unbounded.
     SimpleMeterRegistry node = new SimpleMeterRegistry();
     InFlight dbReads = InFlight.of("request", "db-read", 1, node);
-    pipeline = new DocumentPipeline(Downstream.of(vertx, "db", 5000, node), Downstream.of(vertx, "cache", 5000, node),
-        dbReads, node);
-    cache.answer(CacheContract.GET, body -> Future.succeededFuture(
-        Wire.docKey(body).equals(KEY) ? cacheHit(Lookup.found(cached)) : cacheMiss()));
+    pipeline =
+        new DocumentPipeline(
+            Downstream.of(vertx, "db", 5000, node),
+            Downstream.of(vertx, "cache", 5000, node),
+            dbReads,
+            node);
+    cache.answer(
+        CacheContract.GET,
+        body ->
+            Future.succeededFuture(
+                Wire.docKey(body).equals(KEY) ? cacheHit(Lookup.found(cached)) : cacheMiss()));
     Promise<Void> waiting = Promise.promise();
-    db.answer(DbContract.GET, body -> {
-      waiting.tryComplete();
-      return Promise.<JsonObject>promise().future();
-    });
+    db.answer(
+        DbContract.GET,
+        body -> {
+          waiting.tryComplete();
+          return Promise.<JsonObject>promise().future();
+        });
 
     pipeline.get(cold, RID);
-    waiting.future()
+    waiting
+        .future()
         .compose(v -> FakeService.failureOf(pipeline.get(colder, RID)))
-        .compose(shed -> {
-          ctx.verify(() -> {
-            assertThat(Failures.code(shed)).isEqualTo(ErrorCode.OVERLOADED);
-            assertThat(shed).hasMessageContaining("db-read");
-          });
-          return pipeline.get(KEY, RID);
-        })
-        .onComplete(ctx.succeeding(hit -> ctx.verify(() -> {
-          assertThat(hit).isEqualTo(new ReadResult(cached, CacheStatus.HIT));
-          assertThat(dbReads.current()).isEqualTo(1);
-          assertThat(db.calls(DbContract.GET)).as("only the first miss reached the database").hasSize(1);
-          ctx.completeNow();
-        })));
+        .compose(
+            shed -> {
+              ctx.verify(
+                  () -> {
+                    assertThat(Failures.code(shed)).isEqualTo(ErrorCode.OVERLOADED);
+                    assertThat(shed).hasMessageContaining("db-read");
+                  });
+              return pipeline.get(KEY, RID);
+            })
+        .onComplete(
+            ctx.succeeding(
+                hit ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(hit).isEqualTo(new ReadResult(cached, CacheStatus.HIT));
+                          assertThat(dbReads.current()).isEqualTo(1);
+                          assertThat(db.calls(DbContract.GET))
+                              .as("only the first miss reached the database")
+                              .hasSize(1);
+                          ctx.completeNow();
+                        })));
   }
 
   @Test
@@ -142,24 +178,33 @@ class DocumentPipelineTest {
     Checkpoint answered = ctx.checkpoint();
     Checkpoint dbUntouched = ctx.checkpoint();
 
-    pipeline.get(KEY, RID)
-        .compose(result -> {
-          ctx.verify(() -> {
-            assertThat(result).isEqualTo(new ReadResult(cached, CacheStatus.HIT));
-            answered.flag();
-          });
-          return drained(vertx);
-        })
-        .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
-          assertThat(db.calls()).isEmpty();
-          assertThat(cache.calls()).containsExactly(new Call(CacheContract.GET, Wire.toJson(KEY), RID));
-          assertThat(cacheFaults()).isZero();
-          dbUntouched.flag();
-        })));
+    pipeline
+        .get(KEY, RID)
+        .compose(
+            result -> {
+              ctx.verify(
+                  () -> {
+                    assertThat(result).isEqualTo(new ReadResult(cached, CacheStatus.HIT));
+                    answered.flag();
+                  });
+              return drained(vertx);
+            })
+        .onComplete(
+            ctx.succeeding(
+                v ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(db.calls()).isEmpty();
+                          assertThat(cache.calls())
+                              .containsExactly(new Call(CacheContract.GET, Wire.toJson(KEY), RID));
+                          assertThat(cacheFaults()).isZero();
+                          dbUntouched.flag();
+                        })));
   }
 
   @Test
-  @DisplayName("a cache miss reads the database, fills the cache with the database's lookup, and answers MISS")
+  @DisplayName(
+      "a cache miss reads the database, fills the cache with the database's lookup, and answers MISS")
   void cacheMiss(Vertx vertx, VertxTestContext ctx) {
     Document stored = doc(5, new JsonObject().put("from", "db"));
     cache.reply(CacheContract.GET, cacheMiss()).reply(CacheContract.FILL, STORED);
@@ -167,22 +212,32 @@ class DocumentPipelineTest {
     Checkpoint answered = ctx.checkpoint();
     Checkpoint filled = ctx.checkpoint();
 
-    pipeline.get(KEY, RID)
-        .compose(result -> {
-          ctx.verify(() -> {
-            assertThat(result).isEqualTo(new ReadResult(stored, CacheStatus.MISS));
-            answered.flag();
-          });
-          return drained(vertx);
-        })
-        .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
-          assertThat(db.calls()).containsExactly(new Call(DbContract.GET, Wire.toJson(KEY), RID));
-          assertThat(cache.calls()).containsExactly(
-              new Call(CacheContract.GET, Wire.toJson(KEY), RID),
-              new Call(CacheContract.FILL, Wire.toJson(Lookup.found(stored)), RID));
-          assertThat(cacheFaults()).isZero();
-          filled.flag();
-        })));
+    pipeline
+        .get(KEY, RID)
+        .compose(
+            result -> {
+              ctx.verify(
+                  () -> {
+                    assertThat(result).isEqualTo(new ReadResult(stored, CacheStatus.MISS));
+                    answered.flag();
+                  });
+              return drained(vertx);
+            })
+        .onComplete(
+            ctx.succeeding(
+                v ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(db.calls())
+                              .containsExactly(new Call(DbContract.GET, Wire.toJson(KEY), RID));
+                          assertThat(cache.calls())
+                              .containsExactly(
+                                  new Call(CacheContract.GET, Wire.toJson(KEY), RID),
+                                  new Call(
+                                      CacheContract.FILL, Wire.toJson(Lookup.found(stored)), RID));
+                          assertThat(cacheFaults()).isZero();
+                          filled.flag();
+                        })));
   }
 
   @Test
@@ -193,23 +248,30 @@ class DocumentPipelineTest {
     Checkpoint dbUntouched = ctx.checkpoint();
 
     FakeService.failureOf(pipeline.get(KEY, RID))
-        .compose(failure -> {
-          ctx.verify(() -> {
-            assertThat(Failures.code(failure)).isEqualTo(ErrorCode.NOT_FOUND);
-            assertThat(failure).isInstanceOf(TroupeException.class);
-            notFound.flag();
-          });
-          return drained(vertx);
-        })
-        .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
-          assertThat(db.calls()).isEmpty();
-          assertThat(actions(cache.calls())).containsExactly(CacheContract.GET);
-          dbUntouched.flag();
-        })));
+        .compose(
+            failure -> {
+              ctx.verify(
+                  () -> {
+                    assertThat(Failures.code(failure)).isEqualTo(ErrorCode.NOT_FOUND);
+                    assertThat(failure).isInstanceOf(TroupeException.class);
+                    notFound.flag();
+                  });
+              return drained(vertx);
+            })
+        .onComplete(
+            ctx.succeeding(
+                v ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(db.calls()).isEmpty();
+                          assertThat(actions(cache.calls())).containsExactly(CacheContract.GET);
+                          dbUntouched.flag();
+                        })));
   }
 
   @Test
-  @DisplayName("an absence read from the database is NOT_FOUND and is filled into the cache at its version (negative caching)")
+  @DisplayName(
+      "an absence read from the database is NOT_FOUND and is filled into the cache at its version (negative caching)")
   void negativeCaching(Vertx vertx, VertxTestContext ctx) {
     Lookup absence = Lookup.absent(KEY, 3);
     cache.reply(CacheContract.GET, cacheMiss()).reply(CacheContract.FILL, STORED);
@@ -218,23 +280,31 @@ class DocumentPipelineTest {
     Checkpoint absenceFilled = ctx.checkpoint();
 
     FakeService.failureOf(pipeline.get(KEY, RID))
-        .compose(failure -> {
-          ctx.verify(() -> {
-            assertThat(Failures.code(failure)).isEqualTo(ErrorCode.NOT_FOUND);
-            notFound.flag();
-          });
-          return drained(vertx);
-        })
-        .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
-          assertThat(actions(db.calls())).containsExactly(DbContract.GET);
-          assertThat(cache.calls(CacheContract.FILL))
-              .containsExactly(new Call(CacheContract.FILL, Wire.toJson(absence), RID));
-          absenceFilled.flag();
-        })));
+        .compose(
+            failure -> {
+              ctx.verify(
+                  () -> {
+                    assertThat(Failures.code(failure)).isEqualTo(ErrorCode.NOT_FOUND);
+                    notFound.flag();
+                  });
+              return drained(vertx);
+            })
+        .onComplete(
+            ctx.succeeding(
+                v ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(actions(db.calls())).containsExactly(DbContract.GET);
+                          assertThat(cache.calls(CacheContract.FILL))
+                              .containsExactly(
+                                  new Call(CacheContract.FILL, Wire.toJson(absence), RID));
+                          absenceFilled.flag();
+                        })));
   }
 
   @Test
-  @DisplayName("a failing cache get falls back to the database (BYPASS), counts a cache fault and does not fill")
+  @DisplayName(
+      "a failing cache get falls back to the database (BYPASS), counts a cache fault and does not fill")
   void cacheGetFails(Vertx vertx, VertxTestContext ctx) {
     Document stored = doc(2, new JsonObject().put("from", "db"));
     cache.fail(CacheContract.GET, ErrorCode.UNAVAILABLE).reply(CacheContract.FILL, STORED);
@@ -243,7 +313,8 @@ class DocumentPipelineTest {
   }
 
   @Test
-  @DisplayName("a cache get that does not answer within the cache deadline falls back to the database (BYPASS), counts a fault and does not fill")
+  @DisplayName(
+      "a cache get that does not answer within the cache deadline falls back to the database (BYPASS), counts a fault and does not fill")
   void cacheGetTimesOut(Vertx vertx, VertxTestContext ctx) {
     Document stored = doc(2, new JsonObject().put("from", "db"));
     useShortCacheDeadline(vertx);
@@ -253,80 +324,113 @@ class DocumentPipelineTest {
   }
 
   @Test
-  @DisplayName("a cache get answered with a malformed body falls back to the database (BYPASS) and counts a fault")
+  @DisplayName(
+      "a cache get answered with a malformed body falls back to the database (BYPASS) and counts a fault")
   void cacheGetMalformed(Vertx vertx, VertxTestContext ctx) {
     Document stored = doc(2, new JsonObject().put("from", "db"));
-    cache.reply(CacheContract.GET, new JsonObject().put("hit", "maybe")).reply(CacheContract.FILL, STORED);
+    cache
+        .reply(CacheContract.GET, new JsonObject().put("hit", "maybe"))
+        .reply(CacheContract.FILL, STORED);
     db.reply(DbContract.GET, Wire.toJson(Lookup.found(stored)));
     assertBypass(vertx, ctx, stored, List.of(CacheContract.GET));
   }
 
   @Test
-  @DisplayName("with no cache-service consuming at all, reads come from the database (BYPASS) and count a fault")
+  @DisplayName(
+      "with no cache-service consuming at all, reads come from the database (BYPASS) and count a fault")
   void noCacheService(Vertx vertx, VertxTestContext ctx) {
     Document stored = doc(6, new JsonObject().put("from", "db"));
     db.reply(DbContract.GET, Wire.toJson(Lookup.found(stored)));
     Checkpoint answered = ctx.checkpoint();
 
-    cache.unregister()
+    cache
+        .unregister()
         .compose(v -> pipeline.get(KEY, RID))
-        .onComplete(ctx.succeeding(result -> ctx.verify(() -> {
-          assertThat(result).isEqualTo(new ReadResult(stored, CacheStatus.BYPASS));
-          assertThat(actions(db.calls())).containsExactly(DbContract.GET);
-          assertThat(cache.calls()).isEmpty();
-          assertThat(cacheFaults()).isEqualTo(1.0);
-          answered.flag();
-        })));
+        .onComplete(
+            ctx.succeeding(
+                result ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(result).isEqualTo(new ReadResult(stored, CacheStatus.BYPASS));
+                          assertThat(actions(db.calls())).containsExactly(DbContract.GET);
+                          assertThat(cache.calls()).isEmpty();
+                          assertThat(cacheFaults()).isEqualTo(1.0);
+                          answered.flag();
+                        })));
   }
 
-  private void assertBypass(Vertx vertx, VertxTestContext ctx, Document stored, List<String> cacheActions) {
+  private void assertBypass(
+      Vertx vertx, VertxTestContext ctx, Document stored, List<String> cacheActions) {
     Checkpoint answered = ctx.checkpoint();
     Checkpoint noFill = ctx.checkpoint();
-    pipeline.get(KEY, RID)
-        .compose(result -> {
-          ctx.verify(() -> {
-            assertThat(result).isEqualTo(new ReadResult(stored, CacheStatus.BYPASS));
-            assertThat(cacheFaults()).isEqualTo(1.0);
-            answered.flag();
-          });
-          return drained(vertx);
-        })
-        .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
-          assertThat(db.calls()).containsExactly(new Call(DbContract.GET, Wire.toJson(KEY), RID));
-          assertThat(actions(cache.calls())).containsExactlyElementsOf(cacheActions);
-          noFill.flag();
-        })));
+    pipeline
+        .get(KEY, RID)
+        .compose(
+            result -> {
+              ctx.verify(
+                  () -> {
+                    assertThat(result).isEqualTo(new ReadResult(stored, CacheStatus.BYPASS));
+                    assertThat(cacheFaults()).isEqualTo(1.0);
+                    answered.flag();
+                  });
+              return drained(vertx);
+            })
+        .onComplete(
+            ctx.succeeding(
+                v ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(db.calls())
+                              .containsExactly(new Call(DbContract.GET, Wire.toJson(KEY), RID));
+                          assertThat(actions(cache.calls()))
+                              .containsExactlyElementsOf(cacheActions);
+                          noFill.flag();
+                        })));
   }
 
   @Test
-  @DisplayName("a read whose cache fill fails still answers MISS, evicts the key and counts a fault")
+  @DisplayName(
+      "a read whose cache fill fails still answers MISS, evicts the key and counts a fault")
   void readFillFails(Vertx vertx, VertxTestContext ctx) {
     Document stored = doc(5, new JsonObject());
-    cache.reply(CacheContract.GET, cacheMiss()).fail(CacheContract.FILL, ErrorCode.UNAVAILABLE)
+    cache
+        .reply(CacheContract.GET, cacheMiss())
+        .fail(CacheContract.FILL, ErrorCode.UNAVAILABLE)
         .reply(CacheContract.EVICT, new JsonObject());
     db.reply(DbContract.GET, Wire.toJson(Lookup.found(stored)));
     Checkpoint answered = ctx.checkpoint();
     Checkpoint evicted = ctx.checkpoint();
 
-    pipeline.get(KEY, RID)
-        .compose(result -> {
-          ctx.verify(() -> {
-            assertThat(result).isEqualTo(new ReadResult(stored, CacheStatus.MISS));
-            answered.flag();
-          });
-          return drained(vertx);
-        })
-        .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
-          assertThat(actions(cache.calls())).containsExactly(CacheContract.GET, CacheContract.FILL, CacheContract.EVICT);
-          assertThat(cache.calls(CacheContract.EVICT)).containsExactly(
-              new Call(CacheContract.EVICT, Wire.toJson(KEY), RID));
-          assertThat(cacheFaults()).isEqualTo(1.0);
-          evicted.flag();
-        })));
+    pipeline
+        .get(KEY, RID)
+        .compose(
+            result -> {
+              ctx.verify(
+                  () -> {
+                    assertThat(result).isEqualTo(new ReadResult(stored, CacheStatus.MISS));
+                    answered.flag();
+                  });
+              return drained(vertx);
+            })
+        .onComplete(
+            ctx.succeeding(
+                v ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(actions(cache.calls()))
+                              .containsExactly(
+                                  CacheContract.GET, CacheContract.FILL, CacheContract.EVICT);
+                          assertThat(cache.calls(CacheContract.EVICT))
+                              .containsExactly(
+                                  new Call(CacheContract.EVICT, Wire.toJson(KEY), RID));
+                          assertThat(cacheFaults()).isEqualTo(1.0);
+                          evicted.flag();
+                        })));
   }
 
   @Test
-  @DisplayName("a database failure on a read after a cache miss propagates with its code and fills nothing")
+  @DisplayName(
+      "a database failure on a read after a cache miss propagates with its code and fills nothing")
   void readDbFails(Vertx vertx, VertxTestContext ctx) {
     cache.reply(CacheContract.GET, cacheMiss()).reply(CacheContract.FILL, STORED);
     db.fail(DbContract.GET, ErrorCode.UNAVAILABLE);
@@ -334,23 +438,31 @@ class DocumentPipelineTest {
     Checkpoint noFill = ctx.checkpoint();
 
     FakeService.failureOf(pipeline.get(KEY, RID))
-        .compose(failure -> {
-          ctx.verify(() -> {
-            assertThat(Failures.code(failure)).isEqualTo(ErrorCode.UNAVAILABLE);
-            failed.flag();
-          });
-          return drained(vertx);
-        })
-        .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
-          assertThat(actions(cache.calls())).containsExactly(CacheContract.GET);
-          noFill.flag();
-        })));
+        .compose(
+            failure -> {
+              ctx.verify(
+                  () -> {
+                    assertThat(Failures.code(failure)).isEqualTo(ErrorCode.UNAVAILABLE);
+                    failed.flag();
+                  });
+              return drained(vertx);
+            })
+        .onComplete(
+            ctx.succeeding(
+                v ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(actions(cache.calls())).containsExactly(CacheContract.GET);
+                          noFill.flag();
+                        })));
   }
 
-  // ---- writes ------------------------------------------------------------------------------------
+  // ---- writes
+  // ------------------------------------------------------------------------------------
 
   @Test
-  @DisplayName("put commits to the database, then fills the cache with the committed document, then answers the PutResult")
+  @DisplayName(
+      "put commits to the database, then fills the cache with the committed document, then answers the PutResult")
   void putWritesThrough(Vertx vertx, VertxTestContext ctx) {
     PutDoc put = new PutDoc(KEY, new JsonObject().put("title", "new"), Precondition.ifMatch(6));
     Document committed = doc(7, put.data());
@@ -359,21 +471,33 @@ class DocumentPipelineTest {
     Checkpoint answered = ctx.checkpoint();
     Checkpoint filled = ctx.checkpoint();
 
-    pipeline.put(put, RID)
-        .compose(result -> {
-          ctx.verify(() -> {
-            assertThat(result).isEqualTo(new PutResult(committed, false));
-            answered.flag();
-          });
-          return drained(vertx);
-        })
-        .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
-          assertThat(db.calls()).containsExactly(new Call(DbContract.PUT, Wire.toJson(put), RID));
-          assertThat(cache.calls()).containsExactly(
-              new Call(CacheContract.FILL, Wire.toJson(Lookup.found(committed)), RID));
-          assertThat(cacheFaults()).isZero();
-          filled.flag();
-        })));
+    pipeline
+        .put(put, RID)
+        .compose(
+            result -> {
+              ctx.verify(
+                  () -> {
+                    assertThat(result).isEqualTo(new PutResult(committed, false));
+                    answered.flag();
+                  });
+              return drained(vertx);
+            })
+        .onComplete(
+            ctx.succeeding(
+                v ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(db.calls())
+                              .containsExactly(new Call(DbContract.PUT, Wire.toJson(put), RID));
+                          assertThat(cache.calls())
+                              .containsExactly(
+                                  new Call(
+                                      CacheContract.FILL,
+                                      Wire.toJson(Lookup.found(committed)),
+                                      RID));
+                          assertThat(cacheFaults()).isZero();
+                          filled.flag();
+                        })));
   }
 
   @Test
@@ -383,45 +507,71 @@ class DocumentPipelineTest {
     Document committed = doc(1, put.data());
     db.reply(DbContract.PUT, Wire.toJson(new PutResult(committed, true)));
     AtomicBoolean fillAnswered = new AtomicBoolean();
-    cache.answer(CacheContract.FILL, body -> vertx.timer(50).map(t -> {
-      fillAnswered.set(true);
-      return STORED;
-    }));
+    cache.answer(
+        CacheContract.FILL,
+        body ->
+            vertx
+                .timer(50)
+                .map(
+                    t -> {
+                      fillAnswered.set(true);
+                      return STORED;
+                    }));
     Checkpoint answered = ctx.checkpoint();
 
-    pipeline.put(put, RID).onComplete(ctx.succeeding(result -> ctx.verify(() -> {
-      assertThat(result.created()).isTrue();
-      assertThat(fillAnswered).isTrue();
-      assertThat(cacheFaults()).isZero();
-      answered.flag();
-    })));
+    pipeline
+        .put(put, RID)
+        .onComplete(
+            ctx.succeeding(
+                result ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(result.created()).isTrue();
+                          assertThat(fillAnswered).isTrue();
+                          assertThat(cacheFaults()).isZero();
+                          answered.flag();
+                        })));
   }
 
   @Test
-  @DisplayName("a put whose cache fill fails still succeeds, after evicting the key and counting a fault")
+  @DisplayName(
+      "a put whose cache fill fails still succeeds, after evicting the key and counting a fault")
   void putFillFails(Vertx vertx, VertxTestContext ctx) {
     PutDoc put = new PutDoc(KEY, new JsonObject().put("v", 1), Precondition.NONE);
     Document committed = doc(1, put.data());
     db.reply(DbContract.PUT, Wire.toJson(new PutResult(committed, true)));
-    cache.fail(CacheContract.FILL, ErrorCode.UNAVAILABLE).reply(CacheContract.EVICT, new JsonObject());
+    cache
+        .fail(CacheContract.FILL, ErrorCode.UNAVAILABLE)
+        .reply(CacheContract.EVICT, new JsonObject());
     Checkpoint answered = ctx.checkpoint();
     Checkpoint evicted = ctx.checkpoint();
 
-    pipeline.put(put, RID)
-        .compose(result -> {
-          ctx.verify(() -> {
-            assertThat(result).isEqualTo(new PutResult(committed, true));
-            answered.flag();
-          });
-          return drained(vertx);
-        })
-        .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
-          assertThat(cache.calls()).containsExactly(
-              new Call(CacheContract.FILL, Wire.toJson(Lookup.found(committed)), RID),
-              new Call(CacheContract.EVICT, Wire.toJson(KEY), RID));
-          assertThat(cacheFaults()).isEqualTo(1.0);
-          evicted.flag();
-        })));
+    pipeline
+        .put(put, RID)
+        .compose(
+            result -> {
+              ctx.verify(
+                  () -> {
+                    assertThat(result).isEqualTo(new PutResult(committed, true));
+                    answered.flag();
+                  });
+              return drained(vertx);
+            })
+        .onComplete(
+            ctx.succeeding(
+                v ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(cache.calls())
+                              .containsExactly(
+                                  new Call(
+                                      CacheContract.FILL,
+                                      Wire.toJson(Lookup.found(committed)),
+                                      RID),
+                                  new Call(CacheContract.EVICT, Wire.toJson(KEY), RID));
+                          assertThat(cacheFaults()).isEqualTo(1.0);
+                          evicted.flag();
+                        })));
   }
 
   @Test
@@ -430,17 +580,27 @@ class DocumentPipelineTest {
     PutDoc put = new PutDoc(KEY, new JsonObject().put("v", 1), Precondition.NONE);
     Document committed = doc(1, put.data());
     db.reply(DbContract.PUT, Wire.toJson(new PutResult(committed, true)));
-    cache.fail(CacheContract.FILL, ErrorCode.UNAVAILABLE).fail(CacheContract.EVICT, ErrorCode.INTERNAL);
+    cache
+        .fail(CacheContract.FILL, ErrorCode.UNAVAILABLE)
+        .fail(CacheContract.EVICT, ErrorCode.INTERNAL);
 
-    pipeline.put(put, RID).onComplete(ctx.succeeding(result -> ctx.verify(() -> {
-      assertThat(result).isEqualTo(new PutResult(committed, true));
-      assertThat(actions(cache.calls())).containsExactly(CacheContract.FILL, CacheContract.EVICT);
-      ctx.completeNow();
-    })));
+    pipeline
+        .put(put, RID)
+        .onComplete(
+            ctx.succeeding(
+                result ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(result).isEqualTo(new PutResult(committed, true));
+                          assertThat(actions(cache.calls()))
+                              .containsExactly(CacheContract.FILL, CacheContract.EVICT);
+                          ctx.completeNow();
+                        })));
   }
 
   @Test
-  @DisplayName("a put still succeeds when the cache answers neither the fill nor the evict within its deadline")
+  @DisplayName(
+      "a put still succeeds when the cache answers neither the fill nor the evict within its deadline")
   void putFillAndEvictTimeOut(Vertx vertx, VertxTestContext ctx) {
     useShortCacheDeadline(vertx);
     PutDoc put = new PutDoc(KEY, new JsonObject().put("v", 1), Precondition.NONE);
@@ -448,12 +608,19 @@ class DocumentPipelineTest {
     db.reply(DbContract.PUT, Wire.toJson(new PutResult(committed, true)));
     cache.silent(CacheContract.FILL).silent(CacheContract.EVICT);
 
-    pipeline.put(put, RID).onComplete(ctx.succeeding(result -> ctx.verify(() -> {
-      assertThat(result).isEqualTo(new PutResult(committed, true));
-      assertThat(actions(cache.calls())).containsExactly(CacheContract.FILL, CacheContract.EVICT);
-      assertThat(cacheFaults()).isEqualTo(1.0);
-      ctx.completeNow();
-    })));
+    pipeline
+        .put(put, RID)
+        .onComplete(
+            ctx.succeeding(
+                result ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(result).isEqualTo(new PutResult(committed, true));
+                          assertThat(actions(cache.calls()))
+                              .containsExactly(CacheContract.FILL, CacheContract.EVICT);
+                          assertThat(cacheFaults()).isEqualTo(1.0);
+                          ctx.completeNow();
+                        })));
   }
 
   @Test
@@ -463,16 +630,22 @@ class DocumentPipelineTest {
     Document committed = doc(1, put.data());
     db.reply(DbContract.PUT, Wire.toJson(new PutResult(committed, true)));
 
-    cache.unregister()
+    cache
+        .unregister()
         .compose(v -> pipeline.put(put, RID))
-        .onComplete(ctx.succeeding(result -> ctx.verify(() -> {
-          assertThat(result).isEqualTo(new PutResult(committed, true));
-          ctx.completeNow();
-        })));
+        .onComplete(
+            ctx.succeeding(
+                result ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(result).isEqualTo(new PutResult(committed, true));
+                          ctx.completeNow();
+                        })));
   }
 
   @Test
-  @DisplayName("delete commits to the database, then fills the cache with the absence at the delete's version")
+  @DisplayName(
+      "delete commits to the database, then fills the cache with the absence at the delete's version")
   void deleteWritesThrough(Vertx vertx, VertxTestContext ctx) {
     DeleteDoc delete = new DeleteDoc(KEY, Precondition.ifMatch(7));
     db.reply(DbContract.DELETE, Wire.toJson(new DeleteResult(KEY, 8)));
@@ -480,109 +653,160 @@ class DocumentPipelineTest {
     Checkpoint answered = ctx.checkpoint();
     Checkpoint filled = ctx.checkpoint();
 
-    pipeline.delete(delete, RID)
-        .compose(result -> {
-          ctx.verify(() -> {
-            assertThat(result).isEqualTo(new DeleteResult(KEY, 8));
-            answered.flag();
-          });
-          return drained(vertx);
-        })
-        .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
-          assertThat(db.calls()).containsExactly(new Call(DbContract.DELETE, Wire.toJson(delete), RID));
-          assertThat(cache.calls()).containsExactly(
-              new Call(CacheContract.FILL, Wire.toJson(Lookup.absent(KEY, 8)), RID));
-          filled.flag();
-        })));
+    pipeline
+        .delete(delete, RID)
+        .compose(
+            result -> {
+              ctx.verify(
+                  () -> {
+                    assertThat(result).isEqualTo(new DeleteResult(KEY, 8));
+                    answered.flag();
+                  });
+              return drained(vertx);
+            })
+        .onComplete(
+            ctx.succeeding(
+                v ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(db.calls())
+                              .containsExactly(
+                                  new Call(DbContract.DELETE, Wire.toJson(delete), RID));
+                          assertThat(cache.calls())
+                              .containsExactly(
+                                  new Call(
+                                      CacheContract.FILL, Wire.toJson(Lookup.absent(KEY, 8)), RID));
+                          filled.flag();
+                        })));
   }
 
   @Test
   @DisplayName("a delete whose cache fill fails still succeeds after evicting the key")
   void deleteFillFails(Vertx vertx, VertxTestContext ctx) {
     db.reply(DbContract.DELETE, Wire.toJson(new DeleteResult(KEY, 2)));
-    cache.fail(CacheContract.FILL, ErrorCode.UNAVAILABLE).reply(CacheContract.EVICT, new JsonObject());
+    cache
+        .fail(CacheContract.FILL, ErrorCode.UNAVAILABLE)
+        .reply(CacheContract.EVICT, new JsonObject());
     Checkpoint answered = ctx.checkpoint();
     Checkpoint evicted = ctx.checkpoint();
 
-    pipeline.delete(new DeleteDoc(KEY, Precondition.NONE), RID)
-        .compose(result -> {
-          ctx.verify(() -> {
-            assertThat(result).isEqualTo(new DeleteResult(KEY, 2));
-            answered.flag();
-          });
-          return drained(vertx);
-        })
-        .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
-          assertThat(actions(cache.calls())).containsExactly(CacheContract.FILL, CacheContract.EVICT);
-          assertThat(cacheFaults()).isEqualTo(1.0);
-          evicted.flag();
-        })));
+    pipeline
+        .delete(new DeleteDoc(KEY, Precondition.NONE), RID)
+        .compose(
+            result -> {
+              ctx.verify(
+                  () -> {
+                    assertThat(result).isEqualTo(new DeleteResult(KEY, 2));
+                    answered.flag();
+                  });
+              return drained(vertx);
+            })
+        .onComplete(
+            ctx.succeeding(
+                v ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(actions(cache.calls()))
+                              .containsExactly(CacheContract.FILL, CacheContract.EVICT);
+                          assertThat(cacheFaults()).isEqualTo(1.0);
+                          evicted.flag();
+                        })));
   }
 
   @Test
-  @DisplayName("a put rejected by the database with PRECONDITION_FAILED fails with that code and evicts the key, which may hold the stale version the client read")
+  @DisplayName(
+      "a put rejected by the database with PRECONDITION_FAILED fails with that code and evicts the key, which may hold the stale version the client read")
   void putPreconditionFailed(Vertx vertx, VertxTestContext ctx) {
     db.fail(DbContract.PUT, ErrorCode.PRECONDITION_FAILED);
     cache.reply(CacheContract.FILL, STORED).reply(CacheContract.EVICT, new JsonObject());
     Checkpoint failed = ctx.checkpoint();
     Checkpoint evicted = ctx.checkpoint();
 
-    FakeService.failureOf(pipeline.put(new PutDoc(KEY, new JsonObject(), Precondition.ifMatch(1)), RID))
-        .compose(failure -> {
-          ctx.verify(() -> {
-            // The database's answer keeps its code and text; the pipeline names the stage it came from.
-            assertThat(Failures.code(failure)).isEqualTo(ErrorCode.PRECONDITION_FAILED);
-            assertThat(failure).hasMessage("[db] fake put failure");
-            failed.flag();
-          });
-          return drained(vertx);
-        })
-        .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
-          assertThat(cache.calls()).containsExactly(new Call(CacheContract.EVICT, Wire.toJson(KEY), RID));
-          evicted.flag();
-        })));
+    FakeService.failureOf(
+            pipeline.put(new PutDoc(KEY, new JsonObject(), Precondition.ifMatch(1)), RID))
+        .compose(
+            failure -> {
+              ctx.verify(
+                  () -> {
+                    // The database's answer keeps its code and text; the pipeline names the stage
+                    // it came from.
+                    assertThat(Failures.code(failure)).isEqualTo(ErrorCode.PRECONDITION_FAILED);
+                    assertThat(failure).hasMessage("[db] fake put failure");
+                    failed.flag();
+                  });
+              return drained(vertx);
+            })
+        .onComplete(
+            ctx.succeeding(
+                v ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(cache.calls())
+                              .containsExactly(
+                                  new Call(CacheContract.EVICT, Wire.toJson(KEY), RID));
+                          evicted.flag();
+                        })));
   }
 
   @Test
-  @DisplayName("a put whose database call times out fails with TIMEOUT and evicts the key: the write may have been committed")
+  @DisplayName(
+      "a put whose database call times out fails with TIMEOUT and evicts the key: the write may have been committed")
   void putTimeoutEvicts(Vertx vertx, VertxTestContext ctx) {
-    pipeline = new DocumentPipeline(Downstream.of(vertx, "db", SHORT_CACHE_TIMEOUT_MS, registry),
-        Downstream.of(vertx, "cache", 5000, registry), registry);
+    pipeline =
+        new DocumentPipeline(
+            Downstream.of(vertx, "db", SHORT_CACHE_TIMEOUT_MS, registry),
+            Downstream.of(vertx, "cache", 5000, registry),
+            registry);
     db.silent(DbContract.PUT);
     cache.reply(CacheContract.FILL, STORED).reply(CacheContract.EVICT, new JsonObject());
     Checkpoint failed = ctx.checkpoint();
     Checkpoint evicted = ctx.checkpoint();
 
-    FakeService.failureOf(pipeline.put(new PutDoc(KEY, new JsonObject(), Precondition.ifMatch(1)), RID))
-        .compose(failure -> {
-          ctx.verify(() -> {
-            assertThat(Failures.code(failure)).isEqualTo(ErrorCode.TIMEOUT);
-            failed.flag();
-          });
-          return drained(vertx);
-        })
-        .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
-          assertThat(cache.calls()).containsExactly(new Call(CacheContract.EVICT, Wire.toJson(KEY), RID));
-          evicted.flag();
-        })));
+    FakeService.failureOf(
+            pipeline.put(new PutDoc(KEY, new JsonObject(), Precondition.ifMatch(1)), RID))
+        .compose(
+            failure -> {
+              ctx.verify(
+                  () -> {
+                    assertThat(Failures.code(failure)).isEqualTo(ErrorCode.TIMEOUT);
+                    failed.flag();
+                  });
+              return drained(vertx);
+            })
+        .onComplete(
+            ctx.succeeding(
+                v ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(cache.calls())
+                              .containsExactly(
+                                  new Call(CacheContract.EVICT, Wire.toJson(KEY), RID));
+                          evicted.flag();
+                        })));
   }
 
   @Test
-  @DisplayName("a put that fails with a fault still fails with that fault when the evict after it fails too")
+  @DisplayName(
+      "a put that fails with a fault still fails with that fault when the evict after it fails too")
   void putFaultAndEvictFail(Vertx vertx, VertxTestContext ctx) {
     db.fail(DbContract.PUT, ErrorCode.UNAVAILABLE);
     cache.fail(CacheContract.EVICT, ErrorCode.UNAVAILABLE);
 
     FakeService.failureOf(pipeline.put(new PutDoc(KEY, new JsonObject(), Precondition.NONE), RID))
-        .onComplete(ctx.succeeding(failure -> ctx.verify(() -> {
-          assertThat(Failures.code(failure)).isEqualTo(ErrorCode.UNAVAILABLE);
-          assertThat(failure).hasMessage("[db] fake put failure");
-          ctx.completeNow();
-        })));
+        .onComplete(
+            ctx.succeeding(
+                failure ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(Failures.code(failure)).isEqualTo(ErrorCode.UNAVAILABLE);
+                          assertThat(failure).hasMessage("[db] fake put failure");
+                          ctx.completeNow();
+                        })));
   }
 
   @Test
-  @DisplayName("a delete rejected by the database with NOT_FOUND fails with that code and leaves the cache alone")
+  @DisplayName(
+      "a delete rejected by the database with NOT_FOUND fails with that code and leaves the cache alone")
   void deleteNotFound(Vertx vertx, VertxTestContext ctx) {
     db.fail(DbContract.DELETE, ErrorCode.NOT_FOUND);
     cache.reply(CacheContract.FILL, STORED).reply(CacheContract.EVICT, new JsonObject());
@@ -590,44 +814,68 @@ class DocumentPipelineTest {
     Checkpoint cacheUntouched = ctx.checkpoint();
 
     FakeService.failureOf(pipeline.delete(new DeleteDoc(KEY, Precondition.NONE), RID))
-        .compose(failure -> {
-          ctx.verify(() -> {
-            assertThat(Failures.code(failure)).isEqualTo(ErrorCode.NOT_FOUND);
-            failed.flag();
-          });
-          return drained(vertx);
-        })
-        .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
-          assertThat(cache.calls()).isEmpty();
-          cacheUntouched.flag();
-        })));
+        .compose(
+            failure -> {
+              ctx.verify(
+                  () -> {
+                    assertThat(Failures.code(failure)).isEqualTo(ErrorCode.NOT_FOUND);
+                    failed.flag();
+                  });
+              return drained(vertx);
+            })
+        .onComplete(
+            ctx.succeeding(
+                v ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(cache.calls()).isEmpty();
+                          cacheUntouched.flag();
+                        })));
   }
 
-  // ---- list --------------------------------------------------------------------------------------
+  // ---- list
+  // --------------------------------------------------------------------------------------
 
   @Test
-  @DisplayName("list passes straight to the database and answers its page, without touching the cache")
+  @DisplayName(
+      "list passes straight to the database and answers its page, without touching the cache")
   void listPassesThrough(Vertx vertx, VertxTestContext ctx) {
     ListDocs list = new ListDocs("notes", 2, "a");
-    DocPage page = new DocPage(List.of(doc(1, new JsonObject().put("i", 1)),
-        new Document(DocKey.of("notes", "n-2"), 4, Instant.parse("2024-01-02T03:04:05Z"), new JsonObject())), "n-2");
+    DocPage page =
+        new DocPage(
+            List.of(
+                doc(1, new JsonObject().put("i", 1)),
+                new Document(
+                    DocKey.of("notes", "n-2"),
+                    4,
+                    Instant.parse("2024-01-02T03:04:05Z"),
+                    new JsonObject())),
+            "n-2");
     db.reply(DbContract.LIST, Wire.toJson(page));
     Checkpoint answered = ctx.checkpoint();
     Checkpoint cacheUntouched = ctx.checkpoint();
 
-    pipeline.list(list, RID)
-        .compose(result -> {
-          ctx.verify(() -> {
-            assertThat(result).isEqualTo(page);
-            answered.flag();
-          });
-          return drained(vertx);
-        })
-        .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
-          assertThat(db.calls()).containsExactly(new Call(DbContract.LIST, Wire.toJson(list), RID));
-          assertThat(cache.calls()).isEmpty();
-          cacheUntouched.flag();
-        })));
+    pipeline
+        .list(list, RID)
+        .compose(
+            result -> {
+              ctx.verify(
+                  () -> {
+                    assertThat(result).isEqualTo(page);
+                    answered.flag();
+                  });
+              return drained(vertx);
+            })
+        .onComplete(
+            ctx.succeeding(
+                v ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(db.calls())
+                              .containsExactly(new Call(DbContract.LIST, Wire.toJson(list), RID));
+                          assertThat(cache.calls()).isEmpty();
+                          cacheUntouched.flag();
+                        })));
   }
 
   @Test
@@ -635,9 +883,13 @@ class DocumentPipelineTest {
   void listFails(VertxTestContext ctx) {
     db.fail(DbContract.LIST, ErrorCode.TIMEOUT);
     FakeService.failureOf(pipeline.list(new ListDocs("notes", 10, null), RID))
-        .onComplete(ctx.succeeding(failure -> ctx.verify(() -> {
-          assertThat(Failures.code(failure)).isEqualTo(ErrorCode.TIMEOUT);
-          ctx.completeNow();
-        })));
+        .onComplete(
+            ctx.succeeding(
+                failure ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(Failures.code(failure)).isEqualTo(ErrorCode.TIMEOUT);
+                          ctx.completeNow();
+                        })));
   }
 }

@@ -35,9 +35,13 @@ class DownstreamRetryTest {
   /** Fails the first {@code faults} calls with {@code code}, then answers {@link #FOUND}. */
   private static FakeService flaky(String action, int faults, ErrorCode code) {
     AtomicInteger calls = new AtomicInteger();
-    return new FakeService(DbContract.ADDRESS, action).answer(action, body -> calls.incrementAndGet() <= faults
-        ? Future.failedFuture(new TroupeException(code, "transient " + code))
-        : Future.succeededFuture(FOUND));
+    return new FakeService(DbContract.ADDRESS, action)
+        .answer(
+            action,
+            body ->
+                calls.incrementAndGet() <= faults
+                    ? Future.failedFuture(new TroupeException(code, "transient " + code))
+                    : Future.succeededFuture(FOUND));
   }
 
   private Downstream db(Vertx vertx) {
@@ -45,12 +49,18 @@ class DownstreamRetryTest {
   }
 
   private double retries(String action) {
-    var counter = registry.find("troupe_retries").tag("downstream", "db-service").tag("action", action).counter();
+    var counter =
+        registry
+            .find("troupe_retries")
+            .tag("downstream", "db-service")
+            .tag("action", action)
+            .counter();
     return counter == null ? 0 : counter.count();
   }
 
   private static JsonObject write(String idempotencyKey) {
-    return Wire.toJson(new PutDoc(DocKey.of("notes", "n"), new JsonObject(), Precondition.NONE, idempotencyKey));
+    return Wire.toJson(
+        new PutDoc(DocKey.of("notes", "n"), new JsonObject(), Precondition.NONE, idempotencyKey));
   }
 
   @Test
@@ -60,12 +70,16 @@ class DownstreamRetryTest {
     Downstream db = db(vertx);
     fake.register(vertx)
         .compose(v -> db.request(DbContract.ADDRESS, DbContract.GET, new JsonObject(), "rid"))
-        .onComplete(ctx.succeeding(reply -> ctx.verify(() -> {
-          assertThat(reply).isEqualTo(FOUND);
-          assertThat(fake.calls()).hasSize(3);
-          assertThat(retries(DbContract.GET)).isEqualTo(2.0);
-          ctx.completeNow();
-        })));
+        .onComplete(
+            ctx.succeeding(
+                reply ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(reply).isEqualTo(FOUND);
+                          assertThat(fake.calls()).hasSize(3);
+                          assertThat(retries(DbContract.GET)).isEqualTo(2.0);
+                          ctx.completeNow();
+                        })));
   }
 
   @Test
@@ -75,11 +89,15 @@ class DownstreamRetryTest {
     Downstream db = db(vertx);
     fake.register(vertx)
         .compose(v -> db.request(DbContract.ADDRESS, DbContract.GET, new JsonObject(), "rid"))
-        .onComplete(ctx.failing(fault -> ctx.verify(() -> {
-          assertThat(Failures.code(fault)).isEqualTo(ErrorCode.UNAVAILABLE);
-          assertThat(fake.calls()).hasSize(3);
-          ctx.completeNow();
-        })));
+        .onComplete(
+            ctx.failing(
+                fault ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(Failures.code(fault)).isEqualTo(ErrorCode.UNAVAILABLE);
+                          assertThat(fake.calls()).hasSize(3);
+                          ctx.completeNow();
+                        })));
   }
 
   @Test
@@ -89,55 +107,79 @@ class DownstreamRetryTest {
     Downstream db = db(vertx);
     fake.register(vertx)
         .compose(v -> db.request(DbContract.ADDRESS, DbContract.GET, new JsonObject(), "rid"))
-        .onComplete(ctx.failing(fault -> ctx.verify(() -> {
-          assertThat(Failures.code(fault)).isEqualTo(ErrorCode.NOT_FOUND);
-          assertThat(fake.calls()).hasSize(1);
-          assertThat(retries(DbContract.GET)).isZero();
-          ctx.completeNow();
-        })));
+        .onComplete(
+            ctx.failing(
+                fault ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(Failures.code(fault)).isEqualTo(ErrorCode.NOT_FOUND);
+                          assertThat(fake.calls()).hasSize(1);
+                          assertThat(retries(DbContract.GET)).isZero();
+                          ctx.completeNow();
+                        })));
   }
 
   @Test
-  @DisplayName("a write without an idempotency key is not idempotent: a transient fault is not retried")
+  @DisplayName(
+      "a write without an idempotency key is not idempotent: a transient fault is not retried")
   void writeWithoutKeyNotRetried(Vertx vertx, VertxTestContext ctx) {
     FakeService fake = flaky(DbContract.PUT, 1, ErrorCode.UNAVAILABLE);
     Downstream db = db(vertx);
     fake.register(vertx)
         .compose(v -> db.request(DbContract.ADDRESS, DbContract.PUT, write(null), "rid"))
-        .onComplete(ctx.failing(fault -> ctx.verify(() -> {
-          assertThat(Failures.code(fault)).isEqualTo(ErrorCode.UNAVAILABLE);
-          assertThat(fake.calls()).hasSize(1);
-          ctx.completeNow();
-        })));
+        .onComplete(
+            ctx.failing(
+                fault ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(Failures.code(fault)).isEqualTo(ErrorCode.UNAVAILABLE);
+                          assertThat(fake.calls()).hasSize(1);
+                          ctx.completeNow();
+                        })));
   }
 
   @Test
-  @DisplayName("a write with an idempotency key is retried after a transient fault, carrying the same key")
+  @DisplayName(
+      "a write with an idempotency key is retried after a transient fault, carrying the same key")
   void writeWithKeyRetried(Vertx vertx, VertxTestContext ctx) {
     FakeService fake = flaky(DbContract.PUT, 1, ErrorCode.TIMEOUT);
     Downstream db = db(vertx);
     fake.register(vertx)
         .compose(v -> db.request(DbContract.ADDRESS, DbContract.PUT, write("k-1"), "rid"))
-        .onComplete(ctx.succeeding(reply -> ctx.verify(() -> {
-          assertThat(reply).isEqualTo(FOUND);
-          assertThat(fake.calls()).hasSize(2);
-          assertThat(fake.calls()).allSatisfy(call -> assertThat(call.body().getString("idempotencyKey")).isEqualTo("k-1"));
-          ctx.completeNow();
-        })));
+        .onComplete(
+            ctx.succeeding(
+                reply ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(reply).isEqualTo(FOUND);
+                          assertThat(fake.calls()).hasSize(2);
+                          assertThat(fake.calls())
+                              .allSatisfy(
+                                  call ->
+                                      assertThat(call.body().getString("idempotencyKey"))
+                                          .isEqualTo("k-1"));
+                          ctx.completeNow();
+                        })));
   }
 
   @Test
-  @DisplayName("retries share the call's deadline: a silent service is given up at the deadline, not once per attempt")
+  @DisplayName(
+      "retries share the call's deadline: a silent service is given up at the deadline, not once per attempt")
   void deadlineCoversEveryAttempt(Vertx vertx, VertxTestContext ctx) {
     FakeService fake = new FakeService(DbContract.ADDRESS, DbContract.GET).silent(DbContract.GET);
     Downstream db = Downstream.withRetries(vertx, "db-service", 300, TWO_RETRIES, registry);
     fake.register(vertx)
         .compose(v -> db.request(DbContract.ADDRESS, DbContract.GET, new JsonObject(), "rid"))
-        .onComplete(ctx.failing(fault -> ctx.verify(() -> {
-          assertThat(Failures.code(fault)).isEqualTo(ErrorCode.TIMEOUT);
-          // The first attempt spent the whole deadline, so there was nothing left to retry with.
-          assertThat(fake.calls()).hasSize(1);
-          ctx.completeNow();
-        })));
+        .onComplete(
+            ctx.failing(
+                fault ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(Failures.code(fault)).isEqualTo(ErrorCode.TIMEOUT);
+                          // The first attempt spent the whole deadline, so there was nothing left
+                          // to retry with.
+                          assertThat(fake.calls()).hasSize(1);
+                          ctx.completeNow();
+                        })));
   }
 }

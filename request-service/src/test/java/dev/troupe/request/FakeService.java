@@ -16,9 +16,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 
 /**
- * A stand-in for db-service or cache-service on a plain Vert.x: consumes the service's address through
- * an {@link ActionRouter}, records every call and answers as the test says. An action the test gave
- * no answer for fails with INTERNAL, and shows up in {@link #calls()}.
+ * A stand-in for db-service or cache-service on a plain Vert.x: consumes the service's address
+ * through an {@link ActionRouter}, records every call and answers as the test says. An action the
+ * test gave no answer for fails with INTERNAL, and shows up in {@link #calls()}.
  */
 final class FakeService {
   /** One received message. */
@@ -27,7 +27,8 @@ final class FakeService {
   private final String address;
   private final List<String> actions;
   private final List<Call> calls = new CopyOnWriteArrayList<>();
-  private final Map<String, Function<JsonObject, Future<JsonObject>>> answers = new ConcurrentHashMap<>();
+  private final Map<String, Function<JsonObject, Future<JsonObject>>> answers =
+      new ConcurrentHashMap<>();
   private MessageConsumer<JsonObject> consumer;
 
   FakeService(String address, String... actions) {
@@ -50,7 +51,9 @@ final class FakeService {
 
   /** Fails {@code action} with a reply failure of {@code code} ({@code message.fail}). */
   FakeService fail(String action, ErrorCode code) {
-    return answer(action, body -> Future.failedFuture(new TroupeException(code, "fake " + action + " failure")));
+    return answer(
+        action,
+        body -> Future.failedFuture(new TroupeException(code, "fake " + action + " failure")));
   }
 
   /** Never answers {@code action}, so the caller's deadline passes. */
@@ -64,13 +67,16 @@ final class FakeService {
     }
     ActionRouter router = ActionRouter.of("fake " + address);
     for (String action : actions) {
-      router.on(action, msg -> {
-        calls.add(new Call(action, msg.body(), Bus.requestId(msg)));
-        Function<JsonObject, Future<JsonObject>> answer = answers.get(action);
-        return answer == null
-            ? Future.failedFuture(new TroupeException(ErrorCode.INTERNAL, "unexpected " + action))
-            : answer.apply(msg.body());
-      });
+      router.on(
+          action,
+          msg -> {
+            calls.add(new Call(action, msg.body(), Bus.requestId(msg)));
+            Function<JsonObject, Future<JsonObject>> answer = answers.get(action);
+            return answer == null
+                ? Future.failedFuture(
+                    new TroupeException(ErrorCode.INTERNAL, "unexpected " + action))
+                : answer.apply(msg.body());
+          });
     }
     consumer = vertx.eventBus().consumer(address, router);
     return consumer.completion();
@@ -93,9 +99,12 @@ final class FakeService {
 
   /** The failure of {@code future}; fails with an AssertionError when it succeeded instead. */
   static Future<Throwable> failureOf(Future<?> future) {
-    return future.transform(ar -> ar.succeeded()
-        ? Future.failedFuture(new AssertionError("expected a failure, but it succeeded with " + ar.result()))
-        : Future.succeededFuture(ar.cause()));
+    return future.transform(
+        ar ->
+            ar.succeeded()
+                ? Future.failedFuture(
+                    new AssertionError("expected a failure, but it succeeded with " + ar.result()))
+                : Future.succeededFuture(ar.cause()));
   }
 
   List<Call> calls() {

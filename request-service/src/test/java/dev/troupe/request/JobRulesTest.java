@@ -18,23 +18,32 @@ class JobRulesTest {
   private static final Instant T0 = Instant.parse("2026-01-31T12:00:00Z");
 
   private static JobChunk chunk(long firstLine, String payload) {
-    return new JobChunk(ID, "import", "books", 0, firstLine, (int) payload.lines().count(), payload, 1);
+    return new JobChunk(
+        ID, "import", "books", 0, firstLine, (int) payload.lines().count(), payload, 1);
   }
 
   @Test
-  @DisplayName("good lines become writes, the later of two with one id winning; bad lines are errors of their line numbers; blank lines are skipped")
+  @DisplayName(
+      "good lines become writes, the later of two with one id winning; bad lines are errors of their line numbers; blank lines are skipped")
   void importLines() {
-    JobWorker.ImportLines lines = JobWorker.ImportLines.parse(chunk(101, String.join("\n",
-        "{\"id\":\"a\",\"data\":{\"v\":1}}",
-        "not json",
-        "",
-        "{\"id\":\"../x\",\"data\":{}}",
-        "{\"id\":7,\"data\":{}}",
-        "{\"id\":\"b\",\"data\":[]}",
-        "  {\"id\":\"b\",\"data\":{\"v\":2}}\r",
-        "{\"id\":\"a\",\"data\":{\"v\":3}}") + "\n"));
+    JobWorker.ImportLines lines =
+        JobWorker.ImportLines.parse(
+            chunk(
+                101,
+                String.join(
+                        "\n",
+                        "{\"id\":\"a\",\"data\":{\"v\":1}}",
+                        "not json",
+                        "",
+                        "{\"id\":\"../x\",\"data\":{}}",
+                        "{\"id\":7,\"data\":{}}",
+                        "{\"id\":\"b\",\"data\":[]}",
+                        "  {\"id\":\"b\",\"data\":{\"v\":2}}\r",
+                        "{\"id\":\"a\",\"data\":{\"v\":3}}")
+                    + "\n"));
     assertThat(lines.items()).extracting(PutMany.Item::id).containsExactly("b", "a");
-    assertThat(lines.items()).extracting(PutMany.Item::data)
+    assertThat(lines.items())
+        .extracting(PutMany.Item::data)
         .containsExactly(new JsonObject().put("v", 2), new JsonObject().put("v", 3));
     assertThat(lines.errors()).extracting(LineError::line).containsExactly(102L, 104L, 105L, 106L);
     assertThat(lines.errors().get(0).error()).isEqualTo("not a JSON object");
@@ -43,9 +52,12 @@ class JobRulesTest {
   }
 
   @Test
-  @DisplayName("a running job reports its rate since it started and the seconds the rest takes at it")
+  @DisplayName(
+      "a running job reports its rate since it started and the seconds the rest takes at it")
   void runningView() {
-    JobStatus job = new JobStatus(ID, "import", "books", JobStatus.RUNNING, 4_000, 10_000L, 0, T0, T0, null, null);
+    JobStatus job =
+        new JobStatus(
+            ID, "import", "books", JobStatus.RUNNING, 4_000, 10_000L, 0, T0, T0, null, null);
     JsonObject view = JobsVerticle.view(job, T0.plusSeconds(2));
     assertThat(view.getString("state")).isEqualTo("running");
     assertThat(view.getDouble("ratePerSec")).isEqualTo(2_000.0);
@@ -53,15 +65,28 @@ class JobRulesTest {
   }
 
   @Test
-  @DisplayName("an import still receiving its lines is reported queued, without rate or ETA; a finished job has ETA 0")
+  @DisplayName(
+      "an import still receiving its lines is reported queued, without rate or ETA; a finished job has ETA 0")
   void queuedAndFinishedViews() {
-    JobStatus receiving = new JobStatus(ID, "import", "books", JobStatus.RECEIVING, 0, null, 0, T0, null, null, null);
+    JobStatus receiving =
+        new JobStatus(ID, "import", "books", JobStatus.RECEIVING, 0, null, 0, T0, null, null, null);
     JsonObject queued = JobsVerticle.view(receiving, T0.plusSeconds(5));
     assertThat(queued.getString("state")).isEqualTo("queued");
     assertThat(queued.getValue("ratePerSec")).isNull();
     assertThat(queued.getValue("etaSec")).isNull();
-    JobStatus done = new JobStatus(ID, "export", "books", JobStatus.SUCCEEDED, 500, 500L, 0, T0, T0,
-        T0.plusMillis(250), null);
+    JobStatus done =
+        new JobStatus(
+            ID,
+            "export",
+            "books",
+            JobStatus.SUCCEEDED,
+            500,
+            500L,
+            0,
+            T0,
+            T0,
+            T0.plusMillis(250),
+            null);
     JsonObject finished = JobsVerticle.view(done, T0.plusSeconds(60));
     assertThat(finished.getDouble("ratePerSec")).isEqualTo(2_000.0);
     assertThat(finished.getLong("etaSec")).isZero();

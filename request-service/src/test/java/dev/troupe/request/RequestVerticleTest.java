@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.troupe.request.FakeService.Call;
 import dev.troupe.shared.bus.Bus;
-import dev.troupe.shared.cluster.NodeRuntime;
 import dev.troupe.shared.cluster.ClusterBootstrap;
 import dev.troupe.shared.cluster.LoopbackCluster;
+import dev.troupe.shared.cluster.NodeRuntime;
 import dev.troupe.shared.config.Settings;
 import dev.troupe.shared.contract.CacheContract;
 import dev.troupe.shared.contract.CacheLookup;
@@ -55,7 +55,11 @@ class RequestVerticleTest {
   private static final DocKey KEY = DocKey.of("notes", "n-1");
   private static final String RID = "rid-verticle";
   private static final Document DOC =
-      new Document(KEY, 3, Instant.parse("2024-05-06T07:08:09.010Z"), new JsonObject().put("title", "hello"));
+      new Document(
+          KEY,
+          3,
+          Instant.parse("2024-05-06T07:08:09.010Z"),
+          new JsonObject().put("title", "hello"));
 
   private static NodeRuntime node;
 
@@ -65,14 +69,19 @@ class RequestVerticleTest {
 
   @BeforeAll
   static void startNode(VertxTestContext ctx) {
-    Settings settings = LoopbackCluster.create()
-        .nodeSettings("request", null, Map.of("TROUPE_CACHE_TIMEOUT_MS", "1000"));
+    Settings settings =
+        LoopbackCluster.create()
+            .nodeSettings("request", null, Map.of("TROUPE_CACHE_TIMEOUT_MS", "1000"));
     ClusterBootstrap.start(settings)
-        .compose(runtime -> {
-          node = runtime;
-          return runtime.vertx().deployVerticle(RequestVerticle.class.getName(),
-              new DeploymentOptions().setConfig(settings.toJson()).setInstances(2));
-        })
+        .compose(
+            runtime -> {
+              node = runtime;
+              return runtime
+                  .vertx()
+                  .deployVerticle(
+                      RequestVerticle.class.getName(),
+                      new DeploymentOptions().setConfig(settings.toJson()).setInstances(2));
+            })
         .onComplete(ctx.succeedingThenComplete());
   }
 
@@ -85,8 +94,12 @@ class RequestVerticleTest {
   @BeforeEach
   void registerFakes(VertxTestContext ctx) {
     vertx = node.vertx();
-    db = new FakeService(DbContract.ADDRESS, DbContract.GET, DbContract.PUT, DbContract.DELETE, DbContract.LIST);
-    cache = new FakeService(CacheContract.ADDRESS, CacheContract.GET, CacheContract.FILL, CacheContract.EVICT);
+    db =
+        new FakeService(
+            DbContract.ADDRESS, DbContract.GET, DbContract.PUT, DbContract.DELETE, DbContract.LIST);
+    cache =
+        new FakeService(
+            CacheContract.ADDRESS, CacheContract.GET, CacheContract.FILL, CacheContract.EVICT);
     db.register(vertx).compose(v -> cache.register(vertx)).onComplete(ctx.succeedingThenComplete());
   }
 
@@ -111,29 +124,45 @@ class RequestVerticleTest {
   }
 
   @Test
-  @DisplayName("get on the request address answers the ReadResult, passing the caller's request id to the services")
+  @DisplayName(
+      "get on the request address answers the ReadResult, passing the caller's request id to the services")
   void get(VertxTestContext ctx) {
-    cache.reply(CacheContract.GET, Wire.toJson(CacheLookup.MISS)).reply(CacheContract.FILL, new JsonObject());
+    cache
+        .reply(CacheContract.GET, Wire.toJson(CacheLookup.MISS))
+        .reply(CacheContract.FILL, new JsonObject());
     db.reply(DbContract.GET, Wire.toJson(Lookup.found(DOC)));
-    call(vertx, RequestContract.GET, Wire.toJson(KEY)).onComplete(ctx.succeeding(reply -> ctx.verify(() -> {
-      assertThat(reply).isEqualTo(Wire.toJson(new ReadResult(DOC, CacheStatus.MISS)));
-      assertThat(db.calls()).containsExactly(new Call(DbContract.GET, Wire.toJson(KEY), RID));
-      assertThat(cache.calls()).extracting(Call::requestId).containsOnly(RID);
-      ctx.completeNow();
-    })));
+    call(vertx, RequestContract.GET, Wire.toJson(KEY))
+        .onComplete(
+            ctx.succeeding(
+                reply ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(reply)
+                              .isEqualTo(Wire.toJson(new ReadResult(DOC, CacheStatus.MISS)));
+                          assertThat(db.calls())
+                              .containsExactly(new Call(DbContract.GET, Wire.toJson(KEY), RID));
+                          assertThat(cache.calls()).extracting(Call::requestId).containsOnly(RID);
+                          ctx.completeNow();
+                        })));
   }
 
   @Test
-  @DisplayName("a read that bypasses a failing cache counts the fault in the node's metrics registry")
+  @DisplayName(
+      "a read that bypasses a failing cache counts the fault in the node's metrics registry")
   void cacheFaultCountedInNodeRegistry(VertxTestContext ctx) {
     cache.silent(CacheContract.GET);
     db.reply(DbContract.GET, Wire.toJson(Lookup.found(DOC)));
     double before = cacheFaults();
-    call(vertx, RequestContract.GET, Wire.toJson(KEY)).onComplete(ctx.succeeding(reply -> ctx.verify(() -> {
-      assertThat(Wire.readResult(reply).cache()).isEqualTo(CacheStatus.BYPASS);
-      assertThat(cacheFaults()).isEqualTo(before + 1);
-      ctx.completeNow();
-    })));
+    call(vertx, RequestContract.GET, Wire.toJson(KEY))
+        .onComplete(
+            ctx.succeeding(
+                reply ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(Wire.readResult(reply).cache()).isEqualTo(CacheStatus.BYPASS);
+                          assertThat(cacheFaults()).isEqualTo(before + 1);
+                          ctx.completeNow();
+                        })));
   }
 
   @Test
@@ -141,15 +170,20 @@ class RequestVerticleTest {
   void getAbsent(VertxTestContext ctx) {
     cache.reply(CacheContract.GET, Wire.toJson(new CacheLookup(Lookup.absent(KEY, 2))));
     FakeService.failureOf(call(vertx, RequestContract.GET, Wire.toJson(KEY)))
-        .onComplete(ctx.succeeding(failure -> ctx.verify(() -> {
-          assertReplyFailure(failure, ErrorCode.NOT_FOUND);
-          assertThat(db.calls()).isEmpty();
-          ctx.completeNow();
-        })));
+        .onComplete(
+            ctx.succeeding(
+                failure ->
+                    ctx.verify(
+                        () -> {
+                          assertReplyFailure(failure, ErrorCode.NOT_FOUND);
+                          assertThat(db.calls()).isEmpty();
+                          ctx.completeNow();
+                        })));
   }
 
   @Test
-  @DisplayName("put answers the PutResult; a PRECONDITION_FAILED from the database comes back with the same failure code")
+  @DisplayName(
+      "put answers the PutResult; a PRECONDITION_FAILED from the database comes back with the same failure code")
   void putAndPreconditionFailure(VertxTestContext ctx) {
     PutDoc put = new PutDoc(KEY, DOC.data(), Precondition.ifMatch(2));
     db.reply(DbContract.PUT, Wire.toJson(new PutResult(DOC, false)));
@@ -158,19 +192,26 @@ class RequestVerticleTest {
     Checkpoint rejected = ctx.checkpoint();
 
     call(vertx, RequestContract.PUT, Wire.toJson(put))
-        .compose(reply -> {
-          ctx.verify(() -> {
-            assertThat(reply).isEqualTo(Wire.toJson(new PutResult(DOC, false)));
-            assertThat(db.calls()).containsExactly(new Call(DbContract.PUT, Wire.toJson(put), RID));
-            written.flag();
-          });
-          db.fail(DbContract.PUT, ErrorCode.PRECONDITION_FAILED);
-          return FakeService.failureOf(call(vertx, RequestContract.PUT, Wire.toJson(put)));
-        })
-        .onComplete(ctx.succeeding(failure -> ctx.verify(() -> {
-          assertReplyFailure(failure, ErrorCode.PRECONDITION_FAILED);
-          rejected.flag();
-        })));
+        .compose(
+            reply -> {
+              ctx.verify(
+                  () -> {
+                    assertThat(reply).isEqualTo(Wire.toJson(new PutResult(DOC, false)));
+                    assertThat(db.calls())
+                        .containsExactly(new Call(DbContract.PUT, Wire.toJson(put), RID));
+                    written.flag();
+                  });
+              db.fail(DbContract.PUT, ErrorCode.PRECONDITION_FAILED);
+              return FakeService.failureOf(call(vertx, RequestContract.PUT, Wire.toJson(put)));
+            })
+        .onComplete(
+            ctx.succeeding(
+                failure ->
+                    ctx.verify(
+                        () -> {
+                          assertReplyFailure(failure, ErrorCode.PRECONDITION_FAILED);
+                          rejected.flag();
+                        })));
   }
 
   @Test
@@ -178,54 +219,73 @@ class RequestVerticleTest {
   void deleteAndList(VertxTestContext ctx) {
     DocPage page = new DocPage(List.of(DOC), null);
     ListDocs list = new ListDocs("notes", 5, null);
-    db.reply(DbContract.DELETE, Wire.toJson(new DeleteResult(KEY, 4))).reply(DbContract.LIST, Wire.toJson(page));
+    db.reply(DbContract.DELETE, Wire.toJson(new DeleteResult(KEY, 4)))
+        .reply(DbContract.LIST, Wire.toJson(page));
     cache.reply(CacheContract.FILL, new JsonObject());
     Checkpoint deleted = ctx.checkpoint();
     Checkpoint listed = ctx.checkpoint();
 
     call(vertx, RequestContract.DELETE, Wire.toJson(new DeleteDoc(KEY, Precondition.NONE)))
-        .compose(reply -> {
-          ctx.verify(() -> {
-            assertThat(reply).isEqualTo(Wire.toJson(new DeleteResult(KEY, 4)));
-            deleted.flag();
-          });
-          return call(vertx, RequestContract.LIST, Wire.toJson(list));
-        })
-        .onComplete(ctx.succeeding(reply -> ctx.verify(() -> {
-          assertThat(reply).isEqualTo(Wire.toJson(page));
-          assertThat(db.calls(DbContract.LIST)).containsExactly(new Call(DbContract.LIST, Wire.toJson(list), RID));
-          listed.flag();
-        })));
+        .compose(
+            reply -> {
+              ctx.verify(
+                  () -> {
+                    assertThat(reply).isEqualTo(Wire.toJson(new DeleteResult(KEY, 4)));
+                    deleted.flag();
+                  });
+              return call(vertx, RequestContract.LIST, Wire.toJson(list));
+            })
+        .onComplete(
+            ctx.succeeding(
+                reply ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(reply).isEqualTo(Wire.toJson(page));
+                          assertThat(db.calls(DbContract.LIST))
+                              .containsExactly(new Call(DbContract.LIST, Wire.toJson(list), RID));
+                          listed.flag();
+                        })));
   }
 
   @Test
-  @DisplayName("a request with an invalid key is a BAD_REQUEST reply failure and reaches neither the cache nor the database")
+  @DisplayName(
+      "a request with an invalid key is a BAD_REQUEST reply failure and reaches neither the cache nor the database")
   void invalidKey(VertxTestContext ctx) {
     Checkpoint rejected = ctx.checkpoint();
     Checkpoint untouched = ctx.checkpoint();
     JsonObject badKey = new JsonObject().put("collection", "Not Valid").put("id", "n-1");
     FakeService.failureOf(call(vertx, RequestContract.GET, badKey))
-        .compose(failure -> {
-          ctx.verify(() -> {
-            assertReplyFailure(failure, ErrorCode.BAD_REQUEST);
-            rejected.flag();
-          });
-          return db.drained(vertx).compose(v -> cache.drained(vertx));
-        })
-        .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
-          assertThat(db.calls()).isEmpty();
-          assertThat(cache.calls()).isEmpty();
-          untouched.flag();
-        })));
+        .compose(
+            failure -> {
+              ctx.verify(
+                  () -> {
+                    assertReplyFailure(failure, ErrorCode.BAD_REQUEST);
+                    rejected.flag();
+                  });
+              return db.drained(vertx).compose(v -> cache.drained(vertx));
+            })
+        .onComplete(
+            ctx.succeeding(
+                v ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(db.calls()).isEmpty();
+                          assertThat(cache.calls()).isEmpty();
+                          untouched.flag();
+                        })));
   }
 
   @Test
   @DisplayName("an unknown action is a BAD_REQUEST reply failure")
   void unknownAction(VertxTestContext ctx) {
     FakeService.failureOf(call(vertx, "frobnicate", Wire.toJson(KEY)))
-        .onComplete(ctx.succeeding(failure -> ctx.verify(() -> {
-          assertReplyFailure(failure, ErrorCode.BAD_REQUEST);
-          ctx.completeNow();
-        })));
+        .onComplete(
+            ctx.succeeding(
+                failure ->
+                    ctx.verify(
+                        () -> {
+                          assertReplyFailure(failure, ErrorCode.BAD_REQUEST);
+                          ctx.completeNow();
+                        })));
   }
 }

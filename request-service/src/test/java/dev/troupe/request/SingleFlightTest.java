@@ -2,7 +2,6 @@ package dev.troupe.request;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.troupe.shared.bus.Bus;
 import dev.troupe.shared.contract.CacheContract;
 import dev.troupe.shared.contract.CacheLookup;
 import dev.troupe.shared.contract.DbContract;
@@ -33,44 +32,68 @@ class SingleFlightTest {
   private static final int READERS = 100;
 
   @Test
-  @DisplayName("100 concurrent misses of one key cause one database read and one fill, and all get the document")
+  @DisplayName(
+      "100 concurrent misses of one key cause one database read and one fill, and all get the document")
   void stampedeCostsOneRead(Vertx vertx, VertxTestContext ctx) {
     DocKey key = DocKey.of("hot", "k");
-    Document doc = new Document(key, 3, Instant.parse("2026-01-01T00:00:00Z"), new JsonObject().put("v", 3));
+    Document doc =
+        new Document(key, 3, Instant.parse("2026-01-01T00:00:00Z"), new JsonObject().put("v", 3));
     Promise<Void> release = Promise.promise();
-    FakeService db = new FakeService(DbContract.ADDRESS, DbContract.GET)
-        // The read is held until every reader has missed, so all of them arrive while it is in flight.
-        .answer(DbContract.GET, body -> release.future().map(v -> Wire.toJson(Lookup.found(doc))));
-    FakeService cache = new FakeService(CacheContract.ADDRESS, CacheContract.GET, CacheContract.FILL)
-        .reply(CacheContract.GET, Wire.toJson(CacheLookup.MISS))
-        .reply(CacheContract.FILL, new JsonObject().put("stored", true));
+    FakeService db =
+        new FakeService(DbContract.ADDRESS, DbContract.GET)
+            // The read is held until every reader has missed, so all of them arrive while it is in
+            // flight.
+            .answer(
+                DbContract.GET, body -> release.future().map(v -> Wire.toJson(Lookup.found(doc))));
+    FakeService cache =
+        new FakeService(CacheContract.ADDRESS, CacheContract.GET, CacheContract.FILL)
+            .reply(CacheContract.GET, Wire.toJson(CacheLookup.MISS))
+            .reply(CacheContract.FILL, new JsonObject().put("stored", true));
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     var context = vertx.getOrCreateContext();
 
-    db.register(vertx).compose(v -> cache.register(vertx)).compose(v -> {
-      Promise<List<ReadResult>> all = Promise.promise();
-      context.runOnContext(x -> {
-        DocumentPipeline pipeline = new DocumentPipeline(Downstream.of(vertx, "db", 5000, registry), Downstream.of(vertx, "cache", 5000, registry), registry);
-        List<Future<ReadResult>> reads = new ArrayList<>();
-        for (int i = 0; i < READERS; i++) {
-          reads.add(pipeline.get(key, "r" + i));
-        }
-        cache.drained(vertx).onSuccess(drained -> release.complete());
-        Future.all(reads).map(f -> f.<ReadResult>list()).onComplete(all);
-      });
-      return all.future();
-    }).compose(results -> db.drained(vertx).compose(v -> cache.drained(vertx)).map(results))
-        .onComplete(ctx.succeeding(results -> ctx.verify(() -> {
-          assertThat(results).hasSize(READERS).allSatisfy(r -> {
-            assertThat(r.cache()).isEqualTo(CacheStatus.MISS);
-            assertThat(r.document()).isEqualTo(doc);
-          });
-          assertThat(db.calls(DbContract.GET)).hasSize(1);
-          assertThat(cache.calls(CacheContract.GET)).hasSize(READERS);
-          assertThat(cache.calls(CacheContract.FILL)).hasSize(1);
-          assertThat(registry.find("troupe_request_coalesced_reads").counter().count()).isEqualTo(READERS - 1);
-          ctx.completeNow();
-        })));
+    db.register(vertx)
+        .compose(v -> cache.register(vertx))
+        .compose(
+            v -> {
+              Promise<List<ReadResult>> all = Promise.promise();
+              context.runOnContext(
+                  x -> {
+                    DocumentPipeline pipeline =
+                        new DocumentPipeline(
+                            Downstream.of(vertx, "db", 5000, registry),
+                            Downstream.of(vertx, "cache", 5000, registry),
+                            registry);
+                    List<Future<ReadResult>> reads = new ArrayList<>();
+                    for (int i = 0; i < READERS; i++) {
+                      reads.add(pipeline.get(key, "r" + i));
+                    }
+                    cache.drained(vertx).onSuccess(drained -> release.complete());
+                    Future.all(reads).map(f -> f.<ReadResult>list()).onComplete(all);
+                  });
+              return all.future();
+            })
+        .compose(results -> db.drained(vertx).compose(v -> cache.drained(vertx)).map(results))
+        .onComplete(
+            ctx.succeeding(
+                results ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(results)
+                              .hasSize(READERS)
+                              .allSatisfy(
+                                  r -> {
+                                    assertThat(r.cache()).isEqualTo(CacheStatus.MISS);
+                                    assertThat(r.document()).isEqualTo(doc);
+                                  });
+                          assertThat(db.calls(DbContract.GET)).hasSize(1);
+                          assertThat(cache.calls(CacheContract.GET)).hasSize(READERS);
+                          assertThat(cache.calls(CacheContract.FILL)).hasSize(1);
+                          assertThat(
+                                  registry.find("troupe_request_coalesced_reads").counter().count())
+                              .isEqualTo(READERS - 1);
+                          ctx.completeNow();
+                        })));
   }
 
   @Test
@@ -78,24 +101,41 @@ class SingleFlightTest {
   void flightEndsWithItsRead(Vertx vertx, VertxTestContext ctx) {
     DocKey key = DocKey.of("hot", "again");
     Document doc = new Document(key, 1, Instant.parse("2026-01-01T00:00:00Z"), new JsonObject());
-    FakeService db = new FakeService(DbContract.ADDRESS, DbContract.GET)
-        .reply(DbContract.GET, Wire.toJson(Lookup.found(doc)));
-    FakeService cache = new FakeService(CacheContract.ADDRESS, CacheContract.GET, CacheContract.FILL)
-        .reply(CacheContract.GET, Wire.toJson(CacheLookup.MISS))
-        .reply(CacheContract.FILL, new JsonObject().put("stored", true));
+    FakeService db =
+        new FakeService(DbContract.ADDRESS, DbContract.GET)
+            .reply(DbContract.GET, Wire.toJson(Lookup.found(doc)));
+    FakeService cache =
+        new FakeService(CacheContract.ADDRESS, CacheContract.GET, CacheContract.FILL)
+            .reply(CacheContract.GET, Wire.toJson(CacheLookup.MISS))
+            .reply(CacheContract.FILL, new JsonObject().put("stored", true));
     var context = vertx.getOrCreateContext();
-    db.register(vertx).compose(v -> cache.register(vertx)).compose(v -> {
-      Promise<ReadResult> second = Promise.promise();
-      context.runOnContext(x -> {
-        DocumentPipeline pipeline = new DocumentPipeline(Downstream.of(vertx, "db", 5000, new SimpleMeterRegistry()),
-            Downstream.of(vertx, "cache", 5000, new SimpleMeterRegistry()), new SimpleMeterRegistry());
-        pipeline.get(key, "first").compose(first -> pipeline.get(key, "second")).onComplete(second);
-      });
-      return second.future();
-    }).compose(r -> db.drained(vertx).map(r))
-        .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
-          assertThat(db.calls(DbContract.GET)).hasSize(2);
-          ctx.completeNow();
-        })));
+    db.register(vertx)
+        .compose(v -> cache.register(vertx))
+        .compose(
+            v -> {
+              Promise<ReadResult> second = Promise.promise();
+              context.runOnContext(
+                  x -> {
+                    DocumentPipeline pipeline =
+                        new DocumentPipeline(
+                            Downstream.of(vertx, "db", 5000, new SimpleMeterRegistry()),
+                            Downstream.of(vertx, "cache", 5000, new SimpleMeterRegistry()),
+                            new SimpleMeterRegistry());
+                    pipeline
+                        .get(key, "first")
+                        .compose(first -> pipeline.get(key, "second"))
+                        .onComplete(second);
+                  });
+              return second.future();
+            })
+        .compose(r -> db.drained(vertx).map(r))
+        .onComplete(
+            ctx.succeeding(
+                r ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(db.calls(DbContract.GET)).hasSize(2);
+                          ctx.completeNow();
+                        })));
   }
 }

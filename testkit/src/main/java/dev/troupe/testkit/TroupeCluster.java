@@ -32,10 +32,10 @@ import java.util.concurrent.Executors;
 import java.util.stream.Stream;
 
 /**
- * An N-node Troupe cluster for tests, on loopback, with a unique cluster name, each node running the
- * services you choose. Every port is ephemeral. {@link Builder#start} completes only when every node can
- * reach every pipeline service the cluster runs; {@link #close} stops every node and deletes the
- * data directories it created.
+ * An N-node Troupe cluster for tests, on loopback, with a unique cluster name, each node running
+ * the services you choose. Every port is ephemeral. {@link Builder#start} completes only when every
+ * node can reach every pipeline service the cluster runs; {@link #close} stops every node and
+ * deletes the data directories it created.
  *
  * <pre>{@code
  * TroupeCluster.builder()
@@ -48,17 +48,20 @@ import java.util.stream.Stream;
 public final class TroupeCluster {
   private static final long READY_TIMEOUT_MS = 60_000;
   private static final long PING_INTERVAL_MS = 100;
-  private static final Map<Service, String> ADDRESSES = Map.of(
-      Service.REQUEST, RequestContract.ADDRESS,
-      Service.CHAT, ChatContract.ADDRESS,
-      Service.CACHE, CacheContract.ADDRESS,
-      Service.DB, DbContract.ADDRESS);
+  private static final Map<Service, String> ADDRESSES =
+      Map.of(
+          Service.REQUEST, RequestContract.ADDRESS,
+          Service.CHAT, ChatContract.ADDRESS,
+          Service.CACHE, CacheContract.ADDRESS,
+          Service.DB, DbContract.ADDRESS);
 
-  private static final Executor STARTER = Executors.newCachedThreadPool(r -> {
-    Thread thread = new Thread(r, "troupe-testkit-starter");
-    thread.setDaemon(true);
-    return thread;
-  });
+  private static final Executor STARTER =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread thread = new Thread(r, "troupe-testkit-starter");
+            thread.setDaemon(true);
+            return thread;
+          });
 
   private final LoopbackCluster loopback;
   private final Map<String, String> settings;
@@ -115,9 +118,10 @@ public final class TroupeCluster {
    * another's event loop would tie its start-up to that loop.
    */
   private static Future<TroupeNode> startOffContext(Settings settings, Set<Service> services) {
-    return Future.fromCompletionStage(CompletableFuture
-        .supplyAsync(() -> TroupeNode.start(settings, services).toCompletionStage(), STARTER)
-        .thenCompose(stage -> stage));
+    return Future.fromCompletionStage(
+        CompletableFuture.supplyAsync(
+                () -> TroupeNode.start(settings, services).toCompletionStage(), STARTER)
+            .thenCompose(stage -> stage));
   }
 
   /** Completes when every node reaches every pipeline service that some node runs. */
@@ -142,7 +146,8 @@ public final class TroupeCluster {
    * {@code ping} action), e.g. a consumer the test registered on another node.
    */
   public Future<Void> awaitAddress(int index, String address) {
-    return pingUntil(nodes.get(index).vertx(), address, System.currentTimeMillis() + READY_TIMEOUT_MS);
+    return pingUntil(
+        nodes.get(index).vertx(), address, System.currentTimeMillis() + READY_TIMEOUT_MS);
   }
 
   private static Future<Void> pingUntil(Vertx vertx, String address, long deadline) {
@@ -151,17 +156,22 @@ public final class TroupeCluster {
     return promise.future();
   }
 
-  private static void ping(Vertx vertx, Bus bus, String address, long deadline, Promise<Void> promise) {
-    bus.request(address, Bus.PING, new JsonObject(), "testkit-ready").onComplete(ar -> {
-      if (ar.succeeded()) {
-        promise.complete();
-      } else if (System.currentTimeMillis() > deadline) {
-        promise.fail(new IllegalStateException(address + " did not answer within " + READY_TIMEOUT_MS + " ms",
-            ar.cause()));
-      } else {
-        vertx.setTimer(PING_INTERVAL_MS, t -> ping(vertx, bus, address, deadline, promise));
-      }
-    });
+  private static void ping(
+      Vertx vertx, Bus bus, String address, long deadline, Promise<Void> promise) {
+    bus.request(address, Bus.PING, new JsonObject(), "testkit-ready")
+        .onComplete(
+            ar -> {
+              if (ar.succeeded()) {
+                promise.complete();
+              } else if (System.currentTimeMillis() > deadline) {
+                promise.fail(
+                    new IllegalStateException(
+                        address + " did not answer within " + READY_TIMEOUT_MS + " ms",
+                        ar.cause()));
+              } else {
+                vertx.setTimer(PING_INTERVAL_MS, t -> ping(vertx, bus, address, deadline, promise));
+              }
+            });
   }
 
   /** Stops every node, newest first, then deletes the data directories the cluster created. */
@@ -172,30 +182,35 @@ public final class TroupeCluster {
     for (TroupeNode node : reversed) {
       chain = chain.eventually(node::close);
     }
-    return chain.eventually(() -> {
-      nodes.clear();
-      if (ownsDataRoot) {
-        deleteTree(dataRoot);
-      }
-      return Future.succeededFuture();
-    });
+    return chain.eventually(
+        () -> {
+          nodes.clear();
+          if (ownsDataRoot) {
+            deleteTree(dataRoot);
+          }
+          return Future.succeededFuture();
+        });
   }
 
   /**
    * Makes node {@code index} vanish the way a killed process does, for failover tests: its cluster
-   * member leaves without Vert.x HA's goodbye (the HA manager's {@code simulateKill}, the hook Vert.x's
-   * own HA tests use), so the survivors take its HA services over; then its Vert.x is closed, without
-   * draining, to free what it holds. Needs HA on ({@code TROUPE_HA_ENABLED}, the default).
+   * member leaves without Vert.x HA's goodbye (the HA manager's {@code simulateKill}, the hook
+   * Vert.x's own HA tests use), so the survivors take its HA services over; then its Vert.x is
+   * closed, without draining, to free what it holds. Needs HA on ({@code TROUPE_HA_ENABLED}, the
+   * default).
    */
   public Future<Void> killNode(int index) {
     TroupeNode node = nodes.get(index);
-    return Future.fromCompletionStage(CompletableFuture.runAsync(() -> {
-          if (!(node.vertx() instanceof VertxImpl impl) || impl.haManager() == null) {
-            throw new IllegalStateException("killNode needs a node with Vert.x HA enabled");
-          }
-          // Blocks until the member has left: never on an event loop.
-          impl.haManager().simulateKill();
-        }, STARTER))
+    return Future.fromCompletionStage(
+            CompletableFuture.runAsync(
+                () -> {
+                  if (!(node.vertx() instanceof VertxImpl impl) || impl.haManager() == null) {
+                    throw new IllegalStateException("killNode needs a node with Vert.x HA enabled");
+                  }
+                  // Blocks until the member has left: never on an event loop.
+                  impl.haManager().simulateKill();
+                },
+                STARTER))
         .compose(left -> node.closeAbruptly());
   }
 
@@ -228,7 +243,10 @@ public final class TroupeCluster {
      * {@code db}); with none, a bare member for the test's own verticles and consumers.
      */
     public Builder node(String... services) {
-      layout.add(services.length == 0 ? EnumSet.noneOf(Service.class) : Service.parse(String.join(",", services)));
+      layout.add(
+          services.length == 0
+              ? EnumSet.noneOf(Service.class)
+              : Service.parse(String.join(",", services)));
       return this;
     }
 
@@ -237,13 +255,19 @@ public final class TroupeCluster {
       return this;
     }
 
-    /** A {@code TROUPE_*} setting for every node, e.g. {@code setting("TROUPE_CACHE_TTL_SECONDS", "5")}. */
+    /**
+     * A {@code TROUPE_*} setting for every node, e.g. {@code setting("TROUPE_CACHE_TTL_SECONDS",
+     * "5")}.
+     */
     public Builder setting(String key, String value) {
       settings.put(key, value);
       return this;
     }
 
-    /** Where node data directories go (node-0, node-1, ...); default a temporary directory deleted on close. */
+    /**
+     * Where node data directories go (node-0, node-1, ...); default a temporary directory deleted
+     * on close.
+     */
     public Builder dataRoot(Path dataRoot) {
       this.dataRoot = dataRoot;
       return this;
@@ -252,20 +276,28 @@ public final class TroupeCluster {
     /** Starts the nodes one after another; on failure stops those already started. */
     public Future<TroupeCluster> start() {
       if (layout.isEmpty()) {
-        return Future.failedFuture(new IllegalStateException("a cluster needs at least one node()"));
+        return Future.failedFuture(
+            new IllegalStateException("a cluster needs at least one node()"));
       }
       TroupeCluster cluster;
       try {
         boolean owns = dataRoot == null;
-        cluster = new TroupeCluster(this, owns ? Files.createTempDirectory("troupe-testkit") : dataRoot, owns);
+        cluster =
+            new TroupeCluster(
+                this, owns ? Files.createTempDirectory("troupe-testkit") : dataRoot, owns);
       } catch (IOException e) {
         return Future.failedFuture(e);
       }
       Future<?> chain = Future.succeededFuture();
       for (Set<Service> services : layout) {
-        chain = chain.compose(v -> startOffContext(cluster.nextSettings(Map.of()), services).onSuccess(cluster.nodes::add));
+        chain =
+            chain.compose(
+                v ->
+                    startOffContext(cluster.nextSettings(Map.of()), services)
+                        .onSuccess(cluster.nodes::add));
       }
-      return chain.compose(v -> cluster.awaitReady())
+      return chain
+          .compose(v -> cluster.awaitReady())
           .map(cluster)
           .recover(failure -> cluster.close().transform(closed -> Future.failedFuture(failure)));
     }

@@ -35,16 +35,22 @@ public final class TroupeClusterExtension implements BeforeAllCallback, AfterAll
   /** The running cluster; available from {@code @BeforeAll} methods on. */
   public TroupeCluster cluster() {
     if (cluster == null) {
-      throw new IllegalStateException("the cluster is not running: register the extension on a static field");
+      throw new IllegalStateException(
+          "the cluster is not running: register the extension on a static field");
     }
     return cluster;
   }
 
   @Override
   public void beforeAll(ExtensionContext context) throws Exception {
-    // JUnit calls back on its own thread, never an event loop, so waiting here blocks nothing of Vert.x.
-    cluster = builder.start().toCompletionStage().toCompletableFuture()
-        .get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    // JUnit calls back on its own thread, never an event loop, so waiting here blocks nothing of
+    // Vert.x.
+    cluster =
+        builder
+            .start()
+            .toCompletionStage()
+            .toCompletableFuture()
+            .get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
   }
 
   @Override
@@ -52,7 +58,11 @@ public final class TroupeClusterExtension implements BeforeAllCallback, AfterAll
     if (cluster != null) {
       TroupeCluster running = cluster;
       cluster = null;
-      running.close().toCompletionStage().toCompletableFuture().get(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+      running
+          .close()
+          .toCompletionStage()
+          .toCompletableFuture()
+          .get(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
     }
   }
 }

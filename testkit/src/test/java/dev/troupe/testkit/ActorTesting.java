@@ -24,7 +24,10 @@ final class ActorTesting {
     double sum = 0;
     for (TroupeNode node : nodes) {
       MeterRegistry registry = node.runtime().registry();
-      sum += registry.find(name).tag("type", type).tags(tags).counters().stream().mapToDouble(Counter::count).sum();
+      sum +=
+          registry.find(name).tag("type", type).tags(tags).counters().stream()
+              .mapToDouble(Counter::count)
+              .sum();
     }
     return sum;
   }
@@ -33,7 +36,10 @@ final class ActorTesting {
   static double gauged(List<TroupeNode> nodes, String name, String type) {
     double sum = 0;
     for (TroupeNode node : nodes) {
-      sum += node.runtime().registry().find(name).tag("type", type).gauges().stream().mapToDouble(Gauge::value).sum();
+      sum +=
+          node.runtime().registry().find(name).tag("type", type).gauges().stream()
+              .mapToDouble(Gauge::value)
+              .sum();
     }
     return sum;
   }
@@ -47,7 +53,8 @@ final class ActorTesting {
     PartitionService partitions = viewer.runtime().hazelcast().getPartitionService();
     for (int i = 0; i < 100_000; i++) {
       String key = prefix + i;
-      var partitionOwner = partitions.getPartition(new ActorId(type, key).placementKey()).getOwner();
+      var partitionOwner =
+          partitions.getPartition(new ActorId(type, key).placementKey()).getOwner();
       if (partitionOwner != null && partitionOwner.getUuid().equals(member)) {
         return key;
       }
@@ -63,7 +70,8 @@ final class ActorTesting {
     return promise.future();
   }
 
-  private static void check(Vertx vertx, String what, BooleanSupplier condition, long deadline, Promise<Void> promise) {
+  private static void check(
+      Vertx vertx, String what, BooleanSupplier condition, long deadline, Promise<Void> promise) {
     if (condition.getAsBoolean()) {
       promise.complete();
     } else if (System.currentTimeMillis() > deadline) {

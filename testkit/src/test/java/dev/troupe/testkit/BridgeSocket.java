@@ -12,12 +12,12 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 
 /**
- * A raw client of the TCP event-bus bridge for tests: writes frames (a 4-byte big-endian length, then
- * JSON) and hands out the frames it receives, in order.
+ * A raw client of the TCP event-bus bridge for tests: writes frames (a 4-byte big-endian length,
+ * then JSON) and hands out the frames it receives, in order.
  *
- * <p>It holds its {@link NetClient}: Vert.x 5 closes a client, and with it every connection it made,
- * once the client object is garbage collected, so a socket whose client nobody references is closed
- * at the next collection.
+ * <p>It holds its {@link NetClient}: Vert.x 5 closes a client, and with it every connection it
+ * made, once the client object is garbage collected, so a socket whose client nobody references is
+ * closed at the next collection.
  */
 final class BridgeSocket {
   private final NetClient client;
@@ -31,16 +31,18 @@ final class BridgeSocket {
     this.client = client;
     this.socket = socket;
     socket.handler(this::read);
-    socket.closeHandler(v -> {
-      closed.tryComplete();
-      waiting.forEach(p -> p.tryFail("the bridge closed the connection"));
-      waiting.clear();
-    });
+    socket.closeHandler(
+        v -> {
+          closed.tryComplete();
+          waiting.forEach(p -> p.tryFail("the bridge closed the connection"));
+          waiting.clear();
+        });
   }
 
   static Future<BridgeSocket> connect(Vertx vertx, int port) {
     NetClient client = vertx.createNetClient();
-    return client.connect(port, "127.0.0.1")
+    return client
+        .connect(port, "127.0.0.1")
         .map(socket -> new BridgeSocket(client, socket))
         .onFailure(e -> client.close());
   }
@@ -75,8 +77,12 @@ final class BridgeSocket {
 
   /** The next frame received that is not the bridge's generic answer to a blocked frame. */
   Future<JsonObject> nextSpecific() {
-    return next().compose(f -> "blocked by bridgeEvent handler".equals(f.getString("message")) ? nextSpecific()
-        : Future.succeededFuture(f));
+    return next()
+        .compose(
+            f ->
+                "blocked by bridgeEvent handler".equals(f.getString("message"))
+                    ? nextSpecific()
+                    : Future.succeededFuture(f));
   }
 
   /** Completes when the bridge closed the connection. */
@@ -97,7 +103,8 @@ final class BridgeSocket {
       if (pending.length() - at - 4 < length) {
         break;
       }
-      JsonObject frame = new JsonObject(pending.getString(at + 4, at + 4 + length, StandardCharsets.UTF_8.name()));
+      JsonObject frame =
+          new JsonObject(pending.getString(at + 4, at + 4 + length, StandardCharsets.UTF_8.name()));
       at += 4 + length;
       Promise<JsonObject> promise = waiting.poll();
       if (promise != null) {

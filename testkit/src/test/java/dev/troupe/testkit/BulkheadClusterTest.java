@@ -37,10 +37,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The bulkheads of request-service on a cluster whose database stalls: node 1 is a bare node on which
- * the test plays db-service, answering reads until it stalls, then answering nothing at all. Writes
- * pile up in their bulkhead (the admitted ones wait for the database, the rest are shed with 503),
- * while every read of a cached document is answered from the cache.
+ * The bulkheads of request-service on a cluster whose database stalls: node 1 is a bare node on
+ * which the test plays db-service, answering reads until it stalls, then answering nothing at all.
+ * Writes pile up in their bulkhead (the admitted ones wait for the database, the rest are shed with
+ * 503), while every read of a cached document is answered from the cache.
  */
 @ExtendWith(VertxExtension.class)
 @DisplayName("Bulkheads while the database is stalled")
@@ -52,13 +52,16 @@ class BulkheadClusterTest {
   private static final int READS = 200;
 
   @RegisterExtension
-  static final TroupeClusterExtension TROUPE = new TroupeClusterExtension(TroupeCluster.builder()
-      .node("gateway", "request", "cache")
-      .node()
-      .setting("TROUPE_ACCESS_LOG", "false")
-      .setting("TROUPE_REQUEST_WRITE_MAX_IN_FLIGHT", String.valueOf(WRITE_LIMIT))
-      // The writes the database swallowed end (504) within this; the reads never wait for it.
-      .setting("TROUPE_DB_TIMEOUT_MS", "3000"));
+  static final TroupeClusterExtension TROUPE =
+      new TroupeClusterExtension(
+          TroupeCluster.builder()
+              .node("gateway", "request", "cache")
+              .node()
+              .setting("TROUPE_ACCESS_LOG", "false")
+              .setting("TROUPE_REQUEST_WRITE_MAX_IN_FLIGHT", String.valueOf(WRITE_LIMIT))
+              // The writes the database swallowed end (504) within this; the reads never wait for
+              // it.
+              .setting("TROUPE_DB_TIMEOUT_MS", "3000"));
 
   private static final AtomicBoolean stalled = new AtomicBoolean();
   private static final AtomicInteger writesReceived = new AtomicInteger();
@@ -68,24 +71,42 @@ class BulkheadClusterTest {
   @BeforeAll
   static void playStallingDatabase() throws Exception {
     Vertx vertx = TROUPE.cluster().node(1).vertx();
-    stallingDb = vertx.eventBus().consumer(DbContract.ADDRESS, ActionRouter.of("stalling-db")
-        .on(DbContract.GET, msg -> {
-          if (stalled.get()) {
-            return Promise.<JsonObject>promise().future();
-          }
-          DocKey key = Wire.docKey(msg.body());
-          return Future.succeededFuture(Wire.toJson(Lookup.found(
-              new Document(key, 1, Instant.parse("2026-01-01T00:00:00Z"), new JsonObject().put("id", key.id())))));
-        })
-        .on(DbContract.PUT, msg -> {
-          if (writesReceived.incrementAndGet() == WRITE_LIMIT) {
-            writeBulkheadFull.tryComplete();
-          }
-          return Promise.<JsonObject>promise().future();
-        }));
-    stallingDb.completion()
+    stallingDb =
+        vertx
+            .eventBus()
+            .consumer(
+                DbContract.ADDRESS,
+                ActionRouter.of("stalling-db")
+                    .on(
+                        DbContract.GET,
+                        msg -> {
+                          if (stalled.get()) {
+                            return Promise.<JsonObject>promise().future();
+                          }
+                          DocKey key = Wire.docKey(msg.body());
+                          return Future.succeededFuture(
+                              Wire.toJson(
+                                  Lookup.found(
+                                      new Document(
+                                          key,
+                                          1,
+                                          Instant.parse("2026-01-01T00:00:00Z"),
+                                          new JsonObject().put("id", key.id())))));
+                        })
+                    .on(
+                        DbContract.PUT,
+                        msg -> {
+                          if (writesReceived.incrementAndGet() == WRITE_LIMIT) {
+                            writeBulkheadFull.tryComplete();
+                          }
+                          return Promise.<JsonObject>promise().future();
+                        }));
+    stallingDb
+        .completion()
         .compose(v -> TROUPE.cluster().awaitAddress(0, DbContract.ADDRESS))
-        .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        .toCompletionStage()
+        .toCompletableFuture()
+        .get(60, TimeUnit.SECONDS);
   }
 
   @AfterAll
@@ -94,11 +115,16 @@ class BulkheadClusterTest {
   }
 
   @Test
-  @DisplayName("with the database stalled and the write bulkhead full, every read of a cached document is a 200 HIT; surplus writes get 503 with Retry-After")
+  @DisplayName(
+      "with the database stalled and the write bulkhead full, every read of a cached document is a 200 HIT; surplus writes get 503 with Retry-After")
   void hitsFlowWhileTheDatabaseIsStalled(Vertx vertx, VertxTestContext ctx) {
-    WebClient client = WebClient.create(vertx, new WebClientOptions()
-        .setDefaultHost("127.0.0.1").setDefaultPort(TROUPE.cluster().httpPort(0)),
-        new PoolOptions().setHttp1MaxSize(WRITES + READS));
+    WebClient client =
+        WebClient.create(
+            vertx,
+            new WebClientOptions()
+                .setDefaultHost("127.0.0.1")
+                .setDefaultPort(TROUPE.cluster().httpPort(0)),
+            new PoolOptions().setHttp1MaxSize(WRITES + READS));
     List<Future<HttpResponse<Buffer>>> warm = new ArrayList<>();
     for (int i = 0; i < CACHED; i++) {
       warm.add(client.get("/api/v1/docs/" + COLLECTION + "/doc-" + i).send());
@@ -106,53 +132,94 @@ class BulkheadClusterTest {
     List<Future<HttpResponse<Buffer>>> writes = new ArrayList<>();
     List<Future<HttpResponse<Buffer>>> reads = new ArrayList<>();
     Future.all(warm)
-        .compose(warmed -> {
-          ctx.verify(() -> warm.forEach(r -> assertThat(r.result().statusCode()).as("warming read").isEqualTo(200)));
-          stalled.set(true);
-          for (int i = 0; i < WRITES; i++) {
-            writes.add(client.put("/api/v1/docs/" + COLLECTION + "/new-" + i)
-                .sendJsonObject(new JsonObject().put("n", i)));
-          }
-          // The database holds as many writes as the bulkhead admits, and answers none of them.
-          return writeBulkheadFull.future();
-        })
-        .compose(full -> {
-          for (int i = 0; i < READS; i++) {
-            reads.add(client.get("/api/v1/docs/" + COLLECTION + "/doc-" + (i % CACHED)).send());
-          }
-          return Future.join(reads);
-        })
-        .compose(read -> {
-          ctx.verify(() -> {
-            assertThat(writesReceived.get()).as("writes still waiting for the stalled database").isEqualTo(WRITE_LIMIT);
-            Map<String, Integer> outcomes = new TreeMap<>();
-            for (Future<HttpResponse<Buffer>> r : reads) {
-              outcomes.merge(r.succeeded() ? r.result().statusCode() + " " + r.result().getHeader("X-Cache")
-                  : r.cause().toString(), 1, Integer::sum);
-            }
-            assertThat(outcomes).as("reads of cached documents").isEqualTo(Map.of("200 HIT", READS));
-          });
-          return Future.join(writes);
-        })
-        .onComplete(done -> ctx.verify(() -> {
-          Map<Integer, Integer> statuses = new TreeMap<>();
-          for (Future<HttpResponse<Buffer>> w : writes) {
-            assertThat(w.succeeded()).as("every write is answered: %s", w.cause()).isTrue();
-            HttpResponse<Buffer> r = w.result();
-            statuses.merge(r.statusCode(), 1, Integer::sum);
-            if (r.statusCode() == 503) {
-              assertThat(r.getHeader("Retry-After")).isEqualTo("1");
-            }
-          }
-          assertThat(statuses.keySet()).as("statuses %s", statuses).isSubsetOf(503, 504);
-          assertThat(statuses.getOrDefault(503, 0)).as("statuses %s", statuses).isGreaterThanOrEqualTo(WRITES - WRITE_LIMIT);
-          MeterRegistry registry = TROUPE.cluster().node(0).runtime().registry();
-          assertThat(registry.get("troupe_rejected").tag("service", "request").tag("bulkhead", "write").counter().count())
-              .isGreaterThanOrEqualTo(WRITES - WRITE_LIMIT);
-          assertThat(registry.get("troupe_rejected").tag("service", "request").tag("bulkhead", "read").counter().count())
-              .isZero();
-          client.close();
-          ctx.completeNow();
-        }));
+        .compose(
+            warmed -> {
+              ctx.verify(
+                  () ->
+                      warm.forEach(
+                          r ->
+                              assertThat(r.result().statusCode())
+                                  .as("warming read")
+                                  .isEqualTo(200)));
+              stalled.set(true);
+              for (int i = 0; i < WRITES; i++) {
+                writes.add(
+                    client
+                        .put("/api/v1/docs/" + COLLECTION + "/new-" + i)
+                        .sendJsonObject(new JsonObject().put("n", i)));
+              }
+              // The database holds as many writes as the bulkhead admits, and answers none of them.
+              return writeBulkheadFull.future();
+            })
+        .compose(
+            full -> {
+              for (int i = 0; i < READS; i++) {
+                reads.add(client.get("/api/v1/docs/" + COLLECTION + "/doc-" + (i % CACHED)).send());
+              }
+              return Future.join(reads);
+            })
+        .compose(
+            read -> {
+              ctx.verify(
+                  () -> {
+                    assertThat(writesReceived.get())
+                        .as("writes still waiting for the stalled database")
+                        .isEqualTo(WRITE_LIMIT);
+                    Map<String, Integer> outcomes = new TreeMap<>();
+                    for (Future<HttpResponse<Buffer>> r : reads) {
+                      outcomes.merge(
+                          r.succeeded()
+                              ? r.result().statusCode() + " " + r.result().getHeader("X-Cache")
+                              : r.cause().toString(),
+                          1,
+                          Integer::sum);
+                    }
+                    assertThat(outcomes)
+                        .as("reads of cached documents")
+                        .isEqualTo(Map.of("200 HIT", READS));
+                  });
+              return Future.join(writes);
+            })
+        .onComplete(
+            done ->
+                ctx.verify(
+                    () -> {
+                      Map<Integer, Integer> statuses = new TreeMap<>();
+                      for (Future<HttpResponse<Buffer>> w : writes) {
+                        assertThat(w.succeeded())
+                            .as("every write is answered: %s", w.cause())
+                            .isTrue();
+                        HttpResponse<Buffer> r = w.result();
+                        statuses.merge(r.statusCode(), 1, Integer::sum);
+                        if (r.statusCode() == 503) {
+                          assertThat(r.getHeader("Retry-After")).isEqualTo("1");
+                        }
+                      }
+                      assertThat(statuses.keySet())
+                          .as("statuses %s", statuses)
+                          .isSubsetOf(503, 504);
+                      assertThat(statuses.getOrDefault(503, 0))
+                          .as("statuses %s", statuses)
+                          .isGreaterThanOrEqualTo(WRITES - WRITE_LIMIT);
+                      MeterRegistry registry = TROUPE.cluster().node(0).runtime().registry();
+                      assertThat(
+                              registry
+                                  .get("troupe_rejected")
+                                  .tag("service", "request")
+                                  .tag("bulkhead", "write")
+                                  .counter()
+                                  .count())
+                          .isGreaterThanOrEqualTo(WRITES - WRITE_LIMIT);
+                      assertThat(
+                              registry
+                                  .get("troupe_rejected")
+                                  .tag("service", "request")
+                                  .tag("bulkhead", "read")
+                                  .counter()
+                                  .count())
+                          .isZero();
+                      client.close();
+                      ctx.completeNow();
+                    }));
   }
 }

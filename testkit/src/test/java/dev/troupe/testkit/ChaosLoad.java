@@ -20,18 +20,21 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A bounded mixed load on a fixed set of documents, through several gateways, that knows what must
- * be stored. Each key belongs to one writer, which writes it with {@code If-Match} on the version it
- * last saw acknowledged, alternating gateways; readers read any key through any gateway and check it
- * is at least the acknowledged version. A write whose outcome is unknown (5xx, no answer) may still
- * have been applied; the writer then reads the key before writing again and accepts only that one of
- * its unacknowledged attempts (they all carried the same {@code If-Match}, so at most one can apply).
- * Every call is recorded with its time and outcome, so the test can measure error windows.
+ * be stored. Each key belongs to one writer, which writes it with {@code If-Match} on the version
+ * it last saw acknowledged, alternating gateways; readers read any key through any gateway and
+ * check it is at least the acknowledged version. A write whose outcome is unknown (5xx, no answer)
+ * may still have been applied; the writer then reads the key before writing again and accepts only
+ * that one of its unacknowledged attempts (they all carried the same {@code If-Match}, so at most
+ * one can apply). Every call is recorded with its time and outcome, so the test can measure error
+ * windows.
  */
 final class ChaosLoad implements AutoCloseable {
   static final String COLLECTION = "chaos";
   private static final Duration CALL_TIMEOUT = Duration.ofSeconds(20);
 
-  /** One HTTP call: when it started and ended (nanoTime), what it was, its status (-1: no answer). */
+  /**
+   * One HTTP call: when it started and ended (nanoTime), what it was, its status (-1: no answer).
+   */
   record Call(long startNanos, long endNanos, String op, String key, int status, String detail) {
     boolean failed() {
       return status < 0 || status >= 500;
@@ -43,8 +46,10 @@ final class ChaosLoad implements AutoCloseable {
     final String key;
     long version;
     JsonObject data;
+
     /** Attempts since the last acknowledgement whose outcome is unknown. */
     final List<JsonObject> unconfirmed = new ArrayList<>();
+
     boolean resync;
     long seq;
 
@@ -53,7 +58,8 @@ final class ChaosLoad implements AutoCloseable {
     }
   }
 
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final List<Integer> gateways;
   private final List<List<KeyState>> writers = new ArrayList<>();
   private final Map<String, KeyState> keys = new ConcurrentHashMap<>();
@@ -85,32 +91,52 @@ final class ChaosLoad implements AutoCloseable {
     int i = 0;
     for (KeyState state : keys.values()) {
       JsonObject data = data(state);
-      HttpResponse<String> put = send(gateways.get(i++ % gateways.size()), "PUT", state.key, data, "If-None-Match", "*");
+      HttpResponse<String> put =
+          send(gateways.get(i++ % gateways.size()), "PUT", state.key, data, "If-None-Match", "*");
       if (put.statusCode() != 201) {
-        throw new AssertionError("creating " + state.key + " answered " + put.statusCode() + ": " + put.body());
+        throw new AssertionError(
+            "creating " + state.key + " answered " + put.statusCode() + ": " + put.body());
       }
       ack(state, 1, data);
     }
   }
 
   /** Starts the writers and readers, each one call at a time every {@code periodMs}. */
-  @SuppressWarnings("FutureReturnValueIgnored") // the tasks end with the pool (stop()); guarded() records their failures
+  @SuppressWarnings(
+      "FutureReturnValueIgnored") // the tasks end with the pool (stop()); guarded() records their
+  // failures
   void start(long periodMs) {
     pool = Executors.newScheduledThreadPool(writers.size() + readers);
     for (int w = 0; w < writers.size(); w++) {
       List<KeyState> owned = writers.get(w);
       int writer = w;
       AtomicLong tick = new AtomicLong();
-      pool.scheduleWithFixedDelay(() -> guarded(() -> {
-        long n = tick.getAndIncrement();
-        write(owned.get((int) (n % owned.size())), gateways.get((int) ((n + writer) % gateways.size())));
-      }), 0, periodMs, TimeUnit.MILLISECONDS);
+      pool.scheduleWithFixedDelay(
+          () ->
+              guarded(
+                  () -> {
+                    long n = tick.getAndIncrement();
+                    write(
+                        owned.get((int) (n % owned.size())),
+                        gateways.get((int) ((n + writer) % gateways.size())));
+                  }),
+          0,
+          periodMs,
+          TimeUnit.MILLISECONDS);
     }
     List<KeyState> all = List.copyOf(keys.values());
     for (int r = 0; r < readers; r++) {
       AtomicLong tick = new AtomicLong(r);
-      pool.scheduleWithFixedDelay(() -> guarded(() -> read(all.get(ThreadLocalRandom.current().nextInt(all.size())),
-          gateways.get((int) (tick.getAndIncrement() % gateways.size())))), 0, periodMs, TimeUnit.MILLISECONDS);
+      pool.scheduleWithFixedDelay(
+          () ->
+              guarded(
+                  () ->
+                      read(
+                          all.get(ThreadLocalRandom.current().nextInt(all.size())),
+                          gateways.get((int) (tick.getAndIncrement() % gateways.size())))),
+          0,
+          periodMs,
+          TimeUnit.MILLISECONDS);
     }
   }
 
@@ -119,7 +145,10 @@ final class ChaosLoad implements AutoCloseable {
     return ok.get();
   }
 
-  /** Stops the load and waits for calls in flight; then settles every key whose last write is unknown. */
+  /**
+   * Stops the load and waits for calls in flight; then settles every key whose last write is
+   * unknown.
+   */
   void stop() throws Exception {
     if (pool != null) {
       pool.shutdown();
@@ -162,7 +191,8 @@ final class ChaosLoad implements AutoCloseable {
 
   /** GETs a document through one gateway (no recording); for the final checks. */
   HttpResponse<String> get(int port, String key) throws Exception {
-    return http.send(HttpRequest.newBuilder(uri(port, key)).timeout(CALL_TIMEOUT).GET().build(),
+    return http.send(
+        HttpRequest.newBuilder(uri(port, key)).timeout(CALL_TIMEOUT).GET().build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
@@ -176,19 +206,26 @@ final class ChaosLoad implements AutoCloseable {
     JsonObject data = data(state);
     long started = System.nanoTime();
     try {
-      HttpResponse<String> put = send(port, "PUT", state.key, data, "If-Match", "\"" + state.version + "\"");
-      record(started, "put", state.key, put.statusCode(), put.statusCode() >= 300 ? put.body() : "");
+      HttpResponse<String> put =
+          send(port, "PUT", state.key, data, "If-Match", "\"" + state.version + "\"");
+      record(
+          started, "put", state.key, put.statusCode(), put.statusCode() >= 300 ? put.body() : "");
       switch (put.statusCode()) {
         case 200 -> {
           long version = new JsonObject(put.body()).getLong("version");
           if (version != state.version + 1) {
-            violations.add(state.key + ": If-Match " + state.version + " acknowledged as version " + version);
+            violations.add(
+                state.key + ": If-Match " + state.version + " acknowledged as version " + version);
           }
           ack(state, version, data);
         }
         case 412 -> {
           if (state.unconfirmed.isEmpty()) {
-            violations.add(state.key + ": If-Match " + state.version + " refused (412) though no other write was sent");
+            violations.add(
+                state.key
+                    + ": If-Match "
+                    + state.version
+                    + " refused (412) though no other write was sent");
           }
           state.resync = true;
         }
@@ -204,12 +241,20 @@ final class ChaosLoad implements AutoCloseable {
     }
   }
 
-  /** Learns whether an unacknowledged write was applied; leaves {@code resync} set when it cannot tell. */
+  /**
+   * Learns whether an unacknowledged write was applied; leaves {@code resync} set when it cannot
+   * tell.
+   */
   private void resync(KeyState state, int port) {
     long started = System.nanoTime();
     try {
       HttpResponse<String> get = get(port, state.key);
-      record(started, "resync", state.key, get.statusCode(), get.statusCode() == 200 ? "" : get.body());
+      record(
+          started,
+          "resync",
+          state.key,
+          get.statusCode(),
+          get.statusCode() == 200 ? "" : get.body());
       if (get.statusCode() != 200) {
         return;
       }
@@ -222,8 +267,18 @@ final class ChaosLoad implements AutoCloseable {
         adopted.incrementAndGet();
         ack(state, version, data);
       } else {
-        violations.add(state.key + ": after acknowledged version " + state.version + " " + state.data
-            + " the store holds version " + version + " " + data + "; unacknowledged attempts " + state.unconfirmed);
+        violations.add(
+            state.key
+                + ": after acknowledged version "
+                + state.version
+                + " "
+                + state.data
+                + " the store holds version "
+                + version
+                + " "
+                + data
+                + "; unacknowledged attempts "
+                + state.unconfirmed);
         state.resync = false;
       }
     } catch (Exception e) {
@@ -236,12 +291,20 @@ final class ChaosLoad implements AutoCloseable {
     long started = System.nanoTime();
     try {
       HttpResponse<String> get = get(port, state.key);
-      record(started, "get", state.key, get.statusCode(), get.statusCode() == 200 ? "" : get.body());
+      record(
+          started, "get", state.key, get.statusCode(), get.statusCode() == 200 ? "" : get.body());
       if (get.statusCode() == 200) {
         long version = new JsonObject(get.body()).getLong("version");
         if (version < floor) {
-          violations.add(state.key + ": read version " + version + " through port " + port
-              + " after version " + floor + " was acknowledged");
+          violations.add(
+              state.key
+                  + ": read version "
+                  + version
+                  + " through port "
+                  + port
+                  + " after version "
+                  + floor
+                  + " was acknowledged");
         }
       } else if (get.statusCode() < 500) {
         violations.add(state.key + ": read answered " + get.statusCode() + ": " + get.body());
@@ -263,14 +326,17 @@ final class ChaosLoad implements AutoCloseable {
     return new JsonObject().put("key", state.key).put("seq", ++state.seq);
   }
 
-  private HttpResponse<String> send(int port, String method, String key, JsonObject body, String header,
-      String value) throws Exception {
-    return http.send(HttpRequest.newBuilder(uri(port, key))
-        .timeout(CALL_TIMEOUT)
-        .header("Content-Type", "application/json")
-        .header(header, value)
-        .method(method, HttpRequest.BodyPublishers.ofString(body.encode()))
-        .build(), HttpResponse.BodyHandlers.ofString());
+  private HttpResponse<String> send(
+      int port, String method, String key, JsonObject body, String header, String value)
+      throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(uri(port, key))
+            .timeout(CALL_TIMEOUT)
+            .header("Content-Type", "application/json")
+            .header(header, value)
+            .method(method, HttpRequest.BodyPublishers.ofString(body.encode()))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   private void record(long started, String op, String key, int status, String detail) {

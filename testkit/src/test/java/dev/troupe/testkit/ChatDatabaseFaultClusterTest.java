@@ -32,15 +32,18 @@ class ChatDatabaseFaultClusterTest {
   private static final String API = "/api/v1/chat";
 
   @RegisterExtension
-  static final TroupeClusterExtension TROUPE = new TroupeClusterExtension(TroupeCluster.builder()
-      .node("db")
-      .node("gateway", "chat")
-      .setting("TROUPE_ACCESS_LOG", "false")
-      .setting("TROUPE_DB_TIMEOUT_MS", "2000")
-      .setting("TROUPE_ACTOR_ASK_TIMEOUT_MS", "10000"));
+  static final TroupeClusterExtension TROUPE =
+      new TroupeClusterExtension(
+          TroupeCluster.builder()
+              .node("db")
+              .node("gateway", "chat")
+              .setting("TROUPE_ACCESS_LOG", "false")
+              .setting("TROUPE_DB_TIMEOUT_MS", "2000")
+              .setting("TROUPE_ACTOR_ASK_TIMEOUT_MS", "10000"));
 
   @Test
-  @DisplayName("a post whose message write fails answers 503/504, the room is not restarted and still serves its history")
+  @DisplayName(
+      "a post whose message write fails answers 503/504, the room is not restarted and still serves its history")
   void failedWriteIsNoCrash(Vertx vertx, VertxTestContext ctx) {
     WebClient http = WebClient.create(vertx);
     TroupeNode chatNode = TROUPE.cluster().node(1);
@@ -48,37 +51,65 @@ class ChatDatabaseFaultClusterTest {
     double[] restartsBefore = new double[1];
     // The room must stay on node 1: pick its key once node 0 has handed node 1 its share of the
     // partitions (right after the join node 1 owns none, and then counts as safe all the same).
-    until(vertx, "node 1 to own partitions, migrations ended", () -> ownsPartitions(chatNode)
-        && TROUPE.cluster().nodes().stream().allMatch(n -> n.runtime().hazelcast().getPartitionService().isLocalMemberSafe()),
-        30_000)
-        .compose(safe -> {
-          room[0] = ActorTesting.keyOwnedBy(chatNode, chatNode, "chat-room", "fault-");
-          return http.put(port(), "127.0.0.1", API + "/rooms/" + room[0] + "/members/alice").send();
-        })
+    until(
+            vertx,
+            "node 1 to own partitions, migrations ended",
+            () ->
+                ownsPartitions(chatNode)
+                    && TROUPE.cluster().nodes().stream()
+                        .allMatch(
+                            n -> n.runtime().hazelcast().getPartitionService().isLocalMemberSafe()),
+            30_000)
+        .compose(
+            safe -> {
+              room[0] = ActorTesting.keyOwnedBy(chatNode, chatNode, "chat-room", "fault-");
+              return http.put(port(), "127.0.0.1", API + "/rooms/" + room[0] + "/members/alice")
+                  .send();
+            })
         .compose(r -> status(r, 200))
         .compose(r -> post(http, room[0], "before"))
         .compose(r -> status(r, 201))
-        .compose(r -> {
-          restartsBefore[0] = counted(List.of(chatNode), "troupe_actor_restarts", "chat-room");
-          return TROUPE.cluster().stopNode(0);
-        })
+        .compose(
+            r -> {
+              restartsBefore[0] = counted(List.of(chatNode), "troupe_actor_restarts", "chat-room");
+              return TROUPE.cluster().stopNode(0);
+            })
         .compose(stopped -> post(http, room[0], "after"))
-        .compose(r -> {
-          ctx.verify(() -> {
-            assertThat(r.statusCode()).as("the database's error, not a crash: %s", r.bodyAsString()).isIn(503, 504);
-            assertThat(r.getHeader("Content-Type")).isEqualTo("application/problem+json");
-            assertThat(counted(List.of(chatNode), "troupe_actor_restarts", "chat-room")).as("restarts")
-                .isEqualTo(restartsBefore[0]);
-            assertThat(gauged(List.of(chatNode), "troupe_actor_live", "chat-room")).as("the room still lives").isPositive();
-          });
-          return http.get(port(), "127.0.0.1", API + "/rooms/" + room[0] + "/messages?user=alice&after=0").send();
-        })
+        .compose(
+            r -> {
+              ctx.verify(
+                  () -> {
+                    assertThat(r.statusCode())
+                        .as("the database's error, not a crash: %s", r.bodyAsString())
+                        .isIn(503, 504);
+                    assertThat(r.getHeader("Content-Type")).isEqualTo("application/problem+json");
+                    assertThat(counted(List.of(chatNode), "troupe_actor_restarts", "chat-room"))
+                        .as("restarts")
+                        .isEqualTo(restartsBefore[0]);
+                    assertThat(gauged(List.of(chatNode), "troupe_actor_live", "chat-room"))
+                        .as("the room still lives")
+                        .isPositive();
+                  });
+              return http.get(
+                      port(),
+                      "127.0.0.1",
+                      API + "/rooms/" + room[0] + "/messages?user=alice&after=0")
+                  .send();
+            })
         .compose(r -> status(r, 200))
-        .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
-          assertThat(r.bodyAsJsonObject().getJsonArray("items").stream().map(m -> ((JsonObject) m).getString("text")))
-              .as("the history from the room's memory: the stored message, not the failed one").containsExactly("before");
-          ctx.completeNow();
-        })));
+        .onComplete(
+            ctx.succeeding(
+                r ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(
+                                  r.bodyAsJsonObject().getJsonArray("items").stream()
+                                      .map(m -> ((JsonObject) m).getString("text")))
+                              .as(
+                                  "the history from the room's memory: the stored message, not the failed one")
+                              .containsExactly("before");
+                          ctx.completeNow();
+                        })));
   }
 
   private static boolean ownsPartitions(TroupeNode node) {
@@ -97,7 +128,9 @@ class ChatDatabaseFaultClusterTest {
   }
 
   private static Future<HttpResponse<Buffer>> status(HttpResponse<Buffer> r, int status) {
-    return r.statusCode() == status ? Future.succeededFuture(r)
-        : Future.failedFuture(new AssertionError("answered " + r.statusCode() + " " + r.bodyAsString()));
+    return r.statusCode() == status
+        ? Future.succeededFuture(r)
+        : Future.failedFuture(
+            new AssertionError("answered " + r.statusCode() + " " + r.bodyAsString()));
   }
 }

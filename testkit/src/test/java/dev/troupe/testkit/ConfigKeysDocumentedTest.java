@@ -24,8 +24,10 @@ class ConfigKeysDocumentedTest {
     Path root = Path.of("..").toAbsolutePath().normalize();
     Set<String> keys = new TreeSet<>();
     try (Stream<Path> files = Files.walk(root)) {
-      for (Path file : files.filter(p -> p.toString().endsWith(".java") && p.toString().contains("/src/main/"))
-          .toList()) {
+      for (Path file :
+          files
+              .filter(p -> p.toString().endsWith(".java") && p.toString().contains("/src/main/"))
+              .toList()) {
         Matcher m = KEY.matcher(Files.readString(file));
         while (m.find()) {
           keys.add(m.group(1));

@@ -5,8 +5,8 @@ import java.util.List;
 /**
  * The JaCoCo agent option for a {@code troupe.jar} child process, so what the child runs counts in
  * the coverage report too. Under {@code mvn verify} the build's JaCoCo {@code prepare-agent}
- * execution sets {@code troupe.coverage.agent} to a {@code -javaagent:...} option writing to
- * {@code target/jacoco-children.exec}; without JaCoCo (or with {@code -Djacoco.skip}) the property is
+ * execution sets {@code troupe.coverage.agent} to a {@code -javaagent:...} option writing to {@code
+ * target/jacoco-children.exec}; without JaCoCo (or with {@code -Djacoco.skip}) the property is
  * missing or still the unresolved expression, and the child runs without an agent.
  */
 final class CoverageAgent {

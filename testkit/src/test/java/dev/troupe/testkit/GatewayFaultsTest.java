@@ -23,56 +23,86 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @DisplayName("Gateway with a faulty pipeline")
 class GatewayFaultsTest {
   @RegisterExtension
-  static final TroupeClusterExtension TROUPE = new TroupeClusterExtension(TroupeCluster.builder()
-      .node("gateway")
-      .setting("TROUPE_GATEWAY_TIMEOUT_MS", "400"));
+  static final TroupeClusterExtension TROUPE =
+      new TroupeClusterExtension(
+          TroupeCluster.builder().node("gateway").setting("TROUPE_GATEWAY_TIMEOUT_MS", "400"));
 
   @Test
-  @DisplayName("with no pipeline services, ready is 503 naming each, and a read is 503 with Retry-After")
+  @DisplayName(
+      "with no pipeline services, ready is 503 naming each, and a read is 503 with Retry-After")
   void missingServices(Vertx vertx, VertxTestContext ctx) {
     Http http = new Http(vertx, TROUPE.cluster().httpPort(0));
     Checkpoint notReady = ctx.checkpoint();
     Checkpoint unavailable = ctx.checkpoint();
-    http.get("/health/ready").onComplete(ctx.succeeding(r -> ctx.verify(() -> {
-      assertThat(r.statusCode()).isEqualTo(503);
-      JsonObject body = r.bodyAsJsonObject();
-      assertThat(body.getString("status")).isEqualTo("DOWN");
-      assertThat(r.bodyAsString()).contains("request-service", "cache-service", "db-service", "does not answer");
-      notReady.flag();
-    })));
-    http.get("/api/v1/docs/faults/a").onComplete(ctx.succeeding(r -> ctx.verify(() -> {
-      assertProblem(r, 503);
-      assertThat(r.getHeader("Retry-After")).isEqualTo("1");
-      unavailable.flag();
-    })));
+    http.get("/health/ready")
+        .onComplete(
+            ctx.succeeding(
+                r ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(r.statusCode()).isEqualTo(503);
+                          JsonObject body = r.bodyAsJsonObject();
+                          assertThat(body.getString("status")).isEqualTo("DOWN");
+                          assertThat(r.bodyAsString())
+                              .contains(
+                                  "request-service",
+                                  "cache-service",
+                                  "db-service",
+                                  "does not answer");
+                          notReady.flag();
+                        })));
+    http.get("/api/v1/docs/faults/a")
+        .onComplete(
+            ctx.succeeding(
+                r ->
+                    ctx.verify(
+                        () -> {
+                          assertProblem(r, 503);
+                          assertThat(r.getHeader("Retry-After")).isEqualTo("1");
+                          unavailable.flag();
+                        })));
   }
 
   @Test
-  @DisplayName("a pipeline slower than the deadline gets 504, a pipeline failing internally gets 502")
+  @DisplayName(
+      "a pipeline slower than the deadline gets 504, a pipeline failing internally gets 502")
   void slowAndBrokenPipeline(Vertx vertx, VertxTestContext ctx) {
     Http http = new Http(vertx, TROUPE.cluster().httpPort(0));
     Checkpoint timedOut = ctx.checkpoint();
     Checkpoint badGateway = ctx.checkpoint();
-    MessageConsumer<JsonObject> fake = TROUPE.cluster().node(0).vertx().eventBus()
-        .consumer(RequestContract.ADDRESS, (Message<JsonObject> msg) -> {
-          String id = Wire.docKey(msg.body()).id();
-          if (id.equals("boom")) {
-            msg.fail(ErrorCode.INTERNAL.code(), "internal error");
-          }
-          // "slow": never answers
-        });
+    MessageConsumer<JsonObject> fake =
+        TROUPE
+            .cluster()
+            .node(0)
+            .vertx()
+            .eventBus()
+            .consumer(
+                RequestContract.ADDRESS,
+                (Message<JsonObject> msg) -> {
+                  String id = Wire.docKey(msg.body()).id();
+                  if (id.equals("boom")) {
+                    msg.fail(ErrorCode.INTERNAL.code(), "internal error");
+                  }
+                  // "slow": never answers
+                });
     fake.completion()
         .compose(v -> http.get("/api/v1/docs/faults/slow"))
-        .compose(r -> {
-          ctx.verify(() -> assertProblem(r, 504));
-          timedOut.flag();
-          return http.get("/api/v1/docs/faults/boom");
-        })
+        .compose(
+            r -> {
+              ctx.verify(() -> assertProblem(r, 504));
+              timedOut.flag();
+              return http.get("/api/v1/docs/faults/boom");
+            })
         .eventually(fake::unregister)
-        .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
-          assertProblem(r, 502);
-          assertThat(r.bodyAsJsonObject().getString("detail")).doesNotContain("Exception", "at dev.");
-          badGateway.flag();
-        })));
+        .onComplete(
+            ctx.succeeding(
+                r ->
+                    ctx.verify(
+                        () -> {
+                          assertProblem(r, 502);
+                          assertThat(r.bodyAsJsonObject().getString("detail"))
+                              .doesNotContain("Exception", "at dev.");
+                          badGateway.flag();
+                        })));
   }
 }

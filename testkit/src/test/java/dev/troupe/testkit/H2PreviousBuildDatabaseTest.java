@@ -9,8 +9,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 @DisplayName("Upgrade from the previous build's embedded H2 database")
 class H2PreviousBuildDatabaseTest extends PreviousBuildDatabaseContract {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Override
   Path dataRoot() {

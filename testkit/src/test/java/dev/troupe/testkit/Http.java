@@ -19,13 +19,18 @@ final class Http {
     this(vertx, port, new PoolOptions());
   }
 
-  /** A client of one connection: its requests, one after another, reach one gateway verticle instance. */
+  /**
+   * A client of one connection: its requests, one after another, reach one gateway verticle
+   * instance.
+   */
   static Http oneConnection(Vertx vertx, int port) {
     return new Http(vertx, port, new PoolOptions().setHttp1MaxSize(1).setHttp2MaxSize(1));
   }
 
   private Http(Vertx vertx, int port, PoolOptions pool) {
-    this.client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port), pool);
+    this.client =
+        WebClient.create(
+            vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port), pool);
     this.port = port;
   }
 
@@ -42,7 +47,8 @@ final class Http {
   }
 
   /** Sends a body as bytes, exactly as given (a String body would be encoded as UTF-8 first). */
-  Future<HttpResponse<Buffer>> sendBuffer(HttpMethod method, String uri, MultiMap headers, Buffer body) {
+  Future<HttpResponse<Buffer>> sendBuffer(
+      HttpMethod method, String uri, MultiMap headers, Buffer body) {
     return client.request(method, uri).putHeaders(headers).sendBuffer(body);
   }
 

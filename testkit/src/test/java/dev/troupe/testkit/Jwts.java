@@ -34,7 +34,8 @@ final class Jwts {
   /** The public key as PEM ({@code -----BEGIN PUBLIC KEY-----}, X.509 SubjectPublicKeyInfo). */
   static String pem(PublicKey key) {
     return "-----BEGIN PUBLIC KEY-----\n"
-        + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(key.getEncoded())
+        + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+            .encodeToString(key.getEncoded())
         + "\n-----END PUBLIC KEY-----\n";
   }
 
@@ -42,13 +43,18 @@ final class Jwts {
     return hmac("HS256", secret.getBytes(StandardCharsets.UTF_8), claims);
   }
 
-  /** HS256 with any bytes as the secret, e.g. an RSA public key's PEM (the algorithm-confusion attack). */
+  /**
+   * HS256 with any bytes as the secret, e.g. an RSA public key's PEM (the algorithm-confusion
+   * attack).
+   */
   static String hmac(String alg, byte[] secret, JsonObject claims) {
     String input = input(alg, claims);
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(new SecretKeySpec(secret, "HmacSHA256"));
-      return input + "." + URL.encodeToString(mac.doFinal(input.getBytes(StandardCharsets.US_ASCII)));
+      return input
+          + "."
+          + URL.encodeToString(mac.doFinal(input.getBytes(StandardCharsets.US_ASCII)));
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(e);
     }
@@ -73,7 +79,8 @@ final class Jwts {
 
   private static String input(String alg, JsonObject claims) {
     JsonObject header = new JsonObject().put("alg", alg).put("typ", "JWT");
-    return URL.encodeToString(header.encode().getBytes(StandardCharsets.UTF_8)) + "."
+    return URL.encodeToString(header.encode().getBytes(StandardCharsets.UTF_8))
+        + "."
         + URL.encodeToString(claims.encode().getBytes(StandardCharsets.UTF_8));
   }
 }

@@ -19,18 +19,20 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One Troupe node as a real child process: {@code java -jar troupe.jar node --services ...} with its
- * own ports, restartable on the same ports. Every line it prints goes to a log file of its own (one
- * per start) for diagnosis; the ready line completes {@link #ready()}. Every process still alive
- * when the test JVM ends is killed by a shutdown hook, so a failed or aborted test leaves no JVM.
+ * One Troupe node as a real child process: {@code java -jar troupe.jar node --services ...} with
+ * its own ports, restartable on the same ports. Every line it prints goes to a log file of its own
+ * (one per start) for diagnosis; the ready line completes {@link #ready()}. Every process still
+ * alive when the test JVM ends is killed by a shutdown hook, so a failed or aborted test leaves no
+ * JVM.
  */
 final class NodeProcess {
   private static final String READY_LINE = "Troupe ready in ";
   private static final Set<Process> ALIVE = ConcurrentHashMap.newKeySet();
 
   static {
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> ALIVE.forEach(Process::destroyForcibly),
-        "node-process-reaper"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(() -> ALIVE.forEach(Process::destroyForcibly), "node-process-reaper"));
   }
 
   private final String name;
@@ -49,7 +51,13 @@ final class NodeProcess {
    * @param httpPort the port serving its {@code /health/ready} (gateway or health server)
    * @param jvmArgs extra JVM options, such as Hazelcast system properties
    */
-  NodeProcess(String name, String services, Map<String, String> env, int httpPort, Path logDir, String... jvmArgs) {
+  NodeProcess(
+      String name,
+      String services,
+      Map<String, String> env,
+      int httpPort,
+      Path logDir,
+      String... jvmArgs) {
     this.jvmArgs = List.of(jvmArgs);
     this.name = name;
     this.services = services;
@@ -86,10 +94,14 @@ final class NodeProcess {
     starts++;
     log = logDir.resolve(name + "-" + starts + ".log");
     Files.createDirectories(logDir);
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-        "-Djava.util.concurrent.ForkJoinPool.common.parallelism=4"));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx384m",
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                "-Djava.util.concurrent.ForkJoinPool.common.parallelism=4"));
     command.addAll(jvmArgs);
     command.addAll(CoverageAgent.jvmArgs());
     command.addAll(List.of("-jar", jar.toString(), "node", "--services", services));
@@ -127,7 +139,8 @@ final class NodeProcess {
     if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
       p.destroyForcibly().waitFor();
       ALIVE.remove(p);
-      throw new AssertionError(name + " did not stop within " + timeoutSeconds + " s of SIGTERM; see " + log);
+      throw new AssertionError(
+          name + " did not stop within " + timeoutSeconds + " s of SIGTERM; see " + log);
     }
     ALIVE.remove(p);
     return p.exitValue();
@@ -154,9 +167,14 @@ final class NodeProcess {
   }
 
   private void pump(Process p, Path file, CompletableFuture<Void> readyLine) {
-    try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-        BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8,
-            StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING)) {
+    try (BufferedReader in =
+            new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        BufferedWriter out =
+            Files.newBufferedWriter(
+                file,
+                StandardCharsets.UTF_8,
+                StandardOpenOption.CREATE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
       for (String line; (line = in.readLine()) != null; ) {
         out.write(line);
         out.newLine();
@@ -168,7 +186,8 @@ final class NodeProcess {
     } catch (IOException e) {
       readyLine.completeExceptionally(e);
     } finally {
-      readyLine.completeExceptionally(new IllegalStateException(name + " ended before it was ready; see " + file));
+      readyLine.completeExceptionally(
+          new IllegalStateException(name + " ended before it was ready; see " + file));
     }
   }
 }

@@ -12,9 +12,9 @@ class PostgresInternalStateIsolationTest extends InternalStateIsolationContract 
 
   @RegisterExtension
   @Order(2)
-  static final TroupeClusterExtension TROUPE = new TroupeClusterExtension(builder()
-      .setting("TROUPE_DB_URL", PG.url())
-      .setting("TROUPE_DB_SCHEMA", PG.schema()));
+  static final TroupeClusterExtension TROUPE =
+      new TroupeClusterExtension(
+          builder().setting("TROUPE_DB_URL", PG.url()).setting("TROUPE_DB_SCHEMA", PG.schema()));
 
   @Override
   TroupeCluster cluster() {

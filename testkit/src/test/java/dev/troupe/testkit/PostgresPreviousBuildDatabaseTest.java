@@ -15,11 +15,9 @@ class PostgresPreviousBuildDatabaseTest extends PreviousBuildDatabaseContract {
   /** The schema name in the dump; the copy gets the test's own. */
   private static final String DUMPED_SCHEMA = "troupe_prev";
 
-  @RegisterExtension
-  static final PostgresSchema PG = new PostgresSchema();
+  @RegisterExtension static final PostgresSchema PG = new PostgresSchema();
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Override
   Path dataRoot() {
@@ -33,8 +31,14 @@ class PostgresPreviousBuildDatabaseTest extends PreviousBuildDatabaseContract {
     try (InputStream in = getClass().getResourceAsStream("/previous-build/postgres.sql")) {
       dump = new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
-    String jdbc = "jdbc:postgresql://" + PostgresSchema.HOST + ":" + PostgresSchema.PORT + "/" + PostgresSchema.DATABASE
-        + "?connectTimeout=5&socketTimeout=60";
+    String jdbc =
+        "jdbc:postgresql://"
+            + PostgresSchema.HOST
+            + ":"
+            + PostgresSchema.PORT
+            + "/"
+            + PostgresSchema.DATABASE
+            + "?connectTimeout=5&socketTimeout=60";
     try (Connection conn = DriverManager.getConnection(jdbc, PostgresSchema.USER, "");
         Statement statement = conn.createStatement()) {
       statement.execute(dump.replace(DUMPED_SCHEMA, PG.schema()));

@@ -23,12 +23,12 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * A schema of its own, with a random name, in the PostgreSQL test server at {@code 127.0.0.1:5432}
  * (database {@code test}, user {@code postgres}, trust auth) for one test class.
  *
- * <p>Register it on a static field with a lower {@code @Order} than the {@link TroupeClusterExtension}
- * (and anything else the cluster needs, such as a {@link TcpProxy}): as a condition
- * it runs before any {@code beforeAll}, so when no server accepts a connection the class is skipped
- * with a printed reason (or fails when {@code CI=true}) before a cluster tries to migrate; its
- * {@code afterAll} runs after the cluster's (extensions close in reverse order), and drops the schema
- * once no Troupe connection uses it.
+ * <p>Register it on a static field with a lower {@code @Order} than the {@link
+ * TroupeClusterExtension} (and anything else the cluster needs, such as a {@link TcpProxy}): as a
+ * condition it runs before any {@code beforeAll}, so when no server accepts a connection the class
+ * is skipped with a printed reason (or fails when {@code CI=true}) before a cluster tries to
+ * migrate; its {@code afterAll} runs after the cluster's (extensions close in reverse order), and
+ * drops the schema once no Troupe connection uses it.
  */
 final class PostgresSchema implements ExecutionCondition, AfterAllCallback {
   static final String HOST = "127.0.0.1";
@@ -62,12 +62,20 @@ final class PostgresSchema implements ExecutionCondition, AfterAllCallback {
     return "postgresql://" + USER + "@" + HOST + ":" + port + "/" + DATABASE;
   }
 
-  /** A small pool straight to the server (never through a proxy), for checking what the database holds. */
+  /**
+   * A small pool straight to the server (never through a proxy), for checking what the database
+   * holds.
+   */
   Pool directPool(Vertx vertx) {
     return PgBuilder.pool()
         .with(new PoolOptions().setMaxSize(2))
-        .connectingTo(new PgConnectOptions().setHost(HOST).setPort(PORT).setDatabase(DATABASE).setUser(USER)
-            .addProperty("application_name", "troupe-test"))
+        .connectingTo(
+            new PgConnectOptions()
+                .setHost(HOST)
+                .setPort(PORT)
+                .setDatabase(DATABASE)
+                .setUser(USER)
+                .addProperty("application_name", "troupe-test"))
         .using(vertx)
         .build();
   }
@@ -77,10 +85,17 @@ final class PostgresSchema implements ExecutionCondition, AfterAllCallback {
     if (reachable()) {
       return ConditionEvaluationResult.enabled("PostgreSQL answers at " + HOST + ":" + PORT);
     }
-    String reason = "no PostgreSQL accepts a connection at " + HOST + ":" + PORT + " within " + PROBE_TIMEOUT_MS
-        + " ms";
+    String reason =
+        "no PostgreSQL accepts a connection at "
+            + HOST
+            + ":"
+            + PORT
+            + " within "
+            + PROBE_TIMEOUT_MS
+            + " ms";
     if ("true".equals(System.getenv("CI"))) {
-      throw new IllegalStateException(reason + ", and CI=true: tests that need PostgreSQL must run in CI");
+      throw new IllegalStateException(
+          reason + ", and CI=true: tests that need PostgreSQL must run in CI");
     }
     if (!toldSkipped) {
       toldSkipped = true;
@@ -94,7 +109,14 @@ final class PostgresSchema implements ExecutionCondition, AfterAllCallback {
     if (!reachable()) {
       return;
     }
-    String jdbc = "jdbc:postgresql://" + HOST + ":" + PORT + "/" + DATABASE + "?connectTimeout=5&socketTimeout=30";
+    String jdbc =
+        "jdbc:postgresql://"
+            + HOST
+            + ":"
+            + PORT
+            + "/"
+            + DATABASE
+            + "?connectTimeout=5&socketTimeout=30";
     try (Connection conn = DriverManager.getConnection(jdbc, USER, "");
         Statement statement = conn.createStatement()) {
       statement.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");

@@ -17,11 +17,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @DisplayName("README test kit example")
 class ReadmeExampleTest {
   @RegisterExtension
-  static final TroupeClusterExtension TROUPE = new TroupeClusterExtension(TroupeCluster.builder()
-      .node("gateway")
-      .node("request", "cache")
-      .node("db")
-      .setting("TROUPE_CACHE_TTL_SECONDS", "60"));
+  static final TroupeClusterExtension TROUPE =
+      new TroupeClusterExtension(
+          TroupeCluster.builder()
+              .node("gateway")
+              .node("request", "cache")
+              .node("db")
+              .setting("TROUPE_CACHE_TTL_SECONDS", "60"));
 
   @Test
   @DisplayName("a document stored through the gateway is read back")
@@ -32,10 +34,16 @@ class ReadmeExampleTest {
         .putHeader("Content-Type", "application/json")
         .sendBuffer(Buffer.buffer("{\"total\":42}"))
         .compose(put -> http.get(port, "127.0.0.1", "/api/v1/docs/orders/o1").send())
-        .onComplete(ctx.succeeding(get -> ctx.verify(() -> {
-          assertThat(get.statusCode()).isEqualTo(200);
-          assertThat(get.bodyAsJsonObject().getJsonObject("data").getInteger("total")).isEqualTo(42);
-          ctx.completeNow();
-        })));
+        .onComplete(
+            ctx.succeeding(
+                get ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(get.statusCode()).isEqualTo(200);
+                          assertThat(
+                                  get.bodyAsJsonObject().getJsonObject("data").getInteger("total"))
+                              .isEqualTo(42);
+                          ctx.completeNow();
+                        })));
   }
 }

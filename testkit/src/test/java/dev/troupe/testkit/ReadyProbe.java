@@ -18,14 +18,19 @@ import java.util.function.BooleanSupplier;
 /** Readiness probes of node processes, and waiting for a condition that a probe proves. */
 final class ReadyProbe {
   private static final long PROBE_INTERVAL_MS = 200;
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   private ReadyProbe() {}
 
   /** GET /health/ready of {@code node}. */
   static HttpResponse<String> health(NodeProcess node) throws Exception {
-    return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.httpPort() + "/health/ready"))
-        .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.httpPort() + "/health/ready"))
+            .timeout(Duration.ofSeconds(10))
+            .GET()
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   /** The Hazelcast members a ready (or unready) answer reports, or -1 when it names none. */
@@ -54,20 +59,26 @@ final class ReadyProbe {
    * Completes when {@code condition} (a real probe: an HTTP call, a counter) holds, checked every
    * 200 ms; fails naming {@code what} after {@code seconds}.
    */
-  @SuppressWarnings("FutureReturnValueIgnored") // the probe ends with its executor (finally); its failures complete met
+  @SuppressWarnings(
+      "FutureReturnValueIgnored") // the probe ends with its executor (finally); its failures
+  // complete met
   static void await(String what, BooleanSupplier condition, long seconds) throws Exception {
     CompletableFuture<Void> met = new CompletableFuture<>();
     ScheduledExecutorService probe = Executors.newSingleThreadScheduledExecutor();
     try {
-      probe.scheduleWithFixedDelay(() -> {
-        try {
-          if (condition.getAsBoolean()) {
-            met.complete(null);
-          }
-        } catch (RuntimeException e) {
-          met.completeExceptionally(e);
-        }
-      }, 0, PROBE_INTERVAL_MS, TimeUnit.MILLISECONDS);
+      probe.scheduleWithFixedDelay(
+          () -> {
+            try {
+              if (condition.getAsBoolean()) {
+                met.complete(null);
+              }
+            } catch (RuntimeException e) {
+              met.completeExceptionally(e);
+            }
+          },
+          0,
+          PROBE_INTERVAL_MS,
+          TimeUnit.MILLISECONDS);
       met.get(seconds, TimeUnit.SECONDS);
     } catch (TimeoutException e) {
       throw new TimeoutException("not within " + seconds + " s: " + what);

@@ -16,87 +16,147 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** Every service of a node runs under a supervisor: visible in readiness and metrics, restarted when it goes. */
+/**
+ * Every service of a node runs under a supervisor: visible in readiness and metrics, restarted when
+ * it goes.
+ */
 @ExtendWith(VertxExtension.class)
 @DisplayName("Service supervision on a node")
 class SupervisionClusterTest {
   private static final long WAIT_MS = 30_000;
 
   @RegisterExtension
-  static final TroupeClusterExtension TROUPE = new TroupeClusterExtension(TroupeCluster.builder()
-      .node("all")
-      .setting("TROUPE_SUPERVISOR_WATCH_MS", "50")
-      .setting("TROUPE_SUPERVISOR_BACKOFF_MS", "20"));
+  static final TroupeClusterExtension TROUPE =
+      new TroupeClusterExtension(
+          TroupeCluster.builder()
+              .node("all")
+              .setting("TROUPE_SUPERVISOR_WATCH_MS", "50")
+              .setting("TROUPE_SUPERVISOR_BACKOFF_MS", "20"));
 
   private static JsonObject requestChild(Vertx node) {
     JsonObject supervisor = Supervision.of(node).status().getJsonObject("request");
-    return supervisor == null ? null : supervisor.getJsonObject("children").getJsonObject("request");
+    return supervisor == null
+        ? null
+        : supervisor.getJsonObject("children").getJsonObject("request");
   }
 
-  /** Completes when {@code condition} holds for the request child's state; checked every 20 ms, bounded. */
+  /**
+   * Completes when {@code condition} holds for the request child's state; checked every 20 ms,
+   * bounded.
+   */
   private static Future<JsonObject> awaitRequestChild(Vertx node, Predicate<JsonObject> condition) {
     Promise<JsonObject> promise = Promise.promise();
     long deadline = System.currentTimeMillis() + WAIT_MS;
-    node.setPeriodic(20, timer -> {
-      JsonObject child = requestChild(node);
-      if (child != null && condition.test(child)) {
-        node.cancelTimer(timer);
-        promise.tryComplete(child);
-      } else if (System.currentTimeMillis() > deadline) {
-        node.cancelTimer(timer);
-        promise.tryFail("request child never reached the state; last: " + child);
-      }
-    });
+    node.setPeriodic(
+        20,
+        timer -> {
+          JsonObject child = requestChild(node);
+          if (child != null && condition.test(child)) {
+            node.cancelTimer(timer);
+            promise.tryComplete(child);
+          } else if (System.currentTimeMillis() > deadline) {
+            node.cancelTimer(timer);
+            promise.tryFail("request child never reached the state; last: " + child);
+          }
+        });
     return promise.future();
   }
 
   @Test
-  @DisplayName("readiness lists each service's supervisor with its child running, and says H2 db-service cannot fail over")
+  @DisplayName(
+      "readiness lists each service's supervisor with its child running, and says H2 db-service cannot fail over")
   void readinessShowsSupervisors(Vertx vertx, VertxTestContext ctx) {
-    new Http(vertx, TROUPE.cluster().httpPort(0)).get("/health/ready")
-        .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
-          assertThat(r.statusCode()).isEqualTo(200);
-          JsonArray checks = r.bodyAsJsonObject().getJsonArray("checks");
-          JsonObject supervision = checks.stream().map(JsonObject.class::cast)
-              .filter(c -> "supervision".equals(c.getString("id"))).findFirst().orElseThrow();
-          assertThat(supervision.getString("status")).isEqualTo("UP");
-          JsonObject supervisors = supervision.getJsonObject("data").getJsonObject("supervisors");
-          assertThat(supervisors.fieldNames()).contains("db", "cache", "request", "gateway");
-          assertThat(supervisors.getJsonObject("db").getJsonObject("children").getJsonObject("db").getString("state"))
-              .isEqualTo("running");
-          JsonObject db = checks.stream().map(JsonObject.class::cast)
-              .filter(c -> "db-service".equals(c.getString("id"))).findFirst().orElseThrow();
-          assertThat(db.getJsonObject("data").getString("failover")).startsWith("none: the database is a file");
-          ctx.completeNow();
-        })));
+    new Http(vertx, TROUPE.cluster().httpPort(0))
+        .get("/health/ready")
+        .onComplete(
+            ctx.succeeding(
+                r ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(r.statusCode()).isEqualTo(200);
+                          JsonArray checks = r.bodyAsJsonObject().getJsonArray("checks");
+                          JsonObject supervision =
+                              checks.stream()
+                                  .map(JsonObject.class::cast)
+                                  .filter(c -> "supervision".equals(c.getString("id")))
+                                  .findFirst()
+                                  .orElseThrow();
+                          assertThat(supervision.getString("status")).isEqualTo("UP");
+                          JsonObject supervisors =
+                              supervision.getJsonObject("data").getJsonObject("supervisors");
+                          assertThat(supervisors.fieldNames())
+                              .contains("db", "cache", "request", "gateway");
+                          assertThat(
+                                  supervisors
+                                      .getJsonObject("db")
+                                      .getJsonObject("children")
+                                      .getJsonObject("db")
+                                      .getString("state"))
+                              .isEqualTo("running");
+                          JsonObject db =
+                              checks.stream()
+                                  .map(JsonObject.class::cast)
+                                  .filter(c -> "db-service".equals(c.getString("id")))
+                                  .findFirst()
+                                  .orElseThrow();
+                          assertThat(db.getJsonObject("data").getString("failover"))
+                              .startsWith("none: the database is a file");
+                          ctx.completeNow();
+                        })));
   }
 
   @Test
-  @DisplayName("a service that disappears is restarted by its supervisor, counted per child, and serves again")
+  @DisplayName(
+      "a service that disappears is restarted by its supervisor, counted per child, and serves again")
   void restartsAVanishedService(Vertx vertx, VertxTestContext ctx) {
     Vertx node = TROUPE.cluster().node(0).vertx();
     Http http = new Http(vertx, TROUPE.cluster().httpPort(0));
     JsonObject before = requestChild(node);
     int restartsBefore = before.getInteger("restarts");
     node.undeploy(before.getString("deployment"))
-        .compose(gone -> awaitRequestChild(node, c -> c.getInteger("restarts") > restartsBefore
-            && "running".equals(c.getString("state"))))
-        .compose(restarted -> http.get("/api/v1/docs/supervised/nothing-here").map(r -> {
-          ctx.verify(() -> {
-            assertThat(r.statusCode()).isEqualTo(404);
-            assertThat(restarted.getString("deployment")).isNotEqualTo(before.getString("deployment"));
-            assertThat(restarted.getString("lastCrash")).contains("undeployed itself");
-          });
-          return r;
-        }))
+        .compose(
+            gone ->
+                awaitRequestChild(
+                    node,
+                    c ->
+                        c.getInteger("restarts") > restartsBefore
+                            && "running".equals(c.getString("state"))))
+        .compose(
+            restarted ->
+                http.get("/api/v1/docs/supervised/nothing-here")
+                    .map(
+                        r -> {
+                          ctx.verify(
+                              () -> {
+                                assertThat(r.statusCode()).isEqualTo(404);
+                                assertThat(restarted.getString("deployment"))
+                                    .isNotEqualTo(before.getString("deployment"));
+                                assertThat(restarted.getString("lastCrash"))
+                                    .contains("undeployed itself");
+                              });
+                          return r;
+                        }))
         .compose(served -> http.get("/metrics"))
-        .onComplete(ctx.succeeding(metrics -> ctx.verify(() -> {
-          double counted = TROUPE.cluster().node(0).runtime().registry()
-              .get("troupe_supervisor_restarts").tag("child", "request").counter().count();
-          assertThat(counted).isEqualTo(restartsBefore + 1.0);
-          assertThat(metrics.bodyAsString()).contains("troupe_supervisor_restarts_total{")
-              .contains("child=\"request\"");
-          ctx.completeNow();
-        })));
+        .onComplete(
+            ctx.succeeding(
+                metrics ->
+                    ctx.verify(
+                        () -> {
+                          double counted =
+                              TROUPE
+                                  .cluster()
+                                  .node(0)
+                                  .runtime()
+                                  .registry()
+                                  .get("troupe_supervisor_restarts")
+                                  .tag("child", "request")
+                                  .counter()
+                                  .count();
+                          assertThat(counted).isEqualTo(restartsBefore + 1.0);
+                          assertThat(metrics.bodyAsString())
+                              .contains("troupe_supervisor_restarts_total{")
+                              .contains("child=\"request\"");
+                          ctx.completeNow();
+                        })));
   }
 }

@@ -42,11 +42,18 @@ final class TcpProxy implements AfterAllCallback {
     this.client = vertx.createNetClient(new NetClientOptions().setConnectTimeout(2_000));
   }
 
-  /** Starts a proxy to {@code host:port} on an ephemeral loopback port; blocks (call it from a test thread). */
+  /**
+   * Starts a proxy to {@code host:port} on an ephemeral loopback port; blocks (call it from a test
+   * thread).
+   */
   static TcpProxy start(String host, int port) {
     TcpProxy proxy = new TcpProxy(host, port);
     try {
-      proxy.listen(0).toCompletionStage().toCompletableFuture().get(START_TIMEOUT_S, TimeUnit.SECONDS);
+      proxy
+          .listen(0)
+          .toCompletionStage()
+          .toCompletableFuture()
+          .get(START_TIMEOUT_S, TimeUnit.SECONDS);
     } catch (Exception e) {
       proxy.vertx.close();
       throw new IllegalStateException("the proxy to " + host + ":" + port + " cannot listen", e);
@@ -70,23 +77,25 @@ final class TcpProxy implements AfterAllCallback {
   }
 
   /**
-   * Stops listening, then closes every proxied connection, both sides. Completes on
-   * {@code callerContext}, so the test goes on on its own Vert.x instance.
+   * Stops listening, then closes every proxied connection, both sides. Completes on {@code
+   * callerContext}, so the test goes on on its own Vert.x instance.
    */
   Future<Void> cut(Context callerContext) {
     cut = true;
     NetServer listening = server;
     server = null;
-    Future<Void> closed = (listening == null ? Future.<Void>succeededFuture() : listening.close())
-        .compose(v -> Future.join(List.copyOf(sockets).stream().map(NetSocket::close).toList()))
-        .transform(ar -> Future.succeededFuture());
+    Future<Void> closed =
+        (listening == null ? Future.<Void>succeededFuture() : listening.close())
+            .compose(v -> Future.join(List.copyOf(sockets).stream().map(NetSocket::close).toList()))
+            .transform(ar -> Future.succeededFuture());
     return Future.fromCompletionStage(closed.toCompletionStage(), callerContext);
   }
 
   /** Listens again on the same port. Completes on {@code callerContext}. */
   Future<Void> restore(Context callerContext) {
     cut = false;
-    return Future.fromCompletionStage(listen(port).<Void>mapEmpty().toCompletionStage(), callerContext);
+    return Future.fromCompletionStage(
+        listen(port).<Void>mapEmpty().toCompletionStage(), callerContext);
   }
 
   @Override
@@ -96,13 +105,16 @@ final class TcpProxy implements AfterAllCallback {
 
   private Future<NetServer> listen(int onPort) {
     // reuseAddress lets the port be bound again right after a cut, whatever TIME_WAIT is left.
-    NetServer next = vertx.createNetServer(new NetServerOptions().setHost("127.0.0.1").setPort(onPort)
-        .setReuseAddress(true));
+    NetServer next =
+        vertx.createNetServer(
+            new NetServerOptions().setHost("127.0.0.1").setPort(onPort).setReuseAddress(true));
     next.connectHandler(this::accept);
-    return next.listen().onSuccess(s -> {
-      port = s.actualPort();
-      server = s;
-    });
+    return next.listen()
+        .onSuccess(
+            s -> {
+              port = s.actualPort();
+              server = s;
+            });
   }
 
   private void accept(NetSocket inbound) {
@@ -114,28 +126,33 @@ final class TcpProxy implements AfterAllCallback {
     inbound.pause();
     sockets.add(inbound);
     inbound.closeHandler(v -> sockets.remove(inbound));
-    client.connect(targetPort, targetHost).onComplete(ar -> {
-      if (ar.failed()) {
-        inbound.close();
-        return;
-      }
-      NetSocket outbound = ar.result();
-      if (cut || !sockets.contains(inbound)) {
-        outbound.close();
-        inbound.close();
-        return;
-      }
-      sockets.add(outbound);
-      inbound.closeHandler(v -> {
-        sockets.remove(inbound);
-        outbound.close();
-      });
-      outbound.closeHandler(v -> {
-        sockets.remove(outbound);
-        inbound.close();
-      });
-      inbound.pipeTo(outbound);
-      outbound.pipeTo(inbound);
-    });
+    client
+        .connect(targetPort, targetHost)
+        .onComplete(
+            ar -> {
+              if (ar.failed()) {
+                inbound.close();
+                return;
+              }
+              NetSocket outbound = ar.result();
+              if (cut || !sockets.contains(inbound)) {
+                outbound.close();
+                inbound.close();
+                return;
+              }
+              sockets.add(outbound);
+              inbound.closeHandler(
+                  v -> {
+                    sockets.remove(inbound);
+                    outbound.close();
+                  });
+              outbound.closeHandler(
+                  v -> {
+                    sockets.remove(outbound);
+                    inbound.close();
+                  });
+              inbound.pipeTo(outbound);
+              outbound.pipeTo(inbound);
+            });
   }
 }

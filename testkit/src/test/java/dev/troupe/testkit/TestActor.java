@@ -13,17 +13,17 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * An actor type for the runtime's tests, under any name. State: {@code {"n":count,"log":[...]}}, kept
- * as a mutable JSON object on purpose, so a handler that scribbles on it and then crashes shows
- * whether the restart reloaded the stored state. Every reply names the node that handled it.
+ * An actor type for the runtime's tests, under any name. State: {@code {"n":count,"log":[...]}},
+ * kept as a mutable JSON object on purpose, so a handler that scribbles on it and then crashes
+ * shows whether the restart reloaded the stored state. Every reply names the node that handled it.
  *
  * <ul>
- *   <li>{@code inc}: n + 1 (written), reply {@code {"n"}}</li>
- *   <li>{@code append} {@code "v"}: appends v to the log (written), reply {@code {"size"}}</li>
- *   <li>{@code get}: reply the state</li>
- *   <li>{@code hold}: answers only once the test completes {@link #gate} of this key</li>
- *   <li>{@code poison}: sets n to -1 in place, then throws</li>
- *   <li>{@code refuse}: fails with a BAD_REQUEST (a refusal, not a crash)</li>
+ *   <li>{@code inc}: n + 1 (written), reply {@code {"n"}}
+ *   <li>{@code append} {@code "v"}: appends v to the log (written), reply {@code {"size"}}
+ *   <li>{@code get}: reply the state
+ *   <li>{@code hold}: answers only once the test completes {@link #gate} of this key
+ *   <li>{@code poison}: sets n to -1 in place, then throws
+ *   <li>{@code refuse}: fails with a BAD_REQUEST (a refusal, not a crash)
  * </ul>
  */
 final class TestActor implements ActorType<JsonObject, JsonObject> {
@@ -34,7 +34,10 @@ final class TestActor implements ActorType<JsonObject, JsonObject> {
     this.name = name;
   }
 
-  /** The gate a {@code hold} message of actor {@code key} waits on, once that message is being handled. */
+  /**
+   * The gate a {@code hold} message of actor {@code key} waits on, once that message is being
+   * handled.
+   */
   static Promise<Void> gate(String key) {
     return GATES.get(key);
   }
@@ -68,21 +71,27 @@ final class TestActor implements ActorType<JsonObject, JsonObject> {
   }
 
   @Override
-  public Future<Outcome<JsonObject>> handle(ActorContext ctx, JsonObject state, JsonObject message) {
+  public Future<Outcome<JsonObject>> handle(
+      ActorContext ctx, JsonObject state, JsonObject message) {
     String node = NodeRuntime.of(ctx.vertx()).nodeName();
     switch (message.getString("op")) {
       case "inc" -> {
         JsonObject next = state.copy().put("n", state.getInteger("n") + 1);
-        return Future.succeededFuture(Outcome.update(next, new JsonObject().put("n", next.getInteger("n")).put("node", node)));
+        return Future.succeededFuture(
+            Outcome.update(
+                next, new JsonObject().put("n", next.getInteger("n")).put("node", node)));
       }
       case "append" -> {
         JsonObject next = state.copy();
         next.getJsonArray("log").add(message.getString("v"));
-        return Future.succeededFuture(Outcome.update(next,
-            new JsonObject().put("size", next.getJsonArray("log").size()).put("node", node)));
+        return Future.succeededFuture(
+            Outcome.update(
+                next,
+                new JsonObject().put("size", next.getJsonArray("log").size()).put("node", node)));
       }
       case "get" -> {
-        return Future.succeededFuture(Outcome.reply(state.copy().put("node", node).put("version", ctx.version())));
+        return Future.succeededFuture(
+            Outcome.reply(state.copy().put("node", node).put("version", ctx.version())));
       }
       case "hold" -> {
         Promise<Void> gate = Promise.promise();

@@ -15,10 +15,10 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * A small service beside Troupe: it follows every document change on the cluster with
- * {@link TroupeClient#onChange} and keeps, per collection, how many writes and deletes it saw. Over HTTP
- * ({@code port} in its config, 0 for a free one) it answers {@code GET /counts} with
- * {@code {"<collection>":{"put":n,"delete":n}}} and {@code GET /latest/<collection>/<id>} with the
+ * A small service beside Troupe: it follows every document change on the cluster with {@link
+ * TroupeClient#onChange} and keeps, per collection, how many writes and deletes it saw. Over HTTP
+ * ({@code port} in its config, 0 for a free one) it answers {@code GET /counts} with {@code
+ * {"<collection>":{"put":n,"delete":n}}} and {@code GET /latest/<collection>/<id>} with the
  * document read through Troupe ({@link TroupeClient#get}).
  */
 public final class ChangeCounterVerticle extends VerticleBase {
@@ -30,12 +30,16 @@ public final class ChangeCounterVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     troupe = TroupeClient.create(vertx, config().getLong("timeoutMs", 5_000L));
-    return troupe.onChange(this::count)
-        .compose(subscription -> {
-          changes = subscription;
-          return vertx.createHttpServer().requestHandler(this::serve)
-              .listen(config().getInteger("port", 0), "127.0.0.1");
-        })
+    return troupe
+        .onChange(this::count)
+        .compose(
+            subscription -> {
+              changes = subscription;
+              return vertx
+                  .createHttpServer()
+                  .requestHandler(this::serve)
+                  .listen(config().getInteger("port", 0), "127.0.0.1");
+            })
         .onSuccess(listening -> server = listening);
   }
 
@@ -53,7 +57,9 @@ public final class ChangeCounterVerticle extends VerticleBase {
     String path = request.path();
     if (path.equals("/counts")) {
       JsonObject body = new JsonObject();
-      counts.forEach((collection, n) -> body.put(collection, new JsonObject().put("put", n[0]).put("delete", n[1])));
+      counts.forEach(
+          (collection, n) ->
+              body.put(collection, new JsonObject().put("put", n[0]).put("delete", n[1])));
       request.response().putHeader("Content-Type", "application/json").end(body.encode());
     } else if (path.startsWith("/latest/") && path.split("/").length == 4) {
       String[] parts = path.split("/");
@@ -71,20 +77,29 @@ public final class ChangeCounterVerticle extends VerticleBase {
       request.response().setStatusCode(400).end(e.getMessage());
       return;
     }
-    troupe.get(key).onComplete(ar -> {
-      if (ar.succeeded()) {
-        request.response().putHeader("Content-Type", "application/json")
-            .end(ar.result().document().data().encode());
-      } else {
-        TroupeException failure = (TroupeException) ar.cause();
-        request.response().setStatusCode(failure.code() == ErrorCode.NOT_FOUND ? 404 : 502).end(failure.getMessage());
-      }
-    });
+    troupe
+        .get(key)
+        .onComplete(
+            ar -> {
+              if (ar.succeeded()) {
+                request
+                    .response()
+                    .putHeader("Content-Type", "application/json")
+                    .end(ar.result().document().data().encode());
+              } else {
+                TroupeException failure = (TroupeException) ar.cause();
+                request
+                    .response()
+                    .setStatusCode(failure.code() == ErrorCode.NOT_FOUND ? 404 : 502)
+                    .end(failure.getMessage());
+              }
+            });
   }
 
   @Override
   public Future<?> stop() {
     Future<Void> unsubscribed = changes == null ? Future.succeededFuture() : changes.unregister();
-    return unsubscribed.eventually(() -> server == null ? Future.succeededFuture() : server.close());
+    return unsubscribed.eventually(
+        () -> server == null ? Future.succeededFuture() : server.close());
   }
 }

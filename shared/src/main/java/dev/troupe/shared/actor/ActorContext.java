@@ -28,8 +28,8 @@ public final class ActorContext {
   }
 
   /**
-   * A client for messaging other actors. Never {@code ask} this actor itself from its handler and wait
-   * for the answer: the reply would queue behind the handler that waits for it.
+   * A client for messaging other actors. Never {@code ask} this actor itself from its handler and
+   * wait for the answer: the reply would queue behind the handler that waits for it.
    */
   public Actors actors() {
     return actors;

@@ -5,8 +5,8 @@ import io.vertx.core.json.JsonObject;
 import java.util.UUID;
 
 /**
- * The actor hosts' wire contract. Each node's {@link ActorHost} consumes
- * {@code troupe.actor.v1.<member uuid>}, the address of its Hazelcast member; {@link Actors} sends a
+ * The actor hosts' wire contract. Each node's {@link ActorHost} consumes {@code
+ * troupe.actor.v1.<member uuid>}, the address of its Hazelcast member; {@link Actors} sends a
  * message for an actor to the host of the member owning the actor's partition.
  *
  * <table>
@@ -21,6 +21,7 @@ import java.util.UUID;
 public final class ActorContract {
   /** Prefix of the per-member host addresses. */
   public static final String ADDRESS_PREFIX = "troupe.actor.v1.";
+
   public static final String ASK = "ask";
 
   private ActorContract() {}

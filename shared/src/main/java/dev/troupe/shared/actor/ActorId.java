@@ -5,9 +5,10 @@ import dev.troupe.shared.contract.StateStoreContract;
 import java.util.Objects;
 
 /**
- * The address of one actor: its type's name and its key. The key follows the document id rules (1 to
- * 128 characters of {@code [A-Za-z0-9._~-]}), so it can name the actor anywhere (a path, an address).
- * Its state lives in db-service's state store ({@link StateStoreContract}), never as a document.
+ * The address of one actor: its type's name and its key. The key follows the document id rules (1
+ * to 128 characters of {@code [A-Za-z0-9._~-]}), so it can name the actor anywhere (a path, an
+ * address). Its state lives in db-service's state store ({@link StateStoreContract}), never as a
+ * document.
  *
  * @param type an actor type name, {@code ^[a-z0-9][a-z0-9_-]{0,63}$}
  * @param key the actor's key within its type

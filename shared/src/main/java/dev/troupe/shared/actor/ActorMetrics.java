@@ -12,9 +12,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The actor runtime's meters on one node, each tagged with the actor {@code type} (and, like every
  * Troupe meter, the {@code node}): {@code troupe_actor_live}, {@code troupe_actor_mailbox_depth}
- * (gauges), {@code troupe_actor_activations_total}, {@code troupe_actor_passivations_total{reason}},
- * {@code troupe_actor_restarts_total}, {@code troupe_actor_mailbox_rejected_total} (counters) and
- * {@code troupe_actor_handler_seconds} (timer). Used from the host's event loop only.
+ * (gauges), {@code troupe_actor_activations_total}, {@code
+ * troupe_actor_passivations_total{reason}}, {@code troupe_actor_restarts_total}, {@code
+ * troupe_actor_mailbox_rejected_total} (counters) and {@code troupe_actor_handler_seconds} (timer).
+ * Used from the host's event loop only.
  */
 final class ActorMetrics {
   static final String LIVE = "troupe_actor_live";
@@ -49,23 +50,47 @@ final class ActorMetrics {
 
     private PerType(String type) {
       this.type = type;
-      Gauge.builder(LIVE, live, AtomicInteger::get).tag("type", type)
-          .description("actors live on this node").register(registry);
-      Gauge.builder(MAILBOX_DEPTH, queued, AtomicInteger::get).tag("type", type)
-          .description("messages waiting in the mailboxes of this type's actors on this node").register(registry);
-      activations = Counter.builder(ACTIVATIONS).tag("type", type)
-          .description("actors activated on this node").register(registry);
-      restarts = Counter.builder(RESTARTS).tag("type", type)
-          .description("actors restarted after a crash").register(registry);
-      rejected = Counter.builder(REJECTED).tag("type", type)
-          .description("messages refused because the mailbox was full").register(registry);
-      handler = Timer.builder(HANDLER).tag("type", type)
-          .description("time from a message's turn to its reply, state write included").register(registry);
+      Gauge.builder(LIVE, live, AtomicInteger::get)
+          .tag("type", type)
+          .description("actors live on this node")
+          .register(registry);
+      Gauge.builder(MAILBOX_DEPTH, queued, AtomicInteger::get)
+          .tag("type", type)
+          .description("messages waiting in the mailboxes of this type's actors on this node")
+          .register(registry);
+      activations =
+          Counter.builder(ACTIVATIONS)
+              .tag("type", type)
+              .description("actors activated on this node")
+              .register(registry);
+      restarts =
+          Counter.builder(RESTARTS)
+              .tag("type", type)
+              .description("actors restarted after a crash")
+              .register(registry);
+      rejected =
+          Counter.builder(REJECTED)
+              .tag("type", type)
+              .description("messages refused because the mailbox was full")
+              .register(registry);
+      handler =
+          Timer.builder(HANDLER)
+              .tag("type", type)
+              .description("time from a message's turn to its reply, state write included")
+              .register(registry);
     }
 
     void passivated(String reason) {
-      passivations.computeIfAbsent(reason, r -> Counter.builder(PASSIVATIONS).tag("type", type).tag("reason", r)
-          .description("actors passivated on this node, by reason").register(registry)).increment();
+      passivations
+          .computeIfAbsent(
+              reason,
+              r ->
+                  Counter.builder(PASSIVATIONS)
+                      .tag("type", type)
+                      .tag("reason", r)
+                      .description("actors passivated on this node, by reason")
+                      .register(registry))
+          .increment();
     }
 
     void handled(long startNanos) {

@@ -5,21 +5,22 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * An actor type: private state of type {@code S}, messages of type {@code M}, and a handler. One
- * instance of the type serves every actor of it, so it must hold no per-actor fields; the runtime keeps
- * each actor's state and passes it in.
+ * instance of the type serves every actor of it, so it must hold no per-actor fields; the runtime
+ * keeps each actor's state and passes it in.
  *
  * <p>The runtime guarantees (see {@link ActorHost}): {@link #handle} of one actor never runs
  * concurrently with itself and sees messages in arrival order per sender; it runs on the host's
- * event loop, so it must never block (return a future instead). Treat the state as immutable: return a
- * new one through {@link Outcome#update}. A state mutated in place and then abandoned by a throw is
- * discarded: a handler that throws (or fails with anything but a
- * {@link dev.troupe.shared.contract.TroupeException}) restarts the actor from its stored state.
+ * event loop, so it must never block (return a future instead). Treat the state as immutable:
+ * return a new one through {@link Outcome#update}. A state mutated in place and then abandoned by a
+ * throw is discarded: a handler that throws (or fails with anything but a {@link
+ * dev.troupe.shared.contract.TroupeException}) restarts the actor from its stored state.
  *
- * <p>Register types with {@link ActorTypes#register}, or list them as
- * {@code META-INF/services/dev.troupe.shared.actor.ActorType} providers. Every node that may own an
- * actor of the type (any node of the cluster) must know it.
+ * <p>Register types with {@link ActorTypes#register}, or list them as {@code
+ * META-INF/services/dev.troupe.shared.actor.ActorType} providers. Every node that may own an actor
+ * of the type (any node of the cluster) must know it.
  *
- * @param <S> the state; stored as JSON in db-service's state store under (name, key), never as a document
+ * @param <S> the state; stored as JSON in db-service's state store under (name, key), never as a
+ *     document
  * @param <M> the message, decoded from the JSON body that travelled the event bus
  */
 public interface ActorType<S, M> {

@@ -17,14 +17,15 @@ import io.vertx.core.json.JsonObject;
 import java.util.Objects;
 
 /**
- * Sends messages to actors anywhere in the cluster. A message goes to the host of the member that owns
- * the actor's Hazelcast partition; that host activates the actor if it is not live.
+ * Sends messages to actors anywhere in the cluster. A message goes to the host of the member that
+ * owns the actor's Hazelcast partition; that host activates the actor if it is not live.
  *
  * <p>When the host answers MOVED (the partition moved, or the actor is still live on its previous
  * owner and about to passivate) or the owner has no host (it just died or has not started its host
- * yet), nothing was processed, and the message is sent again to the owner of the moment, with a short
- * back-off, until {@link ActorConfig#askTimeoutMs}. Any other failure, a timeout included, is returned
- * as is: after a timeout the message may or may not have been processed, so it is never resent.
+ * yet), nothing was processed, and the message is sent again to the owner of the moment, with a
+ * short back-off, until {@link ActorConfig#askTimeoutMs}. Any other failure, a timeout included, is
+ * returned as is: after a timeout the message may or may not have been processed, so it is never
+ * resent.
  */
 public final class Actors {
   private static final long FIRST_BACKOFF_MS = 5;
@@ -43,7 +44,8 @@ public final class Actors {
   /** A client for the node {@code vertx} belongs to, with its configured ask timeout. */
   public static Actors of(Vertx vertx) {
     NodeRuntime runtime = NodeRuntime.of(vertx);
-    return new Actors(vertx, runtime.hazelcast(), ActorConfig.from(runtime.settings()).askTimeoutMs());
+    return new Actors(
+        vertx, runtime.hazelcast(), ActorConfig.from(runtime.settings()).askTimeoutMs());
   }
 
   /**
@@ -69,15 +71,22 @@ public final class Actors {
       return Future.failedFuture(e);
     }
     Promise<JsonObject> reply = Promise.promise();
-    attempt(id, body, requestId, System.currentTimeMillis() + bus.timeoutMs(), FIRST_BACKOFF_MS, reply);
+    attempt(
+        id, body, requestId, System.currentTimeMillis() + bus.timeoutMs(), FIRST_BACKOFF_MS, reply);
     return reply.future();
   }
 
-  private void attempt(ActorId id, JsonObject body, String requestId, long deadline, long backoff,
+  private void attempt(
+      ActorId id,
+      JsonObject body,
+      String requestId,
+      long deadline,
+      long backoff,
       Promise<JsonObject> reply) {
     long left = deadline - System.currentTimeMillis();
     if (left <= 0) {
-      reply.fail(new TroupeException(ErrorCode.TIMEOUT, "actor " + id + " was not reachable in time"));
+      reply.fail(
+          new TroupeException(ErrorCode.TIMEOUT, "actor " + id + " was not reachable in time"));
       return;
     }
     Member owner;
@@ -91,23 +100,37 @@ public final class Actors {
       retry(id, body, requestId, deadline, backoff, reply);
       return;
     }
-    // Each attempt sends its own copy: a body handed over to a host that answered MOVED may be in use.
-    bus.request(ActorContract.hostAddress(owner.getUuid()), ActorContract.ASK, body.copy(), requestId, left)
-        .onComplete(ar -> {
-          if (ar.succeeded()) {
-            reply.complete(ar.result());
-          } else if (resendable(ar.cause())) {
-            retry(id, body, requestId, deadline, backoff, reply);
-          } else {
-            reply.fail(ar.cause());
-          }
-        });
+    // Each attempt sends its own copy: a body handed over to a host that answered MOVED may be in
+    // use.
+    bus.request(
+            ActorContract.hostAddress(owner.getUuid()),
+            ActorContract.ASK,
+            body.copy(),
+            requestId,
+            left)
+        .onComplete(
+            ar -> {
+              if (ar.succeeded()) {
+                reply.complete(ar.result());
+              } else if (resendable(ar.cause())) {
+                retry(id, body, requestId, deadline, backoff, reply);
+              } else {
+                reply.fail(ar.cause());
+              }
+            });
   }
 
-  private void retry(ActorId id, JsonObject body, String requestId, long deadline, long backoff,
+  private void retry(
+      ActorId id,
+      JsonObject body,
+      String requestId,
+      long deadline,
+      long backoff,
       Promise<JsonObject> reply) {
     long delay = Math.min(backoff, Math.max(1, deadline - System.currentTimeMillis()));
-    vertx.setTimer(delay, t -> attempt(id, body, requestId, deadline, Math.min(backoff * 2, MAX_BACKOFF_MS), reply));
+    vertx.setTimer(
+        delay,
+        t -> attempt(id, body, requestId, deadline, Math.min(backoff * 2, MAX_BACKOFF_MS), reply));
   }
 
   /** The member owning {@code id}'s partition, or null while the partition table has none. */
@@ -120,7 +143,8 @@ public final class Actors {
     if (failure instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS) {
       return true;
     }
-    return failure instanceof ReplyException re && re.failureType() == ReplyFailure.RECIPIENT_FAILURE
+    return failure instanceof ReplyException re
+        && re.failureType() == ReplyFailure.RECIPIENT_FAILURE
         && Failures.code(failure) == ErrorCode.MOVED;
   }
 }

@@ -8,17 +8,17 @@ import java.util.List;
 /**
  * What a handler decided: a reply, maybe a new state, and maybe an effect. A new state is written
  * through to db-service before the reply leaves, so a reply to a state-changing message means the
- * change is durable; when the write fails, the actor keeps its old state, the effect does not run and
- * the sender gets the failure.
+ * change is durable; when the write fails, the actor keeps its old state, the effect does not run
+ * and the sender gets the failure.
  *
  * @param <S> the actor's state type
  * @param state the new state, or null to keep the current one (nothing is written)
- * @param reply the reply body (null replies with an empty object); handed to the caller without a copy
- *     when it is on the same node, so it must share no mutable part with the state
+ * @param reply the reply body (null replies with an empty object); handed to the caller without a
+ *     copy when it is on the same node, so it must share no mutable part with the state
  * @param effect run on the actor's event loop once the new state is stored (at once when there is
  *     none), before the reply: for what must happen only for a committed change, e.g. publishing it
- * @param messages messages the state store keeps beside the new state, written in the same transaction
- *     (a chat room's post: the message and the room's count of it are one commit)
+ * @param messages messages the state store keeps beside the new state, written in the same
+ *     transaction (a chat room's post: the message and the room's count of it are one commit)
  */
 public record Outcome<S>(S state, JsonObject reply, Runnable effect, List<StoredMessage> messages) {
 

@@ -29,18 +29,24 @@ public final class ActionRouter implements Handler<Message<JsonObject>> {
   private static final long DRAIN_POLL_MS = 10;
 
   private final String service;
-  private final Map<String, Function<Message<JsonObject>, Future<JsonObject>>> handlers = new HashMap<>();
+  private final Map<String, Function<Message<JsonObject>, Future<JsonObject>>> handlers =
+      new HashMap<>();
+
   /** The bound of every action without one of its own; null: unbounded. */
   private InFlight inFlight;
+
   /** Bulkheads: actions with a bound of their own. */
   private final Map<String, InFlight> bulkheads = new HashMap<>();
+
   private Supplier<JsonObject> status = JsonObject::new;
+
   /** The Vert.x this router last made sure knows {@link HandedOverJson}; usually its only one. */
   private volatile Vertx codecRegisteredOn;
 
   private ActionRouter(String service) {
     this.service = service;
-    handlers.put(Bus.PING, m -> Future.succeededFuture(status.get().copy().put("service", service)));
+    handlers.put(
+        Bus.PING, m -> Future.succeededFuture(status.get().copy().put("service", service)));
   }
 
   /** A router for {@code service} (a name used in logs and the ping reply). */
@@ -74,8 +80,8 @@ public final class ActionRouter implements Handler<Message<JsonObject>> {
 
   /**
    * A bulkhead: {@code actions} are admitted by {@code limit} alone, so a flood of other actions
-   * never refuses them, nor they others. Past the bound they fail at once with
-   * {@link ErrorCode#OVERLOADED}.
+   * never refuses them, nor they others. Past the bound they fail at once with {@link
+   * ErrorCode#OVERLOADED}.
    */
   public ActionRouter limit(InFlight limit, String... actions) {
     for (String action : actions) {
@@ -89,9 +95,9 @@ public final class ActionRouter implements Handler<Message<JsonObject>> {
 
   /**
    * Completes once no message of this service is in flight on this node, or after {@code timeoutMs}
-   * (logged). A verticle's {@code stop()} unregisters its consumer first, so nothing new arrives, then
-   * waits for this before it lets Vert.x close its context and what its handlers use: a request in
-   * flight when the node is asked to leave still gets its answer.
+   * (logged). A verticle's {@code stop()} unregisters its consumer first, so nothing new arrives,
+   * then waits for this before it lets Vert.x close its context and what its handlers use: a
+   * request in flight when the node is asked to leave still gets its answer.
    */
   public Future<Void> drained(Vertx vertx, long timeoutMs) {
     if (held() == 0) {
@@ -99,17 +105,22 @@ public final class ActionRouter implements Handler<Message<JsonObject>> {
     }
     Promise<Void> drained = Promise.promise();
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
-    vertx.setPeriodic(DRAIN_POLL_MS, timer -> {
-      if (held() == 0) {
-        vertx.cancelTimer(timer);
-        drained.tryComplete();
-      } else if (System.nanoTime() > deadline) {
-        vertx.cancelTimer(timer);
-        LOG.warn("{} still had {} request(s) in flight {} ms after it stopped taking new ones; stopping anyway",
-            service, held(), timeoutMs);
-        drained.tryComplete();
-      }
-    });
+    vertx.setPeriodic(
+        DRAIN_POLL_MS,
+        timer -> {
+          if (held() == 0) {
+            vertx.cancelTimer(timer);
+            drained.tryComplete();
+          } else if (System.nanoTime() > deadline) {
+            vertx.cancelTimer(timer);
+            LOG.warn(
+                "{} still had {} request(s) in flight {} ms after it stopped taking new ones; stopping anyway",
+                service,
+                held(),
+                timeoutMs);
+            drained.tryComplete();
+          }
+        });
     return drained.future();
   }
 
@@ -138,30 +149,38 @@ public final class ActionRouter implements Handler<Message<JsonObject>> {
   }
 
   private Future<JsonObject> dispatch(Message<JsonObject> message, String action) {
-    Function<Message<JsonObject>, Future<JsonObject>> handler = action == null ? null : handlers.get(action);
+    Function<Message<JsonObject>, Future<JsonObject>> handler =
+        action == null ? null : handlers.get(action);
     Future<JsonObject> result;
     if (handler == null) {
-      result = Future.failedFuture(TroupeException.badRequest(
-          service + " has no action " + (action == null ? "(the action header is missing)" : action)));
+      result =
+          Future.failedFuture(
+              TroupeException.badRequest(
+                  service
+                      + " has no action "
+                      + (action == null ? "(the action header is missing)" : action)));
     } else if (message.body() == null && !Bus.PING.equals(action)) {
       result = Future.failedFuture(TroupeException.badRequest("the body must be a JSON object"));
     } else {
       try {
         result = handler.apply(message);
         if (result == null) {
-          result = Future.failedFuture(new IllegalStateException(service + " " + action + " returned no future"));
+          result =
+              Future.failedFuture(
+                  new IllegalStateException(service + " " + action + " returned no future"));
         }
       } catch (RuntimeException e) {
         result = Future.failedFuture(e);
       }
     }
-    return result.onComplete(ar -> {
-      if (ar.succeeded()) {
-        reply(message, ar.result());
-      } else {
-        fail(message, action, ar.cause());
-      }
-    });
+    return result.onComplete(
+        ar -> {
+          if (ar.succeeded()) {
+            reply(message, ar.result());
+          } else {
+            fail(message, action, ar.cause());
+          }
+        });
   }
 
   /**
@@ -187,7 +206,12 @@ public final class ActionRouter implements Handler<Message<JsonObject>> {
     if (code == ErrorCode.INTERNAL) {
       LOG.error("{} {} failed (request {})", service, action, Bus.requestId(message), failure);
     } else if (LOG.isDebugEnabled()) {
-      LOG.debug("{} {} -> {}: {} (request {})", service, action, code, failure.getMessage(),
+      LOG.debug(
+          "{} {} -> {}: {} (request {})",
+          service,
+          action,
+          code,
+          failure.getMessage(),
           Bus.requestId(message));
     }
     message.fail(code.code(), Failures.message(failure));

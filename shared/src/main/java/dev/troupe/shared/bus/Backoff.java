@@ -5,8 +5,8 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * Exponential backoff with jitter: attempt {@code n} (from 1) waits a random time between half and
  * all of {@code base × 2^(n-1)}, capped at {@code max}. The random half keeps many callers that
- * failed together (a restarted database, a node that left) from retrying in lockstep; the fixed half
- * keeps each wait close to the schedule, so the delay still grows with every attempt.
+ * failed together (a restarted database, a node that left) from retrying in lockstep; the fixed
+ * half keeps each wait close to the schedule, so the delay still grows with every attempt.
  *
  * @param baseMs the wait before the first retry, before jitter (at least 1)
  * @param maxMs the longest wait, before jitter (at least {@code baseMs})
@@ -14,7 +14,8 @@ import java.util.concurrent.ThreadLocalRandom;
 public record Backoff(long baseMs, long maxMs) {
   public Backoff {
     if (baseMs < 1 || maxMs < baseMs) {
-      throw new IllegalArgumentException("backoff needs 1 <= base <= max, got base " + baseMs + ", max " + maxMs);
+      throw new IllegalArgumentException(
+          "backoff needs 1 <= base <= max, got base " + baseMs + ", max " + maxMs);
     }
   }
 

@@ -12,15 +12,17 @@ import io.vertx.core.json.JsonObject;
 import java.util.Objects;
 
 /**
- * A typed event-bus client: every request names its action, carries the caller's request id and
- * has a deadline. Failures arrive as {@link io.vertx.core.eventbus.ReplyException}s whose code
- * {@link Failures#code} understands.
+ * A typed event-bus client: every request names its action, carries the caller's request id and has
+ * a deadline. Failures arrive as {@link io.vertx.core.eventbus.ReplyException}s whose code {@link
+ * Failures#code} understands.
  */
 public final class Bus {
   /** Header naming the operation of a message. */
   public static final String ACTION = "action";
+
   /** Header carrying the id of the client request a message belongs to, for logs. */
   public static final String REQUEST_ID = "requestId";
+
   /** Action every Troupe service answers, used by readiness checks. */
   public static final String PING = "ping";
 
@@ -44,15 +46,17 @@ public final class Bus {
    * Sends {@code body} to {@code address} as {@code action} and completes with the reply body. The
    * body is handed over ({@link HandedOverJson}): don't modify it after this call, nor the reply.
    */
-  public Future<JsonObject> request(String address, String action, JsonObject body, String requestId) {
+  public Future<JsonObject> request(
+      String address, String action, JsonObject body, String requestId) {
     return request(address, action, body, requestId, timeoutMs);
   }
 
-  public Future<JsonObject> request(String address, String action, JsonObject body, String requestId,
-      long deadlineMs) {
-    DeliveryOptions options = (body == null ? new DeliveryOptions() : HandedOverJson.options())
-        .setSendTimeout(deadlineMs)
-        .addHeader(ACTION, action);
+  public Future<JsonObject> request(
+      String address, String action, JsonObject body, String requestId, long deadlineMs) {
+    DeliveryOptions options =
+        (body == null ? new DeliveryOptions() : HandedOverJson.options())
+            .setSendTimeout(deadlineMs)
+            .addHeader(ACTION, action);
     if (requestId != null) {
       options.addHeader(REQUEST_ID, requestId);
     }
@@ -61,16 +65,19 @@ public final class Bus {
 
   /** The request id a message carries, or null. */
   /**
-   * Consumes {@code address} with a bounded buffer: a consumer holds at most
-   * {@code TROUPE_CONSUMER_MAX_BUFFERED} (default 1,000) messages that arrived while it was paused;
+   * Consumes {@code address} with a bounded buffer: a consumer holds at most {@code
+   * TROUPE_CONSUMER_MAX_BUFFERED} (default 1,000) messages that arrived while it was paused;
    * Troupe's services never pause theirs (they refuse past their in-flight bound instead), so the
    * bound is what keeps a consumer that someone pauses from growing without limit.
    */
-  public static MessageConsumer<JsonObject> consumer(Vertx vertx, String address, Settings settings,
-      Handler<Message<JsonObject>> handler) {
+  public static MessageConsumer<JsonObject> consumer(
+      Vertx vertx, String address, Settings settings, Handler<Message<JsonObject>> handler) {
     int maxBuffered = settings.integer("TROUPE_CONSUMER_MAX_BUFFERED", 1000, 1, 1_000_000);
-    return vertx.eventBus().consumer(
-        new MessageConsumerOptions().setAddress(address).setMaxBufferedMessages(maxBuffered), handler);
+    return vertx
+        .eventBus()
+        .consumer(
+            new MessageConsumerOptions().setAddress(address).setMaxBufferedMessages(maxBuffered),
+            handler);
   }
 
   public static String requestId(Message<?> message) {

@@ -28,7 +28,9 @@ public final class Failures {
     return ErrorCode.INTERNAL;
   }
 
-  /** The client-safe text for a failure; internal faults get a generic text (the cause is logged). */
+  /**
+   * The client-safe text for a failure; internal faults get a generic text (the cause is logged).
+   */
   public static String message(Throwable failure) {
     if (failure instanceof TroupeException te) {
       return te.getMessage();

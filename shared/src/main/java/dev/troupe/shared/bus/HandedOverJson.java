@@ -12,16 +12,16 @@ import io.vertx.core.json.JsonObject;
  *
  * <p>Vert.x's own JSON codec deep-copies a body for every delivery to a consumer of the same node
  * ({@link MessageCodec#transform}), the price of letting either side modify its copy. Troupe builds
- * each body with {@code Wire} for one message and reads what it receives through {@code Wire} without
- * modifying it, so the copy buys nothing: this codec hands the same instance over. Between nodes the
- * bytes are exactly those of Vert.x's {@code jsonobject} codec (a length, then the UTF-8 JSON), so the
- * wire format is still plain JSON.
+ * each body with {@code Wire} for one message and reads what it receives through {@code Wire}
+ * without modifying it, so the copy buys nothing: this codec hands the same instance over. Between
+ * nodes the bytes are exactly those of Vert.x's {@code jsonobject} codec (a length, then the UTF-8
+ * JSON), so the wire format is still plain JSON.
  *
  * <p>Rules that come with it: a body sent with {@link #options()} (a request or a reply) is never
- * modified after the send, and a received body is never modified (copy it first). Every JVM node of a
- * Troupe cluster registers this codec ({@link dev.troupe.shared.cluster.ClusterBootstrap} does, and
- * {@link Bus} makes sure for its Vert.x): a node without it cannot decode such a message. Bridged
- * clients (TCP, SockJS) are unaffected: a bridge reads the decoded JSON object.
+ * modified after the send, and a received body is never modified (copy it first). Every JVM node of
+ * a Troupe cluster registers this codec ({@link dev.troupe.shared.cluster.ClusterBootstrap} does,
+ * and {@link Bus} makes sure for its Vert.x): a node without it cannot decode such a message.
+ * Bridged clients (TCP, SockJS) are unaffected: a bridge reads the decoded JSON object.
  */
 public final class HandedOverJson implements MessageCodec<JsonObject, JsonObject> {
   /** The codec name on the wire; versioned like an address, since every node must know it. */

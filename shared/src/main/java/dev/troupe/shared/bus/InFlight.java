@@ -43,19 +43,25 @@ public final class InFlight {
         .tag("bulkhead", bulkhead)
         .register(registry);
     Gauge.builder("troupe_inflight_limit", this, InFlight::limit)
-        .description("requests a service (one bulkhead of it) of this node works on at most; more are shed")
+        .description(
+            "requests a service (one bulkhead of it) of this node works on at most; more are shed")
         .tag("service", service)
         .tag("bulkhead", bulkhead)
         .register(registry);
-    this.rejected = Counter.builder("troupe_rejected")
-        .description("requests refused at once because the service (one bulkhead of it) was at its in-flight limit")
-        .tag("service", service)
-        .tag("reason", "in-flight")
-        .tag("bulkhead", bulkhead)
-        .register(registry);
+    this.rejected =
+        Counter.builder("troupe_rejected")
+            .description(
+                "requests refused at once because the service (one bulkhead of it) was at its in-flight limit")
+            .tag("service", service)
+            .tag("reason", "in-flight")
+            .tag("bulkhead", bulkhead)
+            .register(registry);
   }
 
-  /** The node-wide bound of all the work of {@code service} on the node whose registry is {@code registry}. */
+  /**
+   * The node-wide bound of all the work of {@code service} on the node whose registry is {@code
+   * registry}.
+   */
   public static InFlight of(String service, int limit, MeterRegistry registry) {
     return of(service, ALL, limit, registry);
   }
@@ -66,11 +72,14 @@ public final class InFlight {
    */
   public static InFlight of(String service, String bulkhead, int limit, MeterRegistry registry) {
     if (limit < 1) {
-      throw new IllegalArgumentException("the in-flight limit of " + service + " " + bulkhead + " must be >= 1");
+      throw new IllegalArgumentException(
+          "the in-flight limit of " + service + " " + bulkhead + " must be >= 1");
     }
     synchronized (BY_NODE) {
-      return BY_NODE.computeIfAbsent(registry, r -> new ConcurrentHashMap<>())
-          .computeIfAbsent(service + "/" + bulkhead, s -> new InFlight(service, bulkhead, limit, registry));
+      return BY_NODE
+          .computeIfAbsent(registry, r -> new ConcurrentHashMap<>())
+          .computeIfAbsent(
+              service + "/" + bulkhead, s -> new InFlight(service, bulkhead, limit, registry));
     }
   }
 
@@ -92,10 +101,18 @@ public final class InFlight {
     count.decrementAndGet();
   }
 
-  /** The refusal for work that found every slot taken: {@link ErrorCode#OVERLOADED}, safe to show a client. */
+  /**
+   * The refusal for work that found every slot taken: {@link ErrorCode#OVERLOADED}, safe to show a
+   * client.
+   */
   public TroupeException refusal() {
-    return new TroupeException(ErrorCode.OVERLOADED, service + " is at its limit of " + limit
-        + (ALL.equals(bulkhead) ? "" : " " + bulkhead) + " requests in flight; retry shortly");
+    return new TroupeException(
+        ErrorCode.OVERLOADED,
+        service
+            + " is at its limit of "
+            + limit
+            + (ALL.equals(bulkhead) ? "" : " " + bulkhead)
+            + " requests in flight; retry shortly");
   }
 
   public int limit() {

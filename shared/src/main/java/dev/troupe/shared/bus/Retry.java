@@ -23,21 +23,29 @@ import java.util.function.Predicate;
  * Retries a call to another service, within one deadline for all its attempts, with jittered
  * exponential backoff between them. Only idempotent calls are retried (reads, cache operations, and
  * writes that carry an idempotency key, which db-service applies once), and only after a fault that
- * a new attempt may not meet: the service was unavailable (no handler, at its limit, database
- * down) or did not answer in time. An answer about the request itself (400, 404, 409, 412) is
- * final, and so is an internal error (a bug does not go away by asking again). Each retry counts
- * in {@code troupe_retries{downstream,action}}.
+ * a new attempt may not meet: the service was unavailable (no handler, at its limit, database down)
+ * or did not answer in time. An answer about the request itself (400, 404, 409, 412) is final, and
+ * so is an internal error (a bug does not go away by asking again). Each retry counts in {@code
+ * troupe_retries{downstream,action}}.
  *
  * <p>The deadline covers every attempt: each attempt gets what is left of it, so a call that timed
  * out has spent its budget and is not retried, and retries never keep a caller past the call's
  * deadline (a fault may come later than without retries, never later than the deadline).
  */
 public final class Retry {
-  /** The write actions of db-service and request-service; every other action of theirs, and of cache-service, is a read. */
-  private static final Set<String> WRITES = java.util.stream.Stream.of(
-          DbContract.PUT, DbContract.DELETE, DbContract.PUT_MANY,
-          RequestContract.PUT, RequestContract.DELETE, RequestContract.PUT_MANY)
-      .collect(java.util.stream.Collectors.toUnmodifiableSet());
+  /**
+   * The write actions of db-service and request-service; every other action of theirs, and of
+   * cache-service, is a read.
+   */
+  private static final Set<String> WRITES =
+      java.util.stream.Stream.of(
+              DbContract.PUT,
+              DbContract.DELETE,
+              DbContract.PUT_MANY,
+              RequestContract.PUT,
+              RequestContract.DELETE,
+              RequestContract.PUT_MANY)
+          .collect(java.util.stream.Collectors.toUnmodifiableSet());
 
   private final Vertx vertx;
   private final RetryConfig config;
@@ -53,9 +61,9 @@ public final class Retry {
   }
 
   /**
-   * Whether sending {@code body} as {@code action} to db-, cache- or request-service twice does what
-   * sending it once does: every read and cache operation, and a write that carries an idempotency
-   * key. Not for other services' actions (taking rate-limit tokens is not idempotent).
+   * Whether sending {@code body} as {@code action} to db-, cache- or request-service twice does
+   * what sending it once does: every read and cache operation, and a write that carries an
+   * idempotency key. Not for other services' actions (taking rate-limit tokens is not idempotent).
    */
   public static boolean isIdempotent(String action, JsonObject body) {
     return !WRITES.contains(action) || Wire.hasIdempotencyKey(body);
@@ -63,10 +71,10 @@ public final class Retry {
 
   /**
    * Whether the request never reached a handler: no consumer was registered (a service restarting
-   * under its supervisor, or moving to another node), or the message could not be sent to the
-   * node of the one chosen (it just died). The narrowest retry policy: a caller whose downstream
-   * retries by itself uses it, so retries do not multiply and an overloaded service's refusals are
-   * not sent again.
+   * under its supervisor, or moving to another node), or the message could not be sent to the node
+   * of the one chosen (it just died). The narrowest retry policy: a caller whose downstream retries
+   * by itself uses it, so retries do not multiply and an overloaded service's refusals are not sent
+   * again.
    */
   public static boolean undelivered(Throwable failure) {
     return failure instanceof ReplyException re
@@ -76,15 +84,21 @@ public final class Retry {
   /** Whether a failure may go away on a new attempt: unavailable, shed for load, or timed out. */
   public static boolean isTransient(Throwable failure) {
     ErrorCode code = Failures.code(failure);
-    return code == ErrorCode.UNAVAILABLE || code == ErrorCode.OVERLOADED || code == ErrorCode.TIMEOUT;
+    return code == ErrorCode.UNAVAILABLE
+        || code == ErrorCode.OVERLOADED
+        || code == ErrorCode.TIMEOUT;
   }
 
   /**
-   * Runs {@code attempt} (given the milliseconds left of {@code deadlineMs}) and, when
-   * {@code idempotent} and it fails transiently, again after a backoff while retries and time are
-   * left; {@code retryable} can refuse a failure on top (e.g. an open circuit).
+   * Runs {@code attempt} (given the milliseconds left of {@code deadlineMs}) and, when {@code
+   * idempotent} and it fails transiently, again after a backoff while retries and time are left;
+   * {@code retryable} can refuse a failure on top (e.g. an open circuit).
    */
-  public <T> Future<T> call(String action, boolean idempotent, long deadlineMs, Predicate<Throwable> retryable,
+  public <T> Future<T> call(
+      String action,
+      boolean idempotent,
+      long deadlineMs,
+      Predicate<Throwable> retryable,
       LongFunction<Future<T>> attempt) {
     if (!idempotent || config.maxRetries() == 0) {
       return attempt.apply(deadlineMs);
@@ -101,8 +115,14 @@ public final class Retry {
    * caller's breaker refused it) answers {@code previous} instead: the caller then sees the fault
    * that made it retry (a 503 with Retry-After), not one its retrying caused.
    */
-  private <T> void run(String action, int number, long deadline, Throwable previous, Predicate<Throwable> retryable,
-      LongFunction<Future<T>> attempt, Promise<T> promise) {
+  private <T> void run(
+      String action,
+      int number,
+      long deadline,
+      Throwable previous,
+      Predicate<Throwable> retryable,
+      LongFunction<Future<T>> attempt,
+      Promise<T> promise) {
     long started = System.nanoTime();
     long left = TimeUnit.NANOSECONDS.toMillis(deadline - started);
     Future<T> result;
@@ -111,46 +131,56 @@ public final class Retry {
     } catch (RuntimeException e) {
       result = Future.failedFuture(e);
     }
-    result.onComplete(ar -> {
-      if (ar.succeeded()) {
-        promise.complete(ar.result());
-        return;
-      }
-      Throwable fault = ar.cause();
-      if (previous != null && !answeredByDownstream(fault)) {
-        promise.fail(previous);
-        return;
-      }
-      if (number > config.maxRetries() || !isTransient(fault) || !retryable.test(fault)) {
-        promise.fail(fault);
-        return;
-      }
-      long wait = Math.max(1, config.backoff().delayMs(number));
-      long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
-      // A retry that is not likely to finish in what is left of the deadline (it would take what the
-      // last attempt took) would only turn a fault into a timeout.
-      if (TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()) <= wait + took) {
-        promise.fail(fault);
-        return;
-      }
-      counter(action).increment();
-      vertx.setTimer(wait, t -> run(action, number + 1, deadline, fault, retryable, attempt, promise));
-    });
+    result.onComplete(
+        ar -> {
+          if (ar.succeeded()) {
+            promise.complete(ar.result());
+            return;
+          }
+          Throwable fault = ar.cause();
+          if (previous != null && !answeredByDownstream(fault)) {
+            promise.fail(previous);
+            return;
+          }
+          if (number > config.maxRetries() || !isTransient(fault) || !retryable.test(fault)) {
+            promise.fail(fault);
+            return;
+          }
+          long wait = Math.max(1, config.backoff().delayMs(number));
+          long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+          // A retry that is not likely to finish in what is left of the deadline (it would take
+          // what the
+          // last attempt took) would only turn a fault into a timeout.
+          if (TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()) <= wait + took) {
+            promise.fail(fault);
+            return;
+          }
+          counter(action).increment();
+          vertx.setTimer(
+              wait, t -> run(action, number + 1, deadline, fault, retryable, attempt, promise));
+        });
   }
 
-  /** Whether a failure is the downstream's answer (a reply failure it sent, or no handler), not a local give-up. */
+  /**
+   * Whether a failure is the downstream's answer (a reply failure it sent, or no handler), not a
+   * local give-up.
+   */
   private static boolean answeredByDownstream(Throwable failure) {
     if (failure instanceof ReplyException re) {
       return re.failureType() != ReplyFailure.TIMEOUT;
     }
-    return failure instanceof dev.troupe.shared.contract.TroupeException te && te.code() != ErrorCode.TIMEOUT;
+    return failure instanceof dev.troupe.shared.contract.TroupeException te
+        && te.code() != ErrorCode.TIMEOUT;
   }
 
   private Counter counter(String action) {
-    return counters.computeIfAbsent(action, a -> Counter.builder("troupe_retries")
-        .description("calls to another service attempted again after a transient fault")
-        .tag("downstream", downstream)
-        .tag("action", a)
-        .register(registry));
+    return counters.computeIfAbsent(
+        action,
+        a ->
+            Counter.builder("troupe_retries")
+                .description("calls to another service attempted again after a transient fault")
+                .tag("downstream", downstream)
+                .tag("action", a)
+                .register(registry));
   }
 }

@@ -30,16 +30,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Java client of Troupe for services that join its cluster: typed calls on
- * {@link RequestContract#ADDRESS} and a subscription to {@link DocEvents#ADDRESS}, over the clustered
- * {@link Vertx} of the calling service (start one with
- * {@link dev.troupe.shared.cluster.ClusterBootstrap#start}, with the cluster's {@code TROUPE_CLUSTER_*}
+ * The Java client of Troupe for services that join its cluster: typed calls on {@link
+ * RequestContract#ADDRESS} and a subscription to {@link DocEvents#ADDRESS}, over the clustered
+ * {@link Vertx} of the calling service (start one with {@link
+ * dev.troupe.shared.cluster.ClusterBootstrap#start}, with the cluster's {@code TROUPE_CLUSTER_*}
  * settings). Creating a client registers the codec Troupe's services reply with.
  *
- * <p>Every call has a deadline (the client's timeout, unless given) and fails with a
- * {@link TroupeException} whose {@link TroupeException#code()} is the {@code ErrorCode} of the failure:
+ * <p>Every call has a deadline (the client's timeout, unless given) and fails with a {@link
+ * TroupeException} whose {@link TroupeException#code()} is the {@code ErrorCode} of the failure:
  * {@code NOT_FOUND} for a missing document, {@code PRECONDITION_FAILED}, {@code TIMEOUT} past the
- * deadline, {@code UNAVAILABLE} when no request-service answers, and so on (see {@code docs/bus.md}).
+ * deadline, {@code UNAVAILABLE} when no request-service answers, and so on (see {@code
+ * docs/bus.md}).
  *
  * <pre>{@code
  * TroupeClient troupe = TroupeClient.create(vertx, 5_000);
@@ -52,6 +53,7 @@ import org.slf4j.LoggerFactory;
 public final class TroupeClient {
   /** The deadline of a call when none is given: the gateway's default. */
   public static final long DEFAULT_TIMEOUT_MS = 10_000;
+
   private static final Logger LOG = LoggerFactory.getLogger(TroupeClient.class);
 
   private final Vertx vertx;
@@ -82,7 +84,10 @@ public final class TroupeClient {
     return put(new PutDoc(key, data, Precondition.NONE));
   }
 
-  /** Creates or replaces a document if its precondition holds ({@code PRECONDITION_FAILED} otherwise). */
+  /**
+   * Creates or replaces a document if its precondition holds ({@code PRECONDITION_FAILED}
+   * otherwise).
+   */
   public Future<PutResult> put(PutDoc put) {
     return call(RequestContract.PUT, Wire.toJson(put), Wire::putResult);
   }
@@ -117,16 +122,21 @@ public final class TroupeClient {
    * Delivery is at most once: after a gap (a restart), read again what matters.
    */
   public Future<MessageConsumer<JsonObject>> onChange(Handler<DocChange> handler) {
-    MessageConsumer<JsonObject> consumer = vertx.eventBus().consumer(DocEvents.ADDRESS, message -> {
-      DocChange change;
-      try {
-        change = Wire.docChange(message.body());
-      } catch (TroupeException e) {
-        LOG.warn("ignoring a malformed change event: {}", e.getMessage());
-        return;
-      }
-      handler.handle(change);
-    });
+    MessageConsumer<JsonObject> consumer =
+        vertx
+            .eventBus()
+            .consumer(
+                DocEvents.ADDRESS,
+                message -> {
+                  DocChange change;
+                  try {
+                    change = Wire.docChange(message.body());
+                  } catch (TroupeException e) {
+                    LOG.warn("ignoring a malformed change event: {}", e.getMessage());
+                    return;
+                  }
+                  handler.handle(change);
+                });
     return consumer.completion().map(consumer);
   }
 

@@ -45,42 +45,55 @@ public final class ClusterBootstrap {
       return Future.failedFuture(e);
     }
     PrometheusMeterRegistry registry = MetricsSetup.registry(node.nodeName());
-    HazelcastClusterManager clusterManager = new HazelcastClusterManager(HazelcastSetup.config(cluster));
+    HazelcastClusterManager clusterManager =
+        new HazelcastClusterManager(HazelcastSetup.config(cluster));
 
-    VertxOptions options = new VertxOptions()
-        .setEventLoopPoolSize(node.eventLoops())
-        .setWorkerPoolSize(node.workerPoolSize())
-        .setMetricsOptions(MetricsSetup.options(node.nodeName()))
-        .setHAEnabled(ha.enabled())
-        .setHAGroup(ha.group())
-        .setQuorumSize(ha.quorum());
-    options.getEventBusOptions()
+    VertxOptions options =
+        new VertxOptions()
+            .setEventLoopPoolSize(node.eventLoops())
+            .setWorkerPoolSize(node.workerPoolSize())
+            .setMetricsOptions(MetricsSetup.options(node.nodeName()))
+            .setHAEnabled(ha.enabled())
+            .setHAGroup(ha.group())
+            .setQuorumSize(ha.quorum());
+    options
+        .getEventBusOptions()
         .setHost(cluster.host())
         .setPort(cluster.eventBusPort())
         .setClusterPublicHost(cluster.host());
 
-    LOG.info("Joining cluster '{}' as {}:{} through {}", cluster.name(), cluster.host(), cluster.port(),
+    LOG.info(
+        "Joining cluster '{}' as {}:{} through {}",
+        cluster.name(),
+        cluster.host(),
+        cluster.port(),
         cluster.kubernetes() == null ? cluster.members() : cluster.kubernetes());
     return Vertx.builder()
         .with(options)
         .withClusterManager(clusterManager)
         .withMetrics(MetricsSetup.factory(registry))
         .buildClustered()
-        .map(vertx -> {
-          HandedOverJson.register(vertx);
-          HazelcastInstance hazelcast = clusterManager.getHazelcastInstance();
-          NodeRuntime runtime = new NodeRuntime(node.nodeName(), vertx, hazelcast, registry, settings);
-          NodeRuntime.register(runtime);
-          return runtime;
-        })
+        .map(
+            vertx -> {
+              HandedOverJson.register(vertx);
+              HazelcastInstance hazelcast = clusterManager.getHazelcastInstance();
+              NodeRuntime runtime =
+                  new NodeRuntime(node.nodeName(), vertx, hazelcast, registry, settings);
+              NodeRuntime.register(runtime);
+              return runtime;
+            })
         .onFailure(e -> registry.close());
   }
 
   /** Closes the node: undeploys every verticle, leaves the cluster, frees the metrics registry. */
   public static Future<Void> close(NodeRuntime runtime) {
-    return runtime.vertx().close().onComplete(ar -> {
-      NodeRuntime.unregister(runtime.vertx());
-      runtime.registry().close();
-    });
+    return runtime
+        .vertx()
+        .close()
+        .onComplete(
+            ar -> {
+              NodeRuntime.unregister(runtime.vertx());
+              runtime.registry().close();
+            });
   }
 }

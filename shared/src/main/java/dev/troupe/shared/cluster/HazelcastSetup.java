@@ -10,9 +10,9 @@ import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 /**
  * The Hazelcast member configuration of a Troupe node: the cluster manager's defaults (its maps and
  * locks), joined by TCP-IP to the configured members only, or (in Kubernetes) to the members
- * Hazelcast's Kubernetes discovery finds behind one Service. Multicast and auto-detection are off so
- * a node never joins a stranger's cluster on a LAN. The member binds and advertises
- * {@link ClusterConfig#host()} only, which must be an address by now ({@link ClusterHost} resolves it).
+ * Hazelcast's Kubernetes discovery finds behind one Service. Multicast and auto-detection are off
+ * so a node never joins a stranger's cluster on a LAN. The member binds and advertises {@link
+ * ClusterConfig#host()} only, which must be an address by now ({@link ClusterHost} resolves it).
  */
 public final class HazelcastSetup {
   private HazelcastSetup() {}
@@ -20,15 +20,18 @@ public final class HazelcastSetup {
   public static Config config(ClusterConfig cluster) {
     Config config = ConfigUtil.loadConfig();
     config.setClusterName(cluster.name());
-    config.setInstanceName("troupe-" + cluster.name() + "-" + cluster.host() + "-" + cluster.port());
+    config.setInstanceName(
+        "troupe-" + cluster.name() + "-" + cluster.host() + "-" + cluster.port());
     config.setProperty("hazelcast.phone.home.enabled", "false");
     config.setProperty("hazelcast.socket.bind.any", "false");
     config.setProperty("hazelcast.wait.seconds.before.join", "0");
     config.setProperty("hazelcast.logging.type", "slf4j");
     // Troupe closes Vert.x (which leaves the cluster) in its own shutdown hook, in order.
     config.setProperty("hazelcast.shutdownhook.enabled", "false");
-    config.setProperty("hazelcast.heartbeat.interval.seconds", String.valueOf(cluster.heartbeatSeconds()));
-    config.setProperty("hazelcast.max.no.heartbeat.seconds", String.valueOf(cluster.failureTimeoutSeconds()));
+    config.setProperty(
+        "hazelcast.heartbeat.interval.seconds", String.valueOf(cluster.heartbeatSeconds()));
+    config.setProperty(
+        "hazelcast.max.no.heartbeat.seconds", String.valueOf(cluster.failureTimeoutSeconds()));
 
     NetworkConfig network = config.getNetworkConfig();
     network.setPort(cluster.port()).setPortAutoIncrement(cluster.portAutoIncrement());
@@ -58,7 +61,8 @@ public final class HazelcastSetup {
       if (join.namespace() != null) {
         k8s.setProperty("namespace", join.namespace());
       }
-      // A pod turns ready only once it has joined, so discovery must see pods that are not ready yet.
+      // A pod turns ready only once it has joined, so discovery must see pods that are not ready
+      // yet.
       k8s.setProperty("resolve-not-ready-addresses", "true");
     }
   }

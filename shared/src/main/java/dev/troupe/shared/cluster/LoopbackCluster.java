@@ -11,8 +11,8 @@ import java.util.UUID;
 
 /**
  * Settings for nodes of an isolated cluster on loopback: a unique cluster name, Hazelcast on a free
- * port (moving up if it was taken meanwhile), the event bus and HTTP on ephemeral ports. Used by the
- * test kit and by tests of single services; nothing here reaches beyond 127.0.0.1.
+ * port (moving up if it was taken meanwhile), the event bus and HTTP on ephemeral ports. Used by
+ * the test kit and by tests of single services; nothing here reaches beyond 127.0.0.1.
  */
 public final class LoopbackCluster {
   private final String name;

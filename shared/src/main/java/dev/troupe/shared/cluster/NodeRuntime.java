@@ -16,8 +16,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * constructor to pass these through; they look them up by their {@link Vertx} instead. Several
  * nodes can live in one JVM (tests), each with its own runtime.
  */
-public record NodeRuntime(String nodeName, Vertx vertx, HazelcastInstance hazelcast,
-    PrometheusMeterRegistry registry, Settings settings) {
+public record NodeRuntime(
+    String nodeName,
+    Vertx vertx,
+    HazelcastInstance hazelcast,
+    PrometheusMeterRegistry registry,
+    Settings settings) {
 
   private static final String LOCAL_MAP = "troupe.node";
   private static final String HTTP_PORT = "httpPort";
@@ -42,14 +46,17 @@ public record NodeRuntime(String nodeName, Vertx vertx, HazelcastInstance hazelc
     return runtime;
   }
 
-  /** The runtime of the node {@code vertx} belongs to, or empty when ClusterBootstrap did not start it. */
+  /**
+   * The runtime of the node {@code vertx} belongs to, or empty when ClusterBootstrap did not start
+   * it.
+   */
   public static java.util.Optional<NodeRuntime> find(Vertx vertx) {
     return java.util.Optional.ofNullable(BY_VERTX.get(vertx));
   }
 
   /**
-   * The meter registry of the node {@code vertx} belongs to; a private one when {@code vertx} was not
-   * started by {@link ClusterBootstrap} (a service deployed alone, as its own tests do).
+   * The meter registry of the node {@code vertx} belongs to; a private one when {@code vertx} was
+   * not started by {@link ClusterBootstrap} (a service deployed alone, as its own tests do).
    */
   public static MeterRegistry registryOf(Vertx vertx) {
     NodeRuntime runtime = BY_VERTX.get(vertx);

@@ -7,28 +7,47 @@ import java.util.Objects;
 /**
  * How a node joins the cluster. Defaults are safe: TCP-IP join on loopback only, never multicast.
  *
- * @param name cluster name ({@code TROUPE_CLUSTER_NAME}, default {@code troupe}); nodes only join a cluster of the same name
- * @param host address this node binds and advertises ({@code TROUPE_CLUSTER_HOST}, default {@code 127.0.0.1});
- *     {@value #AUTO_HOST} or a host name until {@code ClusterBootstrap} resolves it to an address at start
+ * @param name cluster name ({@code TROUPE_CLUSTER_NAME}, default {@code troupe}); nodes only join a
+ *     cluster of the same name
+ * @param host address this node binds and advertises ({@code TROUPE_CLUSTER_HOST}, default {@code
+ *     127.0.0.1}); {@value #AUTO_HOST} or a host name until {@code ClusterBootstrap} resolves it to
+ *     an address at start
  * @param port this node's Hazelcast port ({@code TROUPE_CLUSTER_PORT}, default 5701)
- * @param members {@code host:port} of members to join through ({@code TROUPE_CLUSTER_MEMBERS}, default {@code 127.0.0.1:5701}); used by the TCP-IP join only
- * @param eventBusPort the clustered event bus port ({@code TROUPE_EVENTBUS_PORT}, default 0: any free port)
- * @param heartbeatSeconds Hazelcast heartbeat interval ({@code TROUPE_CLUSTER_HEARTBEAT_SECONDS}, default 1)
- * @param failureTimeoutSeconds a member silent this long is declared dead ({@code TROUPE_CLUSTER_FAILURE_TIMEOUT_SECONDS}, default 10)
- * @param portAutoIncrement try the next ports when {@code port} is taken ({@code TROUPE_CLUSTER_PORT_AUTO_INCREMENT}, default false)
- * @param quorum members that must be present for a node to report ready ({@code TROUPE_CLUSTER_QUORUM}, default 1)
- * @param kubernetes how to find members through Kubernetes ({@code TROUPE_CLUSTER_JOIN=kubernetes}), or null
- *     for the TCP-IP join through {@code members} ({@code TROUPE_CLUSTER_JOIN=tcp}, the default)
+ * @param members {@code host:port} of members to join through ({@code TROUPE_CLUSTER_MEMBERS},
+ *     default {@code 127.0.0.1:5701}); used by the TCP-IP join only
+ * @param eventBusPort the clustered event bus port ({@code TROUPE_EVENTBUS_PORT}, default 0: any
+ *     free port)
+ * @param heartbeatSeconds Hazelcast heartbeat interval ({@code TROUPE_CLUSTER_HEARTBEAT_SECONDS},
+ *     default 1)
+ * @param failureTimeoutSeconds a member silent this long is declared dead ({@code
+ *     TROUPE_CLUSTER_FAILURE_TIMEOUT_SECONDS}, default 10)
+ * @param portAutoIncrement try the next ports when {@code port} is taken ({@code
+ *     TROUPE_CLUSTER_PORT_AUTO_INCREMENT}, default false)
+ * @param quorum members that must be present for a node to report ready ({@code
+ *     TROUPE_CLUSTER_QUORUM}, default 1)
+ * @param kubernetes how to find members through Kubernetes ({@code
+ *     TROUPE_CLUSTER_JOIN=kubernetes}), or null for the TCP-IP join through {@code members} ({@code
+ *     TROUPE_CLUSTER_JOIN=tcp}, the default)
  */
-public record ClusterConfig(String name, String host, int port, List<String> members, int eventBusPort,
-    int heartbeatSeconds, int failureTimeoutSeconds, boolean portAutoIncrement, int quorum,
+public record ClusterConfig(
+    String name,
+    String host,
+    int port,
+    List<String> members,
+    int eventBusPort,
+    int heartbeatSeconds,
+    int failureTimeoutSeconds,
+    boolean portAutoIncrement,
+    int quorum,
     KubernetesJoin kubernetes) {
 
   /** The key of this node's cluster address. */
   public static final String HOST_KEY = "TROUPE_CLUSTER_HOST";
+
   /**
    * The {@link #HOST_KEY} value meaning "the address this machine's host name resolves to": the
-   * container's own address in Docker and Kubernetes, where it is not known before the container starts.
+   * container's own address in Docker and Kubernetes, where it is not known before the container
+   * starts.
    */
   public static final String AUTO_HOST = "auto";
 
@@ -65,35 +84,41 @@ public record ClusterConfig(String name, String host, int port, List<String> mem
     String join = s.string("TROUPE_CLUSTER_JOIN", "tcp").toLowerCase(Locale.ROOT);
     return switch (join) {
       case "tcp" -> null;
-      case "kubernetes" -> new KubernetesJoin(
-          s.optional("TROUPE_CLUSTER_K8S_SERVICE_DNS"),
-          s.optional("TROUPE_CLUSTER_K8S_SERVICE_NAME"),
-          s.optional("TROUPE_CLUSTER_K8S_NAMESPACE"));
-      default -> throw new IllegalArgumentException(
-          "TROUPE_CLUSTER_JOIN must be tcp or kubernetes, got '" + join + "'");
+      case "kubernetes" ->
+          new KubernetesJoin(
+              s.optional("TROUPE_CLUSTER_K8S_SERVICE_DNS"),
+              s.optional("TROUPE_CLUSTER_K8S_SERVICE_NAME"),
+              s.optional("TROUPE_CLUSTER_K8S_NAMESPACE"));
+      default ->
+          throw new IllegalArgumentException(
+              "TROUPE_CLUSTER_JOIN must be tcp or kubernetes, got '" + join + "'");
     };
   }
 
   /**
-   * Hazelcast's Kubernetes join. With {@code serviceDns} (DNS lookup mode) members are the addresses
-   * a headless Service's DNS name resolves to, which needs no access to the Kubernetes API; with
-   * {@code serviceName} (API mode) they are that Service's endpoints, read from the API (the pod's
-   * service account needs {@code get}/{@code list} on endpoints and pods).
+   * Hazelcast's Kubernetes join. With {@code serviceDns} (DNS lookup mode) members are the
+   * addresses a headless Service's DNS name resolves to, which needs no access to the Kubernetes
+   * API; with {@code serviceName} (API mode) they are that Service's endpoints, read from the API
+   * (the pod's service account needs {@code get}/{@code list} on endpoints and pods).
    *
-   * @param serviceDns DNS name of the headless Service ({@code TROUPE_CLUSTER_K8S_SERVICE_DNS}), or null
+   * @param serviceDns DNS name of the headless Service ({@code TROUPE_CLUSTER_K8S_SERVICE_DNS}), or
+   *     null
    * @param serviceName name of the Service ({@code TROUPE_CLUSTER_K8S_SERVICE_NAME}), or null
-   * @param namespace namespace of that Service ({@code TROUPE_CLUSTER_K8S_NAMESPACE}); null: the pod's own
+   * @param namespace namespace of that Service ({@code TROUPE_CLUSTER_K8S_NAMESPACE}); null: the
+   *     pod's own
    */
   public record KubernetesJoin(String serviceDns, String serviceName, String namespace) {
     public KubernetesJoin {
       if ((serviceDns == null) == (serviceName == null)) {
-        throw new IllegalArgumentException("TROUPE_CLUSTER_JOIN=kubernetes needs exactly one of "
-            + "TROUPE_CLUSTER_K8S_SERVICE_DNS (DNS lookup of a headless Service) and "
-            + "TROUPE_CLUSTER_K8S_SERVICE_NAME (Kubernetes API)");
+        throw new IllegalArgumentException(
+            "TROUPE_CLUSTER_JOIN=kubernetes needs exactly one of "
+                + "TROUPE_CLUSTER_K8S_SERVICE_DNS (DNS lookup of a headless Service) and "
+                + "TROUPE_CLUSTER_K8S_SERVICE_NAME (Kubernetes API)");
       }
       if (serviceDns != null && namespace != null) {
-        throw new IllegalArgumentException("TROUPE_CLUSTER_K8S_NAMESPACE belongs to the API mode "
-            + "(TROUPE_CLUSTER_K8S_SERVICE_NAME); with TROUPE_CLUSTER_K8S_SERVICE_DNS the namespace is part of the DNS name");
+        throw new IllegalArgumentException(
+            "TROUPE_CLUSTER_K8S_NAMESPACE belongs to the API mode "
+                + "(TROUPE_CLUSTER_K8S_SERVICE_NAME); with TROUPE_CLUSTER_K8S_SERVICE_DNS the namespace is part of the DNS name");
       }
     }
 

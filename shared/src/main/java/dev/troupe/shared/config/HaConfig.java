@@ -8,10 +8,11 @@ import java.util.Objects;
  * moves nothing: the node meant to go.
  *
  * @param enabled deploy services with HA ({@code TROUPE_HA_ENABLED}, default true)
- * @param group nodes only take over the services of nodes of the same group ({@code TROUPE_HA_GROUP}, default {@code troupe})
+ * @param group nodes only take over the services of nodes of the same group ({@code
+ *     TROUPE_HA_GROUP}, default {@code troupe})
  * @param quorum nodes of the group that must be present for HA services to run at all; below it a
- *     node undeploys its HA services until the quorum is back, so a minority side of a partition stops
- *     serving ({@code TROUPE_HA_QUORUM}, default 1: never)
+ *     node undeploys its HA services until the quorum is back, so a minority side of a partition
+ *     stops serving ({@code TROUPE_HA_QUORUM}, default 1: never)
  */
 public record HaConfig(boolean enabled, String group, int quorum) {
   public HaConfig {

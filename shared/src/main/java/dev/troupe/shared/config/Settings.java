@@ -19,12 +19,12 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
  * Troupe's configuration as flat {@code TROUPE_*} keys, read once at start from (lowest to highest)
- * the built-in defaults of each typed config record, an optional YAML file named by
- * {@code TROUPE_CONFIG}, then {@code TROUPE_*} environment variables.
+ * the built-in defaults of each typed config record, an optional YAML file named by {@code
+ * TROUPE_CONFIG}, then {@code TROUPE_*} environment variables.
  *
- * <p>In YAML a key may be written nested ({@code http: {port: 8080}}) or flat
- * ({@code TROUPE_HTTP_PORT: 8080}); both mean {@code TROUPE_HTTP_PORT}. Typed getters fail with a
- * message naming the key and the bad value.
+ * <p>In YAML a key may be written nested ({@code http: {port: 8080}}) or flat ({@code
+ * TROUPE_HTTP_PORT: 8080}); both mean {@code TROUPE_HTTP_PORT}. Typed getters fail with a message
+ * naming the key and the bad value.
  */
 public final class Settings {
   public static final String PREFIX = "TROUPE_";
@@ -38,11 +38,12 @@ public final class Settings {
 
   public static Settings of(Map<String, String> values) {
     Map<String, String> copy = new TreeMap<>();
-    values.forEach((k, v) -> {
-      if (v != null) {
-        copy.put(k, v);
-      }
-    });
+    values.forEach(
+        (k, v) -> {
+          if (v != null) {
+            copy.put(k, v);
+          }
+        });
     return new Settings(copy);
   }
 
@@ -50,24 +51,29 @@ public final class Settings {
     return new Settings(Map.of());
   }
 
-  /** Reads the YAML file named by {@code TROUPE_CONFIG} (if any), then overlays the {@code TROUPE_*} variables. */
+  /**
+   * Reads the YAML file named by {@code TROUPE_CONFIG} (if any), then overlays the {@code TROUPE_*}
+   * variables.
+   */
   public static Settings load(Map<String, String> environment) {
     Map<String, String> merged = new TreeMap<>();
     String file = environment.get(CONFIG_FILE);
     if (file != null && !file.isBlank()) {
       merged.putAll(readYaml(Path.of(file)));
     }
-    environment.forEach((k, v) -> {
-      if (k.startsWith(PREFIX) && v != null && !v.isBlank()) {
-        merged.put(k, v);
-      }
-    });
+    environment.forEach(
+        (k, v) -> {
+          if (k.startsWith(PREFIX) && v != null && !v.isBlank()) {
+            merged.put(k, v);
+          }
+        });
     return new Settings(merged);
   }
 
   static Map<String, String> readYaml(Path file) {
     if (!Files.isRegularFile(file)) {
-      throw new IllegalArgumentException(CONFIG_FILE + " names " + file + ", which is not a readable file");
+      throw new IllegalArgumentException(
+          CONFIG_FILE + " names " + file + ", which is not a readable file");
     }
     try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       Object root = new Yaml(new SafeConstructor(new LoaderOptions())).load(reader);
@@ -88,20 +94,24 @@ public final class Settings {
   }
 
   private static void flatten(String prefix, Map<?, ?> map, Map<String, String> out) {
-    map.forEach((k, v) -> {
-      String part = String.valueOf(k).trim().toUpperCase(Locale.ROOT).replace('-', '_').replace('.', '_');
-      String key = prefix.isEmpty() && part.startsWith(PREFIX) ? part
-          : (prefix.isEmpty() ? PREFIX : prefix + "_") + part;
-      if (v instanceof Map<?, ?> nested) {
-        flatten(key, nested, out);
-      } else if (v instanceof List<?> list) {
-        List<String> items = new ArrayList<>();
-        list.forEach(i -> items.add(String.valueOf(i)));
-        out.put(key, String.join(",", items));
-      } else if (v != null) {
-        out.put(key, String.valueOf(v));
-      }
-    });
+    map.forEach(
+        (k, v) -> {
+          String part =
+              String.valueOf(k).trim().toUpperCase(Locale.ROOT).replace('-', '_').replace('.', '_');
+          String key =
+              prefix.isEmpty() && part.startsWith(PREFIX)
+                  ? part
+                  : (prefix.isEmpty() ? PREFIX : prefix + "_") + part;
+          if (v instanceof Map<?, ?> nested) {
+            flatten(key, nested, out);
+          } else if (v instanceof List<?> list) {
+            List<String> items = new ArrayList<>();
+            list.forEach(i -> items.add(String.valueOf(i)));
+            out.put(key, String.join(",", items));
+          } else if (v != null) {
+            out.put(key, String.valueOf(v));
+          }
+        });
   }
 
   public String string(String key, String defaultValue) {
@@ -125,7 +135,8 @@ public final class Settings {
       }
       return i;
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(key + " must be an integer from " + min + " to " + max + ", got '" + v + "'");
+      throw new IllegalArgumentException(
+          key + " must be an integer from " + min + " to " + max + ", got '" + v + "'");
     }
   }
 
@@ -141,7 +152,8 @@ public final class Settings {
       }
       return l;
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(key + " must be an integer from " + min + " to " + max + ", got '" + v + "'");
+      throw new IllegalArgumentException(
+          key + " must be an integer from " + min + " to " + max + ", got '" + v + "'");
     }
   }
 
@@ -153,7 +165,8 @@ public final class Settings {
     return switch (v.toLowerCase(Locale.ROOT)) {
       case "true", "yes", "on", "1" -> true;
       case "false", "no", "off", "0" -> false;
-      default -> throw new IllegalArgumentException(key + " must be true or false, got '" + v + "'");
+      default ->
+          throw new IllegalArgumentException(key + " must be true or false, got '" + v + "'");
     };
   }
 
@@ -189,11 +202,12 @@ public final class Settings {
 
   public static Settings fromJson(JsonObject json) {
     Map<String, String> map = new TreeMap<>();
-    json.forEach(e -> {
-      if (e.getKey().startsWith(PREFIX) && e.getValue() != null) {
-        map.put(e.getKey(), String.valueOf(e.getValue()));
-      }
-    });
+    json.forEach(
+        e -> {
+          if (e.getKey().startsWith(PREFIX) && e.getValue() != null) {
+            map.put(e.getKey(), String.valueOf(e.getValue()));
+          }
+        });
     return new Settings(map);
   }
 

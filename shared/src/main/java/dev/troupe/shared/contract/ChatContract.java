@@ -9,9 +9,9 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The chat service: rooms of members exchanging messages, each room an actor. Bodies and replies are
- * JSON objects mapped here; the operation is the {@code action} header. User names follow the document
- * id rules (1 to 128 characters of {@code [A-Za-z0-9._~-]}); room names too, but at most
+ * The chat service: rooms of members exchanging messages, each room an actor. Bodies and replies
+ * are JSON objects mapped here; the operation is the {@code action} header. User names follow the
+ * document id rules (1 to 128 characters of {@code [A-Za-z0-9._~-]}); room names too, but at most
  * {@value #MAX_ROOM} characters (a stored message's id is the room's name and its number).
  *
  * <table>
@@ -48,6 +48,7 @@ import java.util.Objects;
 public final class ChatContract {
   /** The versioned address the chat service consumes. */
   public static final String ADDRESS = "troupe.chat.v1";
+
   public static final String JOIN = "join";
   public static final String LEAVE = "leave";
   public static final String POST = "post";
@@ -57,8 +58,10 @@ public final class ChatContract {
   public static final String USER = "user";
   public static final String STREAM_OPENED = "streamOpened";
   public static final String STREAM_CLOSED = "streamClosed";
+
   /** The longest message text, in characters. */
   public static final int MAX_TEXT = 4_000;
+
   public static final int MAX_LIMIT = 1_000;
   public static final int DEFAULT_LIMIT = 50;
   public static final int MAX_ROOM = 100;
@@ -94,7 +97,8 @@ public final class ChatContract {
       requireRoom(room);
       DocKey.requireId(from);
       if (text == null || text.isBlank() || text.length() > MAX_TEXT) {
-        throw TroupeException.badRequest("text must be 1 to " + MAX_TEXT + " characters, not blank");
+        throw TroupeException.badRequest(
+            "text must be 1 to " + MAX_TEXT + " characters, not blank");
       }
     }
   }
@@ -150,8 +154,8 @@ public final class ChatContract {
 
   /**
    * One WebSocket stream of {@code user}, opened or closed on gateway node {@code node}, whose
-   * Hazelcast member is {@code member} (a UUID: the member's liveness decides whether the stream still
-   * counts), named {@code stream} (unique, e.g. a random UUID).
+   * Hazelcast member is {@code member} (a UUID: the member's liveness decides whether the stream
+   * still counts), named {@code stream} (unique, e.g. a random UUID).
    */
   public record StreamEvent(String user, String node, String member, String stream) {
     public StreamEvent {
@@ -164,7 +168,9 @@ public final class ChatContract {
     }
   }
 
-  /** A stored message: its room, its number in the room, who wrote it, what, and when it was stored. */
+  /**
+   * A stored message: its room, its number in the room, who wrote it, what, and when it was stored.
+   */
   public record ChatMessage(String room, long seq, String from, String text, Instant at) {
     public ChatMessage {
       Objects.requireNonNull(room, "room");
@@ -194,11 +200,18 @@ public final class ChatContract {
   }
 
   public static JsonObject toJson(HistoryQuery q) {
-    return new JsonObject().put("room", q.room()).put("user", q.user()).put("after", q.after()).put("limit", q.limit());
+    return new JsonObject()
+        .put("room", q.room())
+        .put("user", q.user())
+        .put("after", q.after())
+        .put("limit", q.limit());
   }
 
   public static HistoryQuery historyQuery(JsonObject json) {
-    return new HistoryQuery(string(json, "room"), string(json, "user"), number(json, "after", 0),
+    return new HistoryQuery(
+        string(json, "room"),
+        string(json, "user"),
+        number(json, "after", 0),
         (int) number(json, "limit", DEFAULT_LIMIT));
   }
 
@@ -214,7 +227,8 @@ public final class ChatContract {
   }
 
   public static JsonObject toJson(MembersQuery q) {
-    JsonObject json = new JsonObject().put("room", q.room()).put("user", q.user()).put("limit", q.limit());
+    JsonObject json =
+        new JsonObject().put("room", q.room()).put("user", q.user()).put("limit", q.limit());
     return q.after() == null ? json : json.put("after", q.after());
   }
 
@@ -227,7 +241,8 @@ public final class ChatContract {
     if (limit < 1 || limit > MAX_LIMIT) {
       throw TroupeException.badRequest("limit must be 1 to " + MAX_LIMIT + ", got " + limit);
     }
-    return new MembersQuery(string(json, "room"), string(json, "user"), (String) after, (int) limit);
+    return new MembersQuery(
+        string(json, "room"), string(json, "user"), (String) after, (int) limit);
   }
 
   public static JsonObject toJson(UserQuery q) {
@@ -239,24 +254,36 @@ public final class ChatContract {
   }
 
   public static JsonObject toJson(StreamEvent e) {
-    return new JsonObject().put("user", e.user()).put("node", e.node()).put("member", e.member())
+    return new JsonObject()
+        .put("user", e.user())
+        .put("node", e.node())
+        .put("member", e.member())
         .put("stream", e.stream());
   }
 
   public static StreamEvent streamEvent(JsonObject json) {
-    return new StreamEvent(string(json, "user"), string(json, "node"), string(json, "member"), string(json, "stream"));
+    return new StreamEvent(
+        string(json, "user"), string(json, "node"), string(json, "member"), string(json, "stream"));
   }
 
   /** A message as published to members and stored: with its room. */
   public static JsonObject toJson(ChatMessage m) {
-    return new JsonObject().put("room", m.room()).put("seq", m.seq()).put("from", m.from()).put("text", m.text())
+    return new JsonObject()
+        .put("room", m.room())
+        .put("seq", m.seq())
+        .put("from", m.from())
+        .put("text", m.text())
         .put("at", m.at().toString());
   }
 
   public static ChatMessage chatMessage(JsonObject json) {
     try {
-      return new ChatMessage(string(json, "room"), number(json, "seq", 0), string(json, "from"),
-          string(json, "text"), Instant.parse(string(json, "at")));
+      return new ChatMessage(
+          string(json, "room"),
+          number(json, "seq", 0),
+          string(json, "from"),
+          string(json, "text"),
+          Instant.parse(string(json, "at")));
     } catch (DateTimeParseException | IllegalArgumentException e) {
       throw TroupeException.badRequest("not a chat message: " + e.getMessage());
     }
@@ -266,8 +293,12 @@ public final class ChatContract {
   public static JsonObject history(List<ChatMessage> items) {
     JsonArray array = new JsonArray(new ArrayList<>(items.size()));
     for (ChatMessage m : items) {
-      array.add(new JsonObject().put("seq", m.seq()).put("from", m.from()).put("text", m.text())
-          .put("at", m.at().toString()));
+      array.add(
+          new JsonObject()
+              .put("seq", m.seq())
+              .put("from", m.from())
+              .put("text", m.text())
+              .put("at", m.at().toString()));
     }
     return new JsonObject().put("items", array);
   }

@@ -3,7 +3,8 @@ package dev.troupe.shared.contract;
 import java.util.List;
 
 /**
- * What a worker did with a chunk it claimed, recorded in one transaction with the chunk's completion.
+ * What a worker did with a chunk it claimed, recorded in one transaction with the chunk's
+ * completion.
  *
  * @param jobId the job
  * @param seq the chunk
@@ -11,10 +12,17 @@ import java.util.List;
  * @param processed lines or documents it processed
  * @param errors lines it could not write, by line number
  * @param result a part of the job's result (an export's NDJSON), or null
- * @param next for a page chunk, the id the next page starts after, or null when this was the last page
+ * @param next for a page chunk, the id the next page starts after, or null when this was the last
+ *     page
  */
-public record ChunkOutcome(String jobId, int seq, String owner, long processed, List<LineError> errors,
-    String result, String next) {
+public record ChunkOutcome(
+    String jobId,
+    int seq,
+    String owner,
+    long processed,
+    List<LineError> errors,
+    String result,
+    String next) {
   public ChunkOutcome {
     JobsContract.requireJobId(jobId);
     if (owner == null || owner.isEmpty()) {

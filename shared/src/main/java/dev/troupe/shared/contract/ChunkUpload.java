@@ -13,7 +13,8 @@ public record ChunkUpload(String jobId, int seq, long firstLine, int lines, Stri
   public ChunkUpload {
     JobsContract.requireJobId(jobId);
     if (seq < 0 || firstLine < 1 || lines < 1 || payload == null) {
-      throw TroupeException.badRequest("a chunk needs seq >= 0, firstLine >= 1, lines >= 1 and a payload");
+      throw TroupeException.badRequest(
+          "a chunk needs seq >= 0, firstLine >= 1, lines >= 1 and a payload");
     }
   }
 }

@@ -3,8 +3,8 @@ package dev.troupe.shared.contract;
 import java.util.Objects;
 
 /**
- * A committed change of one document, as published on {@link DocEvents#ADDRESS}: a write
- * ({@link #PUT}) or a delete ({@link #DELETE}) that took {@code version}.
+ * A committed change of one document, as published on {@link DocEvents#ADDRESS}: a write ({@link
+ * #PUT}) or a delete ({@link #DELETE}) that took {@code version}.
  */
 public record DocChange(String op, DocKey key, long version) {
   public static final String PUT = "put";

@@ -1,8 +1,8 @@
 package dev.troupe.shared.contract;
 
 /**
- * Document change events, published after a write or delete is committed. Body:
- * {@code {"op":"put"|"delete","collection","id","version"}}.
+ * Document change events, published after a write or delete is committed. Body: {@code
+ * {"op":"put"|"delete","collection","id","version"}}.
  */
 public final class DocEvents {
   /** The versioned address change events are published on. */

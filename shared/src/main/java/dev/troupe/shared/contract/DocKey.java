@@ -5,24 +5,27 @@ import java.util.Objects;
 /**
  * The identity of a document: a collection name and an id inside it.
  *
- * <p>Names are checked here once for every sender, in any language: a collection matches
- * {@code ^[a-z0-9][a-z0-9_-]{0,63}$} and an id is 1 to 128 characters of {@code [A-Za-z0-9._~-]}
- * (the URL-safe unreserved set, so ids never need escaping in a path).
+ * <p>Names are checked here once for every sender, in any language: a collection matches {@code
+ * ^[a-z0-9][a-z0-9_-]{0,63}$} and an id is 1 to 128 characters of {@code [A-Za-z0-9._~-]} (the
+ * URL-safe unreserved set, so ids never need escaping in a path).
  *
- * <p>Some names are reserved ({@link #isReserved}): collections whose name starts with
- * {@value #RESERVED_PREFIX} or {@value #LEGACY_ACTOR_PREFIX}, and {@value #LEGACY_CHAT_MESSAGES}. Troupe's
- * own state (actor state, chat messages) is not a document and lives in tables of its own; these names
- * are refused with {@link ErrorCode#FORBIDDEN} (HTTP 403) by every public entry (document routes,
- * batches, jobs, change streams, the bridges), since every one of them names its collection through
- * this class. The last two are where earlier builds kept that state as documents.
+ * <p>Some names are reserved ({@link #isReserved}): collections whose name starts with {@value
+ * #RESERVED_PREFIX} or {@value #LEGACY_ACTOR_PREFIX}, and {@value #LEGACY_CHAT_MESSAGES}. Troupe's
+ * own state (actor state, chat messages) is not a document and lives in tables of its own; these
+ * names are refused with {@link ErrorCode#FORBIDDEN} (HTTP 403) by every public entry (document
+ * routes, batches, jobs, change streams, the bridges), since every one of them names its collection
+ * through this class. The last two are where earlier builds kept that state as documents.
  */
 public record DocKey(String collection, String id) {
   private static final int MAX_COLLECTION = 64;
   private static final int MAX_ID = 128;
+
   /** Collection names starting with this are reserved for Troupe, now and in future versions. */
   public static final String RESERVED_PREFIX = "troupe-";
+
   /** Reserved: earlier builds kept actor state as documents in {@code actor-<type>}. */
   public static final String LEGACY_ACTOR_PREFIX = "actor-";
+
   /** Reserved: earlier builds kept chat messages as documents in this collection. */
   public static final String LEGACY_CHAT_MESSAGES = "chat-messages";
 
@@ -32,8 +35,8 @@ public record DocKey(String collection, String id) {
   }
 
   /**
-   * Fails with {@link ErrorCode#BAD_REQUEST} unless {@code collection} is a valid collection name, and
-   * with {@link ErrorCode#FORBIDDEN} when it is a reserved one ({@link #isReserved}).
+   * Fails with {@link ErrorCode#BAD_REQUEST} unless {@code collection} is a valid collection name,
+   * and with {@link ErrorCode#FORBIDDEN} when it is a reserved one ({@link #isReserved}).
    */
   public static String requireCollection(String collection) {
     if (!isCollection(collection)) {
@@ -41,9 +44,17 @@ public record DocKey(String collection, String id) {
           "collection must match ^[a-z0-9][a-z0-9_-]{0,63}$, got " + quote(collection));
     }
     if (isReserved(collection)) {
-      throw new TroupeException(ErrorCode.FORBIDDEN, "collection " + quote(collection)
-          + " is reserved: names starting with '" + RESERVED_PREFIX + "' or '" + LEGACY_ACTOR_PREFIX + "', and '"
-          + LEGACY_CHAT_MESSAGES + "', are Troupe's own and no document lives there");
+      throw new TroupeException(
+          ErrorCode.FORBIDDEN,
+          "collection "
+              + quote(collection)
+              + " is reserved: names starting with '"
+              + RESERVED_PREFIX
+              + "' or '"
+              + LEGACY_ACTOR_PREFIX
+              + "', and '"
+              + LEGACY_CHAT_MESSAGES
+              + "', are Troupe's own and no document lives there");
     }
     return collection;
   }
@@ -53,7 +64,8 @@ public record DocKey(String collection, String id) {
    * {@value #LEGACY_ACTOR_PREFIX}, or is {@value #LEGACY_CHAT_MESSAGES}.
    */
   public static boolean isReserved(String collection) {
-    return collection.startsWith(RESERVED_PREFIX) || collection.startsWith(LEGACY_ACTOR_PREFIX)
+    return collection.startsWith(RESERVED_PREFIX)
+        || collection.startsWith(LEGACY_ACTOR_PREFIX)
         || collection.equals(LEGACY_CHAT_MESSAGES);
   }
 
@@ -91,7 +103,12 @@ public record DocKey(String collection, String id) {
     }
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
-      if (!lowerOrDigit(c) && !(c >= 'A' && c <= 'Z') && c != '.' && c != '_' && c != '~' && c != '-') {
+      if (!lowerOrDigit(c)
+          && !(c >= 'A' && c <= 'Z')
+          && c != '.'
+          && c != '_'
+          && c != '~'
+          && c != '-') {
         return false;
       }
     }

@@ -5,9 +5,9 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * A stored document, as every service and client sees it (the "envelope"):
- * {@code {"collection","id","version","updatedAt","data"}}. {@code version} starts at 1 for a new
- * document and grows by one on every write; it is the document's ETag.
+ * A stored document, as every service and client sees it (the "envelope"): {@code
+ * {"collection","id","version","updatedAt","data"}}. {@code version} starts at 1 for a new document
+ * and grows by one on every write; it is the document's ETag.
  */
 public record Document(DocKey key, long version, Instant updatedAt, JsonObject data) {
   public Document {

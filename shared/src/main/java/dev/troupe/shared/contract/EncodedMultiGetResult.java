@@ -12,7 +12,8 @@ import java.util.Map;
  * them (the gateway splices them into its {@code _mget} response). The text comes from Troupe's own
  * services (see {@link CachedLookups}); it is valid JSON of a {@link Document}.
  */
-public record EncodedMultiGetResult(Map<String, String> found, List<String> missing, List<FailedPart> failed) {
+public record EncodedMultiGetResult(
+    Map<String, String> found, List<String> missing, List<FailedPart> failed) {
   public EncodedMultiGetResult {
     found = Collections.unmodifiableMap(new LinkedHashMap<>(found));
     missing = List.copyOf(missing);

@@ -6,8 +6,8 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * Every failure a Troupe service can reply with. The numeric {@link #code()} travels as the
- * {@code failureCode} of a {@link io.vertx.core.eventbus.ReplyException}; the gateway maps each code to
+ * Every failure a Troupe service can reply with. The numeric {@link #code()} travels as the {@code
+ * failureCode} of a {@link io.vertx.core.eventbus.ReplyException}; the gateway maps each code to
  * exactly one HTTP status. Codes are part of the wire contract: never renumber, only add.
  */
 public enum ErrorCode {
@@ -20,8 +20,8 @@ public enum ErrorCode {
   FORBIDDEN(4030),
   /**
    * The addressed actor is not served by the node asked (its key belongs to another node, or it is
-   * moving); nothing was done, and sending again to the key's current owner is safe. The actor client
-   * re-sends on it, so callers of actors do not see it.
+   * moving); nothing was done, and sending again to the key's current owner is safe. The actor
+   * client re-sends on it, so callers of actors do not see it.
    */
   MOVED(4210),
   /** The document (or other resource) does not exist. */
@@ -39,9 +39,9 @@ public enum ErrorCode {
   /** A downstream service or the database cannot take the request now; retrying later may work. */
   UNAVAILABLE(5030),
   /**
-   * Shed for load, not a fault: the service (or one of its bulkheads, or the database's write queue)
-   * was at its limit and refused the request at once, before doing any of it. Retrying later may
-   * work (the gateway answers 503 with {@code Retry-After}). It says the service is busy and
+   * Shed for load, not a fault: the service (or one of its bulkheads, or the database's write
+   * queue) was at its limit and refused the request at once, before doing any of it. Retrying later
+   * may work (the gateway answers 503 with {@code Retry-After}). It says the service is busy and
    * answering, so circuit breakers never count it. A receiver older than this code reads it as
    * {@link #INTERNAL}.
    */
@@ -52,7 +52,8 @@ public enum ErrorCode {
   INTERNAL(5000);
 
   private static final Map<Integer, ErrorCode> BY_CODE =
-      Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(ErrorCode::code, Function.identity()));
+      Arrays.stream(values())
+          .collect(Collectors.toUnmodifiableMap(ErrorCode::code, Function.identity()));
 
   private final int code;
 
@@ -65,7 +66,9 @@ public enum ErrorCode {
     return code;
   }
 
-  /** The error for a reply failure code; unknown codes (a newer sender) count as {@link #INTERNAL}. */
+  /**
+   * The error for a reply failure code; unknown codes (a newer sender) count as {@link #INTERNAL}.
+   */
   public static ErrorCode fromCode(int code) {
     return BY_CODE.getOrDefault(code, INTERNAL);
   }

@@ -4,9 +4,9 @@ import java.util.UUID;
 
 /**
  * Idempotency keys of writes. A write that carries one is applied at most once by db-service: the
- * same key again (a retry after a lost answer, inside Troupe or from a client's
- * {@code Idempotency-Key} header) gets the first result back instead of writing again. That is what
- * makes writes safe to retry.
+ * same key again (a retry after a lost answer, inside Troupe or from a client's {@code
+ * Idempotency-Key} header) gets the first result back instead of writing again. That is what makes
+ * writes safe to retry.
  */
 public final class IdempotencyKeys {
   /** The longest key accepted. */
@@ -14,15 +14,19 @@ public final class IdempotencyKeys {
 
   private IdempotencyKeys() {}
 
-  /** {@code key}, or a bad request when it is empty, too long or holds anything but visible ASCII. */
+  /**
+   * {@code key}, or a bad request when it is empty, too long or holds anything but visible ASCII.
+   */
   public static String require(String key) {
     if (key == null || key.isEmpty() || key.length() > MAX_LENGTH) {
-      throw TroupeException.badRequest("an idempotency key must hold 1 to " + MAX_LENGTH + " characters");
+      throw TroupeException.badRequest(
+          "an idempotency key must hold 1 to " + MAX_LENGTH + " characters");
     }
     for (int i = 0; i < key.length(); i++) {
       char c = key.charAt(i);
       if (c < 0x21 || c > 0x7e) {
-        throw TroupeException.badRequest("an idempotency key may hold only visible ASCII characters");
+        throw TroupeException.badRequest(
+            "an idempotency key may hold only visible ASCII characters");
       }
     }
     return key;

@@ -6,14 +6,16 @@ import java.time.Instant;
  * {@link Instant#toString()} and {@link Instant#parse} without {@code DateTimeFormatter}, for the
  * {@code updatedAt} of every document envelope, which each hop of a read parses and formats again.
  * The formatter's general machinery made that a few percent of a cache hit's CPU and a tenth of its
- * allocations. Only the form Troupe writes ({@code yyyy-MM-ddTHH:mm:ss[.fraction]Z}, years 0 to 9999)
- * takes the fast path; anything else goes to {@code Instant}'s own methods, so results and failures
- * are exactly theirs. {@code InstantsTest} holds both paths to that.
+ * allocations. Only the form Troupe writes ({@code yyyy-MM-ddTHH:mm:ss[.fraction]Z}, years 0 to
+ * 9999) takes the fast path; anything else goes to {@code Instant}'s own methods, so results and
+ * failures are exactly theirs. {@code InstantsTest} holds both paths to that.
  */
 final class Instants {
   private static final long SECONDS_PER_DAY = 86_400;
+
   /** 0000-01-01T00:00:00Z and 10000-01-01T00:00:00Z in epoch seconds. */
   private static final long MIN_FAST = -62_167_219_200L;
+
   private static final long END_FAST = 253_402_300_800L;
 
   private Instants() {}
@@ -71,8 +73,14 @@ final class Instants {
   /** Exactly {@code Instant.parse(text)}, including its {@code DateTimeParseException}s. */
   static Instant parse(CharSequence text) {
     int length = text.length();
-    if (length < 20 || length > 30 || text.charAt(4) != '-' || text.charAt(7) != '-' || text.charAt(10) != 'T'
-        || text.charAt(13) != ':' || text.charAt(16) != ':' || text.charAt(length - 1) != 'Z') {
+    if (length < 20
+        || length > 30
+        || text.charAt(4) != '-'
+        || text.charAt(7) != '-'
+        || text.charAt(10) != 'T'
+        || text.charAt(13) != ':'
+        || text.charAt(16) != ':'
+        || text.charAt(length - 1) != 'Z') {
       return Instant.parse(text);
     }
     int year = number(text, 0, 4);
@@ -92,8 +100,18 @@ final class Instants {
         nano *= 10;
       }
     }
-    if (year < 0 || month < 1 || month > 12 || day < 1 || day > lengthOfMonth(year, month) || hour < 0
-        || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59 || nano < 0) {
+    if (year < 0
+        || month < 1
+        || month > 12
+        || day < 1
+        || day > lengthOfMonth(year, month)
+        || hour < 0
+        || hour > 23
+        || minute < 0
+        || minute > 59
+        || second < 0
+        || second > 59
+        || nano < 0) {
       return Instant.parse(text);
     }
     // Days since 1970-01-01 from the civil date (H. Hinnant's algorithm, proleptic Gregorian).
@@ -103,7 +121,8 @@ final class Instants {
     long dayOfYear = (153L * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1;
     long dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear;
     long days = era * 146_097 + dayOfEra - 719_468;
-    return Instant.ofEpochSecond(days * SECONDS_PER_DAY + hour * 3600L + minute * 60L + second, nano);
+    return Instant.ofEpochSecond(
+        days * SECONDS_PER_DAY + hour * 3600L + minute * 60L + second, nano);
   }
 
   private static int lengthOfMonth(int year, int month) {
@@ -114,7 +133,9 @@ final class Instants {
     };
   }
 
-  /** The decimal number of {@code count} ASCII digits at {@code from}, or -1 if any is not a digit. */
+  /**
+   * The decimal number of {@code count} ASCII digits at {@code from}, or -1 if any is not a digit.
+   */
   private static int number(CharSequence text, int from, int count) {
     int value = 0;
     for (int i = from; i < from + count; i++) {

@@ -1,7 +1,8 @@
 package dev.troupe.shared.contract;
 
 /**
- * A chunk a worker claimed: a run of lines to import, or a page of a collection to export or warm up.
+ * A chunk a worker claimed: a run of lines to import, or a page of a collection to export or warm
+ * up.
  *
  * @param jobId its job
  * @param type its job's type
@@ -13,8 +14,15 @@ package dev.troupe.shared.contract;
  *     ({@code ""} for the first page)
  * @param attempts how many times it was claimed, this claim included
  */
-public record JobChunk(String jobId, String type, String collection, int seq, long firstLine, int lines,
-    String payload, int attempts) {
+public record JobChunk(
+    String jobId,
+    String type,
+    String collection,
+    int seq,
+    long firstLine,
+    int lines,
+    String payload,
+    int attempts) {
   public JobChunk {
     JobsContract.requireJobId(jobId);
     JobsContract.requireType(type);

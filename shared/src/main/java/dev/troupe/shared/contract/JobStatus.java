@@ -8,8 +8,8 @@ import java.time.Instant;
  * @param id 32 lowercase hex digits
  * @param type {@code import}, {@code export} or {@code warmup}
  * @param collection the collection it reads or writes
- * @param state {@code receiving} (an import whose lines are still arriving), {@code queued},
- *     {@code running}, {@code succeeded}, {@code failed} or {@code cancelled}
+ * @param state {@code receiving} (an import whose lines are still arriving), {@code queued}, {@code
+ *     running}, {@code succeeded}, {@code failed} or {@code cancelled}
  * @param done lines (import) or documents (export, warmup) processed so far
  * @param total lines to import, or documents in the collection when an export or warmup started;
  *     null while an import is receiving
@@ -19,8 +19,18 @@ import java.time.Instant;
  * @param finishedAt when it reached a final state, or null
  * @param error why it failed, or null
  */
-public record JobStatus(String id, String type, String collection, String state, long done, Long total,
-    long failed, Instant createdAt, Instant startedAt, Instant finishedAt, String error) {
+public record JobStatus(
+    String id,
+    String type,
+    String collection,
+    String state,
+    long done,
+    Long total,
+    long failed,
+    Instant createdAt,
+    Instant startedAt,
+    Instant finishedAt,
+    String error) {
   public static final String RECEIVING = "receiving";
   public static final String QUEUED = "queued";
   public static final String RUNNING = "running";
@@ -43,8 +53,12 @@ public record JobStatus(String id, String type, String collection, String state,
   }
 
   static boolean isState(String state) {
-    return RECEIVING.equals(state) || QUEUED.equals(state) || RUNNING.equals(state) || SUCCEEDED.equals(state)
-        || FAILED.equals(state) || CANCELLED.equals(state);
+    return RECEIVING.equals(state)
+        || QUEUED.equals(state)
+        || RUNNING.equals(state)
+        || SUCCEEDED.equals(state)
+        || FAILED.equals(state)
+        || CANCELLED.equals(state);
   }
 
   static boolean isJobId(String id) {

@@ -25,6 +25,7 @@ package dev.troupe.shared.contract;
 public final class JobsContract {
   /** The versioned address request-service's job manager consumes. */
   public static final String ADDRESS = "troupe.jobs.v1";
+
   /**
    * Published (empty body) when a job was queued, so idle job workers on every node claim at once
    * instead of at their next poll.
@@ -42,6 +43,7 @@ public final class JobsContract {
 
   /** Job types. */
   public static final String IMPORT = "import";
+
   public static final String EXPORT = "export";
   public static final String WARMUP = "warmup";
 
@@ -53,8 +55,11 @@ public final class JobsContract {
   /** Fails with {@link ErrorCode#BAD_REQUEST} unless {@code type} is a job type. */
   public static String requireType(String type) {
     if (!IMPORT.equals(type) && !EXPORT.equals(type) && !WARMUP.equals(type)) {
-      throw TroupeException.badRequest("type must be import, export or warmup, got "
-          + (type == null ? "nothing" : '"' + (type.length() > 40 ? type.substring(0, 40) + "..." : type) + '"'));
+      throw TroupeException.badRequest(
+          "type must be import, export or warmup, got "
+              + (type == null
+                  ? "nothing"
+                  : '"' + (type.length() > 40 ? type.substring(0, 40) + "..." : type) + '"'));
     }
     return type;
   }

@@ -14,8 +14,11 @@ public record KeyBatch(String collection, List<String> ids) {
   public KeyBatch {
     DocKey.requireCollection(collection);
     if (ids == null || ids.isEmpty() || ids.size() > MAX_IDS) {
-      throw TroupeException.badRequest("ids must name 1 to " + MAX_IDS + " documents, got "
-          + (ids == null ? "none" : ids.size()));
+      throw TroupeException.badRequest(
+          "ids must name 1 to "
+              + MAX_IDS
+              + " documents, got "
+              + (ids == null ? "none" : ids.size()));
     }
     for (String id : ids) {
       DocKey.requireId(id);

@@ -11,7 +11,8 @@ public record ListDocs(String collection, int limit, String after) {
   public ListDocs {
     DocKey.requireCollection(collection);
     if (limit < 1 || limit > MAX_LIMIT) {
-      throw TroupeException.badRequest("limit must be between 1 and " + MAX_LIMIT + ", got " + limit);
+      throw TroupeException.badRequest(
+          "limit must be between 1 and " + MAX_LIMIT + ", got " + limit);
     }
     if (after != null) {
       try {

@@ -1,12 +1,13 @@
 package dev.troupe.shared.contract;
 
 /**
- * A conditional write, from HTTP {@code If-Match} / {@code If-None-Match}. Checked by db-service in the
- * same transaction as the write, so two writers racing on one version cannot both succeed.
+ * A conditional write, from HTTP {@code If-Match} / {@code If-None-Match}. Checked by db-service in
+ * the same transaction as the write, so two writers racing on one version cannot both succeed.
  *
  * @param ifMatchVersion when non-null, the write applies only if the stored version equals it
  * @param mustExist {@code If-Match: *}: the write applies only if the document exists
- * @param mustNotExist {@code If-None-Match: *}: the write applies only if the document does not exist
+ * @param mustNotExist {@code If-None-Match: *}: the write applies only if the document does not
+ *     exist
  */
 public record Precondition(Long ifMatchVersion, boolean mustExist, boolean mustNotExist) {
   public static final Precondition NONE = new Precondition(null, false, false);
@@ -39,15 +40,17 @@ public record Precondition(Long ifMatchVersion, boolean mustExist, boolean mustN
   public void check(DocKey key, long storedVersion) {
     boolean exists = storedVersion > 0;
     if (mustNotExist && exists) {
-      throw TroupeException.preconditionFailed(key + " already exists (version " + storedVersion + ")");
+      throw TroupeException.preconditionFailed(
+          key + " already exists (version " + storedVersion + ")");
     }
     if (mustExist && !exists) {
       throw TroupeException.preconditionFailed(key + " does not exist");
     }
     if (ifMatchVersion != null && ifMatchVersion != storedVersion) {
-      throw TroupeException.preconditionFailed(exists
-          ? key + " is at version " + storedVersion + ", not " + ifMatchVersion
-          : key + " does not exist");
+      throw TroupeException.preconditionFailed(
+          exists
+              ? key + " is at version " + storedVersion + ", not " + ifMatchVersion
+              : key + " does not exist");
     }
   }
 }

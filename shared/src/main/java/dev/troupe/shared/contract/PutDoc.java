@@ -4,11 +4,12 @@ import io.vertx.core.json.JsonObject;
 import java.util.Objects;
 
 /**
- * Create or replace a document, optionally only if {@code precondition} holds. With an
- * {@code idempotencyKey} the write is applied at most once; the same key again answers the first
- * result (see {@link IdempotencyKeys}).
+ * Create or replace a document, optionally only if {@code precondition} holds. With an {@code
+ * idempotencyKey} the write is applied at most once; the same key again answers the first result
+ * (see {@link IdempotencyKeys}).
  */
-public record PutDoc(DocKey key, JsonObject data, Precondition precondition, String idempotencyKey) {
+public record PutDoc(
+    DocKey key, JsonObject data, Precondition precondition, String idempotencyKey) {
   public PutDoc {
     Objects.requireNonNull(key, "key");
     if (data == null) {

@@ -17,13 +17,17 @@ public record PutMany(String collection, List<Item> items, String idempotencyKey
   public PutMany {
     DocKey.requireCollection(collection);
     if (items == null || items.isEmpty() || items.size() > MAX_ITEMS) {
-      throw TroupeException.badRequest("items must hold 1 to " + MAX_ITEMS + " documents, got "
-          + (items == null ? "none" : items.size()));
+      throw TroupeException.badRequest(
+          "items must hold 1 to "
+              + MAX_ITEMS
+              + " documents, got "
+              + (items == null ? "none" : items.size()));
     }
     Set<String> seen = new HashSet<>();
     for (Item item : items) {
       if (!seen.add(item.id())) {
-        throw TroupeException.badRequest("id " + item.id() + " appears more than once; write it once per batch");
+        throw TroupeException.badRequest(
+            "id " + item.id() + " appears more than once; write it once per batch");
       }
     }
     items = List.copyOf(items);

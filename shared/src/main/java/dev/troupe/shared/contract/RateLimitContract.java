@@ -4,8 +4,8 @@ package dev.troupe.shared.contract;
  * The cluster-wide rate-limit budget, served by cache-service (the only code that touches Hazelcast
  * maps). Each client (an API key, a JWT subject, or an address) has one token bucket for the whole
  * cluster: it holds at most {@code burst} tokens and refills at {@code ratePerSec}. Gateways do not
- * ask once per request: each takes small leases of tokens, for several clients in one message, spends
- * them locally and gives back what it did not use.
+ * ask once per request: each takes small leases of tokens, for several clients in one message,
+ * spends them locally and gives back what it did not use.
  *
  * <table>
  *   <caption>Actions</caption>
@@ -26,6 +26,7 @@ public final class RateLimitContract {
 
   /** Most clients in one {@code take}. */
   public static final int MAX_CLIENTS = 10_000;
+
   /** Longest client key. */
   public static final int MAX_CLIENT_LENGTH = 512;
 

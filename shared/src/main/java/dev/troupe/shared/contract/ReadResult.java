@@ -9,8 +9,13 @@ public record ReadResult(Document document, CacheStatus cache) {
     Objects.requireNonNull(cache, "cache");
   }
 
-  /** How a read was served: from the cache, from the database, or from the database because the cache failed. */
+  /**
+   * How a read was served: from the cache, from the database, or from the database because the
+   * cache failed.
+   */
   public enum CacheStatus {
-    HIT, MISS, BYPASS
+    HIT,
+    MISS,
+    BYPASS
   }
 }

@@ -1,8 +1,8 @@
 package dev.troupe.shared.contract;
 
 /**
- * request-service: the document pipeline (validation, cache-aside reads, write-through writes). This
- * is the address other services call to read and write documents.
+ * request-service: the document pipeline (validation, cache-aside reads, write-through writes).
+ * This is the address other services call to read and write documents.
  *
  * <table>
  *   <caption>Actions</caption>

@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * db-service's store of the state Troupe keeps for itself: actor state (table
- * {@code troupe_actor_state}) and chat messages ({@code troupe_chat_messages}). It is not the document
+ * db-service's store of the state Troupe keeps for itself: actor state (table {@code
+ * troupe_actor_state}) and chat messages ({@code troupe_chat_messages}). It is not the document
  * store: nothing here is a document, so no document route, batch, job, change row, change event or
  * cache entry ever holds it, and its address is not one a bridge may be opened to. Only the actor
  * runtime and the chat service call it; each piece of state has exactly one writer (the actor that
@@ -43,23 +43,34 @@ public final class StateStoreContract {
 
   /** Most messages one {@code messages} call returns. */
   public static final int MAX_RANGE = 1000;
+
   /** Most messages one {@code save} stores with its state. */
   public static final int MAX_SAVE_MESSAGES = 16;
+
   /** Longest actor type name. */
   public static final int MAX_TYPE = 64;
 
   private StateStoreContract() {}
 
-  /** Fails with BAD_REQUEST unless {@code type} can name an actor type: {@code ^[a-z0-9][a-z0-9_-]{0,63}$}. */
+  /**
+   * Fails with BAD_REQUEST unless {@code type} can name an actor type: {@code
+   * ^[a-z0-9][a-z0-9_-]{0,63}$}.
+   */
   public static String requireType(String type) {
     if (type == null || type.length() > MAX_TYPE || !DocKey.isCollection(type)) {
-      throw TroupeException.badRequest("an actor type name must match ^[a-z0-9][a-z0-9_-]{0,63}$, got "
-          + (type == null ? "nothing" : '"' + type.substring(0, Math.min(type.length(), 80)) + '"'));
+      throw TroupeException.badRequest(
+          "an actor type name must match ^[a-z0-9][a-z0-9_-]{0,63}$, got "
+              + (type == null
+                  ? "nothing"
+                  : '"' + type.substring(0, Math.min(type.length(), 80)) + '"'));
     }
     return type;
   }
 
-  /** One actor's state: its type's name ({@code [a-z0-9][a-z0-9_-]{0,63}}) and its key (a document id's rules). */
+  /**
+   * One actor's state: its type's name ({@code [a-z0-9][a-z0-9_-]{0,63}}) and its key (a document
+   * id's rules).
+   */
   public record StateKey(String type, String key) {
     public StateKey {
       requireType(type);
@@ -76,17 +87,19 @@ public final class StateStoreContract {
   public record LoadedState(JsonObject data, long version) {
     public LoadedState {
       if (version < 0 || (version == 0) != (data == null)) {
-        throw TroupeException.badRequest("a loaded state has data exactly when its version is >= 1");
+        throw TroupeException.badRequest(
+            "a loaded state has data exactly when its version is >= 1");
       }
     }
   }
 
   /**
-   * A state to write over {@code version} ({@code 0}: none may be stored yet), and the messages stored
-   * with it in the same transaction (at most {@link #MAX_SAVE_MESSAGES}): both or neither. A save whose
-   * version is stale writes none of its messages.
+   * A state to write over {@code version} ({@code 0}: none may be stored yet), and the messages
+   * stored with it in the same transaction (at most {@link #MAX_SAVE_MESSAGES}): both or neither. A
+   * save whose version is stale writes none of its messages.
    */
-  public record SaveState(StateKey key, long version, JsonObject data, List<StoredMessage> messages) {
+  public record SaveState(
+      StateKey key, long version, JsonObject data, List<StoredMessage> messages) {
     public SaveState {
       Objects.requireNonNull(key, "key");
       if (version < 0) {
@@ -97,7 +110,8 @@ public final class StateStoreContract {
       }
       messages = messages == null ? List.of() : List.copyOf(messages);
       if (messages.size() > MAX_SAVE_MESSAGES) {
-        throw TroupeException.badRequest("a save stores at most " + MAX_SAVE_MESSAGES + " messages");
+        throw TroupeException.badRequest(
+            "a save stores at most " + MAX_SAVE_MESSAGES + " messages");
       }
     }
 
@@ -107,7 +121,10 @@ public final class StateStoreContract {
     }
   }
 
-  /** A chat message under its number in its room; {@code message} is the chat contract's message object. */
+  /**
+   * A chat message under its number in its room; {@code message} is the chat contract's message
+   * object.
+   */
   public record StoredMessage(String room, long seq, JsonObject message) {
     public StoredMessage {
       ChatContract.requireRoom(room);
@@ -120,12 +137,16 @@ public final class StateStoreContract {
     }
   }
 
-  /** The messages of {@code room} numbered in {@code (after, last]}, at most {@link #MAX_RANGE} of them. */
+  /**
+   * The messages of {@code room} numbered in {@code (after, last]}, at most {@link #MAX_RANGE} of
+   * them.
+   */
   public record MessageRange(String room, long after, long last) {
     public MessageRange {
       ChatContract.requireRoom(room);
       if (after < 0 || last < after || last - after > MAX_RANGE) {
-        throw TroupeException.badRequest("after must be >= 0 and last from after to after + " + MAX_RANGE);
+        throw TroupeException.badRequest(
+            "after must be >= 0 and last from after to after + " + MAX_RANGE);
       }
     }
   }
@@ -165,7 +186,8 @@ public final class StateStoreContract {
         throw TroupeException.badRequest("messages must be an array");
       }
       if (array.size() > MAX_SAVE_MESSAGES) {
-        throw TroupeException.badRequest("a save stores at most " + MAX_SAVE_MESSAGES + " messages");
+        throw TroupeException.badRequest(
+            "a save stores at most " + MAX_SAVE_MESSAGES + " messages");
       }
       for (Object item : array) {
         if (!(item instanceof JsonObject message)) {
@@ -174,7 +196,8 @@ public final class StateStoreContract {
         messages.add(storedMessage(message));
       }
     }
-    return new SaveState(stateKey(json), number(json, "version"), object(json, "data", false), messages);
+    return new SaveState(
+        stateKey(json), number(json, "version"), object(json, "data", false), messages);
   }
 
   public static JsonObject toJson(StoredMessage m) {
@@ -182,7 +205,8 @@ public final class StateStoreContract {
   }
 
   public static StoredMessage storedMessage(JsonObject json) {
-    return new StoredMessage(string(json, "room"), number(json, "seq"), object(json, "message", false));
+    return new StoredMessage(
+        string(json, "room"), number(json, "seq"), object(json, "message", false));
   }
 
   public static JsonObject toJson(MessageRange r) {

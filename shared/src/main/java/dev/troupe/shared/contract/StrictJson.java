@@ -20,16 +20,17 @@ import java.io.IOException;
  * import lines, bridge frames, event-bus messages).
  *
  * <p>Vert.x builds one Jackson {@link JsonFactory} for every codec ({@code JsonObject(String)},
- * {@code Buffer.toJsonObject()}, the TCP and SockJS bridges, the event bus) and switches comments on
- * in it. {@link #install()} switches them off again, with every other non-standard read feature
+ * {@code Buffer.toJsonObject()}, the TCP and SockJS bridges, the event bus) and switches comments
+ * on in it. {@link #install()} switches them off again, with every other non-standard read feature
  * (single quotes, unquoted names, trailing commas, missing values, {@code NaN}/{@code Infinity},
  * leading zeros or {@code +}, unescaped control characters, backslash before any character), and
- * turns on duplicate detection: <b>an object naming one member twice is refused</b>, because readers
- * disagree on which of the two counts. JVM-wide and idempotent; every node applies it at start.
+ * turns on duplicate detection: <b>an object naming one member twice is refused</b>, because
+ * readers disagree on which of the two counts. JVM-wide and idempotent; every node applies it at
+ * start.
  *
  * <p>Bytes are also checked to be well-formed UTF-8 ({@link Utf8}) before they are parsed, since a
- * {@code String} made of them would already hold U+FFFD in place of what was sent, and must not start
- * with a byte order mark (RFC 8259 forbids sending one; Troupe does not skip it).
+ * {@code String} made of them would already hold U+FFFD in place of what was sent, and must not
+ * start with a byte order mark (RFC 8259 forbids sending one; Troupe does not skip it).
  */
 public final class StrictJson {
   static {
@@ -54,7 +55,8 @@ public final class StrictJson {
   /**
    * Reads one JSON value (object, array, string, number, boolean or {@code null}) from bytes.
    *
-   * @throws DecodeException naming what is wrong: bytes that are not UTF-8, or text that is not RFC 8259 JSON
+   * @throws DecodeException naming what is wrong: bytes that are not UTF-8, or text that is not RFC
+   *     8259 JSON
    */
   public static Object value(Buffer bytes) {
     requireUtf8(bytes);
@@ -79,8 +81,8 @@ public final class StrictJson {
   }
 
   /**
-   * Checks, without building it, that {@code bytes[from, to)} hold exactly one JSON object: for input
-   * read in bulk (import lines) that is decoded again further down the pipeline.
+   * Checks, without building it, that {@code bytes[from, to)} hold exactly one JSON object: for
+   * input read in bulk (import lines) that is decoded again further down the pipeline.
    *
    * @throws DecodeException naming what is wrong
    */
@@ -105,7 +107,9 @@ public final class StrictJson {
     }
   }
 
-  /** @throws DecodeException when {@code bytes} are not well-formed UTF-8 */
+  /**
+   * @throws DecodeException when {@code bytes} are not well-formed UTF-8
+   */
   public static void requireUtf8(Buffer bytes) {
     if (!Utf8.isValid(bytes)) {
       throw new DecodeException("not valid UTF-8");
@@ -113,11 +117,13 @@ public final class StrictJson {
   }
 
   /**
-   * RFC 8259 lets a reader ignore a leading byte order mark, and Jackson does; Troupe refuses it, so
-   * that the bytes that are stored or signed are the bytes that were sent, and readers agree.
+   * RFC 8259 lets a reader ignore a leading byte order mark, and Jackson does; Troupe refuses it,
+   * so that the bytes that are stored or signed are the bytes that were sent, and readers agree.
    */
   private static void refuseByteOrderMark(Buffer bytes, int from, int to) {
-    if (to - from >= 3 && bytes.getByte(from) == (byte) 0xEF && bytes.getByte(from + 1) == (byte) 0xBB
+    if (to - from >= 3
+        && bytes.getByte(from) == (byte) 0xEF
+        && bytes.getByte(from + 1) == (byte) 0xBB
         && bytes.getByte(from + 2) == (byte) 0xBF) {
       throw new DecodeException("not valid JSON: it starts with a byte order mark");
     }
@@ -133,14 +139,18 @@ public final class StrictJson {
     if (message == null) {
       return "not valid JSON";
     }
-    // Jackson's wording names its own switches ("Feature 'ALLOW_COMMENTS' not enabled"): cut it there.
+    // Jackson's wording names its own switches ("Feature 'ALLOW_COMMENTS' not enabled"): cut it
+    // there.
     int cut = message.indexOf(" (");
     String why = cut > 0 ? message.substring(0, cut) : message;
     if (why.length() > 160) {
       why = why.substring(0, 160);
     }
     JsonLocation at = e.getLocation();
-    String where = at == null || at.getLineNr() < 1 ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+    String where =
+        at == null || at.getLineNr() < 1
+            ? ""
+            : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
     return "not valid JSON" + where + ": " + why;
   }
 }

@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * One batched {@code take} on {@link RateLimitContract#ADDRESS}: the bucket parameters (the same for
- * every client; the caller's configuration) and one {@link TokenDemand} per client.
+ * One batched {@code take} on {@link RateLimitContract#ADDRESS}: the bucket parameters (the same
+ * for every client; the caller's configuration) and one {@link TokenDemand} per client.
  */
 public record TakeTokens(double ratePerSec, int burst, List<TokenDemand> demands) {
   public TakeTokens {
@@ -18,7 +18,8 @@ public record TakeTokens(double ratePerSec, int burst, List<TokenDemand> demands
     }
     demands = List.copyOf(demands);
     if (demands.isEmpty() || demands.size() > RateLimitContract.MAX_CLIENTS) {
-      throw TroupeException.badRequest("demands must hold 1 to " + RateLimitContract.MAX_CLIENTS + " clients");
+      throw TroupeException.badRequest(
+          "demands must hold 1 to " + RateLimitContract.MAX_CLIENTS + " clients");
     }
     Set<String> seen = new HashSet<>();
     for (TokenDemand demand : demands) {

@@ -3,10 +3,11 @@ package dev.troupe.shared.contract;
 import io.vertx.core.buffer.Buffer;
 
 /**
- * Checks that bytes are well-formed UTF-8 (RFC 3629, the Unicode standard's table of well-formed byte
- * sequences): no stray continuation bytes, no sequence cut short, no overlong forms ({@code C0 80}),
- * no encoded surrogates ({@code ED A0 80}), nothing past U+10FFFF. Decoding to a {@code String}
- * first would hide all of these behind U+FFFD, so whatever enters as bytes is checked as bytes.
+ * Checks that bytes are well-formed UTF-8 (RFC 3629, the Unicode standard's table of well-formed
+ * byte sequences): no stray continuation bytes, no sequence cut short, no overlong forms ({@code C0
+ * 80}), no encoded surrogates ({@code ED A0 80}), nothing past U+10FFFF. Decoding to a {@code
+ * String} first would hide all of these behind U+FFFD, so whatever enters as bytes is checked as
+ * bytes.
  *
  * <p>An instance follows a stream across chunk boundaries; {@link #isValid(Buffer)} checks a whole
  * buffer. Neither allocates.
@@ -14,8 +15,10 @@ import io.vertx.core.buffer.Buffer;
 public final class Utf8 {
   /** Continuation bytes still expected by the sequence in progress; 0 between characters. */
   private int pending;
+
   /** The range the next continuation byte must fall in (narrower after E0, ED, F0, F4). */
   private int low = 0x80;
+
   private int high = 0xBF;
   private boolean broken;
 
@@ -41,7 +44,9 @@ public final class Utf8 {
     return scan.atBoundary();
   }
 
-  /** Takes the next bytes of the stream; false once the stream holds a byte that is not well-formed. */
+  /**
+   * Takes the next bytes of the stream; false once the stream holds a byte that is not well-formed.
+   */
   public boolean accept(Buffer bytes, int from, int to) {
     for (int i = from; i < to && !broken; i++) {
       accept(bytes.getByte(i));
@@ -49,7 +54,9 @@ public final class Utf8 {
     return !broken;
   }
 
-  /** Takes the next byte of the stream; false once the stream holds a byte that is not well-formed. */
+  /**
+   * Takes the next byte of the stream; false once the stream holds a byte that is not well-formed.
+   */
   public boolean accept(byte value) {
     if (broken) {
       return false;

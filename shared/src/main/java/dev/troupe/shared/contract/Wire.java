@@ -21,7 +21,8 @@ public final class Wire {
 
   private Wire() {}
 
-  // ---- keys and documents -------------------------------------------------------------------------
+  // ---- keys and documents
+  // -------------------------------------------------------------------------
 
   public static JsonObject toJson(DocKey key) {
     return new JsonObject().put("collection", key.collection()).put("id", key.id());
@@ -49,27 +50,34 @@ public final class Wire {
     return new Document(docKey(json), version, instant(json, "updatedAt"), object(json, "data"));
   }
 
-  // ---- requests ----------------------------------------------------------------------------------
+  // ---- requests
+  // ----------------------------------------------------------------------------------
 
   private static final String IDEMPOTENCY_KEY = "idempotencyKey";
 
   public static JsonObject toJson(PutDoc put) {
-    return withIdempotencyKey(toJson(put.key()).put("data", put.data()).put("precondition", toJson(put.precondition())),
+    return withIdempotencyKey(
+        toJson(put.key()).put("data", put.data()).put("precondition", toJson(put.precondition())),
         put.idempotencyKey());
   }
 
   public static PutDoc putDoc(JsonObject json) {
-    return new PutDoc(docKey(json), object(json, "data"), precondition(json.getValue("precondition")),
+    return new PutDoc(
+        docKey(json),
+        object(json, "data"),
+        precondition(json.getValue("precondition")),
         idempotencyKey(json));
   }
 
   public static JsonObject toJson(DeleteDoc delete) {
-    return withIdempotencyKey(toJson(delete.key()).put("precondition", toJson(delete.precondition())),
+    return withIdempotencyKey(
+        toJson(delete.key()).put("precondition", toJson(delete.precondition())),
         delete.idempotencyKey());
   }
 
   public static DeleteDoc deleteDoc(JsonObject json) {
-    return new DeleteDoc(docKey(json), precondition(json.getValue("precondition")), idempotencyKey(json));
+    return new DeleteDoc(
+        docKey(json), precondition(json.getValue("precondition")), idempotencyKey(json));
   }
 
   /** Whether a request body (a write's) carries an idempotency key. */
@@ -119,7 +127,8 @@ public final class Wire {
   }
 
   public static JsonObject toJson(ListDocs list) {
-    JsonObject json = new JsonObject().put("collection", list.collection()).put("limit", list.limit());
+    JsonObject json =
+        new JsonObject().put("collection", list.collection()).put("limit", list.limit());
     if (list.after() != null) {
       json.put("after", list.after());
     }
@@ -128,8 +137,11 @@ public final class Wire {
 
   public static ListDocs listDocs(JsonObject json) {
     Object limit = json.getValue("limit");
-    int parsedLimit = limit == null ? ListDocs.DEFAULT_LIMIT : (int) Math.max(Integer.MIN_VALUE,
-        Math.min(Integer.MAX_VALUE, longValue(json, "limit")));
+    int parsedLimit =
+        limit == null
+            ? ListDocs.DEFAULT_LIMIT
+            : (int)
+                Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, longValue(json, "limit")));
     Object after = json.getValue("after");
     if (after != null && !(after instanceof String)) {
       throw TroupeException.badRequest("after must be a string");
@@ -137,7 +149,8 @@ public final class Wire {
     return new ListDocs(string(json, "collection"), parsedLimit, (String) after);
   }
 
-  // ---- replies -----------------------------------------------------------------------------------
+  // ---- replies
+  // -----------------------------------------------------------------------------------
 
   public static JsonObject toJson(DocPage page) {
     JsonArray items = new JsonArray(new ArrayList<>(page.items().size()));
@@ -164,7 +177,9 @@ public final class Wire {
   }
 
   public static JsonObject toJson(PutResult result) {
-    return new JsonObject().put("document", toJson(result.document())).put("created", result.created());
+    return new JsonObject()
+        .put("document", toJson(result.document()))
+        .put("created", result.created());
   }
 
   public static PutResult putResult(JsonObject json) {
@@ -199,7 +214,8 @@ public final class Wire {
   }
 
   public static JsonObject toJson(CacheLookup lookup) {
-    return lookup.hit() ? new JsonObject().put("hit", true).put("lookup", toJson(lookup.lookup()))
+    return lookup.hit()
+        ? new JsonObject().put("hit", true).put("lookup", toJson(lookup.lookup()))
         : new JsonObject().put("hit", false);
   }
 
@@ -208,7 +224,9 @@ public final class Wire {
   }
 
   public static JsonObject toJson(ReadResult result) {
-    return new JsonObject().put("document", toJson(result.document())).put("cache", result.cache().name());
+    return new JsonObject()
+        .put("document", toJson(result.document()))
+        .put("cache", result.cache().name());
   }
 
   public static ReadResult readResult(JsonObject json) {
@@ -225,7 +243,9 @@ public final class Wire {
   // ---- batches ----------------------------------------------------------------------------------
 
   public static JsonObject toJson(KeyBatch batch) {
-    return new JsonObject().put("collection", batch.collection()).put("ids", new JsonArray(new ArrayList<>(batch.ids())));
+    return new JsonObject()
+        .put("collection", batch.collection())
+        .put("ids", new JsonArray(new ArrayList<>(batch.ids())));
   }
 
   public static KeyBatch keyBatch(JsonObject json) {
@@ -260,7 +280,8 @@ public final class Wire {
     for (String id : absent.fieldNames()) {
       long version = longValue(absent, id);
       if (version < 0) {
-        throw TroupeException.badRequest("absent." + id + " must be a version >= 0, got " + version);
+        throw TroupeException.badRequest(
+            "absent." + id + " must be a version >= 0, got " + version);
       }
       versions.put(id, version);
     }
@@ -281,13 +302,15 @@ public final class Wire {
   }
 
   /**
-   * {@code {"found":{id:envelope},"missing":[ids]}}, plus {@code "failed":[{"ids","error","code","message"}]}
-   * when parts of a partial read failed: the shape the gateway's {@code _mget} answers with.
+   * {@code {"found":{id:envelope},"missing":[ids]}}, plus {@code
+   * "failed":[{"ids","error","code","message"}]} when parts of a partial read failed: the shape the
+   * gateway's {@code _mget} answers with.
    */
   public static JsonObject toJson(MultiGetResult result) {
     JsonObject found = new JsonObject(new LinkedHashMap<>(result.found().size() * 2));
     result.found().forEach((id, doc) -> found.put(id, toJson(doc)));
-    return withMissingAndFailed(new JsonObject().put("found", found), result.missing(), result.failed());
+    return withMissingAndFailed(
+        new JsonObject().put("found", found), result.missing(), result.failed());
   }
 
   public static MultiGetResult multiGetResult(JsonObject json) {
@@ -301,8 +324,10 @@ public final class Wire {
 
   /** As {@link #toJson(MultiGetResult)}, with each found envelope as its JSON text. */
   public static JsonObject toJson(EncodedMultiGetResult result) {
-    return withMissingAndFailed(new JsonObject().put("found", new JsonObject(new LinkedHashMap<>(result.found()))),
-        result.missing(), result.failed());
+    return withMissingAndFailed(
+        new JsonObject().put("found", new JsonObject(new LinkedHashMap<>(result.found()))),
+        result.missing(),
+        result.failed());
   }
 
   public static EncodedMultiGetResult encodedMultiGetResult(JsonObject json) {
@@ -314,19 +339,25 @@ public final class Wire {
     return new EncodedMultiGetResult(texts, strings(json, "missing"), failedParts(json));
   }
 
-  /** The {@code "failed"} array of a partial read's answer: {@code [{"ids","error","code","message"}]}. */
+  /**
+   * The {@code "failed"} array of a partial read's answer: {@code
+   * [{"ids","error","code","message"}]}.
+   */
   public static JsonArray failedJson(List<MultiGetResult.FailedPart> failedParts) {
     JsonArray failed = new JsonArray();
-    failedParts.forEach(part -> failed.add(new JsonObject()
-        .put("ids", new JsonArray(new ArrayList<>(part.ids())))
-        .put("error", part.code().name())
-        .put("code", part.code().code())
-        .put("message", part.message())));
+    failedParts.forEach(
+        part ->
+            failed.add(
+                new JsonObject()
+                    .put("ids", new JsonArray(new ArrayList<>(part.ids())))
+                    .put("error", part.code().name())
+                    .put("code", part.code().code())
+                    .put("message", part.message())));
     return failed;
   }
 
-  private static JsonObject withMissingAndFailed(JsonObject json, List<String> missing,
-      List<MultiGetResult.FailedPart> failed) {
+  private static JsonObject withMissingAndFailed(
+      JsonObject json, List<String> missing, List<MultiGetResult.FailedPart> failed) {
     json.put("missing", new JsonArray(new ArrayList<>(missing)));
     return failed.isEmpty() ? json : json.put("failed", failedJson(failed));
   }
@@ -335,8 +366,11 @@ public final class Wire {
     List<MultiGetResult.FailedPart> failed = new ArrayList<>();
     if (json.getValue("failed") != null) {
       for (JsonObject part : objects(json, "failed")) {
-        failed.add(new MultiGetResult.FailedPart(strings(part, "ids"),
-            ErrorCode.fromCode((int) longValue(part, "code")), string(part, "message")));
+        failed.add(
+            new MultiGetResult.FailedPart(
+                strings(part, "ids"),
+                ErrorCode.fromCode((int) longValue(part, "code")),
+                string(part, "message")));
       }
     }
     return failed;
@@ -344,17 +378,29 @@ public final class Wire {
 
   public static JsonObject toJson(PutMany put) {
     JsonArray items = new JsonArray(new ArrayList<>(put.items().size()));
-    put.items().forEach(item -> items.add(new JsonObject()
-        .put("id", item.id()).put("data", item.data()).put("precondition", toJson(item.precondition()))));
-    return withIdempotencyKey(new JsonObject().put("collection", put.collection()).put("items", items),
+    put.items()
+        .forEach(
+            item ->
+                items.add(
+                    new JsonObject()
+                        .put("id", item.id())
+                        .put("data", item.data())
+                        .put("precondition", toJson(item.precondition()))));
+    return withIdempotencyKey(
+        new JsonObject().put("collection", put.collection()).put("items", items),
         put.idempotencyKey());
   }
 
   public static PutMany putMany(JsonObject json) {
     List<JsonObject> items = objects(json, "items");
     List<PutMany.Item> parsed = new ArrayList<>(items.size());
-    items.forEach(item -> parsed.add(new PutMany.Item(string(item, "id"), object(item, "data"),
-        precondition(item.getValue("precondition")))));
+    items.forEach(
+        item ->
+            parsed.add(
+                new PutMany.Item(
+                    string(item, "id"),
+                    object(item, "data"),
+                    precondition(item.getValue("precondition")))));
     return new PutMany(string(json, "collection"), parsed, idempotencyKey(json));
   }
 
@@ -384,28 +430,48 @@ public final class Wire {
     return new DocChange(string(json, "op"), docKey(json), longValue(json, "version"));
   }
 
-  // ---- rate limits -------------------------------------------------------------------------------
+  // ---- rate limits
+  // -------------------------------------------------------------------------------
 
   public static JsonObject toJson(TakeTokens take) {
     JsonArray demands = new JsonArray(new ArrayList<>(take.demands().size()));
-    take.demands().forEach(d -> demands.add(new JsonObject().put("client", d.client()).put("need", d.need())
-        .put("extra", d.extra()).put("giveBack", d.giveBack())));
-    return new JsonObject().put("ratePerSec", take.ratePerSec()).put("burst", take.burst()).put("demands", demands);
+    take.demands()
+        .forEach(
+            d ->
+                demands.add(
+                    new JsonObject()
+                        .put("client", d.client())
+                        .put("need", d.need())
+                        .put("extra", d.extra())
+                        .put("giveBack", d.giveBack())));
+    return new JsonObject()
+        .put("ratePerSec", take.ratePerSec())
+        .put("burst", take.burst())
+        .put("demands", demands);
   }
 
   public static TakeTokens takeTokens(JsonObject json) {
     List<TokenDemand> demands = new ArrayList<>();
     for (JsonObject d : objects(json, "demands")) {
-      demands.add(new TokenDemand(string(d, "client"), intValue(d, "need"), intValue(d, "extra"),
-          intValue(d, "giveBack")));
+      demands.add(
+          new TokenDemand(
+              string(d, "client"),
+              intValue(d, "need"),
+              intValue(d, "extra"),
+              intValue(d, "giveBack")));
     }
     return new TakeTokens(number(json, "ratePerSec"), intValue(json, "burst"), demands);
   }
 
   public static JsonObject toJson(List<TokenGrant> grants) {
     JsonArray items = new JsonArray(new ArrayList<>(grants.size()));
-    grants.forEach(g -> items.add(new JsonObject().put("client", g.client()).put("granted", g.granted())
-        .put("tokens", g.tokens())));
+    grants.forEach(
+        g ->
+            items.add(
+                new JsonObject()
+                    .put("client", g.client())
+                    .put("granted", g.granted())
+                    .put("tokens", g.tokens())));
     return new JsonObject().put("grants", items);
   }
 
@@ -417,7 +483,8 @@ public final class Wire {
     return grants;
   }
 
-  // ---- background jobs ---------------------------------------------------------------------------
+  // ---- background jobs
+  // ---------------------------------------------------------------------------
 
   public static JsonObject toJson(JobStatus job) {
     return new JsonObject()
@@ -435,40 +502,72 @@ public final class Wire {
   }
 
   public static JobStatus jobStatus(JsonObject json) {
-    return new JobStatus(string(json, "id"), string(json, "type"), string(json, "collection"),
-        string(json, "state"), longValue(json, "done"),
-        json.getValue("total") == null ? null : longValue(json, "total"), longValue(json, "failed"),
-        instant(json, "createdAt"), optionalInstant(json, "startedAt"), optionalInstant(json, "finishedAt"),
+    return new JobStatus(
+        string(json, "id"),
+        string(json, "type"),
+        string(json, "collection"),
+        string(json, "state"),
+        longValue(json, "done"),
+        json.getValue("total") == null ? null : longValue(json, "total"),
+        longValue(json, "failed"),
+        instant(json, "createdAt"),
+        optionalInstant(json, "startedAt"),
+        optionalInstant(json, "finishedAt"),
         optionalString(json, "error"));
   }
 
   public static JsonObject toJson(ChunkUpload chunk) {
-    return new JsonObject().put("id", chunk.jobId()).put("seq", chunk.seq()).put("firstLine", chunk.firstLine())
-        .put("lines", chunk.lines()).put("payload", chunk.payload());
+    return new JsonObject()
+        .put("id", chunk.jobId())
+        .put("seq", chunk.seq())
+        .put("firstLine", chunk.firstLine())
+        .put("lines", chunk.lines())
+        .put("payload", chunk.payload());
   }
 
   public static ChunkUpload chunkUpload(JsonObject json) {
-    return new ChunkUpload(string(json, "id"), intValue(json, "seq"), longValue(json, "firstLine"),
-        intValue(json, "lines"), string(json, "payload"));
+    return new ChunkUpload(
+        string(json, "id"),
+        intValue(json, "seq"),
+        longValue(json, "firstLine"),
+        intValue(json, "lines"),
+        string(json, "payload"));
   }
 
   public static JsonObject toJson(JobChunk chunk) {
-    return new JsonObject().put("id", chunk.jobId()).put("type", chunk.type()).put("collection", chunk.collection())
-        .put("seq", chunk.seq()).put("firstLine", chunk.firstLine()).put("lines", chunk.lines())
-        .put("payload", chunk.payload()).put("attempts", chunk.attempts());
+    return new JsonObject()
+        .put("id", chunk.jobId())
+        .put("type", chunk.type())
+        .put("collection", chunk.collection())
+        .put("seq", chunk.seq())
+        .put("firstLine", chunk.firstLine())
+        .put("lines", chunk.lines())
+        .put("payload", chunk.payload())
+        .put("attempts", chunk.attempts());
   }
 
   public static JobChunk jobChunk(JsonObject json) {
-    return new JobChunk(string(json, "id"), string(json, "type"), string(json, "collection"),
-        intValue(json, "seq"), longValue(json, "firstLine"), intValue(json, "lines"), string(json, "payload"),
+    return new JobChunk(
+        string(json, "id"),
+        string(json, "type"),
+        string(json, "collection"),
+        intValue(json, "seq"),
+        longValue(json, "firstLine"),
+        intValue(json, "lines"),
+        string(json, "payload"),
         intValue(json, "attempts"));
   }
 
   public static JsonObject toJson(ChunkOutcome outcome) {
     JsonArray errors = new JsonArray(new ArrayList<>(outcome.errors().size()));
     outcome.errors().forEach(e -> errors.add(toJson(e)));
-    return new JsonObject().put("id", outcome.jobId()).put("seq", outcome.seq()).put("owner", outcome.owner())
-        .put("processed", outcome.processed()).put("errors", errors).put("result", outcome.result())
+    return new JsonObject()
+        .put("id", outcome.jobId())
+        .put("seq", outcome.seq())
+        .put("owner", outcome.owner())
+        .put("processed", outcome.processed())
+        .put("errors", errors)
+        .put("result", outcome.result())
         .put("next", outcome.next());
   }
 
@@ -477,8 +576,14 @@ public final class Wire {
     for (JsonObject error : objects(json, "errors")) {
       errors.add(lineError(error));
     }
-    return new ChunkOutcome(string(json, "id"), intValue(json, "seq"), string(json, "owner"),
-        longValue(json, "processed"), errors, optionalString(json, "result"), optionalString(json, "next"));
+    return new ChunkOutcome(
+        string(json, "id"),
+        intValue(json, "seq"),
+        string(json, "owner"),
+        longValue(json, "processed"),
+        errors,
+        optionalString(json, "result"),
+        optionalString(json, "next"));
   }
 
   public static JsonObject toJson(ChunkOutcome.LineError error) {
@@ -489,7 +594,8 @@ public final class Wire {
     return new ChunkOutcome.LineError(longValue(json, "line"), string(json, "error"));
   }
 
-  // ---- strict field access -----------------------------------------------------------------------
+  // ---- strict field access
+  // -----------------------------------------------------------------------
 
   private static String string(JsonObject json, String field) {
     Object v = json.getValue(field);
@@ -544,7 +650,8 @@ public final class Wire {
     if (v instanceof Integer || v instanceof Long || v instanceof Short || v instanceof Byte) {
       return ((Number) v).longValue();
     }
-    if (v instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())
+    if (v instanceof Number n
+        && n.doubleValue() == Math.rint(n.doubleValue())
         && Math.abs(n.doubleValue()) < 9.0e15) {
       return n.longValue();
     }
@@ -591,7 +698,8 @@ public final class Wire {
     try {
       return Instants.parse(s);
     } catch (DateTimeParseException e) {
-      throw TroupeException.badRequest(field + " must be an ISO-8601 instant such as 2026-01-31T12:00:00Z");
+      throw TroupeException.badRequest(
+          field + " must be an ISO-8601 instant such as 2026-01-31T12:00:00Z");
     }
   }
 }

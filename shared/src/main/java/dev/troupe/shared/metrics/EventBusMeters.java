@@ -20,10 +20,10 @@ import java.util.function.Supplier;
  * Vert.x's event-bus metrics with the meters of each address registered once. vertx-micrometer's
  * own implementation builds tags and looks its meters up in the registry on every message (and
  * registers the {@code pending} gauge again on every receive): a few percent of a cache hit's CPU,
- * which crosses the bus four times. Same meter names, descriptions and tags as vertx-micrometer with
- * the labels {@link MetricsSetup} enables ({@link Label#EB_ADDRESS}, {@link Label#EB_FAILURE}; no
- * {@link Label#EB_SIDE}, so local and remote traffic share meters), so {@code /metrics} reads the
- * same. Internal addresses ({@code __vertx.*}, replies) are not measured, as there.
+ * which crosses the bus four times. Same meter names, descriptions and tags as vertx-micrometer
+ * with the labels {@link MetricsSetup} enables ({@link Label#EB_ADDRESS}, {@link Label#EB_FAILURE};
+ * no {@link Label#EB_SIDE}, so local and remote traffic share meters), so {@code /metrics} reads
+ * the same. Internal addresses ({@code __vertx.*}, replies) are not measured, as there.
  */
 final class EventBusMeters implements EventBusMetrics<EventBusMeters.AddressMeters> {
   private static final String INTERNAL = "__vertx.";
@@ -39,9 +39,9 @@ final class EventBusMeters implements EventBusMetrics<EventBusMeters.AddressMete
   }
 
   /**
-   * The meters of one address. Each is registered when vertx-micrometer would first register it
-   * (a handler's meters with the handler, the others on first use), so {@code /metrics} shows the
-   * same series; after that, using a meter is a field read.
+   * The meters of one address. Each is registered when vertx-micrometer would first register it (a
+   * handler's meters with the handler, the others on first use), so {@code /metrics} shows the same
+   * series; after that, using a meter is a field read.
    */
   final class AddressMeters {
     final LongAdder handlers = new LongAdder();
@@ -61,27 +61,54 @@ final class EventBusMeters implements EventBusMetrics<EventBusMeters.AddressMete
 
     AddressMeters(String address) {
       tags = Tags.of(ADDRESS, address);
-      pendingGauge = new Lazy<>(() -> Gauge.builder(names.getEbPending(), pending, LongAdder::doubleValue)
-          .description("Number of messages not processed yet").tags(tags).register(registry));
+      pendingGauge =
+          new Lazy<>(
+              () ->
+                  Gauge.builder(names.getEbPending(), pending, LongAdder::doubleValue)
+                      .description("Number of messages not processed yet")
+                      .tags(tags)
+                      .register(registry));
       processed = new Lazy<>(() -> counter(names.getEbProcessed(), "Number of processed messages"));
       discarded = new Lazy<>(() -> counter(names.getEbDiscarded(), "Number of discarded messages"));
-      handlerMeters = new Lazy<>(() -> {
-        Gauge.builder(names.getEbHandlers(), handlers, LongAdder::doubleValue)
-            .description("Number of event bus handlers in use").tags(tags).register(registry);
-        pendingGauge.get();
-        processed.get();
-        return discarded.get();
-      });
-      published = new Lazy<>(() -> counter(names.getEbPublished(), "Number of messages published (publish / subscribe)"));
-      sent = new Lazy<>(() -> counter(names.getEbSent(), "Number of messages sent (point-to-point)"));
+      handlerMeters =
+          new Lazy<>(
+              () -> {
+                Gauge.builder(names.getEbHandlers(), handlers, LongAdder::doubleValue)
+                    .description("Number of event bus handlers in use")
+                    .tags(tags)
+                    .register(registry);
+                pendingGauge.get();
+                processed.get();
+                return discarded.get();
+              });
+      published =
+          new Lazy<>(
+              () ->
+                  counter(
+                      names.getEbPublished(),
+                      "Number of messages published (publish / subscribe)"));
+      sent =
+          new Lazy<>(() -> counter(names.getEbSent(), "Number of messages sent (point-to-point)"));
       received = new Lazy<>(() -> counter(names.getEbReceived(), "Number of messages received"));
-      delivered = new Lazy<>(() -> counter(names.getEbDelivered(), "Number of messages delivered to handlers"));
-      bytesWritten = new Lazy<>(() -> DistributionSummary.builder(names.getEbBytesWritten())
-          .description("Number of bytes sent while sending messages to event bus cluster peers")
-          .tags(tags).register(registry));
-      bytesRead = new Lazy<>(() -> DistributionSummary.builder(names.getEbBytesRead())
-          .description("Number of bytes received while reading messages from event bus cluster peers")
-          .tags(tags).register(registry));
+      delivered =
+          new Lazy<>(
+              () -> counter(names.getEbDelivered(), "Number of messages delivered to handlers"));
+      bytesWritten =
+          new Lazy<>(
+              () ->
+                  DistributionSummary.builder(names.getEbBytesWritten())
+                      .description(
+                          "Number of bytes sent while sending messages to event bus cluster peers")
+                      .tags(tags)
+                      .register(registry));
+      bytesRead =
+          new Lazy<>(
+              () ->
+                  DistributionSummary.builder(names.getEbBytesRead())
+                      .description(
+                          "Number of bytes received while reading messages from event bus cluster peers")
+                      .tags(tags)
+                      .register(registry));
     }
 
     private Counter counter(String name, String description) {
@@ -90,10 +117,13 @@ final class EventBusMeters implements EventBusMetrics<EventBusMeters.AddressMete
 
     Counter replyFailure(ReplyFailure failure) {
       synchronized (replyFailures) {
-        return replyFailures.computeIfAbsent(failure, f -> Counter.builder(names.getEbReplyFailures())
-            .description("Number of message reply failures")
-            .tags(tags.and(FAILURE, f.name()))
-            .register(registry));
+        return replyFailures.computeIfAbsent(
+            failure,
+            f ->
+                Counter.builder(names.getEbReplyFailures())
+                    .description("Number of message reply failures")
+                    .tags(tags.and(FAILURE, f.name()))
+                    .register(registry));
       }
     }
   }

@@ -1,8 +1,8 @@
 package dev.troupe.shared.metrics;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.spi.VertxMetricsFactory;
 import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MetricsDomain;
@@ -24,8 +24,8 @@ public final class MetricsSetup {
   }
 
   /**
-   * The metrics factory of a node: vertx-micrometer, with the event bus measured by
-   * {@link EventBusMeters} (same meters, registered once per address).
+   * The metrics factory of a node: vertx-micrometer, with the event bus measured by {@link
+   * EventBusMeters} (same meters, registered once per address).
    */
   public static VertxMetricsFactory factory(MeterRegistry registry) {
     return new TroupeMetricsFactory(registry);
@@ -37,7 +37,14 @@ public final class MetricsSetup {
         .setDisabledMetricsCategories(Set.of(MetricsDomain.EVENT_BUS.toCategory()))
         .setJvmMetricsEnabled(true)
         .setRegistryName("troupe-" + nodeName)
-        .setLabels(EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.HTTP_ROUTE, Label.EB_ADDRESS,
-            Label.EB_FAILURE, Label.POOL_TYPE, Label.POOL_NAME));
+        .setLabels(
+            EnumSet.of(
+                Label.HTTP_METHOD,
+                Label.HTTP_CODE,
+                Label.HTTP_ROUTE,
+                Label.EB_ADDRESS,
+                Label.EB_FAILURE,
+                Label.POOL_TYPE,
+                Label.POOL_NAME));
   }
 }

@@ -14,10 +14,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The named stages of a request: {@code validate} and {@code authorize} at the gateway,
- * {@code cache}, {@code db} and {@code fill} in request-service, {@code publish} in db-service. Each
- * stage's latency is {@code troupe_stage_seconds{stage}}, its failures
- * {@code troupe_stage_failures_total{stage}}. A failure leaves its stage with its message prefixed by
+ * The named stages of a request: {@code validate} and {@code authorize} at the gateway, {@code
+ * cache}, {@code db} and {@code fill} in request-service, {@code publish} in db-service. Each
+ * stage's latency is {@code troupe_stage_seconds{stage}}, its failures {@code
+ * troupe_stage_failures_total{stage}}. A failure leaves its stage with its message prefixed by
  * {@code [stage] }; the gateway turns that prefix into the {@code stage} member of the problem.
  */
 public final class Stages {
@@ -48,14 +48,15 @@ public final class Stages {
     } catch (RuntimeException e) {
       result = Future.failedFuture(e);
     }
-    return result.transform(ar -> {
-      timer(stage).record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
-      if (ar.succeeded()) {
-        return Future.succeededFuture(ar.result());
-      }
-      failures(stage).increment();
-      return Future.failedFuture(named(stage, ar.cause()));
-    });
+    return result.transform(
+        ar -> {
+          timer(stage).record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+          if (ar.succeeded()) {
+            return Future.succeededFuture(ar.result());
+          }
+          failures(stage).increment();
+          return Future.failedFuture(named(stage, ar.cause()));
+        });
   }
 
   /** Records a stage that did not go through {@link #run}, such as a synchronous check. */
@@ -66,7 +67,10 @@ public final class Stages {
     }
   }
 
-  /** {@code failure} with its message prefixed by {@code [stage] }, unless an earlier stage named it. */
+  /**
+   * {@code failure} with its message prefixed by {@code [stage] }, unless an earlier stage named
+   * it.
+   */
   public static TroupeException named(String stage, Throwable failure) {
     String message = Failures.message(failure);
     if (PREFIX.matcher(message).matches()) {
@@ -88,17 +92,23 @@ public final class Stages {
   }
 
   private Timer timer(String stage) {
-    return timers.computeIfAbsent(stage, s -> Timer.builder("troupe_stage_seconds")
-        .description("time spent in one stage of a request")
-        .tag("stage", s)
-        .publishPercentileHistogram(false)
-        .register(registry));
+    return timers.computeIfAbsent(
+        stage,
+        s ->
+            Timer.builder("troupe_stage_seconds")
+                .description("time spent in one stage of a request")
+                .tag("stage", s)
+                .publishPercentileHistogram(false)
+                .register(registry));
   }
 
   private Counter failures(String stage) {
-    return failures.computeIfAbsent(stage, s -> Counter.builder("troupe_stage_failures")
-        .description("requests that failed in this stage")
-        .tag("stage", s)
-        .register(registry));
+    return failures.computeIfAbsent(
+        stage,
+        s ->
+            Counter.builder("troupe_stage_failures")
+                .description("requests that failed in this stage")
+                .tag("stage", s)
+                .register(registry));
   }
 }

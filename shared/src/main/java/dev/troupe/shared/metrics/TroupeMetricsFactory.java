@@ -23,9 +23,9 @@ import io.vertx.core.spi.metrics.VertxMetrics;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 
 /**
- * vertx-micrometer's metrics for everything but the event bus, which {@link EventBusMeters} measures
- * with meters registered once per address. {@link MetricsSetup#options} turns vertx-micrometer's own
- * event-bus metrics off so the two never register the same meters.
+ * vertx-micrometer's metrics for everything but the event bus, which {@link EventBusMeters}
+ * measures with meters registered once per address. {@link MetricsSetup#options} turns
+ * vertx-micrometer's own event-bus metrics off so the two never register the same meters.
  */
 final class TroupeMetricsFactory implements VertxMetricsFactory {
   private final MicrometerMetricsFactory micrometer;
@@ -64,12 +64,14 @@ final class TroupeMetricsFactory implements VertxMetricsFactory {
     }
 
     @Override
-    public HttpServerMetrics<?, ?, ?> createHttpServerMetrics(HttpServerOptions options, SocketAddress localAddress) {
+    public HttpServerMetrics<?, ?, ?> createHttpServerMetrics(
+        HttpServerOptions options, SocketAddress localAddress) {
       return delegate.createHttpServerMetrics(options, localAddress);
     }
 
     @Override
-    public ClientMetrics<?, ?, ?> createClientMetrics(SocketAddress remoteAddress, String type, String namespace) {
+    public ClientMetrics<?, ?, ?> createClientMetrics(
+        SocketAddress remoteAddress, String type, String namespace) {
       return delegate.createClientMetrics(remoteAddress, type, namespace);
     }
 
@@ -79,7 +81,8 @@ final class TroupeMetricsFactory implements VertxMetricsFactory {
     }
 
     @Override
-    public TCPMetrics<?> createNetServerMetrics(NetServerOptions options, SocketAddress localAddress) {
+    public TCPMetrics<?> createNetServerMetrics(
+        NetServerOptions options, SocketAddress localAddress) {
       return delegate.createNetServerMetrics(options, localAddress);
     }
 

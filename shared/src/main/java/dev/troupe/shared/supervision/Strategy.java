@@ -9,9 +9,15 @@ import java.util.stream.Collectors;
 public enum Strategy {
   /** Only the crashed child: the children do not depend on one another. */
   ONE_FOR_ONE("one-for-one"),
-  /** Every child, stopped in reverse start order and started again in order: they only work together. */
+  /**
+   * Every child, stopped in reverse start order and started again in order: they only work
+   * together.
+   */
   ONE_FOR_ALL("one-for-all"),
-  /** The crashed child and every child started after it: each later child depends on the earlier ones. */
+  /**
+   * The crashed child and every child started after it: each later child depends on the earlier
+   * ones.
+   */
   REST_FOR_ONE("rest-for-one");
 
   private final String label;
@@ -24,7 +30,10 @@ public enum Strategy {
     return label;
   }
 
-  /** The children to restart, in start order, when the child at {@code crashed} (of {@code count}) crashes. */
+  /**
+   * The children to restart, in start order, when the child at {@code crashed} (of {@code count})
+   * crashes.
+   */
   List<Integer> affected(int crashed, int count) {
     return switch (this) {
       case ONE_FOR_ONE -> List.of(crashed);
@@ -37,11 +46,23 @@ public enum Strategy {
     return java.util.stream.IntStream.range(from, to).boxed().toList();
   }
 
-  /** Parses {@code one-for-one}, {@code one-for-all} or {@code rest-for-one} (also with underscores). */
+  /**
+   * Parses {@code one-for-one}, {@code one-for-all} or {@code rest-for-one} (also with
+   * underscores).
+   */
   public static Strategy parse(String text) {
     String wanted = text.trim().toLowerCase(Locale.ROOT).replace('_', '-');
-    return Arrays.stream(values()).filter(s -> s.label.equals(wanted)).findFirst()
-        .orElseThrow(() -> new IllegalArgumentException("unknown supervision strategy '" + text + "'; known: "
-            + Arrays.stream(values()).map(Strategy::label).collect(Collectors.joining(", "))));
+    return Arrays.stream(values())
+        .filter(s -> s.label.equals(wanted))
+        .findFirst()
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    "unknown supervision strategy '"
+                        + text
+                        + "'; known: "
+                        + Arrays.stream(values())
+                            .map(Strategy::label)
+                            .collect(Collectors.joining(", "))));
   }
 }

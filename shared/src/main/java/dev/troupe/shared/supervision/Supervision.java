@@ -21,18 +21,22 @@ import org.slf4j.LoggerFactory;
  * top-level supervisor, which has nobody above it to escalate to.
  *
  * <p>Uncaught exceptions: Vert.x 5 reports an exception thrown by a handler (an event-bus consumer,
- * a timer, an HTTP handler...) to its context's exception handler, or, when the context has none, to
- * {@link Vertx#exceptionHandler}. This class installs the latter once per node (keeping any handler
- * installed before and calling it too) and finds the owner of the failing context by a member that
- * every supervisor puts in its children's deployment config ({@link #OWNER}). Sub-verticles that a
- * child deploys with the config it was given (as every Troupe service does) carry the member too, so
- * their exceptions count as the child's crash. A verticle that sets its own context exception handler
- * takes such exceptions over and is not restarted for them.
+ * a timer, an HTTP handler...) to its context's exception handler, or, when the context has none,
+ * to {@link Vertx#exceptionHandler}. This class installs the latter once per node (keeping any
+ * handler installed before and calling it too) and finds the owner of the failing context by a
+ * member that every supervisor puts in its children's deployment config ({@link #OWNER}).
+ * Sub-verticles that a child deploys with the config it was given (as every Troupe service does)
+ * carry the member too, so their exceptions count as the child's crash. A verticle that sets its
+ * own context exception handler takes such exceptions over and is not restarted for them.
  */
 public final class Supervision implements Shareable {
   private static final Logger LOG = LoggerFactory.getLogger(Supervision.class);
-  /** Config member naming a child's owner: {@code <supervisor deployment id>/<child>/<generation>}. */
+
+  /**
+   * Config member naming a child's owner: {@code <supervisor deployment id>/<child>/<generation>}.
+   */
   static final String OWNER = "troupe.supervisor.owner";
+
   private static final String LOCAL_MAP = "troupe.supervision";
 
   private final Vertx vertx;
@@ -59,31 +63,35 @@ public final class Supervision implements Shareable {
   public record SupervisorFailure(String supervisor, Throwable cause) {}
 
   /**
-   * Calls {@code handler} (on a Vert.x thread) when a top-level supervisor gives up. The node decides
-   * what that means; without a handler the failure is only logged.
+   * Calls {@code handler} (on a Vert.x thread) when a top-level supervisor gives up. The node
+   * decides what that means; without a handler the failure is only logged.
    */
   public void onTopLevelFailure(Consumer<SupervisorFailure> handler) {
     topLevel.add(handler);
   }
 
   /**
-   * Every supervisor of this node by name: its strategy, state ({@code running}, {@code restarting},
-   * {@code failed}) and each child's state and restarts.
+   * Every supervisor of this node by name: its strategy, state ({@code running}, {@code
+   * restarting}, {@code failed}) and each child's state and restarts.
    */
   public JsonObject status() {
     JsonObject all = new JsonObject();
-    supervisors.forEach((id, supervisor) -> {
-      JsonObject status = supervisor.status();
-      String name = status.getString("name", id);
-      all.put(all.containsKey(name) ? name + "@" + id : name, status);
-    });
+    supervisors.forEach(
+        (id, supervisor) -> {
+          JsonObject status = supervisor.status();
+          String name = status.getString("name", id);
+          all.put(all.containsKey(name) ? name + "@" + id : name, status);
+        });
     return all;
   }
 
   /** The names of this node's supervisors that gave up. */
   public List<String> failed() {
-    return supervisors.values().stream().map(Supervisor::status)
-        .filter(s -> "failed".equals(s.getString("state"))).map(s -> s.getString("name")).toList();
+    return supervisors.values().stream()
+        .map(Supervisor::status)
+        .filter(s -> "failed".equals(s.getString("state")))
+        .map(s -> s.getString("name"))
+        .toList();
   }
 
   void register(String deploymentId, Supervisor supervisor) {
@@ -99,7 +107,8 @@ public final class Supervision implements Shareable {
     String[] parts = owner.split("/", 3);
     Supervisor supervisor = parts.length == 3 ? supervisors.get(parts[0]) : null;
     if (supervisor == null) {
-      LOG.warn("a crash of {} reached no supervisor (it stopped already): {}", owner, cause.toString());
+      LOG.warn(
+          "a crash of {} reached no supervisor (it stopped already): {}", owner, cause.toString());
       return;
     }
     try {
@@ -111,7 +120,8 @@ public final class Supervision implements Shareable {
 
   void topLevelFailed(String supervisor, Throwable cause) {
     if (topLevel.isEmpty()) {
-      LOG.error("top-level supervisor {} gave up and nothing on this node handles it", supervisor, cause);
+      LOG.error(
+          "top-level supervisor {} gave up and nothing on this node handles it", supervisor, cause);
       return;
     }
     SupervisorFailure failure = new SupervisorFailure(supervisor, cause);
@@ -130,8 +140,11 @@ public final class Supervision implements Shareable {
     JsonObject config = context == null ? null : context.config();
     String owner = config == null ? null : config.getString(OWNER);
     if (isPoolTimeoutRace(failure)) {
-      LOG.warn("ignored a known vertx-sql-client race{} (a pool acquisition timed out after it had "
-          + "succeeded; the request was served): {}", owner == null ? "" : " in " + owner, failure.toString());
+      LOG.warn(
+          "ignored a known vertx-sql-client race{} (a pool acquisition timed out after it had "
+              + "succeeded; the request was served): {}",
+          owner == null ? "" : " in " + owner,
+          failure.toString());
       return;
     }
     Handler<Throwable> before = previous;
@@ -147,14 +160,15 @@ public final class Supervision implements Shareable {
 
   /**
    * vertx-sql-client's pool (5.0.7 and 5.0.8) fails a connection acquisition from its timeout timer
-   * after the acquisition already succeeded: {@code Promise.fail} throws "Promise already completed"
-   * on the pool's context. The request that acquired the connection is served normally; only the
-   * spurious timeout is lost. Counted as a crash it made a supervisor restart db-service under load
-   * (and the restart itself failed the requests in flight), so it is logged and otherwise ignored.
-   * Anything else thrown from that pool is still a crash.
+   * after the acquisition already succeeded: {@code Promise.fail} throws "Promise already
+   * completed" on the pool's context. The request that acquired the connection is served normally;
+   * only the spurious timeout is lost. Counted as a crash it made a supervisor restart db-service
+   * under load (and the restart itself failed the requests in flight), so it is logged and
+   * otherwise ignored. Anything else thrown from that pool is still a crash.
    */
   static boolean isPoolTimeoutRace(Throwable failure) {
-    if (!(failure instanceof IllegalStateException) || !"Promise already completed".equals(failure.getMessage())) {
+    if (!(failure instanceof IllegalStateException)
+        || !"Promise already completed".equals(failure.getMessage())) {
       return false;
     }
     for (StackTraceElement frame : failure.getStackTrace()) {

@@ -31,21 +31,25 @@ public record SupervisorSpec(String name, Strategy strategy, List<ChildSpec> chi
     Set<String> names = new HashSet<>();
     for (ChildSpec child : children) {
       if (!names.add(child.name())) {
-        throw new IllegalArgumentException("supervisor " + name + " has two children named " + child.name());
+        throw new IllegalArgumentException(
+            "supervisor " + name + " has two children named " + child.name());
       }
     }
   }
 
   /**
-   * Options to deploy a {@link Supervisor} with this spec: {@code config} (the node's settings, which
-   * every child gets too) plus the spec. Set HA on them to have Vert.x HA move the supervisor, with
-   * its children, to a survivor when this node dies.
+   * Options to deploy a {@link Supervisor} with this spec: {@code config} (the node's settings,
+   * which every child gets too) plus the spec. Set HA on them to have Vert.x HA move the
+   * supervisor, with its children, to a survivor when this node dies.
    */
   public DeploymentOptions deploymentOptions(JsonObject config) {
     return new DeploymentOptions().setConfig(config.copy().put(CONFIG_KEY, toJson()));
   }
 
-  /** The spec as the config member a supervisor reads, e.g. for a nested supervisor's {@link ChildSpec#config}. */
+  /**
+   * The spec as the config member a supervisor reads, e.g. for a nested supervisor's {@link
+   * ChildSpec#config}.
+   */
   public JsonObject asConfig() {
     return new JsonObject().put(CONFIG_KEY, toJson());
   }
@@ -53,17 +57,23 @@ public record SupervisorSpec(String name, Strategy strategy, List<ChildSpec> chi
   JsonObject toJson() {
     JsonArray list = new JsonArray();
     children.forEach(c -> list.add(c.toJson()));
-    return new JsonObject().put("name", name).put("strategy", strategy.label()).put("children", list);
+    return new JsonObject()
+        .put("name", name)
+        .put("strategy", strategy.label())
+        .put("children", list);
   }
 
   static SupervisorSpec fromConfig(JsonObject config) {
     JsonObject json = config.getJsonObject(CONFIG_KEY);
     if (json == null) {
-      throw new IllegalArgumentException("a supervisor needs its spec in the config member " + CONFIG_KEY);
+      throw new IllegalArgumentException(
+          "a supervisor needs its spec in the config member " + CONFIG_KEY);
     }
     JsonArray list = json.getJsonArray("children", new JsonArray());
     List<ChildSpec> children = list.stream().map(o -> ChildSpec.fromJson((JsonObject) o)).toList();
-    return new SupervisorSpec(json.getString("name"), Strategy.parse(json.getString("strategy", "one-for-one")),
+    return new SupervisorSpec(
+        json.getString("name"),
+        Strategy.parse(json.getString("strategy", "one-for-one")),
         children);
   }
 }

@@ -15,26 +15,32 @@ class ActorContractTest {
   @Test
   @DisplayName("an envelope survives the round trip through JSON")
   void roundTrip() {
-    var envelope = new ActorContract.Envelope(new ActorId("user", "ada"), new JsonObject().put("op", "hi"));
+    var envelope =
+        new ActorContract.Envelope(new ActorId("user", "ada"), new JsonObject().put("op", "hi"));
     assertThat(ActorContract.envelope(ActorContract.toJson(envelope))).isEqualTo(envelope);
   }
 
   @Test
   @DisplayName("a malformed envelope is a BAD_REQUEST")
   void malformed() {
-    for (JsonObject bad : new JsonObject[] {
-        new JsonObject(),
-        new JsonObject().put("type", "user").put("key", "ada"),
-        new JsonObject().put("type", "user").put("key", 7).put("message", new JsonObject()),
-        new JsonObject().put("type", "User").put("key", "ada").put("message", new JsonObject()),
-        new JsonObject().put("type", "user").put("key", "a/b").put("message", new JsonObject())}) {
-      assertThatThrownBy(() -> ActorContract.envelope(bad)).as(bad.encode())
-          .isInstanceOfSatisfying(TroupeException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BAD_REQUEST));
+    for (JsonObject bad :
+        new JsonObject[] {
+          new JsonObject(),
+          new JsonObject().put("type", "user").put("key", "ada"),
+          new JsonObject().put("type", "user").put("key", 7).put("message", new JsonObject()),
+          new JsonObject().put("type", "User").put("key", "ada").put("message", new JsonObject()),
+          new JsonObject().put("type", "user").put("key", "a/b").put("message", new JsonObject())
+        }) {
+      assertThatThrownBy(() -> ActorContract.envelope(bad))
+          .as(bad.encode())
+          .isInstanceOfSatisfying(
+              TroupeException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BAD_REQUEST));
     }
   }
 
   @Test
-  @DisplayName("an actor's state is stored under its type and key in the state store, not as a document")
+  @DisplayName(
+      "an actor's state is stored under its type and key in the state store, not as a document")
   void stateKey() {
     ActorId id = new ActorId("room", "lobby");
     assertThat(id.stateKey().type()).isEqualTo("room");
@@ -46,6 +52,7 @@ class ActorContractTest {
   @DisplayName("a type name is at most 64 characters")
   void typeLength() {
     assertThat(ActorId.requireType("a".repeat(64))).hasSize(64);
-    assertThatThrownBy(() -> ActorId.requireType("a".repeat(65))).isInstanceOf(TroupeException.class);
+    assertThatThrownBy(() -> ActorId.requireType("a".repeat(65)))
+        .isInstanceOf(TroupeException.class);
   }
 }

@@ -28,7 +28,9 @@ class RestartPolicyTest {
     assertThat(policy.restart(ID, CRASH, 0)).isTrue();
     assertThat(policy.restart(ID, CRASH, 500)).isTrue();
     assertThat(policy.restart(ID, CRASH, 1_000)).as("the first is a period old").isTrue();
-    assertThat(policy.restart(ID, CRASH, 1_200)).as("500 and 1000 are within 1200's period").isFalse();
+    assertThat(policy.restart(ID, CRASH, 1_200))
+        .as("500 and 1000 are within 1200's period")
+        .isFalse();
     assertThat(policy.restart(ID, CRASH, 2_000)).isTrue();
   }
 
@@ -51,7 +53,9 @@ class RestartPolicyTest {
   @Test
   @DisplayName("refuses a negative limit or an empty period")
   void badArguments() {
-    assertThatThrownBy(() -> RestartPolicy.intensity(-1, 1_000)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> RestartPolicy.intensity(1, 0)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> RestartPolicy.intensity(-1, 1_000))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> RestartPolicy.intensity(1, 0))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

@@ -20,7 +20,8 @@ class BackoffTest {
   }
 
   @Test
-  @DisplayName("every jittered delay lies between half the ceiling and the ceiling, and they differ")
+  @DisplayName(
+      "every jittered delay lies between half the ceiling and the ceiling, and they differ")
   void jitterWithinBounds() {
     Backoff backoff = new Backoff(100, 10_000);
     java.util.Set<Long> seen = new java.util.HashSet<>();

@@ -3,10 +3,10 @@ package dev.troupe.shared.bus;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.troupe.shared.config.Settings;
 import dev.troupe.shared.contract.ErrorCode;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import dev.troupe.shared.config.Settings;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
@@ -39,7 +39,8 @@ class BusTest {
   }
 
   @Test
-  @DisplayName("a request with a short explicit deadline to a consumer that never replies fails with TIMEOUT")
+  @DisplayName(
+      "a request with a short explicit deadline to a consumer that never replies fails with TIMEOUT")
   void explicitDeadlineTimesOut(Vertx vertx, VertxTestContext ctx) {
     Checkpoint received = ctx.checkpoint();
     Checkpoint timedOut = ctx.checkpoint();
@@ -47,10 +48,14 @@ class BusTest {
 
     silentConsumer(vertx, received)
         .compose(v -> bus.request(address, "get", new JsonObject(), "req-t", 150))
-        .onComplete(ctx.failing(err -> ctx.verify(() -> {
-          assertTimedOut(err);
-          timedOut.flag();
-        })));
+        .onComplete(
+            ctx.failing(
+                err ->
+                    ctx.verify(
+                        () -> {
+                          assertTimedOut(err);
+                          timedOut.flag();
+                        })));
   }
 
   @Test
@@ -62,24 +67,35 @@ class BusTest {
 
     silentConsumer(vertx, received)
         .compose(v -> bus.request(address, "get", new JsonObject(), "req-t"))
-        .onComplete(ctx.failing(err -> ctx.verify(() -> {
-          assertTimedOut(err);
-          timedOut.flag();
-        })));
+        .onComplete(
+            ctx.failing(
+                err ->
+                    ctx.verify(
+                        () -> {
+                          assertTimedOut(err);
+                          timedOut.flag();
+                        })));
   }
 
   @Test
-  @DisplayName("a request to an address nobody consumes fails with NO_HANDLERS, classified UNAVAILABLE")
+  @DisplayName(
+      "a request to an address nobody consumes fails with NO_HANDLERS, classified UNAVAILABLE")
   void noHandlers(Vertx vertx, VertxTestContext ctx) {
     Checkpoint failed = ctx.checkpoint();
 
-    new Bus(vertx, 5_000).request(address, "get", new JsonObject(), null)
-        .onComplete(ctx.failing(err -> ctx.verify(() -> {
-          assertThat(err).isInstanceOf(ReplyException.class);
-          assertThat(((ReplyException) err).failureType()).isEqualTo(ReplyFailure.NO_HANDLERS);
-          assertThat(Failures.code(err)).isEqualTo(ErrorCode.UNAVAILABLE);
-          failed.flag();
-        })));
+    new Bus(vertx, 5_000)
+        .request(address, "get", new JsonObject(), null)
+        .onComplete(
+            ctx.failing(
+                err ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(err).isInstanceOf(ReplyException.class);
+                          assertThat(((ReplyException) err).failureType())
+                              .isEqualTo(ReplyFailure.NO_HANDLERS);
+                          assertThat(Failures.code(err)).isEqualTo(ErrorCode.UNAVAILABLE);
+                          failed.flag();
+                        })));
   }
 
   @Test
@@ -89,20 +105,30 @@ class BusTest {
     Checkpoint replied = ctx.checkpoint();
     Bus bus = new Bus(vertx, 5_000);
 
-    vertx.eventBus().<JsonObject>consumer(address, m -> {
-      ctx.verify(() -> {
-        assertThat(Bus.requestId(m)).isEqualTo("req-42");
-        assertThat(m.headers().get(Bus.ACTION)).isEqualTo("put");
-        assertThat(m.body()).isEqualTo(new JsonObject().put("x", 1));
-        received.flag();
-      });
-      m.reply(new JsonObject().put("ok", true));
-    }).completion()
+    vertx
+        .eventBus()
+        .<JsonObject>consumer(
+            address,
+            m -> {
+              ctx.verify(
+                  () -> {
+                    assertThat(Bus.requestId(m)).isEqualTo("req-42");
+                    assertThat(m.headers().get(Bus.ACTION)).isEqualTo("put");
+                    assertThat(m.body()).isEqualTo(new JsonObject().put("x", 1));
+                    received.flag();
+                  });
+              m.reply(new JsonObject().put("ok", true));
+            })
+        .completion()
         .compose(v -> bus.request(address, "put", new JsonObject().put("x", 1), "req-42"))
-        .onComplete(ctx.succeeding(reply -> ctx.verify(() -> {
-          assertThat(reply).isEqualTo(new JsonObject().put("ok", true));
-          replied.flag();
-        })));
+        .onComplete(
+            ctx.succeeding(
+                reply ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(reply).isEqualTo(new JsonObject().put("ok", true));
+                          replied.flag();
+                        })));
   }
 
   @Test
@@ -110,16 +136,22 @@ class BusTest {
   void noRequestId(Vertx vertx, VertxTestContext ctx) {
     Checkpoint received = ctx.checkpoint();
 
-    vertx.eventBus().<JsonObject>consumer(address, m -> {
-      ctx.verify(() -> {
-        assertThat(Bus.requestId(m)).isNull();
-        assertThat(m.headers().contains(Bus.REQUEST_ID)).isFalse();
-        received.flag();
-      });
-      m.reply(new JsonObject());
-    }).completion()
+    vertx
+        .eventBus()
+        .<JsonObject>consumer(
+            address,
+            m -> {
+              ctx.verify(
+                  () -> {
+                    assertThat(Bus.requestId(m)).isNull();
+                    assertThat(m.headers().contains(Bus.REQUEST_ID)).isFalse();
+                    received.flag();
+                  });
+              m.reply(new JsonObject());
+            })
+        .completion()
         .compose(v -> new Bus(vertx, 5_000).request(address, "get", new JsonObject(), null))
-        .onComplete(ctx.succeeding(reply -> { }));
+        .onComplete(ctx.succeeding(reply -> {}));
   }
 
   @Test
@@ -131,29 +163,41 @@ class BusTest {
   }
 
   @Test
-  @DisplayName("a service consumer buffers at most TROUPE_CONSUMER_MAX_BUFFERED messages while paused; the rest are dropped")
+  @DisplayName(
+      "a service consumer buffers at most TROUPE_CONSUMER_MAX_BUFFERED messages while paused; the rest are dropped")
   void consumerBufferIsBounded(Vertx vertx, VertxTestContext ctx) {
     List<Integer> seen = new ArrayList<>();
-    MessageConsumer<JsonObject> consumer = Bus.consumer(vertx, address,
-        Settings.of(Map.of("TROUPE_CONSUMER_MAX_BUFFERED", "2")), m -> {
-          seen.add(m.body().getInteger("n"));
-          if (m.body().getInteger("n") == 99) {
-            ctx.verify(() -> {
-              assertThat(seen).containsExactly(0, 1, 99);
-              ctx.completeNow();
+    MessageConsumer<JsonObject> consumer =
+        Bus.consumer(
+            vertx,
+            address,
+            Settings.of(Map.of("TROUPE_CONSUMER_MAX_BUFFERED", "2")),
+            m -> {
+              seen.add(m.body().getInteger("n"));
+              if (m.body().getInteger("n") == 99) {
+                ctx.verify(
+                    () -> {
+                      assertThat(seen).containsExactly(0, 1, 99);
+                      ctx.completeNow();
+                    });
+              }
             });
-          }
-        });
-    consumer.completion().onComplete(ctx.succeeding(v -> {
-      consumer.pause();
-      for (int n = 0; n < 5; n++) {
-        vertx.eventBus().send(address, new JsonObject().put("n", n));
-      }
-      // Sends are delivered on the consumer's context in order: resume after the five arrived.
-      vertx.runOnContext(x -> {
-        consumer.resume();
-        vertx.eventBus().send(address, new JsonObject().put("n", 99));
-      });
-    }));
+    consumer
+        .completion()
+        .onComplete(
+            ctx.succeeding(
+                v -> {
+                  consumer.pause();
+                  for (int n = 0; n < 5; n++) {
+                    vertx.eventBus().send(address, new JsonObject().put("n", n));
+                  }
+                  // Sends are delivered on the consumer's context in order: resume after the five
+                  // arrived.
+                  vertx.runOnContext(
+                      x -> {
+                        consumer.resume();
+                        vertx.eventBus().send(address, new JsonObject().put("n", 99));
+                      });
+                }));
   }
 }

@@ -29,7 +29,8 @@ class FailuresTest {
   @EnumSource(ErrorCode.class)
   @DisplayName("a RECIPIENT_FAILURE reply keeps the sender's code and message")
   void recipientFailure(ErrorCode code) {
-    ReplyException e = new ReplyException(ReplyFailure.RECIPIENT_FAILURE, code.code(), "from the service");
+    ReplyException e =
+        new ReplyException(ReplyFailure.RECIPIENT_FAILURE, code.code(), "from the service");
 
     assertThat(Failures.code(e)).isEqualTo(code);
     assertThat(Failures.message(e)).isEqualTo("from the service");
@@ -46,7 +47,10 @@ class FailuresTest {
   @Test
   @DisplayName("a reply TIMEOUT becomes TIMEOUT with a generic message")
   void timeout() {
-    ReplyException e = new ReplyException(ReplyFailure.TIMEOUT, "Timed out after waiting 100(ms) for a reply. address: troupe.db.v1");
+    ReplyException e =
+        new ReplyException(
+            ReplyFailure.TIMEOUT,
+            "Timed out after waiting 100(ms) for a reply. address: troupe.db.v1");
 
     assertThat(Failures.code(e)).isEqualTo(ErrorCode.TIMEOUT);
     assertThat(Failures.message(e)).isEqualTo("a downstream service did not answer in time");
@@ -55,7 +59,8 @@ class FailuresTest {
   @Test
   @DisplayName("NO_HANDLERS becomes UNAVAILABLE without naming the address")
   void noHandlers() {
-    ReplyException e = new ReplyException(ReplyFailure.NO_HANDLERS, "No handlers for address troupe.db.v1");
+    ReplyException e =
+        new ReplyException(ReplyFailure.NO_HANDLERS, "No handlers for address troupe.db.v1");
 
     assertThat(Failures.code(e)).isEqualTo(ErrorCode.UNAVAILABLE);
     assertThat(Failures.message(e)).isEqualTo("a downstream service is not available");
@@ -71,9 +76,11 @@ class FailuresTest {
   }
 
   @Test
-  @DisplayName("a DecodeException becomes BAD_REQUEST with a generic message, not the parser's text")
+  @DisplayName(
+      "a DecodeException becomes BAD_REQUEST with a generic message, not the parser's text")
   void decodeException() {
-    DecodeException e = new DecodeException("Failed to decode: Unexpected character ('}' at line 1)");
+    DecodeException e =
+        new DecodeException("Failed to decode: Unexpected character ('}' at line 1)");
 
     assertThat(Failures.code(e)).isEqualTo(ErrorCode.BAD_REQUEST);
     assertThat(Failures.message(e)).isEqualTo("malformed JSON");
@@ -82,14 +89,16 @@ class FailuresTest {
   @Test
   @DisplayName("a ClassCastException (a field of the wrong type) becomes BAD_REQUEST")
   void classCast() {
-    ClassCastException e = new ClassCastException("class java.lang.String cannot be cast to class JsonObject");
+    ClassCastException e =
+        new ClassCastException("class java.lang.String cannot be cast to class JsonObject");
 
     assertThat(Failures.code(e)).isEqualTo(ErrorCode.BAD_REQUEST);
     assertThat(Failures.message(e)).isEqualTo("a field has the wrong type");
   }
 
   @Test
-  @DisplayName("any other exception is INTERNAL with the message \"internal error\", never its own text")
+  @DisplayName(
+      "any other exception is INTERNAL with the message \"internal error\", never its own text")
   void otherException() {
     RuntimeException e = new IllegalStateException("password=hunter2 at jdbc:postgresql://db/prod");
 

@@ -29,35 +29,52 @@ class HandedOverJsonTest {
     return new JsonObject()
         .put("collection", "users")
         .put("id", "u-1")
-        .put("data", new JsonObject().put("name", "Ada").put("tags", new JsonArray().add("x").add(2))
-            .put("exact", new BigDecimal("0.1000000000000000055511151231257827")));
+        .put(
+            "data",
+            new JsonObject()
+                .put("name", "Ada")
+                .put("tags", new JsonArray().add("x").add(2))
+                .put("exact", new BigDecimal("0.1000000000000000055511151231257827")));
   }
 
   @Test
-  @DisplayName("a request and its reply reach the other side of the same node as the very instances sent, not copies")
+  @DisplayName(
+      "a request and its reply reach the other side of the same node as the very instances sent, not copies")
   void localDeliveryHandsTheInstanceOver(Vertx vertx, VertxTestContext ctx) {
     Checkpoint replied = ctx.checkpoint();
     Bus bus = new Bus(vertx, 5_000);
     JsonObject request = sample();
     AtomicReference<JsonObject> received = new AtomicReference<>();
     AtomicReference<JsonObject> answered = new AtomicReference<>();
-    ActionRouter router = ActionRouter.of("svc").on("get", m -> {
-      received.set(m.body());
-      answered.set(new JsonObject().put("ok", true));
-      return Future.succeededFuture(answered.get());
-    });
+    ActionRouter router =
+        ActionRouter.of("svc")
+            .on(
+                "get",
+                m -> {
+                  received.set(m.body());
+                  answered.set(new JsonObject().put("ok", true));
+                  return Future.succeededFuture(answered.get());
+                });
 
-    vertx.eventBus().<JsonObject>consumer(address, router).completion()
+    vertx
+        .eventBus()
+        .<JsonObject>consumer(address, router)
+        .completion()
         .compose(v -> bus.request(address, "get", request, "req-1"))
-        .onComplete(ctx.succeeding(reply -> ctx.verify(() -> {
-          assertThat(received.get()).isSameAs(request);
-          assertThat(reply).isSameAs(answered.get());
-          replied.flag();
-        })));
+        .onComplete(
+            ctx.succeeding(
+                reply ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(received.get()).isSameAs(request);
+                          assertThat(reply).isSameAs(answered.get());
+                          replied.flag();
+                        })));
   }
 
   @Test
-  @DisplayName("between nodes the bytes are those of Vert.x's JSON codec, and decode to an equal object")
+  @DisplayName(
+      "between nodes the bytes are those of Vert.x's JSON codec, and decode to an equal object")
   void wireFormatIsPlainJson() {
     JsonNumbers.exact();
     MessageCodec<JsonObject, JsonObject> codec = HandedOverJson.INSTANCE;

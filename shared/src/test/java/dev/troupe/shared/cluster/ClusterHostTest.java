@@ -32,13 +32,15 @@ class ClusterHostTest {
   void autoIsLocalHost() throws Exception {
     Settings resolved = ClusterHost.resolve(Settings.of(Map.of("TROUPE_CLUSTER_HOST", "auto")));
 
-    assertThat(resolved.optional("TROUPE_CLUSTER_HOST")).isEqualTo(InetAddress.getLocalHost().getHostAddress());
+    assertThat(resolved.optional("TROUPE_CLUSTER_HOST"))
+        .isEqualTo(InetAddress.getLocalHost().getHostAddress());
   }
 
   @Test
   @DisplayName("a host name becomes its address")
   void hostName() {
-    Settings resolved = ClusterHost.resolve(Settings.of(Map.of("TROUPE_CLUSTER_HOST", "localhost")));
+    Settings resolved =
+        ClusterHost.resolve(Settings.of(Map.of("TROUPE_CLUSTER_HOST", "localhost")));
 
     assertThat(resolved.optional("TROUPE_CLUSTER_HOST")).isIn("127.0.0.1", "0:0:0:0:0:0:0:1");
   }

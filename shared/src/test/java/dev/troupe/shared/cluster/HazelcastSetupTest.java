@@ -15,13 +15,18 @@ import org.junit.jupiter.api.Test;
 class HazelcastSetupTest {
 
   @Test
-  @DisplayName("the default joins by TCP-IP through the members only, bound to the node's address, never multicast")
+  @DisplayName(
+      "the default joins by TCP-IP through the members only, bound to the node's address, never multicast")
   void tcpIpByDefault() {
-    Config config = HazelcastSetup.config(ClusterConfig.from(Settings.of(Map.of(
-        "TROUPE_CLUSTER_NAME", "c1",
-        "TROUPE_CLUSTER_HOST", "10.1.2.3",
-        "TROUPE_CLUSTER_PORT", "5801",
-        "TROUPE_CLUSTER_MEMBERS", "db:5801,cache:5801"))));
+    Config config =
+        HazelcastSetup.config(
+            ClusterConfig.from(
+                Settings.of(
+                    Map.of(
+                        "TROUPE_CLUSTER_NAME", "c1",
+                        "TROUPE_CLUSTER_HOST", "10.1.2.3",
+                        "TROUPE_CLUSTER_PORT", "5801",
+                        "TROUPE_CLUSTER_MEMBERS", "db:5801,cache:5801"))));
 
     JoinConfig join = config.getNetworkConfig().getJoin();
     assertThat(config.getClusterName()).isEqualTo("c1");
@@ -32,46 +37,61 @@ class HazelcastSetupTest {
     assertThat(join.getAutoDetectionConfig().isEnabled()).isFalse();
     assertThat(config.getNetworkConfig().getPort()).isEqualTo(5801);
     assertThat(config.getNetworkConfig().getInterfaces().isEnabled()).isTrue();
-    assertThat(config.getNetworkConfig().getInterfaces().getInterfaces()).containsExactly("10.1.2.3");
+    assertThat(config.getNetworkConfig().getInterfaces().getInterfaces())
+        .containsExactly("10.1.2.3");
     assertThat(config.getProperty("hazelcast.socket.bind.any")).isEqualTo("false");
   }
 
   @Test
-  @DisplayName("the Kubernetes DNS mode looks the headless Service up on the node's port, without TCP-IP")
+  @DisplayName(
+      "the Kubernetes DNS mode looks the headless Service up on the node's port, without TCP-IP")
   void kubernetesDns() {
-    Config config = HazelcastSetup.config(ClusterConfig.from(Settings.of(Map.of(
-        "TROUPE_CLUSTER_HOST", "10.244.0.7",
-        "TROUPE_CLUSTER_PORT", "5701",
-        "TROUPE_CLUSTER_JOIN", "kubernetes",
-        "TROUPE_CLUSTER_K8S_SERVICE_DNS", "troupe-cluster.troupe.svc.cluster.local"))));
+    Config config =
+        HazelcastSetup.config(
+            ClusterConfig.from(
+                Settings.of(
+                    Map.of(
+                        "TROUPE_CLUSTER_HOST", "10.244.0.7",
+                        "TROUPE_CLUSTER_PORT", "5701",
+                        "TROUPE_CLUSTER_JOIN", "kubernetes",
+                        "TROUPE_CLUSTER_K8S_SERVICE_DNS",
+                            "troupe-cluster.troupe.svc.cluster.local"))));
 
     JoinConfig join = config.getNetworkConfig().getJoin();
     assertThat(join.getTcpIpConfig().isEnabled()).isFalse();
     assertThat(join.getMulticastConfig().isEnabled()).isFalse();
     assertThat(join.getAutoDetectionConfig().isEnabled()).isFalse();
     assertThat(join.getKubernetesConfig().isEnabled()).isTrue();
-    assertThat(join.getKubernetesConfig().getProperties()).containsOnly(
-        Map.entry("service-dns", "troupe-cluster.troupe.svc.cluster.local"),
-        Map.entry("service-port", "5701"));
-    assertThat(config.getNetworkConfig().getInterfaces().getInterfaces()).containsExactly("10.244.0.7");
+    assertThat(join.getKubernetesConfig().getProperties())
+        .containsOnly(
+            Map.entry("service-dns", "troupe-cluster.troupe.svc.cluster.local"),
+            Map.entry("service-port", "5701"));
+    assertThat(config.getNetworkConfig().getInterfaces().getInterfaces())
+        .containsExactly("10.244.0.7");
   }
 
   @Test
-  @DisplayName("the Kubernetes API mode names the Service and namespace and sees pods that are not ready yet")
+  @DisplayName(
+      "the Kubernetes API mode names the Service and namespace and sees pods that are not ready yet")
   void kubernetesApi() {
-    Config config = HazelcastSetup.config(ClusterConfig.from(Settings.of(Map.of(
-        "TROUPE_CLUSTER_PORT", "5702",
-        "TROUPE_CLUSTER_JOIN", "kubernetes",
-        "TROUPE_CLUSTER_K8S_SERVICE_NAME", "troupe-cluster",
-        "TROUPE_CLUSTER_K8S_NAMESPACE", "prod"))));
+    Config config =
+        HazelcastSetup.config(
+            ClusterConfig.from(
+                Settings.of(
+                    Map.of(
+                        "TROUPE_CLUSTER_PORT", "5702",
+                        "TROUPE_CLUSTER_JOIN", "kubernetes",
+                        "TROUPE_CLUSTER_K8S_SERVICE_NAME", "troupe-cluster",
+                        "TROUPE_CLUSTER_K8S_NAMESPACE", "prod"))));
 
     JoinConfig join = config.getNetworkConfig().getJoin();
     assertThat(join.getTcpIpConfig().isEnabled()).isFalse();
     assertThat(join.getKubernetesConfig().isEnabled()).isTrue();
-    assertThat(join.getKubernetesConfig().getProperties()).containsOnly(
-        Map.entry("service-name", "troupe-cluster"),
-        Map.entry("namespace", "prod"),
-        Map.entry("service-port", "5702"),
-        Map.entry("resolve-not-ready-addresses", "true"));
+    assertThat(join.getKubernetesConfig().getProperties())
+        .containsOnly(
+            Map.entry("service-name", "troupe-cluster"),
+            Map.entry("namespace", "prod"),
+            Map.entry("service-port", "5702"),
+            Map.entry("resolve-not-ready-addresses", "true"));
   }
 }

@@ -15,7 +15,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 class ClusterConfigTest {
 
   @Test
-  @DisplayName("defaults are safe: cluster troupe on loopback port 5701, joining only 127.0.0.1:5701")
+  @DisplayName(
+      "defaults are safe: cluster troupe on loopback port 5701, joining only 127.0.0.1:5701")
   void defaults() {
     ClusterConfig c = ClusterConfig.from(Settings.empty());
 
@@ -33,35 +34,48 @@ class ClusterConfigTest {
   @Test
   @DisplayName("every TROUPE_CLUSTER_ key overrides its default")
   void overrides() {
-    Settings s = Settings.of(Map.of(
-        "TROUPE_CLUSTER_NAME", "prod",
-        "TROUPE_CLUSTER_HOST", "10.0.0.5",
-        "TROUPE_CLUSTER_PORT", "5801",
-        "TROUPE_CLUSTER_MEMBERS", "10.0.0.5:5801, 10.0.0.6:5801",
-        "TROUPE_EVENTBUS_PORT", "17001",
-        "TROUPE_CLUSTER_HEARTBEAT_SECONDS", "2",
-        "TROUPE_CLUSTER_FAILURE_TIMEOUT_SECONDS", "30",
-        "TROUPE_CLUSTER_PORT_AUTO_INCREMENT", "yes",
-        "TROUPE_CLUSTER_QUORUM", "2"));
+    Settings s =
+        Settings.of(
+            Map.of(
+                "TROUPE_CLUSTER_NAME", "prod",
+                "TROUPE_CLUSTER_HOST", "10.0.0.5",
+                "TROUPE_CLUSTER_PORT", "5801",
+                "TROUPE_CLUSTER_MEMBERS", "10.0.0.5:5801, 10.0.0.6:5801",
+                "TROUPE_EVENTBUS_PORT", "17001",
+                "TROUPE_CLUSTER_HEARTBEAT_SECONDS", "2",
+                "TROUPE_CLUSTER_FAILURE_TIMEOUT_SECONDS", "30",
+                "TROUPE_CLUSTER_PORT_AUTO_INCREMENT", "yes",
+                "TROUPE_CLUSTER_QUORUM", "2"));
 
     ClusterConfig c = ClusterConfig.from(s);
 
-    assertThat(c).isEqualTo(new ClusterConfig("prod", "10.0.0.5", 5801,
-        List.of("10.0.0.5:5801", "10.0.0.6:5801"), 17001, 2, 30, true, 2, null));
+    assertThat(c)
+        .isEqualTo(
+            new ClusterConfig(
+                "prod",
+                "10.0.0.5",
+                5801,
+                List.of("10.0.0.5:5801", "10.0.0.6:5801"),
+                17001,
+                2,
+                30,
+                true,
+                2,
+                null));
   }
 
   @ParameterizedTest(name = "{0}={1}")
   @CsvSource({
-      "TROUPE_CLUSTER_PORT, 0",
-      "TROUPE_CLUSTER_PORT, 65536",
-      "TROUPE_CLUSTER_PORT, http",
-      "TROUPE_EVENTBUS_PORT, -1",
-      "TROUPE_CLUSTER_HEARTBEAT_SECONDS, 0",
-      "TROUPE_CLUSTER_HEARTBEAT_SECONDS, 61",
-      "TROUPE_CLUSTER_FAILURE_TIMEOUT_SECONDS, 1",
-      "TROUPE_CLUSTER_FAILURE_TIMEOUT_SECONDS, 601",
-      "TROUPE_CLUSTER_PORT_AUTO_INCREMENT, sometimes",
-      "TROUPE_CLUSTER_JOIN, multicast",
+    "TROUPE_CLUSTER_PORT, 0",
+    "TROUPE_CLUSTER_PORT, 65536",
+    "TROUPE_CLUSTER_PORT, http",
+    "TROUPE_EVENTBUS_PORT, -1",
+    "TROUPE_CLUSTER_HEARTBEAT_SECONDS, 0",
+    "TROUPE_CLUSTER_HEARTBEAT_SECONDS, 61",
+    "TROUPE_CLUSTER_FAILURE_TIMEOUT_SECONDS, 1",
+    "TROUPE_CLUSTER_FAILURE_TIMEOUT_SECONDS, 601",
+    "TROUPE_CLUSTER_PORT_AUTO_INCREMENT, sometimes",
+    "TROUPE_CLUSTER_JOIN, multicast",
   })
   @DisplayName("a bad value fails with IllegalArgumentException naming its key")
   void rejectsBadValues(String key, String value) {
@@ -76,9 +90,11 @@ class ClusterConfigTest {
   @CsvSource({"10, 10", "20, 10"})
   @DisplayName("a failure timeout not greater than the heartbeat is rejected")
   void failureTimeoutMustExceedHeartbeat(String heartbeat, String timeout) {
-    Settings s = Settings.of(Map.of(
-        "TROUPE_CLUSTER_HEARTBEAT_SECONDS", heartbeat,
-        "TROUPE_CLUSTER_FAILURE_TIMEOUT_SECONDS", timeout));
+    Settings s =
+        Settings.of(
+            Map.of(
+                "TROUPE_CLUSTER_HEARTBEAT_SECONDS", heartbeat,
+                "TROUPE_CLUSTER_FAILURE_TIMEOUT_SECONDS", timeout));
 
     assertThatThrownBy(() -> ClusterConfig.from(s))
         .isInstanceOf(IllegalArgumentException.class)
@@ -101,52 +117,72 @@ class ClusterConfigTest {
   @DisplayName("a null name or host is rejected")
   void nullsRejected() {
     assertThatThrownBy(() -> new ClusterConfig(null, "h", 1, List.of(), 0, 1, 10, false, 1, null))
-        .isInstanceOf(NullPointerException.class).hasMessageContaining("name");
+        .isInstanceOf(NullPointerException.class)
+        .hasMessageContaining("name");
     assertThatThrownBy(() -> new ClusterConfig("n", null, 1, List.of(), 0, 1, 10, false, 1, null))
-        .isInstanceOf(NullPointerException.class).hasMessageContaining("host");
+        .isInstanceOf(NullPointerException.class)
+        .hasMessageContaining("host");
   }
 
   @Test
   @DisplayName("TROUPE_CLUSTER_JOIN=kubernetes with a service DNS name is the DNS lookup mode")
   void kubernetesByDns() {
-    ClusterConfig c = ClusterConfig.from(Settings.of(Map.of(
-        "TROUPE_CLUSTER_JOIN", "Kubernetes",
-        "TROUPE_CLUSTER_K8S_SERVICE_DNS", "troupe-cluster.troupe.svc.cluster.local")));
+    ClusterConfig c =
+        ClusterConfig.from(
+            Settings.of(
+                Map.of(
+                    "TROUPE_CLUSTER_JOIN", "Kubernetes",
+                    "TROUPE_CLUSTER_K8S_SERVICE_DNS", "troupe-cluster.troupe.svc.cluster.local")));
 
-    assertThat(c.kubernetes()).isEqualTo(
-        new ClusterConfig.KubernetesJoin("troupe-cluster.troupe.svc.cluster.local", null, null));
+    assertThat(c.kubernetes())
+        .isEqualTo(
+            new ClusterConfig.KubernetesJoin(
+                "troupe-cluster.troupe.svc.cluster.local", null, null));
     assertThat(c.kubernetes().byDns()).isTrue();
   }
 
   @Test
   @DisplayName("TROUPE_CLUSTER_JOIN=kubernetes with a service name (and namespace) is the API mode")
   void kubernetesByApi() {
-    ClusterConfig c = ClusterConfig.from(Settings.of(Map.of(
-        "TROUPE_CLUSTER_JOIN", "kubernetes",
-        "TROUPE_CLUSTER_K8S_SERVICE_NAME", "troupe-cluster",
-        "TROUPE_CLUSTER_K8S_NAMESPACE", "prod")));
+    ClusterConfig c =
+        ClusterConfig.from(
+            Settings.of(
+                Map.of(
+                    "TROUPE_CLUSTER_JOIN", "kubernetes",
+                    "TROUPE_CLUSTER_K8S_SERVICE_NAME", "troupe-cluster",
+                    "TROUPE_CLUSTER_K8S_NAMESPACE", "prod")));
 
-    assertThat(c.kubernetes()).isEqualTo(new ClusterConfig.KubernetesJoin(null, "troupe-cluster", "prod"));
+    assertThat(c.kubernetes())
+        .isEqualTo(new ClusterConfig.KubernetesJoin(null, "troupe-cluster", "prod"));
     assertThat(c.kubernetes().byDns()).isFalse();
   }
 
   @Test
   @DisplayName("the Kubernetes join needs exactly one of service DNS name and service name")
   void kubernetesNeedsOneWay() {
-    assertThatThrownBy(() -> ClusterConfig.from(Settings.of(Map.of("TROUPE_CLUSTER_JOIN", "kubernetes"))))
+    assertThatThrownBy(
+            () -> ClusterConfig.from(Settings.of(Map.of("TROUPE_CLUSTER_JOIN", "kubernetes"))))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("TROUPE_CLUSTER_K8S_SERVICE_DNS")
         .hasMessageContaining("TROUPE_CLUSTER_K8S_SERVICE_NAME");
-    assertThatThrownBy(() -> ClusterConfig.from(Settings.of(Map.of(
-        "TROUPE_CLUSTER_JOIN", "kubernetes",
-        "TROUPE_CLUSTER_K8S_SERVICE_DNS", "a.b.svc",
-        "TROUPE_CLUSTER_K8S_SERVICE_NAME", "a"))))
+    assertThatThrownBy(
+            () ->
+                ClusterConfig.from(
+                    Settings.of(
+                        Map.of(
+                            "TROUPE_CLUSTER_JOIN", "kubernetes",
+                            "TROUPE_CLUSTER_K8S_SERVICE_DNS", "a.b.svc",
+                            "TROUPE_CLUSTER_K8S_SERVICE_NAME", "a"))))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("exactly one");
-    assertThatThrownBy(() -> ClusterConfig.from(Settings.of(Map.of(
-        "TROUPE_CLUSTER_JOIN", "kubernetes",
-        "TROUPE_CLUSTER_K8S_SERVICE_DNS", "a.b.svc",
-        "TROUPE_CLUSTER_K8S_NAMESPACE", "b"))))
+    assertThatThrownBy(
+            () ->
+                ClusterConfig.from(
+                    Settings.of(
+                        Map.of(
+                            "TROUPE_CLUSTER_JOIN", "kubernetes",
+                            "TROUPE_CLUSTER_K8S_SERVICE_DNS", "a.b.svc",
+                            "TROUPE_CLUSTER_K8S_NAMESPACE", "b"))))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("TROUPE_CLUSTER_K8S_NAMESPACE");
   }
@@ -154,7 +190,8 @@ class ClusterConfigTest {
   @Test
   @DisplayName("the Kubernetes keys are ignored by the default TCP-IP join")
   void kubernetesKeysIgnoredByTcp() {
-    ClusterConfig c = ClusterConfig.from(Settings.of(Map.of("TROUPE_CLUSTER_K8S_SERVICE_DNS", "a.b.svc")));
+    ClusterConfig c =
+        ClusterConfig.from(Settings.of(Map.of("TROUPE_CLUSTER_K8S_SERVICE_DNS", "a.b.svc")));
 
     assertThat(c.kubernetes()).isNull();
   }

@@ -14,8 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 @DisplayName("Settings.load from YAML and environment")
 class SettingsLoadTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private Path yaml(String text) throws IOException {
     Path file = dir.resolve("troupe.yaml");
@@ -26,7 +25,8 @@ class SettingsLoadTest {
   @Test
   @DisplayName("without TROUPE_CONFIG only TROUPE_ environment variables are read")
   void environmentOnly() {
-    Settings s = Settings.load(Map.of("TROUPE_HTTP_PORT", "9000", "PATH", "/usr/bin", "HOME", "/root"));
+    Settings s =
+        Settings.load(Map.of("TROUPE_HTTP_PORT", "9000", "PATH", "/usr/bin", "HOME", "/root"));
 
     assertThat(s.asMap()).containsOnly(Map.entry("TROUPE_HTTP_PORT", "9000"));
   }
@@ -34,7 +34,9 @@ class SettingsLoadTest {
   @Test
   @DisplayName("nested YAML keys become flat TROUPE_ keys")
   void nestedKeys() throws IOException {
-    Path file = yaml("""
+    Path file =
+        yaml(
+            """
         http:
           port: 9090
           host: 0.0.0.0
@@ -52,7 +54,9 @@ class SettingsLoadTest {
   @Test
   @DisplayName("flat TROUPE_ keys in YAML are kept as written")
   void flatKeys() throws IOException {
-    Path file = yaml("""
+    Path file =
+        yaml(
+            """
         TROUPE_HTTP_PORT: 9191
         TROUPE_CLUSTER_PORT_AUTO_INCREMENT: true
         """);
@@ -66,7 +70,9 @@ class SettingsLoadTest {
   @Test
   @DisplayName("dashes and dots in YAML keys become underscores and lists become comma lists")
   void dashesDotsAndLists() throws IOException {
-    Path file = yaml("""
+    Path file =
+        yaml(
+            """
         cluster:
           failure-timeout-seconds: 20
           members:
@@ -78,20 +84,24 @@ class SettingsLoadTest {
     Settings s = Settings.load(Map.of("TROUPE_CONFIG", file.toString()));
 
     assertThat(s.optional("TROUPE_CLUSTER_FAILURE_TIMEOUT_SECONDS")).isEqualTo("20");
-    assertThat(s.list("TROUPE_CLUSTER_MEMBERS", null)).containsExactly("10.0.0.1:5701", "10.0.0.2:5701");
+    assertThat(s.list("TROUPE_CLUSTER_MEMBERS", null))
+        .containsExactly("10.0.0.1:5701", "10.0.0.2:5701");
     assertThat(s.optional("TROUPE_GATEWAY_TIMEOUT_MS")).isEqualTo("1500");
   }
 
   @Test
   @DisplayName("an environment variable overrides the same key from YAML, other YAML keys stay")
   void environmentOverridesYaml() throws IOException {
-    Path file = yaml("""
+    Path file =
+        yaml(
+            """
         http:
           port: 9090
           host: 10.1.1.1
         """);
 
-    Settings s = Settings.load(Map.of("TROUPE_CONFIG", file.toString(), "TROUPE_HTTP_PORT", "7070"));
+    Settings s =
+        Settings.load(Map.of("TROUPE_CONFIG", file.toString(), "TROUPE_HTTP_PORT", "7070"));
 
     assertThat(s.optional("TROUPE_HTTP_PORT")).isEqualTo("7070");
     assertThat(s.optional("TROUPE_HTTP_HOST")).isEqualTo("10.1.1.1");

@@ -139,14 +139,22 @@ class SettingsTest {
   void asMapIsReadOnly() {
     Map<String, String> map = with("1").asMap();
 
-    assertThatThrownBy(() -> map.put("TROUPE_X", "y")).isInstanceOf(UnsupportedOperationException.class);
+    assertThatThrownBy(() -> map.put("TROUPE_X", "y"))
+        .isInstanceOf(UnsupportedOperationException.class);
   }
 
   @Test
   @DisplayName("toJson then fromJson gives the same settings")
   void jsonRoundTrip() {
-    Settings s = Settings.of(Map.of("TROUPE_HTTP_PORT", "9090", "TROUPE_CLUSTER_MEMBERS", "a:1,b:2",
-        "TROUPE_FLAG", "true"));
+    Settings s =
+        Settings.of(
+            Map.of(
+                "TROUPE_HTTP_PORT",
+                "9090",
+                "TROUPE_CLUSTER_MEMBERS",
+                "a:1,b:2",
+                "TROUPE_FLAG",
+                "true"));
 
     JsonObject json = s.toJson();
     Settings back = Settings.fromJson(json);
@@ -159,14 +167,16 @@ class SettingsTest {
   @Test
   @DisplayName("fromJson keeps only TROUPE_ keys and turns other JSON values into strings")
   void fromJsonFilters() {
-    JsonObject json = new JsonObject()
-        .put("TROUPE_HTTP_PORT", 8081)
-        .put("TROUPE_FLAG", true)
-        .put("TROUPE_NOTHING", (Object) null)
-        .put("unrelated", "x");
+    JsonObject json =
+        new JsonObject()
+            .put("TROUPE_HTTP_PORT", 8081)
+            .put("TROUPE_FLAG", true)
+            .put("TROUPE_NOTHING", (Object) null)
+            .put("unrelated", "x");
 
     Settings s = Settings.fromJson(json);
 
-    assertThat(s.asMap()).containsOnly(Map.entry("TROUPE_HTTP_PORT", "8081"), Map.entry("TROUPE_FLAG", "true"));
+    assertThat(s.asMap())
+        .containsOnly(Map.entry("TROUPE_HTTP_PORT", "8081"), Map.entry("TROUPE_FLAG", "true"));
   }
 }

@@ -30,32 +30,48 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.UnaryOperator;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * Holds the AsyncAPI document of the bus ({@code shared/src/main/resources/asyncapi/troupe-bus.yaml})
- * to the Java contracts: every address and action constant is documented and nothing documented is
- * stale, every error code is listed, the bodies {@link Wire} produces match the schemas, and
- * {@code docs/bus.md} is the page rendered from the document.
+ * Holds the AsyncAPI document of the bus ({@code
+ * shared/src/main/resources/asyncapi/troupe-bus.yaml}) to the Java contracts: every address and
+ * action constant is documented and nothing documented is stale, every error code is listed, the
+ * bodies {@link Wire} produces match the schemas, and {@code docs/bus.md} is the page rendered from
+ * the document.
  */
 @DisplayName("The bus contract document (AsyncAPI)")
 class BusContractDocumentTest {
   /** Set to true to rewrite docs/bus.md from the document instead of failing when it is stale. */
   static final String WRITE_PROPERTY = "troupe.writeBusDoc";
+
   private static final Path PAGE = Path.of("..", "docs", "bus.md");
   private static final DocKey KEY = DocKey.of("books", "dune");
-  private static final Document DOC = new Document(KEY, 3, Instant.parse("2026-01-31T12:00:00.123Z"),
-      new JsonObject().put("title", "Dune").put("year", 1965));
-  private static final JobStatus JOB = new JobStatus("0123456789abcdef0123456789abcdef", JobsContract.IMPORT, "books",
-      JobStatus.RUNNING, 40, 100L, 2, Instant.parse("2026-01-31T12:00:00Z"), Instant.parse("2026-01-31T12:00:01Z"),
-      null, null);
+  private static final Document DOC =
+      new Document(
+          KEY,
+          3,
+          Instant.parse("2026-01-31T12:00:00.123Z"),
+          new JsonObject().put("title", "Dune").put("year", 1965));
+  private static final JobStatus JOB =
+      new JobStatus(
+          "0123456789abcdef0123456789abcdef",
+          JobsContract.IMPORT,
+          "books",
+          JobStatus.RUNNING,
+          40,
+          100L,
+          2,
+          Instant.parse("2026-01-31T12:00:00Z"),
+          Instant.parse("2026-01-31T12:00:01Z"),
+          null,
+          null);
 
   private static JsonObject doc;
 
@@ -70,62 +86,89 @@ class BusContractDocumentTest {
    * Addresses with a part that varies, not constants: each documented template (AsyncAPI channel
    * parameters in braces) and how the Java contract builds the address from a sample value.
    */
-  private static final Map<String, UnaryOperator<String>> PARAMETERISED = Map.of(
-      "troupe.actor.v1.{member}", member -> ActorContract.hostAddress(UUID.fromString(member)),
-      "troupe.chat.v1.user.{user}", ChatContract::userAddress);
-  private static final Map<String, String> PARAMETER_SAMPLES = Map.of(
-      "member", "5f0c3a52-8d1e-4c1b-9a4e-2b7d9e0f1a23", "user", "alice");
+  private static final Map<String, UnaryOperator<String>> PARAMETERISED =
+      Map.of(
+          "troupe.actor.v1.{member}",
+          member -> ActorContract.hostAddress(UUID.fromString(member)),
+          "troupe.chat.v1.user.{user}",
+          ChatContract::userAddress);
+
+  private static final Map<String, String> PARAMETER_SAMPLES =
+      Map.of("member", "5f0c3a52-8d1e-4c1b-9a4e-2b7d9e0f1a23", "user", "alice");
 
   /**
    * String constants of contracts that are neither addresses nor actions: values of a field,
    * checked against the schema that enumerates them instead.
    */
-  private static final Map<Class<?>, Set<String>> NOT_ACTIONS = Map.of(
-      JobsContract.class, Set.of(JobsContract.IMPORT, JobsContract.EXPORT, JobsContract.WARMUP));
+  private static final Map<Class<?>, Set<String>> NOT_ACTIONS =
+      Map.of(
+          JobsContract.class,
+          Set.of(JobsContract.IMPORT, JobsContract.EXPORT, JobsContract.WARMUP));
 
   @Test
-  @DisplayName("every address constant of the contracts is a channel, and every channel is an address constant")
+  @DisplayName(
+      "every address constant of the contracts is a channel, and every channel is an address constant")
   void addressesMatch() throws Exception {
     Set<String> constants = new TreeSet<>(contracts().keySet());
     constants.addAll(eventAddresses());
     constants.addAll(PARAMETERISED.keySet());
     Set<String> documented = channelsByAddress().keySet();
-    assertThat(constants).as("the scan found the contracts").contains(RequestContract.ADDRESS, DocEvents.ADDRESS);
-    assertThat(minus(constants, documented)).as("addresses in shared but not in troupe-bus.yaml").isEmpty();
-    assertThat(minus(documented, constants)).as("channels in troupe-bus.yaml that no contract defines").isEmpty();
+    assertThat(constants)
+        .as("the scan found the contracts")
+        .contains(RequestContract.ADDRESS, DocEvents.ADDRESS);
+    assertThat(minus(constants, documented))
+        .as("addresses in shared but not in troupe-bus.yaml")
+        .isEmpty();
+    assertThat(minus(documented, constants))
+        .as("channels in troupe-bus.yaml that no contract defines")
+        .isEmpty();
   }
 
   @Test
-  @DisplayName("a parameterised channel declares its parameters and is the address its contract builds")
+  @DisplayName(
+      "a parameterised channel declares its parameters and is the address its contract builds")
   void parameterisedChannelsMatchTheirContracts() {
     Map<String, String> channels = channelsByAddress();
-    PARAMETERISED.forEach((template, build) -> {
-      assertThat(channels).as("a channel with the address %s", template).containsKey(template);
-      JsonObject channel = doc.getJsonObject("channels").getJsonObject(channels.get(template));
-      Set<String> inBraces = new TreeSet<>();
-      java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\{([^}]+)}").matcher(template);
-      while (m.find()) {
-        inBraces.add(m.group(1));
-      }
-      assertThat(inBraces).as(template).hasSize(1);
-      assertThat(channel.getJsonObject("parameters", new JsonObject()).fieldNames()).as(template).isEqualTo(inBraces);
-      String name = inBraces.iterator().next();
-      String sample = PARAMETER_SAMPLES.get(name);
-      assertThat(build.apply(sample)).as(template).isEqualTo(template.replace("{" + name + "}", sample));
-    });
+    PARAMETERISED.forEach(
+        (template, build) -> {
+          assertThat(channels).as("a channel with the address %s", template).containsKey(template);
+          JsonObject channel = doc.getJsonObject("channels").getJsonObject(channels.get(template));
+          Set<String> inBraces = new TreeSet<>();
+          java.util.regex.Matcher m =
+              java.util.regex.Pattern.compile("\\{([^}]+)}").matcher(template);
+          while (m.find()) {
+            inBraces.add(m.group(1));
+          }
+          assertThat(inBraces).as(template).hasSize(1);
+          assertThat(channel.getJsonObject("parameters", new JsonObject()).fieldNames())
+              .as(template)
+              .isEqualTo(inBraces);
+          String name = inBraces.iterator().next();
+          String sample = PARAMETER_SAMPLES.get(name);
+          assertThat(build.apply(sample))
+              .as(template)
+              .isEqualTo(template.replace("{" + name + "}", sample));
+        });
     assertThat(ActorContract.hostAddress(UUID.fromString(PARAMETER_SAMPLES.get("member"))))
         .startsWith(ActorContract.ADDRESS_PREFIX);
   }
 
   @Test
-  @DisplayName("values that are not actions (job types) are the enum of the schema that carries them")
+  @DisplayName(
+      "values that are not actions (job types) are the enum of the schema that carries them")
   void nonActionConstantsAreDocumentedValues() {
-    JsonArray types = doc.getJsonObject("components").getJsonObject("schemas").getJsonObject("JobType").getJsonArray("enum");
-    assertThat(new TreeSet<>(types.getList())).isEqualTo(new TreeSet<>(NOT_ACTIONS.get(JobsContract.class)));
+    JsonArray types =
+        doc.getJsonObject("components")
+            .getJsonObject("schemas")
+            .getJsonObject("JobType")
+            .getJsonArray("enum");
+    assertThat(new TreeSet<>(types.getList()))
+        .isEqualTo(new TreeSet<>(NOT_ACTIONS.get(JobsContract.class)));
   }
 
   @Test
-  @DisplayName("every action constant is an operation of its address, every operation an action constant or ping")
+  @DisplayName(
+      "every action constant is an operation of its address, every operation an action constant or ping")
   void actionsMatch() throws Exception {
     Map<String, String> channels = channelsByAddress();
     Map<String, Class<?>> contracts = new TreeMap<>(contracts());
@@ -138,14 +181,20 @@ class BusContractDocumentTest {
       if (service) {
         constants.add(Bus.PING);
       }
-      assertThat(minus(constants, documented)).as("actions of %s missing from troupe-bus.yaml", contract.getKey()).isEmpty();
-      assertThat(minus(documented, constants)).as("operations of %s that %s does not define", contract.getKey(),
-          contract.getValue().getSimpleName()).isEmpty();
+      assertThat(minus(constants, documented))
+          .as("actions of %s missing from troupe-bus.yaml", contract.getKey())
+          .isEmpty();
+      assertThat(minus(documented, constants))
+          .as(
+              "operations of %s that %s does not define",
+              contract.getKey(), contract.getValue().getSimpleName())
+          .isEmpty();
     }
   }
 
   @Test
-  @DisplayName("the check sees an undocumented action: a contract class with one more constant fails it")
+  @DisplayName(
+      "the check sees an undocumented action: a contract class with one more constant fails it")
   void checkCatchesAnUndocumentedAction() throws Exception {
     Set<String> withExtra = actionConstants(Extended.class);
     withExtra.add(Bus.PING);
@@ -171,17 +220,30 @@ class BusContractDocumentTest {
     for (String name : operations.fieldNames()) {
       JsonObject operation = operations.getJsonObject(name);
       String action = operation.getString("x-troupe-action");
-      JsonObject message = BusDocMarkdown.resolve(doc,
-          BusDocMarkdown.resolve(doc, operation.getJsonArray("messages").getJsonObject(0).getString("$ref")).getString("$ref"));
+      JsonObject message =
+          BusDocMarkdown.resolve(
+              doc,
+              BusDocMarkdown.resolve(
+                      doc, operation.getJsonArray("messages").getJsonObject(0).getString("$ref"))
+                  .getString("$ref"));
       assertThat(message.getJsonObject("payload").getString("$ref")).as(name).isNotNull();
       if (action != null) {
-        JsonObject headers = BusDocMarkdown.resolve(doc, message.getJsonObject("headers").getString("$ref"));
-        assertThat(headers.getJsonObject("properties").getJsonObject(Bus.ACTION).getString("const")).as(name).isEqualTo(action);
+        JsonObject headers =
+            BusDocMarkdown.resolve(doc, message.getJsonObject("headers").getString("$ref"));
+        assertThat(headers.getJsonObject("properties").getJsonObject(Bus.ACTION).getString("const"))
+            .as(name)
+            .isEqualTo(action);
         assertThat(name).isEqualTo(channelOf(operation) + "." + action);
       }
       if (operation.containsKey("reply")) {
-        JsonObject reply = BusDocMarkdown.resolve(doc,
-            operation.getJsonObject("reply").getJsonArray("messages").getJsonObject(0).getString("$ref"));
+        JsonObject reply =
+            BusDocMarkdown.resolve(
+                doc,
+                operation
+                    .getJsonObject("reply")
+                    .getJsonArray("messages")
+                    .getJsonObject(0)
+                    .getString("$ref"));
         BusDocMarkdown.resolve(doc, reply.getJsonObject("payload").getString("$ref"));
       }
     }
@@ -190,20 +252,25 @@ class BusContractDocumentTest {
   // ---- error codes ----------------------------------------------------------------------------
 
   @Test
-  @DisplayName("every ErrorCode is listed with its number, nothing else is, and operations name only listed codes")
+  @DisplayName(
+      "every ErrorCode is listed with its number, nothing else is, and operations name only listed codes")
   void errorCodesMatch() {
     Map<String, Integer> documented = new TreeMap<>();
     for (Object e : doc.getJsonArray("x-troupe-errors")) {
       JsonObject error = (JsonObject) e;
-      assertThat(documented.put(error.getString("name"), error.getInteger("code"))).as("listed twice").isNull();
+      assertThat(documented.put(error.getString("name"), error.getInteger("code")))
+          .as("listed twice")
+          .isNull();
       assertThat(error.getInteger("httpStatus")).as(error.getString("name")).isBetween(400, 599);
     }
-    Map<String, Integer> codes = Arrays.stream(ErrorCode.values())
-        .collect(Collectors.toMap(ErrorCode::name, ErrorCode::code, (a, b) -> a, TreeMap::new));
+    Map<String, Integer> codes =
+        Arrays.stream(ErrorCode.values())
+            .collect(Collectors.toMap(ErrorCode::name, ErrorCode::code, (a, b) -> a, TreeMap::new));
     assertThat(documented).isEqualTo(codes);
     JsonObject operations = doc.getJsonObject("operations");
     for (String name : operations.fieldNames()) {
-      for (Object code : operations.getJsonObject(name).getJsonArray("x-troupe-errors", new JsonArray())) {
+      for (Object code :
+          operations.getJsonObject(name).getJsonArray("x-troupe-errors", new JsonArray())) {
         assertThat(codes).as("%s names an unknown error code", name).containsKey((String) code);
       }
     }
@@ -212,44 +279,75 @@ class BusContractDocumentTest {
   // ---- schemas against the JSON mapping -------------------------------------------------------
 
   @Test
-  @DisplayName("the bodies Wire writes for every request, reply and event validate against their schemas")
+  @DisplayName(
+      "the bodies Wire writes for every request, reply and event validate against their schemas")
   void wireBodiesValidate() {
     Map<String, List<JsonObject>> samples = samples();
     Set<String> schemas = doc.getJsonObject("components").getJsonObject("schemas").fieldNames();
     assertThat(schemas).containsAll(samples.keySet());
-    samples.forEach((schema, bodies) -> bodies.forEach(body -> {
-      OutputUnit result = validator(schema).validate(body);
-      assertThat(result.getValid()).as("%s: %s\n%s", schema, body.encode(), result.toString()).isTrue();
-    }));
+    samples.forEach(
+        (schema, bodies) ->
+            bodies.forEach(
+                body -> {
+                  OutputUnit result = validator(schema).validate(body);
+                  assertThat(result.getValid())
+                      .as("%s: %s\n%s", schema, body.encode(), result.toString())
+                      .isTrue();
+                }));
   }
 
   @Test
   @DisplayName("bodies that Wire refuses break the schemas too: the schemas are not vacuous")
   void badBodiesFail() {
-    List<Map.Entry<String, JsonObject>> bad = List.of(
-        Map.entry("DocKey", new JsonObject().put("collection", "books")),
-        Map.entry("DocKey", new JsonObject().put("collection", "Books").put("id", "dune")),
-        Map.entry("DocKey", Wire.toJson(KEY).put("extra", 1)),
-        Map.entry("PutDoc", Wire.toJson(KEY).put("data", "not an object")),
-        Map.entry("ListDocs", new JsonObject().put("collection", "books").put("limit", 1001)),
-        Map.entry("Document", Wire.toJson(DOC).put("version", 0)),
-        Map.entry("ChangeEvent", Wire.changeEvent("upsert", KEY, 1)),
-        Map.entry("ReadResult", new JsonObject().put("document", Wire.toJson(DOC)).put("cache", "WARM")),
-        Map.entry("JobStatus", Wire.toJson(JOB).put("id", "not-a-job-id")),
-        Map.entry("JobStatus", Wire.toJson(JOB).put("state", "paused")),
-        Map.entry("ChunkUpload", Wire.toJson(new ChunkUpload(JOB.id(), 0, 1, 1, "{}\n")).put("seq", -1)),
-        Map.entry("ChatPost", new JsonObject().put("room", "lobby").put("from", "alice").put("text", "   ")),
-        Map.entry("ChatMembership", new JsonObject().put("room", "x".repeat(ChatContract.MAX_ROOM + 1)).put("user", "alice")),
-        Map.entry("ChatReadMarker", new JsonObject().put("room", "lobby").put("user", "alice").put("seq", -1)),
-        Map.entry("ChatMembersQuery", new JsonObject().put("room", "lobby").put("user", "alice").put("limit", 0)),
-        Map.entry("ChatStreamEvent", new JsonObject().put("user", "alice").put("node", "n").put("member", "x")
-            .put("stream", "y")),
-        Map.entry("ActorEnvelope", new JsonObject().put("type", "room").put("key", "lobby")));
-    bad.forEach(entry -> assertThat(validator(entry.getKey()).validate(entry.getValue()).getValid())
-        .as("%s accepted %s", entry.getKey(), entry.getValue().encode()).isFalse());
-    for (String refused : List.of("{\"collection\":\"books\"}", "{\"collection\":\"Books\",\"id\":\"dune\"}")) {
+    List<Map.Entry<String, JsonObject>> bad =
+        List.of(
+            Map.entry("DocKey", new JsonObject().put("collection", "books")),
+            Map.entry("DocKey", new JsonObject().put("collection", "Books").put("id", "dune")),
+            Map.entry("DocKey", Wire.toJson(KEY).put("extra", 1)),
+            Map.entry("PutDoc", Wire.toJson(KEY).put("data", "not an object")),
+            Map.entry("ListDocs", new JsonObject().put("collection", "books").put("limit", 1001)),
+            Map.entry("Document", Wire.toJson(DOC).put("version", 0)),
+            Map.entry("ChangeEvent", Wire.changeEvent("upsert", KEY, 1)),
+            Map.entry(
+                "ReadResult",
+                new JsonObject().put("document", Wire.toJson(DOC)).put("cache", "WARM")),
+            Map.entry("JobStatus", Wire.toJson(JOB).put("id", "not-a-job-id")),
+            Map.entry("JobStatus", Wire.toJson(JOB).put("state", "paused")),
+            Map.entry(
+                "ChunkUpload",
+                Wire.toJson(new ChunkUpload(JOB.id(), 0, 1, 1, "{}\n")).put("seq", -1)),
+            Map.entry(
+                "ChatPost",
+                new JsonObject().put("room", "lobby").put("from", "alice").put("text", "   ")),
+            Map.entry(
+                "ChatMembership",
+                new JsonObject()
+                    .put("room", "x".repeat(ChatContract.MAX_ROOM + 1))
+                    .put("user", "alice")),
+            Map.entry(
+                "ChatReadMarker",
+                new JsonObject().put("room", "lobby").put("user", "alice").put("seq", -1)),
+            Map.entry(
+                "ChatMembersQuery",
+                new JsonObject().put("room", "lobby").put("user", "alice").put("limit", 0)),
+            Map.entry(
+                "ChatStreamEvent",
+                new JsonObject()
+                    .put("user", "alice")
+                    .put("node", "n")
+                    .put("member", "x")
+                    .put("stream", "y")),
+            Map.entry("ActorEnvelope", new JsonObject().put("type", "room").put("key", "lobby")));
+    bad.forEach(
+        entry ->
+            assertThat(validator(entry.getKey()).validate(entry.getValue()).getValid())
+                .as("%s accepted %s", entry.getKey(), entry.getValue().encode())
+                .isFalse());
+    for (String refused :
+        List.of("{\"collection\":\"books\"}", "{\"collection\":\"Books\",\"id\":\"dune\"}")) {
       JsonObject body = new JsonObject(refused);
-      org.assertj.core.api.Assertions.assertThatThrownBy(() -> Wire.docKey(body)).isInstanceOf(TroupeException.class);
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> Wire.docKey(body))
+          .isInstanceOf(TroupeException.class);
       assertThat(validator("DocKey").validate(body).getValid()).isFalse();
     }
   }
@@ -259,128 +357,347 @@ class BusContractDocumentTest {
     PutDoc put = new PutDoc(KEY, DOC.data(), Precondition.ifMatch(2));
     PutResult putResult = new PutResult(DOC, false);
     s.put("DocKey", List.of(Wire.toJson(KEY)));
-    s.put("PutDoc", List.of(Wire.toJson(put), Wire.toJson(new PutDoc(KEY, new JsonObject(), Precondition.ifNoneMatchAny())),
-        Wire.toJson(new PutDoc(KEY, new JsonObject(), new Precondition(null, true, false)))));
-    s.put("DeleteDoc", List.of(Wire.toJson(new DeleteDoc(KEY, null)), Wire.toJson(new DeleteDoc(KEY, Precondition.ifMatch(3)))));
-    s.put("ListDocs", List.of(Wire.toJson(new ListDocs("books", 10, null)), Wire.toJson(new ListDocs("books", 1000, "dune"))));
+    s.put(
+        "PutDoc",
+        List.of(
+            Wire.toJson(put),
+            Wire.toJson(new PutDoc(KEY, new JsonObject(), Precondition.ifNoneMatchAny())),
+            Wire.toJson(new PutDoc(KEY, new JsonObject(), new Precondition(null, true, false)))));
+    s.put(
+        "DeleteDoc",
+        List.of(
+            Wire.toJson(new DeleteDoc(KEY, null)),
+            Wire.toJson(new DeleteDoc(KEY, Precondition.ifMatch(3)))));
+    s.put(
+        "ListDocs",
+        List.of(
+            Wire.toJson(new ListDocs("books", 10, null)),
+            Wire.toJson(new ListDocs("books", 1000, "dune"))));
     KeyBatch batch = new KeyBatch("books", List.of("dune", "emma"));
     s.put("KeyBatch", List.of(Wire.toJson(batch)));
-    s.put("MultiGet", List.of(Wire.toJson(new MultiGet(batch, true)), Wire.toJson(new MultiGet(batch, false)),
-        Wire.toJson(new MultiGet(batch, false, true))));
-    s.put("PutMany", List.of(Wire.toJson(new PutMany("books", List.of(new PutMany.Item("dune", DOC.data(), null),
-        new PutMany.Item("emma", new JsonObject(), Precondition.ifNoneMatchAny()))))));
-    s.put("TakeTokens", List.of(Wire.toJson(new TakeTokens(2.5, 10, List.of(new TokenDemand("key:a", 1, 4, 0))))));
+    s.put(
+        "MultiGet",
+        List.of(
+            Wire.toJson(new MultiGet(batch, true)),
+            Wire.toJson(new MultiGet(batch, false)),
+            Wire.toJson(new MultiGet(batch, false, true))));
+    s.put(
+        "PutMany",
+        List.of(
+            Wire.toJson(
+                new PutMany(
+                    "books",
+                    List.of(
+                        new PutMany.Item("dune", DOC.data(), null),
+                        new PutMany.Item(
+                            "emma", new JsonObject(), Precondition.ifNoneMatchAny()))))));
+    s.put(
+        "TakeTokens",
+        List.of(Wire.toJson(new TakeTokens(2.5, 10, List.of(new TokenDemand("key:a", 1, 4, 0))))));
     s.put("Document", List.of(Wire.toJson(DOC)));
-    s.put("ReadResult", List.of(Wire.toJson(new ReadResult(DOC, ReadResult.CacheStatus.HIT)),
-        Wire.toJson(new ReadResult(DOC, ReadResult.CacheStatus.BYPASS))));
+    s.put(
+        "ReadResult",
+        List.of(
+            Wire.toJson(new ReadResult(DOC, ReadResult.CacheStatus.HIT)),
+            Wire.toJson(new ReadResult(DOC, ReadResult.CacheStatus.BYPASS))));
     s.put("PutResult", List.of(Wire.toJson(putResult)));
     s.put("DeleteResult", List.of(Wire.toJson(new DeleteResult(KEY, 4))));
-    s.put("DocPage", List.of(Wire.toJson(new DocPage(List.of(DOC), "dune")), Wire.toJson(new DocPage(List.of(), null))));
-    s.put("MultiGetResult", List.of(
-        Wire.toJson(new MultiGetResult(Map.of("dune", DOC), List.of("emma"), List.of())),
-        Wire.toJson(new MultiGetResult(Map.of(), List.of(), List.of(
-            new MultiGetResult.FailedPart(List.of("emma"), ErrorCode.TIMEOUT, "part 1 of 1 failed"))))));
-    s.put("EncodedMultiGetResult", List.of(
-        Wire.toJson(new EncodedMultiGetResult(Map.of("dune", Wire.toJson(DOC).encode()), List.of("emma"), List.of())),
-        Wire.toJson(new EncodedMultiGetResult(Map.of(), List.of(), List.of(
-            new MultiGetResult.FailedPart(List.of("emma"), ErrorCode.TIMEOUT, "part 1 of 1 failed"))))));
-    s.put("CachedLookups", List.of(Wire.toJson(new CachedLookups(Map.of("dune", Wire.toJson(DOC).encode()),
-        Map.of("emma", 3L)))));
+    s.put(
+        "DocPage",
+        List.of(
+            Wire.toJson(new DocPage(List.of(DOC), "dune")),
+            Wire.toJson(new DocPage(List.of(), null))));
+    s.put(
+        "MultiGetResult",
+        List.of(
+            Wire.toJson(new MultiGetResult(Map.of("dune", DOC), List.of("emma"), List.of())),
+            Wire.toJson(
+                new MultiGetResult(
+                    Map.of(),
+                    List.of(),
+                    List.of(
+                        new MultiGetResult.FailedPart(
+                            List.of("emma"), ErrorCode.TIMEOUT, "part 1 of 1 failed"))))));
+    s.put(
+        "EncodedMultiGetResult",
+        List.of(
+            Wire.toJson(
+                new EncodedMultiGetResult(
+                    Map.of("dune", Wire.toJson(DOC).encode()), List.of("emma"), List.of())),
+            Wire.toJson(
+                new EncodedMultiGetResult(
+                    Map.of(),
+                    List.of(),
+                    List.of(
+                        new MultiGetResult.FailedPart(
+                            List.of("emma"), ErrorCode.TIMEOUT, "part 1 of 1 failed"))))));
+    s.put(
+        "CachedLookups",
+        List.of(
+            Wire.toJson(
+                new CachedLookups(Map.of("dune", Wire.toJson(DOC).encode()), Map.of("emma", 3L)))));
     s.put("PutManyResult", List.of(Wire.toJson(new PutManyResult(List.of(putResult)))));
     Lookup found = Lookup.found(DOC);
     Lookup absent = Lookup.absent(KEY, 0);
     s.put("Lookup", List.of(Wire.toJson(found), Wire.toJson(absent)));
     s.put("LookupBatch", List.of(Wire.toJson(new LookupBatch(List.of(found, absent)))));
-    s.put("CacheLookup", List.of(Wire.toJson(new CacheLookup(found)), Wire.toJson(CacheLookup.MISS)));
+    s.put(
+        "CacheLookup", List.of(Wire.toJson(new CacheLookup(found)), Wire.toJson(CacheLookup.MISS)));
     s.put("TokenGrants", List.of(Wire.toJson(List.of(new TokenGrant("key:a", 5, 4.5)))));
-    s.put("ChangeEvent", List.of(Wire.changeEvent("put", KEY, 1), Wire.toJson(new DocChange(DocChange.DELETE, KEY, 2))));
-    JobStatus receiving = new JobStatus(JOB.id(), JobsContract.IMPORT, "books", JobStatus.RECEIVING, 0, null, 0,
-        JOB.createdAt(), null, null, null);
-    JobStatus failed = new JobStatus(JOB.id(), JobsContract.EXPORT, "books", JobStatus.FAILED, 10, 20L, 0,
-        JOB.createdAt(), JOB.startedAt(), Instant.parse("2026-01-31T12:01:00Z"), "chunk 0: boom");
+    s.put(
+        "ChangeEvent",
+        List.of(
+            Wire.changeEvent("put", KEY, 1), Wire.toJson(new DocChange(DocChange.DELETE, KEY, 2))));
+    JobStatus receiving =
+        new JobStatus(
+            JOB.id(),
+            JobsContract.IMPORT,
+            "books",
+            JobStatus.RECEIVING,
+            0,
+            null,
+            0,
+            JOB.createdAt(),
+            null,
+            null,
+            null);
+    JobStatus failed =
+        new JobStatus(
+            JOB.id(),
+            JobsContract.EXPORT,
+            "books",
+            JobStatus.FAILED,
+            10,
+            20L,
+            0,
+            JOB.createdAt(),
+            JOB.startedAt(),
+            Instant.parse("2026-01-31T12:01:00Z"),
+            "chunk 0: boom");
     s.put("JobStatus", List.of(Wire.toJson(JOB), Wire.toJson(receiving), Wire.toJson(failed)));
-    s.put("ChunkUpload", List.of(Wire.toJson(new ChunkUpload(JOB.id(), 0, 1, 2, "{\"id\":\"a\"}\n{\"id\":\"b\"}\n"))));
+    s.put(
+        "ChunkUpload",
+        List.of(
+            Wire.toJson(new ChunkUpload(JOB.id(), 0, 1, 2, "{\"id\":\"a\"}\n{\"id\":\"b\"}\n"))));
     JobChunk page = new JobChunk(JOB.id(), JobsContract.EXPORT, "books", 0, 0, 0, "", 1);
-    s.put("JobChunk", List.of(Wire.toJson(page),
-        Wire.toJson(new JobChunk(JOB.id(), JobsContract.IMPORT, "books", 3, 301, 100, "{}\n", 2))));
-    s.put("ClaimedChunk", List.of(new JsonObject().put("chunk", Wire.toJson(page)), new JsonObject().putNull("chunk")));
-    s.put("ChunkOutcome", List.of(
-        Wire.toJson(new ChunkOutcome(JOB.id(), 0, "node-1/0", 100, List.of(new ChunkOutcome.LineError(7, "bad json")),
-            null, null)),
-        Wire.toJson(new ChunkOutcome(JOB.id(), 1, "node-1/0", 100, List.of(), "{}\n", "dune"))));
+    s.put(
+        "JobChunk",
+        List.of(
+            Wire.toJson(page),
+            Wire.toJson(
+                new JobChunk(JOB.id(), JobsContract.IMPORT, "books", 3, 301, 100, "{}\n", 2))));
+    s.put(
+        "ClaimedChunk",
+        List.of(
+            new JsonObject().put("chunk", Wire.toJson(page)), new JsonObject().putNull("chunk")));
+    s.put(
+        "ChunkOutcome",
+        List.of(
+            Wire.toJson(
+                new ChunkOutcome(
+                    JOB.id(),
+                    0,
+                    "node-1/0",
+                    100,
+                    List.of(new ChunkOutcome.LineError(7, "bad json")),
+                    null,
+                    null)),
+            Wire.toJson(
+                new ChunkOutcome(JOB.id(), 1, "node-1/0", 100, List.of(), "{}\n", "dune"))));
     s.put("LineError", List.of(Wire.toJson(new ChunkOutcome.LineError(7, "bad json"))));
-    s.put("ChatMembership", List.of(ChatContract.toJson(new ChatContract.Membership("lobby", "alice"))));
-    s.put("ChatPost", List.of(ChatContract.toJson(new ChatContract.Post("lobby", "alice", "hello"))));
-    s.put("ChatHistoryQuery", List.of(ChatContract.toJson(new ChatContract.HistoryQuery("lobby", "alice", 0, 50)),
-        new JsonObject().put("room", "lobby").put("user", "alice")));
-    ChatContract.ChatMessage message = new ChatContract.ChatMessage("lobby", 1, "alice", "hello",
-        Instant.parse("2026-01-31T12:00:00.5Z"));
+    s.put(
+        "ChatMembership",
+        List.of(ChatContract.toJson(new ChatContract.Membership("lobby", "alice"))));
+    s.put(
+        "ChatPost", List.of(ChatContract.toJson(new ChatContract.Post("lobby", "alice", "hello"))));
+    s.put(
+        "ChatHistoryQuery",
+        List.of(
+            ChatContract.toJson(new ChatContract.HistoryQuery("lobby", "alice", 0, 50)),
+            new JsonObject().put("room", "lobby").put("user", "alice")));
+    ChatContract.ChatMessage message =
+        new ChatContract.ChatMessage(
+            "lobby", 1, "alice", "hello", Instant.parse("2026-01-31T12:00:00.5Z"));
     s.put("ChatMessage", List.of(ChatContract.toJson(message)));
     StateStoreContract.StateKey state = new StateStoreContract.StateKey("chat-room", "lobby");
     s.put("StateKey", List.of(StateStoreContract.toJson(state)));
-    s.put("SaveState", List.of(StateStoreContract.toJson(new StateStoreContract.SaveState(state, 0, new JsonObject())),
-        StateStoreContract.toJson(new StateStoreContract.SaveState(state, 7, new JsonObject().put("seq", 1))),
-        StateStoreContract.toJson(new StateStoreContract.SaveState(state, 7, new JsonObject().put("seq", 1),
-            List.of(new StateStoreContract.StoredMessage("lobby", 1, ChatContract.toJson(message)))))));
-    s.put("LoadedState", List.of(StateStoreContract.toJson(new StateStoreContract.LoadedState(null, 0)),
-        StateStoreContract.toJson(new StateStoreContract.LoadedState(new JsonObject().put("seq", 1), 3))));
+    s.put(
+        "SaveState",
+        List.of(
+            StateStoreContract.toJson(new StateStoreContract.SaveState(state, 0, new JsonObject())),
+            StateStoreContract.toJson(
+                new StateStoreContract.SaveState(state, 7, new JsonObject().put("seq", 1))),
+            StateStoreContract.toJson(
+                new StateStoreContract.SaveState(
+                    state,
+                    7,
+                    new JsonObject().put("seq", 1),
+                    List.of(
+                        new StateStoreContract.StoredMessage(
+                            "lobby", 1, ChatContract.toJson(message)))))));
+    s.put(
+        "LoadedState",
+        List.of(
+            StateStoreContract.toJson(new StateStoreContract.LoadedState(null, 0)),
+            StateStoreContract.toJson(
+                new StateStoreContract.LoadedState(new JsonObject().put("seq", 1), 3))));
     s.put("SavedState", List.of(new JsonObject().put("version", 1L)));
-    s.put("StoredMessage", List.of(StateStoreContract.toJson(
-        new StateStoreContract.StoredMessage("lobby", 1, ChatContract.toJson(message)))));
-    s.put("MessageRange", List.of(StateStoreContract.toJson(new StateStoreContract.MessageRange("lobby", 0, 50))));
-    s.put("StoredMessages", List.of(StateStoreContract.messages(List.of(ChatContract.toJson(message)))));
-    s.put("ChatHistoryPage", List.of(ChatContract.history(List.of(message)), ChatContract.history(List.of())));
-    s.put("ChatReadMarker", List.of(ChatContract.toJson(new ChatContract.ReadMarker("lobby", "alice", 3))));
+    s.put(
+        "StoredMessage",
+        List.of(
+            StateStoreContract.toJson(
+                new StateStoreContract.StoredMessage("lobby", 1, ChatContract.toJson(message)))));
+    s.put(
+        "MessageRange",
+        List.of(StateStoreContract.toJson(new StateStoreContract.MessageRange("lobby", 0, 50))));
+    s.put(
+        "StoredMessages",
+        List.of(StateStoreContract.messages(List.of(ChatContract.toJson(message)))));
+    s.put(
+        "ChatHistoryPage",
+        List.of(ChatContract.history(List.of(message)), ChatContract.history(List.of())));
+    s.put(
+        "ChatReadMarker",
+        List.of(ChatContract.toJson(new ChatContract.ReadMarker("lobby", "alice", 3))));
     s.put("ChatUserQuery", List.of(ChatContract.toJson(new ChatContract.UserQuery("alice"))));
-    s.put("ChatMembersQuery", List.of(ChatContract.toJson(new ChatContract.MembersQuery("lobby", "alice", null, 100)),
-        ChatContract.toJson(new ChatContract.MembersQuery("lobby", "alice", "bob", 2))));
-    s.put("ChatMemberPage", List.of(new JsonObject().put("total", 3).put("items", new JsonArray()
-        .add(new JsonObject().put("user", "alice").put("online", true).put("since", "2026-01-31T12:00:00Z"))
-        .add(new JsonObject().put("user", "bob").put("online", false).putNull("since"))
-        .add(new JsonObject().put("user", "carol")))));
-    s.put("ChatStreamEvent", List.of(ChatContract.toJson(new ChatContract.StreamEvent("alice", "node-1",
-        "5f0c3a52-8d1e-4c1b-9a4e-2b7d9e0f1a23", "0b9c1a52-8d1e-4c1b-9a4e-2b7d9e0f1a24"))));
-    JsonObject presence = new JsonObject().put("online", true).put("streams", 2).put("since", "2026-01-31T12:00:00Z")
-        .put("nodes", new JsonObject().put("node-1", 2));
+    s.put(
+        "ChatMembersQuery",
+        List.of(
+            ChatContract.toJson(new ChatContract.MembersQuery("lobby", "alice", null, 100)),
+            ChatContract.toJson(new ChatContract.MembersQuery("lobby", "alice", "bob", 2))));
+    s.put(
+        "ChatMemberPage",
+        List.of(
+            new JsonObject()
+                .put("total", 3)
+                .put(
+                    "items",
+                    new JsonArray()
+                        .add(
+                            new JsonObject()
+                                .put("user", "alice")
+                                .put("online", true)
+                                .put("since", "2026-01-31T12:00:00Z"))
+                        .add(
+                            new JsonObject()
+                                .put("user", "bob")
+                                .put("online", false)
+                                .putNull("since"))
+                        .add(new JsonObject().put("user", "carol")))));
+    s.put(
+        "ChatStreamEvent",
+        List.of(
+            ChatContract.toJson(
+                new ChatContract.StreamEvent(
+                    "alice",
+                    "node-1",
+                    "5f0c3a52-8d1e-4c1b-9a4e-2b7d9e0f1a23",
+                    "0b9c1a52-8d1e-4c1b-9a4e-2b7d9e0f1a24"))));
+    JsonObject presence =
+        new JsonObject()
+            .put("online", true)
+            .put("streams", 2)
+            .put("since", "2026-01-31T12:00:00Z")
+            .put("nodes", new JsonObject().put("node-1", 2));
     JsonObject mark = new JsonObject().put("lastSeq", 5L).put("readSeq", 3L).put("unread", 2L);
     s.put("ChatRoomMark", List.of(mark, mark.copy().put("room", "lobby")));
-    s.put("ChatPresence", List.of(presence, new JsonObject().put("online", false).put("streams", 0).putNull("since")
-        .put("nodes", new JsonObject())));
-    s.put("ChatUserView", List.of(new JsonObject().put("user", "alice").put("presence", presence)
-        .put("rooms", new JsonObject().put("lobby", mark))));
-    s.put("ActorEnvelope", List.of(ActorContract.toJson(new ActorContract.Envelope(new ActorId("room", "lobby"),
-        new JsonObject().put("op", "join")))));
+    s.put(
+        "ChatPresence",
+        List.of(
+            presence,
+            new JsonObject()
+                .put("online", false)
+                .put("streams", 0)
+                .putNull("since")
+                .put("nodes", new JsonObject())));
+    s.put(
+        "ChatUserView",
+        List.of(
+            new JsonObject()
+                .put("user", "alice")
+                .put("presence", presence)
+                .put("rooms", new JsonObject().put("lobby", mark))));
+    s.put(
+        "ActorEnvelope",
+        List.of(
+            ActorContract.toJson(
+                new ActorContract.Envelope(
+                    new ActorId("room", "lobby"), new JsonObject().put("op", "join")))));
     // Built by the services themselves (not by Wire): the shapes their contracts' comments give.
-    s.put("JobView", List.of(Wire.toJson(JOB).put("ratePerSec", 40.0).put("etaSec", 2L),
-        Wire.toJson(receiving).put("state", JobStatus.QUEUED).putNull("ratePerSec").putNull("etaSec")));
-    s.put("JobErrorsPage", List.of(new JsonObject().put("items", new JsonArray().add(new JsonObject().put("line", 7)
-        .put("error", "bad json"))).put("next", 7L), new JsonObject().put("items", new JsonArray()).putNull("next")));
-    s.put("JobResultPart", List.of(new JsonObject().put("payload", "{}\n").put("next", 1),
-        new JsonObject().put("payload", "{}\n").putNull("next")));
+    s.put(
+        "JobView",
+        List.of(
+            Wire.toJson(JOB).put("ratePerSec", 40.0).put("etaSec", 2L),
+            Wire.toJson(receiving)
+                .put("state", JobStatus.QUEUED)
+                .putNull("ratePerSec")
+                .putNull("etaSec")));
+    s.put(
+        "JobErrorsPage",
+        List.of(
+            new JsonObject()
+                .put(
+                    "items",
+                    new JsonArray().add(new JsonObject().put("line", 7).put("error", "bad json")))
+                .put("next", 7L),
+            new JsonObject().put("items", new JsonArray()).putNull("next")));
+    s.put(
+        "JobResultPart",
+        List.of(
+            new JsonObject().put("payload", "{}\n").put("next", 1),
+            new JsonObject().put("payload", "{}\n").putNull("next")));
     s.put("Renewed", List.of(new JsonObject().put("renewed", false)));
-    s.put("JobStoreStats", List.of(new JsonObject().put("queuedChunks", 3L).put("runningJobs", 1L)));
+    s.put(
+        "JobStoreStats", List.of(new JsonObject().put("queuedChunks", 3L).put("runningJobs", 1L)));
     s.put("Expired", List.of(new JsonObject().put("expired", 0)));
     s.put("ChatMembers", List.of(new JsonObject().put("members", 2)));
     s.put("ChatPosted", List.of(new JsonObject().put("seq", 1L)));
     s.put("ActorReply", List.of(new JsonObject().put("members", 2)));
-    s.put("PingReply", List.of(new JsonObject().put("service", "request"), new JsonObject().put("service", "jobs-store"),
-        new JsonObject().put("service", "actors").put("live", 3)));
+    s.put(
+        "PingReply",
+        List.of(
+            new JsonObject().put("service", "request"),
+            new JsonObject().put("service", "jobs-store"),
+            new JsonObject().put("service", "actors").put("live", 3)));
     s.put("Stored", List.of(new JsonObject().put("stored", true)));
     s.put("StoredCount", List.of(new JsonObject().put("stored", 2)));
     s.put("Empty", List.of(new JsonObject()));
     s.put("Changes", List.of(new JsonObject().put("since", 0).put("limit", 100)));
-    s.put("ChangesPage", List.of(new JsonObject().put("next", 7).put("items", new JsonArray().add(new JsonObject()
-        .put("seq", 7).put("collection", "books").put("id", "dune").put("version", 3).put("op", "put")
-        .put("at", "2026-01-31T12:00:00Z")))));
+    s.put(
+        "ChangesPage",
+        List.of(
+            new JsonObject()
+                .put("next", 7)
+                .put(
+                    "items",
+                    new JsonArray()
+                        .add(
+                            new JsonObject()
+                                .put("seq", 7)
+                                .put("collection", "books")
+                                .put("id", "dune")
+                                .put("version", 3)
+                                .put("op", "put")
+                                .put("at", "2026-01-31T12:00:00Z")))));
     return s;
   }
 
   private static Validator validator(String schema) {
-    JsonObject root = new JsonObject()
-        .put("$ref", "#/components/schemas/" + schema)
-        .put("components", new JsonObject().put("schemas", doc.getJsonObject("components").getJsonObject("schemas").copy()));
-    return Validator.create(JsonSchema.of(root), new JsonSchemaOptions().setDraft(Draft.DRAFT7)
-        .setBaseUri("https://troupe.dev/asyncapi/").setOutputFormat(OutputFormat.Basic));
+    JsonObject root =
+        new JsonObject()
+            .put("$ref", "#/components/schemas/" + schema)
+            .put(
+                "components",
+                new JsonObject()
+                    .put(
+                        "schemas",
+                        doc.getJsonObject("components").getJsonObject("schemas").copy()));
+    return Validator.create(
+        JsonSchema.of(root),
+        new JsonSchemaOptions()
+            .setDraft(Draft.DRAFT7)
+            .setBaseUri("https://troupe.dev/asyncapi/")
+            .setOutputFormat(OutputFormat.Basic));
   }
 
   // ---- the rendered page ----------------------------------------------------------------------
@@ -395,15 +712,22 @@ class BusContractDocumentTest {
     }
     String committed = Files.exists(PAGE) ? Files.readString(PAGE, StandardCharsets.UTF_8) : "";
     assertThat(committed)
-        .as("docs/bus.md is stale; regenerate it with: mvn -B -o -q -pl shared verify "
-            + "-Dtest=BusContractDocumentTest -D" + WRITE_PROPERTY + "=true")
+        .as(
+            "docs/bus.md is stale; regenerate it with: mvn -B -o -q -pl shared verify "
+                + "-Dtest=BusContractDocumentTest -D"
+                + WRITE_PROPERTY
+                + "=true")
         .isEqualTo(rendered);
   }
 
   // ---- helpers --------------------------------------------------------------------------------
 
-  /** Every class of the contract package with a {@code public static final String ADDRESS}, by address. */
-  private static Map<String, Class<?>> contracts() throws IOException, URISyntaxException, ClassNotFoundException {
+  /**
+   * Every class of the contract package with a {@code public static final String ADDRESS}, by
+   * address.
+   */
+  private static Map<String, Class<?>> contracts()
+      throws IOException, URISyntaxException, ClassNotFoundException {
     String pkg = DocKey.class.getPackageName();
     Map<String, Class<?>> byAddress = new TreeMap<>();
     Enumeration<URL> dirs = DocKey.class.getClassLoader().getResources(pkg.replace('.', '/'));
@@ -412,7 +736,8 @@ class BusContractDocumentTest {
       if (!"file".equals(url.getProtocol())) {
         continue;
       }
-      String[] files = new File(url.toURI()).list((d, n) -> n.endsWith(".class") && !n.contains("$"));
+      String[] files =
+          new File(url.toURI()).list((d, n) -> n.endsWith(".class") && !n.contains("$"));
       for (String file : files == null ? new String[0] : files) {
         Class<?> type = Class.forName(pkg + "." + file.substring(0, file.length() - 6));
         if (type.getName().endsWith("Test") || type == BusDocMarkdown.class) {
@@ -431,7 +756,10 @@ class BusContractDocumentTest {
     Map<String, String> constants = new LinkedHashMap<>();
     for (Field field : type.getDeclaredFields()) {
       int m = field.getModifiers();
-      if (Modifier.isPublic(m) && Modifier.isStatic(m) && Modifier.isFinal(m) && field.getType() == String.class) {
+      if (Modifier.isPublic(m)
+          && Modifier.isStatic(m)
+          && Modifier.isFinal(m)
+          && field.getType() == String.class) {
         try {
           constants.put(field.getName(), (String) field.get(null));
         } catch (IllegalAccessException e) {
@@ -442,7 +770,10 @@ class BusContractDocumentTest {
     return constants;
   }
 
-  /** A contract's string constants, less its addresses (and address prefixes) and its values that are not actions. */
+  /**
+   * A contract's string constants, less its addresses (and address prefixes) and its values that
+   * are not actions.
+   */
   private static Set<String> actionConstants(Class<?> contract) {
     Set<String> actions = new TreeSet<>(stringConstants(contract).values());
     actions.removeIf(value -> value.startsWith("troupe."));
@@ -451,14 +782,17 @@ class BusContractDocumentTest {
   }
 
   /** Addresses a contract names besides its own: where its service publishes events. */
-  private static Set<String> eventAddresses() throws IOException, URISyntaxException, ClassNotFoundException {
+  private static Set<String> eventAddresses()
+      throws IOException, URISyntaxException, ClassNotFoundException {
     Set<String> events = new TreeSet<>();
     for (Class<?> contract : contracts().values()) {
-      stringConstants(contract).forEach((name, value) -> {
-        if (!name.equals("ADDRESS") && value.startsWith("troupe.")) {
-          events.add(value);
-        }
-      });
+      stringConstants(contract)
+          .forEach(
+              (name, value) -> {
+                if (!name.equals("ADDRESS") && value.startsWith("troupe.")) {
+                  events.add(value);
+                }
+              });
     }
     return events;
   }
@@ -467,7 +801,9 @@ class BusContractDocumentTest {
     Map<String, String> byAddress = new TreeMap<>();
     JsonObject channels = doc.getJsonObject("channels");
     for (String name : channels.fieldNames()) {
-      assertThat(byAddress.put(channels.getJsonObject(name).getString("address"), name)).as("address twice").isNull();
+      assertThat(byAddress.put(channels.getJsonObject(name).getString("address"), name))
+          .as("address twice")
+          .isNull();
     }
     return byAddress;
   }
@@ -494,5 +830,4 @@ class BusContractDocumentTest {
     rest.removeAll(b);
     return new TreeSet<>(rest);
   }
-
 }

@@ -17,9 +17,10 @@ import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
- * Renders the AsyncAPI document of the bus ({@value #RESOURCE}) as the Markdown page {@code docs/bus.md},
- * without npm tooling: the page lists the channels, each operation with its body and reply, the error
- * codes, and every schema. {@link BusContractDocumentTest} holds the committed page to this output.
+ * Renders the AsyncAPI document of the bus ({@value #RESOURCE}) as the Markdown page {@code
+ * docs/bus.md}, without npm tooling: the page lists the channels, each operation with its body and
+ * reply, the error codes, and every schema. {@link BusContractDocumentTest} holds the committed
+ * page to this output.
  */
 final class BusDocMarkdown {
   static final String RESOURCE = "/asyncapi/troupe-bus.yaml";
@@ -45,13 +46,20 @@ final class BusDocMarkdown {
   static String render(JsonObject doc) {
     StringBuilder out = new StringBuilder();
     JsonObject info = doc.getJsonObject("info");
-    out.append("# ").append(info.getString("title")).append(" (contract ").append(info.getString("version"))
+    out.append("# ")
+        .append(info.getString("title"))
+        .append(" (contract ")
+        .append(info.getString("version"))
         .append(")\n\n");
-    out.append("<!-- Generated from shared/src/main/resources").append(RESOURCE)
-        .append(" by BusDocMarkdown; do not edit. Regenerate: see BusContractDocumentTest. -->\n\n");
+    out.append("<!-- Generated from shared/src/main/resources")
+        .append(RESOURCE)
+        .append(
+            " by BusDocMarkdown; do not edit. Regenerate: see BusContractDocumentTest. -->\n\n");
     out.append(info.getString("description").strip()).append("\n\n");
-    out.append("The machine-readable contract (AsyncAPI ").append(doc.getString("asyncapi"))
-        .append(") is `shared/src/main/resources").append(RESOURCE)
+    out.append("The machine-readable contract (AsyncAPI ")
+        .append(doc.getString("asyncapi"))
+        .append(") is `shared/src/main/resources")
+        .append(RESOURCE)
         .append("`; it is also on the classpath of `troupe-shared`.\n\n");
 
     out.append("## Addresses\n\n| address | service | actions |\n|---|---|---|\n");
@@ -63,23 +71,38 @@ final class BusDocMarkdown {
       for (String op : operations.fieldNames()) {
         JsonObject operation = operations.getJsonObject(op);
         if (channelName(operation).equals(name)) {
-          actions.add(operation.containsKey("x-troupe-action") ? "`" + operation.getString("x-troupe-action") + "`"
-              : "(published)");
+          actions.add(
+              operation.containsKey("x-troupe-action")
+                  ? "`" + operation.getString("x-troupe-action") + "`"
+                  : "(published)");
         }
       }
-      out.append("| `").append(channel.getString("address")).append("` | ").append(channel.getString("title"))
-          .append(" | ").append(String.join(", ", actions)).append(" |\n");
+      out.append("| `")
+          .append(channel.getString("address"))
+          .append("` | ")
+          .append(channel.getString("title"))
+          .append(" | ")
+          .append(String.join(", ", actions))
+          .append(" |\n");
     }
     out.append('\n');
 
     for (String name : channels.fieldNames()) {
       JsonObject channel = channels.getJsonObject(name);
-      out.append("## `").append(channel.getString("address")).append("`: ").append(channel.getString("title"))
-          .append("\n\n").append(oneLine(channel.getString("description"))).append("\n\n");
+      out.append("## `")
+          .append(channel.getString("address"))
+          .append("`: ")
+          .append(channel.getString("title"))
+          .append("\n\n")
+          .append(oneLine(channel.getString("description")))
+          .append("\n\n");
       JsonObject parameters = channel.getJsonObject("parameters", new JsonObject());
       for (String parameter : parameters.fieldNames()) {
-        out.append("- `{").append(parameter).append("}`: ")
-            .append(oneLine(parameters.getJsonObject(parameter).getString("description"))).append('\n');
+        out.append("- `{")
+            .append(parameter)
+            .append("}`: ")
+            .append(oneLine(parameters.getJsonObject(parameter).getString("description")))
+            .append('\n');
       }
       if (!parameters.isEmpty()) {
         out.append('\n');
@@ -90,39 +113,61 @@ final class BusDocMarkdown {
         if (!channelName(operation).equals(name)) {
           continue;
         }
-        String action = operation.containsKey("x-troupe-action") ? "`" + operation.getString("x-troupe-action") + "`"
-            : "published";
+        String action =
+            operation.containsKey("x-troupe-action")
+                ? "`" + operation.getString("x-troupe-action") + "`"
+                : "published";
         String body = payloadOf(doc, operation.getJsonArray("messages").getJsonObject(0));
         JsonObject reply = operation.getJsonObject("reply");
         List<String> replyPayloads = new ArrayList<>();
         if (reply != null) {
-          reply.getJsonArray("messages").forEach(m -> replyPayloads.add(payloadOf(doc, (JsonObject) m)));
+          reply
+              .getJsonArray("messages")
+              .forEach(m -> replyPayloads.add(payloadOf(doc, (JsonObject) m)));
         }
         String replies = reply == null ? "none (published)" : String.join(" or ", replyPayloads);
         JsonArray errors = operation.getJsonArray("x-troupe-errors", new JsonArray());
         List<String> codes = new ArrayList<>();
         errors.forEach(e -> codes.add("`" + e + "`"));
-        out.append("| ").append(action).append(" | ").append(body).append(" | ").append(replies).append(" | ")
-            .append(codes.isEmpty() ? "none" : String.join(", ", codes)).append(" |\n");
+        out.append("| ")
+            .append(action)
+            .append(" | ")
+            .append(body)
+            .append(" | ")
+            .append(replies)
+            .append(" | ")
+            .append(codes.isEmpty() ? "none" : String.join(", ", codes))
+            .append(" |\n");
       }
       out.append('\n');
       for (String op : operations.fieldNames()) {
         JsonObject operation = operations.getJsonObject(op);
         if (channelName(operation).equals(name) && operation.containsKey("summary")) {
           String action = operation.getString("x-troupe-action", "published");
-          out.append("- `").append(action).append("`: ").append(oneLine(operation.getString("summary"))).append('\n');
+          out.append("- `")
+              .append(action)
+              .append("`: ")
+              .append(oneLine(operation.getString("summary")))
+              .append('\n');
         }
       }
       out.append('\n');
     }
 
-    out.append("## Error codes\n\nA failed request gets a `ReplyException` (over the TCP bridge an `err` frame) whose ")
+    out.append(
+            "## Error codes\n\nA failed request gets a `ReplyException` (over the TCP bridge an `err` frame) whose ")
         .append("failure code is one of these. The gateway answers each with one HTTP status.\n\n")
         .append("| name | failure code | HTTP status | meaning |\n|---|---|---|---|\n");
     for (Object e : doc.getJsonArray("x-troupe-errors")) {
       JsonObject error = (JsonObject) e;
-      out.append("| `").append(error.getString("name")).append("` | ").append(error.getInteger("code")).append(" | ")
-          .append(error.getInteger("httpStatus")).append(" | ").append(oneLine(error.getString("description")))
+      out.append("| `")
+          .append(error.getString("name"))
+          .append("` | ")
+          .append(error.getInteger("code"))
+          .append(" | ")
+          .append(error.getInteger("httpStatus"))
+          .append(" | ")
+          .append(oneLine(error.getString("description")))
           .append(" |\n");
     }
     out.append('\n');
@@ -146,12 +191,18 @@ final class BusDocMarkdown {
       JsonArray required = schema.getJsonArray("required", new JsonArray());
       out.append("| field | type | required |\n|---|---|---|\n");
       for (String field : properties.fieldNames()) {
-        out.append("| `").append(field).append("` | ").append(describe(properties.getJsonObject(field)).replace("|", "\\|"))
-            .append(" | ").append(required.contains(field) ? "yes" : "no").append(" |\n");
+        out.append("| `")
+            .append(field)
+            .append("` | ")
+            .append(describe(properties.getJsonObject(field)).replace("|", "\\|"))
+            .append(" | ")
+            .append(required.contains(field) ? "yes" : "no")
+            .append(" |\n");
       }
       out.append('\n');
     }
-    out.append("Header `action` (required) names the operation; `requestId` (optional) ties log lines of one ")
+    out.append(
+            "Header `action` (required) names the operation; `requestId` (optional) ties log lines of one ")
         .append("request together.\n");
     return out.toString();
   }
@@ -161,7 +212,9 @@ final class BusDocMarkdown {
     return ref.substring(ref.lastIndexOf('/') + 1);
   }
 
-  /** The payload schema name of a message reference (a channel's message or a component message). */
+  /**
+   * The payload schema name of a message reference (a channel's message or a component message).
+   */
   private static String payloadOf(JsonObject doc, JsonObject messageRef) {
     JsonObject message = resolve(doc, messageRef.getString("$ref"));
     if (message.containsKey("$ref")) {
@@ -169,7 +222,9 @@ final class BusDocMarkdown {
     }
     String ref = message.getJsonObject("payload").getString("$ref");
     String schema = ref.substring(ref.lastIndexOf('/') + 1);
-    return "Anything".equals(schema) ? "anything" : "[" + schema + "](#" + schema.toLowerCase(Locale.ROOT) + ")";
+    return "Anything".equals(schema)
+        ? "anything"
+        : "[" + schema + "](#" + schema.toLowerCase(Locale.ROOT) + ")";
   }
 
   static JsonObject resolve(JsonObject doc, String ref) {
@@ -182,7 +237,8 @@ final class BusDocMarkdown {
 
   private static String describe(JsonObject schema) {
     if (schema.containsKey("$ref")) {
-      String name = schema.getString("$ref").substring(schema.getString("$ref").lastIndexOf('/') + 1);
+      String name =
+          schema.getString("$ref").substring(schema.getString("$ref").lastIndexOf('/') + 1);
       return "[" + name + "](#" + name.toLowerCase(Locale.ROOT) + ")";
     }
     if (schema.containsKey("oneOf")) {
@@ -201,8 +257,18 @@ final class BusDocMarkdown {
       schema.getJsonArray("enum").forEach(v -> values.add(String.valueOf(v)));
       text.append(" (").append(String.join(", ", values)).append(")");
     }
-    for (String bound : new String[] {"minimum", "maximum", "minItems", "maxItems", "minLength", "maxLength", "pattern",
-        "format", "default"}) {
+    for (String bound :
+        new String[] {
+          "minimum",
+          "maximum",
+          "minItems",
+          "maxItems",
+          "minLength",
+          "maxLength",
+          "pattern",
+          "format",
+          "default"
+        }) {
       if (schema.containsKey(bound)) {
         text.append(", ").append(bound).append(" ").append(schema.getValue(bound));
       }

@@ -54,12 +54,24 @@ class DocKeyTest {
   }
 
   @ParameterizedTest(name = "collection \"{0}\"")
-  @ValueSource(strings = {"troupe-", "troupe-jobs", "actor-", "actor-chat-room", "actor-chat-user", "chat-messages"})
-  @DisplayName("refuses the reserved collection names (troupe-*, actor-*, chat-messages) with FORBIDDEN, naming the rule")
+  @ValueSource(
+      strings = {
+        "troupe-",
+        "troupe-jobs",
+        "actor-",
+        "actor-chat-room",
+        "actor-chat-user",
+        "chat-messages"
+      })
+  @DisplayName(
+      "refuses the reserved collection names (troupe-*, actor-*, chat-messages) with FORBIDDEN, naming the rule")
   void reservedCollections(String collection) {
-    for (ThrowingCallable call : new ThrowingCallable[] {
-        () -> new DocKey(collection, "x"), () -> DocKey.requireCollection(collection),
-        () -> new ListDocs(collection, 5, null), () -> new KeyBatch(collection, java.util.List.of("x"))}) {
+    for (ThrowingCallable call :
+        new ThrowingCallable[] {
+          () -> new DocKey(collection, "x"), () -> DocKey.requireCollection(collection),
+          () -> new ListDocs(collection, 5, null),
+              () -> new KeyBatch(collection, java.util.List.of("x"))
+        }) {
       Throwable thrown = catchThrowable(call);
       assertThat(thrown).isInstanceOf(TroupeException.class);
       assertThat(((TroupeException) thrown).code()).isEqualTo(ErrorCode.FORBIDDEN);
@@ -68,16 +80,30 @@ class DocKeyTest {
   }
 
   @ParameterizedTest(name = "collection \"{0}\"")
-  @ValueSource(strings = {"troupe", "troupes", "actor", "actors", "chat-messages2", "chat", "my-troupe-x", "chat-rooms"})
+  @ValueSource(
+      strings = {
+        "troupe",
+        "troupes",
+        "actor",
+        "actors",
+        "chat-messages2",
+        "chat",
+        "my-troupe-x",
+        "chat-rooms"
+      })
   @DisplayName("names that only resemble the reserved ones stay open to documents")
   void nearlyReserved(String collection) {
     assertThat(new DocKey(collection, "x").collection()).isEqualTo(collection);
   }
 
   @ParameterizedTest(name = "collection \"{0}\"")
-  @ValueSource(strings = {"Users", "uSers", "-users", "_users", "", "a b", " a", "a/b", "a.b", "café", "ü",
-      "a\u0000", "users\n"})
-  @DisplayName("rejects collections with uppercase, a leading - or _, separators, unicode or spaces")
+  @ValueSource(
+      strings = {
+        "Users", "uSers", "-users", "_users", "", "a b", " a", "a/b", "a.b", "café", "ü", "a\u0000",
+        "users\n"
+      })
+  @DisplayName(
+      "rejects collections with uppercase, a leading - or _, separators, unicode or spaces")
   void invalidCollections(String collection) {
     TroupeException e = badRequest(() -> new DocKey(collection, "x"));
 
@@ -93,8 +119,10 @@ class DocKeyTest {
   }
 
   @ParameterizedTest(name = "id \"{0}\"")
-  @ValueSource(strings = {"", ".", "..", "a/b", "/", "a b", " a", "é", "日本", "a?b", "a%20b", "a#b", "a\tb"})
-  @DisplayName("rejects empty, . and .., slashes, spaces, unicode and reserved URL characters in ids")
+  @ValueSource(
+      strings = {"", ".", "..", "a/b", "/", "a b", " a", "é", "日本", "a?b", "a%20b", "a#b", "a\tb"})
+  @DisplayName(
+      "rejects empty, . and .., slashes, spaces, unicode and reserved URL characters in ids")
   void invalidIds(String id) {
     TroupeException e = badRequest(() -> new DocKey("c", id));
 
@@ -169,7 +197,8 @@ class DocKeyTest {
   @Test
   @DisplayName("the character checks accept exactly what the documented patterns accept")
   void checksMatchTheDocumentedPatterns() {
-    java.util.regex.Pattern collection = java.util.regex.Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
+    java.util.regex.Pattern collection =
+        java.util.regex.Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
     java.util.regex.Pattern id = java.util.regex.Pattern.compile("[A-Za-z0-9._~-]{1,128}");
     String valid = "az09_-";
     String any = "aAzZ09_-.~/ %\u00e9\u0000\n";
@@ -182,7 +211,9 @@ class DocKeyTest {
         sb.append(alphabet.charAt(random.nextInt(alphabet.length())));
       }
       String s = sb.toString();
-      assertThat(DocKey.isCollection(s)).as("collection %s", s).isEqualTo(collection.matcher(s).matches());
+      assertThat(DocKey.isCollection(s))
+          .as("collection %s", s)
+          .isEqualTo(collection.matcher(s).matches());
       assertThat(DocKey.isId(s)).as("id %s", s).isEqualTo(id.matcher(s).matches());
     }
     assertThat(DocKey.isCollection(null)).isFalse();

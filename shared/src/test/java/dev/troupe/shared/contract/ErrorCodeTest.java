@@ -30,20 +30,21 @@ class ErrorCodeTest {
   @Test
   @DisplayName("the wire numbers are pinned: codes are never renumbered")
   void pinnedNumbers() {
-    Map<ErrorCode, Integer> expected = Map.ofEntries(
-        Map.entry(ErrorCode.BAD_REQUEST, 4000),
-        Map.entry(ErrorCode.UNAUTHORIZED, 4010),
-        Map.entry(ErrorCode.FORBIDDEN, 4030),
-        Map.entry(ErrorCode.MOVED, 4210),
-        Map.entry(ErrorCode.TOO_MANY_REQUESTS, 4290),
-        Map.entry(ErrorCode.NOT_FOUND, 4040),
-        Map.entry(ErrorCode.CONFLICT, 4090),
-        Map.entry(ErrorCode.PRECONDITION_FAILED, 4120),
-        Map.entry(ErrorCode.PAYLOAD_TOO_LARGE, 4130),
-        Map.entry(ErrorCode.INTERNAL, 5000),
-        Map.entry(ErrorCode.UNAVAILABLE, 5030),
-        Map.entry(ErrorCode.OVERLOADED, 5031),
-        Map.entry(ErrorCode.TIMEOUT, 5040));
+    Map<ErrorCode, Integer> expected =
+        Map.ofEntries(
+            Map.entry(ErrorCode.BAD_REQUEST, 4000),
+            Map.entry(ErrorCode.UNAUTHORIZED, 4010),
+            Map.entry(ErrorCode.FORBIDDEN, 4030),
+            Map.entry(ErrorCode.MOVED, 4210),
+            Map.entry(ErrorCode.TOO_MANY_REQUESTS, 4290),
+            Map.entry(ErrorCode.NOT_FOUND, 4040),
+            Map.entry(ErrorCode.CONFLICT, 4090),
+            Map.entry(ErrorCode.PRECONDITION_FAILED, 4120),
+            Map.entry(ErrorCode.PAYLOAD_TOO_LARGE, 4130),
+            Map.entry(ErrorCode.INTERNAL, 5000),
+            Map.entry(ErrorCode.UNAVAILABLE, 5030),
+            Map.entry(ErrorCode.OVERLOADED, 5031),
+            Map.entry(ErrorCode.TIMEOUT, 5040));
 
     assertThat(ErrorCode.values()).hasSize(expected.size());
     expected.forEach((code, number) -> assertThat(code.code()).as(code.name()).isEqualTo(number));

@@ -19,23 +19,23 @@ class PreconditionTest {
    */
   @ParameterizedTest(name = "ifMatch={0} mustExist={1} mustNotExist={2} stored={3} -> {4}")
   @CsvSource({
-      // none
-      ",  false, false, 0, ok",
-      ",  false, false, 3, ok",
-      // If-Match "3"
-      "3, false, false, 3, ok",
-      "3, false, false, 4, failed",
-      "3, false, false, 0, failed",
-      // If-Match *
-      ",  true,  false, 3, ok",
-      ",  true,  false, 0, failed",
-      // If-None-Match *
-      ",  false, true,  0, ok",
-      ",  false, true,  3, failed",
-      // If-Match * and a version together
-      "3, true,  false, 3, ok",
-      "3, true,  false, 4, failed",
-      "3, true,  false, 0, failed",
+    // none
+    ",  false, false, 0, ok",
+    ",  false, false, 3, ok",
+    // If-Match "3"
+    "3, false, false, 3, ok",
+    "3, false, false, 4, failed",
+    "3, false, false, 0, failed",
+    // If-Match *
+    ",  true,  false, 3, ok",
+    ",  true,  false, 0, failed",
+    // If-None-Match *
+    ",  false, true,  0, ok",
+    ",  false, true,  3, failed",
+    // If-Match * and a version together
+    "3, true,  false, 3, ok",
+    "3, true,  false, 4, failed",
+    "3, true,  false, 0, failed",
   })
   @DisplayName("check passes or fails with PRECONDITION_FAILED for every combination")
   void check(Long ifMatch, boolean mustExist, boolean mustNotExist, long stored, String outcome) {
@@ -45,7 +45,8 @@ class PreconditionTest {
       assertThatCode(() -> p.check(KEY, stored)).doesNotThrowAnyException();
     } else {
       assertThatThrownBy(() -> p.check(KEY, stored))
-          .isInstanceOfSatisfying(TroupeException.class,
+          .isInstanceOfSatisfying(
+              TroupeException.class,
               e -> assertThat(e.code()).isEqualTo(ErrorCode.PRECONDITION_FAILED))
           .hasMessageContaining("users/alice");
     }
@@ -69,14 +70,15 @@ class PreconditionTest {
 
   @ParameterizedTest(name = "ifMatch={0} mustExist={1}")
   @CsvSource({
-      ",  true",
-      "3, false",
-      "3, true",
+    ",  true",
+    "3, false",
+    "3, true",
   })
   @DisplayName("the constructor rejects If-None-Match: * combined with any If-Match as BAD_REQUEST")
   void rejectsNoneMatchWithMatch(Long ifMatch, boolean mustExist) {
     assertThatThrownBy(() -> new Precondition(ifMatch, mustExist, true))
-        .isInstanceOfSatisfying(TroupeException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BAD_REQUEST))
+        .isInstanceOfSatisfying(
+            TroupeException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BAD_REQUEST))
         .hasMessageContaining("If-None-Match");
   }
 

@@ -13,8 +13,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Every contract record survives {@code toJson} -> encoded text -> decoded JSON -> parse unchanged.
- * Going through the encoded text is what the event bus to a non-Java sender does: longs come back as
- * integers, instants as strings.
+ * Going through the encoded text is what the event bus to a non-Java sender does: longs come back
+ * as integers, instants as strings.
  */
 @DisplayName("Wire round trips")
 class WireRoundTripTest {
@@ -26,11 +26,12 @@ class WireRoundTripTest {
   }
 
   private static Document doc(String id, long version) {
-    JsonObject data = new JsonObject()
-        .put("name", "Alice")
-        .put("age", 41)
-        .put("tags", new JsonArray().add("a").add("b"))
-        .put("address", new JsonObject().put("city", "Lyon"));
+    JsonObject data =
+        new JsonObject()
+            .put("name", "Alice")
+            .put("age", 41)
+            .put("tags", new JsonArray().add("a").add("b"))
+            .put("address", new JsonObject().put("city", "Lyon"));
     return new Document(DocKey.of("users", id), version, AT, data);
   }
 
@@ -44,13 +45,15 @@ class WireRoundTripTest {
   }
 
   @Test
-  @DisplayName("a Document round trips as the envelope, keeping nanosecond updatedAt and nested data")
+  @DisplayName(
+      "a Document round trips as the envelope, keeping nanosecond updatedAt and nested data")
   void document() {
     Document doc = doc("alice", 7);
 
     JsonObject json = Wire.toJson(doc);
 
-    assertThat(json.fieldNames()).containsExactlyInAnyOrder("collection", "id", "version", "updatedAt", "data");
+    assertThat(json.fieldNames())
+        .containsExactlyInAnyOrder("collection", "id", "version", "updatedAt", "data");
     assertThat(json.getString("updatedAt")).isEqualTo("2024-05-06T07:08:09.123456789Z");
     Document back = Wire.document(overTheWire(json));
     assertThat(back).isEqualTo(doc);
@@ -130,7 +133,8 @@ class WireRoundTripTest {
   @Test
   @DisplayName("a DeleteDoc round trips with no precondition, If-Match version and If-Match: *")
   void deleteDoc() {
-    for (Precondition p : List.of(Precondition.NONE, Precondition.ifMatch(5), new Precondition(null, true, false))) {
+    for (Precondition p :
+        List.of(Precondition.NONE, Precondition.ifMatch(5), new Precondition(null, true, false))) {
       DeleteDoc delete = new DeleteDoc(KEY, p);
 
       assertThat(Wire.deleteDoc(overTheWire(Wire.toJson(delete)))).isEqualTo(delete);
@@ -211,7 +215,8 @@ class WireRoundTripTest {
   }
 
   @Test
-  @DisplayName("an absent Lookup round trips at version 0 (never written) and at a delete's version")
+  @DisplayName(
+      "an absent Lookup round trips at version 0 (never written) and at a delete's version")
   void lookupAbsent() {
     Lookup never = Lookup.absent(KEY, 0);
     Lookup deleted = Lookup.absent(KEY, 6);
@@ -246,7 +251,8 @@ class WireRoundTripTest {
   }
 
   @Test
-  @DisplayName("a MultiGet round trips with partial and encoded; a plain read's body has no encoded field")
+  @DisplayName(
+      "a MultiGet round trips with partial and encoded; a plain read's body has no encoded field")
   void multiGet() {
     KeyBatch keys = new KeyBatch("users", List.of("alice", "bob"));
     MultiGet encoded = new MultiGet(keys, true, true);
@@ -261,7 +267,8 @@ class WireRoundTripTest {
   @DisplayName("CachedLookups round trip with the envelope text unchanged, character for character")
   void cachedLookups() {
     String text = Wire.toJson(doc("alice", 2)).encode();
-    CachedLookups held = new CachedLookups(java.util.Map.of("alice", text), java.util.Map.of("bob", 4L));
+    CachedLookups held =
+        new CachedLookups(java.util.Map.of("alice", text), java.util.Map.of("bob", 4L));
 
     CachedLookups back = Wire.cachedLookups(overTheWire(Wire.toJson(held)));
 
@@ -273,13 +280,19 @@ class WireRoundTripTest {
   }
 
   @Test
-  @DisplayName("an EncodedMultiGetResult round trips in the order asked, with missing ids and failed parts")
+  @DisplayName(
+      "an EncodedMultiGetResult round trips in the order asked, with missing ids and failed parts")
   void encodedMultiGetResult() {
     java.util.Map<String, String> found = new java.util.LinkedHashMap<>();
     found.put("zed", Wire.toJson(doc("zed", 1)).encode());
     found.put("alice", Wire.toJson(doc("alice", 2)).encode());
-    EncodedMultiGetResult result = new EncodedMultiGetResult(found, List.of("bob"),
-        List.of(new MultiGetResult.FailedPart(List.of("carol"), ErrorCode.TIMEOUT, "part 2 of 2 failed")));
+    EncodedMultiGetResult result =
+        new EncodedMultiGetResult(
+            found,
+            List.of("bob"),
+            List.of(
+                new MultiGetResult.FailedPart(
+                    List.of("carol"), ErrorCode.TIMEOUT, "part 2 of 2 failed")));
 
     EncodedMultiGetResult back = Wire.encodedMultiGetResult(overTheWire(Wire.toJson(result)));
 
@@ -304,7 +317,12 @@ class WireRoundTripTest {
   void changeEvent() {
     JsonObject event = Wire.changeEvent("delete", KEY, 8);
 
-    assertThat(event).isEqualTo(new JsonObject()
-        .put("collection", "users").put("id", "alice").put("op", "delete").put("version", 8L));
+    assertThat(event)
+        .isEqualTo(
+            new JsonObject()
+                .put("collection", "users")
+                .put("id", "alice")
+                .put("op", "delete")
+                .put("version", 8L));
   }
 }

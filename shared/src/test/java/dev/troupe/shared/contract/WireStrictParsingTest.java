@@ -14,7 +14,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Hand-built JSON from other languages: every wrong shape is a BAD_REQUEST whose message names the field. */
+/**
+ * Hand-built JSON from other languages: every wrong shape is a BAD_REQUEST whose message names the
+ * field.
+ */
 @DisplayName("Wire strict parsing")
 class WireStrictParsingTest {
 
@@ -23,92 +26,234 @@ class WireStrictParsingTest {
   }
 
   private static JsonObject envelope() {
-    return Wire.toJson(new Document(DocKey.of("users", "alice"), 3, Instant.parse("2024-01-01T00:00:00Z"),
-        new JsonObject().put("x", 1)));
+    return Wire.toJson(
+        new Document(
+            DocKey.of("users", "alice"),
+            3,
+            Instant.parse("2024-01-01T00:00:00Z"),
+            new JsonObject().put("x", 1)));
   }
 
-  private static Arguments bad(String what, Function<JsonObject, ?> parser, JsonObject json, String message) {
+  private static Arguments bad(
+      String what, Function<JsonObject, ?> parser, JsonObject json, String message) {
     return Arguments.of(what, parser, json, message);
   }
 
   static Stream<Arguments> malformed() {
     return Stream.of(
-        bad("version as a string", Wire::document, envelope().put("version", "3"), "version must be an integer"),
-        bad("version with a fraction", Wire::document, envelope().put("version", 3.5), "version must be an integer"),
-        bad("version missing", Wire::document, removed(envelope(), "version"), "version must be an integer"),
-        bad("updatedAt not an instant", Wire::document, envelope().put("updatedAt", "yesterday"),
+        bad(
+            "version as a string",
+            Wire::document,
+            envelope().put("version", "3"),
+            "version must be an integer"),
+        bad(
+            "version with a fraction",
+            Wire::document,
+            envelope().put("version", 3.5),
+            "version must be an integer"),
+        bad(
+            "version missing",
+            Wire::document,
+            removed(envelope(), "version"),
+            "version must be an integer"),
+        bad(
+            "updatedAt not an instant",
+            Wire::document,
+            envelope().put("updatedAt", "yesterday"),
             "updatedAt must be an ISO-8601 instant"),
-        bad("updatedAt as a number", Wire::document, envelope().put("updatedAt", 17), "updatedAt must be a string"),
-        bad("envelope data as an array", Wire::document, envelope().put("data", new JsonArray().add(1)),
+        bad(
+            "updatedAt as a number",
+            Wire::document,
+            envelope().put("updatedAt", 17),
+            "updatedAt must be a string"),
+        bad(
+            "envelope data as an array",
+            Wire::document,
+            envelope().put("data", new JsonArray().add(1)),
             "data must be a JSON object"),
-        bad("put data as an array", Wire::putDoc, key().put("data", new JsonArray().add(1)),
+        bad(
+            "put data as an array",
+            Wire::putDoc,
+            key().put("data", new JsonArray().add(1)),
             "data must be a JSON object"),
-        bad("put data as a string", Wire::putDoc, key().put("data", "{}"), "data must be a JSON object"),
+        bad(
+            "put data as a string",
+            Wire::putDoc,
+            key().put("data", "{}"),
+            "data must be a JSON object"),
         bad("put data missing", Wire::putDoc, key(), "data must be a JSON object"),
-        bad("collection missing", Wire::docKey, removed(key(), "collection"), "collection must be a string"),
-        bad("collection as a number", Wire::docKey, key().put("collection", 5), "collection must be a string"),
-        bad("collection invalid", Wire::docKey, key().put("collection", "Users"), "collection must match"),
+        bad(
+            "collection missing",
+            Wire::docKey,
+            removed(key(), "collection"),
+            "collection must be a string"),
+        bad(
+            "collection as a number",
+            Wire::docKey,
+            key().put("collection", 5),
+            "collection must be a string"),
+        bad(
+            "collection invalid",
+            Wire::docKey,
+            key().put("collection", "Users"),
+            "collection must match"),
         bad("id missing", Wire::docKey, removed(key(), "id"), "id must be a string"),
-        bad("id as an object", Wire::docKey, key().put("id", new JsonObject()), "id must be a string"),
-        bad("precondition as a string", Wire::putDoc,
-            key().put("data", new JsonObject()).put("precondition", "*"), "precondition must be an object"),
-        bad("ifMatch as a string", Wire::putDoc,
-            key().put("data", new JsonObject()).put("precondition", new JsonObject().put("ifMatch", "3")),
+        bad(
+            "id as an object",
+            Wire::docKey,
+            key().put("id", new JsonObject()),
+            "id must be a string"),
+        bad(
+            "precondition as a string",
+            Wire::putDoc,
+            key().put("data", new JsonObject()).put("precondition", "*"),
+            "precondition must be an object"),
+        bad(
+            "ifMatch as a string",
+            Wire::putDoc,
+            key()
+                .put("data", new JsonObject())
+                .put("precondition", new JsonObject().put("ifMatch", "3")),
             "ifMatch must be an integer"),
-        bad("mustExist as a string", Wire::putDoc,
-            key().put("data", new JsonObject()).put("precondition", new JsonObject().put("mustExist", "true")),
+        bad(
+            "mustExist as a string",
+            Wire::putDoc,
+            key()
+                .put("data", new JsonObject())
+                .put("precondition", new JsonObject().put("mustExist", "true")),
             "mustExist must be a boolean"),
-        bad("mustNotExist as a number", Wire::deleteDoc,
-            key().put("precondition", new JsonObject().put("mustNotExist", 1)), "mustNotExist must be a boolean"),
-        bad("mustNotExist combined with ifMatch", Wire::putDoc,
-            key().put("data", new JsonObject())
+        bad(
+            "mustNotExist as a number",
+            Wire::deleteDoc,
+            key().put("precondition", new JsonObject().put("mustNotExist", 1)),
+            "mustNotExist must be a boolean"),
+        bad(
+            "mustNotExist combined with ifMatch",
+            Wire::putDoc,
+            key()
+                .put("data", new JsonObject())
                 .put("precondition", new JsonObject().put("ifMatch", 2).put("mustNotExist", true)),
             "If-None-Match"),
-        bad("mustNotExist on delete", Wire::deleteDoc,
-            key().put("precondition", new JsonObject().put("mustNotExist", true)), "If-None-Match"),
-        bad("list collection missing", Wire::listDocs, new JsonObject().put("limit", 5),
+        bad(
+            "mustNotExist on delete",
+            Wire::deleteDoc,
+            key().put("precondition", new JsonObject().put("mustNotExist", true)),
+            "If-None-Match"),
+        bad(
+            "list collection missing",
+            Wire::listDocs,
+            new JsonObject().put("limit", 5),
             "collection must be a string"),
-        bad("list limit 0", Wire::listDocs, new JsonObject().put("collection", "c").put("limit", 0),
+        bad(
+            "list limit 0",
+            Wire::listDocs,
+            new JsonObject().put("collection", "c").put("limit", 0),
             "limit must be between 1 and 1000"),
-        bad("list limit 1001", Wire::listDocs, new JsonObject().put("collection", "c").put("limit", 1001),
+        bad(
+            "list limit 1001",
+            Wire::listDocs,
+            new JsonObject().put("collection", "c").put("limit", 1001),
             "limit must be between 1 and 1000"),
-        bad("list limit negative", Wire::listDocs, new JsonObject().put("collection", "c").put("limit", -1),
+        bad(
+            "list limit negative",
+            Wire::listDocs,
+            new JsonObject().put("collection", "c").put("limit", -1),
             "limit must be between 1 and 1000"),
-        bad("list limit 1.5", Wire::listDocs, new JsonObject().put("collection", "c").put("limit", 1.5),
+        bad(
+            "list limit 1.5",
+            Wire::listDocs,
+            new JsonObject().put("collection", "c").put("limit", 1.5),
             "limit must be an integer"),
-        bad("list limit as a string", Wire::listDocs, new JsonObject().put("collection", "c").put("limit", "10"),
+        bad(
+            "list limit as a string",
+            Wire::listDocs,
+            new JsonObject().put("collection", "c").put("limit", "10"),
             "limit must be an integer"),
-        bad("list after as a number", Wire::listDocs, new JsonObject().put("collection", "c").put("after", 3),
+        bad(
+            "list after as a number",
+            Wire::listDocs,
+            new JsonObject().put("collection", "c").put("after", 3),
             "after must be a string"),
-        bad("page items missing", Wire::docPage, new JsonObject().put("next", "x"), "items must be an array"),
-        bad("put result created as a string", Wire::putResult,
-            new JsonObject().put("document", envelope()).put("created", "yes"), "created must be a boolean"),
-        bad("put result document missing", Wire::putResult, new JsonObject().put("created", true),
+        bad(
+            "page items missing",
+            Wire::docPage,
+            new JsonObject().put("next", "x"),
+            "items must be an array"),
+        bad(
+            "put result created as a string",
+            Wire::putResult,
+            new JsonObject().put("document", envelope()).put("created", "yes"),
+            "created must be a boolean"),
+        bad(
+            "put result document missing",
+            Wire::putResult,
+            new JsonObject().put("created", true),
             "document must be a JSON object"),
-        bad("delete result version as a string", Wire::deleteResult, key().put("version", "4"),
+        bad(
+            "delete result version as a string",
+            Wire::deleteResult,
+            key().put("version", "4"),
             "version must be an integer"),
         bad("absent lookup without version", Wire::lookup, key(), "version must be an integer"),
-        bad("cache lookup hit as a string", Wire::cacheLookup, new JsonObject().put("hit", "true"),
+        bad(
+            "cache lookup hit as a string",
+            Wire::cacheLookup,
+            new JsonObject().put("hit", "true"),
             "hit must be a boolean"),
-        bad("cache lookup hit without lookup", Wire::cacheLookup, new JsonObject().put("hit", true),
+        bad(
+            "cache lookup hit without lookup",
+            Wire::cacheLookup,
+            new JsonObject().put("hit", true),
             "lookup must be a JSON object"),
-        bad("read result unknown cache status", Wire::readResult,
-            new JsonObject().put("document", envelope()).put("cache", "WARM"), "cache must be HIT, MISS or BYPASS"),
-        bad("read result cache missing", Wire::readResult, new JsonObject().put("document", envelope()),
+        bad(
+            "read result unknown cache status",
+            Wire::readResult,
+            new JsonObject().put("document", envelope()).put("cache", "WARM"),
+            "cache must be HIT, MISS or BYPASS"),
+        bad(
+            "read result cache missing",
+            Wire::readResult,
+            new JsonObject().put("document", envelope()),
             "cache must be a string"),
-        bad("read result document as an array", Wire::readResult,
-            new JsonObject().put("document", new JsonArray()).put("cache", "HIT"), "document must be a JSON object"),
-        bad("multi get encoded as a string", Wire::multiGet,
-            new JsonObject().put("collection", "c").put("ids", new JsonArray().add("a")).put("encoded", "true"),
+        bad(
+            "read result document as an array",
+            Wire::readResult,
+            new JsonObject().put("document", new JsonArray()).put("cache", "HIT"),
+            "document must be a JSON object"),
+        bad(
+            "multi get encoded as a string",
+            Wire::multiGet,
+            new JsonObject()
+                .put("collection", "c")
+                .put("ids", new JsonArray().add("a"))
+                .put("encoded", "true"),
             "encoded must be a boolean"),
-        bad("cached lookups envelope as an object", Wire::cachedLookups, new JsonObject()
-            .put("envelopes", new JsonObject().put("a", envelope())).put("absent", new JsonObject()), "a must be a string"),
-        bad("cached lookups without absent", Wire::cachedLookups, new JsonObject().put("envelopes", new JsonObject()),
+        bad(
+            "cached lookups envelope as an object",
+            Wire::cachedLookups,
+            new JsonObject()
+                .put("envelopes", new JsonObject().put("a", envelope()))
+                .put("absent", new JsonObject()),
+            "a must be a string"),
+        bad(
+            "cached lookups without absent",
+            Wire::cachedLookups,
+            new JsonObject().put("envelopes", new JsonObject()),
             "absent must be a JSON object"),
-        bad("cached lookups negative absent version", Wire::cachedLookups, new JsonObject()
-            .put("envelopes", new JsonObject()).put("absent", new JsonObject().put("b", -1)), "absent.b must be a version >= 0"),
-        bad("encoded result envelope as an object", Wire::encodedMultiGetResult, new JsonObject()
-            .put("found", new JsonObject().put("a", envelope())).put("missing", new JsonArray()), "a must be a string"));
+        bad(
+            "cached lookups negative absent version",
+            Wire::cachedLookups,
+            new JsonObject()
+                .put("envelopes", new JsonObject())
+                .put("absent", new JsonObject().put("b", -1)),
+            "absent.b must be a version >= 0"),
+        bad(
+            "encoded result envelope as an object",
+            Wire::encodedMultiGetResult,
+            new JsonObject()
+                .put("found", new JsonObject().put("a", envelope()))
+                .put("missing", new JsonArray()),
+            "a must be a string"));
   }
 
   private static JsonObject removed(JsonObject json, String field) {
@@ -123,8 +268,8 @@ class WireStrictParsingTest {
     ThrowingCallable parse = () -> parser.apply(json);
 
     assertThatThrownBy(parse)
-        .isInstanceOfSatisfying(TroupeException.class,
-            e -> assertThat(e.code()).isEqualTo(ErrorCode.BAD_REQUEST))
+        .isInstanceOfSatisfying(
+            TroupeException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BAD_REQUEST))
         .hasMessageContaining(message);
   }
 }

@@ -29,10 +29,19 @@ class EventBusMetersTest {
   private static final String ADDRESS = "test.meters";
   private static final int REQUESTS = 5;
 
-  /** A Vert.x with these metrics, a routed consumer on ADDRESS, REQUESTS requests and one to no one. */
-  private static Map<String, Double> traffic(VertxMetricsFactory factory, MicrometerMetricsOptions options,
-      PrometheusMeterRegistry registry) throws Exception {
-    Vertx vertx = Vertx.builder().with(new VertxOptions().setMetricsOptions(options)).withMetrics(factory).build();
+  /**
+   * A Vert.x with these metrics, a routed consumer on ADDRESS, REQUESTS requests and one to no one.
+   */
+  private static Map<String, Double> traffic(
+      VertxMetricsFactory factory,
+      MicrometerMetricsOptions options,
+      PrometheusMeterRegistry registry)
+      throws Exception {
+    Vertx vertx =
+        Vertx.builder()
+            .with(new VertxOptions().setMetricsOptions(options))
+            .withMetrics(factory)
+            .build();
     try {
       return await(exchange(vertx, registry));
     } finally {
@@ -46,14 +55,21 @@ class EventBusMetersTest {
 
   private static Future<Map<String, Double>> exchange(Vertx vertx, MeterRegistry registry) {
     Bus bus = new Bus(vertx, 2_000);
-    Future<Void> all = vertx.eventBus().<JsonObject>consumer(ADDRESS,
-        ActionRouter.of("svc").on("get", m -> Future.succeededFuture(new JsonObject()))).completion();
+    Future<Void> all =
+        vertx
+            .eventBus()
+            .<JsonObject>consumer(
+                ADDRESS,
+                ActionRouter.of("svc").on("get", m -> Future.succeededFuture(new JsonObject())))
+            .completion();
     for (int i = 0; i < REQUESTS; i++) {
       all = all.compose(v -> bus.request(ADDRESS, "get", new JsonObject(), null).mapEmpty());
     }
-    return all
-        .compose(v -> bus.request("test.nobody", "get", new JsonObject(), null).<Void>mapEmpty()
-            .recover(expected -> Future.succeededFuture()))
+    return all.compose(
+            v ->
+                bus.request("test.nobody", "get", new JsonObject(), null)
+                    .<Void>mapEmpty()
+                    .recover(expected -> Future.succeededFuture()))
         .map(v -> eventBusMeters(registry));
   }
 
@@ -61,8 +77,12 @@ class EventBusMetersTest {
   private static Map<String, Double> eventBusMeters(MeterRegistry registry) {
     return registry.getMeters().stream()
         .filter(m -> m.getId().getName().startsWith("vertx.eventbus."))
-        .collect(Collectors.toMap(EventBusMetersTest::key, m -> m.measure().iterator().next().getValue(),
-            (a, b) -> a, TreeMap::new));
+        .collect(
+            Collectors.toMap(
+                EventBusMetersTest::key,
+                m -> m.measure().iterator().next().getValue(),
+                (a, b) -> a,
+                TreeMap::new));
   }
 
   private static String key(Meter meter) {
@@ -71,25 +91,33 @@ class EventBusMetersTest {
   }
 
   @Test
-  @DisplayName("have vertx-micrometer's names, tags and counts: sent, received, delivered, processed, handlers, pending")
+  @DisplayName(
+      "have vertx-micrometer's names, tags and counts: sent, received, delivered, processed, handlers, pending")
   void sameAsVertxMicrometer() throws Exception {
     PrometheusMeterRegistry ours = MetricsSetup.registry("n1");
     PrometheusMeterRegistry theirs = MetricsSetup.registry("n1");
-    MicrometerMetricsOptions theirOptions = MetricsSetup.options("n1").setDisabledMetricsCategories(Set.of());
+    MicrometerMetricsOptions theirOptions =
+        MetricsSetup.options("n1").setDisabledMetricsCategories(Set.of());
     assertThat(MetricsSetup.options("n1").getDisabledMetricsCategories())
         .containsExactly(MetricsDomain.EVENT_BUS.toCategory());
 
-    Map<String, Double> mine = traffic(MetricsSetup.factory(ours), MetricsSetup.options("n1"), ours);
-    Map<String, Double> reference = traffic(new MicrometerMetricsFactory(theirs), theirOptions, theirs);
+    Map<String, Double> mine =
+        traffic(MetricsSetup.factory(ours), MetricsSetup.options("n1"), ours);
+    Map<String, Double> reference =
+        traffic(new MicrometerMetricsFactory(theirs), theirOptions, theirs);
     ours.close();
     theirs.close();
 
     assertThat(mine).isEqualTo(reference);
-    assertThat(mine).containsEntry(
-        "vertx.eventbus.sent[tag(address=test.meters), tag(node=n1)] COUNTER", (double) REQUESTS);
-    assertThat(mine).containsEntry(
-        "vertx.eventbus.processed[tag(address=test.meters), tag(node=n1)] COUNTER", (double) REQUESTS);
-    assertThat(mine).containsEntry(
-        "vertx.eventbus.pending[tag(address=test.meters), tag(node=n1)] GAUGE", 0.0);
+    assertThat(mine)
+        .containsEntry(
+            "vertx.eventbus.sent[tag(address=test.meters), tag(node=n1)] COUNTER",
+            (double) REQUESTS);
+    assertThat(mine)
+        .containsEntry(
+            "vertx.eventbus.processed[tag(address=test.meters), tag(node=n1)] COUNTER",
+            (double) REQUESTS);
+    assertThat(mine)
+        .containsEntry("vertx.eventbus.pending[tag(address=test.meters), tag(node=n1)] GAUGE", 0.0);
   }
 }

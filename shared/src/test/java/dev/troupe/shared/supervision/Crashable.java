@@ -7,11 +7,11 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.LocalMap;
 
 /**
- * A child for supervision tests that crashes on command. Its config names it ({@code crashable}) and
- * the address it reports to ({@code events}): {@code started} and {@code stopped} with its deployment
- * id, {@code start-failed} when told to fail. On {@code <events>.<name>} it takes {@code crash} (a
- * handler throws, uncaught) and {@code quit} (it undeploys itself). {@link #failNextStarts} makes its
- * next starts fail.
+ * A child for supervision tests that crashes on command. Its config names it ({@code crashable})
+ * and the address it reports to ({@code events}): {@code started} and {@code stopped} with its
+ * deployment id, {@code start-failed} when told to fail. On {@code <events>.<name>} it takes {@code
+ * crash} (a handler throws, uncaught) and {@code quit} (it undeploys itself). {@link
+ * #failNextStarts} makes its next starts fail.
  */
 public final class Crashable extends VerticleBase {
   private static final String FAILURES = "test.crashable.failures";
@@ -25,7 +25,10 @@ public final class Crashable extends VerticleBase {
   }
 
   static ChildSpec child(String name, String events) {
-    return new ChildSpec(name, Crashable.class.getName(), 1,
+    return new ChildSpec(
+        name,
+        Crashable.class.getName(),
+        1,
         new JsonObject().put("crashable", name).put("events", events));
   }
 
@@ -40,13 +43,18 @@ public final class Crashable extends VerticleBase {
       report("start-failed");
       return Future.failedFuture(new IllegalStateException(name + " was told to fail its start"));
     }
-    commands = vertx.eventBus().consumer(events + "." + name, msg -> {
-      switch (msg.body()) {
-        case "crash" -> throw new IllegalStateException(name + " crashes on command");
-        case "quit" -> vertx.undeploy(deploymentID());
-        default -> msg.fail(400, "unknown command " + msg.body());
-      }
-    });
+    commands =
+        vertx
+            .eventBus()
+            .consumer(
+                events + "." + name,
+                msg -> {
+                  switch (msg.body()) {
+                    case "crash" -> throw new IllegalStateException(name + " crashes on command");
+                    case "quit" -> vertx.undeploy(deploymentID());
+                    default -> msg.fail(400, "unknown command " + msg.body());
+                  }
+                });
     return commands.completion().onSuccess(v -> report("started"));
   }
 
@@ -57,7 +65,10 @@ public final class Crashable extends VerticleBase {
   }
 
   private void report(String event) {
-    vertx.eventBus().publish(events, new JsonObject().put("child", name).put("event", event)
-        .put("id", deploymentID()));
+    vertx
+        .eventBus()
+        .publish(
+            events,
+            new JsonObject().put("child", name).put("event", event).put("id", deploymentID()));
   }
 }

@@ -7,15 +7,16 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * The baseline's own settings ({@code baseline.*}). The cache defaults are Troupe's
- * ({@code TROUPE_CACHE_*}), so both stacks cache alike.
+ * The baseline's own settings ({@code baseline.*}). The cache defaults are Troupe's ({@code
+ * TROUPE_CACHE_*}), so both stacks cache alike.
  */
 @ConfigurationProperties("baseline")
-public record BaselineProperties(Path dataDir, @DefaultValue Cluster cluster, @DefaultValue Cache cache) {
+public record BaselineProperties(
+    Path dataDir, @DefaultValue Cluster cluster, @DefaultValue Cache cache) {
 
   /**
-   * The Hazelcast member: TCP-IP on loopback to the listed members (comma-separated
-   * {@code host:port}; none means this member alone), never multicast.
+   * The Hazelcast member: TCP-IP on loopback to the listed members (comma-separated {@code
+   * host:port}; none means this member alone), never multicast.
    */
   public record Cluster(
       @DefaultValue("spring-baseline") String name,

@@ -14,8 +14,8 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * {@code /api/v1/docs/{collection}/{id}}: the part of Troupe's API the benchmarks use, answered the
  * same way (the envelope, {@code ETag}, {@code X-Cache}, 201 with {@code Location} for a new
- * document, problem+json errors). A GET with a current {@code If-None-Match} gets 304 from
- * Spring's own conditional-request handling of {@link ResponseEntity}.
+ * document, problem+json errors). A GET with a current {@code If-None-Match} gets 304 from Spring's
+ * own conditional-request handling of {@link ResponseEntity}.
  */
 @RestController
 @RequestMapping("/api/v1/docs/{collection}/{id}")
@@ -35,14 +35,17 @@ class DocumentController {
         .body(read.document());
   }
 
-  @PutMapping(consumes = {MediaType.APPLICATION_JSON_VALUE, "application/*+json"},
+  @PutMapping(
+      consumes = {MediaType.APPLICATION_JSON_VALUE, "application/*+json"},
       produces = MediaType.APPLICATION_JSON_VALUE)
-  ResponseEntity<Document> put(@PathVariable String collection, @PathVariable String id, @RequestBody ObjectNode data) {
+  ResponseEntity<Document> put(
+      @PathVariable String collection, @PathVariable String id, @RequestBody ObjectNode data) {
     DocumentKey key = new DocumentKey(collection, id);
     DocumentService.Written written = documents.put(key, data.toString());
-    ResponseEntity.BodyBuilder response = written.created()
-        ? ResponseEntity.created(URI.create("/api/v1/docs/" + collection + "/" + id))
-        : ResponseEntity.ok();
+    ResponseEntity.BodyBuilder response =
+        written.created()
+            ? ResponseEntity.created(URI.create("/api/v1/docs/" + collection + "/" + id))
+            : ResponseEntity.ok();
     return response.eTag(written.document().etag()).body(written.document());
   }
 }

@@ -2,8 +2,8 @@ package dev.troupe.bench.spring;
 
 import java.util.regex.Pattern;
 import org.springframework.http.HttpStatus;
-import org.springframework.web.ErrorResponseException;
 import org.springframework.http.ProblemDetail;
+import org.springframework.web.ErrorResponseException;
 
 /** A collection and an id, checked against the same rules as Troupe's names. */
 record DocumentKey(String collection, String id) {
@@ -30,7 +30,9 @@ record DocumentKey(String collection, String id) {
   }
 
   private static ErrorResponseException badRequest(String detail) {
-    return new ErrorResponseException(HttpStatus.BAD_REQUEST,
-        ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, detail), null);
+    return new ErrorResponseException(
+        HttpStatus.BAD_REQUEST,
+        ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, detail),
+        null);
   }
 }

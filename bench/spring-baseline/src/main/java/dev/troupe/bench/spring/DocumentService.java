@@ -29,7 +29,10 @@ class DocumentService {
   private final TransactionTemplate transactions;
   private final Clock clock = Clock.systemUTC();
 
-  DocumentService(DocumentRepository repository, IMap<String, Document> documentCache, TransactionTemplate transactions) {
+  DocumentService(
+      DocumentRepository repository,
+      IMap<String, Document> documentCache,
+      TransactionTemplate transactions) {
     this.repository = repository;
     this.cache = documentCache;
     this.transactions = transactions;
@@ -50,7 +53,8 @@ class DocumentService {
     try {
       written = transactions.execute(tx -> write(key, data));
     } catch (DuplicateKeyException e) {
-      // Two creators of one new key both found no row to lock; the loser retries against the winner's row.
+      // Two creators of one new key both found no row to lock; the loser retries against the
+      // winner's row.
       written = transactions.execute(tx -> write(key, data));
     }
     fill(key, written.document());
@@ -60,7 +64,9 @@ class DocumentService {
   private Written write(DocumentKey key, String data) {
     DocumentRepository.StoredVersion stored = repository.lock(key).orElse(null);
     Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-    Document doc = new Document(key.collection(), key.id(), stored == null ? 1 : stored.version() + 1, now, data);
+    Document doc =
+        new Document(
+            key.collection(), key.id(), stored == null ? 1 : stored.version() + 1, now, data);
     if (stored == null) {
       repository.insert(doc);
     } else {
@@ -75,7 +81,9 @@ class DocumentService {
   }
 
   private static ErrorResponseException notFound(DocumentKey key) {
-    return new ErrorResponseException(HttpStatus.NOT_FOUND,
-        ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, key + " does not exist"), null);
+    return new ErrorResponseException(
+        HttpStatus.NOT_FOUND,
+        ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, key + " does not exist"),
+        null);
   }
 }

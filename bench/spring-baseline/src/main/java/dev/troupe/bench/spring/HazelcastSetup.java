@@ -40,13 +40,15 @@ class HazelcastSetup {
     join.getTcpIpConfig().setEnabled(true).setMembers(cluster.memberList());
 
     BaselineProperties.Cache cache = properties.cache();
-    config.addMapConfig(new MapConfig(cache.map())
-        .setBackupCount(cache.backups())
-        .setTimeToLiveSeconds(cache.ttlSeconds())
-        .setEvictionConfig(new EvictionConfig()
-            .setEvictionPolicy(EvictionPolicy.LRU)
-            .setMaxSizePolicy(MaxSizePolicy.PER_NODE)
-            .setSize(cache.maxEntries())));
+    config.addMapConfig(
+        new MapConfig(cache.map())
+            .setBackupCount(cache.backups())
+            .setTimeToLiveSeconds(cache.ttlSeconds())
+            .setEvictionConfig(
+                new EvictionConfig()
+                    .setEvictionPolicy(EvictionPolicy.LRU)
+                    .setMaxSizePolicy(MaxSizePolicy.PER_NODE)
+                    .setSize(cache.maxEntries())));
     return config;
   }
 

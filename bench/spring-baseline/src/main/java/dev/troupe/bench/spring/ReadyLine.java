@@ -14,7 +14,8 @@ class ReadyLine {
 
   @EventListener
   void ready(ApplicationReadyEvent event) {
-    int port = ((WebServerApplicationContext) event.getApplicationContext()).getWebServer().getPort();
+    int port =
+        ((WebServerApplicationContext) event.getApplicationContext()).getWebServer().getPort();
     LOG.info("Spring baseline ready port={}", port);
   }
 }

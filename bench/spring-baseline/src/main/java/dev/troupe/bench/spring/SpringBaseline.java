@@ -19,13 +19,14 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 @ConfigurationPropertiesScan
 public class SpringBaseline {
   /** The short options bench/run passes, and the Spring properties they stand for. */
-  private static final Map<String, String> OPTIONS = Map.of(
-      "--port", "server.port",
-      "--host", "server.address",
-      "--data-dir", "baseline.data-dir",
-      "--cluster-port", "baseline.cluster.port",
-      "--members", "baseline.cluster.members",
-      "--cluster-name", "baseline.cluster.name");
+  private static final Map<String, String> OPTIONS =
+      Map.of(
+          "--port", "server.port",
+          "--host", "server.address",
+          "--data-dir", "baseline.data-dir",
+          "--cluster-port", "baseline.cluster.port",
+          "--members", "baseline.cluster.members",
+          "--cluster-name", "baseline.cluster.name");
 
   public static void main(String[] args) throws IOException {
     SpringApplication.run(SpringBaseline.class, springArgs(args));
@@ -45,10 +46,12 @@ public class SpringBaseline {
       String property = OPTIONS.get(name);
       if (property == null) {
         if (arg.equals("--help")) {
-          // Command-line usage for a person at a terminal, before any logger exists: stdout is right.
-          System.out.println("spring-baseline [--port 8080] [--host 127.0.0.1] [--data-dir DIR] "
-              + "[--cluster-port 5701] [--members HOST:PORT,...] [--cluster-name spring-baseline] "
-              + "[--<any.spring.property>=VALUE]");
+          // Command-line usage for a person at a terminal, before any logger exists: stdout is
+          // right.
+          System.out.println(
+              "spring-baseline [--port 8080] [--host 127.0.0.1] [--data-dir DIR] "
+                  + "[--cluster-port 5701] [--members HOST:PORT,...] [--cluster-name spring-baseline] "
+                  + "[--<any.spring.property>=VALUE]");
           System.exit(0);
         }
         out.add(arg);
@@ -66,7 +69,8 @@ public class SpringBaseline {
       out.add("--" + property + "=" + value);
     }
     if (!dataDir) {
-      out.add("--baseline.data-dir=" + Files.createTempDirectory("spring-baseline-").toAbsolutePath());
+      out.add(
+          "--baseline.data-dir=" + Files.createTempDirectory("spring-baseline-").toAbsolutePath());
     }
     return out.toArray(String[]::new);
   }
