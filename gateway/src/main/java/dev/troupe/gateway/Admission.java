@@ -29,7 +29,9 @@ final class Admission {
     }
     HttpMethod method = ctx.request().method();
     boolean write =
-        method != HttpMethod.GET && method != HttpMethod.HEAD && method != HttpMethod.OPTIONS;
+        !(HttpMethod.GET.equals(method)
+            || HttpMethod.HEAD.equals(method)
+            || HttpMethod.OPTIONS.equals(method));
     if (write && !writes.tryAcquire()) {
       inFlight.release();
       refuse(ctx, writes.limit() + " write requests");
