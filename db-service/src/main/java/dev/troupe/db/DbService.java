@@ -40,12 +40,22 @@ public final class DbService extends VerticleBase {
                 Future.failedFuture(
                     new IllegalStateException(
                         "cannot prepare the " + backend.describe() + ": " + e.getMessage(), e)))
-        .compose(migrated -> vertx.deployVerticle(DbVerticle.class.getName(), deployment(backend)))
+        .compose(
+            migrated -> {
+              // One set of lanes per deployment: its instances route each write to the lane of its
+              // row (Lanes).
+              Lanes<Write<?>> documents = new Lanes<>();
+              return vertx.deployVerticle(() -> new DbVerticle(documents), deployment(backend));
+            })
         .compose(
             documents ->
                 vertx.deployVerticle(JobStoreVerticle.class.getName(), deployment(backend)))
         .compose(
-            jobs -> vertx.deployVerticle(StateStoreVerticle.class.getName(), deployment(backend)))
+            jobs -> {
+              Lanes<StateSaves.Save> states = new Lanes<>();
+              return vertx.deployVerticle(
+                  () -> new StateStoreVerticle(states), deployment(backend));
+            })
         .onSuccess(id -> LOG.info("db-service serving the {}", backend.describe()));
   }
 

@@ -36,6 +36,7 @@ public final class DbVerticle extends VerticleBase {
   private static final int DEFAULT_CHANGES = 100;
   private static final int MAX_CHANGES = 1000;
 
+  private final Lanes<Write<?>> lanes;
   private Pool pool;
   private DocumentStore store;
   private MessageConsumer<JsonObject> consumer;
@@ -45,17 +46,21 @@ public final class DbVerticle extends VerticleBase {
   private Stages stages;
   private long expiry = -1;
 
+  /** One instance of the node's {@code lanes}: the instances of one deployment share them. */
+  DbVerticle(Lanes<Write<?>> lanes) {
+    this.lanes = lanes;
+  }
+
   @Override
   public Future<?> start() {
     DbConfig config = DbConfig.from(Settings.fromJson(config()));
     Backend backend = Backend.of(config);
     pool = backend.pool(vertx);
-    // Each instance groups the writes it receives on its own context: one group commit at a time
-    // per
-    // instance, TROUPE_DB_INSTANCES of them in flight per node.
+    // Each instance is a lane: it groups the writes of its share of the documents on its own
+    // context, whichever instance the event bus handed them to.
     store =
         DocumentStore.open(
-            vertx, context, backend, pool, Clock.systemUTC(), NodeRuntime.registryOf(vertx));
+            vertx, context, backend, pool, Clock.systemUTC(), NodeRuntime.registryOf(vertx), lanes);
     stages = new Stages(NodeRuntime.registryOf(vertx));
     batchReads =
         Counter.builder("troupe_db_batch_reads")

@@ -66,6 +66,7 @@ final class DocumentStore {
 
   private final Pool pool;
   private final GroupCommitter<Write<?>> writes;
+  private final Lanes<Write<?>> lanes;
   private final String expireApplied;
   private final String selectDoc;
   private final String listDocs;
@@ -80,9 +81,14 @@ final class DocumentStore {
    * A store reading through {@code pool} and writing through {@code writes}; {@code dialect} turns
    * the {@code ?} statements into the database's SQL.
    */
-  DocumentStore(Pool pool, UnaryOperator<String> dialect, GroupCommitter<Write<?>> writes) {
+  DocumentStore(
+      Pool pool,
+      UnaryOperator<String> dialect,
+      GroupCommitter<Write<?>> writes,
+      Lanes<Write<?>> lanes) {
     this.pool = pool;
     this.writes = writes;
+    this.lanes = lanes;
     this.selectDoc = dialect.apply(SELECT_DOC_SQL);
     this.listDocs = dialect.apply(LIST_DOCS_SQL);
     this.changes = dialect.apply(CHANGES_SQL);
@@ -103,6 +109,21 @@ final class DocumentStore {
    */
   static DocumentStore open(
       Vertx vertx, Context owner, Backend backend, Pool pool, Clock clock, MeterRegistry registry) {
+    return open(vertx, owner, backend, pool, clock, registry, new Lanes<>());
+  }
+
+  /**
+   * A store as above whose committer is one of the node's {@code lanes}: each write queues in the
+   * lane of its document ({@link Lanes}).
+   */
+  static DocumentStore open(
+      Vertx vertx,
+      Context owner,
+      Backend backend,
+      Pool pool,
+      Clock clock,
+      MeterRegistry registry,
+      Lanes<Write<?>> lanes) {
     DbConfig config = backend.config;
     GroupCommitter<Write<?>> writes =
         new GroupCommitter<>(
@@ -115,16 +136,20 @@ final class DocumentStore {
             config.groupsPerInstance(),
             "documents",
             registry);
-    return new DocumentStore(pool, backend::sql, writes);
+    lanes.add(writes);
+    return new DocumentStore(pool, backend::sql, writes, lanes);
   }
 
   private <T> Future<T> submit(Write<T> write) {
-    writes.submit(write);
-    return write.future();
+    return lanes.submit(writes, write, write.future());
   }
 
-  /** Refuses new writes and releases the writer; the pool stays open. */
+  /**
+   * Leaves the node's lanes, refuses new writes and releases the writer once the queued ones are
+   * answered; the pool stays open.
+   */
   Future<Void> close() {
+    lanes.remove(writes);
     return writes.close();
   }
 

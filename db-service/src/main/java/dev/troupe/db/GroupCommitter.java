@@ -11,7 +11,12 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * Group commit: the writes of one db verticle instance (document writes, or actor state saves)
@@ -38,9 +43,18 @@ import java.util.List;
  */
 final class GroupCommitter<W extends GroupCommitter.Member> {
 
-  /** One caller's write waiting for a group: how many rows it counts for, and how to fail it. */
+  /**
+   * One caller's write waiting for a group: how many rows it counts for, which rows it locks, and
+   * how to fail it.
+   */
   interface Member {
     int items();
+
+    /**
+     * The rows this write locks (documents, actor states), each once; never empty. A write does not
+     * start while a group of the same committer holding one of them is in flight.
+     */
+    List<?> keys();
 
     void fail(Throwable failure);
   }
@@ -78,6 +92,9 @@ final class GroupCommitter<W extends GroupCommitter.Member> {
   private final Counter splits;
   private final ArrayDeque<W> queue = new ArrayDeque<>();
   private int queuedItems;
+
+  /** The rows locked by the groups in flight, with how many of those groups hold each. */
+  private final Map<Object, Integer> held = new HashMap<>();
 
   /** Groups in flight. */
   private int committing;
@@ -219,30 +236,68 @@ final class GroupCommitter<W extends GroupCommitter.Member> {
 
   private void next() {
     scheduled = false;
-    while (committing < concurrency && !queue.isEmpty()) {
-      start();
+    while (committing < concurrency && !queue.isEmpty() && start()) {
+      // each start takes what it can; the rest waits for a slot or for its rows
     }
   }
 
-  private void start() {
+  /**
+   * Starts a group of the queued writes, in arrival order, that touch no row a group in flight
+   * holds: concurrent groups of one committer never wait for each other's row locks. A write that
+   * has to wait also holds back the later writes of its rows, so two writes of one row still apply
+   * in arrival order. Returns false when every queued write waits for a group in flight.
+   */
+  private boolean start() {
     List<W> group = new ArrayList<>();
+    Set<Object> blocked = held.isEmpty() ? null : new HashSet<>(held.keySet());
     int items = 0;
-    while (!queue.isEmpty() && (group.isEmpty() || items + queue.peek().items() <= maxWrites)) {
-      W write = queue.poll();
+    for (Iterator<W> it = queue.iterator(); it.hasNext(); ) {
+      W write = it.next();
+      if (!group.isEmpty() && items + write.items() > maxWrites) {
+        break;
+      }
+      if (blocked != null && touchesAny(write, blocked)) {
+        blocked.addAll(write.keys());
+        continue;
+      }
+      it.remove();
       items += write.items();
       group.add(write);
+    }
+    if (group.isEmpty()) {
+      return false;
     }
     queuedItems -= items;
     committing++;
     groupWrites.record(items);
+    List<Object> locks = new ArrayList<>();
+    for (W write : group) {
+      for (Object key : write.keys()) {
+        held.merge(key, 1, Integer::sum);
+        locks.add(key);
+      }
+    }
     int attempts = writer.attempts(group);
     commit(group, attempts)
         .onComplete(
             done -> {
+              for (Object key : locks) {
+                held.computeIfPresent(key, (k, n) -> n == 1 ? null : n - 1);
+              }
               committing--;
               schedule();
               drainedIfIdle();
             });
+    return true;
+  }
+
+  private static boolean touchesAny(Member write, Set<Object> rows) {
+    for (Object key : write.keys()) {
+      if (rows.contains(key)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

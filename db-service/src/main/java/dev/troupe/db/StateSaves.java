@@ -1,6 +1,7 @@
 package dev.troupe.db;
 
 import dev.troupe.shared.contract.StateStoreContract.SaveState;
+import dev.troupe.shared.contract.StateStoreContract.StateKey;
 import dev.troupe.shared.contract.StateStoreContract.StoredMessage;
 import dev.troupe.shared.contract.TroupeException;
 import io.vertx.core.Future;
@@ -55,6 +56,12 @@ final class StateSaves implements GroupCommitter.Writer<StateSaves.Save> {
     @Override
     public int items() {
       return 1 + save.messages().size();
+    }
+
+    /** The actor's state row: its messages belong to it (one room actor owns its room). */
+    @Override
+    public List<StateKey> keys() {
+      return List.of(save.key());
     }
 
     @Override

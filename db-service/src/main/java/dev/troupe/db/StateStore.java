@@ -45,6 +45,7 @@ final class StateStore {
   private final Pool pool;
   private final Clock clock;
   private final GroupCommitter<StateSaves.Save> saves;
+  private final Lanes<StateSaves.Save> lanes;
   private final String selectState;
   private final String insertState;
   private final String updateMessage;
@@ -56,10 +57,12 @@ final class StateStore {
       Pool pool,
       UnaryOperator<String> dialect,
       Clock clock,
-      GroupCommitter<StateSaves.Save> saves) {
+      GroupCommitter<StateSaves.Save> saves,
+      Lanes<StateSaves.Save> lanes) {
     this.pool = pool;
     this.clock = clock;
     this.saves = saves;
+    this.lanes = lanes;
     this.selectState = dialect.apply(SELECT_STATE_SQL);
     this.insertState = dialect.apply(INSERT_STATE_SQL);
     this.updateMessage = dialect.apply(StateSaves.UPDATE_MESSAGE_SQL);
@@ -74,6 +77,21 @@ final class StateStore {
    */
   static StateStore open(
       Vertx vertx, Context owner, Backend backend, Pool pool, Clock clock, MeterRegistry registry) {
+    return open(vertx, owner, backend, pool, clock, registry, new Lanes<>());
+  }
+
+  /**
+   * A store as above whose committer is one of the node's {@code lanes}: each save queues in the
+   * lane of its actor ({@link Lanes}).
+   */
+  static StateStore open(
+      Vertx vertx,
+      Context owner,
+      Backend backend,
+      Pool pool,
+      Clock clock,
+      MeterRegistry registry,
+      Lanes<StateSaves.Save> lanes) {
     DbConfig config = backend.config;
     GroupCommitter<StateSaves.Save> saves =
         new GroupCommitter<>(
@@ -86,7 +104,8 @@ final class StateStore {
             config.groupsPerInstance(),
             "state",
             registry);
-    return new StateStore(pool, backend::sql, clock, saves);
+    lanes.add(saves);
+    return new StateStore(pool, backend::sql, clock, saves, lanes);
   }
 
   /**
@@ -94,6 +113,7 @@ final class StateStore {
    * open.
    */
   Future<Void> close() {
+    lanes.remove(saves);
     return saves.close();
   }
 
@@ -123,8 +143,7 @@ final class StateStore {
   Future<Long> save(SaveState save) {
     if (save.version() > 0) {
       StateSaves.Save grouped = new StateSaves.Save(save);
-      saves.submit(grouped);
-      return grouped.future().recover(StateStore::failed);
+      return lanes.submit(saves, grouped, grouped.future()).recover(StateStore::failed);
     }
     return attemptSave(save)
         .recover(

@@ -22,11 +22,17 @@ import java.time.Clock;
  * flight answer before it stops.
  */
 public final class StateStoreVerticle extends VerticleBase {
+  private final Lanes<StateSaves.Save> lanes;
   private Pool pool;
   private StateStore store;
   private MessageConsumer<JsonObject> consumer;
   private ActionRouter router;
   private long drainMs;
+
+  /** One instance of the node's {@code lanes}: the instances of one deployment share them. */
+  StateStoreVerticle(Lanes<StateSaves.Save> lanes) {
+    this.lanes = lanes;
+  }
 
   @Override
   public Future<?> start() {
@@ -35,7 +41,7 @@ public final class StateStoreVerticle extends VerticleBase {
     pool = backend.pool(vertx);
     store =
         StateStore.open(
-            vertx, context, backend, pool, Clock.systemUTC(), NodeRuntime.registryOf(vertx));
+            vertx, context, backend, pool, Clock.systemUTC(), NodeRuntime.registryOf(vertx), lanes);
     drainMs = (long) config.connectTimeoutMs() + config.statementTimeoutMs();
     router =
         ActionRouter.of("state-store")

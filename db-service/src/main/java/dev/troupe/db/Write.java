@@ -37,7 +37,8 @@ abstract sealed class Write<T> implements GroupCommitter.Member
   public abstract int items();
 
   /** The documents this write touches, each once. */
-  abstract List<DocKey> keys();
+  @Override
+  public abstract List<DocKey> keys();
 
   /** The write's idempotency key, or null. */
   abstract String idempotencyKey();
@@ -72,7 +73,7 @@ abstract sealed class Write<T> implements GroupCommitter.Member
     }
 
     @Override
-    List<DocKey> keys() {
+    public List<DocKey> keys() {
       return List.of(put.key());
     }
 
@@ -110,7 +111,7 @@ abstract sealed class Write<T> implements GroupCommitter.Member
     }
 
     @Override
-    List<DocKey> keys() {
+    public List<DocKey> keys() {
       return List.of(delete.key());
     }
 
@@ -148,7 +149,7 @@ abstract sealed class Write<T> implements GroupCommitter.Member
     }
 
     @Override
-    List<DocKey> keys() {
+    public List<DocKey> keys() {
       return batch.items().stream().map(item -> new DocKey(batch.collection(), item.id())).toList();
     }
 

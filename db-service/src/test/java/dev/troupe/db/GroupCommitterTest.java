@@ -132,6 +132,7 @@ class GroupCommitterTest {
   private static final class Held implements GroupWriter {
     final List<Promise<WritePlan>> pending = new ArrayList<>();
     final List<Integer> sizes = new ArrayList<>();
+    final List<List<String>> ids = new ArrayList<>();
     final String poison;
     String failState = "22001";
     int deadlocks;
@@ -143,6 +144,7 @@ class GroupCommitterTest {
     @Override
     public Future<WritePlan> commit(List<Write<?>> group) {
       sizes.add(group.size());
+      ids.add(WritePlan.keys(group).stream().map(DocKey::id).toList());
       if (deadlocks > 0) {
         deadlocks--;
         return Future.failedFuture(new SQLException("deadlock detected", "40P01"));
@@ -309,5 +311,130 @@ class GroupCommitterTest {
                                 ctx.completeNow();
                               })));
         });
+  }
+
+  @Test
+  @DisplayName(
+      "a write of a row a group in flight holds waits, with the later writes of that row, while writes of"
+          + " other rows start; then the waiting ones go together, in arrival order")
+  void groupsInFlightNeverShareARow(Vertx vertx, VertxTestContext ctx) {
+    Context owner = vertx.getOrCreateContext();
+    Held writer = new Held(null);
+    GroupCommitter<Write<?>> committer =
+        new GroupCommitter<>(
+            vertx, owner, writer, 64, 0, 512, 3, "documents", new SimpleMeterRegistry());
+    List<Future<PutResult>> writes = new ArrayList<>();
+    owner.runOnContext(
+        first -> {
+          writes.add(put(committer, "a"));
+          owner.runOnContext(
+              second -> {
+                // "a" is in flight: the next group may take b and c, not the two writes of a
+                writes.add(put(committer, "a"));
+                writes.add(put(committer, "b"));
+                writes.add(put(committer, "a"));
+                writes.add(put(committer, "c"));
+                owner.runOnContext(
+                    started ->
+                        ctx.verify(
+                            () -> {
+                              assertThat(writer.ids)
+                                  .containsExactly(List.of("a"), List.of("b", "c"));
+                              writer.releaseAll();
+                              Future.all(writes)
+                                  .onComplete(
+                                      ctx.succeeding(
+                                          all ->
+                                              ctx.verify(
+                                                  () -> {
+                                                    assertThat(writer.ids)
+                                                        .containsExactly(
+                                                            List.of("a"),
+                                                            List.of("b", "c"),
+                                                            List.of("a"));
+                                                    assertThat(writer.sizes)
+                                                        .as("both waiting writes of a, one group")
+                                                        .containsExactly(1, 2, 2);
+                                                    ctx.completeNow();
+                                                  })));
+                              vertx.setPeriodic(1, t -> writer.releaseAll());
+                            }));
+              });
+        });
+  }
+
+  @Test
+  @DisplayName(
+      "lanes: every write of one row queues in the same committer, whichever context submits it, and is"
+          + " answered on the submitter's context")
+  void lanesRouteARowToOneCommitter(Vertx vertx, VertxTestContext ctx) {
+    Lanes<Write<?>> lanes = new Lanes<>();
+    List<Context> owners = new ArrayList<>();
+    List<Held> writers = new ArrayList<>();
+    List<GroupCommitter<Write<?>>> committers = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      Context owner = vertx.getOrCreateContext();
+      Held writer = new Held(null);
+      GroupCommitter<Write<?>> committer =
+          new GroupCommitter<>(
+              vertx, owner, writer, 64, 0, 512, 2, "documents", new SimpleMeterRegistry());
+      owners.add(owner);
+      writers.add(writer);
+      committers.add(committer);
+      lanes.add(committer);
+    }
+    // each writer's commits complete on its own lane's context, as the databases' clients do
+    vertx.setPeriodic(
+        1,
+        t -> {
+          for (int i = 0; i < writers.size(); i++) {
+            Held writer = writers.get(i);
+            owners.get(i).runOnContext(v -> writer.releaseAll());
+          }
+        });
+    List<Future<PutResult>> writes = new ArrayList<>();
+    Promise<Void> submitted = Promise.promise();
+    Future<Void> all = Future.succeededFuture();
+    for (int i = 0; i < 4; i++) {
+      Context submitter = owners.get(i);
+      GroupCommitter<Write<?>> own = committers.get(i);
+      Promise<Void> done = Promise.promise();
+      submitter.runOnContext(
+          v -> {
+            Thread submitting = Thread.currentThread();
+            for (String id : List.of("x", "y", "z")) {
+              Write.Put write =
+                  new Write.Put(
+                      new PutDoc(DocKey.of("notes", id), new JsonObject(), Precondition.NONE));
+              Future<PutResult> answer = lanes.submit(own, write, write.future());
+              writes.add(
+                  answer.map(
+                      r -> {
+                        assertThat(Thread.currentThread()).isSameAs(submitting);
+                        return r;
+                      }));
+            }
+            done.complete();
+          });
+      all = all.compose(v -> done.future());
+    }
+    all.onComplete(submitted);
+    submitted
+        .future()
+        .compose(v -> Future.all(new ArrayList<>(writes)))
+        .onComplete(
+            ctx.succeeding(
+                done ->
+                    ctx.verify(
+                        () -> {
+                          for (String id : List.of("x", "y", "z")) {
+                            assertThat(
+                                    writers.stream()
+                                        .filter(w -> w.ids.stream().anyMatch(g -> g.contains(id))))
+                                .as("committers that wrote " + id)
+                                .hasSize(1);
+                          }
+                          ctx.completeNow();
+                        })));
   }
 }
