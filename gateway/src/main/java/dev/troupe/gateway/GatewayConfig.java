@@ -29,17 +29,14 @@ import java.util.List;
  *     for loopback-only runs)
  * @param apiKeys with {@code apikey}: {@code name=<sha256 hex of the key>=<scopes>} entries ({@code
  *     TROUPE_API_KEYS})
- * @param maxInFlight API requests the node's gateway holds at once; more get 503 at once ({@code
- *     TROUPE_GATEWAY_MAX_IN_FLIGHT}, default 4096)
- * @param maxWritesInFlight of those, requests other than GET, HEAD and OPTIONS at most, so writes
- *     waiting for the database never take every slot from reads ({@code
- *     TROUPE_GATEWAY_WRITE_MAX_IN_FLIGHT}, default 1024)
- *     <p>The edge's guards read their own keys: with {@code jwt}, {@link JwtConfig} ({@code
- *     TROUPE_JWT_SECRET}, {@code TROUPE_JWT_PUBLIC_KEY}, {@code TROUPE_JWT_PUBLIC_KEY_FILE}, {@code
- *     TROUPE_JWT_ISSUER}, {@code TROUPE_JWT_AUDIENCE}, {@code TROUPE_JWT_LEEWAY_SECONDS}); the rate
- *     limit, {@link RateLimitConfig} ({@code TROUPE_RATE_LIMIT_PER_SEC}, {@code
- *     TROUPE_RATE_LIMIT_BURST}, {@code TROUPE_RATE_LIMIT_TIMEOUT_MS}); health and metrics, {@link
- *     HealthGuard} ({@code TROUPE_HEALTH_AUTH}, {@code TROUPE_HEALTH_KEY_SHA256}).
+ *     <p>The edge's guards read their own keys: admission control, {@link AdmissionConfig} ({@code
+ *     TROUPE_GATEWAY_LIMIT}, {@code TROUPE_GATEWAY_MAX_IN_FLIGHT}, ...); with {@code jwt}, {@link
+ *     JwtConfig} ({@code TROUPE_JWT_SECRET}, {@code TROUPE_JWT_PUBLIC_KEY}, {@code
+ *     TROUPE_JWT_PUBLIC_KEY_FILE}, {@code TROUPE_JWT_ISSUER}, {@code TROUPE_JWT_AUDIENCE}, {@code
+ *     TROUPE_JWT_LEEWAY_SECONDS}); the rate limit, {@link RateLimitConfig} ({@code
+ *     TROUPE_RATE_LIMIT_PER_SEC}, {@code TROUPE_RATE_LIMIT_BURST}, {@code
+ *     TROUPE_RATE_LIMIT_TIMEOUT_MS}); health and metrics, {@link HealthGuard} ({@code
+ *     TROUPE_HEALTH_AUTH}, {@code TROUPE_HEALTH_KEY_SHA256}).
  */
 public record GatewayConfig(
     String host,
@@ -53,9 +50,7 @@ public record GatewayConfig(
     List<String> corsOrigins,
     boolean accessLog,
     String auth,
-    List<String> apiKeys,
-    int maxInFlight,
-    int maxWritesInFlight) {
+    List<String> apiKeys) {
 
   public static final String PORT_KEY = "TROUPE_HTTP_PORT";
 
@@ -73,9 +68,7 @@ public record GatewayConfig(
         s.list("TROUPE_CORS_ORIGINS", List.of()),
         s.bool("TROUPE_ACCESS_LOG", true),
         auth(s.string("TROUPE_AUTH", "none")),
-        s.list("TROUPE_API_KEYS", List.of()),
-        s.integer("TROUPE_GATEWAY_MAX_IN_FLIGHT", 4096, 1, 1_000_000),
-        s.integer("TROUPE_GATEWAY_WRITE_MAX_IN_FLIGHT", 1024, 1, 1_000_000));
+        s.list("TROUPE_API_KEYS", List.of()));
   }
 
   private static String auth(String value) {

@@ -27,6 +27,7 @@ public final class GatewayVerticle extends VerticleBase {
   private Router router;
   private WorkerExecutor cpu;
   private DocEventStreams streams;
+  private Admission admission;
 
   @Override
   public Future<?> start() {
@@ -43,17 +44,12 @@ public final class GatewayVerticle extends VerticleBase {
     if (!config.corsOrigins().isEmpty()) {
       router.route().handler(cors(config));
     }
-    router
-        .route(DocsApi.API + "/*")
-        .handler(
-            new Admission(
-                    InFlight.of("gateway", config.maxInFlight(), NodeRuntime.registryOf(vertx)),
-                    InFlight.of(
-                        "gateway",
-                        "write",
-                        config.maxWritesInFlight(),
-                        NodeRuntime.registryOf(vertx)))
-                ::handle);
+    admission =
+        new Admission(
+            vertx,
+            AdmissionConfig.from(Settings.fromJson(config())),
+            NodeRuntime.registryOf(vertx));
+    router.route(DocsApi.API + "/*").handler(admission::handle);
     Future<Void> guarded = EdgeGuards.mount(router, vertx, config, Settings.fromJson(config()));
     BridgeConfig bridge = BridgeConfig.from(Settings.fromJson(config()));
     if (bridge.sockJs()) {
@@ -150,7 +146,15 @@ public final class GatewayVerticle extends VerticleBase {
         server == null
             ? Future.succeededFuture()
             : server.shutdown(config.drainMs(), TimeUnit.MILLISECONDS);
-    return drained.eventually(() -> cpu == null ? Future.succeededFuture() : cpu.close());
+    return drained
+        .eventually(
+            () -> {
+              if (admission != null) {
+                admission.close();
+              }
+              return Future.succeededFuture();
+            })
+        .eventually(() -> cpu == null ? Future.succeededFuture() : cpu.close());
   }
 
   /** The routes this instance serves, for tests that hold them against the OpenAPI document. */

@@ -37,8 +37,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * Ten times the gateway's in-flight limit at once, against a database that takes a second per read
  * (node 1 is a bare node on which the test plays db-service). The gateway must admit up to its
- * limit, refuse the rest at once with 503 and Retry-After, time nothing out, and hold nothing
- * afterwards.
+ * limit, hold the rest for its queue timeout (500 ms, shorter than a read here) and then refuse
+ * them with 503 and Retry-After, time nothing out, and hold nothing afterwards.
  */
 @ExtendWith(VertxExtension.class)
 @DisplayName("Backpressure under 10x overload")
@@ -148,9 +148,19 @@ class OverloadTest {
                               .registry()
                               .find("troupe_inflight")
                               .tag("service", "gateway")
-                              .tag("bulkhead", "all")
+                              .tag("bulkhead", "read")
                               .gauge();
                       assertThat(inFlight.value()).isZero();
+                      Gauge queued =
+                          TROUPE
+                              .cluster()
+                              .node(0)
+                              .runtime()
+                              .registry()
+                              .find("troupe_gateway_queued")
+                              .tag("bulkhead", "read")
+                              .gauge();
+                      assertThat(queued.value()).isZero();
                       client.close();
                       ctx.completeNow();
                     }));

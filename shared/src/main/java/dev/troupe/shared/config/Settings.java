@@ -157,6 +157,23 @@ public final class Settings {
     }
   }
 
+  public double decimal(String key, double defaultValue, double min, double max) {
+    String v = optional(key);
+    if (v == null) {
+      return defaultValue;
+    }
+    try {
+      double d = Double.parseDouble(v);
+      if (!(d >= min && d <= max)) {
+        throw new NumberFormatException();
+      }
+      return d;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          key + " must be a number from " + min + " to " + max + ", got '" + v + "'");
+    }
+  }
+
   public boolean bool(String key, boolean defaultValue) {
     String v = optional(key);
     if (v == null) {
