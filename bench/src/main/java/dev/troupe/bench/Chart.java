@@ -114,7 +114,7 @@ final class Chart {
     if (label.equals(Report.ONE_HOP)) {
       return -2;
     }
-    if (label.equals(Report.SPRING)) {
+    if (label.equals(Report.SPRING) || label.equals(Report.SPRING_OVERLOAD)) {
       return -1;
     }
     return labels.indexOf(label);
@@ -127,7 +127,7 @@ final class Chart {
     if (label.equals(Report.ONE_HOP)) {
       return ONE_HOP;
     }
-    if (label.equals(Report.SPRING)) {
+    if (label.equals(Report.SPRING) || label.equals(Report.SPRING_OVERLOAD)) {
       return SPRING;
     }
     int i = 0;
@@ -167,7 +167,9 @@ final class Chart {
                       ? " (baseline: one event-bus hop)"
                       : label.equals(Report.SPRING)
                           ? " (baseline: Spring Boot MVC + Hazelcast + JDBC)"
-                          : "");
+                          : label.equals(Report.SPRING_OVERLOAD)
+                              ? " (baseline of the -overload rows)"
+                              : "");
       int itemWidth = 20 + fm.stringWidth(text) + 24;
       if (x > LEFT && x + itemWidth > width - RIGHT) {
         x = LEFT;

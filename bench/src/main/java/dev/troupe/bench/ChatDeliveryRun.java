@@ -485,6 +485,8 @@ final class ChatDeliveryRun {
         new TreeMap<>(),
         Latency.ofMicros(s.latency()),
         null,
+        null,
+        0,
         0,
         false,
         joined,

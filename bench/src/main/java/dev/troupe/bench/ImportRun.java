@@ -100,6 +100,8 @@ final class ImportRun {
               new TreeMap<>(),
               Latency.ofMicros(histogram),
               null,
+              null,
+              0,
               0,
               false,
               0,

@@ -21,6 +21,10 @@ import org.HdrHistogram.Histogram;
  *     actual start (closed loop); answers of any status and timeouts (at the time they gave up)
  * @param serviceTimeMs from the moment a connection took the request (open loop; the server's
  *     share)
+ * @param admittedMs as {@code latencyMs}, of the admitted requests only: answers whose status is
+ *     not 503 (the status a server sheds load with); null where not recorded (other runners, older
+ *     files)
+ * @param noRetryAfter 503 answers without a {@code Retry-After} header
  * @param lateSends open loop: requests a connection took more than 1 ms after their intended start
  * @param histogram the latency histogram in microseconds, HdrHistogram's compressed form, base64
  * @param params what a chat scenario or runner was run with (rooms, members, ...) and figures of
@@ -44,6 +48,8 @@ record LoadResult(
     Map<String, Long> cache,
     Latency latencyMs,
     Latency serviceTimeMs,
+    Latency admittedMs,
+    long noRetryAfter,
     long lateSends,
     boolean idsExhausted,
     long preloaded,
@@ -77,6 +83,8 @@ record LoadResult(
         new TreeMap<>(s.cache),
         Latency.ofMicros(s.latency),
         o.open() ? Latency.ofMicros(s.service) : null,
+        Latency.ofMicros(s.admitted),
+        s.noRetryAfter,
         s.lateSends,
         s.idsExhausted,
         preloaded,
@@ -110,6 +118,28 @@ record LoadResult(
             .put("members", o.members())
             .put("roomDist", o.roomZipf() ? "zipf " + o.zipfExponent() : "uniform");
     return o.scenario() == Scenario.CHAT_HISTORY ? params.put("history", o.history()) : params;
+  }
+
+  /** Answers with status 503: requests the server shed. */
+  long shed() {
+    return statusCounts.getOrDefault(Integer.toString(Stats.SHED), 0L);
+  }
+
+  /** Answers 5xx other than 503: faults, not shed load. */
+  long otherServerErrors() {
+    return statusCounts.entrySet().stream()
+        .filter(e -> e.getKey().length() == 3 && e.getKey().startsWith("5"))
+        .filter(e -> !e.getKey().equals(Integer.toString(Stats.SHED)))
+        .mapToLong(Map.Entry::getValue)
+        .sum();
+  }
+
+  /** Requests that got no answer: connection failures, timeouts, still unanswered at the end. */
+  long unanswered() {
+    return errorsByStatus.entrySet().stream()
+        .filter(e -> !e.getKey().chars().allMatch(Character::isDigit))
+        .mapToLong(Map.Entry::getValue)
+        .sum();
   }
 
   long errors() {
@@ -151,6 +181,9 @@ record LoadResult(
         .put("statusCounts", new JsonObject(new LinkedHashMap<>(statusCounts)))
         .put("cache", new JsonObject(new LinkedHashMap<>(cache)))
         .put("latencyMs", latencyMs.toJson());
+    if (admittedMs != null) {
+      json.put("admittedMs", admittedMs.toJson()).put("noRetryAfter", noRetryAfter);
+    }
     if (serviceTimeMs != null) {
       json.put("serviceTimeMs", serviceTimeMs.toJson()).put("lateSends", lateSends);
     }
@@ -191,6 +224,8 @@ record LoadResult(
         json.containsKey("serviceTimeMs")
             ? Latency.fromJson(json.getJsonObject("serviceTimeMs"))
             : null,
+        json.containsKey("admittedMs") ? Latency.fromJson(json.getJsonObject("admittedMs")) : null,
+        (long) num(json, "noRetryAfter"),
         (long) num(json, "lateSends"),
         json.getBoolean("idsExhausted", false),
         (long) num(json, "preloaded"),
@@ -243,6 +278,12 @@ record LoadResult(
           }
         });
     cache.forEach((k, v) -> line.append(" cache.").append(k).append('=').append(v));
+    if (shed() > 0 && admittedMs != null) {
+      line.append(String.format(Locale.ROOT, " admitted.p99=%.3fms", admittedMs.p99()));
+      if (noRetryAfter > 0) {
+        line.append(" noRetryAfter=").append(noRetryAfter);
+      }
+    }
     if (serviceTimeMs != null) {
       line.append(
           String.format(

@@ -29,6 +29,12 @@ final class LoadWorker extends VerticleBase {
    */
   static final long LATE_SEND_NANOS = 1_000_000;
 
+  /** How many times the preload sends a request again that was answered 503. */
+  static final int PRELOAD_RETRIES = 20;
+
+  /** The longest the preload waits before sending a 503'd request again. */
+  static final long PRELOAD_RETRY_MAX_MS = 1_000;
+
   private final LoadOptions options;
   private final RequestSource source;
   private final int connections;
@@ -114,8 +120,18 @@ final class LoadWorker extends VerticleBase {
     }
 
     private void sendNext() {
-      RequestSource.Req r = requests.get(next++);
-      inFlight++;
+      send(requests.get(next++), 0);
+    }
+
+    /**
+     * A 503 (load shed, e.g. while an overload run's thousands of connections fill the server) is
+     * sent again after its {@code Retry-After} (at most {@link #PRELOAD_RETRY_MAX_MS}), up to
+     * {@link #PRELOAD_RETRIES} times: the preload only prepares the run and must not fail it.
+     */
+    private void send(RequestSource.Req r, int retries) {
+      if (retries == 0) {
+        inFlight++;
+      }
       RequestOptions request = requestOptions(r.method(), r.uri());
       if (r.body() != null) {
         request.putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
@@ -124,16 +140,25 @@ final class LoadWorker extends VerticleBase {
       client
           .request(request)
           .compose(req -> r.body() == null ? req.send() : req.send(r.body().copy()))
-          .compose(resp -> resp.end().map(v -> resp.statusCode()))
+          .compose(resp -> resp.end().map(v -> resp))
           .onComplete(
               ar -> {
+                if (ar.succeeded()
+                    && ar.result().statusCode() == Stats.SHED
+                    && retries < PRELOAD_RETRIES
+                    && firstFailure == null) {
+                  vertx.setTimer(
+                      retryDelayMs(ar.result().getHeader(HttpHeaders.RETRY_AFTER)),
+                      t -> send(r, retries + 1));
+                  return;
+                }
                 inFlight--;
                 progress.incrementAndGet();
                 if (firstFailure == null) {
                   if (ar.failed()) {
                     firstFailure = what + " failed: " + ar.cause();
-                  } else if (ar.result() < 200 || ar.result() > 299) {
-                    firstFailure = what + " answered " + ar.result();
+                  } else if (ar.result().statusCode() < 200 || ar.result().statusCode() > 299) {
+                    firstFailure = what + " answered " + ar.result().statusCode();
                   }
                 }
                 if (firstFailure == null && next < requests.size()) {
@@ -147,6 +172,23 @@ final class LoadWorker extends VerticleBase {
                 }
               });
     }
+  }
+
+  /**
+   * The wait before a preload request answered 503 goes again: its {@code Retry-After} in seconds,
+   * at most {@link #PRELOAD_RETRY_MAX_MS}; 100 ms without one (or with a date, which is not worth
+   * parsing here).
+   */
+  static long retryDelayMs(String retryAfter) {
+    if (retryAfter != null) {
+      try {
+        return Math.max(
+            1, Math.min(PRELOAD_RETRY_MAX_MS, Long.parseLong(retryAfter.trim()) * 1000));
+      } catch (NumberFormatException ignored) {
+        // an HTTP date: fall through to the default
+      }
+    }
+    return 100;
   }
 
   /** One request whose answer, whatever it is, ends the probe: proves the server is reachable. */
@@ -334,6 +376,7 @@ final class LoadWorker extends VerticleBase {
           status,
           options.scenario().isSuccess(status),
           resp.getHeader("X-Cache"),
+          resp.getHeader(HttpHeaders.RETRY_AFTER) != null,
           (now - intendedStart) / 1000,
           (now - takenAt) / 1000,
           now);

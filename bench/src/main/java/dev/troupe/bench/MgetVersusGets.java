@@ -237,6 +237,8 @@ final class MgetVersusGets {
         new TreeMap<>(),
         Latency.ofMicros(mget),
         null,
+        null,
+        0,
         0,
         false,
         ids,

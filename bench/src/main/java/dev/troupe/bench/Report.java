@@ -41,6 +41,18 @@ final class Report {
   /** The label suffix of results measured on PostgreSQL; all others ran on H2. */
   static final String PG_SUFFIX = "-pg";
 
+  /**
+   * The label suffix of the overload scenario's results (bench/run's {@code overload}: the 90/10
+   * mix at a normal and at a very high connection count); they are set against {@value
+   * #SPRING_OVERLOAD}.
+   */
+  static final String OVERLOAD_SUFFIX = "-overload";
+
+  /**
+   * The Spring baseline under the overload scenario, the baseline of every {@code -overload} row.
+   */
+  static final String SPRING_OVERLOAD = SPRING + OVERLOAD_SUFFIX;
+
   static final String META = "meta.json";
 
   static final String USAGE =
@@ -136,11 +148,18 @@ final class Report {
     return label.equals(BARE)
         || label.equals(ONE_HOP)
         || label.equals(SPRING)
-        || label.equals(SPRING_PG);
+        || label.equals(SPRING_PG)
+        || label.equals(SPRING_OVERLOAD);
   }
 
-  /** The Spring baseline a result is set against: the one on the same database. */
+  /**
+   * The Spring baseline a result is set against: the one on the same database, or the one of the
+   * overload scenario.
+   */
   static String springFor(String label) {
+    if (label.endsWith(OVERLOAD_SUFFIX)) {
+      return SPRING_OVERLOAD;
+    }
     return label.endsWith(PG_SUFFIX) ? SPRING_PG : SPRING;
   }
 
@@ -154,6 +173,7 @@ final class Report {
     labelOrder.put(ONE_HOP, 1);
     labelOrder.put(SPRING, 2);
     labelOrder.put(SPRING_PG, 3);
+    labelOrder.put(SPRING_OVERLOAD, 4);
     for (LoadResult r : results) {
       labelOrder.putIfAbsent(r.label(), labelOrder.size());
     }
@@ -168,7 +188,13 @@ final class Report {
     Map<String, LoadResult> bare = baselines(sorted, BARE);
     Map<String, LoadResult> oneHop = baselines(sorted, ONE_HOP);
     Map<String, Map<String, LoadResult>> spring =
-        Map.of(SPRING, baselines(sorted, SPRING), SPRING_PG, baselines(sorted, SPRING_PG));
+        Map.of(
+            SPRING,
+            baselines(sorted, SPRING),
+            SPRING_PG,
+            baselines(sorted, SPRING_PG),
+            SPRING_OVERLOAD,
+            baselines(sorted, SPRING_OVERLOAD));
     List<Row> rows = new ArrayList<>();
     for (LoadResult r : sorted) {
       String g = group(r);
@@ -238,6 +264,11 @@ final class Report {
         .append(
             "most teams would pick instead, on H2; `spring-pg` on PostgreSQL, the baseline of the `-pg` rows). ")
         .append("`mixed` is 90% GET / 10% PUT, `mixed-50` half and half. ")
+        .append(
+            "The `-overload` rows run `mixed` at a normal and at a very high connection count; their ")
+        .append(
+            "baseline is `spring-overload`, and their req/s counts only successful answers (goodput): ")
+        .append("a 503 sheds a request, it is not an answer. ")
         .append("Throughput ratio above 1 is faster; p99 ratio above 1 is slower.\n\n");
     md.append(
         "| scenario | label | mode | req/s | p50 | p99 | p99.9 | max | errors | req/s vs bare | req/s vs one-hop "
@@ -381,6 +412,9 @@ final class Report {
       if (r.scenario().startsWith("chat-") && r.params() != null) {
         notes.add(chatNote(who, r, r.params()));
       }
+      if (r.shed() > 0) {
+        notes.add(shedNote(who, r));
+      }
       if (r.serviceTimeMs() != null && r.lateSends() > 0) {
         notes.add(
             String.format(
@@ -393,6 +427,35 @@ final class Report {
       }
     }
     return notes;
+  }
+
+  /**
+   * A run in which the server shed load: how much it shed, whether each 503 said when to come back,
+   * and what the requests it admitted waited (the overall percentiles mix in the fast refusals).
+   */
+  static String shedNote(String who, LoadResult r) {
+    long answers = r.statusCounts().values().stream().mapToLong(Long::longValue).sum();
+    Latency a = r.admittedMs();
+    return String.format(
+        Locale.ROOT,
+        "%s: %s of %s answers were 503 (%s shed, %s without Retry-After)%s; %s.",
+        who,
+        thousands(r.shed()),
+        thousands(answers),
+        percent(answers > 0 ? (double) r.shed() / answers : 0),
+        thousands(r.noRetryAfter()),
+        r.otherServerErrors() > 0 ? ", " + thousands(r.otherServerErrors()) + " other 5xx" : "",
+        a == null
+            ? "admitted requests' latency not recorded"
+            : "admitted requests (not 503): p50 "
+                + ms(a.p50())
+                + ", p99 "
+                + ms(a.p99())
+                + ", p99.9 "
+                + ms(a.p999())
+                + ", max "
+                + ms(a.max())
+                + " ms");
   }
 
   /**
@@ -571,6 +634,18 @@ final class Report {
       return String.format(Locale.ROOT, "%.2f", v);
     }
     return String.format(Locale.ROOT, "%.3f", v);
+  }
+
+  /** 0.263 -> 26%; below 1%, one decimal (0.4%). */
+  static String percent(double fraction) {
+    double p = fraction * 100;
+    return p > 0 && p < 1
+        ? String.format(Locale.ROOT, "%.1f%%", p)
+        : String.format(Locale.ROOT, "%.0f%%", p);
+  }
+
+  static String thousands(long v) {
+    return String.format(Locale.ROOT, "%,d", v);
   }
 
   static String thousands(double v) {

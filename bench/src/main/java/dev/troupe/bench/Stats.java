@@ -13,6 +13,9 @@ final class Stats {
   static final String TIMEOUT = "timeout";
   static final String UNFINISHED = "unfinished";
 
+  /** The status a server sheds load with: the request was refused, not worked on. */
+  static final int SHED = 503;
+
   /**
    * Latency in microseconds, from the intended start (open loop) or the actual start (closed loop).
    */
@@ -21,12 +24,26 @@ final class Stats {
   /** Latency in microseconds from the moment a connection took the request: the server's share. */
   final Histogram service = newHistogram();
 
+  /**
+   * Latency in microseconds (as {@link #latency}) of the admitted requests only: answers whose
+   * status is not {@value #SHED}. What the requests the server took on waited, apart from the fast
+   * refusals that make the overall percentiles look good (or the slow ones that make them look
+   * bad). Failures without an answer (io, timeouts) were not admitted either.
+   */
+  final Histogram admitted = newHistogram();
+
   final Map<Integer, Long> statuses = new TreeMap<>();
   final Map<String, Long> errors = new TreeMap<>();
   final Map<String, Long> cache = new TreeMap<>();
   long ok;
   long responses;
   long lateSends;
+
+  /**
+   * {@value #SHED} answers without a {@code Retry-After} header: each should say when to return.
+   */
+  long noRetryAfter;
+
   long lastCompletionNanos;
   boolean idsExhausted;
 
@@ -42,6 +59,21 @@ final class Stats {
       long latencyMicros,
       long serviceMicros,
       long now) {
+    response(status, success, cacheHeader, true, latencyMicros, serviceMicros, now);
+  }
+
+  /**
+   * One answer. {@code retryAfter}: whether it carried a {@code Retry-After} header (only a {@value
+   * #SHED} without one is counted).
+   */
+  void response(
+      int status,
+      boolean success,
+      String cacheHeader,
+      boolean retryAfter,
+      long latencyMicros,
+      long serviceMicros,
+      long now) {
     responses++;
     statuses.merge(status, 1L, Long::sum);
     if (success) {
@@ -54,6 +86,13 @@ final class Stats {
     }
     latency.recordValue(Math.max(0, latencyMicros));
     service.recordValue(Math.max(0, serviceMicros));
+    if (status == SHED) {
+      if (!retryAfter) {
+        noRetryAfter++;
+      }
+    } else {
+      admitted.recordValue(Math.max(0, latencyMicros));
+    }
     lastCompletionNanos = Math.max(lastCompletionNanos, now);
   }
 
@@ -97,12 +136,14 @@ final class Stats {
   void add(Stats other) {
     latency.add(other.latency);
     service.add(other.service);
+    admitted.add(other.admitted);
     other.statuses.forEach((k, v) -> statuses.merge(k, v, Long::sum));
     other.errors.forEach((k, v) -> errors.merge(k, v, Long::sum));
     other.cache.forEach((k, v) -> cache.merge(k, v, Long::sum));
     ok += other.ok;
     responses += other.responses;
     lateSends += other.lateSends;
+    noRetryAfter += other.noRetryAfter;
     lastCompletionNanos = Math.max(lastCompletionNanos, other.lastCompletionNanos);
     idsExhausted |= other.idsExhausted;
   }

@@ -151,6 +151,152 @@ class GoalsTest {
     assertThat(Goals.rss(null).met()).isNull();
   }
 
+  /** An overload run: goodput, p99 of all answers and of the admitted ones, the 503s. */
+  private static LoadResult overload(
+      String label,
+      int connections,
+      double goodput,
+      double p99,
+      double admittedP99,
+      long shed,
+      long noRetryAfter,
+      JsonObject errors) {
+    JsonObject statuses = new JsonObject().put("200", 1_000);
+    if (shed > 0) {
+      statuses.put("503", shed);
+      errors.put("503", shed);
+    }
+    errors.forEach(
+        e -> {
+          if (e.getKey().startsWith("5") && !e.getKey().equals("503")) {
+            statuses.put(e.getKey(), e.getValue());
+          }
+        });
+    return LoadResult.fromJson(
+        result(label, "mixed", goodput, p99, 0)
+            .toJson()
+            .put("connections", connections)
+            .put("errorsByStatus", errors)
+            .put("statusCounts", statuses)
+            .put("noRetryAfter", noRetryAfter)
+            .put(
+                "admittedMs",
+                new JsonObject()
+                    .put("p50", admittedP99 / 4)
+                    .put("p90", admittedP99 / 2)
+                    .put("p99", admittedP99)
+                    .put("p999", admittedP99 * 2)
+                    .put("max", admittedP99 * 3)
+                    .put("mean", admittedP99 / 3)));
+  }
+
+  @Test
+  @DisplayName(
+      "overload goals: goodput kept at the high connection count, admitted p99, only 503s with Retry-After, Spring beside them")
+  void overload() {
+    List<LoadResult> results =
+        List.of(
+            overload("troupe-h2-overload", 64, 10_000, 10.0, 10.0, 0, 0, new JsonObject()),
+            overload("troupe-h2-overload", 2_000, 8_500, 30.0, 40.0, 90_000, 0, new JsonObject()),
+            overload("troupe-4proc-overload", 64, 5_000, 20.0, 20.0, 0, 0, new JsonObject()),
+            overload(
+                "troupe-4proc-overload",
+                2_000,
+                2_000,
+                300.0,
+                400.0,
+                50_000,
+                7,
+                new JsonObject().put("502", 3).put("timeout", 2)),
+            overload("spring-overload", 64, 4_000, 30.0, 30.0, 0, 0, new JsonObject()),
+            overload("spring-overload", 2_000, 3_600, 900.0, 900.0, 0, 0, new JsonObject()),
+            result("troupe-h2", "mixed", 12_000, 5.0, 0));
+
+    List<Goals.Goal> goals = Goals.evaluate(results, null);
+
+    assertThat(
+            goal(
+                goals,
+                "overload: goodput at 2,000 connections \u2265 80% of goodput at 64, all in one node"))
+        .satisfies(
+            g -> {
+              assertThat(g.met()).isTrue();
+              assertThat(g.measured())
+                  .isEqualTo(
+                      "troupe-h2-overload 8,500 req/s at \u00d72000 vs 10,000 at \u00d764 (85%); "
+                          + "spring-overload 3,600 req/s at \u00d72000 vs 4,000 at \u00d764 (90%)");
+            });
+    assertThat(goal(goals, "overload: goodput").goal()).doesNotContain("four");
+    assertThat(
+            goals.stream()
+                .filter(g -> g.goal().endsWith("four processes") && g.goal().contains("goodput"))
+                .findFirst()
+                .orElseThrow()
+                .met())
+        .as("40%")
+        .isFalse();
+    assertThat(goal(goals, "overload: p99 of admitted"))
+        .satisfies(
+            g -> {
+              assertThat(g.met()).isTrue();
+              assertThat(g.measured())
+                  .isEqualTo(
+                      "troupe-h2-overload p99 40.0 ms admitted at \u00d72000 (all answers 30.0 ms, 99% shed); "
+                          + "spring-overload p99 900 ms admitted at \u00d72000 (all answers 900 ms, 0% shed)");
+            });
+    assertThat(goal(goals, "overload: no 5xx but 503"))
+        .satisfies(
+            g -> {
+              assertThat(g.met()).as("a 502, 503s without Retry-After, timeouts").isFalse();
+              assertThat(g.measured())
+                  .isEqualTo(
+                      "troupe-h2-overload 90,000 \u00d7 503 (0 without Retry-After), 0 other 5xx, 0 unanswered; "
+                          + "troupe-4proc-overload 50,000 \u00d7 503 (7 without Retry-After), 3 other 5xx, 2 unanswered; "
+                          + "spring-overload 0 \u00d7 503 (0 without Retry-After), 0 other 5xx, 0 unanswered");
+            });
+    assertThat(Goals.onlyShed(results.subList(0, 2)).met()).isTrue();
+    assertThat(Goals.goodputKept(List.of(results.get(0)), "troupe-h2-overload", "x").met())
+        .as("one connection count only")
+        .isNull();
+  }
+
+  @Test
+  @DisplayName(
+      "overload goals from meta.json: readiness polls and resident memory after the overload run, Spring's beside")
+  void overloadMeta() {
+    JsonObject meta =
+        new JsonObject()
+            .put("not-ready polls: troupe-h2", "0 of 34")
+            .put("not-ready polls: spring", "5 of 30 (000: 5)")
+            .put("RSS MiB before overload: troupe-h2", "400")
+            .put("RSS MiB after overload: troupe-h2", "480")
+            .put("RSS MiB after overload: spring-baseline", "900");
+
+    assertThat(Goals.readyThroughout(meta))
+        .satisfies(
+            g -> {
+              assertThat(g.met()).isTrue();
+              assertThat(g.measured())
+                  .isEqualTo("spring 5 of 30 polls not ready; troupe-h2 0 of 34 polls not ready");
+            });
+    assertThat(
+            Goals.readyThroughout(meta.copy().put("not-ready polls: troupe-4proc", "1 of 30"))
+                .met())
+        .isFalse();
+    assertThat(Goals.overloadRss(meta))
+        .satisfies(
+            g -> {
+              assertThat(g.met()).as("Spring's memory is beside the goal, not in it").isTrue();
+              assertThat(g.measured())
+                  .isEqualTo("spring-baseline 900, troupe-h2 480 (from 400) MiB");
+            });
+    assertThat(
+            Goals.overloadRss(meta.copy().put("RSS MiB after overload: node-gateway", "600")).met())
+        .isFalse();
+    assertThat(Goals.readyThroughout(null).met()).isNull();
+    assertThat(Goals.overloadRss(new JsonObject()).met()).isNull();
+  }
+
   @Test
   @DisplayName(
       "the goals become a Markdown table with yes, no, or a dash for what the run did not measure")

@@ -123,6 +123,8 @@ class LoadRunTest {
     assertThat(back.throughput()).isEqualTo(r.throughput());
     assertThat(back.latencyMs()).isEqualTo(r.latencyMs());
     assertThat(back.errorsByStatus()).isEqualTo(r.errorsByStatus());
+    assertThat(back.admittedMs()).as("no 503: every answer admitted").isEqualTo(r.latencyMs());
+    assertThat(r.summaryLine()).doesNotContain("admitted");
   }
 
   @Test

@@ -188,6 +188,55 @@ class ReportTest {
 
   @Test
   @DisplayName(
+      "overload rows are set against Spring's overload rows, and a run with 503s gets a note on what was shed and admitted")
+  void overload(@TempDir Path dir) throws Exception {
+    JsonObject none = new JsonObject();
+    write(
+        dir,
+        "spring.json",
+        result("spring-overload", "mixed", "closed", 0, 2_000, 900.0, none)
+            .put("connections", 2000));
+    write(
+        dir,
+        "troupe.json",
+        result(
+                "troupe-h2-overload",
+                "mixed",
+                "closed",
+                0,
+                8_000,
+                30.0,
+                none.copy().put("503", 3_000))
+            .put("connections", 2000)
+            .put("statusCounts", new JsonObject().put("200", 1_000).put("503", 3_000))
+            .put("noRetryAfter", 2)
+            .put(
+                "admittedMs",
+                new JsonObject()
+                    .put("p50", 5.0)
+                    .put("p90", 20.0)
+                    .put("p99", 45.0)
+                    .put("p999", 80.0)
+                    .put("max", 120.0)
+                    .put("mean", 9.0)));
+
+    List<Report.Row> rows = Report.rows(Report.read(dir));
+    String md = Report.markdown("Troupe benchmark", rows, null);
+
+    assertThat(rows)
+        .filteredOn(r -> r.result().label().equals("troupe-h2-overload"))
+        .singleElement()
+        .satisfies(r -> assertThat(r.throughputVsSpring()).isEqualTo(4.0));
+    assertThat(Report.isBaseline("spring-overload")).isTrue();
+    assertThat(md)
+        .contains(
+            "mixed / troupe-h2-overload / closed \u00d72000: 3,000 of 4,000 answers were 503 (75% shed, "
+                + "2 without Retry-After); admitted requests (not 503): p50 5.00, p99 45.0, p99.9 80.0, max 120 ms.");
+    assertThat(md.lines().filter(l -> l.contains("answers were 503"))).hasSize(1);
+  }
+
+  @Test
+  @DisplayName(
       "the report command writes report.md and a readable chart.png, and sums up on stdout")
   void writesFiles(@TempDir Path dir) throws Exception {
     fixture(dir);

@@ -64,6 +64,30 @@ class StatsTest {
   }
 
   @Test
+  @DisplayName(
+      "only answers other than 503 are admitted, and a 503 without Retry-After is counted, before and after a merge")
+  void admittedAndShed() {
+    Stats a = new Stats();
+    a.response(200, true, null, true, 40_000, 39_000, 1);
+    a.response(503, false, null, true, 100, 90, 2);
+    a.response(503, false, null, false, 200, 190, 3);
+    a.response(500, false, null, false, 60_000, 59_000, 4);
+    a.failure(Stats.TIMEOUT, 10_000_000, 5);
+    a.failure(Stats.IO, 1, 6);
+    Stats b = new Stats();
+    b.response(503, false, null, false, 300, 290, 7);
+
+    Stats total = a.copy();
+    total.add(b);
+
+    assertThat(total.latency.getTotalCount()).as("4 + 1 answers and the timeout").isEqualTo(6);
+    assertThat(total.admitted.getTotalCount()).as("the 200 and the 500").isEqualTo(2);
+    assertThat(total.admitted.getMaxValue()).isBetween(59_900L, 60_100L);
+    assertThat(total.noRetryAfter).isEqualTo(2);
+    assertThat(Latency.ofMicros(total.admitted).p50()).isCloseTo(40, within(0.1));
+  }
+
+  @Test
   @DisplayName("a ratio to a baseline that measured nothing is absent, not infinite")
   void ratio() {
     assertThat(Report.ratio(500, 1000)).isEqualTo(0.5);
