@@ -3,6 +3,7 @@ package dev.troupe.gateway;
 import com.netflix.concurrency.limits.Limit;
 import com.netflix.concurrency.limits.limit.FixedLimit;
 import com.netflix.concurrency.limits.limit.Gradient2Limit;
+import com.netflix.concurrency.limits.limit.VegasLimit;
 import com.netflix.concurrency.limits.limit.WindowedLimit;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -127,6 +128,7 @@ final class Admission {
     private final AdmissionConfig config;
     private final int maxQueued;
     private final Limit limit;
+    private final int floor;
     private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
     private final Counter queueFull;
     private final Counter queueTimeout;
@@ -136,7 +138,8 @@ final class Admission {
       this.kind = kind;
       this.config = config;
       this.maxQueued = config.maxQueued();
-      this.limit = newLimit(config, Math.min(config.minInFlight(), max), max);
+      this.floor = Math.min(config.minInFlight(), max);
+      this.limit = newLimit(config, floor, max);
       this.queueFull = rejected(registry, kind, "queue-full");
       this.queueTimeout = rejected(registry, kind, "queue-timeout");
       gauge(
@@ -148,7 +151,7 @@ final class Admission {
           registry,
           "troupe_inflight_limit",
           "requests a service (one bulkhead of it) of this node works on at most; more are shed",
-          lane -> lane.limit.getLimit());
+          Lane::limit);
       gauge(
           registry,
           "troupe_gateway_queued",
@@ -157,17 +160,31 @@ final class Admission {
     }
 
     private static Limit newLimit(AdmissionConfig config, int min, int max) {
-      if (config.adaptive() && max > min) {
-        return WindowedLimit.newBuilder()
-            .build(
-                Gradient2Limit.newBuilder()
-                    .initialLimit(Math.max(min, Math.min(max, 4 * min)))
-                    .minLimit(min)
-                    .maxConcurrency(max)
-                    .rttTolerance(config.rttTolerance())
-                    .build());
+      if (max <= min) {
+        return FixedLimit.of(max);
       }
-      return FixedLimit.of(max);
+      return switch (config.algorithm()) {
+        case FIXED -> FixedLimit.of(max);
+        case VEGAS ->
+            VegasLimit.newBuilder()
+                .initialLimit(Math.max(min, Math.min(max, 4 * min)))
+                .maxConcurrency(max)
+                .build();
+        case GRADIENT2 ->
+            WindowedLimit.newBuilder()
+                .build(
+                    Gradient2Limit.newBuilder()
+                        .initialLimit(Math.max(min, Math.min(max, 4 * min)))
+                        .minLimit(min)
+                        .maxConcurrency(max)
+                        .rttTolerance(config.rttTolerance())
+                        .build());
+      };
+    }
+
+    /** The limit now, never below the configured minimum (Vegas has no floor of its own). */
+    private int limit() {
+      return Math.max(floor, limit.getLimit());
     }
 
     private void gauge(
@@ -199,7 +216,7 @@ final class Admission {
     void admit(RoutingContext ctx, Context context) {
       boolean full;
       synchronized (this) {
-        if (waiting.isEmpty() && inFlight < limit.getLimit()) {
+        if (waiting.isEmpty() && inFlight < limit()) {
           inFlight++;
           full = false;
         } else if (waiting.size() < maxQueued) {
@@ -250,7 +267,7 @@ final class Admission {
     private void drain() {
       List<Waiting> admitted = new ArrayList<>(1);
       synchronized (this) {
-        while (!waiting.isEmpty() && inFlight < limit.getLimit()) {
+        while (!waiting.isEmpty() && inFlight < limit()) {
           admitted.add(waiting.pop());
           inFlight++;
         }
@@ -296,7 +313,7 @@ final class Admission {
           ctx,
           503,
           "the gateway is at its limit of "
-              + limit.getLimit()
+              + limit()
               + " "
               + kind
               + " requests in flight and "

@@ -298,8 +298,8 @@ class AdmissionTest {
       "the adaptive limit starts between its bounds and is exported; a bad setting is refused")
   void adaptiveLimitIsBoundedAndExported(Vertx vertx, VertxTestContext ctx) {
     assertThatThrownBy(
-            () -> AdmissionConfig.from(Settings.of(Map.of("TROUPE_GATEWAY_LIMIT", "gradient"))))
-        .hasMessageContaining("adaptive or fixed");
+            () -> AdmissionConfig.from(Settings.of(Map.of("TROUPE_GATEWAY_LIMIT", "gradient3"))))
+        .hasMessageContaining("adaptive, vegas, gradient2 or fixed");
     serve(vertx, Map.of("TROUPE_GATEWAY_MIN_IN_FLIGHT", "4", "TROUPE_GATEWAY_MAX_IN_FLIGHT", "100"))
         .compose(
             v -> {

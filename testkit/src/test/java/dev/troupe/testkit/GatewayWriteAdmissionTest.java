@@ -49,6 +49,7 @@ class GatewayWriteAdmissionTest {
               .node()
               .setting("TROUPE_ACCESS_LOG", "false")
               .setting("TROUPE_GATEWAY_MAX_IN_FLIGHT", String.valueOf(LIMIT))
+              .setting("TROUPE_GATEWAY_QUEUE_TIMEOUT_MS", "500")
               .setting("TROUPE_GATEWAY_WRITE_MAX_IN_FLIGHT", String.valueOf(WRITE_LIMIT))
               .setting("TROUPE_DB_TIMEOUT_MS", "3000"));
 

@@ -54,6 +54,7 @@ class OverloadTest {
               .node("gateway", "request", "cache")
               .node()
               .setting("TROUPE_GATEWAY_MAX_IN_FLIGHT", String.valueOf(LIMIT))
+              .setting("TROUPE_GATEWAY_QUEUE_TIMEOUT_MS", "500")
               .setting("TROUPE_GATEWAY_INSTANCES", "2"));
 
   private static MessageConsumer<JsonObject> slowDb;
