@@ -26,12 +26,13 @@ import java.util.function.ToIntFunction;
  * never take the slots reads need. Every gateway instance of the node shares the two lanes.
  *
  * <p>With {@code TROUPE_GATEWAY_LIMIT=adaptive} (the default) a lane's limit follows the latency it
- * measures: Netflix's Gradient2 algorithm (concurrency-limits) raises it while the latency of
- * admitted requests stays near the lowest it has seen, and lowers it when latency grows, so the
- * pipeline holds about as much work as it can do without queueing inside, and admitted requests
- * keep a low latency. The limit moves between {@code TROUPE_GATEWAY_MIN_IN_FLIGHT} and {@code
- * TROUPE_GATEWAY_MAX_IN_FLIGHT} ({@code TROUPE_GATEWAY_WRITE_MAX_IN_FLIGHT} for writes); {@code
- * fixed} keeps it at the maximum.
+ * measures: Netflix's Vegas algorithm (concurrency-limits) raises it while the latency of admitted
+ * requests stays near the lowest it has seen, and lowers it as requests start to queue inside, so
+ * the pipeline holds about as much work as it can do. ({@code gradient2}, the library's other
+ * algorithm, compares short- and long-term latency instead: at 2,000 connections it let the limits
+ * climb to ~145 where Vegas kept them at 32-60.) The limit moves between {@code
+ * TROUPE_GATEWAY_MIN_IN_FLIGHT} and {@code TROUPE_GATEWAY_MAX_IN_FLIGHT} ({@code
+ * TROUPE_GATEWAY_WRITE_MAX_IN_FLIGHT} for writes); {@code fixed} keeps it at the maximum.
  *
  * <p>A request over the limit waits at the gateway, before any work is spent on it, in a stack: the
  * newest waiting request is admitted first when a slot frees, and a request that waited {@code
@@ -214,21 +215,24 @@ final class Admission {
     }
 
     void admit(RoutingContext ctx, Context context) {
+      boolean started = false;
       boolean full;
       synchronized (this) {
         if (waiting.isEmpty() && inFlight < limit()) {
           inFlight++;
+          started = true;
           full = false;
         } else if (waiting.size() < maxQueued) {
           waiting.push(new Waiting(ctx, context, System.nanoTime()));
-          // A body arriving meanwhile stays in the connection for the body handler after us.
-          ctx.request().pause();
-          return;
+          full = false;
         } else {
           full = true;
         }
       }
-      if (full) {
+      if (!started && !full) {
+        // A body arriving meanwhile stays in the connection for the body handler after us.
+        ctx.request().pause();
+      } else if (full) {
         queueFull.increment();
         refuse(ctx, "its " + kind + " queue is full");
       } else {
