@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -304,7 +305,8 @@ final class GroupCommitter<W extends GroupCommitter.Member> {
    * Commits {@code group} and answers each of its writes. A group that failed for a reason one of
    * its writes may have caused (anything but the database being busy, slow or gone) is split: each
    * write is then committed alone, one after another, so a write that cannot be stored fails by
-   * itself and its neighbours are judged on their own.
+   * itself and its neighbours are judged on their own. A lock wait that gave up splits the group by
+   * row ({@link #splitByRow}).
    */
   private Future<Void> commit(List<W> group, int attempts) {
     return attempt(group, 1, attempts)
@@ -315,6 +317,9 @@ final class GroupCommitter<W extends GroupCommitter.Member> {
                 return Future.succeededFuture();
               }
               TroupeException failure = SqlErrors.classify(done.cause());
+              if (SqlErrors.isLockTimeout(done.cause())) {
+                return splitByRow(group, failure);
+              }
               if (group.size() == 1
                   || failure.code() == ErrorCode.UNAVAILABLE
                   || failure.code() == ErrorCode.TIMEOUT) {
@@ -329,6 +334,29 @@ final class GroupCommitter<W extends GroupCommitter.Member> {
               }
               return alone;
             });
+  }
+
+  /**
+   * A lock wait gave up: another transaction holds a row of the group, and nothing says which. The
+   * writes of each row (by a write's first row) are then committed as a group of their own, one row
+   * after another in arrival order, so only the writes of the held row wait for it again and fail;
+   * a group of one row fails as a whole at once (waiting again would only repeat the wait).
+   */
+  private Future<Void> splitByRow(List<W> group, TroupeException failure) {
+    Map<Object, List<W>> byRow = new LinkedHashMap<>();
+    for (W write : group) {
+      byRow.computeIfAbsent(write.keys().get(0), k -> new ArrayList<>()).add(write);
+    }
+    if (byRow.size() == 1) {
+      group.forEach(write -> write.fail(failure));
+      return Future.succeededFuture();
+    }
+    splits.increment();
+    Future<Void> rows = Future.succeededFuture();
+    for (List<W> row : byRow.values()) {
+      rows = rows.compose(v -> commit(row, writer.attempts(row)));
+    }
+    return rows;
   }
 
   private Future<Committed> attempt(List<W> group, int attempt, int attempts) {

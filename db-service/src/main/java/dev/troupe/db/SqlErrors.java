@@ -33,6 +33,15 @@ final class SqlErrors {
     return "40P01".equals(state) || "40001".equals(state);
   }
 
+  /**
+   * A lock wait gave up (H2 HYT00, PostgreSQL 55P03): a row of the transaction was held by another
+   * one. Unlike a busy or unreachable database, that is a cause one write of a group brings along.
+   */
+  static boolean isLockTimeout(Throwable t) {
+    String state = sqlState(t);
+    return "HYT00".equals(state) || "55P03".equals(state);
+  }
+
   static String sqlState(Throwable t) {
     for (Throwable c = t; c != null; c = c.getCause()) {
       if (c instanceof SQLException sql && sql.getSQLState() != null) {

@@ -266,7 +266,7 @@ class GroupCommitterTest {
   void doesNotSplitWhenBusy(Vertx vertx, VertxTestContext ctx) {
     Context owner = vertx.getOrCreateContext();
     Held writer = new Held("bad");
-    writer.failState = "55P03";
+    writer.failState = "53300";
     GroupCommitter<Write<?>> committer =
         new GroupCommitter<>(
             vertx, owner, writer, 64, 0, 512, 1, "documents", new SimpleMeterRegistry());
@@ -436,5 +436,50 @@ class GroupCommitterTest {
                           }
                           ctx.completeNow();
                         })));
+  }
+
+  @Test
+  @DisplayName(
+      "a group whose lock wait gave up (a row held by another transaction) is split by row: the held"
+          + " row's writes get the retryable 503, its neighbours commit; a group of one row is not split")
+  void splitsAGroupThatWaitedForALock(Vertx vertx, VertxTestContext ctx) {
+    Context owner = vertx.getOrCreateContext();
+    Held writer = new Held("held");
+    writer.failState = "55P03";
+    GroupCommitter<Write<?>> committer =
+        new GroupCommitter<>(
+            vertx, owner, writer, 64, 0, 512, 1, "documents", new SimpleMeterRegistry());
+    owner.runOnContext(
+        v -> {
+          Future<PutResult> held = put(committer, "held");
+          Future<PutResult> free = put(committer, "free");
+          Future<PutResult> heldAgain = put(committer, "held");
+          vertx.setPeriodic(1, t -> writer.releaseAll());
+          Future.join(held, free, heldAgain)
+              .transform(
+                  done -> {
+                    ctx.verify(
+                        () -> {
+                          // the group, then the held row's two writes together, then the free one
+                          assertThat(writer.sizes).containsExactly(3, 2, 1);
+                          assertCode(held.cause(), ErrorCode.UNAVAILABLE);
+                          assertCode(heldAgain.cause(), ErrorCode.UNAVAILABLE);
+                          assertThat(free.succeeded()).isTrue();
+                        });
+                    // writes of one row only: no split, no second wait
+                    Future<PutResult> a = put(committer, "held");
+                    Future<PutResult> b = put(committer, "held");
+                    return Future.join(a, b).transform(x -> Future.succeededFuture(List.of(a, b)));
+                  })
+              .onComplete(
+                  done ->
+                      ctx.verify(
+                          () -> {
+                            assertThat(writer.sizes).containsExactly(3, 2, 1, 2);
+                            assertThat(done.result())
+                                .allSatisfy(w -> assertCode(w.cause(), ErrorCode.UNAVAILABLE));
+                            ctx.completeNow();
+                          }));
+        });
   }
 }
