@@ -76,7 +76,13 @@ final class Problems {
           && re.failureType() != ReplyFailure.RECIPIENT_FAILURE) {
         LOG.warn("pipeline call failed: {} (request {})", re.getMessage(), RequestIds.of(ctx));
       }
-      send(ctx, status(code), Failures.message(failure));
+      StageClock.fail(ctx);
+      send(
+          ctx.response(),
+          status(code),
+          Failures.stage(failure),
+          Failures.message(failure),
+          RequestIds.of(ctx));
     } else if (failure instanceof DecodeException) {
       send(ctx, 400, "the body is not valid JSON");
     } else if (failure instanceof HttpException he) {
@@ -139,7 +145,7 @@ final class Problems {
 
   static void send(RoutingContext ctx, int status, String detail) {
     StageClock.fail(ctx);
-    send(ctx.response(), status, detail, RequestIds.of(ctx));
+    send(ctx.response(), status, null, detail, RequestIds.of(ctx));
   }
 
   /**
@@ -165,7 +171,7 @@ final class Problems {
     }
     String id = RequestIds.idFor(givenId(request));
     request.response().putHeader(RequestIds.HEADER, id).putHeader("Connection", "close");
-    send(request.response(), status, detail, id);
+    send(request.response(), status, null, detail, id);
   }
 
   /** The client's {@code X-Request-Id}, when its headers could be read at all. */
@@ -177,10 +183,13 @@ final class Problems {
     }
   }
 
+  /**
+   * The problem document; {@code stage} is the failed stage a failure named ({@link
+   * Failures#stage}), or null, when a status that only one stage gives names it.
+   */
   private static void send(
-      HttpServerResponse response, int status, String detail, String requestId) {
+      HttpServerResponse response, int status, String stage, String detail, String requestId) {
     HttpResponseStatus http = HttpResponseStatus.valueOf(status);
-    String stage = Stages.stageOf(detail);
     if (stage == null) {
       stage =
           switch (status) {
@@ -197,7 +206,7 @@ final class Problems {
                     + http.reasonPhrase().toLowerCase(Locale.ROOT).replace(' ', '-'))
             .put("title", http.reasonPhrase())
             .put("status", status)
-            .put("detail", Stages.withoutStage(detail))
+            .put("detail", detail)
             .put("requestId", requestId);
     if (stage != null) {
       problem.put("stage", stage);

@@ -1,5 +1,6 @@
 package dev.troupe.request;
 
+import dev.troupe.shared.bus.CallPolicy;
 import dev.troupe.shared.bus.Failures;
 import dev.troupe.shared.contract.CacheContract;
 import dev.troupe.shared.contract.DbContract;
@@ -42,8 +43,8 @@ import org.slf4j.LoggerFactory;
 final class BatchPipeline {
   private static final Logger LOG = LoggerFactory.getLogger(BatchPipeline.class);
 
-  private final Downstream db;
-  private final Downstream cache;
+  private final CallPolicy db;
+  private final CallPolicy cache;
   private final int batchSize;
   private final long deadlineMs;
   private final DistributionSummary fanOut;
@@ -51,7 +52,7 @@ final class BatchPipeline {
   private final Counter cacheFaults;
   private final Stages stages;
 
-  BatchPipeline(Downstream db, Downstream cache, RequestConfig config, MeterRegistry registry) {
+  BatchPipeline(CallPolicy db, CallPolicy cache, RequestConfig config, MeterRegistry registry) {
     this.db = db;
     this.cache = cache;
     this.batchSize = config.batchSize();
@@ -116,11 +117,8 @@ final class BatchPipeline {
       if (read.failed()) {
         failedParts.increment();
         ErrorCode code = Failures.code(read.cause());
-        String cause = Failures.message(read.cause());
-        String stage = Stages.stageOf(cause);
         String message =
-            (stage == null ? "" : "[" + stage + "] ")
-                + "part "
+            "part "
                 + (i + 1)
                 + " of "
                 + parts.size()
@@ -131,9 +129,9 @@ final class BatchPipeline {
                 + " to "
                 + part.ids().get(part.ids().size() - 1)
                 + ") failed: "
-                + Stages.withoutStage(cause);
+                + Failures.message(read.cause());
         if (!request.partial()) {
-          throw new TroupeException(code, message);
+          throw new TroupeException(code, Failures.stage(read.cause()), message, null);
         }
         failed.add(new FailedPart(part.ids(), code, message));
         continue;
@@ -203,7 +201,7 @@ final class BatchPipeline {
     long remaining = remainingMs(deadline);
     if (remaining <= 0) {
       return Future.failedFuture(
-          new TroupeException(ErrorCode.TIMEOUT, "[db] the batch deadline passed"));
+          new TroupeException(ErrorCode.TIMEOUT, Stages.DB, "the batch deadline passed", null));
     }
     return stages
         .run(

@@ -1,5 +1,6 @@
 package dev.troupe.request;
 
+import dev.troupe.shared.bus.CallPolicy;
 import dev.troupe.shared.bus.Failures;
 import dev.troupe.shared.bus.InFlight;
 import dev.troupe.shared.contract.CacheContract;
@@ -36,9 +37,9 @@ import org.slf4j.LoggerFactory;
 final class DocumentPipeline {
   private static final Logger LOG = LoggerFactory.getLogger(DocumentPipeline.class);
 
-  private final Downstream db;
+  private final CallPolicy db;
   private final InFlight dbReads;
-  private final Downstream cache;
+  private final CallPolicy cache;
   private final Counter cacheFaults;
   private final Counter coalesced;
   private final Stages stages;
@@ -49,12 +50,12 @@ final class DocumentPipeline {
   private final Map<DocKey, Future<Lookup>> loading = new HashMap<>();
 
   /** A pipeline whose database reads are not bounded by this node's db-read bulkhead (tests). */
-  DocumentPipeline(Downstream db, Downstream cache, MeterRegistry registry) {
+  DocumentPipeline(CallPolicy db, CallPolicy cache, MeterRegistry registry) {
     this(db, cache, InFlight.of("request", "db-read", Integer.MAX_VALUE, registry), registry);
   }
 
   /** {@code dbReads}: the bulkhead a read takes a slot of while it waits for the database. */
-  DocumentPipeline(Downstream db, Downstream cache, InFlight dbReads, MeterRegistry registry) {
+  DocumentPipeline(CallPolicy db, CallPolicy cache, InFlight dbReads, MeterRegistry registry) {
     this.dbReads = dbReads;
     this.db = db;
     this.cache = cache;
@@ -170,7 +171,7 @@ final class DocumentPipeline {
    * write's outcome open, then fails with {@code failure} whatever the eviction does.
    */
   static <T> Future<T> evictAfterFailedWrite(
-      Downstream cache,
+      CallPolicy cache,
       String evictAction,
       JsonObject keys,
       String what,

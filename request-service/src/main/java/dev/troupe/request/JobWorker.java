@@ -1,6 +1,7 @@
 package dev.troupe.request;
 
 import dev.troupe.shared.bus.Bus;
+import dev.troupe.shared.bus.CallPolicy;
 import dev.troupe.shared.bus.Failures;
 import dev.troupe.shared.cluster.NodeRuntime;
 import dev.troupe.shared.config.Settings;
@@ -55,8 +56,8 @@ public final class JobWorker extends VerticleBase {
 
   private JobsConfig config;
   private Bus store;
-  private Downstream db;
-  private Downstream cache;
+  private CallPolicy db;
+  private CallPolicy cache;
   private BatchPipeline batches;
   private MeterRegistry registry;
   private String owner;
@@ -72,20 +73,17 @@ public final class JobWorker extends VerticleBase {
     config = JobsConfig.from(settings);
     registry = NodeRuntime.registryOf(vertx);
     store = new Bus(vertx, requests.dbTimeoutMs());
-    db =
-        new Downstream(
-            vertx, "db-service", new Bus(vertx, requests.dbTimeoutMs()), requests, registry);
+    db = requests.calls(vertx, "db-service", requests.dbTimeoutMs(), registry);
     // A chunk's cache fill carries up to a thousand entries, more than an interactive request's
     // cache
     // deadline allows for on a busy node; a job can wait, and a fill that times out leaves the
     // entries
     // to their TTL instead of moving them forward. So jobs give the cache the database's deadline.
     cache =
-        new Downstream(
+        requests.calls(
             vertx,
             "cache-service",
-            new Bus(vertx, Math.max(requests.cacheTimeoutMs(), requests.dbTimeoutMs())),
-            requests,
+            Math.max(requests.cacheTimeoutMs(), requests.dbTimeoutMs()),
             registry);
     batches = new BatchPipeline(db, cache, requests, registry);
     // Unique per worker, so a worker that restarts on the same node never mistakes an old claim for

@@ -1,7 +1,12 @@
 package dev.troupe.request;
 
+import dev.troupe.shared.bus.BreakerConfig;
+import dev.troupe.shared.bus.Bus;
+import dev.troupe.shared.bus.CallPolicy;
 import dev.troupe.shared.bus.RetryConfig;
 import dev.troupe.shared.config.Settings;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Vertx;
 
 /**
  * request-service settings.
@@ -18,10 +23,7 @@ import dev.troupe.shared.config.Settings;
  *     then has failed ({@code TROUPE_BATCH_DEADLINE_MS}, default 5000)
  * @param bulkheads what request-service works on at once per node, per kind of work; more of a kind
  *     is refused at once with 503 and Retry-After, whatever the other kinds do ({@link Bulkheads})
- * @param breakerFailures faults in a row after which the circuit to a downstream service opens
- *     ({@code TROUPE_BREAKER_FAILURES}, default 5)
- * @param breakerResetMs how long an open circuit refuses calls before it lets a trial call through
- *     ({@code TROUPE_BREAKER_RESET_MS}, default 5000)
+ * @param breaker the circuit to each downstream service ({@code TROUPE_BREAKER_*})
  * @param retry retries of idempotent calls to db- and cache-service ({@code TROUPE_RETRY_*})
  */
 public record RequestConfig(
@@ -31,8 +33,7 @@ public record RequestConfig(
     int batchSize,
     long batchDeadlineMs,
     Bulkheads bulkheads,
-    int breakerFailures,
-    long breakerResetMs,
+    BreakerConfig breaker,
     RetryConfig retry) {
   public static RequestConfig from(Settings s) {
     return new RequestConfig(
@@ -42,9 +43,14 @@ public record RequestConfig(
         s.integer("TROUPE_BATCH_SIZE", 100, 1, 1000),
         s.longValue("TROUPE_BATCH_DEADLINE_MS", 5_000, 1, 600_000),
         Bulkheads.from(s),
-        s.integer("TROUPE_BREAKER_FAILURES", 5, 1, 1_000_000),
-        s.longValue("TROUPE_BREAKER_RESET_MS", 5_000, 1, 3_600_000),
+        BreakerConfig.from(s),
         RetryConfig.from(s));
+  }
+
+  /** A policy of calls to {@code downstream} with these settings and {@code timeoutMs}. */
+  public CallPolicy calls(Vertx vertx, String downstream, long timeoutMs, MeterRegistry registry) {
+    return new CallPolicy(
+        vertx, downstream, new Bus(vertx, timeoutMs), breaker, retry, f -> true, registry);
   }
 
   /**

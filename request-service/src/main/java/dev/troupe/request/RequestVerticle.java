@@ -2,6 +2,7 @@ package dev.troupe.request;
 
 import dev.troupe.shared.bus.ActionRouter;
 import dev.troupe.shared.bus.Bus;
+import dev.troupe.shared.bus.CallPolicy;
 import dev.troupe.shared.bus.InFlight;
 import dev.troupe.shared.cluster.NodeRuntime;
 import dev.troupe.shared.config.Settings;
@@ -32,11 +33,8 @@ public final class RequestVerticle extends VerticleBase {
   public Future<?> start() {
     RequestConfig config = RequestConfig.from(Settings.fromJson(config()));
     MeterRegistry registry = NodeRuntime.of(vertx).registry();
-    Downstream db =
-        new Downstream(vertx, "db-service", new Bus(vertx, config.dbTimeoutMs()), config, registry);
-    Downstream cache =
-        new Downstream(
-            vertx, "cache-service", new Bus(vertx, config.cacheTimeoutMs()), config, registry);
+    CallPolicy db = config.calls(vertx, "db-service", config.dbTimeoutMs(), registry);
+    CallPolicy cache = config.calls(vertx, "cache-service", config.cacheTimeoutMs(), registry);
     RequestConfig.Bulkheads limits = config.bulkheads();
     InFlight reads = InFlight.of("request", "read", limits.read(), registry);
     InFlight dbReads = InFlight.of("request", "db-read", limits.dbRead(), registry);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
 
 import dev.troupe.request.FakeService.Call;
+import dev.troupe.shared.bus.CallPolicy;
 import dev.troupe.shared.bus.Failures;
 import dev.troupe.shared.config.Settings;
 import dev.troupe.shared.contract.CacheContract;
@@ -71,8 +72,8 @@ class BatchPipelineTest {
 
   private BatchPipeline pipeline(Vertx vertx, long dbTimeoutMs, long cacheTimeoutMs) {
     return new BatchPipeline(
-        Downstream.of(vertx, "db", dbTimeoutMs, registry),
-        Downstream.of(vertx, "cache", cacheTimeoutMs, registry),
+        CallPolicy.of(vertx, "db", dbTimeoutMs, registry),
+        CallPolicy.of(vertx, "cache", cacheTimeoutMs, registry),
         RequestConfig.from(Settings.empty()),
         registry);
   }

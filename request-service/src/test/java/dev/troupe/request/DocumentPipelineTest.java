@@ -3,6 +3,7 @@ package dev.troupe.request;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.troupe.request.FakeService.Call;
+import dev.troupe.shared.bus.CallPolicy;
 import dev.troupe.shared.bus.Failures;
 import dev.troupe.shared.bus.InFlight;
 import dev.troupe.shared.contract.CacheContract;
@@ -23,6 +24,7 @@ import dev.troupe.shared.contract.ReadResult;
 import dev.troupe.shared.contract.ReadResult.CacheStatus;
 import dev.troupe.shared.contract.TroupeException;
 import dev.troupe.shared.contract.Wire;
+import dev.troupe.shared.metrics.Stages;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -70,8 +72,8 @@ class DocumentPipelineTest {
     // A generous cache deadline, so a slow machine never turns an answering fake into a timeout.
     pipeline =
         new DocumentPipeline(
-            Downstream.of(vertx, "db", 5000, registry),
-            Downstream.of(vertx, "cache", 5000, registry),
+            CallPolicy.of(vertx, "db", 5000, registry),
+            CallPolicy.of(vertx, "cache", 5000, registry),
             registry);
     db.register(vertx).compose(v -> cache.register(vertx)).onComplete(ctx.succeedingThenComplete());
   }
@@ -92,8 +94,8 @@ class DocumentPipelineTest {
   private void useShortCacheDeadline(Vertx vertx) {
     pipeline =
         new DocumentPipeline(
-            Downstream.of(vertx, "db", 5000, registry),
-            Downstream.of(vertx, "cache", SHORT_CACHE_TIMEOUT_MS, registry),
+            CallPolicy.of(vertx, "db", 5000, registry),
+            CallPolicy.of(vertx, "cache", SHORT_CACHE_TIMEOUT_MS, registry),
             registry);
   }
 
@@ -126,8 +128,8 @@ class DocumentPipelineTest {
     InFlight dbReads = InFlight.of("request", "db-read", 1, node);
     pipeline =
         new DocumentPipeline(
-            Downstream.of(vertx, "db", 5000, node),
-            Downstream.of(vertx, "cache", 5000, node),
+            CallPolicy.of(vertx, "db", 5000, node),
+            CallPolicy.of(vertx, "cache", 5000, node),
             dbReads,
             node);
     cache.answer(
@@ -731,7 +733,8 @@ class DocumentPipelineTest {
                     // The database's answer keeps its code and text; the pipeline names the stage
                     // it came from.
                     assertThat(Failures.code(failure)).isEqualTo(ErrorCode.PRECONDITION_FAILED);
-                    assertThat(failure).hasMessage("[db] fake put failure");
+                    assertThat(failure).hasMessage("fake put failure");
+                    assertThat(Failures.stage(failure)).isEqualTo(Stages.DB);
                     failed.flag();
                   });
               return drained(vertx);
@@ -754,8 +757,8 @@ class DocumentPipelineTest {
   void putTimeoutEvicts(Vertx vertx, VertxTestContext ctx) {
     pipeline =
         new DocumentPipeline(
-            Downstream.of(vertx, "db", SHORT_CACHE_TIMEOUT_MS, registry),
-            Downstream.of(vertx, "cache", 5000, registry),
+            CallPolicy.of(vertx, "db", SHORT_CACHE_TIMEOUT_MS, registry),
+            CallPolicy.of(vertx, "cache", 5000, registry),
             registry);
     db.silent(DbContract.PUT);
     cache.reply(CacheContract.FILL, STORED).reply(CacheContract.EVICT, new JsonObject());
@@ -799,7 +802,8 @@ class DocumentPipelineTest {
                     ctx.verify(
                         () -> {
                           assertThat(Failures.code(failure)).isEqualTo(ErrorCode.UNAVAILABLE);
-                          assertThat(failure).hasMessage("[db] fake put failure");
+                          assertThat(failure).hasMessage("fake put failure");
+                          assertThat(Failures.stage(failure)).isEqualTo(Stages.DB);
                           ctx.completeNow();
                         })));
   }

@@ -2,6 +2,7 @@ package dev.troupe.request;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.troupe.shared.bus.CallPolicy;
 import dev.troupe.shared.contract.CacheContract;
 import dev.troupe.shared.contract.CacheLookup;
 import dev.troupe.shared.contract.DbContract;
@@ -61,8 +62,8 @@ class SingleFlightTest {
                   x -> {
                     DocumentPipeline pipeline =
                         new DocumentPipeline(
-                            Downstream.of(vertx, "db", 5000, registry),
-                            Downstream.of(vertx, "cache", 5000, registry),
+                            CallPolicy.of(vertx, "db", 5000, registry),
+                            CallPolicy.of(vertx, "cache", 5000, registry),
                             registry);
                     List<Future<ReadResult>> reads = new ArrayList<>();
                     for (int i = 0; i < READERS; i++) {
@@ -118,8 +119,8 @@ class SingleFlightTest {
                   x -> {
                     DocumentPipeline pipeline =
                         new DocumentPipeline(
-                            Downstream.of(vertx, "db", 5000, new SimpleMeterRegistry()),
-                            Downstream.of(vertx, "cache", 5000, new SimpleMeterRegistry()),
+                            CallPolicy.of(vertx, "db", 5000, new SimpleMeterRegistry()),
+                            CallPolicy.of(vertx, "cache", 5000, new SimpleMeterRegistry()),
                             new SimpleMeterRegistry());
                     pipeline
                         .get(key, "first")

@@ -99,7 +99,7 @@ class DatabaseFaultTest {
               // on one
               // cluster; a circuit opened by the previous test's faults would answer for the
               // database.
-              // The breaker has tests of its own (DownstreamTest).
+              // The breaker has tests of its own (CallPolicyTest).
               .setting("TROUPE_BREAKER_FAILURES", "1000000"));
 
   /** What a request was for: decides which answers it may get. */

@@ -7,6 +7,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import java.util.HashMap;
@@ -14,6 +15,7 @@ import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -21,26 +23,32 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Dispatches the messages of one address to a handler per {@code action} header and turns the
- * handler's future into a reply: a value is the reply body, a failure a {@code ReplyException} with
- * the failure's {@link ErrorCode}. Every service answers {@link Bus#PING}.
+ * handler's future into a reply. Handlers are routed by their {@link Action} declaration: the
+ * router decodes the request with the action's codec (a malformed body is a 400 naming the field)
+ * and encodes the reply. A failure is replied as a {@link BusFault}: its {@link ErrorCode}, stage
+ * and client-safe detail. Every service answers {@link Bus#PING}.
  */
 public final class ActionRouter implements Handler<Message<JsonObject>> {
   private static final Logger LOG = LoggerFactory.getLogger(ActionRouter.class);
   private static final long DRAIN_POLL_MS = 10;
 
   private final String service;
+
+  /** The address of the actions routed by declaration; null until the first. */
+  private String address;
+
   private final Map<String, Function<Message<JsonObject>, Future<JsonObject>>> handlers =
       new HashMap<>();
 
   /** The bound of every action without one of its own; null: unbounded. */
   private InFlight inFlight;
 
-  /** Bulkheads: actions with a bound of their own. */
+  /** Bulkheads: actions (by name) with a bound of their own. */
   private final Map<String, InFlight> bulkheads = new HashMap<>();
 
   private Supplier<JsonObject> status = JsonObject::new;
 
-  /** The Vert.x this router last made sure knows {@link HandedOverJson}; usually its only one. */
+  /** The Vert.x this router last made sure knows Troupe's codecs; usually its only one. */
   private volatile Vertx codecRegisteredOn;
 
   private ActionRouter(String service) {
@@ -54,11 +62,65 @@ public final class ActionRouter implements Handler<Message<JsonObject>> {
     return new ActionRouter(service);
   }
 
+  /** Routes {@code action} to {@code handler}, which gets the decoded request. */
+  public <Q, R> ActionRouter on(Action<Q, R> action, Function<Q, Future<R>> handler) {
+    return on(action, (request, message) -> handler.apply(request));
+  }
+
+  /**
+   * Routes {@code action} to {@code handler}, which gets the decoded request and the message (for
+   * its headers: the request id, {@link Bus#requestId}).
+   */
+  public <Q, R> ActionRouter on(
+      Action<Q, R> action, BiFunction<Q, Message<JsonObject>, Future<R>> handler) {
+    requireAddress(action);
+    return route(
+        action.name(),
+        message -> {
+          Q request = action.request().decode(message.body());
+          Future<R> result = handler.apply(request, message);
+          return result == null ? null : result.map(action.reply()::encode);
+        });
+  }
+
+  /**
+   * Routes {@code action} to a handler of raw bodies: for a stand-in that answers with a body of
+   * its own making (tests), or a handler that forwards the body untouched.
+   */
+  public ActionRouter onRaw(
+      Action<?, ?> action, Function<Message<JsonObject>, Future<JsonObject>> handler) {
+    requireAddress(action);
+    return route(action.name(), handler);
+  }
+
+  /**
+   * Routes the action named {@code action}. Kept for handlers of actions not yet declared as an
+   * {@link Action}; new code routes by declaration.
+   */
   public ActionRouter on(String action, Function<Message<JsonObject>, Future<JsonObject>> handler) {
+    return route(action, handler);
+  }
+
+  private ActionRouter route(
+      String action, Function<Message<JsonObject>, Future<JsonObject>> handler) {
     if (handlers.putIfAbsent(action, handler) != null) {
       throw new IllegalStateException("action " + action + " is already routed");
     }
     return this;
+  }
+
+  /** One router serves one address: every action routed must be declared on it. */
+  private void requireAddress(Action<?, ?> action) {
+    if (address == null) {
+      address = action.address();
+    } else if (!address.equals(action.address())) {
+      throw new IllegalArgumentException(
+          "a router serves one address: "
+              + action
+              + " is not on "
+              + address
+              + " like the actions routed before");
+    }
   }
 
   /** Adds what {@code status} says to every ping reply (readiness shows it). */
@@ -83,6 +145,15 @@ public final class ActionRouter implements Handler<Message<JsonObject>> {
    * never refuses them, nor they others. Past the bound they fail at once with {@link
    * ErrorCode#OVERLOADED}.
    */
+  public ActionRouter limit(InFlight limit, Action<?, ?>... actions) {
+    for (Action<?, ?> action : actions) {
+      requireAddress(action);
+      limit(limit, action.name());
+    }
+    return this;
+  }
+
+  /** {@link #limit(InFlight, Action[])} by action name, for actions not yet declared. */
   public ActionRouter limit(InFlight limit, String... actions) {
     for (String action : actions) {
       if (Bus.PING.equals(action)) {
@@ -139,7 +210,10 @@ public final class ActionRouter implements Handler<Message<JsonObject>> {
     InFlight bound = Bus.PING.equals(action) ? null : bulkheads.getOrDefault(action, inFlight);
     if (bound != null) {
       if (!bound.tryAcquire()) {
-        message.fail(ErrorCode.OVERLOADED.code(), bound.refusal().getMessage());
+        ensureCodecs();
+        message.reply(
+            new BusFault(ErrorCode.OVERLOADED, null, bound.refusal().getMessage()),
+            new DeliveryOptions());
         return;
       }
       dispatch(message, action).onComplete(done -> bound.release());
@@ -188,17 +262,28 @@ public final class ActionRouter implements Handler<Message<JsonObject>> {
    * thread (which Troupe's handlers avoid), the plain JSON codec.
    */
   private void reply(Message<JsonObject> message, JsonObject body) {
-    Context context = Vertx.currentContext();
-    if (body == null || context == null) {
+    if (body == null || !ensureCodecs()) {
       message.reply(body);
       return;
     }
+    message.reply(body, HandedOverJson.options());
+  }
+
+  /**
+   * Makes sure the Vert.x of the current context knows {@link HandedOverJson} and {@link BusFault};
+   * false off a Vert.x thread (which Troupe's handlers avoid), where the plain codecs serve.
+   */
+  private boolean ensureCodecs() {
+    Context context = Vertx.currentContext();
+    if (context == null) {
+      return false;
+    }
     Vertx owner = context.owner();
     if (owner != codecRegisteredOn) {
-      HandedOverJson.register(owner);
+      Bus.registerCodecs(owner);
       codecRegisteredOn = owner;
     }
-    message.reply(body, HandedOverJson.options());
+    return true;
   }
 
   private void fail(Message<JsonObject> message, String action, Throwable failure) {
@@ -214,6 +299,7 @@ public final class ActionRouter implements Handler<Message<JsonObject>> {
           failure.getMessage(),
           Bus.requestId(message));
     }
-    message.fail(code.code(), Failures.message(failure));
+    ensureCodecs();
+    message.reply(Failures.fault(failure), new DeliveryOptions());
   }
 }

@@ -35,7 +35,37 @@ public final class Bus {
       throw new IllegalArgumentException("timeoutMs must be > 0");
     }
     this.timeoutMs = timeoutMs;
+    registerCodecs(vertx);
+  }
+
+  /**
+   * Registers Troupe's event-bus codecs on {@code vertx}: {@link HandedOverJson} for bodies, {@link
+   * BusFault} for failure replies. Every JVM node of a cluster does (ClusterBootstrap); later calls
+   * do nothing.
+   */
+  public static void registerCodecs(Vertx vertx) {
     HandedOverJson.register(vertx);
+    BusFault.register(vertx);
+  }
+
+  /**
+   * Sends {@code request} as {@code action} within {@code deadlineMs} and completes with the
+   * decoded reply; one attempt (policies with retries and a breaker: {@link CallPolicy}).
+   */
+  public <Q, R> Future<R> call(Action<Q, R> action, Q request, String requestId, long deadlineMs) {
+    JsonObject body;
+    try {
+      body = action.request().encode(request);
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+    return request(action.address(), action.name(), body, requestId, deadlineMs)
+        .map(action.reply()::decode);
+  }
+
+  /** {@link #call(Action, Object, String, long)} within this bus's deadline. */
+  public <Q, R> Future<R> call(Action<Q, R> action, Q request, String requestId) {
+    return call(action, request, requestId, timeoutMs);
   }
 
   public long timeoutMs() {
@@ -63,7 +93,6 @@ public final class Bus {
     return vertx.eventBus().<JsonObject>request(address, body, options).map(Message::body);
   }
 
-  /** The request id a message carries, or null. */
   /**
    * Consumes {@code address} with a bounded buffer: a consumer holds at most {@code
    * TROUPE_CONSUMER_MAX_BUFFERED} (default 1,000) messages that arrived while it was paused;
@@ -80,6 +109,7 @@ public final class Bus {
             handler);
   }
 
+  /** The request id a message carries, or null. */
   public static String requestId(Message<?> message) {
     return message.headers().get(REQUEST_ID);
   }

@@ -14,6 +14,9 @@ public final class Failures {
     if (failure instanceof TroupeException te) {
       return te.code();
     }
+    if (failure instanceof BusFault fault) {
+      return fault.code();
+    }
     if (failure instanceof ReplyException re) {
       return switch (re.failureType()) {
         case RECIPIENT_FAILURE -> ErrorCode.fromCode(re.failureCode());
@@ -52,11 +55,30 @@ public final class Failures {
     return "internal error";
   }
 
-  /** A failure as a {@link TroupeException}, keeping its code and client-safe message. */
+  /** The pipeline stage a failure names, or null: read from the failure, never from its text. */
+  public static String stage(Throwable failure) {
+    if (failure instanceof TroupeException te) {
+      return te.stage();
+    }
+    if (failure instanceof BusFault fault) {
+      return fault.stage();
+    }
+    return null;
+  }
+
+  /** A failure as a {@link TroupeException}, keeping its code, stage and client-safe message. */
   public static TroupeException normalise(Throwable failure) {
     if (failure instanceof TroupeException te) {
       return te;
     }
-    return new TroupeException(code(failure), message(failure), failure);
+    return new TroupeException(code(failure), stage(failure), message(failure), failure);
+  }
+
+  /** The structured reply a service sends for {@code failure} ({@link ActionRouter} does). */
+  public static BusFault fault(Throwable failure) {
+    if (failure instanceof BusFault fault) {
+      return fault;
+    }
+    return new BusFault(code(failure), stage(failure), message(failure));
   }
 }

@@ -1,7 +1,7 @@
 package dev.troupe.shared.cluster;
 
 import com.hazelcast.core.HazelcastInstance;
-import dev.troupe.shared.bus.HandedOverJson;
+import dev.troupe.shared.bus.Bus;
 import dev.troupe.shared.config.ClusterConfig;
 import dev.troupe.shared.config.HaConfig;
 import dev.troupe.shared.config.NodeConfig;
@@ -75,7 +75,7 @@ public final class ClusterBootstrap {
         .buildClustered()
         .map(
             vertx -> {
-              HandedOverJson.register(vertx);
+              Bus.registerCodecs(vertx);
               HazelcastInstance hazelcast = clusterManager.getHazelcastInstance();
               NodeRuntime runtime =
                   new NodeRuntime(node.nodeName(), vertx, hazelcast, registry, settings);

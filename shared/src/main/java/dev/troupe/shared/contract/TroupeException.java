@@ -8,18 +8,33 @@ import java.util.Objects;
  */
 public final class TroupeException extends RuntimeException {
   private final ErrorCode code;
+  private final String stage;
 
   public TroupeException(ErrorCode code, String message) {
     this(code, message, null);
   }
 
   public TroupeException(ErrorCode code, String message, Throwable cause) {
+    this(code, null, message, cause);
+  }
+
+  /**
+   * A failure of pipeline stage {@code stage} ({@link dev.troupe.shared.metrics.Stages}); null when
+   * no stage is named.
+   */
+  public TroupeException(ErrorCode code, String stage, String message, Throwable cause) {
     super(message, cause, false, cause != null);
     this.code = Objects.requireNonNull(code);
+    this.stage = stage;
   }
 
   public ErrorCode code() {
     return code;
+  }
+
+  /** The pipeline stage that failed, or null. */
+  public String stage() {
+    return stage;
   }
 
   public static TroupeException badRequest(String message) {

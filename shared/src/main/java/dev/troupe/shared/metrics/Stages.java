@@ -10,15 +10,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The named stages of a request: {@code validate} and {@code authorize} at the gateway, {@code
  * cache}, {@code db} and {@code fill} in request-service, {@code publish} in db-service. Each
  * stage's latency is {@code troupe_stage_seconds{stage}}, its failures {@code
- * troupe_stage_failures_total{stage}}. A failure leaves its stage with its message prefixed by
- * {@code [stage] }; the gateway turns that prefix into the {@code stage} member of the problem.
+ * troupe_stage_failures_total{stage}}. A failure leaves its stage named ({@link
+ * TroupeException#stage()}, carried across the bus by {@link dev.troupe.shared.bus.BusFault}); the
+ * gateway turns it into the {@code stage} member of the problem.
  */
 public final class Stages {
   public static final String VALIDATE = "validate";
@@ -28,8 +27,6 @@ public final class Stages {
   public static final String FILL = "fill";
   public static final String PUBLISH = "publish";
   public static final List<String> ALL = List.of(VALIDATE, AUTHORIZE, CACHE, DB, FILL, PUBLISH);
-
-  private static final Pattern PREFIX = Pattern.compile("^\\[([a-z]+)\\] (.*)$", Pattern.DOTALL);
 
   private final Map<String, Timer> timers = new ConcurrentHashMap<>();
   private final Map<String, Counter> failures = new ConcurrentHashMap<>();
@@ -67,28 +64,12 @@ public final class Stages {
     }
   }
 
-  /**
-   * {@code failure} with its message prefixed by {@code [stage] }, unless an earlier stage named
-   * it.
-   */
+  /** {@code failure} named after {@code stage}, unless an earlier stage named it. */
   public static TroupeException named(String stage, Throwable failure) {
-    String message = Failures.message(failure);
-    if (PREFIX.matcher(message).matches()) {
+    if (Failures.stage(failure) != null) {
       return Failures.normalise(failure);
     }
-    return new TroupeException(Failures.code(failure), "[" + stage + "] " + message, failure);
-  }
-
-  /** The stage a failure message names, or null. */
-  public static String stageOf(String message) {
-    Matcher m = message == null ? null : PREFIX.matcher(message);
-    return m != null && m.matches() ? m.group(1) : null;
-  }
-
-  /** The message without its stage prefix. */
-  public static String withoutStage(String message) {
-    Matcher m = message == null ? null : PREFIX.matcher(message);
-    return m != null && m.matches() ? m.group(2) : message;
+    return new TroupeException(Failures.code(failure), stage, Failures.message(failure), failure);
   }
 
   private Timer timer(String stage) {

@@ -2,6 +2,7 @@ package dev.troupe.request;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.troupe.shared.bus.CallPolicy;
 import dev.troupe.shared.bus.Failures;
 import dev.troupe.shared.contract.DbContract;
 import dev.troupe.shared.contract.ErrorCode;
@@ -18,16 +19,16 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The circuit breaker in front of a downstream service, against a fake db-service on the bus. */
 @ExtendWith(VertxExtension.class)
-@DisplayName("Downstream circuit breaker")
-class DownstreamTest {
+@DisplayName("CallPolicy circuit breaker")
+class CallPolicyTest {
   private static final int FAILURES = 5;
 
-  private static Future<Throwable> call(Downstream db) {
+  private static Future<Throwable> call(CallPolicy db) {
     return db.request(DbContract.ADDRESS, DbContract.GET, new JsonObject(), "rid")
         .transform(ar -> Future.succeededFuture(ar.cause()));
   }
 
-  private static Future<Void> calls(Downstream db, int n) {
+  private static Future<Void> calls(CallPolicy db, int n) {
     Future<Void> chain = Future.succeededFuture();
     for (int i = 0; i < n; i++) {
       chain = chain.compose(v -> call(db)).mapEmpty();
@@ -43,7 +44,7 @@ class DownstreamTest {
     FakeService fake =
         new FakeService(DbContract.ADDRESS, DbContract.GET)
             .fail(DbContract.GET, ErrorCode.UNAVAILABLE);
-    Downstream db = Downstream.of(vertx, "db-service", 5000, registry);
+    CallPolicy db = CallPolicy.of(vertx, "db-service", 5000, registry);
     fake.register(vertx)
         .compose(v -> calls(db, FAILURES))
         .compose(v -> call(db))
@@ -76,7 +77,7 @@ class DownstreamTest {
     FakeService fake =
         new FakeService(DbContract.ADDRESS, DbContract.GET)
             .fail(DbContract.GET, ErrorCode.NOT_FOUND);
-    Downstream db = Downstream.of(vertx, "db-service", 5000, new SimpleMeterRegistry());
+    CallPolicy db = CallPolicy.of(vertx, "db-service", 5000, new SimpleMeterRegistry());
     fake.register(vertx)
         .compose(v -> calls(db, 3 * FAILURES))
         .onComplete(
@@ -98,7 +99,7 @@ class DownstreamTest {
     FakeService fake =
         new FakeService(DbContract.ADDRESS, DbContract.GET)
             .fail(DbContract.GET, ErrorCode.OVERLOADED);
-    Downstream db = Downstream.of(vertx, "db-service", 5000, registry);
+    CallPolicy db = CallPolicy.of(vertx, "db-service", 5000, registry);
     fake.register(vertx)
         .compose(v -> calls(db, 20 * FAILURES))
         .compose(v -> call(db))
@@ -134,7 +135,7 @@ class DownstreamTest {
         new FakeService(DbContract.ADDRESS, DbContract.GET, DbContract.PUT)
             .reply(DbContract.GET, new JsonObject())
             .silent(DbContract.PUT);
-    Downstream db = Downstream.of(vertx, "db-service", 300, registry);
+    CallPolicy db = CallPolicy.of(vertx, "db-service", 300, registry);
     fake.register(vertx)
         .compose(
             v -> {
@@ -187,7 +188,7 @@ class DownstreamTest {
   void timeoutsOfASilentDownstreamAreFaults(Vertx vertx, VertxTestContext ctx) {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     FakeService fake = new FakeService(DbContract.ADDRESS, DbContract.GET).silent(DbContract.GET);
-    Downstream db = Downstream.of(vertx, "db-service", 100, registry);
+    CallPolicy db = CallPolicy.of(vertx, "db-service", 100, registry);
     fake.register(vertx)
         .compose(v -> calls(db, FAILURES))
         .compose(v -> call(db))

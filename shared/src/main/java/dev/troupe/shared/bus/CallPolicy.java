@@ -1,10 +1,5 @@
-package dev.troupe.request;
+package dev.troupe.shared.bus;
 
-import dev.troupe.shared.bus.Bus;
-import dev.troupe.shared.bus.Failures;
-import dev.troupe.shared.bus.Retry;
-import dev.troupe.shared.bus.RetryConfig;
-import dev.troupe.shared.config.Settings;
 import dev.troupe.shared.contract.ErrorCode;
 import dev.troupe.shared.contract.TroupeException;
 import io.micrometer.core.instrument.Counter;
@@ -19,9 +14,13 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 
 /**
- * Calls to one downstream service through a circuit breaker that opens on faults, never on load.
+ * The one policy of calls to one downstream service, used by every caller (request-service, the
+ * gateway, the job workers): each call carries the caller's request id and a deadline, is retried
+ * within that deadline when its {@link Action} declares it idempotent and the fault is one a new
+ * attempt may not meet, and goes through a circuit breaker that opens on faults, never on load.
  *
  * <ul>
  *   <li><b>Faults count:</b> UNAVAILABLE (not running, not reachable, failing) and INTERNAL.
@@ -47,7 +46,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Idempotent calls (reads, cache operations, writes with an idempotency key) that meet a
  * transient fault are retried within their deadline ({@link Retry}, {@code TROUPE_RETRY_*}).
  */
-final class Downstream {
+public final class CallPolicy {
   private final String name;
   private final Bus bus;
   private final CircuitBreaker breaker;
@@ -55,6 +54,7 @@ final class Downstream {
   private final Counter ignoredOverload;
   private final Counter ignoredTimeouts;
   private final Retry retry;
+  private final Predicate<Throwable> retryWhen;
 
   /**
    * Calls to the downstream that completed (a success, or an answer about the request), ever. A
@@ -62,27 +62,33 @@ final class Downstream {
    */
   private final AtomicLong completed = new AtomicLong();
 
-  Downstream(Vertx vertx, String name, Bus bus, RequestConfig config, MeterRegistry registry) {
-    this(vertx, name, bus, config, config.retry(), registry);
-  }
-
-  private Downstream(
+  /**
+   * A policy for calls to {@code name} (a downstream's name in metrics) over {@code bus}, whose
+   * deadline is each call's unless it names its own.
+   *
+   * @param retryWhen which transient faults of idempotent calls are tried again, on top of the
+   *     retry budget: every one ({@code f -> true}), or only those that never reached a handler
+   *     ({@link Retry#undelivered}) for a caller whose downstream retries by itself
+   */
+  public CallPolicy(
       Vertx vertx,
       String name,
       Bus bus,
-      RequestConfig config,
+      BreakerConfig breakerConfig,
       RetryConfig retries,
+      Predicate<Throwable> retryWhen,
       MeterRegistry registry) {
     this.name = name;
     this.bus = bus;
     this.retry = new Retry(vertx, retries, registry, name);
+    this.retryWhen = retryWhen;
     this.breaker =
         CircuitBreaker.create(
             "troupe-" + name,
             vertx,
             new CircuitBreakerOptions()
-                .setMaxFailures(config.breakerFailures())
-                .setResetTimeout(config.breakerResetMs())
+                .setMaxFailures(breakerConfig.failures())
+                .setResetTimeout(breakerConfig.resetMs())
                 // The bus request has its own deadline; the breaker adds none, and tells nobody on
                 // the bus.
                 .setTimeout(-1)
@@ -126,19 +132,20 @@ final class Downstream {
    * A downstream with the default breaker settings and no retries: each request is one attempt, for
    * tests of what one call does.
    */
-  static Downstream of(Vertx vertx, String name, long timeoutMs, MeterRegistry registry) {
+  public static CallPolicy of(Vertx vertx, String name, long timeoutMs, MeterRegistry registry) {
     return withRetries(vertx, name, timeoutMs, RetryConfig.none(), registry);
   }
 
   /** A downstream with the default breaker settings and {@code retries}. */
-  static Downstream withRetries(
+  public static CallPolicy withRetries(
       Vertx vertx, String name, long timeoutMs, RetryConfig retries, MeterRegistry registry) {
-    return new Downstream(
+    return new CallPolicy(
         vertx,
         name,
         new Bus(vertx, timeoutMs),
-        RequestConfig.from(Settings.empty()),
+        BreakerConfig.defaults(),
         retries,
+        f -> true,
         registry);
   }
 
@@ -201,32 +208,71 @@ final class Downstream {
     return Future.failedFuture(failure instanceof NotCounted ? failure.getCause() : failure);
   }
 
-  long timeoutMs() {
+  public long timeoutMs() {
     return bus.timeoutMs();
   }
 
-  CircuitBreakerState state() {
+  public CircuitBreakerState state() {
     return breaker.state();
   }
 
-  Future<JsonObject> request(String address, String action, JsonObject body, String requestId) {
+  /** Calls {@code action} within this policy's deadline and completes with the decoded reply. */
+  public <Q, R> Future<R> call(Action<Q, R> action, Q request, String requestId) {
+    return call(action, request, requestId, bus.timeoutMs());
+  }
+
+  /** Calls {@code action} within {@code deadlineMs}, for all attempts together. */
+  public <Q, R> Future<R> call(Action<Q, R> action, Q request, String requestId, long deadlineMs) {
+    JsonObject body;
+    try {
+      body = action.request().encode(request);
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+    return send(
+            action.address(),
+            action.name(),
+            action.idempotent(request),
+            body,
+            requestId,
+            deadlineMs)
+        .map(action.reply()::decode);
+  }
+
+  /**
+   * A call of an action not yet declared as an {@link Action}, by name; {@code idempotent} as its
+   * service documents.
+   */
+  public Future<JsonObject> request(
+      String address, String action, JsonObject body, String requestId) {
     return request(address, action, body, requestId, bus.timeoutMs());
   }
 
-  Future<JsonObject> request(
+  /** As {@link #request(String, String, JsonObject, String)}, within {@code deadlineMs}. */
+  public Future<JsonObject> request(
       String address, String action, JsonObject body, String requestId, long deadlineMs) {
+    return send(address, action, Retry.isIdempotent(action, body), body, requestId, deadlineMs);
+  }
+
+  private Future<JsonObject> send(
+      String address,
+      String action,
+      boolean idempotent,
+      JsonObject body,
+      String requestId,
+      long deadlineMs) {
     // Every attempt goes through the breaker, so each fault counts and an opening circuit stops the
     // retries (an OpenCircuitException is not a transient fault).
     return retry
         .<JsonObject>call(
             action,
-            Retry.isIdempotent(action, body),
+            idempotent,
             deadlineMs,
-            failure -> true,
+            retryWhen,
             left ->
                 breaker
                     .<JsonObject>execute(() -> attempt(address, action, body, requestId, left))
-                    .recover(Downstream::unwrap))
+                    .recover(CallPolicy::unwrap))
         .recover(
             failure -> {
               if (failure instanceof OpenCircuitException) {

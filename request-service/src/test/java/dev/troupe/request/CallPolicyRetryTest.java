@@ -3,6 +3,7 @@ package dev.troupe.request;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.troupe.shared.bus.Backoff;
+import dev.troupe.shared.bus.CallPolicy;
 import dev.troupe.shared.bus.Failures;
 import dev.troupe.shared.bus.RetryConfig;
 import dev.troupe.shared.contract.DbContract;
@@ -25,8 +26,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Retries of calls to a downstream service, against a fake db-service on the bus. */
 @ExtendWith(VertxExtension.class)
-@DisplayName("Downstream retries")
-class DownstreamRetryTest {
+@DisplayName("CallPolicy retries")
+class CallPolicyRetryTest {
   private static final RetryConfig TWO_RETRIES = new RetryConfig(2, new Backoff(5, 20));
   private static final JsonObject FOUND = new JsonObject().put("found", true);
 
@@ -44,8 +45,8 @@ class DownstreamRetryTest {
                     : Future.succeededFuture(FOUND));
   }
 
-  private Downstream db(Vertx vertx) {
-    return Downstream.withRetries(vertx, "db-service", 5000, TWO_RETRIES, registry);
+  private CallPolicy db(Vertx vertx) {
+    return CallPolicy.withRetries(vertx, "db-service", 5000, TWO_RETRIES, registry);
   }
 
   private double retries(String action) {
@@ -67,7 +68,7 @@ class DownstreamRetryTest {
   @DisplayName("a read that meets a transient fault is retried, succeeds, and the retry is counted")
   void readRetriedAfterTransientFault(Vertx vertx, VertxTestContext ctx) {
     FakeService fake = flaky(DbContract.GET, 2, ErrorCode.UNAVAILABLE);
-    Downstream db = db(vertx);
+    CallPolicy db = db(vertx);
     fake.register(vertx)
         .compose(v -> db.request(DbContract.ADDRESS, DbContract.GET, new JsonObject(), "rid"))
         .onComplete(
@@ -86,7 +87,7 @@ class DownstreamRetryTest {
   @DisplayName("a read keeps failing past its retries: the last fault is the answer")
   void retriesAreBounded(Vertx vertx, VertxTestContext ctx) {
     FakeService fake = flaky(DbContract.GET, 10, ErrorCode.UNAVAILABLE);
-    Downstream db = db(vertx);
+    CallPolicy db = db(vertx);
     fake.register(vertx)
         .compose(v -> db.request(DbContract.ADDRESS, DbContract.GET, new JsonObject(), "rid"))
         .onComplete(
@@ -104,7 +105,7 @@ class DownstreamRetryTest {
   @DisplayName("an answer about the request (404) is final: never retried")
   void clientErrorNotRetried(Vertx vertx, VertxTestContext ctx) {
     FakeService fake = flaky(DbContract.GET, 1, ErrorCode.NOT_FOUND);
-    Downstream db = db(vertx);
+    CallPolicy db = db(vertx);
     fake.register(vertx)
         .compose(v -> db.request(DbContract.ADDRESS, DbContract.GET, new JsonObject(), "rid"))
         .onComplete(
@@ -124,7 +125,7 @@ class DownstreamRetryTest {
       "a write without an idempotency key is not idempotent: a transient fault is not retried")
   void writeWithoutKeyNotRetried(Vertx vertx, VertxTestContext ctx) {
     FakeService fake = flaky(DbContract.PUT, 1, ErrorCode.UNAVAILABLE);
-    Downstream db = db(vertx);
+    CallPolicy db = db(vertx);
     fake.register(vertx)
         .compose(v -> db.request(DbContract.ADDRESS, DbContract.PUT, write(null), "rid"))
         .onComplete(
@@ -143,7 +144,7 @@ class DownstreamRetryTest {
       "a write with an idempotency key is retried after a transient fault, carrying the same key")
   void writeWithKeyRetried(Vertx vertx, VertxTestContext ctx) {
     FakeService fake = flaky(DbContract.PUT, 1, ErrorCode.TIMEOUT);
-    Downstream db = db(vertx);
+    CallPolicy db = db(vertx);
     fake.register(vertx)
         .compose(v -> db.request(DbContract.ADDRESS, DbContract.PUT, write("k-1"), "rid"))
         .onComplete(
@@ -167,7 +168,7 @@ class DownstreamRetryTest {
       "retries share the call's deadline: a silent service is given up at the deadline, not once per attempt")
   void deadlineCoversEveryAttempt(Vertx vertx, VertxTestContext ctx) {
     FakeService fake = new FakeService(DbContract.ADDRESS, DbContract.GET).silent(DbContract.GET);
-    Downstream db = Downstream.withRetries(vertx, "db-service", 300, TWO_RETRIES, registry);
+    CallPolicy db = CallPolicy.withRetries(vertx, "db-service", 300, TWO_RETRIES, registry);
     fake.register(vertx)
         .compose(v -> db.request(DbContract.ADDRESS, DbContract.GET, new JsonObject(), "rid"))
         .onComplete(
