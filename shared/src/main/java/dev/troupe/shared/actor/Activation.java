@@ -6,6 +6,8 @@ import java.util.ArrayDeque;
 
 /**
  * One live (or activating, or stopping) actor on its host; touched only on the host's event loop.
+ * Its lifecycle is an {@link ActivationState}, changed only through {@link #moveTo}, {@link #stop}
+ * and {@link #resume}, which refuse a transition the lifecycle does not have.
  */
 final class Activation {
   /** A message waiting for its turn, and where its reply goes. */
@@ -19,24 +21,18 @@ final class Activation {
   final String tag;
 
   final ArrayDeque<Pending> mailbox = new ArrayDeque<>();
+
+  /** Completes once this activation stopped and its record was released (or could not be). */
   final Promise<Void> stopped = Promise.promise();
 
-  /** True once the state is loaded: messages are processed only from then on. */
-  boolean ready;
-
-  /** True once this activation holds the activation record. */
-  boolean claimed;
-
-  /** True while a message is being handled (its reply and state write included). */
-  boolean busy;
-
-  /** Why this activation is to stop as soon as it is not busy; null while it serves. */
-  String stopReason;
-
-  boolean finished;
+  /** The actor's state and its version at the store, as last read or written. */
   Object state;
+
   long version;
   long lastActiveMs;
+
+  private ActivationState lifecycle = ActivationState.CLAIMING;
+  private StopReason stopReason;
 
   Activation(
       ActorId id, ActorType<Object, Object> type, RestartPolicy policy, String tag, long nowMs) {
@@ -45,5 +41,56 @@ final class Activation {
     this.policy = policy;
     this.tag = tag;
     this.lastActiveMs = nowMs;
+  }
+
+  ActivationState lifecycle() {
+    return lifecycle;
+  }
+
+  /** Why this activation stops; null until a stop was asked. */
+  StopReason stopReason() {
+    return stopReason;
+  }
+
+  void moveTo(ActivationState next) {
+    if (!lifecycle.canMoveTo(next)) {
+      throw new IllegalStateException(
+          "activation " + tag + " of actor " + id + " cannot go from " + lifecycle + " to " + next);
+    }
+    lifecycle = next;
+  }
+
+  /**
+   * Asks this activation to stop for {@code reason} (the first reason stays, except that {@link
+   * StopReason#FAILED} overrides any). True when nothing is in flight, so the caller stops it now;
+   * otherwise it moves to STOPPING and the completion of the operation in flight stops it. Ignored
+   * once stopped.
+   */
+  boolean stop(StopReason reason) {
+    if (lifecycle == ActivationState.STOPPED) {
+      return false;
+    }
+    if (stopReason == null || reason == StopReason.FAILED) {
+      stopReason = reason;
+    }
+    if (lifecycle == ActivationState.READY) {
+      return true;
+    }
+    if (lifecycle != ActivationState.STOPPING) {
+      moveTo(ActivationState.STOPPING);
+    }
+    return false;
+  }
+
+  /**
+   * The operation in flight completed: moves to {@code next}, unless a stop was asked meanwhile;
+   * false then, and the caller stops the activation.
+   */
+  boolean resume(ActivationState next) {
+    if (lifecycle == ActivationState.STOPPING) {
+      return false;
+    }
+    moveTo(next);
+    return true;
   }
 }

@@ -4,21 +4,16 @@ import com.hazelcast.cluster.Member;
 import com.hazelcast.core.HazelcastInstance;
 import dev.troupe.shared.bus.ActionRouter;
 import dev.troupe.shared.bus.Bus;
-import dev.troupe.shared.bus.Failures;
 import dev.troupe.shared.cluster.NodeRuntime;
 import dev.troupe.shared.contract.ErrorCode;
 import dev.troupe.shared.contract.TroupeException;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,23 +55,24 @@ import org.slf4j.LoggerFactory;
  *       restarts the actor from its stored state, as its {@link RestartPolicy} allows; past the
  *       limit the actor stops and its waiting messages fail with UNAVAILABLE.
  * </ul>
+ *
+ * <p>The host takes messages and runs each activation's lifecycle ({@link ActivationState}); its
+ * parts are the {@link ActorDirectory} (ownership, the live activations, their records), the {@link
+ * MailboxPump} (queues, handlers, restarts), the {@link ActivationPersistence} (fenced state) and
+ * the {@link IdleCollector} (the sweep).
  */
 public final class ActorHost extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(ActorHost.class);
 
   private final RestartPolicy.Factory restartPolicy;
-  private final Map<ActorId, Activation> live = new HashMap<>();
   private ActorConfig config;
   private RestartPolicy.Factory policy;
-  private HazelcastInstance hazelcast;
-  private String self;
-  private ActivationRecords records;
-  private ActorStore store;
   private ActorMetrics metrics;
-  private Actors actors;
+  private ActorDirectory directory;
+  private ActivationPersistence persistence;
+  private MailboxPump pump;
+  private IdleCollector collector;
   private MessageConsumer<JsonObject> consumer;
-  private long sweepTimer = -1;
-  private long activations;
   private boolean stopping;
 
   /**
@@ -102,21 +98,31 @@ public final class ActorHost extends VerticleBase {
         restartPolicy != null
             ? restartPolicy
             : RestartPolicy.intensity(config.maxRestarts(), config.restartPeriodMs());
-    hazelcast = runtime.hazelcast();
+    HazelcastInstance hazelcast = runtime.hazelcast();
     Member local = hazelcast.getCluster().getLocalMember();
-    self = local.getUuid().toString();
     metrics = new ActorMetrics(runtime.registry());
-    store = new ActorStore(new Bus(vertx, config.storeTimeoutMs()));
-    actors = new Actors(vertx, hazelcast, config.askTimeoutMs());
+    persistence =
+        new ActivationPersistence(new ActorStore(new Bus(vertx, config.storeTimeoutMs())));
+    Actors actors = new Actors(vertx, hazelcast, config.askTimeoutMs());
     ActionRouter router =
         ActionRouter.of("actors")
-            .status(() -> new JsonObject().put("live", live.size()))
+            .status(() -> new JsonObject().put("live", directory.size()))
             .on(ActorContract.ASK, this::ask);
     return ActivationRecords.open(hazelcast, context)
         .compose(
-            opened -> {
-              records = opened;
-              sweepTimer = vertx.setPeriodic(config.sweepMs(), t -> sweep());
+            records -> {
+              directory = new ActorDirectory(actors, records, local.getUuid().toString());
+              pump =
+                  new MailboxPump(
+                      context,
+                      actors,
+                      directory,
+                      persistence,
+                      metrics,
+                      config.mailbox(),
+                      this::finish);
+              collector = new IdleCollector(vertx, directory, config.idleMs(), this::passivate);
+              collector.start(config.sweepMs());
               consumer =
                   vertx.eventBus().consumer(ActorContract.hostAddress(local.getUuid()), router);
               return consumer.completion();
@@ -131,11 +137,13 @@ public final class ActorHost extends VerticleBase {
   @Override
   public Future<?> stop() {
     stopping = true;
-    vertx.cancelTimer(sweepTimer);
     List<Future<Void>> stops = new ArrayList<>();
-    for (Activation a : new ArrayList<>(live.values())) {
-      passivate(a, "shutdown");
-      stops.add(a.stopped.future());
+    if (directory != null) {
+      collector.stop();
+      for (Activation a : directory.all()) {
+        passivate(a, StopReason.SHUTDOWN);
+        stops.add(a.stopped.future());
+      }
     }
     Future<Void> unregistered = consumer == null ? Future.succeededFuture() : consumer.unregister();
     return Future.join(stops)
@@ -162,38 +170,23 @@ public final class ActorHost extends VerticleBase {
 
   private Future<JsonObject> deliver(
       ActorId id, ActorType<Object, Object> type, JsonObject message) {
-    if (stopping || !ownsKey(id)) {
-      return Future.failedFuture(moved(id, "is not served by this node"));
+    if (stopping || !directory.owns(id)) {
+      return Future.failedFuture(ActorDirectory.moved(id, "is not served by this node"));
     }
-    Activation a = live.get(id);
+    Activation a = directory.get(id);
     if (a == null) {
       a = activate(id, type);
-    } else if (a.stopReason != null) {
-      return Future.failedFuture(moved(id, "is passivating"));
+    } else if (a.lifecycle().stopping()) {
+      return Future.failedFuture(ActorDirectory.moved(id, "is passivating"));
     }
-    if (a.mailbox.size() >= config.mailbox()) {
-      metrics.of(id.type()).rejected.increment();
-      return Future.failedFuture(
-          new TroupeException(
-              ErrorCode.UNAVAILABLE,
-              "the mailbox of actor "
-                  + id
-                  + " is full ("
-                  + config.mailbox()
-                  + " messages); retry shortly"));
-    }
-    Promise<JsonObject> reply = Promise.promise();
-    a.mailbox.add(new Activation.Pending(message, reply));
-    metrics.of(id.type()).queued.incrementAndGet();
-    drain(a);
-    return reply.future();
+    return pump.enqueue(a, message);
   }
 
+  /** Claims the actor's record, then loads its state; its messages wait in the meantime. */
   private Activation activate(ActorId id, ActorType<Object, Object> type) {
-    Activation a = new Activation(id, type, policy.create(id), self + "/" + (++activations), now());
-    live.put(id, a);
-    records
-        .claim(id, a.tag)
+    Activation a = directory.add(id, type, policy.create(id), System.currentTimeMillis());
+    directory
+        .claim(a)
         .onComplete(
             claim -> {
               if (claim.failed()) {
@@ -201,259 +194,65 @@ public final class ActorHost extends VerticleBase {
                     "could not claim the activation record of {}: {}",
                     id,
                     claim.cause().getMessage());
-                finish(
+                abandon(
                     a,
                     new TroupeException(
                         ErrorCode.UNAVAILABLE,
                         "actor " + id + " cannot be activated now; retry",
                         claim.cause()));
               } else if (!claim.result()) {
-                finish(a, moved(id, "is live on another node"));
+                abandon(a, ActorDirectory.moved(id, "is live on another node"));
               } else {
-                a.claimed = true;
                 ActorMetrics.PerType meters = metrics.of(id.type());
                 meters.activations.increment();
                 meters.live.incrementAndGet();
-                if (a.stopReason != null) {
-                  finish(a, null);
+                if (a.resume(ActivationState.LOADING)) {
+                  load(a);
                 } else {
-                  load(a)
-                      .onComplete(
-                          loaded -> {
-                            if (loaded.failed()) {
-                              a.stopReason = "failed";
-                              finish(a, loaded.cause());
-                            } else {
-                              a.ready = true;
-                              drain(a);
-                            }
-                          });
+                  finish(a, null);
                 }
               }
             });
     return a;
   }
 
-  /** Reads the actor's state from the store into {@code a}. */
-  private Future<Void> load(Activation a) {
-    return store
-        .load(a.id)
-        .map(
-            loaded -> {
-              a.state =
-                  loaded.data() == null
-                      ? a.type.initialState(a.id.key())
-                      : a.type.decodeState(loaded.data());
-              a.version = loaded.version();
-              return null;
-            });
-  }
-
-  /** Hands the next message to the handler unless one is in hand; stops the actor when asked to. */
-  private void drain(Activation a) {
-    if (a.busy || !a.ready || a.finished) {
-      return;
-    }
-    if (a.stopReason == null && !ownsKey(a.id)) {
-      a.stopReason = "moved";
-    }
-    if (a.stopReason != null) {
-      finish(a, null);
-      return;
-    }
-    Activation.Pending next = a.mailbox.poll();
-    if (next == null) {
-      return;
-    }
-    ActorMetrics.PerType meters = metrics.of(a.id.type());
-    meters.queued.decrementAndGet();
-    a.busy = true;
-    long start = System.nanoTime();
-    handle(a, next)
+  private void load(Activation a) {
+    persistence
+        .load(a)
         .onComplete(
-            done -> {
-              meters.handled(start);
-              a.busy = false;
-              a.lastActiveMs = now();
-              drain(a);
+            loaded -> {
+              if (loaded.failed()) {
+                a.stop(StopReason.FAILED);
+                finish(a, loaded.cause());
+              } else if (a.resume(ActivationState.READY)) {
+                pump.drain(a);
+              } else {
+                finish(a, null);
+              }
             });
   }
 
-  /**
-   * Handles one message; completes (on this context) once it is answered and the actor is ready
-   * again.
-   */
-  private Future<Void> handle(Activation a, Activation.Pending next) {
-    Object message;
-    try {
-      message = a.type.decodeMessage(next.message());
-    } catch (RuntimeException e) {
-      next.reply()
-          .fail(
-              e instanceof TroupeException te
-                  ? te
-                  : TroupeException.badRequest(
-                      "not a message for actor type " + a.id.type() + ": " + e.getMessage()));
-      return Future.succeededFuture();
-    }
-    Future<Outcome<Object>> outcome;
-    try {
-      outcome = a.type.handle(new ActorContext(a.id, vertx, actors, a.version), a.state, message);
-      if (outcome == null) {
-        outcome = Future.failedFuture(new IllegalStateException("the handler returned no future"));
-      }
-    } catch (RuntimeException e) {
-      outcome = Future.failedFuture(e);
-    }
-    return onContext(outcome)
-        .transform(
-            ar -> {
-              if (ar.failed()) {
-                return refusedOrCrashed(a, next, ar.cause());
-              }
-              Outcome<Object> result = ar.result();
-              if (result == null) {
-                return refusedOrCrashed(
-                    a, next, new IllegalStateException("the handler returned no outcome"));
-              }
-              JsonObject reply = result.reply() == null ? new JsonObject() : result.reply();
-              if (!result.changesState()) {
-                runEffect(a, result);
-                next.reply().complete(reply);
-                return Future.succeededFuture();
-              }
-              JsonObject encoded;
-              try {
-                encoded = a.type.encodeState(result.state());
-              } catch (RuntimeException e) {
-                return refusedOrCrashed(a, next, e);
-              }
-              return store
-                  .save(a.id, encoded, a.version, result.messages())
-                  .transform(
-                      saved -> {
-                        if (saved.succeeded()) {
-                          a.state = result.state();
-                          a.version = saved.result();
-                          runEffect(a, result);
-                          next.reply().complete(reply);
-                          return Future.succeededFuture();
-                        }
-                        if (Failures.code(saved.cause()) == ErrorCode.PRECONDITION_FAILED) {
-                          // Someone else wrote this actor's state: this activation is stale. Refuse
-                          // and reload.
-                          next.reply()
-                              .fail(
-                                  new TroupeException(
-                                      ErrorCode.CONFLICT,
-                                      "the state of actor " + a.id + " changed elsewhere; retry"));
-                          return restart(a, saved.cause());
-                        }
-                        next.reply().fail(Failures.normalise(saved.cause()));
-                        return Future.succeededFuture();
-                      });
-            });
-  }
-
-  /**
-   * Runs the outcome's effect; the state is committed already, so a failing effect is only logged.
-   */
-  private static void runEffect(Activation a, Outcome<Object> outcome) {
-    if (outcome.effect() == null) {
-      return;
-    }
-    try {
-      outcome.effect().run();
-    } catch (RuntimeException e) {
-      LOG.warn("the effect of a message to actor {} failed after its state was stored", a.id, e);
-    }
-  }
-
-  private Future<Void> refusedOrCrashed(Activation a, Activation.Pending next, Throwable cause) {
-    if (cause instanceof TroupeException refusal) {
-      next.reply().fail(refusal);
-      return Future.succeededFuture();
-    }
-    LOG.warn("actor {} crashed handling a message", a.id, cause);
-    next.reply().fail(new TroupeException(ErrorCode.INTERNAL, "actor " + a.id + " failed"));
-    return restart(a, cause);
-  }
-
-  /** Reloads the stored state, if the restart policy allows; otherwise marks the actor to stop. */
-  private Future<Void> restart(Activation a, Throwable cause) {
-    if (!a.policy.restart(a.id, cause, now())) {
-      LOG.warn("actor {} crashed too often; stopping it", a.id);
-      a.stopReason = "failed";
-      return Future.succeededFuture();
-    }
-    metrics.of(a.id.type()).restarts.increment();
-    return load(a)
-        .recover(
-            e -> {
-              LOG.warn(
-                  "actor {} could not reload its state; stopping it: {}", a.id, e.getMessage());
-              a.stopReason = "failed";
-              return Future.succeededFuture();
-            });
-  }
-
-  /** Every so often: passivates idle actors and those whose key this member no longer owns. */
-  private void sweep() {
-    long now = now();
-    for (Activation a : new ArrayList<>(live.values())) {
-      if (!a.ready || a.stopReason != null) {
-        continue;
-      }
-      if (!ownsKey(a.id)) {
-        passivate(a, "moved");
-      } else if (!a.busy && a.mailbox.isEmpty() && now - a.lastActiveMs >= config.idleMs()) {
-        passivate(a, "idle");
-      }
-    }
-  }
-
-  private void passivate(Activation a, String reason) {
-    if (a.stopReason == null) {
-      a.stopReason = reason;
-    }
-    if (a.ready && !a.busy) {
+  /** Asks {@code a} to stop for {@code reason}: now, or once the operation in flight completes. */
+  private void passivate(Activation a, StopReason reason) {
+    if (a.stop(reason)) {
       finish(a, null);
     }
   }
 
   /**
-   * Takes {@code a} out of service: no longer live here, its waiting messages answered (MOVED when
-   * the actor may be served elsewhere; {@code failure} or UNAVAILABLE when it failed), its record
-   * released. Idempotent.
+   * Takes {@code a}, which holds its record, out of service (see {@link #retire}) and releases the
+   * record. Idempotent.
    */
   private void finish(Activation a, Throwable failure) {
-    if (a.finished) {
+    if (!retire(a, failure)) {
       return;
     }
-    a.finished = true;
-    if (live.get(a.id) == a) {
-      live.remove(a.id);
-    }
-    Throwable answer =
-        failure != null
-            ? failure
-            : "failed".equals(a.stopReason)
-                ? new TroupeException(
-                    ErrorCode.UNAVAILABLE, "actor " + a.id + " stopped after repeated failures")
-                : moved(a.id, "is passivating");
     ActorMetrics.PerType meters = metrics.of(a.id.type());
-    for (Activation.Pending waiting; (waiting = a.mailbox.poll()) != null; ) {
-      meters.queued.decrementAndGet();
-      waiting.reply().fail(answer);
-    }
-    if (!a.claimed) {
-      a.stopped.complete();
-      return;
-    }
     meters.live.decrementAndGet();
-    meters.passivated(a.stopReason == null ? "failed" : a.stopReason);
-    records
-        .release(a.id, a.tag)
+    StopReason reason = a.stopReason();
+    meters.passivated((reason == null ? StopReason.FAILED : reason).label());
+    directory
+        .release(a)
         .onComplete(
             released -> {
               if (released.failed()) {
@@ -466,35 +265,32 @@ public final class ActorHost extends VerticleBase {
             });
   }
 
-  private boolean ownsKey(ActorId id) {
-    try {
-      Member owner = actors.owner(id);
-      return owner != null && owner.localMember();
-    } catch (RuntimeException e) {
-      // This member is no longer active (it is leaving or was terminated): it owns nothing.
-      return false;
+  /** Takes {@code a}, which never held its record, out of service (see {@link #retire}). */
+  private void abandon(Activation a, Throwable failure) {
+    if (retire(a, failure)) {
+      a.stopped.complete();
     }
   }
 
-  /** {@code future}, completed on this host's context whatever thread completes the original. */
-  private <T> Future<T> onContext(Future<T> future) {
-    Promise<T> promise = Promise.promise();
-    future.onComplete(
-        ar -> {
-          if (Vertx.currentContext() == context) {
-            promise.handle(ar);
-          } else {
-            context.runOnContext(v -> promise.handle(ar));
-          }
-        });
-    return promise.future();
-  }
-
-  private static TroupeException moved(ActorId id, String why) {
-    return new TroupeException(ErrorCode.MOVED, "actor " + id + " " + why);
-  }
-
-  private static long now() {
-    return System.currentTimeMillis();
+  /**
+   * Moves {@code a} to STOPPED: no longer live here, its waiting messages answered (MOVED when the
+   * actor may be served elsewhere; {@code failure} or UNAVAILABLE when it failed). False when it
+   * was stopped already.
+   */
+  private boolean retire(Activation a, Throwable failure) {
+    if (a.lifecycle() == ActivationState.STOPPED) {
+      return false;
+    }
+    a.moveTo(ActivationState.STOPPED);
+    directory.remove(a);
+    Throwable answer =
+        failure != null
+            ? failure
+            : a.stopReason() == StopReason.FAILED
+                ? new TroupeException(
+                    ErrorCode.UNAVAILABLE, "actor " + a.id + " stopped after repeated failures")
+                : ActorDirectory.moved(a.id, "is passivating");
+    pump.failWaiting(a, answer);
+    return true;
   }
 }

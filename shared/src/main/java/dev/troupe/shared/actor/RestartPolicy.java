@@ -1,10 +1,13 @@
 package dev.troupe.shared.actor;
 
+import dev.troupe.shared.supervision.RestartIntensity;
+import java.util.Optional;
+
 /**
  * Decides whether a crashed actor is restarted (its state reloaded from the store) or stopped. One
  * instance per activation, so it may count. This is the seam to the cluster's supervisors: a
  * supervision tree can provide its own policy (e.g. escalate) through {@link ActorHost}'s factory;
- * the default is {@link #intensity}, OTP's restart intensity.
+ * the default is {@link #intensity}, OTP's restart intensity ({@link RestartIntensity}).
  */
 public interface RestartPolicy {
 
@@ -21,33 +24,20 @@ public interface RestartPolicy {
 
   /**
    * At most {@code maxRestarts} restarts within any {@code periodMs}; one more crash within the
-   * period stops the actor ({@code maxRestarts = 0}: every crash stops it).
+   * period stops the actor ({@code maxRestarts = 0}: every crash stops it). The rule is {@link
+   * RestartIntensity}'s, the one supervisors apply; each activation counts on its own.
    */
   static Factory intensity(int maxRestarts, long periodMs) {
-    if (maxRestarts < 0 || periodMs <= 0) {
-      throw new IllegalArgumentException("maxRestarts must be >= 0 and periodMs > 0");
-    }
+    RestartIntensity intensity = new RestartIntensity(maxRestarts, periodMs);
     return id ->
         new RestartPolicy() {
-          private final long[] recent = new long[maxRestarts];
-          private int count;
-          private int next;
+          private RestartIntensity.Restarts restarts = RestartIntensity.Restarts.NONE;
 
           @Override
           public boolean restart(ActorId actor, Throwable cause, long nowMs) {
-            // A ring of the last maxRestarts restart times: one more is allowed when the oldest of
-            // them
-            // is out of the period.
-            if (maxRestarts == 0) {
-              return false;
-            }
-            if (count == maxRestarts && nowMs - recent[next] < periodMs) {
-              return false;
-            }
-            recent[next] = nowMs;
-            next = (next + 1) % maxRestarts;
-            count = Math.min(count + 1, maxRestarts);
-            return true;
+            Optional<RestartIntensity.Restarts> next = intensity.add(restarts, nowMs);
+            next.ifPresent(r -> restarts = r);
+            return next.isPresent();
           }
         };
   }

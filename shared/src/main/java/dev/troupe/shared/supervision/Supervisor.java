@@ -2,19 +2,16 @@ package dev.troupe.shared.supervision;
 
 import dev.troupe.shared.cluster.NodeRuntime;
 import dev.troupe.shared.config.Settings;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,10 +39,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Each restart waits a jittered exponential backoff (doubling with every restart in the period),
  * and counts in {@code troupe_supervisor_restarts{supervisor,child}}. One restart more than {@code
- * TROUPE_SUPERVISOR_MAX_RESTARTS} within {@code TROUPE_SUPERVISOR_PERIOD_MS} and the supervisor
- * gives up: it stops its children, and escalates, to its parent supervisor (which restarts it,
- * counting against its own intensity) or, at the top, to the node ({@link
- * Supervision#onTopLevelFailure}).
+ * TROUPE_SUPERVISOR_MAX_RESTARTS} within {@code TROUPE_SUPERVISOR_PERIOD_MS} ({@link
+ * RestartIntensity}) and the supervisor gives up: it stops its children, and escalates, to its
+ * parent supervisor (which restarts it, counting against its own intensity) or, at the top, to the
+ * node ({@link Supervision#onTopLevelFailure}).
  *
  * <p>Children are Vert.x child deployments of the supervisor, so undeploying the supervisor
  * undeploys them (Vert.x does that before the supervisor's {@code stop}, all at once).
@@ -54,54 +51,31 @@ public final class Supervisor extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(Supervisor.class);
 
   /**
-   * Config member listing the keys a parent's {@link ChildSpec#config} set, which beat the node's
-   * settings.
+   * STARTING until every child started once; RUNNING; then STOPPING (undeployed) or FAILED (gave
+   * up), after which crashes and timers are ignored.
    */
-  private static final String OVERRIDES = "troupe.supervisor.overrides";
-
-  private enum ChildState {
+  private enum Phase {
     STARTING,
     RUNNING,
-    RESTARTING,
-    STOPPED
-  }
+    STOPPING,
+    FAILED;
 
-  /** One child and its current deployment. Confined to the supervisor's event loop. */
-  private static final class Child {
-    final ChildSpec spec;
-    final Counter restartCounter;
-    ChildState state = ChildState.STARTING;
-    String deploymentId;
-    int generation;
-    int restarts;
-    String lastCrash;
-
-    /** The watch found the deployment gone once; a second time in a row makes it a crash. */
-    boolean missing;
-
-    /**
-     * A crash reported while this generation's deploy was still completing; handled once it has.
-     */
-    Throwable pendingCrash;
-
-    Child(ChildSpec spec, Counter restartCounter) {
-      this.spec = spec;
-      this.restartCounter = restartCounter;
+    boolean over() {
+      return this == STOPPING || this == FAILED;
     }
   }
 
   private SupervisorSpec spec;
-  private SupervisorConfig intensity;
+  private SupervisorConfig settings;
+  private RestartIntensity intensity;
   private Supervision supervision;
-  private final List<Child> children = new ArrayList<>();
+  private final List<SupervisedChild> children = new ArrayList<>();
 
-  /** Start times (ms, monotonic) of the restarts within the current period. */
-  private final Deque<Long> restarts = new ArrayDeque<>();
+  /** The restarts within the current period, times in ms of the monotonic clock. */
+  private RestartIntensity.Restarts restarts = RestartIntensity.Restarts.NONE;
 
+  private Phase phase = Phase.STARTING;
   private int generation;
-  private boolean stopping;
-  private boolean failed;
-  private boolean started;
   private long watchTimer = -1;
   private long restartTimer = -1;
   private volatile JsonObject status = new JsonObject();
@@ -110,21 +84,14 @@ public final class Supervisor extends VerticleBase {
   public Future<?> start() {
     try {
       spec = SupervisorSpec.fromConfig(config());
-      intensity = SupervisorConfig.from(Settings.fromJson(baseConfig()));
+      settings = SupervisorConfig.from(Settings.fromJson(ChildConfigs.base(vertx, config())));
+      intensity = settings.intensity();
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
     MeterRegistry registry = NodeRuntime.registryOf(vertx);
     for (ChildSpec child : spec.children()) {
-      children.add(
-          new Child(
-              child,
-              Counter.builder("troupe_supervisor_restarts")
-                  .description(
-                      "restarts of a supervised child after it crashed or failed to restart")
-                  .tag("supervisor", spec.name())
-                  .tag("child", child.name())
-                  .register(registry)));
+      children.add(new SupervisedChild(child, spec.name(), registry));
     }
     supervision = Supervision.of(vertx);
     supervision.register(deploymentID(), this);
@@ -132,8 +99,8 @@ public final class Supervisor extends VerticleBase {
     return deployInOrder(indices(0, children.size()), false)
         .onSuccess(
             v -> {
-              started = true;
-              watchTimer = vertx.setPeriodic(intensity.watchMs(), t -> watch());
+              phase = Phase.RUNNING;
+              watchTimer = vertx.setPeriodic(settings.watchMs(), t -> watch());
               for (int i = 0; i < children.size(); i++) {
                 handlePendingCrash(i);
               }
@@ -141,14 +108,16 @@ public final class Supervisor extends VerticleBase {
                   "supervisor {} ({}) started {}",
                   spec.name(),
                   spec.strategy().label(),
-                  names(children));
+                  children.stream().map(SupervisedChild::name).toList());
             })
         .onFailure(e -> supervision.unregister(deploymentID()));
   }
 
   @Override
   public Future<?> stop() {
-    stopping = true;
+    if (phase != Phase.FAILED) {
+      phase = Phase.STOPPING;
+    }
     cancelTimers();
     supervision.unregister(deploymentID());
     return stopChildren(indices(0, children.size()));
@@ -164,8 +133,7 @@ public final class Supervisor extends VerticleBase {
     context.runOnContext(
         v -> {
           for (int i = 0; i < children.size(); i++) {
-            Child child = children.get(i);
-            if (child.spec.name().equals(childName)) {
+            if (children.get(i).name().equals(childName)) {
               onCrash(i, generation, cause);
               return;
             }
@@ -174,53 +142,47 @@ public final class Supervisor extends VerticleBase {
   }
 
   private void onCrash(int index, int crashedGeneration, Throwable cause) {
-    Child child = children.get(index);
+    SupervisedChild child = children.get(index);
     // A crash of an older deployment, or of a child being restarted already, is handled.
-    if (stopping || failed || child.generation != crashedGeneration) {
+    if (phase.over() || child.generation() != crashedGeneration) {
       return;
     }
-    if (child.state != ChildState.RUNNING) {
+    if (child.state() != SupervisedChild.State.RUNNING) {
       // The child crashed before its deploy finished completing here (its start had succeeded):
       // a crash all the same, handled as soon as the deploy has.
-      if (child.state == ChildState.STARTING || child.state == ChildState.RESTARTING) {
-        child.pendingCrash = cause;
-      }
+      child.deferCrash(cause);
       return;
     }
-    LOG.warn(
-        "supervisor {}: child {} crashed: {}", spec.name(), child.spec.name(), cause.toString());
-    child.lastCrash = String.valueOf(cause.getMessage());
+    LOG.warn("supervisor {}: child {} crashed: {}", spec.name(), child.name(), cause.toString());
+    child.crashed(cause);
     restart(index, cause);
   }
 
   private void handlePendingCrash(int index) {
-    Child child = children.get(index);
-    Throwable pending = child.pendingCrash;
-    child.pendingCrash = null;
+    SupervisedChild child = children.get(index);
+    Throwable pending = child.takePendingCrash();
     if (pending != null) {
-      onCrash(index, child.generation, pending);
+      onCrash(index, child.generation(), pending);
     }
   }
 
   /** Applies the strategy to a crash of child {@code index}, or gives up past the intensity. */
   private void restart(int index, Throwable cause) {
     long now = TimeUnit.NANOSECONDS.toMillis(System.nanoTime());
-    while (!restarts.isEmpty() && now - restarts.peekFirst() >= intensity.periodMs()) {
-      restarts.removeFirst();
-    }
-    if (restarts.size() >= intensity.maxRestarts()) {
+    var allowed = intensity.add(restarts, now);
+    if (allowed.isEmpty()) {
       giveUp(index, cause);
       return;
     }
-    restarts.addLast(now);
+    restarts = allowed.get();
     List<Integer> affected = spec.strategy().affected(index, children.size());
-    affected.forEach(i -> children.get(i).state = ChildState.RESTARTING);
+    affected.forEach(i -> children.get(i).restarting());
     publishStatus();
-    long delay = Math.max(1, intensity.backoff().delayMs(restarts.size()));
+    long delay = Math.max(1, settings.backoff().delayMs(restarts.count()));
     stopChildren(affected)
         .onComplete(
             stopped -> {
-              if (stopping || failed) {
+              if (phase.over()) {
                 return;
               }
               restartTimer =
@@ -244,7 +206,7 @@ public final class Supervisor extends VerticleBase {
       chain =
           chain.compose(
               v -> {
-                if (stopping || failed) {
+                if (phase.over()) {
                   return Future.failedFuture(
                       new IllegalStateException("supervisor " + spec.name() + " is stopping"));
                 }
@@ -255,41 +217,36 @@ public final class Supervisor extends VerticleBase {
   }
 
   private Future<Void> deploy(int index, boolean restarting) {
-    Child child = children.get(index);
-    child.generation = ++generation;
-    child.pendingCrash = null;
-    child.state = restarting ? ChildState.RESTARTING : ChildState.STARTING;
+    SupervisedChild child = children.get(index);
+    child.deploying(++generation, restarting);
     if (restarting) {
-      child.restarts++;
-      child.restartCounter.increment();
       publishStatus();
     }
     DeploymentOptions options =
-        new DeploymentOptions().setInstances(child.spec.instances()).setConfig(childConfig(child));
+        new DeploymentOptions()
+            .setInstances(child.spec().instances())
+            .setConfig(childConfig(child));
     return vertx
-        .deployVerticle(child.spec.verticle(), options)
+        .deployVerticle(child.spec().verticle(), options)
         .transform(
             ar -> {
               if (ar.succeeded()) {
-                child.deploymentId = ar.result();
-                child.missing = false;
-                child.state = ChildState.RUNNING;
+                child.running(ar.result());
                 publishStatus();
                 if (restarting) {
                   LOG.info(
                       "supervisor {}: child {} restarted (restart {})",
                       spec.name(),
-                      child.spec.name(),
-                      child.restarts);
+                      child.name(),
+                      child.restarts());
                 }
-                if (started) {
+                if (phase != Phase.STARTING) {
                   handlePendingCrash(index);
                 }
                 return Future.succeededFuture();
               }
               Throwable cause = ar.cause();
-              child.state = ChildState.STOPPED;
-              child.lastCrash = String.valueOf(cause.getMessage());
+              child.failedToStart(cause);
               publishStatus();
               if (!restarting) {
                 return Future.failedFuture(
@@ -297,16 +254,16 @@ public final class Supervisor extends VerticleBase {
                         "supervisor "
                             + spec.name()
                             + ": child "
-                            + child.spec.name()
+                            + child.name()
                             + " failed to start: "
                             + cause.getMessage(),
                         cause));
               }
-              if (!stopping && !failed) {
+              if (!phase.over()) {
                 LOG.warn(
                     "supervisor {}: child {} failed to restart: {}",
                     spec.name(),
-                    child.spec.name(),
+                    child.name(),
                     cause.toString());
                 restart(index, cause);
               }
@@ -314,35 +271,11 @@ public final class Supervisor extends VerticleBase {
             });
   }
 
-  /**
-   * The settings this supervisor and its children run with: this node's, when a Troupe node runs
-   * here, with what its own parent's {@link ChildSpec#config} set on top. A supervisor that Vert.x
-   * HA moved from a dead node carries that node's config (its data dir, its ports, its name); its
-   * children must get the survivor's.
-   */
-  private JsonObject baseConfig() {
-    JsonObject own = config().copy();
-    own.remove(SupervisorSpec.CONFIG_KEY);
-    own.remove(Supervision.OWNER);
-    JsonArray overrides = (JsonArray) own.remove(OVERRIDES);
-    return NodeRuntime.find(vertx)
-        .map(
-            runtime -> {
-              JsonObject config = runtime.settings().toJson();
-              if (overrides != null) {
-                overrides.forEach(key -> config.put((String) key, own.getValue((String) key)));
-              }
-              return config;
-            })
-        .orElse(own);
-  }
-
-  private JsonObject childConfig(Child child) {
-    JsonObject config = baseConfig();
-    config.mergeIn(child.spec.config());
-    return config
-        .put(OVERRIDES, new JsonArray(new ArrayList<>(child.spec.config().fieldNames())))
-        .put(Supervision.OWNER, deploymentID() + "/" + child.spec.name() + "/" + child.generation);
+  private JsonObject childConfig(SupervisedChild child) {
+    return ChildConfigs.of(
+        ChildConfigs.base(vertx, config()),
+        child.spec(),
+        deploymentID() + "/" + child.name() + "/" + child.generation());
   }
 
   /** Undeploys those of {@code indices} still deployed, last first; never fails. */
@@ -351,12 +284,11 @@ public final class Supervisor extends VerticleBase {
     Collections.reverse(reversed);
     Future<Void> chain = Future.succeededFuture();
     for (int i : reversed) {
-      Child child = children.get(i);
+      SupervisedChild child = children.get(i);
       chain =
           chain.compose(
               v -> {
-                String id = child.deploymentId;
-                child.deploymentId = null;
+                String id = child.takeDeployment();
                 if (id == null || !vertx.deploymentIDs().contains(id)) {
                   return Future.succeededFuture();
                 }
@@ -367,7 +299,7 @@ public final class Supervisor extends VerticleBase {
                           LOG.warn(
                               "supervisor {}: undeploying child {} failed: {}",
                               spec.name(),
-                              child.spec.name(),
+                              child.name(),
                               e.toString());
                           return Future.succeededFuture();
                         });
@@ -383,58 +315,42 @@ public final class Supervisor extends VerticleBase {
    * the two must not restart children of a supervisor that is itself being undeployed.
    */
   private void watch() {
-    if (stopping || failed) {
+    if (phase.over()) {
       return;
     }
     var deployed = vertx.deploymentIDs();
     for (int i = 0; i < children.size(); i++) {
-      Child child = children.get(i);
-      if (child.state != ChildState.RUNNING || child.deploymentId == null) {
-        continue;
-      }
-      if (deployed.contains(child.deploymentId)) {
-        child.missing = false;
-      } else if (!child.missing) {
-        child.missing = true;
-      } else {
-        child.missing = false;
-        child.deploymentId = null;
+      SupervisedChild child = children.get(i);
+      if (child.vanished(deployed)) {
         onCrash(
             i,
-            child.generation,
-            new IllegalStateException("child " + child.spec.name() + " undeployed itself"));
+            child.generation(),
+            new IllegalStateException("child " + child.name() + " undeployed itself"));
       }
     }
   }
 
   private void giveUp(int index, Throwable cause) {
-    failed = true;
+    phase = Phase.FAILED;
     cancelTimers();
-    LOG.error(
-        "supervisor {} gives up: child {} crashed more than {} times in {} ms; last: {}",
-        spec.name(),
-        children.get(index).spec.name(),
-        intensity.maxRestarts(),
-        intensity.periodMs(),
-        cause.toString());
+    String why =
+        "child "
+            + children.get(index).name()
+            + " crashed more than "
+            + intensity.maxRestarts()
+            + " times in "
+            + intensity.periodMs()
+            + " ms";
+    LOG.error("supervisor {} gives up: {}; last: {}", spec.name(), why, cause.toString());
     publishStatus();
     Throwable escalated =
         new IllegalStateException(
-            "supervisor "
-                + spec.name()
-                + " gave up after child "
-                + children.get(index).spec.name()
-                + " crashed more than "
-                + intensity.maxRestarts()
-                + " times in "
-                + intensity.periodMs()
-                + " ms: "
-                + cause.getMessage(),
+            "supervisor " + spec.name() + " gave up after " + why + ": " + cause.getMessage(),
             cause);
     stopChildren(indices(0, children.size()))
         .onComplete(
             stopped -> {
-              children.forEach(c -> c.state = ChildState.STOPPED);
+              children.forEach(SupervisedChild::stopped);
               publishStatus();
               String owner = config().getString(Supervision.OWNER);
               if (owner != null) {
@@ -459,33 +375,19 @@ public final class Supervisor extends VerticleBase {
   private void publishStatus() {
     JsonObject kids = new JsonObject();
     boolean restarting = false;
-    for (Child child : children) {
-      restarting |= child.state == ChildState.RESTARTING;
-      JsonObject c =
-          new JsonObject()
-              .put("state", child.state.name().toLowerCase(java.util.Locale.ROOT))
-              .put("restarts", child.restarts);
-      if (child.deploymentId != null) {
-        c.put("deployment", child.deploymentId);
-      }
-      if (child.lastCrash != null) {
-        c.put("lastCrash", child.lastCrash);
-      }
-      kids.put(child.spec.name(), c);
+    for (SupervisedChild child : children) {
+      restarting |= child.state() == SupervisedChild.State.RESTARTING;
+      kids.put(child.name(), child.status());
     }
     status =
         new JsonObject()
             .put("name", spec.name())
             .put("strategy", spec.strategy().label())
-            .put("state", failed ? "failed" : restarting ? "restarting" : "running")
+            .put("state", phase == Phase.FAILED ? "failed" : restarting ? "restarting" : "running")
             .put("children", kids);
   }
 
   private static List<Integer> indices(int from, int to) {
-    return java.util.stream.IntStream.range(from, to).boxed().toList();
-  }
-
-  private static String names(List<Child> children) {
-    return children.stream().map(c -> c.spec.name()).toList().toString();
+    return IntStream.range(from, to).boxed().toList();
   }
 }

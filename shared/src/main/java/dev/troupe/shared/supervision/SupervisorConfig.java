@@ -30,4 +30,9 @@ public record SupervisorConfig(int maxRestarts, long periodMs, Backoff backoff, 
                 "TROUPE_SUPERVISOR_MAX_BACKOFF_MS", Math.max(10_000, base), base, 3_600_000)),
         s.longValue("TROUPE_SUPERVISOR_WATCH_MS", 500, 10, 600_000));
   }
+
+  /** The rule {@code maxRestarts} and {@code periodMs} make. */
+  public RestartIntensity intensity() {
+    return new RestartIntensity(maxRestarts, periodMs);
+  }
 }
