@@ -20,7 +20,8 @@ import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
- * Reads the repository's deployment files for the tests that check them: Dockerfiles, YAML, README.
+ * Reads the repository's deployment files for the tests that check them: Dockerfiles, YAML, and the
+ * configuration reference (docs/configuration.md).
  */
 final class DeploymentFiles {
   /** The repository root (tests run in the launcher module's directory). */
@@ -33,6 +34,9 @@ final class DeploymentFiles {
    * The port every image serves HTTP on: the gateway's API, the other nodes' TROUPE_HEALTH_PORT.
    */
   static final int HTTP_PORT = 8080;
+
+  /** The configuration reference: one table row per {@code TROUPE_*} key. */
+  static final Path CONFIGURATION_DOC = ROOT.resolve("docs").resolve("configuration.md");
 
   private static final Pattern DOCUMENTED_KEY =
       Pattern.compile("^\\| `(TROUPE_[A-Z0-9_]+)` \\|", Pattern.MULTILINE);
@@ -108,25 +112,31 @@ final class DeploymentFiles {
     return at(node, path);
   }
 
-  /** The keys with a row in README.md's configuration table. */
+  /** The keys with a row in docs/configuration.md's configuration table. */
   static Set<String> documentedKeys() {
     Set<String> keys = new TreeSet<>();
-    Matcher m = DOCUMENTED_KEY.matcher(read(ROOT.resolve("README.md")));
+    Matcher m = DOCUMENTED_KEY.matcher(read(CONFIGURATION_DOC));
     while (m.find()) {
       keys.add(m.group(1));
     }
     assertThat(keys)
-        .as("README.md's configuration table")
+        .as("docs/configuration.md's configuration table")
         .contains("TROUPE_HTTP_PORT", "TROUPE_CLUSTER_MEMBERS");
     return keys;
   }
 
-  /** Fails naming every key of {@code keys} without a row in README.md's configuration table. */
+  /**
+   * Fails naming every key of {@code keys} without a row in docs/configuration.md's configuration
+   * table.
+   */
   static void assertDocumented(Set<String> keys, String where) {
     Set<String> undocumented = new TreeSet<>(keys);
     undocumented.removeAll(documentedKeys());
     assertThat(undocumented)
-        .as("TROUPE_* keys set in " + where + " without a row in README.md's configuration table")
+        .as(
+            "TROUPE_* keys set in "
+                + where
+                + " without a row in docs/configuration.md's configuration table")
         .isEmpty();
   }
 

@@ -61,9 +61,9 @@ class ActorRuntimeClusterTest {
     ActorTypes.register(new Counter());
   }
 
-  /** The example of README.md's "Actors" section, verbatim. */
+  /** The example of the "Actors" section of docs/architecture.md, verbatim. */
   @SuppressWarnings(
-      "MissingOverride") // verbatim from the README, which leaves @Override out to stay short
+      "MissingOverride") // verbatim from the docs, which leave @Override out to stay short
   static final class Counter implements ActorType<JsonObject, JsonObject> {
     public String name() {
       return "counter";
@@ -95,8 +95,8 @@ class ActorRuntimeClusterTest {
   }
 
   @Test
-  @DisplayName("the README's counter example counts, and its state is what the state store holds")
-  void readmeCounter(Vertx vertx, VertxTestContext ctx) {
+  @DisplayName("the documented counter example counts, and its state is what the state store holds")
+  void documentedCounter(Vertx vertx, VertxTestContext ctx) {
     Actors actors = Actors.of(TROUPE.cluster().node(1).vertx());
     actors
         .ask("counter", "visits", new JsonObject().put("op", "inc"))

@@ -13,13 +13,16 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-/** Every {@code TROUPE_*} key the code reads is documented in README.md's configuration table. */
+/**
+ * Every {@code TROUPE_*} key the code reads is documented in docs/configuration.md's configuration
+ * table.
+ */
 @DisplayName("configuration keys are documented")
 class ConfigKeysDocumentedTest {
   private static final Pattern KEY = Pattern.compile("\"(TROUPE_[A-Z0-9_]+)\"");
 
   @Test
-  @DisplayName("each TROUPE_* key in main code has a row in README.md")
+  @DisplayName("each TROUPE_* key in main code has a row in docs/configuration.md")
   void everyKeyHasARow() throws IOException {
     Path root = Path.of("..").toAbsolutePath().normalize();
     Set<String> keys = new TreeSet<>();
@@ -35,9 +38,11 @@ class ConfigKeysDocumentedTest {
       }
     }
     assertThat(keys).as("keys found in main code").contains("TROUPE_HTTP_PORT", "TROUPE_DATA_DIR");
-    String readme = Files.readString(root.resolve("README.md"));
+    String reference = Files.readString(root.resolve("docs").resolve("configuration.md"));
     Set<String> undocumented = new TreeSet<>();
-    keys.stream().filter(k -> !readme.contains("| `" + k + "` |")).forEach(undocumented::add);
-    assertThat(undocumented).as("keys without a row in README.md's configuration table").isEmpty();
+    keys.stream().filter(k -> !reference.contains("| `" + k + "` |")).forEach(undocumented::add);
+    assertThat(undocumented)
+        .as("keys without a row in docs/configuration.md's configuration table")
+        .isEmpty();
   }
 }
