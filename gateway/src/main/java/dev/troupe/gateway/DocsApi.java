@@ -1,7 +1,5 @@
 package dev.troupe.gateway;
 
-import dev.troupe.shared.bus.Bus;
-import dev.troupe.shared.bus.Retry;
 import dev.troupe.shared.contract.DeleteDoc;
 import dev.troupe.shared.contract.DocKey;
 import dev.troupe.shared.contract.Document;
@@ -46,8 +44,7 @@ final class DocsApi {
    */
   static final String IDEMPOTENCY_KEY = "Idempotency-Key";
 
-  private final Bus bus;
-  private final Retry retry;
+  private final Calls calls;
   private final int maxBodyBytes;
   private final ContractCheck putCheck;
   private final ContractCheck deleteCheck;
@@ -56,10 +53,9 @@ final class DocsApi {
   /** Opens the validate stage once the body is in; {@link #call} closes it. */
   final Handler<RoutingContext> validating;
 
-  DocsApi(Bus bus, Retry retry, int maxBodyBytes, OpenApi openApi, Stages stages) {
+  DocsApi(Calls calls, int maxBodyBytes, OpenApi openApi, Stages stages) {
     this.validating = StageClock.open(stages, Stages.VALIDATE);
-    this.bus = bus;
-    this.retry = retry;
+    this.calls = calls;
     this.maxBodyBytes = maxBodyBytes;
     this.putCheck = openApi.check("putDocument");
     this.deleteCheck = openApi.check("deleteDocument");
@@ -190,13 +186,9 @@ final class DocsApi {
   void call(RoutingContext ctx, String action, JsonObject body, Consumer<JsonObject> respond) {
     StageClock.close(ctx);
     String requestId = RequestIds.of(ctx);
-    retry
-        .<JsonObject>call(
-            action,
-            Retry.isIdempotent(action, body),
-            bus.timeoutMs(),
-            Retry::undelivered,
-            left -> bus.request(RequestContract.ADDRESS, action, body, requestId, left))
+    calls
+        .policy(RequestContract.ADDRESS)
+        .request(RequestContract.ADDRESS, action, body, requestId)
         .onComplete(
             ar -> {
               try {

@@ -1,5 +1,6 @@
 package dev.troupe.gateway;
 
+import dev.troupe.shared.bus.BreakerConfig;
 import dev.troupe.shared.config.Settings;
 import java.util.List;
 
@@ -37,6 +38,9 @@ import java.util.List;
  *     TROUPE_RATE_LIMIT_PER_SEC}, {@code TROUPE_RATE_LIMIT_BURST}, {@code
  *     TROUPE_RATE_LIMIT_TIMEOUT_MS}); health and metrics, {@link HealthGuard} ({@code
  *     TROUPE_HEALTH_AUTH}, {@code TROUPE_HEALTH_KEY_SHA256}).
+ * @param breaker the circuit per downstream address of the gateway's calls ({@link Calls}): opens
+ *     after {@code TROUPE_GATEWAY_BREAKER_FAILURES} faults (default 0: no breaker) for {@code
+ *     TROUPE_BREAKER_RESET_MS}
  */
 public record GatewayConfig(
     String host,
@@ -50,7 +54,8 @@ public record GatewayConfig(
     List<String> corsOrigins,
     boolean accessLog,
     String auth,
-    List<String> apiKeys) {
+    List<String> apiKeys,
+    BreakerConfig breaker) {
 
   public static final String PORT_KEY = "TROUPE_HTTP_PORT";
 
@@ -68,7 +73,10 @@ public record GatewayConfig(
         s.list("TROUPE_CORS_ORIGINS", List.of()),
         s.bool("TROUPE_ACCESS_LOG", true),
         auth(s.string("TROUPE_AUTH", "none")),
-        s.list("TROUPE_API_KEYS", List.of()));
+        s.list("TROUPE_API_KEYS", List.of()),
+        new BreakerConfig(
+            s.integer("TROUPE_GATEWAY_BREAKER_FAILURES", 0, 0, 1_000_000),
+            s.longValue("TROUPE_BREAKER_RESET_MS", 5_000, 1, 3_600_000)));
   }
 
   private static String auth(String value) {

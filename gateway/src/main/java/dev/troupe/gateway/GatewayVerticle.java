@@ -3,7 +3,6 @@ package dev.troupe.gateway;
 import dev.troupe.shared.bus.Bus;
 import dev.troupe.shared.bus.CpuPool;
 import dev.troupe.shared.bus.InFlight;
-import dev.troupe.shared.bus.Retry;
 import dev.troupe.shared.bus.RetryConfig;
 import dev.troupe.shared.cluster.NodeRuntime;
 import dev.troupe.shared.config.Settings;
@@ -29,9 +28,13 @@ public final class GatewayVerticle extends VerticleBase {
   private DocEventStreams streams;
   private Admission admission;
 
+  /** This verticle's settings, parsed once. */
+  private Settings settings;
+
   @Override
   public Future<?> start() {
-    config = GatewayConfig.from(Settings.fromJson(config()));
+    settings = Settings.fromJson(config());
+    config = GatewayConfig.from(settings);
     return OpenApi.load(vertx).compose(this::serve);
   }
 
@@ -44,40 +47,30 @@ public final class GatewayVerticle extends VerticleBase {
     if (!config.corsOrigins().isEmpty()) {
       router.route().handler(cors(config));
     }
-    admission =
-        new Admission(
-            vertx,
-            AdmissionConfig.from(Settings.fromJson(config())),
-            NodeRuntime.registryOf(vertx));
+    admission = new Admission(vertx, AdmissionConfig.from(settings), NodeRuntime.registryOf(vertx));
     router.route(DocsApi.API + "/*").handler(admission::handle);
-    Future<Void> guarded = EdgeGuards.mount(router, vertx, config, Settings.fromJson(config()));
-    BridgeConfig bridge = BridgeConfig.from(Settings.fromJson(config()));
+    Future<Void> guarded = EdgeGuards.mount(router, vertx, config, settings);
+    BridgeConfig bridge = BridgeConfig.from(settings);
     if (bridge.sockJs()) {
       guarded =
           guarded.compose(
               v ->
                   SockJsBridge.mount(
-                      router,
-                      vertx,
-                      bridge,
-                      config,
-                      Settings.fromJson(config()),
-                      NodeRuntime.registryOf(vertx)));
+                      router, vertx, bridge, config, settings, NodeRuntime.registryOf(vertx)));
     }
+    Calls calls =
+        new Calls(
+            vertx,
+            config.timeoutMs(),
+            RetryConfig.from(settings),
+            config.breaker(),
+            NodeRuntime.registryOf(vertx));
     DocsApi docs =
         new DocsApi(
-            new Bus(vertx, config.timeoutMs()),
-            new Retry(
-                vertx,
-                RetryConfig.from(Settings.fromJson(config())),
-                NodeRuntime.registryOf(vertx),
-                "request-service"),
-            config.maxBodyBytes(),
-            openApi,
-            new Stages(NodeRuntime.registryOf(vertx)));
-    cpu = CpuPool.open(vertx, Settings.fromJson(config()));
+            calls, config.maxBodyBytes(), openApi, new Stages(NodeRuntime.registryOf(vertx)));
+    cpu = CpuPool.open(vertx, settings);
     new BatchApi(docs, config.maxBodyBytes(), cpu).mount(router);
-    EventStreamConfig sse = EventStreamConfig.from(Settings.fromJson(config()));
+    EventStreamConfig sse = EventStreamConfig.from(settings);
     streams =
         new DocEventStreams(
             vertx,
@@ -87,7 +80,7 @@ public final class GatewayVerticle extends VerticleBase {
     docs.mount(router);
     new JobsApi(
             new Bus(vertx, config.timeoutMs()),
-            JobUploadConfig.from(Settings.fromJson(config())),
+            JobUploadConfig.from(settings),
             config.maxBodyBytes())
         .mount(router);
     ChatIdentity chatIdentity = new ChatIdentity(config.auth());

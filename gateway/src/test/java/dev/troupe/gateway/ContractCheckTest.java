@@ -3,8 +3,7 @@ package dev.troupe.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.troupe.shared.bus.Bus;
-import dev.troupe.shared.bus.Retry;
+import dev.troupe.shared.bus.BreakerConfig;
 import dev.troupe.shared.bus.RetryConfig;
 import dev.troupe.shared.contract.ErrorCode;
 import dev.troupe.shared.contract.TroupeException;
@@ -58,9 +57,12 @@ class ContractCheckTest {
               Router router = Router.router(vertx);
               router.route().handler(RequestIds::assign);
               new DocsApi(
-                      new Bus(vertx, 2_000),
-                      new Retry(
-                          vertx, RetryConfig.none(), new SimpleMeterRegistry(), "request-service"),
+                      new Calls(
+                          vertx,
+                          2_000,
+                          RetryConfig.none(),
+                          BreakerConfig.off(),
+                          new SimpleMeterRegistry()),
                       MAX_BODY,
                       openApi,
                       new Stages(new SimpleMeterRegistry()))

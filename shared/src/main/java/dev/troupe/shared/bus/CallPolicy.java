@@ -83,16 +83,30 @@ public final class CallPolicy {
     this.retry = new Retry(vertx, retries, registry, name);
     this.retryWhen = retryWhen;
     this.breaker =
-        CircuitBreaker.create(
-            "troupe-" + name,
-            vertx,
-            new CircuitBreakerOptions()
-                .setMaxFailures(breakerConfig.failures())
-                .setResetTimeout(breakerConfig.resetMs())
-                // The bus request has its own deadline; the breaker adds none, and tells nobody on
-                // the bus.
-                .setTimeout(-1)
-                .setNotificationAddress(null));
+        !breakerConfig.enabled()
+            ? null
+            : CircuitBreaker.create(
+                "troupe-" + name,
+                vertx,
+                new CircuitBreakerOptions()
+                    .setMaxFailures(breakerConfig.failures())
+                    .setResetTimeout(breakerConfig.resetMs())
+                    // The bus request has its own deadline; the breaker adds none, and tells nobody
+                    // on
+                    // the bus.
+                    .setTimeout(-1)
+                    .setNotificationAddress(null));
+    this.rejected =
+        Counter.builder("troupe_breaker_rejected")
+            .description(
+                "calls refused at once because the circuit to the downstream service was open")
+            .tag("downstream", name)
+            .register(registry);
+    this.ignoredOverload = ignored(registry, name, "overloaded");
+    this.ignoredTimeouts = ignored(registry, name, "timeout-while-answering");
+    if (breaker == null) {
+      return;
+    }
     breaker.<JsonObject>failurePolicy(
         result ->
             result.failed() && !(result.cause() instanceof NotCounted) && isFault(result.cause()));
@@ -108,14 +122,6 @@ public final class CallPolicy {
         .description("circuit to a downstream service: 0 closed, 1 half-open, 2 open")
         .tag("downstream", name)
         .register(registry);
-    this.rejected =
-        Counter.builder("troupe_breaker_rejected")
-            .description(
-                "calls refused at once because the circuit to the downstream service was open")
-            .tag("downstream", name)
-            .register(registry);
-    this.ignoredOverload = ignored(registry, name, "overloaded");
-    this.ignoredTimeouts = ignored(registry, name, "timeout-while-answering");
   }
 
   private static Counter ignored(MeterRegistry registry, String downstream, String reason) {
@@ -212,8 +218,9 @@ public final class CallPolicy {
     return bus.timeoutMs();
   }
 
+  /** The circuit's state; always closed without a breaker. */
   public CircuitBreakerState state() {
-    return breaker.state();
+    return breaker == null ? CircuitBreakerState.CLOSED : breaker.state();
   }
 
   /** Calls {@code action} within this policy's deadline and completes with the decoded reply. */
@@ -270,9 +277,11 @@ public final class CallPolicy {
             deadlineMs,
             retryWhen,
             left ->
-                breaker
-                    .<JsonObject>execute(() -> attempt(address, action, body, requestId, left))
-                    .recover(CallPolicy::unwrap))
+                breaker == null
+                    ? attempt(address, action, body, requestId, left).recover(CallPolicy::unwrap)
+                    : breaker
+                        .<JsonObject>execute(() -> attempt(address, action, body, requestId, left))
+                        .recover(CallPolicy::unwrap))
         .recover(
             failure -> {
               if (failure instanceof OpenCircuitException) {
