@@ -752,6 +752,34 @@ class BusContractDocumentTest {
     return byAddress;
   }
 
+  /**
+   * The names of the {@link dev.troupe.shared.bus.Action} declarations of a contract (public static
+   * final fields), each of which must be on the contract's address.
+   */
+  private static Set<String> declaredActions(Class<?> contract) {
+    String address = stringConstants(contract).get("ADDRESS");
+    Set<String> names = new TreeSet<>();
+    for (Field field : contract.getDeclaredFields()) {
+      int m = field.getModifiers();
+      if (Modifier.isPublic(m)
+          && Modifier.isStatic(m)
+          && Modifier.isFinal(m)
+          && field.getType() == dev.troupe.shared.bus.Action.class) {
+        try {
+          dev.troupe.shared.bus.Action<?, ?> action =
+              (dev.troupe.shared.bus.Action<?, ?>) field.get(null);
+          assertThat(action.address())
+              .as(contract.getSimpleName() + "." + field.getName())
+              .isEqualTo(address);
+          names.add(action.name());
+        } catch (IllegalAccessException e) {
+          throw new IllegalStateException(e);
+        }
+      }
+    }
+    return names;
+  }
+
   private static Map<String, String> stringConstants(Class<?> type) {
     Map<String, String> constants = new LinkedHashMap<>();
     for (Field field : type.getDeclaredFields()) {
@@ -777,6 +805,7 @@ class BusContractDocumentTest {
   private static Set<String> actionConstants(Class<?> contract) {
     Set<String> actions = new TreeSet<>(stringConstants(contract).values());
     actions.removeIf(value -> value.startsWith("troupe."));
+    actions.addAll(declaredActions(contract));
     actions.removeAll(NOT_ACTIONS.getOrDefault(contract, Set.of()));
     return actions;
   }
