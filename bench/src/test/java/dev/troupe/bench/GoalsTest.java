@@ -254,8 +254,8 @@ class GoalsTest {
                           + "troupe-4proc-overload 50,000 \u00d7 503 (7 without Retry-After), 3 other 5xx, 2 unanswered; "
                           + "spring-overload 0 \u00d7 503 (0 without Retry-After), 0 other 5xx, 0 unanswered");
             });
-    assertThat(Goals.onlyShed(results.subList(0, 2)).met()).isTrue();
-    assertThat(Goals.goodputKept(List.of(results.get(0)), "troupe-h2-overload", "x").met())
+    assertThat(OverloadGoals.onlyShed(results.subList(0, 2)).met()).isTrue();
+    assertThat(OverloadGoals.goodputKept(List.of(results.get(0)), "troupe-h2-overload", "x").met())
         .as("one connection count only")
         .isNull();
   }
@@ -272,7 +272,7 @@ class GoalsTest {
             .put("RSS MiB after overload: troupe-h2", "480")
             .put("RSS MiB after overload: spring-baseline", "900");
 
-    assertThat(Goals.readyThroughout(meta))
+    assertThat(OverloadGoals.readyThroughout(meta))
         .satisfies(
             g -> {
               assertThat(g.met()).isTrue();
@@ -280,10 +280,11 @@ class GoalsTest {
                   .isEqualTo("spring 5 of 30 polls not ready; troupe-h2 0 of 34 polls not ready");
             });
     assertThat(
-            Goals.readyThroughout(meta.copy().put("not-ready polls: troupe-4proc", "1 of 30"))
+            OverloadGoals.readyThroughout(
+                    meta.copy().put("not-ready polls: troupe-4proc", "1 of 30"))
                 .met())
         .isFalse();
-    assertThat(Goals.overloadRss(meta))
+    assertThat(OverloadGoals.overloadRss(meta))
         .satisfies(
             g -> {
               assertThat(g.met()).as("Spring's memory is beside the goal, not in it").isTrue();
@@ -291,10 +292,12 @@ class GoalsTest {
                   .isEqualTo("spring-baseline 900, troupe-h2 480 (from 400) MiB");
             });
     assertThat(
-            Goals.overloadRss(meta.copy().put("RSS MiB after overload: node-gateway", "600")).met())
+            OverloadGoals.overloadRss(
+                    meta.copy().put("RSS MiB after overload: node-gateway", "600"))
+                .met())
         .isFalse();
-    assertThat(Goals.readyThroughout(null).met()).isNull();
-    assertThat(Goals.overloadRss(new JsonObject()).met()).isNull();
+    assertThat(OverloadGoals.readyThroughout(null).met()).isNull();
+    assertThat(OverloadGoals.overloadRss(new JsonObject()).met()).isNull();
   }
 
   @Test
