@@ -36,6 +36,20 @@ final class Goals {
   static final String RSS_KEY = "RSS MiB after run: ";
 
   /**
+   * The all-in-one node on H2 of an earlier build (bench/run {@code --baseline-ref REF}, or {@code
+   * bench/run hit-ab}), measured in the same run as {@value #TROUPE_H2}; and the {@code meta.json}
+   * key bench/run records that build's git ref under.
+   */
+  static final String BASELINE_H2 = "baseline-h2";
+
+  static final String BASELINE_REF_KEY = "baseline ref";
+
+  /**
+   * Issue 18: how many times the earlier build's cache-hit GET throughput this build must reach.
+   */
+  static final double OVER_BASELINE_HIT = 1.3;
+
+  /**
    * One goal: what it asks, what the run measured, and whether that meets it (null: not measured).
    */
   record Goal(String goal, String measured, Boolean met) {}
@@ -58,6 +72,7 @@ final class Goals {
     goals.add(delivery(results));
     goals.add(rss(meta));
     goals.addAll(OverloadGoals.evaluate(results, meta));
+    goals.add(hitOverBaseline(results, meta));
     return goals;
   }
 
@@ -180,7 +195,11 @@ final class Goals {
     rss.keySet()
         .removeIf(
             name ->
-                name.startsWith("bare") || name.startsWith("one-hop") || name.startsWith("spring"));
+                name.startsWith("bare")
+                    || name.startsWith("one-hop")
+                    || name.startsWith("spring")
+                    // an earlier build, measured for comparison (bench/run --baseline-ref)
+                    || name.startsWith(BASELINE_H2));
     if (rss.isEmpty()) {
       return new Goal(goal, "not measured (no `" + RSS_KEY + "` in meta.json)", null);
     }
@@ -201,6 +220,50 @@ final class Goals {
             max.getKey(),
             over.isEmpty() ? "" : "; at or over: " + String.join(", ", over));
     return new Goal(goal, measured, over.isEmpty());
+  }
+
+  /**
+   * Issue 18: cache-hit GET on the all-in-one node against the same scenario on the build before
+   * the issue ({@value #BASELINE_H2}), both measured in the same run; this build without an error.
+   */
+  static Goal hitOverBaseline(List<LoadResult> results, JsonObject meta) {
+    Object ref = meta == null ? null : meta.getValue(BASELINE_REF_KEY);
+    String goal =
+        String.format(
+            Locale.ROOT,
+            "issue 18: cache-hit GET all in one node \u2265 %s\u00d7 the build before (`%s`%s)",
+            Format.compact(OVER_BASELINE_HIT),
+            BASELINE_H2,
+            ref == null ? "" : ", " + ref);
+    Optional<LoadResult> t = closed(results, TROUPE_H2, "hit");
+    Optional<LoadResult> b = closed(results, BASELINE_H2, "hit");
+    if (t.isEmpty() || b.isEmpty()) {
+      return new Goal(
+          goal,
+          "not measured (`hit` of "
+              + TROUPE_H2
+              + " and "
+              + BASELINE_H2
+              + ": bench/run hit-ab, or --baseline-ref REF)",
+          null);
+    }
+    LoadResult tr = t.get();
+    LoadResult br = b.get();
+    Double ratio = Baselines.ratio(tr.throughput(), br.throughput());
+    String measured =
+        String.format(
+            Locale.ROOT,
+            "%s %s vs %s %s req/s (%s); p99 %s vs %s ms%s",
+            TROUPE_H2,
+            Format.thousands(tr.throughput()),
+            BASELINE_H2,
+            Format.thousands(br.throughput()),
+            Format.times(ratio),
+            Format.ms(tr.latencyMs().p99()),
+            Format.ms(br.latencyMs().p99()),
+            errors(tr, br));
+    return new Goal(
+        goal, measured, ratio != null && ratio >= OVER_BASELINE_HIT && tr.errors() == 0);
   }
 
   static String markdown(List<Goal> goals) {

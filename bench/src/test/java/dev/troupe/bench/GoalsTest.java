@@ -148,7 +148,48 @@ class GoalsTest {
               assertThat(g.met()).isFalse();
               assertThat(g.measured()).endsWith("; at or over: troupe-pg 512");
             });
+    assertThat(Goals.rss(meta.copy().put("RSS MiB after run: baseline-h2", "900")))
+        .as("the earlier build measured for comparison is not this build's process")
+        .satisfies(
+            g -> {
+              assertThat(g.met()).isTrue();
+              assertThat(g.measured()).startsWith("330 to 498 MiB over 2 Troupe processes");
+            });
     assertThat(Goals.rss(null).met()).isNull();
+  }
+
+  @Test
+  @DisplayName(
+      "issue 18: cache-hit GET all in one node against the build before, both of the same run, 1.3x and no errors")
+  void hitOverBaseline() {
+    JsonObject meta = new JsonObject().put("baseline ref", "61adc0c");
+    LoadResult before = result("baseline-h2", "hit", 10_000, 4.0, 0);
+
+    Goals.Goal met =
+        Goals.hitOverBaseline(List.of(before, result("troupe-h2", "hit", 13_000, 3.0, 0)), meta);
+    assertThat(met.goal())
+        .isEqualTo(
+            "issue 18: cache-hit GET all in one node \u2265 1.3\u00d7 the build before (`baseline-h2`, 61adc0c)");
+    assertThat(met.met()).isTrue();
+    assertThat(met.measured())
+        .isEqualTo(
+            "troupe-h2 13,000 vs baseline-h2 10,000 req/s (1.30\u00d7); p99 3.00 vs 4.00 ms");
+
+    assertThat(
+            Goals.hitOverBaseline(List.of(before, result("troupe-h2", "hit", 12_900, 3.0, 0)), meta)
+                .met())
+        .as("1.29x")
+        .isFalse();
+    assertThat(
+            Goals.hitOverBaseline(List.of(before, result("troupe-h2", "hit", 20_000, 3.0, 2)), meta)
+                .met())
+        .as("errors fail it")
+        .isFalse();
+    Goals.Goal unmeasured =
+        goal(Goals.evaluate(List.of(result("troupe-h2", "hit", 13_000, 3.0, 0)), null), "issue 18");
+    assertThat(unmeasured.met()).isNull();
+    assertThat(unmeasured.measured()).startsWith("not measured");
+    assertThat(unmeasured.goal()).endsWith("(`baseline-h2`)");
   }
 
   /** An overload run: goodput, p99 of all answers and of the admitted ones, the 503s. */
