@@ -185,6 +185,20 @@ class GoalsTest {
                 .met())
         .as("errors fail it")
         .isFalse();
+    Goals.Goal rounds =
+        Goals.hitOverBaseline(
+            List.of(
+                before,
+                result("troupe-h2", "hit", 12_000, 3.0, 0),
+                result("troupe-h2", "hit", 14_000, 5.0, 0),
+                result("baseline-h2", "hit", 11_000, 6.0, 0)),
+            meta);
+    assertThat(rounds.measured())
+        .as("the means of each label's runs")
+        .isEqualTo(
+            "troupe-h2 13,000 vs baseline-h2 10,500 req/s (1.24\u00d7), means of 2 and 2 runs "
+                + "(troupe-h2 12,000, 14,000; baseline-h2 10,000, 11,000); p99 4.00 vs 5.00 ms");
+    assertThat(rounds.met()).isFalse();
     Goals.Goal unmeasured =
         goal(Goals.evaluate(List.of(result("troupe-h2", "hit", 13_000, 3.0, 0)), null), "issue 18");
     assertThat(unmeasured.met()).isNull();
