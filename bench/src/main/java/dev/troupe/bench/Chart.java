@@ -43,16 +43,16 @@ final class Chart {
 
   private Chart() {}
 
-  static void write(String title, List<Report.Row> rows, Path file) throws IOException {
+  static void write(String title, List<Baselines.Row> rows, Path file) throws IOException {
     System.setProperty("java.awt.headless", "true");
     ImageIO.write(render(title, rows), "png", file.toFile());
   }
 
-  static BufferedImage render(String title, List<Report.Row> rows) {
+  static BufferedImage render(String title, List<Baselines.Row> rows) {
     List<String> groups = new ArrayList<>();
     List<String> labels = new ArrayList<>();
-    Map<String, Report.Row> cells = new LinkedHashMap<>();
-    for (Report.Row row : rows) {
+    Map<String, Baselines.Row> cells = new LinkedHashMap<>();
+    for (Baselines.Row row : rows) {
       if (!groups.contains(row.group())) {
         groups.add(row.group());
       }
@@ -98,7 +98,7 @@ final class Chart {
           "p99 latency in milliseconds (lower is better)",
           top + PANEL_HEIGHT + LABEL_SPACE + 20,
           r -> r.result().latencyMs().p99(),
-          Report::ms,
+          Format::ms,
           Chart::plain,
           true);
     } finally {
@@ -108,26 +108,26 @@ final class Chart {
   }
 
   private static int labelRank(String label, List<String> labels) {
-    if (label.equals(Report.BARE)) {
+    if (label.equals(Baselines.BARE)) {
       return -3;
     }
-    if (label.equals(Report.ONE_HOP)) {
+    if (label.equals(Baselines.ONE_HOP)) {
       return -2;
     }
-    if (label.equals(Report.SPRING) || label.equals(Report.SPRING_OVERLOAD)) {
+    if (label.equals(Baselines.SPRING) || label.equals(Baselines.SPRING_OVERLOAD)) {
       return -1;
     }
     return labels.indexOf(label);
   }
 
   static Color color(String label, List<String> labels) {
-    if (label.equals(Report.BARE)) {
+    if (label.equals(Baselines.BARE)) {
       return BARE;
     }
-    if (label.equals(Report.ONE_HOP)) {
+    if (label.equals(Baselines.ONE_HOP)) {
       return ONE_HOP;
     }
-    if (label.equals(Report.SPRING) || label.equals(Report.SPRING_OVERLOAD)) {
+    if (label.equals(Baselines.SPRING) || label.equals(Baselines.SPRING_OVERLOAD)) {
       return SPRING;
     }
     int i = 0;
@@ -135,7 +135,7 @@ final class Chart {
       if (l.equals(label)) {
         break;
       }
-      if (!Report.isBaseline(l)) {
+      if (!Baselines.isBaseline(l)) {
         i++;
       }
     }
@@ -161,13 +161,13 @@ final class Chart {
     for (String label : labels) {
       String text =
           label
-              + (label.equals(Report.BARE)
+              + (label.equals(Baselines.BARE)
                   ? " (baseline: stack limit)"
-                  : label.equals(Report.ONE_HOP)
+                  : label.equals(Baselines.ONE_HOP)
                       ? " (baseline: one event-bus hop)"
-                      : label.equals(Report.SPRING)
+                      : label.equals(Baselines.SPRING)
                           ? " (baseline: Spring Boot MVC + Hazelcast + JDBC)"
-                          : label.equals(Report.SPRING_OVERLOAD)
+                          : label.equals(Baselines.SPRING_OVERLOAD)
                               ? " (baseline of the -overload rows)"
                               : "");
       int itemWidth = 20 + fm.stringWidth(text) + 24;
@@ -291,14 +291,14 @@ final class Chart {
       Graphics2D g,
       List<String> groups,
       List<String> labels,
-      Map<String, Report.Row> cells,
+      Map<String, Baselines.Row> cells,
       int slot,
       int groupWidth) {
 
     void draw(
         String title,
         int top,
-        ToDoubleFunction<Report.Row> value,
+        ToDoubleFunction<Baselines.Row> value,
         DoubleFunction<String> format,
         DoubleFunction<String> axisFormat,
         boolean logAllowed) {
@@ -308,7 +308,7 @@ final class Chart {
       int right = LEFT + groupWidth * groups.size();
 
       List<Double> values = new ArrayList<>();
-      for (Report.Row row : cells.values()) {
+      for (Baselines.Row row : cells.values()) {
         values.add(value.applyAsDouble(row));
       }
       Scale scale = Scale.of(values, logAllowed);
@@ -333,7 +333,7 @@ final class Chart {
         String group = groups.get(gi);
         int gx = LEFT + gi * groupWidth + (groupWidth - barsWidth) / 2;
         for (int li = 0; li < labels.size(); li++) {
-          Report.Row row = cells.get(group + "\u0000" + labels.get(li));
+          Baselines.Row row = cells.get(group + "\u0000" + labels.get(li));
           if (row == null) {
             continue;
           }

@@ -16,15 +16,12 @@ import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -42,129 +39,12 @@ import org.slf4j.LoggerFactory;
  */
 final class ChatDeliveryRun {
   static final String SCENARIO = "chat-delivery";
-  static final String USAGE =
-      """
-      chat-delivery --url http://127.0.0.1:PORT[,http://127.0.0.1:PORT2 ...]
-                    [--users 200] [--rooms 4] [--rate 100] [--duration 20s] [--warmup 5s] [--drain 10s]
-                    [--connections 8] [--event-loops 1] [--timeout 10s] [--label TEXT] [--run-id TEXT] [--out result.json]
-        --users WebSocket streams (user i in room i mod --rooms, connected to gateway i mod the number of --url);
-        --rate posts/s to the rooms in turn, each through the next gateway; every (post, member) timed from the
-        post's send to its frame's arrival; RESULT throughput is deliveries/s, with lost and duplicated counts""";
-
   private static final Logger LOG = LoggerFactory.getLogger(ChatDeliveryRun.class);
 
   /** Time given to set the schedule up before the first post is due. */
   private static final long START_DELAY_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
-  /** A gateway: where its HTTP client and the streams of its users connect. */
-  record Gateway(String host, int port, String basePath) {
-    String url() {
-      return "http://" + host + ":" + port + basePath;
-    }
-  }
-
-  record Options(
-      List<Gateway> gateways,
-      int users,
-      int rooms,
-      double rate,
-      long durationNanos,
-      long warmupNanos,
-      long drainNanos,
-      int connections,
-      int eventLoops,
-      long timeoutMs,
-      String label,
-      String runId,
-      Path out) {
-
-    static Options from(Args args) {
-      List<Gateway> gateways = new ArrayList<>();
-      for (String u : args.required("url").split(",")) {
-        URI url = URI.create(u.trim());
-        if (!"http".equals(url.getScheme()) || url.getHost() == null) {
-          throw new IllegalArgumentException(
-              "--url must look like http://127.0.0.1:8080[,http://...], got '" + u + "'");
-        }
-        gateways.add(
-            new Gateway(
-                url.getHost(),
-                url.getPort() > 0 ? url.getPort() : 80,
-                url.getPath() == null ? "" : url.getPath().replaceAll("/+$", "")));
-      }
-      int users = args.integer("users", 200, 1, 100_000);
-      int rooms = args.integer("rooms", 4, 1, 100_000);
-      if (rooms > users) {
-        throw new IllegalArgumentException(
-            "--rooms must be at most --users (every room needs a member)");
-      }
-      double rate = args.decimal("rate", 100, 0, 100_000);
-      long duration = args.durationNanos("duration", "20s");
-      if (duration <= 0) {
-        throw new IllegalArgumentException("--duration must be positive");
-      }
-      long warmup = args.durationNanos("warmup", "5s");
-      long drain = args.durationNanos("drain", "10s");
-      int connections = args.integer("connections", 8, 1, 10_000);
-      int eventLoops = args.integer("event-loops", 1, 1, 64);
-      long timeoutMs = args.durationNanos("timeout", "10s") / 1_000_000;
-      if (timeoutMs <= 0) {
-        throw new IllegalArgumentException("--timeout must be at least 1ms");
-      }
-      String label = args.string("label", "troupe");
-      String runId = args.string("run-id", Long.toString(System.currentTimeMillis(), 36));
-      if (!runId.matches("[A-Za-z0-9._~-]{1,40}")) {
-        throw new IllegalArgumentException(
-            "--run-id must be 1 to 40 characters of [A-Za-z0-9._~-]");
-      }
-      String out = args.string("out", null);
-      return new Options(
-          List.copyOf(gateways),
-          users,
-          rooms,
-          rate,
-          duration,
-          warmup,
-          drain,
-          connections,
-          eventLoops,
-          timeoutMs,
-          label,
-          runId,
-          out == null ? null : Path.of(out));
-    }
-
-    String room(int r) {
-      return "c" + runId + "-" + r;
-    }
-
-    static String user(int u) {
-      return "u-" + u;
-    }
-
-    /**
-     * The text of post {@code id}: names the run and the post, so a frame says which post it
-     * delivers.
-     */
-    String text(long id) {
-      return runId + ":" + id;
-    }
-
-    /** The post id in a frame's text, or -1 when the text is not one of this run's. */
-    long postId(String text) {
-      String prefix = runId + ":";
-      if (text == null || !text.startsWith(prefix)) {
-        return -1;
-      }
-      try {
-        return Long.parseLong(text, prefix.length(), text.length(), 10);
-      } catch (NumberFormatException e) {
-        return -1;
-      }
-    }
-  }
-
-  private final Options options;
+  private final ChatDeliveryOptions options;
   private final DeliveryLedger ledger;
   private final Vertx vertx;
   // Strong references for as long as their connections are used: Vert.x 5 closes a client's
@@ -176,7 +56,7 @@ final class ChatDeliveryRun {
   private final AtomicLong latePosts = new AtomicLong();
   private volatile boolean closing;
 
-  ChatDeliveryRun(Options options) {
+  ChatDeliveryRun(ChatDeliveryOptions options) {
     this.options = options;
     this.ledger = new DeliveryLedger(options.users(), options.rooms());
     this.vertx =
@@ -187,7 +67,7 @@ final class ChatDeliveryRun {
   }
 
   static int main(Args args) throws Exception {
-    Options options = Options.from(args);
+    ChatDeliveryOptions options = ChatDeliveryOptions.from(args);
     args.requireAllUsed();
     LoadResult result = new ChatDeliveryRun(options).run();
     JsonObject p = result.params();
@@ -213,7 +93,7 @@ final class ChatDeliveryRun {
 
   LoadResult run() throws Exception {
     try {
-      for (Gateway g : options.gateways()) {
+      for (ChatDeliveryOptions.Gateway g : options.gateways()) {
         clients.add(
             vertx.createHttpClient(
                 new HttpClientOptions()
@@ -242,7 +122,7 @@ final class ChatDeliveryRun {
         v -> {
           List<Future<Void>> all = new ArrayList<>();
           for (int u = 0; u < options.users(); u++) {
-            String uri = roomPath(0, ledger.roomOf(u)) + "/members/" + Options.user(u);
+            String uri = roomPath(0, ledger.roomOf(u)) + "/members/" + ChatDeliveryOptions.user(u);
             all.add(
                 call(0, HttpMethod.PUT, uri, null)
                     .compose(
@@ -270,7 +150,7 @@ final class ChatDeliveryRun {
           List<Future<WebSocket>> all = new ArrayList<>();
           for (int u = 0; u < options.users(); u++) {
             int user = u;
-            Gateway g = gateway(u);
+            ChatDeliveryOptions.Gateway g = gateway(u);
             all.add(
                 webSockets
                     .connect(
@@ -278,7 +158,10 @@ final class ChatDeliveryRun {
                             .setHost(g.host())
                             .setPort(g.port())
                             .setURI(
-                                g.basePath() + "/api/v1/chat/users/" + Options.user(u) + "/stream")
+                                g.basePath()
+                                    + "/api/v1/chat/users/"
+                                    + ChatDeliveryOptions.user(u)
+                                    + "/stream")
                             .setConnectTimeout(options.timeoutMs())
                             .setTimeout(options.timeoutMs()))
                     .onSuccess(
@@ -290,7 +173,7 @@ final class ChatDeliveryRun {
                                   closedEarly.incrementAndGet();
                                   LOG.warn(
                                       "the stream of {} closed before the end ({} {})",
-                                      Options.user(user),
+                                      ChatDeliveryOptions.user(user),
                                       ws.closeStatusCode(),
                                       ws.closeReason());
                                 }
@@ -337,7 +220,7 @@ final class ChatDeliveryRun {
     long total = (long) Math.ceil((endAt - start) / period);
     LOG.info(
         "posting {}/s to {} rooms of {} streams: {} warm-up, then {} measured",
-        Report.compact(options.rate()),
+        Format.compact(options.rate()),
         options.rooms(),
         options.users(),
         seconds(options.warmupNanos()),
@@ -372,7 +255,14 @@ final class ChatDeliveryRun {
           "deliveries or answers still missing {} after the last post; counting them as lost or unfinished",
           seconds(options.drainNanos()));
     }
-    return result(ledger.summary(), (endAt - measureFrom) / 1e9, joined, startedAt);
+    return ChatDeliveryResult.of(
+        options,
+        ledger,
+        (endAt - measureFrom) / 1e9,
+        joined,
+        startedAt,
+        closedEarly.get(),
+        latePosts.get());
   }
 
   /**
@@ -383,7 +273,7 @@ final class ChatDeliveryRun {
     int room = (int) (id % options.rooms());
     int from = ledger.member(room, (int) ((id / options.rooms()) % ledger.members(room)));
     int g = (int) (id % options.gateways().size());
-    Buffer body = RequestSource.postBody(Options.user(from), options.text(id));
+    Buffer body = RequestSource.postBody(ChatDeliveryOptions.user(from), options.text(id));
     long sent = System.nanoTime();
     if (measured && sent - due > LoadWorker.LATE_SEND_NANOS) {
       latePosts.incrementAndGet();
@@ -419,80 +309,12 @@ final class ChatDeliveryRun {
         .compose(resp -> resp.end().map(v -> resp.statusCode()));
   }
 
-  private Gateway gateway(int user) {
+  private ChatDeliveryOptions.Gateway gateway(int user) {
     return options.gateways().get(user % options.gateways().size());
   }
 
   private String roomPath(int gateway, int room) {
     return options.gateways().get(gateway).basePath() + "/api/v1/chat/rooms/" + options.room(room);
-  }
-
-  private LoadResult result(
-      DeliveryLedger.Summary s, double windowSec, long joined, String startedAt) {
-    Map<String, Long> errors = new TreeMap<>(s.postFailures());
-    errors.putIfAbsent(Stats.IO, 0L);
-    errors.put("lost", s.lost());
-    errors.put("duplicated", s.duplicates());
-    if (s.reordered() > 0) {
-      errors.put("reordered", s.reordered());
-    }
-    if (s.unexpected() > 0) {
-      errors.put("unexpected", s.unexpected());
-    }
-    if (closedEarly.get() > 0) {
-      errors.put("streams closed", (long) closedEarly.get());
-    }
-    int minMembers = ledger.members(options.rooms() - 1);
-    int maxMembers = ledger.members(0);
-    JsonObject params =
-        new JsonObject()
-            .put("users", options.users())
-            .put("rooms", options.rooms())
-            .put(
-                "members",
-                minMembers == maxMembers
-                    ? Integer.toString(maxMembers)
-                    : minMembers + "-" + maxMembers)
-            .put("gateways", options.gateways().size())
-            .put("posts", s.posts())
-            .put("postsOk", s.postsOk())
-            .put("expected", s.expected())
-            .put("delivered", s.delivered())
-            .put("lost", s.lost())
-            .put("duplicated", s.duplicates())
-            .put("reordered", s.reordered())
-            .put("unexpected", s.unexpected())
-            .put("streamsClosedEarly", closedEarly.get())
-            .put("latePosts", latePosts.get())
-            .put("postsPerSec", LoadResult.round(s.posts() / windowSec, 1))
-            .put("postLatencyMs", Latency.ofMicros(s.postLatency()).toJson());
-    String urls = String.join(",", options.gateways().stream().map(Gateway::url).toList());
-    return new LoadResult(
-        options.label(),
-        SCENARIO,
-        "open",
-        urls,
-        options.users(),
-        options.rate(),
-        options.eventLoops(),
-        s.expected(),
-        s.delivered(),
-        LoadResult.round(windowSec, 3),
-        options.warmupNanos() / 1e9,
-        LoadResult.round(s.delivered() / windowSec, 1),
-        errors,
-        s.postStatuses(),
-        new TreeMap<>(),
-        Latency.ofMicros(s.latency()),
-        null,
-        null,
-        0,
-        0,
-        false,
-        joined,
-        startedAt,
-        LoadResult.encode(s.latency()),
-        params);
   }
 
   private void close() {

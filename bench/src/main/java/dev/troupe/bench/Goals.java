@@ -2,15 +2,12 @@ package dev.troupe.bench;
 
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.function.Function;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.function.ToDoubleFunction;
 
 /**
  * The performance goals of the issues, read from one run: each is a ratio between results of the
@@ -28,38 +25,6 @@ final class Goals {
   static final String TROUPE_PG = "troupe-pg";
   static final String TROUPE_6PROC = "troupe-6proc";
 
-  /**
-   * The overload scenario's results (issue 17): the 90/10 mix in a closed loop at a normal and at a
-   * very high connection count, all in one node, through the four processes' gateway, and on Spring
-   * for comparison. Of each label's {@code mixed} results the one with the fewest connections is
-   * the normal load, the one with the most the overload.
-   */
-  static final String TROUPE_H2_OVERLOAD = TROUPE_H2 + Report.OVERLOAD_SUFFIX;
-
-  static final String TROUPE_4PROC_OVERLOAD = "troupe-4proc" + Report.OVERLOAD_SUFFIX;
-
-  /** The connection counts bench/run's overload runs at (the goals' wording). */
-  static final int OVERLOAD_NORMAL_CONNECTIONS = 64;
-
-  static final int OVERLOAD_CONNECTIONS = 2_000;
-
-  /** The share of the normal load's goodput the overload must keep. */
-  static final double GOODPUT_KEPT = 0.8;
-
-  static final double ADMITTED_P99_MS = 100;
-
-  /**
-   * The {@code meta.json} keys bench/run records the overload's figures under: resident memory of
-   * each process right before and right after the overload run, and the readiness polls during it
-   * ("N of M": N of the M polls of {@code GET /health/ready} were not answered 200), by base label.
-   */
-  static final String RSS_BEFORE_OVERLOAD_KEY = "RSS MiB before overload: ";
-
-  static final String RSS_OVERLOAD_KEY = "RSS MiB after overload: ";
-  static final String NOT_READY_KEY = "not-ready polls: ";
-
-  private static final Pattern POLLS = Pattern.compile("\\s*(\\d+) of (\\d+).*");
-
   /** How many times Spring's throughput the document API must reach. */
   static final double OVER_SPRING = 2.0;
 
@@ -72,6 +37,20 @@ final class Goals {
   static final String RSS_KEY = "RSS MiB after run: ";
 
   /**
+   * The all-in-one node on H2 of an earlier build (bench/run {@code --baseline-ref REF}, or {@code
+   * bench/run hit-ab}), measured in the same run as {@value #TROUPE_H2}; and the {@code meta.json}
+   * key bench/run records that build's git ref under.
+   */
+  static final String BASELINE_H2 = "baseline-h2";
+
+  static final String BASELINE_REF_KEY = "baseline ref";
+
+  /**
+   * Issue 18: how many times the earlier build's cache-hit GET throughput this build must reach.
+   */
+  static final double OVER_BASELINE_HIT = 1.3;
+
+  /**
    * One goal: what it asks, what the run measured, and whether that meets it (null: not measured).
    */
   record Goal(String goal, String measured, Boolean met) {}
@@ -82,7 +61,7 @@ final class Goals {
     List<Goal> goals = new ArrayList<>();
     for (String db : List.of("H2", "PostgreSQL")) {
       String troupe = db.equals("H2") ? TROUPE_H2 : TROUPE_PG;
-      String spring = Report.springFor(troupe);
+      String spring = Baselines.springFor(troupe);
       goals.add(overSpring(results, "PUT of a new id", "put-new", troupe, spring, db, true));
       goals.add(
           overSpring(results, "PUT over an existing id", "put-replace", troupe, spring, db, true));
@@ -93,245 +72,9 @@ final class Goals {
     goals.add(chatPosts(results));
     goals.add(delivery(results));
     goals.add(rss(meta));
-    goals.add(goodputKept(results, TROUPE_H2_OVERLOAD, "all in one node"));
-    goals.add(goodputKept(results, TROUPE_4PROC_OVERLOAD, "four processes"));
-    goals.add(admittedP99(results));
-    goals.add(onlyShed(results));
-    goals.add(readyThroughout(meta));
-    goals.add(overloadRss(meta));
+    goals.addAll(OverloadGoals.evaluate(results, meta));
+    goals.add(hitOverBaseline(results, meta));
     return goals;
-  }
-
-  /** The normal-load run and the overload run of an overload label, if both were measured. */
-  private static Optional<LoadResult[]> overloadPair(List<LoadResult> results, String label) {
-    List<LoadResult> runs = overloadRuns(results, label);
-    if (runs.size() < 2) {
-      return Optional.empty();
-    }
-    return Optional.of(new LoadResult[] {runs.get(0), runs.get(runs.size() - 1)});
-  }
-
-  /** An overload label's closed-loop {@code mixed} runs, fewest connections first. */
-  private static List<LoadResult> overloadRuns(List<LoadResult> results, String label) {
-    return results.stream()
-        .filter(
-            r ->
-                r.label().equals(label)
-                    && r.scenario().equals("mixed")
-                    && r.mode().equals("closed"))
-        .sorted(Comparator.comparingInt(LoadResult::connections))
-        .toList();
-  }
-
-  private static String goodputFigures(LoadResult normal, LoadResult high) {
-    return String.format(
-        Locale.ROOT,
-        "%s %s req/s at \u00d7%d vs %s at \u00d7%d (%s)",
-        normal.label(),
-        Report.thousands(high.throughput()),
-        high.connections(),
-        Report.thousands(normal.throughput()),
-        normal.connections(),
-        Report.percent(normal.throughput() > 0 ? high.throughput() / normal.throughput() : 0));
-  }
-
-  /** What Spring measured beside a goal's figures, or nothing when it did not run the scenario. */
-  private static String springBeside(
-      List<LoadResult> results, Function<LoadResult[], String> figures) {
-    return overloadPair(results, Report.SPRING_OVERLOAD)
-        .map(p -> "; " + figures.apply(p))
-        .orElse("");
-  }
-
-  /**
-   * Goodput (successful answers per second) at the overload's connection count against the normal
-   * load's: shedding must throw away the excess, not the work the server could do.
-   */
-  static Goal goodputKept(List<LoadResult> results, String label, String where) {
-    String goal =
-        String.format(
-            Locale.ROOT,
-            "overload: goodput at %s connections \u2265 %s of goodput at %d, %s",
-            Report.thousands(OVERLOAD_CONNECTIONS),
-            Report.percent(GOODPUT_KEPT),
-            OVERLOAD_NORMAL_CONNECTIONS,
-            where);
-    Optional<LoadResult[]> pair = overloadPair(results, label);
-    if (pair.isEmpty()) {
-      return new Goal(
-          goal, "not measured (`mixed` of " + label + " at two connection counts)", null);
-    }
-    LoadResult normal = pair.get()[0];
-    LoadResult high = pair.get()[1];
-    String measured =
-        goodputFigures(normal, high) + springBeside(results, p -> goodputFigures(p[0], p[1]));
-    return new Goal(
-        goal,
-        measured,
-        normal.throughput() > 0 && high.throughput() >= GOODPUT_KEPT * normal.throughput());
-  }
-
-  private static String admittedFigures(LoadResult high) {
-    Latency a = high.admittedMs();
-    long answers = high.statusCounts().values().stream().mapToLong(Long::longValue).sum();
-    return String.format(
-        Locale.ROOT,
-        "%s p99 %s ms admitted at \u00d7%d (all answers %s ms, %s shed)",
-        high.label(),
-        a == null ? "?" : Report.ms(a.p99()),
-        high.connections(),
-        Report.ms(high.latencyMs().p99()),
-        Report.percent(answers > 0 ? (double) high.shed() / answers : 0));
-  }
-
-  /** The p99 of the requests the server admitted (not 503) under overload: short queues. */
-  static Goal admittedP99(List<LoadResult> results) {
-    String goal =
-        String.format(
-            Locale.ROOT,
-            "overload: p99 of admitted requests at %s connections \u2264 %s ms, all in one node",
-            Report.thousands(OVERLOAD_CONNECTIONS),
-            Report.compact(ADMITTED_P99_MS));
-    Optional<LoadResult[]> pair = overloadPair(results, TROUPE_H2_OVERLOAD);
-    if (pair.isEmpty() || pair.get()[1].admittedMs() == null) {
-      return new Goal(
-          goal, "not measured (`mixed` of " + TROUPE_H2_OVERLOAD + " with admitted latency)", null);
-    }
-    LoadResult high = pair.get()[1];
-    return new Goal(
-        goal,
-        admittedFigures(high) + springBeside(results, p -> admittedFigures(p[1])),
-        high.ok() > 0 && high.admittedMs().p99() <= ADMITTED_P99_MS);
-  }
-
-  private static String shedFigures(List<LoadResult> runs) {
-    long shed = runs.stream().mapToLong(LoadResult::shed).sum();
-    long noRetryAfter = runs.stream().mapToLong(LoadResult::noRetryAfter).sum();
-    long other = runs.stream().mapToLong(LoadResult::otherServerErrors).sum();
-    long unanswered = runs.stream().mapToLong(LoadResult::unanswered).sum();
-    return String.format(
-        Locale.ROOT,
-        "%s %s \u00d7 503 (%s without Retry-After), %s other 5xx, %s unanswered",
-        runs.get(0).label(),
-        Report.thousands(shed),
-        Report.thousands(noRetryAfter),
-        Report.thousands(other),
-        Report.thousands(unanswered));
-  }
-
-  /**
-   * Under overload (both runs, all in one node and four processes) the only 5xx is a 503 that says
-   * when to come back, and every request gets an answer (no connection failure, no timeout).
-   */
-  static Goal onlyShed(List<LoadResult> results) {
-    String goal =
-        "overload: no 5xx but 503, each 503 with Retry-After, every request answered "
-            + "(all in one node and four processes)";
-    List<String> figures = new ArrayList<>();
-    boolean met = true;
-    for (String label : List.of(TROUPE_H2_OVERLOAD, TROUPE_4PROC_OVERLOAD)) {
-      List<LoadResult> runs = overloadRuns(results, label);
-      if (runs.isEmpty()) {
-        continue;
-      }
-      figures.add(shedFigures(runs));
-      met &=
-          runs.stream()
-              .allMatch(
-                  r -> r.otherServerErrors() == 0 && r.noRetryAfter() == 0 && r.unanswered() == 0);
-    }
-    if (figures.isEmpty()) {
-      return new Goal(
-          goal,
-          "not measured (`mixed` of " + TROUPE_H2_OVERLOAD + " or " + TROUPE_4PROC_OVERLOAD + ")",
-          null);
-    }
-    List<LoadResult> spring = overloadRuns(results, Report.SPRING_OVERLOAD);
-    if (!spring.isEmpty()) {
-      figures.add(shedFigures(spring));
-    }
-    return new Goal(goal, String.join("; ", figures), met);
-  }
-
-  /**
-   * Readiness during the overload run: bench/run polls {@code GET /health/ready} once a second and
-   * records in meta.json how many polls were not answered 200 ("N of M").
-   */
-  static Goal readyThroughout(JsonObject meta) {
-    String goal =
-        "overload: ready throughout (`GET /health/ready` 200 at every poll, once a second, at "
-            + Report.thousands(OVERLOAD_CONNECTIONS)
-            + " connections)";
-    Map<String, long[]> polls = new TreeMap<>();
-    metaByPrefix(meta, NOT_READY_KEY)
-        .forEach(
-            (label, value) -> {
-              Matcher m = POLLS.matcher(value);
-              if (m.matches()) {
-                polls.put(
-                    label, new long[] {Long.parseLong(m.group(1)), Long.parseLong(m.group(2))});
-              }
-            });
-    Map<String, long[]> troupe = new TreeMap<>(polls);
-    troupe.keySet().removeIf(label -> label.startsWith(Report.SPRING));
-    if (troupe.isEmpty()) {
-      return new Goal(goal, "not measured (no `" + NOT_READY_KEY + "` in meta.json)", null);
-    }
-    List<String> figures = new ArrayList<>();
-    polls.forEach(
-        (label, p) ->
-            figures.add(
-                String.format(Locale.ROOT, "%s %d of %d polls not ready", label, p[0], p[1])));
-    boolean met = troupe.values().stream().allMatch(p -> p[0] == 0 && p[1] > 0);
-    return new Goal(goal, String.join("; ", figures), met);
-  }
-
-  /** Every Troupe process's resident memory right after the overload run. */
-  static Goal overloadRss(JsonObject meta) {
-    String goal =
-        "overload: every Troupe process < " + RSS_MIB + " MiB resident after the overload run";
-    Map<String, Long> after = new TreeMap<>();
-    metaByPrefix(meta, RSS_OVERLOAD_KEY)
-        .forEach((name, v) -> parseLong(v).ifPresent(n -> after.put(name, n)));
-    Map<String, String> before = metaByPrefix(meta, RSS_BEFORE_OVERLOAD_KEY);
-    boolean troupe = after.keySet().stream().anyMatch(name -> !name.startsWith(Report.SPRING));
-    if (!troupe) {
-      return new Goal(goal, "not measured (no `" + RSS_OVERLOAD_KEY + "` in meta.json)", null);
-    }
-    List<String> figures = new ArrayList<>();
-    boolean met = true;
-    for (Map.Entry<String, Long> e : after.entrySet()) {
-      String from =
-          before.containsKey(e.getKey()) ? " (from " + before.get(e.getKey()).trim() + ")" : "";
-      figures.add(e.getKey() + " " + e.getValue() + from);
-      if (!e.getKey().startsWith(Report.SPRING)) {
-        met &= e.getValue() < RSS_MIB;
-      }
-    }
-    return new Goal(goal, String.join(", ", figures) + " MiB", met);
-  }
-
-  /** The meta.json entries whose key starts with {@code prefix}, by the rest of the key. */
-  private static Map<String, String> metaByPrefix(JsonObject meta, String prefix) {
-    Map<String, String> found = new TreeMap<>();
-    if (meta != null) {
-      meta.forEach(
-          e -> {
-            if (e.getKey().startsWith(prefix)) {
-              found.put(e.getKey().substring(prefix.length()), String.valueOf(e.getValue()));
-            }
-          });
-    }
-    return found;
-  }
-
-  private static Optional<Long> parseLong(String value) {
-    try {
-      return Optional.of(Long.parseLong(value.trim()));
-    } catch (NumberFormatException e) {
-      // a process that had gone before its figure was read: nothing to judge
-      return Optional.empty();
-    }
   }
 
   /**
@@ -352,7 +95,7 @@ final class Goals {
             "%s on %s \u2265 %s\u00d7 Spring%s",
             what,
             db,
-            Report.compact(OVER_SPRING),
+            Format.compact(OVER_SPRING),
             p99NoHigher ? ", p99 no higher" : "");
     Optional<LoadResult> t = closed(results, troupe, scenario);
     Optional<LoadResult> s = closed(results, spring, scenario);
@@ -362,18 +105,18 @@ final class Goals {
     }
     LoadResult tr = t.get();
     LoadResult sr = s.get();
-    Double ratio = Report.ratio(tr.throughput(), sr.throughput());
+    Double ratio = Baselines.ratio(tr.throughput(), sr.throughput());
     String measured =
         String.format(
             Locale.ROOT,
             "%s %s vs %s %s req/s (%s); p99 %s vs %s ms%s",
             troupe,
-            Report.thousands(tr.throughput()),
+            Format.thousands(tr.throughput()),
             spring,
-            Report.thousands(sr.throughput()),
-            Report.times(ratio),
-            Report.ms(tr.latencyMs().p99()),
-            Report.ms(sr.latencyMs().p99()),
+            Format.thousands(sr.throughput()),
+            Format.times(ratio),
+            Format.ms(tr.latencyMs().p99()),
+            Format.ms(sr.latencyMs().p99()),
             errors(tr, sr));
     boolean met =
         ratio != null
@@ -388,7 +131,7 @@ final class Goals {
         String.format(
             Locale.ROOT,
             "chat-post \u2265 %s posts/s all in one node",
-            Report.thousands(CHAT_POSTS_PER_SEC));
+            Format.thousands(CHAT_POSTS_PER_SEC));
     return closed(results, TROUPE_H2, "chat-post")
         .map(
             r ->
@@ -398,8 +141,8 @@ final class Goals {
                         Locale.ROOT,
                         "%s %s posts/s, p99 %s ms%s",
                         TROUPE_H2,
-                        Report.thousands(r.throughput()),
-                        Report.ms(r.latencyMs().p99()),
+                        Format.thousands(r.throughput()),
+                        Format.ms(r.latencyMs().p99()),
                         errors(r)),
                     r.throughput() >= CHAT_POSTS_PER_SEC && r.errors() == 0))
         .orElseGet(() -> new Goal(goal, "not measured (`chat-post` of " + TROUPE_H2 + ")", null));
@@ -410,8 +153,8 @@ final class Goals {
         String.format(
             Locale.ROOT,
             "chat delivery across six processes p99 < %s ms at %s posts/s",
-            Report.compact(DELIVERY_P99_MS),
-            Report.compact(DELIVERY_POSTS_PER_SEC));
+            Format.compact(DELIVERY_P99_MS),
+            Format.compact(DELIVERY_POSTS_PER_SEC));
     Optional<LoadResult> found =
         results.stream()
             .filter(
@@ -430,9 +173,9 @@ final class Goals {
         String.format(
             Locale.ROOT,
             "p99 %s ms (p50 %s) at %s posts/s; %s lost, %s duplicated",
-            Report.ms(r.latencyMs().p99()),
-            Report.ms(r.latencyMs().p50()),
-            Report.compact(Math.round(postsPerSec * 10) / 10.0),
+            Format.ms(r.latencyMs().p99()),
+            Format.ms(r.latencyMs().p50()),
+            Format.compact(Math.round(postsPerSec * 10) / 10.0),
             lost,
             duplicated);
     // A run that posted well below the goal's rate proves nothing about it.
@@ -448,25 +191,16 @@ final class Goals {
     String goal =
         "every node < " + RSS_MIB + " MiB resident after the run, with the launcher's defaults";
     Map<String, Long> rss = new TreeMap<>();
-    if (meta != null) {
-      meta.forEach(
-          e -> {
-            if (e.getKey().startsWith(RSS_KEY)) {
-              try {
-                rss.put(
-                    e.getKey().substring(RSS_KEY.length()),
-                    Long.parseLong(String.valueOf(e.getValue()).trim()));
-              } catch (NumberFormatException ignored) {
-                // a process that had gone before its figure was read: nothing to judge
-              }
-            }
-          });
-    }
-    rss.keySet().removeIf(Report::isBaseline);
+    metaByPrefix(meta, RSS_KEY).forEach((name, v) -> parseLong(v).ifPresent(n -> rss.put(name, n)));
+    rss.keySet().removeIf(Baselines::isBaseline);
     rss.keySet()
         .removeIf(
             name ->
-                name.startsWith("bare") || name.startsWith("one-hop") || name.startsWith("spring"));
+                name.startsWith("bare")
+                    || name.startsWith("one-hop")
+                    || name.startsWith("spring")
+                    // an earlier build, measured for comparison (bench/run --baseline-ref)
+                    || name.startsWith(BASELINE_H2));
     if (rss.isEmpty()) {
       return new Goal(goal, "not measured (no `" + RSS_KEY + "` in meta.json)", null);
     }
@@ -487,6 +221,91 @@ final class Goals {
             max.getKey(),
             over.isEmpty() ? "" : "; at or over: " + String.join(", ", over));
     return new Goal(goal, measured, over.isEmpty());
+  }
+
+  /**
+   * Issue 18: cache-hit GET on the all-in-one node against the same scenario on the build before
+   * the issue ({@value #BASELINE_H2}), both measured in the same run; this build without an error.
+   * Where the run measured each several times (bench/run hit-ab's rounds, in alternating order),
+   * the throughputs and p99s compared are the means of each label's runs.
+   */
+  static Goal hitOverBaseline(List<LoadResult> results, JsonObject meta) {
+    Object ref = meta == null ? null : meta.getValue(BASELINE_REF_KEY);
+    String goal =
+        String.format(
+            Locale.ROOT,
+            "issue 18: cache-hit GET all in one node \u2265 %s\u00d7 the build before (`%s`%s)",
+            Format.compact(OVER_BASELINE_HIT),
+            BASELINE_H2,
+            ref == null ? "" : ", " + ref);
+    List<LoadResult> t = allClosed(results, TROUPE_H2, "hit");
+    List<LoadResult> b = allClosed(results, BASELINE_H2, "hit");
+    if (t.isEmpty() || b.isEmpty()) {
+      return new Goal(
+          goal,
+          "not measured (`hit` of "
+              + TROUPE_H2
+              + " and "
+              + BASELINE_H2
+              + ": bench/run hit-ab, or --baseline-ref REF)",
+          null);
+    }
+    double tThroughput = mean(t, LoadResult::throughput);
+    double bThroughput = mean(b, LoadResult::throughput);
+    Double ratio = Baselines.ratio(tThroughput, bThroughput);
+    String runs =
+        t.size() == 1 && b.size() == 1
+            ? ""
+            : String.format(
+                Locale.ROOT,
+                ", means of %d and %d runs (%s; %s)",
+                t.size(),
+                b.size(),
+                each(t),
+                each(b));
+    String measured =
+        String.format(
+            Locale.ROOT,
+            "%s %s vs %s %s req/s (%s)%s; p99 %s vs %s ms%s",
+            TROUPE_H2,
+            Format.thousands(tThroughput),
+            BASELINE_H2,
+            Format.thousands(bThroughput),
+            Format.times(ratio),
+            runs,
+            Format.ms(mean(t, r -> r.latencyMs().p99())),
+            Format.ms(mean(b, r -> r.latencyMs().p99())),
+            errors(concat(t, b)));
+    boolean clean = t.stream().allMatch(r -> r.errors() == 0);
+    return new Goal(goal, measured, ratio != null && ratio >= OVER_BASELINE_HIT && clean);
+  }
+
+  private static List<LoadResult> allClosed(
+      List<LoadResult> results, String label, String scenario) {
+    return results.stream()
+        .filter(
+            r ->
+                r.label().equals(label)
+                    && r.scenario().equals(scenario)
+                    && r.mode().equals("closed"))
+        .toList();
+  }
+
+  private static double mean(List<LoadResult> runs, ToDoubleFunction<LoadResult> figure) {
+    return runs.stream().mapToDouble(figure).average().orElse(0);
+  }
+
+  /** One label's runs: {@code troupe-h2 12,000, 14,000}. */
+  private static String each(List<LoadResult> runs) {
+    return runs.get(0).label()
+        + " "
+        + String.join(", ", runs.stream().map(r -> Format.thousands(r.throughput())).toList());
+  }
+
+  private static LoadResult[] concat(List<LoadResult> a, List<LoadResult> b) {
+    List<LoadResult> all = new ArrayList<>(a);
+    all.addAll(b);
+    return all.toArray(LoadResult[]::new);
   }
 
   static String markdown(List<Goal> goals) {
@@ -529,5 +348,28 @@ final class Goals {
       s.append(' ').append(r.label()).append(' ').append(r.errors());
     }
     return s.toString();
+  }
+
+  /** The meta.json entries whose key starts with {@code prefix}, by the rest of the key. */
+  static Map<String, String> metaByPrefix(JsonObject meta, String prefix) {
+    Map<String, String> found = new TreeMap<>();
+    if (meta != null) {
+      meta.forEach(
+          e -> {
+            if (e.getKey().startsWith(prefix)) {
+              found.put(e.getKey().substring(prefix.length()), String.valueOf(e.getValue()));
+            }
+          });
+    }
+    return found;
+  }
+
+  static Optional<Long> parseLong(String value) {
+    try {
+      return Optional.of(Long.parseLong(value.trim()));
+    } catch (NumberFormatException e) {
+      // a process that had gone before its figure was read: nothing to judge
+      return Optional.empty();
+    }
   }
 }

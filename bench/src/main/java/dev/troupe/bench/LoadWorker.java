@@ -29,12 +29,6 @@ final class LoadWorker extends VerticleBase {
    */
   static final long LATE_SEND_NANOS = 1_000_000;
 
-  /** How many times the preload sends a request again that was answered 503. */
-  static final int PRELOAD_RETRIES = 20;
-
-  /** The longest the preload waits before sending a 503'd request again. */
-  static final long PRELOAD_RETRY_MAX_MS = 1_000;
-
   private final LoadOptions options;
   private final RequestSource source;
   private final int connections;
@@ -92,103 +86,9 @@ final class LoadWorker extends VerticleBase {
    */
   Future<Long> preload(List<RequestSource.Req> requests, AtomicLong progress) {
     Promise<Long> promise = Promise.promise();
-    context.runOnContext(v -> new Preload(requests, progress, promise).begin());
+    context.runOnContext(
+        v -> new Preload(vertx, client, options, connections, requests, progress, promise).begin());
     return promise.future();
-  }
-
-  private final class Preload {
-    private final List<RequestSource.Req> requests;
-    private final AtomicLong progress;
-    private final Promise<Long> promise;
-    private int next;
-    private int inFlight;
-    private String firstFailure;
-
-    Preload(List<RequestSource.Req> requests, AtomicLong progress, Promise<Long> promise) {
-      this.requests = requests;
-      this.progress = progress;
-      this.promise = promise;
-    }
-
-    void begin() {
-      for (int i = 0; i < connections && next < requests.size(); i++) {
-        sendNext();
-      }
-      if (requests.isEmpty()) {
-        promise.complete(0L);
-      }
-    }
-
-    private void sendNext() {
-      send(requests.get(next++), 0);
-    }
-
-    /**
-     * A 503 (load shed, e.g. while an overload run's thousands of connections fill the server) is
-     * sent again after its {@code Retry-After} (at most {@link #PRELOAD_RETRY_MAX_MS}), up to
-     * {@link #PRELOAD_RETRIES} times: the preload only prepares the run and must not fail it.
-     */
-    private void send(RequestSource.Req r, int retries) {
-      if (retries == 0) {
-        inFlight++;
-      }
-      RequestOptions request = requestOptions(r.method(), r.uri());
-      if (r.body() != null) {
-        request.putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
-      }
-      String what = r.method() + " " + r.uri();
-      client
-          .request(request)
-          .compose(req -> r.body() == null ? req.send() : req.send(r.body().copy()))
-          .compose(resp -> resp.end().map(v -> resp))
-          .onComplete(
-              ar -> {
-                if (ar.succeeded()
-                    && ar.result().statusCode() == Stats.SHED
-                    && retries < PRELOAD_RETRIES
-                    && firstFailure == null) {
-                  vertx.setTimer(
-                      retryDelayMs(ar.result().getHeader(HttpHeaders.RETRY_AFTER)),
-                      t -> send(r, retries + 1));
-                  return;
-                }
-                inFlight--;
-                progress.incrementAndGet();
-                if (firstFailure == null) {
-                  if (ar.failed()) {
-                    firstFailure = what + " failed: " + ar.cause();
-                  } else if (ar.result().statusCode() < 200 || ar.result().statusCode() > 299) {
-                    firstFailure = what + " answered " + ar.result().statusCode();
-                  }
-                }
-                if (firstFailure == null && next < requests.size()) {
-                  sendNext();
-                } else if (inFlight == 0) {
-                  if (firstFailure == null) {
-                    promise.complete((long) requests.size());
-                  } else {
-                    promise.fail(firstFailure);
-                  }
-                }
-              });
-    }
-  }
-
-  /**
-   * The wait before a preload request answered 503 goes again: its {@code Retry-After} in seconds,
-   * at most {@link #PRELOAD_RETRY_MAX_MS}; 100 ms without one (or with a date, which is not worth
-   * parsing here).
-   */
-  static long retryDelayMs(String retryAfter) {
-    if (retryAfter != null) {
-      try {
-        return Math.max(
-            1, Math.min(PRELOAD_RETRY_MAX_MS, Long.parseLong(retryAfter.trim()) * 1000));
-      } catch (NumberFormatException ignored) {
-        // an HTTP date: fall through to the default
-      }
-    }
-    return 100;
   }
 
   /** One request whose answer, whatever it is, ends the probe: proves the server is reachable. */
@@ -197,7 +97,7 @@ final class LoadWorker extends VerticleBase {
     context.runOnContext(
         v ->
             client
-                .request(requestOptions(HttpMethod.GET, options.docsPath() + "?limit=1"))
+                .request(requestOptions(options, HttpMethod.GET, options.docsPath() + "?limit=1"))
                 .compose(req -> req.send())
                 .compose(resp -> resp.end().map(x -> resp.statusCode()))
                 .onComplete(promise));
@@ -217,7 +117,9 @@ final class LoadWorker extends VerticleBase {
           for (int i = 0; i < connections; i++) {
             all.add(
                 client
-                    .request(requestOptions(HttpMethod.GET, options.basePath() + "/health/live"))
+                    .request(
+                        requestOptions(
+                            options, HttpMethod.GET, options.basePath() + "/health/live"))
                     .compose(req -> req.send())
                     .compose(resp -> resp.end().map(x -> resp.statusCode())));
           }
@@ -339,7 +241,7 @@ final class LoadWorker extends VerticleBase {
   private void send(
       RequestSource.Req r, long intendedStart, java.util.function.Consumer<Boolean> then) {
     outstanding++;
-    RequestOptions request = requestOptions(r.method(), r.uri());
+    RequestOptions request = requestOptions(options, r.method(), r.uri());
     if (r.body() != null) {
       request.putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
     }
@@ -395,7 +297,8 @@ final class LoadWorker extends VerticleBase {
     }
   }
 
-  private RequestOptions requestOptions(HttpMethod method, String uri) {
+  /** A request with the run's deadlines. */
+  static RequestOptions requestOptions(LoadOptions options, HttpMethod method, String uri) {
     return new RequestOptions()
         .setMethod(method)
         .setURI(uri)

@@ -27,7 +27,7 @@ public final class Main {
           + "\n\n"
           + MgetVersusGets.USAGE
           + "\n\n"
-          + ChatDeliveryRun.USAGE
+          + ChatDeliveryOptions.USAGE
           + "\n\n"
           + Report.USAGE
           + "\n";

@@ -1,75 +1,35 @@
 package dev.troupe.bench;
 
+import static dev.troupe.bench.Format.ms;
+import static dev.troupe.bench.Format.thousands;
+import static dev.troupe.bench.Format.times;
+
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
  * Turns the result files of one benchmark run into {@code report.md}, {@code chart.png} and a short
- * summary on stdout. Every figure is set against the baselines measured in the same run: the
- * results labelled {@value #BARE}, {@value #ONE_HOP} and {@value #SPRING} (or {@value #SPRING_PG},
- * for a result on PostgreSQL) of the same scenario, mode and rate; then {@link Goals} reads the
- * issues' goals.
+ * summary on stdout. Every figure is set against the baselines measured in the same run ({@link
+ * Baselines}); {@link Notes} explain rows in their own units, then {@link Goals} reads the issues'
+ * goals.
  */
 final class Report {
-  static final String BARE = "bare";
-  static final String ONE_HOP = "one-hop";
-
-  /**
-   * The same API on Spring Boot MVC + Hazelcast + JDBC (bench/spring-baseline), on H2: the stack to
-   * beat.
-   */
-  static final String SPRING = "spring";
-
-  /**
-   * The Spring baseline on PostgreSQL, the baseline of every result whose label ends in {@value
-   * #PG_SUFFIX}.
-   */
-  static final String SPRING_PG = "spring-pg";
-
-  /** The label suffix of results measured on PostgreSQL; all others ran on H2. */
-  static final String PG_SUFFIX = "-pg";
-
-  /**
-   * The label suffix of the overload scenario's results (bench/run's {@code overload}: the 90/10
-   * mix at a normal and at a very high connection count); they are set against {@value
-   * #SPRING_OVERLOAD}.
-   */
-  static final String OVERLOAD_SUFFIX = "-overload";
-
-  /**
-   * The Spring baseline under the overload scenario, the baseline of every {@code -overload} row.
-   */
-  static final String SPRING_OVERLOAD = SPRING + OVERLOAD_SUFFIX;
-
   static final String META = "meta.json";
 
   static final String USAGE =
       "report --in DIR [--out DIR] [--title TEXT]\n"
           + "  reads DIR/*.json (load results) and DIR/meta.json (any key/values: machine, RSS, CPU ...);\n"
           + "  writes report.md and chart.png into --out (default: --in)";
-
-  /** One line of the table: a result and its ratios to the baselines (null where there is none). */
-  record Row(
-      LoadResult result,
-      String group,
-      Double throughputVsBare,
-      Double throughputVsOneHop,
-      Double p99VsBare,
-      Double p99VsOneHop,
-      Double throughputVsSpring,
-      Double p99VsSpring) {}
 
   private Report() {}
 
@@ -86,7 +46,7 @@ final class Report {
       throw new IllegalArgumentException("no load results (*.json) in " + in);
     }
     JsonObject meta = readMeta(in);
-    List<Row> rows = rows(results);
+    List<Baselines.Row> rows = Baselines.rows(results);
     Files.createDirectories(out);
     Path md = out.resolve("report.md");
     Path png = out.resolve("chart.png");
@@ -134,120 +94,7 @@ final class Report {
     }
   }
 
-  /** What a result is compared within: scenario, mode, and the rate of an open loop. */
-  static String group(LoadResult r) {
-    String mode =
-        r.mode().equals("open")
-            ? String.format(Locale.ROOT, "open %s/s", compact(r.rate()))
-            : "closed \u00d7" + r.connections();
-    return r.scenario() + " \u00b7 " + mode;
-  }
-
-  /** Whether {@code label} names one of the baselines every other result is set against. */
-  static boolean isBaseline(String label) {
-    return label.equals(BARE)
-        || label.equals(ONE_HOP)
-        || label.equals(SPRING)
-        || label.equals(SPRING_PG)
-        || label.equals(SPRING_OVERLOAD);
-  }
-
-  /**
-   * The Spring baseline a result is set against: the one on the same database, or the one of the
-   * overload scenario.
-   */
-  static String springFor(String label) {
-    if (label.endsWith(OVERLOAD_SUFFIX)) {
-      return SPRING_OVERLOAD;
-    }
-    return label.endsWith(PG_SUFFIX) ? SPRING_PG : SPRING;
-  }
-
-  /**
-   * Results ordered by scenario (in the generator's order), then mode, then bare, one-hop, spring
-   * and the rest.
-   */
-  static List<Row> rows(List<LoadResult> results) {
-    Map<String, Integer> labelOrder = new LinkedHashMap<>();
-    labelOrder.put(BARE, 0);
-    labelOrder.put(ONE_HOP, 1);
-    labelOrder.put(SPRING, 2);
-    labelOrder.put(SPRING_PG, 3);
-    labelOrder.put(SPRING_OVERLOAD, 4);
-    for (LoadResult r : results) {
-      labelOrder.putIfAbsent(r.label(), labelOrder.size());
-    }
-    Comparator<LoadResult> order =
-        Comparator.comparingInt((LoadResult r) -> scenarioRank(r.scenario()))
-            .thenComparing(LoadResult::scenario)
-            .thenComparing(LoadResult::mode)
-            .thenComparingDouble(LoadResult::rate)
-            .thenComparingInt(LoadResult::connections)
-            .thenComparingInt(r -> labelOrder.get(r.label()));
-    List<LoadResult> sorted = results.stream().sorted(order).toList();
-    Map<String, LoadResult> bare = baselines(sorted, BARE);
-    Map<String, LoadResult> oneHop = baselines(sorted, ONE_HOP);
-    Map<String, Map<String, LoadResult>> spring =
-        Map.of(
-            SPRING,
-            baselines(sorted, SPRING),
-            SPRING_PG,
-            baselines(sorted, SPRING_PG),
-            SPRING_OVERLOAD,
-            baselines(sorted, SPRING_OVERLOAD));
-    List<Row> rows = new ArrayList<>();
-    for (LoadResult r : sorted) {
-      String g = group(r);
-      LoadResult b = bare.get(g);
-      LoadResult h = oneHop.get(g);
-      LoadResult sp = spring.get(springFor(r.label())).get(g);
-      rows.add(
-          new Row(
-              r,
-              g,
-              b == null ? null : ratio(r.throughput(), b.throughput()),
-              h == null ? null : ratio(r.throughput(), h.throughput()),
-              b == null ? null : ratio(r.latencyMs().p99(), b.latencyMs().p99()),
-              h == null ? null : ratio(r.latencyMs().p99(), h.latencyMs().p99()),
-              sp == null ? null : ratio(r.throughput(), sp.throughput()),
-              sp == null ? null : ratio(r.latencyMs().p99(), sp.latencyMs().p99())));
-    }
-    return rows;
-  }
-
-  private static Map<String, LoadResult> baselines(List<LoadResult> results, String label) {
-    Map<String, LoadResult> byGroup = new LinkedHashMap<>();
-    for (LoadResult r : results) {
-      if (r.label().equals(label)) {
-        byGroup.putIfAbsent(group(r), r);
-      }
-    }
-    return byGroup;
-  }
-
-  /**
-   * The generator's order; a variant ({@code mixed-50}, {@code mget-100}) ranks with its scenario.
-   */
-  static int scenarioRank(String name) {
-    for (Scenario s : Scenario.values()) {
-      if (s.cliName.equals(name)) {
-        return s.ordinal();
-      }
-    }
-    for (Scenario s : Scenario.values()) {
-      if (name.matches(Pattern.quote(s.cliName) + "-[0-9]+")) {
-        return s.ordinal();
-      }
-    }
-    return Scenario.values().length;
-  }
-
-  /** {@code value / baseline}, or null when the baseline measured nothing. */
-  static Double ratio(double value, double baseline) {
-    return baseline > 0 ? value / baseline : null;
-  }
-
-  static String markdown(String title, List<Row> rows, JsonObject meta) {
+  static String markdown(String title, List<Baselines.Row> rows, JsonObject meta) {
     StringBuilder md = new StringBuilder();
     md.append("# ").append(title).append("\n\n");
     md.append(
@@ -274,7 +121,7 @@ final class Report {
         "| scenario | label | mode | req/s | p50 | p99 | p99.9 | max | errors | req/s vs bare | req/s vs one-hop "
             + "| req/s vs spring | p99 vs bare | p99 vs one-hop | p99 vs spring |\n");
     md.append("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
-    for (Row row : rows) {
+    for (Baselines.Row row : rows) {
       LoadResult r = row.result();
       Latency l = r.latencyMs();
       md.append("| ")
@@ -282,7 +129,7 @@ final class Report {
           .append(" | ")
           .append(escape(r.label()))
           .append(" | ")
-          .append(mode(r))
+          .append(Format.mode(r))
           .append(" | ")
           .append(thousands(r.throughput()))
           .append(" | ")
@@ -309,13 +156,14 @@ final class Report {
           .append(times(row.p99VsSpring()))
           .append(" |\n");
     }
-    List<String> notes = notes(rows);
+    List<String> notes = Notes.of(rows);
     if (!notes.isEmpty()) {
       md.append("\nNotes:\n\n");
       notes.forEach(n -> md.append("- ").append(n).append('\n'));
     }
     md.append("\n![throughput and p99 by scenario](chart.png)\n");
-    md.append(Goals.markdown(Goals.evaluate(rows.stream().map(Row::result).toList(), meta)));
+    md.append(
+        Goals.markdown(Goals.evaluate(rows.stream().map(Baselines.Row::result).toList(), meta)));
     if (meta != null && !meta.isEmpty()) {
       md.append("\n## Environment\n\n| key | value |\n|---|---|\n");
       flatten("", meta)
@@ -324,225 +172,6 @@ final class Report {
                   md.append("| ").append(escape(k)).append(" | ").append(escape(v)).append(" |\n"));
     }
     return md.toString();
-  }
-
-  private static List<String> notes(List<Row> rows) {
-    List<String> notes = new ArrayList<>();
-    for (Row row : rows) {
-      LoadResult r = row.result();
-      String who = r.scenario() + " / " + r.label() + " / " + mode(r);
-      if (r.idsExhausted()) {
-        notes.add(
-            who
-                + ": ran out of unique ids; the window was cut short at "
-                + r.durationSec()
-                + " s.");
-      }
-      long hits = r.cache().getOrDefault("HIT", 0L);
-      if (r.scenario().startsWith("miss") && hits > 0) {
-        notes.add(
-            who
-                + ": "
-                + hits
-                + " of "
-                + (hits + r.cache().getOrDefault("MISS", 0L))
-                + " reads answered from the cache (X-Cache: HIT) in a miss scenario.");
-      }
-      if (r.scenario().equals("miss")) {
-        rows.stream()
-            .map(Row::result)
-            .filter(
-                h ->
-                    h.scenario().equals("hit")
-                        && h.label().equals(r.label())
-                        && h.mode().equals(r.mode()))
-            .findFirst()
-            .ifPresent(
-                h ->
-                    notes.add(
-                        String.format(
-                            Locale.ROOT,
-                            "%s: cache-hit GET (%s/s) is %s an uncached GET (%s/s) on %s.",
-                            who,
-                            thousands(h.throughput()),
-                            times(r.throughput() > 0 ? h.throughput() / r.throughput() : null),
-                            thousands(r.throughput()),
-                            r.label())));
-      }
-      if (r.scenario().startsWith("mget-") && !r.scenario().equals(MgetVersusGets.SCENARIO)) {
-        int batch = Integer.parseInt(r.scenario().substring("mget-".length()));
-        rows.stream()
-            .map(Row::result)
-            .filter(
-                h ->
-                    h.scenario().equals("hit")
-                        && h.label().equals(r.label())
-                        && h.mode().equals(r.mode()))
-            .findFirst()
-            .ifPresent(
-                h ->
-                    notes.add(
-                        String.format(
-                            Locale.ROOT,
-                            "%s: %s documents/s (%d per request), %s the documents/s of single cache-hit GETs (%s/s) on %s.",
-                            who,
-                            thousands(r.throughput() * batch),
-                            batch,
-                            times(
-                                h.throughput() > 0
-                                    ? r.throughput() * batch / h.throughput()
-                                    : null),
-                            thousands(h.throughput()),
-                            h.label())));
-      }
-      if (r.scenario().equals(MgetVersusGets.SCENARIO) && r.params() != null) {
-        notes.add(mgetVersusGetsNote(who, r.params()));
-      }
-      if (r.scenario().equals("import")) {
-        notes.add(
-            String.format(
-                Locale.ROOT,
-                "%s: %s documents/s imported (%d documents in one background job, "
-                    + "%s s from the first byte of the upload to the job's success).",
-                who,
-                thousands(r.throughput()),
-                r.ok(),
-                r.durationSec()));
-      }
-      if (r.scenario().startsWith("chat-") && r.params() != null) {
-        notes.add(chatNote(who, r, r.params()));
-      }
-      if (r.shed() > 0) {
-        notes.add(shedNote(who, r));
-      }
-      if (r.serviceTimeMs() != null && r.lateSends() > 0) {
-        notes.add(
-            String.format(
-                Locale.ROOT,
-                "%s: %d requests left more than 1 ms after their intended start (server or connections saturated); "
-                    + "their wait is in the latency. Service-time p99 %s ms.",
-                who,
-                r.lateSends(),
-                ms(r.serviceTimeMs().p99())));
-      }
-    }
-    return notes;
-  }
-
-  /**
-   * A run in which the server shed load: how much it shed, whether each 503 said when to come back,
-   * and what the requests it admitted waited (the overall percentiles mix in the fast refusals).
-   */
-  static String shedNote(String who, LoadResult r) {
-    long answers = r.statusCounts().values().stream().mapToLong(Long::longValue).sum();
-    Latency a = r.admittedMs();
-    return String.format(
-        Locale.ROOT,
-        "%s: %s of %s answers were 503 (%s shed, %s without Retry-After)%s; %s.",
-        who,
-        thousands(r.shed()),
-        thousands(answers),
-        percent(answers > 0 ? (double) r.shed() / answers : 0),
-        thousands(r.noRetryAfter()),
-        r.otherServerErrors() > 0 ? ", " + thousands(r.otherServerErrors()) + " other 5xx" : "",
-        a == null
-            ? "admitted requests' latency not recorded"
-            : "admitted requests (not 503): p50 "
-                + ms(a.p50())
-                + ", p99 "
-                + ms(a.p99())
-                + ", p99.9 "
-                + ms(a.p999())
-                + ", max "
-                + ms(a.max())
-                + " ms");
-  }
-
-  /**
-   * One caller reading the same cached documents three ways: the medians, and how many times the
-   * _mget's.
-   */
-  static String mgetVersusGetsNote(String who, JsonObject p) {
-    Latency mget = Latency.fromJson(p.getJsonObject("mgetMs"));
-    Latency sequential = Latency.fromJson(p.getJsonObject("sequentialMs"));
-    Latency concurrent = Latency.fromJson(p.getJsonObject("concurrentMs"));
-    return String.format(
-        Locale.ROOT,
-        "%s: one caller reading %s cached documents (median of %s rounds): one _mget "
-            + "%s ms (p99 %s); %s GETs one after another %s ms, %s× the _mget; %s GETs at once over %s connections "
-            + "%s ms, %s× the _mget.",
-        who,
-        p.getValue("ids"),
-        p.getValue("rounds"),
-        ms(mget.p50()),
-        ms(mget.p99()),
-        p.getValue("ids"),
-        ms(sequential.p50()),
-        Report.compact(p.getDouble("sequentialOverMget", 0.0)),
-        p.getValue("ids"),
-        p.getValue("connections", "the pool's"),
-        ms(concurrent.p50()),
-        Report.compact(p.getDouble("concurrentOverMget", 0.0)));
-  }
-
-  /**
-   * What a chat row measured, in the units it is about: actor messages, or deliveries and their
-   * losses.
-   */
-  static String chatNote(String who, LoadResult r, JsonObject p) {
-    Latency l = r.latencyMs();
-    if (r.scenario().equals(ChatDeliveryRun.SCENARIO)) {
-      Latency post = Latency.fromJson(p.getJsonObject("postLatencyMs"));
-      return String.format(
-          Locale.ROOT,
-          "%s: %s deliveries/s to %s WebSocket streams (%s rooms of %s members, over %s "
-              + "gateway(s)) at %s posts/s; from a post's send to its frame: p50 %s, p90 %s, p99 %s, p99.9 %s, max %s ms "
-              + "(post answered: p99 %s ms). Exactly once: %s of %s deliveries, %s lost, %s duplicated%s.",
-          who,
-          thousands(r.throughput()),
-          p.getValue("users"),
-          p.getValue("rooms"),
-          p.getValue("members"),
-          p.getValue("gateways"),
-          Report.compact(p.getDouble("postsPerSec", 0.0)),
-          ms(l.p50()),
-          ms(l.p90()),
-          ms(l.p99()),
-          ms(l.p999()),
-          ms(l.max()),
-          ms(post.p99()),
-          thousands((double) r.ok()),
-          thousands((double) r.requests()),
-          thousands(p.getLong("lost", 0L)),
-          thousands(p.getLong("duplicated", 0L)),
-          p.getLong("posts", 0L) > p.getLong("postsOk", 0L)
-              ? ", "
-                  + (p.getLong("posts") - p.getLong("postsOk"))
-                  + " of "
-                  + p.getLong("posts")
-                  + " posts failed"
-              : "");
-    }
-    String what =
-        r.scenario().equals("chat-history")
-            ? "a read of its last "
-                + p.getValue("history")
-                + " messages, answered from the room's memory"
-            : "a post: the room stores a document, then publishes to "
-                + p.getValue("members")
-                + " members";
-    return String.format(
-        Locale.ROOT,
-        "%s: %s actor messages/s (one per request, to one of %s room actors drawn %s; "
-            + "each %s), p50 %s, p99 %s, p99.9 %s ms.",
-        who,
-        thousands(r.throughput()),
-        p.getValue("rooms"),
-        p.getValue("roomDist"),
-        what,
-        ms(l.p50()),
-        ms(l.p99()),
-        ms(l.p999()));
   }
 
   /** Nested keys become {@code a.b}; arrays are joined with commas. */
@@ -563,13 +192,13 @@ final class Report {
     return flat;
   }
 
-  static String summary(List<Row> rows) {
+  static String summary(List<Baselines.Row> rows) {
     StringBuilder s = new StringBuilder();
     int groupWidth = rows.stream().mapToInt(r -> r.group().length()).max().orElse(0);
     int labelWidth = rows.stream().mapToInt(r -> r.result().label().length()).max().orElse(0);
     String format =
         "%-" + groupWidth + "s  %-" + labelWidth + "s %10s req/s  p99 %8s ms  errors %-6d";
-    for (Row row : rows) {
+    for (Baselines.Row row : rows) {
       LoadResult r = row.result();
       s.append(
           String.format(
@@ -580,15 +209,15 @@ final class Report {
               thousands(r.throughput()),
               ms(r.latencyMs().p99()),
               r.errors()));
-      if (row.throughputVsBare() != null && !r.label().equals(BARE)) {
+      if (row.throughputVsBare() != null && !r.label().equals(Baselines.BARE)) {
         s.append("  ").append(times(row.throughputVsBare())).append(" bare");
       }
       if (row.throughputVsOneHop() != null
-          && !r.label().equals(ONE_HOP)
-          && !r.label().equals(BARE)) {
+          && !r.label().equals(Baselines.ONE_HOP)
+          && !r.label().equals(Baselines.BARE)) {
         s.append("  ").append(times(row.throughputVsOneHop())).append(" one-hop");
       }
-      if (row.throughputVsSpring() != null && !isBaseline(r.label())) {
+      if (row.throughputVsSpring() != null && !Baselines.isBaseline(r.label())) {
         s.append("  ")
             .append(times(row.throughputVsSpring()))
             .append(" spring (p99 ")
@@ -598,12 +227,6 @@ final class Report {
       s.append('\n');
     }
     return s.toString().stripTrailing();
-  }
-
-  static String mode(LoadResult r) {
-    return r.mode().equals("open")
-        ? "open " + compact(r.rate()) + "/s"
-        : "closed \u00d7" + r.connections();
   }
 
   static String errors(LoadResult r) {
@@ -617,44 +240,6 @@ final class Report {
             .map(e -> e.getKey() + ": " + e.getValue())
             .collect(Collectors.joining(", "));
     return total + " (" + detail + ")";
-  }
-
-  static String times(Double ratio) {
-    return ratio == null ? "\u2013" : String.format(Locale.ROOT, "%.2f\u00d7", ratio);
-  }
-
-  static String ms(double v) {
-    if (v >= 100) {
-      return String.format(Locale.ROOT, "%.0f", v);
-    }
-    if (v >= 10) {
-      return String.format(Locale.ROOT, "%.1f", v);
-    }
-    if (v >= 1) {
-      return String.format(Locale.ROOT, "%.2f", v);
-    }
-    return String.format(Locale.ROOT, "%.3f", v);
-  }
-
-  /** 0.263 -> 26%; below 1%, one decimal (0.4%). */
-  static String percent(double fraction) {
-    double p = fraction * 100;
-    return p > 0 && p < 1
-        ? String.format(Locale.ROOT, "%.1f%%", p)
-        : String.format(Locale.ROOT, "%.0f%%", p);
-  }
-
-  static String thousands(long v) {
-    return String.format(Locale.ROOT, "%,d", v);
-  }
-
-  static String thousands(double v) {
-    return String.format(Locale.ROOT, "%,.0f", v);
-  }
-
-  /** 2000 -> 2000, 2500.5 -> 2500.5: rates as the user typed them. */
-  static String compact(double v) {
-    return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
   }
 
   private static String escape(String s) {

@@ -134,7 +134,7 @@ class ChatRunsTest {
                 "5s"));
     all.addAll(List.of(extra));
     Args parsed = args(all.toArray(String[]::new));
-    ChatDeliveryRun.Options options = ChatDeliveryRun.Options.from(parsed);
+    ChatDeliveryOptions options = ChatDeliveryOptions.from(parsed);
     parsed.requireAllUsed();
     return new ChatDeliveryRun(options).run();
   }
@@ -176,7 +176,7 @@ class ChatRunsTest {
     assertThat(chat.posts.get()).isGreaterThanOrEqualTo(posts); // the warm-up's too
     LoadResult back = LoadResult.fromJson(r.toJson());
     assertThat(back.params()).isEqualTo(p);
-    assertThat(Report.chatNote("chat-delivery / fake / open 200/s", back, back.params()))
+    assertThat(Notes.chat("chat-delivery / fake / open 200/s", back, back.params()))
         .contains(
             "deliveries/s to 10 WebSocket streams (3 rooms of 3-4 members, over 2 gateway(s))",
             "0 lost, 0 duplicated");
@@ -254,7 +254,7 @@ class ChatRunsTest {
     assertThat(r.ok()).isPositive().isEqualTo(r.requests());
     assertThat(chat.history.get()).isGreaterThanOrEqualTo(r.ok());
     assertThat(r.params().getString("roomDist")).isEqualTo("zipf 0.99");
-    assertThat(Report.chatNote("chat-history / troupe / closed \u00d74", r, r.params()))
+    assertThat(Notes.chat("chat-history / troupe / closed \u00d74", r, r.params()))
         .contains(
             "actor messages/s (one per request, to one of 5 room actors drawn zipf 0.99; each a read of its last 4 messages");
   }

@@ -148,7 +148,62 @@ class GoalsTest {
               assertThat(g.met()).isFalse();
               assertThat(g.measured()).endsWith("; at or over: troupe-pg 512");
             });
+    assertThat(Goals.rss(meta.copy().put("RSS MiB after run: baseline-h2", "900")))
+        .as("the earlier build measured for comparison is not this build's process")
+        .satisfies(
+            g -> {
+              assertThat(g.met()).isTrue();
+              assertThat(g.measured()).startsWith("330 to 498 MiB over 2 Troupe processes");
+            });
     assertThat(Goals.rss(null).met()).isNull();
+  }
+
+  @Test
+  @DisplayName(
+      "issue 18: cache-hit GET all in one node against the build before, both of the same run, 1.3x and no errors")
+  void hitOverBaseline() {
+    JsonObject meta = new JsonObject().put("baseline ref", "61adc0c");
+    LoadResult before = result("baseline-h2", "hit", 10_000, 4.0, 0);
+
+    Goals.Goal met =
+        Goals.hitOverBaseline(List.of(before, result("troupe-h2", "hit", 13_000, 3.0, 0)), meta);
+    assertThat(met.goal())
+        .isEqualTo(
+            "issue 18: cache-hit GET all in one node \u2265 1.3\u00d7 the build before (`baseline-h2`, 61adc0c)");
+    assertThat(met.met()).isTrue();
+    assertThat(met.measured())
+        .isEqualTo(
+            "troupe-h2 13,000 vs baseline-h2 10,000 req/s (1.30\u00d7); p99 3.00 vs 4.00 ms");
+
+    assertThat(
+            Goals.hitOverBaseline(List.of(before, result("troupe-h2", "hit", 12_900, 3.0, 0)), meta)
+                .met())
+        .as("1.29x")
+        .isFalse();
+    assertThat(
+            Goals.hitOverBaseline(List.of(before, result("troupe-h2", "hit", 20_000, 3.0, 2)), meta)
+                .met())
+        .as("errors fail it")
+        .isFalse();
+    Goals.Goal rounds =
+        Goals.hitOverBaseline(
+            List.of(
+                before,
+                result("troupe-h2", "hit", 12_000, 3.0, 0),
+                result("troupe-h2", "hit", 14_000, 5.0, 0),
+                result("baseline-h2", "hit", 11_000, 6.0, 0)),
+            meta);
+    assertThat(rounds.measured())
+        .as("the means of each label's runs")
+        .isEqualTo(
+            "troupe-h2 13,000 vs baseline-h2 10,500 req/s (1.24\u00d7), means of 2 and 2 runs "
+                + "(troupe-h2 12,000, 14,000; baseline-h2 10,000, 11,000); p99 4.00 vs 5.00 ms");
+    assertThat(rounds.met()).isFalse();
+    Goals.Goal unmeasured =
+        goal(Goals.evaluate(List.of(result("troupe-h2", "hit", 13_000, 3.0, 0)), null), "issue 18");
+    assertThat(unmeasured.met()).isNull();
+    assertThat(unmeasured.measured()).startsWith("not measured");
+    assertThat(unmeasured.goal()).endsWith("(`baseline-h2`)");
   }
 
   /** An overload run: goodput, p99 of all answers and of the admitted ones, the 503s. */
@@ -254,8 +309,8 @@ class GoalsTest {
                           + "troupe-4proc-overload 50,000 \u00d7 503 (7 without Retry-After), 3 other 5xx, 2 unanswered; "
                           + "spring-overload 0 \u00d7 503 (0 without Retry-After), 0 other 5xx, 0 unanswered");
             });
-    assertThat(Goals.onlyShed(results.subList(0, 2)).met()).isTrue();
-    assertThat(Goals.goodputKept(List.of(results.get(0)), "troupe-h2-overload", "x").met())
+    assertThat(OverloadGoals.onlyShed(results.subList(0, 2)).met()).isTrue();
+    assertThat(OverloadGoals.goodputKept(List.of(results.get(0)), "troupe-h2-overload", "x").met())
         .as("one connection count only")
         .isNull();
   }
@@ -272,7 +327,7 @@ class GoalsTest {
             .put("RSS MiB after overload: troupe-h2", "480")
             .put("RSS MiB after overload: spring-baseline", "900");
 
-    assertThat(Goals.readyThroughout(meta))
+    assertThat(OverloadGoals.readyThroughout(meta))
         .satisfies(
             g -> {
               assertThat(g.met()).isTrue();
@@ -280,10 +335,11 @@ class GoalsTest {
                   .isEqualTo("spring 5 of 30 polls not ready; troupe-h2 0 of 34 polls not ready");
             });
     assertThat(
-            Goals.readyThroughout(meta.copy().put("not-ready polls: troupe-4proc", "1 of 30"))
+            OverloadGoals.readyThroughout(
+                    meta.copy().put("not-ready polls: troupe-4proc", "1 of 30"))
                 .met())
         .isFalse();
-    assertThat(Goals.overloadRss(meta))
+    assertThat(OverloadGoals.overloadRss(meta))
         .satisfies(
             g -> {
               assertThat(g.met()).as("Spring's memory is beside the goal, not in it").isTrue();
@@ -291,10 +347,12 @@ class GoalsTest {
                   .isEqualTo("spring-baseline 900, troupe-h2 480 (from 400) MiB");
             });
     assertThat(
-            Goals.overloadRss(meta.copy().put("RSS MiB after overload: node-gateway", "600")).met())
+            OverloadGoals.overloadRss(
+                    meta.copy().put("RSS MiB after overload: node-gateway", "600"))
+                .met())
         .isFalse();
-    assertThat(Goals.readyThroughout(null).met()).isNull();
-    assertThat(Goals.overloadRss(new JsonObject()).met()).isNull();
+    assertThat(OverloadGoals.readyThroughout(null).met()).isNull();
+    assertThat(OverloadGoals.overloadRss(new JsonObject()).met()).isNull();
   }
 
   @Test

@@ -73,7 +73,7 @@ class MgetVersusGetsTest {
                 .toJson());
 
     assertThat(r.errors()).isEqualTo(1);
-    assertThat(Report.mgetVersusGetsNote("mget-vs-get / troupe-h2", r.params()))
+    assertThat(Notes.mgetVersusGets("mget-vs-get / troupe-h2", r.params()))
         .contains("one _mget 2.00 ms")
         .contains("100 GETs one after another 50.0 ms, 25× the _mget")
         .contains("100 GETs at once over 32 connections 9.0")
@@ -102,7 +102,9 @@ class MgetVersusGetsTest {
 
     String md =
         Report.markdown(
-            "Troupe benchmark", Report.rows(Report.read(dir)), new io.vertx.core.json.JsonObject());
+            "Troupe benchmark",
+            Baselines.rows(Report.read(dir)),
+            new io.vertx.core.json.JsonObject());
 
     assertThat(md).contains("mget-vs-get").contains("25× the _mget");
   }

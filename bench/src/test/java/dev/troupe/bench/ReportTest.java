@@ -99,7 +99,7 @@ class ReportTest {
     write(dir, "miss.json", result("troupe-pg", "miss", "closed", 0, 2_500, 20.0, none));
     write(dir, "other-hit.json", result("troupe-h2", "hit", "closed", 0, 7_000, 8.0, none));
     String md =
-        Report.markdown("Troupe benchmark", Report.rows(Report.read(dir)), new JsonObject());
+        Report.markdown("Troupe benchmark", Baselines.rows(Report.read(dir)), new JsonObject());
     assertThat(md)
         .contains(
             "miss / troupe-pg / closed \u00d732: cache-hit GET (9,000/s) is 3.60\u00d7 an uncached GET (2,500/s) on troupe-pg.");
@@ -112,7 +112,7 @@ class ReportTest {
   void markdown(@TempDir Path dir) throws Exception {
     List<LoadResult> results = Report.read(fixture(dir));
     assertThat(results).hasSize(8);
-    String md = Report.markdown("Troupe benchmark", Report.rows(results), Report.readMeta(dir));
+    String md = Report.markdown("Troupe benchmark", Baselines.rows(results), Report.readMeta(dir));
 
     List<String> tableRows =
         md.substring(0, md.indexOf("\n## "))
@@ -158,7 +158,7 @@ class ReportTest {
     write(dir, "spring-mixed50.json", result("spring", "mixed-50", "closed", 0, 1_000, 10.0, none));
     write(dir, "h2-mixed50.json", result("troupe-h2", "mixed-50", "closed", 0, 4_000, 5.0, none));
 
-    List<Report.Row> rows = Report.rows(Report.read(dir));
+    List<Baselines.Row> rows = Baselines.rows(Report.read(dir));
 
     assertThat(rows)
         .filteredOn(
@@ -182,8 +182,8 @@ class ReportTest {
         .extracting(r -> r.result().scenario())
         .as("a variant sorts with its scenario, after the plain one")
         .containsSubsequence("put-new", "mixed", "mixed-50");
-    assertThat(Report.scenarioRank("miss-404")).isEqualTo(Scenario.MISS_404.ordinal());
-    assertThat(Report.scenarioRank("mget-100")).isEqualTo(Scenario.MGET.ordinal());
+    assertThat(Baselines.scenarioRank("miss-404")).isEqualTo(Scenario.MISS_404.ordinal());
+    assertThat(Baselines.scenarioRank("mget-100")).isEqualTo(Scenario.MGET.ordinal());
   }
 
   @Test
@@ -220,14 +220,14 @@ class ReportTest {
                     .put("max", 120.0)
                     .put("mean", 9.0)));
 
-    List<Report.Row> rows = Report.rows(Report.read(dir));
+    List<Baselines.Row> rows = Baselines.rows(Report.read(dir));
     String md = Report.markdown("Troupe benchmark", rows, null);
 
     assertThat(rows)
         .filteredOn(r -> r.result().label().equals("troupe-h2-overload"))
         .singleElement()
         .satisfies(r -> assertThat(r.throughputVsSpring()).isEqualTo(4.0));
-    assertThat(Report.isBaseline("spring-overload")).isTrue();
+    assertThat(Baselines.isBaseline("spring-overload")).isTrue();
     assertThat(md)
         .contains(
             "mixed / troupe-h2-overload / closed \u00d72000: 3,000 of 4,000 answers were 503 (75% shed, "
@@ -255,7 +255,7 @@ class ReportTest {
   @Test
   @DisplayName("the summary puts each Troupe result against the baselines, Spring's p99 too")
   void summary(@TempDir Path dir) throws Exception {
-    String summary = Report.summary(Report.rows(Report.read(fixture(dir))));
+    String summary = Report.summary(Baselines.rows(Report.read(fixture(dir))));
     assertThat(
             summary
                 .lines()

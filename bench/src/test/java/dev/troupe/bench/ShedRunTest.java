@@ -100,10 +100,10 @@ class ShedRunTest {
   @Test
   @DisplayName("a preload request waits for its Retry-After, within bounds")
   void retryDelay() {
-    assertThat(LoadWorker.retryDelayMs("0")).isEqualTo(1);
-    assertThat(LoadWorker.retryDelayMs(" 1 ")).isEqualTo(1_000);
-    assertThat(LoadWorker.retryDelayMs("120")).isEqualTo(LoadWorker.PRELOAD_RETRY_MAX_MS);
-    assertThat(LoadWorker.retryDelayMs(null)).isEqualTo(100);
-    assertThat(LoadWorker.retryDelayMs("Wed, 21 Oct 2026 07:28:00 GMT")).isEqualTo(100);
+    assertThat(Preload.retryDelayMs("0")).isEqualTo(1);
+    assertThat(Preload.retryDelayMs(" 1 ")).isEqualTo(1_000);
+    assertThat(Preload.retryDelayMs("120")).isEqualTo(Preload.RETRY_MAX_MS);
+    assertThat(Preload.retryDelayMs(null)).isEqualTo(100);
+    assertThat(Preload.retryDelayMs("Wed, 21 Oct 2026 07:28:00 GMT")).isEqualTo(100);
   }
 }

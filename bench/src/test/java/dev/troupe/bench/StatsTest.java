@@ -90,8 +90,8 @@ class StatsTest {
   @Test
   @DisplayName("a ratio to a baseline that measured nothing is absent, not infinite")
   void ratio() {
-    assertThat(Report.ratio(500, 1000)).isEqualTo(0.5);
-    assertThat(Report.ratio(500, 0)).isNull();
+    assertThat(Baselines.ratio(500, 1000)).isEqualTo(0.5);
+    assertThat(Baselines.ratio(500, 0)).isNull();
   }
 
   @Test
