@@ -584,14 +584,14 @@ final class JobStore {
         row.getLong(4),
         row.getLong(5),
         row.getLong(6),
-        DocumentStore.instant(row.getValue(7)),
+        Sql.instant(row.getValue(7)),
         optionalInstant(row.getValue(8)),
         optionalInstant(row.getValue(9)),
         row.getString(10));
   }
 
   private static Instant optionalInstant(Object value) {
-    return value == null ? null : DocumentStore.instant(value);
+    return value == null ? null : Sql.instant(value);
   }
 
   private Instant now() {

@@ -13,7 +13,6 @@ import dev.troupe.shared.contract.TroupeException;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -156,7 +155,7 @@ final class WritePlan implements GroupCommitter.Committed {
 
   private void run(Map<DocKey, Stored> locked, Map<String, Applied> applied, Instant now) {
     Map<DocKey, KeyState> states = new TreeMap<>(KEY_ORDER);
-    OffsetDateTime at = OffsetDateTime.ofInstant(now, ZoneOffset.UTC);
+    OffsetDateTime at = Sql.timestamp(now);
     for (int i = 0; i < outcomes.length; i++) {
       Write<?> write = group.get(i);
       try {
@@ -173,7 +172,7 @@ final class WritePlan implements GroupCommitter.Committed {
           if (!state.dirty) {
             return;
           }
-          String data = state.live ? state.data.encode() : null;
+          String data = state.live ? Sql.jsonColumn(state.data) : null;
           if (state.rowExists) {
             updates.add(
                 Arrays.asList(state.version, at, !state.live, data, key.collection(), key.id()));
