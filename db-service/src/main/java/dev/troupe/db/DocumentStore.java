@@ -21,21 +21,11 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.RowIterator;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
-import java.io.IOException;
-import java.io.Reader;
-import java.sql.Clob;
-import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -73,9 +63,11 @@ final class DocumentStore {
   private final String changes;
 
   /**
-   * Batch statements by size class: index k holds an IN list of 2^k keys (few shapes to prepare).
+   * The batch read by size class: an IN list of 2^k keys (few shapes to prepare). Row values: H2
+   * walks the primary key for (collection, id) IN ((?, ?), ...), while for collection = ? AND id IN
+   * (...) it scans the whole collection and tests every row.
    */
-  private final String[] selectMany;
+  private final Sql.InList selectMany;
 
   /**
    * A store reading through {@code pool} and writing through {@code writes}; {@code dialect} turns
@@ -89,18 +81,12 @@ final class DocumentStore {
     this.pool = pool;
     this.writes = writes;
     this.lanes = lanes;
-    this.selectDoc = dialect.apply(SELECT_DOC_SQL);
-    this.listDocs = dialect.apply(LIST_DOCS_SQL);
-    this.changes = dialect.apply(CHANGES_SQL);
-    this.expireApplied = dialect.apply(EXPIRE_APPLIED_SQL);
-    int classes = sizeClass(KeyBatch.MAX_IDS) + 1;
-    this.selectMany = new String[classes];
-    for (int k = 0; k < classes; k++) {
-      // Row values: H2 walks the primary key for (collection, id) IN ((?, ?), ...), while for
-      // collection = ? AND id IN (...) it scans the whole collection and tests every row.
-      String in = String.join(", ", Collections.nCopies(1 << k, "(?, ?)"));
-      selectMany[k] = dialect.apply(SELECT_MANY_SQL.formatted(in));
-    }
+    Sql sql = new Sql(dialect);
+    this.selectDoc = sql.statement(SELECT_DOC_SQL);
+    this.listDocs = sql.statement(LIST_DOCS_SQL);
+    this.changes = sql.statement(CHANGES_SQL);
+    this.expireApplied = sql.statement(EXPIRE_APPLIED_SQL);
+    this.selectMany = sql.inList(SELECT_MANY_SQL, "(?, ?)");
   }
 
   /**
@@ -185,13 +171,13 @@ final class DocumentStore {
         .execute(Tuple.of(key.collection(), key.id()))
         .map(
             rows -> {
-              Row row = first(rows);
+              Row row = Sql.first(rows);
               return row == null
                   ? Lookup.absent(key, 0)
                   : lookup(
                       key, row.getLong(0), row.getValue(1), row.getBoolean(2), row.getValue(3));
             })
-        .recover(DocumentStore::failed);
+        .recover(Sql::failed);
   }
 
   /**
@@ -200,7 +186,7 @@ final class DocumentStore {
    */
   Future<LookupBatch> getMany(KeyBatch batch) {
     List<String> ids = batch.ids();
-    return pool.preparedQuery(selectMany[sizeClass(ids.size())])
+    return pool.preparedQuery(selectMany.sql(ids.size()))
         .execute(inList(batch.collection(), ids))
         .map(
             rows -> {
@@ -219,7 +205,7 @@ final class DocumentStore {
               }
               return new LookupBatch(items);
             })
-        .recover(DocumentStore::failed);
+        .recover(Sql::failed);
   }
 
   /**
@@ -230,9 +216,9 @@ final class DocumentStore {
     // In a transaction of its own: the JDBC pool (H2) leaves auto-commit off on a connection a
     // transaction used, where a bare DELETE could stay uncommitted, holding its row locks.
     return pool.withTransaction(
-            conn -> conn.preparedQuery(expireApplied).execute(Tuple.of(timestamp(before))))
+            conn -> conn.preparedQuery(expireApplied).execute(Tuple.of(Sql.timestamp(before))))
         .map(RowSet::rowCount)
-        .recover(DocumentStore::failed);
+        .recover(Sql::failed);
   }
 
   Future<DocPage> list(ListDocs list) {
@@ -251,11 +237,14 @@ final class DocumentStore {
                 DocKey key = new DocKey(list.collection(), row.getString(0));
                 items.add(
                     new Document(
-                        key, row.getLong(1), instant(row.getValue(2)), json(row.getValue(3))));
+                        key,
+                        row.getLong(1),
+                        Sql.instant(row.getValue(2)),
+                        Sql.json(row.getValue(3))));
               }
               return new DocPage(items, more ? items.get(items.size() - 1).key().id() : null);
             })
-        .recover(DocumentStore::failed);
+        .recover(Sql::failed);
   }
 
   /**
@@ -278,83 +267,28 @@ final class DocumentStore {
                         .put("id", row.getString(2))
                         .put("version", row.getLong(3))
                         .put("op", row.getString(4))
-                        .put("at", instant(row.getValue(5)).toString()));
+                        .put("at", Sql.instant(row.getValue(5)).toString()));
               }
               return new JsonObject().put("items", items).put("next", next);
             })
-        .recover(DocumentStore::failed);
+        .recover(Sql::failed);
   }
 
   private static Lookup lookup(
       DocKey key, long version, Object updatedAt, Boolean deleted, Object data) {
     return Boolean.TRUE.equals(deleted)
         ? Lookup.absent(key, version)
-        : Lookup.found(new Document(key, version, instant(updatedAt), json(data)));
-  }
-
-  /** The size class of a batch of {@code n} ids: its IN list holds 2^k (collection, id) pairs. */
-  private static int sizeClass(int n) {
-    return 32 - Integer.numberOfLeadingZeros(n - 1);
+        : Lookup.found(new Document(key, version, Sql.instant(updatedAt), Sql.json(data)));
   }
 
   /** (collection, id) pairs of the ids, padded to their size class by repeating the last. */
   private static Tuple inList(String collection, List<String> ids) {
-    int slots = 1 << sizeClass(ids.size());
-    List<Object> params = new ArrayList<>(2 * slots);
-    for (int i = 0; i < slots; i++) {
+    List<String> padded = Sql.padded(ids);
+    List<Object> params = new ArrayList<>(2 * padded.size());
+    for (String id : padded) {
       params.add(collection);
-      params.add(ids.get(Math.min(i, ids.size() - 1)));
+      params.add(id);
     }
     return Tuple.tuple(params);
-  }
-
-  private static <T> Future<T> failed(Throwable t) {
-    return Future.failedFuture(SqlErrors.classify(t));
-  }
-
-  private static Row first(RowSet<Row> rows) {
-    RowIterator<Row> it = rows.iterator();
-    return it.hasNext() ? it.next() : null;
-  }
-
-  private static OffsetDateTime timestamp(Instant instant) {
-    return OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
-  }
-
-  static Instant instant(Object value) {
-    if (value instanceof OffsetDateTime odt) {
-      return odt.toInstant();
-    }
-    if (value instanceof Timestamp ts) {
-      return ts.toInstant();
-    }
-    if (value instanceof LocalDateTime ldt) {
-      return ldt.toInstant(ZoneOffset.UTC);
-    }
-    if (value instanceof Instant i) {
-      return i;
-    }
-    throw new IllegalStateException(
-        "unexpected timestamp type " + (value == null ? null : value.getClass()));
-  }
-
-  static JsonObject json(Object value) {
-    if (value instanceof String s) {
-      return new JsonObject(s);
-    }
-    if (value instanceof Clob clob) {
-      try (Reader reader = clob.getCharacterStream()) {
-        StringBuilder sb = new StringBuilder((int) Math.min(clob.length(), Integer.MAX_VALUE));
-        char[] buf = new char[8192];
-        for (int n; (n = reader.read(buf)) > 0; ) {
-          sb.append(buf, 0, n);
-        }
-        return new JsonObject(sb.toString());
-      } catch (SQLException | IOException e) {
-        throw new IllegalStateException("cannot read stored document", e);
-      }
-    }
-    throw new IllegalStateException(
-        "unexpected data type " + (value == null ? null : value.getClass()));
   }
 }

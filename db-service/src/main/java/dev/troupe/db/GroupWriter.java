@@ -13,8 +13,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -43,10 +41,6 @@ interface GroupWriter extends GroupCommitter.Writer<Write<?>> {
   @Override
   default int attempts(List<Write<?>> group) {
     return 1 + WritePlan.keys(group).size() + WritePlan.idempotencyKeys(group).size();
-  }
-
-  private static Instant now(Clock clock) {
-    return clock.instant().truncatedTo(ChronoUnit.MILLIS);
   }
 
   /**
@@ -81,7 +75,7 @@ interface GroupWriter extends GroupCommitter.Writer<Write<?>> {
           List<String> idempotencyKeys = WritePlan.idempotencyKeys(group);
           Map<String, WritePlan.Applied> applied =
               idempotencyKeys.isEmpty() ? Map.of() : applied(conn, idempotencyKeys);
-          WritePlan plan = WritePlan.judge(group, locked, applied, now(clock));
+          WritePlan plan = WritePlan.judge(group, locked, applied, Sql.now(clock));
           batch(conn, sql.insertDoc, plan.inserts());
           batch(conn, sql.updateDoc, plan.updates());
           batch(conn, sql.appendChange, plan.changes());
@@ -209,7 +203,7 @@ interface GroupWriter extends GroupCommitter.Writer<Write<?>> {
                               group,
                               locked(locking.result()),
                               applied(reading.result()),
-                              now(clock));
+                              Sql.now(clock));
                       return Future.all(
                               batch(conn, sql.insertDoc, plan.inserts()),
                               batch(conn, sql.updateDoc, plan.updates()),
@@ -237,8 +231,7 @@ interface GroupWriter extends GroupCommitter.Writer<Write<?>> {
       Map<String, WritePlan.Applied> applied = new HashMap<>();
       for (Row row : rows) {
         applied.put(
-            row.getString(0),
-            new WritePlan.Applied(row.getString(1), String.valueOf(row.getValue(2))));
+            row.getString(0), new WritePlan.Applied(row.getString(1), Sql.text(row.getValue(2))));
       }
       return applied;
     }

@@ -2,7 +2,7 @@ package dev.troupe.db;
 
 import dev.troupe.shared.bus.ActionRouter;
 import dev.troupe.shared.config.Settings;
-import dev.troupe.shared.contract.JobStatus;
+import dev.troupe.shared.contract.JobState;
 import dev.troupe.shared.contract.JobStoreContract;
 import dev.troupe.shared.contract.JobsContract;
 import dev.troupe.shared.contract.TroupeException;
@@ -46,12 +46,12 @@ public final class JobStoreVerticle extends VerticleBase {
                         JobStoreContract.ABORT,
                         m ->
                             store
-                                .stop(id(m), JobStatus.FAILED, text(m.body(), "error"))
+                                .stop(id(m), JobState.FAILED, text(m.body(), "error"))
                                 .map(Wire::toJson))
                     .on(JobStoreContract.GET, m -> store.get(id(m)).map(Wire::toJson))
                     .on(
                         JobStoreContract.CANCEL,
-                        m -> store.stop(id(m), JobStatus.CANCELLED, null).map(Wire::toJson))
+                        m -> store.stop(id(m), JobState.CANCELLED, null).map(Wire::toJson))
                     .on(JobStoreContract.CLAIM, this::claim)
                     .on(JobStoreContract.RENEW, this::renew)
                     .on(JobStoreContract.RELEASE, this::release)

@@ -13,8 +13,6 @@ import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
@@ -83,15 +81,15 @@ final class StateSaves implements GroupCommitter.Writer<StateSaves.Save> {
   StateSaves(Pool pool, UnaryOperator<String> dialect, Clock clock) {
     this.pool = pool;
     this.clock = clock;
-    this.updateState = dialect.apply(UPDATE_STATE_SQL);
-    this.updateMessage = dialect.apply(UPDATE_MESSAGE_SQL);
-    this.insertMessage = dialect.apply(INSERT_MESSAGE_SQL);
+    Sql sql = new Sql(dialect);
+    this.updateState = sql.statement(UPDATE_STATE_SQL);
+    this.updateMessage = sql.statement(UPDATE_MESSAGE_SQL);
+    this.insertMessage = sql.statement(INSERT_MESSAGE_SQL);
   }
 
   @Override
   public Future<Outcomes> commit(List<Save> group) {
-    OffsetDateTime now =
-        OffsetDateTime.ofInstant(clock.instant().truncatedTo(ChronoUnit.MILLIS), ZoneOffset.UTC);
+    OffsetDateTime now = Sql.timestamp(Sql.now(clock));
     return pool.withTransaction(
         conn -> {
           List<Future<RowSet<Row>>> states = new ArrayList<>(group.size());
@@ -101,7 +99,7 @@ final class StateSaves implements GroupCommitter.Writer<StateSaves.Save> {
                     .execute(
                         Tuple.of(
                             now,
-                            s.save.data().encode(),
+                            Sql.jsonColumn(s.save.data()),
                             s.save.key().type(),
                             s.save.key().key(),
                             s.save.version())));
@@ -127,7 +125,7 @@ final class StateSaves implements GroupCommitter.Writer<StateSaves.Save> {
     if (messages.isEmpty()) {
       return Future.succeededFuture();
     }
-    List<String> data = messages.stream().map(m -> m.message().encode()).toList();
+    List<String> data = messages.stream().map(m -> Sql.jsonColumn(m.message())).toList();
     List<Future<RowSet<Row>>> updates = new ArrayList<>(messages.size());
     for (int i = 0; i < messages.size(); i++) {
       StoredMessage m = messages.get(i);

@@ -18,8 +18,6 @@ import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
@@ -63,11 +61,12 @@ final class StateStore {
     this.clock = clock;
     this.saves = saves;
     this.lanes = lanes;
-    this.selectState = dialect.apply(SELECT_STATE_SQL);
-    this.insertState = dialect.apply(INSERT_STATE_SQL);
-    this.updateMessage = dialect.apply(StateSaves.UPDATE_MESSAGE_SQL);
-    this.insertMessage = dialect.apply(StateSaves.INSERT_MESSAGE_SQL);
-    this.selectMessages = dialect.apply(SELECT_MESSAGES_SQL);
+    Sql sql = new Sql(dialect);
+    this.selectState = sql.statement(SELECT_STATE_SQL);
+    this.insertState = sql.statement(INSERT_STATE_SQL);
+    this.updateMessage = sql.statement(StateSaves.UPDATE_MESSAGE_SQL);
+    this.insertMessage = sql.statement(StateSaves.INSERT_MESSAGE_SQL);
+    this.selectMessages = sql.statement(SELECT_MESSAGES_SQL);
   }
 
   /**
@@ -122,14 +121,13 @@ final class StateStore {
         .execute(Tuple.of(key.type(), key.key()))
         .map(
             rows -> {
-              var it = rows.iterator();
-              if (!it.hasNext()) {
+              Row row = Sql.first(rows);
+              if (row == null) {
                 return new LoadedState(null, 0);
               }
-              Row row = it.next();
-              return new LoadedState(DocumentStore.json(row.getValue(1)), row.getLong(0));
+              return new LoadedState(Sql.json(row.getValue(1)), row.getLong(0));
             })
-        .recover(StateStore::failed);
+        .recover(Sql::failed);
   }
 
   /**
@@ -143,7 +141,7 @@ final class StateStore {
   Future<Long> save(SaveState save) {
     if (save.version() > 0) {
       StateSaves.Save grouped = new StateSaves.Save(save);
-      return lanes.submit(saves, grouped, grouped.future()).recover(StateStore::failed);
+      return lanes.submit(saves, grouped, grouped.future()).recover(Sql::failed);
     }
     return attemptSave(save)
         .recover(
@@ -153,15 +151,14 @@ final class StateStore {
                         && !(e instanceof TroupeException)
                     ? attemptSave(save)
                     : Future.failedFuture(e))
-        .recover(StateStore::failed);
+        .recover(Sql::failed);
   }
 
   /** The first save of a state: an insert, which a row already there fails with 412. */
   private Future<Long> attemptSave(SaveState save) {
     StateKey key = save.key();
-    OffsetDateTime now =
-        OffsetDateTime.ofInstant(clock.instant().truncatedTo(ChronoUnit.MILLIS), ZoneOffset.UTC);
-    String data = save.data().encode();
+    OffsetDateTime now = Sql.timestamp(Sql.now(clock));
+    String data = Sql.jsonColumn(save.data());
     return pool.withTransaction(
         conn ->
             conn.preparedQuery(insertState)
@@ -179,7 +176,8 @@ final class StateStore {
                       for (StoredMessage message : save.messages()) {
                         messages =
                             messages.compose(
-                                v -> writeMessage(conn, message, message.message().encode()));
+                                v ->
+                                    writeMessage(conn, message, Sql.jsonColumn(message.message())));
                       }
                       return messages.map(1L);
                     }));
@@ -192,14 +190,14 @@ final class StateStore {
    * tried again once, and then updates.
    */
   Future<Void> putMessage(StoredMessage message) {
-    String data = message.message().encode();
+    String data = Sql.jsonColumn(message.message());
     return attemptPutMessage(message, data)
         .recover(
             e ->
                 SqlErrors.isUniqueViolation(e)
                     ? attemptPutMessage(message, data)
                     : Future.failedFuture(e))
-        .recover(StateStore::failed);
+        .recover(Sql::failed);
   }
 
   private Future<Void> attemptPutMessage(StoredMessage message, String data) {
@@ -222,18 +220,14 @@ final class StateStore {
     return pool.preparedQuery(selectMessages)
         .execute(Tuple.of(range.room(), range.after(), range.last()))
         .map(StateStore::data)
-        .recover(StateStore::failed);
+        .recover(Sql::failed);
   }
 
   private static List<JsonObject> data(RowSet<Row> rows) {
     List<JsonObject> items = new ArrayList<>(rows.size());
     for (Row row : rows) {
-      items.add(DocumentStore.json(row.getValue(0)));
+      items.add(Sql.json(row.getValue(0)));
     }
     return items;
-  }
-
-  private static <T> Future<T> failed(Throwable t) {
-    return Future.failedFuture(SqlErrors.classify(t));
   }
 }

@@ -12,6 +12,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
+import java.util.stream.IntStream;
 
 /**
  * One caller's write waiting for a group commit: a put, a delete or a whole {@code _mput} batch. It
@@ -21,8 +22,7 @@ import java.util.List;
  *
  * @param <T> what the caller gets once the group committed
  */
-abstract sealed class Write<T> implements GroupCommitter.Member
-    permits Write.Put, Write.Delete, Write.Batch {
+abstract sealed class Write<T> implements GroupCommitter.Member permits Write.Puts, Write.Delete {
   private final Promise<T> promise = Promise.promise();
 
   /**
@@ -60,21 +60,55 @@ abstract sealed class Write<T> implements GroupCommitter.Member
     promise.tryFail(failure);
   }
 
-  static final class Put extends Write<PutResult> {
+  /**
+   * Puts applied whole or not at all: a single put is a batch of one. They differ only in what the
+   * caller gets back, and in whether a failed precondition names its item.
+   */
+  abstract static sealed class Puts<T> extends Write<T> permits Put, Batch {
+    private final List<PutDoc> puts;
+
+    Puts(List<PutDoc> puts) {
+      this.puts = List.copyOf(puts);
+    }
+
+    /** The documents to write, in order, each once. */
+    final List<PutDoc> puts() {
+      return puts;
+    }
+
+    @Override
+    public final int items() {
+      return puts.size();
+    }
+
+    @Override
+    public final List<DocKey> keys() {
+      return puts.stream().map(PutDoc::key).toList();
+    }
+
+    /** Whether a failed precondition says which item of the request failed. */
+    abstract boolean namesItems();
+
+    /** The caller's answer: the result of each put, in order. */
+    abstract T answer(List<PutResult> results);
+  }
+
+  static final class Put extends Puts<PutResult> {
     final PutDoc put;
 
     Put(PutDoc put) {
+      super(List.of(put));
       this.put = put;
     }
 
     @Override
-    public int items() {
-      return 1;
+    boolean namesItems() {
+      return false;
     }
 
     @Override
-    public List<DocKey> keys() {
-      return List.of(put.key());
+    PutResult answer(List<PutResult> results) {
+      return results.get(0);
     }
 
     @Override
@@ -95,6 +129,45 @@ abstract sealed class Write<T> implements GroupCommitter.Member
     @Override
     PutResult decode(JsonObject stored) {
       return Wire.putResult(stored);
+    }
+  }
+
+  static final class Batch extends Puts<PutManyResult> {
+    final PutMany batch;
+
+    Batch(PutMany batch) {
+      super(IntStream.range(0, batch.items().size()).mapToObj(batch::put).toList());
+      this.batch = batch;
+    }
+
+    @Override
+    boolean namesItems() {
+      return true;
+    }
+
+    @Override
+    PutManyResult answer(List<PutResult> results) {
+      return new PutManyResult(results);
+    }
+
+    @Override
+    String idempotencyKey() {
+      return batch.idempotencyKey();
+    }
+
+    @Override
+    String request() {
+      return "putMany " + batch.collection();
+    }
+
+    @Override
+    JsonObject encode(PutManyResult result) {
+      return Wire.toJson(result);
+    }
+
+    @Override
+    PutManyResult decode(JsonObject stored) {
+      return Wire.putManyResult(stored);
     }
   }
 
@@ -133,44 +206,6 @@ abstract sealed class Write<T> implements GroupCommitter.Member
     @Override
     DeleteResult decode(JsonObject stored) {
       return Wire.deleteResult(stored);
-    }
-  }
-
-  static final class Batch extends Write<PutManyResult> {
-    final PutMany batch;
-
-    Batch(PutMany batch) {
-      this.batch = batch;
-    }
-
-    @Override
-    public int items() {
-      return batch.items().size();
-    }
-
-    @Override
-    public List<DocKey> keys() {
-      return batch.items().stream().map(item -> new DocKey(batch.collection(), item.id())).toList();
-    }
-
-    @Override
-    String idempotencyKey() {
-      return batch.idempotencyKey();
-    }
-
-    @Override
-    String request() {
-      return "putMany " + batch.collection();
-    }
-
-    @Override
-    JsonObject encode(PutManyResult result) {
-      return Wire.toJson(result);
-    }
-
-    @Override
-    PutManyResult decode(JsonObject stored) {
-      return Wire.putManyResult(stored);
     }
   }
 }

@@ -6,14 +6,11 @@ import dev.troupe.shared.contract.DocKey;
 import dev.troupe.shared.contract.Document;
 import dev.troupe.shared.contract.ErrorCode;
 import dev.troupe.shared.contract.PutDoc;
-import dev.troupe.shared.contract.PutMany;
-import dev.troupe.shared.contract.PutManyResult;
 import dev.troupe.shared.contract.PutResult;
 import dev.troupe.shared.contract.TroupeException;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -156,7 +153,7 @@ final class WritePlan implements GroupCommitter.Committed {
 
   private void run(Map<DocKey, Stored> locked, Map<String, Applied> applied, Instant now) {
     Map<DocKey, KeyState> states = new TreeMap<>(KEY_ORDER);
-    OffsetDateTime at = OffsetDateTime.ofInstant(now, ZoneOffset.UTC);
+    OffsetDateTime at = Sql.timestamp(now);
     for (int i = 0; i < outcomes.length; i++) {
       Write<?> write = group.get(i);
       try {
@@ -173,7 +170,7 @@ final class WritePlan implements GroupCommitter.Committed {
           if (!state.dirty) {
             return;
           }
-          String data = state.live ? state.data.encode() : null;
+          String data = state.live ? Sql.jsonColumn(state.data) : null;
           if (state.rowExists) {
             updates.add(
                 Arrays.asList(state.version, at, !state.live, data, key.collection(), key.id()));
@@ -225,50 +222,41 @@ final class WritePlan implements GroupCommitter.Committed {
       Map<DocKey, Stored> locked,
       Instant now,
       OffsetDateTime at) {
-    if (write instanceof Write.Put put) {
-      return put(put.put, states, locked, now, at);
-    }
     if (write instanceof Write.Delete delete) {
       return delete(delete.delete, states, locked, at);
     }
-    return putMany(((Write.Batch) write).batch, states, locked, now, at);
+    Write.Puts<?> puts = (Write.Puts<?>) write;
+    return puts.answer(put(puts.puts(), puts.namesItems(), states, locked, now, at));
   }
 
-  private PutResult put(
-      PutDoc put,
+  /**
+   * Every put's precondition first, then every put: a batch applies whole or not at all (a single
+   * put is a batch of one). A failed precondition names its item when {@code namesItems}.
+   */
+  private List<PutResult> put(
+      List<PutDoc> puts,
+      boolean namesItems,
       Map<DocKey, KeyState> states,
       Map<DocKey, Stored> locked,
       Instant now,
       OffsetDateTime at) {
-    KeyState state = state(put.key(), states, locked);
-    put.precondition().check(put.key(), state.visible());
-    return write(put, state, now, at);
-  }
-
-  /** Every item's precondition first, then every item: a batch applies whole or not at all. */
-  private PutManyResult putMany(
-      PutMany batch,
-      Map<DocKey, KeyState> states,
-      Map<DocKey, Stored> locked,
-      Instant now,
-      OffsetDateTime at) {
-    int size = batch.items().size();
-    List<KeyState> batchStates = new ArrayList<>(size);
+    int size = puts.size();
+    List<KeyState> putStates = new ArrayList<>(size);
     for (int i = 0; i < size; i++) {
-      PutDoc put = batch.put(i);
+      PutDoc put = puts.get(i);
       KeyState state = state(put.key(), states, locked);
       try {
         put.precondition().check(put.key(), state.visible());
       } catch (TroupeException e) {
-        throw new TroupeException(e.code(), "item " + i + ": " + e.getMessage());
+        throw namesItems ? new TroupeException(e.code(), "item " + i + ": " + e.getMessage()) : e;
       }
-      batchStates.add(state);
+      putStates.add(state);
     }
     List<PutResult> results = new ArrayList<>(size);
     for (int i = 0; i < size; i++) {
-      results.add(write(batch.put(i), batchStates.get(i), now, at));
+      results.add(write(puts.get(i), putStates.get(i), now, at));
     }
-    return new PutManyResult(results);
+    return results;
   }
 
   private PutResult write(PutDoc put, KeyState state, Instant now, OffsetDateTime at) {

@@ -2,9 +2,7 @@ package dev.troupe.db;
 
 import dev.troupe.shared.contract.DocKey;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.UnaryOperator;
 
 /**
@@ -37,31 +35,28 @@ final class WriteSql {
   final String updateDoc;
   final String appendChange;
   final String insertApplied;
-  private final UnaryOperator<String> dialect;
-  private final ConcurrentHashMap<Integer, String> locks = new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<Integer, String> applied = new ConcurrentHashMap<>();
+  private final Sql.InList locks;
+  private final Sql.InList applied;
 
   WriteSql(UnaryOperator<String> dialect) {
-    this.dialect = dialect;
-    this.insertDoc = dialect.apply(INSERT_DOC_SQL);
-    this.updateDoc = dialect.apply(UPDATE_DOC_SQL);
-    this.appendChange = dialect.apply(APPEND_CHANGE_SQL);
-    this.insertApplied = dialect.apply(INSERT_APPLIED_SQL);
+    Sql sql = new Sql(dialect);
+    this.insertDoc = sql.statement(INSERT_DOC_SQL);
+    this.updateDoc = sql.statement(UPDATE_DOC_SQL);
+    this.appendChange = sql.statement(APPEND_CHANGE_SQL);
+    this.insertApplied = sql.statement(INSERT_APPLIED_SQL);
+    this.locks = sql.inList(LOCK_SQL, "(?, ?)");
+    this.applied = sql.inList(APPLIED_SQL, "?");
   }
 
   /** The lock statement for {@code keys} (one or more): its parameters are {@link #lockParams}. */
   String lock(int keys) {
-    return locks.computeIfAbsent(
-        slots(keys),
-        n ->
-            dialect.apply(LOCK_SQL.formatted(String.join(", ", Collections.nCopies(n, "(?, ?)")))));
+    return locks.sql(keys);
   }
 
   static List<Object> lockParams(List<DocKey> keys) {
-    int n = slots(keys.size());
-    List<Object> params = new ArrayList<>(2 * n);
-    for (int i = 0; i < n; i++) {
-      DocKey key = keys.get(Math.min(i, keys.size() - 1));
+    List<DocKey> padded = Sql.padded(keys);
+    List<Object> params = new ArrayList<>(2 * padded.size());
+    for (DocKey key : padded) {
       params.add(key.collection());
       params.add(key.id());
     }
@@ -72,22 +67,10 @@ final class WriteSql {
    * The idempotency read for {@code keys} (one or more): its parameters are {@link #appliedParams}.
    */
   String applied(int keys) {
-    return applied.computeIfAbsent(
-        slots(keys),
-        n -> dialect.apply(APPLIED_SQL.formatted(String.join(", ", Collections.nCopies(n, "?")))));
+    return applied.sql(keys);
   }
 
   static List<Object> appliedParams(List<String> keys) {
-    int n = slots(keys.size());
-    List<Object> params = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
-      params.add(keys.get(Math.min(i, keys.size() - 1)));
-    }
-    return params;
-  }
-
-  /** The next power of two from {@code n}. */
-  private static int slots(int n) {
-    return 1 << (32 - Integer.numberOfLeadingZeros(Math.max(1, n) - 1));
+    return new ArrayList<>(Sql.padded(keys));
   }
 }

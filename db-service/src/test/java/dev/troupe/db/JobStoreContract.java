@@ -9,6 +9,7 @@ import dev.troupe.shared.contract.ChunkOutcome.LineError;
 import dev.troupe.shared.contract.ChunkUpload;
 import dev.troupe.shared.contract.ErrorCode;
 import dev.troupe.shared.contract.JobChunk;
+import dev.troupe.shared.contract.JobState;
 import dev.troupe.shared.contract.JobStatus;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -214,7 +215,7 @@ abstract class JobStoreContract extends DatabaseContract {
       "a cancelled job's chunks are not claimed any more, and a finished job stays as it is when cancelled")
   void cancel(VertxTestContext ctx) {
     queuedImport(2)
-        .compose(id -> jobs.stop(id, JobStatus.CANCELLED, null))
+        .compose(id -> jobs.stop(id, JobState.CANCELLED, null))
         .compose(
             cancelled -> {
               ctx.verify(() -> assertThat(cancelled.state()).isEqualTo(JobStatus.CANCELLED));
@@ -227,7 +228,7 @@ abstract class JobStoreContract extends DatabaseContract {
             })
         .compose(id -> jobs.claim("w", LEASE_MS))
         .compose(chunk -> jobs.complete(done(chunk, "w", List.of())))
-        .compose(finished -> jobs.stop(finished.id(), JobStatus.CANCELLED, null))
+        .compose(finished -> jobs.stop(finished.id(), JobState.CANCELLED, null))
         .onComplete(
             ctx.succeeding(
                 job ->

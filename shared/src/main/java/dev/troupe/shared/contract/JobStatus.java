@@ -8,8 +8,9 @@ import java.time.Instant;
  * @param id 32 lowercase hex digits
  * @param type {@code import}, {@code export} or {@code warmup}
  * @param collection the collection it reads or writes
- * @param state {@code receiving} (an import whose lines are still arriving), {@code queued}, {@code
- *     running}, {@code succeeded}, {@code failed} or {@code cancelled}
+ * @param state the wire name of its {@link JobState}: {@code receiving} (an import whose lines are
+ *     still arriving), {@code queued}, {@code running}, {@code succeeded}, {@code failed} or {@code
+ *     cancelled}
  * @param done lines (import) or documents (export, warmup) processed so far
  * @param total lines to import, or documents in the collection when an export or warmup started;
  *     null while an import is receiving
@@ -31,34 +32,31 @@ public record JobStatus(
     Instant startedAt,
     Instant finishedAt,
     String error) {
-  public static final String RECEIVING = "receiving";
-  public static final String QUEUED = "queued";
-  public static final String RUNNING = "running";
-  public static final String SUCCEEDED = "succeeded";
-  public static final String FAILED = "failed";
-  public static final String CANCELLED = "cancelled";
+  // The wire names of the states, for callers comparing strings; JobState defines them.
+  public static final String RECEIVING = JobState.RECEIVING.wire();
+  public static final String QUEUED = JobState.QUEUED.wire();
+  public static final String RUNNING = JobState.RUNNING.wire();
+  public static final String SUCCEEDED = JobState.SUCCEEDED.wire();
+  public static final String FAILED = JobState.FAILED.wire();
+  public static final String CANCELLED = JobState.CANCELLED.wire();
 
   public JobStatus {
     JobsContract.requireJobId(id);
     JobsContract.requireType(type);
     DocKey.requireCollection(collection);
-    if (!isState(state)) {
+    if (!JobState.isWire(state)) {
       throw TroupeException.badRequest("state must be a job state, got " + state);
     }
   }
 
-  /** True once the job can no longer change. */
-  public boolean finished() {
-    return SUCCEEDED.equals(state) || FAILED.equals(state) || CANCELLED.equals(state);
+  /** Where the job stands, as the state machine sees it ({@link #state()} is its wire name). */
+  public JobState jobState() {
+    return JobState.ofWire(state);
   }
 
-  static boolean isState(String state) {
-    return RECEIVING.equals(state)
-        || QUEUED.equals(state)
-        || RUNNING.equals(state)
-        || SUCCEEDED.equals(state)
-        || FAILED.equals(state)
-        || CANCELLED.equals(state);
+  /** True once the job can no longer change. */
+  public boolean finished() {
+    return jobState().finished();
   }
 
   static boolean isJobId(String id) {
