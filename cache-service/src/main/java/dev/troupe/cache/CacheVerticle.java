@@ -16,6 +16,7 @@ import dev.troupe.shared.contract.CachedLookups;
 import dev.troupe.shared.contract.DocKey;
 import dev.troupe.shared.contract.KeyBatch;
 import dev.troupe.shared.contract.Lookup;
+import dev.troupe.shared.contract.StoredDoc;
 import dev.troupe.shared.contract.Wire;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -142,6 +143,10 @@ public final class CacheVerticle extends VerticleBase {
                     .put("cluster", CacheStats.sum(nodes.values())));
   }
 
+  /**
+   * The entry of the key, its document as the envelope text the entry holds ({@link StoredDoc}),
+   * unparsed: a hit passes it through request-service to the gateway's response as it is.
+   */
   private Future<JsonObject> get(Message<JsonObject> msg) {
     DocKey key = Wire.docKey(msg.body());
     return OnContext.of(map.getAsync(key.asString()), context)
@@ -152,14 +157,14 @@ public final class CacheVerticle extends VerticleBase {
                 return Wire.toJson(CacheLookup.MISS);
               }
               stats.hit();
-              return Wire.toJson(new CacheLookup(lookup(key, cached)));
+              return Wire.toJson(lookup(cached));
             });
   }
 
-  private static Lookup lookup(DocKey key, CachedLookup cached) {
+  private static CacheLookup lookup(CachedLookup cached) {
     return cached.envelope() == null
-        ? Lookup.absent(key, cached.version())
-        : Lookup.found(Wire.document(new JsonObject(cached.envelope())));
+        ? CacheLookup.absent(cached.version())
+        : CacheLookup.found(new StoredDoc(cached.version(), cached.envelope()));
   }
 
   private Future<JsonObject> fill(Message<JsonObject> msg) {

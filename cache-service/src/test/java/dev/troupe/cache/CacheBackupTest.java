@@ -144,8 +144,8 @@ class CacheBackupTest {
             .toList();
     assertThat(missed).as("keys that are no longer cached").isEmpty();
     assertThat(lookups)
-        .extracting(CacheLookup::lookup)
-        .containsExactlyElementsOf(docs.stream().map(Lookup::found).toList());
+        .containsExactlyElementsOf(
+            docs.stream().map(doc -> CacheLookup.of(Lookup.found(doc))).toList());
   }
 
   /** Completes when node B's member sees another member leave the cluster. */

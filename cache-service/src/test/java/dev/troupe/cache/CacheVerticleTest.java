@@ -205,8 +205,8 @@ class CacheVerticleTest {
                     ctx.verify(
                         () -> {
                           assertThat(lookup.hit()).isTrue();
-                          assertThat(lookup.lookup()).isEqualTo(Lookup.found(doc));
-                          assertThat(Wire.toJson(lookup.lookup().document()))
+                          assertThat(lookup).isEqualTo(CacheLookup.of(Lookup.found(doc)));
+                          assertThat(Wire.toJson(lookup.document().document()))
                               .isEqualTo(Wire.toJson(doc));
                           hit.flag();
                         })));
@@ -246,7 +246,7 @@ class CacheVerticleTest {
                 lookup ->
                     ctx.verify(
                         () -> {
-                          assertThat(lookup.lookup()).isEqualTo(Lookup.found(newer));
+                          assertThat(lookup).isEqualTo(CacheLookup.of(Lookup.found(newer)));
                           newerKept.flag();
                         })));
   }
@@ -276,7 +276,7 @@ class CacheVerticleTest {
                 lookup ->
                     ctx.verify(
                         () -> {
-                          assertThat(lookup.lookup()).isEqualTo(Lookup.found(cached));
+                          assertThat(lookup).isEqualTo(CacheLookup.of(Lookup.found(cached)));
                           kept.flag();
                         })));
   }
@@ -304,9 +304,9 @@ class CacheVerticleTest {
                     ctx.verify(
                         () -> {
                           assertThat(lookup.hit()).isTrue();
-                          assertThat(lookup.lookup().exists()).isFalse();
-                          assertThat(lookup.lookup().version()).isEqualTo(3);
-                          assertThat(lookup.lookup()).isEqualTo(Lookup.absent(key, 3));
+                          assertThat(lookup.exists()).isFalse();
+                          assertThat(lookup.version()).isEqualTo(3);
+                          assertThat(lookup).isEqualTo(CacheLookup.of(Lookup.absent(key, 3)));
                           hit.flag();
                         })));
   }
@@ -368,9 +368,9 @@ class CacheVerticleTest {
             lookup -> {
               ctx.verify(
                   () -> {
-                    assertThat(lookup.lookup())
+                    assertThat(lookup)
                         .as("the absence right after the fill")
-                        .isEqualTo(Lookup.absent(absentKey, 2));
+                        .isEqualTo(CacheLookup.of(Lookup.absent(absentKey, 2)));
                     absenceCached.flag();
                   });
               return untilMiss(
@@ -392,9 +392,9 @@ class CacheVerticleTest {
                 lookup ->
                     ctx.verify(
                         () -> {
-                          assertThat(lookup.lookup())
+                          assertThat(lookup)
                               .as("the document, filled before the absence")
-                              .isEqualTo(Lookup.found(doc));
+                              .isEqualTo(CacheLookup.of(Lookup.found(doc)));
                           documentKept.flag();
                         })));
   }

@@ -7,8 +7,10 @@ import dev.troupe.shared.contract.IdempotencyKeys;
 import dev.troupe.shared.contract.ListDocs;
 import dev.troupe.shared.contract.PutDoc;
 import dev.troupe.shared.contract.PutResult;
+import dev.troupe.shared.contract.ReadDoc;
 import dev.troupe.shared.contract.ReadResult;
 import dev.troupe.shared.contract.RequestContract;
+import dev.troupe.shared.contract.StoredDoc;
 import dev.troupe.shared.contract.StrictJson;
 import dev.troupe.shared.contract.TroupeException;
 import dev.troupe.shared.contract.Wire;
@@ -121,21 +123,30 @@ final class DocsApi {
         });
   }
 
+  /**
+   * Answers with the document's envelope text as request-service passed it on ({@code encoded}): on
+   * a cache hit, the bytes the cache stores, parsed by no hop.
+   */
   private void get(RoutingContext ctx) {
     DocKey key = key(ctx);
     LongPredicate clientIsCurrent = EntityTags.noneMatch(ctx.request().getHeader("If-None-Match"));
     call(
         ctx,
         RequestContract.GET,
-        Wire.toJson(key),
+        Wire.toJson(new ReadDoc(key, true)),
         reply -> {
           ReadResult result = Wire.readResult(reply);
+          StoredDoc stored = result.stored();
           ctx.response()
               .putHeader("X-Cache", result.cache() == ReadResult.CacheStatus.HIT ? "HIT" : "MISS");
-          if (clientIsCurrent.test(result.document().version())) {
-            ctx.response().setStatusCode(304).putHeader("ETag", result.document().etag()).end();
+          if (clientIsCurrent.test(stored.version())) {
+            ctx.response().setStatusCode(304).putHeader("ETag", stored.etag()).end();
           } else {
-            sendDocument(ctx, 200, result.document());
+            ctx.response()
+                .setStatusCode(200)
+                .putHeader("Content-Type", JSON)
+                .putHeader("ETag", stored.etag())
+                .end(stored.envelope());
           }
         });
   }

@@ -4,6 +4,7 @@ import dev.troupe.shared.bus.CallPolicy;
 import dev.troupe.shared.bus.Failures;
 import dev.troupe.shared.bus.InFlight;
 import dev.troupe.shared.contract.CacheContract;
+import dev.troupe.shared.contract.CacheLookup;
 import dev.troupe.shared.contract.DbContract;
 import dev.troupe.shared.contract.DeleteDoc;
 import dev.troupe.shared.contract.DeleteResult;
@@ -83,7 +84,7 @@ final class DocumentPipeline {
         .compose(
             cached ->
                 cached.hit()
-                    ? Future.succeededFuture(found(cached.lookup(), CacheStatus.HIT))
+                    ? Future.succeededFuture(found(key, cached))
                     : readThrough(key, requestId, CacheStatus.MISS),
             fault -> {
               cacheFault("get", key, fault);
@@ -239,11 +240,20 @@ final class DocumentPipeline {
             });
   }
 
+  /** A database read: its document is encoded here once, as a cached one is by the cache. */
   private static ReadResult found(Lookup lookup, CacheStatus status) {
     if (!lookup.exists()) {
       throw TroupeException.notFound(lookup.key() + " does not exist");
     }
     return new ReadResult(lookup.document(), status);
+  }
+
+  /** A cache hit: its envelope text passes on unparsed. */
+  private static ReadResult found(DocKey key, CacheLookup cached) {
+    if (!cached.exists()) {
+      throw TroupeException.notFound(key + " does not exist");
+    }
+    return new ReadResult(cached.document(), CacheStatus.HIT);
   }
 
   private void cacheFault(String action, DocKey key, Throwable fault) {

@@ -7,6 +7,7 @@ import dev.troupe.shared.bus.InFlight;
 import dev.troupe.shared.cluster.NodeRuntime;
 import dev.troupe.shared.config.Settings;
 import dev.troupe.shared.contract.MultiGet;
+import dev.troupe.shared.contract.ReadDoc;
 import dev.troupe.shared.contract.RequestContract;
 import dev.troupe.shared.contract.Wire;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -80,7 +81,10 @@ public final class RequestVerticle extends VerticleBase {
   }
 
   private Future<JsonObject> get(Message<JsonObject> msg) {
-    return pipeline.get(Wire.docKey(msg.body()), Bus.requestId(msg)).map(Wire::toJson);
+    ReadDoc read = Wire.readDoc(msg.body());
+    return pipeline
+        .get(read.key(), Bus.requestId(msg))
+        .map(result -> Wire.toJson(result, read.encoded()));
   }
 
   private Future<JsonObject> put(Message<JsonObject> msg) {

@@ -83,7 +83,7 @@ class DocumentPipelineTest {
   }
 
   private static JsonObject cacheHit(Lookup lookup) {
-    return Wire.toJson(new CacheLookup(lookup));
+    return Wire.toJson(CacheLookup.of(lookup));
   }
 
   private static JsonObject cacheMiss() {

@@ -10,7 +10,7 @@ package dev.troupe.shared.contract;
  * <table>
  *   <caption>Actions</caption>
  *   <tr><th>action</th><th>body</th><th>reply</th></tr>
- *   <tr><td>{@code get}</td><td>{@link DocKey}</td><td>{@link CacheLookup}</td></tr>
+ *   <tr><td>{@code get}</td><td>{@link DocKey}</td><td>{@link CacheLookup}: a document as its stored envelope text, unparsed</td></tr>
  *   <tr><td>{@code fill}</td><td>{@link Lookup} (a document, or an absence at a version)</td><td>{@code {"stored":bool}}</td></tr>
  *   <tr><td>{@code evict}</td><td>{@link DocKey}</td><td>{@code {}}</td></tr>
  *   <tr><td>{@code getMany}</td><td>{@link KeyBatch}</td><td>{@link CachedLookups}: documents as their stored envelope text,

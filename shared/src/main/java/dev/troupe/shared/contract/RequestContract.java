@@ -7,7 +7,8 @@ package dev.troupe.shared.contract;
  * <table>
  *   <caption>Actions</caption>
  *   <tr><th>action</th><th>body</th><th>reply</th></tr>
- *   <tr><td>{@code get}</td><td>{@link DocKey}</td><td>{@link ReadResult}; 404 when absent</td></tr>
+ *   <tr><td>{@code get}</td><td>{@link ReadDoc}</td><td>{@link ReadResult}; 404 when absent. With {@code encoded}, the
+ *       document as its envelope text ({@link StoredDoc}): a cache hit's text as the cache stores it, unparsed</td></tr>
  *   <tr><td>{@code put}</td><td>{@link PutDoc}</td><td>{@link PutResult}</td></tr>
  *   <tr><td>{@code delete}</td><td>{@link DeleteDoc}</td><td>{@link DeleteResult}</td></tr>
  *   <tr><td>{@code list}</td><td>{@link ListDocs}</td><td>{@link DocPage}</td></tr>

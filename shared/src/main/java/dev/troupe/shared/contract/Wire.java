@@ -213,22 +213,73 @@ public final class Wire {
     return Lookup.absent(docKey(json), version);
   }
 
+  /**
+   * {@code {"hit":false}}, or {@code {"hit":true,"version":v}} plus, for a document, {@code
+   * "envelope"}: its envelope's JSON text as the cache stores it, passed on unparsed.
+   */
   public static JsonObject toJson(CacheLookup lookup) {
-    return lookup.hit()
-        ? new JsonObject().put("hit", true).put("lookup", toJson(lookup.lookup()))
-        : new JsonObject().put("hit", false);
+    if (!lookup.hit()) {
+      return new JsonObject().put("hit", false);
+    }
+    JsonObject json = new JsonObject().put("hit", true).put("version", lookup.version());
+    return lookup.exists() ? json.put("envelope", lookup.document().envelope()) : json;
   }
 
   public static CacheLookup cacheLookup(JsonObject json) {
-    return bool(json, "hit") ? new CacheLookup(lookup(object(json, "lookup"))) : CacheLookup.MISS;
+    if (!bool(json, "hit")) {
+      return CacheLookup.MISS;
+    }
+    if (json.getValue("envelope") != null) {
+      return CacheLookup.found(storedDoc(json));
+    }
+    long version = longValue(json, "version");
+    if (version < 0) {
+      throw TroupeException.badRequest("version must be >= 0, got " + version);
+    }
+    return CacheLookup.absent(version);
   }
 
+  /** The {@code "version"} and {@code "envelope"} (JSON text) fields of {@code json}. */
+  private static StoredDoc storedDoc(JsonObject json) {
+    long version = longValue(json, "version");
+    if (version < 1) {
+      throw TroupeException.badRequest("version must be >= 1, got " + version);
+    }
+    return new StoredDoc(version, string(json, "envelope"));
+  }
+
+  /** {@code {"collection","id"}}, plus {@code "encoded":true} when asked. */
+  public static JsonObject toJson(ReadDoc read) {
+    JsonObject json = toJson(read.key());
+    return read.encoded() ? json.put("encoded", true) : json;
+  }
+
+  public static ReadDoc readDoc(JsonObject json) {
+    return new ReadDoc(docKey(json), bool(json, "encoded"));
+  }
+
+  /**
+   * {@code {"document":{envelope},"cache"}}: the answer to a {@code get} without {@code encoded}.
+   */
   public static JsonObject toJson(ReadResult result) {
-    return new JsonObject()
-        .put("document", toJson(result.document()))
-        .put("cache", result.cache().name());
+    return toJson(result, false);
   }
 
+  /**
+   * With {@code encoded}, {@code {"version","envelope":"envelope JSON text","cache"}}, the text
+   * passed through unparsed; otherwise {@code {"document":{envelope},"cache"}}.
+   */
+  public static JsonObject toJson(ReadResult result, boolean encoded) {
+    JsonObject json = new JsonObject();
+    if (encoded) {
+      json.put("version", result.stored().version()).put("envelope", result.stored().envelope());
+    } else {
+      json.put("document", new JsonObject(result.stored().envelope()));
+    }
+    return json.put("cache", result.cache().name());
+  }
+
+  /** Either shape of {@link #toJson(ReadResult, boolean)}; the encoded one is not parsed. */
   public static ReadResult readResult(JsonObject json) {
     String cache = string(json, "cache");
     ReadResult.CacheStatus status;
@@ -236,6 +287,9 @@ public final class Wire {
       status = ReadResult.CacheStatus.valueOf(cache);
     } catch (IllegalArgumentException e) {
       throw TroupeException.badRequest("cache must be HIT, MISS or BYPASS");
+    }
+    if (json.getValue("envelope") != null) {
+      return new ReadResult(storedDoc(json), status);
     }
     return new ReadResult(document(object(json, "document")), status);
   }

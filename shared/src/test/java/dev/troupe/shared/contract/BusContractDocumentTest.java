@@ -358,6 +358,9 @@ class BusContractDocumentTest {
     PutResult putResult = new PutResult(DOC, false);
     s.put("DocKey", List.of(Wire.toJson(KEY)));
     s.put(
+        "ReadDoc",
+        List.of(Wire.toJson(new ReadDoc(KEY, true)), Wire.toJson(new ReadDoc(KEY, false))));
+    s.put(
         "PutDoc",
         List.of(
             Wire.toJson(put),
@@ -399,7 +402,8 @@ class BusContractDocumentTest {
         "ReadResult",
         List.of(
             Wire.toJson(new ReadResult(DOC, ReadResult.CacheStatus.HIT)),
-            Wire.toJson(new ReadResult(DOC, ReadResult.CacheStatus.BYPASS))));
+            Wire.toJson(new ReadResult(DOC, ReadResult.CacheStatus.BYPASS)),
+            Wire.toJson(new ReadResult(DOC, ReadResult.CacheStatus.HIT), true)));
     s.put("PutResult", List.of(Wire.toJson(putResult)));
     s.put("DeleteResult", List.of(Wire.toJson(new DeleteResult(KEY, 4))));
     s.put(
@@ -442,7 +446,11 @@ class BusContractDocumentTest {
     s.put("Lookup", List.of(Wire.toJson(found), Wire.toJson(absent)));
     s.put("LookupBatch", List.of(Wire.toJson(new LookupBatch(List.of(found, absent)))));
     s.put(
-        "CacheLookup", List.of(Wire.toJson(new CacheLookup(found)), Wire.toJson(CacheLookup.MISS)));
+        "CacheLookup",
+        List.of(
+            Wire.toJson(CacheLookup.of(found)),
+            Wire.toJson(CacheLookup.of(absent)),
+            Wire.toJson(CacheLookup.MISS)));
     s.put("TokenGrants", List.of(Wire.toJson(List.of(new TokenGrant("key:a", 5, 4.5)))));
     s.put(
         "ChangeEvent",

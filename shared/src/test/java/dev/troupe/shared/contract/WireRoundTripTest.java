@@ -229,12 +229,16 @@ class WireRoundTripTest {
   }
 
   @Test
-  @DisplayName("a CacheLookup hit round trips with its lookup (found or absent)")
+  @DisplayName(
+      "a CacheLookup hit round trips (found or absent), the envelope text unchanged and unparsed")
   void cacheLookupHit() {
-    CacheLookup hitFound = new CacheLookup(Lookup.found(doc("alice", 2)));
-    CacheLookup hitAbsent = new CacheLookup(Lookup.absent(KEY, 3));
+    CacheLookup hitFound = CacheLookup.of(Lookup.found(doc("alice", 2)));
+    CacheLookup hitAbsent = CacheLookup.of(Lookup.absent(KEY, 3));
 
     assertThat(Wire.cacheLookup(overTheWire(Wire.toJson(hitFound)))).isEqualTo(hitFound);
+    assertThat(Wire.toJson(hitFound).getValue("envelope"))
+        .isEqualTo(Wire.toJson(doc("alice", 2)).encode());
+    assertThat(hitFound.document().document()).isEqualTo(doc("alice", 2));
     CacheLookup back = Wire.cacheLookup(overTheWire(Wire.toJson(hitAbsent)));
     assertThat(back.hit()).isTrue();
     assertThat(back).isEqualTo(hitAbsent);
@@ -309,7 +313,33 @@ class WireRoundTripTest {
     JsonObject json = Wire.toJson(result);
 
     assertThat(json.getString("cache")).isEqualTo(status.name());
+    assertThat(json.getJsonObject("document")).isEqualTo(Wire.toJson(doc("alice", 5)));
     assertThat(Wire.readResult(overTheWire(json))).isEqualTo(result);
+  }
+
+  @ParameterizedTest(name = "cache status {0}")
+  @EnumSource(ReadResult.CacheStatus.class)
+  @DisplayName("an encoded ReadResult carries the envelope text as it is, and round trips")
+  void encodedReadResult(ReadResult.CacheStatus status) {
+    ReadResult result = new ReadResult(doc("alice", 5), status);
+
+    JsonObject json = Wire.toJson(result, true);
+
+    assertThat(json.getValue("envelope")).isEqualTo(Wire.toJson(doc("alice", 5)).encode());
+    assertThat(json.getLong("version")).isEqualTo(5L);
+    assertThat(json.containsKey("document")).isFalse();
+    assertThat(Wire.readResult(overTheWire(json))).isEqualTo(result);
+  }
+
+  @Test
+  @DisplayName("a ReadDoc round trips; a plain read's body is the key alone")
+  void readDoc() {
+    ReadDoc encoded = new ReadDoc(KEY, true);
+    ReadDoc plain = new ReadDoc(KEY, false);
+
+    assertThat(Wire.readDoc(overTheWire(Wire.toJson(encoded)))).isEqualTo(encoded);
+    assertThat(Wire.toJson(plain)).isEqualTo(Wire.toJson(KEY));
+    assertThat(Wire.readDoc(overTheWire(Wire.toJson(plain)))).isEqualTo(plain);
   }
 
   @Test

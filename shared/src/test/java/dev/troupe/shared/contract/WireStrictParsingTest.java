@@ -201,10 +201,20 @@ class WireStrictParsingTest {
             new JsonObject().put("hit", "true"),
             "hit must be a boolean"),
         bad(
-            "cache lookup hit without lookup",
+            "cache lookup hit without version",
             Wire::cacheLookup,
             new JsonObject().put("hit", true),
-            "lookup must be a JSON object"),
+            "version must be an integer"),
+        bad(
+            "cache lookup envelope as an object",
+            Wire::cacheLookup,
+            new JsonObject().put("hit", true).put("version", 2).put("envelope", envelope()),
+            "envelope must be a string"),
+        bad(
+            "cache lookup document at version 0",
+            Wire::cacheLookup,
+            new JsonObject().put("hit", true).put("version", 0).put("envelope", "{}"),
+            "version must be >= 1, got 0"),
         bad(
             "read result unknown cache status",
             Wire::readResult,
