@@ -7,8 +7,6 @@ import static dev.troupe.shared.contract.JsonFields.longValue;
 import static dev.troupe.shared.contract.JsonFields.number;
 import static dev.troupe.shared.contract.JsonFields.object;
 import static dev.troupe.shared.contract.JsonFields.objects;
-import static dev.troupe.shared.contract.JsonFields.optionalInstant;
-import static dev.troupe.shared.contract.JsonFields.optionalString;
 import static dev.troupe.shared.contract.JsonFields.string;
 import static dev.troupe.shared.contract.JsonFields.strings;
 
@@ -492,116 +490,5 @@ public final class Wire {
       grants.add(new TokenGrant(string(g, "client"), intValue(g, "granted"), number(g, "tokens")));
     }
     return grants;
-  }
-
-  // ---- background jobs
-  // ---------------------------------------------------------------------------
-
-  public static JsonObject toJson(JobStatus job) {
-    return new JsonObject()
-        .put("id", job.id())
-        .put("type", job.type())
-        .put("collection", job.collection())
-        .put("state", job.state())
-        .put("done", job.done())
-        .put("total", job.total())
-        .put("failed", job.failed())
-        .put("createdAt", Instants.format(job.createdAt()))
-        .put("startedAt", job.startedAt() == null ? null : Instants.format(job.startedAt()))
-        .put("finishedAt", job.finishedAt() == null ? null : Instants.format(job.finishedAt()))
-        .put("error", job.error());
-  }
-
-  public static JobStatus jobStatus(JsonObject json) {
-    return new JobStatus(
-        string(json, "id"),
-        string(json, "type"),
-        string(json, "collection"),
-        string(json, "state"),
-        longValue(json, "done"),
-        json.getValue("total") == null ? null : longValue(json, "total"),
-        longValue(json, "failed"),
-        instant(json, "createdAt"),
-        optionalInstant(json, "startedAt"),
-        optionalInstant(json, "finishedAt"),
-        optionalString(json, "error"));
-  }
-
-  public static JsonObject toJson(ChunkUpload chunk) {
-    return new JsonObject()
-        .put("id", chunk.jobId())
-        .put("seq", chunk.seq())
-        .put("firstLine", chunk.firstLine())
-        .put("lines", chunk.lines())
-        .put("payload", chunk.payload());
-  }
-
-  public static ChunkUpload chunkUpload(JsonObject json) {
-    return new ChunkUpload(
-        string(json, "id"),
-        intValue(json, "seq"),
-        longValue(json, "firstLine"),
-        intValue(json, "lines"),
-        string(json, "payload"));
-  }
-
-  public static JsonObject toJson(JobChunk chunk) {
-    return new JsonObject()
-        .put("id", chunk.jobId())
-        .put("type", chunk.type())
-        .put("collection", chunk.collection())
-        .put("seq", chunk.seq())
-        .put("firstLine", chunk.firstLine())
-        .put("lines", chunk.lines())
-        .put("payload", chunk.payload())
-        .put("attempts", chunk.attempts());
-  }
-
-  public static JobChunk jobChunk(JsonObject json) {
-    return new JobChunk(
-        string(json, "id"),
-        string(json, "type"),
-        string(json, "collection"),
-        intValue(json, "seq"),
-        longValue(json, "firstLine"),
-        intValue(json, "lines"),
-        string(json, "payload"),
-        intValue(json, "attempts"));
-  }
-
-  public static JsonObject toJson(ChunkOutcome outcome) {
-    JsonArray errors = new JsonArray(new ArrayList<>(outcome.errors().size()));
-    outcome.errors().forEach(e -> errors.add(toJson(e)));
-    return new JsonObject()
-        .put("id", outcome.jobId())
-        .put("seq", outcome.seq())
-        .put("owner", outcome.owner())
-        .put("processed", outcome.processed())
-        .put("errors", errors)
-        .put("result", outcome.result())
-        .put("next", outcome.next());
-  }
-
-  public static ChunkOutcome chunkOutcome(JsonObject json) {
-    List<ChunkOutcome.LineError> errors = new ArrayList<>();
-    for (JsonObject error : objects(json, "errors")) {
-      errors.add(lineError(error));
-    }
-    return new ChunkOutcome(
-        string(json, "id"),
-        intValue(json, "seq"),
-        string(json, "owner"),
-        longValue(json, "processed"),
-        errors,
-        optionalString(json, "result"),
-        optionalString(json, "next"));
-  }
-
-  public static JsonObject toJson(ChunkOutcome.LineError error) {
-    return new JsonObject().put("line", error.line()).put("error", error.error());
-  }
-
-  public static ChunkOutcome.LineError lineError(JsonObject json) {
-    return new ChunkOutcome.LineError(longValue(json, "line"), string(json, "error"));
   }
 }
