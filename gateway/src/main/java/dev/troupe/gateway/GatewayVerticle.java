@@ -78,11 +78,7 @@ public final class GatewayVerticle extends VerticleBase {
             InFlight.of("gateway-sse", sse.maxStreams(), NodeRuntime.registryOf(vertx)));
     streams.mount(router);
     docs.mount(router);
-    new JobsApi(
-            new Bus(vertx, config.timeoutMs()),
-            JobUploadConfig.from(settings),
-            config.maxBodyBytes())
-        .mount(router);
+    new JobsApi(calls, JobUploadConfig.from(settings), config.maxBodyBytes()).mount(router);
     ChatIdentity chatIdentity = new ChatIdentity(config.auth());
     new ChatApi(new Bus(vertx, config.timeoutMs()), config.maxBodyBytes(), chatIdentity)
         .mount(router);

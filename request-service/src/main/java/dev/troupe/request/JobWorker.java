@@ -8,6 +8,8 @@ import dev.troupe.shared.config.Settings;
 import dev.troupe.shared.contract.CacheContract;
 import dev.troupe.shared.contract.ChunkOutcome;
 import dev.troupe.shared.contract.ChunkOutcome.LineError;
+import dev.troupe.shared.contract.ClaimChunk;
+import dev.troupe.shared.contract.ClaimedChunk;
 import dev.troupe.shared.contract.DbContract;
 import dev.troupe.shared.contract.DocPage;
 import dev.troupe.shared.contract.Document;
@@ -20,6 +22,8 @@ import dev.troupe.shared.contract.Lookup;
 import dev.troupe.shared.contract.LookupBatch;
 import dev.troupe.shared.contract.Precondition;
 import dev.troupe.shared.contract.PutMany;
+import dev.troupe.shared.contract.ReleaseChunk;
+import dev.troupe.shared.contract.RenewLease;
 import dev.troupe.shared.contract.TroupeException;
 import dev.troupe.shared.contract.Wire;
 import io.micrometer.core.instrument.Counter;
@@ -140,14 +144,8 @@ public final class JobWorker extends VerticleBase {
 
   private Future<JobChunk> claim() {
     return store
-        .request(
-            JobStoreContract.ADDRESS,
-            JobStoreContract.CLAIM,
-            new JsonObject().put("owner", owner).put("leaseMs", config.leaseMs()),
-            null)
-        .map(
-            reply ->
-                reply.getValue("chunk") instanceof JsonObject chunk ? Wire.jobChunk(chunk) : null);
+        .call(JobStoreContract.CLAIM, new ClaimChunk(owner, config.leaseMs()), null)
+        .map(ClaimedChunk::chunk);
   }
 
   /**
@@ -167,11 +165,7 @@ public final class JobWorker extends VerticleBase {
     return work.compose(
             outcome ->
                 store
-                    .request(
-                        JobStoreContract.ADDRESS,
-                        JobStoreContract.COMPLETE,
-                        Wire.toJson(outcome),
-                        requestId)
+                    .call(JobStoreContract.COMPLETE, outcome, requestId)
                     .map(
                         done -> {
                           Counter.builder("troupe_jobs_items")
@@ -202,14 +196,9 @@ public final class JobWorker extends VerticleBase {
 
   private void renew(JobChunk chunk) {
     store
-        .request(
-            JobStoreContract.ADDRESS,
+        .call(
             JobStoreContract.RENEW,
-            new JsonObject()
-                .put("id", chunk.jobId())
-                .put("seq", chunk.seq())
-                .put("owner", owner)
-                .put("leaseMs", config.leaseMs()),
+            new RenewLease(chunk.jobId(), chunk.seq(), owner, config.leaseMs()),
             null)
         .onComplete(
             ar -> {
@@ -219,7 +208,7 @@ public final class JobWorker extends VerticleBase {
                     chunk.jobId(),
                     chunk.seq(),
                     ar.cause().getMessage());
-              } else if (!ar.result().getBoolean("renewed", false)) {
+              } else if (!ar.result()) {
                 LOG.info(
                     "job {} chunk {} is no longer {}'s (cancelled, or taken over); its outcome will be ignored",
                     chunk.jobId(),
@@ -245,16 +234,15 @@ public final class JobWorker extends VerticleBase {
         code,
         Failures.message(failure));
     return store
-        .request(
-            JobStoreContract.ADDRESS,
+        .call(
             JobStoreContract.RELEASE,
-            new JsonObject()
-                .put("id", chunk.jobId())
-                .put("seq", chunk.seq())
-                .put("owner", owner)
-                .put("error", Failures.message(failure))
-                .put("fatal", fatal)
-                .put("maxAttempts", config.maxAttempts()),
+            new ReleaseChunk(
+                chunk.jobId(),
+                chunk.seq(),
+                owner,
+                Failures.message(failure),
+                fatal,
+                config.maxAttempts()),
             requestId)
         .mapEmpty();
   }

@@ -5,11 +5,14 @@ import dev.troupe.shared.bus.Bus;
 import dev.troupe.shared.bus.InFlight;
 import dev.troupe.shared.cluster.NodeRuntime;
 import dev.troupe.shared.config.Settings;
-import dev.troupe.shared.contract.DocKey;
+import dev.troupe.shared.contract.CreateJob;
+import dev.troupe.shared.contract.ExpireUploads;
 import dev.troupe.shared.contract.JobStatus;
 import dev.troupe.shared.contract.JobStoreContract;
+import dev.troupe.shared.contract.JobView;
 import dev.troupe.shared.contract.JobsContract;
-import dev.troupe.shared.contract.Wire;
+import dev.troupe.shared.contract.StoreCreateJob;
+import dev.troupe.shared.contract.SubmitJob;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
@@ -17,7 +20,6 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
@@ -69,17 +71,24 @@ public final class JobsVerticle extends VerticleBase {
                     .on(JobsContract.CREATE, this::create)
                     .on(
                         JobsContract.APPEND,
-                        m ->
-                            store(
-                                JobStoreContract.APPEND,
-                                Wire.toJson(Wire.chunkUpload(m.body())),
-                                m))
+                        (upload, m) -> db.call(JobStoreContract.APPEND, upload, Bus.requestId(m)))
                     .on(JobsContract.SUBMIT, this::submit)
-                    .on(JobsContract.ABORT, m -> status(JobStoreContract.ABORT, m.body(), m))
-                    .on(JobsContract.GET, m -> status(JobStoreContract.GET, m.body(), m))
-                    .on(JobsContract.CANCEL, m -> status(JobStoreContract.CANCEL, m.body(), m))
-                    .on(JobsContract.ERRORS, m -> store(JobStoreContract.ERRORS, m.body(), m))
-                    .on(JobsContract.RESULT, m -> store(JobStoreContract.RESULT, m.body(), m)));
+                    .on(
+                        JobsContract.ABORT,
+                        (abort, m) ->
+                            view(db.call(JobStoreContract.ABORT, abort, Bus.requestId(m))))
+                    .on(
+                        JobsContract.GET,
+                        (ref, m) -> view(db.call(JobStoreContract.GET, ref, Bus.requestId(m))))
+                    .on(
+                        JobsContract.CANCEL,
+                        (ref, m) -> view(db.call(JobStoreContract.CANCEL, ref, Bus.requestId(m))))
+                    .on(
+                        JobsContract.ERRORS,
+                        (query, m) -> db.call(JobStoreContract.ERRORS, query, Bus.requestId(m)))
+                    .on(
+                        JobsContract.RESULT,
+                        (query, m) -> db.call(JobStoreContract.RESULT, query, Bus.requestId(m))));
     return consumer.completion();
   }
 
@@ -89,19 +98,15 @@ public final class JobsVerticle extends VerticleBase {
   }
 
   /** An import waits for its lines; an export or warmup is queued at once. */
-  private Future<JsonObject> create(Message<JsonObject> msg) {
-    JsonObject body = msg.body();
-    String type = JobsContract.requireType(body.getValue("type") instanceof String s ? s : null);
-    String collection =
-        DocKey.requireCollection(body.getValue("collection") instanceof String s ? s : null);
-    boolean queued = !JobsContract.IMPORT.equals(type);
-    JsonObject create =
-        new JsonObject()
-            .put("id", UUID.randomUUID().toString().replace("-", ""))
-            .put("type", type)
-            .put("collection", collection)
-            .put("queued", queued);
-    return status(JobStoreContract.CREATE, create, msg)
+  private Future<JobView> create(CreateJob create, Message<JsonObject> msg) {
+    boolean queued = !JobsContract.IMPORT.equals(create.type());
+    StoreCreateJob stored =
+        new StoreCreateJob(
+            UUID.randomUUID().toString().replace("-", ""),
+            create.type(),
+            create.collection(),
+            queued);
+    return view(db.call(JobStoreContract.CREATE, stored, Bus.requestId(msg)))
         .onSuccess(
             created -> {
               if (queued) {
@@ -110,43 +115,14 @@ public final class JobsVerticle extends VerticleBase {
             });
   }
 
-  private Future<JsonObject> submit(Message<JsonObject> msg) {
-    return status(JobStoreContract.SUBMIT, msg.body(), msg).onSuccess(submitted -> wakeWorkers());
+  private Future<JobView> submit(SubmitJob submit, Message<JsonObject> msg) {
+    return view(db.call(JobStoreContract.SUBMIT, submit, Bus.requestId(msg)))
+        .onSuccess(submitted -> wakeWorkers());
   }
 
-  private Future<JsonObject> store(String action, JsonObject body, Message<JsonObject> msg) {
-    JobsContract.requireJobId(body.getValue("id") instanceof String s ? s : null);
-    return db.request(JobStoreContract.ADDRESS, action, body, Bus.requestId(msg));
-  }
-
-  /** A store call answering a job, reported as clients see it. */
-  private Future<JsonObject> status(String action, JsonObject body, Message<JsonObject> msg) {
-    return store(action, body, msg).map(reply -> view(Wire.jobStatus(reply), Instant.now()));
-  }
-
-  /**
-   * A job as clients see it: a receiving import is {@code queued}; {@code ratePerSec} is what it
-   * did per second since it started, {@code etaSec} the seconds the rest takes at that rate (0 once
-   * finished, null while unknown).
-   */
-  static JsonObject view(JobStatus job, Instant now) {
-    Double rate = null;
-    Long eta = null;
-    if (job.startedAt() != null) {
-      Instant end = job.finishedAt() != null ? job.finishedAt() : now;
-      double seconds = Math.max(0.001, Duration.between(job.startedAt(), end).toMillis() / 1000.0);
-      rate = Math.round(job.done() / seconds * 10) / 10.0;
-    }
-    if (job.finished()) {
-      eta = 0L;
-    } else if (rate != null && rate > 0 && job.total() != null) {
-      eta = (long) Math.ceil(Math.max(0, job.total() - job.done()) / rate);
-    }
-    JsonObject view = Wire.toJson(job);
-    if (JobStatus.RECEIVING.equals(job.state())) {
-      view.put("state", JobStatus.QUEUED);
-    }
-    return view.put("ratePerSec", rate).put("etaSec", eta);
+  /** A stored job as clients see it now ({@link JobView#of}). */
+  private static Future<JobView> view(Future<JobStatus> job) {
+    return job.map(stored -> JobView.of(stored, Instant.now()));
   }
 
   private void wakeWorkers() {
@@ -155,17 +131,13 @@ public final class JobsVerticle extends VerticleBase {
 
   /** Every node asks; failing an abandoned upload twice changes nothing the second time. */
   private void expireUploads(long idleMs) {
-    db.request(
-            JobStoreContract.ADDRESS,
-            JobStoreContract.EXPIRE_UPLOADS,
-            new JsonObject().put("idleMs", idleMs),
-            null)
+    db.call(JobStoreContract.EXPIRE_UPLOADS, new ExpireUploads(idleMs), null)
         .onComplete(
             ar -> {
-              if (ar.succeeded() && ar.result().getInteger("expired", 0) > 0) {
+              if (ar.succeeded() && ar.result() > 0) {
                 LOG.warn(
                     "failed {} import(s) whose upload stopped {} ms ago without a word",
-                    ar.result().getInteger("expired"),
+                    ar.result(),
                     idleMs);
               } else if (ar.failed()) {
                 LOG.debug("could not expire abandoned uploads: {}", ar.cause().getMessage());
@@ -174,12 +146,12 @@ public final class JobsVerticle extends VerticleBase {
   }
 
   private void readStats() {
-    db.request(JobStoreContract.ADDRESS, JobStoreContract.STATS, new JsonObject(), null)
+    db.call(JobStoreContract.STATS, null, null)
         .onComplete(
             ar -> {
               if (ar.succeeded()) {
-                queueDepth.set(ar.result().getLong("queuedChunks", 0L));
-                running.set(ar.result().getLong("runningJobs", 0L));
+                queueDepth.set(ar.result().queuedChunks());
+                running.set(ar.result().runningJobs());
               } else {
                 LOG.debug("could not read job statistics: {}", ar.cause().getMessage());
               }

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.troupe.shared.contract.ChunkOutcome.LineError;
 import dev.troupe.shared.contract.JobChunk;
 import dev.troupe.shared.contract.JobStatus;
+import dev.troupe.shared.contract.JobView;
+import dev.troupe.shared.contract.JobWire;
 import dev.troupe.shared.contract.PutMany;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
@@ -58,7 +60,7 @@ class JobRulesTest {
     JobStatus job =
         new JobStatus(
             ID, "import", "books", JobStatus.RUNNING, 4_000, 10_000L, 0, T0, T0, null, null);
-    JsonObject view = JobsVerticle.view(job, T0.plusSeconds(2));
+    JsonObject view = JobWire.toJson(JobView.of(job, T0.plusSeconds(2)));
     assertThat(view.getString("state")).isEqualTo("running");
     assertThat(view.getDouble("ratePerSec")).isEqualTo(2_000.0);
     assertThat(view.getLong("etaSec")).isEqualTo(3);
@@ -70,7 +72,7 @@ class JobRulesTest {
   void queuedAndFinishedViews() {
     JobStatus receiving =
         new JobStatus(ID, "import", "books", JobStatus.RECEIVING, 0, null, 0, T0, null, null, null);
-    JsonObject queued = JobsVerticle.view(receiving, T0.plusSeconds(5));
+    JsonObject queued = JobWire.toJson(JobView.of(receiving, T0.plusSeconds(5)));
     assertThat(queued.getString("state")).isEqualTo("queued");
     assertThat(queued.getValue("ratePerSec")).isNull();
     assertThat(queued.getValue("etaSec")).isNull();
@@ -87,7 +89,7 @@ class JobRulesTest {
             T0,
             T0.plusMillis(250),
             null);
-    JsonObject finished = JobsVerticle.view(done, T0.plusSeconds(60));
+    JsonObject finished = JobWire.toJson(JobView.of(done, T0.plusSeconds(60)));
     assertThat(finished.getDouble("ratePerSec")).isEqualTo(2_000.0);
     assertThat(finished.getLong("etaSec")).isZero();
   }

@@ -1,9 +1,16 @@
 package dev.troupe.shared.contract;
 
+import dev.troupe.shared.bus.Action;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+
 /**
  * request-service: background jobs (import, export, warmup of a collection). The gateway calls this
  * address; request-service keeps every job and its chunks in db-service ({@link JobStoreContract}),
  * and its job workers, on any request-service node, claim the chunks from there.
+ *
+ * <p>Each action is declared once below, with the codecs of its request and reply ({@link
+ * JobWire}).
  *
  * <table>
  *   <caption>Actions</caption>
@@ -32,14 +39,71 @@ public final class JobsContract {
    */
   public static final String QUEUED_EVENTS = "troupe.events.jobs.v1";
 
-  public static final String CREATE = "create";
-  public static final String APPEND = "append";
-  public static final String SUBMIT = "submit";
-  public static final String ABORT = "abort";
-  public static final String GET = "get";
-  public static final String CANCEL = "cancel";
-  public static final String ERRORS = "errors";
-  public static final String RESULT = "result";
+  public static final Action<CreateJob, JobView> CREATE =
+      Action.once(
+          ADDRESS,
+          "create",
+          JobWire.CREATE_JOB,
+          JobWire.JOB_VIEW,
+          "a new job; an import waits for its lines, export and warmup are queued at once");
+
+  public static final Action<ChunkUpload, Void> APPEND =
+      Action.once(
+          ADDRESS,
+          "append",
+          JobWire.CHUNK_UPLOAD,
+          JobWire.EMPTY,
+          "stores a run of an import's lines as one chunk (a chunk stored twice is a conflict)");
+
+  public static final Action<SubmitJob, JobView> SUBMIT =
+      Action.once(
+          ADDRESS,
+          "submit",
+          JobWire.SUBMIT_JOB,
+          JobWire.JOB_VIEW,
+          "queues an import whose lines are all stored");
+
+  public static final Action<AbortJob, JobView> ABORT =
+      Action.idempotent(
+          ADDRESS,
+          "abort",
+          JobWire.ABORT_JOB,
+          JobWire.JOB_VIEW,
+          "fails a job whose upload broke off; a finished job stays as it is");
+
+  public static final Action<JobRef, JobView> GET =
+      Action.idempotent(
+          ADDRESS, "get", JobWire.JOB_REF, JobWire.JOB_VIEW, "a job; 404 when unknown");
+
+  public static final Action<JobRef, JobView> CANCEL =
+      Action.idempotent(
+          ADDRESS,
+          "cancel",
+          JobWire.JOB_REF,
+          JobWire.JOB_VIEW,
+          "cancels a job; a finished job stays as it is");
+
+  public static final Action<JobErrorsQuery, JobErrorsPage> ERRORS =
+      Action.idempotent(
+          ADDRESS,
+          "errors",
+          JobWire.ERRORS_QUERY,
+          JobWire.ERRORS_PAGE,
+          "a page of an import's line errors, by line number");
+
+  public static final Action<JobResultQuery, JobResultPart> RESULT =
+      Action.idempotent(
+          ADDRESS,
+          "result",
+          JobWire.RESULT_QUERY,
+          JobWire.RESULT_PART,
+          "a part of an export's NDJSON");
+
+  public static final Action<JsonObject, JsonObject> PING = Action.ping(ADDRESS);
+
+  /** Every action of {@link #ADDRESS}. */
+  public static final List<Action<?, ?>> ACTIONS =
+      List.of(CREATE, APPEND, SUBMIT, ABORT, GET, CANCEL, ERRORS, RESULT, PING);
 
   /** Job types. */
   public static final String IMPORT = "import";
@@ -62,6 +126,17 @@ public final class JobsContract {
                   : '"' + (type.length() > 40 ? type.substring(0, 40) + "..." : type) + '"'));
     }
     return type;
+  }
+
+  /**
+   * Fails with {@link ErrorCode#BAD_REQUEST} unless {@code value} of {@code field} is within {@code
+   * min} and {@code max}, both included.
+   */
+  static long requireRange(String field, long value, long min, long max) {
+    if (value < min || value > max) {
+      throw TroupeException.badRequest(field + " must be an integer from " + min + " to " + max);
+    }
+    return value;
   }
 
   /** Fails with {@link ErrorCode#BAD_REQUEST} unless {@code id} has the shape of a job id. */

@@ -1,9 +1,17 @@
 package dev.troupe.shared.contract;
 
+import static dev.troupe.shared.contract.JsonFields.bool;
+import static dev.troupe.shared.contract.JsonFields.instant;
+import static dev.troupe.shared.contract.JsonFields.intValue;
+import static dev.troupe.shared.contract.JsonFields.longValue;
+import static dev.troupe.shared.contract.JsonFields.number;
+import static dev.troupe.shared.contract.JsonFields.object;
+import static dev.troupe.shared.contract.JsonFields.objects;
+import static dev.troupe.shared.contract.JsonFields.string;
+import static dev.troupe.shared.contract.JsonFields.strings;
+
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,7 +20,8 @@ import java.util.Map;
 /**
  * The one place where contract records are mapped to and from the JSON objects that travel on the
  * event bus. Senders in other languages build these shapes by hand, so parsing is strict and every
- * mistake is a {@link ErrorCode#BAD_REQUEST} naming the field.
+ * mistake is a {@link ErrorCode#BAD_REQUEST} naming the field: every field is read through {@link
+ * JsonFields}.
  */
 public final class Wire {
   static {
@@ -535,225 +544,5 @@ public final class Wire {
       grants.add(new TokenGrant(string(g, "client"), intValue(g, "granted"), number(g, "tokens")));
     }
     return grants;
-  }
-
-  // ---- background jobs
-  // ---------------------------------------------------------------------------
-
-  public static JsonObject toJson(JobStatus job) {
-    return new JsonObject()
-        .put("id", job.id())
-        .put("type", job.type())
-        .put("collection", job.collection())
-        .put("state", job.state())
-        .put("done", job.done())
-        .put("total", job.total())
-        .put("failed", job.failed())
-        .put("createdAt", Instants.format(job.createdAt()))
-        .put("startedAt", job.startedAt() == null ? null : Instants.format(job.startedAt()))
-        .put("finishedAt", job.finishedAt() == null ? null : Instants.format(job.finishedAt()))
-        .put("error", job.error());
-  }
-
-  public static JobStatus jobStatus(JsonObject json) {
-    return new JobStatus(
-        string(json, "id"),
-        string(json, "type"),
-        string(json, "collection"),
-        string(json, "state"),
-        longValue(json, "done"),
-        json.getValue("total") == null ? null : longValue(json, "total"),
-        longValue(json, "failed"),
-        instant(json, "createdAt"),
-        optionalInstant(json, "startedAt"),
-        optionalInstant(json, "finishedAt"),
-        optionalString(json, "error"));
-  }
-
-  public static JsonObject toJson(ChunkUpload chunk) {
-    return new JsonObject()
-        .put("id", chunk.jobId())
-        .put("seq", chunk.seq())
-        .put("firstLine", chunk.firstLine())
-        .put("lines", chunk.lines())
-        .put("payload", chunk.payload());
-  }
-
-  public static ChunkUpload chunkUpload(JsonObject json) {
-    return new ChunkUpload(
-        string(json, "id"),
-        intValue(json, "seq"),
-        longValue(json, "firstLine"),
-        intValue(json, "lines"),
-        string(json, "payload"));
-  }
-
-  public static JsonObject toJson(JobChunk chunk) {
-    return new JsonObject()
-        .put("id", chunk.jobId())
-        .put("type", chunk.type())
-        .put("collection", chunk.collection())
-        .put("seq", chunk.seq())
-        .put("firstLine", chunk.firstLine())
-        .put("lines", chunk.lines())
-        .put("payload", chunk.payload())
-        .put("attempts", chunk.attempts());
-  }
-
-  public static JobChunk jobChunk(JsonObject json) {
-    return new JobChunk(
-        string(json, "id"),
-        string(json, "type"),
-        string(json, "collection"),
-        intValue(json, "seq"),
-        longValue(json, "firstLine"),
-        intValue(json, "lines"),
-        string(json, "payload"),
-        intValue(json, "attempts"));
-  }
-
-  public static JsonObject toJson(ChunkOutcome outcome) {
-    JsonArray errors = new JsonArray(new ArrayList<>(outcome.errors().size()));
-    outcome.errors().forEach(e -> errors.add(toJson(e)));
-    return new JsonObject()
-        .put("id", outcome.jobId())
-        .put("seq", outcome.seq())
-        .put("owner", outcome.owner())
-        .put("processed", outcome.processed())
-        .put("errors", errors)
-        .put("result", outcome.result())
-        .put("next", outcome.next());
-  }
-
-  public static ChunkOutcome chunkOutcome(JsonObject json) {
-    List<ChunkOutcome.LineError> errors = new ArrayList<>();
-    for (JsonObject error : objects(json, "errors")) {
-      errors.add(lineError(error));
-    }
-    return new ChunkOutcome(
-        string(json, "id"),
-        intValue(json, "seq"),
-        string(json, "owner"),
-        longValue(json, "processed"),
-        errors,
-        optionalString(json, "result"),
-        optionalString(json, "next"));
-  }
-
-  public static JsonObject toJson(ChunkOutcome.LineError error) {
-    return new JsonObject().put("line", error.line()).put("error", error.error());
-  }
-
-  public static ChunkOutcome.LineError lineError(JsonObject json) {
-    return new ChunkOutcome.LineError(longValue(json, "line"), string(json, "error"));
-  }
-
-  // ---- strict field access
-  // -----------------------------------------------------------------------
-
-  private static String string(JsonObject json, String field) {
-    Object v = json.getValue(field);
-    if (!(v instanceof String s)) {
-      throw TroupeException.badRequest(field + " must be a string");
-    }
-    return s;
-  }
-
-  private static String optionalString(JsonObject json, String field) {
-    Object v = json.getValue(field);
-    if (v != null && !(v instanceof String)) {
-      throw TroupeException.badRequest(field + " must be a string or null");
-    }
-    return (String) v;
-  }
-
-  private static Instant optionalInstant(JsonObject json, String field) {
-    return json.getValue(field) == null ? null : instant(json, field);
-  }
-
-  private static List<String> strings(JsonObject json, String field) {
-    if (!(json.getValue(field) instanceof JsonArray array)) {
-      throw TroupeException.badRequest(field + " must be an array of strings");
-    }
-    List<String> values = new ArrayList<>(array.size());
-    for (int i = 0; i < array.size(); i++) {
-      if (!(array.getValue(i) instanceof String s)) {
-        throw TroupeException.badRequest(field + "[" + i + "] must be a string");
-      }
-      values.add(s);
-    }
-    return values;
-  }
-
-  private static List<JsonObject> objects(JsonObject json, String field) {
-    if (!(json.getValue(field) instanceof JsonArray array)) {
-      throw TroupeException.badRequest(field + " must be an array of objects");
-    }
-    List<JsonObject> values = new ArrayList<>(array.size());
-    for (int i = 0; i < array.size(); i++) {
-      if (!(array.getValue(i) instanceof JsonObject o)) {
-        throw TroupeException.badRequest(field + "[" + i + "] must be a JSON object");
-      }
-      values.add(o);
-    }
-    return values;
-  }
-
-  private static long longValue(JsonObject json, String field) {
-    Object v = json.getValue(field);
-    if (v instanceof Integer || v instanceof Long || v instanceof Short || v instanceof Byte) {
-      return ((Number) v).longValue();
-    }
-    if (v instanceof Number n
-        && n.doubleValue() == Math.rint(n.doubleValue())
-        && Math.abs(n.doubleValue()) < 9.0e15) {
-      return n.longValue();
-    }
-    throw TroupeException.badRequest(field + " must be an integer");
-  }
-
-  private static int intValue(JsonObject json, String field) {
-    long v = longValue(json, field);
-    if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
-      throw TroupeException.badRequest(field + " must be a 32-bit integer");
-    }
-    return (int) v;
-  }
-
-  private static double number(JsonObject json, String field) {
-    Object v = json.getValue(field);
-    if (!(v instanceof Number n) || !Double.isFinite(n.doubleValue())) {
-      throw TroupeException.badRequest(field + " must be a finite number");
-    }
-    return n.doubleValue();
-  }
-
-  private static boolean bool(JsonObject json, String field) {
-    Object v = json.getValue(field);
-    if (v == null) {
-      return false;
-    }
-    if (!(v instanceof Boolean b)) {
-      throw TroupeException.badRequest(field + " must be a boolean");
-    }
-    return b;
-  }
-
-  private static JsonObject object(JsonObject json, String field) {
-    Object v = json.getValue(field);
-    if (!(v instanceof JsonObject o)) {
-      throw TroupeException.badRequest(field + " must be a JSON object");
-    }
-    return o;
-  }
-
-  private static Instant instant(JsonObject json, String field) {
-    String s = string(json, field);
-    try {
-      return Instants.parse(s);
-    } catch (DateTimeParseException e) {
-      throw TroupeException.badRequest(
-          field + " must be an ISO-8601 instant such as 2026-01-31T12:00:00Z");
-    }
   }
 }

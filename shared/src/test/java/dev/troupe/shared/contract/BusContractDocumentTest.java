@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.troupe.shared.actor.ActorContract;
 import dev.troupe.shared.actor.ActorId;
+import dev.troupe.shared.bus.Action;
 import dev.troupe.shared.bus.Bus;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -311,11 +312,11 @@ class BusContractDocumentTest {
             Map.entry(
                 "ReadResult",
                 new JsonObject().put("document", Wire.toJson(DOC)).put("cache", "WARM")),
-            Map.entry("JobStatus", Wire.toJson(JOB).put("id", "not-a-job-id")),
-            Map.entry("JobStatus", Wire.toJson(JOB).put("state", "paused")),
+            Map.entry("JobStatus", JobWire.toJson(JOB).put("id", "not-a-job-id")),
+            Map.entry("JobStatus", JobWire.toJson(JOB).put("state", "paused")),
             Map.entry(
                 "ChunkUpload",
-                Wire.toJson(new ChunkUpload(JOB.id(), 0, 1, 1, "{}\n")).put("seq", -1)),
+                JobWire.toJson(new ChunkUpload(JOB.id(), 0, 1, 1, "{}\n")).put("seq", -1)),
             Map.entry(
                 "ChatPost",
                 new JsonObject().put("room", "lobby").put("from", "alice").put("text", "   ")),
@@ -482,26 +483,28 @@ class BusContractDocumentTest {
             JOB.startedAt(),
             Instant.parse("2026-01-31T12:01:00Z"),
             "chunk 0: boom");
-    s.put("JobStatus", List.of(Wire.toJson(JOB), Wire.toJson(receiving), Wire.toJson(failed)));
+    s.put(
+        "JobStatus",
+        List.of(JobWire.toJson(JOB), JobWire.toJson(receiving), JobWire.toJson(failed)));
     s.put(
         "ChunkUpload",
         List.of(
-            Wire.toJson(new ChunkUpload(JOB.id(), 0, 1, 2, "{\"id\":\"a\"}\n{\"id\":\"b\"}\n"))));
+            JobWire.toJson(
+                new ChunkUpload(JOB.id(), 0, 1, 2, "{\"id\":\"a\"}\n{\"id\":\"b\"}\n"))));
     JobChunk page = new JobChunk(JOB.id(), JobsContract.EXPORT, "books", 0, 0, 0, "", 1);
     s.put(
         "JobChunk",
         List.of(
-            Wire.toJson(page),
-            Wire.toJson(
+            JobWire.toJson(page),
+            JobWire.toJson(
                 new JobChunk(JOB.id(), JobsContract.IMPORT, "books", 3, 301, 100, "{}\n", 2))));
     s.put(
         "ClaimedChunk",
-        List.of(
-            new JsonObject().put("chunk", Wire.toJson(page)), new JsonObject().putNull("chunk")));
+        List.of(JobWire.toJson(new ClaimedChunk(page)), JobWire.toJson(ClaimedChunk.NONE)));
     s.put(
         "ChunkOutcome",
         List.of(
-            Wire.toJson(
+            JobWire.toJson(
                 new ChunkOutcome(
                     JOB.id(),
                     0,
@@ -510,9 +513,9 @@ class BusContractDocumentTest {
                     List.of(new ChunkOutcome.LineError(7, "bad json")),
                     null,
                     null)),
-            Wire.toJson(
+            JobWire.toJson(
                 new ChunkOutcome(JOB.id(), 1, "node-1/0", 100, List.of(), "{}\n", "dune"))));
-    s.put("LineError", List.of(Wire.toJson(new ChunkOutcome.LineError(7, "bad json"))));
+    s.put("LineError", List.of(JobWire.toJson(new ChunkOutcome.LineError(7, "bad json"))));
     s.put(
         "ChatMembership",
         List.of(ChatContract.toJson(new ChatContract.Membership("lobby", "alice"))));
@@ -631,33 +634,42 @@ class BusContractDocumentTest {
             ActorContract.toJson(
                 new ActorContract.Envelope(
                     new ActorId("room", "lobby"), new JsonObject().put("op", "join")))));
-    // Built by the services themselves (not by Wire): the shapes their contracts' comments give.
     s.put(
         "JobView",
         List.of(
-            Wire.toJson(JOB).put("ratePerSec", 40.0).put("etaSec", 2L),
-            Wire.toJson(receiving)
-                .put("state", JobStatus.QUEUED)
-                .putNull("ratePerSec")
-                .putNull("etaSec")));
+            JobWire.toJson(new JobView(JOB, 40.0, 2L)),
+            JobWire.toJson(JobView.of(receiving, JOB.createdAt()))));
     s.put(
         "JobErrorsPage",
         List.of(
-            new JsonObject()
-                .put(
-                    "items",
-                    new JsonArray().add(new JsonObject().put("line", 7).put("error", "bad json")))
-                .put("next", 7L),
-            new JsonObject().put("items", new JsonArray()).putNull("next")));
+            JobWire.toJson(
+                new JobErrorsPage(List.of(new ChunkOutcome.LineError(7, "bad json")), 7L)),
+            JobWire.toJson(new JobErrorsPage(List.of(), null))));
     s.put(
         "JobResultPart",
         List.of(
-            new JsonObject().put("payload", "{}\n").put("next", 1),
-            new JsonObject().put("payload", "{}\n").putNull("next")));
-    s.put("Renewed", List.of(new JsonObject().put("renewed", false)));
+            JobWire.toJson(new JobResultPart("{}\n", 1)),
+            JobWire.toJson(new JobResultPart("{}\n", null))));
+    s.put("Renewed", List.of(JobWire.RENEWED.encode(false), JobWire.RENEWED.encode(true)));
+    s.put("JobStoreStats", List.of(JobWire.toJson(new JobStoreStats(3, 1))));
+    s.put("Expired", List.of(JobWire.EXPIRED.encode(0)));
+    s.put("CreateJob", List.of(JobWire.toJson(new CreateJob(JobsContract.EXPORT, "books"))));
     s.put(
-        "JobStoreStats", List.of(new JsonObject().put("queuedChunks", 3L).put("runningJobs", 1L)));
-    s.put("Expired", List.of(new JsonObject().put("expired", 0)));
+        "StoreCreateJob",
+        List.of(JobWire.toJson(new StoreCreateJob(JOB.id(), JobsContract.IMPORT, "books", false))));
+    s.put("SubmitJob", List.of(JobWire.toJson(new SubmitJob(JOB.id(), 2, 150))));
+    s.put("AbortJob", List.of(JobWire.toJson(new AbortJob(JOB.id(), "upload failed: reset"))));
+    s.put("JobRef", List.of(JobWire.toJson(new JobRef(JOB.id()))));
+    s.put(
+        "JobErrorsQuery",
+        List.of(JobWire.toJson(new JobErrorsQuery(JOB.id(), 0, JobsContract.MAX_ERRORS_PAGE))));
+    s.put("JobResultQuery", List.of(JobWire.toJson(new JobResultQuery(JOB.id(), 0))));
+    s.put("ClaimChunk", List.of(JobWire.toJson(new ClaimChunk("node-1/0", 30_000))));
+    s.put("RenewLease", List.of(JobWire.toJson(new RenewLease(JOB.id(), 0, "node-1/0", 30_000))));
+    s.put(
+        "ReleaseChunk",
+        List.of(JobWire.toJson(new ReleaseChunk(JOB.id(), 0, "node-1/0", "boom", true, 5))));
+    s.put("ExpireUploads", List.of(JobWire.EXPIRE_UPLOADS.encode(new ExpireUploads(60_000))));
     s.put("ChatMembers", List.of(new JsonObject().put("members", 2)));
     s.put("ChatPosted", List.of(new JsonObject().put("seq", 1L)));
     s.put("ActorReply", List.of(new JsonObject().put("members", 2)));
@@ -760,34 +772,6 @@ class BusContractDocumentTest {
     return byAddress;
   }
 
-  /**
-   * The names of the {@link dev.troupe.shared.bus.Action} declarations of a contract (public static
-   * final fields), each of which must be on the contract's address.
-   */
-  private static Set<String> declaredActions(Class<?> contract) {
-    String address = stringConstants(contract).get("ADDRESS");
-    Set<String> names = new TreeSet<>();
-    for (Field field : contract.getDeclaredFields()) {
-      int m = field.getModifiers();
-      if (Modifier.isPublic(m)
-          && Modifier.isStatic(m)
-          && Modifier.isFinal(m)
-          && field.getType() == dev.troupe.shared.bus.Action.class) {
-        try {
-          dev.troupe.shared.bus.Action<?, ?> action =
-              (dev.troupe.shared.bus.Action<?, ?>) field.get(null);
-          assertThat(action.address())
-              .as(contract.getSimpleName() + "." + field.getName())
-              .isEqualTo(address);
-          names.add(action.name());
-        } catch (IllegalAccessException e) {
-          throw new IllegalStateException(e);
-        }
-      }
-    }
-    return names;
-  }
-
   private static Map<String, String> stringConstants(Class<?> type) {
     Map<String, String> constants = new LinkedHashMap<>();
     for (Field field : type.getDeclaredFields()) {
@@ -813,9 +797,57 @@ class BusContractDocumentTest {
   private static Set<String> actionConstants(Class<?> contract) {
     Set<String> actions = new TreeSet<>(stringConstants(contract).values());
     actions.removeIf(value -> value.startsWith("troupe."));
-    actions.addAll(declaredActions(contract));
     actions.removeAll(NOT_ACTIONS.getOrDefault(contract, Set.of()));
+    String address = stringConstants(contract).get("ADDRESS");
+    for (Action<?, ?> action : declaredActions(contract)) {
+      if (address != null) {
+        assertThat(action.address())
+            .as("%s is on its contract's address", action)
+            .isEqualTo(address);
+      }
+      actions.add(action.name());
+    }
     return actions;
+  }
+
+  /** A contract's actions declared as {@link Action} constants. */
+  private static List<Action<?, ?>> declaredActions(Class<?> contract) {
+    List<Action<?, ?>> actions = new java.util.ArrayList<>();
+    for (Field field : contract.getDeclaredFields()) {
+      int m = field.getModifiers();
+      if (Modifier.isPublic(m)
+          && Modifier.isStatic(m)
+          && Modifier.isFinal(m)
+          && field.getType() == Action.class) {
+        try {
+          actions.add((Action<?, ?>) field.get(null));
+        } catch (IllegalAccessException e) {
+          throw new IllegalStateException(e);
+        }
+      }
+    }
+    return actions;
+  }
+
+  @Test
+  @DisplayName(
+      "the jobs families list every action they declare, and each is an operation of its channel")
+  void jobActionsAreListedAndDocumented() {
+    Map<String, String> channels = channelsByAddress();
+    Map<Class<?>, List<Action<?, ?>>> families =
+        Map.of(
+            JobsContract.class, JobsContract.ACTIONS,
+            JobStoreContract.class, JobStoreContract.ACTIONS);
+    families.forEach(
+        (contract, listed) -> {
+          assertThat(listed)
+              .as("%s.ACTIONS", contract.getSimpleName())
+              .containsExactlyInAnyOrderElementsOf(declaredActions(contract));
+          Set<String> documented = actionsOf(channels.get(listed.get(0).address()));
+          assertThat(listed.stream().map(Action::name).collect(Collectors.toSet()))
+              .as("actions of %s", contract.getSimpleName())
+              .isEqualTo(documented);
+        });
   }
 
   /** Addresses a contract names besides its own: where its service publishes events. */

@@ -42,10 +42,10 @@ class JobWireTest {
             List.of(new ChunkOutcome.LineError(7, "bad")),
             "{\"id\":\"a\",\"data\":{}}\n",
             "k-99");
-    assertThat(Wire.jobStatus(Wire.toJson(job))).isEqualTo(job);
-    assertThat(Wire.chunkUpload(Wire.toJson(upload))).isEqualTo(upload);
-    assertThat(Wire.jobChunk(Wire.toJson(chunk))).isEqualTo(chunk);
-    assertThat(Wire.chunkOutcome(Wire.toJson(outcome))).isEqualTo(outcome);
+    assertThat(JobWire.jobStatus(JobWire.toJson(job))).isEqualTo(job);
+    assertThat(JobWire.chunkUpload(JobWire.toJson(upload))).isEqualTo(upload);
+    assertThat(JobWire.jobChunk(JobWire.toJson(chunk))).isEqualTo(chunk);
+    assertThat(JobWire.chunkOutcome(JobWire.toJson(outcome))).isEqualTo(outcome);
   }
 
   @Test
@@ -56,7 +56,7 @@ class JobWireTest {
     assertThatThrownBy(() -> JobsContract.requireType("reindex"))
         .hasMessageContaining("import, export or warmup");
     JsonObject job =
-        Wire.toJson(
+        JobWire.toJson(
             new JobStatus(
                 ID,
                 "warmup",
@@ -69,8 +69,103 @@ class JobWireTest {
                 null,
                 null,
                 null));
-    assertThatThrownBy(() -> Wire.jobStatus(job.copy().put("state", "paused")))
+    assertThatThrownBy(() -> JobWire.jobStatus(job.copy().put("state", "paused")))
         .isInstanceOf(TroupeException.class);
     assertThatThrownBy(() -> new ChunkUpload(ID, 0, 1, 0, "")).isInstanceOf(TroupeException.class);
+  }
+
+  @Test
+  @DisplayName(
+      "every request and reply of the jobs actions survives its codec, and an integer may arrive as 5.0")
+  void actionBodies() {
+    roundTrip(JobWire.CREATE_JOB, new CreateJob("export", "books"));
+    roundTrip(JobWire.STORE_CREATE_JOB, new StoreCreateJob(ID, "warmup", "books", true));
+    roundTrip(JobWire.SUBMIT_JOB, new SubmitJob(ID, 2, 150));
+    roundTrip(JobWire.ABORT_JOB, new AbortJob(ID, "upload failed"));
+    roundTrip(JobWire.JOB_REF, new JobRef(ID));
+    roundTrip(JobWire.ERRORS_QUERY, new JobErrorsQuery(ID, 7, 1000));
+    roundTrip(
+        JobWire.ERRORS_PAGE, new JobErrorsPage(List.of(new ChunkOutcome.LineError(7, "bad")), 7L));
+    roundTrip(JobWire.ERRORS_PAGE, new JobErrorsPage(List.of(), null));
+    roundTrip(JobWire.RESULT_QUERY, new JobResultQuery(ID, 3));
+    roundTrip(JobWire.RESULT_PART, new JobResultPart("{}\n", 4));
+    roundTrip(JobWire.RESULT_PART, new JobResultPart("", null));
+    roundTrip(JobWire.CLAIM_CHUNK, new ClaimChunk("n1/abc", 30_000));
+    roundTrip(
+        JobWire.CLAIMED_CHUNK,
+        new ClaimedChunk(new JobChunk(ID, "export", "books", 0, 0, 0, "", 1)));
+    roundTrip(JobWire.CLAIMED_CHUNK, ClaimedChunk.NONE);
+    roundTrip(JobWire.RENEW_LEASE, new RenewLease(ID, 1, "n1/abc", 30_000));
+    roundTrip(JobWire.RENEWED, true);
+    roundTrip(JobWire.RELEASE_CHUNK, new ReleaseChunk(ID, 1, "n1/abc", "boom", true, 5));
+    roundTrip(JobWire.EXPIRE_UPLOADS, new ExpireUploads(60_000));
+    roundTrip(JobWire.EXPIRED, 2);
+    roundTrip(JobWire.STORE_STATS, new JobStoreStats(3, 1));
+    JobStatus job =
+        new JobStatus(
+            ID,
+            "import",
+            "books",
+            JobStatus.RUNNING,
+            10,
+            20L,
+            1,
+            Instant.parse("2026-01-31T12:00:00Z"),
+            Instant.parse("2026-01-31T12:00:01Z"),
+            null,
+            null);
+    roundTrip(JobWire.JOB_VIEW, new JobView(job, 5.0, 2L));
+    roundTrip(JobWire.JOB_VIEW, new JobView(job, null, null));
+    assertThat(JobWire.toJson(new JobView(job, 5.0, 2L)).fieldNames())
+        .containsExactly(
+            "id",
+            "type",
+            "collection",
+            "state",
+            "done",
+            "total",
+            "failed",
+            "createdAt",
+            "startedAt",
+            "finishedAt",
+            "error",
+            "ratePerSec",
+            "etaSec");
+    // Senders in other languages may write an integer as 5.0; the store used to refuse it.
+    JsonObject renew =
+        new JsonObject().put("id", ID).put("seq", 2.0).put("owner", "w").put("leaseMs", 5.0e3);
+    assertThat(JobWire.renewLease(renew)).isEqualTo(new RenewLease(ID, 2, "w", 5_000));
+  }
+
+  @Test
+  @DisplayName(
+      "a request out of its bounds is a bad request naming the field: lease, owner, page size, part")
+  void bounds() {
+    JsonObject claim = new JsonObject().put("owner", "w").put("leaseMs", 0);
+    assertThatThrownBy(() -> JobWire.claimChunk(claim))
+        .isInstanceOf(TroupeException.class)
+        .hasMessageContaining("leaseMs");
+    assertThatThrownBy(
+            () ->
+                JobWire.claimChunk(claim.copy().put("leaseMs", JobStoreContract.MAX_LEASE_MS + 1)))
+        .hasMessageContaining("leaseMs");
+    assertThatThrownBy(() -> JobWire.claimChunk(claim.copy().put("owner", "").put("leaseMs", 1000)))
+        .hasMessageContaining("owner");
+    assertThatThrownBy(
+            () ->
+                JobWire.errorsQuery(
+                    new JsonObject()
+                        .put("id", ID)
+                        .put("after", 0)
+                        .put("limit", JobsContract.MAX_ERRORS_PAGE + 1)))
+        .hasMessageContaining("limit");
+    assertThatThrownBy(() -> JobWire.resultQuery(new JsonObject().put("id", ID).put("part", 1.5)))
+        .hasMessageContaining("part must be an integer");
+    assertThatThrownBy(() -> JobWire.jobRef(new JsonObject().put("id", 5)))
+        .hasMessageContaining("id must be a string");
+  }
+
+  private static <T> void roundTrip(dev.troupe.shared.bus.Codec<T> codec, T value) {
+    assertThat(codec.decode(codec.encode(value))).isEqualTo(value);
   }
 }
