@@ -84,9 +84,8 @@ public final class GatewayVerticle extends VerticleBase {
             config.maxBodyBytes())
         .mount(router);
     ChatIdentity chatIdentity = new ChatIdentity(config.auth());
-    new ChatApi(new Bus(vertx, config.timeoutMs()), config.maxBodyBytes(), chatIdentity)
-        .mount(router);
-    new ChatStream(vertx, new Bus(vertx, config.timeoutMs()), chatIdentity).mount(router);
+    new ChatApi(calls, config.maxBodyBytes(), chatIdentity).mount(router);
+    new ChatStream(vertx, calls, chatIdentity).mount(router);
     ChatPage.mount(router);
     HealthRoutes.mount(router, vertx);
     openApi.mount(router);

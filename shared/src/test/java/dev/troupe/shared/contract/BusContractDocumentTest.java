@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.troupe.shared.actor.ActorContract;
 import dev.troupe.shared.actor.ActorId;
+import dev.troupe.shared.bus.Action;
 import dev.troupe.shared.bus.Bus;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -23,6 +24,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Enumeration;
 import java.util.HashSet;
@@ -190,6 +192,33 @@ class BusContractDocumentTest {
               contract.getKey(), contract.getValue().getSimpleName())
           .isEmpty();
     }
+  }
+
+  @Test
+  @DisplayName(
+      "a contract's declared actions are on its address, all in its ACTIONS list, ping among them")
+  void declaredActionsAreOnTheirAddress() throws Exception {
+    Map<String, String> channels = channelsByAddress();
+    int declaring = 0;
+    for (Map.Entry<String, Class<?>> contract : contracts().entrySet()) {
+      List<Action<?, ?>> declared = declaredActions(contract.getValue());
+      if (declared.isEmpty()) {
+        continue;
+      }
+      declaring++;
+      Set<String> documented = actionsOf(channels.get(contract.getKey()));
+      for (Action<?, ?> action : declared) {
+        assertThat(action.address()).as("%s", action).isEqualTo(contract.getKey());
+        assertThat(documented).as("operations of %s", contract.getKey()).contains(action.name());
+      }
+      List<Object> list = List.copyOf((List<?>) contract.getValue().getField("ACTIONS").get(null));
+      assertThat(list)
+          .as("%s.ACTIONS", contract.getValue().getSimpleName())
+          .containsExactlyInAnyOrderElementsOf(List.<Object>copyOf(declared));
+      assertThat(declared).extracting(Action::name).as("names").doesNotHaveDuplicates();
+      assertThat(declared).extracting(Action::name).contains(Bus.PING);
+    }
+    assertThat(declaring).as("contracts that declare their actions").isPositive();
   }
 
   @Test
@@ -506,19 +535,17 @@ class BusContractDocumentTest {
                 new ChunkOutcome(JOB.id(), 1, "node-1/0", 100, List.of(), "{}\n", "dune"))));
     s.put("LineError", List.of(Wire.toJson(new ChunkOutcome.LineError(7, "bad json"))));
     s.put(
-        "ChatMembership",
-        List.of(ChatContract.toJson(new ChatContract.Membership("lobby", "alice"))));
-    s.put(
-        "ChatPost", List.of(ChatContract.toJson(new ChatContract.Post("lobby", "alice", "hello"))));
+        "ChatMembership", List.of(ChatWire.toJson(new ChatContract.Membership("lobby", "alice"))));
+    s.put("ChatPost", List.of(ChatWire.toJson(new ChatContract.Post("lobby", "alice", "hello"))));
     s.put(
         "ChatHistoryQuery",
         List.of(
-            ChatContract.toJson(new ChatContract.HistoryQuery("lobby", "alice", 0, 50)),
+            ChatWire.toJson(new ChatContract.HistoryQuery("lobby", "alice", 0, 50)),
             new JsonObject().put("room", "lobby").put("user", "alice")));
     ChatContract.ChatMessage message =
         new ChatContract.ChatMessage(
             "lobby", 1, "alice", "hello", Instant.parse("2026-01-31T12:00:00.5Z"));
-    s.put("ChatMessage", List.of(ChatContract.toJson(message)));
+    s.put("ChatMessage", List.of(ChatWire.toJson(message)));
     StateStoreContract.StateKey state = new StateStoreContract.StateKey("chat-room", "lobby");
     s.put("StateKey", List.of(StateStoreContract.toJson(state)));
     s.put(
@@ -534,7 +561,7 @@ class BusContractDocumentTest {
                     new JsonObject().put("seq", 1),
                     List.of(
                         new StateStoreContract.StoredMessage(
-                            "lobby", 1, ChatContract.toJson(message)))))));
+                            "lobby", 1, ChatWire.toJson(message)))))));
     s.put(
         "LoadedState",
         List.of(
@@ -546,25 +573,24 @@ class BusContractDocumentTest {
         "StoredMessage",
         List.of(
             StateStoreContract.toJson(
-                new StateStoreContract.StoredMessage("lobby", 1, ChatContract.toJson(message)))));
+                new StateStoreContract.StoredMessage("lobby", 1, ChatWire.toJson(message)))));
     s.put(
         "MessageRange",
         List.of(StateStoreContract.toJson(new StateStoreContract.MessageRange("lobby", 0, 50))));
     s.put(
-        "StoredMessages",
-        List.of(StateStoreContract.messages(List.of(ChatContract.toJson(message)))));
+        "StoredMessages", List.of(StateStoreContract.messages(List.of(ChatWire.toJson(message)))));
     s.put(
         "ChatHistoryPage",
-        List.of(ChatContract.history(List.of(message)), ChatContract.history(List.of())));
+        List.of(ChatWire.history(List.of(message)), ChatWire.history(List.of())));
     s.put(
         "ChatReadMarker",
-        List.of(ChatContract.toJson(new ChatContract.ReadMarker("lobby", "alice", 3))));
-    s.put("ChatUserQuery", List.of(ChatContract.toJson(new ChatContract.UserQuery("alice"))));
+        List.of(ChatWire.toJson(new ChatContract.ReadMarker("lobby", "alice", 3))));
+    s.put("ChatUserQuery", List.of(ChatWire.toJson(new ChatContract.UserQuery("alice"))));
     s.put(
         "ChatMembersQuery",
         List.of(
-            ChatContract.toJson(new ChatContract.MembersQuery("lobby", "alice", null, 100)),
-            ChatContract.toJson(new ChatContract.MembersQuery("lobby", "alice", "bob", 2))));
+            ChatWire.toJson(new ChatContract.MembersQuery("lobby", "alice", null, 100)),
+            ChatWire.toJson(new ChatContract.MembersQuery("lobby", "alice", "bob", 2))));
     s.put(
         "ChatMemberPage",
         List.of(
@@ -587,7 +613,7 @@ class BusContractDocumentTest {
     s.put(
         "ChatStreamEvent",
         List.of(
-            ChatContract.toJson(
+            ChatWire.toJson(
                 new ChatContract.StreamEvent(
                     "alice",
                     "node-1",
@@ -778,6 +804,26 @@ class BusContractDocumentTest {
     Set<String> actions = new TreeSet<>(stringConstants(contract).values());
     actions.removeIf(value -> value.startsWith("troupe."));
     actions.removeAll(NOT_ACTIONS.getOrDefault(contract, Set.of()));
+    declaredActions(contract).forEach(action -> actions.add(action.name()));
+    return actions;
+  }
+
+  /** The {@link Action}s a contract declares as constants. */
+  static List<Action<?, ?>> declaredActions(Class<?> contract) {
+    List<Action<?, ?>> actions = new ArrayList<>();
+    for (Field field : contract.getDeclaredFields()) {
+      int m = field.getModifiers();
+      if (Modifier.isPublic(m)
+          && Modifier.isStatic(m)
+          && Modifier.isFinal(m)
+          && field.getType() == Action.class) {
+        try {
+          actions.add((Action<?, ?>) field.get(null));
+        } catch (IllegalAccessException e) {
+          throw new IllegalStateException(e);
+        }
+      }
+    }
     return actions;
   }
 
