@@ -49,7 +49,14 @@ public final class GatewayVerticle extends VerticleBase {
     }
     admission = new Admission(vertx, AdmissionConfig.from(settings), NodeRuntime.registryOf(vertx));
     router.route(DocsApi.API + "/*").handler(admission::handle);
-    Future<Void> guarded = EdgeGuards.mount(router, vertx, config, settings);
+    Calls calls =
+        new Calls(
+            vertx,
+            config.timeoutMs(),
+            RetryConfig.from(settings),
+            config.breaker(),
+            NodeRuntime.registryOf(vertx));
+    Future<Void> guarded = EdgeGuards.mount(router, vertx, config, settings, calls);
     BridgeConfig bridge = BridgeConfig.from(settings);
     if (bridge.sockJs()) {
       guarded =
@@ -58,13 +65,6 @@ public final class GatewayVerticle extends VerticleBase {
                   SockJsBridge.mount(
                       router, vertx, bridge, config, settings, NodeRuntime.registryOf(vertx)));
     }
-    Calls calls =
-        new Calls(
-            vertx,
-            config.timeoutMs(),
-            RetryConfig.from(settings),
-            config.breaker(),
-            NodeRuntime.registryOf(vertx));
     DocsApi docs =
         new DocsApi(
             calls, config.maxBodyBytes(), openApi, new Stages(NodeRuntime.registryOf(vertx)));

@@ -422,7 +422,9 @@ class BusContractDocumentTest {
                             "emma", new JsonObject(), Precondition.ifNoneMatchAny()))))));
     s.put(
         "TakeTokens",
-        List.of(Wire.toJson(new TakeTokens(2.5, 10, List.of(new TokenDemand("key:a", 1, 4, 0))))));
+        List.of(
+            RateLimitWire.toJson(
+                new TakeTokens(2.5, 10, List.of(new TokenDemand("key:a", 1, 4, 0))))));
     s.put("Document", List.of(Wire.toJson(DOC)));
     s.put(
         "ReadResult",
@@ -472,7 +474,7 @@ class BusContractDocumentTest {
     s.put("LookupBatch", List.of(Wire.toJson(new LookupBatch(List.of(found, absent)))));
     s.put(
         "CacheLookup", List.of(Wire.toJson(new CacheLookup(found)), Wire.toJson(CacheLookup.MISS)));
-    s.put("TokenGrants", List.of(Wire.toJson(List.of(new TokenGrant("key:a", 5, 4.5)))));
+    s.put("TokenGrants", List.of(RateLimitWire.toJson(List.of(new TokenGrant("key:a", 5, 4.5)))));
     s.put(
         "ChangeEvent",
         List.of(
