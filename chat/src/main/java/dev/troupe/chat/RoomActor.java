@@ -218,17 +218,12 @@ public final class RoomActor implements ActorType<RoomState, JsonObject> {
                       .toList())));
     }
     MessageRange range = new MessageRange(room, query.after(), last);
-    return db(bus(vertx)
-            .request(
-                StateStoreContract.ADDRESS,
-                StateStoreContract.MESSAGES,
-                StateStoreContract.toJson(range),
-                null))
+    return db(bus(vertx).call(StateStoreContract.MESSAGES, range, null))
         .map(
-            reply -> {
-              List<ChatMessage> items = new ArrayList<>();
-              for (JsonObject stored : StateStoreContract.messages(reply)) {
-                items.add(ChatWire.chatMessage(stored));
+            stored -> {
+              List<ChatMessage> items = new ArrayList<>(stored.size());
+              for (JsonObject message : stored) {
+                items.add(ChatWire.chatMessage(message));
               }
               return Outcome.reply(ChatWire.history(items));
             });

@@ -484,10 +484,10 @@ abstract class InternalStateIsolationContract {
     }
     JsonObject toStateStore =
         request(
-                StateStoreContract.LOAD,
+                StateStoreContract.LOAD.name(),
                 new JsonObject().put("type", "chat-room").put("key", room),
                 "b5")
-            .put("address", StateStoreContract.ADDRESS);
+            .put("address", StateStoreContract.LOAD.address());
     return chain
         .compose(v -> ask.apply(toStateStore))
         .map(

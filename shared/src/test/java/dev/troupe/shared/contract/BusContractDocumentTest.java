@@ -549,14 +549,14 @@ class BusContractDocumentTest {
             "lobby", 1, "alice", "hello", Instant.parse("2026-01-31T12:00:00.5Z"));
     s.put("ChatMessage", List.of(ChatWire.toJson(message)));
     StateStoreContract.StateKey state = new StateStoreContract.StateKey("chat-room", "lobby");
-    s.put("StateKey", List.of(StateStoreContract.toJson(state)));
+    s.put("StateKey", List.of(StateWire.toJson(state)));
     s.put(
         "SaveState",
         List.of(
-            StateStoreContract.toJson(new StateStoreContract.SaveState(state, 0, new JsonObject())),
-            StateStoreContract.toJson(
+            StateWire.toJson(new StateStoreContract.SaveState(state, 0, new JsonObject())),
+            StateWire.toJson(
                 new StateStoreContract.SaveState(state, 7, new JsonObject().put("seq", 1))),
-            StateStoreContract.toJson(
+            StateWire.toJson(
                 new StateStoreContract.SaveState(
                     state,
                     7,
@@ -567,20 +567,19 @@ class BusContractDocumentTest {
     s.put(
         "LoadedState",
         List.of(
-            StateStoreContract.toJson(new StateStoreContract.LoadedState(null, 0)),
-            StateStoreContract.toJson(
+            StateWire.toJson(new StateStoreContract.LoadedState(null, 0)),
+            StateWire.toJson(
                 new StateStoreContract.LoadedState(new JsonObject().put("seq", 1), 3))));
     s.put("SavedState", List.of(new JsonObject().put("version", 1L)));
     s.put(
         "StoredMessage",
         List.of(
-            StateStoreContract.toJson(
+            StateWire.toJson(
                 new StateStoreContract.StoredMessage("lobby", 1, ChatWire.toJson(message)))));
     s.put(
         "MessageRange",
-        List.of(StateStoreContract.toJson(new StateStoreContract.MessageRange("lobby", 0, 50))));
-    s.put(
-        "StoredMessages", List.of(StateStoreContract.messages(List.of(ChatWire.toJson(message)))));
+        List.of(StateWire.toJson(new StateStoreContract.MessageRange("lobby", 0, 50))));
+    s.put("StoredMessages", List.of(StateWire.messages(List.of(ChatWire.toJson(message)))));
     s.put(
         "ChatHistoryPage",
         List.of(ChatWire.history(List.of(message)), ChatWire.history(List.of())));
