@@ -219,6 +219,12 @@ class BusContractDocumentTest {
       assertThat(declared).extracting(Action::name).contains(Bus.PING);
     }
     assertThat(declaring).as("contracts that declare their actions").isPositive();
+    // The actor hosts' address varies by member: ask is declared on the channel's template.
+    assertThat(ActorContract.ASK.address()).isIn(channels.keySet());
+    assertThat(actionsOf(channels.get(ActorContract.ASK.address())))
+        .contains(ActorContract.ASK.name());
+    assertThat(ActorContract.askOn(UUID.fromString(PARAMETER_SAMPLES.get("member"))).address())
+        .isEqualTo(ActorContract.hostAddress(UUID.fromString(PARAMETER_SAMPLES.get("member"))));
   }
 
   @Test
