@@ -14,10 +14,8 @@ import dev.troupe.shared.contract.RateLimitContract;
 import dev.troupe.shared.contract.TakeTokens;
 import dev.troupe.shared.contract.TokenDemand;
 import dev.troupe.shared.contract.TokenGrant;
-import dev.troupe.shared.contract.Wire;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -84,8 +82,7 @@ public final class RateLimitVerticle extends VerticleBase {
     return hazelcast.getMap(MAP);
   }
 
-  private Future<JsonObject> take(Message<JsonObject> msg) {
-    TakeTokens take = Wire.takeTokens(msg.body());
+  private Future<List<TokenGrant>> take(TakeTokens take) {
     Set<String> keys = new LinkedHashSet<>();
     take.demands().forEach(d -> keys.add(d.client()));
     TakeTokensProcessor processor =
@@ -95,7 +92,7 @@ public final class RateLimitVerticle extends VerticleBase {
         .map(results -> grants(take, results));
   }
 
-  private static JsonObject grants(TakeTokens take, Map<String, TokenBucket.Take> results) {
+  private static List<TokenGrant> grants(TakeTokens take, Map<String, TokenBucket.Take> results) {
     List<TokenGrant> grants = new ArrayList<>(take.demands().size());
     for (TokenDemand demand : take.demands()) {
       TokenBucket.Take result = results.get(demand.client());
@@ -105,6 +102,6 @@ public final class RateLimitVerticle extends VerticleBase {
               ? new TokenGrant(demand.client(), 0, 0)
               : new TokenGrant(demand.client(), result.granted(), result.tokensAfter()));
     }
-    return Wire.toJson(grants);
+    return grants;
   }
 }

@@ -14,7 +14,6 @@ import dev.troupe.shared.contract.RateLimitContract;
 import dev.troupe.shared.contract.TakeTokens;
 import dev.troupe.shared.contract.TokenDemand;
 import dev.troupe.shared.contract.TokenGrant;
-import dev.troupe.shared.contract.Wire;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.ReplyException;
@@ -70,12 +69,7 @@ class RateLimitVerticleTest {
   }
 
   private static Future<List<TokenGrant>> take(int burst, TokenDemand... demands) {
-    return bus.request(
-            RateLimitContract.ADDRESS,
-            RateLimitContract.TAKE,
-            Wire.toJson(new TakeTokens(SLOW, burst, List.of(demands))),
-            null)
-        .map(Wire::tokenGrants);
+    return bus.call(RateLimitContract.TAKE, new TakeTokens(SLOW, burst, List.of(demands)), null);
   }
 
   @Test
@@ -141,8 +135,8 @@ class RateLimitVerticleTest {
   void malformed(VertxTestContext ctx) {
     Checkpoint badRequest = ctx.checkpoint();
     bus.request(
-            RateLimitContract.ADDRESS,
-            RateLimitContract.TAKE,
+            RateLimitContract.TAKE.address(),
+            RateLimitContract.TAKE.name(),
             new JsonObject().put("ratePerSec", -1).put("burst", 1).put("demands", List.of()),
             null)
         .onComplete(

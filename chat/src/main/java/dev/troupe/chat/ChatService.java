@@ -3,6 +3,7 @@ package dev.troupe.chat;
 import dev.troupe.shared.actor.ActorId;
 import dev.troupe.shared.actor.ActorTypes;
 import dev.troupe.shared.actor.Actors;
+import dev.troupe.shared.bus.Action;
 import dev.troupe.shared.bus.ActionRouter;
 import dev.troupe.shared.bus.Bus;
 import dev.troupe.shared.contract.ChatContract;
@@ -37,27 +38,17 @@ public final class ChatService extends VerticleBase {
         ActionRouter.of("chat")
             .on(ChatContract.JOIN, this::join)
             .on(ChatContract.LEAVE, this::leave)
-            .on(
-                ChatContract.POST,
-                m -> toRoom(m, ChatContract.post(m.body()).room(), ChatContract.POST))
-            .on(
-                ChatContract.HISTORY,
-                m -> toRoom(m, ChatContract.historyQuery(m.body()).room(), ChatContract.HISTORY))
+            .on(ChatContract.POST, (post, m) -> toRoom(m, post.room(), ChatContract.POST))
+            .on(ChatContract.HISTORY, (query, m) -> toRoom(m, query.room(), ChatContract.HISTORY))
             .on(ChatContract.READ, this::read)
             .on(ChatContract.MEMBERS, this::members)
-            .on(
-                ChatContract.USER,
-                m -> toUser(m, ChatContract.userQuery(m.body()).user(), ChatContract.USER))
+            .on(ChatContract.USER, (query, m) -> toUser(m, query.user(), ChatContract.USER))
             .on(
                 ChatContract.STREAM_OPENED,
-                m ->
-                    toUser(
-                        m, ChatContract.streamEvent(m.body()).user(), ChatContract.STREAM_OPENED))
+                (event, m) -> toUser(m, event.user(), ChatContract.STREAM_OPENED))
             .on(
                 ChatContract.STREAM_CLOSED,
-                m ->
-                    toUser(
-                        m, ChatContract.streamEvent(m.body()).user(), ChatContract.STREAM_CLOSED));
+                (event, m) -> toUser(m, event.user(), ChatContract.STREAM_CLOSED));
     return vertx.eventBus().consumer(ChatContract.ADDRESS, router).completion();
   }
 
@@ -67,8 +58,7 @@ public final class ChatService extends VerticleBase {
    * joins again, which changes nothing in the room and completes the user; a caller that never does
    * is caught up by the room's next message, which re-teaches the user's actor the room.
    */
-  private Future<JsonObject> join(Message<JsonObject> message) {
-    ChatContract.Membership m = ChatContract.membership(message.body());
+  private Future<JsonObject> join(ChatContract.Membership m, Message<JsonObject> message) {
     return toRoom(message, m.room(), ChatContract.JOIN)
         .compose(
             room ->
@@ -85,8 +75,7 @@ public final class ChatService extends VerticleBase {
    * of an earlier message arriving late does not bring the room back. A failed second step is
    * repaired by leaving again (idempotent in both).
    */
-  private Future<JsonObject> leave(Message<JsonObject> message) {
-    ChatContract.Membership m = ChatContract.membership(message.body());
+  private Future<JsonObject> leave(ChatContract.Membership m, Message<JsonObject> message) {
     return toRoom(message, m.room(), ChatContract.LEAVE)
         .compose(
             room ->
@@ -102,8 +91,7 @@ public final class ChatService extends VerticleBase {
    * The room checks the membership and tells its last number; the user's actor moves its read
    * marker.
    */
-  private Future<JsonObject> read(Message<JsonObject> message) {
-    ChatContract.ReadMarker marker = ChatContract.readMarker(message.body());
+  private Future<JsonObject> read(ChatContract.ReadMarker marker, Message<JsonObject> message) {
     return toRoom(message, marker.room(), ChatContract.READ)
         .compose(
             room ->
@@ -118,8 +106,7 @@ public final class ChatService extends VerticleBase {
    * its presence, asked all at once. A member whose actor does not answer is listed without
    * presence rather than failing the list.
    */
-  private Future<JsonObject> members(Message<JsonObject> message) {
-    ChatContract.MembersQuery query = ChatContract.membersQuery(message.body());
+  private Future<JsonObject> members(ChatContract.MembersQuery query, Message<JsonObject> message) {
     String requestId = Bus.requestId(message);
     return toRoom(message, query.room(), ChatContract.MEMBERS)
         .compose(
@@ -131,7 +118,7 @@ public final class ChatService extends VerticleBase {
                     actors
                         .ask(
                             new ActorId(UserActor.TYPE, (String) user),
-                            new JsonObject().put(UserActor.OP, ChatContract.USER),
+                            new JsonObject().put(UserActor.OP, ChatContract.USER.name()),
                             requestId)
                         .map(
                             state -> {
@@ -154,8 +141,8 @@ public final class ChatService extends VerticleBase {
             });
   }
 
-  private Future<JsonObject> toUser(Message<JsonObject> message, String user, String op) {
-    JsonObject command = message.body().copy().put(UserActor.OP, op);
+  private Future<JsonObject> toUser(Message<JsonObject> message, String user, Action<?, ?> op) {
+    JsonObject command = message.body().copy().put(UserActor.OP, op.name());
     return actors.ask(new ActorId(UserActor.TYPE, user), command, Bus.requestId(message));
   }
 
@@ -166,8 +153,8 @@ public final class ChatService extends VerticleBase {
   /**
    * The command, checked by the contract already, goes to the room as its body plus the operation.
    */
-  private Future<JsonObject> toRoom(Message<JsonObject> message, String room, String op) {
-    JsonObject command = message.body().copy().put(RoomActor.OP, op);
+  private Future<JsonObject> toRoom(Message<JsonObject> message, String room, Action<?, ?> op) {
+    JsonObject command = message.body().copy().put(RoomActor.OP, op.name());
     return actors.ask(new ActorId(RoomActor.TYPE, room), command, Bus.requestId(message));
   }
 }

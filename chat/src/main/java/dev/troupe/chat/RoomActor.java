@@ -3,11 +3,13 @@ package dev.troupe.chat;
 import dev.troupe.shared.actor.ActorContext;
 import dev.troupe.shared.actor.ActorType;
 import dev.troupe.shared.actor.Outcome;
+import dev.troupe.shared.bus.Action;
 import dev.troupe.shared.bus.Bus;
 import dev.troupe.shared.bus.Failures;
 import dev.troupe.shared.cluster.NodeRuntime;
 import dev.troupe.shared.contract.ChatContract;
 import dev.troupe.shared.contract.ChatContract.ChatMessage;
+import dev.troupe.shared.contract.ChatWire;
 import dev.troupe.shared.contract.ErrorCode;
 import dev.troupe.shared.contract.StateStoreContract;
 import dev.troupe.shared.contract.StateStoreContract.MessageRange;
@@ -63,14 +65,12 @@ public final class RoomActor implements ActorType<RoomState, JsonObject> {
    */
   @Override
   public JsonObject decodeMessage(JsonObject json) {
-    String op = json.getString(OP);
-    switch (op == null ? "" : op) {
-      case ChatContract.JOIN, ChatContract.LEAVE -> ChatContract.membership(json);
-      case ChatContract.POST -> ChatContract.post(json);
-      case ChatContract.HISTORY -> ChatContract.historyQuery(json);
-      case ChatContract.READ -> ChatContract.readMarker(json);
-      case ChatContract.MEMBERS -> ChatContract.membersQuery(json);
-      default -> throw TroupeException.badRequest("a room has no operation " + op);
+    switch (Op.of(json.getString(OP))) {
+      case JOIN, LEAVE -> ChatWire.membership(json);
+      case POST -> ChatWire.post(json);
+      case HISTORY -> ChatWire.historyQuery(json);
+      case READ -> ChatWire.readMarker(json);
+      case MEMBERS -> ChatWire.membersQuery(json);
     }
     return json;
   }
@@ -78,14 +78,39 @@ public final class RoomActor implements ActorType<RoomState, JsonObject> {
   @Override
   public Future<Outcome<RoomState>> handle(ActorContext ctx, RoomState state, JsonObject message) {
     String room = ctx.self().key();
-    return switch (message.getString(OP)) {
-      case ChatContract.JOIN -> join(state, ChatContract.membership(message).user());
-      case ChatContract.LEAVE -> leave(state, ChatContract.membership(message).user());
-      case ChatContract.POST -> post(ctx, room, state, ChatContract.post(message));
-      case ChatContract.READ -> read(room, state, ChatContract.readMarker(message));
-      case ChatContract.MEMBERS -> members(room, state, ChatContract.membersQuery(message));
-      default -> history(ctx.vertx(), room, state, ChatContract.historyQuery(message));
+    return switch (Op.of(message.getString(OP))) {
+      case JOIN -> join(state, ChatWire.membership(message).user());
+      case LEAVE -> leave(state, ChatWire.membership(message).user());
+      case POST -> post(ctx, room, state, ChatWire.post(message));
+      case READ -> read(room, state, ChatWire.readMarker(message));
+      case MEMBERS -> members(room, state, ChatWire.membersQuery(message));
+      case HISTORY -> history(ctx.vertx(), room, state, ChatWire.historyQuery(message));
     };
+  }
+
+  /** The chat service's actions a room serves, named in {@link #OP} as the action's name. */
+  enum Op {
+    JOIN(ChatContract.JOIN),
+    LEAVE(ChatContract.LEAVE),
+    POST(ChatContract.POST),
+    HISTORY(ChatContract.HISTORY),
+    READ(ChatContract.READ),
+    MEMBERS(ChatContract.MEMBERS);
+
+    private final String action;
+
+    Op(Action<?, ?> action) {
+      this.action = action.name();
+    }
+
+    static Op of(String op) {
+      for (Op candidate : values()) {
+        if (candidate.action.equals(op)) {
+          return candidate;
+        }
+      }
+      throw TroupeException.badRequest("a room has no operation " + op);
+    }
   }
 
   private static Future<Outcome<RoomState>> join(RoomState state, String user) {
@@ -159,7 +184,7 @@ public final class RoomActor implements ActorType<RoomState, JsonObject> {
     RoomState next = state.withMessage(message);
     return Future.succeededFuture(
         Outcome.update(next, new JsonObject().put("seq", message.seq()))
-            .storing(new StoredMessage(room, message.seq(), ChatContract.toJson(message)))
+            .storing(new StoredMessage(room, message.seq(), ChatWire.toJson(message)))
             .then(
                 () -> {
                   publish(vertx, next, message);
@@ -169,7 +194,7 @@ public final class RoomActor implements ActorType<RoomState, JsonObject> {
 
   private static void publish(Vertx vertx, RoomState state, ChatMessage message) {
     for (String member : state.members()) {
-      vertx.eventBus().publish(ChatContract.userAddress(member), ChatContract.toJson(message));
+      vertx.eventBus().publish(ChatContract.userAddress(member), ChatWire.toJson(message));
     }
   }
 
@@ -182,30 +207,25 @@ public final class RoomActor implements ActorType<RoomState, JsonObject> {
     }
     long last = Math.min(state.seq(), query.after() + query.limit());
     if (query.after() >= last) {
-      return Future.succeededFuture(Outcome.reply(ChatContract.history(List.of())));
+      return Future.succeededFuture(Outcome.reply(ChatWire.history(List.of())));
     }
     if (query.after() + 1 >= state.firstRecentSeq()) {
       return Future.succeededFuture(
           Outcome.reply(
-              ChatContract.history(
+              ChatWire.history(
                   state.recent().stream()
                       .filter(m -> m.seq() > query.after() && m.seq() <= last)
                       .toList())));
     }
     MessageRange range = new MessageRange(room, query.after(), last);
-    return db(bus(vertx)
-            .request(
-                StateStoreContract.ADDRESS,
-                StateStoreContract.MESSAGES,
-                StateStoreContract.toJson(range),
-                null))
+    return db(bus(vertx).call(StateStoreContract.MESSAGES, range, null))
         .map(
-            reply -> {
-              List<ChatMessage> items = new ArrayList<>();
-              for (JsonObject stored : StateStoreContract.messages(reply)) {
-                items.add(ChatContract.chatMessage(stored));
+            stored -> {
+              List<ChatMessage> items = new ArrayList<>(stored.size());
+              for (JsonObject message : stored) {
+                items.add(ChatWire.chatMessage(message));
               }
-              return Outcome.reply(ChatContract.history(items));
+              return Outcome.reply(ChatWire.history(items));
             });
   }
 

@@ -1,7 +1,7 @@
 package dev.troupe.chat;
 
-import dev.troupe.shared.contract.ChatContract;
 import dev.troupe.shared.contract.ChatContract.ChatMessage;
+import dev.troupe.shared.contract.ChatWire;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -51,7 +51,7 @@ public record RoomState(List<String> members, long seq, List<ChatMessage> recent
 
   JsonObject toJson() {
     JsonArray messages = new JsonArray();
-    recent.forEach(m -> messages.add(ChatContract.toJson(m)));
+    recent.forEach(m -> messages.add(ChatWire.toJson(m)));
     return new JsonObject()
         .put("members", new JsonArray(new ArrayList<>(members)))
         .put("seq", seq)
@@ -63,7 +63,7 @@ public record RoomState(List<String> members, long seq, List<ChatMessage> recent
     json.getJsonArray("members", new JsonArray()).forEach(m -> members.add((String) m));
     List<ChatMessage> recent = new ArrayList<>();
     json.getJsonArray("recent", new JsonArray())
-        .forEach(m -> recent.add(ChatContract.chatMessage((JsonObject) m)));
+        .forEach(m -> recent.add(ChatWire.chatMessage((JsonObject) m)));
     return new RoomState(members, json.getLong("seq", 0L), recent);
   }
 }

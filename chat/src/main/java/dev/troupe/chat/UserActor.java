@@ -5,6 +5,7 @@ import dev.troupe.shared.actor.ActorType;
 import dev.troupe.shared.actor.Outcome;
 import dev.troupe.shared.cluster.NodeRuntime;
 import dev.troupe.shared.contract.ChatContract;
+import dev.troupe.shared.contract.ChatWire;
 import dev.troupe.shared.contract.TroupeException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -38,6 +39,35 @@ public final class UserActor implements ActorType<UserState, JsonObject> {
 
   static final String LEFT = "left";
   static final String DELIVERED = "delivered";
+
+  /**
+   * The operations of a user, named in {@link #OP}: the internal ones above and the chat service's
+   * actions it serves, by the action's name.
+   */
+  enum Op {
+    JOINED(UserActor.JOINED),
+    LEFT(UserActor.LEFT),
+    DELIVERED(UserActor.DELIVERED),
+    READ(ChatContract.READ.name()),
+    USER(ChatContract.USER.name()),
+    STREAM_OPENED(ChatContract.STREAM_OPENED.name()),
+    STREAM_CLOSED(ChatContract.STREAM_CLOSED.name());
+
+    private final String name;
+
+    Op(String name) {
+      this.name = name;
+    }
+
+    static Op of(String op) {
+      for (Op candidate : values()) {
+        if (candidate.name.equals(op)) {
+          return candidate;
+        }
+      }
+      throw TroupeException.badRequest("a user has no operation " + op);
+    }
+  }
 
   /** The one instance: a type holds no per-user state. */
   static final UserActor INSTANCE = new UserActor();
@@ -92,7 +122,7 @@ public final class UserActor implements ActorType<UserState, JsonObject> {
 
   static JsonObject markRead(ChatContract.ReadMarker marker, long roomSeq) {
     return new JsonObject()
-        .put(OP, ChatContract.READ)
+        .put(OP, ChatContract.READ.name())
         .put("room", marker.room())
         .put("seq", marker.seq())
         .put("roomSeq", roomSeq);
@@ -120,14 +150,12 @@ public final class UserActor implements ActorType<UserState, JsonObject> {
 
   @Override
   public JsonObject decodeMessage(JsonObject json) {
-    String op = json.getString(OP);
-    switch (op == null ? "" : op) {
+    switch (Op.of(json.getString(OP))) {
       case JOINED, LEFT -> membership(json);
       case DELIVERED -> delivered(json);
-      case ChatContract.READ -> markRead(json);
-      case ChatContract.USER -> {}
-      case ChatContract.STREAM_OPENED, ChatContract.STREAM_CLOSED -> ChatContract.streamEvent(json);
-      default -> throw TroupeException.badRequest("a user has no operation " + op);
+      case READ -> markRead(json);
+      case USER -> {}
+      case STREAM_OPENED, STREAM_CLOSED -> ChatWire.streamEvent(json);
     }
     return json;
   }
@@ -140,7 +168,7 @@ public final class UserActor implements ActorType<UserState, JsonObject> {
   public Future<Outcome<UserState>> handle(ActorContext ctx, UserState state, JsonObject message) {
     String user = ctx.self().key();
     Instant now = Instant.now();
-    String op = message.getString(OP);
+    Op op = Op.of(message.getString(OP));
     UserState applied =
         switch (op) {
           case JOINED -> {
@@ -155,32 +183,31 @@ public final class UserActor implements ActorType<UserState, JsonObject> {
             Delivered d = delivered(message);
             yield state.delivered(d.room(), d.seq(), d.ownSeq());
           }
-          case ChatContract.READ -> {
+          case READ -> {
             MarkRead m = markRead(message);
             yield state.read(m.room(), m.seq(), m.roomSeq());
           }
-          case ChatContract.STREAM_OPENED -> {
-            ChatContract.StreamEvent e = ChatContract.streamEvent(message);
+          case STREAM_OPENED -> {
+            ChatContract.StreamEvent e = ChatWire.streamEvent(message);
             yield state.streamOpened(e.member(), e.node(), e.stream(), now);
           }
-          case ChatContract.STREAM_CLOSED -> {
-            ChatContract.StreamEvent e = ChatContract.streamEvent(message);
+          case STREAM_CLOSED -> {
+            ChatContract.StreamEvent e = ChatWire.streamEvent(message);
             yield state.streamClosed(e.member(), e.stream(), now);
           }
-          default -> state;
+          case USER -> state;
         };
     UserState next =
         liveMembers(ctx.vertx()).map(live -> applied.pruned(live, now)).orElse(applied);
     JsonObject reply =
         switch (op) {
           case JOINED, LEFT, DELIVERED -> new JsonObject();
-          case ChatContract.READ -> {
+          case READ -> {
             String room = message.getString("room");
             yield UserState.markJson(next.rooms().get(room)).put("room", room);
           }
-          case ChatContract.STREAM_OPENED, ChatContract.STREAM_CLOSED ->
-              next.view(user).getJsonObject("presence");
-          default -> next.view(user);
+          case STREAM_OPENED, STREAM_CLOSED -> next.view(user).getJsonObject("presence");
+          case USER -> next.view(user);
         };
     return Future.succeededFuture(
         next.equals(state) ? Outcome.reply(reply) : Outcome.update(next, reply));

@@ -8,7 +8,6 @@ import dev.troupe.shared.config.Settings;
 import dev.troupe.shared.contract.StateStoreContract;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -46,10 +45,10 @@ public final class StateStoreVerticle extends VerticleBase {
     router =
         ActionRouter.of("state-store")
             .limit(InFlight.of("state-store", config.maxInFlight(), NodeRuntime.registryOf(vertx)))
-            .on(StateStoreContract.LOAD, this::load)
+            .on(StateStoreContract.LOAD, key -> store.load(key))
             .on(StateStoreContract.SAVE, this::save)
             .on(StateStoreContract.PUT_MESSAGE, this::putMessage)
-            .on(StateStoreContract.MESSAGES, this::messages);
+            .on(StateStoreContract.MESSAGES, range -> store.messages(range));
     consumer = Bus.consumer(vertx, StateStoreContract.ADDRESS, Settings.fromJson(config()), router);
     return consumer.completion();
   }
@@ -65,25 +64,11 @@ public final class StateStoreVerticle extends VerticleBase {
         .eventually(() -> pool == null ? Future.succeededFuture() : pool.close());
   }
 
-  private Future<JsonObject> load(Message<JsonObject> msg) {
-    return store.load(StateStoreContract.stateKey(msg.body())).map(StateStoreContract::toJson);
+  private Future<StateStoreContract.Saved> save(StateStoreContract.SaveState save) {
+    return store.save(save).map(StateStoreContract.Saved::new);
   }
 
-  private Future<JsonObject> save(Message<JsonObject> msg) {
-    return store
-        .save(StateStoreContract.saveState(msg.body()))
-        .map(version -> new JsonObject().put("version", version));
-  }
-
-  private Future<JsonObject> putMessage(Message<JsonObject> msg) {
-    return store
-        .putMessage(StateStoreContract.storedMessage(msg.body()))
-        .map(v -> new JsonObject());
-  }
-
-  private Future<JsonObject> messages(Message<JsonObject> msg) {
-    return store
-        .messages(StateStoreContract.messageRange(msg.body()))
-        .map(StateStoreContract::messages);
+  private Future<JsonObject> putMessage(StateStoreContract.StoredMessage message) {
+    return store.putMessage(message).map(v -> new JsonObject());
   }
 }

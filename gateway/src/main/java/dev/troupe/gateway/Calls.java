@@ -61,6 +61,14 @@ final class Calls {
   }
 
   /**
+   * As {@link #call(Action, Object, String)} within {@code deadlineMs} instead of the gateway's
+   * deadline: for a call that must answer sooner than a request may take (a rate-limit take).
+   */
+  <Q, R> Future<R> call(Action<Q, R> action, Q request, String requestId, long deadlineMs) {
+    return policy(action.address()).call(action, request, requestId, deadlineMs);
+  }
+
+  /**
    * Calls {@code action} and hands the reply to {@code respond}; a failure, or one while answering,
    * fails {@code ctx} (a problem response).
    */

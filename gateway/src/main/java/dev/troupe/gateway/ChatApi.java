@@ -1,7 +1,9 @@
 package dev.troupe.gateway;
 
-import dev.troupe.shared.bus.Bus;
+import dev.troupe.shared.bus.Action;
 import dev.troupe.shared.contract.ChatContract;
+import dev.troupe.shared.contract.ChatWire;
+import dev.troupe.shared.contract.JsonFields;
 import dev.troupe.shared.contract.TroupeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -14,7 +16,9 @@ import io.vertx.ext.web.handler.BodyHandler;
  * reader of a room's messages is named by the {@code user} query parameter, checked by the room
  * like a poster's {@code from}. Who the caller may name as the user (path, {@code from}, {@code
  * user}) is {@link ChatIdentity}'s rule, checked before the chat service is asked. On a cluster
- * where no node runs chat the bus has no handler and the answer is a 503 problem.
+ * where no node runs chat the bus has no handler and the answer is a 503 problem. Calls go through
+ * the gateway's one policy ({@link Calls}): only what {@link ChatContract} declares idempotent is
+ * sent again, and a post, which the room would number twice, never is.
  */
 final class ChatApi {
   static final String BASE = "/api/v1/chat";
@@ -22,12 +26,12 @@ final class ChatApi {
   static final String USER = BASE + "/users/:user";
   private static final String JSON = "application/json";
 
-  private final Bus bus;
+  private final Calls calls;
   private final int maxBodyBytes;
   private final ChatIdentity identity;
 
-  ChatApi(Bus bus, int maxBodyBytes, ChatIdentity identity) {
-    this.bus = bus;
+  ChatApi(Calls calls, int maxBodyBytes, ChatIdentity identity) {
+    this.calls = calls;
     this.maxBodyBytes = maxBodyBytes;
     this.identity = identity;
   }
@@ -59,19 +63,22 @@ final class ChatApi {
   }
 
   /** Joining or leaving twice changes nothing, so both always answer 200 with the member count. */
-  private void membership(RoutingContext ctx, String action) {
+  private void membership(RoutingContext ctx, Action<ChatContract.Membership, JsonObject> action) {
     ChatContract.Membership membership =
         new ChatContract.Membership(ctx.pathParam("room"), ctx.pathParam("user"));
     identity.require(ctx, membership.user());
-    call(ctx, action, ChatContract.toJson(membership), 200);
+    call(ctx, action, membership, 200);
   }
 
   private void post(RoutingContext ctx) {
     JsonObject body = DocsApi.jsonObjectBody(ctx);
     ChatContract.Post post =
-        new ChatContract.Post(ctx.pathParam("room"), text(body, "from"), text(body, "text"));
+        new ChatContract.Post(
+            ctx.pathParam("room"),
+            JsonFields.string(body, "from"),
+            JsonFields.string(body, "text"));
     identity.require(ctx, post.from());
-    call(ctx, ChatContract.POST, ChatContract.toJson(post), 201);
+    call(ctx, ChatContract.POST, post, 201);
   }
 
   private void history(RoutingContext ctx) {
@@ -82,7 +89,7 @@ final class ChatApi {
             integer(ctx, "after", 0),
             limit(ctx, ChatContract.DEFAULT_LIMIT));
     identity.require(ctx, query.user());
-    call(ctx, ChatContract.HISTORY, ChatContract.toJson(query), 200);
+    call(ctx, ChatContract.HISTORY, query, 200);
   }
 
   private void members(RoutingContext ctx) {
@@ -94,7 +101,7 @@ final class ChatApi {
             after == null || after.isEmpty() ? null : after,
             limit(ctx, ChatContract.DEFAULT_MEMBERS_LIMIT));
     identity.require(ctx, query.user());
-    call(ctx, ChatContract.MEMBERS, ChatContract.toJson(query), 200);
+    call(ctx, ChatContract.MEMBERS, query, 200);
   }
 
   /** The member a read is made as: {@code ?user=}. */
@@ -124,38 +131,28 @@ final class ChatApi {
             .put("room", ctx.pathParam("room"))
             .put("user", body.getValue("user"))
             .put("seq", body.getValue("seq"));
-    ChatContract.ReadMarker checked = ChatContract.readMarker(marker);
+    ChatContract.ReadMarker checked = ChatWire.readMarker(marker);
     identity.require(ctx, checked.user());
-    call(ctx, ChatContract.READ, ChatContract.toJson(checked), 200);
+    call(ctx, ChatContract.READ, checked, 200);
   }
 
   private void user(RoutingContext ctx) {
     ChatContract.UserQuery query = new ChatContract.UserQuery(ctx.pathParam("user"));
     identity.require(ctx, query.user());
-    call(ctx, ChatContract.USER, ChatContract.toJson(query), 200);
+    call(ctx, ChatContract.USER, query, 200);
   }
 
-  /** One request to the chat service; its reply is the response body, a failure a problem. */
-  private void call(RoutingContext ctx, String action, JsonObject body, int status) {
-    bus.request(ChatContract.ADDRESS, action, body, RequestIds.of(ctx))
-        .onComplete(
-            ar -> {
-              if (ar.failed()) {
-                ctx.fail(ar.cause());
-              } else {
-                ctx.response()
-                    .setStatusCode(status)
-                    .putHeader("Content-Type", JSON)
-                    .end(ar.result().toBuffer());
-              }
-            });
-  }
-
-  private static String text(JsonObject body, String field) {
-    if (!(body.getValue(field) instanceof String value)) {
-      throw TroupeException.badRequest(field + " must be a string");
-    }
-    return value;
+  /** One call of the chat service; its reply is the response body, a failure a problem. */
+  private <Q> void call(RoutingContext ctx, Action<Q, JsonObject> action, Q request, int status) {
+    calls.respond(
+        ctx,
+        action,
+        request,
+        reply ->
+            ctx.response()
+                .setStatusCode(status)
+                .putHeader("Content-Type", JSON)
+                .end(reply.toBuffer()));
   }
 
   private static long integer(RoutingContext ctx, String name, long absent) {

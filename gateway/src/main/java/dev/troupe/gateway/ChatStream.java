@@ -1,6 +1,6 @@
 package dev.troupe.gateway;
 
-import dev.troupe.shared.bus.Bus;
+import dev.troupe.shared.bus.Action;
 import dev.troupe.shared.cluster.NodeRuntime;
 import dev.troupe.shared.contract.ChatContract;
 import io.vertx.core.Future;
@@ -48,7 +48,7 @@ final class ChatStream {
   private static final Logger LOG = LoggerFactory.getLogger(ChatStream.class);
 
   private final Vertx vertx;
-  private final Bus bus;
+  private final Calls calls;
   private final ChatIdentity identity;
 
   /**
@@ -56,9 +56,9 @@ final class ChatStream {
    */
   private final Optional<Node> self;
 
-  ChatStream(Vertx vertx, Bus bus, ChatIdentity identity) {
+  ChatStream(Vertx vertx, Calls calls, ChatIdentity identity) {
     this.vertx = vertx;
-    this.bus = bus;
+    this.calls = calls;
     this.identity = identity;
     this.self =
         NodeRuntime.find(vertx)
@@ -127,13 +127,18 @@ final class ChatStream {
    * of a node that leaves the cluster stop counting without a close (the user actor checks the
    * members).
    */
-  private Future<Void> presence(String user, String action, String streamId, String requestId) {
+  private Future<Void> presence(
+      String user,
+      Action<ChatContract.StreamEvent, JsonObject> action,
+      String streamId,
+      String requestId) {
     if (self.isEmpty()) {
       return Future.succeededFuture();
     }
     ChatContract.StreamEvent event =
         new ChatContract.StreamEvent(user, self.get().name(), self.get().member(), streamId);
-    return bus.request(ChatContract.ADDRESS, action, ChatContract.toJson(event), requestId)
+    return calls
+        .call(action, event, requestId)
         .onFailure(
             e -> LOG.info("presence of {} not updated ({}): {}", user, action, e.getMessage()))
         .<Void>mapEmpty()

@@ -1,10 +1,8 @@
 package dev.troupe.gateway;
 
-import dev.troupe.shared.bus.Bus;
 import dev.troupe.shared.cluster.NodeRuntime;
 import dev.troupe.shared.config.Settings;
 import dev.troupe.shared.contract.RateLimitContract;
-import dev.troupe.shared.contract.Wire;
 import dev.troupe.shared.metrics.Stages;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
@@ -18,7 +16,8 @@ import java.util.function.Consumer;
 /**
  * What every {@code /api/*} request passes before the document and chat APIs: authentication
  * ({@code TROUPE_AUTH}: {@link ApiKeys} or {@link BearerTokens}), then the rate limit ({@link
- * RateLimitHandler}). Health and metrics have their own guard ({@link HealthGuard}).
+ * RateLimitHandler}), whose takes go through the gateway's one call policy ({@link Calls}) within
+ * the rate limit's own deadline. Health and metrics have their own guard ({@link HealthGuard}).
  */
 final class EdgeGuards {
   private EdgeGuards() {}
@@ -27,7 +26,8 @@ final class EdgeGuards {
    * Mounts the guards the settings ask for; completes when they are ready to serve (a JWT public
    * key file is read without blocking), fails naming a bad setting.
    */
-  static Future<Void> mount(Router router, Vertx vertx, GatewayConfig gateway, Settings settings) {
+  static Future<Void> mount(
+      Router router, Vertx vertx, GatewayConfig gateway, Settings settings, Calls calls) {
     try {
       NodeRuntime runtime = NodeRuntime.of(vertx);
       Rejections rejections = new Rejections(runtime.registry());
@@ -54,17 +54,10 @@ final class EdgeGuards {
       }
       RateLimitConfig limits = RateLimitConfig.from(settings);
       if (limits.enabled()) {
-        Bus bus = new Bus(vertx, limits.timeoutMs());
         RateLimiter limiter =
             new RateLimiter(
                 limits,
-                take ->
-                    bus.request(
-                            RateLimitContract.ADDRESS,
-                            RateLimitContract.TAKE,
-                            Wire.toJson(take),
-                            null)
-                        .map(Wire::tokenGrants),
+                take -> calls.call(RateLimitContract.TAKE, take, null, limits.timeoutMs()),
                 System::currentTimeMillis,
                 runtime.registry());
         // A verticle's timers end with it.

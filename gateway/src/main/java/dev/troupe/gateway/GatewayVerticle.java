@@ -1,6 +1,5 @@
 package dev.troupe.gateway;
 
-import dev.troupe.shared.bus.Bus;
 import dev.troupe.shared.bus.CpuPool;
 import dev.troupe.shared.bus.InFlight;
 import dev.troupe.shared.bus.RetryConfig;
@@ -49,7 +48,14 @@ public final class GatewayVerticle extends VerticleBase {
     }
     admission = new Admission(vertx, AdmissionConfig.from(settings), NodeRuntime.registryOf(vertx));
     router.route(DocsApi.API + "/*").handler(admission::handle);
-    Future<Void> guarded = EdgeGuards.mount(router, vertx, config, settings);
+    Calls calls =
+        new Calls(
+            vertx,
+            config.timeoutMs(),
+            RetryConfig.from(settings),
+            config.breaker(),
+            NodeRuntime.registryOf(vertx));
+    Future<Void> guarded = EdgeGuards.mount(router, vertx, config, settings, calls);
     BridgeConfig bridge = BridgeConfig.from(settings);
     if (bridge.sockJs()) {
       guarded =
@@ -58,13 +64,6 @@ public final class GatewayVerticle extends VerticleBase {
                   SockJsBridge.mount(
                       router, vertx, bridge, config, settings, NodeRuntime.registryOf(vertx)));
     }
-    Calls calls =
-        new Calls(
-            vertx,
-            config.timeoutMs(),
-            RetryConfig.from(settings),
-            config.breaker(),
-            NodeRuntime.registryOf(vertx));
     DocsApi docs =
         new DocsApi(
             calls, config.maxBodyBytes(), openApi, new Stages(NodeRuntime.registryOf(vertx)));
@@ -80,9 +79,8 @@ public final class GatewayVerticle extends VerticleBase {
     docs.mount(router);
     new JobsApi(calls, JobUploadConfig.from(settings), config.maxBodyBytes()).mount(router);
     ChatIdentity chatIdentity = new ChatIdentity(config.auth());
-    new ChatApi(new Bus(vertx, config.timeoutMs()), config.maxBodyBytes(), chatIdentity)
-        .mount(router);
-    new ChatStream(vertx, new Bus(vertx, config.timeoutMs()), chatIdentity).mount(router);
+    new ChatApi(calls, config.maxBodyBytes(), chatIdentity).mount(router);
+    new ChatStream(vertx, calls, chatIdentity).mount(router);
     ChatPage.mount(router);
     HealthRoutes.mount(router, vertx);
     openApi.mount(router);

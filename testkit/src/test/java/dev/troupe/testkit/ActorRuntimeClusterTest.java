@@ -104,17 +104,13 @@ class ActorRuntimeClusterTest {
         .compose(
             r ->
                 new Bus(TROUPE.cluster().node(2).vertx(), 5_000)
-                    .request(
-                        StateStoreContract.ADDRESS,
-                        StateStoreContract.LOAD,
-                        StateStoreContract.toJson(new ActorId("counter", "visits").stateKey()),
-                        null))
+                    .call(
+                        StateStoreContract.LOAD, new ActorId("counter", "visits").stateKey(), null))
         .onComplete(
             ctx.succeeding(
-                stored ->
+                loaded ->
                     ctx.verify(
                         () -> {
-                          var loaded = StateStoreContract.loadedState(stored);
                           assertThat(loaded.data().getInteger("n")).isEqualTo(2);
                           assertThat(loaded.version()).isEqualTo(2L);
                           ctx.completeNow();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.troupe.shared.bus.Bus;
 import dev.troupe.shared.bus.Failures;
 import dev.troupe.shared.contract.ChatContract;
+import dev.troupe.shared.contract.ChatWire;
 import dev.troupe.shared.contract.ErrorCode;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -39,18 +40,18 @@ class ChatClusterTest {
   private static Future<JsonObject> join(int node, String room, String user) {
     return bus(node)
         .request(
-            ChatContract.ADDRESS,
-            ChatContract.JOIN,
-            ChatContract.toJson(new ChatContract.Membership(room, user)),
+            ChatContract.JOIN.address(),
+            ChatContract.JOIN.name(),
+            ChatWire.toJson(new ChatContract.Membership(room, user)),
             null);
   }
 
   private static Future<JsonObject> post(int node, String room, String from, String text) {
     return bus(node)
         .request(
-            ChatContract.ADDRESS,
-            ChatContract.POST,
-            ChatContract.toJson(new ChatContract.Post(room, from, text)),
+            ChatContract.POST.address(),
+            ChatContract.POST.name(),
+            ChatWire.toJson(new ChatContract.Post(room, from, text)),
             null);
   }
 
@@ -58,9 +59,9 @@ class ChatClusterTest {
       int node, String room, String user, long after, int limit) {
     return bus(node)
         .request(
-            ChatContract.ADDRESS,
-            ChatContract.HISTORY,
-            ChatContract.toJson(new ChatContract.HistoryQuery(room, user, after, limit)),
+            ChatContract.HISTORY.address(),
+            ChatContract.HISTORY.name(),
+            ChatWire.toJson(new ChatContract.HistoryQuery(room, user, after, limit)),
             null);
   }
 

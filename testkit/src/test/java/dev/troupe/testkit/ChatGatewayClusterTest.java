@@ -7,6 +7,7 @@ import dev.troupe.launcher.TroupeNode;
 import dev.troupe.shared.actor.ActorId;
 import dev.troupe.shared.bus.Bus;
 import dev.troupe.shared.contract.ChatContract;
+import dev.troupe.shared.contract.ChatWire;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -254,9 +255,9 @@ class ChatGatewayClusterTest {
                                 x ->
                                     bus(member % 3)
                                         .request(
-                                            ChatContract.ADDRESS,
-                                            ChatContract.JOIN,
-                                            ChatContract.toJson(
+                                            ChatContract.JOIN.address(),
+                                            ChatContract.JOIN.name(),
+                                            ChatWire.toJson(
                                                 new ChatContract.Membership(
                                                     "crowd" + r, "u" + member)),
                                             null)
@@ -278,9 +279,9 @@ class ChatGatewayClusterTest {
                                   x ->
                                       bus(member % 3)
                                           .request(
-                                              ChatContract.ADDRESS,
-                                              ChatContract.POST,
-                                              ChatContract.toJson(
+                                              ChatContract.POST.address(),
+                                              ChatContract.POST.name(),
+                                              ChatWire.toJson(
                                                   new ChatContract.Post(
                                                       "crowd" + r,
                                                       "u" + member,

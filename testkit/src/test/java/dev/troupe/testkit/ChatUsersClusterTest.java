@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.troupe.shared.bus.Bus;
 import dev.troupe.shared.contract.ChatContract;
+import dev.troupe.shared.contract.ChatWire;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -259,9 +260,9 @@ class ChatUsersClusterTest {
         .compose(
             v ->
                 bus.request(
-                    ChatContract.ADDRESS,
-                    ChatContract.STREAM_OPENED,
-                    ChatContract.toJson(
+                    ChatContract.STREAM_OPENED.address(),
+                    ChatContract.STREAM_OPENED.name(),
+                    ChatWire.toJson(
                         new ChatContract.StreamEvent(
                             "gina", "gone-node", gone, UUID.randomUUID().toString())),
                     null))

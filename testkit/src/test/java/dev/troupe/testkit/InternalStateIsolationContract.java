@@ -9,6 +9,7 @@ import dev.troupe.shared.contract.ChatContract.HistoryQuery;
 import dev.troupe.shared.contract.ChatContract.Membership;
 import dev.troupe.shared.contract.ChatContract.Post;
 import dev.troupe.shared.contract.ChatContract.ReadMarker;
+import dev.troupe.shared.contract.ChatWire;
 import dev.troupe.shared.contract.DocEvents;
 import dev.troupe.shared.contract.ErrorCode;
 import dev.troupe.shared.contract.RequestContract;
@@ -85,37 +86,37 @@ abstract class InternalStateIsolationContract {
     String room = "lounge" + ROOMS.incrementAndGet();
     Bus bus = new Bus(cluster().node(0).vertx(), 10_000);
     return bus.request(
-            ChatContract.ADDRESS,
-            ChatContract.JOIN,
-            ChatContract.toJson(new Membership(room, "alice")),
+            ChatContract.JOIN.address(),
+            ChatContract.JOIN.name(),
+            ChatWire.toJson(new Membership(room, "alice")),
             null)
         .compose(
             r ->
                 bus.request(
-                    ChatContract.ADDRESS,
-                    ChatContract.JOIN,
-                    ChatContract.toJson(new Membership(room, "bob")),
+                    ChatContract.JOIN.address(),
+                    ChatContract.JOIN.name(),
+                    ChatWire.toJson(new Membership(room, "bob")),
                     null))
         .compose(
             r ->
                 bus.request(
-                    ChatContract.ADDRESS,
-                    ChatContract.POST,
-                    ChatContract.toJson(new Post(room, "alice", "secret one")),
+                    ChatContract.POST.address(),
+                    ChatContract.POST.name(),
+                    ChatWire.toJson(new Post(room, "alice", "secret one")),
                     null))
         .compose(
             r ->
                 bus.request(
-                    ChatContract.ADDRESS,
-                    ChatContract.POST,
-                    ChatContract.toJson(new Post(room, "bob", "secret two")),
+                    ChatContract.POST.address(),
+                    ChatContract.POST.name(),
+                    ChatWire.toJson(new Post(room, "bob", "secret two")),
                     null))
         .compose(
             r ->
                 bus.request(
-                    ChatContract.ADDRESS,
-                    ChatContract.READ,
-                    ChatContract.toJson(new ReadMarker(room, "bob", 1)),
+                    ChatContract.READ.address(),
+                    ChatContract.READ.name(),
+                    ChatWire.toJson(new ReadMarker(room, "bob", 1)),
                     null))
         .map(room);
   }
@@ -124,9 +125,9 @@ abstract class InternalStateIsolationContract {
   private Future<List<String>> history(String room) {
     return new Bus(cluster().node(0).vertx(), 10_000)
         .request(
-            ChatContract.ADDRESS,
-            ChatContract.HISTORY,
-            ChatContract.toJson(new HistoryQuery(room, "bob", 0, 10)),
+            ChatContract.HISTORY.address(),
+            ChatContract.HISTORY.name(),
+            ChatWire.toJson(new HistoryQuery(room, "bob", 0, 10)),
             null)
         .map(
             reply ->
@@ -483,10 +484,10 @@ abstract class InternalStateIsolationContract {
     }
     JsonObject toStateStore =
         request(
-                StateStoreContract.LOAD,
+                StateStoreContract.LOAD.name(),
                 new JsonObject().put("type", "chat-room").put("key", room),
                 "b5")
-            .put("address", StateStoreContract.ADDRESS);
+            .put("address", StateStoreContract.LOAD.address());
     return chain
         .compose(v -> ask.apply(toStateStore))
         .map(

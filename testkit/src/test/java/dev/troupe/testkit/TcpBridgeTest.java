@@ -239,7 +239,7 @@ class TcpBridgeTest {
         new JsonObject()
             .put("type", "send")
             .put("address", ChatContract.ADDRESS)
-            .put("headers", new JsonObject().put("action", ChatContract.POST))
+            .put("headers", new JsonObject().put("action", ChatContract.POST.name()))
             .put(
                 "body",
                 new JsonObject().put("room", "lounge").put("from", "alice").put("text", "forged"));

@@ -1,7 +1,13 @@
 package dev.troupe.shared.actor;
 
+import static dev.troupe.shared.contract.JsonFields.object;
+import static dev.troupe.shared.contract.JsonFields.string;
+
+import dev.troupe.shared.bus.Action;
+import dev.troupe.shared.bus.Codec;
 import dev.troupe.shared.contract.TroupeException;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -22,13 +28,37 @@ public final class ActorContract {
   /** Prefix of the per-member host addresses. */
   public static final String ADDRESS_PREFIX = "troupe.actor.v1.";
 
-  public static final String ASK = "ask";
+  /** The envelope's JSON, read through the one strict reader. */
+  public static final Codec<Envelope> ENVELOPE =
+      Codec.of(ActorContract::toJson, ActorContract::envelope);
+
+  /**
+   * A message for an actor, as declared on the documented channel {@code troupe.actor.v1.{member}};
+   * it is sent to one member's host with {@link #askOn}. An actor's handler may do anything, so a
+   * message that may have reached it is never resent ({@link Actors} sends again only what was not
+   * processed: MOVED or no host).
+   */
+  public static final Action<Envelope, JsonObject> ASK =
+      Action.once(
+          ADDRESS_PREFIX + "{member}",
+          "ask",
+          ENVELOPE,
+          Codec.json(),
+          "a message for one actor, to the host of the member owning its partition");
+
+  /** Every action of the actor hosts (ping answers on each host's address as well). */
+  public static final List<Action<?, ?>> ACTIONS = List.of(ASK);
 
   private ActorContract() {}
 
   /** The address of the actor host on the member {@code member}. */
   public static String hostAddress(UUID member) {
     return ADDRESS_PREFIX + member;
+  }
+
+  /** {@link #ASK} addressed to the host on the member {@code member}. */
+  public static Action<Envelope, JsonObject> askOn(UUID member) {
+    return Action.once(hostAddress(member), ASK.name(), ASK.request(), ASK.reply(), ASK.summary());
   }
 
   /** One message for one actor, as it travels to the actor's host. */
@@ -48,15 +78,7 @@ public final class ActorContract {
   }
 
   public static Envelope envelope(JsonObject json) {
-    Object type = json.getValue("type");
-    Object key = json.getValue("key");
-    Object message = json.getValue("message");
-    if (!(type instanceof String t) || !(key instanceof String k)) {
-      throw TroupeException.badRequest("type and key must be strings");
-    }
-    if (!(message instanceof JsonObject m)) {
-      throw TroupeException.badRequest("message must be a JSON object");
-    }
-    return new Envelope(new ActorId(t, k), m);
+    return new Envelope(
+        new ActorId(string(json, "type"), string(json, "key")), object(json, "message"));
   }
 }

@@ -9,7 +9,6 @@ import dev.troupe.shared.contract.ErrorCode;
 import dev.troupe.shared.contract.TroupeException;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -158,8 +157,7 @@ public final class ActorHost extends VerticleBase {
         .compose(v -> unregistered);
   }
 
-  private Future<JsonObject> ask(Message<JsonObject> message) {
-    ActorContract.Envelope envelope = ActorContract.envelope(message.body());
+  private Future<JsonObject> ask(ActorContract.Envelope envelope) {
     ActorType<Object, Object> type = ActorTypes.get(envelope.id().type());
     if (type == null) {
       return Future.failedFuture(

@@ -25,12 +25,7 @@ final class ActorStore {
   }
 
   Future<Loaded> load(ActorId id) {
-    return bus.request(
-            StateStoreContract.ADDRESS,
-            StateStoreContract.LOAD,
-            StateStoreContract.toJson(id.stateKey()),
-            null)
-        .map(StateStoreContract::loadedState)
+    return bus.call(StateStoreContract.LOAD, id.stateKey(), null)
         .map(state -> new Loaded(state.data(), state.version()));
   }
 
@@ -40,12 +35,10 @@ final class ActorStore {
    * version once db-service committed them.
    */
   Future<Long> save(ActorId id, JsonObject state, long version, List<StoredMessage> messages) {
-    return bus.request(
-            StateStoreContract.ADDRESS,
+    return bus.call(
             StateStoreContract.SAVE,
-            StateStoreContract.toJson(
-                new SaveState(id.stateKey(), version, state.copy(), messages)),
+            new SaveState(id.stateKey(), version, state.copy(), messages),
             null)
-        .map(reply -> reply.getLong("version"));
+        .map(StateStoreContract.Saved::version);
   }
 }

@@ -64,25 +64,25 @@ public final class Actors {
 
   /** As {@link #ask(String, String, JsonObject)}, carrying {@code requestId} for the logs. */
   public Future<JsonObject> ask(ActorId id, JsonObject message, String requestId) {
-    JsonObject body;
+    ActorContract.Envelope envelope;
     try {
-      body = ActorContract.toJson(new ActorContract.Envelope(id, message));
+      envelope = new ActorContract.Envelope(id, message);
     } catch (TroupeException e) {
       return Future.failedFuture(e);
     }
     Promise<JsonObject> reply = Promise.promise();
     attempt(
-        id, body, requestId, System.currentTimeMillis() + bus.timeoutMs(), FIRST_BACKOFF_MS, reply);
+        envelope, requestId, System.currentTimeMillis() + bus.timeoutMs(), FIRST_BACKOFF_MS, reply);
     return reply.future();
   }
 
   private void attempt(
-      ActorId id,
-      JsonObject body,
+      ActorContract.Envelope envelope,
       String requestId,
       long deadline,
       long backoff,
       Promise<JsonObject> reply) {
+    ActorId id = envelope.id();
     long left = deadline - System.currentTimeMillis();
     if (left <= 0) {
       reply.fail(
@@ -97,15 +97,14 @@ public final class Actors {
       return;
     }
     if (owner == null) {
-      retry(id, body, requestId, deadline, backoff, reply);
+      retry(envelope, requestId, deadline, backoff, reply);
       return;
     }
     // Each attempt sends its own copy: a body handed over to a host that answered MOVED may be in
     // use.
-    bus.request(
-            ActorContract.hostAddress(owner.getUuid()),
-            ActorContract.ASK,
-            body.copy(),
+    bus.call(
+            ActorContract.askOn(owner.getUuid()),
+            new ActorContract.Envelope(id, envelope.message().copy()),
             requestId,
             left)
         .onComplete(
@@ -113,7 +112,7 @@ public final class Actors {
               if (ar.succeeded()) {
                 reply.complete(ar.result());
               } else if (resendable(ar.cause())) {
-                retry(id, body, requestId, deadline, backoff, reply);
+                retry(envelope, requestId, deadline, backoff, reply);
               } else {
                 reply.fail(ar.cause());
               }
@@ -121,8 +120,7 @@ public final class Actors {
   }
 
   private void retry(
-      ActorId id,
-      JsonObject body,
+      ActorContract.Envelope envelope,
       String requestId,
       long deadline,
       long backoff,
@@ -130,7 +128,7 @@ public final class Actors {
     long delay = Math.min(backoff, Math.max(1, deadline - System.currentTimeMillis()));
     vertx.setTimer(
         delay,
-        t -> attempt(id, body, requestId, deadline, Math.min(backoff * 2, MAX_BACKOFF_MS), reply));
+        t -> attempt(envelope, requestId, deadline, Math.min(backoff * 2, MAX_BACKOFF_MS), reply));
   }
 
   /** The member owning {@code id}'s partition, or null while the partition table has none. */

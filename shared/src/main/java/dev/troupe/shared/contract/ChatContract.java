@@ -1,18 +1,18 @@
 package dev.troupe.shared.contract;
 
-import io.vertx.core.json.JsonArray;
+import dev.troupe.shared.bus.Action;
+import dev.troupe.shared.bus.Codec;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
 /**
- * The chat service: rooms of members exchanging messages, each room an actor. Bodies and replies
- * are JSON objects mapped here; the operation is the {@code action} header. User names follow the
- * document id rules (1 to 128 characters of {@code [A-Za-z0-9._~-]}); room names too, but at most
- * {@value #MAX_ROOM} characters (a stored message's id is the room's name and its number).
+ * The chat service: rooms of members exchanging messages, each room an actor. Each action is
+ * declared here once; its request is a record below, mapped to JSON by {@link ChatWire}, its reply
+ * a JSON object as in the table. User names follow the document id rules (1 to 128 characters of
+ * {@code [A-Za-z0-9._~-]}); room names too, but at most {@value #MAX_ROOM} characters (a stored
+ * message's id is the room's name and its number).
  *
  * <table>
  *   <caption>Actions</caption>
@@ -49,15 +49,80 @@ public final class ChatContract {
   /** The versioned address the chat service consumes. */
   public static final String ADDRESS = "troupe.chat.v1";
 
-  public static final String JOIN = "join";
-  public static final String LEAVE = "leave";
-  public static final String POST = "post";
-  public static final String HISTORY = "history";
-  public static final String READ = "read";
-  public static final String MEMBERS = "members";
-  public static final String USER = "user";
-  public static final String STREAM_OPENED = "streamOpened";
-  public static final String STREAM_CLOSED = "streamClosed";
+  public static final Action<Membership, JsonObject> JOIN =
+      Action.idempotent(
+          ADDRESS,
+          "join",
+          ChatWire.MEMBERSHIP,
+          Codec.json(),
+          "a user joins a room; joining twice changes nothing");
+
+  public static final Action<Membership, JsonObject> LEAVE =
+      Action.idempotent(
+          ADDRESS,
+          "leave",
+          ChatWire.MEMBERSHIP,
+          Codec.json(),
+          "a user leaves a room; leaving twice changes nothing");
+
+  /** Numbered by the room: a second send posts the message again, so never retried. */
+  public static final Action<Post, JsonObject> POST =
+      Action.once(
+          ADDRESS,
+          "post",
+          ChatWire.POST,
+          Codec.json(),
+          "a member posts a message; the reply is its number in the room");
+
+  public static final Action<HistoryQuery, JsonObject> HISTORY =
+      Action.idempotent(
+          ADDRESS,
+          "history",
+          ChatWire.HISTORY_QUERY,
+          Codec.json(),
+          "a member reads a room's messages after a number");
+
+  public static final Action<ReadMarker, JsonObject> READ =
+      Action.idempotent(
+          ADDRESS,
+          "read",
+          ChatWire.READ_MARKER,
+          Codec.json(),
+          "a member marks a room read up to a number; the marker never moves backwards");
+
+  public static final Action<MembersQuery, JsonObject> MEMBERS =
+      Action.idempotent(
+          ADDRESS,
+          "members",
+          ChatWire.MEMBERS_QUERY,
+          Codec.json(),
+          "a member lists a room's members with their presence");
+
+  public static final Action<UserQuery, JsonObject> USER =
+      Action.idempotent(
+          ADDRESS, "user", ChatWire.USER_QUERY, Codec.json(), "a user's presence and rooms");
+
+  public static final Action<StreamEvent, JsonObject> STREAM_OPENED =
+      Action.idempotent(
+          ADDRESS,
+          "streamOpened",
+          ChatWire.STREAM_EVENT,
+          Codec.json(),
+          "a gateway opened a stream of the user; sending it twice changes nothing");
+
+  public static final Action<StreamEvent, JsonObject> STREAM_CLOSED =
+      Action.idempotent(
+          ADDRESS,
+          "streamClosed",
+          ChatWire.STREAM_EVENT,
+          Codec.json(),
+          "a gateway closed a stream of the user; closing an unknown stream changes nothing");
+
+  public static final Action<JsonObject, JsonObject> PING = Action.ping(ADDRESS);
+
+  /** Every action of the chat service. */
+  public static final List<Action<?, ?>> ACTIONS =
+      List.of(JOIN, LEAVE, POST, HISTORY, READ, MEMBERS, USER, STREAM_OPENED, STREAM_CLOSED, PING);
 
   /** The longest message text, in characters. */
   public static final int MAX_TEXT = 4_000;
@@ -183,134 +248,6 @@ public final class ChatContract {
     }
   }
 
-  public static JsonObject toJson(Membership m) {
-    return new JsonObject().put("room", m.room()).put("user", m.user());
-  }
-
-  public static Membership membership(JsonObject json) {
-    return new Membership(string(json, "room"), string(json, "user"));
-  }
-
-  public static JsonObject toJson(Post p) {
-    return new JsonObject().put("room", p.room()).put("from", p.from()).put("text", p.text());
-  }
-
-  public static Post post(JsonObject json) {
-    return new Post(string(json, "room"), string(json, "from"), string(json, "text"));
-  }
-
-  public static JsonObject toJson(HistoryQuery q) {
-    return new JsonObject()
-        .put("room", q.room())
-        .put("user", q.user())
-        .put("after", q.after())
-        .put("limit", q.limit());
-  }
-
-  public static HistoryQuery historyQuery(JsonObject json) {
-    return new HistoryQuery(
-        string(json, "room"),
-        string(json, "user"),
-        number(json, "after", 0),
-        (int) number(json, "limit", DEFAULT_LIMIT));
-  }
-
-  public static JsonObject toJson(ReadMarker r) {
-    return new JsonObject().put("room", r.room()).put("user", r.user()).put("seq", r.seq());
-  }
-
-  public static ReadMarker readMarker(JsonObject json) {
-    if (json.getValue("seq") == null) {
-      throw TroupeException.badRequest("seq must be an integer");
-    }
-    return new ReadMarker(string(json, "room"), string(json, "user"), number(json, "seq", 0));
-  }
-
-  public static JsonObject toJson(MembersQuery q) {
-    JsonObject json =
-        new JsonObject().put("room", q.room()).put("user", q.user()).put("limit", q.limit());
-    return q.after() == null ? json : json.put("after", q.after());
-  }
-
-  public static MembersQuery membersQuery(JsonObject json) {
-    Object after = json.getValue("after");
-    if (after != null && !(after instanceof String)) {
-      throw TroupeException.badRequest("after must be a string");
-    }
-    long limit = number(json, "limit", DEFAULT_MEMBERS_LIMIT);
-    if (limit < 1 || limit > MAX_LIMIT) {
-      throw TroupeException.badRequest("limit must be 1 to " + MAX_LIMIT + ", got " + limit);
-    }
-    return new MembersQuery(
-        string(json, "room"), string(json, "user"), (String) after, (int) limit);
-  }
-
-  public static JsonObject toJson(UserQuery q) {
-    return new JsonObject().put("user", q.user());
-  }
-
-  public static UserQuery userQuery(JsonObject json) {
-    return new UserQuery(string(json, "user"));
-  }
-
-  public static JsonObject toJson(StreamEvent e) {
-    return new JsonObject()
-        .put("user", e.user())
-        .put("node", e.node())
-        .put("member", e.member())
-        .put("stream", e.stream());
-  }
-
-  public static StreamEvent streamEvent(JsonObject json) {
-    return new StreamEvent(
-        string(json, "user"), string(json, "node"), string(json, "member"), string(json, "stream"));
-  }
-
-  /** A message as published to members and stored: with its room. */
-  public static JsonObject toJson(ChatMessage m) {
-    return new JsonObject()
-        .put("room", m.room())
-        .put("seq", m.seq())
-        .put("from", m.from())
-        .put("text", m.text())
-        .put("at", m.at().toString());
-  }
-
-  public static ChatMessage chatMessage(JsonObject json) {
-    try {
-      return new ChatMessage(
-          string(json, "room"),
-          number(json, "seq", 0),
-          string(json, "from"),
-          string(json, "text"),
-          Instant.parse(string(json, "at")));
-    } catch (DateTimeParseException | IllegalArgumentException e) {
-      throw TroupeException.badRequest("not a chat message: " + e.getMessage());
-    }
-  }
-
-  /** The reply to {@code history}: items without their (known) room. */
-  public static JsonObject history(List<ChatMessage> items) {
-    JsonArray array = new JsonArray(new ArrayList<>(items.size()));
-    for (ChatMessage m : items) {
-      array.add(
-          new JsonObject()
-              .put("seq", m.seq())
-              .put("from", m.from())
-              .put("text", m.text())
-              .put("at", m.at().toString()));
-    }
-    return new JsonObject().put("items", array);
-  }
-
-  private static String string(JsonObject json, String field) {
-    Object value = json.getValue(field);
-    if (!(value instanceof String s)) {
-      throw TroupeException.badRequest(field + " must be a string");
-    }
-    return s;
-  }
-
   private static void requireUuid(String value, String field) {
     try {
       if (value == null || value.length() != 36) {
@@ -320,16 +257,5 @@ public final class ChatContract {
     } catch (IllegalArgumentException e) {
       throw TroupeException.badRequest(field + " must be a UUID");
     }
-  }
-
-  private static long number(JsonObject json, String field, long absent) {
-    Object value = json.getValue(field);
-    if (value == null) {
-      return absent;
-    }
-    if (!(value instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())) {
-      throw TroupeException.badRequest(field + " must be an integer");
-    }
-    return n.longValue();
   }
 }

@@ -1,5 +1,9 @@
 package dev.troupe.shared.contract;
 
+import dev.troupe.shared.bus.Action;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+
 /**
  * The cluster-wide rate-limit budget, served by cache-service (the only code that touches Hazelcast
  * maps). Each client (an API key, a JWT subject, or an address) has one token bucket for the whole
@@ -22,7 +26,22 @@ public final class RateLimitContract {
   /** The versioned address the rate-limit service consumes. */
   public static final String ADDRESS = "troupe.ratelimit.v1";
 
-  public static final String TAKE = "take";
+  /**
+   * Takes tokens (and gives some back): a second send takes them again, so it is sent once; a
+   * gateway whose take failed admits its requests (fails open) rather than asking twice.
+   */
+  public static final Action<TakeTokens, List<TokenGrant>> TAKE =
+      Action.once(
+          ADDRESS,
+          "take",
+          RateLimitWire.TAKE_TOKENS,
+          RateLimitWire.TOKEN_GRANTS,
+          "takes and gives back tokens of the cluster-wide buckets of several clients");
+
+  public static final Action<JsonObject, JsonObject> PING = Action.ping(ADDRESS);
+
+  /** Every action of the rate-limit service. */
+  public static final List<Action<?, ?>> ACTIONS = List.of(TAKE, PING);
 
   /** Most clients in one {@code take}. */
   public static final int MAX_CLIENTS = 10_000;

@@ -1,8 +1,8 @@
 package dev.troupe.shared.contract;
 
-import io.vertx.core.json.JsonArray;
+import dev.troupe.shared.bus.Action;
+import dev.troupe.shared.bus.Codec;
 import io.vertx.core.json.JsonObject;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -12,7 +12,7 @@ import java.util.Objects;
  * store: nothing here is a document, so no document route, batch, job, change row, change event or
  * cache entry ever holds it, and its address is not one a bridge may be opened to. Only the actor
  * runtime and the chat service call it; each piece of state has exactly one writer (the actor that
- * owns it).
+ * owns it). Each action is declared here once; {@link StateWire} maps the records to JSON.
  *
  * <table>
  *   <caption>Actions</caption>
@@ -36,10 +36,47 @@ public final class StateStoreContract {
   /** The versioned address db-service's state store consumes. */
   public static final String ADDRESS = "troupe.db.state.v1";
 
-  public static final String LOAD = "load";
-  public static final String SAVE = "save";
-  public static final String PUT_MESSAGE = "putMessage";
-  public static final String MESSAGES = "messages";
+  public static final Action<StateKey, LoadedState> LOAD =
+      Action.idempotent(
+          ADDRESS,
+          "load",
+          StateWire.STATE_KEY,
+          StateWire.LOADED_STATE,
+          "an actor's state and its version (0: never written)");
+
+  /**
+   * Conditional on the version: a second send of a save that committed fails with 412 instead of
+   * answering its version, so it is sent once; the actor reloads and tries again itself.
+   */
+  public static final Action<SaveState, Saved> SAVE =
+      Action.once(
+          ADDRESS,
+          "save",
+          StateWire.SAVE_STATE,
+          StateWire.SAVED,
+          "writes an actor's state over a version, with the messages it stores, in one commit");
+
+  /** Storing a message under its number again replaces it with itself. */
+  public static final Action<StoredMessage, JsonObject> PUT_MESSAGE =
+      Action.idempotent(
+          ADDRESS,
+          "putMessage",
+          StateWire.STORED_MESSAGE,
+          Codec.json(),
+          "stores a chat message under its number in its room");
+
+  public static final Action<MessageRange, List<JsonObject>> MESSAGES =
+      Action.idempotent(
+          ADDRESS,
+          "messages",
+          StateWire.MESSAGE_RANGE,
+          StateWire.STORED_MESSAGES,
+          "a room's stored messages in a range of numbers, in order");
+
+  public static final Action<JsonObject, JsonObject> PING = Action.ping(ADDRESS);
+
+  /** Every action of the state store. */
+  public static final List<Action<?, ?>> ACTIONS = List.of(LOAD, SAVE, PUT_MESSAGE, MESSAGES, PING);
 
   /** Most messages one {@code messages} call returns. */
   public static final int MAX_RANGE = 1000;
@@ -121,6 +158,15 @@ public final class StateStoreContract {
     }
   }
 
+  /** The reply to a save: the state's new version. */
+  public record Saved(long version) {
+    public Saved {
+      if (version < 1) {
+        throw TroupeException.badRequest("a saved version is >= 1, got " + version);
+      }
+    }
+  }
+
   /**
    * A chat message under its number in its room; {@code message} is the chat contract's message
    * object.
@@ -149,109 +195,5 @@ public final class StateStoreContract {
             "after must be >= 0 and last from after to after + " + MAX_RANGE);
       }
     }
-  }
-
-  public static JsonObject toJson(StateKey k) {
-    return new JsonObject().put("type", k.type()).put("key", k.key());
-  }
-
-  public static StateKey stateKey(JsonObject json) {
-    return new StateKey(string(json, "type"), string(json, "key"));
-  }
-
-  public static JsonObject toJson(LoadedState s) {
-    return new JsonObject().put("version", s.version()).put("data", s.data());
-  }
-
-  public static LoadedState loadedState(JsonObject json) {
-    return new LoadedState(object(json, "data", true), number(json, "version"));
-  }
-
-  /** {@code messages} only when there are any: a save without them reads as before. */
-  public static JsonObject toJson(SaveState s) {
-    JsonObject json = toJson(s.key()).put("version", s.version()).put("data", s.data());
-    if (!s.messages().isEmpty()) {
-      JsonArray messages = new JsonArray();
-      s.messages().forEach(m -> messages.add(toJson(m)));
-      json.put("messages", messages);
-    }
-    return json;
-  }
-
-  public static SaveState saveState(JsonObject json) {
-    Object raw = json.getValue("messages");
-    List<StoredMessage> messages = new ArrayList<>();
-    if (raw != null) {
-      if (!(raw instanceof JsonArray array)) {
-        throw TroupeException.badRequest("messages must be an array");
-      }
-      if (array.size() > MAX_SAVE_MESSAGES) {
-        throw TroupeException.badRequest(
-            "a save stores at most " + MAX_SAVE_MESSAGES + " messages");
-      }
-      for (Object item : array) {
-        if (!(item instanceof JsonObject message)) {
-          throw TroupeException.badRequest("each message must be an object");
-        }
-        messages.add(storedMessage(message));
-      }
-    }
-    return new SaveState(
-        stateKey(json), number(json, "version"), object(json, "data", false), messages);
-  }
-
-  public static JsonObject toJson(StoredMessage m) {
-    return new JsonObject().put("room", m.room()).put("seq", m.seq()).put("message", m.message());
-  }
-
-  public static StoredMessage storedMessage(JsonObject json) {
-    return new StoredMessage(
-        string(json, "room"), number(json, "seq"), object(json, "message", false));
-  }
-
-  public static JsonObject toJson(MessageRange r) {
-    return new JsonObject().put("room", r.room()).put("after", r.after()).put("last", r.last());
-  }
-
-  public static MessageRange messageRange(JsonObject json) {
-    return new MessageRange(string(json, "room"), number(json, "after"), number(json, "last"));
-  }
-
-  /** The reply of {@code messages}. */
-  public static JsonObject messages(List<JsonObject> items) {
-    return new JsonObject().put("items", new JsonArray(new ArrayList<>(items)));
-  }
-
-  /** The messages of a {@code messages} reply. */
-  public static List<JsonObject> messages(JsonObject reply) {
-    JsonArray items = reply.getJsonArray("items");
-    List<JsonObject> out = new ArrayList<>(items.size());
-    for (int i = 0; i < items.size(); i++) {
-      out.add(items.getJsonObject(i));
-    }
-    return out;
-  }
-
-  private static String string(JsonObject json, String field) {
-    return json.getValue(field) instanceof String s ? s : null;
-  }
-
-  private static long number(JsonObject json, String field) {
-    Object value = json.getValue(field);
-    if (!(value instanceof Integer || value instanceof Long)) {
-      throw TroupeException.badRequest(field + " must be an integer");
-    }
-    return ((Number) value).longValue();
-  }
-
-  private static JsonObject object(JsonObject json, String field, boolean nullable) {
-    Object value = json.getValue(field);
-    if (value instanceof JsonObject o) {
-      return o;
-    }
-    if (value == null && nullable) {
-      return null;
-    }
-    throw TroupeException.badRequest(field + " must be an object");
   }
 }

@@ -2,9 +2,7 @@ package dev.troupe.shared.contract;
 
 import static dev.troupe.shared.contract.JsonFields.bool;
 import static dev.troupe.shared.contract.JsonFields.instant;
-import static dev.troupe.shared.contract.JsonFields.intValue;
 import static dev.troupe.shared.contract.JsonFields.longValue;
-import static dev.troupe.shared.contract.JsonFields.number;
 import static dev.troupe.shared.contract.JsonFields.object;
 import static dev.troupe.shared.contract.JsonFields.objects;
 import static dev.troupe.shared.contract.JsonFields.string;
@@ -491,58 +489,5 @@ public final class Wire {
 
   public static DocChange docChange(JsonObject json) {
     return new DocChange(string(json, "op"), docKey(json), longValue(json, "version"));
-  }
-
-  // ---- rate limits
-  // -------------------------------------------------------------------------------
-
-  public static JsonObject toJson(TakeTokens take) {
-    JsonArray demands = new JsonArray(new ArrayList<>(take.demands().size()));
-    take.demands()
-        .forEach(
-            d ->
-                demands.add(
-                    new JsonObject()
-                        .put("client", d.client())
-                        .put("need", d.need())
-                        .put("extra", d.extra())
-                        .put("giveBack", d.giveBack())));
-    return new JsonObject()
-        .put("ratePerSec", take.ratePerSec())
-        .put("burst", take.burst())
-        .put("demands", demands);
-  }
-
-  public static TakeTokens takeTokens(JsonObject json) {
-    List<TokenDemand> demands = new ArrayList<>();
-    for (JsonObject d : objects(json, "demands")) {
-      demands.add(
-          new TokenDemand(
-              string(d, "client"),
-              intValue(d, "need"),
-              intValue(d, "extra"),
-              intValue(d, "giveBack")));
-    }
-    return new TakeTokens(number(json, "ratePerSec"), intValue(json, "burst"), demands);
-  }
-
-  public static JsonObject toJson(List<TokenGrant> grants) {
-    JsonArray items = new JsonArray(new ArrayList<>(grants.size()));
-    grants.forEach(
-        g ->
-            items.add(
-                new JsonObject()
-                    .put("client", g.client())
-                    .put("granted", g.granted())
-                    .put("tokens", g.tokens())));
-    return new JsonObject().put("grants", items);
-  }
-
-  public static List<TokenGrant> tokenGrants(JsonObject json) {
-    List<TokenGrant> grants = new ArrayList<>();
-    for (JsonObject g : objects(json, "grants")) {
-      grants.add(new TokenGrant(string(g, "client"), intValue(g, "granted"), number(g, "tokens")));
-    }
-    return grants;
   }
 }

@@ -195,6 +195,39 @@ class BusContractDocumentTest {
 
   @Test
   @DisplayName(
+      "a contract's declared actions are on its address, all in its ACTIONS list, ping among them")
+  void declaredActionsAreOnTheirAddress() throws Exception {
+    Map<String, String> channels = channelsByAddress();
+    int declaring = 0;
+    for (Map.Entry<String, Class<?>> contract : contracts().entrySet()) {
+      List<Action<?, ?>> declared = declaredActions(contract.getValue());
+      if (declared.isEmpty()) {
+        continue;
+      }
+      declaring++;
+      Set<String> documented = actionsOf(channels.get(contract.getKey()));
+      for (Action<?, ?> action : declared) {
+        assertThat(action.address()).as("%s", action).isEqualTo(contract.getKey());
+        assertThat(documented).as("operations of %s", contract.getKey()).contains(action.name());
+      }
+      List<Object> list = List.copyOf((List<?>) contract.getValue().getField("ACTIONS").get(null));
+      assertThat(list)
+          .as("%s.ACTIONS", contract.getValue().getSimpleName())
+          .containsExactlyInAnyOrderElementsOf(List.<Object>copyOf(declared));
+      assertThat(declared).extracting(Action::name).as("names").doesNotHaveDuplicates();
+      assertThat(declared).extracting(Action::name).contains(Bus.PING);
+    }
+    assertThat(declaring).as("contracts that declare their actions").isPositive();
+    // The actor hosts' address varies by member: ask is declared on the channel's template.
+    assertThat(ActorContract.ASK.address()).isIn(channels.keySet());
+    assertThat(actionsOf(channels.get(ActorContract.ASK.address())))
+        .contains(ActorContract.ASK.name());
+    assertThat(ActorContract.askOn(UUID.fromString(PARAMETER_SAMPLES.get("member"))).address())
+        .isEqualTo(ActorContract.hostAddress(UUID.fromString(PARAMETER_SAMPLES.get("member"))));
+  }
+
+  @Test
+  @DisplayName(
       "the check sees an undocumented action: a contract class with one more constant fails it")
   void checkCatchesAnUndocumentedAction() throws Exception {
     Set<String> withExtra = actionConstants(Extended.class);
@@ -397,7 +430,9 @@ class BusContractDocumentTest {
                             "emma", new JsonObject(), Precondition.ifNoneMatchAny()))))));
     s.put(
         "TakeTokens",
-        List.of(Wire.toJson(new TakeTokens(2.5, 10, List.of(new TokenDemand("key:a", 1, 4, 0))))));
+        List.of(
+            RateLimitWire.toJson(
+                new TakeTokens(2.5, 10, List.of(new TokenDemand("key:a", 1, 4, 0))))));
     s.put("Document", List.of(Wire.toJson(DOC)));
     s.put(
         "ReadResult",
@@ -452,7 +487,7 @@ class BusContractDocumentTest {
             Wire.toJson(CacheLookup.of(found)),
             Wire.toJson(CacheLookup.of(absent)),
             Wire.toJson(CacheLookup.MISS)));
-    s.put("TokenGrants", List.of(Wire.toJson(List.of(new TokenGrant("key:a", 5, 4.5)))));
+    s.put("TokenGrants", List.of(RateLimitWire.toJson(List.of(new TokenGrant("key:a", 5, 4.5)))));
     s.put(
         "ChangeEvent",
         List.of(
@@ -517,65 +552,61 @@ class BusContractDocumentTest {
                 new ChunkOutcome(JOB.id(), 1, "node-1/0", 100, List.of(), "{}\n", "dune"))));
     s.put("LineError", List.of(JobWire.toJson(new ChunkOutcome.LineError(7, "bad json"))));
     s.put(
-        "ChatMembership",
-        List.of(ChatContract.toJson(new ChatContract.Membership("lobby", "alice"))));
-    s.put(
-        "ChatPost", List.of(ChatContract.toJson(new ChatContract.Post("lobby", "alice", "hello"))));
+        "ChatMembership", List.of(ChatWire.toJson(new ChatContract.Membership("lobby", "alice"))));
+    s.put("ChatPost", List.of(ChatWire.toJson(new ChatContract.Post("lobby", "alice", "hello"))));
     s.put(
         "ChatHistoryQuery",
         List.of(
-            ChatContract.toJson(new ChatContract.HistoryQuery("lobby", "alice", 0, 50)),
+            ChatWire.toJson(new ChatContract.HistoryQuery("lobby", "alice", 0, 50)),
             new JsonObject().put("room", "lobby").put("user", "alice")));
     ChatContract.ChatMessage message =
         new ChatContract.ChatMessage(
             "lobby", 1, "alice", "hello", Instant.parse("2026-01-31T12:00:00.5Z"));
-    s.put("ChatMessage", List.of(ChatContract.toJson(message)));
+    s.put("ChatMessage", List.of(ChatWire.toJson(message)));
     StateStoreContract.StateKey state = new StateStoreContract.StateKey("chat-room", "lobby");
-    s.put("StateKey", List.of(StateStoreContract.toJson(state)));
+    s.put("StateKey", List.of(StateWire.toJson(state)));
     s.put(
         "SaveState",
         List.of(
-            StateStoreContract.toJson(new StateStoreContract.SaveState(state, 0, new JsonObject())),
-            StateStoreContract.toJson(
+            StateWire.toJson(new StateStoreContract.SaveState(state, 0, new JsonObject())),
+            StateWire.toJson(
                 new StateStoreContract.SaveState(state, 7, new JsonObject().put("seq", 1))),
-            StateStoreContract.toJson(
+            StateWire.toJson(
                 new StateStoreContract.SaveState(
                     state,
                     7,
                     new JsonObject().put("seq", 1),
                     List.of(
                         new StateStoreContract.StoredMessage(
-                            "lobby", 1, ChatContract.toJson(message)))))));
+                            "lobby", 1, ChatWire.toJson(message)))))));
     s.put(
         "LoadedState",
         List.of(
-            StateStoreContract.toJson(new StateStoreContract.LoadedState(null, 0)),
-            StateStoreContract.toJson(
+            StateWire.toJson(new StateStoreContract.LoadedState(null, 0)),
+            StateWire.toJson(
                 new StateStoreContract.LoadedState(new JsonObject().put("seq", 1), 3))));
     s.put("SavedState", List.of(new JsonObject().put("version", 1L)));
     s.put(
         "StoredMessage",
         List.of(
-            StateStoreContract.toJson(
-                new StateStoreContract.StoredMessage("lobby", 1, ChatContract.toJson(message)))));
+            StateWire.toJson(
+                new StateStoreContract.StoredMessage("lobby", 1, ChatWire.toJson(message)))));
     s.put(
         "MessageRange",
-        List.of(StateStoreContract.toJson(new StateStoreContract.MessageRange("lobby", 0, 50))));
-    s.put(
-        "StoredMessages",
-        List.of(StateStoreContract.messages(List.of(ChatContract.toJson(message)))));
+        List.of(StateWire.toJson(new StateStoreContract.MessageRange("lobby", 0, 50))));
+    s.put("StoredMessages", List.of(StateWire.messages(List.of(ChatWire.toJson(message)))));
     s.put(
         "ChatHistoryPage",
-        List.of(ChatContract.history(List.of(message)), ChatContract.history(List.of())));
+        List.of(ChatWire.history(List.of(message)), ChatWire.history(List.of())));
     s.put(
         "ChatReadMarker",
-        List.of(ChatContract.toJson(new ChatContract.ReadMarker("lobby", "alice", 3))));
-    s.put("ChatUserQuery", List.of(ChatContract.toJson(new ChatContract.UserQuery("alice"))));
+        List.of(ChatWire.toJson(new ChatContract.ReadMarker("lobby", "alice", 3))));
+    s.put("ChatUserQuery", List.of(ChatWire.toJson(new ChatContract.UserQuery("alice"))));
     s.put(
         "ChatMembersQuery",
         List.of(
-            ChatContract.toJson(new ChatContract.MembersQuery("lobby", "alice", null, 100)),
-            ChatContract.toJson(new ChatContract.MembersQuery("lobby", "alice", "bob", 2))));
+            ChatWire.toJson(new ChatContract.MembersQuery("lobby", "alice", null, 100)),
+            ChatWire.toJson(new ChatContract.MembersQuery("lobby", "alice", "bob", 2))));
     s.put(
         "ChatMemberPage",
         List.of(
@@ -598,7 +629,7 @@ class BusContractDocumentTest {
     s.put(
         "ChatStreamEvent",
         List.of(
-            ChatContract.toJson(
+            ChatWire.toJson(
                 new ChatContract.StreamEvent(
                     "alice",
                     "node-1",

@@ -1,0 +1,61 @@
+package dev.troupe.shared.contract;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.troupe.shared.contract.ChatContract.ChatMessage;
+import dev.troupe.shared.contract.ChatContract.HistoryQuery;
+import dev.troupe.shared.contract.ChatContract.MembersQuery;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** The chat family reads its bodies with the one strict reader ({@link JsonFields}). */
+@DisplayName("ChatWire")
+class ChatWireTest {
+  private static final ChatMessage MESSAGE =
+      new ChatMessage("lobby", 7, "alice", "hello", Instant.parse("2026-01-31T12:00:00.5Z"));
+
+  @Test
+  @DisplayName("every request and the stored message survive the round trip")
+  void roundTrips() {
+    HistoryQuery history = new HistoryQuery("lobby", "alice", 3, 20);
+    assertThat(ChatWire.HISTORY_QUERY.decode(ChatWire.HISTORY_QUERY.encode(history)))
+        .isEqualTo(history);
+    MembersQuery members = new MembersQuery("lobby", "alice", "bob", 2);
+    assertThat(ChatWire.MEMBERS_QUERY.decode(ChatWire.MEMBERS_QUERY.encode(members)))
+        .isEqualTo(members);
+    assertThat(ChatWire.chatMessage(ChatWire.toJson(MESSAGE))).isEqualTo(MESSAGE);
+    assertThat(ChatWire.toJson(MESSAGE).fieldNames())
+        .containsExactly("room", "seq", "from", "text", "at");
+    assertThat(ChatWire.toJson(MESSAGE).getString("at")).isEqualTo("2026-01-31T12:00:00.500Z");
+  }
+
+  @Test
+  @DisplayName("integers follow the reader's rules: 5.0 is 5, a double past 9e15 is refused")
+  void integersAreStrict() {
+    JsonObject query = new JsonObject().put("room", "lobby").put("user", "alice");
+    assertThat(ChatWire.historyQuery(query.copy().put("after", 5.0)).after()).isEqualTo(5);
+    assertThat(ChatWire.historyQuery(query.copy()).limit()).isEqualTo(ChatContract.DEFAULT_LIMIT);
+    assertThatThrownBy(() -> ChatWire.historyQuery(query.copy().put("after", 1.0e16)))
+        .isInstanceOf(TroupeException.class)
+        .hasMessageContaining("after must be an integer");
+    assertThatThrownBy(() -> ChatWire.historyQuery(query.copy().put("limit", 4_294_967_297L)))
+        .hasMessageContaining("limit must be 1 to 1000");
+    assertThatThrownBy(() -> ChatWire.readMarker(query.copy()))
+        .hasMessageContaining("seq must be an integer");
+    assertThatThrownBy(() -> ChatWire.membersQuery(query.copy().put("after", 3)))
+        .hasMessageContaining("after must be a string");
+  }
+
+  @Test
+  @DisplayName("a stored message's instant is read as every instant is, naming the field")
+  void instantsAreStrict() {
+    assertThatThrownBy(() -> ChatWire.chatMessage(ChatWire.toJson(MESSAGE).put("at", "yesterday")))
+        .isInstanceOf(TroupeException.class)
+        .hasMessageContaining("at must be an ISO-8601 instant");
+    assertThatThrownBy(() -> ChatWire.chatMessage(ChatWire.toJson(MESSAGE).put("seq", 0)))
+        .hasMessageContaining("seq must be >= 1");
+  }
+}
