@@ -1,9 +1,19 @@
 package dev.troupe.shared.contract;
 
+import static dev.troupe.shared.contract.JsonFields.bool;
+import static dev.troupe.shared.contract.JsonFields.instant;
+import static dev.troupe.shared.contract.JsonFields.intValue;
+import static dev.troupe.shared.contract.JsonFields.longValue;
+import static dev.troupe.shared.contract.JsonFields.number;
+import static dev.troupe.shared.contract.JsonFields.object;
+import static dev.troupe.shared.contract.JsonFields.objects;
+import static dev.troupe.shared.contract.JsonFields.optionalInstant;
+import static dev.troupe.shared.contract.JsonFields.optionalString;
+import static dev.troupe.shared.contract.JsonFields.string;
+import static dev.troupe.shared.contract.JsonFields.strings;
+
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,7 +22,8 @@ import java.util.Map;
 /**
  * The one place where contract records are mapped to and from the JSON objects that travel on the
  * event bus. Senders in other languages build these shapes by hand, so parsing is strict and every
- * mistake is a {@link ErrorCode#BAD_REQUEST} naming the field.
+ * mistake is a {@link ErrorCode#BAD_REQUEST} naming the field: every field is read through {@link
+ * JsonFields}.
  */
 public final class Wire {
   static {
@@ -646,114 +657,5 @@ public final class Wire {
 
   public static ChunkOutcome.LineError lineError(JsonObject json) {
     return new ChunkOutcome.LineError(longValue(json, "line"), string(json, "error"));
-  }
-
-  // ---- strict field access
-  // -----------------------------------------------------------------------
-
-  private static String string(JsonObject json, String field) {
-    Object v = json.getValue(field);
-    if (!(v instanceof String s)) {
-      throw TroupeException.badRequest(field + " must be a string");
-    }
-    return s;
-  }
-
-  private static String optionalString(JsonObject json, String field) {
-    Object v = json.getValue(field);
-    if (v != null && !(v instanceof String)) {
-      throw TroupeException.badRequest(field + " must be a string or null");
-    }
-    return (String) v;
-  }
-
-  private static Instant optionalInstant(JsonObject json, String field) {
-    return json.getValue(field) == null ? null : instant(json, field);
-  }
-
-  private static List<String> strings(JsonObject json, String field) {
-    if (!(json.getValue(field) instanceof JsonArray array)) {
-      throw TroupeException.badRequest(field + " must be an array of strings");
-    }
-    List<String> values = new ArrayList<>(array.size());
-    for (int i = 0; i < array.size(); i++) {
-      if (!(array.getValue(i) instanceof String s)) {
-        throw TroupeException.badRequest(field + "[" + i + "] must be a string");
-      }
-      values.add(s);
-    }
-    return values;
-  }
-
-  private static List<JsonObject> objects(JsonObject json, String field) {
-    if (!(json.getValue(field) instanceof JsonArray array)) {
-      throw TroupeException.badRequest(field + " must be an array of objects");
-    }
-    List<JsonObject> values = new ArrayList<>(array.size());
-    for (int i = 0; i < array.size(); i++) {
-      if (!(array.getValue(i) instanceof JsonObject o)) {
-        throw TroupeException.badRequest(field + "[" + i + "] must be a JSON object");
-      }
-      values.add(o);
-    }
-    return values;
-  }
-
-  private static long longValue(JsonObject json, String field) {
-    Object v = json.getValue(field);
-    if (v instanceof Integer || v instanceof Long || v instanceof Short || v instanceof Byte) {
-      return ((Number) v).longValue();
-    }
-    if (v instanceof Number n
-        && n.doubleValue() == Math.rint(n.doubleValue())
-        && Math.abs(n.doubleValue()) < 9.0e15) {
-      return n.longValue();
-    }
-    throw TroupeException.badRequest(field + " must be an integer");
-  }
-
-  private static int intValue(JsonObject json, String field) {
-    long v = longValue(json, field);
-    if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
-      throw TroupeException.badRequest(field + " must be a 32-bit integer");
-    }
-    return (int) v;
-  }
-
-  private static double number(JsonObject json, String field) {
-    Object v = json.getValue(field);
-    if (!(v instanceof Number n) || !Double.isFinite(n.doubleValue())) {
-      throw TroupeException.badRequest(field + " must be a finite number");
-    }
-    return n.doubleValue();
-  }
-
-  private static boolean bool(JsonObject json, String field) {
-    Object v = json.getValue(field);
-    if (v == null) {
-      return false;
-    }
-    if (!(v instanceof Boolean b)) {
-      throw TroupeException.badRequest(field + " must be a boolean");
-    }
-    return b;
-  }
-
-  private static JsonObject object(JsonObject json, String field) {
-    Object v = json.getValue(field);
-    if (!(v instanceof JsonObject o)) {
-      throw TroupeException.badRequest(field + " must be a JSON object");
-    }
-    return o;
-  }
-
-  private static Instant instant(JsonObject json, String field) {
-    String s = string(json, field);
-    try {
-      return Instants.parse(s);
-    } catch (DateTimeParseException e) {
-      throw TroupeException.badRequest(
-          field + " must be an ISO-8601 instant such as 2026-01-31T12:00:00Z");
-    }
   }
 }
