@@ -114,7 +114,7 @@ class CacheBackupTest {
                     doc ->
                         bus.request(
                             CacheContract.ADDRESS,
-                            CacheContract.FILL,
+                            CacheContract.FILL.name(),
                             Wire.toJson(Lookup.found(doc)),
                             null))
                 .toList())
@@ -128,7 +128,7 @@ class CacheBackupTest {
                     doc ->
                         bus.request(
                                 CacheContract.ADDRESS,
-                                CacheContract.GET,
+                                CacheContract.GET.name(),
                                 Wire.toJson(doc.key()),
                                 null)
                             .map(Wire::cacheLookup))

@@ -75,7 +75,9 @@ class CacheEvictionTest {
   void staysBounded(VertxTestContext ctx) {
     fillBatches(0)
         .compose(
-            v -> bus.request(CacheContract.ADDRESS, CacheContract.STATS, new JsonObject(), "test"))
+            v ->
+                bus.request(
+                    CacheContract.ADDRESS, CacheContract.STATS.name(), new JsonObject(), "test"))
         .onComplete(
             ctx.succeeding(
                 stats ->
@@ -115,7 +117,10 @@ class CacheEvictionTest {
           new Document(key, 1, Instant.parse("2026-01-01T00:00:00Z"), new JsonObject().put("i", i));
       batch.add(
           bus.request(
-              CacheContract.ADDRESS, CacheContract.FILL, Wire.toJson(Lookup.found(doc)), "test"));
+              CacheContract.ADDRESS,
+              CacheContract.FILL.name(),
+              Wire.toJson(Lookup.found(doc)),
+              "test"));
     }
     return Future.all(batch).compose(v -> fillBatches(from + BATCH));
   }

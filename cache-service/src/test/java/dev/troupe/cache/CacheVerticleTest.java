@@ -100,16 +100,16 @@ class CacheVerticleTest {
   }
 
   private static Future<CacheLookup> get(DocKey key) {
-    return bus.request(CacheContract.ADDRESS, CacheContract.GET, Wire.toJson(key), null)
+    return bus.request(CacheContract.ADDRESS, CacheContract.GET.name(), Wire.toJson(key), null)
         .map(Wire::cacheLookup);
   }
 
   private static Future<JsonObject> fill(Lookup lookup) {
-    return bus.request(CacheContract.ADDRESS, CacheContract.FILL, Wire.toJson(lookup), null);
+    return bus.request(CacheContract.ADDRESS, CacheContract.FILL.name(), Wire.toJson(lookup), null);
   }
 
   private static Future<JsonObject> evict(DocKey key) {
-    return bus.request(CacheContract.ADDRESS, CacheContract.EVICT, Wire.toJson(key), null);
+    return bus.request(CacheContract.ADDRESS, CacheContract.EVICT.name(), Wire.toJson(key), null);
   }
 
   private static JsonObject stored(boolean stored) {
@@ -169,7 +169,7 @@ class CacheVerticleTest {
   @DisplayName("get of a key never filled is a miss")
   void getOnEmptyCacheIsMiss(VertxTestContext ctx) {
     DocKey key = newKey();
-    bus.request(CacheContract.ADDRESS, CacheContract.GET, Wire.toJson(key), null)
+    bus.request(CacheContract.ADDRESS, CacheContract.GET.name(), Wire.toJson(key), null)
         .onComplete(
             ctx.succeeding(
                 reply ->
@@ -448,7 +448,7 @@ class CacheVerticleTest {
             r ->
                 bus.request(
                     CacheContract.ADDRESS,
-                    CacheContract.FILL_MANY,
+                    CacheContract.FILL_MANY.name(),
                     Wire.toJson(
                         new LookupBatch(
                             List.of(Lookup.found(document(a, 1)), Lookup.found(document(b, 4))))),
@@ -463,7 +463,7 @@ class CacheVerticleTest {
                     filled.flag();
                   });
               return bus.request(
-                      CacheContract.ADDRESS, CacheContract.GET_MANY, Wire.toJson(all), null)
+                      CacheContract.ADDRESS, CacheContract.GET_MANY.name(), Wire.toJson(all), null)
                   .map(Wire::cachedLookups);
             })
         .compose(
@@ -481,12 +481,15 @@ class CacheVerticleTest {
                     read.flag();
                   });
               return bus.request(
-                      CacheContract.ADDRESS, CacheContract.EVICT_MANY, Wire.toJson(all), null)
+                      CacheContract.ADDRESS,
+                      CacheContract.EVICT_MANY.name(),
+                      Wire.toJson(all),
+                      null)
                   .compose(
                       r ->
                           bus.request(
                               CacheContract.ADDRESS,
-                              CacheContract.GET_MANY,
+                              CacheContract.GET_MANY.name(),
                               Wire.toJson(all),
                               null))
                   .map(Wire::cachedLookups);
@@ -524,7 +527,7 @@ class CacheVerticleTest {
     Checkpoint fillRejected = ctx.checkpoint();
     Checkpoint evictRejected = ctx.checkpoint();
 
-    failureOf(bus.request(CacheContract.ADDRESS, CacheContract.GET, noId, null))
+    failureOf(bus.request(CacheContract.ADDRESS, CacheContract.GET.name(), noId, null))
         .compose(
             failure -> {
               ctx.verify(
@@ -532,7 +535,8 @@ class CacheVerticleTest {
                     assertReplyFailure(failure, ErrorCode.BAD_REQUEST);
                     getRejected.flag();
                   });
-              return failureOf(bus.request(CacheContract.ADDRESS, CacheContract.FILL, noId, null));
+              return failureOf(
+                  bus.request(CacheContract.ADDRESS, CacheContract.FILL.name(), noId, null));
             })
         .compose(
             failure -> {
@@ -541,7 +545,8 @@ class CacheVerticleTest {
                     assertReplyFailure(failure, ErrorCode.BAD_REQUEST);
                     fillRejected.flag();
                   });
-              return failureOf(bus.request(CacheContract.ADDRESS, CacheContract.EVICT, noId, null));
+              return failureOf(
+                  bus.request(CacheContract.ADDRESS, CacheContract.EVICT.name(), noId, null));
             })
         .onComplete(
             ctx.succeeding(

@@ -66,7 +66,7 @@ abstract class DbServiceContract extends DatabaseContract {
   }
 
   static Future<PutResult> put(Vertx vertx, PutDoc put) {
-    return call(vertx, DbContract.PUT, Wire.toJson(put)).map(Wire::putResult);
+    return call(vertx, DbContract.PUT.name(), Wire.toJson(put)).map(Wire::putResult);
   }
 
   private static Future<Throwable> failureOf(Future<?> future) {
@@ -100,7 +100,7 @@ abstract class DbServiceContract extends DatabaseContract {
                     assertThat(result.document().data()).isEqualTo(data);
                     written.flag();
                   });
-              return call(vertx, DbContract.GET, Wire.toJson(KEY))
+              return call(vertx, DbContract.GET.name(), Wire.toJson(KEY))
                   .map(Wire::lookup)
                   .map(
                       lookup -> {
@@ -114,7 +114,7 @@ abstract class DbServiceContract extends DatabaseContract {
             })
         .compose(
             lookup ->
-                call(vertx, DbContract.LIST, Wire.toJson(new ListDocs("notes", 10, null)))
+                call(vertx, DbContract.LIST.name(), Wire.toJson(new ListDocs("notes", 10, null)))
                     .map(Wire::docPage))
         .compose(
             page -> {
@@ -126,14 +126,14 @@ abstract class DbServiceContract extends DatabaseContract {
                   });
               return call(
                       vertx,
-                      DbContract.DELETE,
+                      DbContract.DELETE.name(),
                       Wire.toJson(new DeleteDoc(KEY, Precondition.ifMatch(1))))
                   .map(Wire::deleteResult);
             })
         .compose(
             result -> {
               ctx.verify(() -> assertThat(result).isEqualTo(new DeleteResult(KEY, 2)));
-              return call(vertx, DbContract.GET, Wire.toJson(KEY)).map(Wire::lookup);
+              return call(vertx, DbContract.GET.name(), Wire.toJson(KEY)).map(Wire::lookup);
             })
         .onComplete(
             ctx.succeeding(
@@ -155,7 +155,7 @@ abstract class DbServiceContract extends DatabaseContract {
     String expected = new JsonObject(text).encode();
     deploy(vertx)
         .compose(id -> put(vertx, new PutDoc(KEY, new JsonObject(text), Precondition.NONE)))
-        .compose(r -> call(vertx, DbContract.GET, Wire.toJson(KEY)).map(Wire::lookup))
+        .compose(r -> call(vertx, DbContract.GET.name(), Wire.toJson(KEY)).map(Wire::lookup))
         .onComplete(
             ctx.succeeding(
                 lookup ->
@@ -199,7 +199,11 @@ abstract class DbServiceContract extends DatabaseContract {
         .compose(v -> deploy(vertx))
         .compose(id -> put(vertx, new PutDoc(KEY, new JsonObject().put("v", 1), Precondition.NONE)))
         .compose(
-            r -> call(vertx, DbContract.DELETE, Wire.toJson(new DeleteDoc(KEY, Precondition.NONE))))
+            r ->
+                call(
+                    vertx,
+                    DbContract.DELETE.name(),
+                    Wire.toJson(new DeleteDoc(KEY, Precondition.NONE))))
         .onFailure(ctx::failNow);
   }
 
@@ -274,7 +278,10 @@ abstract class DbServiceContract extends DatabaseContract {
         .compose(
             id ->
                 failureOf(
-                    call(vertx, DbContract.PUT, Wire.toJson(KEY).put("data", "not an object"))))
+                    call(
+                        vertx,
+                        DbContract.PUT.name(),
+                        Wire.toJson(KEY).put("data", "not an object"))))
         .compose(
             failure -> {
               ctx.verify(
@@ -282,7 +289,7 @@ abstract class DbServiceContract extends DatabaseContract {
                     assertReplyFailure(failure, ErrorCode.BAD_REQUEST);
                     rejected.flag();
                   });
-              return call(vertx, DbContract.GET, Wire.toJson(KEY)).map(Wire::lookup);
+              return call(vertx, DbContract.GET.name(), Wire.toJson(KEY)).map(Wire::lookup);
             })
         .onComplete(
             ctx.succeeding(
@@ -315,7 +322,7 @@ abstract class DbServiceContract extends DatabaseContract {
               return failureOf(
                   call(
                       vertx,
-                      DbContract.DELETE,
+                      DbContract.DELETE.name(),
                       Wire.toJson(new DeleteDoc(absent, Precondition.NONE))));
             })
         .onComplete(
@@ -366,7 +373,7 @@ abstract class DbServiceContract extends DatabaseContract {
                     assertThat(winners.get(0).document().version()).isEqualTo(2);
                     oneWinner.flag();
                   });
-              return call(vertx, DbContract.GET, Wire.toJson(KEY))
+              return call(vertx, DbContract.GET.name(), Wire.toJson(KEY))
                   .map(Wire::lookup)
                   .map(
                       lookup -> {
@@ -395,7 +402,7 @@ abstract class DbServiceContract extends DatabaseContract {
             id ->
                 put(vertx, new PutDoc(KEY, data, Precondition.NONE))
                     .compose(r -> vertx.undeploy(id)))
-        .compose(v -> failureOf(call(vertx, DbContract.GET, Wire.toJson(KEY))))
+        .compose(v -> failureOf(call(vertx, DbContract.GET.name(), Wire.toJson(KEY))))
         .compose(
             failure -> {
               ctx.verify(
@@ -407,7 +414,7 @@ abstract class DbServiceContract extends DatabaseContract {
                   });
               return deploy(vertx);
             })
-        .compose(id -> call(vertx, DbContract.GET, Wire.toJson(KEY)).map(Wire::lookup))
+        .compose(id -> call(vertx, DbContract.GET.name(), Wire.toJson(KEY)).map(Wire::lookup))
         .onComplete(
             ctx.succeeding(
                 lookup ->

@@ -35,7 +35,7 @@ class H2DbServiceTest extends DbServiceContract {
     JsonObject data = new JsonObject().put("where", "nested");
     deploy(vertx, options)
         .compose(id -> put(vertx, new PutDoc(KEY, data, Precondition.NONE)))
-        .compose(r -> call(vertx, DbContract.GET, Wire.toJson(KEY)).map(Wire::lookup))
+        .compose(r -> call(vertx, DbContract.GET.name(), Wire.toJson(KEY)).map(Wire::lookup))
         .onComplete(
             ctx.succeeding(
                 lookup ->

@@ -47,7 +47,7 @@ class PostgresDbServiceTest extends DbServiceContract {
 
     deploy(vertx, new DeploymentOptions().setConfig(fresh.config()))
         .compose(id -> put(vertx, new PutDoc(KEY, data, Precondition.NONE)))
-        .compose(r -> call(vertx, DbContract.GET, Wire.toJson(KEY)).map(Wire::lookup))
+        .compose(r -> call(vertx, DbContract.GET.name(), Wire.toJson(KEY)).map(Wire::lookup))
         .compose(
             lookup -> {
               ctx.verify(

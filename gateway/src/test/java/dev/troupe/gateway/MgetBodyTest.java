@@ -7,6 +7,7 @@ import dev.troupe.shared.contract.Document;
 import dev.troupe.shared.contract.EncodedMultiGetResult;
 import dev.troupe.shared.contract.ErrorCode;
 import dev.troupe.shared.contract.MultiGetResult;
+import dev.troupe.shared.contract.RequestContract;
 import dev.troupe.shared.contract.Wire;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -72,10 +73,11 @@ class MgetBodyTest {
     Map<String, String> texts = new LinkedHashMap<>();
     docs.forEach((id, d) -> texts.put(id, Wire.toJson(d).encode()));
 
-    EncodedMultiGetResult fromObjects = BatchApi.encoded(Wire.toJson(result));
+    EncodedMultiGetResult fromObjects =
+        RequestContract.GET_MANY.reply().decode(Wire.toJson(result)).encoded();
 
     assertThat(fromObjects).isEqualTo(new EncodedMultiGetResult(texts, List.of("m-3"), List.of()));
-    assertThat(BatchApi.encoded(Wire.toJson(fromObjects)))
+    assertThat(RequestContract.GET_MANY.reply().decode(Wire.toJson(fromObjects)).encoded())
         .as("the text form passes as it is")
         .isEqualTo(fromObjects);
   }

@@ -283,8 +283,7 @@ public final class JobWorker extends VerticleBase {
             chunk.collection(),
             config.pageSize(),
             chunk.payload().isEmpty() ? null : chunk.payload());
-    return db.request(DbContract.ADDRESS, DbContract.LIST, Wire.toJson(list), requestId)
-        .map(Wire::docPage)
+    return db.call(DbContract.LIST, list, requestId)
         .compose(
             page -> {
               if (page.items().isEmpty()) {
@@ -305,11 +304,7 @@ public final class JobWorker extends VerticleBase {
               }
               List<Lookup> found = page.items().stream().map(Lookup::found).toList();
               return cache
-                  .request(
-                      CacheContract.ADDRESS,
-                      CacheContract.FILL_MANY,
-                      Wire.toJson(new LookupBatch(found)),
-                      requestId)
+                  .call(CacheContract.FILL_MANY, new LookupBatch(found), requestId)
                   .map(filled -> outcome(chunk, page, null));
             });
   }

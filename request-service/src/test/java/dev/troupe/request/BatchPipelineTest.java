@@ -56,13 +56,14 @@ class BatchPipelineTest {
   @BeforeEach
   void setUp(Vertx vertx, VertxTestContext ctx) {
     registry = new SimpleMeterRegistry();
-    db = new FakeService(DbContract.ADDRESS, DbContract.PUT_MANY, DbContract.GET_MANY);
+    db =
+        new FakeService(DbContract.ADDRESS, DbContract.PUT_MANY.name(), DbContract.GET_MANY.name());
     cache =
         new FakeService(
             CacheContract.ADDRESS,
-            CacheContract.GET_MANY,
-            CacheContract.FILL_MANY,
-            CacheContract.EVICT_MANY);
+            CacheContract.GET_MANY.name(),
+            CacheContract.FILL_MANY.name(),
+            CacheContract.EVICT_MANY.name());
     db.register(vertx).compose(v -> cache.register(vertx)).onComplete(ctx.succeedingThenComplete());
   }
 
@@ -88,7 +89,7 @@ class BatchPipelineTest {
     // Answers after three cache timeouts (3 x 100 ms), well inside half the default 5 s batch
     // deadline.
     cache.answer(
-        CacheContract.GET_MANY,
+        CacheContract.GET_MANY.name(),
         body -> {
           Promise<JsonObject> later = Promise.promise();
           vertx.setTimer(
@@ -133,11 +134,11 @@ class BatchPipelineTest {
     String cachedText =
         "{ \"collection\":\"notes\",\"id\":\"a\",\"version\":3,\"updatedAt\":\"2026-01-01T00:00:00Z\",\"data\":{} }";
     cache.reply(
-        CacheContract.GET_MANY,
+        CacheContract.GET_MANY.name(),
         Wire.toJson(new CachedLookups(Map.of("a", cachedText), Map.of("gone", 5L))));
-    cache.reply(CacheContract.FILL_MANY, new JsonObject().put("stored", 1));
+    cache.reply(CacheContract.FILL_MANY.name(), new JsonObject().put("stored", 1));
     db.reply(
-        DbContract.GET_MANY,
+        DbContract.GET_MANY.name(),
         Wire.toJson(
             new LookupBatch(
                 List.of(Lookup.found(fromDb), Lookup.absent(DocKey.of("notes", "never"), 0)))));
@@ -160,7 +161,7 @@ class BatchPipelineTest {
                               .as("one database query, for the ids the cache did not hold")
                               .containsExactly(
                                   new Call(
-                                      DbContract.GET_MANY,
+                                      DbContract.GET_MANY.name(),
                                       Wire.toJson(new KeyBatch("notes", List.of("never", "b"))),
                                       RID));
                           ctx.completeNow();
@@ -177,7 +178,7 @@ class BatchPipelineTest {
             Instant.parse("2026-01-01T00:00:00Z"),
             new JsonObject().put("n", 1));
     cache.reply(
-        CacheContract.GET_MANY,
+        CacheContract.GET_MANY.name(),
         Wire.toJson(
             new CachedLookups(Map.of("a", Wire.toJson(cached).encode()), Map.of("gone", 5L))));
 
@@ -204,8 +205,9 @@ class BatchPipelineTest {
     Document doc =
         new Document(
             DocKey.of("notes", "a"), 2, Instant.parse("2026-01-01T00:00:00Z"), new JsonObject());
-    cache.reply(CacheContract.GET_MANY, Wire.toJson(new LookupBatch(List.of(Lookup.found(doc)))));
-    db.reply(DbContract.GET_MANY, Wire.toJson(new LookupBatch(List.of(Lookup.found(doc)))));
+    cache.reply(
+        CacheContract.GET_MANY.name(), Wire.toJson(new LookupBatch(List.of(Lookup.found(doc)))));
+    db.reply(DbContract.GET_MANY.name(), Wire.toJson(new LookupBatch(List.of(Lookup.found(doc)))));
 
     pipeline(vertx, 5000)
         .getManyEncoded(new MultiGet(new KeyBatch("notes", List.of("a")), false, true), RID)
@@ -227,8 +229,8 @@ class BatchPipelineTest {
   @DisplayName(
       "a batch write whose database call times out fails with TIMEOUT and evicts every key: it may have been committed")
   void timeoutEvictsTheBatch(Vertx vertx, VertxTestContext ctx) {
-    db.silent(DbContract.PUT_MANY);
-    cache.reply(CacheContract.EVICT_MANY, new JsonObject());
+    db.silent(DbContract.PUT_MANY.name());
+    cache.reply(CacheContract.EVICT_MANY.name(), new JsonObject());
 
     FakeService.failureOf(pipeline(vertx, 200).putMany(PUT, RID))
         .compose(
@@ -242,7 +244,8 @@ class BatchPipelineTest {
                     ctx.verify(
                         () -> {
                           assertThat(cache.calls())
-                              .containsExactly(new Call(CacheContract.EVICT_MANY, KEYS, RID));
+                              .containsExactly(
+                                  new Call(CacheContract.EVICT_MANY.name(), KEYS, RID));
                           ctx.completeNow();
                         })));
   }
@@ -251,8 +254,8 @@ class BatchPipelineTest {
   @DisplayName(
       "a batch write refused with PRECONDITION_FAILED evicts every key, which may hold what the client read")
   void preconditionFailedEvictsTheBatch(Vertx vertx, VertxTestContext ctx) {
-    db.fail(DbContract.PUT_MANY, ErrorCode.PRECONDITION_FAILED);
-    cache.fail(CacheContract.EVICT_MANY, ErrorCode.UNAVAILABLE);
+    db.fail(DbContract.PUT_MANY.name(), ErrorCode.PRECONDITION_FAILED);
+    cache.fail(CacheContract.EVICT_MANY.name(), ErrorCode.UNAVAILABLE);
 
     FakeService.failureOf(pipeline(vertx, 5000).putMany(PUT, RID))
         .compose(
@@ -270,7 +273,8 @@ class BatchPipelineTest {
                     ctx.verify(
                         () -> {
                           assertThat(cache.calls())
-                              .containsExactly(new Call(CacheContract.EVICT_MANY, KEYS, RID));
+                              .containsExactly(
+                                  new Call(CacheContract.EVICT_MANY.name(), KEYS, RID));
                           ctx.completeNow();
                         })));
   }
@@ -278,7 +282,7 @@ class BatchPipelineTest {
   @Test
   @DisplayName("a batch write refused as invalid leaves the cache alone: nothing was written")
   void invalidLeavesTheCacheAlone(Vertx vertx, VertxTestContext ctx) {
-    db.fail(DbContract.PUT_MANY, ErrorCode.BAD_REQUEST);
+    db.fail(DbContract.PUT_MANY.name(), ErrorCode.BAD_REQUEST);
 
     FakeService.failureOf(pipeline(vertx, 5000).putMany(PUT, RID))
         .compose(

@@ -98,10 +98,17 @@ class RequestVerticleTest {
     vertx = node.vertx();
     db =
         new FakeService(
-            DbContract.ADDRESS, DbContract.GET, DbContract.PUT, DbContract.DELETE, DbContract.LIST);
+            DbContract.ADDRESS,
+            DbContract.GET.name(),
+            DbContract.PUT.name(),
+            DbContract.DELETE.name(),
+            DbContract.LIST.name());
     cache =
         new FakeService(
-            CacheContract.ADDRESS, CacheContract.GET, CacheContract.FILL, CacheContract.EVICT);
+            CacheContract.ADDRESS,
+            CacheContract.GET.name(),
+            CacheContract.FILL.name(),
+            CacheContract.EVICT.name());
     db.register(vertx).compose(v -> cache.register(vertx)).onComplete(ctx.succeedingThenComplete());
   }
 
@@ -130,10 +137,10 @@ class RequestVerticleTest {
       "get on the request address answers the ReadResult, passing the caller's request id to the services")
   void get(VertxTestContext ctx) {
     cache
-        .reply(CacheContract.GET, Wire.toJson(CacheLookup.MISS))
-        .reply(CacheContract.FILL, new JsonObject());
-    db.reply(DbContract.GET, Wire.toJson(Lookup.found(DOC)));
-    call(vertx, RequestContract.GET, Wire.toJson(KEY))
+        .reply(CacheContract.GET.name(), Wire.toJson(CacheLookup.MISS))
+        .reply(CacheContract.FILL.name(), new JsonObject());
+    db.reply(DbContract.GET.name(), Wire.toJson(Lookup.found(DOC)));
+    call(vertx, RequestContract.GET.name(), Wire.toJson(KEY))
         .onComplete(
             ctx.succeeding(
                 reply ->
@@ -142,7 +149,8 @@ class RequestVerticleTest {
                           assertThat(reply)
                               .isEqualTo(Wire.toJson(new ReadResult(DOC, CacheStatus.MISS)));
                           assertThat(db.calls())
-                              .containsExactly(new Call(DbContract.GET, Wire.toJson(KEY), RID));
+                              .containsExactly(
+                                  new Call(DbContract.GET.name(), Wire.toJson(KEY), RID));
                           assertThat(cache.calls()).extracting(Call::requestId).containsOnly(RID);
                           ctx.completeNow();
                         })));
@@ -155,8 +163,9 @@ class RequestVerticleTest {
     // Spacing no encoder writes: it survives only if no hop parses and encodes the text again.
     String text = Wire.toJson(DOC).encodePrettily();
     cache.reply(
-        CacheContract.GET, Wire.toJson(CacheLookup.found(new StoredDoc(DOC.version(), text))));
-    call(vertx, RequestContract.GET, Wire.toJson(new ReadDoc(KEY, true)))
+        CacheContract.GET.name(),
+        Wire.toJson(CacheLookup.found(new StoredDoc(DOC.version(), text))));
+    call(vertx, RequestContract.GET.name(), Wire.toJson(new ReadDoc(KEY, true)))
         .onComplete(
             ctx.succeeding(
                 reply ->
@@ -174,10 +183,10 @@ class RequestVerticleTest {
   @DisplayName(
       "a read that bypasses a failing cache counts the fault in the node's metrics registry")
   void cacheFaultCountedInNodeRegistry(VertxTestContext ctx) {
-    cache.silent(CacheContract.GET);
-    db.reply(DbContract.GET, Wire.toJson(Lookup.found(DOC)));
+    cache.silent(CacheContract.GET.name());
+    db.reply(DbContract.GET.name(), Wire.toJson(Lookup.found(DOC)));
     double before = cacheFaults();
-    call(vertx, RequestContract.GET, Wire.toJson(KEY))
+    call(vertx, RequestContract.GET.name(), Wire.toJson(KEY))
         .onComplete(
             ctx.succeeding(
                 reply ->
@@ -192,8 +201,8 @@ class RequestVerticleTest {
   @Test
   @DisplayName("get of an absent document is a NOT_FOUND reply failure")
   void getAbsent(VertxTestContext ctx) {
-    cache.reply(CacheContract.GET, Wire.toJson(CacheLookup.of(Lookup.absent(KEY, 2))));
-    FakeService.failureOf(call(vertx, RequestContract.GET, Wire.toJson(KEY)))
+    cache.reply(CacheContract.GET.name(), Wire.toJson(CacheLookup.of(Lookup.absent(KEY, 2))));
+    FakeService.failureOf(call(vertx, RequestContract.GET.name(), Wire.toJson(KEY)))
         .onComplete(
             ctx.succeeding(
                 failure ->
@@ -210,23 +219,24 @@ class RequestVerticleTest {
       "put answers the PutResult; a PRECONDITION_FAILED from the database comes back with the same failure code")
   void putAndPreconditionFailure(VertxTestContext ctx) {
     PutDoc put = new PutDoc(KEY, DOC.data(), Precondition.ifMatch(2));
-    db.reply(DbContract.PUT, Wire.toJson(new PutResult(DOC, false)));
-    cache.reply(CacheContract.FILL, new JsonObject());
+    db.reply(DbContract.PUT.name(), Wire.toJson(new PutResult(DOC, false)));
+    cache.reply(CacheContract.FILL.name(), new JsonObject());
     Checkpoint written = ctx.checkpoint();
     Checkpoint rejected = ctx.checkpoint();
 
-    call(vertx, RequestContract.PUT, Wire.toJson(put))
+    call(vertx, RequestContract.PUT.name(), Wire.toJson(put))
         .compose(
             reply -> {
               ctx.verify(
                   () -> {
                     assertThat(reply).isEqualTo(Wire.toJson(new PutResult(DOC, false)));
                     assertThat(db.calls())
-                        .containsExactly(new Call(DbContract.PUT, Wire.toJson(put), RID));
+                        .containsExactly(new Call(DbContract.PUT.name(), Wire.toJson(put), RID));
                     written.flag();
                   });
-              db.fail(DbContract.PUT, ErrorCode.PRECONDITION_FAILED);
-              return FakeService.failureOf(call(vertx, RequestContract.PUT, Wire.toJson(put)));
+              db.fail(DbContract.PUT.name(), ErrorCode.PRECONDITION_FAILED);
+              return FakeService.failureOf(
+                  call(vertx, RequestContract.PUT.name(), Wire.toJson(put)));
             })
         .onComplete(
             ctx.succeeding(
@@ -243,13 +253,13 @@ class RequestVerticleTest {
   void deleteAndList(VertxTestContext ctx) {
     DocPage page = new DocPage(List.of(DOC), null);
     ListDocs list = new ListDocs("notes", 5, null);
-    db.reply(DbContract.DELETE, Wire.toJson(new DeleteResult(KEY, 4)))
-        .reply(DbContract.LIST, Wire.toJson(page));
-    cache.reply(CacheContract.FILL, new JsonObject());
+    db.reply(DbContract.DELETE.name(), Wire.toJson(new DeleteResult(KEY, 4)))
+        .reply(DbContract.LIST.name(), Wire.toJson(page));
+    cache.reply(CacheContract.FILL.name(), new JsonObject());
     Checkpoint deleted = ctx.checkpoint();
     Checkpoint listed = ctx.checkpoint();
 
-    call(vertx, RequestContract.DELETE, Wire.toJson(new DeleteDoc(KEY, Precondition.NONE)))
+    call(vertx, RequestContract.DELETE.name(), Wire.toJson(new DeleteDoc(KEY, Precondition.NONE)))
         .compose(
             reply -> {
               ctx.verify(
@@ -257,7 +267,7 @@ class RequestVerticleTest {
                     assertThat(reply).isEqualTo(Wire.toJson(new DeleteResult(KEY, 4)));
                     deleted.flag();
                   });
-              return call(vertx, RequestContract.LIST, Wire.toJson(list));
+              return call(vertx, RequestContract.LIST.name(), Wire.toJson(list));
             })
         .onComplete(
             ctx.succeeding(
@@ -265,8 +275,9 @@ class RequestVerticleTest {
                     ctx.verify(
                         () -> {
                           assertThat(reply).isEqualTo(Wire.toJson(page));
-                          assertThat(db.calls(DbContract.LIST))
-                              .containsExactly(new Call(DbContract.LIST, Wire.toJson(list), RID));
+                          assertThat(db.calls(DbContract.LIST.name()))
+                              .containsExactly(
+                                  new Call(DbContract.LIST.name(), Wire.toJson(list), RID));
                           listed.flag();
                         })));
   }
@@ -278,7 +289,7 @@ class RequestVerticleTest {
     Checkpoint rejected = ctx.checkpoint();
     Checkpoint untouched = ctx.checkpoint();
     JsonObject badKey = new JsonObject().put("collection", "Not Valid").put("id", "n-1");
-    FakeService.failureOf(call(vertx, RequestContract.GET, badKey))
+    FakeService.failureOf(call(vertx, RequestContract.GET.name(), badKey))
         .compose(
             failure -> {
               ctx.verify(

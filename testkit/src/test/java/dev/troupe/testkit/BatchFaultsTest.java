@@ -60,7 +60,7 @@ class BatchFaultsTest {
             .consumer(
                 DbContract.ADDRESS,
                 ActionRouter.of("fake-db")
-                    .on(DbContract.GET_MANY, msg -> answer(Wire.keyBatch(msg.body()))));
+                    .onRaw(DbContract.GET_MANY, msg -> answer(Wire.keyBatch(msg.body()))));
     fakeDb
         .completion()
         .compose(v -> TROUPE.cluster().awaitAddress(0, DbContract.ADDRESS))

@@ -78,7 +78,7 @@ class BulkheadClusterTest {
                 DbContract.ADDRESS,
                 ActionRouter.of("stalling-db")
                     .on(
-                        DbContract.GET,
+                        DbContract.GET.name(),
                         msg -> {
                           if (stalled.get()) {
                             return Promise.<JsonObject>promise().future();
@@ -94,7 +94,7 @@ class BulkheadClusterTest {
                                           new JsonObject().put("id", key.id())))));
                         })
                     .on(
-                        DbContract.PUT,
+                        DbContract.PUT.name(),
                         msg -> {
                           if (writesReceived.incrementAndGet() == WRITE_LIMIT) {
                             writeBulkheadFull.tryComplete();

@@ -575,7 +575,7 @@ class DatabaseFaultTest {
           () ->
               bus.request(
                       DbContract.ADDRESS,
-                      DbContract.PUT,
+                      DbContract.PUT.name(),
                       Wire.toJson(new PutDoc(new DocKey(COLLECTION, id), data, Precondition.NONE)),
                       "fault-test")
                   .onSuccess(

@@ -156,7 +156,7 @@ class DocumentApiClusterTest {
     PutDoc direct =
         new PutDoc(
             DocKey.of("miss-test", "m1"), new JsonObject().put("from", "db"), Precondition.NONE);
-    db.request(DbContract.ADDRESS, DbContract.PUT, Wire.toJson(direct), "test")
+    db.request(DbContract.ADDRESS, DbContract.PUT.name(), Wire.toJson(direct), "test")
         .compose(r -> gatewayA.get("/api/v1/docs/miss-test/m1"))
         .compose(
             r -> {

@@ -67,7 +67,7 @@ class GatewayWriteAdmissionTest {
                 DbContract.ADDRESS,
                 ActionRouter.of("write-stalling-db")
                     .on(
-                        DbContract.GET,
+                        DbContract.GET.name(),
                         msg -> {
                           DocKey key = Wire.docKey(msg.body());
                           return Future.succeededFuture(
@@ -80,7 +80,7 @@ class GatewayWriteAdmissionTest {
                                           new JsonObject()))));
                         })
                     .on(
-                        DbContract.PUT,
+                        DbContract.PUT.name(),
                         msg -> {
                           if (writesReceived.incrementAndGet() == WRITE_LIMIT) {
                             writesHeld.tryComplete();

@@ -69,7 +69,7 @@ class OverloadTest {
                 DbContract.ADDRESS,
                 ActionRouter.of("slow-db")
                     .on(
-                        DbContract.GET,
+                        DbContract.GET.name(),
                         msg -> {
                           DocKey key = Wire.docKey(msg.body());
                           Promise<JsonObject> reply = Promise.promise();

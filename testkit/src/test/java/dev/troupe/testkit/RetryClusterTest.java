@@ -62,8 +62,8 @@ class RetryClusterTest {
             .consumer(
                 DbContract.ADDRESS,
                 ActionRouter.of("fake-db")
-                    .on(DbContract.GET, msg -> get(Wire.docKey(msg.body())))
-                    .on(DbContract.PUT, msg -> put(Wire.putDoc(msg.body()))));
+                    .onRaw(DbContract.GET, msg -> get(Wire.docKey(msg.body())))
+                    .onRaw(DbContract.PUT, msg -> put(Wire.putDoc(msg.body()))));
     fakeDb
         .completion()
         .compose(v -> TROUPE.cluster().awaitAddress(0, DbContract.ADDRESS))
@@ -128,7 +128,7 @@ class RetryClusterTest {
   @Test
   @DisplayName("a read that meets a restarting database once is retried and answered 200")
   void readRetried(Vertx vertx, VertxTestContext ctx) {
-    double before = retries(DbContract.GET);
+    double before = retries(DbContract.GET.name());
     new Http(vertx, TROUPE.cluster().httpPort(0))
         .get("/api/v1/docs/retry/flaky-r1")
         .onComplete(
@@ -138,7 +138,7 @@ class RetryClusterTest {
                         () -> {
                           assertThat(r.statusCode()).isEqualTo(200);
                           assertThat(ATTEMPTS.get("get retry/flaky-r1").get()).isEqualTo(2);
-                          assertThat(retries(DbContract.GET)).isEqualTo(before + 1);
+                          assertThat(retries(DbContract.GET.name())).isEqualTo(before + 1);
                           ctx.completeNow();
                         })));
   }

@@ -91,11 +91,6 @@ public final class Wire {
         docKey(json), precondition(json.getValue("precondition")), idempotencyKey(json));
   }
 
-  /** Whether a request body (a write's) carries an idempotency key. */
-  public static boolean hasIdempotencyKey(JsonObject json) {
-    return json != null && json.getValue(IDEMPOTENCY_KEY) instanceof String;
-  }
-
   /** Writes carry their idempotency key as {@code "idempotencyKey"}, absent when there is none. */
   private static JsonObject withIdempotencyKey(JsonObject json, String key) {
     return key == null ? json : json.put(IDEMPOTENCY_KEY, key);
@@ -270,19 +265,12 @@ public final class Wire {
   }
 
   /**
-   * {@code {"document":{envelope},"cache"}}: the answer to a {@code get} without {@code encoded}.
+   * As {@link ReadResult#encoded()} says: {@code {"version","envelope":"envelope JSON
+   * text","cache"}}, the text passed through unparsed, or {@code {"document":{envelope},"cache"}}.
    */
   public static JsonObject toJson(ReadResult result) {
-    return toJson(result, false);
-  }
-
-  /**
-   * With {@code encoded}, {@code {"version","envelope":"envelope JSON text","cache"}}, the text
-   * passed through unparsed; otherwise {@code {"document":{envelope},"cache"}}.
-   */
-  public static JsonObject toJson(ReadResult result, boolean encoded) {
     JsonObject json = new JsonObject();
-    if (encoded) {
+    if (result.encoded()) {
       json.put("version", result.stored().version()).put("envelope", result.stored().envelope());
     } else {
       json.put("document", new JsonObject(result.stored().envelope()));
@@ -290,7 +278,7 @@ public final class Wire {
     return json.put("cache", result.cache().name());
   }
 
-  /** Either shape of {@link #toJson(ReadResult, boolean)}; the encoded one is not parsed. */
+  /** Either shape of {@link #toJson(ReadResult)}; the encoded one is not parsed. */
   public static ReadResult readResult(JsonObject json) {
     String cache = string(json, "cache");
     ReadResult.CacheStatus status;
@@ -300,7 +288,7 @@ public final class Wire {
       throw TroupeException.badRequest("cache must be HIT, MISS or BYPASS");
     }
     if (json.getValue("envelope") != null) {
-      return new ReadResult(storedDoc(json), status);
+      return new ReadResult(storedDoc(json), status, true);
     }
     return new ReadResult(document(object(json, "document")), status);
   }
@@ -404,6 +392,25 @@ public final class Wire {
     return new EncodedMultiGetResult(texts, strings(json, "missing"), failedParts(json));
   }
 
+  /** Either form, as the reply's type says. */
+  public static JsonObject toJson(MultiGetReply reply) {
+    return reply instanceof EncodedMultiGetResult texts
+        ? toJson(texts)
+        : toJson((MultiGetResult) reply);
+  }
+
+  /**
+   * Either form of {@link #toJson(MultiGetReply)}: found documents as text, or as objects (an
+   * answer without documents reads the same in both, and is read as text).
+   */
+  public static MultiGetReply multiGetReply(JsonObject json) {
+    JsonObject found = object(json, "found");
+    java.util.Iterator<String> ids = found.fieldNames().iterator();
+    return ids.hasNext() && found.getValue(ids.next()) instanceof JsonObject
+        ? multiGetResult(json)
+        : encodedMultiGetResult(json);
+  }
+
   /**
    * The {@code "failed"} array of a partial read's answer: {@code
    * [{"ids","error","code","message"}]}.
@@ -493,6 +500,20 @@ public final class Wire {
 
   public static DocChange docChange(JsonObject json) {
     return new DocChange(string(json, "op"), docKey(json), longValue(json, "version"));
+  }
+
+  /** {@code {"since":seq,"limit":n}}. */
+  public static JsonObject toJson(ChangesQuery query) {
+    return new JsonObject().put("since", query.since()).put("limit", query.limit());
+  }
+
+  /**
+   * Both fields are optional: {@code since} 0, {@code limit} {@link ChangesQuery#DEFAULT_LIMIT}.
+   */
+  public static ChangesQuery changesQuery(JsonObject json) {
+    return new ChangesQuery(
+        JsonFields.longValue(json, "since", 0),
+        JsonFields.intValue(json, "limit", ChangesQuery.DEFAULT_LIMIT));
   }
 
   // ---- rate limits

@@ -204,12 +204,12 @@ class BusContractDocumentTest {
   /** A stand-in for a contract that gained an action nobody documented. */
   static final class Extended {
     public static final String ADDRESS = RequestContract.ADDRESS;
-    public static final String GET = RequestContract.GET;
-    public static final String PUT = RequestContract.PUT;
-    public static final String DELETE = RequestContract.DELETE;
-    public static final String LIST = RequestContract.LIST;
-    public static final String GET_MANY = RequestContract.GET_MANY;
-    public static final String PUT_MANY = RequestContract.PUT_MANY;
+    public static final String GET = RequestContract.GET.name();
+    public static final String PUT = RequestContract.PUT.name();
+    public static final String DELETE = RequestContract.DELETE.name();
+    public static final String LIST = RequestContract.LIST.name();
+    public static final String GET_MANY = RequestContract.GET_MANY.name();
+    public static final String PUT_MANY = RequestContract.PUT_MANY.name();
     public static final String ARCHIVE = "archive";
   }
 
@@ -403,7 +403,7 @@ class BusContractDocumentTest {
         List.of(
             Wire.toJson(new ReadResult(DOC, ReadResult.CacheStatus.HIT)),
             Wire.toJson(new ReadResult(DOC, ReadResult.CacheStatus.BYPASS)),
-            Wire.toJson(new ReadResult(DOC, ReadResult.CacheStatus.HIT), true)));
+            Wire.toJson(new ReadResult(StoredDoc.of(DOC), ReadResult.CacheStatus.HIT, true))));
     s.put("PutResult", List.of(Wire.toJson(putResult)));
     s.put("DeleteResult", List.of(Wire.toJson(new DeleteResult(KEY, 4))));
     s.put(
