@@ -14,11 +14,11 @@ import dev.troupe.shared.contract.CacheContract;
 import dev.troupe.shared.contract.CacheLookup;
 import dev.troupe.shared.contract.CachedLookups;
 import dev.troupe.shared.contract.DocKey;
+import dev.troupe.shared.contract.DocWire;
 import dev.troupe.shared.contract.KeyBatch;
 import dev.troupe.shared.contract.Lookup;
 import dev.troupe.shared.contract.LookupBatch;
 import dev.troupe.shared.contract.StoredDoc;
-import dev.troupe.shared.contract.Wire;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -168,7 +168,7 @@ public final class CacheVerticle extends VerticleBase {
 
   private static CachedLookup entry(Lookup lookup) {
     return new CachedLookup(
-        lookup.version(), lookup.exists() ? Wire.toJson(lookup.document()).encode() : null);
+        lookup.version(), lookup.exists() ? DocWire.toJson(lookup.document()).encode() : null);
   }
 
   private long ttl(Lookup lookup) {

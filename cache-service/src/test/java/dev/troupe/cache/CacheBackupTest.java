@@ -13,10 +13,11 @@ import dev.troupe.shared.cluster.NodeRuntime;
 import dev.troupe.shared.config.Settings;
 import dev.troupe.shared.contract.CacheContract;
 import dev.troupe.shared.contract.CacheLookup;
+import dev.troupe.shared.contract.CacheWire;
 import dev.troupe.shared.contract.DocKey;
+import dev.troupe.shared.contract.DocWire;
 import dev.troupe.shared.contract.Document;
 import dev.troupe.shared.contract.Lookup;
-import dev.troupe.shared.contract.Wire;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -115,7 +116,7 @@ class CacheBackupTest {
                         bus.request(
                             CacheContract.ADDRESS,
                             CacheContract.FILL.name(),
-                            Wire.toJson(Lookup.found(doc)),
+                            CacheWire.toJson(Lookup.found(doc)),
                             null))
                 .toList())
         .map(all -> all.<JsonObject>list());
@@ -129,9 +130,9 @@ class CacheBackupTest {
                         bus.request(
                                 CacheContract.ADDRESS,
                                 CacheContract.GET.name(),
-                                Wire.toJson(doc.key()),
+                                DocWire.toJson(doc.key()),
                                 null)
-                            .map(Wire::cacheLookup))
+                            .map(CacheWire::cacheLookup))
                 .toList())
         .map(all -> all.<CacheLookup>list());
   }

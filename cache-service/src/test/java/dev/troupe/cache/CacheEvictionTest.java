@@ -9,10 +9,10 @@ import dev.troupe.shared.cluster.LoopbackCluster;
 import dev.troupe.shared.cluster.NodeRuntime;
 import dev.troupe.shared.config.Settings;
 import dev.troupe.shared.contract.CacheContract;
+import dev.troupe.shared.contract.CacheWire;
 import dev.troupe.shared.contract.DocKey;
 import dev.troupe.shared.contract.Document;
 import dev.troupe.shared.contract.Lookup;
-import dev.troupe.shared.contract.Wire;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -119,7 +119,7 @@ class CacheEvictionTest {
           bus.request(
               CacheContract.ADDRESS,
               CacheContract.FILL.name(),
-              Wire.toJson(Lookup.found(doc)),
+              CacheWire.toJson(Lookup.found(doc)),
               "test"));
     }
     return Future.all(batch).compose(v -> fillBatches(from + BATCH));

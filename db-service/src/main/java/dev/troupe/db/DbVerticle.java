@@ -5,6 +5,7 @@ import dev.troupe.shared.bus.Bus;
 import dev.troupe.shared.bus.InFlight;
 import dev.troupe.shared.cluster.NodeRuntime;
 import dev.troupe.shared.config.Settings;
+import dev.troupe.shared.contract.ChangeWire;
 import dev.troupe.shared.contract.ChangesQuery;
 import dev.troupe.shared.contract.DbContract;
 import dev.troupe.shared.contract.DeleteDoc;
@@ -18,7 +19,6 @@ import dev.troupe.shared.contract.PutDoc;
 import dev.troupe.shared.contract.PutMany;
 import dev.troupe.shared.contract.PutManyResult;
 import dev.troupe.shared.contract.PutResult;
-import dev.troupe.shared.contract.Wire;
 import dev.troupe.shared.metrics.Stages;
 import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Future;
@@ -181,12 +181,12 @@ public final class DbVerticle extends VerticleBase {
 
   private void publish(PutResult result) {
     publish(
-        Wire.changeEvent(
+        ChangeWire.changeEvent(
             DocumentStore.OP_PUT, result.document().key(), result.document().version()));
   }
 
   private void publish(DeleteResult result) {
-    publish(Wire.changeEvent(DocumentStore.OP_DELETE, result.key(), result.version()));
+    publish(ChangeWire.changeEvent(DocumentStore.OP_DELETE, result.key(), result.version()));
   }
 
   /** The publish stage: after the commit, the change goes out on {@link DocEvents#ADDRESS}. */

@@ -2,6 +2,8 @@ package dev.troupe.gateway;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.troupe.shared.contract.BatchWire;
+import dev.troupe.shared.contract.DocWire;
 import dev.troupe.shared.contract.EncodedMultiGetResult;
 import dev.troupe.shared.contract.KeyBatch;
 import dev.troupe.shared.contract.MultiGet;
@@ -11,7 +13,6 @@ import dev.troupe.shared.contract.PutManyResult;
 import dev.troupe.shared.contract.PutResult;
 import dev.troupe.shared.contract.RequestContract;
 import dev.troupe.shared.contract.TroupeException;
-import dev.troupe.shared.contract.Wire;
 import io.vertx.core.Future;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
@@ -128,7 +129,7 @@ final class BatchApi {
       json.writeEndArray();
       if (!result.failed().isEmpty()) {
         json.writeFieldName("failed");
-        JacksonCodec.encodeJson(Wire.failedJson(result.failed()), json);
+        JacksonCodec.encodeJson(BatchWire.failedJson(result.failed()), json);
       }
       json.writeEndObject();
     } catch (IOException e) {
@@ -201,7 +202,7 @@ final class BatchApi {
       items.add(
           new JsonObject()
               .put("status", item.created() ? 201 : 200)
-              .put("document", Wire.toJson(item.document())));
+              .put("document", DocWire.toJson(item.document())));
     }
     ctx.response()
         .putHeader("Content-Type", JSON)

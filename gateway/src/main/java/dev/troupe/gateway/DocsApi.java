@@ -2,6 +2,7 @@ package dev.troupe.gateway;
 
 import dev.troupe.shared.contract.DeleteDoc;
 import dev.troupe.shared.contract.DocKey;
+import dev.troupe.shared.contract.DocWire;
 import dev.troupe.shared.contract.Document;
 import dev.troupe.shared.contract.IdempotencyKeys;
 import dev.troupe.shared.contract.ListDocs;
@@ -12,7 +13,6 @@ import dev.troupe.shared.contract.RequestContract;
 import dev.troupe.shared.contract.StoredDoc;
 import dev.troupe.shared.contract.StrictJson;
 import dev.troupe.shared.contract.TroupeException;
-import dev.troupe.shared.contract.Wire;
 import dev.troupe.shared.metrics.Stages;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
@@ -166,7 +166,8 @@ final class DocsApi {
         ctx,
         RequestContract.LIST,
         list,
-        page -> ctx.response().putHeader("Content-Type", JSON).end(Wire.toJson(page).toBuffer()));
+        page ->
+            ctx.response().putHeader("Content-Type", JSON).end(DocWire.toJson(page).toBuffer()));
   }
 
   /**
@@ -184,7 +185,7 @@ final class DocsApi {
         .setStatusCode(status)
         .putHeader("Content-Type", JSON)
         .putHeader("ETag", doc.etag())
-        .end(Wire.toJson(doc).toBuffer());
+        .end(DocWire.toJson(doc).toBuffer());
   }
 
   private static DocKey key(RoutingContext ctx) {

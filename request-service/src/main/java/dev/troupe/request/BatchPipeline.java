@@ -4,6 +4,7 @@ import dev.troupe.shared.bus.CallPolicy;
 import dev.troupe.shared.bus.Failures;
 import dev.troupe.shared.contract.CacheContract;
 import dev.troupe.shared.contract.DbContract;
+import dev.troupe.shared.contract.DocWire;
 import dev.troupe.shared.contract.Document;
 import dev.troupe.shared.contract.EncodedMultiGetResult;
 import dev.troupe.shared.contract.ErrorCode;
@@ -17,7 +18,6 @@ import dev.troupe.shared.contract.PutMany;
 import dev.troupe.shared.contract.PutManyResult;
 import dev.troupe.shared.contract.PutResult;
 import dev.troupe.shared.contract.TroupeException;
-import dev.troupe.shared.contract.Wire;
 import dev.troupe.shared.metrics.Stages;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -303,11 +303,11 @@ final class BatchPipeline {
     }
 
     String asText() {
-      return text != null ? text : Wire.toJson(document).encode();
+      return text != null ? text : DocWire.toJson(document).encode();
     }
 
     Document asDocument() {
-      return document != null ? document : Wire.document(new JsonObject(text));
+      return document != null ? document : DocWire.document(new JsonObject(text));
     }
   }
 

@@ -7,10 +7,13 @@ import dev.troupe.request.FakeService.Call;
 import dev.troupe.shared.bus.CallPolicy;
 import dev.troupe.shared.bus.Failures;
 import dev.troupe.shared.config.Settings;
+import dev.troupe.shared.contract.BatchWire;
 import dev.troupe.shared.contract.CacheContract;
+import dev.troupe.shared.contract.CacheWire;
 import dev.troupe.shared.contract.CachedLookups;
 import dev.troupe.shared.contract.DbContract;
 import dev.troupe.shared.contract.DocKey;
+import dev.troupe.shared.contract.DocWire;
 import dev.troupe.shared.contract.Document;
 import dev.troupe.shared.contract.ErrorCode;
 import dev.troupe.shared.contract.KeyBatch;
@@ -19,7 +22,6 @@ import dev.troupe.shared.contract.LookupBatch;
 import dev.troupe.shared.contract.MultiGet;
 import dev.troupe.shared.contract.Precondition;
 import dev.troupe.shared.contract.PutMany;
-import dev.troupe.shared.contract.Wire;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -47,7 +49,7 @@ class BatchPipelineTest {
               new PutMany.Item("a", new JsonObject().put("n", 1), Precondition.NONE),
               new PutMany.Item("b", new JsonObject().put("n", 2), Precondition.ifMatch(3))),
           null);
-  private static final JsonObject KEYS = Wire.toJson(new KeyBatch("notes", List.of("a", "b")));
+  private static final JsonObject KEYS = BatchWire.toJson(new KeyBatch("notes", List.of("a", "b")));
 
   private SimpleMeterRegistry registry;
   private FakeService db;
@@ -96,8 +98,8 @@ class BatchPipelineTest {
               300,
               t ->
                   later.complete(
-                      Wire.toJson(
-                          new CachedLookups(Map.of("a", Wire.toJson(doc).encode()), Map.of()))));
+                      CacheWire.toJson(
+                          new CachedLookups(Map.of("a", DocWire.toJson(doc).encode()), Map.of()))));
           return later.future();
         });
 
@@ -135,11 +137,11 @@ class BatchPipelineTest {
         "{ \"collection\":\"notes\",\"id\":\"a\",\"version\":3,\"updatedAt\":\"2026-01-01T00:00:00Z\",\"data\":{} }";
     cache.reply(
         CacheContract.GET_MANY.name(),
-        Wire.toJson(new CachedLookups(Map.of("a", cachedText), Map.of("gone", 5L))));
+        CacheWire.toJson(new CachedLookups(Map.of("a", cachedText), Map.of("gone", 5L))));
     cache.reply(CacheContract.FILL_MANY.name(), new JsonObject().put("stored", 1));
     db.reply(
         DbContract.GET_MANY.name(),
-        Wire.toJson(
+        BatchWire.toJson(
             new LookupBatch(
                 List.of(Lookup.found(fromDb), Lookup.absent(DocKey.of("notes", "never"), 0)))));
 
@@ -155,14 +157,16 @@ class BatchPipelineTest {
                           assertThat(result.found())
                               .as("found in the order asked")
                               .containsExactly(
-                                  entry("a", cachedText), entry("b", Wire.toJson(fromDb).encode()));
+                                  entry("a", cachedText),
+                                  entry("b", DocWire.toJson(fromDb).encode()));
                           assertThat(result.missing()).containsExactly("never", "gone");
                           assertThat(db.calls())
                               .as("one database query, for the ids the cache did not hold")
                               .containsExactly(
                                   new Call(
                                       DbContract.GET_MANY.name(),
-                                      Wire.toJson(new KeyBatch("notes", List.of("never", "b"))),
+                                      BatchWire.toJson(
+                                          new KeyBatch("notes", List.of("never", "b"))),
                                       RID));
                           ctx.completeNow();
                         })));
@@ -179,8 +183,8 @@ class BatchPipelineTest {
             new JsonObject().put("n", 1));
     cache.reply(
         CacheContract.GET_MANY.name(),
-        Wire.toJson(
-            new CachedLookups(Map.of("a", Wire.toJson(cached).encode()), Map.of("gone", 5L))));
+        CacheWire.toJson(
+            new CachedLookups(Map.of("a", DocWire.toJson(cached).encode()), Map.of("gone", 5L))));
 
     pipeline(vertx, 5000)
         .getMany(new MultiGet(new KeyBatch("notes", List.of("gone", "a")), false), RID)
@@ -206,8 +210,10 @@ class BatchPipelineTest {
         new Document(
             DocKey.of("notes", "a"), 2, Instant.parse("2026-01-01T00:00:00Z"), new JsonObject());
     cache.reply(
-        CacheContract.GET_MANY.name(), Wire.toJson(new LookupBatch(List.of(Lookup.found(doc)))));
-    db.reply(DbContract.GET_MANY.name(), Wire.toJson(new LookupBatch(List.of(Lookup.found(doc)))));
+        CacheContract.GET_MANY.name(),
+        BatchWire.toJson(new LookupBatch(List.of(Lookup.found(doc)))));
+    db.reply(
+        DbContract.GET_MANY.name(), BatchWire.toJson(new LookupBatch(List.of(Lookup.found(doc)))));
 
     pipeline(vertx, 5000)
         .getManyEncoded(new MultiGet(new KeyBatch("notes", List.of("a")), false, true), RID)
@@ -217,7 +223,7 @@ class BatchPipelineTest {
                     ctx.verify(
                         () -> {
                           assertThat(result.found())
-                              .containsExactly(entry("a", Wire.toJson(doc).encode()));
+                              .containsExactly(entry("a", DocWire.toJson(doc).encode()));
                           assertThat(db.calls()).hasSize(1);
                           assertThat(registry.get("troupe_request_cache_faults").counter().count())
                               .isEqualTo(1.0);

@@ -6,8 +6,10 @@ import dev.troupe.shared.bus.Backoff;
 import dev.troupe.shared.bus.CallPolicy;
 import dev.troupe.shared.bus.Failures;
 import dev.troupe.shared.bus.RetryConfig;
+import dev.troupe.shared.contract.CacheWire;
 import dev.troupe.shared.contract.DbContract;
 import dev.troupe.shared.contract.DocKey;
+import dev.troupe.shared.contract.DocWire;
 import dev.troupe.shared.contract.Document;
 import dev.troupe.shared.contract.ErrorCode;
 import dev.troupe.shared.contract.Lookup;
@@ -15,7 +17,6 @@ import dev.troupe.shared.contract.Precondition;
 import dev.troupe.shared.contract.PutDoc;
 import dev.troupe.shared.contract.PutResult;
 import dev.troupe.shared.contract.TroupeException;
-import dev.troupe.shared.contract.Wire;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -46,7 +47,7 @@ class CallPolicyRetryTest {
    */
   private static FakeService flaky(String action, int faults, ErrorCode code) {
     JsonObject answer =
-        action.equals(DbContract.PUT.name()) ? Wire.toJson(WRITTEN) : Wire.toJson(FOUND);
+        action.equals(DbContract.PUT.name()) ? DocWire.toJson(WRITTEN) : CacheWire.toJson(FOUND);
     AtomicInteger calls = new AtomicInteger();
     return new FakeService(DbContract.ADDRESS, action)
         .answer(

@@ -8,11 +8,13 @@ import dev.troupe.shared.bus.Failures;
 import dev.troupe.shared.bus.InFlight;
 import dev.troupe.shared.contract.CacheContract;
 import dev.troupe.shared.contract.CacheLookup;
+import dev.troupe.shared.contract.CacheWire;
 import dev.troupe.shared.contract.DbContract;
 import dev.troupe.shared.contract.DeleteDoc;
 import dev.troupe.shared.contract.DeleteResult;
 import dev.troupe.shared.contract.DocKey;
 import dev.troupe.shared.contract.DocPage;
+import dev.troupe.shared.contract.DocWire;
 import dev.troupe.shared.contract.Document;
 import dev.troupe.shared.contract.ErrorCode;
 import dev.troupe.shared.contract.ListDocs;
@@ -23,7 +25,6 @@ import dev.troupe.shared.contract.PutResult;
 import dev.troupe.shared.contract.ReadResult;
 import dev.troupe.shared.contract.ReadResult.CacheStatus;
 import dev.troupe.shared.contract.TroupeException;
-import dev.troupe.shared.contract.Wire;
 import dev.troupe.shared.metrics.Stages;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
@@ -90,11 +91,11 @@ class DocumentPipelineTest {
   }
 
   private static JsonObject cacheHit(Lookup lookup) {
-    return Wire.toJson(CacheLookup.of(lookup));
+    return CacheWire.toJson(CacheLookup.of(lookup));
   }
 
   private static JsonObject cacheMiss() {
-    return Wire.toJson(CacheLookup.MISS);
+    return CacheWire.toJson(CacheLookup.MISS);
   }
 
   /** The pipeline with a short cache deadline, for the tests in which the cache never answers. */
@@ -143,7 +144,7 @@ class DocumentPipelineTest {
         CacheContract.GET.name(),
         body ->
             Future.succeededFuture(
-                Wire.docKey(body).equals(KEY) ? cacheHit(Lookup.found(cached)) : cacheMiss()));
+                DocWire.docKey(body).equals(KEY) ? cacheHit(Lookup.found(cached)) : cacheMiss()));
     Promise<Void> waiting = Promise.promise();
     db.answer(
         DbContract.GET.name(),
@@ -206,7 +207,7 @@ class DocumentPipelineTest {
                           assertThat(db.calls()).isEmpty();
                           assertThat(cache.calls())
                               .containsExactly(
-                                  new Call(CacheContract.GET.name(), Wire.toJson(KEY), RID));
+                                  new Call(CacheContract.GET.name(), DocWire.toJson(KEY), RID));
                           assertThat(cacheFaults()).isZero();
                           dbUntouched.flag();
                         })));
@@ -218,7 +219,7 @@ class DocumentPipelineTest {
   void cacheMiss(Vertx vertx, VertxTestContext ctx) {
     Document stored = doc(5, new JsonObject().put("from", "db"));
     cache.reply(CacheContract.GET.name(), cacheMiss()).reply(CacheContract.FILL.name(), STORED);
-    db.reply(DbContract.GET.name(), Wire.toJson(Lookup.found(stored)));
+    db.reply(DbContract.GET.name(), CacheWire.toJson(Lookup.found(stored)));
     Checkpoint answered = ctx.checkpoint();
     Checkpoint filled = ctx.checkpoint();
 
@@ -240,13 +241,13 @@ class DocumentPipelineTest {
                         () -> {
                           assertThat(db.calls())
                               .containsExactly(
-                                  new Call(DbContract.GET.name(), Wire.toJson(KEY), RID));
+                                  new Call(DbContract.GET.name(), DocWire.toJson(KEY), RID));
                           assertThat(cache.calls())
                               .containsExactly(
-                                  new Call(CacheContract.GET.name(), Wire.toJson(KEY), RID),
+                                  new Call(CacheContract.GET.name(), DocWire.toJson(KEY), RID),
                                   new Call(
                                       CacheContract.FILL.name(),
-                                      Wire.toJson(Lookup.found(stored)),
+                                      CacheWire.toJson(Lookup.found(stored)),
                                       RID));
                           assertThat(cacheFaults()).isZero();
                           filled.flag();
@@ -289,7 +290,7 @@ class DocumentPipelineTest {
   void negativeCaching(Vertx vertx, VertxTestContext ctx) {
     Lookup absence = Lookup.absent(KEY, 3);
     cache.reply(CacheContract.GET.name(), cacheMiss()).reply(CacheContract.FILL.name(), STORED);
-    db.reply(DbContract.GET.name(), Wire.toJson(absence));
+    db.reply(DbContract.GET.name(), CacheWire.toJson(absence));
     Checkpoint notFound = ctx.checkpoint();
     Checkpoint absenceFilled = ctx.checkpoint();
 
@@ -311,7 +312,8 @@ class DocumentPipelineTest {
                           assertThat(actions(db.calls())).containsExactly(DbContract.GET.name());
                           assertThat(cache.calls(CacheContract.FILL.name()))
                               .containsExactly(
-                                  new Call(CacheContract.FILL.name(), Wire.toJson(absence), RID));
+                                  new Call(
+                                      CacheContract.FILL.name(), CacheWire.toJson(absence), RID));
                           absenceFilled.flag();
                         })));
   }
@@ -324,7 +326,7 @@ class DocumentPipelineTest {
     cache
         .fail(CacheContract.GET.name(), ErrorCode.UNAVAILABLE)
         .reply(CacheContract.FILL.name(), STORED);
-    db.reply(DbContract.GET.name(), Wire.toJson(Lookup.found(stored)));
+    db.reply(DbContract.GET.name(), CacheWire.toJson(Lookup.found(stored)));
     assertBypass(vertx, ctx, stored, List.of(CacheContract.GET.name()));
   }
 
@@ -335,7 +337,7 @@ class DocumentPipelineTest {
     Document stored = doc(2, new JsonObject().put("from", "db"));
     useShortCacheDeadline(vertx);
     cache.silent(CacheContract.GET.name()).reply(CacheContract.FILL.name(), STORED);
-    db.reply(DbContract.GET.name(), Wire.toJson(Lookup.found(stored)));
+    db.reply(DbContract.GET.name(), CacheWire.toJson(Lookup.found(stored)));
     assertBypass(vertx, ctx, stored, List.of(CacheContract.GET.name()));
   }
 
@@ -347,7 +349,7 @@ class DocumentPipelineTest {
     cache
         .reply(CacheContract.GET.name(), new JsonObject().put("hit", "maybe"))
         .reply(CacheContract.FILL.name(), STORED);
-    db.reply(DbContract.GET.name(), Wire.toJson(Lookup.found(stored)));
+    db.reply(DbContract.GET.name(), CacheWire.toJson(Lookup.found(stored)));
     assertBypass(vertx, ctx, stored, List.of(CacheContract.GET.name()));
   }
 
@@ -356,7 +358,7 @@ class DocumentPipelineTest {
       "with no cache-service consuming at all, reads come from the database (BYPASS) and count a fault")
   void noCacheService(Vertx vertx, VertxTestContext ctx) {
     Document stored = doc(6, new JsonObject().put("from", "db"));
-    db.reply(DbContract.GET.name(), Wire.toJson(Lookup.found(stored)));
+    db.reply(DbContract.GET.name(), CacheWire.toJson(Lookup.found(stored)));
     Checkpoint answered = ctx.checkpoint();
 
     cache
@@ -398,7 +400,7 @@ class DocumentPipelineTest {
                         () -> {
                           assertThat(db.calls())
                               .containsExactly(
-                                  new Call(DbContract.GET.name(), Wire.toJson(KEY), RID));
+                                  new Call(DbContract.GET.name(), DocWire.toJson(KEY), RID));
                           assertThat(actions(cache.calls()))
                               .containsExactlyElementsOf(cacheActions);
                           noFill.flag();
@@ -414,7 +416,7 @@ class DocumentPipelineTest {
         .reply(CacheContract.GET.name(), cacheMiss())
         .fail(CacheContract.FILL.name(), ErrorCode.UNAVAILABLE)
         .reply(CacheContract.EVICT.name(), new JsonObject());
-    db.reply(DbContract.GET.name(), Wire.toJson(Lookup.found(stored)));
+    db.reply(DbContract.GET.name(), CacheWire.toJson(Lookup.found(stored)));
     Checkpoint answered = ctx.checkpoint();
     Checkpoint evicted = ctx.checkpoint();
 
@@ -441,7 +443,7 @@ class DocumentPipelineTest {
                                   CacheContract.EVICT.name());
                           assertThat(cache.calls(CacheContract.EVICT.name()))
                               .containsExactly(
-                                  new Call(CacheContract.EVICT.name(), Wire.toJson(KEY), RID));
+                                  new Call(CacheContract.EVICT.name(), DocWire.toJson(KEY), RID));
                           assertThat(cacheFaults()).isEqualTo(1.0);
                           evicted.flag();
                         })));
@@ -486,7 +488,7 @@ class DocumentPipelineTest {
   void putWritesThrough(Vertx vertx, VertxTestContext ctx) {
     PutDoc put = new PutDoc(KEY, new JsonObject().put("title", "new"), Precondition.ifMatch(6));
     Document committed = doc(7, put.data());
-    db.reply(DbContract.PUT.name(), Wire.toJson(new PutResult(committed, false)));
+    db.reply(DbContract.PUT.name(), DocWire.toJson(new PutResult(committed, false)));
     cache.reply(CacheContract.FILL.name(), STORED);
     Checkpoint answered = ctx.checkpoint();
     Checkpoint filled = ctx.checkpoint();
@@ -509,12 +511,12 @@ class DocumentPipelineTest {
                         () -> {
                           assertThat(db.calls())
                               .containsExactly(
-                                  new Call(DbContract.PUT.name(), Wire.toJson(put), RID));
+                                  new Call(DbContract.PUT.name(), DocWire.toJson(put), RID));
                           assertThat(cache.calls())
                               .containsExactly(
                                   new Call(
                                       CacheContract.FILL.name(),
-                                      Wire.toJson(Lookup.found(committed)),
+                                      CacheWire.toJson(Lookup.found(committed)),
                                       RID));
                           assertThat(cacheFaults()).isZero();
                           filled.flag();
@@ -526,7 +528,7 @@ class DocumentPipelineTest {
   void putWaitsForTheFill(Vertx vertx, VertxTestContext ctx) {
     PutDoc put = new PutDoc(KEY, new JsonObject(), Precondition.NONE);
     Document committed = doc(1, put.data());
-    db.reply(DbContract.PUT.name(), Wire.toJson(new PutResult(committed, true)));
+    db.reply(DbContract.PUT.name(), DocWire.toJson(new PutResult(committed, true)));
     AtomicBoolean fillAnswered = new AtomicBoolean();
     cache.answer(
         CacheContract.FILL.name(),
@@ -560,7 +562,7 @@ class DocumentPipelineTest {
   void putFillFails(Vertx vertx, VertxTestContext ctx) {
     PutDoc put = new PutDoc(KEY, new JsonObject().put("v", 1), Precondition.NONE);
     Document committed = doc(1, put.data());
-    db.reply(DbContract.PUT.name(), Wire.toJson(new PutResult(committed, true)));
+    db.reply(DbContract.PUT.name(), DocWire.toJson(new PutResult(committed, true)));
     cache
         .fail(CacheContract.FILL.name(), ErrorCode.UNAVAILABLE)
         .reply(CacheContract.EVICT.name(), new JsonObject());
@@ -587,9 +589,9 @@ class DocumentPipelineTest {
                               .containsExactly(
                                   new Call(
                                       CacheContract.FILL.name(),
-                                      Wire.toJson(Lookup.found(committed)),
+                                      CacheWire.toJson(Lookup.found(committed)),
                                       RID),
-                                  new Call(CacheContract.EVICT.name(), Wire.toJson(KEY), RID));
+                                  new Call(CacheContract.EVICT.name(), DocWire.toJson(KEY), RID));
                           assertThat(cacheFaults()).isEqualTo(1.0);
                           evicted.flag();
                         })));
@@ -600,7 +602,7 @@ class DocumentPipelineTest {
   void putFillAndEvictFail(VertxTestContext ctx) {
     PutDoc put = new PutDoc(KEY, new JsonObject().put("v", 1), Precondition.NONE);
     Document committed = doc(1, put.data());
-    db.reply(DbContract.PUT.name(), Wire.toJson(new PutResult(committed, true)));
+    db.reply(DbContract.PUT.name(), DocWire.toJson(new PutResult(committed, true)));
     cache
         .fail(CacheContract.FILL.name(), ErrorCode.UNAVAILABLE)
         .fail(CacheContract.EVICT.name(), ErrorCode.INTERNAL);
@@ -627,7 +629,7 @@ class DocumentPipelineTest {
     useShortCacheDeadline(vertx);
     PutDoc put = new PutDoc(KEY, new JsonObject().put("v", 1), Precondition.NONE);
     Document committed = doc(1, put.data());
-    db.reply(DbContract.PUT.name(), Wire.toJson(new PutResult(committed, true)));
+    db.reply(DbContract.PUT.name(), DocWire.toJson(new PutResult(committed, true)));
     cache.silent(CacheContract.FILL.name()).silent(CacheContract.EVICT.name());
 
     pipeline
@@ -651,7 +653,7 @@ class DocumentPipelineTest {
   void putWithoutCacheService(VertxTestContext ctx) {
     PutDoc put = new PutDoc(KEY, new JsonObject().put("v", 1), Precondition.NONE);
     Document committed = doc(1, put.data());
-    db.reply(DbContract.PUT.name(), Wire.toJson(new PutResult(committed, true)));
+    db.reply(DbContract.PUT.name(), DocWire.toJson(new PutResult(committed, true)));
 
     cache
         .unregister()
@@ -671,7 +673,7 @@ class DocumentPipelineTest {
       "delete commits to the database, then fills the cache with the absence at the delete's version")
   void deleteWritesThrough(Vertx vertx, VertxTestContext ctx) {
     DeleteDoc delete = new DeleteDoc(KEY, Precondition.ifMatch(7));
-    db.reply(DbContract.DELETE.name(), Wire.toJson(new DeleteResult(KEY, 8)));
+    db.reply(DbContract.DELETE.name(), DocWire.toJson(new DeleteResult(KEY, 8)));
     cache.reply(CacheContract.FILL.name(), STORED);
     Checkpoint answered = ctx.checkpoint();
     Checkpoint filled = ctx.checkpoint();
@@ -694,12 +696,12 @@ class DocumentPipelineTest {
                         () -> {
                           assertThat(db.calls())
                               .containsExactly(
-                                  new Call(DbContract.DELETE.name(), Wire.toJson(delete), RID));
+                                  new Call(DbContract.DELETE.name(), DocWire.toJson(delete), RID));
                           assertThat(cache.calls())
                               .containsExactly(
                                   new Call(
                                       CacheContract.FILL.name(),
-                                      Wire.toJson(Lookup.absent(KEY, 8)),
+                                      CacheWire.toJson(Lookup.absent(KEY, 8)),
                                       RID));
                           filled.flag();
                         })));
@@ -708,7 +710,7 @@ class DocumentPipelineTest {
   @Test
   @DisplayName("a delete whose cache fill fails still succeeds after evicting the key")
   void deleteFillFails(Vertx vertx, VertxTestContext ctx) {
-    db.reply(DbContract.DELETE.name(), Wire.toJson(new DeleteResult(KEY, 2)));
+    db.reply(DbContract.DELETE.name(), DocWire.toJson(new DeleteResult(KEY, 2)));
     cache
         .fail(CacheContract.FILL.name(), ErrorCode.UNAVAILABLE)
         .reply(CacheContract.EVICT.name(), new JsonObject());
@@ -772,7 +774,7 @@ class DocumentPipelineTest {
                         () -> {
                           assertThat(cache.calls())
                               .containsExactly(
-                                  new Call(CacheContract.EVICT.name(), Wire.toJson(KEY), RID));
+                                  new Call(CacheContract.EVICT.name(), DocWire.toJson(KEY), RID));
                           evicted.flag();
                         })));
   }
@@ -811,7 +813,7 @@ class DocumentPipelineTest {
                         () -> {
                           assertThat(cache.calls())
                               .containsExactly(
-                                  new Call(CacheContract.EVICT.name(), Wire.toJson(KEY), RID));
+                                  new Call(CacheContract.EVICT.name(), DocWire.toJson(KEY), RID));
                           evicted.flag();
                         })));
   }
@@ -885,7 +887,7 @@ class DocumentPipelineTest {
                     Instant.parse("2024-01-02T03:04:05Z"),
                     new JsonObject())),
             "n-2");
-    db.reply(DbContract.LIST.name(), Wire.toJson(page));
+    db.reply(DbContract.LIST.name(), DocWire.toJson(page));
     Checkpoint answered = ctx.checkpoint();
     Checkpoint cacheUntouched = ctx.checkpoint();
 
@@ -907,7 +909,7 @@ class DocumentPipelineTest {
                         () -> {
                           assertThat(db.calls())
                               .containsExactly(
-                                  new Call(DbContract.LIST.name(), Wire.toJson(list), RID));
+                                  new Call(DbContract.LIST.name(), DocWire.toJson(list), RID));
                           assertThat(cache.calls()).isEmpty();
                           cacheUntouched.flag();
                         })));

@@ -5,13 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.troupe.shared.bus.CallPolicy;
 import dev.troupe.shared.contract.CacheContract;
 import dev.troupe.shared.contract.CacheLookup;
+import dev.troupe.shared.contract.CacheWire;
 import dev.troupe.shared.contract.DbContract;
 import dev.troupe.shared.contract.DocKey;
 import dev.troupe.shared.contract.Document;
 import dev.troupe.shared.contract.Lookup;
 import dev.troupe.shared.contract.ReadResult;
 import dev.troupe.shared.contract.ReadResult.CacheStatus;
-import dev.troupe.shared.contract.Wire;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -46,10 +46,10 @@ class SingleFlightTest {
             // flight.
             .answer(
                 DbContract.GET.name(),
-                body -> release.future().map(v -> Wire.toJson(Lookup.found(doc))));
+                body -> release.future().map(v -> CacheWire.toJson(Lookup.found(doc))));
     FakeService cache =
         new FakeService(CacheContract.ADDRESS, CacheContract.GET.name(), CacheContract.FILL.name())
-            .reply(CacheContract.GET.name(), Wire.toJson(CacheLookup.MISS))
+            .reply(CacheContract.GET.name(), CacheWire.toJson(CacheLookup.MISS))
             .reply(CacheContract.FILL.name(), new JsonObject().put("stored", true));
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     var context = vertx.getOrCreateContext();
@@ -105,10 +105,10 @@ class SingleFlightTest {
     Document doc = new Document(key, 1, Instant.parse("2026-01-01T00:00:00Z"), new JsonObject());
     FakeService db =
         new FakeService(DbContract.ADDRESS, DbContract.GET.name())
-            .reply(DbContract.GET.name(), Wire.toJson(Lookup.found(doc)));
+            .reply(DbContract.GET.name(), CacheWire.toJson(Lookup.found(doc)));
     FakeService cache =
         new FakeService(CacheContract.ADDRESS, CacheContract.GET.name(), CacheContract.FILL.name())
-            .reply(CacheContract.GET.name(), Wire.toJson(CacheLookup.MISS))
+            .reply(CacheContract.GET.name(), CacheWire.toJson(CacheLookup.MISS))
             .reply(CacheContract.FILL.name(), new JsonObject().put("stored", true));
     var context = vertx.getOrCreateContext();
     db.register(vertx)

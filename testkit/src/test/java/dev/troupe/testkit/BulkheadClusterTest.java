@@ -3,11 +3,12 @@ package dev.troupe.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.troupe.shared.bus.ActionRouter;
+import dev.troupe.shared.contract.CacheWire;
 import dev.troupe.shared.contract.DbContract;
 import dev.troupe.shared.contract.DocKey;
+import dev.troupe.shared.contract.DocWire;
 import dev.troupe.shared.contract.Document;
 import dev.troupe.shared.contract.Lookup;
-import dev.troupe.shared.contract.Wire;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -83,9 +84,9 @@ class BulkheadClusterTest {
                           if (stalled.get()) {
                             return Promise.<JsonObject>promise().future();
                           }
-                          DocKey key = Wire.docKey(msg.body());
+                          DocKey key = DocWire.docKey(msg.body());
                           return Future.succeededFuture(
-                              Wire.toJson(
+                              CacheWire.toJson(
                                   Lookup.found(
                                       new Document(
                                           key,

@@ -3,11 +3,12 @@ package dev.troupe.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.troupe.shared.bus.ActionRouter;
+import dev.troupe.shared.contract.CacheWire;
 import dev.troupe.shared.contract.DbContract;
 import dev.troupe.shared.contract.DocKey;
+import dev.troupe.shared.contract.DocWire;
 import dev.troupe.shared.contract.Document;
 import dev.troupe.shared.contract.Lookup;
-import dev.troupe.shared.contract.Wire;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -69,9 +70,9 @@ class GatewayWriteAdmissionTest {
                     .on(
                         DbContract.GET.name(),
                         msg -> {
-                          DocKey key = Wire.docKey(msg.body());
+                          DocKey key = DocWire.docKey(msg.body());
                           return Future.succeededFuture(
-                              Wire.toJson(
+                              CacheWire.toJson(
                                   Lookup.found(
                                       new Document(
                                           key,

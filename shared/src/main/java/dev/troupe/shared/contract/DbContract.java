@@ -6,8 +6,8 @@ import io.vertx.core.json.JsonObject;
 import java.util.List;
 
 /**
- * db-service: the only service that speaks SQL. Bodies and replies are JSON objects mapped by
- * {@link Wire}; the operation is the {@code action} header.
+ * db-service: the only service that speaks SQL. Bodies and replies are JSON objects mapped by the
+ * codecs of the declarations below; the operation is the {@code action} header.
  *
  * <table>
  *   <caption>Actions</caption>

@@ -25,7 +25,7 @@ public record EncodedMultiGetResult(
   @Override
   public MultiGetResult decoded() {
     Map<String, Document> docs = new LinkedHashMap<>(found.size() * 2);
-    found.forEach((id, text) -> docs.put(id, Wire.document(new JsonObject(text))));
+    found.forEach((id, text) -> docs.put(id, DocWire.document(new JsonObject(text))));
     return new MultiGetResult(docs, missing, failed);
   }
 
