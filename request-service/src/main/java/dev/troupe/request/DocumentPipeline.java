@@ -81,7 +81,7 @@ final class DocumentPipeline {
                     ? Future.succeededFuture(found(key, cached))
                     : readThrough(key, requestId, CacheStatus.MISS),
             fault -> {
-              cacheFault("get", key, fault);
+              cacheFault(CacheContract.GET, key, fault);
               return readThrough(key, requestId, CacheStatus.BYPASS);
             });
   }
@@ -197,7 +197,7 @@ final class DocumentPipeline {
         .<Void>mapEmpty()
         .recover(
             fault -> {
-              cacheFault("fill", lookup.key(), fault);
+              cacheFault(CacheContract.FILL, lookup.key(), fault);
               return cache
                   .call(CacheContract.EVICT, lookup.key(), requestId)
                   .recover(
@@ -227,8 +227,9 @@ final class DocumentPipeline {
     return new ReadResult(cached.document(), CacheStatus.HIT);
   }
 
-  private void cacheFault(String action, DocKey key, Throwable fault) {
+  private void cacheFault(Action<?, ?> action, DocKey key, Throwable fault) {
     cacheFaults.increment();
-    LOG.warn("cache {} of {} failed, using the database: {}", action, key, fault.getMessage());
+    LOG.warn(
+        "cache {} of {} failed, using the database: {}", action.name(), key, fault.getMessage());
   }
 }
