@@ -24,7 +24,7 @@ class CallPolicyTest {
   private static final int FAILURES = 5;
 
   private static Future<Throwable> call(CallPolicy db) {
-    return db.request(DbContract.ADDRESS, DbContract.GET.name(), new JsonObject(), "rid")
+    return db.request(DbContract.GET, new JsonObject(), "rid")
         .transform(ar -> Future.succeededFuture(ar.cause()));
   }
 
@@ -147,18 +147,10 @@ class CallPolicyTest {
                     chain.compose(
                         x -> {
                           Future<Throwable> put =
-                              db.request(
-                                      DbContract.ADDRESS,
-                                      DbContract.PUT.name(),
-                                      new JsonObject(),
-                                      "rid")
+                              db.request(DbContract.PUT, new JsonObject(), "rid")
                                   .transform(ar -> Future.succeededFuture(ar.cause()));
                           Future<JsonObject> get =
-                              db.request(
-                                  DbContract.ADDRESS,
-                                  DbContract.GET.name(),
-                                  new JsonObject(),
-                                  "rid");
+                              db.request(DbContract.GET, new JsonObject(), "rid");
                           return Future.all(put, get)
                               .map(
                                   all -> {

@@ -1,7 +1,9 @@
 package dev.troupe.request;
 
+import dev.troupe.shared.bus.Action;
 import dev.troupe.shared.bus.ActionRouter;
 import dev.troupe.shared.bus.Bus;
+import dev.troupe.shared.bus.Codec;
 import dev.troupe.shared.contract.ErrorCode;
 import dev.troupe.shared.contract.TroupeException;
 import io.vertx.core.Future;
@@ -67,8 +69,8 @@ final class FakeService {
     }
     ActionRouter router = ActionRouter.of("fake " + address);
     for (String action : actions) {
-      router.on(
-          action,
+      router.onRaw(
+          Action.idempotent(address, action, Codec.json(), Codec.json(), "a stand-in"),
           msg -> {
             calls.add(new Call(action, msg.body(), Bus.requestId(msg)));
             Function<JsonObject, Future<JsonObject>> answer = answers.get(action);

@@ -94,10 +94,10 @@ public final class ActionRouter implements Handler<Message<JsonObject>> {
   }
 
   /**
-   * Routes the action named {@code action}. Kept for handlers of actions not yet declared as an
-   * {@link Action}; new code routes by declaration.
+   * Routes the action named {@code action}, for this package's tests of the router itself; services
+   * route by declaration.
    */
-  public ActionRouter on(String action, Function<Message<JsonObject>, Future<JsonObject>> handler) {
+  ActionRouter on(String action, Function<Message<JsonObject>, Future<JsonObject>> handler) {
     return route(action, handler);
   }
 
@@ -153,8 +153,8 @@ public final class ActionRouter implements Handler<Message<JsonObject>> {
     return this;
   }
 
-  /** {@link #limit(InFlight, Action[])} by action name, for actions not yet declared. */
-  public ActionRouter limit(InFlight limit, String... actions) {
+  /** {@link #limit(InFlight, Action[])} by action name. */
+  ActionRouter limit(InFlight limit, String... actions) {
     for (String action : actions) {
       if (Bus.PING.equals(action)) {
         throw new IllegalArgumentException("pings are never refused, so they have no bulkhead");

@@ -247,19 +247,26 @@ public final class CallPolicy {
   }
 
   /**
-   * A call of an action not yet declared as an {@link Action}, by name, retried like an idempotent
-   * one as before (the actions still called so are the job store's, none of them a document write).
-   * Goes once every family is declared.
+   * Calls {@code action} with a body as it is and completes with the reply as it is: for a caller
+   * that relays bodies it does not read (a bridge, a test's stand-in). Idempotent when the body,
+   * decoded, is a request the declaration calls idempotent.
    */
-  public Future<JsonObject> request(
-      String address, String action, JsonObject body, String requestId) {
-    return request(address, action, body, requestId, bus.timeoutMs());
+  public Future<JsonObject> request(Action<?, ?> action, JsonObject body, String requestId) {
+    return send(
+        action.address(),
+        action.name(),
+        idempotent(action, body),
+        body,
+        requestId,
+        bus.timeoutMs());
   }
 
-  /** As {@link #request(String, String, JsonObject, String)}, within {@code deadlineMs}. */
-  public Future<JsonObject> request(
-      String address, String action, JsonObject body, String requestId, long deadlineMs) {
-    return send(address, action, true, body, requestId, deadlineMs);
+  private static <Q> boolean idempotent(Action<Q, ?> action, JsonObject body) {
+    try {
+      return action.idempotent(action.request().decode(body));
+    } catch (RuntimeException malformed) {
+      return false;
+    }
   }
 
   private Future<JsonObject> send(

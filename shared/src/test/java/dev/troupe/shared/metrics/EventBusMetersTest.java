@@ -2,8 +2,10 @@ package dev.troupe.shared.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.troupe.shared.bus.Action;
 import dev.troupe.shared.bus.ActionRouter;
 import dev.troupe.shared.bus.Bus;
+import dev.troupe.shared.bus.Codec;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -60,7 +62,10 @@ class EventBusMetersTest {
             .eventBus()
             .<JsonObject>consumer(
                 ADDRESS,
-                ActionRouter.of("svc").on("get", m -> Future.succeededFuture(new JsonObject())))
+                ActionRouter.of("svc")
+                    .onRaw(
+                        Action.idempotent(ADDRESS, "get", Codec.json(), Codec.json(), "test"),
+                        m -> Future.succeededFuture(new JsonObject())))
             .completion();
     for (int i = 0; i < REQUESTS; i++) {
       all = all.compose(v -> bus.request(ADDRESS, "get", new JsonObject(), null).mapEmpty());

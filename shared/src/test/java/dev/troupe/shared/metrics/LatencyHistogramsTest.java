@@ -3,8 +3,10 @@ package dev.troupe.shared.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.troupe.shared.actor.ActorContract;
+import dev.troupe.shared.bus.Action;
 import dev.troupe.shared.bus.ActionRouter;
 import dev.troupe.shared.bus.Bus;
+import dev.troupe.shared.bus.Codec;
 import dev.troupe.shared.contract.ChatContract;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
@@ -73,8 +75,12 @@ class LatencyHistogramsTest {
               .<JsonObject>consumer(
                   ADDRESS,
                   ActionRouter.of("svc")
-                      .on("get", m -> Future.succeededFuture(new JsonObject()))
-                      .on("never", m -> Promise.<JsonObject>promise().future()))
+                      .onRaw(
+                          Action.idempotent(ADDRESS, "get", Codec.json(), Codec.json(), "test"),
+                          m -> Future.succeededFuture(new JsonObject()))
+                      .onRaw(
+                          Action.idempotent(ADDRESS, "never", Codec.json(), Codec.json(), "test"),
+                          m -> Promise.<JsonObject>promise().future()))
               .completion());
       for (int i = 0; i < 2; i++) {
         await(bus.request(ADDRESS, "get", new JsonObject(), null));
@@ -122,7 +128,10 @@ class LatencyHistogramsTest {
               .eventBus()
               .<JsonObject>consumer(
                   ADDRESS,
-                  ActionRouter.of("svc").on("get", m -> Future.succeededFuture(new JsonObject())))
+                  ActionRouter.of("svc")
+                      .onRaw(
+                          Action.idempotent(ADDRESS, "get", Codec.json(), Codec.json(), "test"),
+                          m -> Future.succeededFuture(new JsonObject())))
               .completion());
       assertThat(await(new Bus(vertx, 2_000).request(ADDRESS, "get", new JsonObject(), null)))
           .isEqualTo(new JsonObject());
