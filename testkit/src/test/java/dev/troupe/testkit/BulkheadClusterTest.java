@@ -78,8 +78,8 @@ class BulkheadClusterTest {
             .consumer(
                 DbContract.ADDRESS,
                 ActionRouter.of("stalling-db")
-                    .on(
-                        DbContract.GET.name(),
+                    .onRaw(
+                        DbContract.GET,
                         msg -> {
                           if (stalled.get()) {
                             return Promise.<JsonObject>promise().future();
@@ -94,8 +94,8 @@ class BulkheadClusterTest {
                                           Instant.parse("2026-01-01T00:00:00Z"),
                                           new JsonObject().put("id", key.id())))));
                         })
-                    .on(
-                        DbContract.PUT.name(),
+                    .onRaw(
+                        DbContract.PUT,
                         msg -> {
                           if (writesReceived.incrementAndGet() == WRITE_LIMIT) {
                             writeBulkheadFull.tryComplete();

@@ -67,8 +67,8 @@ class GatewayWriteAdmissionTest {
             .consumer(
                 DbContract.ADDRESS,
                 ActionRouter.of("write-stalling-db")
-                    .on(
-                        DbContract.GET.name(),
+                    .onRaw(
+                        DbContract.GET,
                         msg -> {
                           DocKey key = DocWire.docKey(msg.body());
                           return Future.succeededFuture(
@@ -80,8 +80,8 @@ class GatewayWriteAdmissionTest {
                                           Instant.parse("2026-01-01T00:00:00Z"),
                                           new JsonObject()))));
                         })
-                    .on(
-                        DbContract.PUT.name(),
+                    .onRaw(
+                        DbContract.PUT,
                         msg -> {
                           if (writesReceived.incrementAndGet() == WRITE_LIMIT) {
                             writesHeld.tryComplete();

@@ -69,8 +69,8 @@ class OverloadTest {
             .consumer(
                 DbContract.ADDRESS,
                 ActionRouter.of("slow-db")
-                    .on(
-                        DbContract.GET.name(),
+                    .onRaw(
+                        DbContract.GET,
                         msg -> {
                           DocKey key = DocWire.docKey(msg.body());
                           Promise<JsonObject> reply = Promise.promise();
