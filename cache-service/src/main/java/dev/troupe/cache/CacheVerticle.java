@@ -14,13 +14,13 @@ import dev.troupe.shared.contract.CacheContract;
 import dev.troupe.shared.contract.CacheLookup;
 import dev.troupe.shared.contract.CachedLookups;
 import dev.troupe.shared.contract.DocKey;
+import dev.troupe.shared.contract.DocWire;
 import dev.troupe.shared.contract.KeyBatch;
 import dev.troupe.shared.contract.Lookup;
+import dev.troupe.shared.contract.LookupBatch;
 import dev.troupe.shared.contract.StoredDoc;
-import dev.troupe.shared.contract.Wire;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -126,7 +126,7 @@ public final class CacheVerticle extends VerticleBase {
   }
 
   /** This node's figures and the cluster's (the sum of every node's last published figures). */
-  private Future<JsonObject> stats(Message<JsonObject> msg) {
+  private Future<JsonObject> stats(JsonObject request) {
     JsonObject local = stats.local();
     return vertx
         .executeBlocking(
@@ -147,17 +147,16 @@ public final class CacheVerticle extends VerticleBase {
    * The entry of the key, its document as the envelope text the entry holds ({@link StoredDoc}),
    * unparsed: a hit passes it through request-service to the gateway's response as it is.
    */
-  private Future<JsonObject> get(Message<JsonObject> msg) {
-    DocKey key = Wire.docKey(msg.body());
+  private Future<CacheLookup> get(DocKey key) {
     return OnContext.of(map.getAsync(key.asString()), context)
         .map(
             cached -> {
               if (cached == null) {
                 stats.miss();
-                return Wire.toJson(CacheLookup.MISS);
+                return CacheLookup.MISS;
               }
               stats.hit();
-              return Wire.toJson(lookup(cached));
+              return lookup(cached);
             });
   }
 
@@ -167,13 +166,9 @@ public final class CacheVerticle extends VerticleBase {
         : CacheLookup.found(new StoredDoc(cached.version(), cached.envelope()));
   }
 
-  private Future<JsonObject> fill(Message<JsonObject> msg) {
-    return fill(Wire.lookup(msg.body())).map(stored -> new JsonObject().put("stored", stored));
-  }
-
   private static CachedLookup entry(Lookup lookup) {
     return new CachedLookup(
-        lookup.version(), lookup.exists() ? Wire.toJson(lookup.document()).encode() : null);
+        lookup.version(), lookup.exists() ? DocWire.toJson(lookup.document()).encode() : null);
   }
 
   private long ttl(Lookup lookup) {
@@ -202,8 +197,7 @@ public final class CacheVerticle extends VerticleBase {
    * times the partitions it touches (a profile of 100-id reads spent 64% of the CPU there,
    * MurmurHash alone 13%).
    */
-  private Future<JsonObject> getMany(Message<JsonObject> msg) {
-    KeyBatch batch = Wire.keyBatch(msg.body());
+  private Future<CachedLookups> getMany(KeyBatch batch) {
     int size = batch.ids().size();
     List<CompletableFuture<CachedLookup>> reads = new ArrayList<>(size);
     for (int i = 0; i < size; i++) {
@@ -227,7 +221,7 @@ public final class CacheVerticle extends VerticleBase {
                   }
                 }
               }
-              return Wire.toJson(new CachedLookups(envelopes, absent));
+              return new CachedLookups(envelopes, absent);
             });
   }
 
@@ -235,9 +229,9 @@ public final class CacheVerticle extends VerticleBase {
    * Fills a batch, each entry only if newer (see {@link FillIfNewer}), one operation per key like
    * {@code getMany}.
    */
-  private Future<JsonObject> fillMany(Message<JsonObject> msg) {
+  private Future<Long> fillMany(LookupBatch batch) {
     Map<String, Lookup> newest = new HashMap<>();
-    for (Lookup lookup : Wire.lookupBatch(msg.body()).items()) {
+    for (Lookup lookup : batch.items()) {
       newest.merge(lookup.key().asString(), lookup, (a, b) -> b.version() > a.version() ? b : a);
     }
     List<CompletableFuture<Boolean>> fills = new ArrayList<>(newest.size());
@@ -252,12 +246,11 @@ public final class CacheVerticle extends VerticleBase {
               long stored =
                   fills.stream().map(CompletableFuture::join).filter(Boolean.TRUE::equals).count();
               stats.fills(stored);
-              return new JsonObject().put("stored", stored);
+              return stored;
             });
   }
 
-  private Future<JsonObject> evictMany(Message<JsonObject> msg) {
-    KeyBatch batch = Wire.keyBatch(msg.body());
+  private Future<Void> evictMany(KeyBatch batch) {
     Set<String> keys = new HashSet<>();
     for (int i = 0; i < batch.ids().size(); i++) {
       keys.add(batch.key(i).asString());
@@ -266,11 +259,10 @@ public final class CacheVerticle extends VerticleBase {
     keys.forEach(key -> removals.add(map.removeAsync(key).toCompletableFuture()));
     return OnContext.of(
             CompletableFuture.allOf(removals.toArray(CompletableFuture[]::new)), context)
-        .map(removed -> new JsonObject());
+        .mapEmpty();
   }
 
-  private Future<JsonObject> evict(Message<JsonObject> msg) {
-    DocKey key = Wire.docKey(msg.body());
-    return OnContext.of(map.removeAsync(key.asString()), context).map(removed -> new JsonObject());
+  private Future<Void> evict(DocKey key) {
+    return OnContext.of(map.removeAsync(key.asString()), context).mapEmpty();
   }
 }

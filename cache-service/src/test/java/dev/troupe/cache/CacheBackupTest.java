@@ -13,10 +13,11 @@ import dev.troupe.shared.cluster.NodeRuntime;
 import dev.troupe.shared.config.Settings;
 import dev.troupe.shared.contract.CacheContract;
 import dev.troupe.shared.contract.CacheLookup;
+import dev.troupe.shared.contract.CacheWire;
 import dev.troupe.shared.contract.DocKey;
+import dev.troupe.shared.contract.DocWire;
 import dev.troupe.shared.contract.Document;
 import dev.troupe.shared.contract.Lookup;
-import dev.troupe.shared.contract.Wire;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -114,8 +115,8 @@ class CacheBackupTest {
                     doc ->
                         bus.request(
                             CacheContract.ADDRESS,
-                            CacheContract.FILL,
-                            Wire.toJson(Lookup.found(doc)),
+                            CacheContract.FILL.name(),
+                            CacheWire.toJson(Lookup.found(doc)),
                             null))
                 .toList())
         .map(all -> all.<JsonObject>list());
@@ -128,10 +129,10 @@ class CacheBackupTest {
                     doc ->
                         bus.request(
                                 CacheContract.ADDRESS,
-                                CacheContract.GET,
-                                Wire.toJson(doc.key()),
+                                CacheContract.GET.name(),
+                                DocWire.toJson(doc.key()),
                                 null)
-                            .map(Wire::cacheLookup))
+                            .map(CacheWire::cacheLookup))
                 .toList())
         .map(all -> all.<CacheLookup>list());
   }

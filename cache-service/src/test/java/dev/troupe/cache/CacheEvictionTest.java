@@ -9,10 +9,10 @@ import dev.troupe.shared.cluster.LoopbackCluster;
 import dev.troupe.shared.cluster.NodeRuntime;
 import dev.troupe.shared.config.Settings;
 import dev.troupe.shared.contract.CacheContract;
+import dev.troupe.shared.contract.CacheWire;
 import dev.troupe.shared.contract.DocKey;
 import dev.troupe.shared.contract.Document;
 import dev.troupe.shared.contract.Lookup;
-import dev.troupe.shared.contract.Wire;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -75,7 +75,9 @@ class CacheEvictionTest {
   void staysBounded(VertxTestContext ctx) {
     fillBatches(0)
         .compose(
-            v -> bus.request(CacheContract.ADDRESS, CacheContract.STATS, new JsonObject(), "test"))
+            v ->
+                bus.request(
+                    CacheContract.ADDRESS, CacheContract.STATS.name(), new JsonObject(), "test"))
         .onComplete(
             ctx.succeeding(
                 stats ->
@@ -115,7 +117,10 @@ class CacheEvictionTest {
           new Document(key, 1, Instant.parse("2026-01-01T00:00:00Z"), new JsonObject().put("i", i));
       batch.add(
           bus.request(
-              CacheContract.ADDRESS, CacheContract.FILL, Wire.toJson(Lookup.found(doc)), "test"));
+              CacheContract.ADDRESS,
+              CacheContract.FILL.name(),
+              CacheWire.toJson(Lookup.found(doc)),
+              "test"));
     }
     return Future.all(batch).compose(v -> fillBatches(from + BATCH));
   }

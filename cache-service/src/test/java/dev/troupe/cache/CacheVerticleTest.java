@@ -9,15 +9,17 @@ import dev.troupe.shared.cluster.ClusterBootstrap;
 import dev.troupe.shared.cluster.LoopbackCluster;
 import dev.troupe.shared.cluster.NodeRuntime;
 import dev.troupe.shared.config.Settings;
+import dev.troupe.shared.contract.BatchWire;
 import dev.troupe.shared.contract.CacheContract;
 import dev.troupe.shared.contract.CacheLookup;
+import dev.troupe.shared.contract.CacheWire;
 import dev.troupe.shared.contract.DocKey;
+import dev.troupe.shared.contract.DocWire;
 import dev.troupe.shared.contract.Document;
 import dev.troupe.shared.contract.ErrorCode;
 import dev.troupe.shared.contract.KeyBatch;
 import dev.troupe.shared.contract.Lookup;
 import dev.troupe.shared.contract.LookupBatch;
-import dev.troupe.shared.contract.Wire;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -100,16 +102,18 @@ class CacheVerticleTest {
   }
 
   private static Future<CacheLookup> get(DocKey key) {
-    return bus.request(CacheContract.ADDRESS, CacheContract.GET, Wire.toJson(key), null)
-        .map(Wire::cacheLookup);
+    return bus.request(CacheContract.ADDRESS, CacheContract.GET.name(), DocWire.toJson(key), null)
+        .map(CacheWire::cacheLookup);
   }
 
   private static Future<JsonObject> fill(Lookup lookup) {
-    return bus.request(CacheContract.ADDRESS, CacheContract.FILL, Wire.toJson(lookup), null);
+    return bus.request(
+        CacheContract.ADDRESS, CacheContract.FILL.name(), CacheWire.toJson(lookup), null);
   }
 
   private static Future<JsonObject> evict(DocKey key) {
-    return bus.request(CacheContract.ADDRESS, CacheContract.EVICT, Wire.toJson(key), null);
+    return bus.request(
+        CacheContract.ADDRESS, CacheContract.EVICT.name(), DocWire.toJson(key), null);
   }
 
   private static JsonObject stored(boolean stored) {
@@ -154,7 +158,7 @@ class CacheVerticleTest {
                             + " is still cached after "
                             + EXPIRY_WAIT_MS
                             + " ms: "
-                            + Wire.toJson(lookup)));
+                            + CacheWire.toJson(lookup)));
               }
               Promise<Void> tick = Promise.promise();
               vertx.setTimer(POLL_INTERVAL_MS, id -> tick.complete());
@@ -169,14 +173,14 @@ class CacheVerticleTest {
   @DisplayName("get of a key never filled is a miss")
   void getOnEmptyCacheIsMiss(VertxTestContext ctx) {
     DocKey key = newKey();
-    bus.request(CacheContract.ADDRESS, CacheContract.GET, Wire.toJson(key), null)
+    bus.request(CacheContract.ADDRESS, CacheContract.GET.name(), DocWire.toJson(key), null)
         .onComplete(
             ctx.succeeding(
                 reply ->
                     ctx.verify(
                         () -> {
                           assertThat(reply).isEqualTo(new JsonObject().put("hit", false));
-                          assertThat(Wire.cacheLookup(reply).hit()).isFalse();
+                          assertThat(CacheWire.cacheLookup(reply).hit()).isFalse();
                           ctx.completeNow();
                         })));
   }
@@ -206,8 +210,8 @@ class CacheVerticleTest {
                         () -> {
                           assertThat(lookup.hit()).isTrue();
                           assertThat(lookup).isEqualTo(CacheLookup.of(Lookup.found(doc)));
-                          assertThat(Wire.toJson(lookup.document().document()))
-                              .isEqualTo(Wire.toJson(doc));
+                          assertThat(DocWire.toJson(lookup.document().document()))
+                              .isEqualTo(DocWire.toJson(doc));
                           hit.flag();
                         })));
   }
@@ -448,8 +452,8 @@ class CacheVerticleTest {
             r ->
                 bus.request(
                     CacheContract.ADDRESS,
-                    CacheContract.FILL_MANY,
-                    Wire.toJson(
+                    CacheContract.FILL_MANY.name(),
+                    BatchWire.toJson(
                         new LookupBatch(
                             List.of(Lookup.found(document(a, 1)), Lookup.found(document(b, 4))))),
                     null))
@@ -463,8 +467,11 @@ class CacheVerticleTest {
                     filled.flag();
                   });
               return bus.request(
-                      CacheContract.ADDRESS, CacheContract.GET_MANY, Wire.toJson(all), null)
-                  .map(Wire::cachedLookups);
+                      CacheContract.ADDRESS,
+                      CacheContract.GET_MANY.name(),
+                      BatchWire.toJson(all),
+                      null)
+                  .map(CacheWire::cachedLookups);
             })
         .compose(
             held -> {
@@ -473,23 +480,26 @@ class CacheVerticleTest {
                     assertThat(held.envelopes())
                         .as("the envelopes as stored, in the order asked")
                         .containsExactly(
-                            entry(a.id(), Wire.toJson(document(a, 1)).encode()),
-                            entry(b.id(), Wire.toJson(document(b, 5)).encode()));
+                            entry(a.id(), DocWire.toJson(document(a, 1)).encode()),
+                            entry(b.id(), DocWire.toJson(document(b, 5)).encode()));
                     assertThat(held.absent())
                         .as("an absence with its version; c, never cached, in neither")
                         .containsExactly(entry(gone.id(), 2L));
                     read.flag();
                   });
               return bus.request(
-                      CacheContract.ADDRESS, CacheContract.EVICT_MANY, Wire.toJson(all), null)
+                      CacheContract.ADDRESS,
+                      CacheContract.EVICT_MANY.name(),
+                      BatchWire.toJson(all),
+                      null)
                   .compose(
                       r ->
                           bus.request(
                               CacheContract.ADDRESS,
-                              CacheContract.GET_MANY,
-                              Wire.toJson(all),
+                              CacheContract.GET_MANY.name(),
+                              BatchWire.toJson(all),
                               null))
-                  .map(Wire::cachedLookups);
+                  .map(CacheWire::cachedLookups);
             })
         .onComplete(
             ctx.succeeding(
@@ -505,7 +515,7 @@ class CacheVerticleTest {
   @Test
   @DisplayName("an unknown action is a BAD_REQUEST reply failure")
   void unknownActionIsBadRequest(VertxTestContext ctx) {
-    failureOf(bus.request(CacheContract.ADDRESS, "frobnicate", Wire.toJson(newKey()), null))
+    failureOf(bus.request(CacheContract.ADDRESS, "frobnicate", DocWire.toJson(newKey()), null))
         .onComplete(
             ctx.succeeding(
                 failure ->
@@ -524,7 +534,7 @@ class CacheVerticleTest {
     Checkpoint fillRejected = ctx.checkpoint();
     Checkpoint evictRejected = ctx.checkpoint();
 
-    failureOf(bus.request(CacheContract.ADDRESS, CacheContract.GET, noId, null))
+    failureOf(bus.request(CacheContract.ADDRESS, CacheContract.GET.name(), noId, null))
         .compose(
             failure -> {
               ctx.verify(
@@ -532,7 +542,8 @@ class CacheVerticleTest {
                     assertReplyFailure(failure, ErrorCode.BAD_REQUEST);
                     getRejected.flag();
                   });
-              return failureOf(bus.request(CacheContract.ADDRESS, CacheContract.FILL, noId, null));
+              return failureOf(
+                  bus.request(CacheContract.ADDRESS, CacheContract.FILL.name(), noId, null));
             })
         .compose(
             failure -> {
@@ -541,7 +552,8 @@ class CacheVerticleTest {
                     assertReplyFailure(failure, ErrorCode.BAD_REQUEST);
                     fillRejected.flag();
                   });
-              return failureOf(bus.request(CacheContract.ADDRESS, CacheContract.EVICT, noId, null));
+              return failureOf(
+                  bus.request(CacheContract.ADDRESS, CacheContract.EVICT.name(), noId, null));
             })
         .onComplete(
             ctx.succeeding(

@@ -5,18 +5,24 @@ import dev.troupe.shared.bus.Bus;
 import dev.troupe.shared.bus.InFlight;
 import dev.troupe.shared.cluster.NodeRuntime;
 import dev.troupe.shared.config.Settings;
+import dev.troupe.shared.contract.ChangeWire;
+import dev.troupe.shared.contract.ChangesQuery;
 import dev.troupe.shared.contract.DbContract;
+import dev.troupe.shared.contract.DeleteDoc;
 import dev.troupe.shared.contract.DeleteResult;
 import dev.troupe.shared.contract.DocEvents;
+import dev.troupe.shared.contract.DocKey;
 import dev.troupe.shared.contract.KeyBatch;
+import dev.troupe.shared.contract.Lookup;
+import dev.troupe.shared.contract.LookupBatch;
+import dev.troupe.shared.contract.PutDoc;
+import dev.troupe.shared.contract.PutMany;
+import dev.troupe.shared.contract.PutManyResult;
 import dev.troupe.shared.contract.PutResult;
-import dev.troupe.shared.contract.TroupeException;
-import dev.troupe.shared.contract.Wire;
 import dev.troupe.shared.metrics.Stages;
 import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -33,8 +39,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class DbVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(DbVerticle.class);
-  private static final int DEFAULT_CHANGES = 100;
-  private static final int MAX_CHANGES = 1000;
 
   private final Lanes<Write<?>> lanes;
   private Pool pool;
@@ -81,7 +85,7 @@ public final class DbVerticle extends VerticleBase {
             .on(DbContract.GET, this::get)
             .on(DbContract.PUT, this::put)
             .on(DbContract.DELETE, this::delete)
-            .on(DbContract.LIST, this::list)
+            .on(DbContract.LIST, store::list)
             .on(DbContract.GET_MANY, this::getMany)
             .on(DbContract.PUT_MANY, this::putMany)
             .on(DbContract.CHANGES, this::changes);
@@ -149,59 +153,40 @@ public final class DbVerticle extends VerticleBase {
         .eventually(() -> pool == null ? Future.succeededFuture() : pool.close());
   }
 
-  private Future<JsonObject> get(Message<JsonObject> msg) {
-    return store.get(Wire.docKey(msg.body())).map(Wire::toJson);
+  private Future<Lookup> get(DocKey key) {
+    return store.get(key);
   }
 
-  private Future<JsonObject> put(Message<JsonObject> msg) {
-    return store.put(Wire.putDoc(msg.body())).onSuccess(this::publish).map(Wire::toJson);
+  private Future<PutResult> put(PutDoc put) {
+    return store.put(put).onSuccess(this::publish);
   }
 
-  private Future<JsonObject> delete(Message<JsonObject> msg) {
-    return store.delete(Wire.deleteDoc(msg.body())).onSuccess(this::publish).map(Wire::toJson);
-  }
-
-  private Future<JsonObject> list(Message<JsonObject> msg) {
-    return store.list(Wire.listDocs(msg.body())).map(Wire::toJson);
+  private Future<DeleteResult> delete(DeleteDoc delete) {
+    return store.delete(delete).onSuccess(this::publish);
   }
 
   /** One SELECT per call, whatever the number of ids (counted in {@code troupe_db_batch_reads}). */
-  private Future<JsonObject> getMany(Message<JsonObject> msg) {
-    KeyBatch batch = Wire.keyBatch(msg.body());
+  private Future<LookupBatch> getMany(KeyBatch batch) {
     batchReads.increment();
-    return store.getMany(batch).map(Wire::toJson);
+    return store.getMany(batch);
   }
 
-  private Future<JsonObject> putMany(Message<JsonObject> msg) {
-    return store
-        .putMany(Wire.putMany(msg.body()))
-        .onSuccess(result -> result.items().forEach(this::publish))
-        .map(Wire::toJson);
+  private Future<PutManyResult> putMany(PutMany put) {
+    return store.putMany(put).onSuccess(result -> result.items().forEach(this::publish));
   }
 
-  private Future<JsonObject> changes(Message<JsonObject> msg) {
-    JsonObject body = msg.body();
-    Object since = body.getValue("since", 0L);
-    Object limit = body.getValue("limit", DEFAULT_CHANGES);
-    if (!(since instanceof Integer || since instanceof Long) || ((Number) since).longValue() < 0) {
-      throw TroupeException.badRequest("since must be an integer >= 0");
-    }
-    if (!(limit instanceof Integer || limit instanceof Long)
-        || ((Number) limit).longValue() < 1
-        || ((Number) limit).longValue() > MAX_CHANGES) {
-      throw TroupeException.badRequest("limit must be an integer from 1 to " + MAX_CHANGES);
-    }
-    return store.changes(((Number) since).longValue(), ((Number) limit).intValue());
+  private Future<JsonObject> changes(ChangesQuery query) {
+    return store.changes(query.since(), query.limit());
   }
 
   private void publish(PutResult result) {
     publish(
-        Wire.changeEvent(
+        ChangeWire.changeEvent(
             DocumentStore.OP_PUT, result.document().key(), result.document().version()));
   }
 
   private void publish(DeleteResult result) {
-    publish(Wire.changeEvent(DocumentStore.OP_DELETE, result.key(), result.version()));
+    publish(ChangeWire.changeEvent(DocumentStore.OP_DELETE, result.key(), result.version()));
   }
 
   /** The publish stage: after the commit, the change goes out on {@link DocEvents#ADDRESS}. */

@@ -1,13 +1,14 @@
 package dev.troupe.db;
 
+import dev.troupe.shared.contract.BatchWire;
 import dev.troupe.shared.contract.DeleteDoc;
 import dev.troupe.shared.contract.DeleteResult;
 import dev.troupe.shared.contract.DocKey;
+import dev.troupe.shared.contract.DocWire;
 import dev.troupe.shared.contract.PutDoc;
 import dev.troupe.shared.contract.PutMany;
 import dev.troupe.shared.contract.PutManyResult;
 import dev.troupe.shared.contract.PutResult;
-import dev.troupe.shared.contract.Wire;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
@@ -123,12 +124,12 @@ abstract sealed class Write<T> implements GroupCommitter.Member permits Write.Pu
 
     @Override
     JsonObject encode(PutResult result) {
-      return Wire.toJson(result);
+      return DocWire.toJson(result);
     }
 
     @Override
     PutResult decode(JsonObject stored) {
-      return Wire.putResult(stored);
+      return DocWire.putResult(stored);
     }
   }
 
@@ -162,12 +163,12 @@ abstract sealed class Write<T> implements GroupCommitter.Member permits Write.Pu
 
     @Override
     JsonObject encode(PutManyResult result) {
-      return Wire.toJson(result);
+      return BatchWire.toJson(result);
     }
 
     @Override
     PutManyResult decode(JsonObject stored) {
-      return Wire.putManyResult(stored);
+      return BatchWire.putManyResult(stored);
     }
   }
 
@@ -200,12 +201,12 @@ abstract sealed class Write<T> implements GroupCommitter.Member permits Write.Pu
 
     @Override
     JsonObject encode(DeleteResult result) {
-      return Wire.toJson(result);
+      return DocWire.toJson(result);
     }
 
     @Override
     DeleteResult decode(JsonObject stored) {
-      return Wire.deleteResult(stored);
+      return DocWire.deleteResult(stored);
     }
   }
 }

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class DatabaseContract {
   static {
-    // A running node turns exact JSON numbers on through Wire; store tests never load Wire.
+    // A running node turns exact JSON numbers on through the wire classes; store tests never load
+    // them.
     JsonNumbers.exact();
   }
 

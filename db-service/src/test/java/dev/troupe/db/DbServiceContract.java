@@ -3,18 +3,20 @@ package dev.troupe.db;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.troupe.shared.bus.Bus;
+import dev.troupe.shared.contract.CacheWire;
+import dev.troupe.shared.contract.ChangeWire;
 import dev.troupe.shared.contract.DbContract;
 import dev.troupe.shared.contract.DeleteDoc;
 import dev.troupe.shared.contract.DeleteResult;
 import dev.troupe.shared.contract.DocEvents;
 import dev.troupe.shared.contract.DocKey;
+import dev.troupe.shared.contract.DocWire;
 import dev.troupe.shared.contract.ErrorCode;
 import dev.troupe.shared.contract.ListDocs;
 import dev.troupe.shared.contract.Lookup;
 import dev.troupe.shared.contract.Precondition;
 import dev.troupe.shared.contract.PutDoc;
 import dev.troupe.shared.contract.PutResult;
-import dev.troupe.shared.contract.Wire;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -66,7 +68,7 @@ abstract class DbServiceContract extends DatabaseContract {
   }
 
   static Future<PutResult> put(Vertx vertx, PutDoc put) {
-    return call(vertx, DbContract.PUT, Wire.toJson(put)).map(Wire::putResult);
+    return call(vertx, DbContract.PUT.name(), DocWire.toJson(put)).map(DocWire::putResult);
   }
 
   private static Future<Throwable> failureOf(Future<?> future) {
@@ -100,8 +102,8 @@ abstract class DbServiceContract extends DatabaseContract {
                     assertThat(result.document().data()).isEqualTo(data);
                     written.flag();
                   });
-              return call(vertx, DbContract.GET, Wire.toJson(KEY))
-                  .map(Wire::lookup)
+              return call(vertx, DbContract.GET.name(), DocWire.toJson(KEY))
+                  .map(CacheWire::lookup)
                   .map(
                       lookup -> {
                         ctx.verify(
@@ -114,8 +116,8 @@ abstract class DbServiceContract extends DatabaseContract {
             })
         .compose(
             lookup ->
-                call(vertx, DbContract.LIST, Wire.toJson(new ListDocs("notes", 10, null)))
-                    .map(Wire::docPage))
+                call(vertx, DbContract.LIST.name(), DocWire.toJson(new ListDocs("notes", 10, null)))
+                    .map(DocWire::docPage))
         .compose(
             page -> {
               ctx.verify(
@@ -126,14 +128,14 @@ abstract class DbServiceContract extends DatabaseContract {
                   });
               return call(
                       vertx,
-                      DbContract.DELETE,
-                      Wire.toJson(new DeleteDoc(KEY, Precondition.ifMatch(1))))
-                  .map(Wire::deleteResult);
+                      DbContract.DELETE.name(),
+                      DocWire.toJson(new DeleteDoc(KEY, Precondition.ifMatch(1))))
+                  .map(DocWire::deleteResult);
             })
         .compose(
             result -> {
               ctx.verify(() -> assertThat(result).isEqualTo(new DeleteResult(KEY, 2)));
-              return call(vertx, DbContract.GET, Wire.toJson(KEY)).map(Wire::lookup);
+              return call(vertx, DbContract.GET.name(), DocWire.toJson(KEY)).map(CacheWire::lookup);
             })
         .onComplete(
             ctx.succeeding(
@@ -155,7 +157,8 @@ abstract class DbServiceContract extends DatabaseContract {
     String expected = new JsonObject(text).encode();
     deploy(vertx)
         .compose(id -> put(vertx, new PutDoc(KEY, new JsonObject(text), Precondition.NONE)))
-        .compose(r -> call(vertx, DbContract.GET, Wire.toJson(KEY)).map(Wire::lookup))
+        .compose(
+            r -> call(vertx, DbContract.GET.name(), DocWire.toJson(KEY)).map(CacheWire::lookup))
         .onComplete(
             ctx.succeeding(
                 lookup ->
@@ -186,10 +189,11 @@ abstract class DbServiceContract extends DatabaseContract {
                         () -> {
                           String op = msg.body().getString("op");
                           if ("put".equals(op)) {
-                            assertThat(msg.body()).isEqualTo(Wire.changeEvent("put", KEY, 1));
+                            assertThat(msg.body()).isEqualTo(ChangeWire.changeEvent("put", KEY, 1));
                             putEvent.flag();
                           } else {
-                            assertThat(msg.body()).isEqualTo(Wire.changeEvent("delete", KEY, 2));
+                            assertThat(msg.body())
+                                .isEqualTo(ChangeWire.changeEvent("delete", KEY, 2));
                             deleteEvent.flag();
                           }
                         }));
@@ -199,7 +203,11 @@ abstract class DbServiceContract extends DatabaseContract {
         .compose(v -> deploy(vertx))
         .compose(id -> put(vertx, new PutDoc(KEY, new JsonObject().put("v", 1), Precondition.NONE)))
         .compose(
-            r -> call(vertx, DbContract.DELETE, Wire.toJson(new DeleteDoc(KEY, Precondition.NONE))))
+            r ->
+                call(
+                    vertx,
+                    DbContract.DELETE.name(),
+                    DocWire.toJson(new DeleteDoc(KEY, Precondition.NONE))))
         .onFailure(ctx::failNow);
   }
 
@@ -223,7 +231,8 @@ abstract class DbServiceContract extends DatabaseContract {
                         () -> {
                           assertThat(seen)
                               .containsExactly(
-                                  Wire.changeEvent("put", KEY, 1), Wire.changeEvent("put", KEY, 2));
+                                  ChangeWire.changeEvent("put", KEY, 1),
+                                  ChangeWire.changeEvent("put", KEY, 2));
                           onlyCommittedWrites.flag();
                         });
                   }
@@ -253,7 +262,7 @@ abstract class DbServiceContract extends DatabaseContract {
   @DisplayName("an unknown action is answered with a BAD_REQUEST reply failure")
   void unknownAction(Vertx vertx, VertxTestContext ctx) {
     deploy(vertx)
-        .compose(id -> failureOf(call(vertx, "frobnicate", Wire.toJson(KEY))))
+        .compose(id -> failureOf(call(vertx, "frobnicate", DocWire.toJson(KEY))))
         .onComplete(
             ctx.succeeding(
                 failure ->
@@ -274,7 +283,10 @@ abstract class DbServiceContract extends DatabaseContract {
         .compose(
             id ->
                 failureOf(
-                    call(vertx, DbContract.PUT, Wire.toJson(KEY).put("data", "not an object"))))
+                    call(
+                        vertx,
+                        DbContract.PUT.name(),
+                        DocWire.toJson(KEY).put("data", "not an object"))))
         .compose(
             failure -> {
               ctx.verify(
@@ -282,7 +294,7 @@ abstract class DbServiceContract extends DatabaseContract {
                     assertReplyFailure(failure, ErrorCode.BAD_REQUEST);
                     rejected.flag();
                   });
-              return call(vertx, DbContract.GET, Wire.toJson(KEY)).map(Wire::lookup);
+              return call(vertx, DbContract.GET.name(), DocWire.toJson(KEY)).map(CacheWire::lookup);
             })
         .onComplete(
             ctx.succeeding(
@@ -315,8 +327,8 @@ abstract class DbServiceContract extends DatabaseContract {
               return failureOf(
                   call(
                       vertx,
-                      DbContract.DELETE,
-                      Wire.toJson(new DeleteDoc(absent, Precondition.NONE))));
+                      DbContract.DELETE.name(),
+                      DocWire.toJson(new DeleteDoc(absent, Precondition.NONE))));
             })
         .onComplete(
             ctx.succeeding(
@@ -366,8 +378,8 @@ abstract class DbServiceContract extends DatabaseContract {
                     assertThat(winners.get(0).document().version()).isEqualTo(2);
                     oneWinner.flag();
                   });
-              return call(vertx, DbContract.GET, Wire.toJson(KEY))
-                  .map(Wire::lookup)
+              return call(vertx, DbContract.GET.name(), DocWire.toJson(KEY))
+                  .map(CacheWire::lookup)
                   .map(
                       lookup -> {
                         ctx.verify(
@@ -395,7 +407,7 @@ abstract class DbServiceContract extends DatabaseContract {
             id ->
                 put(vertx, new PutDoc(KEY, data, Precondition.NONE))
                     .compose(r -> vertx.undeploy(id)))
-        .compose(v -> failureOf(call(vertx, DbContract.GET, Wire.toJson(KEY))))
+        .compose(v -> failureOf(call(vertx, DbContract.GET.name(), DocWire.toJson(KEY))))
         .compose(
             failure -> {
               ctx.verify(
@@ -407,7 +419,8 @@ abstract class DbServiceContract extends DatabaseContract {
                   });
               return deploy(vertx);
             })
-        .compose(id -> call(vertx, DbContract.GET, Wire.toJson(KEY)).map(Wire::lookup))
+        .compose(
+            id -> call(vertx, DbContract.GET.name(), DocWire.toJson(KEY)).map(CacheWire::lookup))
         .onComplete(
             ctx.succeeding(
                 lookup ->

@@ -2,10 +2,11 @@ package dev.troupe.db;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.troupe.shared.contract.CacheWire;
 import dev.troupe.shared.contract.DbContract;
+import dev.troupe.shared.contract.DocWire;
 import dev.troupe.shared.contract.Precondition;
 import dev.troupe.shared.contract.PutDoc;
-import dev.troupe.shared.contract.Wire;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -35,7 +36,8 @@ class H2DbServiceTest extends DbServiceContract {
     JsonObject data = new JsonObject().put("where", "nested");
     deploy(vertx, options)
         .compose(id -> put(vertx, new PutDoc(KEY, data, Precondition.NONE)))
-        .compose(r -> call(vertx, DbContract.GET, Wire.toJson(KEY)).map(Wire::lookup))
+        .compose(
+            r -> call(vertx, DbContract.GET.name(), DocWire.toJson(KEY)).map(CacheWire::lookup))
         .onComplete(
             ctx.succeeding(
                 lookup ->

@@ -2,17 +2,17 @@ package dev.troupe.gateway;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.troupe.shared.contract.BatchWire;
+import dev.troupe.shared.contract.DocWire;
 import dev.troupe.shared.contract.EncodedMultiGetResult;
 import dev.troupe.shared.contract.KeyBatch;
 import dev.troupe.shared.contract.MultiGet;
-import dev.troupe.shared.contract.MultiGetResult;
 import dev.troupe.shared.contract.Precondition;
 import dev.troupe.shared.contract.PutMany;
 import dev.troupe.shared.contract.PutManyResult;
 import dev.troupe.shared.contract.PutResult;
 import dev.troupe.shared.contract.RequestContract;
 import dev.troupe.shared.contract.TroupeException;
-import dev.troupe.shared.contract.Wire;
 import io.vertx.core.Future;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
@@ -26,7 +26,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -49,11 +48,13 @@ final class BatchApi {
   static final int DECODE_INLINE_BYTES = 64 * 1024;
 
   private final DocsApi docs;
+  private final Calls calls;
   private final int maxBodyBytes;
   private final WorkerExecutor cpu;
 
-  BatchApi(DocsApi docs, int maxBodyBytes, WorkerExecutor cpu) {
+  BatchApi(DocsApi docs, Calls calls, int maxBodyBytes, WorkerExecutor cpu) {
     this.docs = docs;
+    this.calls = calls;
     this.maxBodyBytes = maxBodyBytes;
     this.cpu = cpu;
   }
@@ -77,42 +78,26 @@ final class BatchApi {
    * {@code {"ids":[...]}} -> {@code {"found":{id:envelope},"missing":[ids]}} (and {@code "failed"}
    * when partial). Asks request-service for the envelopes as JSON text and writes them into the
    * response as they are: the documents of a cached {@code _mget} are never parsed or encoded on
-   * the way.
+   * the way. A request-service of an older build ignores {@code encoded} and answers objects (a
+   * cluster in the middle of a rolling upgrade): the reply's codec reads either form, and those are
+   * encoded here ({@link dev.troupe.shared.contract.MultiGetReply#encoded()}), so {@code _mget}
+   * keeps answering the same body.
    */
   private void mget(RoutingContext ctx) {
     String collection = ctx.pathParam("collection");
     boolean partial = partial(ctx);
-    decode(
-            ctx,
-            body -> Wire.toJson(new MultiGet(new KeyBatch(collection, ids(body)), partial, true)))
+    decode(ctx, body -> new MultiGet(new KeyBatch(collection, ids(body)), partial, true))
         .onSuccess(
             get ->
-                docs.call(
+                calls.respond(
                     ctx,
                     RequestContract.GET_MANY,
                     get,
                     reply ->
                         ctx.response()
                             .putHeader("Content-Type", JSON)
-                            .end(mgetBody(encoded(reply)))))
+                            .end(mgetBody(reply.encoded()))))
         .onFailure(ctx::fail);
-  }
-
-  /**
-   * The reply as {@link EncodedMultiGetResult}. A request-service of the build before this one
-   * ignores {@code encoded} and answers documents as objects (a cluster in the middle of a rolling
-   * upgrade): those are encoded here, so {@code _mget} keeps answering the same body.
-   */
-  static EncodedMultiGetResult encoded(JsonObject reply) {
-    if (reply.getValue("found") instanceof JsonObject found
-        && !found.isEmpty()
-        && found.iterator().next().getValue() instanceof JsonObject) {
-      MultiGetResult objects = Wire.multiGetResult(reply);
-      Map<String, String> texts = new LinkedHashMap<>(objects.found().size() * 2);
-      objects.found().forEach((id, doc) -> texts.put(id, Wire.toJson(doc).encode()));
-      return new EncodedMultiGetResult(texts, objects.missing(), objects.failed());
-    }
-    return Wire.encodedMultiGetResult(reply);
   }
 
   /**
@@ -144,7 +129,7 @@ final class BatchApi {
       json.writeEndArray();
       if (!result.failed().isEmpty()) {
         json.writeFieldName("failed");
-        JacksonCodec.encodeJson(Wire.failedJson(result.failed()), json);
+        JacksonCodec.encodeJson(BatchWire.failedJson(result.failed()), json);
       }
       json.writeEndObject();
     } catch (IOException e) {
@@ -185,9 +170,10 @@ final class BatchApi {
       ctx.fail(e);
       return;
     }
-    decode(ctx, body -> Wire.toJson(new PutMany(collection, items(body), idempotencyKey)))
+    decode(ctx, body -> new PutMany(collection, items(body), idempotencyKey))
         .onSuccess(
-            put -> docs.call(ctx, RequestContract.PUT_MANY, put, reply -> respondPut(ctx, reply)))
+            put ->
+                calls.respond(ctx, RequestContract.PUT_MANY, put, reply -> respondPut(ctx, reply)))
         .onFailure(ctx::fail);
   }
 
@@ -196,7 +182,7 @@ final class BatchApi {
    * on the {@code troupe-cpu} pool when it is large enough that decoding would hold the loop up for
    * milliseconds. Either way a bad body fails with the same 4xx.
    */
-  private Future<JsonObject> decode(RoutingContext ctx, Function<JsonObject, JsonObject> message) {
+  private <T> Future<T> decode(RoutingContext ctx, Function<JsonObject, T> message) {
     String contentType = ctx.request().getHeader("Content-Type");
     Buffer body = ctx.body() == null ? null : ctx.body().buffer();
     if (body == null || body.length() <= DECODE_INLINE_BYTES) {
@@ -210,14 +196,13 @@ final class BatchApi {
         () -> message.apply(DocsApi.jsonObjectBody(contentType, body)), false);
   }
 
-  private static void respondPut(RoutingContext ctx, JsonObject reply) {
-    PutManyResult result = Wire.putManyResult(reply);
+  private static void respondPut(RoutingContext ctx, PutManyResult result) {
     JsonArray items = new JsonArray(new ArrayList<>(result.items().size()));
     for (PutResult item : result.items()) {
       items.add(
           new JsonObject()
               .put("status", item.created() ? 201 : 200)
-              .put("document", Wire.toJson(item.document())));
+              .put("document", DocWire.toJson(item.document())));
     }
     ctx.response()
         .putHeader("Content-Type", JSON)

@@ -2,8 +2,11 @@ package dev.troupe.gateway;
 
 import dev.troupe.shared.bus.Bus;
 import dev.troupe.shared.bus.Failures;
+import dev.troupe.shared.contract.CacheContract;
 import dev.troupe.shared.contract.ChatContract;
+import dev.troupe.shared.contract.DbContract;
 import dev.troupe.shared.contract.ErrorCode;
+import dev.troupe.shared.contract.RequestContract;
 import dev.troupe.shared.contract.TroupeException;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -40,7 +43,13 @@ final class BridgeGuard {
   static final String AUTHORIZATION = "authorization";
   private static final Logger LOG = LoggerFactory.getLogger(BridgeGuard.class);
   private static final Set<String> READ_ACTIONS =
-      Set.of("get", "list", "getMany", "changes", "stats", Bus.PING);
+      Set.of(
+          RequestContract.GET.name(),
+          RequestContract.LIST.name(),
+          RequestContract.GET_MANY.name(),
+          DbContract.CHANGES.name(),
+          CacheContract.STATS.name(),
+          Bus.PING);
 
   private final BridgeConfig config;
   private final BridgeAuth auth;

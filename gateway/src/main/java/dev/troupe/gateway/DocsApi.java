@@ -2,18 +2,17 @@ package dev.troupe.gateway;
 
 import dev.troupe.shared.contract.DeleteDoc;
 import dev.troupe.shared.contract.DocKey;
+import dev.troupe.shared.contract.DocWire;
 import dev.troupe.shared.contract.Document;
 import dev.troupe.shared.contract.IdempotencyKeys;
 import dev.troupe.shared.contract.ListDocs;
 import dev.troupe.shared.contract.PutDoc;
-import dev.troupe.shared.contract.PutResult;
 import dev.troupe.shared.contract.ReadDoc;
 import dev.troupe.shared.contract.ReadResult;
 import dev.troupe.shared.contract.RequestContract;
 import dev.troupe.shared.contract.StoredDoc;
 import dev.troupe.shared.contract.StrictJson;
 import dev.troupe.shared.contract.TroupeException;
-import dev.troupe.shared.contract.Wire;
 import dev.troupe.shared.metrics.Stages;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
@@ -24,7 +23,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.HttpException;
-import java.util.function.Consumer;
 import java.util.function.LongPredicate;
 
 /**
@@ -110,12 +108,11 @@ final class DocsApi {
             EntityTags.writePrecondition(
                 ctx.request().getHeader("If-Match"), ctx.request().getHeader("If-None-Match")),
             idempotencyKey(ctx));
-    call(
+    calls.respond(
         ctx,
         RequestContract.PUT,
-        Wire.toJson(put),
-        reply -> {
-          PutResult result = Wire.putResult(reply);
+        put,
+        result -> {
           if (result.created()) {
             ctx.response().putHeader("Location", BASE + "/" + key.collection() + "/" + key.id());
           }
@@ -130,12 +127,11 @@ final class DocsApi {
   private void get(RoutingContext ctx) {
     DocKey key = key(ctx);
     LongPredicate clientIsCurrent = EntityTags.noneMatch(ctx.request().getHeader("If-None-Match"));
-    call(
+    calls.respond(
         ctx,
         RequestContract.GET,
-        Wire.toJson(new ReadDoc(key, true)),
-        reply -> {
-          ReadResult result = Wire.readResult(reply);
+        new ReadDoc(key, true),
+        result -> {
           StoredDoc stored = result.stored();
           ctx.response()
               .putHeader("X-Cache", result.cache() == ReadResult.CacheStatus.HIT ? "HIT" : "MISS");
@@ -157,11 +153,8 @@ final class DocsApi {
             key(ctx),
             EntityTags.writePrecondition(ctx.request().getHeader("If-Match"), null),
             idempotencyKey(ctx));
-    call(
-        ctx,
-        RequestContract.DELETE,
-        Wire.toJson(delete),
-        reply -> ctx.response().setStatusCode(204).end());
+    calls.respond(
+        ctx, RequestContract.DELETE, delete, reply -> ctx.response().setStatusCode(204).end());
   }
 
   private void list(RoutingContext ctx) {
@@ -169,11 +162,12 @@ final class DocsApi {
     ListDocs list =
         new ListDocs(
             collection, limit(ctx.queryParams().get("limit")), ctx.queryParams().get("after"));
-    call(
+    calls.respond(
         ctx,
         RequestContract.LIST,
-        Wire.toJson(list),
-        reply -> ctx.response().putHeader("Content-Type", JSON).end(reply.toBuffer()));
+        list,
+        page ->
+            ctx.response().putHeader("Content-Type", JSON).end(DocWire.toJson(page).toBuffer()));
   }
 
   /**
@@ -186,40 +180,12 @@ final class DocsApi {
     return sent == null ? IdempotencyKeys.generate() : IdempotencyKeys.require(sent);
   }
 
-  /**
-   * Sends one pipeline request, within the gateway's deadline; a failure, or one while answering,
-   * becomes a problem response. A request that reached no request-service (none registered, as
-   * while one restarts or moves to another node, or its node just died) is sent again after a
-   * backoff: every request the gateway sends is idempotent (reads, and writes with their
-   * idempotency key). Faults request-service answered with are final here: it retried its own calls
-   * already, and its refusals under overload must not come back twice.
-   */
-  void call(RoutingContext ctx, String action, JsonObject body, Consumer<JsonObject> respond) {
-    StageClock.close(ctx);
-    String requestId = RequestIds.of(ctx);
-    calls
-        .policy(RequestContract.ADDRESS)
-        .request(RequestContract.ADDRESS, action, body, requestId)
-        .onComplete(
-            ar -> {
-              try {
-                if (ar.failed()) {
-                  ctx.fail(ar.cause());
-                } else {
-                  respond.accept(ar.result());
-                }
-              } catch (RuntimeException e) {
-                ctx.fail(e);
-              }
-            });
-  }
-
   private static void sendDocument(RoutingContext ctx, int status, Document doc) {
     ctx.response()
         .setStatusCode(status)
         .putHeader("Content-Type", JSON)
         .putHeader("ETag", doc.etag())
-        .end(Wire.toJson(doc).toBuffer());
+        .end(DocWire.toJson(doc).toBuffer());
   }
 
   private static DocKey key(RoutingContext ctx) {

@@ -68,7 +68,7 @@ public final class GatewayVerticle extends VerticleBase {
         new DocsApi(
             calls, config.maxBodyBytes(), openApi, new Stages(NodeRuntime.registryOf(vertx)));
     cpu = CpuPool.open(vertx, settings);
-    new BatchApi(docs, config.maxBodyBytes(), cpu).mount(router);
+    new BatchApi(docs, calls, config.maxBodyBytes(), cpu).mount(router);
     EventStreamConfig sse = EventStreamConfig.from(settings);
     streams =
         new DocEventStreams(

@@ -2,12 +2,14 @@ package dev.troupe.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.troupe.shared.contract.BatchWire;
 import dev.troupe.shared.contract.DocKey;
+import dev.troupe.shared.contract.DocWire;
 import dev.troupe.shared.contract.Document;
 import dev.troupe.shared.contract.EncodedMultiGetResult;
 import dev.troupe.shared.contract.ErrorCode;
 import dev.troupe.shared.contract.MultiGetResult;
-import dev.troupe.shared.contract.Wire;
+import dev.troupe.shared.contract.RequestContract;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
@@ -42,7 +44,7 @@ class MgetBodyTest {
     docs.put("b-1", plain);
     docs.put("a-2", unicode);
     Map<String, String> texts = new LinkedHashMap<>();
-    docs.forEach((id, d) -> texts.put(id, Wire.toJson(d).encode()));
+    docs.forEach((id, d) -> texts.put(id, DocWire.toJson(d).encode()));
     List<MultiGetResult.FailedPart> failed =
         List.of(
             new MultiGetResult.FailedPart(
@@ -52,7 +54,7 @@ class MgetBodyTest {
         BatchApi.mgetBody(new EncodedMultiGetResult(texts, List.of("m-3"), failed))
             .toString(StandardCharsets.UTF_8);
 
-    JsonObject expected = Wire.toJson(new MultiGetResult(docs, List.of("m-3"), failed));
+    JsonObject expected = BatchWire.toJson(new MultiGetResult(docs, List.of("m-3"), failed));
     assertThat(new JsonObject(body)).isEqualTo(expected);
     assertThat(new JsonObject(body).getJsonObject("found").fieldNames())
         .containsExactly("b-1", "a-2");
@@ -70,12 +72,13 @@ class MgetBodyTest {
     docs.put("a-2", doc("a-2", new JsonObject().put("n", 2)));
     MultiGetResult result = new MultiGetResult(docs, List.of("m-3"), List.of());
     Map<String, String> texts = new LinkedHashMap<>();
-    docs.forEach((id, d) -> texts.put(id, Wire.toJson(d).encode()));
+    docs.forEach((id, d) -> texts.put(id, DocWire.toJson(d).encode()));
 
-    EncodedMultiGetResult fromObjects = BatchApi.encoded(Wire.toJson(result));
+    EncodedMultiGetResult fromObjects =
+        RequestContract.GET_MANY.reply().decode(BatchWire.toJson(result)).encoded();
 
     assertThat(fromObjects).isEqualTo(new EncodedMultiGetResult(texts, List.of("m-3"), List.of()));
-    assertThat(BatchApi.encoded(Wire.toJson(fromObjects)))
+    assertThat(RequestContract.GET_MANY.reply().decode(BatchWire.toJson(fromObjects)).encoded())
         .as("the text form passes as it is")
         .isEqualTo(fromObjects);
   }

@@ -26,7 +26,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class Main {
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
-  private static final long STOP_TIMEOUT_SECONDS = 30;
+
+  /**
+   * How long the graceful stop (drains, undeploys, the cluster leave) may take before the process
+   * exits anyway. deploy/k8s's terminationGracePeriodSeconds covers it (KubernetesManifestsTest).
+   */
+  static final long STOP_TIMEOUT_SECONDS = 30;
 
   /** Exit status when a service's supervisor gave up (EX_SOFTWARE). */
   static final int EXIT_SUPERVISOR_GAVE_UP = 70;

@@ -220,6 +220,8 @@ class ComposeFileTest {
         c.failureTimeoutSeconds(),
         c.portAutoIncrement(),
         c.quorum(),
-        c.kubernetes());
+        c.kubernetes(),
+        c.zoneAware(),
+        c.zone());
   }
 }

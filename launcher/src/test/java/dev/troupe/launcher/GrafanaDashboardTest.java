@@ -9,6 +9,7 @@ import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +24,16 @@ import org.junit.jupiter.api.Test;
 /** The provisioned Grafana dashboard covers the meters the code registers. */
 @DisplayName("Grafana")
 class GrafanaDashboardTest {
+  /**
+   * The latency histograms a node serves (dev.troupe.shared.metrics.LatencyHistograms): HTTP
+   * requests, bus requests, pipeline stages.
+   */
+  static final List<String> HISTOGRAMS =
+      List.of(
+          "vertx_http_server_response_time_seconds",
+          "troupe_bus_request_seconds",
+          "troupe_stage_seconds");
+
   private static final Pattern CONSTANT =
       Pattern.compile(
           "static\\s+final\\s+String\\s+([A-Z][A-Z0-9_]*)\\s*=\\s*\"(troupe_[a-z0-9_]+)\"");
@@ -56,7 +67,7 @@ class GrafanaDashboardTest {
 
     Set<String> uncharted = new TreeSet<>();
     for (String meter : registeredMeters()) {
-      if (!Pattern.compile("\\b" + meter + "(_total|_sum|_count|_max)?\\b")
+      if (!Pattern.compile("\\b" + meter + "(_total|_sum|_count|_max|_bucket)?\\b")
           .matcher(expressions)
           .find()) {
         uncharted.add(meter);
@@ -73,12 +84,38 @@ class GrafanaDashboardTest {
         .isEmpty();
   }
 
+  @Test
+  @DisplayName("every latency histogram has a p99 panel over its buckets")
+  void p99Panels() {
+    JsonObject dashboard =
+        new JsonObject(DeploymentFiles.read(ROOT.resolve("deploy/grafana/dashboards/troupe.json")));
+    List<String> expressions = new ArrayList<>();
+    dashboard
+        .getJsonArray("panels")
+        .forEach(
+            p -> {
+              JsonArray targets = ((JsonObject) p).getJsonArray("targets");
+              if (targets != null) {
+                targets.forEach(t -> expressions.add(((JsonObject) t).getString("expr")));
+              }
+            });
+    for (String histogram : HISTOGRAMS) {
+      assertThat(expressions)
+          .as("a panel charting histogram_quantile(0.99, ...) of %s_bucket", histogram)
+          .anySatisfy(
+              e ->
+                  assertThat(e)
+                      .contains("histogram_quantile(0.99,")
+                      .contains(histogram + "_bucket{"));
+    }
+  }
+
   /**
    * The names given to a meter builder, as a literal ({@code Counter.builder("troupe_x")}) or
    * through a constant of the same file ({@code static final String X = "troupe_x"; ...
    * Counter.builder(X)}).
    */
-  private Set<String> registeredMeters() throws IOException {
+  static Set<String> registeredMeters() throws IOException {
     Pattern builder =
         Pattern.compile(
             "(?:Counter|Gauge|Timer|DistributionSummary|FunctionCounter|FunctionTimer)"
@@ -91,7 +128,7 @@ class GrafanaDashboardTest {
     return meters;
   }
 
-  private Set<String> meters(Pattern builder, Path sources) throws IOException {
+  private static Set<String> meters(Pattern builder, Path sources) throws IOException {
     Set<String> meters = new TreeSet<>();
     try (Stream<Path> files = Files.walk(sources)) {
       for (Path file : files.filter(p -> p.toString().endsWith(".java")).toList()) {

@@ -5,9 +5,16 @@ import static dev.troupe.launcher.DeploymentFiles.ROOT;
 import static dev.troupe.launcher.DeploymentFiles.at;
 import static dev.troupe.launcher.DeploymentFiles.valueAt;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
+import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.PartitionGroupConfig.MemberGroupType;
+import com.hazelcast.spi.partitiongroup.PartitionGroupMetaData;
+import dev.troupe.db.DbConfig;
+import dev.troupe.gateway.GatewayConfig;
 import dev.troupe.launcher.DeploymentFiles.Dockerfile;
+import dev.troupe.request.RequestConfig;
 import dev.troupe.shared.cluster.HazelcastSetup;
 import dev.troupe.shared.config.ClusterConfig;
 import dev.troupe.shared.config.Settings;
@@ -20,6 +27,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DisplayName;
@@ -29,11 +37,31 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * deploy/k8s, checked statically (no Kubernetes cluster runs where the tests run): the manifests
- * parse, and the settings each pod ends up with (its image's ENV, the ConfigMap, the Secret's
- * example, its env) give Hazelcast's Kubernetes join through the headless Service.
+ * are valid against the Kubernetes API's schema ({@link KubernetesSchema}), and the settings each
+ * pod ends up with (its image's ENV, the ConfigMap, the Secret's example, its env) give Hazelcast's
+ * Kubernetes join through the headless Service, a stop that fits the grace period, and cluster
+ * ports that only Troupe pods reach.
  */
 @DisplayName("deploy/k8s")
 class KubernetesManifestsTest {
+  /** The zone the tests give a pod's {@code topology.kubernetes.io/zone} label. */
+  private static final String SAMPLE_ZONE = "zone-a";
+
+  /**
+   * What a pod's stop needs after its service's drain, within the launcher's stop timeout: the
+   * other undeploys (the actor host passivates its actors) and the cluster leave.
+   */
+  private static final long REST_OF_STOP_SECONDS = 10;
+
+  /** From the end of the launcher's stop to the process's end: logs flushed, the JVM exits. */
+  private static final long EXIT_SECONDS = 5;
+
+  /**
+   * A preStop sleep shorter than this leaves endpoints and load balancers sending to a stopping
+   * pod.
+   */
+  private static final long MIN_PRE_STOP_SECONDS = 5;
+
   private final Path dir = ROOT.resolve("deploy/k8s");
   private final List<Map<String, Object>> objects = new ArrayList<>();
   private final Map<String, Object> kustomization =
@@ -114,8 +142,179 @@ class KubernetesManifestsTest {
         .isEqualTo(true);
     assertThat(valueAt(deployment, "spec", "template", "spec", "securityContext", "runAsUser"))
         .isEqualTo(Integer.parseInt(uid));
-    assertThat(valueAt(deployment, "spec", "template", "spec", "terminationGracePeriodSeconds"))
-        .isEqualTo(45);
+  }
+
+  @Test
+  @DisplayName(
+      "every object, the example Secret's too, is valid against the Kubernetes API's schema: no unknown field, no value of the wrong type")
+  void schema() {
+    List<Map<String, Object>> all = new ArrayList<>(objects);
+    all.addAll(DeploymentFiles.yamlDocuments(dir.resolve("secret.example.yaml")));
+
+    assertThat(all)
+        .allSatisfy(
+            o ->
+                assertThat(KubernetesSchema.violation(o))
+                    .as("%s %s", o.get("kind"), valueAt(o, "metadata", "name"))
+                    .isEmpty());
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Service.class)
+  @DisplayName(
+      "terminationGracePeriodSeconds covers the preStop sleep, the launcher's whole graceful stop and the exit; the service's drain leaves room in that stop for the leave")
+  void stopFitsTheGracePeriod(Service service) {
+    Map<String, Object> deployment = object("Deployment", "troupe-" + service.shortName());
+    Settings settings = effectiveSettings(service, deployment);
+    long grace =
+        DeploymentFiles.<Number>at(
+                deployment, "spec", "template", "spec", "terminationGracePeriodSeconds")
+            .longValue();
+    long preStop = preStopSeconds(container(deployment));
+    long drainMs = drainMs(service, settings);
+
+    assertThat(drainMs)
+        .as(
+            "the %s drain (%d ms) leaves %d s of the launcher's %d s stop for the rest and the leave",
+            service.shortName(), drainMs, REST_OF_STOP_SECONDS, Main.STOP_TIMEOUT_SECONDS)
+        .isLessThanOrEqualTo(
+            TimeUnit.SECONDS.toMillis(Main.STOP_TIMEOUT_SECONDS - REST_OF_STOP_SECONDS));
+    assertThat(grace)
+        .as(
+            "terminationGracePeriodSeconds >= preStop %d s + the launcher's stop %d s + exit %d s",
+            preStop, Main.STOP_TIMEOUT_SECONDS, EXIT_SECONDS)
+        .isGreaterThanOrEqualTo(preStop + Main.STOP_TIMEOUT_SECONDS + EXIT_SECONDS);
+    if (behindAService(deployment)) {
+      assertThat(preStop)
+          .as("a pod a Service sends requests to sleeps in preStop until the endpoints drop it")
+          .isGreaterThanOrEqualTo(MIN_PRE_STOP_SECONDS);
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "one PodDisruptionBudget, maxUnavailable 1, over exactly the pods the discovery Service makes members")
+  void disruptionBudget() {
+    List<Map<String, Object>> budgets =
+        objects.stream().filter(o -> "PodDisruptionBudget".equals(o.get("kind"))).toList();
+    assertThat(budgets).as("one budget for the whole cluster").hasSize(1);
+    Map<String, Object> budget = budgets.get(0);
+    Map<String, Object> members = at(object("Service", "troupe-cluster"), "spec", "selector");
+
+    assertThat(valueAt(budget, "spec", "maxUnavailable")).isEqualTo(1);
+    assertThat(DeploymentFiles.<Map<String, Object>>at(budget, "spec"))
+        .doesNotContainKey("minAvailable");
+    assertThat(valueAt(budget, "spec", "selector", "matchExpressions")).isNull();
+    assertThat(DeploymentFiles.<Map<String, Object>>at(budget, "spec", "selector", "matchLabels"))
+        .isEqualTo(members);
+    for (Service service : Service.values()) {
+      assertThat(podLabels(object("Deployment", "troupe-" + service.shortName())))
+          .as(service.shortName() + " pods are in the budget")
+          .containsAllEntriesOf(members);
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Service.class)
+  @DisplayName(
+      "pods spread over nodes (required) and zones (preferred), each Deployment's new pods among themselves")
+  void topologySpread(Service service) {
+    Map<String, Object> deployment = object("Deployment", "troupe-" + service.shortName());
+    List<Map<String, Object>> constraints =
+        at(deployment, "spec", "template", "spec", "topologySpreadConstraints");
+    Map<String, Object> selector = at(deployment, "spec", "selector", "matchLabels");
+
+    assertThat(constraints)
+        .extracting(c -> c.get("topologyKey"), c -> c.get("whenUnsatisfiable"))
+        .containsExactlyInAnyOrder(
+            tuple("topology.kubernetes.io/zone", "ScheduleAnyway"),
+            tuple("kubernetes.io/hostname", "DoNotSchedule"));
+    assertThat(constraints)
+        .allSatisfy(
+            c -> {
+              assertThat(c.get("maxSkew")).isEqualTo(1);
+              assertThat(valueAt(c, "labelSelector", "matchLabels")).isEqualTo(selector);
+              assertThat(DeploymentFiles.<List<String>>at(c, "matchLabelKeys"))
+                  .containsExactly("pod-template-hash");
+            });
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Service.class)
+  @DisplayName(
+      "a NetworkPolicy lets only Troupe pods reach the cluster ports (Hazelcast, event bus), and anyone the HTTP port")
+  void networkPolicy(Service service) {
+    Map<String, Object> deployment = object("Deployment", "troupe-" + service.shortName());
+    ClusterConfig cluster = ClusterConfig.from(effectiveSettings(service, deployment));
+    Map<String, Object> members = at(object("Service", "troupe-cluster"), "spec", "selector");
+    Map<String, Object> labels = podLabels(deployment);
+    List<Map<String, Object>> containerPorts = at(container(deployment), "ports");
+    Set<Integer> clusterPorts = Set.of(cluster.port(), cluster.eventBusPort());
+    assertThat(cluster.eventBusPort()).as("a fixed event bus port a policy can name").isPositive();
+
+    List<Map<String, Object>> rules = new ArrayList<>();
+    objects.stream()
+        .filter(o -> "NetworkPolicy".equals(o.get("kind")))
+        .filter(p -> selects(at(p, "spec", "podSelector", "matchLabels"), labels))
+        .forEach(
+            p -> {
+              assertThat(DeploymentFiles.<List<String>>at(p, "spec", "policyTypes"))
+                  .contains("Ingress");
+              rules.addAll(DeploymentFiles.<List<Map<String, Object>>>at(p, "spec", "ingress"));
+            });
+    assertThat(rules)
+        .as("ingress rules of the policies selecting " + service + " pods")
+        .isNotEmpty();
+
+    Set<Integer> openToMembers = new TreeSet<>();
+    Set<Integer> openToAll = new TreeSet<>();
+    for (Map<String, Object> rule : rules) {
+      List<Map<String, Object>> ports = at(rule, "ports");
+      assertThat(ports).as("a rule without ports opens every port").isNotNull().isNotEmpty();
+      Set<Integer> numbers = new TreeSet<>();
+      ports.forEach(p -> numbers.add(portNumber(p.get("port"), containerPorts)));
+      List<Map<String, Object>> from = at(rule, "from");
+      if (from == null || from.isEmpty()) {
+        openToAll.addAll(numbers);
+      } else {
+        assertThat(from)
+            .allSatisfy(
+                peer -> {
+                  assertThat(peer)
+                      .as("peers are pods of this namespace")
+                      .containsOnlyKeys("podSelector");
+                  assertThat(valueAt(peer, "podSelector", "matchLabels")).isEqualTo(members);
+                });
+        openToMembers.addAll(numbers);
+      }
+    }
+    assertThat(openToAll).as("ports open to any peer").doesNotContainAnyElementsOf(clusterPorts);
+    assertThat(openToMembers).as("ports open to the members").containsAll(clusterPorts);
+    assertThat(openToAll)
+        .as("the HTTP port, for the API, probes and Prometheus")
+        .contains(HTTP_PORT);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Service.class)
+  @DisplayName(
+      "each pod's zone comes from its topology label; zone-aware partition groups are off, and the ConfigMap's switch turns them on")
+  void zones(Service service) {
+    Settings settings =
+        effectiveSettings(service, object("Deployment", "troupe-" + service.shortName()));
+    ClusterConfig off = ClusterConfig.from(settings);
+    Config on =
+        HazelcastSetup.config(
+            ClusterConfig.from(settings.with("TROUPE_CLUSTER_ZONE_AWARE", "true")));
+
+    assertThat(off.zoneAware()).isFalse();
+    assertThat(off.zone()).isEqualTo(SAMPLE_ZONE);
+    assertThat(HazelcastSetup.config(off).getPartitionGroupConfig().isEnabled()).isFalse();
+    assertThat(on.getPartitionGroupConfig().isEnabled()).isTrue();
+    assertThat(on.getPartitionGroupConfig().getGroupType()).isEqualTo(MemberGroupType.ZONE_AWARE);
+    assertThat(
+            on.getMemberAttributeConfig().getAttribute(PartitionGroupMetaData.PARTITION_GROUP_ZONE))
+        .isEqualTo(SAMPLE_ZONE);
   }
 
   @Test
@@ -197,6 +396,79 @@ class KubernetesManifestsTest {
         .satisfies(p -> assertThat(p.get("targetPort")).isEqualTo("http"));
   }
 
+  /**
+   * How long a service's own drain may take on SIGTERM, with the settings its pod runs with: the
+   * bound each verticle's stop() waits for its calls in flight.
+   */
+  private static long drainMs(Service service, Settings settings) {
+    return switch (service) {
+      // GatewayVerticle: the HTTP server's shutdown.
+      case GATEWAY -> GatewayConfig.from(settings).drainMs();
+      // RequestVerticle: a pipeline call waits for db-service, then cache-service.
+      case REQUEST -> {
+        RequestConfig request = RequestConfig.from(settings);
+        yield request.dbTimeoutMs() + request.cacheTimeoutMs();
+      }
+      // DbVerticle and StateStoreVerticle, side by side: a connection, then a statement.
+      case DB -> {
+        DbConfig db = DbConfig.from(settings);
+        yield (long) db.connectTimeoutMs() + db.statementTimeoutMs();
+      }
+      // CacheVerticle.DRAIN_MS.
+      case CACHE -> 2_000;
+      // ChatService holds nothing in flight: its room actors live on the actor host.
+      case CHAT -> 0;
+    };
+  }
+
+  /** The seconds a container's preStop hook takes: a sleep, or none. */
+  private static long preStopSeconds(Map<String, Object> container) {
+    Map<String, Object> preStop = at(container, "lifecycle", "preStop");
+    if (preStop == null) {
+      return 0;
+    }
+    Number sleep = at(preStop, "sleep", "seconds");
+    if (sleep != null) {
+      return sleep.longValue();
+    }
+    List<String> command = at(preStop, "exec", "command");
+    assertThat(command)
+        .as("a preStop hook whose length the stop budget can count: a sleep")
+        .hasSize(2)
+        .first()
+        .isEqualTo("sleep");
+    return Long.parseLong(command.get(1));
+  }
+
+  /** True when a Service with a cluster address (not the headless one) selects these pods. */
+  private boolean behindAService(Map<String, Object> deployment) {
+    return objects.stream()
+        .filter(o -> "Service".equals(o.get("kind")))
+        .filter(o -> !"None".equals(valueAt(o, "spec", "clusterIP")))
+        .anyMatch(o -> selects(at(o, "spec", "selector"), podLabels(deployment)));
+  }
+
+  /** True when a label selector's {@code matchLabels} select a pod with {@code labels}. */
+  private static boolean selects(Map<String, Object> matchLabels, Map<String, Object> labels) {
+    return labels.entrySet().containsAll(matchLabels.entrySet());
+  }
+
+  private static Map<String, Object> podLabels(Map<String, Object> deployment) {
+    return at(deployment, "spec", "template", "metadata", "labels");
+  }
+
+  /** A NetworkPolicy port: a number, or the name of one of the container's ports. */
+  private static int portNumber(Object port, List<Map<String, Object>> containerPorts) {
+    if (port instanceof Integer number) {
+      return number;
+    }
+    return containerPorts.stream()
+        .filter(p -> port.equals(p.get("name")))
+        .map(p -> (Integer) p.get("containerPort"))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no container port named " + port));
+  }
+
   private Map<String, Object> object(String kind, String name) {
     return objects.stream()
         .filter(o -> kind.equals(o.get("kind")) && name.equals(at(o, "metadata", "name")))
@@ -251,6 +523,7 @@ class KubernetesManifestsTest {
               : switch (field) {
                 case "status.podIP" -> "10.244.1.5";
                 case "metadata.name" -> "troupe-" + service.shortName() + "-abc12";
+                case "metadata.labels['topology.kubernetes.io/zone']" -> SAMPLE_ZONE;
                 default -> throw new AssertionError("unexpected fieldRef " + field);
               });
     }

@@ -4,6 +4,7 @@ import dev.troupe.shared.bus.CallPolicy;
 import dev.troupe.shared.bus.Failures;
 import dev.troupe.shared.contract.CacheContract;
 import dev.troupe.shared.contract.DbContract;
+import dev.troupe.shared.contract.DocWire;
 import dev.troupe.shared.contract.Document;
 import dev.troupe.shared.contract.EncodedMultiGetResult;
 import dev.troupe.shared.contract.ErrorCode;
@@ -17,7 +18,6 @@ import dev.troupe.shared.contract.PutMany;
 import dev.troupe.shared.contract.PutManyResult;
 import dev.troupe.shared.contract.PutResult;
 import dev.troupe.shared.contract.TroupeException;
-import dev.troupe.shared.contract.Wire;
 import dev.troupe.shared.metrics.Stages;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -160,16 +160,7 @@ final class BatchPipeline {
     long remaining = remainingMs(deadline);
     long cacheBudget = Math.max(1, Math.min(remaining, Math.max(cache.timeoutMs(), remaining / 2)));
     return stages
-        .run(
-            Stages.CACHE,
-            () ->
-                cache.request(
-                    CacheContract.ADDRESS,
-                    CacheContract.GET_MANY,
-                    Wire.toJson(part),
-                    requestId,
-                    cacheBudget))
-        .map(Wire::cachedLookups)
+        .run(Stages.CACHE, () -> cache.call(CacheContract.GET_MANY, part, requestId, cacheBudget))
         .compose(
             held -> {
               Map<String, Found> byId = new HashMap<>(part.ids().size() * 2);
@@ -203,27 +194,15 @@ final class BatchPipeline {
       return Future.failedFuture(
           new TroupeException(ErrorCode.TIMEOUT, Stages.DB, "the batch deadline passed", null));
     }
-    return stages
-        .run(
-            Stages.DB,
-            () ->
-                db.request(
-                    DbContract.ADDRESS,
-                    DbContract.GET_MANY,
-                    Wire.toJson(batch),
-                    requestId,
-                    Math.min(db.timeoutMs(), remaining)))
-        .map(Wire::lookupBatch);
+    return stages.run(
+        Stages.DB,
+        () -> db.call(DbContract.GET_MANY, batch, requestId, Math.min(db.timeoutMs(), remaining)));
   }
 
   /** Fills what was read; a read-fill never has to succeed (entries only ever move forward). */
   private Future<Void> fill(LookupBatch loaded, String requestId) {
     return stages
-        .run(
-            Stages.FILL,
-            () ->
-                cache.request(
-                    CacheContract.ADDRESS, CacheContract.FILL_MANY, Wire.toJson(loaded), requestId))
+        .run(Stages.FILL, () -> cache.call(CacheContract.FILL_MANY, loaded, requestId))
         .<Void>mapEmpty()
         .recover(
             fault -> {
@@ -241,14 +220,10 @@ final class BatchPipeline {
    * that fails the entries are evicted, so no node keeps serving an older version.
    */
   Future<PutManyResult> putMany(PutMany put, String requestId) {
-    JsonObject keys =
-        Wire.toJson(
-            new KeyBatch(put.collection(), put.items().stream().map(PutMany.Item::id).toList()));
+    KeyBatch keys =
+        new KeyBatch(put.collection(), put.items().stream().map(PutMany.Item::id).toList());
     return stages
-        .run(
-            Stages.DB,
-            () -> db.request(DbContract.ADDRESS, DbContract.PUT_MANY, Wire.toJson(put), requestId))
-        .map(Wire::putManyResult)
+        .run(Stages.DB, () -> db.call(DbContract.PUT_MANY, put, requestId))
         .compose(
             result -> {
               List<Lookup> written =
@@ -257,21 +232,17 @@ final class BatchPipeline {
                   .run(
                       Stages.FILL,
                       () ->
-                          cache.request(
-                              CacheContract.ADDRESS,
-                              CacheContract.FILL_MANY,
-                              Wire.toJson(new LookupBatch(written)),
-                              requestId))
+                          cache
+                              .call(CacheContract.FILL_MANY, new LookupBatch(written), requestId)
+                              .<Void>mapEmpty())
                   .recover(
                       fault -> {
                         cacheFaults.increment();
                         LOG.warn(
                             "cache fillMany after a batch write failed, evicting instead: {}",
                             fault.getMessage());
-                        return cache.request(
-                            CacheContract.ADDRESS, CacheContract.EVICT_MANY, keys, requestId);
+                        return cache.call(CacheContract.EVICT_MANY, keys, requestId);
                       })
-                  .<Void>mapEmpty()
                   .recover(
                       fault -> {
                         LOG.warn(
@@ -332,11 +303,11 @@ final class BatchPipeline {
     }
 
     String asText() {
-      return text != null ? text : Wire.toJson(document).encode();
+      return text != null ? text : DocWire.toJson(document).encode();
     }
 
     Document asDocument() {
-      return document != null ? document : Wire.document(new JsonObject(text));
+      return document != null ? document : DocWire.document(new JsonObject(text));
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.troupe.request;
 
+import dev.troupe.shared.bus.Action;
 import dev.troupe.shared.bus.CallPolicy;
 import dev.troupe.shared.bus.Failures;
 import dev.troupe.shared.bus.InFlight;
@@ -18,12 +19,10 @@ import dev.troupe.shared.contract.PutResult;
 import dev.troupe.shared.contract.ReadResult;
 import dev.troupe.shared.contract.ReadResult.CacheStatus;
 import dev.troupe.shared.contract.TroupeException;
-import dev.troupe.shared.contract.Wire;
 import dev.troupe.shared.metrics.Stages;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
 import java.util.HashMap;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -75,19 +74,14 @@ final class DocumentPipeline {
 
   Future<ReadResult> get(DocKey key, String requestId) {
     return stages
-        .run(
-            Stages.CACHE,
-            () ->
-                cache.request(
-                    CacheContract.ADDRESS, CacheContract.GET, Wire.toJson(key), requestId))
-        .map(Wire::cacheLookup)
+        .run(Stages.CACHE, () -> cache.call(CacheContract.GET, key, requestId))
         .compose(
             cached ->
                 cached.hit()
                     ? Future.succeededFuture(found(key, cached))
                     : readThrough(key, requestId, CacheStatus.MISS),
             fault -> {
-              cacheFault("get", key, fault);
+              cacheFault(CacheContract.GET, key, fault);
               return readThrough(key, requestId, CacheStatus.BYPASS);
             });
   }
@@ -124,19 +118,12 @@ final class DocumentPipeline {
   }
 
   private Future<Lookup> dbGet(DocKey key, String requestId) {
-    return stages
-        .run(
-            Stages.DB,
-            () -> db.request(DbContract.ADDRESS, DbContract.GET, Wire.toJson(key), requestId))
-        .map(Wire::lookup);
+    return stages.run(Stages.DB, () -> db.call(DbContract.GET, key, requestId));
   }
 
   Future<PutResult> put(PutDoc put, String requestId) {
     return stages
-        .run(
-            Stages.DB,
-            () -> db.request(DbContract.ADDRESS, DbContract.PUT, Wire.toJson(put), requestId))
-        .map(Wire::putResult)
+        .run(Stages.DB, () -> db.call(DbContract.PUT, put, requestId))
         .compose(
             result -> fill(Lookup.found(result.document()), requestId).map(result),
             failure -> evictAfterFailedWrite(put.key(), failure, requestId));
@@ -144,10 +131,7 @@ final class DocumentPipeline {
 
   Future<DeleteResult> delete(DeleteDoc delete, String requestId) {
     return stages
-        .run(
-            Stages.DB,
-            () -> db.request(DbContract.ADDRESS, DbContract.DELETE, Wire.toJson(delete), requestId))
-        .map(Wire::deleteResult)
+        .run(Stages.DB, () -> db.call(DbContract.DELETE, delete, requestId))
         .compose(
             result -> fill(Lookup.absent(result.key(), result.version()), requestId).map(result),
             failure -> evictAfterFailedWrite(delete.key(), failure, requestId));
@@ -163,18 +147,18 @@ final class DocumentPipeline {
    */
   private <T> Future<T> evictAfterFailedWrite(DocKey key, Throwable failure, String requestId) {
     return evictAfterFailedWrite(
-        cache, CacheContract.EVICT, Wire.toJson(key), key.toString(), failure, requestId);
+        cache, CacheContract.EVICT, key, key.toString(), failure, requestId);
   }
 
   /**
    * The eviction after a failed write (see above), for one key ({@code EVICT}) or a batch ({@code
-   * EVICT_MANY}): sends {@code evictAction} with {@code keys} when {@code failure} leaves the
-   * write's outcome open, then fails with {@code failure} whatever the eviction does.
+   * EVICT_MANY}): sends {@code evict} with {@code keys} when {@code failure} leaves the write's
+   * outcome open, then fails with {@code failure} whatever the eviction does.
    */
-  static <T> Future<T> evictAfterFailedWrite(
+  static <K, T> Future<T> evictAfterFailedWrite(
       CallPolicy cache,
-      String evictAction,
-      JsonObject keys,
+      Action<K, Void> evict,
+      K keys,
       String what,
       Throwable failure,
       String requestId) {
@@ -186,7 +170,7 @@ final class DocumentPipeline {
       return Future.failedFuture(failure);
     }
     return cache
-        .request(CacheContract.ADDRESS, evictAction, keys, requestId)
+        .call(evict, keys, requestId)
         .transform(
             evicted -> {
               if (evicted.failed()) {
@@ -200,11 +184,7 @@ final class DocumentPipeline {
   }
 
   Future<DocPage> list(ListDocs list, String requestId) {
-    return stages
-        .run(
-            Stages.DB,
-            () -> db.request(DbContract.ADDRESS, DbContract.LIST, Wire.toJson(list), requestId))
-        .map(Wire::docPage);
+    return stages.run(Stages.DB, () -> db.call(DbContract.LIST, list, requestId));
   }
 
   /**
@@ -213,22 +193,13 @@ final class DocumentPipeline {
    */
   private Future<Void> fill(Lookup lookup, String requestId) {
     return stages
-        .run(
-            Stages.FILL,
-            () ->
-                cache.request(
-                    CacheContract.ADDRESS, CacheContract.FILL, Wire.toJson(lookup), requestId))
+        .run(Stages.FILL, () -> cache.call(CacheContract.FILL, lookup, requestId))
         .<Void>mapEmpty()
         .recover(
             fault -> {
-              cacheFault("fill", lookup.key(), fault);
+              cacheFault(CacheContract.FILL, lookup.key(), fault);
               return cache
-                  .request(
-                      CacheContract.ADDRESS,
-                      CacheContract.EVICT,
-                      Wire.toJson(lookup.key()),
-                      requestId)
-                  .<Void>mapEmpty()
+                  .call(CacheContract.EVICT, lookup.key(), requestId)
                   .recover(
                       evictFault -> {
                         LOG.warn(
@@ -256,8 +227,9 @@ final class DocumentPipeline {
     return new ReadResult(cached.document(), CacheStatus.HIT);
   }
 
-  private void cacheFault(String action, DocKey key, Throwable fault) {
+  private void cacheFault(Action<?, ?> action, DocKey key, Throwable fault) {
     cacheFaults.increment();
-    LOG.warn("cache {} of {} failed, using the database: {}", action, key, fault.getMessage());
+    LOG.warn(
+        "cache {} of {} failed, using the database: {}", action.name(), key, fault.getMessage());
   }
 }

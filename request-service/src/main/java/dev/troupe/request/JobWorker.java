@@ -25,7 +25,6 @@ import dev.troupe.shared.contract.PutMany;
 import dev.troupe.shared.contract.ReleaseChunk;
 import dev.troupe.shared.contract.RenewLease;
 import dev.troupe.shared.contract.TroupeException;
-import dev.troupe.shared.contract.Wire;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -271,8 +270,7 @@ public final class JobWorker extends VerticleBase {
             chunk.collection(),
             config.pageSize(),
             chunk.payload().isEmpty() ? null : chunk.payload());
-    return db.request(DbContract.ADDRESS, DbContract.LIST, Wire.toJson(list), requestId)
-        .map(Wire::docPage)
+    return db.call(DbContract.LIST, list, requestId)
         .compose(
             page -> {
               if (page.items().isEmpty()) {
@@ -293,11 +291,7 @@ public final class JobWorker extends VerticleBase {
               }
               List<Lookup> found = page.items().stream().map(Lookup::found).toList();
               return cache
-                  .request(
-                      CacheContract.ADDRESS,
-                      CacheContract.FILL_MANY,
-                      Wire.toJson(new LookupBatch(found)),
-                      requestId)
+                  .call(CacheContract.FILL_MANY, new LookupBatch(found), requestId)
                   .map(filled -> outcome(chunk, page, null));
             });
   }

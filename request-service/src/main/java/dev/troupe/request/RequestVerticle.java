@@ -6,10 +6,19 @@ import dev.troupe.shared.bus.CallPolicy;
 import dev.troupe.shared.bus.InFlight;
 import dev.troupe.shared.cluster.NodeRuntime;
 import dev.troupe.shared.config.Settings;
+import dev.troupe.shared.contract.DeleteDoc;
+import dev.troupe.shared.contract.DeleteResult;
+import dev.troupe.shared.contract.DocPage;
+import dev.troupe.shared.contract.ListDocs;
 import dev.troupe.shared.contract.MultiGet;
+import dev.troupe.shared.contract.MultiGetReply;
+import dev.troupe.shared.contract.PutDoc;
+import dev.troupe.shared.contract.PutMany;
+import dev.troupe.shared.contract.PutManyResult;
+import dev.troupe.shared.contract.PutResult;
 import dev.troupe.shared.contract.ReadDoc;
+import dev.troupe.shared.contract.ReadResult;
 import dev.troupe.shared.contract.RequestContract;
-import dev.troupe.shared.contract.Wire;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -19,9 +28,9 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * request-service: serves {@link RequestContract#ADDRESS} through the {@link DocumentPipeline}.
- * Validation happens as the body is read ({@link Wire}), so every sender, in any language, gets the
- * same rules. Admission is per kind of work ({@link RequestConfig.Bulkheads}). Deploy it by name
- * ({@code dev.troupe.request.RequestVerticle}).
+ * Validation happens as the body is read (each action's codec), so every sender, in any language,
+ * gets the same rules. Admission is per kind of work ({@link RequestConfig.Bulkheads}). Deploy it
+ * by name ({@code dev.troupe.request.RequestVerticle}).
  */
 public final class RequestVerticle extends VerticleBase {
   private DocumentPipeline pipeline;
@@ -80,33 +89,29 @@ public final class RequestVerticle extends VerticleBase {
         : consumer.unregister().compose(v -> router.drained(vertx, drainMs));
   }
 
-  private Future<JsonObject> get(Message<JsonObject> msg) {
-    ReadDoc read = Wire.readDoc(msg.body());
-    return pipeline
-        .get(read.key(), Bus.requestId(msg))
-        .map(result -> Wire.toJson(result, read.encoded()));
+  private Future<ReadResult> get(ReadDoc read, Message<JsonObject> msg) {
+    return pipeline.get(read.key(), Bus.requestId(msg)).map(result -> result.answering(read));
   }
 
-  private Future<JsonObject> put(Message<JsonObject> msg) {
-    return pipeline.put(Wire.putDoc(msg.body()), Bus.requestId(msg)).map(Wire::toJson);
+  private Future<PutResult> put(PutDoc put, Message<JsonObject> msg) {
+    return pipeline.put(put, Bus.requestId(msg));
   }
 
-  private Future<JsonObject> delete(Message<JsonObject> msg) {
-    return pipeline.delete(Wire.deleteDoc(msg.body()), Bus.requestId(msg)).map(Wire::toJson);
+  private Future<DeleteResult> delete(DeleteDoc delete, Message<JsonObject> msg) {
+    return pipeline.delete(delete, Bus.requestId(msg));
   }
 
-  private Future<JsonObject> list(Message<JsonObject> msg) {
-    return pipeline.list(Wire.listDocs(msg.body()), Bus.requestId(msg)).map(Wire::toJson);
+  private Future<DocPage> list(ListDocs list, Message<JsonObject> msg) {
+    return pipeline.list(list, Bus.requestId(msg));
   }
 
-  private Future<JsonObject> getMany(Message<JsonObject> msg) {
-    MultiGet get = Wire.multiGet(msg.body());
+  private Future<MultiGetReply> getMany(MultiGet get, Message<JsonObject> msg) {
     return get.encoded()
-        ? batches.getManyEncoded(get, Bus.requestId(msg)).map(Wire::toJson)
-        : batches.getMany(get, Bus.requestId(msg)).map(Wire::toJson);
+        ? batches.getManyEncoded(get, Bus.requestId(msg)).map(MultiGetReply.class::cast)
+        : batches.getMany(get, Bus.requestId(msg)).map(MultiGetReply.class::cast);
   }
 
-  private Future<JsonObject> putMany(Message<JsonObject> msg) {
-    return batches.putMany(Wire.putMany(msg.body()), Bus.requestId(msg)).map(Wire::toJson);
+  private Future<PutManyResult> putMany(PutMany put, Message<JsonObject> msg) {
+    return batches.putMany(put, Bus.requestId(msg));
   }
 }

@@ -7,10 +7,13 @@ import dev.troupe.request.FakeService.Call;
 import dev.troupe.shared.bus.CallPolicy;
 import dev.troupe.shared.bus.Failures;
 import dev.troupe.shared.config.Settings;
+import dev.troupe.shared.contract.BatchWire;
 import dev.troupe.shared.contract.CacheContract;
+import dev.troupe.shared.contract.CacheWire;
 import dev.troupe.shared.contract.CachedLookups;
 import dev.troupe.shared.contract.DbContract;
 import dev.troupe.shared.contract.DocKey;
+import dev.troupe.shared.contract.DocWire;
 import dev.troupe.shared.contract.Document;
 import dev.troupe.shared.contract.ErrorCode;
 import dev.troupe.shared.contract.KeyBatch;
@@ -19,7 +22,6 @@ import dev.troupe.shared.contract.LookupBatch;
 import dev.troupe.shared.contract.MultiGet;
 import dev.troupe.shared.contract.Precondition;
 import dev.troupe.shared.contract.PutMany;
-import dev.troupe.shared.contract.Wire;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -47,7 +49,7 @@ class BatchPipelineTest {
               new PutMany.Item("a", new JsonObject().put("n", 1), Precondition.NONE),
               new PutMany.Item("b", new JsonObject().put("n", 2), Precondition.ifMatch(3))),
           null);
-  private static final JsonObject KEYS = Wire.toJson(new KeyBatch("notes", List.of("a", "b")));
+  private static final JsonObject KEYS = BatchWire.toJson(new KeyBatch("notes", List.of("a", "b")));
 
   private SimpleMeterRegistry registry;
   private FakeService db;
@@ -56,13 +58,14 @@ class BatchPipelineTest {
   @BeforeEach
   void setUp(Vertx vertx, VertxTestContext ctx) {
     registry = new SimpleMeterRegistry();
-    db = new FakeService(DbContract.ADDRESS, DbContract.PUT_MANY, DbContract.GET_MANY);
+    db =
+        new FakeService(DbContract.ADDRESS, DbContract.PUT_MANY.name(), DbContract.GET_MANY.name());
     cache =
         new FakeService(
             CacheContract.ADDRESS,
-            CacheContract.GET_MANY,
-            CacheContract.FILL_MANY,
-            CacheContract.EVICT_MANY);
+            CacheContract.GET_MANY.name(),
+            CacheContract.FILL_MANY.name(),
+            CacheContract.EVICT_MANY.name());
     db.register(vertx).compose(v -> cache.register(vertx)).onComplete(ctx.succeedingThenComplete());
   }
 
@@ -88,15 +91,15 @@ class BatchPipelineTest {
     // Answers after three cache timeouts (3 x 100 ms), well inside half the default 5 s batch
     // deadline.
     cache.answer(
-        CacheContract.GET_MANY,
+        CacheContract.GET_MANY.name(),
         body -> {
           Promise<JsonObject> later = Promise.promise();
           vertx.setTimer(
               300,
               t ->
                   later.complete(
-                      Wire.toJson(
-                          new CachedLookups(Map.of("a", Wire.toJson(doc).encode()), Map.of()))));
+                      CacheWire.toJson(
+                          new CachedLookups(Map.of("a", DocWire.toJson(doc).encode()), Map.of()))));
           return later.future();
         });
 
@@ -133,12 +136,12 @@ class BatchPipelineTest {
     String cachedText =
         "{ \"collection\":\"notes\",\"id\":\"a\",\"version\":3,\"updatedAt\":\"2026-01-01T00:00:00Z\",\"data\":{} }";
     cache.reply(
-        CacheContract.GET_MANY,
-        Wire.toJson(new CachedLookups(Map.of("a", cachedText), Map.of("gone", 5L))));
-    cache.reply(CacheContract.FILL_MANY, new JsonObject().put("stored", 1));
+        CacheContract.GET_MANY.name(),
+        CacheWire.toJson(new CachedLookups(Map.of("a", cachedText), Map.of("gone", 5L))));
+    cache.reply(CacheContract.FILL_MANY.name(), new JsonObject().put("stored", 1));
     db.reply(
-        DbContract.GET_MANY,
-        Wire.toJson(
+        DbContract.GET_MANY.name(),
+        BatchWire.toJson(
             new LookupBatch(
                 List.of(Lookup.found(fromDb), Lookup.absent(DocKey.of("notes", "never"), 0)))));
 
@@ -154,14 +157,16 @@ class BatchPipelineTest {
                           assertThat(result.found())
                               .as("found in the order asked")
                               .containsExactly(
-                                  entry("a", cachedText), entry("b", Wire.toJson(fromDb).encode()));
+                                  entry("a", cachedText),
+                                  entry("b", DocWire.toJson(fromDb).encode()));
                           assertThat(result.missing()).containsExactly("never", "gone");
                           assertThat(db.calls())
                               .as("one database query, for the ids the cache did not hold")
                               .containsExactly(
                                   new Call(
-                                      DbContract.GET_MANY,
-                                      Wire.toJson(new KeyBatch("notes", List.of("never", "b"))),
+                                      DbContract.GET_MANY.name(),
+                                      BatchWire.toJson(
+                                          new KeyBatch("notes", List.of("never", "b"))),
                                       RID));
                           ctx.completeNow();
                         })));
@@ -177,9 +182,9 @@ class BatchPipelineTest {
             Instant.parse("2026-01-01T00:00:00Z"),
             new JsonObject().put("n", 1));
     cache.reply(
-        CacheContract.GET_MANY,
-        Wire.toJson(
-            new CachedLookups(Map.of("a", Wire.toJson(cached).encode()), Map.of("gone", 5L))));
+        CacheContract.GET_MANY.name(),
+        CacheWire.toJson(
+            new CachedLookups(Map.of("a", DocWire.toJson(cached).encode()), Map.of("gone", 5L))));
 
     pipeline(vertx, 5000)
         .getMany(new MultiGet(new KeyBatch("notes", List.of("gone", "a")), false), RID)
@@ -204,8 +209,11 @@ class BatchPipelineTest {
     Document doc =
         new Document(
             DocKey.of("notes", "a"), 2, Instant.parse("2026-01-01T00:00:00Z"), new JsonObject());
-    cache.reply(CacheContract.GET_MANY, Wire.toJson(new LookupBatch(List.of(Lookup.found(doc)))));
-    db.reply(DbContract.GET_MANY, Wire.toJson(new LookupBatch(List.of(Lookup.found(doc)))));
+    cache.reply(
+        CacheContract.GET_MANY.name(),
+        BatchWire.toJson(new LookupBatch(List.of(Lookup.found(doc)))));
+    db.reply(
+        DbContract.GET_MANY.name(), BatchWire.toJson(new LookupBatch(List.of(Lookup.found(doc)))));
 
     pipeline(vertx, 5000)
         .getManyEncoded(new MultiGet(new KeyBatch("notes", List.of("a")), false, true), RID)
@@ -215,7 +223,7 @@ class BatchPipelineTest {
                     ctx.verify(
                         () -> {
                           assertThat(result.found())
-                              .containsExactly(entry("a", Wire.toJson(doc).encode()));
+                              .containsExactly(entry("a", DocWire.toJson(doc).encode()));
                           assertThat(db.calls()).hasSize(1);
                           assertThat(registry.get("troupe_request_cache_faults").counter().count())
                               .isEqualTo(1.0);
@@ -227,8 +235,8 @@ class BatchPipelineTest {
   @DisplayName(
       "a batch write whose database call times out fails with TIMEOUT and evicts every key: it may have been committed")
   void timeoutEvictsTheBatch(Vertx vertx, VertxTestContext ctx) {
-    db.silent(DbContract.PUT_MANY);
-    cache.reply(CacheContract.EVICT_MANY, new JsonObject());
+    db.silent(DbContract.PUT_MANY.name());
+    cache.reply(CacheContract.EVICT_MANY.name(), new JsonObject());
 
     FakeService.failureOf(pipeline(vertx, 200).putMany(PUT, RID))
         .compose(
@@ -242,7 +250,8 @@ class BatchPipelineTest {
                     ctx.verify(
                         () -> {
                           assertThat(cache.calls())
-                              .containsExactly(new Call(CacheContract.EVICT_MANY, KEYS, RID));
+                              .containsExactly(
+                                  new Call(CacheContract.EVICT_MANY.name(), KEYS, RID));
                           ctx.completeNow();
                         })));
   }
@@ -251,8 +260,8 @@ class BatchPipelineTest {
   @DisplayName(
       "a batch write refused with PRECONDITION_FAILED evicts every key, which may hold what the client read")
   void preconditionFailedEvictsTheBatch(Vertx vertx, VertxTestContext ctx) {
-    db.fail(DbContract.PUT_MANY, ErrorCode.PRECONDITION_FAILED);
-    cache.fail(CacheContract.EVICT_MANY, ErrorCode.UNAVAILABLE);
+    db.fail(DbContract.PUT_MANY.name(), ErrorCode.PRECONDITION_FAILED);
+    cache.fail(CacheContract.EVICT_MANY.name(), ErrorCode.UNAVAILABLE);
 
     FakeService.failureOf(pipeline(vertx, 5000).putMany(PUT, RID))
         .compose(
@@ -270,7 +279,8 @@ class BatchPipelineTest {
                     ctx.verify(
                         () -> {
                           assertThat(cache.calls())
-                              .containsExactly(new Call(CacheContract.EVICT_MANY, KEYS, RID));
+                              .containsExactly(
+                                  new Call(CacheContract.EVICT_MANY.name(), KEYS, RID));
                           ctx.completeNow();
                         })));
   }
@@ -278,7 +288,7 @@ class BatchPipelineTest {
   @Test
   @DisplayName("a batch write refused as invalid leaves the cache alone: nothing was written")
   void invalidLeavesTheCacheAlone(Vertx vertx, VertxTestContext ctx) {
-    db.fail(DbContract.PUT_MANY, ErrorCode.BAD_REQUEST);
+    db.fail(DbContract.PUT_MANY.name(), ErrorCode.BAD_REQUEST);
 
     FakeService.failureOf(pipeline(vertx, 5000).putMany(PUT, RID))
         .compose(

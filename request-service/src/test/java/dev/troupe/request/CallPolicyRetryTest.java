@@ -6,19 +6,24 @@ import dev.troupe.shared.bus.Backoff;
 import dev.troupe.shared.bus.CallPolicy;
 import dev.troupe.shared.bus.Failures;
 import dev.troupe.shared.bus.RetryConfig;
+import dev.troupe.shared.contract.CacheWire;
 import dev.troupe.shared.contract.DbContract;
 import dev.troupe.shared.contract.DocKey;
+import dev.troupe.shared.contract.DocWire;
+import dev.troupe.shared.contract.Document;
 import dev.troupe.shared.contract.ErrorCode;
+import dev.troupe.shared.contract.Lookup;
 import dev.troupe.shared.contract.Precondition;
 import dev.troupe.shared.contract.PutDoc;
+import dev.troupe.shared.contract.PutResult;
 import dev.troupe.shared.contract.TroupeException;
-import dev.troupe.shared.contract.Wire;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
+import java.time.Instant;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -29,12 +34,20 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @DisplayName("CallPolicy retries")
 class CallPolicyRetryTest {
   private static final RetryConfig TWO_RETRIES = new RetryConfig(2, new Backoff(5, 20));
-  private static final JsonObject FOUND = new JsonObject().put("found", true);
+  private static final Document DOC =
+      new Document(
+          DocKey.of("notes", "n"), 1, Instant.parse("2026-01-31T12:00:00Z"), new JsonObject());
+  private static final Lookup FOUND = Lookup.found(DOC);
+  private static final PutResult WRITTEN = new PutResult(DOC, true);
 
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
-  /** Fails the first {@code faults} calls with {@code code}, then answers {@link #FOUND}. */
+  /**
+   * Fails the first {@code faults} calls with {@code code}, then answers as a found or written doc.
+   */
   private static FakeService flaky(String action, int faults, ErrorCode code) {
+    JsonObject answer =
+        action.equals(DbContract.PUT.name()) ? DocWire.toJson(WRITTEN) : CacheWire.toJson(FOUND);
     AtomicInteger calls = new AtomicInteger();
     return new FakeService(DbContract.ADDRESS, action)
         .answer(
@@ -42,7 +55,7 @@ class CallPolicyRetryTest {
             body ->
                 calls.incrementAndGet() <= faults
                     ? Future.failedFuture(new TroupeException(code, "transient " + code))
-                    : Future.succeededFuture(FOUND));
+                    : Future.succeededFuture(answer));
   }
 
   private CallPolicy db(Vertx vertx) {
@@ -59,18 +72,17 @@ class CallPolicyRetryTest {
     return counter == null ? 0 : counter.count();
   }
 
-  private static JsonObject write(String idempotencyKey) {
-    return Wire.toJson(
-        new PutDoc(DocKey.of("notes", "n"), new JsonObject(), Precondition.NONE, idempotencyKey));
+  private static PutDoc write(String idempotencyKey) {
+    return new PutDoc(DocKey.of("notes", "n"), new JsonObject(), Precondition.NONE, idempotencyKey);
   }
 
   @Test
   @DisplayName("a read that meets a transient fault is retried, succeeds, and the retry is counted")
   void readRetriedAfterTransientFault(Vertx vertx, VertxTestContext ctx) {
-    FakeService fake = flaky(DbContract.GET, 2, ErrorCode.UNAVAILABLE);
+    FakeService fake = flaky(DbContract.GET.name(), 2, ErrorCode.UNAVAILABLE);
     CallPolicy db = db(vertx);
     fake.register(vertx)
-        .compose(v -> db.request(DbContract.ADDRESS, DbContract.GET, new JsonObject(), "rid"))
+        .compose(v -> db.call(DbContract.GET, DOC.key(), "rid"))
         .onComplete(
             ctx.succeeding(
                 reply ->
@@ -78,7 +90,7 @@ class CallPolicyRetryTest {
                         () -> {
                           assertThat(reply).isEqualTo(FOUND);
                           assertThat(fake.calls()).hasSize(3);
-                          assertThat(retries(DbContract.GET)).isEqualTo(2.0);
+                          assertThat(retries(DbContract.GET.name())).isEqualTo(2.0);
                           ctx.completeNow();
                         })));
   }
@@ -86,10 +98,10 @@ class CallPolicyRetryTest {
   @Test
   @DisplayName("a read keeps failing past its retries: the last fault is the answer")
   void retriesAreBounded(Vertx vertx, VertxTestContext ctx) {
-    FakeService fake = flaky(DbContract.GET, 10, ErrorCode.UNAVAILABLE);
+    FakeService fake = flaky(DbContract.GET.name(), 10, ErrorCode.UNAVAILABLE);
     CallPolicy db = db(vertx);
     fake.register(vertx)
-        .compose(v -> db.request(DbContract.ADDRESS, DbContract.GET, new JsonObject(), "rid"))
+        .compose(v -> db.call(DbContract.GET, DOC.key(), "rid"))
         .onComplete(
             ctx.failing(
                 fault ->
@@ -104,10 +116,10 @@ class CallPolicyRetryTest {
   @Test
   @DisplayName("an answer about the request (404) is final: never retried")
   void clientErrorNotRetried(Vertx vertx, VertxTestContext ctx) {
-    FakeService fake = flaky(DbContract.GET, 1, ErrorCode.NOT_FOUND);
+    FakeService fake = flaky(DbContract.GET.name(), 1, ErrorCode.NOT_FOUND);
     CallPolicy db = db(vertx);
     fake.register(vertx)
-        .compose(v -> db.request(DbContract.ADDRESS, DbContract.GET, new JsonObject(), "rid"))
+        .compose(v -> db.call(DbContract.GET, DOC.key(), "rid"))
         .onComplete(
             ctx.failing(
                 fault ->
@@ -115,7 +127,7 @@ class CallPolicyRetryTest {
                         () -> {
                           assertThat(Failures.code(fault)).isEqualTo(ErrorCode.NOT_FOUND);
                           assertThat(fake.calls()).hasSize(1);
-                          assertThat(retries(DbContract.GET)).isZero();
+                          assertThat(retries(DbContract.GET.name())).isZero();
                           ctx.completeNow();
                         })));
   }
@@ -124,10 +136,10 @@ class CallPolicyRetryTest {
   @DisplayName(
       "a write without an idempotency key is not idempotent: a transient fault is not retried")
   void writeWithoutKeyNotRetried(Vertx vertx, VertxTestContext ctx) {
-    FakeService fake = flaky(DbContract.PUT, 1, ErrorCode.UNAVAILABLE);
+    FakeService fake = flaky(DbContract.PUT.name(), 1, ErrorCode.UNAVAILABLE);
     CallPolicy db = db(vertx);
     fake.register(vertx)
-        .compose(v -> db.request(DbContract.ADDRESS, DbContract.PUT, write(null), "rid"))
+        .compose(v -> db.call(DbContract.PUT, write(null), "rid"))
         .onComplete(
             ctx.failing(
                 fault ->
@@ -143,16 +155,16 @@ class CallPolicyRetryTest {
   @DisplayName(
       "a write with an idempotency key is retried after a transient fault, carrying the same key")
   void writeWithKeyRetried(Vertx vertx, VertxTestContext ctx) {
-    FakeService fake = flaky(DbContract.PUT, 1, ErrorCode.TIMEOUT);
+    FakeService fake = flaky(DbContract.PUT.name(), 1, ErrorCode.TIMEOUT);
     CallPolicy db = db(vertx);
     fake.register(vertx)
-        .compose(v -> db.request(DbContract.ADDRESS, DbContract.PUT, write("k-1"), "rid"))
+        .compose(v -> db.call(DbContract.PUT, write("k-1"), "rid"))
         .onComplete(
             ctx.succeeding(
                 reply ->
                     ctx.verify(
                         () -> {
-                          assertThat(reply).isEqualTo(FOUND);
+                          assertThat(reply).isEqualTo(WRITTEN);
                           assertThat(fake.calls()).hasSize(2);
                           assertThat(fake.calls())
                               .allSatisfy(
@@ -167,10 +179,11 @@ class CallPolicyRetryTest {
   @DisplayName(
       "retries share the call's deadline: a silent service is given up at the deadline, not once per attempt")
   void deadlineCoversEveryAttempt(Vertx vertx, VertxTestContext ctx) {
-    FakeService fake = new FakeService(DbContract.ADDRESS, DbContract.GET).silent(DbContract.GET);
+    FakeService fake =
+        new FakeService(DbContract.ADDRESS, DbContract.GET.name()).silent(DbContract.GET.name());
     CallPolicy db = CallPolicy.withRetries(vertx, "db-service", 300, TWO_RETRIES, registry);
     fake.register(vertx)
-        .compose(v -> db.request(DbContract.ADDRESS, DbContract.GET, new JsonObject(), "rid"))
+        .compose(v -> db.call(DbContract.GET, DOC.key(), "rid"))
         .onComplete(
             ctx.failing(
                 fault ->

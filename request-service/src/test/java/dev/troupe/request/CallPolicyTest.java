@@ -24,7 +24,7 @@ class CallPolicyTest {
   private static final int FAILURES = 5;
 
   private static Future<Throwable> call(CallPolicy db) {
-    return db.request(DbContract.ADDRESS, DbContract.GET, new JsonObject(), "rid")
+    return db.request(DbContract.ADDRESS, DbContract.GET.name(), new JsonObject(), "rid")
         .transform(ar -> Future.succeededFuture(ar.cause()));
   }
 
@@ -42,8 +42,8 @@ class CallPolicyTest {
   void opensOnFaults(Vertx vertx, VertxTestContext ctx) {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     FakeService fake =
-        new FakeService(DbContract.ADDRESS, DbContract.GET)
-            .fail(DbContract.GET, ErrorCode.UNAVAILABLE);
+        new FakeService(DbContract.ADDRESS, DbContract.GET.name())
+            .fail(DbContract.GET.name(), ErrorCode.UNAVAILABLE);
     CallPolicy db = CallPolicy.of(vertx, "db-service", 5000, registry);
     fake.register(vertx)
         .compose(v -> calls(db, FAILURES))
@@ -75,8 +75,8 @@ class CallPolicyTest {
   @DisplayName("answers about the request (404, 412) never open the circuit")
   void clientErrorsAreNotFaults(Vertx vertx, VertxTestContext ctx) {
     FakeService fake =
-        new FakeService(DbContract.ADDRESS, DbContract.GET)
-            .fail(DbContract.GET, ErrorCode.NOT_FOUND);
+        new FakeService(DbContract.ADDRESS, DbContract.GET.name())
+            .fail(DbContract.GET.name(), ErrorCode.NOT_FOUND);
     CallPolicy db = CallPolicy.of(vertx, "db-service", 5000, new SimpleMeterRegistry());
     fake.register(vertx)
         .compose(v -> calls(db, 3 * FAILURES))
@@ -97,8 +97,8 @@ class CallPolicyTest {
   void loadRefusalsAreNotFaults(Vertx vertx, VertxTestContext ctx) {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     FakeService fake =
-        new FakeService(DbContract.ADDRESS, DbContract.GET)
-            .fail(DbContract.GET, ErrorCode.OVERLOADED);
+        new FakeService(DbContract.ADDRESS, DbContract.GET.name())
+            .fail(DbContract.GET.name(), ErrorCode.OVERLOADED);
     CallPolicy db = CallPolicy.of(vertx, "db-service", 5000, registry);
     fake.register(vertx)
         .compose(v -> calls(db, 20 * FAILURES))
@@ -132,9 +132,9 @@ class CallPolicyTest {
   void timeoutsOfAnAnsweringDownstreamAreNotFaults(Vertx vertx, VertxTestContext ctx) {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     FakeService fake =
-        new FakeService(DbContract.ADDRESS, DbContract.GET, DbContract.PUT)
-            .reply(DbContract.GET, new JsonObject())
-            .silent(DbContract.PUT);
+        new FakeService(DbContract.ADDRESS, DbContract.GET.name(), DbContract.PUT.name())
+            .reply(DbContract.GET.name(), new JsonObject())
+            .silent(DbContract.PUT.name());
     CallPolicy db = CallPolicy.of(vertx, "db-service", 300, registry);
     fake.register(vertx)
         .compose(
@@ -148,11 +148,17 @@ class CallPolicyTest {
                         x -> {
                           Future<Throwable> put =
                               db.request(
-                                      DbContract.ADDRESS, DbContract.PUT, new JsonObject(), "rid")
+                                      DbContract.ADDRESS,
+                                      DbContract.PUT.name(),
+                                      new JsonObject(),
+                                      "rid")
                                   .transform(ar -> Future.succeededFuture(ar.cause()));
                           Future<JsonObject> get =
                               db.request(
-                                  DbContract.ADDRESS, DbContract.GET, new JsonObject(), "rid");
+                                  DbContract.ADDRESS,
+                                  DbContract.GET.name(),
+                                  new JsonObject(),
+                                  "rid");
                           return Future.all(put, get)
                               .map(
                                   all -> {
@@ -187,7 +193,8 @@ class CallPolicyTest {
   @DisplayName("timeouts while nothing else completes (a silent downstream) open the circuit")
   void timeoutsOfASilentDownstreamAreFaults(Vertx vertx, VertxTestContext ctx) {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    FakeService fake = new FakeService(DbContract.ADDRESS, DbContract.GET).silent(DbContract.GET);
+    FakeService fake =
+        new FakeService(DbContract.ADDRESS, DbContract.GET.name()).silent(DbContract.GET.name());
     CallPolicy db = CallPolicy.of(vertx, "db-service", 100, registry);
     fake.register(vertx)
         .compose(v -> calls(db, FAILURES))

@@ -8,11 +8,13 @@ import dev.troupe.shared.bus.Failures;
 import dev.troupe.shared.bus.InFlight;
 import dev.troupe.shared.contract.CacheContract;
 import dev.troupe.shared.contract.CacheLookup;
+import dev.troupe.shared.contract.CacheWire;
 import dev.troupe.shared.contract.DbContract;
 import dev.troupe.shared.contract.DeleteDoc;
 import dev.troupe.shared.contract.DeleteResult;
 import dev.troupe.shared.contract.DocKey;
 import dev.troupe.shared.contract.DocPage;
+import dev.troupe.shared.contract.DocWire;
 import dev.troupe.shared.contract.Document;
 import dev.troupe.shared.contract.ErrorCode;
 import dev.troupe.shared.contract.ListDocs;
@@ -23,7 +25,6 @@ import dev.troupe.shared.contract.PutResult;
 import dev.troupe.shared.contract.ReadResult;
 import dev.troupe.shared.contract.ReadResult.CacheStatus;
 import dev.troupe.shared.contract.TroupeException;
-import dev.troupe.shared.contract.Wire;
 import dev.troupe.shared.metrics.Stages;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
@@ -65,10 +66,17 @@ class DocumentPipelineTest {
     registry = new SimpleMeterRegistry();
     db =
         new FakeService(
-            DbContract.ADDRESS, DbContract.GET, DbContract.PUT, DbContract.DELETE, DbContract.LIST);
+            DbContract.ADDRESS,
+            DbContract.GET.name(),
+            DbContract.PUT.name(),
+            DbContract.DELETE.name(),
+            DbContract.LIST.name());
     cache =
         new FakeService(
-            CacheContract.ADDRESS, CacheContract.GET, CacheContract.FILL, CacheContract.EVICT);
+            CacheContract.ADDRESS,
+            CacheContract.GET.name(),
+            CacheContract.FILL.name(),
+            CacheContract.EVICT.name());
     // A generous cache deadline, so a slow machine never turns an answering fake into a timeout.
     pipeline =
         new DocumentPipeline(
@@ -83,11 +91,11 @@ class DocumentPipelineTest {
   }
 
   private static JsonObject cacheHit(Lookup lookup) {
-    return Wire.toJson(CacheLookup.of(lookup));
+    return CacheWire.toJson(CacheLookup.of(lookup));
   }
 
   private static JsonObject cacheMiss() {
-    return Wire.toJson(CacheLookup.MISS);
+    return CacheWire.toJson(CacheLookup.MISS);
   }
 
   /** The pipeline with a short cache deadline, for the tests in which the cache never answers. */
@@ -133,13 +141,13 @@ class DocumentPipelineTest {
             dbReads,
             node);
     cache.answer(
-        CacheContract.GET,
+        CacheContract.GET.name(),
         body ->
             Future.succeededFuture(
-                Wire.docKey(body).equals(KEY) ? cacheHit(Lookup.found(cached)) : cacheMiss()));
+                DocWire.docKey(body).equals(KEY) ? cacheHit(Lookup.found(cached)) : cacheMiss()));
     Promise<Void> waiting = Promise.promise();
     db.answer(
-        DbContract.GET,
+        DbContract.GET.name(),
         body -> {
           waiting.tryComplete();
           return Promise.<JsonObject>promise().future();
@@ -165,7 +173,7 @@ class DocumentPipelineTest {
                         () -> {
                           assertThat(hit).isEqualTo(new ReadResult(cached, CacheStatus.HIT));
                           assertThat(dbReads.current()).isEqualTo(1);
-                          assertThat(db.calls(DbContract.GET))
+                          assertThat(db.calls(DbContract.GET.name()))
                               .as("only the first miss reached the database")
                               .hasSize(1);
                           ctx.completeNow();
@@ -176,7 +184,7 @@ class DocumentPipelineTest {
   @DisplayName("a cache hit is answered from the cache (HIT) without calling the database")
   void cacheHit(Vertx vertx, VertxTestContext ctx) {
     Document cached = doc(3, new JsonObject().put("from", "cache"));
-    cache.reply(CacheContract.GET, cacheHit(Lookup.found(cached)));
+    cache.reply(CacheContract.GET.name(), cacheHit(Lookup.found(cached)));
     Checkpoint answered = ctx.checkpoint();
     Checkpoint dbUntouched = ctx.checkpoint();
 
@@ -198,7 +206,8 @@ class DocumentPipelineTest {
                         () -> {
                           assertThat(db.calls()).isEmpty();
                           assertThat(cache.calls())
-                              .containsExactly(new Call(CacheContract.GET, Wire.toJson(KEY), RID));
+                              .containsExactly(
+                                  new Call(CacheContract.GET.name(), DocWire.toJson(KEY), RID));
                           assertThat(cacheFaults()).isZero();
                           dbUntouched.flag();
                         })));
@@ -209,8 +218,8 @@ class DocumentPipelineTest {
       "a cache miss reads the database, fills the cache with the database's lookup, and answers MISS")
   void cacheMiss(Vertx vertx, VertxTestContext ctx) {
     Document stored = doc(5, new JsonObject().put("from", "db"));
-    cache.reply(CacheContract.GET, cacheMiss()).reply(CacheContract.FILL, STORED);
-    db.reply(DbContract.GET, Wire.toJson(Lookup.found(stored)));
+    cache.reply(CacheContract.GET.name(), cacheMiss()).reply(CacheContract.FILL.name(), STORED);
+    db.reply(DbContract.GET.name(), CacheWire.toJson(Lookup.found(stored)));
     Checkpoint answered = ctx.checkpoint();
     Checkpoint filled = ctx.checkpoint();
 
@@ -231,12 +240,15 @@ class DocumentPipelineTest {
                     ctx.verify(
                         () -> {
                           assertThat(db.calls())
-                              .containsExactly(new Call(DbContract.GET, Wire.toJson(KEY), RID));
+                              .containsExactly(
+                                  new Call(DbContract.GET.name(), DocWire.toJson(KEY), RID));
                           assertThat(cache.calls())
                               .containsExactly(
-                                  new Call(CacheContract.GET, Wire.toJson(KEY), RID),
+                                  new Call(CacheContract.GET.name(), DocWire.toJson(KEY), RID),
                                   new Call(
-                                      CacheContract.FILL, Wire.toJson(Lookup.found(stored)), RID));
+                                      CacheContract.FILL.name(),
+                                      CacheWire.toJson(Lookup.found(stored)),
+                                      RID));
                           assertThat(cacheFaults()).isZero();
                           filled.flag();
                         })));
@@ -245,7 +257,7 @@ class DocumentPipelineTest {
   @Test
   @DisplayName("a cached absence is NOT_FOUND without calling the database")
   void cachedAbsence(Vertx vertx, VertxTestContext ctx) {
-    cache.reply(CacheContract.GET, cacheHit(Lookup.absent(KEY, 4)));
+    cache.reply(CacheContract.GET.name(), cacheHit(Lookup.absent(KEY, 4)));
     Checkpoint notFound = ctx.checkpoint();
     Checkpoint dbUntouched = ctx.checkpoint();
 
@@ -266,7 +278,8 @@ class DocumentPipelineTest {
                     ctx.verify(
                         () -> {
                           assertThat(db.calls()).isEmpty();
-                          assertThat(actions(cache.calls())).containsExactly(CacheContract.GET);
+                          assertThat(actions(cache.calls()))
+                              .containsExactly(CacheContract.GET.name());
                           dbUntouched.flag();
                         })));
   }
@@ -276,8 +289,8 @@ class DocumentPipelineTest {
       "an absence read from the database is NOT_FOUND and is filled into the cache at its version (negative caching)")
   void negativeCaching(Vertx vertx, VertxTestContext ctx) {
     Lookup absence = Lookup.absent(KEY, 3);
-    cache.reply(CacheContract.GET, cacheMiss()).reply(CacheContract.FILL, STORED);
-    db.reply(DbContract.GET, Wire.toJson(absence));
+    cache.reply(CacheContract.GET.name(), cacheMiss()).reply(CacheContract.FILL.name(), STORED);
+    db.reply(DbContract.GET.name(), CacheWire.toJson(absence));
     Checkpoint notFound = ctx.checkpoint();
     Checkpoint absenceFilled = ctx.checkpoint();
 
@@ -296,10 +309,11 @@ class DocumentPipelineTest {
                 v ->
                     ctx.verify(
                         () -> {
-                          assertThat(actions(db.calls())).containsExactly(DbContract.GET);
-                          assertThat(cache.calls(CacheContract.FILL))
+                          assertThat(actions(db.calls())).containsExactly(DbContract.GET.name());
+                          assertThat(cache.calls(CacheContract.FILL.name()))
                               .containsExactly(
-                                  new Call(CacheContract.FILL, Wire.toJson(absence), RID));
+                                  new Call(
+                                      CacheContract.FILL.name(), CacheWire.toJson(absence), RID));
                           absenceFilled.flag();
                         })));
   }
@@ -309,9 +323,11 @@ class DocumentPipelineTest {
       "a failing cache get falls back to the database (BYPASS), counts a cache fault and does not fill")
   void cacheGetFails(Vertx vertx, VertxTestContext ctx) {
     Document stored = doc(2, new JsonObject().put("from", "db"));
-    cache.fail(CacheContract.GET, ErrorCode.UNAVAILABLE).reply(CacheContract.FILL, STORED);
-    db.reply(DbContract.GET, Wire.toJson(Lookup.found(stored)));
-    assertBypass(vertx, ctx, stored, List.of(CacheContract.GET));
+    cache
+        .fail(CacheContract.GET.name(), ErrorCode.UNAVAILABLE)
+        .reply(CacheContract.FILL.name(), STORED);
+    db.reply(DbContract.GET.name(), CacheWire.toJson(Lookup.found(stored)));
+    assertBypass(vertx, ctx, stored, List.of(CacheContract.GET.name()));
   }
 
   @Test
@@ -320,9 +336,9 @@ class DocumentPipelineTest {
   void cacheGetTimesOut(Vertx vertx, VertxTestContext ctx) {
     Document stored = doc(2, new JsonObject().put("from", "db"));
     useShortCacheDeadline(vertx);
-    cache.silent(CacheContract.GET).reply(CacheContract.FILL, STORED);
-    db.reply(DbContract.GET, Wire.toJson(Lookup.found(stored)));
-    assertBypass(vertx, ctx, stored, List.of(CacheContract.GET));
+    cache.silent(CacheContract.GET.name()).reply(CacheContract.FILL.name(), STORED);
+    db.reply(DbContract.GET.name(), CacheWire.toJson(Lookup.found(stored)));
+    assertBypass(vertx, ctx, stored, List.of(CacheContract.GET.name()));
   }
 
   @Test
@@ -331,10 +347,10 @@ class DocumentPipelineTest {
   void cacheGetMalformed(Vertx vertx, VertxTestContext ctx) {
     Document stored = doc(2, new JsonObject().put("from", "db"));
     cache
-        .reply(CacheContract.GET, new JsonObject().put("hit", "maybe"))
-        .reply(CacheContract.FILL, STORED);
-    db.reply(DbContract.GET, Wire.toJson(Lookup.found(stored)));
-    assertBypass(vertx, ctx, stored, List.of(CacheContract.GET));
+        .reply(CacheContract.GET.name(), new JsonObject().put("hit", "maybe"))
+        .reply(CacheContract.FILL.name(), STORED);
+    db.reply(DbContract.GET.name(), CacheWire.toJson(Lookup.found(stored)));
+    assertBypass(vertx, ctx, stored, List.of(CacheContract.GET.name()));
   }
 
   @Test
@@ -342,7 +358,7 @@ class DocumentPipelineTest {
       "with no cache-service consuming at all, reads come from the database (BYPASS) and count a fault")
   void noCacheService(Vertx vertx, VertxTestContext ctx) {
     Document stored = doc(6, new JsonObject().put("from", "db"));
-    db.reply(DbContract.GET, Wire.toJson(Lookup.found(stored)));
+    db.reply(DbContract.GET.name(), CacheWire.toJson(Lookup.found(stored)));
     Checkpoint answered = ctx.checkpoint();
 
     cache
@@ -354,7 +370,7 @@ class DocumentPipelineTest {
                     ctx.verify(
                         () -> {
                           assertThat(result).isEqualTo(new ReadResult(stored, CacheStatus.BYPASS));
-                          assertThat(actions(db.calls())).containsExactly(DbContract.GET);
+                          assertThat(actions(db.calls())).containsExactly(DbContract.GET.name());
                           assertThat(cache.calls()).isEmpty();
                           assertThat(cacheFaults()).isEqualTo(1.0);
                           answered.flag();
@@ -383,7 +399,8 @@ class DocumentPipelineTest {
                     ctx.verify(
                         () -> {
                           assertThat(db.calls())
-                              .containsExactly(new Call(DbContract.GET, Wire.toJson(KEY), RID));
+                              .containsExactly(
+                                  new Call(DbContract.GET.name(), DocWire.toJson(KEY), RID));
                           assertThat(actions(cache.calls()))
                               .containsExactlyElementsOf(cacheActions);
                           noFill.flag();
@@ -396,10 +413,10 @@ class DocumentPipelineTest {
   void readFillFails(Vertx vertx, VertxTestContext ctx) {
     Document stored = doc(5, new JsonObject());
     cache
-        .reply(CacheContract.GET, cacheMiss())
-        .fail(CacheContract.FILL, ErrorCode.UNAVAILABLE)
-        .reply(CacheContract.EVICT, new JsonObject());
-    db.reply(DbContract.GET, Wire.toJson(Lookup.found(stored)));
+        .reply(CacheContract.GET.name(), cacheMiss())
+        .fail(CacheContract.FILL.name(), ErrorCode.UNAVAILABLE)
+        .reply(CacheContract.EVICT.name(), new JsonObject());
+    db.reply(DbContract.GET.name(), CacheWire.toJson(Lookup.found(stored)));
     Checkpoint answered = ctx.checkpoint();
     Checkpoint evicted = ctx.checkpoint();
 
@@ -421,10 +438,12 @@ class DocumentPipelineTest {
                         () -> {
                           assertThat(actions(cache.calls()))
                               .containsExactly(
-                                  CacheContract.GET, CacheContract.FILL, CacheContract.EVICT);
-                          assertThat(cache.calls(CacheContract.EVICT))
+                                  CacheContract.GET.name(),
+                                  CacheContract.FILL.name(),
+                                  CacheContract.EVICT.name());
+                          assertThat(cache.calls(CacheContract.EVICT.name()))
                               .containsExactly(
-                                  new Call(CacheContract.EVICT, Wire.toJson(KEY), RID));
+                                  new Call(CacheContract.EVICT.name(), DocWire.toJson(KEY), RID));
                           assertThat(cacheFaults()).isEqualTo(1.0);
                           evicted.flag();
                         })));
@@ -434,8 +453,8 @@ class DocumentPipelineTest {
   @DisplayName(
       "a database failure on a read after a cache miss propagates with its code and fills nothing")
   void readDbFails(Vertx vertx, VertxTestContext ctx) {
-    cache.reply(CacheContract.GET, cacheMiss()).reply(CacheContract.FILL, STORED);
-    db.fail(DbContract.GET, ErrorCode.UNAVAILABLE);
+    cache.reply(CacheContract.GET.name(), cacheMiss()).reply(CacheContract.FILL.name(), STORED);
+    db.fail(DbContract.GET.name(), ErrorCode.UNAVAILABLE);
     Checkpoint failed = ctx.checkpoint();
     Checkpoint noFill = ctx.checkpoint();
 
@@ -454,7 +473,8 @@ class DocumentPipelineTest {
                 v ->
                     ctx.verify(
                         () -> {
-                          assertThat(actions(cache.calls())).containsExactly(CacheContract.GET);
+                          assertThat(actions(cache.calls()))
+                              .containsExactly(CacheContract.GET.name());
                           noFill.flag();
                         })));
   }
@@ -468,8 +488,8 @@ class DocumentPipelineTest {
   void putWritesThrough(Vertx vertx, VertxTestContext ctx) {
     PutDoc put = new PutDoc(KEY, new JsonObject().put("title", "new"), Precondition.ifMatch(6));
     Document committed = doc(7, put.data());
-    db.reply(DbContract.PUT, Wire.toJson(new PutResult(committed, false)));
-    cache.reply(CacheContract.FILL, STORED);
+    db.reply(DbContract.PUT.name(), DocWire.toJson(new PutResult(committed, false)));
+    cache.reply(CacheContract.FILL.name(), STORED);
     Checkpoint answered = ctx.checkpoint();
     Checkpoint filled = ctx.checkpoint();
 
@@ -490,12 +510,13 @@ class DocumentPipelineTest {
                     ctx.verify(
                         () -> {
                           assertThat(db.calls())
-                              .containsExactly(new Call(DbContract.PUT, Wire.toJson(put), RID));
+                              .containsExactly(
+                                  new Call(DbContract.PUT.name(), DocWire.toJson(put), RID));
                           assertThat(cache.calls())
                               .containsExactly(
                                   new Call(
-                                      CacheContract.FILL,
-                                      Wire.toJson(Lookup.found(committed)),
+                                      CacheContract.FILL.name(),
+                                      CacheWire.toJson(Lookup.found(committed)),
                                       RID));
                           assertThat(cacheFaults()).isZero();
                           filled.flag();
@@ -507,10 +528,10 @@ class DocumentPipelineTest {
   void putWaitsForTheFill(Vertx vertx, VertxTestContext ctx) {
     PutDoc put = new PutDoc(KEY, new JsonObject(), Precondition.NONE);
     Document committed = doc(1, put.data());
-    db.reply(DbContract.PUT, Wire.toJson(new PutResult(committed, true)));
+    db.reply(DbContract.PUT.name(), DocWire.toJson(new PutResult(committed, true)));
     AtomicBoolean fillAnswered = new AtomicBoolean();
     cache.answer(
-        CacheContract.FILL,
+        CacheContract.FILL.name(),
         body ->
             vertx
                 .timer(50)
@@ -541,10 +562,10 @@ class DocumentPipelineTest {
   void putFillFails(Vertx vertx, VertxTestContext ctx) {
     PutDoc put = new PutDoc(KEY, new JsonObject().put("v", 1), Precondition.NONE);
     Document committed = doc(1, put.data());
-    db.reply(DbContract.PUT, Wire.toJson(new PutResult(committed, true)));
+    db.reply(DbContract.PUT.name(), DocWire.toJson(new PutResult(committed, true)));
     cache
-        .fail(CacheContract.FILL, ErrorCode.UNAVAILABLE)
-        .reply(CacheContract.EVICT, new JsonObject());
+        .fail(CacheContract.FILL.name(), ErrorCode.UNAVAILABLE)
+        .reply(CacheContract.EVICT.name(), new JsonObject());
     Checkpoint answered = ctx.checkpoint();
     Checkpoint evicted = ctx.checkpoint();
 
@@ -567,10 +588,10 @@ class DocumentPipelineTest {
                           assertThat(cache.calls())
                               .containsExactly(
                                   new Call(
-                                      CacheContract.FILL,
-                                      Wire.toJson(Lookup.found(committed)),
+                                      CacheContract.FILL.name(),
+                                      CacheWire.toJson(Lookup.found(committed)),
                                       RID),
-                                  new Call(CacheContract.EVICT, Wire.toJson(KEY), RID));
+                                  new Call(CacheContract.EVICT.name(), DocWire.toJson(KEY), RID));
                           assertThat(cacheFaults()).isEqualTo(1.0);
                           evicted.flag();
                         })));
@@ -581,10 +602,10 @@ class DocumentPipelineTest {
   void putFillAndEvictFail(VertxTestContext ctx) {
     PutDoc put = new PutDoc(KEY, new JsonObject().put("v", 1), Precondition.NONE);
     Document committed = doc(1, put.data());
-    db.reply(DbContract.PUT, Wire.toJson(new PutResult(committed, true)));
+    db.reply(DbContract.PUT.name(), DocWire.toJson(new PutResult(committed, true)));
     cache
-        .fail(CacheContract.FILL, ErrorCode.UNAVAILABLE)
-        .fail(CacheContract.EVICT, ErrorCode.INTERNAL);
+        .fail(CacheContract.FILL.name(), ErrorCode.UNAVAILABLE)
+        .fail(CacheContract.EVICT.name(), ErrorCode.INTERNAL);
 
     pipeline
         .put(put, RID)
@@ -595,7 +616,8 @@ class DocumentPipelineTest {
                         () -> {
                           assertThat(result).isEqualTo(new PutResult(committed, true));
                           assertThat(actions(cache.calls()))
-                              .containsExactly(CacheContract.FILL, CacheContract.EVICT);
+                              .containsExactly(
+                                  CacheContract.FILL.name(), CacheContract.EVICT.name());
                           ctx.completeNow();
                         })));
   }
@@ -607,8 +629,8 @@ class DocumentPipelineTest {
     useShortCacheDeadline(vertx);
     PutDoc put = new PutDoc(KEY, new JsonObject().put("v", 1), Precondition.NONE);
     Document committed = doc(1, put.data());
-    db.reply(DbContract.PUT, Wire.toJson(new PutResult(committed, true)));
-    cache.silent(CacheContract.FILL).silent(CacheContract.EVICT);
+    db.reply(DbContract.PUT.name(), DocWire.toJson(new PutResult(committed, true)));
+    cache.silent(CacheContract.FILL.name()).silent(CacheContract.EVICT.name());
 
     pipeline
         .put(put, RID)
@@ -619,7 +641,8 @@ class DocumentPipelineTest {
                         () -> {
                           assertThat(result).isEqualTo(new PutResult(committed, true));
                           assertThat(actions(cache.calls()))
-                              .containsExactly(CacheContract.FILL, CacheContract.EVICT);
+                              .containsExactly(
+                                  CacheContract.FILL.name(), CacheContract.EVICT.name());
                           assertThat(cacheFaults()).isEqualTo(1.0);
                           ctx.completeNow();
                         })));
@@ -630,7 +653,7 @@ class DocumentPipelineTest {
   void putWithoutCacheService(VertxTestContext ctx) {
     PutDoc put = new PutDoc(KEY, new JsonObject().put("v", 1), Precondition.NONE);
     Document committed = doc(1, put.data());
-    db.reply(DbContract.PUT, Wire.toJson(new PutResult(committed, true)));
+    db.reply(DbContract.PUT.name(), DocWire.toJson(new PutResult(committed, true)));
 
     cache
         .unregister()
@@ -650,8 +673,8 @@ class DocumentPipelineTest {
       "delete commits to the database, then fills the cache with the absence at the delete's version")
   void deleteWritesThrough(Vertx vertx, VertxTestContext ctx) {
     DeleteDoc delete = new DeleteDoc(KEY, Precondition.ifMatch(7));
-    db.reply(DbContract.DELETE, Wire.toJson(new DeleteResult(KEY, 8)));
-    cache.reply(CacheContract.FILL, STORED);
+    db.reply(DbContract.DELETE.name(), DocWire.toJson(new DeleteResult(KEY, 8)));
+    cache.reply(CacheContract.FILL.name(), STORED);
     Checkpoint answered = ctx.checkpoint();
     Checkpoint filled = ctx.checkpoint();
 
@@ -673,11 +696,13 @@ class DocumentPipelineTest {
                         () -> {
                           assertThat(db.calls())
                               .containsExactly(
-                                  new Call(DbContract.DELETE, Wire.toJson(delete), RID));
+                                  new Call(DbContract.DELETE.name(), DocWire.toJson(delete), RID));
                           assertThat(cache.calls())
                               .containsExactly(
                                   new Call(
-                                      CacheContract.FILL, Wire.toJson(Lookup.absent(KEY, 8)), RID));
+                                      CacheContract.FILL.name(),
+                                      CacheWire.toJson(Lookup.absent(KEY, 8)),
+                                      RID));
                           filled.flag();
                         })));
   }
@@ -685,10 +710,10 @@ class DocumentPipelineTest {
   @Test
   @DisplayName("a delete whose cache fill fails still succeeds after evicting the key")
   void deleteFillFails(Vertx vertx, VertxTestContext ctx) {
-    db.reply(DbContract.DELETE, Wire.toJson(new DeleteResult(KEY, 2)));
+    db.reply(DbContract.DELETE.name(), DocWire.toJson(new DeleteResult(KEY, 2)));
     cache
-        .fail(CacheContract.FILL, ErrorCode.UNAVAILABLE)
-        .reply(CacheContract.EVICT, new JsonObject());
+        .fail(CacheContract.FILL.name(), ErrorCode.UNAVAILABLE)
+        .reply(CacheContract.EVICT.name(), new JsonObject());
     Checkpoint answered = ctx.checkpoint();
     Checkpoint evicted = ctx.checkpoint();
 
@@ -709,7 +734,8 @@ class DocumentPipelineTest {
                     ctx.verify(
                         () -> {
                           assertThat(actions(cache.calls()))
-                              .containsExactly(CacheContract.FILL, CacheContract.EVICT);
+                              .containsExactly(
+                                  CacheContract.FILL.name(), CacheContract.EVICT.name());
                           assertThat(cacheFaults()).isEqualTo(1.0);
                           evicted.flag();
                         })));
@@ -719,8 +745,10 @@ class DocumentPipelineTest {
   @DisplayName(
       "a put rejected by the database with PRECONDITION_FAILED fails with that code and evicts the key, which may hold the stale version the client read")
   void putPreconditionFailed(Vertx vertx, VertxTestContext ctx) {
-    db.fail(DbContract.PUT, ErrorCode.PRECONDITION_FAILED);
-    cache.reply(CacheContract.FILL, STORED).reply(CacheContract.EVICT, new JsonObject());
+    db.fail(DbContract.PUT.name(), ErrorCode.PRECONDITION_FAILED);
+    cache
+        .reply(CacheContract.FILL.name(), STORED)
+        .reply(CacheContract.EVICT.name(), new JsonObject());
     Checkpoint failed = ctx.checkpoint();
     Checkpoint evicted = ctx.checkpoint();
 
@@ -746,7 +774,7 @@ class DocumentPipelineTest {
                         () -> {
                           assertThat(cache.calls())
                               .containsExactly(
-                                  new Call(CacheContract.EVICT, Wire.toJson(KEY), RID));
+                                  new Call(CacheContract.EVICT.name(), DocWire.toJson(KEY), RID));
                           evicted.flag();
                         })));
   }
@@ -760,8 +788,10 @@ class DocumentPipelineTest {
             CallPolicy.of(vertx, "db", SHORT_CACHE_TIMEOUT_MS, registry),
             CallPolicy.of(vertx, "cache", 5000, registry),
             registry);
-    db.silent(DbContract.PUT);
-    cache.reply(CacheContract.FILL, STORED).reply(CacheContract.EVICT, new JsonObject());
+    db.silent(DbContract.PUT.name());
+    cache
+        .reply(CacheContract.FILL.name(), STORED)
+        .reply(CacheContract.EVICT.name(), new JsonObject());
     Checkpoint failed = ctx.checkpoint();
     Checkpoint evicted = ctx.checkpoint();
 
@@ -783,7 +813,7 @@ class DocumentPipelineTest {
                         () -> {
                           assertThat(cache.calls())
                               .containsExactly(
-                                  new Call(CacheContract.EVICT, Wire.toJson(KEY), RID));
+                                  new Call(CacheContract.EVICT.name(), DocWire.toJson(KEY), RID));
                           evicted.flag();
                         })));
   }
@@ -792,8 +822,8 @@ class DocumentPipelineTest {
   @DisplayName(
       "a put that fails with a fault still fails with that fault when the evict after it fails too")
   void putFaultAndEvictFail(Vertx vertx, VertxTestContext ctx) {
-    db.fail(DbContract.PUT, ErrorCode.UNAVAILABLE);
-    cache.fail(CacheContract.EVICT, ErrorCode.UNAVAILABLE);
+    db.fail(DbContract.PUT.name(), ErrorCode.UNAVAILABLE);
+    cache.fail(CacheContract.EVICT.name(), ErrorCode.UNAVAILABLE);
 
     FakeService.failureOf(pipeline.put(new PutDoc(KEY, new JsonObject(), Precondition.NONE), RID))
         .onComplete(
@@ -812,8 +842,10 @@ class DocumentPipelineTest {
   @DisplayName(
       "a delete rejected by the database with NOT_FOUND fails with that code and leaves the cache alone")
   void deleteNotFound(Vertx vertx, VertxTestContext ctx) {
-    db.fail(DbContract.DELETE, ErrorCode.NOT_FOUND);
-    cache.reply(CacheContract.FILL, STORED).reply(CacheContract.EVICT, new JsonObject());
+    db.fail(DbContract.DELETE.name(), ErrorCode.NOT_FOUND);
+    cache
+        .reply(CacheContract.FILL.name(), STORED)
+        .reply(CacheContract.EVICT.name(), new JsonObject());
     Checkpoint failed = ctx.checkpoint();
     Checkpoint cacheUntouched = ctx.checkpoint();
 
@@ -855,7 +887,7 @@ class DocumentPipelineTest {
                     Instant.parse("2024-01-02T03:04:05Z"),
                     new JsonObject())),
             "n-2");
-    db.reply(DbContract.LIST, Wire.toJson(page));
+    db.reply(DbContract.LIST.name(), DocWire.toJson(page));
     Checkpoint answered = ctx.checkpoint();
     Checkpoint cacheUntouched = ctx.checkpoint();
 
@@ -876,7 +908,8 @@ class DocumentPipelineTest {
                     ctx.verify(
                         () -> {
                           assertThat(db.calls())
-                              .containsExactly(new Call(DbContract.LIST, Wire.toJson(list), RID));
+                              .containsExactly(
+                                  new Call(DbContract.LIST.name(), DocWire.toJson(list), RID));
                           assertThat(cache.calls()).isEmpty();
                           cacheUntouched.flag();
                         })));
@@ -885,7 +918,7 @@ class DocumentPipelineTest {
   @Test
   @DisplayName("a list failure from the database propagates with its code")
   void listFails(VertxTestContext ctx) {
-    db.fail(DbContract.LIST, ErrorCode.TIMEOUT);
+    db.fail(DbContract.LIST.name(), ErrorCode.TIMEOUT);
     FakeService.failureOf(pipeline.list(new ListDocs("notes", 10, null), RID))
         .onComplete(
             ctx.succeeding(

@@ -10,11 +10,13 @@ import dev.troupe.shared.cluster.NodeRuntime;
 import dev.troupe.shared.config.Settings;
 import dev.troupe.shared.contract.CacheContract;
 import dev.troupe.shared.contract.CacheLookup;
+import dev.troupe.shared.contract.CacheWire;
 import dev.troupe.shared.contract.DbContract;
 import dev.troupe.shared.contract.DeleteDoc;
 import dev.troupe.shared.contract.DeleteResult;
 import dev.troupe.shared.contract.DocKey;
 import dev.troupe.shared.contract.DocPage;
+import dev.troupe.shared.contract.DocWire;
 import dev.troupe.shared.contract.Document;
 import dev.troupe.shared.contract.ErrorCode;
 import dev.troupe.shared.contract.ListDocs;
@@ -27,7 +29,6 @@ import dev.troupe.shared.contract.ReadResult;
 import dev.troupe.shared.contract.ReadResult.CacheStatus;
 import dev.troupe.shared.contract.RequestContract;
 import dev.troupe.shared.contract.StoredDoc;
-import dev.troupe.shared.contract.Wire;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -98,10 +99,17 @@ class RequestVerticleTest {
     vertx = node.vertx();
     db =
         new FakeService(
-            DbContract.ADDRESS, DbContract.GET, DbContract.PUT, DbContract.DELETE, DbContract.LIST);
+            DbContract.ADDRESS,
+            DbContract.GET.name(),
+            DbContract.PUT.name(),
+            DbContract.DELETE.name(),
+            DbContract.LIST.name());
     cache =
         new FakeService(
-            CacheContract.ADDRESS, CacheContract.GET, CacheContract.FILL, CacheContract.EVICT);
+            CacheContract.ADDRESS,
+            CacheContract.GET.name(),
+            CacheContract.FILL.name(),
+            CacheContract.EVICT.name());
     db.register(vertx).compose(v -> cache.register(vertx)).onComplete(ctx.succeedingThenComplete());
   }
 
@@ -130,19 +138,20 @@ class RequestVerticleTest {
       "get on the request address answers the ReadResult, passing the caller's request id to the services")
   void get(VertxTestContext ctx) {
     cache
-        .reply(CacheContract.GET, Wire.toJson(CacheLookup.MISS))
-        .reply(CacheContract.FILL, new JsonObject());
-    db.reply(DbContract.GET, Wire.toJson(Lookup.found(DOC)));
-    call(vertx, RequestContract.GET, Wire.toJson(KEY))
+        .reply(CacheContract.GET.name(), CacheWire.toJson(CacheLookup.MISS))
+        .reply(CacheContract.FILL.name(), new JsonObject());
+    db.reply(DbContract.GET.name(), CacheWire.toJson(Lookup.found(DOC)));
+    call(vertx, RequestContract.GET.name(), DocWire.toJson(KEY))
         .onComplete(
             ctx.succeeding(
                 reply ->
                     ctx.verify(
                         () -> {
                           assertThat(reply)
-                              .isEqualTo(Wire.toJson(new ReadResult(DOC, CacheStatus.MISS)));
+                              .isEqualTo(DocWire.toJson(new ReadResult(DOC, CacheStatus.MISS)));
                           assertThat(db.calls())
-                              .containsExactly(new Call(DbContract.GET, Wire.toJson(KEY), RID));
+                              .containsExactly(
+                                  new Call(DbContract.GET.name(), DocWire.toJson(KEY), RID));
                           assertThat(cache.calls()).extracting(Call::requestId).containsOnly(RID);
                           ctx.completeNow();
                         })));
@@ -153,10 +162,11 @@ class RequestVerticleTest {
       "an encoded get of a cache hit answers the cached envelope text character for character, unparsed")
   void encodedHitPassesTheTextThrough(VertxTestContext ctx) {
     // Spacing no encoder writes: it survives only if no hop parses and encodes the text again.
-    String text = Wire.toJson(DOC).encodePrettily();
+    String text = DocWire.toJson(DOC).encodePrettily();
     cache.reply(
-        CacheContract.GET, Wire.toJson(CacheLookup.found(new StoredDoc(DOC.version(), text))));
-    call(vertx, RequestContract.GET, Wire.toJson(new ReadDoc(KEY, true)))
+        CacheContract.GET.name(),
+        CacheWire.toJson(CacheLookup.found(new StoredDoc(DOC.version(), text))));
+    call(vertx, RequestContract.GET.name(), DocWire.toJson(new ReadDoc(KEY, true)))
         .onComplete(
             ctx.succeeding(
                 reply ->
@@ -174,16 +184,17 @@ class RequestVerticleTest {
   @DisplayName(
       "a read that bypasses a failing cache counts the fault in the node's metrics registry")
   void cacheFaultCountedInNodeRegistry(VertxTestContext ctx) {
-    cache.silent(CacheContract.GET);
-    db.reply(DbContract.GET, Wire.toJson(Lookup.found(DOC)));
+    cache.silent(CacheContract.GET.name());
+    db.reply(DbContract.GET.name(), CacheWire.toJson(Lookup.found(DOC)));
     double before = cacheFaults();
-    call(vertx, RequestContract.GET, Wire.toJson(KEY))
+    call(vertx, RequestContract.GET.name(), DocWire.toJson(KEY))
         .onComplete(
             ctx.succeeding(
                 reply ->
                     ctx.verify(
                         () -> {
-                          assertThat(Wire.readResult(reply).cache()).isEqualTo(CacheStatus.BYPASS);
+                          assertThat(DocWire.readResult(reply).cache())
+                              .isEqualTo(CacheStatus.BYPASS);
                           assertThat(cacheFaults()).isEqualTo(before + 1);
                           ctx.completeNow();
                         })));
@@ -192,8 +203,8 @@ class RequestVerticleTest {
   @Test
   @DisplayName("get of an absent document is a NOT_FOUND reply failure")
   void getAbsent(VertxTestContext ctx) {
-    cache.reply(CacheContract.GET, Wire.toJson(CacheLookup.of(Lookup.absent(KEY, 2))));
-    FakeService.failureOf(call(vertx, RequestContract.GET, Wire.toJson(KEY)))
+    cache.reply(CacheContract.GET.name(), CacheWire.toJson(CacheLookup.of(Lookup.absent(KEY, 2))));
+    FakeService.failureOf(call(vertx, RequestContract.GET.name(), DocWire.toJson(KEY)))
         .onComplete(
             ctx.succeeding(
                 failure ->
@@ -210,23 +221,24 @@ class RequestVerticleTest {
       "put answers the PutResult; a PRECONDITION_FAILED from the database comes back with the same failure code")
   void putAndPreconditionFailure(VertxTestContext ctx) {
     PutDoc put = new PutDoc(KEY, DOC.data(), Precondition.ifMatch(2));
-    db.reply(DbContract.PUT, Wire.toJson(new PutResult(DOC, false)));
-    cache.reply(CacheContract.FILL, new JsonObject());
+    db.reply(DbContract.PUT.name(), DocWire.toJson(new PutResult(DOC, false)));
+    cache.reply(CacheContract.FILL.name(), new JsonObject());
     Checkpoint written = ctx.checkpoint();
     Checkpoint rejected = ctx.checkpoint();
 
-    call(vertx, RequestContract.PUT, Wire.toJson(put))
+    call(vertx, RequestContract.PUT.name(), DocWire.toJson(put))
         .compose(
             reply -> {
               ctx.verify(
                   () -> {
-                    assertThat(reply).isEqualTo(Wire.toJson(new PutResult(DOC, false)));
+                    assertThat(reply).isEqualTo(DocWire.toJson(new PutResult(DOC, false)));
                     assertThat(db.calls())
-                        .containsExactly(new Call(DbContract.PUT, Wire.toJson(put), RID));
+                        .containsExactly(new Call(DbContract.PUT.name(), DocWire.toJson(put), RID));
                     written.flag();
                   });
-              db.fail(DbContract.PUT, ErrorCode.PRECONDITION_FAILED);
-              return FakeService.failureOf(call(vertx, RequestContract.PUT, Wire.toJson(put)));
+              db.fail(DbContract.PUT.name(), ErrorCode.PRECONDITION_FAILED);
+              return FakeService.failureOf(
+                  call(vertx, RequestContract.PUT.name(), DocWire.toJson(put)));
             })
         .onComplete(
             ctx.succeeding(
@@ -243,30 +255,34 @@ class RequestVerticleTest {
   void deleteAndList(VertxTestContext ctx) {
     DocPage page = new DocPage(List.of(DOC), null);
     ListDocs list = new ListDocs("notes", 5, null);
-    db.reply(DbContract.DELETE, Wire.toJson(new DeleteResult(KEY, 4)))
-        .reply(DbContract.LIST, Wire.toJson(page));
-    cache.reply(CacheContract.FILL, new JsonObject());
+    db.reply(DbContract.DELETE.name(), DocWire.toJson(new DeleteResult(KEY, 4)))
+        .reply(DbContract.LIST.name(), DocWire.toJson(page));
+    cache.reply(CacheContract.FILL.name(), new JsonObject());
     Checkpoint deleted = ctx.checkpoint();
     Checkpoint listed = ctx.checkpoint();
 
-    call(vertx, RequestContract.DELETE, Wire.toJson(new DeleteDoc(KEY, Precondition.NONE)))
+    call(
+            vertx,
+            RequestContract.DELETE.name(),
+            DocWire.toJson(new DeleteDoc(KEY, Precondition.NONE)))
         .compose(
             reply -> {
               ctx.verify(
                   () -> {
-                    assertThat(reply).isEqualTo(Wire.toJson(new DeleteResult(KEY, 4)));
+                    assertThat(reply).isEqualTo(DocWire.toJson(new DeleteResult(KEY, 4)));
                     deleted.flag();
                   });
-              return call(vertx, RequestContract.LIST, Wire.toJson(list));
+              return call(vertx, RequestContract.LIST.name(), DocWire.toJson(list));
             })
         .onComplete(
             ctx.succeeding(
                 reply ->
                     ctx.verify(
                         () -> {
-                          assertThat(reply).isEqualTo(Wire.toJson(page));
-                          assertThat(db.calls(DbContract.LIST))
-                              .containsExactly(new Call(DbContract.LIST, Wire.toJson(list), RID));
+                          assertThat(reply).isEqualTo(DocWire.toJson(page));
+                          assertThat(db.calls(DbContract.LIST.name()))
+                              .containsExactly(
+                                  new Call(DbContract.LIST.name(), DocWire.toJson(list), RID));
                           listed.flag();
                         })));
   }
@@ -278,7 +294,7 @@ class RequestVerticleTest {
     Checkpoint rejected = ctx.checkpoint();
     Checkpoint untouched = ctx.checkpoint();
     JsonObject badKey = new JsonObject().put("collection", "Not Valid").put("id", "n-1");
-    FakeService.failureOf(call(vertx, RequestContract.GET, badKey))
+    FakeService.failureOf(call(vertx, RequestContract.GET.name(), badKey))
         .compose(
             failure -> {
               ctx.verify(
@@ -302,7 +318,7 @@ class RequestVerticleTest {
   @Test
   @DisplayName("an unknown action is a BAD_REQUEST reply failure")
   void unknownAction(VertxTestContext ctx) {
-    FakeService.failureOf(call(vertx, "frobnicate", Wire.toJson(KEY)))
+    FakeService.failureOf(call(vertx, "frobnicate", DocWire.toJson(KEY)))
         .onComplete(
             ctx.succeeding(
                 failure ->

@@ -5,13 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.troupe.shared.bus.CallPolicy;
 import dev.troupe.shared.contract.CacheContract;
 import dev.troupe.shared.contract.CacheLookup;
+import dev.troupe.shared.contract.CacheWire;
 import dev.troupe.shared.contract.DbContract;
 import dev.troupe.shared.contract.DocKey;
 import dev.troupe.shared.contract.Document;
 import dev.troupe.shared.contract.Lookup;
 import dev.troupe.shared.contract.ReadResult;
 import dev.troupe.shared.contract.ReadResult.CacheStatus;
-import dev.troupe.shared.contract.Wire;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -41,15 +41,16 @@ class SingleFlightTest {
         new Document(key, 3, Instant.parse("2026-01-01T00:00:00Z"), new JsonObject().put("v", 3));
     Promise<Void> release = Promise.promise();
     FakeService db =
-        new FakeService(DbContract.ADDRESS, DbContract.GET)
+        new FakeService(DbContract.ADDRESS, DbContract.GET.name())
             // The read is held until every reader has missed, so all of them arrive while it is in
             // flight.
             .answer(
-                DbContract.GET, body -> release.future().map(v -> Wire.toJson(Lookup.found(doc))));
+                DbContract.GET.name(),
+                body -> release.future().map(v -> CacheWire.toJson(Lookup.found(doc))));
     FakeService cache =
-        new FakeService(CacheContract.ADDRESS, CacheContract.GET, CacheContract.FILL)
-            .reply(CacheContract.GET, Wire.toJson(CacheLookup.MISS))
-            .reply(CacheContract.FILL, new JsonObject().put("stored", true));
+        new FakeService(CacheContract.ADDRESS, CacheContract.GET.name(), CacheContract.FILL.name())
+            .reply(CacheContract.GET.name(), CacheWire.toJson(CacheLookup.MISS))
+            .reply(CacheContract.FILL.name(), new JsonObject().put("stored", true));
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     var context = vertx.getOrCreateContext();
 
@@ -87,9 +88,9 @@ class SingleFlightTest {
                                     assertThat(r.cache()).isEqualTo(CacheStatus.MISS);
                                     assertThat(r.document()).isEqualTo(doc);
                                   });
-                          assertThat(db.calls(DbContract.GET)).hasSize(1);
-                          assertThat(cache.calls(CacheContract.GET)).hasSize(READERS);
-                          assertThat(cache.calls(CacheContract.FILL)).hasSize(1);
+                          assertThat(db.calls(DbContract.GET.name())).hasSize(1);
+                          assertThat(cache.calls(CacheContract.GET.name())).hasSize(READERS);
+                          assertThat(cache.calls(CacheContract.FILL.name())).hasSize(1);
                           assertThat(
                                   registry.find("troupe_request_coalesced_reads").counter().count())
                               .isEqualTo(READERS - 1);
@@ -103,12 +104,12 @@ class SingleFlightTest {
     DocKey key = DocKey.of("hot", "again");
     Document doc = new Document(key, 1, Instant.parse("2026-01-01T00:00:00Z"), new JsonObject());
     FakeService db =
-        new FakeService(DbContract.ADDRESS, DbContract.GET)
-            .reply(DbContract.GET, Wire.toJson(Lookup.found(doc)));
+        new FakeService(DbContract.ADDRESS, DbContract.GET.name())
+            .reply(DbContract.GET.name(), CacheWire.toJson(Lookup.found(doc)));
     FakeService cache =
-        new FakeService(CacheContract.ADDRESS, CacheContract.GET, CacheContract.FILL)
-            .reply(CacheContract.GET, Wire.toJson(CacheLookup.MISS))
-            .reply(CacheContract.FILL, new JsonObject().put("stored", true));
+        new FakeService(CacheContract.ADDRESS, CacheContract.GET.name(), CacheContract.FILL.name())
+            .reply(CacheContract.GET.name(), CacheWire.toJson(CacheLookup.MISS))
+            .reply(CacheContract.FILL.name(), new JsonObject().put("stored", true));
     var context = vertx.getOrCreateContext();
     db.register(vertx)
         .compose(v -> cache.register(vertx))
@@ -135,7 +136,7 @@ class SingleFlightTest {
                 r ->
                     ctx.verify(
                         () -> {
-                          assertThat(db.calls(DbContract.GET)).hasSize(2);
+                          assertThat(db.calls(DbContract.GET.name())).hasSize(2);
                           ctx.completeNow();
                         })));
   }

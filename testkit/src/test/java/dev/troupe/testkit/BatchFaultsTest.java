@@ -3,6 +3,7 @@ package dev.troupe.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.troupe.shared.bus.ActionRouter;
+import dev.troupe.shared.contract.BatchWire;
 import dev.troupe.shared.contract.DbContract;
 import dev.troupe.shared.contract.Document;
 import dev.troupe.shared.contract.ErrorCode;
@@ -10,7 +11,6 @@ import dev.troupe.shared.contract.KeyBatch;
 import dev.troupe.shared.contract.Lookup;
 import dev.troupe.shared.contract.LookupBatch;
 import dev.troupe.shared.contract.TroupeException;
-import dev.troupe.shared.contract.Wire;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -60,7 +60,7 @@ class BatchFaultsTest {
             .consumer(
                 DbContract.ADDRESS,
                 ActionRouter.of("fake-db")
-                    .on(DbContract.GET_MANY, msg -> answer(Wire.keyBatch(msg.body()))));
+                    .onRaw(DbContract.GET_MANY, msg -> answer(BatchWire.keyBatch(msg.body()))));
     fakeDb
         .completion()
         .compose(v -> TROUPE.cluster().awaitAddress(0, DbContract.ADDRESS))
@@ -93,7 +93,7 @@ class BatchFaultsTest {
                             Instant.parse("2026-01-01T00:00:00Z"),
                             new JsonObject().put("id", id))))
             .toList();
-    return Future.succeededFuture(Wire.toJson(new LookupBatch(found)));
+    return Future.succeededFuture(BatchWire.toJson(new LookupBatch(found)));
   }
 
   private static final String IDS =

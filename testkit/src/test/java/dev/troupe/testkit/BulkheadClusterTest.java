@@ -3,11 +3,12 @@ package dev.troupe.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.troupe.shared.bus.ActionRouter;
+import dev.troupe.shared.contract.CacheWire;
 import dev.troupe.shared.contract.DbContract;
 import dev.troupe.shared.contract.DocKey;
+import dev.troupe.shared.contract.DocWire;
 import dev.troupe.shared.contract.Document;
 import dev.troupe.shared.contract.Lookup;
-import dev.troupe.shared.contract.Wire;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -78,14 +79,14 @@ class BulkheadClusterTest {
                 DbContract.ADDRESS,
                 ActionRouter.of("stalling-db")
                     .on(
-                        DbContract.GET,
+                        DbContract.GET.name(),
                         msg -> {
                           if (stalled.get()) {
                             return Promise.<JsonObject>promise().future();
                           }
-                          DocKey key = Wire.docKey(msg.body());
+                          DocKey key = DocWire.docKey(msg.body());
                           return Future.succeededFuture(
-                              Wire.toJson(
+                              CacheWire.toJson(
                                   Lookup.found(
                                       new Document(
                                           key,
@@ -94,7 +95,7 @@ class BulkheadClusterTest {
                                           new JsonObject().put("id", key.id())))));
                         })
                     .on(
-                        DbContract.PUT,
+                        DbContract.PUT.name(),
                         msg -> {
                           if (writesReceived.incrementAndGet() == WRITE_LIMIT) {
                             writeBulkheadFull.tryComplete();

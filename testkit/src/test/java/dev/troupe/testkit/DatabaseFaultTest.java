@@ -6,9 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.troupe.shared.bus.Bus;
 import dev.troupe.shared.contract.DbContract;
 import dev.troupe.shared.contract.DocKey;
+import dev.troupe.shared.contract.DocWire;
 import dev.troupe.shared.contract.Precondition;
 import dev.troupe.shared.contract.PutDoc;
-import dev.troupe.shared.contract.Wire;
 import io.vertx.core.CompositeFuture;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -575,13 +575,14 @@ class DatabaseFaultTest {
           () ->
               bus.request(
                       DbContract.ADDRESS,
-                      DbContract.PUT,
-                      Wire.toJson(new PutDoc(new DocKey(COLLECTION, id), data, Precondition.NONE)),
+                      DbContract.PUT.name(),
+                      DocWire.toJson(
+                          new PutDoc(new DocKey(COLLECTION, id), data, Precondition.NONE)),
                       "fault-test")
                   .onSuccess(
                       reply ->
                           acked.put(
-                              id, new Ack(Wire.putResult(reply).document().version(), data))));
+                              id, new Ack(DocWire.putResult(reply).document().version(), data))));
     }
     for (int i = 0; i < 4; i++) {
       int n = i;

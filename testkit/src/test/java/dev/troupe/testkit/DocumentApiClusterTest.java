@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.troupe.shared.bus.Bus;
 import dev.troupe.shared.contract.DbContract;
 import dev.troupe.shared.contract.DocKey;
+import dev.troupe.shared.contract.DocWire;
 import dev.troupe.shared.contract.Precondition;
 import dev.troupe.shared.contract.PutDoc;
-import dev.troupe.shared.contract.Wire;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -156,7 +156,7 @@ class DocumentApiClusterTest {
     PutDoc direct =
         new PutDoc(
             DocKey.of("miss-test", "m1"), new JsonObject().put("from", "db"), Precondition.NONE);
-    db.request(DbContract.ADDRESS, DbContract.PUT, Wire.toJson(direct), "test")
+    db.request(DbContract.ADDRESS, DbContract.PUT.name(), DocWire.toJson(direct), "test")
         .compose(r -> gatewayA.get("/api/v1/docs/miss-test/m1"))
         .compose(
             r -> {

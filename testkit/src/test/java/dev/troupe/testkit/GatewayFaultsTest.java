@@ -3,9 +3,9 @@ package dev.troupe.testkit;
 import static dev.troupe.testkit.DocumentApiClusterTest.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.troupe.shared.contract.DocWire;
 import dev.troupe.shared.contract.ErrorCode;
 import dev.troupe.shared.contract.RequestContract;
-import dev.troupe.shared.contract.Wire;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -79,7 +79,7 @@ class GatewayFaultsTest {
             .consumer(
                 RequestContract.ADDRESS,
                 (Message<JsonObject> msg) -> {
-                  String id = Wire.docKey(msg.body()).id();
+                  String id = DocWire.docKey(msg.body()).id();
                   if (id.equals("boom")) {
                     msg.fail(ErrorCode.INTERNAL.code(), "internal error");
                   }

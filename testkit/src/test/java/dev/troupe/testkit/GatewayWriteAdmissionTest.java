@@ -3,11 +3,12 @@ package dev.troupe.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.troupe.shared.bus.ActionRouter;
+import dev.troupe.shared.contract.CacheWire;
 import dev.troupe.shared.contract.DbContract;
 import dev.troupe.shared.contract.DocKey;
+import dev.troupe.shared.contract.DocWire;
 import dev.troupe.shared.contract.Document;
 import dev.troupe.shared.contract.Lookup;
-import dev.troupe.shared.contract.Wire;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -67,11 +68,11 @@ class GatewayWriteAdmissionTest {
                 DbContract.ADDRESS,
                 ActionRouter.of("write-stalling-db")
                     .on(
-                        DbContract.GET,
+                        DbContract.GET.name(),
                         msg -> {
-                          DocKey key = Wire.docKey(msg.body());
+                          DocKey key = DocWire.docKey(msg.body());
                           return Future.succeededFuture(
-                              Wire.toJson(
+                              CacheWire.toJson(
                                   Lookup.found(
                                       new Document(
                                           key,
@@ -80,7 +81,7 @@ class GatewayWriteAdmissionTest {
                                           new JsonObject()))));
                         })
                     .on(
-                        DbContract.PUT,
+                        DbContract.PUT.name(),
                         msg -> {
                           if (writesReceived.incrementAndGet() == WRITE_LIMIT) {
                             writesHeld.tryComplete();

@@ -3,10 +3,10 @@ package dev.troupe.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.troupe.shared.bus.Bus;
+import dev.troupe.shared.contract.DocWire;
 import dev.troupe.shared.contract.Document;
 import dev.troupe.shared.contract.ReadResult;
 import dev.troupe.shared.contract.RequestContract;
-import dev.troupe.shared.contract.Wire;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
@@ -55,14 +55,15 @@ class GracefulShutdownTest {
                   received.tryComplete();
                   Document doc =
                       new Document(
-                          Wire.docKey(msg.body()),
+                          DocWire.docKey(msg.body()),
                           1,
                           Instant.now(),
                           new JsonObject().put("slow", true));
                   pipeline.setTimer(
                       SLOW_MS,
                       t ->
-                          msg.reply(Wire.toJson(new ReadResult(doc, ReadResult.CacheStatus.MISS))));
+                          msg.reply(
+                              DocWire.toJson(new ReadResult(doc, ReadResult.CacheStatus.MISS))));
                 });
     slow.completion()
         .compose(v -> TROUPE.cluster().awaitAddress(0, RequestContract.ADDRESS))

@@ -3,11 +3,12 @@ package dev.troupe.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.troupe.shared.bus.ActionRouter;
+import dev.troupe.shared.contract.CacheWire;
 import dev.troupe.shared.contract.DbContract;
 import dev.troupe.shared.contract.DocKey;
+import dev.troupe.shared.contract.DocWire;
 import dev.troupe.shared.contract.Document;
 import dev.troupe.shared.contract.Lookup;
-import dev.troupe.shared.contract.Wire;
 import io.micrometer.core.instrument.Gauge;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -69,15 +70,15 @@ class OverloadTest {
                 DbContract.ADDRESS,
                 ActionRouter.of("slow-db")
                     .on(
-                        DbContract.GET,
+                        DbContract.GET.name(),
                         msg -> {
-                          DocKey key = Wire.docKey(msg.body());
+                          DocKey key = DocWire.docKey(msg.body());
                           Promise<JsonObject> reply = Promise.promise();
                           vertx.setTimer(
                               DB_DELAY_MS,
                               t ->
                                   reply.complete(
-                                      Wire.toJson(
+                                      CacheWire.toJson(
                                           Lookup.found(
                                               new Document(
                                                   key,

@@ -3,15 +3,16 @@ package dev.troupe.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.troupe.shared.bus.ActionRouter;
+import dev.troupe.shared.contract.CacheWire;
 import dev.troupe.shared.contract.DbContract;
 import dev.troupe.shared.contract.DocKey;
+import dev.troupe.shared.contract.DocWire;
 import dev.troupe.shared.contract.Document;
 import dev.troupe.shared.contract.ErrorCode;
 import dev.troupe.shared.contract.Lookup;
 import dev.troupe.shared.contract.PutDoc;
 import dev.troupe.shared.contract.PutResult;
 import dev.troupe.shared.contract.TroupeException;
-import dev.troupe.shared.contract.Wire;
 import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -62,8 +63,8 @@ class RetryClusterTest {
             .consumer(
                 DbContract.ADDRESS,
                 ActionRouter.of("fake-db")
-                    .on(DbContract.GET, msg -> get(Wire.docKey(msg.body())))
-                    .on(DbContract.PUT, msg -> put(Wire.putDoc(msg.body()))));
+                    .onRaw(DbContract.GET, msg -> get(DocWire.docKey(msg.body())))
+                    .onRaw(DbContract.PUT, msg -> put(DocWire.putDoc(msg.body()))));
     fakeDb
         .completion()
         .compose(v -> TROUPE.cluster().awaitAddress(0, DbContract.ADDRESS))
@@ -87,7 +88,7 @@ class RetryClusterTest {
           new TroupeException(ErrorCode.UNAVAILABLE, "the database is restarting"));
     }
     return Future.succeededFuture(
-        Wire.toJson(
+        CacheWire.toJson(
             Lookup.found(
                 new Document(
                     key,
@@ -108,7 +109,7 @@ class RetryClusterTest {
           new TroupeException(ErrorCode.UNAVAILABLE, "the database is restarting"));
     }
     return Future.succeededFuture(
-        Wire.toJson(new PutResult(new Document(put.key(), 1, Instant.now(), put.data()), true)));
+        DocWire.toJson(new PutResult(new Document(put.key(), 1, Instant.now(), put.data()), true)));
   }
 
   private static double retries(String action) {
@@ -128,7 +129,7 @@ class RetryClusterTest {
   @Test
   @DisplayName("a read that meets a restarting database once is retried and answered 200")
   void readRetried(Vertx vertx, VertxTestContext ctx) {
-    double before = retries(DbContract.GET);
+    double before = retries(DbContract.GET.name());
     new Http(vertx, TROUPE.cluster().httpPort(0))
         .get("/api/v1/docs/retry/flaky-r1")
         .onComplete(
@@ -138,7 +139,7 @@ class RetryClusterTest {
                         () -> {
                           assertThat(r.statusCode()).isEqualTo(200);
                           assertThat(ATTEMPTS.get("get retry/flaky-r1").get()).isEqualTo(2);
-                          assertThat(retries(DbContract.GET)).isEqualTo(before + 1);
+                          assertThat(retries(DbContract.GET.name())).isEqualTo(before + 1);
                           ctx.completeNow();
                         })));
   }

@@ -3,10 +3,11 @@ package dev.troupe.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.troupe.shared.bus.Bus;
+import dev.troupe.shared.contract.CacheWire;
 import dev.troupe.shared.contract.DbContract;
+import dev.troupe.shared.contract.DocWire;
 import dev.troupe.shared.contract.Document;
 import dev.troupe.shared.contract.Lookup;
-import dev.troupe.shared.contract.Wire;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
@@ -58,11 +59,11 @@ class ServiceDrainTest {
                   received.tryComplete();
                   Document doc =
                       new Document(
-                          Wire.docKey(msg.body()),
+                          DocWire.docKey(msg.body()),
                           1,
                           Instant.now(),
                           new JsonObject().put("slow", true));
-                  database.setTimer(SLOW_MS, t -> msg.reply(Wire.toJson(Lookup.found(doc))));
+                  database.setTimer(SLOW_MS, t -> msg.reply(CacheWire.toJson(Lookup.found(doc))));
                 });
     slowDb
         .completion()

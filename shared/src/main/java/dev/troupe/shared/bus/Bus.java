@@ -1,6 +1,7 @@
 package dev.troupe.shared.bus;
 
 import dev.troupe.shared.config.Settings;
+import dev.troupe.shared.metrics.BusRequestMeters;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -29,12 +30,16 @@ public final class Bus {
   private final Vertx vertx;
   private final long timeoutMs;
 
+  /** Times every request ({@code troupe_bus_request_seconds{address, action}}). */
+  private final BusRequestMeters meters;
+
   public Bus(Vertx vertx, long timeoutMs) {
     this.vertx = Objects.requireNonNull(vertx);
     if (timeoutMs <= 0) {
       throw new IllegalArgumentException("timeoutMs must be > 0");
     }
     this.timeoutMs = timeoutMs;
+    this.meters = BusRequestMeters.of(vertx);
     registerCodecs(vertx);
   }
 
@@ -90,7 +95,10 @@ public final class Bus {
     if (requestId != null) {
       options.addHeader(REQUEST_ID, requestId);
     }
-    return vertx.eventBus().<JsonObject>request(address, body, options).map(Message::body);
+    long sent = System.nanoTime();
+    Future<Message<JsonObject>> reply = vertx.eventBus().request(address, body, options);
+    reply.onComplete(done -> meters.record(address, action, System.nanoTime() - sent));
+    return reply.map(Message::body);
   }
 
   /**

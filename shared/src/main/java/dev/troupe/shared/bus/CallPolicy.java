@@ -247,8 +247,9 @@ public final class CallPolicy {
   }
 
   /**
-   * A call of an action not yet declared as an {@link Action}, by name; {@code idempotent} as its
-   * service documents.
+   * A call of an action not yet declared as an {@link Action}, by name, retried like an idempotent
+   * one as before (the actions still called so are the job store's, none of them a document write).
+   * Goes once every family is declared.
    */
   public Future<JsonObject> request(
       String address, String action, JsonObject body, String requestId) {
@@ -258,7 +259,7 @@ public final class CallPolicy {
   /** As {@link #request(String, String, JsonObject, String)}, within {@code deadlineMs}. */
   public Future<JsonObject> request(
       String address, String action, JsonObject body, String requestId, long deadlineMs) {
-    return send(address, action, Retry.isIdempotent(action, body), body, requestId, deadlineMs);
+    return send(address, action, true, body, requestId, deadlineMs);
   }
 
   private Future<JsonObject> send(

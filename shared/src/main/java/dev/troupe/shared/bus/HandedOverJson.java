@@ -12,10 +12,10 @@ import io.vertx.core.json.JsonObject;
  *
  * <p>Vert.x's own JSON codec deep-copies a body for every delivery to a consumer of the same node
  * ({@link MessageCodec#transform}), the price of letting either side modify its copy. Troupe builds
- * each body with {@code Wire} for one message and reads what it receives through {@code Wire}
- * without modifying it, so the copy buys nothing: this codec hands the same instance over. Between
- * nodes the bytes are exactly those of Vert.x's {@code jsonobject} codec (a length, then the UTF-8
- * JSON), so the wire format is still plain JSON.
+ * each body with a family wire class ({@code DocWire}, {@code JobWire}, ...) for one message and
+ * reads what it receives through one without modifying it, so the copy buys nothing: this codec
+ * hands the same instance over. Between nodes the bytes are exactly those of Vert.x's {@code
+ * jsonobject} codec (a length, then the UTF-8 JSON), so the wire format is still plain JSON.
  *
  * <p>Rules that come with it: a body sent with {@link #options()} (a request or a reply) is never
  * modified after the send, and a received body is never modified (copy it first). Every JVM node of

@@ -1,9 +1,6 @@
 package dev.troupe.shared.bus;
 
-import dev.troupe.shared.contract.DbContract;
 import dev.troupe.shared.contract.ErrorCode;
-import dev.troupe.shared.contract.RequestContract;
-import dev.troupe.shared.contract.Wire;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
@@ -11,9 +8,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
-import io.vertx.core.json.JsonObject;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongFunction;
@@ -33,20 +28,6 @@ import java.util.function.Predicate;
  * deadline (a fault may come later than without retries, never later than the deadline).
  */
 public final class Retry {
-  /**
-   * The write actions of db-service and request-service; every other action of theirs, and of
-   * cache-service, is a read.
-   */
-  private static final Set<String> WRITES =
-      java.util.stream.Stream.of(
-              DbContract.PUT,
-              DbContract.DELETE,
-              DbContract.PUT_MANY,
-              RequestContract.PUT,
-              RequestContract.DELETE,
-              RequestContract.PUT_MANY)
-          .collect(java.util.stream.Collectors.toUnmodifiableSet());
-
   private final Vertx vertx;
   private final RetryConfig config;
   private final MeterRegistry registry;
@@ -58,15 +39,6 @@ public final class Retry {
     this.config = config;
     this.registry = registry;
     this.downstream = downstream;
-  }
-
-  /**
-   * Whether sending {@code body} as {@code action} to db-, cache- or request-service twice does
-   * what sending it once does: every read and cache operation, and a write that carries an
-   * idempotency key. Not for other services' actions (taking rate-limit tokens is not idempotent).
-   */
-  public static boolean isIdempotent(String action, JsonObject body) {
-    return !WRITES.contains(action) || Wire.hasIdempotencyKey(body);
   }
 
   /**

@@ -1,7 +1,9 @@
 package dev.troupe.shared.client;
 
+import dev.troupe.shared.bus.Action;
 import dev.troupe.shared.bus.Bus;
 import dev.troupe.shared.bus.Failures;
+import dev.troupe.shared.contract.ChangeWire;
 import dev.troupe.shared.contract.DeleteDoc;
 import dev.troupe.shared.contract.DeleteResult;
 import dev.troupe.shared.contract.DocChange;
@@ -10,22 +12,22 @@ import dev.troupe.shared.contract.DocKey;
 import dev.troupe.shared.contract.DocPage;
 import dev.troupe.shared.contract.ListDocs;
 import dev.troupe.shared.contract.MultiGet;
+import dev.troupe.shared.contract.MultiGetReply;
 import dev.troupe.shared.contract.MultiGetResult;
 import dev.troupe.shared.contract.Precondition;
 import dev.troupe.shared.contract.PutDoc;
 import dev.troupe.shared.contract.PutMany;
 import dev.troupe.shared.contract.PutManyResult;
 import dev.troupe.shared.contract.PutResult;
+import dev.troupe.shared.contract.ReadDoc;
 import dev.troupe.shared.contract.ReadResult;
 import dev.troupe.shared.contract.RequestContract;
 import dev.troupe.shared.contract.TroupeException;
-import dev.troupe.shared.contract.Wire;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,7 +78,7 @@ public final class TroupeClient {
 
   /** Reads a document; fails with {@code NOT_FOUND} when there is none. */
   public Future<ReadResult> get(DocKey key) {
-    return call(RequestContract.GET, Wire.toJson(key), Wire::readResult);
+    return call(RequestContract.GET, new ReadDoc(key, false));
   }
 
   /** Creates or replaces a document. */
@@ -89,7 +91,7 @@ public final class TroupeClient {
    * otherwise).
    */
   public Future<PutResult> put(PutDoc put) {
-    return call(RequestContract.PUT, Wire.toJson(put), Wire::putResult);
+    return call(RequestContract.PUT, put);
   }
 
   /** Deletes a document; fails with {@code NOT_FOUND} when there is none. */
@@ -98,22 +100,22 @@ public final class TroupeClient {
   }
 
   public Future<DeleteResult> delete(DeleteDoc delete) {
-    return call(RequestContract.DELETE, Wire.toJson(delete), Wire::deleteResult);
+    return call(RequestContract.DELETE, delete);
   }
 
   /** One page of a collection in id order. */
   public Future<DocPage> list(ListDocs list) {
-    return call(RequestContract.LIST, Wire.toJson(list), Wire::docPage);
+    return call(RequestContract.LIST, list);
   }
 
   /** Several documents of one collection, read in parallel sub-batches. */
   public Future<MultiGetResult> getMany(MultiGet get) {
-    return call(RequestContract.GET_MANY, Wire.toJson(get), Wire::multiGetResult);
+    return call(RequestContract.GET_MANY, get).map(MultiGetReply::decoded);
   }
 
   /** Several writes to one collection in one transaction: all or none. */
   public Future<PutManyResult> putMany(PutMany put) {
-    return call(RequestContract.PUT_MANY, Wire.toJson(put), Wire::putManyResult);
+    return call(RequestContract.PUT_MANY, put);
   }
 
   /**
@@ -130,7 +132,7 @@ public final class TroupeClient {
                 message -> {
                   DocChange change;
                   try {
-                    change = Wire.docChange(message.body());
+                    change = ChangeWire.DOC_CHANGE.decode(message.body());
                   } catch (TroupeException e) {
                     LOG.warn("ignoring a malformed change event: {}", e.getMessage());
                     return;
@@ -140,9 +142,8 @@ public final class TroupeClient {
     return consumer.completion().map(consumer);
   }
 
-  private <T> Future<T> call(String action, JsonObject body, Function<JsonObject, T> reply) {
-    return bus.request(RequestContract.ADDRESS, action, body, null)
-        .map(reply)
+  private <Q, R> Future<R> call(Action<Q, R> action, Q request) {
+    return bus.call(action, request, null)
         .recover(failure -> Future.failedFuture(Failures.normalise(failure)));
   }
 }

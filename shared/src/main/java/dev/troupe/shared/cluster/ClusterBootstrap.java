@@ -8,6 +8,7 @@ import dev.troupe.shared.config.HaConfig;
 import dev.troupe.shared.config.NodeConfig;
 import dev.troupe.shared.config.Settings;
 import dev.troupe.shared.contract.StrictJson;
+import dev.troupe.shared.metrics.ClusterMeters;
 import dev.troupe.shared.metrics.MetricsSetup;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
@@ -80,6 +81,7 @@ public final class ClusterBootstrap {
             vertx -> {
               Bus.registerCodecs(vertx);
               HazelcastInstance hazelcast = clusterManager.getHazelcastInstance();
+              ClusterMeters.register(registry, hazelcast, cluster.quorum());
               NodeRuntime runtime =
                   new NodeRuntime(node.nodeName(), vertx, hazelcast, registry, settings);
               NodeRuntime.register(runtime);

@@ -4,6 +4,8 @@ import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.KubernetesConfig;
 import com.hazelcast.config.NetworkConfig;
+import com.hazelcast.config.PartitionGroupConfig;
+import com.hazelcast.spi.partitiongroup.PartitionGroupMetaData;
 import dev.troupe.shared.config.ClusterConfig;
 import dev.troupe.shared.config.ClusterFormationConfig;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
@@ -23,6 +25,9 @@ import io.vertx.spi.cluster.hazelcast.ConfigUtil;
  * join attempt and split-brain search, so a member whose name does not resolve yet (a container
  * starting at the same moment) is found by the next search. {@link ClusterFormationConfig} sets
  * when those searches run.
+ *
+ * <p>With {@link ClusterConfig#zoneAware()} the partitions' backups live in other zones than their
+ * owners ({@link #partitionGroups}).
  */
 public final class HazelcastSetup {
   private HazelcastSetup() {}
@@ -63,6 +68,7 @@ public final class HazelcastSetup {
       join.getTcpIpConfig().setEnabled(false);
       kubernetes(join.getKubernetesConfig().setEnabled(true), cluster);
     }
+    partitionGroups(config, cluster);
     return config;
   }
 
@@ -83,6 +89,28 @@ public final class HazelcastSetup {
     config.setProperty(
         "hazelcast.merge.next.run.delay.seconds",
         String.valueOf(formation.mergeNextRunDelaySeconds()));
+  }
+
+  /**
+   * Zone-aware partition groups: the members of one zone form a group, and Hazelcast never puts a
+   * partition's backup in its owner's group, so losing a zone loses no entry that has a backup. The
+   * zone is the member attribute Hazelcast's own discovery plugins set; Troupe sets it from {@link
+   * ClusterConfig#zone()}, and Hazelcast's Kubernetes discovery in API mode overwrites it with the
+   * zone label of the member's node. Every member must agree on the partition groups: Hazelcast
+   * refuses a joiner whose setting differs.
+   */
+  private static void partitionGroups(Config config, ClusterConfig cluster) {
+    if (cluster.zone() != null) {
+      config
+          .getMemberAttributeConfig()
+          .setAttribute(PartitionGroupMetaData.PARTITION_GROUP_ZONE, cluster.zone());
+    }
+    if (cluster.zoneAware()) {
+      config
+          .getPartitionGroupConfig()
+          .setEnabled(true)
+          .setGroupType(PartitionGroupConfig.MemberGroupType.ZONE_AWARE);
+    }
   }
 
   private static void kubernetes(KubernetesConfig k8s, ClusterConfig cluster) {

@@ -28,6 +28,11 @@ import java.util.Objects;
  * @param kubernetes how to find members through Kubernetes ({@code
  *     TROUPE_CLUSTER_JOIN=kubernetes}), or null for the TCP-IP join through {@code members} ({@code
  *     TROUPE_CLUSTER_JOIN=tcp}, the default)
+ * @param zoneAware keep each partition's backups in zones other than its owner's ({@code
+ *     TROUPE_CLUSTER_ZONE_AWARE}, default false: Hazelcast's default, backups on any other member)
+ * @param zone the zone this member runs in ({@code TROUPE_CLUSTER_ZONE}, default unset), or null;
+ *     with {@code zoneAware} required unless Hazelcast's Kubernetes discovery in API mode reads it
+ *     from the member's node
  */
 public record ClusterConfig(
     String name,
@@ -39,7 +44,9 @@ public record ClusterConfig(
     int failureTimeoutSeconds,
     boolean portAutoIncrement,
     int quorum,
-    KubernetesJoin kubernetes) {
+    KubernetesJoin kubernetes,
+    boolean zoneAware,
+    String zone) {
 
   /** The key of this node's cluster address. */
   public static final String HOST_KEY = "TROUPE_CLUSTER_HOST";
@@ -62,6 +69,14 @@ public record ClusterConfig(
       throw new IllegalArgumentException(
           "TROUPE_CLUSTER_FAILURE_TIMEOUT_SECONDS must be greater than TROUPE_CLUSTER_HEARTBEAT_SECONDS");
     }
+    // Hazelcast would accept the member and fail later, on the master, when it assigns partitions
+    // to zones and finds a member without one: that takes the whole cluster's partition table down.
+    if (zoneAware && zone == null && (kubernetes == null || kubernetes.byDns())) {
+      throw new IllegalArgumentException(
+          "TROUPE_CLUSTER_ZONE_AWARE=true needs this member's zone: set TROUPE_CLUSTER_ZONE "
+              + "(in Kubernetes from the pod's topology.kubernetes.io/zone label), or join through "
+              + "the Kubernetes API (TROUPE_CLUSTER_K8S_SERVICE_NAME), which reads it from the node");
+    }
   }
 
   public static ClusterConfig from(Settings s) {
@@ -77,7 +92,9 @@ public record ClusterConfig(
         s.integer("TROUPE_CLUSTER_FAILURE_TIMEOUT_SECONDS", 10, 2, 600),
         s.bool("TROUPE_CLUSTER_PORT_AUTO_INCREMENT", false),
         s.integer("TROUPE_CLUSTER_QUORUM", 1, 1, 1000),
-        kubernetesJoin(s));
+        kubernetesJoin(s),
+        s.bool("TROUPE_CLUSTER_ZONE_AWARE", false),
+        s.optional("TROUPE_CLUSTER_ZONE"));
   }
 
   private static KubernetesJoin kubernetesJoin(Settings s) {

@@ -1,5 +1,10 @@
 package dev.troupe.shared.contract;
 
+import dev.troupe.shared.bus.Action;
+import dev.troupe.shared.bus.Codec;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+
 /**
  * cache-service: the only service that touches the Hazelcast cache maps.
  *
@@ -26,13 +31,63 @@ public final class CacheContract {
   /** The versioned address cache-service consumes. */
   public static final String ADDRESS = "troupe.cache.v1";
 
-  public static final String GET = "get";
-  public static final String FILL = "fill";
-  public static final String EVICT = "evict";
-  public static final String STATS = "stats";
-  public static final String GET_MANY = "getMany";
-  public static final String FILL_MANY = "fillMany";
-  public static final String EVICT_MANY = "evictMany";
+  public static final Action<DocKey, CacheLookup> GET =
+      Action.idempotent(
+          ADDRESS,
+          "get",
+          DocWire.DOC_KEY,
+          CacheWire.CACHE_LOOKUP,
+          "the entry of a key: a document as its stored envelope text, an absence, or a miss");
+
+  public static final Action<Lookup, Boolean> FILL =
+      Action.idempotent(
+          ADDRESS,
+          "fill",
+          CacheWire.LOOKUP,
+          CacheWire.STORED,
+          "stores an entry only if it is newer than the cached one");
+
+  public static final Action<DocKey, Void> EVICT =
+      Action.idempotent(
+          ADDRESS, "evict", DocWire.DOC_KEY, CacheWire.DONE, "removes the entry of a key");
+
+  public static final Action<JsonObject, JsonObject> STATS =
+      Action.idempotent(
+          ADDRESS,
+          "stats",
+          Codec.json(),
+          Codec.json(),
+          "this node's cache figures and the cluster's");
+
+  public static final Action<KeyBatch, CachedLookups> GET_MANY =
+      Action.idempotent(
+          ADDRESS,
+          "getMany",
+          BatchWire.KEY_BATCH,
+          CacheWire.CACHED_LOOKUPS,
+          "the entries held for a batch of ids; documents as their stored envelope text");
+
+  public static final Action<LookupBatch, Long> FILL_MANY =
+      Action.idempotent(
+          ADDRESS,
+          "fillMany",
+          BatchWire.LOOKUP_BATCH,
+          CacheWire.STORED_COUNT,
+          "fills a batch, each entry as fill does");
+
+  public static final Action<KeyBatch, Void> EVICT_MANY =
+      Action.idempotent(
+          ADDRESS,
+          "evictMany",
+          BatchWire.KEY_BATCH,
+          CacheWire.DONE,
+          "removes the entries of a batch of ids");
+
+  public static final Action<JsonObject, JsonObject> PING = Action.ping(ADDRESS);
+
+  /** Every action of {@link #ADDRESS}. */
+  public static final List<Action<?, ?>> ACTIONS =
+      List.of(GET, FILL, EVICT, STATS, GET_MANY, FILL_MANY, EVICT_MANY, PING);
 
   private CacheContract() {}
 }

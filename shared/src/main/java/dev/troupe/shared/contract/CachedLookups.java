@@ -10,8 +10,9 @@ import java.util.Map;
  * to the gateway's response without parsing and encoding it again on every hop; an absence comes as
  * the version it was recorded at. Ids in neither map are misses.
  *
- * <p>The text was encoded by cache-service from a {@link Document} ({@code Wire.toJson(document)}),
- * never taken from a caller, so receivers may write it out as JSON unchecked.
+ * <p>The text was encoded by cache-service from a {@link Document} ({@code
+ * DocWire.toJson(document)}), never taken from a caller, so receivers may write it out as JSON
+ * unchecked.
  */
 public record CachedLookups(Map<String, String> envelopes, Map<String, Long> absent) {
   public CachedLookups {

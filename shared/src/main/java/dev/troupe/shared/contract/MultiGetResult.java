@@ -10,11 +10,24 @@ import java.util.Map;
  * not exist, and, only for a partial read, the parts that failed.
  */
 public record MultiGetResult(
-    Map<String, Document> found, List<String> missing, List<FailedPart> failed) {
+    Map<String, Document> found, List<String> missing, List<FailedPart> failed)
+    implements MultiGetReply {
   public MultiGetResult {
     found = Collections.unmodifiableMap(new LinkedHashMap<>(found));
     missing = List.copyOf(missing);
     failed = List.copyOf(failed);
+  }
+
+  @Override
+  public MultiGetResult decoded() {
+    return this;
+  }
+
+  @Override
+  public EncodedMultiGetResult encoded() {
+    Map<String, String> texts = new LinkedHashMap<>(found.size() * 2);
+    found.forEach((id, doc) -> texts.put(id, StoredDoc.of(doc).envelope()));
+    return new EncodedMultiGetResult(texts, missing, failed);
   }
 
   /**

@@ -1,5 +1,9 @@
 package dev.troupe.shared.contract;
 
+import dev.troupe.shared.bus.Action;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+
 /**
  * request-service: the document pipeline (validation, cache-aside reads, write-through writes).
  * This is the address other services call to read and write documents.
@@ -24,12 +28,62 @@ public final class RequestContract {
   /** The versioned address request-service consumes. */
   public static final String ADDRESS = "troupe.request.v1";
 
-  public static final String GET = "get";
-  public static final String PUT = "put";
-  public static final String DELETE = "delete";
-  public static final String LIST = "list";
-  public static final String GET_MANY = "getMany";
-  public static final String PUT_MANY = "putMany";
+  public static final Action<ReadDoc, ReadResult> GET =
+      Action.idempotent(
+          ADDRESS,
+          "get",
+          DocWire.READ_DOC,
+          DocWire.READ_RESULT,
+          "a document, cache-aside; 404 when absent; with encoded, as its envelope text");
+
+  public static final Action<PutDoc, PutResult> PUT =
+      Action.idempotentWhen(
+          ADDRESS,
+          "put",
+          DocWire.PUT_DOC,
+          DocWire.PUT_RESULT,
+          put -> put.idempotencyKey() != null,
+          "writes a document through to the database, then the cache");
+
+  public static final Action<DeleteDoc, DeleteResult> DELETE =
+      Action.idempotentWhen(
+          ADDRESS,
+          "delete",
+          DocWire.DELETE_DOC,
+          DocWire.DELETE_RESULT,
+          delete -> delete.idempotencyKey() != null,
+          "deletes a document in the database, then moves the cache forward");
+
+  public static final Action<ListDocs, DocPage> LIST =
+      Action.idempotent(
+          ADDRESS,
+          "list",
+          DocWire.LIST_DOCS,
+          DocWire.DOC_PAGE,
+          "a page of a collection's documents in id order");
+
+  public static final Action<MultiGet, MultiGetReply> GET_MANY =
+      Action.idempotent(
+          ADDRESS,
+          "getMany",
+          BatchWire.MULTI_GET,
+          BatchWire.MULTI_GET_REPLY,
+          "several documents of a collection, fork-join; with encoded, as envelope texts");
+
+  public static final Action<PutMany, PutManyResult> PUT_MANY =
+      Action.idempotentWhen(
+          ADDRESS,
+          "putMany",
+          BatchWire.PUT_MANY,
+          BatchWire.PUT_MANY_RESULT,
+          put -> put.idempotencyKey() != null,
+          "writes a batch in one transaction");
+
+  public static final Action<JsonObject, JsonObject> PING = Action.ping(ADDRESS);
+
+  /** Every action of {@link #ADDRESS}. */
+  public static final List<Action<?, ?>> ACTIONS =
+      List.of(GET, PUT, DELETE, LIST, GET_MANY, PUT_MANY, PING);
 
   private RequestContract() {}
 }

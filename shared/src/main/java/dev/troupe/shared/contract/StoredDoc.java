@@ -22,12 +22,12 @@ public record StoredDoc(long version, String envelope) {
 
   /** {@code document}'s envelope, encoded once. */
   public static StoredDoc of(Document document) {
-    return new StoredDoc(document.version(), Wire.toJson(document).encode());
+    return new StoredDoc(document.version(), DocWire.toJson(document).encode());
   }
 
   /** The document, parsed from the text: for callers that need its fields, off the hot path. */
   public Document document() {
-    return Wire.document(new JsonObject(envelope));
+    return DocWire.document(new JsonObject(envelope));
   }
 
   /** The strong entity tag of this version, quoted as HTTP wants it. */

@@ -15,7 +15,8 @@ import java.util.function.Supplier;
  * The named stages of a request: {@code validate} and {@code authorize} at the gateway, {@code
  * cache}, {@code db} and {@code fill} in request-service, {@code publish} in db-service. Each
  * stage's latency is {@code troupe_stage_seconds{stage}}, its failures {@code
- * troupe_stage_failures_total{stage}}. A failure leaves its stage named ({@link
+ * troupe_stage_failures_total{stage}}; the latency is a histogram ({@link LatencyHistograms}), so
+ * Prometheus computes its percentiles across nodes. A failure leaves its stage named ({@link
  * TroupeException#stage()}, carried across the bus by {@link dev.troupe.shared.bus.BusFault}); the
  * gateway turns it into the {@code stage} member of the problem.
  */
@@ -76,10 +77,10 @@ public final class Stages {
     return timers.computeIfAbsent(
         stage,
         s ->
-            Timer.builder("troupe_stage_seconds")
-                .description("time spent in one stage of a request")
-                .tag("stage", s)
-                .publishPercentileHistogram(false)
+            LatencyHistograms.buckets(
+                    Timer.builder("troupe_stage_seconds")
+                        .description("time spent in one stage of a request")
+                        .tag("stage", s))
                 .register(registry));
   }
 

@@ -38,7 +38,7 @@ final class TroupeMetricsFactory implements VertxMetricsFactory {
 
   @Override
   public VertxMetrics metrics(VertxOptions options) {
-    return new Metrics(micrometer.metrics(options), new EventBusMeters(registry));
+    return new Metrics(micrometer.metrics(options), new EventBusMeters(registry), registry);
   }
 
   @Override
@@ -56,8 +56,24 @@ final class TroupeMetricsFactory implements VertxMetricsFactory {
     return micrometer.newOptions(json);
   }
 
-  /** vertx-micrometer's metrics with the event bus swapped; every other call goes through. */
-  private record Metrics(VertxMetrics delegate, EventBusMeters eventBus) implements VertxMetrics {
+  /**
+   * vertx-micrometer's metrics with the event bus swapped; every other call goes through. The
+   * Vert.x also gets its {@link BusRequestMeters} for as long as it runs.
+   */
+  private static final class Metrics implements VertxMetrics {
+    private final VertxMetrics delegate;
+    private final EventBusMeters eventBus;
+    private final MeterRegistry registry;
+
+    /** The Vert.x measured, once created. */
+    private volatile Vertx vertx;
+
+    Metrics(VertxMetrics delegate, EventBusMeters eventBus, MeterRegistry registry) {
+      this.delegate = delegate;
+      this.eventBus = eventBus;
+      this.registry = registry;
+    }
+
     @Override
     public EventBusMetrics<?> createEventBusMetrics() {
       return eventBus;
@@ -104,6 +120,8 @@ final class TroupeMetricsFactory implements VertxMetricsFactory {
     @Override
     public void vertxCreated(Vertx vertx) {
       delegate.vertxCreated(vertx);
+      BusRequestMeters.register(vertx, registry);
+      this.vertx = vertx;
     }
 
     @Override
@@ -113,6 +131,10 @@ final class TroupeMetricsFactory implements VertxMetricsFactory {
 
     @Override
     public void close() {
+      Vertx measured = vertx;
+      if (measured != null) {
+        BusRequestMeters.unregister(measured);
+      }
       delegate.close();
     }
   }

@@ -3,9 +3,9 @@ package dev.troupe.shared.bus;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.troupe.shared.contract.DocWire;
 import dev.troupe.shared.contract.ErrorCode;
 import dev.troupe.shared.contract.TroupeException;
-import dev.troupe.shared.contract.Wire;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -36,7 +36,7 @@ class ActionRouterTest {
   private static ActionRouter router() {
     return ActionRouter.of("svc")
         .on("echo", m -> Future.succeededFuture(m.body().copy().put("echoed", true)))
-        .on("key", m -> Future.succeededFuture(Wire.toJson(Wire.docKey(m.body()))))
+        .on("key", m -> Future.succeededFuture(DocWire.toJson(DocWire.docKey(m.body()))))
         .on(
             "throws",
             m -> {

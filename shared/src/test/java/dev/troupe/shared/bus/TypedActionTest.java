@@ -3,9 +3,9 @@ package dev.troupe.shared.bus;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.troupe.shared.contract.DocKey;
+import dev.troupe.shared.contract.DocWire;
 import dev.troupe.shared.contract.ErrorCode;
 import dev.troupe.shared.contract.TroupeException;
-import dev.troupe.shared.contract.Wire;
 import dev.troupe.shared.metrics.Stages;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -25,7 +25,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @DisplayName("typed actions and structured faults")
 class TypedActionTest {
   private final String address = "test.typed." + UUID.randomUUID();
-  private final Codec<DocKey> keys = Codec.of(Wire::toJson, Wire::docKey);
+  private final Codec<DocKey> keys = Codec.of(DocWire::toJson, DocWire::docKey);
 
   private final Action<DocKey, DocKey> echo =
       Action.idempotent(address, "echo", keys, keys, "answers with the key it got");

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.PartitionGroupConfig.MemberGroupType;
+import com.hazelcast.spi.partitiongroup.PartitionGroupMetaData;
 import dev.troupe.shared.config.ClusterConfig;
 import dev.troupe.shared.config.ClusterFormationConfig;
 import dev.troupe.shared.config.Settings;
@@ -138,5 +140,48 @@ class HazelcastSetupTest {
                     ClusterConfig.from(settings), ClusterFormationConfig.from(settings))
                 .getProperty("hazelcast.wait.seconds.before.join"))
         .isEqualTo("0");
+  }
+
+  @Test
+  @DisplayName("by default there are no partition groups: a backup may live on any other member")
+  void noPartitionGroupsByDefault() {
+    Config config = HazelcastSetup.config(ClusterConfig.from(Settings.empty()));
+
+    assertThat(config.getPartitionGroupConfig().isEnabled()).isFalse();
+    assertThat(config.getMemberAttributeConfig().getAttributes()).isEmpty();
+  }
+
+  @Test
+  @DisplayName(
+      "zone awareness makes ZONE_AWARE partition groups, with this member's zone as the attribute Hazelcast groups by")
+  void zoneAware() {
+    Config config =
+        HazelcastSetup.config(
+            ClusterConfig.from(
+                Settings.of(
+                    Map.of(
+                        "TROUPE_CLUSTER_JOIN", "kubernetes",
+                        "TROUPE_CLUSTER_K8S_SERVICE_DNS", "troupe-cluster",
+                        "TROUPE_CLUSTER_ZONE_AWARE", "true",
+                        "TROUPE_CLUSTER_ZONE", "eu-west-1b"))));
+
+    assertThat(config.getPartitionGroupConfig().isEnabled()).isTrue();
+    assertThat(config.getPartitionGroupConfig().getGroupType())
+        .isEqualTo(MemberGroupType.ZONE_AWARE);
+    assertThat(config.getMemberAttributeConfig().getAttributes())
+        .containsExactly(Map.entry(PartitionGroupMetaData.PARTITION_GROUP_ZONE, "eu-west-1b"));
+  }
+
+  @Test
+  @DisplayName(
+      "a zone without zone awareness is only an attribute: the partition groups stay off, as on every other member")
+  void zoneAlone() {
+    Config config =
+        HazelcastSetup.config(
+            ClusterConfig.from(Settings.of(Map.of("TROUPE_CLUSTER_ZONE", "eu-west-1c"))));
+
+    assertThat(config.getPartitionGroupConfig().isEnabled()).isFalse();
+    assertThat(config.getMemberAttributeConfig().getAttributes())
+        .containsExactly(Map.entry(PartitionGroupMetaData.PARTITION_GROUP_ZONE, "eu-west-1c"));
   }
 }

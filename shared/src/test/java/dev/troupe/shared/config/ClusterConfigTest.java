@@ -29,6 +29,57 @@ class ClusterConfigTest {
     assertThat(c.failureTimeoutSeconds()).isEqualTo(10);
     assertThat(c.portAutoIncrement()).isFalse();
     assertThat(c.kubernetes()).as("TCP-IP join").isNull();
+    assertThat(c.zoneAware()).as("zone-aware partition groups").isFalse();
+    assertThat(c.zone()).isNull();
+  }
+
+  @Test
+  @DisplayName("TROUPE_CLUSTER_ZONE_AWARE with TROUPE_CLUSTER_ZONE names this member's zone")
+  void zoneAware() {
+    ClusterConfig c =
+        ClusterConfig.from(
+            Settings.of(
+                Map.of(
+                    "TROUPE_CLUSTER_ZONE_AWARE", "true",
+                    "TROUPE_CLUSTER_ZONE", "eu-west-1a")));
+
+    assertThat(c.zoneAware()).isTrue();
+    assertThat(c.zone()).isEqualTo("eu-west-1a");
+  }
+
+  @Test
+  @DisplayName(
+      "a blank TROUPE_CLUSTER_ZONE (a pod label the node did not set) is no zone, and zone awareness without one fails naming both keys")
+  void zoneAwareNeedsAZone() {
+    Settings tcp =
+        Settings.of(Map.of("TROUPE_CLUSTER_ZONE_AWARE", "true", "TROUPE_CLUSTER_ZONE", " "));
+    Settings dns =
+        tcp.with("TROUPE_CLUSTER_JOIN", "kubernetes")
+            .with("TROUPE_CLUSTER_K8S_SERVICE_DNS", "troupe-cluster");
+
+    assertThat(ClusterConfig.from(tcp.with("TROUPE_CLUSTER_ZONE_AWARE", "false")).zone()).isNull();
+    for (Settings s : List.of(tcp, dns)) {
+      assertThatThrownBy(() -> ClusterConfig.from(s))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("TROUPE_CLUSTER_ZONE_AWARE")
+          .hasMessageContaining("TROUPE_CLUSTER_ZONE ");
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "zone awareness needs no TROUPE_CLUSTER_ZONE with the Kubernetes API join, whose discovery reads the node's zone")
+  void zoneFromKubernetesApi() {
+    ClusterConfig c =
+        ClusterConfig.from(
+            Settings.of(
+                Map.of(
+                    "TROUPE_CLUSTER_ZONE_AWARE", "yes",
+                    "TROUPE_CLUSTER_JOIN", "kubernetes",
+                    "TROUPE_CLUSTER_K8S_SERVICE_NAME", "troupe-cluster")));
+
+    assertThat(c.zoneAware()).isTrue();
+    assertThat(c.zone()).isNull();
   }
 
   @Test
@@ -61,6 +112,8 @@ class ClusterConfigTest {
                 30,
                 true,
                 2,
+                null,
+                false,
                 null));
   }
 
@@ -76,6 +129,7 @@ class ClusterConfigTest {
     "TROUPE_CLUSTER_FAILURE_TIMEOUT_SECONDS, 601",
     "TROUPE_CLUSTER_PORT_AUTO_INCREMENT, sometimes",
     "TROUPE_CLUSTER_JOIN, multicast",
+    "TROUPE_CLUSTER_ZONE_AWARE, sometimes",
   })
   @DisplayName("a bad value fails with IllegalArgumentException naming its key")
   void rejectsBadValues(String key, String value) {
@@ -106,7 +160,8 @@ class ClusterConfigTest {
   @DisplayName("members are copied: changing the caller's list later does not change the config")
   void membersAreCopied() {
     List<String> members = new ArrayList<>(List.of("a:1"));
-    ClusterConfig c = new ClusterConfig("n", "h", 1, members, 0, 1, 10, false, 1, null);
+    ClusterConfig c =
+        new ClusterConfig("n", "h", 1, members, 0, 1, 10, false, 1, null, false, null);
 
     members.add("b:2");
 
@@ -116,10 +171,12 @@ class ClusterConfigTest {
   @Test
   @DisplayName("a null name or host is rejected")
   void nullsRejected() {
-    assertThatThrownBy(() -> new ClusterConfig(null, "h", 1, List.of(), 0, 1, 10, false, 1, null))
+    assertThatThrownBy(
+            () -> new ClusterConfig(null, "h", 1, List.of(), 0, 1, 10, false, 1, null, false, null))
         .isInstanceOf(NullPointerException.class)
         .hasMessageContaining("name");
-    assertThatThrownBy(() -> new ClusterConfig("n", null, 1, List.of(), 0, 1, 10, false, 1, null))
+    assertThatThrownBy(
+            () -> new ClusterConfig("n", null, 1, List.of(), 0, 1, 10, false, 1, null, false, null))
         .isInstanceOf(NullPointerException.class)
         .hasMessageContaining("host");
   }

@@ -44,8 +44,8 @@ import org.junit.jupiter.api.Test;
  * Holds the AsyncAPI document of the bus ({@code
  * shared/src/main/resources/asyncapi/troupe-bus.yaml}) to the Java contracts: every address and
  * action constant is documented and nothing documented is stale, every error code is listed, the
- * bodies {@link Wire} produces match the schemas, and {@code docs/bus.md} is the page rendered from
- * the document.
+ * bodies the family wire classes ({@link DocWire}, {@link JobWire}, ...) produce match the schemas,
+ * and {@code docs/bus.md} is the page rendered from the document.
  */
 @DisplayName("The bus contract document (AsyncAPI)")
 class BusContractDocumentTest {
@@ -238,12 +238,12 @@ class BusContractDocumentTest {
   /** A stand-in for a contract that gained an action nobody documented. */
   static final class Extended {
     public static final String ADDRESS = RequestContract.ADDRESS;
-    public static final String GET = RequestContract.GET;
-    public static final String PUT = RequestContract.PUT;
-    public static final String DELETE = RequestContract.DELETE;
-    public static final String LIST = RequestContract.LIST;
-    public static final String GET_MANY = RequestContract.GET_MANY;
-    public static final String PUT_MANY = RequestContract.PUT_MANY;
+    public static final String GET = RequestContract.GET.name();
+    public static final String PUT = RequestContract.PUT.name();
+    public static final String DELETE = RequestContract.DELETE.name();
+    public static final String LIST = RequestContract.LIST.name();
+    public static final String GET_MANY = RequestContract.GET_MANY.name();
+    public static final String PUT_MANY = RequestContract.PUT_MANY.name();
     public static final String ARCHIVE = "archive";
   }
 
@@ -337,14 +337,14 @@ class BusContractDocumentTest {
         List.of(
             Map.entry("DocKey", new JsonObject().put("collection", "books")),
             Map.entry("DocKey", new JsonObject().put("collection", "Books").put("id", "dune")),
-            Map.entry("DocKey", Wire.toJson(KEY).put("extra", 1)),
-            Map.entry("PutDoc", Wire.toJson(KEY).put("data", "not an object")),
+            Map.entry("DocKey", DocWire.toJson(KEY).put("extra", 1)),
+            Map.entry("PutDoc", DocWire.toJson(KEY).put("data", "not an object")),
             Map.entry("ListDocs", new JsonObject().put("collection", "books").put("limit", 1001)),
-            Map.entry("Document", Wire.toJson(DOC).put("version", 0)),
-            Map.entry("ChangeEvent", Wire.changeEvent("upsert", KEY, 1)),
+            Map.entry("Document", DocWire.toJson(DOC).put("version", 0)),
+            Map.entry("ChangeEvent", ChangeWire.changeEvent("upsert", KEY, 1)),
             Map.entry(
                 "ReadResult",
-                new JsonObject().put("document", Wire.toJson(DOC)).put("cache", "WARM")),
+                new JsonObject().put("document", DocWire.toJson(DOC)).put("cache", "WARM")),
             Map.entry("JobStatus", JobWire.toJson(JOB).put("id", "not-a-job-id")),
             Map.entry("JobStatus", JobWire.toJson(JOB).put("state", "paused")),
             Map.entry(
@@ -380,7 +380,7 @@ class BusContractDocumentTest {
     for (String refused :
         List.of("{\"collection\":\"books\"}", "{\"collection\":\"Books\",\"id\":\"dune\"}")) {
       JsonObject body = new JsonObject(refused);
-      org.assertj.core.api.Assertions.assertThatThrownBy(() -> Wire.docKey(body))
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> DocWire.docKey(body))
           .isInstanceOf(TroupeException.class);
       assertThat(validator("DocKey").validate(body).getValid()).isFalse();
     }
@@ -390,38 +390,39 @@ class BusContractDocumentTest {
     Map<String, List<JsonObject>> s = new LinkedHashMap<>();
     PutDoc put = new PutDoc(KEY, DOC.data(), Precondition.ifMatch(2));
     PutResult putResult = new PutResult(DOC, false);
-    s.put("DocKey", List.of(Wire.toJson(KEY)));
+    s.put("DocKey", List.of(DocWire.toJson(KEY)));
     s.put(
         "ReadDoc",
-        List.of(Wire.toJson(new ReadDoc(KEY, true)), Wire.toJson(new ReadDoc(KEY, false))));
+        List.of(DocWire.toJson(new ReadDoc(KEY, true)), DocWire.toJson(new ReadDoc(KEY, false))));
     s.put(
         "PutDoc",
         List.of(
-            Wire.toJson(put),
-            Wire.toJson(new PutDoc(KEY, new JsonObject(), Precondition.ifNoneMatchAny())),
-            Wire.toJson(new PutDoc(KEY, new JsonObject(), new Precondition(null, true, false)))));
+            DocWire.toJson(put),
+            DocWire.toJson(new PutDoc(KEY, new JsonObject(), Precondition.ifNoneMatchAny())),
+            DocWire.toJson(
+                new PutDoc(KEY, new JsonObject(), new Precondition(null, true, false)))));
     s.put(
         "DeleteDoc",
         List.of(
-            Wire.toJson(new DeleteDoc(KEY, null)),
-            Wire.toJson(new DeleteDoc(KEY, Precondition.ifMatch(3)))));
+            DocWire.toJson(new DeleteDoc(KEY, null)),
+            DocWire.toJson(new DeleteDoc(KEY, Precondition.ifMatch(3)))));
     s.put(
         "ListDocs",
         List.of(
-            Wire.toJson(new ListDocs("books", 10, null)),
-            Wire.toJson(new ListDocs("books", 1000, "dune"))));
+            DocWire.toJson(new ListDocs("books", 10, null)),
+            DocWire.toJson(new ListDocs("books", 1000, "dune"))));
     KeyBatch batch = new KeyBatch("books", List.of("dune", "emma"));
-    s.put("KeyBatch", List.of(Wire.toJson(batch)));
+    s.put("KeyBatch", List.of(BatchWire.toJson(batch)));
     s.put(
         "MultiGet",
         List.of(
-            Wire.toJson(new MultiGet(batch, true)),
-            Wire.toJson(new MultiGet(batch, false)),
-            Wire.toJson(new MultiGet(batch, false, true))));
+            BatchWire.toJson(new MultiGet(batch, true)),
+            BatchWire.toJson(new MultiGet(batch, false)),
+            BatchWire.toJson(new MultiGet(batch, false, true))));
     s.put(
         "PutMany",
         List.of(
-            Wire.toJson(
+            BatchWire.toJson(
                 new PutMany(
                     "books",
                     List.of(
@@ -433,25 +434,25 @@ class BusContractDocumentTest {
         List.of(
             RateLimitWire.toJson(
                 new TakeTokens(2.5, 10, List.of(new TokenDemand("key:a", 1, 4, 0))))));
-    s.put("Document", List.of(Wire.toJson(DOC)));
+    s.put("Document", List.of(DocWire.toJson(DOC)));
     s.put(
         "ReadResult",
         List.of(
-            Wire.toJson(new ReadResult(DOC, ReadResult.CacheStatus.HIT)),
-            Wire.toJson(new ReadResult(DOC, ReadResult.CacheStatus.BYPASS)),
-            Wire.toJson(new ReadResult(DOC, ReadResult.CacheStatus.HIT), true)));
-    s.put("PutResult", List.of(Wire.toJson(putResult)));
-    s.put("DeleteResult", List.of(Wire.toJson(new DeleteResult(KEY, 4))));
+            DocWire.toJson(new ReadResult(DOC, ReadResult.CacheStatus.HIT)),
+            DocWire.toJson(new ReadResult(DOC, ReadResult.CacheStatus.BYPASS)),
+            DocWire.toJson(new ReadResult(StoredDoc.of(DOC), ReadResult.CacheStatus.HIT, true))));
+    s.put("PutResult", List.of(DocWire.toJson(putResult)));
+    s.put("DeleteResult", List.of(DocWire.toJson(new DeleteResult(KEY, 4))));
     s.put(
         "DocPage",
         List.of(
-            Wire.toJson(new DocPage(List.of(DOC), "dune")),
-            Wire.toJson(new DocPage(List.of(), null))));
+            DocWire.toJson(new DocPage(List.of(DOC), "dune")),
+            DocWire.toJson(new DocPage(List.of(), null))));
     s.put(
         "MultiGetResult",
         List.of(
-            Wire.toJson(new MultiGetResult(Map.of("dune", DOC), List.of("emma"), List.of())),
-            Wire.toJson(
+            BatchWire.toJson(new MultiGetResult(Map.of("dune", DOC), List.of("emma"), List.of())),
+            BatchWire.toJson(
                 new MultiGetResult(
                     Map.of(),
                     List.of(),
@@ -461,10 +462,10 @@ class BusContractDocumentTest {
     s.put(
         "EncodedMultiGetResult",
         List.of(
-            Wire.toJson(
+            BatchWire.toJson(
                 new EncodedMultiGetResult(
-                    Map.of("dune", Wire.toJson(DOC).encode()), List.of("emma"), List.of())),
-            Wire.toJson(
+                    Map.of("dune", DocWire.toJson(DOC).encode()), List.of("emma"), List.of())),
+            BatchWire.toJson(
                 new EncodedMultiGetResult(
                     Map.of(),
                     List.of(),
@@ -474,24 +475,26 @@ class BusContractDocumentTest {
     s.put(
         "CachedLookups",
         List.of(
-            Wire.toJson(
-                new CachedLookups(Map.of("dune", Wire.toJson(DOC).encode()), Map.of("emma", 3L)))));
-    s.put("PutManyResult", List.of(Wire.toJson(new PutManyResult(List.of(putResult)))));
+            CacheWire.toJson(
+                new CachedLookups(
+                    Map.of("dune", DocWire.toJson(DOC).encode()), Map.of("emma", 3L)))));
+    s.put("PutManyResult", List.of(BatchWire.toJson(new PutManyResult(List.of(putResult)))));
     Lookup found = Lookup.found(DOC);
     Lookup absent = Lookup.absent(KEY, 0);
-    s.put("Lookup", List.of(Wire.toJson(found), Wire.toJson(absent)));
-    s.put("LookupBatch", List.of(Wire.toJson(new LookupBatch(List.of(found, absent)))));
+    s.put("Lookup", List.of(CacheWire.toJson(found), CacheWire.toJson(absent)));
+    s.put("LookupBatch", List.of(BatchWire.toJson(new LookupBatch(List.of(found, absent)))));
     s.put(
         "CacheLookup",
         List.of(
-            Wire.toJson(CacheLookup.of(found)),
-            Wire.toJson(CacheLookup.of(absent)),
-            Wire.toJson(CacheLookup.MISS)));
+            CacheWire.toJson(CacheLookup.of(found)),
+            CacheWire.toJson(CacheLookup.of(absent)),
+            CacheWire.toJson(CacheLookup.MISS)));
     s.put("TokenGrants", List.of(RateLimitWire.toJson(List.of(new TokenGrant("key:a", 5, 4.5)))));
     s.put(
         "ChangeEvent",
         List.of(
-            Wire.changeEvent("put", KEY, 1), Wire.toJson(new DocChange(DocChange.DELETE, KEY, 2))));
+            ChangeWire.changeEvent("put", KEY, 1),
+            ChangeWire.toJson(new DocChange(DocChange.DELETE, KEY, 2))));
     JobStatus receiving =
         new JobStatus(
             JOB.id(),

@@ -38,10 +38,10 @@ class WireRoundTripTest {
   @Test
   @DisplayName("a DocKey round trips as {collection, id}")
   void docKey() {
-    JsonObject json = Wire.toJson(KEY);
+    JsonObject json = DocWire.toJson(KEY);
 
     assertThat(json).isEqualTo(new JsonObject().put("collection", "users").put("id", "alice"));
-    assertThat(Wire.docKey(overTheWire(json))).isEqualTo(KEY);
+    assertThat(DocWire.docKey(overTheWire(json))).isEqualTo(KEY);
   }
 
   @Test
@@ -50,12 +50,12 @@ class WireRoundTripTest {
   void document() {
     Document doc = doc("alice", 7);
 
-    JsonObject json = Wire.toJson(doc);
+    JsonObject json = DocWire.toJson(doc);
 
     assertThat(json.fieldNames())
         .containsExactlyInAnyOrder("collection", "id", "version", "updatedAt", "data");
     assertThat(json.getString("updatedAt")).isEqualTo("2024-05-06T07:08:09.123456789Z");
-    Document back = Wire.document(overTheWire(json));
+    Document back = DocWire.document(overTheWire(json));
     assertThat(back).isEqualTo(doc);
     assertThat(back.etag()).isEqualTo("\"7\"");
   }
@@ -63,9 +63,9 @@ class WireRoundTripTest {
   @Test
   @DisplayName("an integral floating-point version (3.0) from a non-Java sender parses as 3")
   void integralDoubleVersion() {
-    JsonObject json = Wire.toJson(doc("alice", 3)).put("version", 3.0);
+    JsonObject json = DocWire.toJson(doc("alice", 3)).put("version", 3.0);
 
-    assertThat(Wire.document(json).version()).isEqualTo(3L);
+    assertThat(DocWire.document(json).version()).isEqualTo(3L);
   }
 
   @Test
@@ -73,7 +73,7 @@ class WireRoundTripTest {
   void putDocNone() {
     PutDoc put = new PutDoc(KEY, new JsonObject().put("x", 1), null);
 
-    PutDoc back = Wire.putDoc(overTheWire(Wire.toJson(put)));
+    PutDoc back = DocWire.putDoc(overTheWire(DocWire.toJson(put)));
 
     assertThat(back).isEqualTo(put);
     assertThat(back.precondition().isNone()).isTrue();
@@ -84,7 +84,7 @@ class WireRoundTripTest {
   void putDocIfMatch() {
     PutDoc put = new PutDoc(KEY, new JsonObject().put("x", 1), Precondition.ifMatch(12));
 
-    PutDoc back = Wire.putDoc(overTheWire(Wire.toJson(put)));
+    PutDoc back = DocWire.putDoc(overTheWire(DocWire.toJson(put)));
 
     assertThat(back).isEqualTo(put);
     assertThat(back.precondition().ifMatchVersion()).isEqualTo(12L);
@@ -95,7 +95,7 @@ class WireRoundTripTest {
   void putDocMustExist() {
     PutDoc put = new PutDoc(KEY, new JsonObject(), new Precondition(null, true, false));
 
-    PutDoc back = Wire.putDoc(overTheWire(Wire.toJson(put)));
+    PutDoc back = DocWire.putDoc(overTheWire(DocWire.toJson(put)));
 
     assertThat(back.precondition()).isEqualTo(new Precondition(null, true, false));
   }
@@ -105,7 +105,7 @@ class WireRoundTripTest {
   void putDocMustExistAndVersion() {
     PutDoc put = new PutDoc(KEY, new JsonObject(), new Precondition(4L, true, false));
 
-    PutDoc back = Wire.putDoc(overTheWire(Wire.toJson(put)));
+    PutDoc back = DocWire.putDoc(overTheWire(DocWire.toJson(put)));
 
     assertThat(back.precondition()).isEqualTo(new Precondition(4L, true, false));
   }
@@ -115,7 +115,7 @@ class WireRoundTripTest {
   void putDocMustNotExist() {
     PutDoc put = new PutDoc(KEY, new JsonObject(), Precondition.ifNoneMatchAny());
 
-    PutDoc back = Wire.putDoc(overTheWire(Wire.toJson(put)));
+    PutDoc back = DocWire.putDoc(overTheWire(DocWire.toJson(put)));
 
     assertThat(back.precondition()).isEqualTo(Precondition.ifNoneMatchAny());
   }
@@ -123,10 +123,10 @@ class WireRoundTripTest {
   @Test
   @DisplayName("a PutDoc whose precondition is absent or {} parses as NONE")
   void putDocPreconditionAbsentOrEmpty() {
-    JsonObject base = Wire.toJson(KEY).put("data", new JsonObject());
+    JsonObject base = DocWire.toJson(KEY).put("data", new JsonObject());
 
-    assertThat(Wire.putDoc(base.copy()).precondition()).isEqualTo(Precondition.NONE);
-    assertThat(Wire.putDoc(base.copy().put("precondition", new JsonObject())).precondition())
+    assertThat(DocWire.putDoc(base.copy()).precondition()).isEqualTo(Precondition.NONE);
+    assertThat(DocWire.putDoc(base.copy().put("precondition", new JsonObject())).precondition())
         .isEqualTo(Precondition.NONE);
   }
 
@@ -137,7 +137,7 @@ class WireRoundTripTest {
         List.of(Precondition.NONE, Precondition.ifMatch(5), new Precondition(null, true, false))) {
       DeleteDoc delete = new DeleteDoc(KEY, p);
 
-      assertThat(Wire.deleteDoc(overTheWire(Wire.toJson(delete)))).isEqualTo(delete);
+      assertThat(DocWire.deleteDoc(overTheWire(DocWire.toJson(delete)))).isEqualTo(delete);
     }
   }
 
@@ -147,15 +147,15 @@ class WireRoundTripTest {
     ListDocs first = new ListDocs("users", 10, null);
     ListDocs next = new ListDocs("users", 1000, "alice");
 
-    assertThat(Wire.toJson(first).containsKey("after")).isFalse();
-    assertThat(Wire.listDocs(overTheWire(Wire.toJson(first)))).isEqualTo(first);
-    assertThat(Wire.listDocs(overTheWire(Wire.toJson(next)))).isEqualTo(next);
+    assertThat(DocWire.toJson(first).containsKey("after")).isFalse();
+    assertThat(DocWire.listDocs(overTheWire(DocWire.toJson(first)))).isEqualTo(first);
+    assertThat(DocWire.listDocs(overTheWire(DocWire.toJson(next)))).isEqualTo(next);
   }
 
   @Test
   @DisplayName("a ListDocs without limit parses with the default limit of 50")
   void listDocsDefaultLimit() {
-    ListDocs parsed = Wire.listDocs(new JsonObject().put("collection", "users"));
+    ListDocs parsed = DocWire.listDocs(new JsonObject().put("collection", "users"));
 
     assertThat(parsed.limit()).isEqualTo(ListDocs.DEFAULT_LIMIT).isEqualTo(50);
     assertThat(parsed.after()).isNull();
@@ -166,7 +166,7 @@ class WireRoundTripTest {
   void docPageWithNext() {
     DocPage page = new DocPage(List.of(doc("alice", 1), doc("bob", 2)), "bob");
 
-    DocPage back = Wire.docPage(overTheWire(Wire.toJson(page)));
+    DocPage back = DocWire.docPage(overTheWire(DocWire.toJson(page)));
 
     assertThat(back).isEqualTo(page);
     assertThat(back.items()).extracting(d -> d.key().id()).containsExactly("alice", "bob");
@@ -178,8 +178,8 @@ class WireRoundTripTest {
     DocPage last = new DocPage(List.of(doc("carol", 3)), null);
     DocPage empty = new DocPage(List.of(), null);
 
-    assertThat(Wire.docPage(overTheWire(Wire.toJson(last)))).isEqualTo(last);
-    DocPage emptyBack = Wire.docPage(overTheWire(Wire.toJson(empty)));
+    assertThat(DocWire.docPage(overTheWire(DocWire.toJson(last)))).isEqualTo(last);
+    DocPage emptyBack = DocWire.docPage(overTheWire(DocWire.toJson(empty)));
     assertThat(emptyBack.items()).isEmpty();
     assertThat(emptyBack.next()).isNull();
   }
@@ -190,8 +190,8 @@ class WireRoundTripTest {
     PutResult created = new PutResult(doc("alice", 1), true);
     PutResult replaced = new PutResult(doc("alice", 2), false);
 
-    assertThat(Wire.putResult(overTheWire(Wire.toJson(created)))).isEqualTo(created);
-    assertThat(Wire.putResult(overTheWire(Wire.toJson(replaced)))).isEqualTo(replaced);
+    assertThat(DocWire.putResult(overTheWire(DocWire.toJson(created)))).isEqualTo(created);
+    assertThat(DocWire.putResult(overTheWire(DocWire.toJson(replaced)))).isEqualTo(replaced);
   }
 
   @Test
@@ -199,7 +199,7 @@ class WireRoundTripTest {
   void deleteResult() {
     DeleteResult result = new DeleteResult(KEY, 9);
 
-    assertThat(Wire.deleteResult(overTheWire(Wire.toJson(result)))).isEqualTo(result);
+    assertThat(DocWire.deleteResult(overTheWire(DocWire.toJson(result)))).isEqualTo(result);
   }
 
   @Test
@@ -207,7 +207,7 @@ class WireRoundTripTest {
   void lookupFound() {
     Lookup found = Lookup.found(doc("alice", 4));
 
-    Lookup back = Wire.lookup(overTheWire(Wire.toJson(found)));
+    Lookup back = CacheWire.lookup(overTheWire(CacheWire.toJson(found)));
 
     assertThat(back).isEqualTo(found);
     assertThat(back.exists()).isTrue();
@@ -221,9 +221,9 @@ class WireRoundTripTest {
     Lookup never = Lookup.absent(KEY, 0);
     Lookup deleted = Lookup.absent(KEY, 6);
 
-    assertThat(Wire.toJson(never).containsKey("document")).isFalse();
-    assertThat(Wire.lookup(overTheWire(Wire.toJson(never)))).isEqualTo(never);
-    Lookup back = Wire.lookup(overTheWire(Wire.toJson(deleted)));
+    assertThat(CacheWire.toJson(never).containsKey("document")).isFalse();
+    assertThat(CacheWire.lookup(overTheWire(CacheWire.toJson(never)))).isEqualTo(never);
+    Lookup back = CacheWire.lookup(overTheWire(CacheWire.toJson(deleted)));
     assertThat(back).isEqualTo(deleted);
     assertThat(back.exists()).isFalse();
   }
@@ -235,11 +235,11 @@ class WireRoundTripTest {
     CacheLookup hitFound = CacheLookup.of(Lookup.found(doc("alice", 2)));
     CacheLookup hitAbsent = CacheLookup.of(Lookup.absent(KEY, 3));
 
-    assertThat(Wire.cacheLookup(overTheWire(Wire.toJson(hitFound)))).isEqualTo(hitFound);
-    assertThat(Wire.toJson(hitFound).getValue("envelope"))
-        .isEqualTo(Wire.toJson(doc("alice", 2)).encode());
+    assertThat(CacheWire.cacheLookup(overTheWire(CacheWire.toJson(hitFound)))).isEqualTo(hitFound);
+    assertThat(CacheWire.toJson(hitFound).getValue("envelope"))
+        .isEqualTo(DocWire.toJson(doc("alice", 2)).encode());
     assertThat(hitFound.document().document()).isEqualTo(doc("alice", 2));
-    CacheLookup back = Wire.cacheLookup(overTheWire(Wire.toJson(hitAbsent)));
+    CacheLookup back = CacheWire.cacheLookup(overTheWire(CacheWire.toJson(hitAbsent)));
     assertThat(back.hit()).isTrue();
     assertThat(back).isEqualTo(hitAbsent);
   }
@@ -247,11 +247,11 @@ class WireRoundTripTest {
   @Test
   @DisplayName("a CacheLookup miss round trips as {hit:false}, and a missing hit field is a miss")
   void cacheLookupMiss() {
-    JsonObject json = Wire.toJson(CacheLookup.MISS);
+    JsonObject json = CacheWire.toJson(CacheLookup.MISS);
 
     assertThat(json).isEqualTo(new JsonObject().put("hit", false));
-    assertThat(Wire.cacheLookup(overTheWire(json)).hit()).isFalse();
-    assertThat(Wire.cacheLookup(new JsonObject()).hit()).isFalse();
+    assertThat(CacheWire.cacheLookup(overTheWire(json)).hit()).isFalse();
+    assertThat(CacheWire.cacheLookup(new JsonObject()).hit()).isFalse();
   }
 
   @Test
@@ -262,19 +262,19 @@ class WireRoundTripTest {
     MultiGet encoded = new MultiGet(keys, true, true);
     MultiGet plain = new MultiGet(keys, false);
 
-    assertThat(Wire.multiGet(overTheWire(Wire.toJson(encoded)))).isEqualTo(encoded);
-    assertThat(Wire.toJson(plain).containsKey("encoded")).isFalse();
-    assertThat(Wire.multiGet(overTheWire(Wire.toJson(plain)))).isEqualTo(plain);
+    assertThat(BatchWire.multiGet(overTheWire(BatchWire.toJson(encoded)))).isEqualTo(encoded);
+    assertThat(BatchWire.toJson(plain).containsKey("encoded")).isFalse();
+    assertThat(BatchWire.multiGet(overTheWire(BatchWire.toJson(plain)))).isEqualTo(plain);
   }
 
   @Test
   @DisplayName("CachedLookups round trip with the envelope text unchanged, character for character")
   void cachedLookups() {
-    String text = Wire.toJson(doc("alice", 2)).encode();
+    String text = DocWire.toJson(doc("alice", 2)).encode();
     CachedLookups held =
         new CachedLookups(java.util.Map.of("alice", text), java.util.Map.of("bob", 4L));
 
-    CachedLookups back = Wire.cachedLookups(overTheWire(Wire.toJson(held)));
+    CachedLookups back = CacheWire.cachedLookups(overTheWire(CacheWire.toJson(held)));
 
     assertThat(back).isEqualTo(held);
     assertThat(back.envelopes().get("alice")).isEqualTo(text);
@@ -288,8 +288,8 @@ class WireRoundTripTest {
       "an EncodedMultiGetResult round trips in the order asked, with missing ids and failed parts")
   void encodedMultiGetResult() {
     java.util.Map<String, String> found = new java.util.LinkedHashMap<>();
-    found.put("zed", Wire.toJson(doc("zed", 1)).encode());
-    found.put("alice", Wire.toJson(doc("alice", 2)).encode());
+    found.put("zed", DocWire.toJson(doc("zed", 1)).encode());
+    found.put("alice", DocWire.toJson(doc("alice", 2)).encode());
     EncodedMultiGetResult result =
         new EncodedMultiGetResult(
             found,
@@ -298,7 +298,8 @@ class WireRoundTripTest {
                 new MultiGetResult.FailedPart(
                     List.of("carol"), ErrorCode.TIMEOUT, "part 2 of 2 failed")));
 
-    EncodedMultiGetResult back = Wire.encodedMultiGetResult(overTheWire(Wire.toJson(result)));
+    EncodedMultiGetResult back =
+        BatchWire.encodedMultiGetResult(overTheWire(BatchWire.toJson(result)));
 
     assertThat(back).isEqualTo(result);
     assertThat(back.found().keySet()).containsExactly("zed", "alice");
@@ -310,25 +311,25 @@ class WireRoundTripTest {
   void readResult(ReadResult.CacheStatus status) {
     ReadResult result = new ReadResult(doc("alice", 5), status);
 
-    JsonObject json = Wire.toJson(result);
+    JsonObject json = DocWire.toJson(result);
 
     assertThat(json.getString("cache")).isEqualTo(status.name());
-    assertThat(json.getJsonObject("document")).isEqualTo(Wire.toJson(doc("alice", 5)));
-    assertThat(Wire.readResult(overTheWire(json))).isEqualTo(result);
+    assertThat(json.getJsonObject("document")).isEqualTo(DocWire.toJson(doc("alice", 5)));
+    assertThat(DocWire.readResult(overTheWire(json))).isEqualTo(result);
   }
 
   @ParameterizedTest(name = "cache status {0}")
   @EnumSource(ReadResult.CacheStatus.class)
   @DisplayName("an encoded ReadResult carries the envelope text as it is, and round trips")
   void encodedReadResult(ReadResult.CacheStatus status) {
-    ReadResult result = new ReadResult(doc("alice", 5), status);
+    ReadResult result = new ReadResult(doc("alice", 5), status).answering(new ReadDoc(KEY, true));
 
-    JsonObject json = Wire.toJson(result, true);
+    JsonObject json = DocWire.toJson(result);
 
-    assertThat(json.getValue("envelope")).isEqualTo(Wire.toJson(doc("alice", 5)).encode());
+    assertThat(json.getValue("envelope")).isEqualTo(DocWire.toJson(doc("alice", 5)).encode());
     assertThat(json.getLong("version")).isEqualTo(5L);
     assertThat(json.containsKey("document")).isFalse();
-    assertThat(Wire.readResult(overTheWire(json))).isEqualTo(result);
+    assertThat(DocWire.readResult(overTheWire(json))).isEqualTo(result);
   }
 
   @Test
@@ -337,15 +338,15 @@ class WireRoundTripTest {
     ReadDoc encoded = new ReadDoc(KEY, true);
     ReadDoc plain = new ReadDoc(KEY, false);
 
-    assertThat(Wire.readDoc(overTheWire(Wire.toJson(encoded)))).isEqualTo(encoded);
-    assertThat(Wire.toJson(plain)).isEqualTo(Wire.toJson(KEY));
-    assertThat(Wire.readDoc(overTheWire(Wire.toJson(plain)))).isEqualTo(plain);
+    assertThat(DocWire.readDoc(overTheWire(DocWire.toJson(encoded)))).isEqualTo(encoded);
+    assertThat(DocWire.toJson(plain)).isEqualTo(DocWire.toJson(KEY));
+    assertThat(DocWire.readDoc(overTheWire(DocWire.toJson(plain)))).isEqualTo(plain);
   }
 
   @Test
   @DisplayName("a change event carries op, collection, id and version")
   void changeEvent() {
-    JsonObject event = Wire.changeEvent("delete", KEY, 8);
+    JsonObject event = ChangeWire.changeEvent("delete", KEY, 8);
 
     assertThat(event)
         .isEqualTo(

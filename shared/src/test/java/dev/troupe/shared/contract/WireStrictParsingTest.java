@@ -26,7 +26,7 @@ class WireStrictParsingTest {
   }
 
   private static JsonObject envelope() {
-    return Wire.toJson(
+    return DocWire.toJson(
         new Document(
             DocKey.of("users", "alice"),
             3,
@@ -43,196 +43,200 @@ class WireStrictParsingTest {
     return Stream.of(
         bad(
             "version as a string",
-            Wire::document,
+            DocWire::document,
             envelope().put("version", "3"),
             "version must be an integer"),
         bad(
             "version with a fraction",
-            Wire::document,
+            DocWire::document,
             envelope().put("version", 3.5),
             "version must be an integer"),
         bad(
             "version missing",
-            Wire::document,
+            DocWire::document,
             removed(envelope(), "version"),
             "version must be an integer"),
         bad(
             "updatedAt not an instant",
-            Wire::document,
+            DocWire::document,
             envelope().put("updatedAt", "yesterday"),
             "updatedAt must be an ISO-8601 instant"),
         bad(
             "updatedAt as a number",
-            Wire::document,
+            DocWire::document,
             envelope().put("updatedAt", 17),
             "updatedAt must be a string"),
         bad(
             "envelope data as an array",
-            Wire::document,
+            DocWire::document,
             envelope().put("data", new JsonArray().add(1)),
             "data must be a JSON object"),
         bad(
             "put data as an array",
-            Wire::putDoc,
+            DocWire::putDoc,
             key().put("data", new JsonArray().add(1)),
             "data must be a JSON object"),
         bad(
             "put data as a string",
-            Wire::putDoc,
+            DocWire::putDoc,
             key().put("data", "{}"),
             "data must be a JSON object"),
-        bad("put data missing", Wire::putDoc, key(), "data must be a JSON object"),
+        bad("put data missing", DocWire::putDoc, key(), "data must be a JSON object"),
         bad(
             "collection missing",
-            Wire::docKey,
+            DocWire::docKey,
             removed(key(), "collection"),
             "collection must be a string"),
         bad(
             "collection as a number",
-            Wire::docKey,
+            DocWire::docKey,
             key().put("collection", 5),
             "collection must be a string"),
         bad(
             "collection invalid",
-            Wire::docKey,
+            DocWire::docKey,
             key().put("collection", "Users"),
             "collection must match"),
-        bad("id missing", Wire::docKey, removed(key(), "id"), "id must be a string"),
+        bad("id missing", DocWire::docKey, removed(key(), "id"), "id must be a string"),
         bad(
             "id as an object",
-            Wire::docKey,
+            DocWire::docKey,
             key().put("id", new JsonObject()),
             "id must be a string"),
         bad(
             "precondition as a string",
-            Wire::putDoc,
+            DocWire::putDoc,
             key().put("data", new JsonObject()).put("precondition", "*"),
             "precondition must be an object"),
         bad(
             "ifMatch as a string",
-            Wire::putDoc,
+            DocWire::putDoc,
             key()
                 .put("data", new JsonObject())
                 .put("precondition", new JsonObject().put("ifMatch", "3")),
             "ifMatch must be an integer"),
         bad(
             "mustExist as a string",
-            Wire::putDoc,
+            DocWire::putDoc,
             key()
                 .put("data", new JsonObject())
                 .put("precondition", new JsonObject().put("mustExist", "true")),
             "mustExist must be a boolean"),
         bad(
             "mustNotExist as a number",
-            Wire::deleteDoc,
+            DocWire::deleteDoc,
             key().put("precondition", new JsonObject().put("mustNotExist", 1)),
             "mustNotExist must be a boolean"),
         bad(
             "mustNotExist combined with ifMatch",
-            Wire::putDoc,
+            DocWire::putDoc,
             key()
                 .put("data", new JsonObject())
                 .put("precondition", new JsonObject().put("ifMatch", 2).put("mustNotExist", true)),
             "If-None-Match"),
         bad(
             "mustNotExist on delete",
-            Wire::deleteDoc,
+            DocWire::deleteDoc,
             key().put("precondition", new JsonObject().put("mustNotExist", true)),
             "If-None-Match"),
         bad(
             "list collection missing",
-            Wire::listDocs,
+            DocWire::listDocs,
             new JsonObject().put("limit", 5),
             "collection must be a string"),
         bad(
             "list limit 0",
-            Wire::listDocs,
+            DocWire::listDocs,
             new JsonObject().put("collection", "c").put("limit", 0),
             "limit must be between 1 and 1000"),
         bad(
             "list limit 1001",
-            Wire::listDocs,
+            DocWire::listDocs,
             new JsonObject().put("collection", "c").put("limit", 1001),
             "limit must be between 1 and 1000"),
         bad(
             "list limit negative",
-            Wire::listDocs,
+            DocWire::listDocs,
             new JsonObject().put("collection", "c").put("limit", -1),
             "limit must be between 1 and 1000"),
         bad(
             "list limit 1.5",
-            Wire::listDocs,
+            DocWire::listDocs,
             new JsonObject().put("collection", "c").put("limit", 1.5),
             "limit must be an integer"),
         bad(
             "list limit as a string",
-            Wire::listDocs,
+            DocWire::listDocs,
             new JsonObject().put("collection", "c").put("limit", "10"),
             "limit must be an integer"),
         bad(
             "list after as a number",
-            Wire::listDocs,
+            DocWire::listDocs,
             new JsonObject().put("collection", "c").put("after", 3),
             "after must be a string"),
         bad(
             "page items missing",
-            Wire::docPage,
+            DocWire::docPage,
             new JsonObject().put("next", "x"),
             "items must be an array"),
         bad(
             "put result created as a string",
-            Wire::putResult,
+            DocWire::putResult,
             new JsonObject().put("document", envelope()).put("created", "yes"),
             "created must be a boolean"),
         bad(
             "put result document missing",
-            Wire::putResult,
+            DocWire::putResult,
             new JsonObject().put("created", true),
             "document must be a JSON object"),
         bad(
             "delete result version as a string",
-            Wire::deleteResult,
+            DocWire::deleteResult,
             key().put("version", "4"),
             "version must be an integer"),
-        bad("absent lookup without version", Wire::lookup, key(), "version must be an integer"),
+        bad(
+            "absent lookup without version",
+            CacheWire::lookup,
+            key(),
+            "version must be an integer"),
         bad(
             "cache lookup hit as a string",
-            Wire::cacheLookup,
+            CacheWire::cacheLookup,
             new JsonObject().put("hit", "true"),
             "hit must be a boolean"),
         bad(
             "cache lookup hit without version",
-            Wire::cacheLookup,
+            CacheWire::cacheLookup,
             new JsonObject().put("hit", true),
             "version must be an integer"),
         bad(
             "cache lookup envelope as an object",
-            Wire::cacheLookup,
+            CacheWire::cacheLookup,
             new JsonObject().put("hit", true).put("version", 2).put("envelope", envelope()),
             "envelope must be a string"),
         bad(
             "cache lookup document at version 0",
-            Wire::cacheLookup,
+            CacheWire::cacheLookup,
             new JsonObject().put("hit", true).put("version", 0).put("envelope", "{}"),
             "version must be >= 1, got 0"),
         bad(
             "read result unknown cache status",
-            Wire::readResult,
+            DocWire::readResult,
             new JsonObject().put("document", envelope()).put("cache", "WARM"),
             "cache must be HIT, MISS or BYPASS"),
         bad(
             "read result cache missing",
-            Wire::readResult,
+            DocWire::readResult,
             new JsonObject().put("document", envelope()),
             "cache must be a string"),
         bad(
             "read result document as an array",
-            Wire::readResult,
+            DocWire::readResult,
             new JsonObject().put("document", new JsonArray()).put("cache", "HIT"),
             "document must be a JSON object"),
         bad(
             "multi get encoded as a string",
-            Wire::multiGet,
+            BatchWire::multiGet,
             new JsonObject()
                 .put("collection", "c")
                 .put("ids", new JsonArray().add("a"))
@@ -240,26 +244,26 @@ class WireStrictParsingTest {
             "encoded must be a boolean"),
         bad(
             "cached lookups envelope as an object",
-            Wire::cachedLookups,
+            CacheWire::cachedLookups,
             new JsonObject()
                 .put("envelopes", new JsonObject().put("a", envelope()))
                 .put("absent", new JsonObject()),
             "a must be a string"),
         bad(
             "cached lookups without absent",
-            Wire::cachedLookups,
+            CacheWire::cachedLookups,
             new JsonObject().put("envelopes", new JsonObject()),
             "absent must be a JSON object"),
         bad(
             "cached lookups negative absent version",
-            Wire::cachedLookups,
+            CacheWire::cachedLookups,
             new JsonObject()
                 .put("envelopes", new JsonObject())
                 .put("absent", new JsonObject().put("b", -1)),
             "absent.b must be a version >= 0"),
         bad(
             "encoded result envelope as an object",
-            Wire::encodedMultiGetResult,
+            BatchWire::encodedMultiGetResult,
             new JsonObject()
                 .put("found", new JsonObject().put("a", envelope()))
                 .put("missing", new JsonArray()),
