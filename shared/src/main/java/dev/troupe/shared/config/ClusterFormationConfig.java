@@ -12,10 +12,10 @@ package dev.troupe.shared.config;
  *     TROUPE_CLUSTER_INITIAL_MIN_SIZE}, default 1: start alone; Hazelcast's {@code
  *     hazelcast.initial.min.cluster.size})
  * @param mergeFirstRunDelaySeconds when the split-brain handler first looks for other clusters of
- *     the same name after start ({@code TROUPE_CLUSTER_MERGE_FIRST_DELAY_SECONDS}, default 10;
+ *     the same name after start ({@code TROUPE_CLUSTER_MERGE_FIRST_DELAY_SECONDS}, default 5;
  *     Hazelcast's default is 300)
  * @param mergeNextRunDelaySeconds how often it looks again ({@code
- *     TROUPE_CLUSTER_MERGE_INTERVAL_SECONDS}, default 10; Hazelcast's default is 120)
+ *     TROUPE_CLUSTER_MERGE_INTERVAL_SECONDS}, default 5; Hazelcast's default is 120)
  */
 public record ClusterFormationConfig(
     int joinWaitSeconds,
@@ -24,7 +24,7 @@ public record ClusterFormationConfig(
     int mergeNextRunDelaySeconds) {
 
   /** What a node uses when nothing is set. */
-  public static final ClusterFormationConfig DEFAULTS = new ClusterFormationConfig(5, 1, 10, 10);
+  public static final ClusterFormationConfig DEFAULTS = new ClusterFormationConfig(5, 1, 5, 5);
 
   public ClusterFormationConfig {
     if (joinWaitSeconds < 0) {

@@ -100,14 +100,14 @@ class HazelcastSetupTest {
 
   @Test
   @DisplayName(
-      "production timings by default: a 5 s join wait, no start quorum, split-brain searches after 10 s and every 10 s")
+      "production timings by default: a 5 s join wait, no start quorum, split-brain searches after 5 s and every 5 s")
   void formationDefaults() {
     Config config = HazelcastSetup.config(ClusterConfig.from(Settings.empty()));
 
     assertThat(config.getProperty("hazelcast.wait.seconds.before.join")).isEqualTo("5");
     assertThat(config.getProperty("hazelcast.initial.min.cluster.size")).isEqualTo("1");
-    assertThat(config.getProperty("hazelcast.merge.first.run.delay.seconds")).isEqualTo("10");
-    assertThat(config.getProperty("hazelcast.merge.next.run.delay.seconds")).isEqualTo("10");
+    assertThat(config.getProperty("hazelcast.merge.first.run.delay.seconds")).isEqualTo("5");
+    assertThat(config.getProperty("hazelcast.merge.next.run.delay.seconds")).isEqualTo("5");
   }
 
   @Test

@@ -11,10 +11,10 @@ import org.junit.jupiter.api.Test;
 class ClusterFormationConfigTest {
 
   @Test
-  @DisplayName("defaults: 5 s join wait, start alone, split-brain searches after 10 s, every 10 s")
+  @DisplayName("defaults: 5 s join wait, start alone, split-brain searches after 5 s, every 5 s")
   void defaults() {
     assertThat(ClusterFormationConfig.from(Settings.empty()))
-        .isEqualTo(new ClusterFormationConfig(5, 1, 10, 10))
+        .isEqualTo(new ClusterFormationConfig(5, 1, 5, 5))
         .isEqualTo(ClusterFormationConfig.DEFAULTS);
   }
 
