@@ -23,11 +23,15 @@ import java.util.function.Consumer;
  * breaker per downstream address ({@code TROUPE_GATEWAY_BREAKER_FAILURES}, off by default: the
  * services behind the gateway break their own circuits and answer at once while theirs is open, and
  * a gateway circuit over a whole service would refuse the cache hits that still work when only
- * writes fail). Built once per gateway verticle.
+ * writes fail). Each attempt of an idempotent action that may still be retried gets at most {@code
+ * TROUPE_GATEWAY_ATTEMPT_TIMEOUT_MS}: the event bus drops a message to a node that has just died
+ * without failing the call, so such an attempt is lost, and is sent again (likely to a live node)
+ * instead of waiting out the whole deadline. Built once per gateway verticle.
  */
 final class Calls {
   private final Vertx vertx;
   private final long timeoutMs;
+  private final long attemptMs;
   private final RetryConfig retries;
   private final BreakerConfig breaker;
   private final MeterRegistry registry;
@@ -39,8 +43,20 @@ final class Calls {
       RetryConfig retries,
       BreakerConfig breaker,
       MeterRegistry registry) {
+    this(vertx, timeoutMs, timeoutMs, retries, breaker, registry);
+  }
+
+  /** {@code attemptMs}: the deadline of an idempotent attempt that may still be retried. */
+  Calls(
+      Vertx vertx,
+      long timeoutMs,
+      long attemptMs,
+      RetryConfig retries,
+      BreakerConfig breaker,
+      MeterRegistry registry) {
     this.vertx = vertx;
     this.timeoutMs = timeoutMs;
+    this.attemptMs = attemptMs;
     this.retries = retries;
     this.breaker = breaker;
     this.registry = registry;
@@ -101,6 +117,7 @@ final class Calls {
                 breaker,
                 retries,
                 Retry::undelivered,
+                attemptMs,
                 registry));
   }
 

@@ -14,6 +14,10 @@ import java.util.List;
  *     MiB)
  * @param timeoutMs deadline of each call into the pipeline; past it the client gets 504 ({@code
  *     TROUPE_GATEWAY_TIMEOUT_MS}, default 10000)
+ * @param attemptTimeoutMs deadline of one attempt of an idempotent call (a read) while retries are
+ *     left; an attempt without an answer by then was lost (sent to a node that has just died) and
+ *     is sent again within {@code timeoutMs} ({@code TROUPE_GATEWAY_ATTEMPT_TIMEOUT_MS}, default
+ *     half of {@code timeoutMs}; at least {@code timeoutMs}: no attempt deadline)
  * @param instances HTTP verticle instances sharing the port ({@code TROUPE_GATEWAY_INSTANCES},
  *     default: one per CPU)
  * @param healthPort a separate port serving only health and metrics, on any node ({@code
@@ -47,6 +51,7 @@ public record GatewayConfig(
     int port,
     int maxBodyBytes,
     long timeoutMs,
+    long attemptTimeoutMs,
     int instances,
     Integer healthPort,
     long drainMs,
@@ -61,11 +66,13 @@ public record GatewayConfig(
 
   public static GatewayConfig from(Settings s) {
     String health = s.optional("TROUPE_HEALTH_PORT");
+    long timeoutMs = s.longValue("TROUPE_GATEWAY_TIMEOUT_MS", 10_000, 1, 600_000);
     return new GatewayConfig(
         s.string("TROUPE_HTTP_HOST", "127.0.0.1"),
         s.integer(PORT_KEY, 8080, 0, 65535),
         s.integer("TROUPE_HTTP_MAX_BODY_BYTES", 1024 * 1024, 1, Integer.MAX_VALUE),
-        s.longValue("TROUPE_GATEWAY_TIMEOUT_MS", 10_000, 1, 600_000),
+        timeoutMs,
+        s.longValue("TROUPE_GATEWAY_ATTEMPT_TIMEOUT_MS", Math.max(1, timeoutMs / 2), 1, 600_000),
         s.integer("TROUPE_GATEWAY_INSTANCES", Runtime.getRuntime().availableProcessors(), 1, 256),
         health == null ? null : s.integer("TROUPE_HEALTH_PORT", 0, 0, 65535),
         s.longValue("TROUPE_GATEWAY_DRAIN_MS", 10_000, 0, 600_000),

@@ -52,6 +52,7 @@ public final class GatewayVerticle extends VerticleBase {
         new Calls(
             vertx,
             config.timeoutMs(),
+            config.attemptTimeoutMs(),
             RetryConfig.from(settings),
             config.breaker(),
             NodeRuntime.registryOf(vertx));

@@ -7,6 +7,7 @@ import dev.troupe.shared.contract.CacheContract;
 import dev.troupe.shared.contract.DbContract;
 import dev.troupe.shared.contract.RequestContract;
 import dev.troupe.shared.supervision.Supervision;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.Status;
@@ -67,37 +68,22 @@ final class HealthRoutes {
                                   + " gave up restarting their service; the node is leaving")));
         });
     // Only this member's own partitions: isClusterSafe() asks every member and, when one dies
-    // during
-    // the call, waits for it up to Hazelcast's graceful-shutdown wait (minutes), holding a worker
-    // and,
-    // were the calls ordered, every later check behind it. Unordered, so one slow check delays no
-    // other.
+    // during the call, waits for it up to Hazelcast's graceful-shutdown wait (minutes). Even
+    // isLocalMemberSafe() may wait up to 10 s for replica-sync answers (after a merge, a member's
+    // death), longer than the check's timeout: one probe runs at a time on a worker and every check
+    // made meanwhile shares its answer, so probes do not pile up on the worker pool, which the
+    // services need too. A check that timed out has its answer already (KO); the late one is
+    // dropped (tryComplete), not thrown on the event loop, where it would crash this verticle.
+    ClusterProbe probe = new ClusterProbe(vertx, runtime, quorum);
     ready.register(
         "cluster",
         PING_TIMEOUT_MS,
         promise ->
-            vertx
-                .executeBlocking(
-                    () -> {
-                      int members = runtime.hazelcast().getCluster().getMembers().size();
-                      if (members < quorum) {
-                        return Status.KO(
-                            new JsonObject()
-                                .put("reason", members + " member(s) present, quorum is " + quorum)
-                                .put("members", members));
-                      }
-                      if (!runtime.hazelcast().getPartitionService().isLocalMemberSafe()) {
-                        return Status.KO(
-                            new JsonObject()
-                                .put("reason", "partitions are migrating or not yet backed up")
-                                .put("members", members));
-                      }
-                      return Status.OK(new JsonObject().put("members", members));
-                    },
-                    false)
+            probe
+                .status()
                 .onComplete(
                     ar ->
-                        promise.complete(
+                        promise.tryComplete(
                             ar.succeeded()
                                 ? ar.result()
                                 : Status.KO(
@@ -115,7 +101,7 @@ final class HealthRoutes {
                     bus.request(address, Bus.PING, new JsonObject(), null)
                         .onComplete(
                             ar ->
-                                promise.complete(
+                                promise.tryComplete(
                                     ar.succeeded()
                                         ? Status.OK(ar.result())
                                         : Status.KO(
@@ -141,5 +127,52 @@ final class HealthRoutes {
                     .end(new JsonObject().put("status", "UP").toBuffer()));
     router.get("/health/ready").handler(ready);
     router.get("/metrics").handler(PrometheusScrapingHandler.create(runtime.registry()));
+  }
+
+  /** The cluster's state as this member sees it, probed once for all checks made meanwhile. */
+  private static final class ClusterProbe {
+    private final Vertx vertx;
+    private final NodeRuntime runtime;
+    private final int quorum;
+    private Future<Status> inFlight;
+
+    ClusterProbe(Vertx vertx, NodeRuntime runtime, int quorum) {
+      this.vertx = vertx;
+      this.runtime = runtime;
+      this.quorum = quorum;
+    }
+
+    /** The probe in flight, or a new one. Held only to swap a field: never waits. */
+    synchronized Future<Status> status() {
+      if (inFlight == null) {
+        Future<Status> probe = vertx.executeBlocking(this::probe, false);
+        inFlight = probe;
+        probe.onComplete(ar -> done(probe));
+      }
+      return inFlight;
+    }
+
+    private synchronized void done(Future<Status> probe) {
+      if (inFlight == probe) {
+        inFlight = null;
+      }
+    }
+
+    private Status probe() {
+      int members = runtime.hazelcast().getCluster().getMembers().size();
+      if (members < quorum) {
+        return Status.KO(
+            new JsonObject()
+                .put("reason", members + " member(s) present, quorum is " + quorum)
+                .put("members", members));
+      }
+      if (!runtime.hazelcast().getPartitionService().isLocalMemberSafe()) {
+        return Status.KO(
+            new JsonObject()
+                .put("reason", "partitions are migrating or not yet backed up")
+                .put("members", members));
+      }
+      return Status.OK(new JsonObject().put("members", members));
+    }
   }
 }

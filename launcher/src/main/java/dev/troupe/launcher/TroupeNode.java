@@ -91,6 +91,26 @@ public final class TroupeNode {
                             "the actor host failed to start: " + e.getMessage(), e)))
             .map(ids::add)
             .mapEmpty();
+    // The health server before the services: a service deployed with HA waits for the HA quorum
+    // (TROUPE_HA_QUORUM), and a node waiting for it is alive (/health/live, the image's
+    // HEALTHCHECK,
+    // which compose's start order waits for) but not ready. Undeployed last, so it reports the
+    // drain to the end.
+    if (settings.optional("TROUPE_HEALTH_PORT") != null) {
+      SupervisorSpec health =
+          new SupervisorSpec(
+              "health",
+              Strategy.ONE_FOR_ONE,
+              List.of(ChildSpec.of("health", NodeHealthVerticle.class.getName())));
+      chain =
+          chain.compose(
+              v ->
+                  vertx
+                      .deployVerticle(
+                          Supervisor.class.getName(), health.deploymentOptions(new JsonObject()))
+                      .map(ids::add)
+                      .mapEmpty());
+    }
     for (Service service : Service.inStartOrder(services)) {
       SupervisorSpec spec =
           new SupervisorSpec(
@@ -118,21 +138,6 @@ public final class TroupeNode {
                                   new IllegalStateException(
                                       service.shortName() + " failed to start: " + e.getMessage(),
                                       e)))
-                      .map(ids::add)
-                      .mapEmpty());
-    }
-    if (settings.optional("TROUPE_HEALTH_PORT") != null) {
-      SupervisorSpec health =
-          new SupervisorSpec(
-              "health",
-              Strategy.ONE_FOR_ONE,
-              List.of(ChildSpec.of("health", NodeHealthVerticle.class.getName())));
-      chain =
-          chain.compose(
-              v ->
-                  vertx
-                      .deployVerticle(
-                          Supervisor.class.getName(), health.deploymentOptions(new JsonObject()))
                       .map(ids::add)
                       .mapEmpty());
     }

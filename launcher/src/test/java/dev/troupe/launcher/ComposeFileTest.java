@@ -11,6 +11,7 @@ import com.hazelcast.config.JoinConfig;
 import dev.troupe.launcher.DeploymentFiles.Dockerfile;
 import dev.troupe.shared.cluster.HazelcastSetup;
 import dev.troupe.shared.config.ClusterConfig;
+import dev.troupe.shared.config.HaConfig;
 import dev.troupe.shared.config.Settings;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -112,6 +113,29 @@ class ComposeFileTest {
       assertThat(join.getTcpIpConfig().getMembers()).containsExactlyElementsOf(cluster.members());
       assertThat(join.getKubernetesConfig().isEnabled()).isFalse();
       assertThat(join.getMulticastConfig().isEnabled()).isFalse();
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "every node needs a majority of the nodes to be ready and to run HA services, so a minority side of a partition neither serves nor takes over the others' services")
+  void majorityQuorums() {
+    int nodes = 0;
+    for (Service service : Service.values()) {
+      Object replicas = at(services, service.shortName(), "deploy", "replicas");
+      nodes += replicas == null ? 1 : (Integer) replicas;
+    }
+    int majority = nodes / 2 + 1;
+    for (Service service : Service.values()) {
+      Settings settings = effectiveSettings(service);
+      assertThat(ClusterConfig.from(settings).quorum())
+          .as(service + ": TROUPE_CLUSTER_QUORUM of " + nodes + " nodes")
+          .isEqualTo(majority);
+      HaConfig ha = HaConfig.from(settings);
+      assertThat(ha.enabled()).as(service + ": TROUPE_HA_ENABLED").isTrue();
+      assertThat(ha.quorum())
+          .as(service + ": TROUPE_HA_QUORUM of " + nodes + " nodes")
+          .isEqualTo(majority);
     }
   }
 

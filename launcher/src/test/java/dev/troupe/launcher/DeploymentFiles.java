@@ -196,9 +196,48 @@ final class DeploymentFiles {
       return instructions.stream().mapToInt(Instruction::stage).max().orElse(0);
     }
 
-    /** The instructions of the final stage (the image that runs). */
+    /**
+     * The instructions of the final stage (the image that runs), with those of the earlier stages
+     * it is built {@code FROM} by name.
+     */
     List<Instruction> runtime(String keyword) {
-      return all(keyword).stream().filter(i -> i.stage() == lastStage()).toList();
+      return image(lastStage(), keyword);
+    }
+
+    /**
+     * The instructions of the image a stage makes: its own and those of the stages it builds on.
+     */
+    List<Instruction> image(int stage, String keyword) {
+      List<Integer> chain = chain(stage);
+      return all(keyword).stream().filter(i -> chain.contains(i.stage())).toList();
+    }
+
+    /** The stage named {@code name} ({@code FROM ... AS name}), or 0. */
+    int stageNamed(String name) {
+      return all("FROM").stream()
+          .filter(i -> i.arguments().matches("(?i).*\\s+AS\\s+" + Pattern.quote(name) + "\\s*"))
+          .mapToInt(Instruction::stage)
+          .findFirst()
+          .orElse(0);
+    }
+
+    /** {@code stage} and the earlier stages it is built on, nearest first. */
+    private List<Integer> chain(int stage) {
+      List<Integer> chain = new ArrayList<>();
+      int current = stage;
+      while (current > 0) {
+        chain.add(current);
+        current = stageNamed(from(current).split("\\s+")[0]);
+      }
+      return chain;
+    }
+
+    private String from(int stage) {
+      return all("FROM").stream()
+          .filter(i -> i.stage() == stage)
+          .findFirst()
+          .orElseThrow()
+          .arguments();
     }
 
     /**
@@ -217,15 +256,13 @@ final class DeploymentFiles {
       return args;
     }
 
-    /** The image a stage starts from, with global ARG defaults substituted. */
+    /**
+     * The image a stage starts from, with global ARG defaults substituted; for a stage built on an
+     * earlier one, that one's.
+     */
     String baseImage(int stage) {
-      String from =
-          all("FROM").stream()
-              .filter(i -> i.stage() == stage)
-              .findFirst()
-              .orElseThrow()
-              .arguments();
-      String image = from.split("\\s+")[0];
+      List<Integer> chain = chain(stage);
+      String image = from(chain.get(chain.size() - 1)).split("\\s+")[0];
       for (Map.Entry<String, String> arg : globalArgs().entrySet()) {
         image = image.replace("${" + arg.getKey() + "}", arg.getValue());
       }

@@ -149,6 +149,34 @@ class DockerfilesTest {
     DeploymentFiles.assertDocumented(keys, DeploymentFiles.dockerfile(service).toString());
   }
 
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Service.class)
+  @DisplayName(
+      "has a `prebuilt` target: the same runtime image with the jar a host Maven run built, which .dockerignore lets in")
+  void prebuiltTarget(Service service) {
+    Dockerfile file = Dockerfile.read(DeploymentFiles.dockerfile(service));
+    int prebuilt = file.stageNamed("prebuilt");
+
+    assertThat(prebuilt).as("FROM ... AS prebuilt").isPositive().isLessThan(file.lastStage());
+    for (String keyword : List.of("USER", "ENV", "HEALTHCHECK", "ENTRYPOINT", "EXPOSE")) {
+      assertThat(file.image(prebuilt, keyword))
+          .as(keyword + " of the prebuilt target, as in the default one")
+          .isEqualTo(file.runtime(keyword));
+    }
+    assertThat(file.image(prebuilt, "COPY"))
+        .singleElement()
+        .satisfies(
+            copy ->
+                assertThat(copy.arguments())
+                    .isEqualTo("launcher/target/troupe.jar " + JAR_IN_IMAGE));
+    assertThat(file.image(prebuilt, "RUN"))
+        .as("nothing of the build stage")
+        .noneSatisfy(run -> assertThat(run.arguments()).contains("mvn"));
+    assertThat(DeploymentFiles.read(ROOT.resolve(".dockerignore")).lines())
+        .as(".dockerignore excludes target/ but lets the launcher's jar in, after that")
+        .containsSubsequence("**/target", "!launcher/target/troupe.jar");
+  }
+
   @Test
   @DisplayName("share one build stage word for word, so building all four runs Maven once")
   void sameBuildStage() {

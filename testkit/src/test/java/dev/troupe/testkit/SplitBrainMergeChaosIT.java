@@ -2,6 +2,7 @@ package dev.troupe.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.troupe.shared.config.ClusterFormationConfig;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -35,10 +36,11 @@ import org.junit.jupiter.api.Test;
 @DisplayName("Chaos: a split-brain merge of two real processes")
 class SplitBrainMergeChaosIT {
   /**
-   * Hazelcast looks for other halves this long after start, then at this interval (default 300 s /
-   * 120 s).
+   * Hazelcast looks for other halves this long after start, then at this interval: the production
+   * defaults of TROUPE_CLUSTER_MERGE_FIRST_DELAY_SECONDS / _INTERVAL_SECONDS, no test-only setting.
    */
-  private static final int MERGE_DELAY_S = 5;
+  private static final int MERGE_DELAY_S =
+      ClusterFormationConfig.DEFAULTS.mergeNextRunDelaySeconds();
 
   private static final long START_SECONDS = 150;
   private static final long MERGE_SECONDS = 90;
@@ -69,10 +71,6 @@ class SplitBrainMergeChaosIT {
     String cluster = "merge-" + UUID.randomUUID();
     int portA = NodeProcess.freePort();
     int portB = NodeProcess.freePort();
-    String[] mergeFast = {
-      "-Dhazelcast.merge.first.run.delay.seconds=" + MERGE_DELAY_S,
-      "-Dhazelcast.merge.next.run.delay.seconds=" + MERGE_DELAY_S
-    };
     int httpA = NodeProcess.freePort();
     int httpB = NodeProcess.freePort();
     a =
@@ -87,16 +85,14 @@ class SplitBrainMergeChaosIT {
                 httpA,
                 logs),
             httpA,
-            logs,
-            mergeFast);
+            logs);
     b =
         new NodeProcess(
             "b",
             "db,cache",
             env(cluster, portB, "127.0.0.1:" + portB, "TROUPE_HEALTH_PORT", httpB, logs),
             httpB,
-            logs,
-            mergeFast);
+            logs);
 
     a.start(jar);
     a.ready().get(START_SECONDS, TimeUnit.SECONDS);

@@ -55,6 +55,7 @@ public final class CallPolicy {
   private final Counter ignoredTimeouts;
   private final Retry retry;
   private final Predicate<Throwable> retryWhen;
+  private final long attemptMs;
 
   /**
    * Calls to the downstream that completed (a success, or an answer about the request), ever. A
@@ -78,10 +79,32 @@ public final class CallPolicy {
       RetryConfig retries,
       Predicate<Throwable> retryWhen,
       MeterRegistry registry) {
+    this(vertx, name, bus, breakerConfig, retries, retryWhen, Long.MAX_VALUE, registry);
+  }
+
+  /**
+   * As {@link #CallPolicy(Vertx, String, Bus, BreakerConfig, RetryConfig, Predicate,
+   * MeterRegistry)}, each attempt of an idempotent call that may still be retried given at most
+   * {@code attemptMs}: an attempt without an answer by then was lost (a message to a node that has
+   * just died is dropped without failing the call) and is sent again ({@link Retry}).
+   */
+  public CallPolicy(
+      Vertx vertx,
+      String name,
+      Bus bus,
+      BreakerConfig breakerConfig,
+      RetryConfig retries,
+      Predicate<Throwable> retryWhen,
+      long attemptMs,
+      MeterRegistry registry) {
+    if (attemptMs <= 0) {
+      throw new IllegalArgumentException("attemptMs must be > 0");
+    }
     this.name = name;
     this.bus = bus;
     this.retry = new Retry(vertx, retries, registry, name);
     this.retryWhen = retryWhen;
+    this.attemptMs = attemptMs;
     this.breaker =
         !breakerConfig.enabled()
             ? null
@@ -283,6 +306,7 @@ public final class CallPolicy {
             action,
             idempotent,
             deadlineMs,
+            attemptMs,
             retryWhen,
             left ->
                 breaker == null

@@ -26,6 +26,14 @@ import java.util.function.Predicate;
  * <p>The deadline covers every attempt: each attempt gets what is left of it, so a call that timed
  * out has spent its budget and is not retried, and retries never keep a caller past the call's
  * deadline (a fault may come later than without retries, never later than the deadline).
+ *
+ * <p>A caller may give each attempt of an idempotent call a shorter deadline of its own (the
+ * attempt deadline) while retries are left: an attempt that got no answer within it is
+ * <em>lost</em> and is sent again, whatever the retry predicate says. A message can be lost without
+ * any failure reaching the caller: Vert.x's clustered event bus drops a message to a node that has
+ * just died (its connection fails, or the node dies with the message unanswered) and fails no reply
+ * handler, so without an attempt deadline the call waits out its whole deadline although another
+ * node could have answered at once.
  */
 public final class Retry {
   private final Vertx vertx;
@@ -43,10 +51,11 @@ public final class Retry {
 
   /**
    * Whether the request never reached a handler: no consumer was registered (a service restarting
-   * under its supervisor, or moving to another node), or the message could not be sent to the node
-   * of the one chosen (it just died). The narrowest retry policy: a caller whose downstream retries
-   * by itself uses it, so retries do not multiply and an overloaded service's refusals are not sent
-   * again.
+   * under its supervisor, or moving to another node), or the event bus failed the send. The
+   * narrowest retry policy: a caller whose downstream retries by itself uses it, so retries do not
+   * multiply and an overloaded service's refusals are not sent again. A message to a node that has
+   * just died is not among these: Vert.x drops it without failing the call (see the attempt
+   * deadline above).
    */
   public static boolean undelivered(Throwable failure) {
     return failure instanceof ReplyException re
@@ -72,12 +81,31 @@ public final class Retry {
       long deadlineMs,
       Predicate<Throwable> retryable,
       LongFunction<Future<T>> attempt) {
+    return call(action, idempotent, deadlineMs, deadlineMs, retryable, attempt);
+  }
+
+  /**
+   * As {@link #call(String, boolean, long, Predicate, LongFunction)}, each attempt of an idempotent
+   * call that may still be retried given at most {@code attemptMs}: one that got no answer within
+   * it was lost and is sent again while time is left. {@code attemptMs >= deadlineMs}: attempts get
+   * what is left of the deadline.
+   */
+  public <T> Future<T> call(
+      String action,
+      boolean idempotent,
+      long deadlineMs,
+      long attemptMs,
+      Predicate<Throwable> retryable,
+      LongFunction<Future<T>> attempt) {
+    if (attemptMs <= 0) {
+      throw new IllegalArgumentException("attemptMs must be > 0");
+    }
     if (!idempotent || config.maxRetries() == 0) {
       return attempt.apply(deadlineMs);
     }
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(deadlineMs);
     Promise<T> promise = Promise.promise();
-    run(action, 1, deadline, null, retryable, attempt, promise);
+    run(action, 1, deadline, attemptMs, null, retryable, attempt, promise);
     return promise.future();
   }
 
@@ -91,15 +119,19 @@ public final class Retry {
       String action,
       int number,
       long deadline,
+      long attemptMs,
       Throwable previous,
       Predicate<Throwable> retryable,
       LongFunction<Future<T>> attempt,
       Promise<T> promise) {
     long started = System.nanoTime();
-    long left = TimeUnit.NANOSECONDS.toMillis(deadline - started);
+    long left = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - started));
+    // The last attempt, and one whose attempt deadline would not end before the call's, get all
+    // that is left.
+    boolean capped = number <= config.maxRetries() && attemptMs < left;
     Future<T> result;
     try {
-      result = attempt.apply(Math.max(1, left));
+      result = attempt.apply(capped ? attemptMs : left);
     } catch (RuntimeException e) {
       result = Future.failedFuture(e);
     }
@@ -110,6 +142,28 @@ public final class Retry {
             return;
           }
           Throwable fault = ar.cause();
+          if (capped && timedOut(fault)) {
+            // Lost: no answer within the attempt deadline. Another attempt may reach a live node.
+            long wait = Math.max(1, config.backoff().delayMs(number));
+            if (TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()) <= wait) {
+              promise.fail(previous != null ? previous : fault);
+              return;
+            }
+            counter(action).increment();
+            vertx.setTimer(
+                wait,
+                t ->
+                    run(
+                        action,
+                        number + 1,
+                        deadline,
+                        attemptMs,
+                        previous != null ? previous : fault,
+                        retryable,
+                        attempt,
+                        promise));
+            return;
+          }
           if (previous != null && !answeredByDownstream(fault)) {
             promise.fail(previous);
             return;
@@ -129,8 +183,18 @@ public final class Retry {
           }
           counter(action).increment();
           vertx.setTimer(
-              wait, t -> run(action, number + 1, deadline, fault, retryable, attempt, promise));
+              wait,
+              t ->
+                  run(action, number + 1, deadline, attemptMs, fault, retryable, attempt, promise));
         });
+  }
+
+  /**
+   * Whether a failure is the caller's own give-up, no answer within the time it was given (not a
+   * downstream's answer that its own call timed out).
+   */
+  private static boolean timedOut(Throwable failure) {
+    return failure instanceof ReplyException re && re.failureType() == ReplyFailure.TIMEOUT;
   }
 
   /**

@@ -3,6 +3,7 @@ package dev.troupe.shared.cluster;
 import com.hazelcast.core.HazelcastInstance;
 import dev.troupe.shared.bus.Bus;
 import dev.troupe.shared.config.ClusterConfig;
+import dev.troupe.shared.config.ClusterFormationConfig;
 import dev.troupe.shared.config.HaConfig;
 import dev.troupe.shared.config.NodeConfig;
 import dev.troupe.shared.config.Settings;
@@ -35,11 +36,13 @@ public final class ClusterBootstrap {
   public static Future<NodeRuntime> start(Settings configured) {
     Settings settings;
     ClusterConfig cluster;
+    ClusterFormationConfig formation;
     NodeConfig node;
     HaConfig ha;
     try {
       settings = ClusterHost.resolve(configured);
       cluster = ClusterConfig.from(settings);
+      formation = ClusterFormationConfig.from(settings);
       node = NodeConfig.from(settings, cluster);
       ha = HaConfig.from(settings);
     } catch (IllegalArgumentException e) {
@@ -47,7 +50,7 @@ public final class ClusterBootstrap {
     }
     PrometheusMeterRegistry registry = MetricsSetup.registry(node.nodeName());
     HazelcastClusterManager clusterManager =
-        new HazelcastClusterManager(HazelcastSetup.config(cluster));
+        new HazelcastClusterManager(HazelcastSetup.config(cluster, formation));
 
     VertxOptions options =
         new VertxOptions()

@@ -42,6 +42,8 @@ public final class LoopbackCluster {
     values.put("TROUPE_CLUSTER_PORT", String.valueOf(port));
     values.put("TROUPE_CLUSTER_PORT_AUTO_INCREMENT", "true");
     values.put("TROUPE_CLUSTER_MEMBERS", seedMember == null ? "127.0.0.1:" + port : seedMember);
+    // Nodes started one after another through a running seed: admit each at once.
+    values.put("TROUPE_CLUSTER_JOIN_WAIT_SECONDS", "0");
     values.put("TROUPE_EVENTBUS_PORT", "0");
     values.put("TROUPE_HTTP_HOST", "127.0.0.1");
     values.put("TROUPE_HTTP_PORT", "0");

@@ -7,6 +7,7 @@ import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.PartitionGroupConfig.MemberGroupType;
 import com.hazelcast.spi.partitiongroup.PartitionGroupMetaData;
 import dev.troupe.shared.config.ClusterConfig;
+import dev.troupe.shared.config.ClusterFormationConfig;
 import dev.troupe.shared.config.Settings;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
@@ -38,10 +39,11 @@ class HazelcastSetupTest {
     assertThat(join.getMulticastConfig().isEnabled()).isFalse();
     assertThat(join.getAutoDetectionConfig().isEnabled()).isFalse();
     assertThat(config.getNetworkConfig().getPort()).isEqualTo(5801);
-    assertThat(config.getNetworkConfig().getInterfaces().isEnabled()).isTrue();
-    assertThat(config.getNetworkConfig().getInterfaces().getInterfaces())
-        .containsExactly("10.1.2.3");
+    assertThat(config.getProperty("hazelcast.local.localAddress")).isEqualTo("10.1.2.3");
     assertThat(config.getProperty("hazelcast.socket.bind.any")).isEqualTo("false");
+    assertThat(config.getNetworkConfig().getInterfaces().isEnabled())
+        .as("an interface filter would drop members named by host name")
+        .isFalse();
   }
 
   @Test
@@ -68,8 +70,7 @@ class HazelcastSetupTest {
         .containsOnly(
             Map.entry("service-dns", "troupe-cluster.troupe.svc.cluster.local"),
             Map.entry("service-port", "5701"));
-    assertThat(config.getNetworkConfig().getInterfaces().getInterfaces())
-        .containsExactly("10.244.0.7");
+    assertThat(config.getProperty("hazelcast.local.localAddress")).isEqualTo("10.244.0.7");
   }
 
   @Test
@@ -95,6 +96,50 @@ class HazelcastSetupTest {
             Map.entry("namespace", "prod"),
             Map.entry("service-port", "5702"),
             Map.entry("resolve-not-ready-addresses", "true"));
+  }
+
+  @Test
+  @DisplayName(
+      "production timings by default: a 5 s join wait, no start quorum, split-brain searches after 5 s and every 5 s")
+  void formationDefaults() {
+    Config config = HazelcastSetup.config(ClusterConfig.from(Settings.empty()));
+
+    assertThat(config.getProperty("hazelcast.wait.seconds.before.join")).isEqualTo("5");
+    assertThat(config.getProperty("hazelcast.initial.min.cluster.size")).isEqualTo("1");
+    assertThat(config.getProperty("hazelcast.merge.first.run.delay.seconds")).isEqualTo("5");
+    assertThat(config.getProperty("hazelcast.merge.next.run.delay.seconds")).isEqualTo("5");
+  }
+
+  @Test
+  @DisplayName("the formation settings reach Hazelcast's properties")
+  void formationSettings() {
+    Settings settings =
+        Settings.of(
+            Map.of(
+                "TROUPE_CLUSTER_JOIN_WAIT_SECONDS", "2",
+                "TROUPE_CLUSTER_INITIAL_MIN_SIZE", "3",
+                "TROUPE_CLUSTER_MERGE_FIRST_DELAY_SECONDS", "7",
+                "TROUPE_CLUSTER_MERGE_INTERVAL_SECONDS", "4"));
+    Config config =
+        HazelcastSetup.config(ClusterConfig.from(settings), ClusterFormationConfig.from(settings));
+
+    assertThat(config.getProperty("hazelcast.wait.seconds.before.join")).isEqualTo("2");
+    assertThat(config.getProperty("hazelcast.initial.min.cluster.size")).isEqualTo("3");
+    assertThat(config.getProperty("hazelcast.merge.first.run.delay.seconds")).isEqualTo("7");
+    assertThat(config.getProperty("hazelcast.merge.next.run.delay.seconds")).isEqualTo("4");
+  }
+
+  @Test
+  @DisplayName("loopback test clusters keep their fast join (no join wait)")
+  void loopbackJoinsAtOnce() {
+    Settings settings = LoopbackCluster.create().nodeSettings("n", null, Map.of());
+
+    assertThat(ClusterFormationConfig.from(settings).joinWaitSeconds()).isZero();
+    assertThat(
+            HazelcastSetup.config(
+                    ClusterConfig.from(settings), ClusterFormationConfig.from(settings))
+                .getProperty("hazelcast.wait.seconds.before.join"))
+        .isEqualTo("0");
   }
 
   @Test
