@@ -33,6 +33,8 @@ class LostAttemptTest {
   private static final RetryConfig RETRIES = new RetryConfig(2, new Backoff(1, 1));
 
   private final String address = "test.lost." + UUID.randomUUID();
+  private final Action<JsonObject, JsonObject> get =
+      Action.idempotent(address, "get", Codec.json(), Codec.json(), "a read");
   private final AtomicInteger received = new AtomicInteger();
 
   /** Drops the first {@code lost} messages, answers the others. */
@@ -69,7 +71,7 @@ class LostAttemptTest {
     CallPolicy policy = policy(vertx, ATTEMPT_MS);
     long start = System.nanoTime();
     consumer(vertx, 1)
-        .compose(v -> policy.request(address, "get", new JsonObject(), "rid"))
+        .compose(v -> policy.call(get, new JsonObject(), "rid"))
         .onComplete(
             ctx.succeeding(
                 reply ->
@@ -94,7 +96,7 @@ class LostAttemptTest {
     CallPolicy policy = policy(vertx, ATTEMPT_MS);
     long start = System.nanoTime();
     consumer(vertx, Integer.MAX_VALUE)
-        .compose(v -> policy.request(address, "get", new JsonObject(), "rid", deadlineMs))
+        .compose(v -> policy.call(get, new JsonObject(), "rid", deadlineMs))
         .onComplete(
             ctx.failing(
                 err ->
@@ -126,7 +128,7 @@ class LostAttemptTest {
               m.fail(ErrorCode.TIMEOUT.code(), "database timed out");
             })
         .completion()
-        .compose(v -> policy.request(address, "get", new JsonObject(), "rid"))
+        .compose(v -> policy.call(get, new JsonObject(), "rid"))
         .onComplete(
             ctx.failing(
                 err ->
