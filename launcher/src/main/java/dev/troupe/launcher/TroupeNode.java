@@ -177,7 +177,9 @@ public final class TroupeNode {
   }
 
   /**
-   * Leaves gracefully: reports not-ready, undeploys the services in reverse start order (the
+   * Leaves gracefully: reports not-ready, leaves the cluster's registry while its services keep
+   * serving what the others still send for {@code TROUPE_LEAVE_SETTLE_MS} ({@link
+   * dev.troupe.shared.cluster.NodeLeave}), undeploys the services in reverse start order (the
    * gateway first, draining requests in flight while the services behind it still answer), then
    * leaves the cluster.
    */
@@ -187,7 +189,7 @@ public final class TroupeNode {
     }
     LOG.info("Node {} stopping", runtime.nodeName());
     NodeRuntime.markDraining(runtime.vertx());
-    Future<Void> chain = Future.succeededFuture();
+    Future<Void> chain = runtime.leave().settle(runtime.vertx(), runtime.nodeName());
     List<String> reversed = new ArrayList<>(deployments);
     Collections.reverse(reversed);
     for (String id : reversed) {

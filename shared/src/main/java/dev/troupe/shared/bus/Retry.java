@@ -77,8 +77,24 @@ public final class Retry {
    * again.
    */
   public static boolean undelivered(Throwable failure) {
+    return notDone(failure)
+        || failure instanceof ReplyException re && re.failureType() == ReplyFailure.ERROR;
+  }
+
+  /**
+   * Whether the downstream certainly did nothing with the request: no consumer was registered, or
+   * the node asked answered {@link ErrorCode#MOVED} (it is leaving the cluster, {@code
+   * dev.troupe.shared.cluster.NodeLeave}). Sending such a call again is safe even when it is not
+   * idempotent.
+   */
+  public static boolean notDone(Throwable failure) {
+    if (failure instanceof BusFault fault) {
+      return fault.code() == ErrorCode.MOVED;
+    }
     return failure instanceof ReplyException re
-        && (re.failureType() == ReplyFailure.NO_HANDLERS || re.failureType() == ReplyFailure.ERROR);
+        && (re.failureType() == ReplyFailure.NO_HANDLERS
+            || re.failureCode() == ErrorCode.MOVED.code()
+                && re.failureType() == ReplyFailure.RECIPIENT_FAILURE);
   }
 
   /** Whether a failure may go away on a new attempt: unavailable, shed for load, or timed out. */
@@ -86,13 +102,15 @@ public final class Retry {
     ErrorCode code = Failures.code(failure);
     return code == ErrorCode.UNAVAILABLE
         || code == ErrorCode.OVERLOADED
-        || code == ErrorCode.TIMEOUT;
+        || code == ErrorCode.TIMEOUT
+        || code == ErrorCode.MOVED;
   }
 
   /**
    * Runs {@code attempt} (given the milliseconds left of {@code deadlineMs}) and, when {@code
-   * idempotent} and it fails transiently, again after a backoff while retries and time are left;
-   * {@code retryable} can refuse a failure on top (e.g. an open circuit).
+   * idempotent} and it fails transiently (or, idempotent or not, when the downstream certainly did
+   * nothing: {@link #notDone}), again after a backoff while retries and time are left; {@code
+   * retryable} can refuse a failure on top (e.g. an open circuit).
    */
   public <T> Future<T> call(
       String action,
@@ -100,12 +118,14 @@ public final class Retry {
       long deadlineMs,
       Predicate<Throwable> retryable,
       LongFunction<Future<T>> attempt) {
-    if (!idempotent || config.maxRetries() == 0) {
+    if (config.maxRetries() == 0) {
       return attempt.apply(deadlineMs);
     }
+    // A call that is not idempotent is sent again only when the downstream certainly did nothing.
+    Predicate<Throwable> when = idempotent ? retryable : retryable.and(Retry::notDone);
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(deadlineMs);
     Promise<T> promise = Promise.promise();
-    run(action, 1, deadline, null, retryable, attempt, promise);
+    run(action, 1, deadline, null, when, attempt, promise);
     return promise.future();
   }
 

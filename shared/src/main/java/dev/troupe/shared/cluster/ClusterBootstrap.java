@@ -12,7 +12,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,8 +44,8 @@ public final class ClusterBootstrap {
       return Future.failedFuture(e);
     }
     PrometheusMeterRegistry registry = MetricsSetup.registry(node.nodeName());
-    HazelcastClusterManager clusterManager =
-        new HazelcastClusterManager(HazelcastSetup.config(cluster));
+    WithdrawingClusterManager clusterManager =
+        new WithdrawingClusterManager(HazelcastSetup.config(cluster));
 
     VertxOptions options =
         new VertxOptions()
@@ -78,7 +77,13 @@ public final class ClusterBootstrap {
               Bus.registerCodecs(vertx);
               HazelcastInstance hazelcast = clusterManager.getHazelcastInstance();
               NodeRuntime runtime =
-                  new NodeRuntime(node.nodeName(), vertx, hazelcast, registry, settings);
+                  new NodeRuntime(
+                      node.nodeName(),
+                      vertx,
+                      hazelcast,
+                      registry,
+                      settings,
+                      new NodeLeave(clusterManager, settings));
               NodeRuntime.register(runtime);
               return runtime;
             })

@@ -14,14 +14,16 @@ import java.util.concurrent.ConcurrentHashMap;
  * What a Troupe node gives the verticles deployed on it: its Hazelcast member, its metrics registry
  * and its settings. Verticles are deployed by name (so HA can redeploy them), which leaves no
  * constructor to pass these through; they look them up by their {@link Vertx} instead. Several
- * nodes can live in one JVM (tests), each with its own runtime.
+ * nodes can live in one JVM (tests), each with its own runtime. {@code leave} is how the node
+ * leaves the cluster without losing calls ({@link NodeLeave}).
  */
 public record NodeRuntime(
     String nodeName,
     Vertx vertx,
     HazelcastInstance hazelcast,
     PrometheusMeterRegistry registry,
-    Settings settings) {
+    Settings settings,
+    NodeLeave leave) {
 
   private static final String LOCAL_MAP = "troupe.node";
   private static final String HTTP_PORT = "httpPort";
@@ -35,6 +37,7 @@ public record NodeRuntime(
     Objects.requireNonNull(hazelcast);
     Objects.requireNonNull(registry);
     Objects.requireNonNull(settings);
+    Objects.requireNonNull(leave);
   }
 
   /** The runtime of the node {@code vertx} belongs to. */
