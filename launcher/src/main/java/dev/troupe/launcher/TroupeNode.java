@@ -74,6 +74,7 @@ public final class TroupeNode {
   private static Future<List<String>> deployAll(NodeRuntime runtime, Set<Service> services) {
     Vertx vertx = runtime.vertx();
     Settings settings = runtime.settings();
+    NodeRuntime.publishServices(vertx, services.stream().map(Service::shortName).toList());
     boolean ha = HaConfig.from(settings).enabled();
     List<String> ids = new CopyOnWriteArrayList<>();
     // Every member owns partitions, so every node hosts actors; first, so services can use them,

@@ -29,6 +29,7 @@ public record NodeRuntime(
   private static final String HTTP_PORT = "httpPort";
   private static final String BRIDGE_PORT = "bridgePort";
   private static final String DRAINING = "draining";
+  private static final String SERVICES = "services";
   private static final Map<Vertx, NodeRuntime> BY_VERTX = new ConcurrentHashMap<>();
 
   public NodeRuntime {
@@ -86,6 +87,23 @@ public record NodeRuntime(
   public static int bridgePort(Vertx vertx) {
     Object port = vertx.sharedData().getLocalMap(LOCAL_MAP).get(BRIDGE_PORT);
     return port instanceof Integer i ? i : -1;
+  }
+
+  /** Records the services this node runs (their short names: {@code db}, {@code chat}, ...). */
+  public static void publishServices(Vertx vertx, java.util.Collection<String> services) {
+    vertx
+        .sharedData()
+        .getLocalMap(LOCAL_MAP)
+        .put(SERVICES, new io.vertx.core.json.JsonArray(java.util.List.copyOf(services)));
+  }
+
+  /** The services this node runs, as published; empty when none were. */
+  public static java.util.List<String> services(Vertx vertx) {
+    Object services = vertx.sharedData().getLocalMap(LOCAL_MAP).get(SERVICES);
+    if (!(services instanceof io.vertx.core.json.JsonArray names)) {
+      return java.util.List.of();
+    }
+    return names.stream().map(String::valueOf).toList();
   }
 
   /** Marks this node as leaving: readiness reports 503 from now on, so balancers stop sending. */
