@@ -24,8 +24,10 @@ import java.util.function.Predicate;
  * exponential backoff between them. Only idempotent calls are retried (reads, cache operations, and
  * writes that carry an idempotency key, which db-service applies once), and only after a fault that
  * a new attempt may not meet: the service was unavailable (no handler, at its limit, database down)
- * or did not answer in time. An answer about the request itself (400, 404, 409, 412) is final, and
- * so is an internal error (a bug does not go away by asking again). Each retry counts in {@code
+ * or did not answer in time. A call that is not idempotent is sent again only when the downstream
+ * certainly did nothing with it ({@link #notDone}: no handler, or MOVED from a node that is
+ * leaving). An answer about the request itself (400, 404, 409, 412) is final, and so is an internal
+ * error (a bug does not go away by asking again). Each retry counts in {@code
  * troupe_retries{downstream,action}}.
  *
  * <p>The deadline covers every attempt: each attempt gets what is left of it, so a call that timed
