@@ -1,11 +1,7 @@
 package dev.troupe.gateway;
 
-import dev.troupe.shared.bus.Bus;
 import dev.troupe.shared.cluster.NodeRuntime;
 import dev.troupe.shared.config.ClusterConfig;
-import dev.troupe.shared.contract.CacheContract;
-import dev.troupe.shared.contract.DbContract;
-import dev.troupe.shared.contract.RequestContract;
 import dev.troupe.shared.supervision.Supervision;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -15,30 +11,24 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import java.util.List;
-import java.util.Map;
 
 /**
  * {@code /health/live}, {@code /health/ready} and {@code /metrics}, mounted by the gateway and by
  * the per-node health server. Ready means: this node is not shutting down, the Hazelcast cluster
- * has its quorum ({@code TROUPE_CLUSTER_QUORUM}) and this member's partitions are backed up, every
- * pipeline service answers a ping on the bus, and no supervisor of this node gave up (the {@code
- * supervision} check also shows every supervised child's state and restarts). The 503 body names
- * each check that fails and why. With {@code TROUPE_HEALTH_AUTH=key}, ready and metrics need the
- * health key ({@link HealthGuard}); live stays open.
+ * has its quorum ({@code TROUPE_CLUSTER_QUORUM}) and this member's partitions are backed up, the
+ * services it needs answer a ping ({@link ReadinessNeeds}: by default its own, on this node), and
+ * no supervisor of this node gave up (the {@code supervision} check also shows every supervised
+ * child's state and restarts). Other services that do not answer show as {@code degraded} in the
+ * {@code downstream} check, which stays UP. The 503 body names each check that fails and why. With
+ * {@code TROUPE_HEALTH_AUTH=key}, ready and metrics need the health key ({@link HealthGuard}); live
+ * stays open.
  */
 final class HealthRoutes {
   static final long PING_TIMEOUT_MS = 2_000;
 
-  private static final Map<String, String> PIPELINE =
-      Map.of(
-          "request-service", RequestContract.ADDRESS,
-          "cache-service", CacheContract.ADDRESS,
-          "db-service", DbContract.ADDRESS);
-
   private HealthRoutes() {}
 
   static void mount(Router router, Vertx vertx) {
-    Bus bus = new Bus(vertx, PING_TIMEOUT_MS);
     NodeRuntime runtime = NodeRuntime.of(vertx);
     int quorum = ClusterConfig.from(runtime.settings()).quorum();
     HealthCheckHandler ready = HealthCheckHandler.create(vertx);
@@ -92,27 +82,7 @@ final class HealthRoutes {
                                             "reason",
                                             "cluster state unknown: "
                                                 + ar.cause().getMessage())))));
-    PIPELINE.forEach(
-        (service, address) ->
-            ready.register(
-                service,
-                PING_TIMEOUT_MS + 500,
-                promise ->
-                    bus.request(address, Bus.PING, new JsonObject(), null)
-                        .onComplete(
-                            ar ->
-                                promise.tryComplete(
-                                    ar.succeeded()
-                                        ? Status.OK(ar.result())
-                                        : Status.KO(
-                                            new JsonObject()
-                                                .put(
-                                                    "reason",
-                                                    service
-                                                        + " does not answer on "
-                                                        + address
-                                                        + ": "
-                                                        + ar.cause().getMessage()))))));
+    ReadinessNeeds.of(runtime).register(ready, PING_TIMEOUT_MS);
     HealthGuard guard = HealthGuard.from(runtime.settings(), new Rejections(runtime.registry()));
     if (guard != null) {
       router.get("/health/ready").handler(guard::handle);

@@ -74,6 +74,7 @@ public final class TroupeNode {
   private static Future<List<String>> deployAll(NodeRuntime runtime, Set<Service> services) {
     Vertx vertx = runtime.vertx();
     Settings settings = runtime.settings();
+    NodeRuntime.publishServices(vertx, services.stream().map(Service::shortName).toList());
     boolean ha = HaConfig.from(settings).enabled();
     List<String> ids = new CopyOnWriteArrayList<>();
     // Every member owns partitions, so every node hosts actors; first, so services can use them,
@@ -182,7 +183,9 @@ public final class TroupeNode {
   }
 
   /**
-   * Leaves gracefully: reports not-ready, undeploys the services in reverse start order (the
+   * Leaves gracefully: reports not-ready, leaves the cluster's registry while its services keep
+   * serving what the others still send for {@code TROUPE_LEAVE_SETTLE_MS} ({@link
+   * dev.troupe.shared.cluster.NodeLeave}), undeploys the services in reverse start order (the
    * gateway first, draining requests in flight while the services behind it still answer), then
    * leaves the cluster.
    */
@@ -192,7 +195,7 @@ public final class TroupeNode {
     }
     LOG.info("Node {} stopping", runtime.nodeName());
     NodeRuntime.markDraining(runtime.vertx());
-    Future<Void> chain = Future.succeededFuture();
+    Future<Void> chain = runtime.leave().settle(runtime.vertx(), runtime.nodeName());
     List<String> reversed = new ArrayList<>(deployments);
     Collections.reverse(reversed);
     for (String id : reversed) {

@@ -153,6 +153,25 @@ class CallPolicyRetryTest {
 
   @Test
   @DisplayName(
+      "a write without an idempotency key answered MOVED (a leaving node did nothing) is sent again")
+  void writeWithoutKeyResentAfterMoved(Vertx vertx, VertxTestContext ctx) {
+    FakeService fake = flaky(DbContract.PUT.name(), 1, ErrorCode.MOVED);
+    CallPolicy db = db(vertx);
+    fake.register(vertx)
+        .compose(v -> db.call(DbContract.PUT, write(null), "rid"))
+        .onComplete(
+            ctx.succeeding(
+                reply ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(reply).isEqualTo(WRITTEN);
+                          assertThat(fake.calls()).hasSize(2);
+                          ctx.completeNow();
+                        })));
+  }
+
+  @Test
+  @DisplayName(
       "a write with an idempotency key is retried after a transient fault, carrying the same key")
   void writeWithKeyRetried(Vertx vertx, VertxTestContext ctx) {
     FakeService fake = flaky(DbContract.PUT.name(), 1, ErrorCode.TIMEOUT);

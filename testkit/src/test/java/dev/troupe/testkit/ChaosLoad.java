@@ -61,6 +61,10 @@ final class ChaosLoad implements AutoCloseable {
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final List<Integer> gateways;
+
+  /** The gateways the load sends to now: a balancer's rotation ({@link #rotation}). */
+  private volatile List<Integer> rotation;
+
   private final List<List<KeyState>> writers = new ArrayList<>();
   private final Map<String, KeyState> keys = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> acked = new ConcurrentHashMap<>();
@@ -73,6 +77,7 @@ final class ChaosLoad implements AutoCloseable {
 
   ChaosLoad(List<Integer> gateways, int writerCount, int keysPerWriter, int readers) {
     this.gateways = List.copyOf(gateways);
+    this.rotation = this.gateways;
     this.readers = readers;
     for (int w = 0; w < writerCount; w++) {
       List<KeyState> owned = new ArrayList<>();
@@ -116,9 +121,7 @@ final class ChaosLoad implements AutoCloseable {
               guarded(
                   () -> {
                     long n = tick.getAndIncrement();
-                    write(
-                        owned.get((int) (n % owned.size())),
-                        gateways.get((int) ((n + writer) % gateways.size())));
+                    write(owned.get((int) (n % owned.size())), gateway(n + writer));
                   }),
           0,
           periodMs,
@@ -133,11 +136,27 @@ final class ChaosLoad implements AutoCloseable {
                   () ->
                       read(
                           all.get(ThreadLocalRandom.current().nextInt(all.size())),
-                          gateways.get((int) (tick.getAndIncrement() % gateways.size())))),
+                          gateway(tick.getAndIncrement()))),
           0,
           periodMs,
           TimeUnit.MILLISECONDS);
     }
+  }
+
+  /**
+   * Sends the load's calls from now on only to {@code ports} (a subset of the gateways), as a
+   * balancer does once a gateway reports not-ready; calls already sent finish where they are.
+   */
+  void rotation(List<Integer> ports) {
+    if (ports.isEmpty() || !gateways.containsAll(ports)) {
+      throw new IllegalArgumentException("a rotation of some of " + gateways + ", got " + ports);
+    }
+    rotation = List.copyOf(ports);
+  }
+
+  private int gateway(long n) {
+    List<Integer> now = rotation;
+    return now.get((int) (n % now.size()));
   }
 
   /** Successful calls so far. */

@@ -13,6 +13,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.Checkpoint;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
+import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -29,27 +30,40 @@ class GatewayFaultsTest {
 
   @Test
   @DisplayName(
-      "with no pipeline services, ready is 503 naming each, and a read is 503 with Retry-After")
+      "with no pipeline services the gateway node is still ready, naming each as degraded (body and"
+          + " gauge), and a read is 503 with Retry-After")
   void missingServices(Vertx vertx, VertxTestContext ctx) {
     Http http = new Http(vertx, TROUPE.cluster().httpPort(0));
-    Checkpoint notReady = ctx.checkpoint();
+    Checkpoint degraded = ctx.checkpoint();
     Checkpoint unavailable = ctx.checkpoint();
     http.get("/health/ready")
+        .compose(
+            ready ->
+                http.get("/metrics")
+                    .map(metrics -> List.of(ready.bodyAsJsonObject(), metrics.bodyAsString()))
+                    .onSuccess(
+                        both -> ctx.verify(() -> assertThat(ready.statusCode()).isEqualTo(200))))
         .onComplete(
             ctx.succeeding(
-                r ->
+                both ->
                     ctx.verify(
                         () -> {
-                          assertThat(r.statusCode()).isEqualTo(503);
-                          JsonObject body = r.bodyAsJsonObject();
-                          assertThat(body.getString("status")).isEqualTo("DOWN");
-                          assertThat(r.bodyAsString())
-                              .contains(
-                                  "request-service",
-                                  "cache-service",
-                                  "db-service",
-                                  "does not answer");
-                          notReady.flag();
+                          JsonObject body = (JsonObject) both.get(0);
+                          assertThat(body.getString("status")).isEqualTo("UP");
+                          JsonObject downstream =
+                              body.getJsonArray("checks").stream()
+                                  .map(JsonObject.class::cast)
+                                  .filter(c -> "downstream".equals(c.getString("id")))
+                                  .findFirst()
+                                  .orElseThrow();
+                          assertThat(downstream.getJsonObject("data").getJsonArray("degraded"))
+                              .containsExactlyInAnyOrder(
+                                  "request-service", "cache-service", "db-service", "chat-service");
+                          assertThat((String) both.get(1))
+                              .containsPattern(
+                                  "troupe_downstream_degraded\\{[^}]*service=\"cache-service\"[^}]*\\}"
+                                      + " 1\\.0");
+                          degraded.flag();
                         })));
     http.get("/api/v1/docs/faults/a")
         .onComplete(

@@ -19,8 +19,10 @@ import java.util.function.Predicate;
  * exponential backoff between them. Only idempotent calls are retried (reads, cache operations, and
  * writes that carry an idempotency key, which db-service applies once), and only after a fault that
  * a new attempt may not meet: the service was unavailable (no handler, at its limit, database down)
- * or did not answer in time. An answer about the request itself (400, 404, 409, 412) is final, and
- * so is an internal error (a bug does not go away by asking again). Each retry counts in {@code
+ * or did not answer in time. A call that is not idempotent is sent again only when the downstream
+ * certainly did nothing with it ({@link #notDone}: no handler, or MOVED from a node that is
+ * leaving). An answer about the request itself (400, 404, 409, 412) is final, and so is an internal
+ * error (a bug does not go away by asking again). Each retry counts in {@code
  * troupe_retries{downstream,action}}.
  *
  * <p>The deadline covers every attempt: each attempt gets what is left of it, so a call that timed
@@ -58,8 +60,24 @@ public final class Retry {
    * deadline above).
    */
   public static boolean undelivered(Throwable failure) {
+    return notDone(failure)
+        || failure instanceof ReplyException re && re.failureType() == ReplyFailure.ERROR;
+  }
+
+  /**
+   * Whether the downstream certainly did nothing with the request: no consumer was registered, or
+   * the node asked answered {@link ErrorCode#MOVED} (it is leaving the cluster, {@code
+   * dev.troupe.shared.cluster.NodeLeave}). Sending such a call again is safe even when it is not
+   * idempotent.
+   */
+  public static boolean notDone(Throwable failure) {
+    if (failure instanceof BusFault fault) {
+      return fault.code() == ErrorCode.MOVED;
+    }
     return failure instanceof ReplyException re
-        && (re.failureType() == ReplyFailure.NO_HANDLERS || re.failureType() == ReplyFailure.ERROR);
+        && (re.failureType() == ReplyFailure.NO_HANDLERS
+            || re.failureCode() == ErrorCode.MOVED.code()
+                && re.failureType() == ReplyFailure.RECIPIENT_FAILURE);
   }
 
   /** Whether a failure may go away on a new attempt: unavailable, shed for load, or timed out. */
@@ -67,13 +85,15 @@ public final class Retry {
     ErrorCode code = Failures.code(failure);
     return code == ErrorCode.UNAVAILABLE
         || code == ErrorCode.OVERLOADED
-        || code == ErrorCode.TIMEOUT;
+        || code == ErrorCode.TIMEOUT
+        || code == ErrorCode.MOVED;
   }
 
   /**
    * Runs {@code attempt} (given the milliseconds left of {@code deadlineMs}) and, when {@code
-   * idempotent} and it fails transiently, again after a backoff while retries and time are left;
-   * {@code retryable} can refuse a failure on top (e.g. an open circuit).
+   * idempotent} and it fails transiently (or, idempotent or not, when the downstream certainly did
+   * nothing: {@link #notDone}), again after a backoff while retries and time are left; {@code
+   * retryable} can refuse a failure on top (e.g. an open circuit).
    */
   public <T> Future<T> call(
       String action,
@@ -100,12 +120,15 @@ public final class Retry {
     if (attemptMs <= 0) {
       throw new IllegalArgumentException("attemptMs must be > 0");
     }
-    if (!idempotent || config.maxRetries() == 0) {
+    if (config.maxRetries() == 0) {
       return attempt.apply(deadlineMs);
     }
+    // A call that is not idempotent is sent again only when the downstream certainly did nothing.
+    Predicate<Throwable> when = idempotent ? retryable : retryable.and(Retry::notDone);
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(deadlineMs);
     Promise<T> promise = Promise.promise();
-    run(action, 1, deadline, attemptMs, null, retryable, attempt, promise);
+    // A lost attempt may have been done: only an idempotent call gets attempt deadlines.
+    run(action, 1, deadline, idempotent ? attemptMs : deadlineMs, null, when, attempt, promise);
     return promise.future();
   }
 

@@ -14,7 +14,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,8 +48,8 @@ public final class ClusterBootstrap {
       return Future.failedFuture(e);
     }
     PrometheusMeterRegistry registry = MetricsSetup.registry(node.nodeName());
-    HazelcastClusterManager clusterManager =
-        new HazelcastClusterManager(HazelcastSetup.config(cluster, formation));
+    WithdrawingClusterManager clusterManager =
+        new WithdrawingClusterManager(HazelcastSetup.config(cluster, formation));
 
     VertxOptions options =
         new VertxOptions()
@@ -83,7 +82,13 @@ public final class ClusterBootstrap {
               HazelcastInstance hazelcast = clusterManager.getHazelcastInstance();
               ClusterMeters.register(registry, hazelcast, cluster.quorum());
               NodeRuntime runtime =
-                  new NodeRuntime(node.nodeName(), vertx, hazelcast, registry, settings);
+                  new NodeRuntime(
+                      node.nodeName(),
+                      vertx,
+                      hazelcast,
+                      registry,
+                      settings,
+                      new NodeLeave(clusterManager, settings));
               NodeRuntime.register(runtime);
               return runtime;
             })

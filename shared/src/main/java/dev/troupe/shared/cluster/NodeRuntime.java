@@ -14,19 +14,22 @@ import java.util.concurrent.ConcurrentHashMap;
  * What a Troupe node gives the verticles deployed on it: its Hazelcast member, its metrics registry
  * and its settings. Verticles are deployed by name (so HA can redeploy them), which leaves no
  * constructor to pass these through; they look them up by their {@link Vertx} instead. Several
- * nodes can live in one JVM (tests), each with its own runtime.
+ * nodes can live in one JVM (tests), each with its own runtime. {@code leave} is how the node
+ * leaves the cluster without losing calls ({@link NodeLeave}).
  */
 public record NodeRuntime(
     String nodeName,
     Vertx vertx,
     HazelcastInstance hazelcast,
     PrometheusMeterRegistry registry,
-    Settings settings) {
+    Settings settings,
+    NodeLeave leave) {
 
   private static final String LOCAL_MAP = "troupe.node";
   private static final String HTTP_PORT = "httpPort";
   private static final String BRIDGE_PORT = "bridgePort";
   private static final String DRAINING = "draining";
+  private static final String SERVICES = "services";
   private static final Map<Vertx, NodeRuntime> BY_VERTX = new ConcurrentHashMap<>();
 
   public NodeRuntime {
@@ -35,6 +38,7 @@ public record NodeRuntime(
     Objects.requireNonNull(hazelcast);
     Objects.requireNonNull(registry);
     Objects.requireNonNull(settings);
+    Objects.requireNonNull(leave);
   }
 
   /** The runtime of the node {@code vertx} belongs to. */
@@ -83,6 +87,23 @@ public record NodeRuntime(
   public static int bridgePort(Vertx vertx) {
     Object port = vertx.sharedData().getLocalMap(LOCAL_MAP).get(BRIDGE_PORT);
     return port instanceof Integer i ? i : -1;
+  }
+
+  /** Records the services this node runs (their short names: {@code db}, {@code chat}, ...). */
+  public static void publishServices(Vertx vertx, java.util.Collection<String> services) {
+    vertx
+        .sharedData()
+        .getLocalMap(LOCAL_MAP)
+        .put(SERVICES, new io.vertx.core.json.JsonArray(java.util.List.copyOf(services)));
+  }
+
+  /** The services this node runs, as published; empty when none were. */
+  public static java.util.List<String> services(Vertx vertx) {
+    Object services = vertx.sharedData().getLocalMap(LOCAL_MAP).get(SERVICES);
+    if (!(services instanceof io.vertx.core.json.JsonArray names)) {
+      return java.util.List.of();
+    }
+    return names.stream().map(String::valueOf).toList();
   }
 
   /** Marks this node as leaving: readiness reports 503 from now on, so balancers stop sending. */
