@@ -114,12 +114,15 @@ final class HealthRoutes {
 
     /** The probe in flight, or a new one. Held only to swap a field: never waits. */
     synchronized Future<Status> status() {
-      if (inFlight == null) {
-        Future<Status> probe = vertx.executeBlocking(this::probe, false);
+      Future<Status> probe = inFlight;
+      if (probe == null) {
+        probe = vertx.executeBlocking(this::probe, false);
         inFlight = probe;
-        probe.onComplete(ar -> done(probe));
+        // A probe that completed already clears the field right here: return the probe, not it.
+        Future<Status> started = probe;
+        probe.onComplete(ar -> done(started));
       }
-      return inFlight;
+      return probe;
     }
 
     private synchronized void done(Future<Status> probe) {

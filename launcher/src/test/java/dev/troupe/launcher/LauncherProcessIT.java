@@ -38,7 +38,8 @@ class LauncherProcessIT {
       HttpResponse<String> get = get(port, "/api/v1/docs/restart/doc1");
       assertThat(get.statusCode()).as(get.body()).isEqualTo(200);
       assertThat(get.body()).contains("\"kept\":\"yes\"").contains("\"version\":1");
-      assertThat(get(port, "/health/ready").statusCode()).isEqualTo(200);
+      HttpResponse<String> ready = get(port, "/health/ready");
+      assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
       second.terminate(60);
     }
   }
