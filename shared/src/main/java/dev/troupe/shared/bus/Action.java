@@ -20,6 +20,7 @@ public final class Action<Q, R> {
   private final Codec<R> reply;
   private final Predicate<? super Q> idempotent;
   private final String summary;
+  private final boolean always;
 
   private Action(
       String address,
@@ -34,6 +35,18 @@ public final class Action<Q, R> {
     this.reply = Objects.requireNonNull(reply, "reply codec");
     this.idempotent = Objects.requireNonNull(idempotent, "idempotent");
     this.summary = summary == null ? "" : summary;
+    this.always = idempotent == ALWAYS;
+  }
+
+  private static final Predicate<Object> ALWAYS = q -> true;
+
+  /**
+   * Whether every request of this action is idempotent (a read, or an operation whose repetition
+   * changes nothing), not only those a condition accepts: only such calls may have an attempt cut
+   * short and sent again while the first may still be at work.
+   */
+  public boolean alwaysIdempotent() {
+    return always;
   }
 
   /**
@@ -42,7 +55,7 @@ public final class Action<Q, R> {
    */
   public static <Q, R> Action<Q, R> idempotent(
       String address, String name, Codec<Q> request, Codec<R> reply, String summary) {
-    return new Action<>(address, name, request, reply, q -> true, summary);
+    return new Action<>(address, name, request, reply, ALWAYS, summary);
   }
 
   /**

@@ -263,6 +263,7 @@ public final class CallPolicy {
             action.address(),
             action.name(),
             action.idempotent(request),
+            action.alwaysIdempotent() ? attemptMs : deadlineMs,
             body,
             requestId,
             deadlineMs)
@@ -279,6 +280,7 @@ public final class CallPolicy {
         action.address(),
         action.name(),
         idempotent(action, body),
+        action.alwaysIdempotent() ? attemptMs : bus.timeoutMs(),
         body,
         requestId,
         bus.timeoutMs());
@@ -292,10 +294,16 @@ public final class CallPolicy {
     }
   }
 
+  /**
+   * {@code attemptMs}: the attempt deadline, only for actions always idempotent: a write whose
+   * idempotency key makes it safe to repeat may still be waiting on the database (and its
+   * downstream retrying) when an attempt deadline would send it again.
+   */
   private Future<JsonObject> send(
       String address,
       String action,
       boolean idempotent,
+      long attemptMs,
       JsonObject body,
       String requestId,
       long deadlineMs) {
