@@ -48,7 +48,18 @@ public final class NodeLeave {
    * ErrorCode#MOVED}. Completes when the node's services may stop; never fails.
    */
   public Future<Void> settle(Vertx vertx, String nodeName) {
-    boolean alone = clusterManager.getHazelcastInstance().getCluster().getMembers().size() <= 1;
+    boolean alone;
+    try {
+      // A member that is no longer running (terminated, or it lost the cluster) has no registry
+      // entries to withdraw, and asking Hazelcast would throw.
+      if (!clusterManager.getHazelcastInstance().getLifecycleService().isRunning()) {
+        return Future.succeededFuture();
+      }
+      alone = clusterManager.getHazelcastInstance().getCluster().getMembers().size() <= 1;
+    } catch (RuntimeException e) {
+      LOG.warn("Node {} could not leave the registry before stopping: {}", nodeName, e.toString());
+      return Future.succeededFuture();
+    }
     return clusterManager
         .withdraw()
         .compose(
