@@ -32,6 +32,14 @@ final class WithdrawingClusterManager extends HazelcastClusterManager {
   /** Registrations withdrawn from the cluster, each known to this node as its local-only twin. */
   private final Set<RegistrationInfo> withdrawn = ConcurrentHashMap.newKeySet();
 
+  /**
+   * Guards {@link #leaving} and {@link #published} together. Not {@code this}: Hazelcast's cluster
+   * manager holds its own monitor while it tells Vert.x of a member that left, and Vert.x HA then
+   * redeploys the dead node's verticles and waits for them; their consumers register through {@link
+   * #addRegistration}, which would wait for that monitor (a deadlock until HA gives up).
+   */
+  private final Object lock = new Object();
+
   private volatile boolean leaving;
 
   WithdrawingClusterManager(Config config) {
@@ -42,7 +50,7 @@ final class WithdrawingClusterManager extends HazelcastClusterManager {
   public void addRegistration(
       String address, RegistrationInfo registration, Completable<Void> promise) {
     if (!registration.localOnly()) {
-      synchronized (this) {
+      synchronized (lock) {
         if (leaving) {
           promise.succeed();
           return;
@@ -77,7 +85,7 @@ final class WithdrawingClusterManager extends HazelcastClusterManager {
    */
   Future<Set<String>> withdraw() {
     Map<String, List<RegistrationInfo>> snapshot = new HashMap<>();
-    synchronized (this) {
+    synchronized (lock) {
       leaving = true;
       published.forEach(
           (address, registrations) -> snapshot.put(address, List.copyOf(registrations)));
