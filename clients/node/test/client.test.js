@@ -1,5 +1,5 @@
 // Unit tests of troupe-client against BridgeDouble, a test double of the bridge's protocol layer.
-import { test } from 'node:test';
+import { test as nodeTest } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import {
@@ -12,6 +12,10 @@ import {
   REQUEST_ADDRESS,
 } from '../index.js';
 import { BridgeDouble, encode } from './bridge-double.js';
+
+// Every test waits on events, never on fixed sleeps: one that waits in vain fails after this.
+const TEST_TIMEOUT_MS = 10_000;
+const test = (name, fn) => nodeTest(name, { timeout: TEST_TIMEOUT_MS }, fn);
 
 const KEY = 's3cret';
 const FAST_RECONNECT = { initialDelayMs: 5, maxDelayMs: 20 };
