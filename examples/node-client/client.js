@@ -1,24 +1,19 @@
 #!/usr/bin/env node
-// A service outside the JVM calling Troupe over the TCP event-bus bridge (TROUPE_BRIDGE_PORT).
-// Plain Node.js, no dependencies: the bridge's framing is a 4-byte big-endian length, then a JSON object.
+// A service outside the JVM calling Troupe over the TCP event-bus bridge (TROUPE_BRIDGE_PORT), with
+// the troupe-client package (clients/node; `npm ci` here links it).
 //
 //   TROUPE_BRIDGE_PORT=7000 TROUPE_API_KEY=... node client.js <collection> <id>
 //
-// It subscribes to document change events (troupe.events.docs.v1), reads <collection>/<id> with a `get`
-// on troupe.request.v1, and prints one JSON line per thing it sees:
-//   {"kind":"reply","body":{...}}   the get's reply (a ReadResult, see docs/bus.md)
-//   {"kind":"event","body":{...}}   a change event
-//   {"kind":"error","frame":{...}}  an err frame (failureCode is an ErrorCode number)
+// It subscribes to document change events, reads <collection>/<id>, and prints one JSON line per
+// thing it sees:
+//   {"kind":"reply","body":{...}}   the read (a ReadResult: {"document":{...},"cache":"MISS"})
+//   {"kind":"event","body":{...}}   a change event of <collection>
+//   {"kind":"error","error":{...}}  a failure: {"code":"NOT_FOUND","failureCode":4040,"retryable":false,...}
 // It exits 0 after the first event about <collection>/<id>, 1 on a failure, 2 when it waited too long.
-'use strict';
+// The client reconnects by itself if the bridge's node restarts, and subscribes again.
+import { connect } from 'troupe-client';
 
-const net = require('net');
-
-const EVENTS = 'troupe.events.docs.v1';
-const REQUESTS = 'troupe.request.v1';
-const host = process.env.TROUPE_BRIDGE_HOST || '127.0.0.1';
 const port = Number(process.env.TROUPE_BRIDGE_PORT);
-const apiKey = process.env.TROUPE_API_KEY;
 const [collection, id] = process.argv.slice(2);
 const waitMs = Number(process.env.CLIENT_TIMEOUT_MS || 60000);
 
@@ -27,80 +22,45 @@ if (!port || !collection || !id) {
   process.exit(1);
 }
 
+const troupe = connect({
+  host: process.env.TROUPE_BRIDGE_HOST || '127.0.0.1',
+  port,
+  apiKey: process.env.TROUPE_API_KEY || undefined,
+});
+
 function print(line) {
   process.stdout.write(JSON.stringify(line) + '\n');
 }
 
-function frame(message) {
-  const json = Buffer.from(JSON.stringify(message), 'utf8');
-  const length = Buffer.alloc(4);
-  length.writeUInt32BE(json.length, 0);
-  return Buffer.concat([length, json]);
+async function finish(code) {
+  clearTimeout(giveUp);
+  await troupe.close();
+  process.exit(code);
 }
 
-const socket = net.connect({ host, port });
-let pending = Buffer.alloc(0);
+function failed(error) {
+  const { code, failureCode, retryable, message } = error;
+  print({ kind: 'error', error: { code, failureCode, retryable, message } });
+  return finish(1);
+}
+
 const giveUp = setTimeout(() => {
   console.error(`no event about ${collection}/${id} within ${waitMs} ms`);
   process.exit(2);
 }, waitMs);
-// The bridge closes connections silent for TROUPE_BRIDGE_IDLE_TIMEOUT_SECONDS: ping well within it.
-const keepAlive = setInterval(() => socket.write(frame({ type: 'ping' })), 10000);
 
-socket.on('connect', () => {
-  // The first frame carries the credential; the connection is that caller from then on.
-  const headers = apiKey ? { authorization: `ApiKey ${apiKey}` } : {};
-  socket.write(frame({ type: 'register', address: EVENTS, headers }));
-  socket.write(frame({
-    type: 'send',
-    address: REQUESTS,
-    headers: { action: 'get' },
-    body: { collection, id },
-    replyAddress: 'get-1',
-  }));
-});
+troupe.on('reconnecting', ({ attempt, delayMs }) => console.error(`bridge connection lost; attempt ${attempt} in ${delayMs} ms`));
+troupe.on('error', (error) => console.error(`bridge: ${error.message}`));
+troupe.on('closed', (error) => error && failed(error));
 
-socket.on('data', (bytes) => {
-  pending = Buffer.concat([pending, bytes]);
-  while (pending.length >= 4) {
-    const length = pending.readUInt32BE(0);
-    if (pending.length < 4 + length) {
-      break;
-    }
-    const message = JSON.parse(pending.subarray(4, 4 + length).toString('utf8'));
-    pending = pending.subarray(4 + length);
-    handle(message);
-  }
-});
-
-function handle(message) {
-  if (message.type === 'err') {
-    print({ kind: 'error', frame: message });
-    if (message.address === 'get-1' || message.failureCode === 4010) {
-      finish(1);
-    }
-  } else if (message.type === 'message' && message.address === 'get-1') {
-    print({ kind: 'reply', body: message.body });
-  } else if (message.type === 'message' && message.address === EVENTS) {
-    print({ kind: 'event', body: message.body });
-    if (message.body.collection === collection && message.body.id === id) {
+troupe.onChange(
+  (event) => {
+    print({ kind: 'event', body: event });
+    if (event.id === id) {
       finish(0);
     }
-  }
-}
+  },
+  { collection },
+);
 
-function finish(code) {
-  clearTimeout(giveUp);
-  clearInterval(keepAlive);
-  socket.removeAllListeners('close');
-  socket.end(() => process.exit(code));
-}
-
-socket.on('error', (e) => {
-  console.error(`bridge connection failed: ${e.message}`);
-  process.exit(1);
-});
-socket.on('close', () => {
-  console.error('the bridge closed the connection');
-  process.exit(1);
-});
+troupe.get(collection, id).then((read) => print({ kind: 'reply', body: read }), failed);

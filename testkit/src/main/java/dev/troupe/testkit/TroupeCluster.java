@@ -68,6 +68,8 @@ public final class TroupeCluster {
   private final Path dataRoot;
   private final boolean ownsDataRoot;
   private final List<TroupeNode> nodes = new CopyOnWriteArrayList<>();
+  // The settings each node was added with (beyond the cluster's), index for index with nodes.
+  private final List<Map<String, String>> extras = new CopyOnWriteArrayList<>();
 
   private TroupeCluster(Builder builder, Path dataRoot, boolean ownsDataRoot) {
     this.loopback = LoopbackCluster.create();
@@ -109,8 +111,13 @@ public final class TroupeCluster {
    */
   public Future<TroupeNode> addNode(Set<Service> services, Map<String, String> extra) {
     return startOffContext(nextSettings(extra), services)
-        .onSuccess(nodes::add)
+        .onSuccess(node -> added(node, extra))
         .compose(node -> awaitReady().map(node));
+  }
+
+  private void added(TroupeNode node, Map<String, String> extra) {
+    nodes.add(node);
+    extras.add(Map.copyOf(extra));
   }
 
   /**
@@ -185,6 +192,7 @@ public final class TroupeCluster {
     return chain.eventually(
         () -> {
           nodes.clear();
+          extras.clear();
           if (ownsDataRoot) {
             deleteTree(dataRoot);
           }
@@ -217,6 +225,42 @@ public final class TroupeCluster {
   /** Stops node {@code index} gracefully, as SIGTERM would; the others keep running. */
   public Future<Void> stopNode(int index) {
     return nodes.get(index).close();
+  }
+
+  /**
+   * Stops node {@code index} gracefully (as {@link #stopNode} does) and starts it again in its
+   * place, as a process restarted by its supervisor: the same services, settings and data
+   * directory, and the same HTTP and TCP bridge ports it had bound (a setting of 0 picked them at
+   * its first start), so clients that knew its address find it again. It joins through another
+   * running node, if there is one. Completes with the new node, which {@link #node(int)} returns
+   * from then on, once the whole cluster is ready again.
+   */
+  public Future<TroupeNode> restartNode(int index) {
+    TroupeNode old = nodes.get(index);
+    Map<String, String> again = new HashMap<>(extras.get(index));
+    if (old.httpPort() > 0) {
+      again.put("TROUPE_HTTP_PORT", String.valueOf(old.httpPort()));
+    }
+    if (old.bridgePort() > 0) {
+      again.put("TROUPE_BRIDGE_PORT", String.valueOf(old.bridgePort()));
+    }
+    Set<Service> services = old.services();
+    return old.close()
+        .compose(
+            closed -> startOffContext(settingsFor(index, again, seedOtherThan(index)), services))
+        .onSuccess(node -> nodes.set(index, node))
+        .compose(node -> awaitReady().map(node));
+  }
+
+  /** The member address of the first node other than {@code index} still in the cluster. */
+  private String seedOtherThan(int index) {
+    for (int i = 0; i < nodes.size(); i++) {
+      TroupeNode node = nodes.get(i);
+      if (i != index && node.runtime().hazelcast().getLifecycleService().isRunning()) {
+        return node.memberAddress();
+      }
+    }
+    return null;
   }
 
   private static void deleteTree(Path root) {
@@ -294,7 +338,7 @@ public final class TroupeCluster {
             chain.compose(
                 v ->
                     startOffContext(cluster.nextSettings(Map.of()), services)
-                        .onSuccess(cluster.nodes::add));
+                        .onSuccess(node -> cluster.added(node, Map.of())));
       }
       return chain
           .compose(v -> cluster.awaitReady())
@@ -304,11 +348,13 @@ public final class TroupeCluster {
   }
 
   private Settings nextSettings(Map<String, String> extra) {
-    int index = nodes.size();
+    return settingsFor(nodes.size(), extra, nodes.isEmpty() ? null : nodes.get(0).memberAddress());
+  }
+
+  private Settings settingsFor(int index, Map<String, String> extra, String seed) {
     Map<String, String> values = new HashMap<>(settings);
     values.put("TROUPE_DATA_DIR", dataDir(index).toString());
     values.putAll(extra);
-    String seed = nodes.isEmpty() ? null : nodes.get(0).memberAddress();
     return loopback.nodeSettings("n" + index, seed, values);
   }
 }

@@ -1,29 +1,24 @@
 package dev.troupe.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The Node.js example client ({@code examples/node-client}) against a real Troupe over the TCP
- * bridge: it must print the reply of its {@code get} and a change event caused by a PUT over HTTP.
- * Skips when {@code node} is not installed, and fails instead under {@code CI=true}.
+ * The Node.js example client ({@code examples/node-client}, on the {@code troupe-client} package of
+ * {@code clients/node}) against a real Troupe over the TCP bridge: it must print the reply of its
+ * {@code get} and a change event caused by a PUT over HTTP. Skips when {@code node} is not
+ * installed, and fails instead under {@code CI=true}.
  */
 @DisplayName("The Node.js example client")
 class NodeClientTest {
@@ -43,41 +38,15 @@ class NodeClientTest {
   private Vertx vertx;
 
   @BeforeAll
-  static void needsNode() {
-    String reason = nodeMissing();
-    if (reason != null) {
-      if ("true".equals(System.getenv("CI"))) {
-        fail("CI=true and " + reason);
-      }
-      Assumptions.abort(reason);
-    }
+  static void needsNode() throws Exception {
+    NodeJs.require();
     assertThat(CLIENT.resolve("client.js")).exists();
-    assertThat(CLIENT.resolve("package-lock.json")).exists();
-  }
-
-  private static String nodeMissing() {
-    try {
-      Process version = new ProcessBuilder("node", "--version").redirectErrorStream(true).start();
-      if (!version.waitFor(30, TimeUnit.SECONDS) || version.exitValue() != 0) {
-        return "'node --version' did not succeed";
-      }
-      return null;
-    } catch (IOException e) {
-      return "node is not installed (" + e.getMessage() + ")";
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return "interrupted";
-    }
+    NodeJs.installIfMissing(CLIENT);
   }
 
   @AfterEach
   void stop() throws Exception {
-    if (process != null) {
-      process.destroy();
-      if (!process.waitFor(10, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-      }
-    }
+    NodeJs.stop(process);
     if (vertx != null) {
       vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
@@ -85,7 +54,7 @@ class NodeClientTest {
 
   @Test
   @DisplayName(
-      "node client.js gets a document through troupe.request.v1 and sees the event of a PUT on troupe.events.docs.v1")
+      "node client.js (troupe-client) gets a document through troupe.request.v1 and sees the event of a PUT on troupe.events.docs.v1")
   void getAndEvent() throws Exception {
     vertx = Vertx.vertx();
     Http http = new Http(vertx, TROUPE.cluster().httpPort(0));
@@ -100,16 +69,14 @@ class NodeClientTest {
     ProcessBuilder builder =
         new ProcessBuilder("node", "client.js", "nodejs", "hello")
             .directory(CLIENT.toFile())
-            .redirectError(ProcessBuilder.Redirect.INHERIT);
+            .redirectError(NodeJs.log("node-client-example-stderr").toFile());
     builder
         .environment()
         .put("TROUPE_BRIDGE_PORT", String.valueOf(TROUPE.cluster().node(0).bridgePort()));
     builder.environment().put("TROUPE_API_KEY", TcpBridgeTest.READER);
     process = builder.start();
     BlockingQueue<JsonObject> lines = new LinkedBlockingQueue<>();
-    Thread reader = new Thread(() -> readLines(process, lines), "node-client-stdout");
-    reader.setDaemon(true);
-    reader.start();
+    NodeJs.readLines(process, lines);
 
     JsonObject reply = lines.poll(LINE_WAIT_SECONDS, TimeUnit.SECONDS);
     assertThat(reply).as("the client's first line").isNotNull();
@@ -146,19 +113,6 @@ class NodeClientTest {
         .as("the client exits after the event")
         .isTrue();
     assertThat(process.exitValue()).isZero();
-  }
-
-  private static void readLines(Process process, BlockingQueue<JsonObject> lines) {
-    try (BufferedReader out =
-        new BufferedReader(
-            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-      String line;
-      while ((line = out.readLine()) != null) {
-        lines.add(new JsonObject(line));
-      }
-    } catch (IOException e) {
-      // The process ended; the test sees the missing lines.
-    }
   }
 
   private static int await(io.vertx.core.Future<Integer> status) throws Exception {
