@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.troupe.testkit.ChaosLoad.Call;
 import io.vertx.core.json.JsonObject;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -12,13 +11,10 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
@@ -36,14 +32,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * gets ready again by itself.
  *
  * <p>Runs in the {@code chaos} profile ({@code mvn verify -Pchaos}, which {@code .ci/run} uses).
- * Each node's output is kept in {@code target/chaos-logs/}.
+ * Each node's output is kept in {@code target/chaos-logs/chaos/}.
  */
 @DisplayName("Chaos: real processes killed and stopped under load")
 class ChaosIT {
-  /** Fast failure detection, so the kill window stays short; the bound below derives from it. */
-  private static final int FAILURE_TIMEOUT_S = 5;
-
-  private static final int HEARTBEAT_S = 1;
   private static final long GATEWAY_TIMEOUT_MS = 6_000;
   private static final long DB_TIMEOUT_MS = 5_000;
 
@@ -53,9 +45,8 @@ class ChaosIT {
    * waiting out the gateway's deadline, plus a margin for this crowded two-core machine.
    */
   private static final long ERROR_BOUND_MS =
-      (FAILURE_TIMEOUT_S + HEARTBEAT_S) * 1_000L + GATEWAY_TIMEOUT_MS + 5_000;
+      (ChaosNodes.FAILURE_TIMEOUT_S + ChaosNodes.HEARTBEAT_S) * 1_000L + GATEWAY_TIMEOUT_MS + 5_000;
 
-  private static final long START_SECONDS = 150;
   private static final long STOP_SECONDS = 60;
   private static final long SETTLE_SECONDS = 90;
 
@@ -63,72 +54,50 @@ class ChaosIT {
   @Order(1)
   static final PostgresSchema PG = new PostgresSchema();
 
-  private final List<NodeProcess> nodes = new ArrayList<>();
+  private ChaosNodes nodes;
 
   @AfterEach
   void killAll() {
-    nodes.forEach(NodeProcess::destroy);
+    if (nodes != null) {
+      nodes.close();
+    }
   }
 
   @Test
   @DisplayName(
       "kill -9 and SIGTERM of non-gateway nodes lose no acknowledged write, errors stay in a bounded window, the cluster heals")
   void survivesKillAndSigterm() throws Exception {
-    Path jar = Path.of(System.getProperty("troupe.jar", "../launcher/target/troupe.jar"));
-    assertThat(jar).as("troupe.jar is built by the launcher module before testkit").isRegularFile();
-    Path logs = Path.of(System.getProperty("chaos.logs", "target/chaos-logs"));
-    Files.createDirectories(logs);
-
-    String cluster = "chaos-" + UUID.randomUUID();
-    int[] hazelcastPorts = new int[4];
-    for (int i = 0; i < hazelcastPorts.length; i++) {
-      hazelcastPorts[i] = NodeProcess.freePort();
-    }
-    String members =
-        Arrays.stream(hazelcastPorts)
-            .mapToObj(p -> "127.0.0.1:" + p)
-            .collect(Collectors.joining(","));
-    NodeProcess gateway1 =
-        node("gateway-1", "gateway,request,cache", cluster, hazelcastPorts[0], members, logs);
-    NodeProcess gateway2 =
-        node("gateway-2", "gateway,request,db", cluster, hazelcastPorts[1], members, logs);
-    NodeProcess killed =
-        node("worker-1", "request,cache,db", cluster, hazelcastPorts[2], members, logs);
-    NodeProcess stopped =
-        node("worker-2", "request,cache,db", cluster, hazelcastPorts[3], members, logs);
-
-    // The first member alone, so the others join its cluster instead of forming their own.
-    gateway1.start(jar);
-    awaitReadyLine(gateway1);
-    for (NodeProcess n : List.of(gateway2, killed, stopped)) {
-      n.start(jar);
-    }
-    for (NodeProcess n : nodes) {
-      awaitReadyLine(n);
-    }
-    awaitClusterReady(4);
+    nodes =
+        new ChaosNodes(
+            PG,
+            "chaos",
+            Map.of(
+                "TROUPE_DB_TIMEOUT_MS", String.valueOf(DB_TIMEOUT_MS),
+                "TROUPE_GATEWAY_TIMEOUT_MS", String.valueOf(GATEWAY_TIMEOUT_MS)),
+            ChaosIT::log);
+    NodeProcess killed = nodes.worker1();
+    NodeProcess stopped = nodes.worker2();
+    nodes.startAll(SETTLE_SECONDS);
 
     Map<String, Long> windows = new LinkedHashMap<>();
     List<Long> faults = new ArrayList<>();
-    try (ChaosLoad load =
-        new ChaosLoad(List.of(gateway1.httpPort(), gateway2.httpPort()), 4, 6, 2)) {
+    try (ChaosLoad load = new ChaosLoad(nodes.gatewayPorts(), 4, 6, 2)) {
       load.createAll();
       load.start(40);
-      awaitSuccesses(load, 200);
+      ChaosNodes.awaitSuccesses(load, 200, SETTLE_SECONDS);
 
       long killedAt = System.nanoTime();
       faults.add(killedAt);
       killed.kill();
       log("SIGKILL " + killed.name());
       awaitMembers(3);
-      awaitSuccesses(load, 300);
+      ChaosNodes.awaitSuccesses(load, 300, SETTLE_SECONDS);
 
       long restartedKilledAt = System.nanoTime();
       faults.add(restartedKilledAt);
-      killed.start(jar);
-      awaitReadyLine(killed);
-      awaitClusterReady(4);
-      awaitSuccesses(load, 200);
+      nodes.start(killed);
+      nodes.awaitClusterReady(4, SETTLE_SECONDS);
+      ChaosNodes.awaitSuccesses(load, 200, SETTLE_SECONDS);
 
       long terminatedAt = System.nanoTime();
       faults.add(terminatedAt);
@@ -139,21 +108,20 @@ class ChaosIT {
               + " exited "
               + exit
               + " after "
-              + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - terminatedAt)
+              + ChaosNodes.millisSince(terminatedAt)
               + " ms");
       assertThat(exit).as("exit code after SIGTERM").isIn(0, 143);
       assertThat(Files.readString(stopped.log()))
           .as("SIGTERM stops cleanly")
           .contains("Troupe stopped");
       awaitMembers(3);
-      awaitSuccesses(load, 300);
+      ChaosNodes.awaitSuccesses(load, 300, SETTLE_SECONDS);
 
       long restartedStoppedAt = System.nanoTime();
       faults.add(restartedStoppedAt);
-      stopped.start(jar);
-      awaitReadyLine(stopped);
-      awaitClusterReady(4);
-      awaitSuccesses(load, 200);
+      nodes.start(stopped);
+      nodes.awaitClusterReady(4, SETTLE_SECONDS);
+      ChaosNodes.awaitSuccesses(load, 200, SETTLE_SECONDS);
       load.stop();
 
       List<Call> calls = load.calls();
@@ -165,7 +133,7 @@ class ChaosIT {
               + " failed, "
               + load.adoptedUnacknowledged()
               + " unacknowledged writes found applied");
-      writeCalls(logs.resolve("calls.txt"), calls, faults.get(0));
+      writeCalls(nodes.logs().resolve("calls.txt"), calls, faults.get(0));
       String[] names = {
         "after SIGKILL " + killed.name(),
         "after restart of " + killed.name(),
@@ -205,75 +173,9 @@ class ChaosIT {
               assertThat(ms)
                   .as("error window " + fault + " (bound " + ERROR_BOUND_MS + " ms)")
                   .isLessThanOrEqualTo(ERROR_BOUND_MS));
-      assertFinalState(load, List.of(gateway1.httpPort(), gateway2.httpPort()));
+      assertFinalState(load);
     }
-    for (NodeProcess n : nodes) {
-      assertThat(ReadyProbe.health(n).statusCode())
-          .as(n.name() + " ready at the end")
-          .isEqualTo(200);
-    }
-  }
-
-  private NodeProcess node(
-      String name, String services, String cluster, int hazelcastPort, String members, Path logs)
-      throws Exception {
-    int httpPort = NodeProcess.freePort();
-    Map<String, String> env = new HashMap<>();
-    env.put("TROUPE_CLUSTER_NAME", cluster);
-    env.put("TROUPE_CLUSTER_PORT", String.valueOf(hazelcastPort));
-    env.put("TROUPE_CLUSTER_MEMBERS", members);
-    env.put("TROUPE_CLUSTER_HEARTBEAT_SECONDS", String.valueOf(HEARTBEAT_S));
-    env.put("TROUPE_CLUSTER_FAILURE_TIMEOUT_SECONDS", String.valueOf(FAILURE_TIMEOUT_S));
-    env.put("TROUPE_NODE_NAME", name);
-    env.put(
-        services.contains("gateway") ? "TROUPE_HTTP_PORT" : "TROUPE_HEALTH_PORT",
-        String.valueOf(httpPort));
-    env.put("TROUPE_DB_URL", PG.url());
-    env.put("TROUPE_DB_SCHEMA", PG.schema());
-    env.put("TROUPE_DB_POOL_SIZE", "4");
-    env.put("TROUPE_DB_INSTANCES", "2");
-    env.put("TROUPE_DB_TIMEOUT_MS", String.valueOf(DB_TIMEOUT_MS));
-    env.put("TROUPE_GATEWAY_TIMEOUT_MS", String.valueOf(GATEWAY_TIMEOUT_MS));
-    env.put("TROUPE_GATEWAY_INSTANCES", "1");
-    env.put("TROUPE_GATEWAY_DRAIN_MS", "5000");
-    env.put("TROUPE_EVENT_LOOPS", "2");
-    env.put("TROUPE_WORKER_POOL_SIZE", "4");
-    env.put("TROUPE_ACCESS_LOG", "false");
-    env.put("TROUPE_DATA_DIR", Path.of("target", "chaos-data", name).toAbsolutePath().toString());
-    NodeProcess node = new NodeProcess(name, services, env, httpPort, logs);
-    nodes.add(node);
-    return node;
-  }
-
-  private static void awaitReadyLine(NodeProcess node) throws Exception {
-    long started = System.nanoTime();
-    CompletableFuture<Void> ready = node.ready();
-    try {
-      ready.get(START_SECONDS, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new AssertionError(
-          node.name() + " did not start within " + START_SECONDS + " s; see " + node.log(), e);
-    }
-    log(
-        node.name()
-            + " started in "
-            + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)
-            + " ms");
-  }
-
-  /** Every node answers 200 on /health/ready and sees {@code members} members. */
-  private void awaitClusterReady(int members) throws Exception {
-    long started = System.nanoTime();
-    ReadyProbe.await(
-        "every node ready with " + members + " members",
-        () -> nodes.stream().allMatch(n -> ReadyProbe.readyWith(n, members)),
-        SETTLE_SECONDS);
-    log(
-        "cluster ready with "
-            + members
-            + " members after "
-            + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)
-            + " ms");
+    nodes.assertAllReady();
   }
 
   /**
@@ -284,8 +186,7 @@ class ChaosIT {
     ReadyProbe.await(
         "the gateways see " + members + " members",
         () ->
-            nodes.stream()
-                .limit(2)
+            List.of(nodes.gateway1(), nodes.gateway2()).stream()
                 .allMatch(
                     n -> {
                       try {
@@ -295,39 +196,16 @@ class ChaosIT {
                       }
                     }),
         SETTLE_SECONDS);
-    log(
-        "members down to "
-            + members
-            + " after "
-            + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)
-            + " ms");
-  }
-
-  private static void awaitSuccesses(ChaosLoad load, long more) throws Exception {
-    long target = load.successes() + more;
-    ReadyProbe.await(
-        more + " more successful calls", () -> load.successes() >= target, SETTLE_SECONDS);
+    log("members down to " + members + " after " + ChaosNodes.millisSince(started) + " ms");
   }
 
   /**
    * Every document, read through every gateway and straight from PostgreSQL, is the last
    * acknowledged write.
    */
-  private void assertFinalState(ChaosLoad load, List<Integer> gateways) throws Exception {
+  private void assertFinalState(ChaosLoad load) throws Exception {
     Map<String, ChaosLoad.KeyState> expected = load.keys();
-    for (int port : gateways) {
-      for (ChaosLoad.KeyState state : expected.values()) {
-        HttpResponse<String> get = load.get(port, state.key);
-        assertThat(get.statusCode()).as(state.key + " through port " + port).isEqualTo(200);
-        JsonObject doc = new JsonObject(get.body());
-        assertThat(doc.getLong("version"))
-            .as(state.key + " version through port " + port)
-            .isEqualTo(state.version);
-        assertThat(doc.getJsonObject("data"))
-            .as(state.key + " data through port " + port)
-            .isEqualTo(state.data);
-      }
-    }
+    nodes.assertGatewaysServeLastWrites(load);
     Map<String, JsonObject> stored = new HashMap<>();
     String jdbc =
         "jdbc:postgresql://"
