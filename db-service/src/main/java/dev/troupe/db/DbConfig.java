@@ -37,6 +37,12 @@ import java.nio.file.Path;
  *     connection, shared out over the db verticle instances (each gets at least one); 0 means the
  *     default: the pool size on PostgreSQL, whose commits overlap, and one per instance on H2,
  *     whose commits write one file in turn ({@code TROUPE_DB_GROUP_CONCURRENCY})
+ * @param changesRetentionSeconds change log rows older than this are pruned; 0 keeps them whatever
+ *     their age ({@code TROUPE_CHANGES_RETENTION_SECONDS}, default 604800: a week)
+ * @param changesRetentionCount the change log keeps at most this many newest rows; 0 sets no bound
+ *     ({@code TROUPE_CHANGES_RETENTION_COUNT}, default 0)
+ * @param changesPruneIntervalSeconds how often each db-service instance prunes the change log
+ *     ({@code TROUPE_CHANGES_PRUNE_INTERVAL_SECONDS}, default 60)
  */
 public record DbConfig(
     Path dataDir,
@@ -51,7 +57,10 @@ public record DbConfig(
     long idempotencyTtlSeconds,
     int groupMaxWrites,
     long groupMaxWaitMs,
-    int groupConcurrency) {
+    int groupConcurrency,
+    long changesRetentionSeconds,
+    long changesRetentionCount,
+    int changesPruneIntervalSeconds) {
 
   public static DbConfig from(Settings s) {
     return new DbConfig(
@@ -67,7 +76,10 @@ public record DbConfig(
         s.longValue("TROUPE_IDEMPOTENCY_TTL_SECONDS", 86_400, 60, 31_536_000),
         s.integer("TROUPE_DB_GROUP_MAX_WRITES", 64, 1, 10_000),
         s.longValue("TROUPE_DB_GROUP_MAX_WAIT_MS", 0, 0, 1_000),
-        s.integer("TROUPE_DB_GROUP_CONCURRENCY", 0, 0, 512));
+        s.integer("TROUPE_DB_GROUP_CONCURRENCY", 0, 0, 512),
+        s.longValue("TROUPE_CHANGES_RETENTION_SECONDS", 604_800, 0, 315_360_000),
+        s.longValue("TROUPE_CHANGES_RETENTION_COUNT", 0, 0, Long.MAX_VALUE / 2),
+        s.integer("TROUPE_CHANGES_PRUNE_INTERVAL_SECONDS", 60, 1, 86_400));
   }
 
   /** The group commits one db verticle instance keeps in flight: its share of the node's. */

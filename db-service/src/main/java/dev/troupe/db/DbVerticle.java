@@ -5,7 +5,6 @@ import dev.troupe.shared.bus.Bus;
 import dev.troupe.shared.bus.InFlight;
 import dev.troupe.shared.cluster.NodeRuntime;
 import dev.troupe.shared.config.Settings;
-import dev.troupe.shared.contract.ChangeWire;
 import dev.troupe.shared.contract.ChangesQuery;
 import dev.troupe.shared.contract.DbContract;
 import dev.troupe.shared.contract.DeleteDoc;
@@ -28,6 +27,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,6 +49,7 @@ public final class DbVerticle extends VerticleBase {
   private Counter batchReads;
   private Stages stages;
   private long expiry = -1;
+  private long prune = -1;
 
   /** One instance of the node's {@code lanes}: the instances of one deployment share them. */
   DbVerticle(Lanes<Write<?>> lanes) {
@@ -64,7 +65,14 @@ public final class DbVerticle extends VerticleBase {
     // context, whichever instance the event bus handed them to.
     store =
         DocumentStore.open(
-            vertx, context, backend, pool, Clock.systemUTC(), NodeRuntime.registryOf(vertx), lanes);
+            vertx,
+            context,
+            backend,
+            pool,
+            Clock.systemUTC(),
+            NodeRuntime.registryOf(vertx),
+            lanes,
+            this::publish);
     stages = new Stages(NodeRuntime.registryOf(vertx));
     batchReads =
         Counter.builder("troupe_db_batch_reads")
@@ -91,6 +99,8 @@ public final class DbVerticle extends VerticleBase {
             .on(DbContract.CHANGES, this::changes);
     consumer = Bus.consumer(vertx, DbContract.ADDRESS, Settings.fromJson(config()), router);
     expiry = vertx.setPeriodic(expiryIntervalMs(config), t -> expireIdempotencyKeys(config));
+    prune =
+        vertx.setPeriodic(config.changesPruneIntervalSeconds() * 1000L, t -> pruneChanges(config));
     return consumer.completion();
   }
 
@@ -138,12 +148,39 @@ public final class DbVerticle extends VerticleBase {
   }
 
   /**
+   * Applies the change log's retention. Every instance of every node sweeps: the DELETEs are
+   * idempotent, and whichever runs first leaves the others nothing to do.
+   */
+  private void pruneChanges(DbConfig config) {
+    if (config.changesRetentionSeconds() == 0 && config.changesRetentionCount() == 0) {
+      return;
+    }
+    Instant before =
+        config.changesRetentionSeconds() == 0
+            ? null
+            : Instant.now().minusSeconds(config.changesRetentionSeconds());
+    store
+        .pruneChanges(before, config.changesRetentionCount())
+        .onSuccess(
+            n -> {
+              if (n > 0) {
+                LOG.debug("{} change log row(s) pruned", n);
+              }
+            })
+        .onFailure(
+            e ->
+                LOG.warn(
+                    "pruning the change log failed; next sweep tries again: {}", e.getMessage()));
+  }
+
+  /**
    * Takes no new calls, lets those in flight commit or roll back and answer (a graceful leave loses
    * none), then closes the group writer and the pool.
    */
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(expiry);
+    vertx.cancelTimer(prune);
     Future<Void> unregistered =
         consumer == null
             ? Future.succeededFuture()
@@ -158,11 +195,11 @@ public final class DbVerticle extends VerticleBase {
   }
 
   private Future<PutResult> put(PutDoc put) {
-    return store.put(put).onSuccess(this::publish);
+    return store.put(put);
   }
 
   private Future<DeleteResult> delete(DeleteDoc delete) {
-    return store.delete(delete).onSuccess(this::publish);
+    return store.delete(delete);
   }
 
   /** One SELECT per call, whatever the number of ids (counted in {@code troupe_db_batch_reads}). */
@@ -172,27 +209,20 @@ public final class DbVerticle extends VerticleBase {
   }
 
   private Future<PutManyResult> putMany(PutMany put) {
-    return store.putMany(put).onSuccess(result -> result.items().forEach(this::publish));
+    return store.putMany(put);
   }
 
   private Future<JsonObject> changes(ChangesQuery query) {
     return store.changes(query.since(), query.limit());
   }
 
-  private void publish(PutResult result) {
-    publish(
-        ChangeWire.changeEvent(
-            DocumentStore.OP_PUT, result.document().key(), result.document().version()));
-  }
-
-  private void publish(DeleteResult result) {
-    publish(ChangeWire.changeEvent(DocumentStore.OP_DELETE, result.key(), result.version()));
-  }
-
-  /** The publish stage: after the commit, the change goes out on {@link DocEvents#ADDRESS}. */
-  private void publish(JsonObject event) {
+  /**
+   * The publish stage: after a group's commit, its changes go out on {@link DocEvents#ADDRESS}, in
+   * sequence order. The store calls it on this verticle's context.
+   */
+  private void publish(List<JsonObject> events) {
     long start = System.nanoTime();
-    vertx.eventBus().publish(DocEvents.ADDRESS, event);
+    events.forEach(event -> vertx.eventBus().publish(DocEvents.ADDRESS, event));
     stages.record(Stages.PUBLISH, System.nanoTime() - start, false);
   }
 }

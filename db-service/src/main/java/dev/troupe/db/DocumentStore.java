@@ -29,6 +29,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 /**
@@ -51,6 +52,15 @@ final class DocumentStore {
       "SELECT id, version, updated_at, deleted, data FROM troupe_documents WHERE (collection, id) IN (%s)";
   private static final String CHANGES_SQL =
       "SELECT seq, collection, id, version, op, changed_at FROM troupe_changes WHERE seq > ? ORDER BY seq LIMIT ?";
+
+  /** Read after a page: what is still there once the page was read (see {@link #changes}). */
+  private static final String CHANGE_BOUNDS_SQL =
+      "SELECT (SELECT MIN(seq) FROM troupe_changes), (SELECT seq FROM troupe_change_head WHERE id = 1)";
+
+  private static final String PRUNE_CHANGES_BEFORE_SQL =
+      "DELETE FROM troupe_changes WHERE changed_at < ?";
+  private static final String PRUNE_CHANGES_BELOW_SQL =
+      "DELETE FROM troupe_changes WHERE seq <= (SELECT seq FROM troupe_change_head WHERE id = 1) - ?";
   private static final String EXPIRE_APPLIED_SQL =
       "DELETE FROM troupe_idempotency WHERE applied_at < ?";
 
@@ -61,6 +71,9 @@ final class DocumentStore {
   private final String selectDoc;
   private final String listDocs;
   private final String changes;
+  private final String changeBounds;
+  private final String pruneChangesBefore;
+  private final String pruneChangesBelow;
 
   /**
    * The batch read by size class: an IN list of 2^k keys (few shapes to prepare). Row values: H2
@@ -85,22 +98,27 @@ final class DocumentStore {
     this.selectDoc = sql.statement(SELECT_DOC_SQL);
     this.listDocs = sql.statement(LIST_DOCS_SQL);
     this.changes = sql.statement(CHANGES_SQL);
+    this.changeBounds = sql.statement(CHANGE_BOUNDS_SQL);
+    this.pruneChangesBefore = sql.statement(PRUNE_CHANGES_BEFORE_SQL);
+    this.pruneChangesBelow = sql.statement(PRUNE_CHANGES_BELOW_SQL);
     this.expireApplied = sql.statement(EXPIRE_APPLIED_SQL);
     this.selectMany = sql.inList(SELECT_MANY_SQL, "(?, ?)");
   }
 
   /**
    * A store over {@code pool} of {@code backend} whose writes are grouped on {@code owner} (a db
-   * verticle's context). {@link #close()} it before closing the pool.
+   * verticle's context), publishing nothing. {@link #close()} it before closing the pool.
    */
   static DocumentStore open(
       Vertx vertx, Context owner, Backend backend, Pool pool, Clock clock, MeterRegistry registry) {
-    return open(vertx, owner, backend, pool, clock, registry, new Lanes<>());
+    return open(vertx, owner, backend, pool, clock, registry, new Lanes<>(), events -> {});
   }
 
   /**
    * A store as above whose committer is one of the node's {@code lanes}: each write queues in the
-   * lane of its document ({@link Lanes}).
+   * lane of its document ({@link Lanes}). Each committed group hands its change events ({@link
+   * WritePlan#events}, in sequence order) to {@code publish}, before its writes are answered; a
+   * write answered from its idempotency key changed nothing and has no event.
    */
   static DocumentStore open(
       Vertx vertx,
@@ -109,13 +127,14 @@ final class DocumentStore {
       Pool pool,
       Clock clock,
       MeterRegistry registry,
-      Lanes<Write<?>> lanes) {
+      Lanes<Write<?>> lanes,
+      Consumer<List<JsonObject>> publish) {
     DbConfig config = backend.config;
     GroupCommitter<Write<?>> writes =
         new GroupCommitter<>(
             vertx,
             owner,
-            backend.groupWriter(vertx, pool, clock),
+            new Publishing(backend.groupWriter(vertx, pool, clock), publish),
             config.groupMaxWrites(),
             config.groupMaxWaitMs(),
             config.maxInFlight(),
@@ -247,31 +266,90 @@ final class DocumentStore {
         .recover(Sql::failed);
   }
 
+  /** Hands each committed group's change events to the publisher. */
+  private record Publishing(GroupWriter writer, Consumer<List<JsonObject>> publish)
+      implements GroupWriter {
+    @Override
+    public Future<WritePlan> commit(List<Write<?>> group) {
+      return writer.commit(group).onSuccess(plan -> publish.accept(plan.events()));
+    }
+
+    @Override
+    public int attempts(List<Write<?>> group) {
+      return writer.attempts(group);
+    }
+
+    @Override
+    public Future<Void> close() {
+      return writer.close();
+    }
+  }
+
   /**
    * Committed changes with a sequence number above {@code since}, oldest first. {@code next} is the
-   * last sequence number returned ({@code since} when there is none), to ask from next time.
+   * last sequence number returned ({@code since} when there is none), to ask from next time. {@code
+   * earliest} is the oldest sequence number the log holds once the page was read ({@code head + 1}
+   * when it holds none) and {@code head} the newest handed out: a {@code since} below {@code
+   * earliest - 1} asked for changes that retention removed, perhaps some of this very page's.
    */
   Future<JsonObject> changes(long since, int limit) {
     return pool.preparedQuery(changes)
         .execute(Tuple.of(since, limit))
-        .map(
-            rows -> {
-              JsonArray items = new JsonArray();
-              long next = since;
-              for (Row row : rows) {
-                next = row.getLong(0);
-                items.add(
-                    new JsonObject()
-                        .put("seq", next)
-                        .put("collection", row.getString(1))
-                        .put("id", row.getString(2))
-                        .put("version", row.getLong(3))
-                        .put("op", row.getString(4))
-                        .put("at", Sql.instant(row.getValue(5)).toString()));
-              }
-              return new JsonObject().put("items", items).put("next", next);
-            })
+        .compose(
+            page ->
+                pool.preparedQuery(changeBounds)
+                    .execute(Tuple.tuple())
+                    .map(bounds -> changesPage(since, page, bounds.iterator().next())))
         .recover(Sql::failed);
+  }
+
+  /**
+   * Deletes the change rows older than {@code before} (if not null) and all but the newest {@code
+   * keep} (if above 0); completes with how many went.
+   */
+  Future<Integer> pruneChanges(Instant before, long keep) {
+    // Each DELETE in a transaction of its own, as for the idempotency keys.
+    Future<Integer> byAge =
+        before == null
+            ? Future.succeededFuture(0)
+            : pool.withTransaction(
+                    conn ->
+                        conn.preparedQuery(pruneChangesBefore)
+                            .execute(Tuple.of(Sql.timestamp(before))))
+                .map(RowSet::rowCount);
+    return byAge
+        .compose(
+            aged ->
+                keep <= 0
+                    ? Future.succeededFuture(aged)
+                    : pool.withTransaction(
+                            conn -> conn.preparedQuery(pruneChangesBelow).execute(Tuple.of(keep)))
+                        .map(rows -> aged + rows.rowCount()))
+        .recover(Sql::failed);
+  }
+
+  private static JsonObject changesPage(long since, RowSet<Row> rows, Row bounds) {
+    JsonArray items = new JsonArray();
+    long next = since;
+    for (Row row : rows) {
+      next = row.getLong(0);
+      items.add(
+          new JsonObject()
+              .put("seq", next)
+              .put("collection", row.getString(1))
+              .put("id", row.getString(2))
+              .put("version", row.getLong(3))
+              .put("op", row.getString(4))
+              .put("at", Sql.instant(row.getValue(5)).toString()));
+    }
+    Long head = bounds.getLong(1);
+    long last = head == null ? 0 : head;
+    Long min = bounds.getLong(0);
+    return new JsonObject()
+        .put("items", items)
+        .put("next", next)
+        .put("earliest", min == null ? last + 1 : min)
+        .put("head", last);
   }
 
   private static Lookup lookup(

@@ -78,7 +78,10 @@ interface GroupWriter extends GroupCommitter.Writer<Write<?>> {
           WritePlan plan = WritePlan.judge(group, locked, applied, Sql.now(clock));
           batch(conn, sql.insertDoc, plan.inserts());
           batch(conn, sql.updateDoc, plan.updates());
-          batch(conn, sql.appendChange, plan.changes());
+          if (!plan.changes().isEmpty()) {
+            plan.number(advanceHead(conn, plan.changes().size()));
+            batch(conn, sql.appendChange, plan.numberedChanges());
+          }
           batch(conn, sql.insertApplied, plan.appliedRows());
           conn.commit();
           return plan;
@@ -90,6 +93,24 @@ interface GroupWriter extends GroupCommitter.Writer<Write<?>> {
           }
           throw e;
         }
+      }
+    }
+
+    /**
+     * Takes {@code n} numbers from the change log's head and returns the last; the head's row lock
+     * stays until this transaction ends.
+     */
+    private long advanceHead(Connection conn, int n) throws SQLException {
+      try (PreparedStatement advance = conn.prepareStatement(sql.advanceHead)) {
+        advance.setLong(1, n);
+        advance.executeUpdate();
+      }
+      try (PreparedStatement read = conn.prepareStatement(sql.readHead);
+          ResultSet rows = read.executeQuery()) {
+        if (!rows.next()) {
+          throw new SQLException("troupe_change_head has no row: the schema is not migrated");
+        }
+        return rows.getLong(1);
       }
     }
 
@@ -204,14 +225,38 @@ interface GroupWriter extends GroupCommitter.Writer<Write<?>> {
                               locked(locking.result()),
                               applied(reading.result()),
                               Sql.now(clock));
+                      // Pipelined in this order: the head's row lock is taken after the
+                      // document rows are written, and held only until the commit.
                       return Future.all(
                               batch(conn, sql.insertDoc, plan.inserts()),
                               batch(conn, sql.updateDoc, plan.updates()),
-                              batch(conn, sql.appendChange, plan.changes()),
-                              batch(conn, sql.insertApplied, plan.appliedRows()))
+                              batch(conn, sql.insertApplied, plan.appliedRows()),
+                              appendChanges(conn, plan))
                           .map(written -> plan);
                     });
           });
+    }
+
+    /** Numbers the group's change rows from the head (see {@link Jdbc}), then appends them. */
+    private Future<?> appendChanges(SqlConnection conn, WritePlan plan) {
+      int n = plan.changes().size();
+      if (n == 0) {
+        return Future.succeededFuture();
+      }
+      Future<RowSet<Row>> advanced = conn.preparedQuery(sql.advanceHead).execute(Tuple.of(n));
+      Future<RowSet<Row>> head = conn.preparedQuery(sql.readHead).execute(Tuple.tuple());
+      return Future.all(advanced, head)
+          .compose(
+              taken -> {
+                RowSet<Row> rows = head.result();
+                if (rows.size() != 1) {
+                  return Future.failedFuture(
+                      new IllegalStateException(
+                          "troupe_change_head has no row: the schema is not migrated"));
+                }
+                plan.number(rows.iterator().next().getLong(0));
+                return batch(conn, sql.appendChange, plan.numberedChanges());
+              });
     }
 
     private static Map<DocKey, WritePlan.Stored> locked(RowSet<Row> rows) {

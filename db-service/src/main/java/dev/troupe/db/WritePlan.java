@@ -1,5 +1,6 @@
 package dev.troupe.db;
 
+import dev.troupe.shared.contract.ChangeWire;
 import dev.troupe.shared.contract.DeleteDoc;
 import dev.troupe.shared.contract.DeleteResult;
 import dev.troupe.shared.contract.DocKey;
@@ -48,6 +49,7 @@ final class WritePlan implements GroupCommitter.Committed {
   private final List<List<Object>> updates = new ArrayList<>();
   private final List<List<Object>> changes = new ArrayList<>();
   private final List<List<Object>> appliedRows = new ArrayList<>();
+  private long firstSeq = -1;
 
   private WritePlan(List<Write<?>> group) {
     this.group = group;
@@ -100,6 +102,53 @@ final class WritePlan implements GroupCommitter.Committed {
    */
   List<List<Object>> changes() {
     return changes;
+  }
+
+  /**
+   * Numbers the change rows: the last of them takes {@code lastSeq}, the value the group moved the
+   * change log's head to ({@link WriteSql#advanceHead}), the others the numbers just before it.
+   */
+  void number(long lastSeq) {
+    firstSeq = lastSeq - changes.size() + 1;
+  }
+
+  /**
+   * The change rows once {@linkplain #number numbered}: seq, then the columns of {@link #changes}.
+   */
+  List<List<Object>> numberedChanges() {
+    requireNumbered();
+    List<List<Object>> rows = new ArrayList<>(changes.size());
+    for (int i = 0; i < changes.size(); i++) {
+      List<Object> row = new ArrayList<>(changes.get(i).size() + 1);
+      row.add(firstSeq + i);
+      row.addAll(changes.get(i));
+      rows.add(row);
+    }
+    return rows;
+  }
+
+  /**
+   * The change events to publish once the group committed, in sequence order: {@code
+   * {"op","collection","id","version","seq"}}. None when the group changed nothing.
+   */
+  List<JsonObject> events() {
+    if (changes.isEmpty()) {
+      return List.of();
+    }
+    requireNumbered();
+    List<JsonObject> events = new ArrayList<>(changes.size());
+    for (int i = 0; i < changes.size(); i++) {
+      List<Object> row = changes.get(i);
+      DocKey key = new DocKey((String) row.get(0), (String) row.get(1));
+      events.add(ChangeWire.changeEvent((String) row.get(3), key, (Long) row.get(2), firstSeq + i));
+    }
+    return events;
+  }
+
+  private void requireNumbered() {
+    if (firstSeq < 1 && !changes.isEmpty()) {
+      throw new IllegalStateException("change rows are not numbered yet");
+    }
   }
 
   /** The idempotency rows: idem_key, request, result, applied_at. */

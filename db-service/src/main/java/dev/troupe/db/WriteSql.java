@@ -27,7 +27,16 @@ final class WriteSql {
   private static final String UPDATE_DOC_SQL =
       "UPDATE troupe_documents SET version = ?, updated_at = ?, deleted = ?, data = ? WHERE collection = ? AND id = ?";
   private static final String APPEND_CHANGE_SQL =
-      "INSERT INTO troupe_changes (collection, id, version, op, changed_at) VALUES (?, ?, ?, ?, ?)";
+      "INSERT INTO troupe_changes (seq, collection, id, version, op, changed_at) VALUES (?, ?, ?, ?, ?, ?)";
+
+  /**
+   * Takes {@code n} sequence numbers for the group's change rows. The row lock it takes is held
+   * until the commit, so the next group's numbers come after this group's commit.
+   */
+  private static final String ADVANCE_HEAD_SQL =
+      "UPDATE troupe_change_head SET seq = seq + ? WHERE id = 1";
+
+  private static final String READ_HEAD_SQL = "SELECT seq FROM troupe_change_head WHERE id = 1";
   private static final String INSERT_APPLIED_SQL =
       "INSERT INTO troupe_idempotency (idem_key, request, result, applied_at) VALUES (?, ?, ?, ?)";
 
@@ -35,6 +44,8 @@ final class WriteSql {
   final String updateDoc;
   final String appendChange;
   final String insertApplied;
+  final String advanceHead;
+  final String readHead;
   private final Sql.InList locks;
   private final Sql.InList applied;
 
@@ -44,6 +55,8 @@ final class WriteSql {
     this.updateDoc = sql.statement(UPDATE_DOC_SQL);
     this.appendChange = sql.statement(APPEND_CHANGE_SQL);
     this.insertApplied = sql.statement(INSERT_APPLIED_SQL);
+    this.advanceHead = sql.statement(ADVANCE_HEAD_SQL);
+    this.readHead = sql.statement(READ_HEAD_SQL);
     this.locks = sql.inList(LOCK_SQL, "(?, ?)");
     this.applied = sql.inList(APPLIED_SQL, "?");
   }

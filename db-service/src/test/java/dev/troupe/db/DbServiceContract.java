@@ -19,6 +19,7 @@ import dev.troupe.shared.contract.PutDoc;
 import dev.troupe.shared.contract.PutResult;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
@@ -30,6 +31,7 @@ import io.vertx.sqlclient.Pool;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.IntStream;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -175,10 +177,12 @@ abstract class DbServiceContract extends DatabaseContract {
   }
 
   @Test
-  @DisplayName("a committed put and a committed delete are each published as a change event")
+  @DisplayName(
+      "a committed put and a committed delete are each published as a change event, numbered one after the other")
   void publishesChangeEvents(Vertx vertx, VertxTestContext ctx) {
     Checkpoint putEvent = ctx.checkpoint();
     Checkpoint deleteEvent = ctx.checkpoint();
+    long[] putSeq = {-1};
     MessageConsumer<JsonObject> events =
         vertx
             .eventBus()
@@ -188,12 +192,16 @@ abstract class DbServiceContract extends DatabaseContract {
                     ctx.verify(
                         () -> {
                           String op = msg.body().getString("op");
+                          long seq = msg.body().getLong("seq");
                           if ("put".equals(op)) {
-                            assertThat(msg.body()).isEqualTo(ChangeWire.changeEvent("put", KEY, 1));
+                            assertThat(seq).isPositive();
+                            assertThat(msg.body())
+                                .isEqualTo(ChangeWire.changeEvent("put", KEY, 1, seq));
+                            putSeq[0] = seq;
                             putEvent.flag();
                           } else {
                             assertThat(msg.body())
-                                .isEqualTo(ChangeWire.changeEvent("delete", KEY, 2));
+                                .isEqualTo(ChangeWire.changeEvent("delete", KEY, 2, putSeq[0] + 1));
                             deleteEvent.flag();
                           }
                         }));
@@ -209,6 +217,137 @@ abstract class DbServiceContract extends DatabaseContract {
                     DbContract.DELETE.name(),
                     DocWire.toJson(new DeleteDoc(KEY, Precondition.NONE))))
         .onFailure(ctx::failNow);
+  }
+
+  @Test
+  @DisplayName(
+      "concurrent writes over every lane are numbered without gaps, and each event's seq is its row in the change log")
+  void eventsNumberedAsTheLog(Vertx vertx, VertxTestContext ctx) {
+    int writes = 40;
+    Checkpoint matched = ctx.checkpoint();
+    List<JsonObject> seen = new CopyOnWriteArrayList<>();
+    Promise<Void> allSeen = Promise.promise();
+    MessageConsumer<JsonObject> events =
+        vertx
+            .eventBus()
+            .consumer(
+                DocEvents.ADDRESS,
+                msg -> {
+                  seen.add(msg.body());
+                  if (seen.size() == writes) {
+                    allSeen.complete();
+                  }
+                });
+    events
+        .completion()
+        .compose(v -> deploy(vertx))
+        .compose(
+            id ->
+                Future.all(
+                    IntStream.range(0, writes)
+                        .mapToObj(
+                            i ->
+                                put(
+                                    vertx,
+                                    new PutDoc(
+                                        DocKey.of("numbered", "d" + i),
+                                        new JsonObject(),
+                                        Precondition.NONE)))
+                        .toList()))
+        .compose(all -> allSeen.future())
+        .compose(
+            v -> {
+              long first = seen.stream().mapToLong(e -> e.getLong("seq")).min().orElseThrow();
+              return call(
+                      vertx,
+                      DbContract.CHANGES.name(),
+                      new JsonObject().put("since", first - 1).put("limit", 1000))
+                  .map(page -> new Object[] {first, page});
+            })
+        .onComplete(
+            ctx.succeeding(
+                result ->
+                    ctx.verify(
+                        () -> {
+                          long first = (Long) result[0];
+                          JsonObject page = (JsonObject) result[1];
+                          List<Long> seqs =
+                              seen.stream().map(e -> e.getLong("seq")).sorted().toList();
+                          assertThat(seqs)
+                              .as("one number per write, none skipped")
+                              .containsExactlyElementsOf(
+                                  LongStream.range(first, first + writes).boxed().toList());
+                          assertThat(page.getLong("head")).isEqualTo(first + writes - 1);
+                          assertThat(page.getLong("earliest")).isLessThanOrEqualTo(first);
+                          List<JsonObject> logged =
+                              page.getJsonArray("items").stream()
+                                  .map(JsonObject.class::cast)
+                                  .map(
+                                      item ->
+                                          ChangeWire.changeEvent(
+                                              item.getString("op"),
+                                              DocKey.of(
+                                                  item.getString("collection"),
+                                                  item.getString("id")),
+                                              item.getLong("version"),
+                                              item.getLong("seq")))
+                                  .toList();
+                          assertThat(logged).containsExactlyInAnyOrderElementsOf(seen);
+                          matched.flag();
+                        })));
+  }
+
+  @Test
+  @DisplayName(
+      "with TROUPE_CHANGES_RETENTION_COUNT the log keeps the newest rows, and says which is the earliest")
+  void retentionByCount(Vertx vertx, VertxTestContext ctx) {
+    JsonObject config =
+        db.config()
+            .copy()
+            .put("TROUPE_CHANGES_RETENTION_COUNT", "3")
+            .put("TROUPE_CHANGES_PRUNE_INTERVAL_SECONDS", "1");
+    deploy(vertx, new DeploymentOptions().setConfig(config))
+        .compose(
+            id ->
+                Future.all(
+                    IntStream.range(0, 6)
+                        .mapToObj(
+                            i ->
+                                put(
+                                    vertx,
+                                    new PutDoc(
+                                        DocKey.of("kept", "d" + i),
+                                        new JsonObject(),
+                                        Precondition.NONE)))
+                        .toList()))
+        .compose(written -> untilPruned(vertx))
+        .onComplete(
+            ctx.succeeding(
+                page ->
+                    ctx.verify(
+                        () -> {
+                          long head = page.getLong("head");
+                          assertThat(page.getLong("earliest")).isEqualTo(head - 2);
+                          assertThat(page.getJsonArray("items").stream())
+                              .extracting(item -> ((JsonObject) item).getLong("seq"))
+                              .containsExactly(head - 2, head - 1, head);
+                          ctx.completeNow();
+                        })));
+  }
+
+  /** The log's first page, once the sweep (every second) pruned it to three rows. */
+  private static Future<JsonObject> untilPruned(Vertx vertx) {
+    return call(
+            vertx, DbContract.CHANGES.name(), new JsonObject().put("since", 0).put("limit", 1000))
+        .compose(
+            page -> {
+              if (page.getJsonArray("items").size() <= 3) {
+                return Future.succeededFuture(page);
+              }
+              Promise<JsonObject> again = Promise.promise();
+              vertx.setTimer(100, t -> untilPruned(vertx).onComplete(again));
+              return again.future();
+            });
   }
 
   @Test
@@ -229,10 +368,11 @@ abstract class DbServiceContract extends DatabaseContract {
                   if (msg.body().getLong("version") == 2) {
                     ctx.verify(
                         () -> {
+                          long first = seen.get(0).getLong("seq");
                           assertThat(seen)
                               .containsExactly(
-                                  ChangeWire.changeEvent("put", KEY, 1),
-                                  ChangeWire.changeEvent("put", KEY, 2));
+                                  ChangeWire.changeEvent("put", KEY, 1, first),
+                                  ChangeWire.changeEvent("put", KEY, 2, first + 1));
                           onlyCommittedWrites.flag();
                         });
                   }

@@ -76,6 +76,7 @@ class PostgresDbServiceTest extends DbServiceContract {
                           assertThat(names)
                               .containsExactly(
                                   "troupe_actor_state",
+                                  "troupe_change_head",
                                   "troupe_changes",
                                   "troupe_chat_messages",
                                   "troupe_documents",

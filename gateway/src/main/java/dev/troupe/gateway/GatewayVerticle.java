@@ -75,7 +75,8 @@ public final class GatewayVerticle extends VerticleBase {
         new DocEventStreams(
             vertx,
             sse,
-            InFlight.of("gateway-sse", sse.maxStreams(), NodeRuntime.registryOf(vertx)));
+            InFlight.of("gateway-sse", sse.maxStreams(), NodeRuntime.registryOf(vertx)),
+            calls);
     streams.mount(router);
     docs.mount(router);
     new JobsApi(calls, JobUploadConfig.from(settings), config.maxBodyBytes()).mount(router);

@@ -82,7 +82,8 @@ final class Problems {
           status(code),
           Failures.stage(failure),
           Failures.message(failure),
-          RequestIds.of(ctx));
+          RequestIds.of(ctx),
+          null);
     } else if (failure instanceof DecodeException) {
       send(ctx, 400, "the body is not valid JSON");
     } else if (failure instanceof HttpException he) {
@@ -144,8 +145,16 @@ final class Problems {
   }
 
   static void send(RoutingContext ctx, int status, String detail) {
+    send(ctx, status, detail, null);
+  }
+
+  /**
+   * As {@link #send(RoutingContext, int, String)} with extension members (RFC 9457 section 3.2)
+   * that say more than the detail, for a client to act on (e.g. the earliest position of a 410).
+   */
+  static void send(RoutingContext ctx, int status, String detail, JsonObject extensions) {
     StageClock.fail(ctx);
-    send(ctx.response(), status, null, detail, RequestIds.of(ctx));
+    send(ctx.response(), status, null, detail, RequestIds.of(ctx), extensions);
   }
 
   /**
@@ -171,7 +180,7 @@ final class Problems {
     }
     String id = RequestIds.idFor(givenId(request));
     request.response().putHeader(RequestIds.HEADER, id).putHeader("Connection", "close");
-    send(request.response(), status, null, detail, id);
+    send(request.response(), status, null, detail, id, null);
   }
 
   /** The client's {@code X-Request-Id}, when its headers could be read at all. */
@@ -188,7 +197,12 @@ final class Problems {
    * Failures#stage}), or null, when a status that only one stage gives names it.
    */
   private static void send(
-      HttpServerResponse response, int status, String stage, String detail, String requestId) {
+      HttpServerResponse response,
+      int status,
+      String stage,
+      String detail,
+      String requestId,
+      JsonObject extensions) {
     HttpResponseStatus http = HttpResponseStatus.valueOf(status);
     if (stage == null) {
       stage =
@@ -210,6 +224,9 @@ final class Problems {
             .put("requestId", requestId);
     if (stage != null) {
       problem.put("stage", stage);
+    }
+    if (extensions != null) {
+      extensions.forEach(member -> problem.put(member.getKey(), member.getValue()));
     }
     response.setStatusCode(status).putHeader("Content-Type", CONTENT_TYPE);
     if (status == 503) {

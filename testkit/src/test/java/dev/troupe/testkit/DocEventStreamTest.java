@@ -148,7 +148,7 @@ class DocEventStreamTest {
                 events ->
                     ctx.verify(
                         () -> {
-                          assertThat(events[0]).startsWith("id: dune:1\ndata: ");
+                          assertThat(events[0]).matches("(?s)id: \\d+\ndata: .*");
                           JsonObject put =
                               new JsonObject(events[0].substring(events[0].indexOf("data: ") + 6));
                           assertThat(put.getMap())
@@ -156,8 +156,11 @@ class DocEventStreamTest {
                               .containsEntry("id", "dune")
                               .containsEntry("op", "put")
                               .containsEntry("version", 1);
+                          long putSeq = put.getLong("seq");
+                          assertThat(events[0]).startsWith("id: " + putSeq + "\n");
                           assertThat(events[1])
-                              .startsWith("id: dune:2\ndata: ")
+                              .as("the next change of the log: nothing else happened in between")
+                              .startsWith("id: " + (putSeq + 1) + "\ndata: ")
                               .contains("\"op\":\"delete\"");
                           ctx.completeNow();
                         })));

@@ -19,17 +19,24 @@ public final class ChangeWire {
 
   private ChangeWire() {}
 
-  /** The body of a change event on {@link DocEvents#ADDRESS}. */
-  public static JsonObject changeEvent(String op, DocKey key, long version) {
-    return DocWire.toJson(key).put("op", op).put("version", version);
+  /**
+   * The body of a change event on {@link DocEvents#ADDRESS}, at position {@code seq} of the log.
+   */
+  public static JsonObject changeEvent(String op, DocKey key, long version, long seq) {
+    return DocWire.toJson(key).put("op", op).put("version", version).put("seq", seq);
   }
 
   public static JsonObject toJson(DocChange change) {
-    return changeEvent(change.op(), change.key(), change.version());
+    return changeEvent(change.op(), change.key(), change.version(), change.seq());
   }
 
+  /** {@code seq} is optional (0 when absent): nodes built before issue 21 do not send it. */
   public static DocChange docChange(JsonObject json) {
-    return new DocChange(string(json, "op"), DocWire.docKey(json), longValue(json, "version"));
+    return new DocChange(
+        string(json, "op"),
+        DocWire.docKey(json),
+        longValue(json, "version"),
+        longValue(json, "seq", 0));
   }
 
   /** {@code {"since":seq,"limit":n}}. */

@@ -19,9 +19,10 @@ import java.util.List;
  *   <tr><td>{@code getMany}</td><td>{@link KeyBatch}</td><td>{@link LookupBatch}: one lookup per id, in the order asked, read by one query</td></tr>
  *   <tr><td>{@code putMany}</td><td>{@link PutMany}</td><td>{@link PutManyResult}; all writes commit in one transaction, or none
  *       (412 naming the item whose precondition failed)</td></tr>
- *   <tr><td>{@code changes}</td><td>{@code {"since":seq,"limit":n}}</td><td>{@code {"items":[{"seq","collection","id","version","op","at"}],"next":seq}}:
- *       committed writes and deletes with a sequence number above {@code since}, in commit order per key;
- *       ask again with {@code since = next} to catch up</td></tr>
+ *   <tr><td>{@code changes}</td><td>{@code {"since":seq,"limit":n}}</td><td>{@code {"items":[{"seq","collection","id","version","op","at"}],"next":seq,"earliest":seq,"head":seq}}:
+ *       committed writes and deletes with a sequence number above {@code since}, in commit order (numbered
+ *       without gaps: seq n+1 is never visible before n); ask again with {@code since = next} to catch up.
+ *       {@code earliest} is the oldest seq retention kept ({@code head + 1} when none), {@code head} the newest</td></tr>
  *   <tr><td>{@code ping}</td><td>anything</td><td>{@code {"service":"db"}}</td></tr>
  * </table>
  */

@@ -341,7 +341,7 @@ class BusContractDocumentTest {
             Map.entry("PutDoc", DocWire.toJson(KEY).put("data", "not an object")),
             Map.entry("ListDocs", new JsonObject().put("collection", "books").put("limit", 1001)),
             Map.entry("Document", DocWire.toJson(DOC).put("version", 0)),
-            Map.entry("ChangeEvent", ChangeWire.changeEvent("upsert", KEY, 1)),
+            Map.entry("ChangeEvent", ChangeWire.changeEvent("upsert", KEY, 1, 1)),
             Map.entry(
                 "ReadResult",
                 new JsonObject().put("document", DocWire.toJson(DOC)).put("cache", "WARM")),
@@ -493,8 +493,8 @@ class BusContractDocumentTest {
     s.put(
         "ChangeEvent",
         List.of(
-            ChangeWire.changeEvent("put", KEY, 1),
-            ChangeWire.toJson(new DocChange(DocChange.DELETE, KEY, 2))));
+            ChangeWire.changeEvent("put", KEY, 1, 41),
+            ChangeWire.toJson(new DocChange(DocChange.DELETE, KEY, 2, 42))));
     JobStatus receiving =
         new JobStatus(
             JOB.id(),

@@ -344,9 +344,9 @@ class WireRoundTripTest {
   }
 
   @Test
-  @DisplayName("a change event carries op, collection, id and version")
+  @DisplayName("a change event carries op, collection, id, version and its position in the log")
   void changeEvent() {
-    JsonObject event = ChangeWire.changeEvent("delete", KEY, 8);
+    JsonObject event = ChangeWire.changeEvent("delete", KEY, 8, 17);
 
     assertThat(event)
         .isEqualTo(
@@ -354,6 +354,14 @@ class WireRoundTripTest {
                 .put("collection", "users")
                 .put("id", "alice")
                 .put("op", "delete")
-                .put("version", 8L));
+                .put("version", 8L)
+                .put("seq", 17L));
+    assertThat(ChangeWire.docChange(overTheWire(event)))
+        .isEqualTo(new DocChange("delete", KEY, 8, 17));
+    JsonObject unnumbered = event.copy();
+    unnumbered.remove("seq");
+    assertThat(ChangeWire.docChange(overTheWire(unnumbered)).seq())
+        .as("an event of a node that predates the numbered log")
+        .isZero();
   }
 }
