@@ -150,9 +150,14 @@ final class ScriptedBridge {
     socket.closeHandler(v -> connections.remove(connection));
   }
 
-  private synchronized void record(Received frame) {
-    received.add(frame);
-    matchers.removeIf(m -> m.test.test(frame) && m.promise.tryComplete(frame));
+  /** Records {@code frame}, then completes the matchers it satisfies, outside the lock. */
+  private void record(Received frame) {
+    List<Matcher> satisfied = new ArrayList<>();
+    synchronized (this) {
+      received.add(frame);
+      matchers.removeIf(m -> m.test.test(frame) && satisfied.add(m));
+    }
+    satisfied.forEach(m -> m.promise.tryComplete(frame));
   }
 
   private record Matcher(Predicate<Received> test, Promise<Received> promise) {}
