@@ -2,7 +2,7 @@ package dev.troupe.example;
 
 import dev.troupe.client.ClientOptions;
 import dev.troupe.client.TroupeClient;
-import java.util.List;
+import java.util.Arrays;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,7 +33,10 @@ public final class Main {
         ClientOptions.builder()
             .cluster(
                 env.getOrDefault("TROUPE_CLUSTER_NAME", "troupe"),
-                List.of(env.getOrDefault("TROUPE_CLUSTER_MEMBERS", "127.0.0.1:5701").split(",")))
+                Arrays.stream(
+                        env.getOrDefault("TROUPE_CLUSTER_MEMBERS", "127.0.0.1:5701").split(","))
+                    .map(String::trim)
+                    .toList())
             .host(env.getOrDefault("EXAMPLE_HOST", "127.0.0.1"))
             .build();
     LOG.info("joining Troupe: {}", options);
