@@ -1,5 +1,6 @@
 package dev.troupe.gateway;
 
+import dev.troupe.shared.cluster.DataMembers;
 import dev.troupe.shared.cluster.NodeRuntime;
 import dev.troupe.shared.config.ClusterConfig;
 import dev.troupe.shared.supervision.Supervision;
@@ -132,7 +133,8 @@ final class HealthRoutes {
     }
 
     private Status probe() {
-      int members = runtime.hazelcast().getCluster().getMembers().size();
+      // Lite members (JVM clients) hold no data: they neither make nor break a quorum.
+      int members = DataMembers.count(runtime.hazelcast().getCluster());
       if (members < quorum) {
         return Status.KO(
             new JsonObject()

@@ -1,13 +1,13 @@
 package dev.troupe.example;
 
-import dev.troupe.shared.client.TroupeClient;
+import dev.troupe.client.Subscription;
+import dev.troupe.client.TroupeClient;
 import dev.troupe.shared.contract.DocChange;
 import dev.troupe.shared.contract.DocKey;
 import dev.troupe.shared.contract.ErrorCode;
 import dev.troupe.shared.contract.TroupeException;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
@@ -17,28 +17,30 @@ import java.util.TreeMap;
 /**
  * A small service beside Troupe: it follows every document change on the cluster with {@link
  * TroupeClient#onChange} and keeps, per collection, how many writes and deletes it saw. Over HTTP
- * ({@code port} in its config, 0 for a free one) it answers {@code GET /counts} with {@code
+ * (on {@code port}, 0 for a free one) it answers {@code GET /counts} with {@code
  * {"<collection>":{"put":n,"delete":n}}} and {@code GET /latest/<collection>/<id>} with the
- * document read through Troupe ({@link TroupeClient#get}).
+ * document's data, read through Troupe ({@link TroupeClient#get}).
  */
 public final class ChangeCounterVerticle extends VerticleBase {
+  private final TroupeClient troupe;
+  private final int port;
   private final Map<String, long[]> counts = new TreeMap<>();
-  private TroupeClient troupe;
-  private MessageConsumer<JsonObject> changes;
+  private Subscription changes;
   private HttpServer server;
+
+  public ChangeCounterVerticle(TroupeClient troupe, int port) {
+    this.troupe = troupe;
+    this.port = port;
+  }
 
   @Override
   public Future<?> start() {
-    troupe = TroupeClient.create(vertx, config().getLong("timeoutMs", 5_000L));
     return troupe
         .onChange(this::count)
         .compose(
             subscription -> {
               changes = subscription;
-              return vertx
-                  .createHttpServer()
-                  .requestHandler(this::serve)
-                  .listen(config().getInteger("port", 0), "127.0.0.1");
+              return vertx.createHttpServer().requestHandler(this::serve).listen(port, "127.0.0.1");
             })
         .onSuccess(listening -> server = listening);
   }
@@ -55,14 +57,14 @@ public final class ChangeCounterVerticle extends VerticleBase {
 
   private void serve(HttpServerRequest request) {
     String path = request.path();
+    String[] parts = path.split("/");
     if (path.equals("/counts")) {
       JsonObject body = new JsonObject();
       counts.forEach(
           (collection, n) ->
               body.put(collection, new JsonObject().put("put", n[0]).put("delete", n[1])));
       request.response().putHeader("Content-Type", "application/json").end(body.encode());
-    } else if (path.startsWith("/latest/") && path.split("/").length == 4) {
-      String[] parts = path.split("/");
+    } else if (path.startsWith("/latest/") && parts.length == 4) {
       latest(request, parts[2], parts[3]);
     } else {
       request.response().setStatusCode(404).end();
@@ -85,7 +87,7 @@ public final class ChangeCounterVerticle extends VerticleBase {
                 request
                     .response()
                     .putHeader("Content-Type", "application/json")
-                    .end(ar.result().document().data().encode());
+                    .end(ar.result().data().encode());
               } else {
                 TroupeException failure = (TroupeException) ar.cause();
                 request
@@ -98,7 +100,7 @@ public final class ChangeCounterVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    Future<Void> unsubscribed = changes == null ? Future.succeededFuture() : changes.unregister();
+    Future<Void> unsubscribed = changes == null ? Future.succeededFuture() : changes.cancel();
     return unsubscribed.eventually(
         () -> server == null ? Future.succeededFuture() : server.close());
   }

@@ -2,8 +2,8 @@ package dev.troupe.example;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.troupe.launcher.TroupeNode;
-import dev.troupe.shared.client.TroupeClient;
+import dev.troupe.client.ClientOptions;
+import dev.troupe.client.TroupeClient;
 import dev.troupe.shared.contract.DocKey;
 import dev.troupe.shared.contract.ErrorCode;
 import dev.troupe.shared.contract.KeyBatch;
@@ -20,9 +20,8 @@ import io.vertx.ext.web.client.WebClient;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
-import java.util.EnumSet;
+import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.DisplayName;
@@ -31,104 +30,117 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The example service joins a real Troupe cluster as a member of its own, calls it with {@link
- * TroupeClient} and counts the changes it is told about.
+ * The example service, an outside project, against real Troupe services started by the test kit: it
+ * joins their cluster as a lite member with {@code troupe-client}, calls it, and counts the changes
+ * it is told about.
  */
 @ExtendWith(VertxExtension.class)
 @DisplayName("The example Java service on a Troupe cluster")
 class ChangeCounterClusterTest {
   @RegisterExtension
   static final TroupeClusterExtension TROUPE =
-      new TroupeClusterExtension(TroupeCluster.builder().node("db", "cache", "request", "gateway"));
+      new TroupeClusterExtension(
+          TroupeCluster.builder().node("db", "cache", "request", "gateway").node("cache"));
 
   @Test
   @Timeout(value = 120, timeUnit = TimeUnit.SECONDS)
   @DisplayName(
-      "typed calls succeed and fail with their ErrorCode, and the service counts each collection's changes")
+      "typed calls succeed and fail with their ErrorCode, and the service counts each collection's"
+          + " changes")
   void callsAndCounts(Vertx vertx, VertxTestContext ctx) {
     WebClient http = WebClient.create(vertx);
-    ChangeCounterVerticle counter = new ChangeCounterVerticle();
     TroupeCluster cluster = TROUPE.cluster();
-    cluster
-        .addNode(EnumSet.noneOf(dev.troupe.launcher.Service.class), Map.of())
-        .compose(member -> deploy(member, counter).map(member))
+    ClientOptions options =
+        ClientOptions.builder()
+            .cluster(cluster.name(), cluster.node(0).memberAddress())
+            .timeout(Duration.ofSeconds(5))
+            .build();
+    TroupeClient[] client = new TroupeClient[1];
+    ChangeCounterVerticle[] counter = new ChangeCounterVerticle[1];
+    TroupeClient.connect(options)
         .compose(
-            member -> {
-              TroupeClient troupe = TroupeClient.create(member.vertx(), 5_000);
-              // The subscription reaches every member of the cluster a moment after it is
-              // registered: write a
-              // marker until the service has counted one, so the writes below are all seen.
-              return untilCounted(vertx, http, counter, troupe)
-                  .compose(v -> troupe.put(DocKey.of("alpha", "a1"), new JsonObject().put("n", 1)))
-                  .compose(
-                      v ->
-                          troupe.putMany(
-                              new PutMany(
-                                  "alpha",
-                                  List.of(
-                                      new PutMany.Item("a2", new JsonObject(), null),
-                                      new PutMany.Item("a3", new JsonObject(), null)))))
-                  .compose(v -> troupe.put(DocKey.of("beta", "b1"), new JsonObject()))
-                  .compose(v -> troupe.delete(DocKey.of("beta", "b1")))
-                  .compose(
-                      v ->
-                          troupe.getMany(
-                              new MultiGet(
-                                  new KeyBatch("alpha", List.of("a1", "a2", "zz")), false)))
-                  .compose(
-                      many -> {
-                        ctx.verify(
-                            () -> {
-                              assertThat(many.found()).containsOnlyKeys("a1", "a2");
-                              assertThat(many.missing()).containsExactly("zz");
-                            });
-                        return troupe
-                            .get(DocKey.of("beta", "b1"))
-                            .transform(ar -> Future.succeededFuture(ar.cause()));
-                      })
-                  .compose(
-                      missing -> {
-                        ctx.verify(
-                            () -> {
-                              assertThat(missing).isInstanceOf(TroupeException.class);
-                              assertThat(((TroupeException) missing).code())
-                                  .isEqualTo(ErrorCode.NOT_FOUND);
-                            });
-                        return poll(
-                            vertx,
-                            http,
-                            counter,
-                            counts ->
-                                counts.containsKey("beta")
-                                    && counts.getJsonObject("beta").getLong("delete") == 1
-                                    && counts.getJsonObject("alpha").getLong("put") == 3);
-                      })
-                  .compose(
-                      counts ->
-                          http.get(counter.port(), "127.0.0.1", "/latest/alpha/a1")
-                              .send()
-                              .map(
-                                  latest -> {
-                                    ctx.verify(
-                                        () -> {
-                                          assertThat(counts.getJsonObject("alpha"))
-                                              .isEqualTo(
-                                                  new JsonObject().put("put", 3).put("delete", 0));
-                                          assertThat(counts.getJsonObject("beta"))
-                                              .isEqualTo(
-                                                  new JsonObject().put("put", 1).put("delete", 1));
-                                          assertThat(latest.statusCode()).isEqualTo(200);
-                                          assertThat(latest.bodyAsJsonObject().getInteger("n"))
-                                              .isEqualTo(1);
-                                        });
-                                    return null;
-                                  }));
+            troupe -> {
+              client[0] = troupe;
+              counter[0] = new ChangeCounterVerticle(troupe, 0);
+              return troupe.vertx().deployVerticle(counter[0]).map(troupe);
             })
+        .compose(
+            troupe ->
+                // The subscription reaches every member of the cluster a moment after it is
+                // registered: write a marker until the service has counted one, so the writes
+                // below are all seen.
+                untilCounted(vertx, http, counter[0], troupe)
+                    .compose(
+                        v -> troupe.put(DocKey.of("alpha", "a1"), new JsonObject().put("n", 1)))
+                    .compose(
+                        v ->
+                            troupe.putMany(
+                                new PutMany(
+                                    "alpha",
+                                    List.of(
+                                        new PutMany.Item("a2", new JsonObject(), null),
+                                        new PutMany.Item("a3", new JsonObject(), null)))))
+                    .compose(v -> troupe.put(DocKey.of("beta", "b1"), new JsonObject()))
+                    .compose(v -> troupe.delete(DocKey.of("beta", "b1")))
+                    .compose(
+                        v ->
+                            troupe.getMany(
+                                new MultiGet(
+                                    new KeyBatch("alpha", List.of("a1", "a2", "zz")), false)))
+                    .compose(
+                        many -> {
+                          ctx.verify(
+                              () -> {
+                                assertThat(many.found()).containsOnlyKeys("a1", "a2");
+                                assertThat(many.missing()).containsExactly("zz");
+                              });
+                          return troupe
+                              .get(DocKey.of("beta", "b1"))
+                              .transform(ar -> Future.succeededFuture(ar.cause()));
+                        })
+                    .compose(
+                        missing -> {
+                          ctx.verify(
+                              () -> {
+                                assertThat(missing).isInstanceOf(TroupeException.class);
+                                assertThat(((TroupeException) missing).code())
+                                    .isEqualTo(ErrorCode.NOT_FOUND);
+                              });
+                          return poll(
+                              vertx,
+                              http,
+                              counter[0],
+                              counts ->
+                                  counts.containsKey("beta")
+                                      && counts.getJsonObject("beta").getLong("delete") == 1
+                                      && counts.getJsonObject("alpha").getLong("put") == 3);
+                        })
+                    .compose(
+                        counts ->
+                            http.get(counter[0].port(), "127.0.0.1", "/latest/alpha/a1")
+                                .send()
+                                .map(
+                                    latest -> {
+                                      ctx.verify(
+                                          () -> {
+                                            assertThat(counts.getJsonObject("alpha"))
+                                                .isEqualTo(
+                                                    new JsonObject()
+                                                        .put("put", 3)
+                                                        .put("delete", 0));
+                                            assertThat(counts.getJsonObject("beta"))
+                                                .isEqualTo(
+                                                    new JsonObject()
+                                                        .put("put", 1)
+                                                        .put("delete", 1));
+                                            assertThat(latest.statusCode()).isEqualTo(200);
+                                            assertThat(latest.bodyAsJsonObject().getInteger("n"))
+                                                .isEqualTo(1);
+                                          });
+                                      return null;
+                                    })))
+        .eventually(() -> client[0] == null ? Future.succeededFuture() : client[0].close())
         .onComplete(ctx.succeedingThenComplete());
-  }
-
-  private static Future<String> deploy(TroupeNode member, ChangeCounterVerticle counter) {
-    return member.vertx().deployVerticle(counter);
   }
 
   private static Future<Void> untilCounted(

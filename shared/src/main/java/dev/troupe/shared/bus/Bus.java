@@ -18,14 +18,14 @@ import java.util.Objects;
  * Failures#code} understands.
  */
 public final class Bus {
-  /** Header naming the operation of a message. */
-  public static final String ACTION = "action";
+  /** Header naming the operation of a message ({@link BusNames#ACTION}). */
+  public static final String ACTION = BusNames.ACTION;
 
-  /** Header carrying the id of the client request a message belongs to, for logs. */
-  public static final String REQUEST_ID = "requestId";
+  /** Header carrying the id of the client request a message belongs to ({@link BusNames}). */
+  public static final String REQUEST_ID = BusNames.REQUEST_ID;
 
-  /** Action every Troupe service answers, used by readiness checks. */
-  public static final String PING = "ping";
+  /** Action every Troupe service answers, used by readiness checks ({@link BusNames#PING}). */
+  public static final String PING = BusNames.PING;
 
   private final Vertx vertx;
   private final long timeoutMs;

@@ -55,7 +55,8 @@ public final class NodeLeave {
       if (!clusterManager.getHazelcastInstance().getLifecycleService().isRunning()) {
         return Future.succeededFuture();
       }
-      alone = clusterManager.getHazelcastInstance().getCluster().getMembers().size() <= 1;
+      // Lite members (JVM clients) serve nothing and route nothing here: no company.
+      alone = DataMembers.count(clusterManager.getHazelcastInstance().getCluster()) <= 1;
     } catch (RuntimeException e) {
       LOG.warn("Node {} could not leave the registry before stopping: {}", nodeName, e.toString());
       return Future.succeededFuture();

@@ -2,8 +2,11 @@ package dev.troupe.shared.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
 import dev.troupe.shared.bus.BusFault;
 import dev.troupe.shared.bus.Retry;
+import dev.troupe.shared.config.ClusterConfig;
 import dev.troupe.shared.contract.ErrorCode;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -176,6 +179,52 @@ class NodeLeaveTest {
                           ctx.completeNow();
                         })));
     assertThat(ctx.awaitCompletion(30, TimeUnit.SECONDS)).isTrue();
+  }
+
+  @Test
+  @DisplayName(
+      "a node whose only company is a lite member (a JVM client) is alone: it leaves without settling")
+  void liteMembersAreNoCompany(Vertx vertx, VertxTestContext ctx) throws Exception {
+    HazelcastInstance[] lite = new HazelcastInstance[1];
+    // Settling would outlast the test: only a node that counts itself alone finishes in time.
+    node("a", Map.of(NodeLeave.SETTLE_MS, "600000"))
+        .compose(
+            a ->
+                a.vertx()
+                    .eventBus()
+                    .<String>consumer(ADDRESS, m -> m.reply("served by a"))
+                    .completion()
+                    .map(a))
+        .compose(
+            a ->
+                vertx
+                    .executeBlocking(
+                        () -> {
+                          ClusterConfig config =
+                              ClusterConfig.from(
+                                  cluster.nodeSettings("lite", memberAddress(a), Map.of()));
+                          lite[0] =
+                              Hazelcast.newHazelcastInstance(
+                                  HazelcastSetup.config(config).setLiteMember(true));
+                          return lite[0];
+                        })
+                    .map(a))
+        .compose(
+            a -> {
+              ctx.verify(() -> assertThat(a.hazelcast().getCluster().getMembers()).hasSize(2));
+              return a.leave().settle(a.vertx(), "a");
+            })
+        .eventually(
+            () ->
+                vertx.executeBlocking(
+                    () -> {
+                      if (lite[0] != null) {
+                        lite[0].shutdown();
+                      }
+                      return null;
+                    }))
+        .onComplete(ctx.succeedingThenComplete());
+    assertThat(ctx.awaitCompletion(60, TimeUnit.SECONDS)).isTrue();
   }
 
   /**

@@ -18,12 +18,14 @@ import java.io.File;
 import java.io.IOException;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
+import java.net.JarURLConnection;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Enumeration;
 import java.util.HashSet;
@@ -35,6 +37,8 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -784,15 +788,11 @@ class BusContractDocumentTest {
       throws IOException, URISyntaxException, ClassNotFoundException {
     String pkg = DocKey.class.getPackageName();
     Map<String, Class<?>> byAddress = new TreeMap<>();
-    Enumeration<URL> dirs = DocKey.class.getClassLoader().getResources(pkg.replace('.', '/'));
+    String path = pkg.replace('.', '/');
+    Enumeration<URL> dirs = DocKey.class.getClassLoader().getResources(path);
     while (dirs.hasMoreElements()) {
       URL url = dirs.nextElement();
-      if (!"file".equals(url.getProtocol())) {
-        continue;
-      }
-      String[] files =
-          new File(url.toURI()).list((d, n) -> n.endsWith(".class") && !n.contains("$"));
-      for (String file : files == null ? new String[0] : files) {
+      for (String file : classFiles(url, path)) {
         Class<?> type = Class.forName(pkg + "." + file.substring(0, file.length() - 6));
         if (type.getName().endsWith("Test") || type == BusDocMarkdown.class) {
           continue;
@@ -804,6 +804,31 @@ class BusContractDocumentTest {
       }
     }
     return byAddress;
+  }
+
+  /**
+   * The top-level class files of package directory {@code path} at {@code url}: a directory (this
+   * module's classes) or a jar (troupe-contracts, when the reactor hands over its jar).
+   */
+  private static List<String> classFiles(URL url, String path)
+      throws IOException, URISyntaxException {
+    List<String> names = new ArrayList<>();
+    if ("file".equals(url.getProtocol())) {
+      String[] files = new File(url.toURI()).list();
+      names.addAll(List.of(files == null ? new String[0] : files));
+    } else if ("jar".equals(url.getProtocol())) {
+      JarURLConnection connection = (JarURLConnection) url.openConnection();
+      connection.setUseCaches(false);
+      try (JarFile jar = connection.getJarFile()) {
+        jar.stream()
+            .map(JarEntry::getName)
+            .filter(n -> n.startsWith(path + "/") && n.indexOf('/', path.length() + 1) < 0)
+            .map(n -> n.substring(path.length() + 1))
+            .forEach(names::add);
+      }
+    }
+    names.removeIf(n -> !n.endsWith(".class") || n.contains("$"));
+    return names;
   }
 
   private static Map<String, String> stringConstants(Class<?> type) {

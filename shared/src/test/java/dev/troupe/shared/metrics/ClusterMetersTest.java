@@ -6,9 +6,13 @@ import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
+import dev.troupe.shared.cluster.HazelcastSetup;
+import dev.troupe.shared.cluster.LoopbackCluster;
+import dev.troupe.shared.config.ClusterConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -35,6 +39,37 @@ class ClusterMetersTest {
     }
     assertThat(registry.get(ClusterMeters.MEMBERS).gauge().value()).isNaN();
     registry.close();
+  }
+
+  @Test
+  @DisplayName(
+      "a lite member (a JVM client) is not counted: troupe_cluster_members stays at the data members")
+  void liteMembersAreNotCounted() {
+    LoopbackCluster cluster = LoopbackCluster.create();
+    PrometheusMeterRegistry registry = MetricsSetup.registry("n1");
+    HazelcastInstance data =
+        Hazelcast.newHazelcastInstance(
+            HazelcastSetup.config(ClusterConfig.from(cluster.nodeSettings("d", null, Map.of()))));
+    HazelcastInstance lite = null;
+    try {
+      ClusterMeters.register(registry, data, 1);
+      var address = data.getCluster().getLocalMember().getAddress();
+      Config liteConfig =
+          HazelcastSetup.config(
+              ClusterConfig.from(
+                  cluster.nodeSettings(
+                      "lite", address.getHost() + ":" + address.getPort(), Map.of())));
+      lite = Hazelcast.newHazelcastInstance(liteConfig.setLiteMember(true));
+      assertThat(data.getCluster().getMembers()).hasSize(2);
+      assertThat(data.getCluster().getMembers()).filteredOn(m -> m.isLiteMember()).hasSize(1);
+      assertThat(registry.get(ClusterMeters.MEMBERS).gauge().value()).isEqualTo(1.0);
+    } finally {
+      if (lite != null) {
+        lite.shutdown();
+      }
+      data.shutdown();
+      registry.close();
+    }
   }
 
   /** A member on loopback that joins no one, on a port that was free. */

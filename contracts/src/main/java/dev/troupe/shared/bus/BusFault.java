@@ -11,15 +11,15 @@ import java.util.Objects;
 
 /**
  * A service's failure reply, structured: its {@link ErrorCode}, the pipeline stage that failed (or
- * null), a detail that is safe to show a client, and whether a new attempt may succeed. {@link
- * ActionRouter} replies with it; a caller reads the members, never parses the message.
+ * null), a detail that is safe to show a client, and whether a new attempt may succeed. A service's
+ * {@code ActionRouter} replies with it; a caller reads the members, never parses the message.
  *
  * <p>It is a {@link ReplyException} of type {@code RECIPIENT_FAILURE} whose {@code failureCode} is
  * the error code and whose message is the detail, so a receiver that does not know this class (a
  * bridged client in another language, an older node's plain codec) still reads code and detail.
  * Between nodes it travels with its own codec ({@value #CODEC}): the failure code, then a JSON
- * object {@code {"stage","detail"}}. Every JVM node registers the codec ({@link
- * Bus#registerCodecs}).
+ * object {@code {"stage","detail"}}. Every JVM of a cluster registers the codec ({@link #register};
+ * {@code Bus.registerCodecs} does on a node).
  */
 public final class BusFault extends ReplyException {
   /** The codec name on the wire, versioned like an address. */
@@ -38,7 +38,7 @@ public final class BusFault extends ReplyException {
     return code;
   }
 
-  /** The stage that failed ({@link dev.troupe.shared.metrics.Stages}), or null. */
+  /** The stage that failed (a name of {@code dev.troupe.shared.metrics.Stages}), or null. */
   public String stage() {
     return stage;
   }
@@ -77,7 +77,7 @@ public final class BusFault extends ReplyException {
   }
 
   /** Registers the codec on {@code vertx} as the default for this class; later calls do nothing. */
-  static void register(Vertx vertx) {
+  public static void register(Vertx vertx) {
     try {
       vertx.eventBus().registerDefaultCodec(BusFault.class, WireCodec.INSTANCE);
     } catch (IllegalStateException alreadyRegistered) {

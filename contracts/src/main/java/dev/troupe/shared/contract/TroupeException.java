@@ -4,7 +4,8 @@ import java.util.Objects;
 
 /**
  * A failure with an {@link ErrorCode} and a message that is safe to show to a client. Services fail
- * futures with it; {@link dev.troupe.shared.bus.ActionRouter} turns it into a reply failure.
+ * futures with it, and their {@code ActionRouter} turns it into a reply failure; the JVM client
+ * ({@code troupe-client}) fails its calls with it.
  */
 public final class TroupeException extends RuntimeException {
   private final ErrorCode code;
@@ -19,8 +20,8 @@ public final class TroupeException extends RuntimeException {
   }
 
   /**
-   * A failure of pipeline stage {@code stage} ({@link dev.troupe.shared.metrics.Stages}); null when
-   * no stage is named.
+   * A failure of pipeline stage {@code stage} (a name of {@code dev.troupe.shared.metrics.Stages});
+   * null when no stage is named.
    */
   public TroupeException(ErrorCode code, String stage, String message, Throwable cause) {
     super(message, cause, false, cause != null);

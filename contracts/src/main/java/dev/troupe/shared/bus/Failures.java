@@ -74,7 +74,7 @@ public final class Failures {
     return new TroupeException(code(failure), stage(failure), message(failure), failure);
   }
 
-  /** The structured reply a service sends for {@code failure} ({@link ActionRouter} does). */
+  /** The structured reply a service sends for {@code failure} (its {@code ActionRouter} does). */
   public static BusFault fault(Throwable failure) {
     if (failure instanceof BusFault fault) {
       return fault;

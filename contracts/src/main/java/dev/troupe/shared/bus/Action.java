@@ -6,9 +6,10 @@ import java.util.function.Predicate;
 /**
  * One action of a service, declared once in its contract: the address it is sent to, its name (the
  * {@code action} header), the codecs of its request and reply, and whether sending it twice does
- * what sending it once does. {@link ActionRouter} decodes and encodes for the handler, {@link
- * Bus#call} and {@link CallPolicy} for the caller, and {@link Retry} retries only what the
- * declaration calls idempotent. Nothing else names an action.
+ * what sending it once does. The services' {@code ActionRouter} decodes and encodes for the
+ * handler, {@code Bus} and {@code CallPolicy} (in {@code troupe-shared}) and the JVM client ({@code
+ * troupe-client}) for the caller, and retries resend only what the declaration calls idempotent.
+ * Nothing else names an action.
  *
  * @param <Q> the request type
  * @param <R> the reply type
@@ -84,7 +85,11 @@ public final class Action<Q, R> {
   public static Action<io.vertx.core.json.JsonObject, io.vertx.core.json.JsonObject> ping(
       String address) {
     return idempotent(
-        address, Bus.PING, Codec.json(), Codec.json(), "liveness: answers with the service's name");
+        address,
+        BusNames.PING,
+        Codec.json(),
+        Codec.json(),
+        "liveness: answers with the service's name");
   }
 
   public String address() {

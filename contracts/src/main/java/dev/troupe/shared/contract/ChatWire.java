@@ -145,6 +145,40 @@ public final class ChatWire {
     return new JsonObject().put("items", array);
   }
 
+  /** The messages of a {@code history} reply ({@link #history(List)}) about {@code room}. */
+  public static List<ChatMessage> history(String room, JsonObject reply) {
+    List<JsonObject> items = JsonFields.objects(reply, "items");
+    List<ChatMessage> messages = new ArrayList<>(items.size());
+    for (JsonObject item : items) {
+      long seq = longValue(item, "seq");
+      if (seq < 1) {
+        throw TroupeException.badRequest("not a chat message: seq must be >= 1");
+      }
+      messages.add(
+          new ChatMessage(
+              room, seq, string(item, "from"), string(item, "text"), instant(item, "at")));
+    }
+    return messages;
+  }
+
+  /** The number a {@code post} reply ({@code {"seq"}}) gives the posted message in its room. */
+  public static long postedSeq(JsonObject reply) {
+    long seq = longValue(reply, "seq");
+    if (seq < 1) {
+      throw TroupeException.badRequest("seq must be >= 1, got " + seq);
+    }
+    return seq;
+  }
+
+  /** The members a {@code join} or {@code leave} reply ({@code {"members"}}) counts in the room. */
+  public static int memberCount(JsonObject reply) {
+    int members = JsonFields.intValue(reply, "members");
+    if (members < 0) {
+      throw TroupeException.badRequest("members must be >= 0, got " + members);
+    }
+    return members;
+  }
+
   private static JsonObject item(ChatMessage m) {
     return new JsonObject()
         .put("seq", m.seq())

@@ -18,10 +18,10 @@ import io.vertx.core.json.JsonObject;
  * jsonobject} codec (a length, then the UTF-8 JSON), so the wire format is still plain JSON.
  *
  * <p>Rules that come with it: a body sent with {@link #options()} (a request or a reply) is never
- * modified after the send, and a received body is never modified (copy it first). Every JVM node of
- * a Troupe cluster registers this codec ({@link dev.troupe.shared.cluster.ClusterBootstrap} does,
- * and {@link Bus} makes sure for its Vert.x): a node without it cannot decode such a message.
- * Bridged clients (TCP, SockJS) are unaffected: a bridge reads the decoded JSON object.
+ * modified after the send, and a received body is never modified (copy it first). Every JVM of a
+ * Troupe cluster registers this codec ({@code ClusterBootstrap} does on a node, {@code Bus} makes
+ * sure for its Vert.x, and so does the JVM client): a member without it cannot decode such a
+ * message. Bridged clients (TCP, SockJS) are unaffected: a bridge reads the decoded JSON object.
  */
 public final class HandedOverJson implements MessageCodec<JsonObject, JsonObject> {
   /** The codec name on the wire; versioned like an address, since every node must know it. */

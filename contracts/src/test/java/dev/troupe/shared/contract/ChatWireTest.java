@@ -6,8 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.troupe.shared.contract.ChatContract.ChatMessage;
 import dev.troupe.shared.contract.ChatContract.HistoryQuery;
 import dev.troupe.shared.contract.ChatContract.MembersQuery;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -57,5 +59,31 @@ class ChatWireTest {
         .hasMessageContaining("at must be an ISO-8601 instant");
     assertThatThrownBy(() -> ChatWire.chatMessage(ChatWire.toJson(MESSAGE).put("seq", 0)))
         .hasMessageContaining("seq must be >= 1");
+  }
+
+  @Test
+  @DisplayName("the replies of history, post and join read back as the room service writes them")
+  void replies() {
+    ChatMessage second =
+        new ChatMessage("lobby", 8, "bob", "hi", Instant.parse("2026-01-31T12:00:01Z"));
+    assertThat(ChatWire.history("lobby", ChatWire.history(List.of(MESSAGE, second))))
+        .containsExactly(MESSAGE, second);
+    assertThat(ChatWire.history("lobby", new JsonObject().put("items", new JsonArray()))).isEmpty();
+    assertThat(ChatWire.postedSeq(new JsonObject().put("seq", 9))).isEqualTo(9);
+    assertThat(ChatWire.memberCount(new JsonObject().put("members", 2).put("seq", 9))).isEqualTo(2);
+    assertThatThrownBy(() -> ChatWire.history("lobby", new JsonObject()))
+        .isInstanceOf(TroupeException.class)
+        .hasMessageContaining("items must be an array of objects");
+    JsonObject badItem =
+        ChatWire.history(List.of(MESSAGE)).getJsonArray("items").getJsonObject(0).put("seq", 0);
+    assertThatThrownBy(
+            () ->
+                ChatWire.history(
+                    "lobby", new JsonObject().put("items", new JsonArray().add(badItem))))
+        .hasMessageContaining("seq must be >= 1");
+    assertThatThrownBy(() -> ChatWire.postedSeq(new JsonObject().put("seq", 0)))
+        .hasMessageContaining("seq must be >= 1");
+    assertThatThrownBy(() -> ChatWire.memberCount(new JsonObject().put("members", -1)))
+        .hasMessageContaining("members must be >= 0");
   }
 }
