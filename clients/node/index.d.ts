@@ -210,6 +210,8 @@ export interface ChangeEvent {
   id: string;
   op: 'put' | 'delete';
   version: number;
+  /** The change's position in the change log; absent from a node built before it was numbered. */
+  seq?: number;
 }
 
 export interface BusMessage {

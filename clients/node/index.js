@@ -250,10 +250,21 @@ export class TroupeClient extends EventEmitter {
     };
   }
 
-  /** Document change events (`{collection, id, op, version}`), of one collection if given. */
+  /**
+   * Document change events (`{collection, id, op, version, seq}`), of one collection if given;
+   * live only, at most once. There is no `since`: replaying the change log needs db-service's
+   * `changes` (`troupe.db.v1`), which the bridge does not let in; resume over HTTP with
+   * `GET /api/v1/docs/_events?since=<seq>` (see the README).
+   */
   onChange(handler, options = {}) {
     if (typeof handler !== 'function') {
       throw new TypeError('handler must be a function');
+    }
+    if (options.since !== undefined) {
+      throw new TypeError(
+        'onChange takes no since over the bridge: the change log (troupe.db.v1) is not bridged;' +
+          ' resume with GET /api/v1/docs/_events?since=<seq> on the gateway',
+      );
     }
     const { collection } = options;
     return this.subscribe(DOC_EVENTS_ADDRESS, (event, message) => {

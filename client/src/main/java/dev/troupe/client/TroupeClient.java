@@ -2,13 +2,16 @@ package dev.troupe.client;
 
 import dev.troupe.shared.bus.Action;
 import dev.troupe.shared.bus.Failures;
+import dev.troupe.shared.contract.ChangeLogGone;
 import dev.troupe.shared.contract.ChangeWire;
+import dev.troupe.shared.contract.ChangesQuery;
 import dev.troupe.shared.contract.ChatContract;
 import dev.troupe.shared.contract.ChatContract.ChatMessage;
 import dev.troupe.shared.contract.ChatContract.HistoryQuery;
 import dev.troupe.shared.contract.ChatContract.Membership;
 import dev.troupe.shared.contract.ChatContract.Post;
 import dev.troupe.shared.contract.ChatWire;
+import dev.troupe.shared.contract.DbContract;
 import dev.troupe.shared.contract.DeleteDoc;
 import dev.troupe.shared.contract.DeleteResult;
 import dev.troupe.shared.contract.DocChange;
@@ -297,7 +300,8 @@ public final class TroupeClient {
   /**
    * Calls {@code handler} with every committed change of any document. Completes once the
    * subscription is registered; the cluster's nodes learn of it a moment later. Delivery is at most
-   * once: after a gap (a restart, a reconnect), read again what matters.
+   * once: after a gap (a restart, a reconnect), read again what matters, or resume from the last
+   * {@link DocChange#seq()} with {@link #onChange(long, Handler, Handler)}.
    */
   public Future<Subscription> onChange(Handler<DocChange> handler) {
     return subscribe(
@@ -312,6 +316,53 @@ public final class TroupeClient {
           }
           handler.handle(change);
         });
+  }
+
+  /**
+   * Calls {@code handler} with every committed change after position {@code since} of the change
+   * log ({@link DocChange#seq()}), exactly once and in log order: first the changes the log holds
+   * (read page by page with db-service's {@code changes}), then the live ones, with no gap and no
+   * duplicate. To resume after a restart, pass the {@code seq} of the last change handled; {@code
+   * 0} replays the whole log. Completes once the replay reached the log's head (the handler got
+   * every change up to it); fails with {@link ChangeLogGone} when retention removed changes after
+   * {@code since} ({@link ChangeLogGone#earliest()} is where the log starts: read the documents
+   * again, then follow from {@code earliest - 1}), or with a {@link TroupeException} ({@code
+   * BAD_REQUEST} for a position past the log's head; {@code FORBIDDEN} through a bridge that does
+   * not permit {@code troupe.db.v1}, which by default none does: see {@code docs/clients.md}).
+   *
+   * <p>A live event whose seq leaves a gap (the bus delivers at most once, and in no order across
+   * db-service instances) is filled from the log. When the log cannot be read once the feed runs,
+   * the feed retries from its last change with a growing wait; {@code ended} (may be null) is
+   * called if it cannot go on: retention removed that position meanwhile ({@link ChangeLogGone}).
+   */
+  public Future<Subscription> onChange(
+      long since, Handler<DocChange> handler, Handler<Throwable> ended) {
+    if (since < 0) {
+      return Future.failedFuture(
+          TroupeException.badRequest(
+              "since must be a change log position (an integer >= 0), got " + since));
+    }
+    if (shared.closed.get() != null) {
+      return Future.failedFuture(
+          new TroupeException(ErrorCode.UNAVAILABLE, "the client is closed"));
+    }
+    Context context = Vertx.currentContext();
+    if (context == null) {
+      context = vertx().getOrCreateContext();
+    }
+    return Detached.of(
+        ChangeFeed.start(
+            context,
+            since,
+            from -> call(DbContract.CHANGES, new ChangesQuery(from, ChangesQuery.MAX_LIMIT)),
+            events -> subscribe(DocEvents.ADDRESS, events),
+            handler,
+            ended));
+  }
+
+  /** {@link #onChange(long, Handler, Handler)} without a handler for the feed's end. */
+  public Future<Subscription> onChange(long since, Handler<DocChange> handler) {
+    return onChange(since, handler, null);
   }
 
   // Jobs

@@ -246,7 +246,7 @@ class BridgeTransportTest {
   void subscriptions(Vertx vertx, VertxTestContext ctx) {
     ScriptedBridge bridge =
         bridge(vertx).refuseRegister(ChatContract.userAddress("bob"), ErrorCode.FORBIDDEN.code());
-    DocChange change = new DocChange(DocChange.PUT, DUNE, 4, 14);
+    DocChange change = new DocChange(DocChange.PUT, DUNE, 4, 3);
     Promise<DocChange> seen = Promise.promise();
     Promise<TroupeClient> client = Promise.promise();
     bridge
@@ -324,7 +324,7 @@ class BridgeTransportTest {
                   puts.incrementAndGet();
                   return Answer.drop();
                 });
-    DocChange change = new DocChange(DocChange.DELETE, DUNE, 5, 15);
+    DocChange change = new DocChange(DocChange.DELETE, DUNE, 5, 4);
     Promise<DocChange> seen = Promise.promise();
     Promise<TroupeClient> client = Promise.promise();
     bridge

@@ -155,7 +155,7 @@ class LiteMemberTest {
     Promise<TroupeClient> client = Promise.promise();
     Promise<DocChange> changed = Promise.promise();
     Promise<Void> left = Promise.promise();
-    DocChange change = new DocChange(DocChange.PUT, DUNE, 2, 12);
+    DocChange change = new DocChange(DocChange.PUT, DUNE, 2, 7);
     dataNode(name, port)
         .onSuccess(data::complete)
         .compose(node -> TroupeClient.connect(cluster(name, port).build()))

@@ -1,6 +1,8 @@
 package dev.troupe.gateway;
 
 import dev.troupe.shared.bus.InFlight;
+import dev.troupe.shared.contract.ChangeFollower;
+import dev.troupe.shared.contract.ChangeLogGone;
 import dev.troupe.shared.contract.ChangesQuery;
 import dev.troupe.shared.contract.DbContract;
 import dev.troupe.shared.contract.DocEvents;
@@ -137,7 +139,7 @@ final class DocEventStreams {
               return page(ctx, since)
                   .compose(
                       first -> {
-                        refuse(since, first);
+                        ChangeFollower.refuse(since, first);
                         open(stream);
                         return replay(ctx, stream, first);
                       });
@@ -179,30 +181,6 @@ final class DocEventStreams {
         name + " must be a change log position (an integer >= 0), got " + given);
   }
 
-  /** A position retention removed, or one past the log's head, ends the request here. */
-  private static void refuse(long since, JsonObject first) {
-    long earliest = first.getLong("earliest");
-    long head = first.getLong("head");
-    if (since + 1 < earliest) {
-      throw new Gone(earliest);
-    }
-    if (since > head) {
-      throw TroupeException.badRequest(
-          "position " + since + " is past the change log's head (" + head + ")");
-    }
-  }
-
-  /** 410: the changes after the asked position are no longer all in the log. */
-  static final class Gone extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-    final long earliest;
-
-    Gone(long earliest) {
-      super(null, null, false, false);
-      this.earliest = earliest;
-    }
-  }
-
   private void fail(RoutingContext ctx, Throwable failure) {
     HttpServerResponse response = ctx.response();
     Stream stream = ctx.get(Stream.class.getName());
@@ -220,15 +198,15 @@ final class DocEventStreams {
     if (response.closed()) {
       return;
     }
-    if (failure instanceof Gone gone) {
+    if (failure instanceof ChangeLogGone gone) {
       Problems.send(
           ctx,
           410,
           "the change log no longer holds every change after this position; the earliest it holds is "
-              + gone.earliest
+              + gone.earliest()
               + ": read the documents again, then follow from "
-              + (gone.earliest - 1),
-          new JsonObject().put("earliest", gone.earliest));
+              + (gone.earliest() - 1),
+          new JsonObject().put("earliest", gone.earliest()));
       return;
     }
     ctx.fail(failure);

@@ -233,4 +233,28 @@ class ClientBridgeTest {
                           ctx.completeNow();
                         })));
   }
+
+  @Test
+  @DisplayName(
+      "a change feed from a position needs the change log (troupe.db.v1), outside the default allowlist: FORBIDDEN")
+  void changeFeedFromAPosition(Vertx vertx, VertxTestContext ctx) {
+    List<DocChange> delivered = new CopyOnWriteArrayList<>();
+    TroupeClient.connect(options(WRITER))
+        .compose(
+            troupe ->
+                troupe
+                    .onChange(0, delivered::add)
+                    .transform(Future::succeededFuture)
+                    .eventually(troupe::close))
+        .onComplete(
+            ctx.succeeding(
+                feed ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(troupe(feed.cause()).code()).isEqualTo(ErrorCode.FORBIDDEN);
+                          assertThat(feed.cause()).hasMessageContaining("troupe.db.v1");
+                          assertThat(delivered).isEmpty();
+                          ctx.completeNow();
+                        })));
+  }
 }

@@ -1,0 +1,198 @@
+package dev.troupe.shared.contract;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import java.util.function.LongFunction;
+
+/**
+ * Follows the cluster's document changes in change log order, with nothing skipped or repeated,
+ * from a position or from now: the gateway's event streams and {@code troupe-client}'s {@code
+ * onChange(since, ...)} both use it. The bus delivers change events ({@link DocEvents#ADDRESS}) at
+ * most once and in no promised order across db-service instances; the change log ({@link
+ * DbContract#CHANGES}) numbers them in commit order without gaps (seq n+1 is committed only after
+ * n). So an event whose seq is the next one is delivered at once, and one that leaves a gap sends
+ * the follower to the log, which already holds everything below it.
+ *
+ * <p>Use: subscribe to {@link DocEvents#ADDRESS} and pass every event to {@link #arrived}; once the
+ * subscription is registered, {@link #start}. Events that arrive while the log is replayed wait,
+ * and those the replay already delivered are dropped. Not thread-safe: call it, and complete the
+ * {@code page} futures, on one Vert.x context.
+ *
+ * <p>A failure to read the log once started stops the follower and is passed to {@code broken}; the
+ * caller may start a new one from {@link #cursor()}.
+ */
+public final class ChangeFollower {
+  private final LongFunction<Future<JsonObject>> page;
+  private final Consumer<JsonObject> deliver;
+  private final Consumer<Throwable> broken;
+  private final TreeMap<Long, JsonObject> early = new TreeMap<>();
+  private long cursor = -1;
+  private boolean reading;
+  private boolean stopped;
+
+  /**
+   * {@code page} reads the log after a seq (db-service's {@code changes}: a reply with {@code
+   * items}, {@code next}, {@code earliest} and {@code head}); {@code deliver} gets each event once,
+   * in seq order, as the bus carries it ({@link ChangeWire#changeEvent}).
+   */
+  public ChangeFollower(
+      LongFunction<Future<JsonObject>> page,
+      Consumer<JsonObject> deliver,
+      Consumer<Throwable> broken) {
+    this.page = page;
+    this.deliver = deliver;
+    this.broken = broken;
+  }
+
+  /**
+   * Starts after {@code since} (a seq), or from the log's head when {@code since} is negative.
+   * Completes once every change after it up to the log's head was delivered, and every later one
+   * will be: the subscription must be registered before. Fails with {@link ChangeLogGone} when
+   * retention removed changes after {@code since}, with a {@code BAD_REQUEST} {@link
+   * TroupeException} when {@code since} is past the log's head, or with the failure of reading the
+   * log.
+   */
+  public Future<Void> start(long since) {
+    if (since < 0) {
+      return page.apply(Long.MAX_VALUE / 2)
+          .map(
+              head -> {
+                cursor = head.getLong("head");
+                early.headMap(cursor, true).clear();
+                drain();
+                return null;
+              });
+    }
+    reading = true;
+    return page.apply(since)
+        .compose(
+            first -> {
+              refuse(since, first);
+              cursor = since;
+              return replay(first);
+            })
+        .andThen(
+            ar -> {
+              reading = false;
+              if (ar.succeeded()) {
+                drain();
+              } else {
+                stopped = true;
+              }
+            });
+  }
+
+  /**
+   * A position retention removed, or one past the log's head, given the log's first page after it.
+   */
+  public static void refuse(long since, JsonObject first) {
+    long earliest = first.getLong("earliest");
+    long head = first.getLong("head");
+    if (since + 1 < earliest) {
+      throw new ChangeLogGone(since, earliest);
+    }
+    if (since > head) {
+      throw TroupeException.badRequest(
+          "position " + since + " is past the change log's head (" + head + ")");
+    }
+  }
+
+  /** The seq of the last change delivered (or the start position); -1 before the start. */
+  public long cursor() {
+    return cursor;
+  }
+
+  /** Delivers nothing more. */
+  public void stop() {
+    stopped = true;
+    early.clear();
+  }
+
+  /** An event of the bus subscription. */
+  public void arrived(JsonObject event) {
+    if (event == null || stopped) {
+      return;
+    }
+    Long seq = event.getLong("seq");
+    if (seq == null || seq < 1) {
+      // From a node that predates the numbered log: the log has it.
+      read();
+      return;
+    }
+    if (cursor >= 0 && seq <= cursor) {
+      return;
+    }
+    early.put(seq, event);
+    drain();
+  }
+
+  private void drain() {
+    if (cursor < 0 || reading || stopped) {
+      return;
+    }
+    while (!early.isEmpty() && early.firstKey() == cursor + 1) {
+      cursor++;
+      deliver.accept(early.pollFirstEntry().getValue());
+    }
+    if (!early.isEmpty()) {
+      read();
+    }
+  }
+
+  /** Reads the log from the cursor to its end, then carries on with what the bus brought. */
+  private void read() {
+    if (reading || cursor < 0 || stopped) {
+      return;
+    }
+    reading = true;
+    long from = cursor;
+    page.apply(from)
+        .compose(this::replay)
+        .onComplete(
+            ar -> {
+              reading = false;
+              if (ar.failed()) {
+                if (!stopped) {
+                  stop();
+                  broken.accept(ar.cause());
+                }
+                return;
+              }
+              if (cursor == from && !early.isEmpty() && early.firstKey() > cursor + 1) {
+                // The log has nothing below an event the bus brought: rows retention removed, or
+                // numbers an older build skipped. Go on from the event.
+                cursor = early.firstKey() - 1;
+              }
+              drain();
+            });
+  }
+
+  /** Delivers the page's changes after the cursor, then reads on until the log's end. */
+  private Future<Void> replay(JsonObject reply) {
+    JsonArray items = reply.getJsonArray("items");
+    for (int i = 0; i < items.size() && !stopped; i++) {
+      JsonObject event = event(items.getJsonObject(i));
+      long seq = event.getLong("seq");
+      if (seq > cursor) {
+        cursor = seq;
+        deliver.accept(event);
+      }
+    }
+    early.headMap(cursor, true).clear();
+    return items.isEmpty() || stopped
+        ? Future.succeededFuture()
+        : page.apply(reply.getLong("next")).compose(this::replay);
+  }
+
+  /** A row of the log as the event the bus would have carried. */
+  public static JsonObject event(JsonObject item) {
+    return ChangeWire.changeEvent(
+        item.getString("op"),
+        DocKey.of(item.getString("collection"), item.getString("id")),
+        item.getLong("version"),
+        item.getLong("seq"));
+  }
+}
