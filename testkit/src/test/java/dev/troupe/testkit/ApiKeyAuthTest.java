@@ -223,10 +223,8 @@ class ApiKeyAuthTest {
                 all ->
                     ctx.verify(
                         () -> {
-                          assertThat(
-                                  ((io.vertx.ext.web.client.HttpResponse<?>) all.resultAt(0))
-                                      .statusCode())
-                              .isEqualTo(200);
+                          io.vertx.ext.web.client.HttpResponse<?> read = all.resultAt(0);
+                          assertThat(read.statusCode()).as(read.bodyAsString()).isEqualTo(200);
                           assertProblem(all.resultAt(1), 403);
                           assertThat(
                                   ((io.vertx.ext.web.client.HttpResponse<?>) all.resultAt(2))
