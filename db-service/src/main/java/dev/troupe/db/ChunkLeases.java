@@ -7,6 +7,7 @@ import dev.troupe.shared.contract.ChunkOutcome;
 import dev.troupe.shared.contract.JobChunk;
 import dev.troupe.shared.contract.JobState;
 import dev.troupe.shared.contract.JobStatus;
+import dev.troupe.shared.contract.TroupeException;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -40,13 +41,22 @@ final class ChunkLeases {
   }
 
   /**
-   * Claims a pending chunk, or one whose lease expired, of a queued or running job for {@code
-   * owner} until {@code leaseMs} from now; null when there is none.
+   * Claims a pending chunk, or one whose lease expired, of a queued or running job of one of {@code
+   * types} for {@code owner} until {@code leaseMs} from now; null when there is none. A chunk of
+   * any other type is never claimed: its type's handler is not on the claiming node.
    */
-  Future<JobChunk> claim(String owner, long leaseMs) {
+  Future<JobChunk> claim(String owner, long leaseMs, List<String> types) {
     Instant now = Sql.now(clock);
-    return pool.preparedQuery(sql.candidates)
-        .execute(Tuple.of(timestamp(now)))
+    Tuple params = Tuple.of(timestamp(now));
+    types.forEach(params::addString);
+    String candidates;
+    try {
+      candidates = sql.candidates(types.size());
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(TroupeException.badRequest(e.getMessage()));
+    }
+    return pool.preparedQuery(candidates)
+        .execute(params)
         .compose(
             rows -> {
               List<Tuple> keys = new ArrayList<>();

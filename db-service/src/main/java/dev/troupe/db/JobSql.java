@@ -8,8 +8,10 @@ import static dev.troupe.shared.contract.JobState.RECEIVING;
 import static dev.troupe.shared.contract.JobState.RUNNING;
 
 import dev.troupe.shared.contract.JobState;
+import dev.troupe.shared.contract.JobStoreContract;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +40,7 @@ final class JobSql {
   final String submit;
   final String getJob;
   final String dropPending;
-  final String candidates;
+  private final String[] candidates;
   final String claimChunk;
   final String claimedChunk;
   final String startJob;
@@ -94,15 +96,21 @@ final class JobSql {
     }
     dropPending =
         sql.statement("DELETE FROM troupe_job_chunks WHERE job_id = ? AND state <> " + DONE.sql());
-    candidates =
-        sql.statement(
-            "SELECT c.job_id, c.seq FROM troupe_job_chunks c JOIN troupe_jobs j ON j.id = c.job_id"
-                + " WHERE "
-                + claimable("c.")
-                + " AND j.state IN "
-                + workable()
-                + " ORDER BY j.created_at, c.seq LIMIT "
-                + CLAIM_CANDIDATES);
+    // One statement per number of types a claim names, so each is prepared once.
+    candidates = new String[JobStoreContract.MAX_CLAIM_TYPES + 1];
+    for (int types = 1; types <= JobStoreContract.MAX_CLAIM_TYPES; types++) {
+      candidates[types] =
+          sql.statement(
+              "SELECT c.job_id, c.seq FROM troupe_job_chunks c JOIN troupe_jobs j ON j.id = c.job_id"
+                  + " WHERE "
+                  + claimable("c.")
+                  + " AND j.state IN "
+                  + workable()
+                  + " AND j.type IN ("
+                  + String.join(", ", Collections.nCopies(types, "?"))
+                  + ") ORDER BY j.created_at, c.seq LIMIT "
+                  + CLAIM_CANDIDATES);
+    }
     claimChunk =
         sql.statement(
             "UPDATE troupe_job_chunks SET state = "
@@ -183,6 +191,18 @@ final class JobSql {
             "SELECT id FROM troupe_jobs WHERE state = "
                 + literal(RECEIVING)
                 + " AND touched_at < ?");
+  }
+
+  /**
+   * The claimable chunks of queued and running jobs of {@code types} job types: parameters the
+   * lease expiry bound, then each type.
+   */
+  String candidates(int types) {
+    if (types < 1 || types >= candidates.length) {
+      throw new IllegalArgumentException(
+          "a claim names 1 to " + (candidates.length - 1) + " types");
+    }
+    return candidates[types];
   }
 
   /**

@@ -9,6 +9,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import java.time.Clock;
+import java.util.List;
 import java.util.function.UnaryOperator;
 
 /**
@@ -62,8 +63,8 @@ final class JobStore {
   }
 
   /** {@link ChunkLeases#claim}. */
-  Future<JobChunk> claim(String owner, long leaseMs) {
-    return leases.claim(owner, leaseMs);
+  Future<JobChunk> claim(String owner, long leaseMs, List<String> types) {
+    return leases.claim(owner, leaseMs, types);
   }
 
   /** {@link ChunkLeases#renew}. */

@@ -47,7 +47,7 @@ public final class JobStoreVerticle extends VerticleBase {
                         ref -> store.stop(ref.id(), JobState.CANCELLED, null))
                     .on(
                         JobStoreContract.CLAIM,
-                        c -> store.claim(c.owner(), c.leaseMs()).map(ClaimedChunk::new))
+                        c -> store.claim(c.owner(), c.leaseMs(), c.types()).map(ClaimedChunk::new))
                     .on(
                         JobStoreContract.RENEW,
                         r -> store.renew(r.id(), r.seq(), r.owner(), r.leaseMs()))

@@ -48,13 +48,16 @@ class JobSqlTest {
 
   @Test
   @DisplayName(
-      "a worker claims a pending chunk, or a claimed one whose lease expired, of a workable job")
+      "a worker claims a pending chunk, or a claimed one whose lease expired, of a workable job of its types")
   void claims() {
     assertThat(sql.claimChunk)
         .endsWith("AND (state = 'pending' OR (state = 'claimed' AND lease_until < ?))");
-    assertThat(sql.candidates)
+    assertThat(sql.candidates(1))
         .contains("(c.state = 'pending' OR (c.state = 'claimed' AND c.lease_until < ?))")
-        .contains("j.state IN ('queued', 'running')");
+        .contains("j.state IN ('queued', 'running')")
+        .contains("j.type IN (?)");
+    assertThat(sql.candidates(3)).contains("j.type IN (?, ?, ?)");
+    assertThatThrownBy(() -> sql.candidates(0)).isInstanceOf(IllegalArgumentException.class);
     assertThat(sql.queuedChunks).contains("c.state <> 'done' AND j.state IN ('queued', 'running')");
   }
 

@@ -2,6 +2,7 @@ package dev.troupe.db;
 
 import static dev.troupe.db.TestDatabase.assertCode;
 import static dev.troupe.db.TestDatabase.failureOf;
+import static dev.troupe.shared.contract.JobsContract.BUILT_IN;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.troupe.shared.contract.ChunkOutcome;
@@ -82,10 +83,12 @@ abstract class JobStoreContract extends DatabaseContract {
                                 assertThat(queued.state()).isEqualTo(JobStatus.QUEUED);
                                 assertThat(queued.total()).isEqualTo(4);
                               });
-                          return Future.all(jobs.claim("w1", LEASE_MS), jobs.claim("w2", LEASE_MS))
+                          return Future.all(
+                                  jobs.claim("w1", LEASE_MS, BUILT_IN),
+                                  jobs.claim("w2", LEASE_MS, BUILT_IN))
                               .compose(
                                   both ->
-                                      jobs.claim("w3", LEASE_MS)
+                                      jobs.claim("w3", LEASE_MS, BUILT_IN)
                                           .map(
                                               third -> {
                                                 ctx.verify(
@@ -157,10 +160,10 @@ abstract class JobStoreContract extends DatabaseContract {
       "a claimed chunk is nobody else's while its lease holds; once expired another owner takes it, and the first owner's late outcome is ignored")
   void leasesExpire(VertxTestContext ctx) {
     queuedImport(1)
-        .compose(id -> jobs.claim("crashed", LEASE_MS))
+        .compose(id -> jobs.claim("crashed", LEASE_MS, BUILT_IN))
         .compose(
             claimed ->
-                jobs.claim("other", LEASE_MS)
+                jobs.claim("other", LEASE_MS, BUILT_IN)
                     .compose(
                         none -> {
                           ctx.verify(() -> assertThat(none).as("claimable while leased").isNull());
@@ -170,7 +173,7 @@ abstract class JobStoreContract extends DatabaseContract {
                         renewed -> {
                           ctx.verify(() -> assertThat(renewed).isTrue());
                           clock.advance(LEASE_MS + 1);
-                          return jobs.claim("other", LEASE_MS);
+                          return jobs.claim("other", LEASE_MS, BUILT_IN);
                         })
                     .compose(
                         takenOver -> {
@@ -219,14 +222,14 @@ abstract class JobStoreContract extends DatabaseContract {
         .compose(
             cancelled -> {
               ctx.verify(() -> assertThat(cancelled.state()).isEqualTo(JobStatus.CANCELLED));
-              return jobs.claim("w", LEASE_MS);
+              return jobs.claim("w", LEASE_MS, BUILT_IN);
             })
         .compose(
             none -> {
               ctx.verify(() -> assertThat(none).isNull());
               return queuedImport(1);
             })
-        .compose(id -> jobs.claim("w", LEASE_MS))
+        .compose(id -> jobs.claim("w", LEASE_MS, BUILT_IN))
         .compose(chunk -> jobs.complete(done(chunk, "w", List.of())))
         .compose(finished -> jobs.stop(finished.id(), JobState.CANCELLED, null))
         .onComplete(
@@ -244,12 +247,12 @@ abstract class JobStoreContract extends DatabaseContract {
       "a released chunk is claimable again until it was tried maxAttempts times; then its job fails naming the error")
   void releaseUntilMaxAttempts(VertxTestContext ctx) {
     queuedImport(1)
-        .compose(id -> jobs.claim("w", LEASE_MS))
+        .compose(id -> jobs.claim("w", LEASE_MS, BUILT_IN))
         .compose(chunk -> jobs.release(chunk.jobId(), chunk.seq(), "w", "database away", false, 2))
         .compose(
             requeued -> {
               ctx.verify(() -> assertThat(requeued.state()).isEqualTo(JobStatus.RUNNING));
-              return jobs.claim("w", LEASE_MS);
+              return jobs.claim("w", LEASE_MS, BUILT_IN);
             })
         .compose(
             again -> {
@@ -280,7 +283,7 @@ abstract class JobStoreContract extends DatabaseContract {
                     assertThat(created.state()).isEqualTo(JobStatus.QUEUED);
                     assertThat(created.total()).isZero();
                   });
-              return jobs.claim("w", LEASE_MS);
+              return jobs.claim("w", LEASE_MS, BUILT_IN);
             })
         .compose(
             first -> {
@@ -288,7 +291,7 @@ abstract class JobStoreContract extends DatabaseContract {
               return jobs.complete(
                   new ChunkOutcome(id, first.seq(), "w", 2, List.of(), "one\n", "k2"));
             })
-        .compose(running -> jobs.claim("w", LEASE_MS))
+        .compose(running -> jobs.claim("w", LEASE_MS, BUILT_IN))
         .compose(
             second -> {
               ctx.verify(() -> assertThat(second.payload()).isEqualTo("k2"));

@@ -6,7 +6,7 @@ import java.time.Instant;
  * A background job as stored: what it works on, where it stands, and when it started and ended.
  *
  * @param id 32 lowercase hex digits
- * @param type {@code import}, {@code export} or {@code warmup}
+ * @param type {@code import}, {@code export}, {@code warmup} or a user type's name
  * @param collection the collection it reads or writes
  * @param state the wire name of its {@link JobState}: {@code receiving} (an import whose lines are
  *     still arriving), {@code queued}, {@code running}, {@code succeeded}, {@code failed} or {@code

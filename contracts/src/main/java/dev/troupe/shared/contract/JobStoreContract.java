@@ -6,9 +6,10 @@ import java.util.List;
 
 /**
  * db-service's durable store of background jobs: the job records, their chunks (the work queue) and
- * their results. Only request-service's job manager and workers call it. A chunk is claimed with a
- * lease (owner and expiry); a chunk whose lease expired is claimable again by any worker, so a job
- * outlives the node that ran it (each chunk runs at least once).
+ * their results. Only request-service's job manager and workers call it, and the workers of
+ * registered user job types ({@link JobTypeContract}), which claim only chunks of their own types.
+ * A chunk is claimed with a lease (owner and expiry); a chunk whose lease expired is claimable
+ * again by any worker, so a job outlives the node that ran it (each chunk runs at least once).
  *
  * <p>Each action is declared once below, with the codecs of its request and reply ({@link
  * JobWire}).
@@ -24,8 +25,9 @@ import java.util.List;
  *   <tr><td>{@code abort}</td><td>{@code {"id","error"}}</td><td>{@link JobStatus}: the job fails, its pending chunks go</td></tr>
  *   <tr><td>{@code get}</td><td>{@code {"id"}}</td><td>{@link JobStatus}; 404 when unknown</td></tr>
  *   <tr><td>{@code cancel}</td><td>{@code {"id"}}</td><td>{@link JobStatus}; only an unfinished job changes</td></tr>
- *   <tr><td>{@code claim}</td><td>{@code {"owner","leaseMs"}}</td><td>{@code {"chunk":}{@link JobChunk}{@code }} or
- *       {@code {"chunk":null}}: a pending chunk, or one whose lease expired, of a queued or running job</td></tr>
+ *   <tr><td>{@code claim}</td><td>{@code {"owner","leaseMs","types"}}</td><td>{@code {"chunk":}{@link JobChunk}{@code }} or
+ *       {@code {"chunk":null}}: a pending chunk, or one whose lease expired, of a queued or running job of one of
+ *       {@code types} (the built-in ones when absent)</td></tr>
  *   <tr><td>{@code renew}</td><td>{@code {"id","seq","owner","leaseMs"}}</td><td>{@code {"renewed":bool}}: false when
  *       the chunk is no longer this owner's, or its job was cancelled</td></tr>
  *   <tr><td>{@code release}</td><td>{@code {"id","seq","owner","error","fatal","maxAttempts"}}</td><td>{@link JobStatus}:
@@ -46,6 +48,9 @@ public final class JobStoreContract {
 
   /** The longest lease a worker may hold a chunk for. */
   public static final long MAX_LEASE_MS = 3_600_000;
+
+  /** The most job types one claim names. */
+  public static final int MAX_CLAIM_TYPES = 64;
 
   /** The longest worker name ({@code owner}). */
   public static final int MAX_OWNER_CHARS = 200;

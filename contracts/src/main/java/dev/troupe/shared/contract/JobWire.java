@@ -9,6 +9,7 @@ import static dev.troupe.shared.contract.JsonFields.optionalInstant;
 import static dev.troupe.shared.contract.JsonFields.optionalObject;
 import static dev.troupe.shared.contract.JsonFields.optionalString;
 import static dev.troupe.shared.contract.JsonFields.string;
+import static dev.troupe.shared.contract.JsonFields.strings;
 
 import dev.troupe.shared.bus.Codec;
 import io.vertx.core.json.JsonArray;
@@ -76,17 +77,28 @@ public final class JobWire {
   public static final Codec<Integer> EXPIRED =
       Codec.of(n -> new JsonObject().put("expired", n), json -> intValue(json, "expired"));
 
+  public static final Codec<JobTypeInfo> JOB_TYPE_INFO =
+      Codec.of(JobWire::toJson, JobWire::jobTypeInfo);
+
   public static final Codec<JobStoreStats> STORE_STATS =
       Codec.of(JobWire::toJson, JobWire::storeStats);
 
   // ---- requests ---------------------------------------------------------------------------------
 
   public static JsonObject toJson(CreateJob create) {
-    return new JsonObject().put("type", create.type()).put("collection", create.collection());
+    return new JsonObject()
+        .put("type", create.type())
+        .put("collection", create.collection())
+        .put("input", create.input().wire());
   }
 
+  /** {@code input} may be absent: the type's default ({@link JobInput#defaultFor}). */
   public static CreateJob createJob(JsonObject json) {
-    return new CreateJob(string(json, "type"), string(json, "collection"));
+    String input = optionalString(json, "input");
+    return new CreateJob(
+        string(json, "type"),
+        string(json, "collection"),
+        input == null ? null : JobInput.ofWire(input));
   }
 
   public static JsonObject toJson(StoreCreateJob create) {
@@ -168,11 +180,30 @@ public final class JobWire {
   }
 
   public static JsonObject toJson(ClaimChunk claim) {
-    return new JsonObject().put("owner", claim.owner()).put("leaseMs", claim.leaseMs());
+    return new JsonObject()
+        .put("owner", claim.owner())
+        .put("leaseMs", claim.leaseMs())
+        .put("types", new JsonArray(new ArrayList<>(claim.types())));
   }
 
+  /** {@code types} may be absent: the built-in types (a worker of an older build). */
   public static ClaimChunk claimChunk(JsonObject json) {
-    return new ClaimChunk(string(json, "owner"), longValue(json, "leaseMs"));
+    return new ClaimChunk(
+        string(json, "owner"),
+        longValue(json, "leaseMs"),
+        json.getValue("types") == null ? null : strings(json, "types"));
+  }
+
+  public static JsonObject toJson(JobTypeInfo info) {
+    JsonArray inputs = new JsonArray();
+    info.inputs().forEach(input -> inputs.add(input.wire()));
+    return new JsonObject().put("type", info.type()).put("inputs", inputs);
+  }
+
+  public static JobTypeInfo jobTypeInfo(JsonObject json) {
+    List<JobInput> inputs = new ArrayList<>();
+    strings(json, "inputs").forEach(input -> inputs.add(JobInput.ofWire(input)));
+    return new JobTypeInfo(string(json, "type"), inputs);
   }
 
   public static JsonObject toJson(RenewLease renew) {

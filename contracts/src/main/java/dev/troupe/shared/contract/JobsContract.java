@@ -5,9 +5,10 @@ import io.vertx.core.json.JsonObject;
 import java.util.List;
 
 /**
- * request-service: background jobs (import, export, warmup of a collection). The gateway calls this
- * address; request-service keeps every job and its chunks in db-service ({@link JobStoreContract}),
- * and its job workers, on any request-service node, claim the chunks from there.
+ * request-service: background jobs (import, export, warmup of a collection, and the user types
+ * services register: {@link JobTypeContract}). The gateway calls this address; request-service
+ * keeps every job and its chunks in db-service ({@link JobStoreContract}), and its job workers, on
+ * any request-service node, claim the chunks from there.
  *
  * <p>Each action is declared once below, with the codecs of its request and reply ({@link
  * JobWire}).
@@ -15,8 +16,10 @@ import java.util.List;
  * <table>
  *   <caption>Actions</caption>
  *   <tr><th>action</th><th>body</th><th>reply</th></tr>
- *   <tr><td>{@code create}</td><td>{@code {"type":"import|export|warmup","collection"}}</td><td>{@link JobStatus}.
- *       An import waits for its lines ({@code append}, then {@code submit}); export and warmup are queued at once</td></tr>
+ *   <tr><td>{@code create}</td><td>{@code {"type","collection","input"}}</td><td>{@link JobStatus}.
+ *       A job with NDJSON input (an import) waits for its lines ({@code append}, then {@code submit}); one over a
+ *       collection (export, warmup) is queued at once. A user type must be registered (BAD_REQUEST otherwise) and
+ *       take the input asked</td></tr>
  *   <tr><td>{@code append}</td><td>{@link ChunkUpload}</td><td>{@code {}}; the lines of an import, stored durably as one chunk</td></tr>
  *   <tr><td>{@code submit}</td><td>{@code {"id","chunks","total"}}</td><td>{@link JobStatus}: the import is queued</td></tr>
  *   <tr><td>{@code abort}</td><td>{@code {"id","error"}}</td><td>{@link JobStatus}: an upload that broke off; the job fails</td></tr>
@@ -111,21 +114,67 @@ public final class JobsContract {
   public static final String EXPORT = "export";
   public static final String WARMUP = "warmup";
 
+  /**
+   * The types Troupe's own job workers run; every other type is a user type ({@link
+   * JobTypeContract}).
+   */
+  public static final List<String> BUILT_IN = List.of(IMPORT, EXPORT, WARMUP);
+
+  /** The longest job type name (the width of the store's {@code type} column). */
+  public static final int MAX_TYPE_CHARS = 16;
+
   /** The largest number of error lines one {@code errors} call answers. */
   public static final int MAX_ERRORS_PAGE = 1000;
 
   private JobsContract() {}
 
-  /** Fails with {@link ErrorCode#BAD_REQUEST} unless {@code type} is a job type. */
+  /**
+   * Fails with {@link ErrorCode#BAD_REQUEST} unless {@code type} names a job type: a built-in one
+   * ({@link #BUILT_IN}) or a user type's name ({@link #requireUserType}). Whether a service
+   * registered that user type is the job manager's to check, at submit time.
+   */
   public static String requireType(String type) {
-    if (!IMPORT.equals(type) && !EXPORT.equals(type) && !WARMUP.equals(type)) {
+    return isBuiltIn(type) ? type : requireUserType(type);
+  }
+
+  /** True for {@code import}, {@code export} and {@code warmup}. */
+  public static boolean isBuiltIn(String type) {
+    return type != null && BUILT_IN.contains(type);
+  }
+
+  /**
+   * Fails with {@link ErrorCode#BAD_REQUEST} unless {@code type} is a user job type's name: 1 to
+   * {@value #MAX_TYPE_CHARS} characters, a lowercase letter, then lowercase letters, digits, {@code
+   * -} or {@code _}, and none of the built-in names.
+   */
+  public static String requireUserType(String type) {
+    if (type == null || type.isEmpty() || type.length() > MAX_TYPE_CHARS || !userTypeName(type)) {
       throw TroupeException.badRequest(
-          "type must be import, export or warmup, got "
+          "type must be import, export, warmup or a registered job type's name (a lowercase"
+              + " letter, then lowercase letters, digits, - or _, at most "
+              + MAX_TYPE_CHARS
+              + " characters), got "
               + (type == null
                   ? "nothing"
                   : '"' + (type.length() > 40 ? type.substring(0, 40) + "..." : type) + '"'));
     }
+    if (isBuiltIn(type)) {
+      throw TroupeException.badRequest(type + " is a built-in job type, not a user type");
+    }
     return type;
+  }
+
+  private static boolean userTypeName(String type) {
+    if (type.charAt(0) < 'a' || type.charAt(0) > 'z') {
+      return false;
+    }
+    for (int i = 1; i < type.length(); i++) {
+      char c = type.charAt(i);
+      if (!(c >= 'a' && c <= 'z') && !(c >= '0' && c <= '9') && c != '-' && c != '_') {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**

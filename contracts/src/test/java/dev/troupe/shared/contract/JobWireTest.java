@@ -53,8 +53,24 @@ class JobWireTest {
       "a malformed job id, an unknown type or state, and a chunk without lines are bad requests")
   void rejects() {
     assertThatThrownBy(() -> JobsContract.requireJobId("ABC")).isInstanceOf(TroupeException.class);
-    assertThatThrownBy(() -> JobsContract.requireType("reindex"))
-        .hasMessageContaining("import, export or warmup");
+    assertThat(JobsContract.requireType("reindex")).as("a user type's name").isEqualTo("reindex");
+    for (String bad : new String[] {"Reindex", "1st", "a b", "x".repeat(17), "", null}) {
+      assertThatThrownBy(() -> JobsContract.requireType(bad))
+          .as("%s", bad)
+          .isInstanceOf(TroupeException.class)
+          .hasMessageContaining("import, export, warmup or a registered job type");
+    }
+    assertThatThrownBy(() -> JobsContract.requireUserType("import"))
+        .hasMessageContaining("built-in");
+    assertThatThrownBy(() -> new CreateJob("import", "books", JobInput.COLLECTION))
+        .hasMessageContaining("reads ndjson input only");
+    assertThatThrownBy(
+            () ->
+                JobWire.createJob(
+                    new JsonObject("{\"type\":\"x\",\"collection\":\"b\",\"input\":\"csv\"}")))
+        .hasMessageContaining("input must be ndjson or collection");
+    assertThatThrownBy(() -> new JobTypeInfo("thumbnail", List.of()))
+        .isInstanceOf(TroupeException.class);
     JsonObject job =
         JobWire.toJson(
             new JobStatus(
@@ -91,6 +107,21 @@ class JobWireTest {
     roundTrip(JobWire.RESULT_PART, new JobResultPart("{}\n", 4));
     roundTrip(JobWire.RESULT_PART, new JobResultPart("", null));
     roundTrip(JobWire.CLAIM_CHUNK, new ClaimChunk("n1/abc", 30_000));
+    roundTrip(JobWire.CLAIM_CHUNK, new ClaimChunk("n1/abc", 30_000, List.of("thumbnail")));
+    roundTrip(JobWire.CREATE_JOB, new CreateJob("thumbnail", "photos", JobInput.NDJSON));
+    roundTrip(
+        JobWire.JOB_TYPE_INFO,
+        new JobTypeInfo("thumbnail", List.of(JobInput.NDJSON, JobInput.COLLECTION)));
+    assertThat(
+            JobWire.claimChunk(new JsonObject().put("owner", "old").put("leaseMs", 1000)).types())
+        .as("a claim without types, from a worker of an older build")
+        .isEqualTo(JobsContract.BUILT_IN);
+    assertThat(
+            JobWire.createJob(new JsonObject().put("type", "import").put("collection", "b"))
+                .input())
+        .isEqualTo(JobInput.NDJSON);
+    assertThat(JobTypeContract.describeOn("thumbnail").address())
+        .isEqualTo("troupe.jobs.type.v1.thumbnail");
     roundTrip(
         JobWire.CLAIMED_CHUNK,
         new ClaimedChunk(new JobChunk(ID, "export", "books", 0, 0, 0, "", 1)));
