@@ -1,10 +1,13 @@
 package dev.troupe.gateway;
 
+import dev.troupe.shared.bus.Failures;
 import dev.troupe.shared.contract.CreateJob;
 import dev.troupe.shared.contract.DocKey;
 import dev.troupe.shared.contract.ErrorCode;
 import dev.troupe.shared.contract.JobErrorsQuery;
+import dev.troupe.shared.contract.JobInput;
 import dev.troupe.shared.contract.JobRef;
+import dev.troupe.shared.contract.JobResultPart;
 import dev.troupe.shared.contract.JobResultQuery;
 import dev.troupe.shared.contract.JobStatus;
 import dev.troupe.shared.contract.JobView;
@@ -20,11 +23,13 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * Background jobs, {@code /api/v1/jobs}: {@code POST ?type=import|export|warmup&collection=c} (an
- * import's body is NDJSON, streamed into the job manager in chunks as it arrives, never held whole:
- * {@link JobUpload}), {@code GET /{id}} its state, {@code DELETE /{id}} cancels, {@code GET
- * /{id}/result} downloads what it produced. The job manager in request-service ({@link
- * JobsContract}) does the work; every call goes through the gateway's call policy ({@link Calls}).
+ * Background jobs, {@code /api/v1/jobs}: {@code POST ?type=import|export|warmup|<user
+ * type>&collection=c[&input=ndjson|collection]} (an NDJSON body, an import's or a user type's, is
+ * streamed into the job manager in chunks as it arrives, never held whole: {@link JobUpload}),
+ * {@code GET /{id}} its state, {@code DELETE /{id}} cancels, {@code GET /{id}/result} downloads
+ * what it produced, {@code GET /{id}/errors} its summary with the items that failed. The job
+ * manager in request-service ({@link JobsContract}) does the work; every call goes through the
+ * gateway's call policy ({@link Calls}).
  */
 final class JobsApi {
   static final String BASE = "/api/v1/jobs";
@@ -50,15 +55,21 @@ final class JobsApi {
     router.get(BASE + "/:id").handler(AccessLog::route).handler(this::get);
     router.delete(BASE + "/:id").handler(AccessLog::route).handler(this::cancel);
     router.get(BASE + "/:id/result").handler(AccessLog::route).handler(this::result);
+    router.get(BASE + "/:id/errors").handler(AccessLog::route).handler(this::errors);
   }
 
   /**
-   * The scope a jobs request needs: an import writes documents, everything else only reads them.
+   * The scope a jobs request needs: an export or a warmup only reads documents; an import writes
+   * them, and a user type's handler may do anything, so submitting those, and cancelling, needs the
+   * write scope.
    */
   static boolean isRead(RoutingContext ctx) {
-    return !(ctx.request().method().name().equals("POST")
-            && JobsContract.IMPORT.equals(ctx.queryParams().get("type")))
-        && !ctx.request().method().name().equals("DELETE");
+    String method = ctx.request().method().name();
+    if (method.equals("POST")) {
+      String type = ctx.queryParams().get("type");
+      return JobsContract.EXPORT.equals(type) || JobsContract.WARMUP.equals(type);
+    }
+    return !method.equals("DELETE");
   }
 
   private void create(RoutingContext ctx) {
@@ -68,11 +79,13 @@ final class JobsApi {
     CreateJob create;
     boolean importing;
     try {
+      String input = ctx.queryParams().get("input");
       create =
           new CreateJob(
               JobsContract.requireType(ctx.queryParams().get("type")),
-              DocKey.requireCollection(ctx.queryParams().get("collection")));
-      importing = JobsContract.IMPORT.equals(create.type());
+              DocKey.requireCollection(ctx.queryParams().get("collection")),
+              input == null ? null : JobInput.ofWire(input));
+      importing = create.input() == JobInput.NDJSON;
       if (importing) {
         JobUpload.check(request, config);
       }
@@ -81,7 +94,8 @@ final class JobsApi {
       return;
     }
     if (!importing) {
-      // Export and warmup take no body: whatever comes is read and dropped, so the connection stays
+      // A job over a collection takes no body: whatever comes is read and dropped, so the
+      // connection stays
       // usable.
       request.resume();
     }
@@ -115,10 +129,20 @@ final class JobsApi {
   }
 
   /**
-   * A finished job's result, streamed part by part as the client reads it: an export's documents as
-   * NDJSON, otherwise a summary with the import's bad lines by line number.
+   * A finished job's result, streamed part by part as the client reads it: an export's documents,
+   * or a user type's output lines, as NDJSON; otherwise (import, warmup) the summary of {@link
+   * #errors}.
    */
   private void result(RoutingContext ctx) {
+    finished(ctx, true);
+  }
+
+  /** A finished job's summary with the items that failed, by item (line) number. */
+  private void errors(RoutingContext ctx) {
+    finished(ctx, false);
+  }
+
+  private void finished(RoutingContext ctx, boolean output) {
     calls
         .call(ctx, JobsContract.GET, id(ctx))
         .compose(
@@ -135,7 +159,9 @@ final class JobsApi {
                             + "; its result is ready once it has finished"));
               }
               HttpServerResponse response = ctx.response().setChunked(true).setStatusCode(200);
-              if (JobsContract.EXPORT.equals(job.type())) {
+              boolean parts =
+                  JobsContract.EXPORT.equals(job.type()) || !JobsContract.isBuiltIn(job.type());
+              if (output && parts) {
                 response.putHeader("Content-Type", JobUpload.NDJSON);
                 return exportParts(ctx, response, job.id(), 0);
               }
@@ -163,14 +189,23 @@ final class JobsApi {
 
   /**
    * Writes each part once the previous one was written, so a slow reader holds one part at a time.
+   * A finished job without a first part produced nothing: its result is empty.
    */
   private Future<Void> exportParts(
       RoutingContext ctx, HttpServerResponse response, String id, int part) {
     return calls
         .call(ctx, JobsContract.RESULT, new JobResultQuery(id, part))
+        .recover(
+            failure ->
+                part == 0 && Failures.code(failure) == ErrorCode.NOT_FOUND
+                    ? Future.succeededFuture(new JobResultPart("", null))
+                    : Future.failedFuture(failure))
         .compose(
             reply -> {
-              Future<Void> written = response.write(reply.payload());
+              Future<Void> written =
+                  reply.payload() == null || reply.payload().isEmpty()
+                      ? Future.succeededFuture()
+                      : response.write(reply.payload());
               Integer next = reply.next();
               return next == null
                   ? written

@@ -42,13 +42,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One job worker: claims a chunk from the durable queue in db-service, works on it, records the
- * outcome, and claims the next, until none is left; then it waits for a {@link
- * JobsContract#QUEUED_EVENTS} event or its next poll. While it works, it renews the chunk's lease;
- * a worker that dies stops renewing, and once the lease expires another worker, on any node, takes
- * the chunk over. Work is therefore done at least once, and each kind is idempotent: an import
- * writes its lines without preconditions (a document written twice is still there once), an export
- * page replaces nothing until its chunk completes, a warmup fill never moves the cache backwards.
+ * One job worker: claims a chunk of a built-in type (import, export, warmup; user types run in
+ * their registrants' own workers, {@code dev.troupe.shared.jobs.JobTypes}) from the durable queue
+ * in db-service, works on it, records the outcome, and claims the next, until none is left; then it
+ * waits for a {@link JobsContract#QUEUED_EVENTS} event or its next poll. While it works, it renews
+ * the chunk's lease; a worker that dies stops renewing, and once the lease expires another worker,
+ * on any node, takes the chunk over. Work is therefore done at least once, and each kind is
+ * idempotent: an import writes its lines without preconditions (a document written twice is still
+ * there once), an export page replaces nothing until its chunk completes, a warmup fill never moves
+ * the cache backwards.
  *
  * <p>Metrics: {@code troupe_jobs_chunks_total{type,outcome}}, {@code
  * troupe_jobs_chunk_seconds{type}}, {@code troupe_jobs_items_total{type}} (lines or documents
@@ -143,7 +145,10 @@ public final class JobWorker extends VerticleBase {
 
   private Future<JobChunk> claim() {
     return store
-        .call(JobStoreContract.CLAIM, new ClaimChunk(owner, config.leaseMs()), null)
+        .call(
+            JobStoreContract.CLAIM,
+            new ClaimChunk(owner, config.leaseMs(), JobsContract.BUILT_IN),
+            null)
         .map(ClaimedChunk::chunk);
   }
 

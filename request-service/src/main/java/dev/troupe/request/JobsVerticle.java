@@ -7,6 +7,7 @@ import dev.troupe.shared.cluster.NodeRuntime;
 import dev.troupe.shared.config.Settings;
 import dev.troupe.shared.contract.CreateJob;
 import dev.troupe.shared.contract.ExpireUploads;
+import dev.troupe.shared.contract.JobInput;
 import dev.troupe.shared.contract.JobStatus;
 import dev.troupe.shared.contract.JobStoreContract;
 import dev.troupe.shared.contract.JobView;
@@ -37,6 +38,7 @@ public final class JobsVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(JobsVerticle.class);
 
   private Bus db;
+  private RegisteredTypes types;
   private MessageConsumer<JsonObject> consumer;
   private final AtomicLong queueDepth = new AtomicLong();
   private final AtomicLong running = new AtomicLong();
@@ -48,6 +50,7 @@ public final class JobsVerticle extends VerticleBase {
     JobsConfig jobs = JobsConfig.from(settings);
     MeterRegistry registry = NodeRuntime.registryOf(vertx);
     db = new Bus(vertx, config.dbTimeoutMs());
+    types = new RegisteredTypes(db);
     Gauge.builder("troupe_jobs_queue_depth", queueDepth, AtomicLong::get)
         .description(
             "chunks of queued and running jobs not yet done, cluster-wide (read every TROUPE_JOBS_STATS_MS)")
@@ -97,16 +100,24 @@ public final class JobsVerticle extends VerticleBase {
     return consumer == null ? Future.succeededFuture() : consumer.unregister();
   }
 
-  /** An import waits for its lines; an export or warmup is queued at once. */
+  /**
+   * A job reading NDJSON (an import) waits for its lines; one over a collection (export, warmup) is
+   * queued at once. A user type must be registered, by a node that takes the input asked.
+   */
   private Future<JobView> create(CreateJob create, Message<JsonObject> msg) {
-    boolean queued = !JobsContract.IMPORT.equals(create.type());
+    boolean queued = create.input() == JobInput.COLLECTION;
     StoreCreateJob stored =
         new StoreCreateJob(
             UUID.randomUUID().toString().replace("-", ""),
             create.type(),
             create.collection(),
             queued);
-    return view(db.call(JobStoreContract.CREATE, stored, Bus.requestId(msg)))
+    Future<Void> known =
+        JobsContract.isBuiltIn(create.type())
+            ? Future.succeededFuture()
+            : types.require(create.type(), create.input(), Bus.requestId(msg));
+    return known
+        .compose(ok -> view(db.call(JobStoreContract.CREATE, stored, Bus.requestId(msg))))
         .onSuccess(
             created -> {
               if (queued) {
