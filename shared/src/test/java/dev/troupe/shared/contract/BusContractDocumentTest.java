@@ -96,10 +96,13 @@ class BusContractDocumentTest {
           "troupe.actor.v1.{member}",
           member -> ActorContract.hostAddress(UUID.fromString(member)),
           "troupe.chat.v1.user.{user}",
-          ChatContract::userAddress);
+          ChatContract::userAddress,
+          "troupe.jobs.type.v1.{type}",
+          JobTypeContract::address);
 
   private static final Map<String, String> PARAMETER_SAMPLES =
-      Map.of("member", "5f0c3a52-8d1e-4c1b-9a4e-2b7d9e0f1a23", "user", "alice");
+      Map.of(
+          "member", "5f0c3a52-8d1e-4c1b-9a4e-2b7d9e0f1a23", "user", "alice", "type", "thumbnail");
 
   /**
    * String constants of contracts that are neither addresses nor actions: values of a field,
@@ -165,7 +168,7 @@ class BusContractDocumentTest {
     JsonArray types =
         doc.getJsonObject("components")
             .getJsonObject("schemas")
-            .getJsonObject("JobType")
+            .getJsonObject("BuiltInJobType")
             .getJsonArray("enum");
     assertThat(new TreeSet<>(types.getList()))
         .isEqualTo(new TreeSet<>(NOT_ACTIONS.get(JobsContract.class)));
@@ -178,6 +181,7 @@ class BusContractDocumentTest {
     Map<String, String> channels = channelsByAddress();
     Map<String, Class<?>> contracts = new TreeMap<>(contracts());
     contracts.put("troupe.actor.v1.{member}", ActorContract.class);
+    contracts.put("troupe.jobs.type.v1.{type}", JobTypeContract.class);
     for (Map.Entry<String, Class<?>> contract : contracts.entrySet()) {
       String channel = channels.get(contract.getKey());
       Set<String> constants = actionConstants(contract.getValue());
@@ -228,6 +232,12 @@ class BusContractDocumentTest {
         .contains(ActorContract.ASK.name());
     assertThat(ActorContract.askOn(UUID.fromString(PARAMETER_SAMPLES.get("member"))).address())
         .isEqualTo(ActorContract.hostAddress(UUID.fromString(PARAMETER_SAMPLES.get("member"))));
+    // So are a user job type's handlers: describe is declared on the channel's template too.
+    assertThat(JobTypeContract.DESCRIBE.address()).isIn(channels.keySet());
+    assertThat(actionsOf(channels.get(JobTypeContract.DESCRIBE.address())))
+        .contains(JobTypeContract.DESCRIBE.name());
+    assertThat(JobTypeContract.describeOn(PARAMETER_SAMPLES.get("type")).address())
+        .isEqualTo(JobTypeContract.address(PARAMETER_SAMPLES.get("type")));
   }
 
   @Test
@@ -351,6 +361,13 @@ class BusContractDocumentTest {
                 new JsonObject().put("document", DocWire.toJson(DOC)).put("cache", "WARM")),
             Map.entry("JobStatus", JobWire.toJson(JOB).put("id", "not-a-job-id")),
             Map.entry("JobStatus", JobWire.toJson(JOB).put("state", "paused")),
+            Map.entry("JobStatus", JobWire.toJson(JOB).put("type", "Thumbnail")),
+            Map.entry(
+                "JobTypeInfo",
+                new JsonObject().put("type", "thumbnail").put("inputs", new JsonArray())),
+            Map.entry(
+                "CreateJob",
+                JobWire.toJson(new CreateJob("thumbnail", "photos")).put("input", "csv")),
             Map.entry(
                 "ChunkUpload",
                 JobWire.toJson(new ChunkUpload(JOB.id(), 0, 1, 1, "{}\n")).put("seq", -1)),
@@ -691,7 +708,11 @@ class BusContractDocumentTest {
     s.put("Renewed", List.of(JobWire.RENEWED.encode(false), JobWire.RENEWED.encode(true)));
     s.put("JobStoreStats", List.of(JobWire.toJson(new JobStoreStats(3, 1))));
     s.put("Expired", List.of(JobWire.EXPIRED.encode(0)));
-    s.put("CreateJob", List.of(JobWire.toJson(new CreateJob(JobsContract.EXPORT, "books"))));
+    s.put(
+        "CreateJob",
+        List.of(
+            JobWire.toJson(new CreateJob(JobsContract.EXPORT, "books")),
+            JobWire.toJson(new CreateJob("thumbnail", "photos", JobInput.NDJSON))));
     s.put(
         "StoreCreateJob",
         List.of(JobWire.toJson(new StoreCreateJob(JOB.id(), JobsContract.IMPORT, "books", false))));
@@ -702,7 +723,16 @@ class BusContractDocumentTest {
         "JobErrorsQuery",
         List.of(JobWire.toJson(new JobErrorsQuery(JOB.id(), 0, JobsContract.MAX_ERRORS_PAGE))));
     s.put("JobResultQuery", List.of(JobWire.toJson(new JobResultQuery(JOB.id(), 0))));
-    s.put("ClaimChunk", List.of(JobWire.toJson(new ClaimChunk("node-1/0", 30_000))));
+    s.put(
+        "ClaimChunk",
+        List.of(
+            JobWire.toJson(new ClaimChunk("node-1/0", 30_000)),
+            JobWire.toJson(new ClaimChunk("thumbnail@1/0", 30_000, List.of("thumbnail")))));
+    s.put(
+        "JobTypeInfo",
+        List.of(
+            JobWire.toJson(
+                new JobTypeInfo("thumbnail", List.of(JobInput.NDJSON, JobInput.COLLECTION)))));
     s.put("RenewLease", List.of(JobWire.toJson(new RenewLease(JOB.id(), 0, "node-1/0", 30_000))));
     s.put(
         "ReleaseChunk",
