@@ -159,8 +159,10 @@ class OpenApiContractTest {
     Map<String, String> jobIds = new HashMap<>();
     Future<Void> chain = Future.succeededFuture();
     for (Call call : calls) {
-      // The result of the job createJob started is there once the job has finished.
-      boolean result = "getJobResult".equals(call.operation().getString("operationId"));
+      // The result (and errors) of the job createJob started are there once it has finished.
+      boolean result =
+          List.of("getJobResult", "getJobErrors")
+              .contains(call.operation().getString("operationId"));
       chain =
           chain
               .compose(
