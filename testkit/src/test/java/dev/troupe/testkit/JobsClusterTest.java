@@ -262,7 +262,8 @@ class JobsClusterTest {
                                   ((HttpResponse<Buffer>) all.resultAt(2))
                                       .bodyAsJsonObject()
                                       .getString("detail"))
-                              .contains("type must be");
+                              .as("a type's name, but no service registered it")
+                              .contains("no service registered the job type reindex");
                           ctx.completeNow();
                         })));
   }
