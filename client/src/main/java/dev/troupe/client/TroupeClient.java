@@ -11,7 +11,6 @@ import dev.troupe.shared.contract.ChatContract.HistoryQuery;
 import dev.troupe.shared.contract.ChatContract.Membership;
 import dev.troupe.shared.contract.ChatContract.Post;
 import dev.troupe.shared.contract.ChatWire;
-import dev.troupe.shared.contract.DbContract;
 import dev.troupe.shared.contract.DeleteDoc;
 import dev.troupe.shared.contract.DeleteResult;
 import dev.troupe.shared.contract.DocChange;
@@ -321,14 +320,14 @@ public final class TroupeClient {
   /**
    * Calls {@code handler} with every committed change after position {@code since} of the change
    * log ({@link DocChange#seq()}), exactly once and in log order: first the changes the log holds
-   * (read page by page with db-service's {@code changes}), then the live ones, with no gap and no
-   * duplicate. To resume after a restart, pass the {@code seq} of the last change handled; {@code
-   * 0} replays the whole log. Completes once the replay reached the log's head (the handler got
-   * every change up to it); fails with {@link ChangeLogGone} when retention removed changes after
+   * (read page by page with request-service's read-only {@code changes}, so it works through the
+   * bridge too), then the live ones, with no gap and no duplicate. To resume after a restart, pass
+   * the {@code seq} of the last change handled; {@code 0} replays the whole log. Completes once the
+   * replay reached the log's head (the handler got every change up to it); fails with a {@link
+   * TroupeException}: {@code GONE}, a {@link ChangeLogGone}, when retention removed changes after
    * {@code since} ({@link ChangeLogGone#earliest()} is where the log starts: read the documents
-   * again, then follow from {@code earliest - 1}), or with a {@link TroupeException} ({@code
-   * BAD_REQUEST} for a position past the log's head; {@code FORBIDDEN} through a bridge that does
-   * not permit {@code troupe.db.v1}, which by default none does: see {@code docs/clients.md}).
+   * again, then follow from {@code earliest - 1}); {@code BAD_REQUEST} for a position past the
+   * log's head. The feed holds every collection: filter in {@code handler} for one.
    *
    * <p>A live event whose seq leaves a gap (the bus delivers at most once, and in no order across
    * db-service instances) is filled from the log. When the log cannot be read once the feed runs,
@@ -354,7 +353,7 @@ public final class TroupeClient {
         ChangeFeed.start(
             context,
             since,
-            from -> call(DbContract.CHANGES, new ChangesQuery(from, ChangesQuery.MAX_LIMIT)),
+            from -> call(RequestContract.CHANGES, new ChangesQuery(from, ChangesQuery.MAX_LIMIT)),
             events -> subscribe(DocEvents.ADDRESS, events),
             handler,
             ended));

@@ -8,11 +8,11 @@ import dev.troupe.shared.bus.HandedOverJson;
 import dev.troupe.shared.contract.ChangeLogGone;
 import dev.troupe.shared.contract.ChangeWire;
 import dev.troupe.shared.contract.ChangesQuery;
-import dev.troupe.shared.contract.DbContract;
 import dev.troupe.shared.contract.DocChange;
 import dev.troupe.shared.contract.DocEvents;
 import dev.troupe.shared.contract.DocKey;
 import dev.troupe.shared.contract.ErrorCode;
+import dev.troupe.shared.contract.RequestContract;
 import dev.troupe.shared.contract.TroupeException;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -104,7 +104,7 @@ class ChangeFeedTest {
     BusFault.register(vertx);
     return vertx
         .eventBus()
-        .<JsonObject>consumer(DbContract.ADDRESS, log::answer)
+        .<JsonObject>consumer(RequestContract.ADDRESS, log::answer)
         .completion()
         .compose(
             v ->
@@ -245,7 +245,7 @@ class ChangeFeedTest {
 
   @Test
   @DisplayName(
-      "a position retention removed fails with ChangeLogGone naming the earliest seq;"
+      "a position retention removed fails GONE (ChangeLogGone) naming the earliest seq;"
           + " one past the head or below 0 with BAD_REQUEST")
   void refusedPositions(Vertx vertx, VertxTestContext ctx) {
     Log log = new Log().upTo(9);
@@ -261,6 +261,8 @@ class ChangeFeedTest {
                               () -> {
                                 assertThat(gone.cause()).isInstanceOf(ChangeLogGone.class);
                                 assertThat(((ChangeLogGone) gone.cause()).earliest()).isEqualTo(5);
+                                assertThat(((ChangeLogGone) gone.cause()).code())
+                                    .isEqualTo(ErrorCode.GONE);
                               });
                           return troupe.onChange(10, change -> {});
                         })
