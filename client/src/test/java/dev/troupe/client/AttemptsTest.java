@@ -2,10 +2,10 @@ package dev.troupe.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.troupe.client.Attempts.Delivery;
 import dev.troupe.shared.bus.Action;
 import dev.troupe.shared.bus.Backoff;
 import dev.troupe.shared.bus.BusFault;
+import dev.troupe.shared.bus.RetryPolicy.Delivery;
 import dev.troupe.shared.contract.DocKey;
 import dev.troupe.shared.contract.DocWire;
 import dev.troupe.shared.contract.Document;
