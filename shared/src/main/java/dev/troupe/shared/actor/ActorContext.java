@@ -82,7 +82,7 @@ public final class ActorContext {
    * children; a child that asks its parent while the parent asks it waits for a timeout.
    */
   public Future<JsonObject> ask(ActorId target, JsonObject message) {
-    if (Vertx.currentContext() != host) {
+    if (!hierarchy.onLoop()) {
       Promise<JsonObject> reply = Promise.promise();
       host.runOnContext(v -> ask(target, message).onComplete(reply));
       return reply.future();
@@ -129,7 +129,7 @@ public final class ActorContext {
   }
 
   private void requireLoop() {
-    if (Vertx.currentContext() != host) {
+    if (!hierarchy.onLoop()) {
       throw new IllegalStateException(
           "actor " + self.id + ": call the hierarchy from the handler, on its event loop");
     }

@@ -99,6 +99,7 @@ public final class ActorHost extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    Thread loop = Thread.currentThread();
     NodeRuntime runtime = NodeRuntime.of(vertx);
     config = ActorConfig.from(runtime.settings());
     policy =
@@ -124,7 +125,8 @@ public final class ActorHost extends VerticleBase {
                       vertx,
                       directory,
                       metrics,
-                      new RestartIntensity(config.maxRestarts(), config.restartPeriodMs()));
+                      new RestartIntensity(config.maxRestarts(), config.restartPeriodMs()),
+                      loop);
               pump =
                   new MailboxPump(
                       context,

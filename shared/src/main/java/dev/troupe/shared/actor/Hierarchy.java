@@ -33,11 +33,21 @@ final class Hierarchy {
   private final ActorDirectory directory;
   private final ActorMetrics metrics;
   private final RestartIntensity hostIntensity;
+  private final Thread loop;
   private MailboxPump pump;
 
+  /**
+   * @param loop the host's event-loop thread (messages run on duplicates of the host's context, so
+   *     the thread is what tells that a caller is on it)
+   */
   Hierarchy(
-      Vertx vertx, ActorDirectory directory, ActorMetrics metrics, RestartIntensity hostIntensity) {
+      Vertx vertx,
+      ActorDirectory directory,
+      ActorMetrics metrics,
+      RestartIntensity hostIntensity,
+      Thread loop) {
     this.vertx = vertx;
+    this.loop = loop;
     this.directory = directory;
     this.metrics = metrics;
     this.hostIntensity = hostIntensity;
@@ -46,6 +56,11 @@ final class Hierarchy {
   /** The pump that runs the children's mailboxes; set once, before any message. */
   void attach(MailboxPump pump) {
     this.pump = pump;
+  }
+
+  /** Whether the caller runs on the host's event loop. */
+  boolean onLoop() {
+    return Thread.currentThread() == loop;
   }
 
   /** A new child of {@code parent}, ready for messages at once. */
@@ -93,13 +108,18 @@ final class Hierarchy {
     }
   }
 
-  /** Stops every child of {@code a}; completes once they and their subtrees have stopped. */
+  /**
+   * Stops every child of {@code a}; completes once they and their subtrees have stopped. {@code a}
+   * stops watching them first: an actor that stops or restarts is not told of its own children.
+   */
   Future<Void> stopChildren(Activation a, StopReason reason) {
     if (a.children.isEmpty()) {
       return Future.succeededFuture();
     }
     List<Future<Void>> stops = new ArrayList<>();
     for (Activation child : new ArrayList<>(a.children.values())) {
+      child.watchers.remove(a);
+      a.watching.remove(child);
       if (child.stop(reason)) {
         finishChild(child, null);
       }
