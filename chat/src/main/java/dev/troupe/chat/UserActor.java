@@ -246,15 +246,20 @@ public final class UserActor implements ActorType<UserState, JsonObject> {
   }
 
   /**
-   * A session ended: its stream leaves the presence (nothing changes when it had left it already,
-   * e.g. the gateway reported the close first). A session that failed past its restarts also closes
-   * its socket, which would otherwise stay open without deliveries.
+   * A session ended by itself (dropped its socket, or failed): its stream leaves the presence
+   * (nothing changes when it had left it already, e.g. the gateway reported the close first). A
+   * session that failed past its restarts also closes its socket, which would otherwise stay open
+   * without deliveries.
    */
   @Override
   public Future<Outcome<UserState>> onTerminated(
       ActorContext ctx, UserState state, Terminated terminated) {
     ActorId session = terminated.actor();
-    if (!SessionActor.TYPE.equals(session.type()) || !ctx.self().equals(session.parent())) {
+    boolean endedByItself =
+        terminated.reason() == StopReason.STOPPED || terminated.reason() == StopReason.FAILED;
+    if (!endedByItself
+        || !SessionActor.TYPE.equals(session.type())
+        || !ctx.self().equals(session.parent())) {
       return Future.succeededFuture(Outcome.reply(null));
     }
     if (terminated.reason() == StopReason.FAILED) {

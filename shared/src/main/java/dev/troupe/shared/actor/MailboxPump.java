@@ -75,14 +75,15 @@ final class MailboxPump {
   }
 
   /**
-   * Hands the next message to the handler when {@code a} is ready; stops {@code a} instead when its
-   * key moved away.
+   * Hands the next signal, or else message, to the handler when {@code a} is ready; stops a
+   * top-level {@code a} instead when its key moved away.
    */
   void drain(Activation a) {
     if (a.lifecycle() != ActivationState.READY) {
       return;
     }
-    if (!directory.owns(a.id) && a.stop(StopReason.MOVED)) {
+    // A child moves with its parent: the parent's stop stops it.
+    if (a.parent == null && !directory.owns(a.id) && a.stop(StopReason.MOVED)) {
       finish.accept(a, null);
       return;
     }
