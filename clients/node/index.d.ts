@@ -2,7 +2,7 @@
 // docs/bus.md (shared/src/main/resources/asyncapi/troupe-bus.yaml).
 import { EventEmitter } from 'node:events';
 
-/** request-service: the documents (actions get, put, delete, list, getMany, putMany, ping). */
+/** request-service: the documents (get, put, delete, list, getMany, putMany), its change log (changes), ping. */
 export declare const REQUEST_ADDRESS: 'troupe.request.v1';
 /** Background jobs; bridged only when TROUPE_BRIDGE_INBOUND names it. */
 export declare const JOBS_ADDRESS: 'troupe.jobs.v1';
@@ -16,6 +16,7 @@ export declare const ErrorCodes: Readonly<{
   FORBIDDEN: 4030;
   NOT_FOUND: 4040;
   CONFLICT: 4090;
+  GONE: 4100;
   PRECONDITION_FAILED: 4120;
   PAYLOAD_TOO_LARGE: 4130;
   MOVED: 4210;
@@ -33,7 +34,14 @@ export declare class TroupeError extends Error {
   constructor(
     code: ErrorCodeName,
     message: string,
-    options?: { failureCode?: number; retryable?: boolean; address?: string; cause?: unknown },
+    options?: {
+      failureCode?: number;
+      retryable?: boolean;
+      address?: string;
+      earliest?: number;
+      since?: number;
+      cause?: unknown;
+    },
   );
   readonly name: 'TroupeError';
   /** The ErrorCode name; a failure code the contract does not know counts as INTERNAL. */
@@ -44,6 +52,10 @@ export declare class TroupeError extends Error {
   readonly retryable: boolean;
   /** For a refused subscription: the address it was for. */
   readonly address?: string;
+  /** For GONE: the first position the change log still holds. */
+  readonly earliest?: number;
+  /** For GONE: the position that was asked for. */
+  readonly since?: number;
   /** The error an err frame of the bridge stands for. */
   static fromFrame(frame: {
     failureCode?: number;
@@ -257,7 +269,17 @@ export declare class TroupeClient extends EventEmitter {
   ping(options?: CallOptions): Promise<{ service: string }>;
   request<R = unknown>(address: string, action: string, body?: unknown, options?: RequestOptions): Promise<R>;
   subscribe<B = unknown>(address: string, handler: (body: B, message: BusMessage) => void): () => void;
+  /** Live change events, at most once; returns the function that ends the subscription. */
   onChange(handler: (event: ChangeEvent, message: BusMessage) => void, options?: { collection?: string }): () => void;
+  /**
+   * Every change after `since` exactly once and in log order: the log first, then live. Resolves
+   * with the function that ends the feed once the replay reached the log's head; rejects with a
+   * TroupeError GONE (see `earliest`) or BAD_REQUEST. `onEnd` is called if a running feed cannot go on.
+   */
+  onChange(
+    handler: (event: ChangeEvent) => void,
+    options: { since: number; collection?: string; onEnd?: (error: TroupeError) => void },
+  ): Promise<() => void>;
   close(): Promise<void>;
 
   on<E extends keyof TroupeClientEvents>(event: E, listener: (...args: TroupeClientEvents[E]) => void): this;

@@ -3,8 +3,9 @@
 // 4-byte big-endian length, then one JSON object in UTF-8. See README.md and docs/http-api.md.
 import net from 'node:net';
 import { EventEmitter } from 'node:events';
+import { ChangeFollower, MAX_PAGE } from './follower.js';
 
-/** request-service: the documents (actions get, put, delete, list, getMany, putMany, ping). */
+/** request-service: the documents (get, put, delete, list, getMany, putMany), its change log (changes), ping. */
 export const REQUEST_ADDRESS = 'troupe.request.v1';
 /** Background jobs; bridged only when TROUPE_BRIDGE_INBOUND names it. */
 export const JOBS_ADDRESS = 'troupe.jobs.v1';
@@ -18,6 +19,7 @@ export const ErrorCodes = Object.freeze({
   FORBIDDEN: 4030,
   NOT_FOUND: 4040,
   CONFLICT: 4090,
+  GONE: 4100,
   PRECONDITION_FAILED: 4120,
   PAYLOAD_TOO_LARGE: 4130,
   MOVED: 4210,
@@ -53,8 +55,10 @@ export class TroupeError extends Error {
     this.code = code;
     this.failureCode = options.failureCode ?? ErrorCodes[code] ?? ErrorCodes.INTERNAL;
     this.retryable = options.retryable ?? RETRYABLE.has(code);
-    if (options.address !== undefined) {
-      this.address = options.address;
+    for (const field of ['address', 'earliest', 'since']) {
+      if (options[field] !== undefined) {
+        this[field] = options[field];
+      }
     }
   }
 
@@ -81,6 +85,22 @@ export class TroupeError extends Error {
     const failureCode = typeof raw === 'number' && raw > 0 ? raw : ErrorCodes[code];
     return new TroupeError(code, message, { failureCode });
   }
+}
+
+/** A position retention removed (GONE, naming the log's start) or one past its head, or null. */
+function refused(since, first) {
+  if (since + 1 < first.earliest) {
+    return new TroupeError(
+      'GONE',
+      `the change log no longer holds every change after position ${since}; the earliest it holds is ` +
+        `${first.earliest}: read the documents again, then follow from ${first.earliest - 1}`,
+      { retryable: false, since, earliest: first.earliest },
+    );
+  }
+  if (since > first.head) {
+    return new TroupeError('BAD_REQUEST', `position ${since} is past the change log's head (${first.head})`);
+  }
+  return null;
 }
 
 const CONNECT_DEFAULTS = {
@@ -251,27 +271,112 @@ export class TroupeClient extends EventEmitter {
   }
 
   /**
-   * Document change events (`{collection, id, op, version, seq}`), of one collection if given;
-   * live only, at most once. There is no `since`: replaying the change log needs db-service's
-   * `changes` (`troupe.db.v1`), which the bridge does not let in; resume over HTTP with
-   * `GET /api/v1/docs/_events?since=<seq>` (see the README).
+   * Document change events (`{collection, id, op, version, seq}`), of one collection if given.
+   * Without `since`: live only, at most once; returns the function that ends the subscription.
+   * With `since` (a change log position, the `seq` of the last change handled; 0 replays the whole
+   * log): every change after it exactly once and in log order, first from the log (request-service's
+   * read-only `changes`), then live, with gaps and reconnects filled from the log. Then it returns
+   * a Promise of that function, resolved once the replay reached the log's head; it rejects with a
+   * TroupeError GONE (`earliest`: where the log now starts) when retention removed changes after
+   * `since`, BAD_REQUEST for a position past the head. `onEnd(error)` is called if a running feed
+   * cannot go on (GONE after a long outage); other failures to read the log are retried.
    */
   onChange(handler, options = {}) {
     if (typeof handler !== 'function') {
       throw new TypeError('handler must be a function');
     }
-    if (options.since !== undefined) {
-      throw new TypeError(
-        'onChange takes no since over the bridge: the change log (troupe.db.v1) is not bridged;' +
-          ' resume with GET /api/v1/docs/_events?since=<seq> on the gateway',
-      );
+    const { collection, since, onEnd } = options;
+    if (onEnd !== undefined && typeof onEnd !== 'function') {
+      throw new TypeError('onEnd must be a function');
     }
-    const { collection } = options;
-    return this.subscribe(DOC_EVENTS_ADDRESS, (event, message) => {
-      if (collection === undefined || (event && event.collection === collection)) {
-        handler(event, message);
+    const wanted = (event) => collection === undefined || (event && event.collection === collection);
+    if (since === undefined) {
+      return this.subscribe(DOC_EVENTS_ADDRESS, (event, message) => {
+        if (wanted(event)) {
+          handler(event, message);
+        }
+      });
+    }
+    if (!Number.isSafeInteger(since) || since < 0) {
+      throw new TypeError(`since must be a change log position (an integer >= 0), got ${since}`);
+    }
+    if (this.#state === 'closed') {
+      return Promise.reject(this.#closedError());
+    }
+    return this.#follow(since, (event) => wanted(event) && handler(event), onEnd);
+  }
+
+  /** onChange from a position: a ChangeFollower over `changes`, restarted when the log fails. */
+  async #follow(since, deliver, onEnd) {
+    let delivered = since;
+    let follower = null;
+    let ended = false;
+    let timer = null;
+    let failures = 0;
+    const page = (from) => this.#call(REQUEST_ADDRESS, 'changes', { since: from, limit: MAX_PAGE }, {}, true);
+    const make = () =>
+      new ChangeFollower(
+        page,
+        (event) => {
+          delivered = event.seq;
+          deliver(event);
+        },
+        restart,
+      );
+    // A registration over the bridge is not acknowledged, and reaches the other nodes a moment
+    // after it is sent: read the log once more when it has surely arrived.
+    const settle = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => follower?.catchUp(), this.#retry.maxDelayMs);
+      timer.unref?.();
+    };
+    const stop = () => {
+      ended = true;
+      clearTimeout(timer);
+      follower?.stop();
+      unsubscribe();
+      this.off('connected', reconnected);
+    };
+    const end = (error) => {
+      if (!ended) {
+        stop();
+        onEnd?.(error);
       }
-    });
+    };
+    const restart = (error) => {
+      if (ended) {
+        return;
+      }
+      if (error?.code === 'GONE' || error?.code === 'BAD_REQUEST' || error?.retryable === false) {
+        end(error);
+        return;
+      }
+      const delay = Math.min(this.#retry.maxDelayMs, this.#retry.initialDelayMs * 2 ** failures++);
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        follower = make();
+        follower.start(delivered, refused).then(() => {
+          failures = 0;
+          settle();
+        }, restart);
+      }, delay);
+      timer.unref?.();
+    };
+    const reconnected = () => {
+      follower?.catchUp();
+      settle();
+    };
+    const unsubscribe = this.subscribe(DOC_EVENTS_ADDRESS, (event) => follower?.arrived(event));
+    this.on('connected', reconnected);
+    follower = make();
+    try {
+      await follower.start(since, refused);
+    } catch (e) {
+      stop();
+      throw e;
+    }
+    settle();
+    return stop;
   }
 
   /**

@@ -5,7 +5,8 @@
 //
 // Steps: a put and a get; typed errors (NOT_FOUND, PRECONDITION_FAILED, a job that does not exist);
 // a change event of a put; then, after the node restarted on the same bridge port, the client is
-// connected again by itself, a get succeeds and the same subscription sees a new put's event. Exit 0
+// connected again by itself, a get succeeds and the same subscription sees a new put's event; a feed
+// resumed from the event before the restart (since) replays the one after it from the log. Exit 0
 // when all passed, 1 with {"step":"failed","why":...} otherwise (never later than IT_TIMEOUT_MS).
 import { connect, TroupeError } from 'troupe-client';
 
@@ -135,6 +136,15 @@ async function run() {
   check(again.document.data.title === 'Dune', `read after restart ${JSON.stringify(again)}`);
   const after = await putUntilEvent('after', 'after-restart');
   say('event-after-restart', { id: after.id, version: after.version });
+
+  // Resumed from the position of the event before the restart: the log has what came after it.
+  const resumed = [];
+  const stop = await troupe.onChange((event) => resumed.push(event), { since: before.seq, collection });
+  stop();
+  const seqs = resumed.map((e) => e.seq);
+  check(seqs.every((seq, i) => seq > before.seq && (i === 0 || seq > seqs[i - 1])), `seqs ${seqs}`);
+  check(resumed.some((e) => e.id === 'after' && e.version === after.version), `resumed ${JSON.stringify(resumed)}`);
+  say('resumed', { ids: resumed.map((e) => e.id), from: before.seq });
 }
 
 run().then(

@@ -481,13 +481,3 @@ test('options are checked when the client is made', () => {
   assert.throws(() => connect({ port: 1, reconnect: { initialDelayMs: 0 } }), /reconnect.initialDelayMs/);
   assert.ok(TroupeClient.prototype instanceof Object);
 });
-
-test('onChange refuses a since: the change log is not bridged, and nothing is registered', async (t) => {
-  const { bridge, client } = await setup(t);
-  assert.throws(
-    () => client.onChange(() => {}, { since: 42 }),
-    (error) => error instanceof TypeError && /troupe\.db\.v1/.test(error.message) && /_events\?since=/.test(error.message),
-  );
-  await client.ping();
-  assert.equal(bridge.frames.filter((f) => f.type === 'register').length, 0);
-});

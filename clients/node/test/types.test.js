@@ -58,9 +58,9 @@ test('TroupeError: the declared fields are the ones an instance has', () => {
   const declared = declaredMembers('TroupeError');
   assert.ok(declared.has('static fromFrame'));
   assert.equal(typeof api.TroupeError.fromFrame, 'function');
-  const error = new api.TroupeError('FORBIDDEN', 'no', { address: 'a' });
+  const error = new api.TroupeError('FORBIDDEN', 'no', { address: 'a', earliest: 5, since: 2 });
   const fields = [...declared].filter((n) => !n.startsWith('static ')).sort();
-  assert.deepEqual(fields, ['address', 'code', 'failureCode', 'name', 'retryable']);
+  assert.deepEqual(fields, ['address', 'code', 'earliest', 'failureCode', 'name', 'retryable', 'since']);
   for (const field of fields) {
     assert.ok(field in error, field);
   }

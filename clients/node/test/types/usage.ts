@@ -65,6 +65,12 @@ export async function usage(): Promise<void> {
   );
   stop();
   unsubscribe();
+  const resumed: () => void = await troupe.onChange((event: ChangeEvent) => console.log(event.seq), {
+    since: 41,
+    collection: 'books',
+    onEnd: (error: TroupeError) => console.log(error.code === 'GONE' ? error.earliest : error.message),
+  });
+  resumed();
 
   try {
     await troupe.get('books', 'missing');

@@ -29,6 +29,7 @@ public final class ChatService extends VerticleBase {
     // provider too, this covers a chat service deployed from another classpath.
     ActorTypes.register(RoomActor.INSTANCE);
     ActorTypes.register(UserActor.INSTANCE);
+    ActorTypes.register(SessionActor.INSTANCE);
   }
 
   @Override

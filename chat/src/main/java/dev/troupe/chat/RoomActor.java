@@ -1,6 +1,7 @@
 package dev.troupe.chat;
 
 import dev.troupe.shared.actor.ActorContext;
+import dev.troupe.shared.actor.ActorId;
 import dev.troupe.shared.actor.ActorType;
 import dev.troupe.shared.actor.Outcome;
 import dev.troupe.shared.bus.Action;
@@ -22,6 +23,8 @@ import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A chat room as an actor: its members, the number of its last message, and its last {@link
@@ -31,6 +34,8 @@ import java.util.List;
  * and a message is never numbered twice. The room is the one writer of its messages.
  */
 public final class RoomActor implements ActorType<RoomState, JsonObject> {
+  private static final Logger LOG = LoggerFactory.getLogger(RoomActor.class);
+
   /** The actor type name. */
   public static final String TYPE = "chat-room";
 
@@ -166,10 +171,10 @@ public final class RoomActor implements ActorType<RoomState, JsonObject> {
   /**
    * Stores the message under the next number together with the room's state counting it, in one
    * transaction of db-service's state store; only once that committed is it published to the
-   * members, and handed to {@link UserUpdates} for the members' user actors (not awaited: a post's
-   * reply does not wait for the room's size). A stale activation of the room (its state written
-   * elsewhere since) stores neither, so an acknowledged message is never overwritten and numbers
-   * have no gaps.
+   * members, handed to each member's user actor for its open streams ({@link UserActor#frame}), and
+   * handed to {@link UserUpdates} for the members' counts (none awaited: a post's reply does not
+   * wait for the room's size). A stale activation of the room (its state written elsewhere since)
+   * stores neither, so an acknowledged message is never overwritten and numbers have no gaps.
    */
   private static Future<Outcome<RoomState>> post(
       ActorContext ctx, String room, RoomState state, ChatContract.Post post) {
@@ -188,6 +193,7 @@ public final class RoomActor implements ActorType<RoomState, JsonObject> {
             .then(
                 () -> {
                   publish(vertx, next, message);
+                  deliver(ctx, next, message);
                   UserUpdates.of(vertx, ctx.actors()).stored(message, next.members());
                 }));
   }
@@ -195,6 +201,26 @@ public final class RoomActor implements ActorType<RoomState, JsonObject> {
   private static void publish(Vertx vertx, RoomState state, ChatMessage message) {
     for (String member : state.members()) {
       vertx.eventBus().publish(ChatContract.userAddress(member), ChatWire.toJson(message));
+    }
+  }
+
+  /**
+   * Tells each member's actor the message, for its stream sessions; in order per member, as the
+   * room sends them one after the other. Not awaited; a member not told misses it live only.
+   */
+  private static void deliver(ActorContext ctx, RoomState state, ChatMessage message) {
+    JsonObject json = ChatWire.toJson(message);
+    for (String member : state.members()) {
+      ctx.actors()
+          .ask(new ActorId(UserActor.TYPE, member), UserActor.frame(json.copy()), null)
+          .onFailure(
+              e ->
+                  LOG.debug(
+                      "message {} of room {} not handed to {}: {}",
+                      message.seq(),
+                      message.room(),
+                      member,
+                      e.getMessage()));
     }
   }
 

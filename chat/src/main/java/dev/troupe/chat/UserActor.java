@@ -1,8 +1,12 @@
 package dev.troupe.chat;
 
 import dev.troupe.shared.actor.ActorContext;
+import dev.troupe.shared.actor.ActorId;
 import dev.troupe.shared.actor.ActorType;
 import dev.troupe.shared.actor.Outcome;
+import dev.troupe.shared.actor.StopReason;
+import dev.troupe.shared.actor.SupervisorStrategy;
+import dev.troupe.shared.actor.Terminated;
 import dev.troupe.shared.cluster.NodeRuntime;
 import dev.troupe.shared.contract.ChatContract;
 import dev.troupe.shared.contract.ChatWire;
@@ -13,6 +17,7 @@ import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
@@ -24,6 +29,14 @@ import java.util.stream.Collectors;
  *
  * <p>Before each message the streams of gateway nodes that left the cluster are dropped, so
  * whatever this actor answers reflects the cluster of the moment.
+ *
+ * <p>Each open stream has a session, a child of this actor ({@link SessionActor}, named by the
+ * stream id), which owns delivery to its socket. The sessions follow the presence: after each
+ * message (once its state is stored) a session is spawned, and watched, for each stream without
+ * one, and stopped for each stream no longer open; so sessions come back by themselves after this
+ * actor passivated, moved or restarted (each of which stops them). A room's message ({@code frame})
+ * is handed to every session without waiting for any. A session that ends by itself (its socket too
+ * slow, or gone) is heard of through its {@link Terminated}: the stream leaves the presence.
  */
 public final class UserActor implements ActorType<UserState, JsonObject> {
   /** The actor type name; the state store keeps user state under it. */
@@ -39,6 +52,7 @@ public final class UserActor implements ActorType<UserState, JsonObject> {
 
   static final String LEFT = "left";
   static final String DELIVERED = "delivered";
+  static final String FRAME = "frame";
 
   /**
    * The operations of a user, named in {@link #OP}: the internal ones above and the chat service's
@@ -48,6 +62,7 @@ public final class UserActor implements ActorType<UserState, JsonObject> {
     JOINED(UserActor.JOINED),
     LEFT(UserActor.LEFT),
     DELIVERED(UserActor.DELIVERED),
+    FRAME(UserActor.FRAME),
     READ(ChatContract.READ.name()),
     USER(ChatContract.USER.name()),
     STREAM_OPENED(ChatContract.STREAM_OPENED.name()),
@@ -120,6 +135,11 @@ public final class UserActor implements ActorType<UserState, JsonObject> {
         .put("ownSeq", ownSeq);
   }
 
+  /** A room's stored message (as published) for this user's open streams. */
+  static JsonObject frame(JsonObject message) {
+    return new JsonObject().put(OP, FRAME).put("message", message);
+  }
+
   static JsonObject markRead(ChatContract.ReadMarker marker, long roomSeq) {
     return new JsonObject()
         .put(OP, ChatContract.READ.name())
@@ -155,6 +175,7 @@ public final class UserActor implements ActorType<UserState, JsonObject> {
       case DELIVERED -> delivered(json);
       case READ -> markRead(json);
       case USER -> {}
+      case FRAME -> frameOf(json);
       case STREAM_OPENED, STREAM_CLOSED -> ChatWire.streamEvent(json);
     }
     return json;
@@ -195,13 +216,13 @@ public final class UserActor implements ActorType<UserState, JsonObject> {
             ChatContract.StreamEvent e = ChatWire.streamEvent(message);
             yield state.streamClosed(e.member(), e.stream(), now);
           }
-          case USER -> state;
+          case USER, FRAME -> state;
         };
     UserState next =
         liveMembers(ctx.vertx()).map(live -> applied.pruned(live, now)).orElse(applied);
     JsonObject reply =
         switch (op) {
-          case JOINED, LEFT, DELIVERED -> new JsonObject();
+          case JOINED, LEFT, DELIVERED, FRAME -> new JsonObject();
           case READ -> {
             String room = message.getString("room");
             yield UserState.markJson(next.rooms().get(room)).put("room", room);
@@ -209,8 +230,82 @@ public final class UserActor implements ActorType<UserState, JsonObject> {
           case STREAM_OPENED, STREAM_CLOSED -> next.view(user).getJsonObject("presence");
           case USER -> next.view(user);
         };
-    return Future.succeededFuture(
-        next.equals(state) ? Outcome.reply(reply) : Outcome.update(next, reply));
+    JsonObject frame = op == Op.FRAME ? frameOf(message) : null;
+    Outcome<UserState> outcome =
+        next.equals(state) ? Outcome.reply(reply) : Outcome.update(next, reply);
+    return Future.succeededFuture(outcome.then(() -> sessions(ctx, next, frame)));
+  }
+
+  /**
+   * A crashed session restarts with the host's restart intensity (its count of unanswered frames
+   * afresh); past it, it stops, and {@link #onTerminated} closes its socket.
+   */
+  @Override
+  public SupervisorStrategy supervisorStrategy(String childType) {
+    return SupervisorStrategy.restart();
+  }
+
+  /**
+   * A session ended by itself (dropped its socket, or failed): its stream leaves the presence
+   * (nothing changes when it had left it already, e.g. the gateway reported the close first). A
+   * session that failed past its restarts also closes its socket, which would otherwise stay open
+   * without deliveries.
+   */
+  @Override
+  public Future<Outcome<UserState>> onTerminated(
+      ActorContext ctx, UserState state, Terminated terminated) {
+    ActorId session = terminated.actor();
+    boolean endedByItself =
+        terminated.reason() == StopReason.STOPPED || terminated.reason() == StopReason.FAILED;
+    if (!endedByItself
+        || !SessionActor.TYPE.equals(session.type())
+        || !ctx.self().equals(session.parent())) {
+      return Future.succeededFuture(Outcome.reply(null));
+    }
+    if (terminated.reason() == StopReason.FAILED) {
+      ctx.vertx()
+          .eventBus()
+          .send(
+              ChatContract.streamAddress(session.key()),
+              SessionActor.close(SessionActor.INTERNAL_ERROR, "the stream failed: reconnect"));
+    }
+    UserState next = state.streamEnded(session.key(), Instant.now());
+    Outcome<UserState> outcome =
+        next.equals(state) ? Outcome.reply(null) : Outcome.update(next, null);
+    return Future.succeededFuture(outcome.then(() -> sessions(ctx, next, null)));
+  }
+
+  /**
+   * Makes the sessions follow {@code state}'s open streams, then hands {@code frame} (if any) to
+   * each: a tell, so no socket is waited for.
+   */
+  private static void sessions(ActorContext ctx, UserState state, JsonObject frame) {
+    Set<String> open = state.streamIds();
+    Set<String> live = new TreeSet<>();
+    for (ActorId child : ctx.children()) {
+      if (open.contains(child.key())) {
+        live.add(child.key());
+      } else {
+        ctx.stop(child);
+      }
+    }
+    for (String stream : open) {
+      if (live.add(stream)) {
+        ctx.watch(ctx.spawn(SessionActor.TYPE, stream));
+      }
+    }
+    if (frame != null) {
+      for (String stream : live) {
+        ctx.tell(ctx.self().child(SessionActor.TYPE, stream), SessionActor.frame(frame));
+      }
+    }
+  }
+
+  private static JsonObject frameOf(JsonObject json) {
+    if (!(json.getValue("message") instanceof JsonObject message)) {
+      throw TroupeException.badRequest("a frame carries its message as an object");
+    }
+    return message;
   }
 
   private static Membership membership(JsonObject json) {

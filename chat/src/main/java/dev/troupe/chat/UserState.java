@@ -142,6 +142,23 @@ public record UserState(
     return withNodes(next, now);
   }
 
+  /** The ids of the streams open on any node. */
+  Set<String> streamIds() {
+    Set<String> ids = new TreeSet<>();
+    nodes.values().forEach(s -> ids.addAll(s.ids()));
+    return ids;
+  }
+
+  /** The stream {@code stream}, on whichever node, has closed (its session ended). */
+  UserState streamEnded(String stream, Instant now) {
+    for (Map.Entry<String, Streams> e : nodes.entrySet()) {
+      if (e.getValue().ids().contains(stream)) {
+        return streamClosed(e.getKey(), stream, now);
+      }
+    }
+    return this;
+  }
+
   /**
    * Drops the streams of gateway nodes whose member is not in {@code liveMembers} (it left the
    * cluster).

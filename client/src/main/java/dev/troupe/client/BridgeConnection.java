@@ -13,13 +13,8 @@ import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetSocket;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Deque;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -38,21 +33,12 @@ import org.slf4j.LoggerFactory;
  * {@code action} header and the attempt's deadline in {@code timeout}; the answer is a {@code
  * message} or an {@code err} frame to that reply address.
  *
- * <p><b>Refusals without an address.</b> The bridge refuses a frame to an address outside its
- * allowlists with {@code {"type":"err","message":"access_denied"}}, which names no frame, and a
- * {@code register} the guard refuses gets an {@code err} without an address as well. The bridge
- * handles a connection's frames in order and answers a {@code ping} with a {@code pong} in that
- * order, so the client follows each frame whose acceptance it cannot otherwise tell (the first
- * {@code send} to an address, every {@code register}) with a {@code ping}: such a refusal belongs
- * to the oldest frame whose {@code pong} has not come back (a <em>fence</em>), and that {@code
- * pong} confirms the frame was let through. Once an address is confirmed, sends to it need no
- * fence. Keep-alive pings are fences without a frame.
+ * <p><b>Refusals without an address</b> (a frame outside the bridge's allowlists, a {@code
+ * register} its guard refuses) are told apart by the fences of {@link BridgeFences}; the requests
+ * waiting for their answers are {@link PendingCalls}'s.
  */
 final class BridgeConnection {
   private static final Logger LOG = LoggerFactory.getLogger(BridgeConnection.class);
-  private static final String ACCESS_DENIED = "access_denied";
-  private static final String BLOCKED = "blocked by bridgeEvent handler";
-  private static final Buffer PING = BridgeFrames.encode(new JsonObject().put("type", "ping"));
 
   /** What the connection tells its transport. */
   interface Listener {
@@ -63,39 +49,6 @@ final class BridgeConnection {
     void onClosed(BridgeConnection connection);
   }
 
-  /** A request waiting for its answer. */
-  private static final class Pending {
-    final String address;
-    final Promise<JsonObject> promise = Promise.promise();
-    long timer = -1;
-    boolean written;
-
-    Pending(String address) {
-      this.address = address;
-    }
-  }
-
-  /**
-   * A frame followed by a {@code ping}: its {@code pong} confirms the frame was let through; a
-   * refusal without an address before that {@code pong} is its.
-   */
-  private static final class Fence {
-    final String address;
-    final String replyAddress;
-    final Promise<Void> registered;
-    boolean refused;
-
-    Fence(String address, String replyAddress, Promise<Void> registered) {
-      this.address = address;
-      this.replyAddress = replyAddress;
-      this.registered = registered;
-    }
-
-    static Fence keepAlive() {
-      return new Fence(null, null, null);
-    }
-  }
-
   private final Vertx vertx;
   private final NetSocket socket;
   private final ClientOptions options;
@@ -104,9 +57,8 @@ final class BridgeConnection {
   private final BridgeFrames.Reader reader =
       new BridgeFrames.Reader(BridgeFrames.MAX_INBOUND_BYTES);
   private final String replyPrefix = "troupe.client." + UUID.randomUUID() + ".";
-  private final Map<String, Pending> pending = new HashMap<>();
-  private final Deque<Fence> fences = new ArrayDeque<>();
-  private final Set<String> permitted = new HashSet<>();
+  private final PendingCalls pending;
+  private final BridgeFences fences;
   private final Set<String> registered = new HashSet<>();
   private final Promise<Void> opened = Promise.promise();
   private final String openReply = replyPrefix + "0";
@@ -122,6 +74,8 @@ final class BridgeConnection {
     this.options = options;
     this.listener = listener;
     this.name = "the bridge at " + options.bridgeHost() + ":" + options.bridgePort();
+    this.pending = new PendingCalls(vertx, name);
+    this.fences = new BridgeFences(name, pending::fail);
   }
 
   /**
@@ -155,18 +109,18 @@ final class BridgeConnection {
     socket.closeHandler(v -> closed());
     socket.exceptionHandler(e -> LOG.debug("{}: {}", name, e.toString()));
     long timeoutMs = options.connectTimeout().toMillis();
-    JsonObject headers =
-        new JsonObject().put(BusNames.ACTION, BusNames.PING).put("timeout", timeoutMs);
-    if (options.credential() != null) {
-      headers.put("authorization", options.credential());
-    }
+    JsonObject credential =
+        options.credential() == null
+            ? null
+            : new JsonObject().put("authorization", options.credential());
     JsonObject frame =
-        new JsonObject()
-            .put("type", "send")
-            .put("address", RequestContract.ADDRESS)
-            .put("replyAddress", openReply)
-            .put("headers", headers)
-            .put("body", new JsonObject());
+        BridgeFrames.send(
+            RequestContract.ADDRESS,
+            openReply,
+            BusNames.PING,
+            timeoutMs,
+            credential,
+            new JsonObject());
     openTimer =
         vertx.setTimer(
             timeoutMs,
@@ -204,14 +158,9 @@ final class BridgeConnection {
       return Future.failedFuture(TransportFailure.notSent(name + ": the connection is closed"));
     }
     String replyAddress = replyPrefix + ++nextReply;
-    JsonObject frame =
-        new JsonObject()
-            .put("type", "send")
-            .put("address", address)
-            .put("replyAddress", replyAddress)
-            .put("headers", new JsonObject().put(BusNames.ACTION, action).put("timeout", timeoutMs))
-            .put("body", body);
-    Buffer bytes = BridgeFrames.encode(frame);
+    Buffer bytes =
+        BridgeFrames.encode(
+            BridgeFrames.send(address, replyAddress, action, timeoutMs, null, body));
     if (bytes.length() - 4 > options.maxFrameBytes()) {
       return Future.failedFuture(
           new TroupeException(
@@ -222,37 +171,13 @@ final class BridgeConnection {
                   + options.maxFrameBytes()
                   + " (TROUPE_BRIDGE_MAX_FRAME_BYTES)"));
     }
-    Pending call = new Pending(address);
-    pending.put(replyAddress, call);
-    call.timer =
-        vertx.setTimer(
-            timeoutMs,
-            t -> {
-              if (pending.remove(replyAddress) != null) {
-                call.promise.tryFail(
-                    new ReplyException(
-                        ReplyFailure.TIMEOUT,
-                        -1,
-                        "no answer to " + address + " " + action + " within " + timeoutMs + " ms"));
-              }
-            });
-    socket
-        .write(bytes)
-        .onComplete(
-            written -> {
-              if (written.succeeded()) {
-                call.written = true;
-              } else if (pending.remove(replyAddress) != null) {
-                vertx.cancelTimer(call.timer);
-                call.promise.tryFail(
-                    TransportFailure.notSent(name + ": the request was not sent", written.cause()));
-              }
-            });
-    if (!permitted.contains(address)) {
-      fences.add(new Fence(address, replyAddress, null));
-      socket.write(PING);
+    Future<JsonObject> answer = pending.add(replyAddress, address, action, timeoutMs);
+    socket.write(bytes).onComplete(written -> pending.written(replyAddress, written.cause()));
+    if (!fences.permitted(address)) {
+      fences.afterSend(address, replyAddress);
+      socket.write(BridgeFrames.PING);
     }
-    return call.promise.future();
+    return answer;
   }
 
   /** Subscribes the connection to {@code address}; completes once the bridge let it through. */
@@ -263,12 +188,10 @@ final class BridgeConnection {
     if (closed) {
       return Future.failedFuture(TransportFailure.notSent(name + ": the connection is closed"));
     }
-    Promise<Void> done = Promise.promise();
-    socket.write(
-        BridgeFrames.encode(new JsonObject().put("type", "register").put("address", address)));
-    fences.add(new Fence(address, null, done));
-    socket.write(PING);
-    return done.future().onSuccess(v -> registered.add(address));
+    socket.write(BridgeFrames.subscription("register", address));
+    Future<Void> done = fences.afterRegister(address);
+    socket.write(BridgeFrames.PING);
+    return done.onSuccess(v -> registered.add(address));
   }
 
   /** Ends the subscription of the connection to {@code address}. */
@@ -276,8 +199,7 @@ final class BridgeConnection {
     if (closed || !registered.remove(address)) {
       return Future.succeededFuture();
     }
-    return socket.write(
-        BridgeFrames.encode(new JsonObject().put("type", "unregister").put("address", address)));
+    return socket.write(BridgeFrames.subscription("unregister", address));
   }
 
   /** Closes the connection; what waits on it fails. */
@@ -287,8 +209,8 @@ final class BridgeConnection {
 
   private void keepAlive() {
     if (!closed) {
-      fences.add(Fence.keepAlive());
-      socket.write(PING);
+      fences.keepAlive();
+      socket.write(BridgeFrames.PING);
     }
   }
 
@@ -317,7 +239,7 @@ final class BridgeConnection {
     } else if ("err".equals(type)) {
       err(frame);
     } else if ("pong".equals(type)) {
-      pong();
+      fences.pong();
     } else {
       LOG.debug("{}: ignoring a frame of type {}", name, type);
     }
@@ -326,18 +248,10 @@ final class BridgeConnection {
   private void message(JsonObject frame) {
     String address = text(frame, "address");
     Object body = frame.getValue("body");
-    Pending call = address == null ? null : pending.remove(address);
-    if (call != null) {
-      vertx.cancelTimer(call.timer);
-      if (body instanceof JsonObject json) {
-        call.promise.tryComplete(json);
-      } else {
-        call.promise.tryFail(
-            new TroupeException(
-                ErrorCode.INTERNAL, call.address + " answered without a JSON object body"));
-      }
+    if (pending.waits(address)) {
+      pending.answer(address, body);
     } else if (openReply.equals(address)) {
-      permitted.add(RequestContract.ADDRESS);
+      fences.permit(RequestContract.ADDRESS);
       opened(null);
     } else if (address != null && registered.contains(address) && body instanceof JsonObject b) {
       listener.onEvent(address, b);
@@ -349,11 +263,9 @@ final class BridgeConnection {
     String message = text(frame, "message");
     Integer code = frame.getValue("failureCode") instanceof Integer c ? c : null;
     if (address != null) {
-      Pending call = pending.remove(address);
-      if (call != null) {
-        vertx.cancelTimer(call.timer);
-        call.promise.tryFail(
-            new ReplyException(failureType(frame), code == null ? -1 : code, message));
+      if (pending.waits(address)) {
+        pending.fail(
+            address, new ReplyException(failureType(frame), code == null ? -1 : code, message));
       } else if (openReply.equals(address)) {
         // Any answer but 4010 comes from an authenticated connection (a service's failure, a
         // missing scope): the connection serves.
@@ -368,56 +280,13 @@ final class BridgeConnection {
       // The first frame's address is outside the allowlist: the connection is authenticated all
       // the same. A connection-level refusal (the bridge is full) ends it.
       opened(
-          ACCESS_DENIED.equals(message) ? null : TransportFailure.notSent(name + ": " + message));
+          BridgeFences.ACCESS_DENIED.equals(message)
+              ? null
+              : TransportFailure.notSent(name + ": " + message));
       return;
     }
-    Fence fence = fences.peek();
-    if (BLOCKED.equals(message)) {
-      // Follows the guard's own err frame, which said why; no confirmation for the frame.
-      if (fence != null) {
-        fence.refused = true;
-      }
-    } else if (ACCESS_DENIED.equals(message) && fence != null && fence.address != null) {
-      refuse(
-          fence,
-          new TroupeException(
-              ErrorCode.FORBIDDEN,
-              name
-                  + " does not permit "
-                  + (fence.registered != null ? "subscribing to " : "sending to ")
-                  + fence.address
-                  + (fence.registered != null
-                      ? " (TROUPE_BRIDGE_OUTBOUND)"
-                      : " (TROUPE_BRIDGE_INBOUND)")));
-    } else if (code != null && fence != null && fence.registered != null) {
-      refuse(fence, new TroupeException(ErrorCode.fromCode(code), name + ": " + message));
-    } else {
+    if (!fences.refusal(message, code)) {
       LOG.warn("{}: {}", name, frame.encode());
-    }
-  }
-
-  private void refuse(Fence fence, TroupeException failure) {
-    fence.refused = true;
-    if (fence.registered != null) {
-      fence.registered.tryFail(failure);
-    } else {
-      Pending call = pending.remove(fence.replyAddress);
-      if (call != null) {
-        vertx.cancelTimer(call.timer);
-        call.promise.tryFail(failure);
-      }
-    }
-  }
-
-  private void pong() {
-    Fence fence = fences.poll();
-    if (fence == null || fence.address == null || fence.refused) {
-      return;
-    }
-    if (fence.registered != null) {
-      fence.registered.tryComplete();
-    } else {
-      permitted.add(fence.address);
     }
   }
 
@@ -425,22 +294,8 @@ final class BridgeConnection {
     closed = true;
     vertx.cancelTimer(pingTimer);
     opened(TransportFailure.notSent(name + " closed the connection before it served"));
-    List<Pending> waiting = new ArrayList<>(pending.values());
-    pending.clear();
-    for (Pending call : waiting) {
-      vertx.cancelTimer(call.timer);
-      call.promise.tryFail(
-          call.written
-              ? TransportFailure.lost(
-                  name + " closed the connection before " + call.address + " answered")
-              : TransportFailure.notSent(name + " closed the connection"));
-    }
-    for (Fence fence : fences) {
-      if (fence.registered != null) {
-        fence.registered.tryFail(TransportFailure.notSent(name + " closed the connection"));
-      }
-    }
-    fences.clear();
+    pending.closed();
+    fences.closed();
     registered.clear();
     listener.onClosed(this);
   }

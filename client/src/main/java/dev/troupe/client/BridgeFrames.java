@@ -1,5 +1,6 @@
 package dev.troupe.client;
 
+import dev.troupe.shared.bus.BusNames;
 import dev.troupe.shared.contract.StrictJson;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
@@ -17,6 +18,37 @@ final class BridgeFrames {
   static final int MAX_INBOUND_BYTES = 256 * 1024 * 1024;
 
   private BridgeFrames() {}
+
+  /** A {@code ping} frame: the bridge answers {@code pong}, in order with the other frames. */
+  static final Buffer PING = encode(new JsonObject().put("type", "ping"));
+
+  /**
+   * A {@code send} frame to {@code address} whose answer goes to {@code replyAddress}, with the
+   * action and the attempt's deadline as headers ({@code extra}, if not null, adds its own).
+   */
+  static JsonObject send(
+      String address,
+      String replyAddress,
+      String action,
+      long timeoutMs,
+      JsonObject extra,
+      JsonObject body) {
+    JsonObject headers = new JsonObject().put(BusNames.ACTION, action).put("timeout", timeoutMs);
+    if (extra != null) {
+      headers.mergeIn(extra);
+    }
+    return new JsonObject()
+        .put("type", "send")
+        .put("address", address)
+        .put("replyAddress", replyAddress)
+        .put("headers", headers)
+        .put("body", body);
+  }
+
+  /** A {@code register} or {@code unregister} frame ({@code type}) for {@code address}. */
+  static Buffer subscription(String type, String address) {
+    return encode(new JsonObject().put("type", type).put("address", address));
+  }
 
   /** The bytes of {@code frame} on the wire. */
   static Buffer encode(JsonObject frame) {

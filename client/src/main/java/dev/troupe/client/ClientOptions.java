@@ -1,5 +1,8 @@
 package dev.troupe.client;
 
+import static dev.troupe.client.OptionChecks.atLeast;
+import static dev.troupe.client.OptionChecks.atLeastIfSet;
+
 import dev.troupe.shared.bus.Backoff;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -47,43 +50,17 @@ public final class ClientOptions {
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
 
   private final Transport transport;
-  private final String clusterName;
-  private final List<String> members;
-  private final String host;
-  private final int port;
-  private final int eventBusPort;
-  private final Duration heartbeat;
-  private final Duration failureTimeout;
-  private final Duration joinTimeout;
-  private final boolean zoneAware;
-  private final String bridgeHost;
-  private final int bridgePort;
-  private final String credential;
-  private final Duration pingInterval;
-  private final Duration connectTimeout;
-  private final int maxFrameBytes;
+  private final ClusterSettings cluster;
+  private final BridgeSettings bridge;
   private final Duration timeout;
   private final Duration attemptTimeout;
   private final int maxRetries;
   private final Backoff backoff;
 
-  private ClientOptions(Builder b) {
-    this.transport = b.transport();
-    this.clusterName = b.clusterName;
-    this.members = b.members == null ? List.of() : List.copyOf(b.members);
-    this.host = b.host == null ? "127.0.0.1" : b.host;
-    this.port = b.port == null ? 0 : b.port;
-    this.eventBusPort = b.eventBusPort == null ? 0 : b.eventBusPort;
-    this.heartbeat = b.heartbeat == null ? Duration.ofSeconds(1) : b.heartbeat;
-    this.failureTimeout = b.failureTimeout == null ? Duration.ofSeconds(10) : b.failureTimeout;
-    this.joinTimeout = b.joinTimeout == null ? Duration.ofSeconds(20) : b.joinTimeout;
-    this.zoneAware = b.zoneAware != null && b.zoneAware;
-    this.bridgeHost = b.bridgeHost;
-    this.bridgePort = b.bridgePort == null ? 0 : b.bridgePort;
-    this.credential = b.credential;
-    this.pingInterval = b.pingInterval == null ? Duration.ofSeconds(20) : b.pingInterval;
-    this.connectTimeout = b.connectTimeout == null ? Duration.ofSeconds(10) : b.connectTimeout;
-    this.maxFrameBytes = b.maxFrameBytes == null ? 1024 * 1024 : b.maxFrameBytes;
+  private ClientOptions(Transport transport, Builder b) {
+    this.transport = transport;
+    this.cluster = b.cluster.settings();
+    this.bridge = b.bridge.settings();
     this.timeout = b.timeout == null ? DEFAULT_TIMEOUT : b.timeout;
     this.attemptTimeout = b.attemptTimeout;
     this.maxRetries = b.maxRetries;
@@ -100,12 +77,12 @@ public final class ClientOptions {
 
   /** The cluster's name ({@code TROUPE_CLUSTER_NAME} of its nodes); null unless CLUSTER. */
   public String clusterName() {
-    return clusterName;
+    return cluster.name();
   }
 
   /** {@code host:port} of members to join through ({@code TROUPE_CLUSTER_MEMBERS}); CLUSTER. */
   public List<String> members() {
-    return members;
+    return cluster.members();
   }
 
   /**
@@ -113,27 +90,27 @@ public final class ClientOptions {
    * connect back to it, so it must be one they reach.
    */
   public String host() {
-    return host;
+    return cluster.host();
   }
 
   /** The lite member's Hazelcast port (default 0: any free port). */
   public int port() {
-    return port;
+    return cluster.port();
   }
 
   /** The client's clustered event-bus port (default 0: any free port). */
   public int eventBusPort() {
-    return eventBusPort;
+    return cluster.eventBusPort();
   }
 
   /** Hazelcast's heartbeat interval of the lite member (default 1 s, as Troupe's nodes). */
   public Duration heartbeat() {
-    return heartbeat;
+    return cluster.heartbeat();
   }
 
   /** A member silent this long is dead to the lite member (default 10 s, as Troupe's nodes). */
   public Duration failureTimeout() {
-    return failureTimeout;
+    return cluster.failureTimeout();
   }
 
   /**
@@ -141,7 +118,7 @@ public final class ClientOptions {
    * well when the cluster it joined has no data member (no Troupe node answered).
    */
   public Duration joinTimeout() {
-    return joinTimeout;
+    return cluster.joinTimeout();
   }
 
   /**
@@ -149,17 +126,17 @@ public final class ClientOptions {
    * nodes): every member must agree, or Hazelcast refuses the join.
    */
   public boolean zoneAware() {
-    return zoneAware;
+    return cluster.zoneAware();
   }
 
   /** The bridge's host; null unless BRIDGE. */
   public String bridgeHost() {
-    return bridgeHost;
+    return bridge.host();
   }
 
   /** The bridge's port ({@code TROUPE_BRIDGE_PORT}); 0 unless BRIDGE. */
   public int bridgePort() {
-    return bridgePort;
+    return bridge.port();
   }
 
   /**
@@ -167,7 +144,7 @@ public final class ClientOptions {
    * Bearer <JWT>}), or null when the bridge authenticates no one ({@code TROUPE_AUTH=none}).
    */
   public String credential() {
-    return credential;
+    return bridge.credential();
   }
 
   /**
@@ -175,12 +152,12 @@ public final class ClientOptions {
    * closes one silent for {@code TROUPE_BRIDGE_IDLE_TIMEOUT_SECONDS} (default 60).
    */
   public Duration pingInterval() {
-    return pingInterval;
+    return bridge.pingInterval();
   }
 
   /** How long connecting to the bridge and its first answer may take (default 10 s). */
   public Duration connectTimeout() {
-    return connectTimeout;
+    return bridge.connectTimeout();
   }
 
   /**
@@ -189,7 +166,7 @@ public final class ClientOptions {
    * it is sent, instead of the bridge closing the connection.
    */
   public int maxFrameBytes() {
-    return maxFrameBytes;
+    return bridge.maxFrameBytes();
   }
 
   /** The deadline of a call, its retries included (default 10 s, as the gateway's). */
@@ -219,29 +196,24 @@ public final class ClientOptions {
 
   @Override
   public String toString() {
-    return switch (transport) {
-      case CLUSTER ->
-          "ClientOptions{cluster "
-              + clusterName
-              + " through "
-              + members
-              + " as a lite member on "
-              + host
-              + ", timeout "
-              + timeout.toMillis()
-              + " ms}";
-      case BRIDGE ->
-          "ClientOptions{bridge "
-              + bridgeHost
-              + ":"
-              + bridgePort
-              + (credential == null ? " without a credential" : " with a credential")
-              + ", timeout "
-              + timeout.toMillis()
-              + " ms}";
-      case EVENT_BUS ->
-          "ClientOptions{the caller's event bus, timeout " + timeout.toMillis() + " ms}";
-    };
+    String reach =
+        switch (transport) {
+          case CLUSTER ->
+              "cluster "
+                  + cluster.name()
+                  + " through "
+                  + cluster.members()
+                  + " as a lite member on "
+                  + cluster.host();
+          case BRIDGE ->
+              "bridge "
+                  + bridge.host()
+                  + ":"
+                  + bridge.port()
+                  + (bridge.credential() == null ? " without a credential" : " with a credential");
+          case EVENT_BUS -> "the caller's event bus";
+        };
+    return "ClientOptions{" + reach + ", timeout " + timeout.toMillis() + " ms}";
   }
 
   /**
@@ -250,21 +222,8 @@ public final class ClientOptions {
    * ClientOptions)} on the caller's Vert.x).
    */
   public static final class Builder {
-    private String clusterName;
-    private List<String> members;
-    private String host;
-    private Integer port;
-    private Integer eventBusPort;
-    private Duration heartbeat;
-    private Duration failureTimeout;
-    private Duration joinTimeout;
-    private Boolean zoneAware;
-    private String bridgeHost;
-    private Integer bridgePort;
-    private String credential;
-    private Duration pingInterval;
-    private Duration connectTimeout;
-    private Integer maxFrameBytes;
+    private final ClusterSettings.Draft cluster = new ClusterSettings.Draft();
+    private final BridgeSettings.Draft bridge = new BridgeSettings.Draft();
     private Duration timeout;
     private Duration attemptTimeout;
     private int maxRetries = 2;
@@ -282,82 +241,82 @@ public final class ClientOptions {
     }
 
     public Builder cluster(String name, List<String> members) {
-      this.clusterName = name;
-      this.members = new ArrayList<>(Objects.requireNonNull(members, "members"));
+      cluster.name = name;
+      cluster.members = new ArrayList<>(Objects.requireNonNull(members, "members"));
       return this;
     }
 
     /** The address the lite member binds and advertises; the members must reach it. */
     public Builder host(String host) {
-      this.host = host;
+      cluster.host = host;
       return this;
     }
 
     /** The lite member's Hazelcast port (0: any free one). */
     public Builder port(int port) {
-      this.port = port;
+      cluster.port = port;
       return this;
     }
 
     /** The client's clustered event-bus port (0: any free one). */
     public Builder eventBusPort(int port) {
-      this.eventBusPort = port;
+      cluster.eventBusPort = port;
       return this;
     }
 
     public Builder heartbeat(Duration heartbeat) {
-      this.heartbeat = heartbeat;
+      cluster.heartbeat = heartbeat;
       return this;
     }
 
     public Builder failureTimeout(Duration failureTimeout) {
-      this.failureTimeout = failureTimeout;
+      cluster.failureTimeout = failureTimeout;
       return this;
     }
 
     public Builder joinTimeout(Duration joinTimeout) {
-      this.joinTimeout = joinTimeout;
+      cluster.joinTimeout = joinTimeout;
       return this;
     }
 
     /** As the cluster's {@code TROUPE_CLUSTER_ZONE_AWARE}. */
     public Builder zoneAware(boolean zoneAware) {
-      this.zoneAware = zoneAware;
+      cluster.zoneAware = zoneAware;
       return this;
     }
 
     /** Connect to the TCP event-bus bridge at {@code host:port} ({@code TROUPE_BRIDGE_PORT}). */
     public Builder bridge(String host, int port) {
-      this.bridgeHost = host;
-      this.bridgePort = port;
+      bridge.host = host;
+      bridge.port = port;
       return this;
     }
 
     /** The bridge credential {@code ApiKey <key>} ({@code TROUPE_AUTH=apikey}). */
     public Builder apiKey(String key) {
-      this.credential = "ApiKey " + key;
+      bridge.credential = "ApiKey " + key;
       return this;
     }
 
     /** The bridge credential {@code Bearer <token>} ({@code TROUPE_AUTH=jwt}). */
     public Builder bearerToken(String token) {
-      this.credential = "Bearer " + token;
+      bridge.credential = "Bearer " + token;
       return this;
     }
 
     public Builder pingInterval(Duration pingInterval) {
-      this.pingInterval = pingInterval;
+      bridge.pingInterval = pingInterval;
       return this;
     }
 
     public Builder connectTimeout(Duration connectTimeout) {
-      this.connectTimeout = connectTimeout;
+      bridge.connectTimeout = connectTimeout;
       return this;
     }
 
     /** As the bridge's {@code TROUPE_BRIDGE_MAX_FRAME_BYTES}. */
     public Builder maxFrameBytes(int maxFrameBytes) {
-      this.maxFrameBytes = maxFrameBytes;
+      bridge.maxFrameBytes = maxFrameBytes;
       return this;
     }
 
@@ -393,30 +352,17 @@ public final class ClientOptions {
     public ClientOptions build() {
       Transport transport = transport();
       if (transport == Transport.CLUSTER) {
-        checkCluster();
+        cluster.check();
       } else {
-        refuseFor(transport, "host", host);
-        refuseFor(transport, "port", port);
-        refuseFor(transport, "eventBusPort", eventBusPort);
-        refuseFor(transport, "heartbeat", heartbeat);
-        refuseFor(transport, "failureTimeout", failureTimeout);
-        refuseFor(transport, "joinTimeout", joinTimeout);
-        refuseFor(transport, "zoneAware", zoneAware);
+        cluster.refuse(transport);
       }
       if (transport == Transport.BRIDGE) {
-        checkBridge();
+        bridge.check();
       } else {
-        refuseFor(transport, "apiKey/bearerToken", credential);
-        refuseFor(transport, "pingInterval", pingInterval);
-        refuseFor(transport, "connectTimeout", connectTimeout);
-        refuseFor(transport, "maxFrameBytes", maxFrameBytes);
+        bridge.refuse(transport);
       }
-      if (timeout != null) {
-        atLeast("timeout", timeout, Duration.ofMillis(1));
-      }
-      if (attemptTimeout != null) {
-        atLeast("attemptTimeout", attemptTimeout, Duration.ofMillis(1));
-      }
+      atLeastIfSet("timeout", timeout, Duration.ofMillis(1));
+      atLeastIfSet("attemptTimeout", attemptTimeout, Duration.ofMillis(1));
       if (maxRetries < 0 || maxRetries > 100) {
         throw new IllegalArgumentException(
             "retries: maxRetries must be 0 to 100, got " + maxRetries);
@@ -432,117 +378,18 @@ public final class ClientOptions {
                 + backoffBase.toMillis()
                 + " ms)");
       }
-      return new ClientOptions(this);
+      return new ClientOptions(transport, this);
     }
 
     private Transport transport() {
-      if (clusterName != null && bridgeHost != null) {
+      if (cluster.name != null && bridge.host != null) {
         throw new IllegalArgumentException(
             "name one transport: cluster(...) or bridge(...), not both");
       }
-      if (clusterName != null || members != null) {
+      if (cluster.named()) {
         return Transport.CLUSTER;
       }
-      return bridgeHost != null || bridgePort != null ? Transport.BRIDGE : Transport.EVENT_BUS;
-    }
-
-    private void checkCluster() {
-      if (clusterName == null || clusterName.isBlank()) {
-        throw new IllegalArgumentException("cluster: the cluster's name must not be blank");
-      }
-      if (members.isEmpty()) {
-        throw new IllegalArgumentException(
-            "cluster: name at least one member to join through, as host:port");
-      }
-      for (String member : members) {
-        hostAndPort("cluster: member", member);
-      }
-      if (host != null && host.isBlank()) {
-        throw new IllegalArgumentException("host must not be blank");
-      }
-      portRange("port", port, 0);
-      portRange("eventBusPort", eventBusPort, 0);
-      Duration beat = heartbeat == null ? Duration.ofSeconds(1) : heartbeat;
-      atLeast("heartbeat", beat, Duration.ofSeconds(1));
-      Duration dead = failureTimeout == null ? Duration.ofSeconds(10) : failureTimeout;
-      if (dead.compareTo(beat) <= 0) {
-        throw new IllegalArgumentException(
-            "failureTimeout ("
-                + dead.toMillis()
-                + " ms) must be longer than the heartbeat ("
-                + beat.toMillis()
-                + " ms)");
-      }
-      if (joinTimeout != null) {
-        atLeast("joinTimeout", joinTimeout, Duration.ofSeconds(1));
-      }
-    }
-
-    private void checkBridge() {
-      if (bridgeHost == null || bridgeHost.isBlank()) {
-        throw new IllegalArgumentException("bridge: the host must not be blank");
-      }
-      portRange("bridge: port", bridgePort, 1);
-      if (credential != null) {
-        String value = credential.substring(credential.indexOf(' ') + 1);
-        if (value.isBlank() || !value.strip().equals(value) || value.indexOf(' ') >= 0) {
-          throw new IllegalArgumentException(
-              "apiKey/bearerToken: the credential must be one word without spaces");
-        }
-      }
-      if (pingInterval != null) {
-        atLeast("pingInterval", pingInterval, Duration.ofSeconds(1));
-      }
-      if (connectTimeout != null) {
-        atLeast("connectTimeout", connectTimeout, Duration.ofMillis(100));
-      }
-      if (maxFrameBytes != null && maxFrameBytes < 64) {
-        throw new IllegalArgumentException(
-            "maxFrameBytes must be at least 64, got " + maxFrameBytes);
-      }
-    }
-
-    private static void refuseFor(Transport transport, String name, Object value) {
-      if (value != null) {
-        throw new IllegalArgumentException(
-            name
-                + " does not apply to "
-                + switch (transport) {
-                  case CLUSTER -> "a cluster client";
-                  case BRIDGE -> "a bridge client";
-                  case EVENT_BUS ->
-                      "a client on the caller's event bus (name cluster(...) or bridge(...))";
-                });
-      }
-    }
-
-    private static void portRange(String name, Integer port, int min) {
-      if (port != null && (port < min || port > 65535)) {
-        throw new IllegalArgumentException(name + " must be " + min + " to 65535, got " + port);
-      }
-    }
-
-    private static void atLeast(String name, Duration value, Duration min) {
-      if (value.compareTo(min) < 0) {
-        throw new IllegalArgumentException(
-            name + " must be at least " + min.toMillis() + " ms, got " + value.toMillis() + " ms");
-      }
-    }
-
-    private static void hostAndPort(String name, String value) {
-      int colon = value == null ? -1 : value.lastIndexOf(':');
-      if (colon <= 0 || value.isBlank()) {
-        throw new IllegalArgumentException(name + " must be host:port, got '" + value + "'");
-      }
-      try {
-        int port = Integer.parseInt(value.substring(colon + 1));
-        if (port < 1 || port > 65535) {
-          throw new IllegalArgumentException(
-              name + " must be host:port with a port from 1 to 65535, got '" + value + "'");
-        }
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException(name + " must be host:port, got '" + value + "'", e);
-      }
+      return bridge.named() ? Transport.BRIDGE : Transport.EVENT_BUS;
     }
   }
 }

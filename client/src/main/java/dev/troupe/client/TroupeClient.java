@@ -1,7 +1,6 @@
 package dev.troupe.client;
 
 import dev.troupe.shared.bus.Action;
-import dev.troupe.shared.bus.Failures;
 import dev.troupe.shared.contract.ChangeLogGone;
 import dev.troupe.shared.contract.ChangeWire;
 import dev.troupe.shared.contract.ChangesQuery;
@@ -11,7 +10,6 @@ import dev.troupe.shared.contract.ChatContract.HistoryQuery;
 import dev.troupe.shared.contract.ChatContract.Membership;
 import dev.troupe.shared.contract.ChatContract.Post;
 import dev.troupe.shared.contract.ChatWire;
-import dev.troupe.shared.contract.DbContract;
 import dev.troupe.shared.contract.DeleteDoc;
 import dev.troupe.shared.contract.DeleteResult;
 import dev.troupe.shared.contract.DocChange;
@@ -40,14 +38,10 @@ import dev.troupe.shared.contract.TroupeException;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The JVM client of Troupe: typed, asynchronous calls to its services (documents, batches, change
@@ -84,32 +78,20 @@ import org.slf4j.LoggerFactory;
  * JSON as a whole.
  */
 public final class TroupeClient {
-  private static final Logger LOG = LoggerFactory.getLogger(TroupeClient.class);
-
   static {
     StrictJson.install();
   }
 
-  /** What the views of one client share. */
-  private static final class Shared {
-    final Transport transport;
-    final ClientOptions options;
-    final Attempts attempts;
-    final AtomicReference<Future<Void>> closed = new AtomicReference<>();
-
-    Shared(Transport transport, ClientOptions options) {
-      this.transport = transport;
-      this.options = options;
-      this.attempts = new Attempts(transport.vertx(), transport, options);
-    }
-  }
-
-  private final Shared shared;
+  private final ClientCore core;
   private final long timeoutMs;
 
-  private TroupeClient(Shared shared, long timeoutMs) {
-    this.shared = shared;
+  private TroupeClient(ClientCore core, long timeoutMs) {
+    this.core = core;
     this.timeoutMs = timeoutMs;
+  }
+
+  private TroupeClient(ClientCore core) {
+    this(core, core.options().timeout().toMillis());
   }
 
   /**
@@ -120,48 +102,7 @@ public final class TroupeClient {
    * answered, {@code UNAUTHORIZED} when the bridge refused the credential.
    */
   public static Future<TroupeClient> connect(ClientOptions options) {
-    Context caller = Vertx.currentContext();
-    return switch (options.transport()) {
-      case CLUSTER ->
-          backTo(
-              caller,
-              LiteMember.start(options)
-                  .map(vertx -> new TroupeClient(new EventBusTransport(vertx, true), options))
-                  .recover(e -> Future.failedFuture(connectFailure(e, options))));
-      case BRIDGE -> {
-        Vertx vertx = Vertx.vertx();
-        Promise<TroupeClient> connected = Promise.promise();
-        bridge(vertx, options, true)
-            .onComplete(
-                ar -> {
-                  if (ar.succeeded()) {
-                    connected.complete(ar.result());
-                  } else {
-                    // Completed off the closed Vert.x, which can run no callback any more.
-                    vertx.close().onComplete(closed -> connected.fail(ar.cause()));
-                  }
-                });
-        yield backTo(caller, connected.future());
-      }
-      case EVENT_BUS ->
-          Future.failedFuture(
-              new IllegalArgumentException(
-                  "the options name no transport: set cluster(...) or bridge(...), or pass a"
-                      + " Vert.x to connect(vertx, options) to use its event bus"));
-    };
-  }
-
-  /**
-   * {@code result} completed on {@code caller}'s context when there is one, as a Vert.x call made
-   * on a context completes; else where it completes.
-   */
-  private static <T> Future<T> backTo(Context caller, Future<T> result) {
-    if (caller == null) {
-      return Detached.of(result);
-    }
-    Promise<T> back = Promise.promise();
-    result.onComplete(ar -> caller.runOnContext(v -> back.handle(ar)));
-    return back.future();
+    return Connector.connect(options).map(TroupeClient::new);
   }
 
   /**
@@ -170,39 +111,7 @@ public final class TroupeClient {
    * bridge with a connection of its own ({@link ClientOptions.Builder#bridge}).
    */
   public static Future<TroupeClient> connect(Vertx vertx, ClientOptions options) {
-    return switch (options.transport()) {
-      case EVENT_BUS ->
-          Future.succeededFuture(new TroupeClient(new EventBusTransport(vertx, false), options));
-      case BRIDGE -> backTo(Vertx.currentContext(), bridge(vertx, options, false));
-      case CLUSTER ->
-          Future.failedFuture(
-              new IllegalArgumentException(
-                  "cluster(...) starts a Vert.x of the client's own: use connect(options), or"
-                      + " leave cluster(...) out to use this Vert.x's event bus"));
-    };
-  }
-
-  private static Future<TroupeClient> bridge(Vertx vertx, ClientOptions options, boolean owns) {
-    return BridgeTransport.deploy(vertx, options, owns)
-        .<TroupeClient>map(transport -> new TroupeClient(transport, options))
-        .recover(e -> Future.failedFuture(connectFailure(e, options)));
-  }
-
-  private TroupeClient(Transport transport, ClientOptions options) {
-    this(new Shared(transport, options), options.timeout().toMillis());
-  }
-
-  private static Throwable connectFailure(Throwable failure, ClientOptions options) {
-    if (failure instanceof TroupeException || failure instanceof IllegalArgumentException) {
-      return failure;
-    }
-    if (failure instanceof TransportFailure t) {
-      return t.toTroupeException();
-    }
-    return new TroupeException(
-        ErrorCode.UNAVAILABLE,
-        "cannot connect (" + options + "): " + failure.getMessage(),
-        failure);
+    return Connector.connect(vertx, options).map(TroupeClient::new);
   }
 
   /**
@@ -213,7 +122,7 @@ public final class TroupeClient {
     if (timeout.toMillis() < 1) {
       throw new IllegalArgumentException("a timeout must be at least 1 ms, got " + timeout);
     }
-    return new TroupeClient(shared, timeout.toMillis());
+    return new TroupeClient(core, timeout.toMillis());
   }
 
   /** The deadline of this view's calls. */
@@ -222,7 +131,7 @@ public final class TroupeClient {
   }
 
   public ClientOptions options() {
-    return shared.options;
+    return core.options();
   }
 
   /**
@@ -230,7 +139,7 @@ public final class TroupeClient {
    * the one it was given.
    */
   public Vertx vertx() {
-    return shared.transport.vertx();
+    return core.transport().vertx();
   }
 
   /**
@@ -238,11 +147,7 @@ public final class TroupeClient {
    * deadline and retries.
    */
   public <Q, R> Future<R> call(Action<Q, R> action, Q request) {
-    if (shared.closed.get() != null) {
-      return Future.failedFuture(
-          new TroupeException(ErrorCode.UNAVAILABLE, "the client is closed"));
-    }
-    return Detached.of(shared.attempts.call(action, request, timeoutMs));
+    return core.call(action, request, timeoutMs);
   }
 
   // Documents
@@ -304,31 +209,22 @@ public final class TroupeClient {
    * {@link DocChange#seq()} with {@link #onChange(long, Handler, Handler)}.
    */
   public Future<Subscription> onChange(Handler<DocChange> handler) {
-    return subscribe(
+    return core.subscribe(
         DocEvents.ADDRESS,
-        json -> {
-          DocChange change;
-          try {
-            change = ChangeWire.DOC_CHANGE.decode(json);
-          } catch (TroupeException e) {
-            LOG.warn("ignoring a malformed change event: {}", e.getMessage());
-            return;
-          }
-          handler.handle(change);
-        });
+        ClientCore.decoding(ChangeWire.DOC_CHANGE::decode, "change event", handler));
   }
 
   /**
    * Calls {@code handler} with every committed change after position {@code since} of the change
    * log ({@link DocChange#seq()}), exactly once and in log order: first the changes the log holds
-   * (read page by page with db-service's {@code changes}), then the live ones, with no gap and no
-   * duplicate. To resume after a restart, pass the {@code seq} of the last change handled; {@code
-   * 0} replays the whole log. Completes once the replay reached the log's head (the handler got
-   * every change up to it); fails with {@link ChangeLogGone} when retention removed changes after
+   * (read page by page with request-service's read-only {@code changes}, so it works through the
+   * bridge too), then the live ones, with no gap and no duplicate. To resume after a restart, pass
+   * the {@code seq} of the last change handled; {@code 0} replays the whole log. Completes once the
+   * replay reached the log's head (the handler got every change up to it); fails with a {@link
+   * TroupeException}: {@code GONE}, a {@link ChangeLogGone}, when retention removed changes after
    * {@code since} ({@link ChangeLogGone#earliest()} is where the log starts: read the documents
-   * again, then follow from {@code earliest - 1}), or with a {@link TroupeException} ({@code
-   * BAD_REQUEST} for a position past the log's head; {@code FORBIDDEN} through a bridge that does
-   * not permit {@code troupe.db.v1}, which by default none does: see {@code docs/clients.md}).
+   * again, then follow from {@code earliest - 1}); {@code BAD_REQUEST} for a position past the
+   * log's head. The feed holds every collection: filter in {@code handler} for one.
    *
    * <p>A live event whose seq leaves a gap (the bus delivers at most once, and in no order across
    * db-service instances) is filled from the log. When the log cannot be read once the feed runs,
@@ -342,9 +238,9 @@ public final class TroupeClient {
           TroupeException.badRequest(
               "since must be a change log position (an integer >= 0), got " + since));
     }
-    if (shared.closed.get() != null) {
-      return Future.failedFuture(
-          new TroupeException(ErrorCode.UNAVAILABLE, "the client is closed"));
+    Future<Subscription> refused = core.refusedWhenClosed();
+    if (refused != null) {
+      return refused;
     }
     Context context = Vertx.currentContext();
     if (context == null) {
@@ -354,8 +250,8 @@ public final class TroupeClient {
         ChangeFeed.start(
             context,
             since,
-            from -> call(DbContract.CHANGES, new ChangesQuery(from, ChangesQuery.MAX_LIMIT)),
-            events -> subscribe(DocEvents.ADDRESS, events),
+            from -> call(RequestContract.CHANGES, new ChangesQuery(from, ChangesQuery.MAX_LIMIT)),
+            events -> core.subscribe(DocEvents.ADDRESS, events),
             handler,
             ended));
   }
@@ -431,32 +327,8 @@ public final class TroupeClient {
     } catch (TroupeException e) {
       return Future.failedFuture(e);
     }
-    return subscribe(
-        address,
-        json -> {
-          ChatMessage message;
-          try {
-            message = ChatWire.chatMessage(json);
-          } catch (TroupeException e) {
-            LOG.warn("ignoring a malformed chat message: {}", e.getMessage());
-            return;
-          }
-          handler.handle(message);
-        });
-  }
-
-  private Future<Subscription> subscribe(String address, Handler<JsonObject> handler) {
-    if (shared.closed.get() != null) {
-      return Future.failedFuture(
-          new TroupeException(ErrorCode.UNAVAILABLE, "the client is closed"));
-    }
-    return Detached.of(shared.transport.subscribe(address, handler))
-        .recover(
-            e ->
-                Future.failedFuture(
-                    e instanceof TransportFailure t
-                        ? t.toTroupeException()
-                        : Failures.normalise(e)));
+    return core.subscribe(
+        address, ClientCore.decoding(ChatWire::chatMessage, "chat message", handler));
   }
 
   /**
@@ -466,11 +338,6 @@ public final class TroupeClient {
    * context: the client's own Vert.x, closed, runs no more callbacks.
    */
   public Future<Void> close() {
-    Promise<Void> closing = Promise.promise();
-    if (!shared.closed.compareAndSet(null, closing.future())) {
-      return shared.closed.get();
-    }
-    shared.transport.close().onComplete(closing);
-    return closing.future();
+    return core.close();
   }
 }

@@ -1,11 +1,13 @@
 package dev.troupe.client;
 
+import static dev.troupe.client.Outcomes.failsWith;
+import static dev.troupe.client.Outcomes.succeeds;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.troupe.client.Attempts.Delivery;
 import dev.troupe.shared.bus.Action;
 import dev.troupe.shared.bus.Backoff;
 import dev.troupe.shared.bus.BusFault;
+import dev.troupe.shared.bus.RetryPolicy.Delivery;
 import dev.troupe.shared.contract.DocKey;
 import dev.troupe.shared.contract.DocWire;
 import dev.troupe.shared.contract.Document;
@@ -48,6 +50,7 @@ class AttemptsTest {
   private static final DocKey KEY = DocKey.of("books", "dune");
   private static final Document DOC =
       new Document(KEY, 1, Instant.parse("2026-01-01T00:00:00Z"), new JsonObject().put("n", 1));
+  private static final ReadDoc READ = new ReadDoc(KEY, false);
   private static final Backoff FAST = new Backoff(1, 2);
 
   /** Answers each attempt with the next outcome and records the deadline it was given. */
@@ -132,16 +135,12 @@ class AttemptsTest {
     attempts(script, 3, null)
         .call(RequestContract.PUT, put(null), 5_000)
         .onComplete(
-            ctx.succeeding(
-                result ->
-                    ctx.verify(
-                        () -> {
-                          assertThat(result.document()).isEqualTo(DOC);
-                          assertThat(script.actions)
-                              .hasSize(4)
-                              .containsOnly("troupe.request.v1 put");
-                          ctx.completeNow();
-                        })));
+            succeeds(
+                ctx,
+                result -> {
+                  assertThat(result.document()).isEqualTo(DOC);
+                  assertThat(script.actions).hasSize(4).containsOnly("troupe.request.v1 put");
+                }));
   }
 
   @Test
@@ -151,17 +150,13 @@ class AttemptsTest {
     attempts(script, 2, null)
         .call(RequestContract.PUT, put(null), 5_000)
         .onComplete(
-            ctx.failing(
-                e ->
-                    ctx.verify(
-                        () -> {
-                          assertThat(e).isInstanceOf(TroupeException.class);
-                          assertThat(((TroupeException) e).code()).isEqualTo(ErrorCode.TIMEOUT);
-                          assertThat(e)
-                              .hasMessage("troupe.request.v1 put: no answer within 5000 ms");
-                          assertThat(script.deadlines).singleElement().isIn(4_999L, 5_000L);
-                          ctx.completeNow();
-                        })));
+            failsWith(
+                ctx,
+                ErrorCode.TIMEOUT,
+                e -> {
+                  assertThat(e).hasMessage("troupe.request.v1 put: no answer within 5000 ms");
+                  assertThat(script.deadlines).singleElement().isIn(4_999L, 5_000L);
+                }));
   }
 
   @Test
@@ -172,16 +167,14 @@ class AttemptsTest {
     attempts(script, 2, null)
         .call(RequestContract.PUT, put("order-17"), 5_000)
         .onComplete(
-            ctx.succeeding(
-                result ->
-                    ctx.verify(
-                        () -> {
-                          assertThat(result.created()).isTrue();
-                          assertThat(script.deadlines).hasSize(2);
-                          // A write's attempts get what is left of the deadline, never less.
-                          assertThat(script.deadlines.get(0)).isGreaterThan(4_900L);
-                          ctx.completeNow();
-                        })));
+            succeeds(
+                ctx,
+                result -> {
+                  assertThat(result.created()).isTrue();
+                  assertThat(script.deadlines).hasSize(2);
+                  // A write's attempts get what is left of the deadline, never less.
+                  assertThat(script.deadlines.get(0)).isGreaterThan(4_900L);
+                }));
   }
 
   @Test
@@ -194,17 +187,15 @@ class AttemptsTest {
             .then(failure(ReplyFailure.TIMEOUT))
             .then(read());
     attempts(script, 2, 300L)
-        .call(RequestContract.GET, new ReadDoc(KEY, false), 5_000)
+        .call(RequestContract.GET, READ, 5_000)
         .onComplete(
-            ctx.succeeding(
-                result ->
-                    ctx.verify(
-                        () -> {
-                          assertThat(result.document()).isEqualTo(DOC);
-                          assertThat(script.deadlines.subList(0, 2)).containsExactly(300L, 300L);
-                          assertThat(script.deadlines.get(2)).isGreaterThan(4_000L);
-                          ctx.completeNow();
-                        })));
+            succeeds(
+                ctx,
+                result -> {
+                  assertThat(result.document()).isEqualTo(DOC);
+                  assertThat(script.deadlines.subList(0, 2)).containsExactly(300L, 300L);
+                  assertThat(script.deadlines.get(2)).isGreaterThan(4_000L);
+                }));
   }
 
   @Test
@@ -212,15 +203,13 @@ class AttemptsTest {
   void defaultAttemptDeadline(Vertx vertx, VertxTestContext ctx) {
     Script script = new Script(vertx).then(read());
     attempts(script, 2, null)
-        .call(RequestContract.GET, new ReadDoc(KEY, false), 4_000)
+        .call(RequestContract.GET, READ, 4_000)
         .onComplete(
-            ctx.succeeding(
-                result ->
-                    ctx.verify(
-                        () -> {
-                          assertThat(script.deadlines).containsExactly(2_000L);
-                          ctx.completeNow();
-                        })));
+            succeeds(
+                ctx,
+                result -> {
+                  assertThat(script.deadlines).containsExactly(2_000L);
+                }));
   }
 
   @Test
@@ -229,17 +218,15 @@ class AttemptsTest {
     Script script =
         new Script(vertx).then(answered(ErrorCode.NOT_FOUND, "books/dune not found")).then(read());
     attempts(script, 2, null)
-        .call(RequestContract.GET, new ReadDoc(KEY, false), 5_000)
+        .call(RequestContract.GET, READ, 5_000)
         .onComplete(
-            ctx.failing(
-                e ->
-                    ctx.verify(
-                        () -> {
-                          assertThat(((TroupeException) e).code()).isEqualTo(ErrorCode.NOT_FOUND);
-                          assertThat(e).hasMessage("books/dune not found");
-                          assertThat(script.actions).hasSize(1);
-                          ctx.completeNow();
-                        })));
+            failsWith(
+                ctx,
+                ErrorCode.NOT_FOUND,
+                e -> {
+                  assertThat(e).hasMessage("books/dune not found");
+                  assertThat(script.actions).hasSize(1);
+                }));
   }
 
   @Test
@@ -250,20 +237,18 @@ class AttemptsTest {
       script.then(failure(ReplyFailure.NO_HANDLERS));
     }
     attempts(script, 2, null)
-        .call(RequestContract.GET, new ReadDoc(KEY, false), 5_000)
+        .call(RequestContract.GET, READ, 5_000)
         .onComplete(
-            ctx.failing(
-                e ->
-                    ctx.verify(
-                        () -> {
-                          assertThat(((TroupeException) e).code()).isEqualTo(ErrorCode.UNAVAILABLE);
-                          assertThat(e)
-                              .hasMessage(
-                                  "troupe.request.v1 get: nothing serves troupe.request.v1 now"
-                                      + " (3 attempts)");
-                          assertThat(script.actions).hasSize(3);
-                          ctx.completeNow();
-                        })));
+            failsWith(
+                ctx,
+                ErrorCode.UNAVAILABLE,
+                e -> {
+                  assertThat(e)
+                      .hasMessage(
+                          "troupe.request.v1 get: nothing serves troupe.request.v1 now"
+                              + " (3 attempts)");
+                  assertThat(script.actions).hasSize(3);
+                }));
   }
 
   @Test
@@ -271,16 +256,14 @@ class AttemptsTest {
   void retriesStayWithinTheDeadline(Vertx vertx, VertxTestContext ctx) {
     Script script = new Script(vertx).then(failure(ReplyFailure.NO_HANDLERS)).then(read());
     new Attempts(vertx, script, 2, new Backoff(60_000, 60_000), null, System::nanoTime)
-        .call(RequestContract.GET, new ReadDoc(KEY, false), 1_000)
+        .call(RequestContract.GET, READ, 1_000)
         .onComplete(
-            ctx.failing(
-                e ->
-                    ctx.verify(
-                        () -> {
-                          assertThat(((TroupeException) e).code()).isEqualTo(ErrorCode.UNAVAILABLE);
-                          assertThat(script.actions).hasSize(1);
-                          ctx.completeNow();
-                        })));
+            failsWith(
+                ctx,
+                ErrorCode.UNAVAILABLE,
+                e -> {
+                  assertThat(script.actions).hasSize(1);
+                }));
   }
 
   @Test
@@ -291,16 +274,14 @@ class AttemptsTest {
             .then(answered(ErrorCode.MOVED, "node n1 is leaving"))
             .then(failure(ReplyFailure.TIMEOUT));
     attempts(script, 1, null)
-        .call(RequestContract.GET, new ReadDoc(KEY, false), 5_000)
+        .call(RequestContract.GET, READ, 5_000)
         .onComplete(
-            ctx.failing(
-                e ->
-                    ctx.verify(
-                        () -> {
-                          assertThat(((TroupeException) e).code()).isEqualTo(ErrorCode.MOVED);
-                          assertThat(e).hasMessage("node n1 is leaving");
-                          ctx.completeNow();
-                        })));
+            failsWith(
+                ctx,
+                ErrorCode.MOVED,
+                e -> {
+                  assertThat(e).hasMessage("node n1 is leaving");
+                }));
   }
 
   @Test
@@ -308,7 +289,7 @@ class AttemptsTest {
   void noRetries(Vertx vertx, VertxTestContext ctx) {
     Script script = new Script(vertx).then(failure(ReplyFailure.NO_HANDLERS));
     attempts(script, 0, 100L)
-        .call(RequestContract.GET, new ReadDoc(KEY, false), 2_000)
+        .call(RequestContract.GET, READ, 2_000)
         .onComplete(
             ctx.failing(
                 e ->
@@ -325,18 +306,16 @@ class AttemptsTest {
   void malformedReply(Vertx vertx, VertxTestContext ctx) {
     Script script = new Script(vertx).then(new JsonObject().put("document", "not an object"));
     attempts(script, 2, null)
-        .call(RequestContract.GET, new ReadDoc(KEY, false), 2_000)
+        .call(RequestContract.GET, READ, 2_000)
         .onComplete(
-            ctx.failing(
-                e ->
-                    ctx.verify(
-                        () -> {
-                          assertThat(((TroupeException) e).code()).isEqualTo(ErrorCode.INTERNAL);
-                          assertThat(e)
-                              .hasMessageStartingWith(
-                                  "troupe.request.v1 get: the reply does not match the contract");
-                          ctx.completeNow();
-                        })));
+            failsWith(
+                ctx,
+                ErrorCode.INTERNAL,
+                e -> {
+                  assertThat(e)
+                      .hasMessageStartingWith(
+                          "troupe.request.v1 get: the reply does not match the contract");
+                }));
   }
 
   @Test
@@ -357,14 +336,12 @@ class AttemptsTest {
     attempts(script, 2, null)
         .call(broken, "it", 1_000)
         .onComplete(
-            ctx.failing(
-                e ->
-                    ctx.verify(
-                        () -> {
-                          assertThat(((TroupeException) e).code()).isEqualTo(ErrorCode.BAD_REQUEST);
-                          assertThat(script.actions).isEmpty();
-                          ctx.completeNow();
-                        })));
+            failsWith(
+                ctx,
+                ErrorCode.BAD_REQUEST,
+                e -> {
+                  assertThat(script.actions).isEmpty();
+                }));
   }
 
   static Stream<Arguments> deliveries() {

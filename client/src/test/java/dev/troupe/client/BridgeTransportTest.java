@@ -1,5 +1,8 @@
 package dev.troupe.client;
 
+import static dev.troupe.client.Outcomes.failsWith;
+import static dev.troupe.client.Outcomes.succeeds;
+import static dev.troupe.client.Outcomes.troupeFailure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.troupe.client.ScriptedBridge.Answer;
@@ -80,33 +83,28 @@ class BridgeTransportTest {
         .compose(b -> connect(vertx, b))
         .compose(troupe -> troupe.get(DUNE).eventually(troupe::close))
         .onComplete(
-            ctx.succeeding(
-                doc ->
-                    ctx.verify(
-                        () -> {
-                          assertThat(doc).isEqualTo(DOC);
-                          Received first = bridge.received().get(0);
-                          assertThat(
-                                  first.frame().getJsonObject("headers").getString("authorization"))
-                              .isEqualTo("ApiKey " + KEY);
-                          assertThat(first.frame().getJsonObject("headers").getString("action"))
-                              .isEqualTo("ping");
-                          Received get = bridge.received().get(1);
-                          assertThat(get.type()).isEqualTo("send");
-                          assertThat(get.frame().getString("address"))
-                              .isEqualTo(RequestContract.ADDRESS);
-                          JsonObject headers = get.frame().getJsonObject("headers");
-                          assertThat(headers.getString("action")).isEqualTo("get");
-                          assertThat(headers.containsKey("authorization")).isFalse();
-                          // An attempt of a read while retries are left: half the deadline.
-                          assertThat(headers.getLong("timeout")).isEqualTo(2_500L);
-                          assertThat(get.frame().getJsonObject("body"))
-                              .isEqualTo(
-                                  new JsonObject().put("collection", "books").put("id", "dune"));
-                          // The request address was confirmed by the first answer: no fence.
-                          assertThat(bridge.count("ping")).isZero();
-                          ctx.completeNow();
-                        })));
+            succeeds(
+                ctx,
+                doc -> {
+                  assertThat(doc).isEqualTo(DOC);
+                  Received first = bridge.received().get(0);
+                  assertThat(first.frame().getJsonObject("headers").getString("authorization"))
+                      .isEqualTo("ApiKey " + KEY);
+                  assertThat(first.frame().getJsonObject("headers").getString("action"))
+                      .isEqualTo("ping");
+                  Received get = bridge.received().get(1);
+                  assertThat(get.type()).isEqualTo("send");
+                  assertThat(get.frame().getString("address")).isEqualTo(RequestContract.ADDRESS);
+                  JsonObject headers = get.frame().getJsonObject("headers");
+                  assertThat(headers.getString("action")).isEqualTo("get");
+                  assertThat(headers.containsKey("authorization")).isFalse();
+                  // An attempt of a read while retries are left: half the deadline.
+                  assertThat(headers.getLong("timeout")).isEqualTo(2_500L);
+                  assertThat(get.frame().getJsonObject("body"))
+                      .isEqualTo(new JsonObject().put("collection", "books").put("id", "dune"));
+                  // The request address was confirmed by the first answer: no fence.
+                  assertThat(bridge.count("ping")).isZero();
+                }));
   }
 
   @Test
@@ -117,16 +115,12 @@ class BridgeTransportTest {
         .listen()
         .compose(b -> TroupeClient.connect(vertx, options(b).apiKey("wrong").build()))
         .onComplete(
-            ctx.failing(
-                e ->
-                    ctx.verify(
-                        () -> {
-                          assertThat(e).isInstanceOf(TroupeException.class);
-                          assertThat(((TroupeException) e).code())
-                              .isEqualTo(ErrorCode.UNAUTHORIZED);
-                          assertThat(e).hasMessageContaining("valid credential");
-                          ctx.completeNow();
-                        })));
+            failsWith(
+                ctx,
+                ErrorCode.UNAUTHORIZED,
+                e -> {
+                  assertThat(e).hasMessageContaining("valid credential");
+                }));
   }
 
   @Test
@@ -141,14 +135,12 @@ class BridgeTransportTest {
                 TroupeClient.connect(
                     ClientOptions.builder().bridge("127.0.0.1", port).apiKey(KEY).build()))
         .onComplete(
-            ctx.failing(
-                e ->
-                    ctx.verify(
-                        () -> {
-                          assertThat(((TroupeException) e).code()).isEqualTo(ErrorCode.UNAVAILABLE);
-                          assertThat(e).hasMessageContaining("cannot connect to the bridge at");
-                          ctx.completeNow();
-                        })));
+            failsWith(
+                ctx,
+                ErrorCode.UNAVAILABLE,
+                e -> {
+                  assertThat(e).hasMessageContaining("cannot connect to the bridge at");
+                }));
   }
 
   @Test
@@ -168,9 +160,7 @@ class BridgeTransportTest {
             job -> {
               ctx.verify(
                   () -> {
-                    assertThat(job.failed()).isTrue();
-                    TroupeException e = (TroupeException) job.cause();
-                    assertThat(e.code()).isEqualTo(ErrorCode.FORBIDDEN);
+                    TroupeException e = troupeFailure(job, ErrorCode.FORBIDDEN);
                     assertThat(e)
                         .hasMessageContaining("does not permit sending to " + JobsContract.ADDRESS)
                         .hasMessageContaining("TROUPE_BRIDGE_INBOUND");
@@ -181,14 +171,12 @@ class BridgeTransportTest {
               return troupe.get(DUNE).compose(doc -> troupe.get(DUNE)).eventually(troupe::close);
             })
         .onComplete(
-            ctx.succeeding(
-                doc ->
-                    ctx.verify(
-                        () -> {
-                          assertThat(doc).isEqualTo(DOC);
-                          assertThat(bridge.count("ping")).isEqualTo(1);
-                          ctx.completeNow();
-                        })));
+            succeeds(
+                ctx,
+                doc -> {
+                  assertThat(doc).isEqualTo(DOC);
+                  assertThat(bridge.count("ping")).isEqualTo(1);
+                }));
   }
 
   @Test
@@ -205,14 +193,12 @@ class BridgeTransportTest {
         .compose(b -> connect(vertx, b))
         .compose(troupe -> troupe.get(DUNE).eventually(troupe::close))
         .onComplete(
-            ctx.failing(
-                e ->
-                    ctx.verify(
-                        () -> {
-                          assertThat(((TroupeException) e).code()).isEqualTo(ErrorCode.NOT_FOUND);
-                          assertThat(e).hasMessage("books/dune not found");
-                          ctx.completeNow();
-                        })));
+            failsWith(
+                ctx,
+                ErrorCode.NOT_FOUND,
+                e -> {
+                  assertThat(e).hasMessage("books/dune not found");
+                }));
   }
 
   @Test
@@ -228,16 +214,13 @@ class BridgeTransportTest {
                     .put(DUNE, new JsonObject().put("text", "x".repeat(300)))
                     .eventually(troupe::close))
         .onComplete(
-            ctx.failing(
-                e ->
-                    ctx.verify(
-                        () -> {
-                          assertThat(((TroupeException) e).code())
-                              .isEqualTo(ErrorCode.PAYLOAD_TOO_LARGE);
-                          assertThat(e).hasMessageContaining("the bridge takes at most 256");
-                          assertThat(bridge.received()).hasSize(1);
-                          ctx.completeNow();
-                        })));
+            failsWith(
+                ctx,
+                ErrorCode.PAYLOAD_TOO_LARGE,
+                e -> {
+                  assertThat(e).hasMessageContaining("the bridge takes at most 256");
+                  assertThat(bridge.received()).hasSize(1);
+                }));
   }
 
   @Test
@@ -274,9 +257,7 @@ class BridgeTransportTest {
             alice -> {
               ctx.verify(
                   () -> {
-                    assertThat(((TroupeException) alice.cause()).code())
-                        .isEqualTo(ErrorCode.FORBIDDEN);
-                    assertThat(alice.cause())
+                    assertThat(troupeFailure(alice, ErrorCode.FORBIDDEN))
                         .hasMessageContaining(
                             "does not permit subscribing to troupe.chat.v1.user.alice")
                         .hasMessageContaining("TROUPE_BRIDGE_OUTBOUND");
@@ -291,9 +272,8 @@ class BridgeTransportTest {
             bob -> {
               ctx.verify(
                   () -> {
-                    assertThat(((TroupeException) bob.cause()).code())
-                        .isEqualTo(ErrorCode.FORBIDDEN);
-                    assertThat(bob.cause()).hasMessageContaining("lacks the scope docs:read");
+                    assertThat(troupeFailure(bob, ErrorCode.FORBIDDEN))
+                        .hasMessageContaining("lacks the scope docs:read");
                   });
               return client.future().result().close();
             })
@@ -361,9 +341,8 @@ class BridgeTransportTest {
             put -> {
               ctx.verify(
                   () -> {
-                    assertThat(((TroupeException) put.cause()).code())
-                        .isEqualTo(ErrorCode.UNAVAILABLE);
-                    assertThat(put.cause()).hasMessageContaining("closed the connection before");
+                    assertThat(troupeFailure(put, ErrorCode.UNAVAILABLE))
+                        .hasMessageContaining("closed the connection before");
                     assertThat(puts.get()).isEqualTo(1);
                   });
               return client.future().result().close();
@@ -388,13 +367,11 @@ class BridgeTransportTest {
                     .compose(ping -> troupe.get(DUNE))
                     .eventually(troupe::close))
         .onComplete(
-            ctx.succeeding(
-                doc ->
-                    ctx.verify(
-                        () -> {
-                          assertThat(doc).isEqualTo(DOC);
-                          ctx.completeNow();
-                        })));
+            succeeds(
+                ctx,
+                doc -> {
+                  assertThat(doc).isEqualTo(DOC);
+                }));
   }
 
   @Test
@@ -411,15 +388,12 @@ class BridgeTransportTest {
         .compose(troupe -> troupe.close().compose(v -> troupe.close()).map(troupe))
         .compose(troupe -> troupe.get(DUNE).transform(Future::succeededFuture))
         .onComplete(
-            ctx.succeeding(
-                after ->
-                    ctx.verify(
-                        () -> {
-                          assertThat(((TroupeException) after.cause()).code())
-                              .isEqualTo(ErrorCode.UNAVAILABLE);
-                          assertThat(after.cause()).hasMessage("the client is closed");
-                          ctx.completeNow();
-                        })));
+            succeeds(
+                ctx,
+                after -> {
+                  assertThat(troupeFailure(after, ErrorCode.UNAVAILABLE))
+                      .hasMessage("the client is closed");
+                }));
   }
 
   @Test
@@ -437,14 +411,11 @@ class BridgeTransportTest {
                     .transform(Future::succeededFuture)
                     .eventually(troupe::close))
         .onComplete(
-            ctx.succeeding(
-                put ->
-                    ctx.verify(
-                        () -> {
-                          assertThat(((TroupeException) put.cause()).code())
-                              .isEqualTo(ErrorCode.FORBIDDEN);
-                          ctx.completeNow();
-                        })));
+            succeeds(
+                ctx,
+                put -> {
+                  troupeFailure(put, ErrorCode.FORBIDDEN);
+                }));
   }
 
   @Test
@@ -462,14 +433,11 @@ class BridgeTransportTest {
                     .put(DUNE, new JsonObject())
                     .eventually(troupe::close))
         .onComplete(
-            ctx.failing(
-                e ->
-                    ctx.verify(
-                        () -> {
-                          assertThat(((TroupeException) e).code()).isEqualTo(ErrorCode.TIMEOUT);
-                          assertThat(e)
-                              .hasMessage("troupe.request.v1 put: no answer within 300 ms");
-                          ctx.completeNow();
-                        })));
+            failsWith(
+                ctx,
+                ErrorCode.TIMEOUT,
+                e -> {
+                  assertThat(e).hasMessage("troupe.request.v1 put: no answer within 300 ms");
+                }));
   }
 }

@@ -1,5 +1,7 @@
 package dev.troupe.client;
 
+import static dev.troupe.client.Outcomes.succeeds;
+import static dev.troupe.client.Outcomes.troupeFailure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.troupe.shared.bus.BusFault;
@@ -8,13 +10,13 @@ import dev.troupe.shared.bus.HandedOverJson;
 import dev.troupe.shared.contract.ChangeLogGone;
 import dev.troupe.shared.contract.ChangeWire;
 import dev.troupe.shared.contract.ChangesQuery;
-import dev.troupe.shared.contract.DbContract;
 import dev.troupe.shared.contract.DocChange;
 import dev.troupe.shared.contract.DocEvents;
 import dev.troupe.shared.contract.DocKey;
 import dev.troupe.shared.contract.ErrorCode;
-import dev.troupe.shared.contract.TroupeException;
+import dev.troupe.shared.contract.RequestContract;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
@@ -104,7 +106,7 @@ class ChangeFeedTest {
     BusFault.register(vertx);
     return vertx
         .eventBus()
-        .<JsonObject>consumer(DbContract.ADDRESS, log::answer)
+        .<JsonObject>consumer(RequestContract.ADDRESS, log::answer)
         .completion()
         .compose(
             v ->
@@ -120,8 +122,27 @@ class ChangeFeedTest {
             ChangeWire.toJson(new DocChange(DocChange.PUT, DocKey.of("books", "b" + seq), 1, seq)));
   }
 
-  private static List<Long> seqs(List<DocChange> changes) {
-    return changes.stream().map(DocChange::seq).toList();
+  /** The changes a feed delivered; {@link #reached} completes once one has {@code last}'s seq. */
+  private static final class Collected implements Handler<DocChange> {
+    final List<DocChange> changes = new ArrayList<>();
+    final Promise<Void> reached = Promise.promise();
+    private final long last;
+
+    Collected(long last) {
+      this.last = last;
+    }
+
+    @Override
+    public void handle(DocChange change) {
+      changes.add(change);
+      if (change.seq() == last) {
+        reached.tryComplete();
+      }
+    }
+
+    List<Long> seqs() {
+      return changes.stream().map(DocChange::seq).toList();
+    }
   }
 
   @Test
@@ -130,8 +151,7 @@ class ChangeFeedTest {
           + " nothing twice")
   void replayThenLive(Vertx vertx, VertxTestContext ctx) {
     Log log = new Log().upTo(3);
-    List<DocChange> got = new ArrayList<>();
-    Promise<Void> sixth = Promise.promise();
+    Collected got = new Collected(6);
     log.onRead =
         n -> {
           if (n == 1) {
@@ -143,32 +163,23 @@ class ChangeFeedTest {
           }
         };
     client(vertx, log)
-        .compose(
-            troupe ->
-                troupe.onChange(
-                    1,
-                    change -> {
-                      got.add(change);
-                      if (change.seq() == 6) {
-                        sixth.tryComplete();
-                      }
-                    }))
+        .compose(troupe -> troupe.onChange(1, got))
         .compose(
             subscription -> {
               ctx.verify(
                   () -> {
                     assertThat(subscription.address()).isEqualTo(DocEvents.ADDRESS);
-                    assertThat(seqs(got)).startsWith(2L, 3L);
-                    assertThat(got.get(0).key()).isEqualTo(DocKey.of("books", "b2"));
+                    assertThat(got.seqs()).startsWith(2L, 3L);
+                    assertThat(got.changes.get(0).key()).isEqualTo(DocKey.of("books", "b2"));
                   });
               log.upTo(6);
               publish(vertx, 4);
               publish(vertx, 6);
-              return sixth.future().map(subscription);
+              return got.reached.future().map(subscription);
             })
         .compose(
             subscription -> {
-              ctx.verify(() -> assertThat(seqs(got)).containsExactly(2L, 3L, 4L, 5L, 6L));
+              ctx.verify(() -> assertThat(got.seqs()).containsExactly(2L, 3L, 4L, 5L, 6L));
               return subscription.cancel();
             })
         .onComplete(ctx.succeedingThenComplete());
@@ -179,52 +190,25 @@ class ChangeFeedTest {
       "a live event that leaves a gap is preceded by the missing changes, read from the log")
   void gapFilled(Vertx vertx, VertxTestContext ctx) {
     Log log = new Log().upTo(2);
-    List<DocChange> got = new ArrayList<>();
-    Promise<Void> fifth = Promise.promise();
+    Collected got = new Collected(5);
     client(vertx, log)
-        .compose(
-            troupe ->
-                troupe.onChange(
-                    2,
-                    change -> {
-                      got.add(change);
-                      if (change.seq() == 5) {
-                        fifth.tryComplete();
-                      }
-                    }))
+        .compose(troupe -> troupe.onChange(2, got))
         .compose(
             subscription -> {
               log.upTo(5);
               publish(vertx, 5);
-              return fifth.future();
+              return got.reached.future();
             })
-        .onComplete(
-            ctx.succeeding(
-                v -> {
-                  ctx.verify(() -> assertThat(seqs(got)).containsExactly(3L, 4L, 5L));
-                  ctx.completeNow();
-                }));
+        .onComplete(succeeds(ctx, v -> assertThat(got.seqs()).containsExactly(3L, 4L, 5L)));
   }
 
   @Test
   @DisplayName("when the log cannot be read to fill a gap, the feed reads again later and goes on")
   void restartsAfterAFailedRead(Vertx vertx, VertxTestContext ctx) {
     Log log = new Log().upTo(1);
-    List<DocChange> got = new ArrayList<>();
-    Promise<Void> third = Promise.promise();
+    Collected got = new Collected(3);
     client(vertx, log)
-        .compose(
-            troupe ->
-                troupe
-                    .withTimeout(Duration.ofMillis(300))
-                    .onChange(
-                        1,
-                        change -> {
-                          got.add(change);
-                          if (change.seq() == 3) {
-                            third.tryComplete();
-                          }
-                        }))
+        .compose(troupe -> troupe.withTimeout(Duration.ofMillis(300)).onChange(1, got))
         .compose(
             subscription -> {
               log.upTo(3);
@@ -233,19 +217,14 @@ class ChangeFeedTest {
               log.failing = 1_000;
               vertx.setTimer(1500, id -> log.failing = 0);
               publish(vertx, 3);
-              return third.future();
+              return got.reached.future();
             })
-        .onComplete(
-            ctx.succeeding(
-                v -> {
-                  ctx.verify(() -> assertThat(seqs(got)).containsExactly(2L, 3L));
-                  ctx.completeNow();
-                }));
+        .onComplete(succeeds(ctx, v -> assertThat(got.seqs()).containsExactly(2L, 3L)));
   }
 
   @Test
   @DisplayName(
-      "a position retention removed fails with ChangeLogGone naming the earliest seq;"
+      "a position retention removed fails GONE (ChangeLogGone) naming the earliest seq;"
           + " one past the head or below 0 with BAD_REQUEST")
   void refusedPositions(Vertx vertx, VertxTestContext ctx) {
     Log log = new Log().upTo(9);
@@ -261,32 +240,25 @@ class ChangeFeedTest {
                               () -> {
                                 assertThat(gone.cause()).isInstanceOf(ChangeLogGone.class);
                                 assertThat(((ChangeLogGone) gone.cause()).earliest()).isEqualTo(5);
+                                assertThat(((ChangeLogGone) gone.cause()).code())
+                                    .isEqualTo(ErrorCode.GONE);
                               });
                           return troupe.onChange(10, change -> {});
                         })
                     .transform(
                         past -> {
-                          ctx.verify(
-                              () ->
-                                  assertThat(((TroupeException) past.cause()).code())
-                                      .isEqualTo(ErrorCode.BAD_REQUEST));
+                          ctx.verify(() -> troupeFailure(past, ErrorCode.BAD_REQUEST));
                           return troupe.onChange(-1, change -> {});
                         })
                     .transform(
                         negative -> {
-                          ctx.verify(
-                              () ->
-                                  assertThat(((TroupeException) negative.cause()).code())
-                                      .isEqualTo(ErrorCode.BAD_REQUEST));
+                          ctx.verify(() -> troupeFailure(negative, ErrorCode.BAD_REQUEST));
                           return troupe.close();
                         })
                     .compose(closed -> troupe.onChange(0, change -> {}))
                     .transform(
                         closed -> {
-                          ctx.verify(
-                              () ->
-                                  assertThat(((TroupeException) closed.cause()).code())
-                                      .isEqualTo(ErrorCode.UNAVAILABLE));
+                          ctx.verify(() -> troupeFailure(closed, ErrorCode.UNAVAILABLE));
                           return Future.succeededFuture();
                         }))
         .onComplete(ctx.succeedingThenComplete());

@@ -4,7 +4,6 @@ import dev.troupe.shared.bus.Bus;
 import dev.troupe.shared.bus.Failures;
 import dev.troupe.shared.contract.CacheContract;
 import dev.troupe.shared.contract.ChatContract;
-import dev.troupe.shared.contract.DbContract;
 import dev.troupe.shared.contract.ErrorCode;
 import dev.troupe.shared.contract.RequestContract;
 import dev.troupe.shared.contract.TroupeException;
@@ -47,7 +46,7 @@ final class BridgeGuard {
           RequestContract.GET.name(),
           RequestContract.LIST.name(),
           RequestContract.GET_MANY.name(),
-          DbContract.CHANGES.name(),
+          RequestContract.CHANGES.name(),
           CacheContract.STATS.name(),
           Bus.PING);
 

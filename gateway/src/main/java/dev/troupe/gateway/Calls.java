@@ -90,19 +90,28 @@ final class Calls {
    */
   <Q, R> void respond(RoutingContext ctx, Action<Q, R> action, Q request, Consumer<R> respond) {
     StageClock.close(ctx);
-    call(ctx, action, request)
-        .onComplete(
-            ar -> {
-              try {
-                if (ar.failed()) {
-                  ctx.fail(ar.cause());
-                } else {
-                  respond.accept(ar.result());
-                }
-              } catch (RuntimeException e) {
-                ctx.fail(e);
-              }
-            });
+    respond(ctx, call(ctx, action, request), respond);
+  }
+
+  /**
+   * Hands the outcome of {@code reply} (calls made for the request of {@code ctx}) to {@code
+   * respond}; a failure, or one while answering, fails {@code ctx}. Closes the request's open stage
+   * first.
+   */
+  static <R> void respond(RoutingContext ctx, Future<R> reply, Consumer<R> respond) {
+    StageClock.close(ctx);
+    reply.onComplete(
+        ar -> {
+          try {
+            if (ar.failed()) {
+              ctx.fail(ar.cause());
+            } else {
+              respond.accept(ar.result());
+            }
+          } catch (RuntimeException e) {
+            ctx.fail(e);
+          }
+        });
   }
 
   /** The policy of calls to {@code address}. */

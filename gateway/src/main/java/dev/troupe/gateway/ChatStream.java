@@ -3,6 +3,8 @@ package dev.troupe.gateway;
 import dev.troupe.shared.bus.Action;
 import dev.troupe.shared.cluster.NodeRuntime;
 import dev.troupe.shared.contract.ChatContract;
+import dev.troupe.shared.contract.ErrorCode;
+import dev.troupe.shared.contract.TroupeException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
@@ -20,16 +22,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code GET /api/v1/chat/users/{user}/stream}, a WebSocket: each message of the user's rooms, as
- * one JSON text frame {@code {"room","seq","from","text","at"}}. While the socket is open this
- * gateway consumes the user's address on the bus, so the messages reach the user through whichever
- * node the socket is on. The consumer is registered before the upgrade is answered: once the client
- * sees the socket open, no message published afterwards is missed. A socket that cannot keep up
- * (its write queue past {@link #MAX_QUEUED_BYTES}) is closed with 1008 rather than buffered without
- * limit; the client reconnects and reads what it missed through the history.
- *
- * <p>Each stream also counts in the user's presence: once the socket is open this node tells the
- * user's actor {@code streamOpened}, and {@code streamClosed} when it closes (only after the open
- * was answered). These are advisory: the stream serves whether or not they succeed.
+ * one JSON text frame {@code {"room","seq","from","text","at"}}. The stream has an end on this
+ * gateway node, {@link ChatContract#streamAddress}, and a session: a child of the user's actor, on
+ * that actor's node, which owns delivery to the socket (it sends each message to the end, which
+ * answers once the frame is written, and drops a socket that does not keep up: see {@code
+ * SessionActor} in the chat service). The end is registered, and the user's actor told {@code
+ * streamOpened} (which starts the session and counts the stream in the presence), before the
+ * upgrade is answered: once the client sees the socket open, no message stored afterwards is
+ * missed. When that fails (no chat service, a timeout) the upgrade is refused with its error (503,
+ * 504), as a stream without a session would receive nothing. When the socket closes, the end is
+ * removed and the actor told {@code streamClosed}.
  *
  * <p>The caller must be the user ({@link ChatIdentity}), else 403 before the upgrade. A browser,
  * which cannot send an {@code Authorization} header here, offers its credential as a subprotocol
@@ -38,13 +40,9 @@ import org.slf4j.LoggerFactory;
 final class ChatStream {
   static final String PATH = ChatApi.BASE + "/users/:user/stream";
 
-  /** Bytes a socket may have waiting to be written, about a hundred typical messages. */
-  static final int MAX_QUEUED_BYTES = 64 * 1024;
-
-  /** Messages the consumer holds while the upgrade completes. */
+  /** Commands the end holds while the upgrade completes. */
   private static final int MAX_BUFFERED = 1_000;
 
-  private static final short POLICY_VIOLATION = 1008;
   private static final Logger LOG = LoggerFactory.getLogger(ChatStream.class);
 
   private final Vertx vertx;
@@ -75,7 +73,6 @@ final class ChatStream {
 
   private void open(RoutingContext ctx) {
     String user = ctx.pathParam("user");
-    String address = ChatContract.userAddress(user);
     if (!"websocket".equalsIgnoreCase(ctx.request().getHeader("Upgrade"))) {
       throw new HttpException(426, "this is a WebSocket: connect with Upgrade: websocket");
     }
@@ -83,73 +80,78 @@ final class ChatStream {
     ctx.request().pause();
     Stream stream = new Stream(user);
     String streamId = UUID.randomUUID().toString();
-    // Paused until the socket is there: what arrives meanwhile waits in the consumer (bounded).
-    MessageConsumer<JsonObject> consumer =
+    // Paused until the socket is there: what the session sends meanwhile waits here (bounded).
+    MessageConsumer<JsonObject> end =
         vertx
             .eventBus()
             .consumer(
                 new MessageConsumerOptions()
-                    .setAddress(address)
+                    .setAddress(ChatContract.streamAddress(streamId))
                     .setMaxBufferedMessages(MAX_BUFFERED),
-                stream::deliver);
-    consumer.pause();
-    consumer
-        .completion()
-        .compose(registered -> ctx.request().toWebSocket())
+                stream::command);
+    end.pause();
+    Future<JsonObject> opened =
+        end.completion()
+            .compose(
+                registered ->
+                    presence(user, ChatContract.STREAM_OPENED, streamId, RequestIds.of(ctx)));
+    opened
+        .compose(presence -> ctx.request().toWebSocket())
         .onSuccess(
             socket -> {
               stream.socket = socket;
-              socket.setWriteQueueMaxSize(MAX_QUEUED_BYTES);
-              Future<Void> opened =
-                  presence(user, ChatContract.STREAM_OPENED, streamId, RequestIds.of(ctx));
               socket.closeHandler(
                   v -> {
-                    consumer.unregister();
-                    // After the open is answered, so the user's actor never sees the close first.
-                    opened.onComplete(
-                        o -> presence(user, ChatContract.STREAM_CLOSED, streamId, null));
+                    end.unregister();
+                    closed(user, streamId);
                   });
               socket.exceptionHandler(e -> LOG.debug("chat stream of {} failed", user, e));
-              consumer.resume();
+              end.resume();
             })
         .onFailure(
             e -> {
-              consumer.unregister();
+              end.unregister();
+              if (opened.succeeded()) {
+                closed(user, streamId);
+              }
               if (!ctx.response().headWritten()) {
                 ctx.fail(e);
               }
             });
   }
 
-  /**
-   * Tells the user's actor (through the chat service) that a stream opened or closed here. Presence
-   * is advisory: a failure (no chat service, a timeout) is logged and the stream serves on; streams
-   * of a node that leaves the cluster stop counting without a close (the user actor checks the
-   * members).
-   */
-  private Future<Void> presence(
+  /** Tells the user's actor the stream closed; advisory (the session ends without it too). */
+  private void closed(String user, String streamId) {
+    presence(user, ChatContract.STREAM_CLOSED, streamId, null)
+        .onFailure(
+            e ->
+                LOG.info(
+                    "presence of {} not updated ({}): {}",
+                    user,
+                    ChatContract.STREAM_CLOSED,
+                    e.getMessage()));
+  }
+
+  /** Tells the user's actor (through the chat service) that a stream opened or closed here. */
+  private Future<JsonObject> presence(
       String user,
       Action<ChatContract.StreamEvent, JsonObject> action,
       String streamId,
       String requestId) {
     if (self.isEmpty()) {
-      return Future.succeededFuture();
+      return Future.failedFuture(
+          new TroupeException(ErrorCode.UNAVAILABLE, "chat streams need a cluster node"));
     }
     ChatContract.StreamEvent event =
         new ChatContract.StreamEvent(user, self.get().name(), self.get().member(), streamId);
-    return calls
-        .call(action, event, requestId)
-        .onFailure(
-            e -> LOG.info("presence of {} not updated ({}): {}", user, action, e.getMessage()))
-        .<Void>mapEmpty()
-        .recover(e -> Future.succeededFuture());
+    return calls.call(action, event, requestId);
   }
 
   private record Node(String name, String member) {}
 
   /**
-   * One open stream: its user and, once upgraded, its socket. Used on the request's event loop
-   * only.
+   * One open stream: its user and, once upgraded, its socket; its end takes the session's commands.
+   * Used on the request's event loop only.
    */
   private static final class Stream {
     private final String user;
@@ -159,16 +161,32 @@ final class ChatStream {
       this.user = user;
     }
 
-    void deliver(Message<JsonObject> message) {
-      if (socket == null || socket.isClosed()) {
+    /** A frame to write (answered once written) or a close, from the stream's session. */
+    void command(Message<JsonObject> message) {
+      JsonObject body = message.body();
+      if (body.getValue(ChatContract.STREAM_CLOSE) instanceof Number status) {
+        if (socket != null && !socket.isClosed()) {
+          LOG.info("the session of a chat stream of {} closes it ({})", user, status);
+          socket.close(status.shortValue(), body.getString(ChatContract.STREAM_REASON));
+        }
+        message.reply(new JsonObject());
         return;
       }
-      if (socket.writeQueueFull()) {
-        LOG.info("closing the chat stream of {}: it does not keep up", user);
-        socket.close(POLICY_VIOLATION, "too slow: read the history and reconnect");
+      JsonObject frame = body.getJsonObject(ChatContract.STREAM_FRAME);
+      if (frame == null || socket == null || socket.isClosed()) {
+        message.fail(ErrorCode.UNAVAILABLE.code(), "the stream is closed");
         return;
       }
-      socket.writeTextMessage(message.body().encode());
+      socket
+          .writeTextMessage(frame.encode())
+          .onComplete(
+              written -> {
+                if (written.succeeded()) {
+                  message.reply(new JsonObject());
+                } else {
+                  message.fail(ErrorCode.UNAVAILABLE.code(), "the stream is closed");
+                }
+              });
     }
   }
 }

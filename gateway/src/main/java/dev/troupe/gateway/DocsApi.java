@@ -7,7 +7,6 @@ import dev.troupe.shared.contract.Document;
 import dev.troupe.shared.contract.IdempotencyKeys;
 import dev.troupe.shared.contract.ListDocs;
 import dev.troupe.shared.contract.PutDoc;
-import dev.troupe.shared.contract.ReadDoc;
 import dev.troupe.shared.contract.ReadResult;
 import dev.troupe.shared.contract.RequestContract;
 import dev.troupe.shared.contract.StoredDoc;
@@ -45,6 +44,7 @@ final class DocsApi {
   static final String IDEMPOTENCY_KEY = "Idempotency-Key";
 
   private final Calls calls;
+  private final CacheFirstReads reads;
   private final int maxBodyBytes;
   private final ContractCheck putCheck;
   private final ContractCheck deleteCheck;
@@ -53,9 +53,10 @@ final class DocsApi {
   /** Opens the validate stage once the body is in; {@link #call} closes it. */
   final Handler<RoutingContext> validating;
 
-  DocsApi(Calls calls, int maxBodyBytes, OpenApi openApi, Stages stages) {
+  DocsApi(Calls calls, CacheFirstReads reads, int maxBodyBytes, OpenApi openApi, Stages stages) {
     this.validating = StageClock.open(stages, Stages.VALIDATE);
     this.calls = calls;
+    this.reads = reads;
     this.maxBodyBytes = maxBodyBytes;
     this.putCheck = openApi.check("putDocument");
     this.deleteCheck = openApi.check("deleteDocument");
@@ -121,16 +122,16 @@ final class DocsApi {
   }
 
   /**
-   * Answers with the document's envelope text as request-service passed it on ({@code encoded}): on
-   * a cache hit, the bytes the cache stores, parsed by no hop.
+   * Answers with the document's envelope text ({@code encoded}): on a cache hit, the bytes the
+   * cache stores, parsed by no hop, asked of cache-service first ({@link CacheFirstReads}).
    */
   private void get(RoutingContext ctx) {
     DocKey key = key(ctx);
     LongPredicate clientIsCurrent = EntityTags.noneMatch(ctx.request().getHeader("If-None-Match"));
-    calls.respond(
+    StageClock.close(ctx);
+    Calls.respond(
         ctx,
-        RequestContract.GET,
-        new ReadDoc(key, true),
+        reads.get(ctx, key),
         result -> {
           StoredDoc stored = result.stored();
           ctx.response()

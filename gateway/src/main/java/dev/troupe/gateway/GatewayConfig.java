@@ -42,6 +42,11 @@ import java.util.List;
  *     TROUPE_RATE_LIMIT_PER_SEC}, {@code TROUPE_RATE_LIMIT_BURST}, {@code
  *     TROUPE_RATE_LIMIT_TIMEOUT_MS}); health and metrics, {@link HealthGuard} ({@code
  *     TROUPE_HEALTH_AUTH}, {@code TROUPE_HEALTH_KEY_SHA256}).
+ * @param cacheReads whether a document read asks cache-service first and request-service only when
+ *     the cache cannot answer ({@code TROUPE_GATEWAY_CACHE_READS}, default true; {@link
+ *     CacheFirstReads})
+ * @param cacheTimeoutMs the deadline of that cache call; past it the read goes through
+ *     request-service ({@code TROUPE_CACHE_TIMEOUT_MS}, default 500, as request-service's)
  * @param breaker the circuit per downstream address of the gateway's calls ({@link Calls}): opens
  *     after {@code TROUPE_GATEWAY_BREAKER_FAILURES} faults (default 0: no breaker) for {@code
  *     TROUPE_BREAKER_RESET_MS}
@@ -60,6 +65,8 @@ public record GatewayConfig(
     boolean accessLog,
     String auth,
     List<String> apiKeys,
+    boolean cacheReads,
+    long cacheTimeoutMs,
     BreakerConfig breaker) {
 
   public static final String PORT_KEY = "TROUPE_HTTP_PORT";
@@ -81,6 +88,8 @@ public record GatewayConfig(
         s.bool("TROUPE_ACCESS_LOG", true),
         auth(s.string("TROUPE_AUTH", "none")),
         s.list("TROUPE_API_KEYS", List.of()),
+        s.bool("TROUPE_GATEWAY_CACHE_READS", true),
+        s.longValue("TROUPE_CACHE_TIMEOUT_MS", 500, 1, 600_000),
         new BreakerConfig(
             s.integer("TROUPE_GATEWAY_BREAKER_FAILURES", 0, 0, 1_000_000),
             s.longValue("TROUPE_BREAKER_RESET_MS", 5_000, 1, 3_600_000)));

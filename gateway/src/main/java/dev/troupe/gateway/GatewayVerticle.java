@@ -67,7 +67,12 @@ public final class GatewayVerticle extends VerticleBase {
     }
     DocsApi docs =
         new DocsApi(
-            calls, config.maxBodyBytes(), openApi, new Stages(NodeRuntime.registryOf(vertx)));
+            calls,
+            new CacheFirstReads(
+                calls, config.cacheReads(), config.cacheTimeoutMs(), NodeRuntime.registryOf(vertx)),
+            config.maxBodyBytes(),
+            openApi,
+            new Stages(NodeRuntime.registryOf(vertx)));
     cpu = CpuPool.open(vertx, settings);
     new BatchApi(docs, calls, config.maxBodyBytes(), cpu).mount(router);
     EventStreamConfig sse = EventStreamConfig.from(settings);

@@ -43,6 +43,7 @@ final class Problems {
       case TOO_MANY_REQUESTS -> 429;
       case NOT_FOUND -> 404;
       case CONFLICT -> 409;
+      case GONE -> 410;
       case PRECONDITION_FAILED -> 412;
       case PAYLOAD_TOO_LARGE -> 413;
       case INTERNAL -> 502;

@@ -56,13 +56,16 @@ class ContractCheckTest {
             openApi -> {
               Router router = Router.router(vertx);
               router.route().handler(RequestIds::assign);
+              Calls calls =
+                  new Calls(
+                      vertx,
+                      2_000,
+                      RetryConfig.none(),
+                      BreakerConfig.off(),
+                      new SimpleMeterRegistry());
               new DocsApi(
-                      new Calls(
-                          vertx,
-                          2_000,
-                          RetryConfig.none(),
-                          BreakerConfig.off(),
-                          new SimpleMeterRegistry()),
+                      calls,
+                      new CacheFirstReads(calls, true, 500, new SimpleMeterRegistry()),
                       MAX_BODY,
                       openApi,
                       new Stages(new SimpleMeterRegistry()))

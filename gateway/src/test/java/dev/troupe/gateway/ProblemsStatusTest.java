@@ -20,6 +20,7 @@ class ProblemsStatusTest {
     "NOT_FOUND, 404",
     "MOVED, 421",
     "CONFLICT, 409",
+    "GONE, 410",
     "PRECONDITION_FAILED, 412",
     "PAYLOAD_TOO_LARGE, 413",
     "INTERNAL, 502",

@@ -6,6 +6,7 @@ import dev.troupe.shared.bus.Failures;
 import dev.troupe.shared.bus.InFlight;
 import dev.troupe.shared.contract.CacheContract;
 import dev.troupe.shared.contract.CacheLookup;
+import dev.troupe.shared.contract.ChangesQuery;
 import dev.troupe.shared.contract.DbContract;
 import dev.troupe.shared.contract.DeleteDoc;
 import dev.troupe.shared.contract.DeleteResult;
@@ -23,6 +24,7 @@ import dev.troupe.shared.metrics.Stages;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import java.util.HashMap;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -185,6 +187,11 @@ final class DocumentPipeline {
 
   Future<DocPage> list(ListDocs list, String requestId) {
     return stages.run(Stages.DB, () -> db.call(DbContract.LIST, list, requestId));
+  }
+
+  /** A page of the change log, as db-service has it: read only, nothing cached. */
+  Future<JsonObject> changes(ChangesQuery query, String requestId) {
+    return stages.run(Stages.DB, () -> db.call(DbContract.CHANGES, query, requestId));
   }
 
   /**

@@ -6,6 +6,7 @@ import dev.troupe.shared.bus.CallPolicy;
 import dev.troupe.shared.bus.InFlight;
 import dev.troupe.shared.cluster.NodeRuntime;
 import dev.troupe.shared.config.Settings;
+import dev.troupe.shared.contract.ChangesQuery;
 import dev.troupe.shared.contract.DeleteDoc;
 import dev.troupe.shared.contract.DeleteResult;
 import dev.troupe.shared.contract.DocPage;
@@ -60,7 +61,7 @@ public final class RequestVerticle extends VerticleBase {
             // writes
             // (or misses) piling up behind a slow database never refuse a read the cache answers.
             .limit(reads, RequestContract.GET)
-            .limit(dbReads, RequestContract.LIST)
+            .limit(dbReads, RequestContract.LIST, RequestContract.CHANGES)
             .limit(writes, RequestContract.PUT, RequestContract.DELETE)
             .limit(batchCalls, RequestContract.GET_MANY, RequestContract.PUT_MANY)
             .status(
@@ -76,7 +77,8 @@ public final class RequestVerticle extends VerticleBase {
             .on(RequestContract.DELETE, this::delete)
             .on(RequestContract.LIST, this::list)
             .on(RequestContract.GET_MANY, this::getMany)
-            .on(RequestContract.PUT_MANY, this::putMany);
+            .on(RequestContract.PUT_MANY, this::putMany)
+            .on(RequestContract.CHANGES, this::changes);
     consumer = Bus.consumer(vertx, RequestContract.ADDRESS, Settings.fromJson(config()), router);
     return consumer.completion();
   }
@@ -109,6 +111,10 @@ public final class RequestVerticle extends VerticleBase {
     return get.encoded()
         ? batches.getManyEncoded(get, Bus.requestId(msg)).map(MultiGetReply.class::cast)
         : batches.getMany(get, Bus.requestId(msg)).map(MultiGetReply.class::cast);
+  }
+
+  private Future<JsonObject> changes(ChangesQuery query, Message<JsonObject> msg) {
+    return pipeline.changes(query, Bus.requestId(msg));
   }
 
   private Future<PutManyResult> putMany(PutMany put, Message<JsonObject> msg) {

@@ -236,25 +236,73 @@ class ClientBridgeTest {
 
   @Test
   @DisplayName(
-      "a change feed from a position needs the change log (troupe.db.v1), outside the default allowlist: FORBIDDEN")
-  void changeFeedFromAPosition(Vertx vertx, VertxTestContext ctx) {
-    List<DocChange> delivered = new CopyOnWriteArrayList<>();
-    TroupeClient.connect(options(WRITER))
+      "a change feed resumes through the bridge with a read-only key: what was written while it was"
+          + " away, then live, each change once and in order")
+  void changeFeedResumes(Vertx vertx, VertxTestContext ctx) {
+    String collection = "bridged-resume";
+    List<DocChange> first = new CopyOnWriteArrayList<>();
+    List<DocChange> resumed = new CopyOnWriteArrayList<>();
+    Promise<Void> sawTwo = Promise.promise();
+    Promise<Void> sawFour = Promise.promise();
+    Future<TroupeClient> writer = TroupeClient.connect(options(WRITER));
+    Future<TroupeClient> reader = TroupeClient.connect(options(READER));
+    Future.all(writer, reader)
         .compose(
-            troupe ->
-                troupe
-                    .onChange(0, delivered::add)
-                    .transform(Future::succeededFuture)
-                    .eventually(troupe::close))
+            both ->
+                reader
+                    .result()
+                    .onChange(
+                        0,
+                        change -> {
+                          if (change.key().collection().equals(collection)) {
+                            first.add(change);
+                            if (first.size() == 2) {
+                              sawTwo.tryComplete();
+                            }
+                          }
+                        })
+                    .compose(
+                        feed ->
+                            put(writer.result(), collection, "d1")
+                                .compose(v -> put(writer.result(), collection, "d2"))
+                                .compose(v -> sawTwo.future())
+                                .compose(v -> feed.cancel()))
+                    // Away: d3 is written while no feed runs.
+                    .compose(v -> put(writer.result(), collection, "d3"))
+                    .compose(
+                        v ->
+                            reader
+                                .result()
+                                .onChange(
+                                    first.get(0).seq(),
+                                    change -> {
+                                      if (change.key().collection().equals(collection)) {
+                                        resumed.add(change);
+                                        if (change.key().id().equals("d4")) {
+                                          sawFour.tryComplete();
+                                        }
+                                      }
+                                    }))
+                    .compose(
+                        feed ->
+                            put(writer.result(), collection, "d4")
+                                .compose(v -> sawFour.future())
+                                .compose(v -> feed.cancel()))
+                    .eventually(() -> Future.all(writer.result().close(), reader.result().close())))
         .onComplete(
             ctx.succeeding(
-                feed ->
+                v ->
                     ctx.verify(
                         () -> {
-                          assertThat(troupe(feed.cause()).code()).isEqualTo(ErrorCode.FORBIDDEN);
-                          assertThat(feed.cause()).hasMessageContaining("troupe.db.v1");
-                          assertThat(delivered).isEmpty();
+                          assertThat(resumed)
+                              .extracting(c -> c.key().id())
+                              .containsExactly("d2", "d3", "d4");
+                          assertThat(resumed).extracting(DocChange::seq).isSorted();
                           ctx.completeNow();
                         })));
+  }
+
+  private static Future<Void> put(TroupeClient troupe, String collection, String id) {
+    return troupe.put(DocKey.of(collection, id), new JsonObject().put("id", id)).mapEmpty();
   }
 }

@@ -89,7 +89,7 @@ class NodeClientPackageTest {
 
   @Test
   @DisplayName(
-      "against a real node: put, get, typed errors, a change event; after the node restarts on the same bridge port the client reconnects by itself, a get succeeds and its subscription sees a new put")
+      "against a real node: put, get, typed errors, a change event; after the node restarts on the same bridge port the client reconnects by itself, a get succeeds and its subscription sees a new put, and a feed resumed from before the restart replays it")
   void reconnectsAfterTheNodeRestarts() throws Exception {
     TroupeCluster cluster = TROUPE.cluster();
     int bridgePort = cluster.node(0).bridgePort();
@@ -136,6 +136,8 @@ class NodeClientPackageTest {
         .endsWith("connected");
     JsonObject after = next(lines, seen, "event-after-restart");
     assertThat(after.getString("id")).isEqualTo("after");
+    JsonObject resumed = next(lines, seen, "resumed");
+    assertThat(resumed.getJsonArray("ids").getList()).as("replayed from the log").contains("after");
     next(lines, seen, "done");
     assertThat(process.waitFor(STEP_SECONDS, TimeUnit.SECONDS)).as("the script exits").isTrue();
     assertThat(process.exitValue()).as("exit status; lines " + seen).isZero();

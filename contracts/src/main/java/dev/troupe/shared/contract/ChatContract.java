@@ -44,6 +44,12 @@ import java.util.Objects;
  *
  * <p>Each message a room stores is published, once stored, to {@link #userAddress} of every member,
  * as {@code {"room","seq","from","text","at"}}.
+ *
+ * <p>Each open WebSocket stream has an end on its gateway node, {@link #streamAddress}, which the
+ * stream's session (a child of the user's actor, on the user actor's node) sends to: {@code
+ * {"frame":{"room","seq","from","text","at"}}} is written to the socket and answered (empty) once
+ * written, or failed (UNAVAILABLE) when the socket is closed; {@code {"close":code,"reason":text}}
+ * closes the socket with that WebSocket status. Internal to Troupe: never bridge it.
  */
 public final class ChatContract {
   /** The versioned address the chat service consumes. */
@@ -137,6 +143,21 @@ public final class ChatContract {
   /** Where the messages of {@code user}'s rooms are published. */
   public static String userAddress(String user) {
     return ADDRESS + ".user." + DocKey.requireId(user);
+  }
+
+  /** Field of a stream end's body: a message to write to the socket. */
+  public static final String STREAM_FRAME = "frame";
+
+  /** Field of a stream end's body: the WebSocket status to close the socket with. */
+  public static final String STREAM_CLOSE = "close";
+
+  /** Field of a stream end's close: why, as the close frame's reason. */
+  public static final String STREAM_REASON = "reason";
+
+  /** The end of the stream {@code stream} (a stream id, a UUID) on its gateway node. */
+  public static String streamAddress(String stream) {
+    requireUuid(stream, "stream");
+    return ADDRESS + ".stream." + stream;
   }
 
   /** Fails with BAD_REQUEST unless {@code room} can name a room. */

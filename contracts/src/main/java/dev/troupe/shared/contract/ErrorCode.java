@@ -28,6 +28,11 @@ public enum ErrorCode {
   NOT_FOUND(4040),
   /** A precondition ({@code If-Match}, {@code If-None-Match}) does not hold. */
   PRECONDITION_FAILED(4120),
+  /**
+   * What was asked for existed and is gone for good: a change feed resumed from a position that
+   * retention removed from the change log ({@link ChangeLogGone} names the earliest it holds).
+   */
+  GONE(4100),
   /** The body is larger than the configured limit. */
   PAYLOAD_TOO_LARGE(4130),
   /** No credentials, or credentials that are not valid (a bridged connection's first frame). */

@@ -1,6 +1,7 @@
 package dev.troupe.shared.contract;
 
 import dev.troupe.shared.bus.Action;
+import dev.troupe.shared.bus.Codec;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 
@@ -21,6 +22,8 @@ import java.util.List;
  *       sub-batch fails the call naming it, or with {@code partial} is listed under {@code failed}; with
  *       {@code encoded}, an {@link EncodedMultiGetResult} (documents as JSON text) instead</td></tr>
  *   <tr><td>{@code putMany}</td><td>{@link PutMany}</td><td>{@link PutManyResult}: one transaction</td></tr>
+ *   <tr><td>{@code changes}</td><td>{@link ChangesQuery}</td><td>a page of the change log after {@code since}
+ *       (db-service's {@code changes}, read only): {@code items}, {@code next}, {@code earliest}, {@code head}</td></tr>
  *   <tr><td>{@code ping}</td><td>anything</td><td>{@code {"service":"request"}}</td></tr>
  * </table>
  */
@@ -79,11 +82,23 @@ public final class RequestContract {
           put -> put.idempotencyKey() != null,
           "writes a batch in one transaction");
 
+  /**
+   * The change log, read only, for callers that may not reach db-service: bridged clients resume a
+   * change feed with it ({@link ChangeFollower}).
+   */
+  public static final Action<ChangesQuery, JsonObject> CHANGES =
+      Action.idempotent(
+          ADDRESS,
+          "changes",
+          ChangeWire.CHANGES_QUERY,
+          Codec.json(),
+          "a page of the change log after a sequence number, read from db-service");
+
   public static final Action<JsonObject, JsonObject> PING = Action.ping(ADDRESS);
 
   /** Every action of {@link #ADDRESS}. */
   public static final List<Action<?, ?>> ACTIONS =
-      List.of(GET, PUT, DELETE, LIST, GET_MANY, PUT_MANY, PING);
+      List.of(GET, PUT, DELETE, LIST, GET_MANY, PUT_MANY, CHANGES, PING);
 
   private RequestContract() {}
 }

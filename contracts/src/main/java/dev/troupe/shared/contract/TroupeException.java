@@ -5,9 +5,11 @@ import java.util.Objects;
 /**
  * A failure with an {@link ErrorCode} and a message that is safe to show to a client. Services fail
  * futures with it, and their {@code ActionRouter} turns it into a reply failure; the JVM client
- * ({@code troupe-client}) fails its calls with it.
+ * ({@code troupe-client}) fails its calls with it. A subclass adds what a caller acts on beyond the
+ * message ({@link ChangeLogGone#earliest()}); its code says what it is.
  */
-public final class TroupeException extends RuntimeException {
+public class TroupeException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
   private final ErrorCode code;
   private final String stage;
 

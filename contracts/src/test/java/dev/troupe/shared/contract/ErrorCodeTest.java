@@ -40,6 +40,7 @@ class ErrorCodeTest {
             Map.entry(ErrorCode.NOT_FOUND, 4040),
             Map.entry(ErrorCode.CONFLICT, 4090),
             Map.entry(ErrorCode.PRECONDITION_FAILED, 4120),
+            Map.entry(ErrorCode.GONE, 4100),
             Map.entry(ErrorCode.PAYLOAD_TOO_LARGE, 4130),
             Map.entry(ErrorCode.INTERNAL, 5000),
             Map.entry(ErrorCode.UNAVAILABLE, 5030),

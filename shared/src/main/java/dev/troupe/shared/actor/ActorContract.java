@@ -18,9 +18,11 @@ import java.util.UUID;
  * <table>
  *   <caption>Actions</caption>
  *   <tr><th>action</th><th>body</th><th>reply</th></tr>
- *   <tr><td>{@code ask}</td><td>{@code {"type","key","message":{...}}}</td><td>the handler's reply; MOVED when this
+ *   <tr><td>{@code ask}</td><td>{@code {"type","key","parent"?,"message":{...}}}</td><td>the handler's reply; MOVED when this
  *       node does not serve the actor (nothing was done: send again to the current owner); UNAVAILABLE when its
- *       mailbox is full or it crashed too often; BAD_REQUEST for an unknown type or a bad message</td></tr>
+ *       mailbox is full or it crashed too often; BAD_REQUEST for an unknown type or a bad message; NOT_FOUND for a
+ *       child that is not live. A child names its parent in {@code parent}, {@code {"type","key","parent"?}}, nested up
+ *       to its top-level ancestor</td></tr>
  *   <tr><td>{@code ping}</td><td>anything</td><td>{@code {"service":"actors","live":n}}</td></tr>
  * </table>
  */
@@ -71,14 +73,30 @@ public final class ActorContract {
   }
 
   public static JsonObject toJson(Envelope envelope) {
-    return new JsonObject()
-        .put("type", envelope.id().type())
-        .put("key", envelope.id().key())
-        .put("message", envelope.message());
+    return toJson(envelope.id()).put("message", envelope.message());
   }
 
   public static Envelope envelope(JsonObject json) {
-    return new Envelope(
-        new ActorId(string(json, "type"), string(json, "key")), object(json, "message"));
+    return new Envelope(actorId(json, 0), object(json, "message"));
+  }
+
+  private static JsonObject toJson(ActorId id) {
+    JsonObject json = new JsonObject().put("type", id.type()).put("key", id.key());
+    return id.parent() == null ? json : json.put("parent", toJson(id.parent()));
+  }
+
+  private static ActorId actorId(JsonObject json, int depth) {
+    Object parent = json.getValue("parent");
+    if (parent != null && !(parent instanceof JsonObject)) {
+      throw TroupeException.badRequest("parent must be an object");
+    }
+    if (parent != null && depth >= ActorId.MAX_DEPTH) {
+      throw TroupeException.badRequest(
+          "an actor may have at most " + ActorId.MAX_DEPTH + " ancestors");
+    }
+    return new ActorId(
+        string(json, "type"),
+        string(json, "key"),
+        parent == null ? null : actorId((JsonObject) parent, depth + 1));
   }
 }

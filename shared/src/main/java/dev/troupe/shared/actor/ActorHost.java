@@ -7,6 +7,7 @@ import dev.troupe.shared.bus.Bus;
 import dev.troupe.shared.cluster.NodeRuntime;
 import dev.troupe.shared.contract.ErrorCode;
 import dev.troupe.shared.contract.TroupeException;
+import dev.troupe.shared.supervision.RestartIntensity;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -53,12 +54,18 @@ import org.slf4j.LoggerFactory;
  *   <li><b>Restarts.</b> A crash (a throw, or a failure other than a {@link TroupeException})
  *       restarts the actor from its stored state, as its {@link RestartPolicy} allows; past the
  *       limit the actor stops and its waiting messages fail with UNAVAILABLE.
+ *   <li><b>Children.</b> An actor may spawn children ({@link ActorContext#spawn}); they live on
+ *       this host under their parent, hold their state in memory, and stop before the parent's
+ *       record is released, so a subtree is never live on two nodes. A message for a child goes to
+ *       its top-level ancestor's host and is handed to the child only if it is live (NOT_FOUND
+ *       otherwise: it never activates anything). A child's crash is handled as its parent's {@link
+ *       SupervisorStrategy} says; an escalation crashes the parent, up to the host's policy.
  * </ul>
  *
  * <p>The host takes messages and runs each activation's lifecycle ({@link ActivationState}); its
  * parts are the {@link ActorDirectory} (ownership, the live activations, their records), the {@link
  * MailboxPump} (queues, handlers, restarts), the {@link ActivationPersistence} (fenced state) and
- * the {@link IdleCollector} (the sweep).
+ * the {@link IdleCollector} (the sweep) and the {@link Hierarchy} (children, supervision, watches).
  */
 public final class ActorHost extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(ActorHost.class);
@@ -70,6 +77,7 @@ public final class ActorHost extends VerticleBase {
   private ActorDirectory directory;
   private ActivationPersistence persistence;
   private MailboxPump pump;
+  private Hierarchy hierarchy;
   private IdleCollector collector;
   private MessageConsumer<JsonObject> consumer;
   private boolean stopping;
@@ -91,6 +99,7 @@ public final class ActorHost extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    Thread loop = Thread.currentThread();
     NodeRuntime runtime = NodeRuntime.of(vertx);
     config = ActorConfig.from(runtime.settings());
     policy =
@@ -111,6 +120,13 @@ public final class ActorHost extends VerticleBase {
         .compose(
             records -> {
               directory = new ActorDirectory(actors, records, local.getUuid().toString());
+              hierarchy =
+                  new Hierarchy(
+                      vertx,
+                      directory,
+                      metrics,
+                      new RestartIntensity(config.maxRestarts(), config.restartPeriodMs()),
+                      loop);
               pump =
                   new MailboxPump(
                       context,
@@ -118,8 +134,10 @@ public final class ActorHost extends VerticleBase {
                       directory,
                       persistence,
                       metrics,
+                      hierarchy,
                       config.mailbox(),
                       this::finish);
+              hierarchy.attach(pump);
               collector = new IdleCollector(vertx, directory, config.idleMs(), this::passivate);
               collector.start(config.sweepMs());
               consumer =
@@ -170,6 +188,15 @@ public final class ActorHost extends VerticleBase {
       ActorId id, ActorType<Object, Object> type, JsonObject message) {
     if (stopping || !directory.owns(id)) {
       return Future.failedFuture(ActorDirectory.moved(id, "is not served by this node"));
+    }
+    if (id.isChild()) {
+      // A child is live only under its live parent: a message never activates one.
+      Activation child = hierarchy.find(id);
+      if (child == null || child.lifecycle().stopping()) {
+        return Future.failedFuture(
+            new TroupeException(ErrorCode.NOT_FOUND, "actor " + id + " is not live"));
+      }
+      return pump.enqueue(child, message);
     }
     Activation a = directory.get(id);
     if (a == null) {
@@ -238,10 +265,15 @@ public final class ActorHost extends VerticleBase {
   }
 
   /**
-   * Takes {@code a}, which holds its record, out of service (see {@link #retire}) and releases the
-   * record. Idempotent.
+   * Takes {@code a}, which holds its record, out of service (see {@link #retire}), stops its
+   * children, then releases the record: the actor activates elsewhere only once its subtree is
+   * gone. A child is finished by its {@link Hierarchy}. Idempotent.
    */
   private void finish(Activation a, Throwable failure) {
+    if (a.parent != null) {
+      hierarchy.finishChild(a, failure);
+      return;
+    }
     if (!retire(a, failure)) {
       return;
     }
@@ -249,8 +281,9 @@ public final class ActorHost extends VerticleBase {
     meters.live.decrementAndGet();
     StopReason reason = a.stopReason();
     meters.passivated((reason == null ? StopReason.FAILED : reason).label());
-    directory
-        .release(a)
+    hierarchy
+        .stopChildren(a, StopReason.PARENT)
+        .compose(v -> directory.release(a))
         .onComplete(
             released -> {
               if (released.failed()) {
@@ -259,6 +292,7 @@ public final class ActorHost extends VerticleBase {
                     a.id,
                     released.cause().getMessage());
               }
+              hierarchy.terminated(a);
               a.stopped.complete();
             });
   }
@@ -266,6 +300,7 @@ public final class ActorHost extends VerticleBase {
   /** Takes {@code a}, which never held its record, out of service (see {@link #retire}). */
   private void abandon(Activation a, Throwable failure) {
     if (retire(a, failure)) {
+      hierarchy.terminated(a);
       a.stopped.complete();
     }
   }

@@ -15,7 +15,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * (gauges), {@code troupe_actor_activations_total}, {@code
  * troupe_actor_passivations_total{reason}}, {@code troupe_actor_restarts_total}, {@code
  * troupe_actor_mailbox_rejected_total} (counters) and {@code troupe_actor_handler_seconds} (timer).
- * Used from the host's event loop only.
+ * Children count apart from the top-level actors: {@code troupe_actor_children} (gauge: children of
+ * the type live on this node) and {@code troupe_actor_child_crashes_total{directive}} (the crashes
+ * of children of the type, by what their parent's strategy did); a child's restarts count in {@code
+ * troupe_actor_restarts_total} as well. Used from the host's event loop only.
  */
 final class ActorMetrics {
   static final String LIVE = "troupe_actor_live";
@@ -25,6 +28,8 @@ final class ActorMetrics {
   static final String RESTARTS = "troupe_actor_restarts";
   static final String REJECTED = "troupe_actor_mailbox_rejected";
   static final String HANDLER = "troupe_actor_handler_seconds";
+  static final String CHILDREN = "troupe_actor_children";
+  static final String CHILD_CRASHES = "troupe_actor_child_crashes";
 
   private final MeterRegistry registry;
   private final Map<String, PerType> types = new ConcurrentHashMap<>();
@@ -41,12 +46,14 @@ final class ActorMetrics {
   final class PerType {
     final AtomicInteger live = new AtomicInteger();
     final AtomicInteger queued = new AtomicInteger();
+    final AtomicInteger children = new AtomicInteger();
     final Counter activations;
     final Counter restarts;
     final Counter rejected;
     final Timer handler;
     private final String type;
     private final Map<String, Counter> passivations = new ConcurrentHashMap<>();
+    private final Map<Directive, Counter> crashes = new ConcurrentHashMap<>();
 
     private PerType(String type) {
       this.type = type;
@@ -57,6 +64,10 @@ final class ActorMetrics {
       Gauge.builder(MAILBOX_DEPTH, queued, AtomicInteger::get)
           .tag("type", type)
           .description("messages waiting in the mailboxes of this type's actors on this node")
+          .register(registry);
+      Gauge.builder(CHILDREN, children, AtomicInteger::get)
+          .tag("type", type)
+          .description("child actors of this type live on this node")
           .register(registry);
       activations =
           Counter.builder(ACTIVATIONS)
@@ -89,6 +100,19 @@ final class ActorMetrics {
                       .tag("type", type)
                       .tag("reason", r)
                       .description("actors passivated on this node, by reason")
+                      .register(registry))
+          .increment();
+    }
+
+    void supervised(Directive directive) {
+      crashes
+          .computeIfAbsent(
+              directive,
+              d ->
+                  Counter.builder(CHILD_CRASHES)
+                      .tag("type", type)
+                      .tag("directive", d.name().toLowerCase(java.util.Locale.ROOT))
+                      .description("crashes of child actors, by their parent's directive")
                       .register(registry))
           .increment();
     }

@@ -15,6 +15,11 @@ import io.vertx.core.json.JsonObject;
  * throw is discarded: a handler that throws (or fails with anything but a {@link
  * dev.troupe.shared.contract.TroupeException}) restarts the actor from its stored state.
  *
+ * <p>An actor may spawn children of any registered type ({@link ActorContext#spawn}); {@link
+ * #supervisorStrategy} says what happens when one crashes, and {@link #onTerminated} hears of the
+ * actors it watches stopping. A child's state lives in memory only: {@link #encodeState} and {@link
+ * #decodeState} are not used for it.
+ *
  * <p>Register types with {@link ActorTypes#register}, or list them as {@code
  * META-INF/services/dev.troupe.shared.actor.ActorType} providers. Every node that may own an actor
  * of the type (any node of the cluster) must know it.
@@ -49,4 +54,22 @@ public interface ActorType<S, M> {
    * crash that restarts the actor.
    */
   Future<Outcome<S>> handle(ActorContext context, S state, M message);
+
+  /**
+   * How this actor supervises its children of type {@code childType}: restart (the default, with
+   * the host's restart intensity), resume, stop or escalate. Asked once per child, at its spawn.
+   */
+  default SupervisorStrategy supervisorStrategy(String childType) {
+    return SupervisorStrategy.restart();
+  }
+
+  /**
+   * Handles the signal that an actor this one watches ({@link ActorContext#watch}) has stopped. It
+   * takes its turn in the mailbox like a message (ahead of waiting messages) and its outcome is
+   * applied alike: a new state is stored, a crash restarts; its reply goes nowhere. By default
+   * nothing changes.
+   */
+  default Future<Outcome<S>> onTerminated(ActorContext context, S state, Terminated terminated) {
+    return Future.succeededFuture(Outcome.reply(null));
+  }
 }

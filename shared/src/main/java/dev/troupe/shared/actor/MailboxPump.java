@@ -26,6 +26,7 @@ final class MailboxPump {
   private final ActorDirectory directory;
   private final ActivationPersistence persistence;
   private final ActorMetrics metrics;
+  private final Hierarchy hierarchy;
   private final int capacity;
   private final BiConsumer<Activation, Throwable> finish;
 
@@ -40,6 +41,7 @@ final class MailboxPump {
       ActorDirectory directory,
       ActivationPersistence persistence,
       ActorMetrics metrics,
+      Hierarchy hierarchy,
       int capacity,
       BiConsumer<Activation, Throwable> finish) {
     this.context = context;
@@ -47,6 +49,7 @@ final class MailboxPump {
     this.directory = directory;
     this.persistence = persistence;
     this.metrics = metrics;
+    this.hierarchy = hierarchy;
     this.capacity = capacity;
     this.finish = finish;
   }
@@ -72,23 +75,27 @@ final class MailboxPump {
   }
 
   /**
-   * Hands the next message to the handler when {@code a} is ready; stops {@code a} instead when its
-   * key moved away.
+   * Hands the next signal, or else message, to the handler when {@code a} is ready; stops a
+   * top-level {@code a} instead when its key moved away.
    */
   void drain(Activation a) {
     if (a.lifecycle() != ActivationState.READY) {
       return;
     }
-    if (!directory.owns(a.id) && a.stop(StopReason.MOVED)) {
+    // A child moves with its parent: the parent's stop stops it.
+    if (a.parent == null && !directory.owns(a.id) && a.stop(StopReason.MOVED)) {
       finish.accept(a, null);
       return;
     }
-    Activation.Pending next = a.mailbox.poll();
-    if (next == null) {
-      return;
-    }
+    Activation.Pending next = a.signals.poll();
     ActorMetrics.PerType meters = metrics.of(a.id.type());
-    meters.queued.decrementAndGet();
+    if (next == null) {
+      next = a.mailbox.poll();
+      if (next == null) {
+        return;
+      }
+      meters.queued.decrementAndGet();
+    }
     a.moveTo(ActivationState.HANDLING);
     long start = System.nanoTime();
     handle(a, next)
@@ -104,8 +111,14 @@ final class MailboxPump {
             });
   }
 
-  /** Fails every message still waiting for {@code a} with {@code answer}. */
+  /** Stops {@code a}, which has nothing in flight, now. */
+  void finish(Activation a) {
+    finish.accept(a, null);
+  }
+
+  /** Fails every message still waiting for {@code a} with {@code answer}; drops its signals. */
   void failWaiting(Activation a, Throwable answer) {
+    a.signals.clear();
     ActorMetrics.PerType meters = metrics.of(a.id.type());
     for (Activation.Pending waiting; (waiting = a.mailbox.poll()) != null; ) {
       meters.queued.decrementAndGet();
@@ -118,23 +131,30 @@ final class MailboxPump {
    * again.
    */
   private Future<Void> handle(Activation a, Activation.Pending next) {
-    Object message;
-    try {
-      message = a.type.decodeMessage(next.message());
-    } catch (RuntimeException e) {
-      next.reply()
-          .fail(
-              e instanceof TroupeException te
-                  ? te
-                  : TroupeException.badRequest(
-                      "not a message for actor type " + a.id.type() + ": " + e.getMessage()));
-      return Future.succeededFuture();
+    Object message = null;
+    if (next.signal() == null) {
+      try {
+        message = a.type.decodeMessage(next.message());
+      } catch (RuntimeException e) {
+        next.reply()
+            .fail(
+                e instanceof TroupeException te
+                    ? te
+                    : TroupeException.badRequest(
+                        "not a message for actor type " + a.id.type() + ": " + e.getMessage()));
+        return Future.succeededFuture();
+      }
     }
     Future<Outcome<Object>> outcome;
     try {
-      outcome =
-          a.type.handle(
-              new ActorContext(a.id, context.owner(), actors, a.version), a.state, message);
+      ActorContext ctx = new ActorContext(a, context, actors, hierarchy, this);
+      if (next.signal() instanceof Terminated terminated) {
+        outcome = a.type.onTerminated(ctx, a.state, terminated);
+      } else if (next.signal() instanceof Hierarchy.Escalation escalation) {
+        outcome = Future.failedFuture(escalation);
+      } else {
+        outcome = a.type.handle(ctx, a.state, message);
+      }
       if (outcome == null) {
         outcome = Future.failedFuture(new IllegalStateException("the handler returned no future"));
       }
@@ -160,6 +180,18 @@ final class MailboxPump {
   private Future<Void> commit(Activation a, Activation.Pending next, Outcome<Object> result) {
     JsonObject reply = result.reply() == null ? new JsonObject() : result.reply();
     if (!result.changesState()) {
+      runEffect(a, result);
+      next.reply().complete(reply);
+      return Future.succeededFuture();
+    }
+    if (a.parent != null) {
+      if (!result.messages().isEmpty()) {
+        return refusedOrCrashed(
+            a,
+            next,
+            new IllegalStateException("a child's state is not stored: it stores no messages"));
+      }
+      a.state = result.state();
       runEffect(a, result);
       next.reply().complete(reply);
       return Future.succeededFuture();
@@ -218,16 +250,23 @@ final class MailboxPump {
     return restart(a, cause);
   }
 
-  /** Reloads the stored state, if the restart policy allows; otherwise marks the actor to stop. */
+  /**
+   * A child: as its parent's strategy says. A top-level actor: stops its children and reloads the
+   * stored state, if the restart policy allows; otherwise marks the actor to stop.
+   */
   private Future<Void> restart(Activation a, Throwable cause) {
+    if (a.parent != null) {
+      return hierarchy.childCrashed(a, cause);
+    }
     if (!a.policy.restart(a.id, cause, System.currentTimeMillis())) {
       LOG.warn("actor {} crashed too often; stopping it", a.id);
       a.stop(StopReason.FAILED);
       return Future.succeededFuture();
     }
     metrics.of(a.id.type()).restarts.increment();
-    return persistence
-        .load(a)
+    return hierarchy
+        .stopChildren(a, StopReason.PARENT)
+        .compose(v -> persistence.load(a))
         .recover(
             e -> {
               LOG.warn(

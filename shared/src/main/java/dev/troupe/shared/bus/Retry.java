@@ -1,33 +1,33 @@
 package dev.troupe.shared.bus;
 
+import dev.troupe.shared.bus.RetryPolicy.Delivery;
 import dev.troupe.shared.contract.ErrorCode;
+import dev.troupe.shared.contract.TroupeException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.eventbus.ReplyFailure;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.function.LongFunction;
 import java.util.function.Predicate;
 
 /**
- * Retries a call to another service, within one deadline for all its attempts, with jittered
- * exponential backoff between them. Only idempotent calls are retried (reads, cache operations, and
- * writes that carry an idempotency key, which db-service applies once), and only after a fault that
- * a new attempt may not meet: the service was unavailable (no handler, at its limit, database down)
- * or did not answer in time. A call that is not idempotent is sent again only when the downstream
- * certainly did nothing with it ({@link #notDone}: no handler, or MOVED from a node that is
- * leaving). An answer about the request itself (400, 404, 409, 412) is final, and so is an internal
- * error (a bug does not go away by asking again). Each retry counts in {@code
- * troupe_retries{downstream,action}}.
+ * Retries a call to another service by the one {@link RetryPolicy}: within one deadline for all its
+ * attempts, with jittered exponential backoff between them. Only idempotent calls are retried
+ * (reads, cache operations, and writes that carry an idempotency key, which db-service applies
+ * once), and only after a fault that a new attempt may not meet: the service was unavailable (no
+ * handler, at its limit, database down) or did not answer in time. A call that is not idempotent is
+ * sent again only when the downstream certainly did nothing with it ({@link #notDone}: no handler,
+ * or MOVED from a node that is leaving). An answer about the request itself (400, 404, 409, 412) is
+ * final, and so is an internal error (a bug does not go away by asking again). Each retry counts in
+ * {@code troupe_retries{downstream,action}}.
  *
  * <p>The deadline covers every attempt: each attempt gets what is left of it, so a call that timed
  * out has spent its budget and is not retried, and retries never keep a caller past the call's
- * deadline (a fault may come later than without retries, never later than the deadline).
+ * deadline (a fault may come later than without retries, never later than the deadline). A retry
+ * after a fault starts only when what is left would also cover what the failed attempt took.
  *
  * <p>A caller may give each attempt of an idempotent call a shorter deadline of its own (the
  * attempt deadline) while retries are left: an attempt that got no answer within it is
@@ -52,32 +52,22 @@ public final class Retry {
   }
 
   /**
-   * Whether the request never reached a handler: no consumer was registered (a service restarting
-   * under its supervisor, or moving to another node), or the event bus failed the send. The
-   * narrowest retry policy: a caller whose downstream retries by itself uses it, so retries do not
-   * multiply and an overloaded service's refusals are not sent again. A message to a node that has
-   * just died is not among these: Vert.x drops it without failing the call (see the attempt
-   * deadline above).
+   * Whether the request never reached a handler ({@link RetryPolicy#undelivered}). The narrowest
+   * retry policy: a caller whose downstream retries by itself uses it, so retries do not multiply
+   * and an overloaded service's refusals are not sent again.
    */
   public static boolean undelivered(Throwable failure) {
-    return notDone(failure)
-        || failure instanceof ReplyException re && re.failureType() == ReplyFailure.ERROR;
+    return RetryPolicy.undelivered(failure);
   }
 
   /**
-   * Whether the downstream certainly did nothing with the request: no consumer was registered, or
-   * the node asked answered {@link ErrorCode#MOVED} (it is leaving the cluster, {@code
+   * Whether the downstream certainly did nothing with the request ({@link RetryPolicy#notDone}: no
+   * consumer, or {@link ErrorCode#MOVED} from a node leaving the cluster, {@code
    * dev.troupe.shared.cluster.NodeLeave}). Sending such a call again is safe even when it is not
    * idempotent.
    */
   public static boolean notDone(Throwable failure) {
-    if (failure instanceof BusFault fault) {
-      return fault.code() == ErrorCode.MOVED;
-    }
-    return failure instanceof ReplyException re
-        && (re.failureType() == ReplyFailure.NO_HANDLERS
-            || re.failureCode() == ErrorCode.MOVED.code()
-                && re.failureType() == ReplyFailure.RECIPIENT_FAILURE);
+    return RetryPolicy.notDone(failure);
   }
 
   /** Whether a failure may go away on a new attempt: unavailable, shed for load, or timed out. */
@@ -87,6 +77,25 @@ public final class Retry {
         || code == ErrorCode.OVERLOADED
         || code == ErrorCode.TIMEOUT
         || code == ErrorCode.MOVED;
+  }
+
+  /**
+   * What a failure tells the policy, for a caller that retries the transient faults {@code
+   * retryable} accepts: the caller's own timeout is a lost attempt; a failure that is not the
+   * downstream's answer (an open circuit, a bug) is local; a transient answer {@code retryable}
+   * accepts is sent again ({@link Delivery#NOT_DONE} when the downstream certainly did nothing).
+   */
+  static Delivery delivery(Throwable failure, Predicate<Throwable> retryable) {
+    if (RetryPolicy.timedOut(failure)) {
+      return Delivery.LOST;
+    }
+    if (!answeredByDownstream(failure)) {
+      return Delivery.LOCAL;
+    }
+    if (!isTransient(failure) || !retryable.test(failure)) {
+      return Delivery.ANSWERED;
+    }
+    return notDone(failure) ? Delivery.NOT_DONE : Delivery.TRANSIENT;
   }
 
   /**
@@ -117,107 +126,16 @@ public final class Retry {
       long attemptMs,
       Predicate<Throwable> retryable,
       LongFunction<Future<T>> attempt) {
-    if (attemptMs <= 0) {
-      throw new IllegalArgumentException("attemptMs must be > 0");
-    }
-    if (config.maxRetries() == 0) {
-      return attempt.apply(deadlineMs);
-    }
-    // A call that is not idempotent is sent again only when the downstream certainly did nothing.
-    Predicate<Throwable> when = idempotent ? retryable : retryable.and(Retry::notDone);
-    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(deadlineMs);
-    Promise<T> promise = Promise.promise();
-    // A lost attempt may have been done: only an idempotent call gets attempt deadlines.
-    run(action, 1, deadline, idempotent ? attemptMs : deadlineMs, null, when, attempt, promise);
-    return promise.future();
-  }
-
-  /**
-   * Attempt {@code number}; {@code previous} is the fault of the attempt before, if any. A retry
-   * that ends without an answer of the downstream's own (its slice of the deadline ran out, or the
-   * caller's breaker refused it) answers {@code previous} instead: the caller then sees the fault
-   * that made it retry (a 503 with Retry-After), not one its retrying caused.
-   */
-  private <T> void run(
-      String action,
-      int number,
-      long deadline,
-      long attemptMs,
-      Throwable previous,
-      Predicate<Throwable> retryable,
-      LongFunction<Future<T>> attempt,
-      Promise<T> promise) {
-    long started = System.nanoTime();
-    long left = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - started));
-    // The last attempt, and one whose attempt deadline would not end before the call's, get all
-    // that is left.
-    boolean capped = number <= config.maxRetries() && attemptMs < left;
-    Future<T> result;
-    try {
-      result = attempt.apply(capped ? attemptMs : left);
-    } catch (RuntimeException e) {
-      result = Future.failedFuture(e);
-    }
-    result.onComplete(
-        ar -> {
-          if (ar.succeeded()) {
-            promise.complete(ar.result());
-            return;
-          }
-          Throwable fault = ar.cause();
-          if (capped && timedOut(fault)) {
-            // Lost: no answer within the attempt deadline. Another attempt may reach a live node.
-            long wait = Math.max(1, config.backoff().delayMs(number));
-            if (TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()) <= wait) {
-              promise.fail(previous != null ? previous : fault);
-              return;
-            }
-            counter(action).increment();
-            vertx.setTimer(
-                wait,
-                t ->
-                    run(
-                        action,
-                        number + 1,
-                        deadline,
-                        attemptMs,
-                        previous != null ? previous : fault,
-                        retryable,
-                        attempt,
-                        promise));
-            return;
-          }
-          if (previous != null && !answeredByDownstream(fault)) {
-            promise.fail(previous);
-            return;
-          }
-          if (number > config.maxRetries() || !isTransient(fault) || !retryable.test(fault)) {
-            promise.fail(fault);
-            return;
-          }
-          long wait = Math.max(1, config.backoff().delayMs(number));
-          long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
-          // A retry that is not likely to finish in what is left of the deadline (it would take
-          // what the
-          // last attempt took) would only turn a fault into a timeout.
-          if (TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()) <= wait + took) {
-            promise.fail(fault);
-            return;
-          }
-          counter(action).increment();
-          vertx.setTimer(
-              wait,
-              t ->
-                  run(action, number + 1, deadline, attemptMs, fault, retryable, attempt, promise));
-        });
-  }
-
-  /**
-   * Whether a failure is the caller's own give-up, no answer within the time it was given (not a
-   * downstream's answer that its own call timed out).
-   */
-  private static boolean timedOut(Throwable failure) {
-    return failure instanceof ReplyException re && re.failureType() == ReplyFailure.TIMEOUT;
+    RetryPolicy policy =
+        new RetryPolicy(
+            vertx,
+            config.maxRetries(),
+            config.backoff(),
+            failure -> delivery(failure, retryable),
+            true,
+            System::nanoTime);
+    return policy.call(
+        idempotent, deadlineMs, attemptMs, () -> counter(action).increment(), attempt);
   }
 
   /**
@@ -225,11 +143,10 @@ public final class Retry {
    * local give-up.
    */
   private static boolean answeredByDownstream(Throwable failure) {
-    if (failure instanceof ReplyException re) {
-      return re.failureType() != ReplyFailure.TIMEOUT;
+    if (failure instanceof ReplyException) {
+      return !RetryPolicy.timedOut(failure);
     }
-    return failure instanceof dev.troupe.shared.contract.TroupeException te
-        && te.code() != ErrorCode.TIMEOUT;
+    return failure instanceof TroupeException te && te.code() != ErrorCode.TIMEOUT;
   }
 
   private Counter counter(String action) {

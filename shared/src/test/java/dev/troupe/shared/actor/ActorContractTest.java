@@ -21,6 +21,39 @@ class ActorContractTest {
   }
 
   @Test
+  @DisplayName(
+      "a child's envelope names its ancestors, is placed with its top-level ancestor and survives JSON")
+  void childRoundTrip() {
+    ActorId child = new ActorId("user", "ada").child("session", "s1").child("probe", "p");
+    var envelope = new ActorContract.Envelope(child, new JsonObject().put("op", "hi"));
+    assertThat(ActorContract.envelope(ActorContract.toJson(envelope))).isEqualTo(envelope);
+    assertThat(child.placementKey()).isEqualTo("user/ada");
+    assertThat(child.root()).isEqualTo(new ActorId("user", "ada"));
+    assertThat(child.depth()).isEqualTo(2);
+    assertThat(child).hasToString("user/ada/session/s1/probe/p");
+  }
+
+  @Test
+  @DisplayName("a child deeper than the limit, or with a parent that is not an object, is refused")
+  void childLimits() {
+    ActorId deep = new ActorId("t", "root");
+    for (int i = 0; i < ActorId.MAX_DEPTH; i++) {
+      deep = deep.child("t", "c" + i);
+    }
+    ActorId deepest = deep;
+    assertThatThrownBy(() -> deepest.child("t", "one-more")).isInstanceOf(TroupeException.class);
+    assertThatThrownBy(
+            () ->
+                ActorContract.envelope(
+                    new JsonObject()
+                        .put("type", "t")
+                        .put("key", "k")
+                        .put("parent", "t/root")
+                        .put("message", new JsonObject())))
+        .isInstanceOf(TroupeException.class);
+  }
+
+  @Test
   @DisplayName("a malformed envelope is a BAD_REQUEST")
   void malformed() {
     for (JsonObject bad :

@@ -97,12 +97,21 @@ class BusContractDocumentTest {
           member -> ActorContract.hostAddress(UUID.fromString(member)),
           "troupe.chat.v1.user.{user}",
           ChatContract::userAddress,
+          "troupe.chat.v1.stream.{stream}",
+          ChatContract::streamAddress,
           "troupe.jobs.type.v1.{type}",
           JobTypeContract::address);
 
   private static final Map<String, String> PARAMETER_SAMPLES =
       Map.of(
-          "member", "5f0c3a52-8d1e-4c1b-9a4e-2b7d9e0f1a23", "user", "alice", "type", "thumbnail");
+          "member",
+          "5f0c3a52-8d1e-4c1b-9a4e-2b7d9e0f1a23",
+          "user",
+          "alice",
+          "stream",
+          "7d3e2a10-4b5c-4f6e-8a9b-0c1d2e3f4a5b",
+          "type",
+          "thumbnail");
 
   /**
    * String constants of contracts that are neither addresses nor actions: values of a field,
@@ -111,7 +120,9 @@ class BusContractDocumentTest {
   private static final Map<Class<?>, Set<String>> NOT_ACTIONS =
       Map.of(
           JobsContract.class,
-          Set.of(JobsContract.IMPORT, JobsContract.EXPORT, JobsContract.WARMUP));
+          Set.of(JobsContract.IMPORT, JobsContract.EXPORT, JobsContract.WARMUP),
+          ChatContract.class,
+          Set.of(ChatContract.STREAM_FRAME, ChatContract.STREAM_CLOSE, ChatContract.STREAM_REASON));
 
   @Test
   @DisplayName(
@@ -688,7 +699,11 @@ class BusContractDocumentTest {
         List.of(
             ActorContract.toJson(
                 new ActorContract.Envelope(
-                    new ActorId("room", "lobby"), new JsonObject().put("op", "join")))));
+                    new ActorId("room", "lobby"), new JsonObject().put("op", "join"))),
+            ActorContract.toJson(
+                new ActorContract.Envelope(
+                    new ActorId("room", "lobby").child("member", "ada").child("session", "s1"),
+                    new JsonObject().put("op", "hi")))));
     s.put(
         "JobView",
         List.of(
