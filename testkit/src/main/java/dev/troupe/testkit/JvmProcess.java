@@ -5,6 +5,8 @@ import io.vertx.core.Promise;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -28,6 +30,7 @@ import java.util.function.Predicate;
  * JvmProcess worker = JvmProcess.start("worker", Main.class.getName(), env, logDir);
  * worker.line(l -> l.contains("READY"))          // Future<String>
  *     .compose(ready -> ...);
+ * worker.send("put books dune {}");              // a line on its stdin
  * worker.kill();                                 // SIGKILL
  * }</pre>
  */
@@ -62,6 +65,7 @@ public final class JvmProcess {
 
   private final String name;
   private final Process process;
+  private final Writer input;
   private final Path log;
   private final List<String> lines = new ArrayList<>();
   private final List<Waiter> waiters = new ArrayList<>();
@@ -70,6 +74,7 @@ public final class JvmProcess {
   private JvmProcess(String name, Process process, Path log) {
     this.name = name;
     this.process = process;
+    this.input = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
     this.log = log;
     ALIVE.add(process);
     Thread pump = new Thread(this::pump, name + "-output");
@@ -85,6 +90,21 @@ public final class JvmProcess {
   public static JvmProcess start(
       String name, String mainClass, Map<String, String> env, Path logDir, String... args)
       throws IOException {
+    return start(name, List.of(), mainClass, env, logDir, args);
+  }
+
+  /**
+   * As {@link #start(String, String, Map, Path, String...)}, with {@code jvmOptions} (a {@code
+   * -javaagent:...} for coverage, a system property) before the main class.
+   */
+  public static JvmProcess start(
+      String name,
+      List<String> jvmOptions,
+      String mainClass,
+      Map<String, String> env,
+      Path logDir,
+      String... args)
+      throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(
@@ -95,6 +115,7 @@ public final class JvmProcess {
             "-Dhazelcast.phone.home.enabled=false",
             "-Djava.util.concurrent.ForkJoinPool.common.parallelism=4"));
     command.addAll(HAZELCAST_FLAGS);
+    command.addAll(jvmOptions);
     // Surefire's class path is a manifest jar naming every entry: the child sees the same classes.
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
     command.addAll(List.of(args));
@@ -139,6 +160,23 @@ public final class JvmProcess {
   /** Every line it printed so far. */
   public synchronized List<String> lines() {
     return List.copyOf(lines);
+  }
+
+  /**
+   * Writes {@code line} and a newline to its standard input, for a process that reads commands.
+   *
+   * @throws UncheckedIOException when the process no longer reads its input (it ended)
+   */
+  public void send(String line) {
+    // Its own lock: a full pipe blocks the writer, never the output pump's waiters.
+    synchronized (input) {
+      try {
+        input.write(line + "\n");
+        input.flush();
+      } catch (IOException e) {
+        throw new UncheckedIOException(name + " does not read its input; see " + log, e);
+      }
+    }
   }
 
   /** SIGKILL, and waits for the process to end: no shutdown hook of it runs. */

@@ -20,16 +20,8 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -50,24 +42,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @ExtendWith(VertxExtension.class)
 @DisplayName("A client JVM as a lite member of a three-node cluster")
 class LiteMemberClientTest {
-  /** The flags docs/operations.md gives every JVM running Hazelcast. */
-  private static final List<String> HAZELCAST_FLAGS =
-      List.of(
-          "--add-modules",
-          "java.se",
-          "--add-exports",
-          "java.base/jdk.internal.ref=ALL-UNNAMED",
-          "--add-opens",
-          "java.base/java.lang=ALL-UNNAMED",
-          "--add-opens",
-          "java.base/java.nio=ALL-UNNAMED",
-          "--add-opens",
-          "java.base/sun.nio.ch=ALL-UNNAMED",
-          "--add-opens",
-          "java.management/sun.management=ALL-UNNAMED",
-          "--add-opens",
-          "jdk.management/com.sun.management.internal=ALL-UNNAMED");
-
   @RegisterExtension
   static final TroupeClusterExtension TROUPE =
       new TroupeClusterExtension(
@@ -77,7 +51,6 @@ class LiteMemberClientTest {
               .node("cache")
               .setting("TROUPE_CLUSTER_QUORUM", "3"));
 
-  /** The client process: its lines, as they come, and its stdin for commands. */
   /**
    * {@code /health/ready}, asked again every 50 ms until it answers 200 or {@code deadline} passes
    * (then the last answer). Right after a member joins, a lite one too, a node's readiness was seen
@@ -97,79 +70,16 @@ class LiteMemberClientTest {
             });
   }
 
-  private static final class ClientProcess {
-    final Process process;
-    final Writer commands;
-    final List<JsonObject> lines = new CopyOnWriteArrayList<>();
-    final List<Waiter> waiters = new ArrayList<>();
-
-    record Waiter(Predicate<JsonObject> test, Promise<JsonObject> promise) {}
-
-    ClientProcess(Process process, Path log) {
-      this.process = process;
-      this.commands = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
-      Thread pump = new Thread(() -> pump(log), "lite-client-output");
-      pump.setDaemon(true);
-      pump.start();
-    }
-
-    private void pump(Path log) {
-      try (BufferedReader in =
-              new BufferedReader(
-                  new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-          Writer out = Files.newBufferedWriter(log, StandardCharsets.UTF_8)) {
-        for (String line; (line = in.readLine()) != null; ) {
-          out.write(line + "\n");
-          out.flush();
-          if (line.startsWith(LiteClientMain.PREFIX)) {
-            arrived(new JsonObject(line.substring(LiteClientMain.PREFIX.length())));
-          }
-        }
-      } catch (IOException e) {
-        // The process ended: the waiters below fail.
-      }
-      synchronized (this) {
-        waiters.forEach(w -> w.promise().tryFail("the client process ended first; see " + log));
-        waiters.clear();
-      }
-    }
-
-    /** Completes the waiters {@code line} satisfies, outside the lock: they go on to wait again. */
-    private void arrived(JsonObject line) {
-      List<Waiter> satisfied = new ArrayList<>();
-      synchronized (this) {
-        lines.add(line);
-        for (Iterator<Waiter> it = waiters.iterator(); it.hasNext(); ) {
-          Waiter waiter = it.next();
-          if (waiter.test().test(line)) {
-            it.remove();
-            satisfied.add(waiter);
-          }
-        }
-      }
-      satisfied.forEach(waiter -> waiter.promise().tryComplete(line));
-    }
-
-    /** The first line, received or to come, that {@code test} accepts. */
-    synchronized Future<JsonObject> line(Predicate<JsonObject> test) {
-      for (JsonObject line : lines) {
-        if (test.test(line)) {
-          return Future.succeededFuture(line);
-        }
-      }
-      Promise<JsonObject> promise = Promise.promise();
-      waiters.add(new Waiter(test, promise));
-      return promise.future();
-    }
-
-    synchronized void command(String line) {
-      try {
-        commands.write(line + "\n");
-        commands.flush();
-      } catch (IOException e) {
-        throw new IllegalStateException("the client process does not read its commands", e);
-      }
-    }
+  /**
+   * The first {@value LiteClientMain#PREFIX} line, printed or to come, that {@code test} accepts.
+   */
+  private static Future<JsonObject> fact(JvmProcess client, Predicate<JsonObject> test) {
+    return client
+        .line(
+            line ->
+                line.startsWith(LiteClientMain.PREFIX)
+                    && test.test(new JsonObject(line.substring(LiteClientMain.PREFIX.length()))))
+        .map(line -> new JsonObject(line.substring(LiteClientMain.PREFIX.length())));
   }
 
   private static Predicate<JsonObject> kind(String kind) {
@@ -183,27 +93,15 @@ class LiteMemberClientTest {
             && id.equals(line.getString("id"));
   }
 
-  private static ClientProcess start(Path log) throws IOException {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(
-        List.of(
-            "-Xmx256m",
-            "-XX:+UseSerialGC",
-            "-XX:TieredStopAtLevel=1",
-            "-Dhazelcast.phone.home.enabled=false"));
-    command.addAll(HAZELCAST_FLAGS);
-    command.addAll(CoverageAgent.jvmArgs());
-    command.addAll(
-        List.of(
-            // The test's own class path (surefire's manifest jar names every entry).
-            "-cp",
-            System.getProperty("java.class.path"),
-            LiteClientMain.class.getName(),
-            TROUPE.cluster().name(),
-            TROUPE.cluster().node(0).memberAddress()));
-    Files.createDirectories(log.getParent());
-    return new ClientProcess(new ProcessBuilder(command).redirectErrorStream(true).start(), log);
+  private static JvmProcess start() throws IOException {
+    return JvmProcess.start(
+        "client-" + UUID.randomUUID().toString().substring(0, 8),
+        CoverageAgent.jvmArgs(),
+        LiteClientMain.class.getName(),
+        Map.of(),
+        Path.of("target", "lite-client"),
+        TROUPE.cluster().name(),
+        TROUPE.cluster().node(0).memberAddress());
   }
 
   private static HazelcastInstance hazelcast(int node) {
@@ -247,8 +145,8 @@ class LiteMemberClientTest {
   }
 
   /** Writes marker documents through the client until it is told of one. */
-  private static Future<JsonObject> untilEventsFlow(Vertx vertx, ClientProcess client) {
-    Future<JsonObject> seen = client.line(event("marker", "m"));
+  private static Future<JsonObject> untilEventsFlow(Vertx vertx, JvmProcess client) {
+    Future<JsonObject> seen = fact(client, event("marker", "m"));
     int[] writes = {0};
     long timer =
         vertx.setPeriodic(
@@ -256,7 +154,7 @@ class LiteMemberClientTest {
             250,
             t -> {
               if (writes[0]++ < 120) {
-                client.command("put marker m {}");
+                client.send("put marker m {}");
               }
             });
     return seen.onComplete(done -> vertx.cancelTimer(timer));
@@ -267,15 +165,10 @@ class LiteMemberClientTest {
   @DisplayName(
       "it is a lite member no node counts, it writes, reads and gets change events, and kill -9 moves no partition")
   void liteMember(Vertx vertx, VertxTestContext ctx) throws Exception {
-    Path log =
-        Path.of(
-            "target",
-            "lite-client",
-            "client-" + UUID.randomUUID().toString().substring(0, 8) + ".log");
     List<String> migrations = new CopyOnWriteArrayList<>();
     Promise<Member> left = Promise.promise();
     Map<Integer, UUID> before = new TreeMap<>();
-    ClientProcess[] client = new ClientProcess[1];
+    JvmProcess[] client = new JvmProcess[1];
     Http http = new Http(vertx, TROUPE.cluster().httpPort(0));
     clusterSafe(vertx)
         .compose(
@@ -318,11 +211,11 @@ class LiteMemberClientTest {
                         }
                       });
               try {
-                client[0] = start(log);
+                client[0] = start();
               } catch (IOException e) {
                 return Future.failedFuture(e);
               }
-              return client[0].line(kind("ready"));
+              return fact(client[0], kind("ready"));
             })
         .compose(
             ready ->
@@ -352,21 +245,19 @@ class LiteMemberClientTest {
         .compose(member -> untilEventsFlow(vertx, client[0]).map(member))
         .compose(
             member -> {
-              client[0].command("put books dune {\"title\":\"Dune\",\"year\":1965}");
-              return client[0]
-                  .line(
+              client[0].send("put books dune {\"title\":\"Dune\",\"year\":1965}");
+              return fact(
+                      client[0],
                       line ->
                           "put".equals(line.getString("kind"))
                               && "dune".equals(line.getString("id")))
                   .compose(
                       put -> {
-                        client[0].command("get books dune");
-                        return client[0]
-                            .line(kind("get"))
+                        client[0].send("get books dune");
+                        return fact(client[0], kind("get"))
                             .compose(
                                 get ->
-                                    client[0]
-                                        .line(event("books", "dune"))
+                                    fact(client[0], event("books", "dune"))
                                         .map(
                                             event -> {
                                               ctx.verify(
@@ -395,7 +286,7 @@ class LiteMemberClientTest {
                         () -> {
                           // SIGKILL: no shutdown hook, no goodbye; the members find out by
                           // themselves.
-                          client[0].process.destroyForcibly().waitFor();
+                          client[0].kill();
                           return member;
                         })
                     .compose(killed -> left.future())
@@ -429,7 +320,7 @@ class LiteMemberClientTest {
       assertThat(ctx.awaitCompletion(170, TimeUnit.SECONDS)).isTrue();
     } finally {
       if (client[0] != null) {
-        client[0].process.destroyForcibly();
+        client[0].destroy();
       }
       http.close();
     }
