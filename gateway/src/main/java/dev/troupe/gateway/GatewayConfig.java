@@ -30,6 +30,8 @@ import java.util.List;
  *     TROUPE_CORS_ORIGINS}, default none: no CORS headers)
  * @param accessLog one JSON line per request on the {@code troupe.access} logger ({@code
  *     TROUPE_ACCESS_LOG}, default true)
+ * @param accessLogFlushMs how long an access line may wait to be written with others ({@code
+ *     TROUPE_ACCESS_LOG_FLUSH_MS}, default 100; 0 hands over every line at once; {@link AccessLog})
  * @param auth {@code none}, {@code apikey} or {@code jwt} ({@code TROUPE_AUTH}, default none: only
  *     for loopback-only runs)
  * @param apiKeys with {@code apikey}: {@code name=<sha256 hex of the key>=<scopes>} entries ({@code
@@ -63,6 +65,7 @@ public record GatewayConfig(
     int idleTimeoutSeconds,
     List<String> corsOrigins,
     boolean accessLog,
+    long accessLogFlushMs,
     String auth,
     List<String> apiKeys,
     boolean cacheReads,
@@ -86,6 +89,7 @@ public record GatewayConfig(
         s.integer("TROUPE_HTTP_IDLE_TIMEOUT_SECONDS", 60, 1, 86_400),
         s.list("TROUPE_CORS_ORIGINS", List.of()),
         s.bool("TROUPE_ACCESS_LOG", true),
+        s.longValue("TROUPE_ACCESS_LOG_FLUSH_MS", 100, 0, 10_000),
         auth(s.string("TROUPE_AUTH", "none")),
         s.list("TROUPE_API_KEYS", List.of()),
         s.bool("TROUPE_GATEWAY_CACHE_READS", true),

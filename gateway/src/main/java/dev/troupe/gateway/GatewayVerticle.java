@@ -26,6 +26,7 @@ public final class GatewayVerticle extends VerticleBase {
   private WorkerExecutor cpu;
   private DocEventStreams streams;
   private Admission admission;
+  private AccessLog accessLog;
 
   /** This verticle's settings, parsed once. */
   private Settings settings;
@@ -41,7 +42,8 @@ public final class GatewayVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     router.route().handler(RequestIds::assign);
     if (config.accessLog()) {
-      router.route().handler(AccessLog::handle);
+      accessLog = new AccessLog(vertx, config.accessLogFlushMs(), NodeRuntime.registryOf(vertx));
+      router.route().handler(accessLog::handle);
     }
     if (!config.corsOrigins().isEmpty()) {
       router.route().handler(cors(config));
@@ -148,7 +150,15 @@ public final class GatewayVerticle extends VerticleBase {
               }
               return Future.succeededFuture();
             })
-        .eventually(() -> cpu == null ? Future.succeededFuture() : cpu.close());
+        .eventually(() -> cpu == null ? Future.succeededFuture() : cpu.close())
+        .eventually(
+            () -> {
+              // The drained requests' lines are gathered by now.
+              if (accessLog != null) {
+                accessLog.flush();
+              }
+              return Future.succeededFuture();
+            });
   }
 
   /** The routes this instance serves, for tests that hold them against the OpenAPI document. */

@@ -8,6 +8,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -24,7 +25,9 @@ import java.nio.file.Path;
 import java.security.KeyPair;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.DisplayName;
@@ -276,19 +279,17 @@ class JwtAuthTest {
               ctx.verify(() -> assertThat(live.statusCode()).isEqualTo(200));
               return http.get("/health/ready");
             })
+        .compose(
+            ready -> {
+              ctx.verify(() -> assertThat(ready.statusCode()).isEqualTo(200));
+              // The gateway writes access lines in batches, within TROUPE_ACCESS_LOG_FLUSH_MS.
+              return logged(vertx, l -> l.contains("\"subject\":\"heidi-logged\""));
+            })
         .onComplete(
             ctx.succeeding(
-                ready ->
+                lines ->
                     ctx.verify(
                         () -> {
-                          assertThat(ready.statusCode()).isEqualTo(200);
-                          List<String> lines;
-                          synchronized (LOGS) {
-                            lines =
-                                LOGS.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
-                          }
-                          assertThat(lines)
-                              .anyMatch(l -> l.contains("\"subject\":\"heidi-logged\""));
                           List<String> tokens;
                           synchronized (TOKENS) {
                             tokens = List.copyOf(TOKENS);
@@ -346,6 +347,29 @@ class JwtAuthTest {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** Everything logged so far, once a line {@code wanted} accepts is among it (within 10 s). */
+  private static Future<List<String>> logged(Vertx vertx, Predicate<String> wanted) {
+    Promise<List<String>> found = Promise.promise();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    vertx.setPeriodic(
+        0,
+        20,
+        timer -> {
+          List<String> lines;
+          synchronized (LOGS) {
+            lines = LOGS.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+          }
+          if (lines.stream().anyMatch(wanted)) {
+            vertx.cancelTimer(timer);
+            found.tryComplete(lines);
+          } else if (System.nanoTime() > deadline) {
+            vertx.cancelTimer(timer);
+            found.tryFail("no log line as wanted within 10 s; lines: " + lines);
+          }
+        });
+    return found.future();
   }
 
   /**
