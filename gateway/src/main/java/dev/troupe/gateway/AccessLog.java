@@ -44,7 +44,7 @@ final class AccessLog {
   void handle(RoutingContext ctx) {
     if (AccessLogWriter.enabled()) {
       long start = System.nanoTime();
-      ctx.addEndHandler(done -> add(line(ctx, start, done.succeeded())));
+      ctx.addEndHandler(done -> record(line(ctx, start, done.succeeded())));
     }
     ctx.next();
   }
@@ -65,7 +65,8 @@ final class AccessLog {
     }
   }
 
-  private void add(String line) {
+  /** Gathers {@code line} into the batch; on this verticle's event loop. */
+  void record(String line) {
     pending.add(line);
     if (flushMs <= 0 || pending.size() >= MAX_BATCH) {
       flush();
