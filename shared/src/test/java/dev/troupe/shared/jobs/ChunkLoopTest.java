@@ -3,14 +3,11 @@ package dev.troupe.shared.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
-import dev.troupe.shared.bus.ActionRouter;
 import dev.troupe.shared.bus.Bus;
 import dev.troupe.shared.contract.ChunkOutcome;
 import dev.troupe.shared.contract.ClaimChunk;
-import dev.troupe.shared.contract.ClaimedChunk;
 import dev.troupe.shared.contract.ErrorCode;
 import dev.troupe.shared.contract.JobChunk;
-import dev.troupe.shared.contract.JobStatus;
 import dev.troupe.shared.contract.JobStoreContract;
 import dev.troupe.shared.contract.ReleaseChunk;
 import dev.troupe.shared.contract.RenewLease;
@@ -26,11 +23,7 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
-import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.DisplayName;
@@ -50,72 +43,6 @@ class ChunkLoopTest {
   private static final int MAX_ATTEMPTS = 4;
 
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-
-  /** A stand-in job store: hands out its queued chunks, then none; records every call. */
-  private static final class Store {
-    final Deque<JobChunk> queue = new ArrayDeque<>();
-    final List<ClaimChunk> claims = new CopyOnWriteArrayList<>();
-    final List<ChunkOutcome> completed = new CopyOnWriteArrayList<>();
-    final List<ReleaseChunk> released = new CopyOnWriteArrayList<>();
-    final List<RenewLease> renewals = new CopyOnWriteArrayList<>();
-    final List<String> requestIds = new CopyOnWriteArrayList<>();
-    final Promise<Void> drained = Promise.promise();
-    int claimOutages;
-    int renewalsGranted = Integer.MAX_VALUE;
-    int refuseCompletionOf = -1;
-
-    Future<Void> serve(Vertx vertx) {
-      return vertx
-          .eventBus()
-          .consumer(
-              JobStoreContract.ADDRESS,
-              ActionRouter.of("jobs-store")
-                  .on(JobStoreContract.CLAIM, this::claim)
-                  .on(JobStoreContract.RENEW, this::renew)
-                  .on(
-                      JobStoreContract.COMPLETE,
-                      (outcome, message) -> {
-                        requestIds.add(Bus.requestId(message));
-                        if (outcome.seq() == refuseCompletionOf) {
-                          return Future.failedFuture(
-                              new TroupeException(ErrorCode.UNAVAILABLE, "the store is away"));
-                        }
-                        completed.add(outcome);
-                        return Future.succeededFuture(status());
-                      })
-                  .on(
-                      JobStoreContract.RELEASE,
-                      (release, message) -> {
-                        requestIds.add(Bus.requestId(message));
-                        released.add(release);
-                        return Future.succeededFuture(status());
-                      }))
-          .completion();
-    }
-
-    private Future<ClaimedChunk> claim(ClaimChunk claim) {
-      claims.add(claim);
-      if (claimOutages > 0) {
-        claimOutages--;
-        return Future.failedFuture(new TroupeException(ErrorCode.UNAVAILABLE, "not yet"));
-      }
-      JobChunk next = queue.poll();
-      if (next == null) {
-        drained.tryComplete();
-      }
-      return Future.succeededFuture(new ClaimedChunk(next));
-    }
-
-    private Future<Boolean> renew(RenewLease renewal) {
-      renewals.add(renewal);
-      return Future.succeededFuture(renewals.size() <= renewalsGranted);
-    }
-
-    private static JobStatus status() {
-      return new JobStatus(
-          JOB, TYPE, "photos", JobStatus.RUNNING, 0, null, 0, Instant.now(), null, null, null);
-    }
-  }
 
   private static JobChunk chunk(int seq, int lines) {
     return new JobChunk(JOB, TYPE, "photos", seq, 1, lines, "{}\n".repeat(lines), 1);
@@ -157,7 +84,7 @@ class ChunkLoopTest {
   @DisplayName(
       "claims its types, works on one chunk at a time, completes each with the chunk's request id, claims until none is left, and records the jobs metrics")
   void claimsWorksAndCompletes(Vertx vertx, VertxTestContext ctx) {
-    Store store = new Store();
+    FakeJobStore store = new FakeJobStore();
     store.queue.add(chunk(0, 2));
     store.queue.add(chunk(1, 3));
     ChunkLoop[] loop = new ChunkLoop[1];
@@ -203,7 +130,7 @@ class ChunkLoopTest {
   @DisplayName(
       "a failed chunk is given back, fatal as the policy says, with its error and maxAttempts: work that fails, throws, answers no future, or whose completion the store refuses")
   void failuresRelease(Vertx vertx, VertxTestContext ctx) {
-    Store store = new Store();
+    FakeJobStore store = new FakeJobStore();
     for (int seq = 0; seq < 5; seq++) {
       store.queue.add(chunk(seq, 1));
     }
@@ -261,7 +188,7 @@ class ChunkLoopTest {
   @DisplayName(
       "the lease is renewed every third of it while the chunk is worked on; a renewal answered false is signalled to the work as lost")
   void lostLease(Vertx vertx, VertxTestContext ctx) {
-    Store store = new Store();
+    FakeJobStore store = new FakeJobStore();
     store.queue.add(chunk(0, 1));
     store.renewalsGranted = 2;
     AtomicInteger lostAtStart = new AtomicInteger(-1);
@@ -317,7 +244,7 @@ class ChunkLoopTest {
   @DisplayName(
       "a claim that fails leaves the loop ready for the next poll, which claims again; a stopped loop claims nothing")
   void claimOutageAndStop(Vertx vertx, VertxTestContext ctx) {
-    Store store = new Store();
+    FakeJobStore store = new FakeJobStore();
     store.claimOutages = 2;
     store.queue.add(chunk(0, 1));
     ChunkLoop loop =
