@@ -3,11 +3,16 @@ package dev.troupe.request;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.troupe.shared.contract.ChunkOutcome.LineError;
+import dev.troupe.shared.contract.ErrorCode;
 import dev.troupe.shared.contract.JobChunk;
 import dev.troupe.shared.contract.JobStatus;
 import dev.troupe.shared.contract.JobView;
 import dev.troupe.shared.contract.JobWire;
 import dev.troupe.shared.contract.PutMany;
+import dev.troupe.shared.contract.TroupeException;
+import dev.troupe.shared.jobs.ChunkLoop;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import org.junit.jupiter.api.DisplayName;
@@ -51,6 +56,22 @@ class JobRulesTest {
     assertThat(lines.errors().get(0).error()).isEqualTo("not a JSON object");
     assertThat(lines.errors().get(1).error()).contains("id must be");
     assertThat(lines.errors().get(3).error()).isEqualTo("data must be a JSON object");
+  }
+
+  @Test
+  @DisplayName(
+      "a built-in chunk that failed for want of the database (unavailable, overloaded, timed out) is retried; any other failure fails its job")
+  void builtInReleasePolicy() {
+    ChunkLoop.ReleasePolicy policy = JobWorker.TRANSIENT_RETRIED;
+    assertThat(policy.fatal(new TroupeException(ErrorCode.UNAVAILABLE, "away"))).isFalse();
+    assertThat(policy.fatal(new TroupeException(ErrorCode.OVERLOADED, "busy"))).isFalse();
+    assertThat(policy.fatal(new TroupeException(ErrorCode.TIMEOUT, "slow"))).isFalse();
+    assertThat(policy.fatal(new ReplyException(ReplyFailure.TIMEOUT, "no answer"))).isFalse();
+    assertThat(policy.fatal(TroupeException.badRequest("not a collection"))).isTrue();
+    assertThat(policy.fatal(new IllegalStateException("a bug"))).isTrue();
+    assertThat(policy.error(new IllegalStateException("secret")))
+        .as("the job records a client-safe text")
+        .isEqualTo("internal error");
   }
 
   @Test

@@ -9,6 +9,8 @@ import dev.troupe.shared.jobs.JobTypeOptions;
 import dev.troupe.shared.jobs.JobTypeRegistration;
 import dev.troupe.shared.jobs.JobTypes;
 import dev.troupe.shared.jobs.JobWork;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -163,6 +165,31 @@ class JobTypesClusterTest {
                           assertThat(errors.statusCode()).isEqualTo(200);
                           assertThat(errors.bodyAsJsonObject().getJsonArray("errors").encode())
                               .isEqualTo("[{\"line\":3,\"error\":\"id must be a string\"}]");
+                          // The jobs metrics of the node the type runs on, as for a built-in type:
+                          // three pages of the collection and two chunks of the body.
+                          MeterRegistry registry = TROUPE.cluster().node(1).runtime().registry();
+                          Counter done =
+                              registry
+                                  .find("troupe_jobs_chunks")
+                                  .tag("type", "sizes")
+                                  .tag("outcome", "done")
+                                  .counter();
+                          assertThat(done).as("troupe_jobs_chunks of the user type").isNotNull();
+                          assertThat(done.count()).isGreaterThanOrEqualTo(5);
+                          assertThat(
+                                  registry
+                                      .find("troupe_jobs_items")
+                                      .tag("type", "sizes")
+                                      .counter()
+                                      .count())
+                              .isEqualTo(9);
+                          assertThat(
+                                  registry
+                                      .find("troupe_jobs_chunk_seconds")
+                                      .tag("type", "sizes")
+                                      .timer()
+                                      .count())
+                              .isGreaterThanOrEqualTo((long) done.count());
                           ctx.completeNow();
                         })));
   }

@@ -2,10 +2,13 @@ package dev.troupe.shared.jobs;
 
 import dev.troupe.shared.bus.ActionRouter;
 import dev.troupe.shared.bus.Bus;
+import dev.troupe.shared.cluster.NodeRuntime;
 import dev.troupe.shared.contract.JobInput;
 import dev.troupe.shared.contract.JobTypeContract;
 import dev.troupe.shared.contract.JobTypeInfo;
 import dev.troupe.shared.contract.JobsContract;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -17,15 +20,17 @@ import java.util.UUID;
 
 /**
  * One registered job type on one node: consumes the type's address ({@link JobTypeContract}), which
- * advertises the type to the job manager, and runs {@code concurrency} {@link ChunkRunner}s that
- * claim the type's chunks, when told a job was queued ({@link JobsContract#QUEUED_EVENTS}) and at
- * every poll.
+ * advertises the type to the job manager, and runs {@code concurrency} {@link ChunkLoop}s that
+ * claim the type's chunks for its {@link ChunkRunner}, when told a job was queued ({@link
+ * JobsContract#QUEUED_EVENTS}) and at every poll. The loops record the jobs metrics in the node's
+ * registry; on a Vert.x that no Troupe node started (a {@code troupe-client} lite member's), in
+ * Micrometer's global registry, to which the service adds its own to see them.
  */
 final class JobTypeVerticle extends VerticleBase {
   private final String type;
   private final JobTypeOptions options;
   private final JobHandler handler;
-  private final List<ChunkRunner> runners = new ArrayList<>();
+  private final List<ChunkLoop> loops = new ArrayList<>();
   private MessageConsumer<JsonObject> describe;
   private MessageConsumer<Object> wakeups;
   private long poll = -1;
@@ -43,10 +48,16 @@ final class JobTypeVerticle extends VerticleBase {
     // own.
     String node = ManagementFactory.getRuntimeMXBean().getName();
     String id = UUID.randomUUID().toString().substring(0, 8);
+    MeterRegistry registry =
+        NodeRuntime.find(vertx)
+            .<MeterRegistry>map(NodeRuntime::registry)
+            .orElse(Metrics.globalRegistry);
     for (int i = 0; i < options.concurrency(); i++) {
-      runners.add(
-          new ChunkRunner(
-              vertx, type, options, handler, bus, type + "@" + node + "/" + id + "/" + i));
+      String owner = type + "@" + node + "/" + id + "/" + i;
+      ChunkLoop.Claims claims =
+          new ChunkLoop.Claims(owner, List.of(type), options.leaseMs(), options.maxAttempts());
+      ChunkRunner runner = new ChunkRunner(vertx, options, handler, bus, owner);
+      loops.add(new ChunkLoop(vertx, bus, registry, claims, runner, ChunkRunner.REFUSED_INPUT));
     }
     JobTypeInfo info = new JobTypeInfo(type, inputs(options));
     describe =
@@ -67,7 +78,7 @@ final class JobTypeVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    runners.forEach(ChunkRunner::stop);
+    loops.forEach(ChunkLoop::stop);
     if (poll >= 0) {
       vertx.cancelTimer(poll);
     }
@@ -77,7 +88,7 @@ final class JobTypeVerticle extends VerticleBase {
   }
 
   private void work() {
-    runners.forEach(ChunkRunner::work);
+    loops.forEach(ChunkLoop::work);
   }
 
   /** The inputs a registration accepts, in their declared order. */
