@@ -15,7 +15,9 @@ import dev.troupe.shared.actor.SupervisorStrategy;
 import dev.troupe.shared.actor.Terminated;
 import dev.troupe.shared.bus.Failures;
 import dev.troupe.shared.contract.ErrorCode;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -25,6 +27,7 @@ import io.vertx.junit5.VertxTestContext;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -66,9 +69,7 @@ class ActorHierarchyClusterTest {
       "RESTART: a crashed child starts again from its initial state; past its intensity it stops")
   void restart(Vertx vertx, VertxTestContext ctx) {
     ActorId kid = child("p-restart", "h-restart", "k");
-    spawn("p-restart", "h-restart", "k")
-        .compose(v -> ask(kid, "inc"))
-        .compose(v -> ask(kid, "inc"))
+    spawnAndCount("p-restart", "h-restart", "k")
         .compose(v -> crash(kid))
         .compose(v -> ask(kid, "get"))
         .compose(
@@ -76,48 +77,26 @@ class ActorHierarchyClusterTest {
               ctx.verify(() -> assertThat(reply.getInteger("n")).as("a fresh state").isZero());
               return crash(kid); // the second crash within the period: past restart(1, ...)
             })
-        .compose(v -> signal(kid))
-        .compose(
-            terminated -> {
-              ctx.verify(() -> assertThat(terminated.reason()).isEqualTo(StopReason.FAILED));
-              return code(ask(kid, "get"));
-            })
-        .onComplete(
-            ctx.succeeding(
-                code ->
-                    ctx.verify(
-                        () -> {
-                          assertThat(code).isEqualTo(ErrorCode.NOT_FOUND);
-                          assertThat(
-                                  counted(
-                                      TROUPE.cluster().nodes(),
-                                      "troupe_actor_restarts",
-                                      "h-restart"))
-                              .isEqualTo(1.0);
-                          ctx.completeNow();
-                        })));
+        .compose(v -> stoppedFor(kid, StopReason.FAILED))
+        .compose(v -> notLive(kid))
+        .onComplete(finish(ctx, v -> assertThat(restarts("h-restart")).isEqualTo(1.0)));
   }
 
   @Test
   @DisplayName("RESUME: a crashed child keeps its state and takes its next message")
   void resume(Vertx vertx, VertxTestContext ctx) {
     ActorId kid = child("p-resume", "h-resume", "k");
-    spawn("p-resume", "h-resume", "k")
-        .compose(v -> ask(kid, "inc"))
-        .compose(v -> ask(kid, "inc"))
+    spawnAndCount("p-resume", "h-resume", "k")
         .compose(v -> crash(kid))
         .compose(v -> crash(kid))
         .compose(v -> ask(kid, "get"))
         .onComplete(
-            ctx.succeeding(
+            finish(
+                ctx,
                 reply ->
-                    ctx.verify(
-                        () -> {
-                          assertThat(reply.getInteger("n"))
-                              .as("the state before the crashes")
-                              .isEqualTo(2);
-                          ctx.completeNow();
-                        })));
+                    assertThat(reply.getInteger("n"))
+                        .as("the state before the crashes")
+                        .isEqualTo(2)));
   }
 
   @Test
@@ -127,50 +106,27 @@ class ActorHierarchyClusterTest {
     spawn("p-stop", "h-stop", "k")
         .compose(v -> ask(kid, "inc"))
         .compose(v -> crash(kid))
-        .compose(v -> signal(kid))
-        .compose(
-            terminated -> {
-              ctx.verify(() -> assertThat(terminated.reason()).isEqualTo(StopReason.FAILED));
-              return code(ask(kid, "get"));
-            })
-        .compose(
-            code -> {
-              ctx.verify(() -> assertThat(code).isEqualTo(ErrorCode.NOT_FOUND));
-              return ask(new ActorId("h-parent", "p-stop"), "children");
-            })
-        .onComplete(
-            ctx.succeeding(
-                parent ->
-                    ctx.verify(
-                        () -> {
-                          assertThat(parent.getJsonArray("children")).isEmpty();
-                          ctx.completeNow();
-                        })));
+        .compose(v -> stoppedFor(kid, StopReason.FAILED))
+        .compose(v -> notLive(kid))
+        .compose(v -> ask(parent("p-stop"), "children"))
+        .onComplete(finish(ctx, parent -> assertThat(parent.getJsonArray("children")).isEmpty()));
   }
 
   @Test
   @DisplayName(
       "ESCALATE: a crashed child fails its parent, which restarts by the host's policy: from its stored state, its other children stopped")
   void escalate(Vertx vertx, VertxTestContext ctx) {
-    ActorId parent = new ActorId("h-parent", "p-escalate");
+    ActorId parent = parent("p-escalate");
     ActorId failing = child("p-escalate", "h-escalate", "e");
     ActorId sibling = child("p-escalate", "h-resume", "s");
-    double restartsBefore = counted(TROUPE.cluster().nodes(), "troupe_actor_restarts", "h-parent");
+    double restartsBefore = restarts("h-parent");
     ask(parent, "touch")
         .compose(v -> spawn("p-escalate", "h-escalate", "e"))
         .compose(v -> spawn("p-escalate", "h-resume", "s"))
         .compose(v -> send(observer(), watch(sibling)))
         .compose(v -> crash(failing))
-        .compose(v -> signal(sibling))
-        .compose(
-            terminated -> {
-              ctx.verify(
-                  () ->
-                      assertThat(terminated.reason())
-                          .as("stopped by its parent's restart")
-                          .isEqualTo(StopReason.PARENT));
-              return ask(parent, "children");
-            })
+        .compose(v -> stoppedFor(sibling, StopReason.PARENT, "stopped by its parent's restart"))
+        .compose(v -> ask(parent, "children"))
         .compose(
             children -> {
               ctx.verify(
@@ -179,20 +135,11 @@ class ActorHierarchyClusterTest {
                     assertThat(children.getInteger("touched"))
                         .as("the parent's stored state, reloaded")
                         .isEqualTo(1);
-                    assertThat(
-                            counted(TROUPE.cluster().nodes(), "troupe_actor_restarts", "h-parent"))
-                        .isEqualTo(restartsBefore + 1);
+                    assertThat(restarts("h-parent")).isEqualTo(restartsBefore + 1);
                   });
-              return code(ask(failing, "get"));
+              return notLive(failing);
             })
-        .onComplete(
-            ctx.succeeding(
-                code ->
-                    ctx.verify(
-                        () -> {
-                          assertThat(code).isEqualTo(ErrorCode.NOT_FOUND);
-                          ctx.completeNow();
-                        })));
+        .onComplete(ctx.succeedingThenComplete());
   }
 
   @Test
@@ -206,25 +153,13 @@ class ActorHierarchyClusterTest {
         .compose(v -> ask(grandchild, "inc"))
         .compose(v -> send(observer(), watch(kid)))
         .compose(v -> send(observer(), watch(grandchild)))
-        .compose(v -> ask(new ActorId("h-parent", "p-tree"), "stopSelf"))
-        .compose(v -> Future.all(signal(kid), signal(grandchild)))
+        .compose(v -> ask(parent("p-tree"), "stopSelf"))
         .compose(
-            both -> {
-              ctx.verify(
-                  () -> {
-                    assertThat(both.<Terminated>resultAt(0).reason()).isEqualTo(StopReason.PARENT);
-                    assertThat(both.<Terminated>resultAt(1).reason()).isEqualTo(StopReason.PARENT);
-                  });
-              return code(ask(grandchild, "get"));
-            })
-        .onComplete(
-            ctx.succeeding(
-                code ->
-                    ctx.verify(
-                        () -> {
-                          assertThat(code).isEqualTo(ErrorCode.NOT_FOUND);
-                          ctx.completeNow();
-                        })));
+            v ->
+                Future.all(
+                    stoppedFor(kid, StopReason.PARENT), stoppedFor(grandchild, StopReason.PARENT)))
+        .compose(v -> notLive(grandchild))
+        .onComplete(ctx.succeedingThenComplete());
   }
 
   @Test
@@ -235,28 +170,33 @@ class ActorHierarchyClusterTest {
     ActorId never = child("p-watch", "h-resume", "never");
     spawn("p-watch", "h-resume", "k")
         .compose(v -> send(observer(), watch(kid)))
-        .compose(v -> send(new ActorId("h-parent", "p-watch"), op("stop").put("name", "k")))
-        .compose(v -> signal(kid))
-        .compose(
-            terminated -> {
-              ctx.verify(() -> assertThat(terminated.reason()).isEqualTo(StopReason.STOPPED));
-              return send(observer(), watch(never));
-            })
-        .compose(v -> signal(never))
-        .onComplete(
-            ctx.succeeding(
-                terminated ->
-                    ctx.verify(
-                        () -> {
-                          assertThat(terminated.reason()).isEqualTo(StopReason.NOT_LIVE);
-                          ctx.completeNow();
-                        })));
+        .compose(v -> send(parent("p-watch"), op("stop").put("name", "k")))
+        .compose(v -> stoppedFor(kid, StopReason.STOPPED))
+        .compose(v -> send(observer(), watch(never)))
+        .compose(v -> stoppedFor(never, StopReason.NOT_LIVE))
+        .onComplete(ctx.succeedingThenComplete());
   }
 
   // ---- helpers
 
   private static Actors actors() {
     return Actors.of(TROUPE.cluster().node(0).vertx());
+  }
+
+  /** Ends a test: {@code checks} on the chain's result, then completion. */
+  private static <T> Handler<AsyncResult<T>> finish(VertxTestContext ctx, Consumer<T> checks) {
+    return ctx.succeeding(
+        result ->
+            ctx.verify(
+                () -> {
+                  checks.accept(result);
+                  ctx.completeNow();
+                }));
+  }
+
+  /** The restarts of actors of {@code type}, over the cluster. */
+  private static double restarts(String type) {
+    return counted(TROUPE.cluster().nodes(), "troupe_actor_restarts", type);
   }
 
   private static JsonObject op(String op) {
@@ -271,8 +211,12 @@ class ActorHierarchyClusterTest {
     return actors().ask(id, message, null);
   }
 
+  private static ActorId parent(String key) {
+    return new ActorId("h-parent", key);
+  }
+
   private static ActorId child(String parent, String type, String name) {
-    return new ActorId("h-parent", parent).child(type, name);
+    return parent(parent).child(type, name);
   }
 
   private static ActorId observer() {
@@ -287,19 +231,34 @@ class ActorHierarchyClusterTest {
 
   /** The parent {@code parent} spawns (and watches) {@code name} of {@code type}. */
   private static Future<JsonObject> spawn(String parent, String type, String name) {
-    return actors()
-        .ask(
-            new ActorId("h-parent", parent), op("spawn").put("type", type).put("name", name), null);
+    return send(parent(parent), op("spawn").put("type", type).put("name", name));
+  }
+
+  /** As {@link #spawn}, then the child counts twice (its state: {@code n} = 2). */
+  private static Future<JsonObject> spawnAndCount(String parent, String type, String name) {
+    ActorId kid = child(parent, type, name);
+    return spawn(parent, type, name).compose(v -> ask(kid, "inc")).compose(v -> ask(kid, "inc"));
   }
 
   /** Asks {@code id} to crash; completes once the crash was answered (INTERNAL). */
   private static Future<Void> crash(ActorId id) {
-    return code(ask(id, "crash"))
+    return answers(ask(id, "crash"), ErrorCode.INTERNAL, "a crash");
+  }
+
+  /** Completes once {@code id} answers NOT_FOUND: it is not live, and a message revives nothing. */
+  private static Future<Void> notLive(ActorId id) {
+    return answers(ask(id, "get"), ErrorCode.NOT_FOUND, "a message to " + id);
+  }
+
+  /** Completes when {@code call} failed with {@code expected}; fails otherwise. */
+  private static Future<Void> answers(Future<JsonObject> call, ErrorCode expected, String what) {
+    return code(call)
         .compose(
-            code ->
-                code == ErrorCode.INTERNAL
-                    ? Future.succeededFuture()
-                    : Future.failedFuture(new AssertionError("a crash answered " + code)));
+            (ErrorCode code) ->
+                code == expected
+                    ? Future.<Void>succeededFuture()
+                    : Future.<Void>failedFuture(
+                        new AssertionError(what + " answered " + code + ", not " + expected)));
   }
 
   /** The error code {@code call} failed with; fails when it succeeded. */
@@ -309,6 +268,23 @@ class ActorHierarchyClusterTest {
             ar.failed()
                 ? Future.succeededFuture(Failures.code(ar.cause()))
                 : Future.failedFuture(new AssertionError("succeeded: " + ar.result())));
+  }
+
+  /**
+   * Completes once a watcher heard that {@code id} stopped, for {@code reason}; fails otherwise.
+   */
+  private static Future<Void> stoppedFor(ActorId id, StopReason reason) {
+    return stoppedFor(id, reason, id + " stopped");
+  }
+
+  private static Future<Void> stoppedFor(ActorId id, StopReason reason, String what) {
+    return signal(id)
+        .compose(
+            (Terminated terminated) ->
+                terminated.reason() == reason
+                    ? Future.<Void>succeededFuture()
+                    : Future.<Void>failedFuture(
+                        new AssertionError(what + ": " + terminated.reason() + ", not " + reason)));
   }
 
   /** The Terminated a watcher got for {@code id}; fails after a bounded wait. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.troupe.shared.contract.JobInput;
 import dev.troupe.shared.jobs.ChunkResult;
+import dev.troupe.shared.jobs.JobHandler;
 import dev.troupe.shared.jobs.JobItem;
 import dev.troupe.shared.jobs.JobTypeOptions;
 import dev.troupe.shared.jobs.JobTypeRegistration;
@@ -11,6 +12,7 @@ import dev.troupe.shared.jobs.JobTypes;
 import dev.troupe.shared.jobs.JobWork;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.CompositeFuture;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -100,8 +102,43 @@ class JobTypesClusterTest {
             });
   }
 
+  /**
+   * Submits a job of {@code type} over {@code collection} whose input is the NDJSON {@code body}.
+   */
+  private static Future<JsonObject> submitLines(
+      Http http, String type, String collection, String body) {
+    return submit(http, "type=" + type + "&collection=" + collection + "&input=ndjson", body);
+  }
+
+  private static Http http(Vertx vertx) {
+    return new Http(vertx, TROUPE.cluster().httpPort(0));
+  }
+
+  /** The job {@code job} (as submitted) once it has finished. */
+  private static Future<JsonObject> finished(Vertx vertx, Http http, JsonObject job) {
+    return Jobs.awaitFinished(vertx, http, job.getString("id"), 60_000);
+  }
+
+  /** {@code /api/v1/jobs/<id><suffix>} for the job {@code job}. */
+  private static Future<HttpResponse<Buffer>> getJob(Http http, JsonObject job, String suffix) {
+    return http.get("/api/v1/jobs/" + job.getString("id") + suffix);
+  }
+
   private static List<JsonObject> lines(String ndjson) {
     return ndjson.lines().filter(l -> !l.isBlank()).map(JsonObject::new).toList();
+  }
+
+  /** The NDJSON lines of the {@code index}-th response in {@code answers}. */
+  private static List<JsonObject> lines(CompositeFuture answers, int index) {
+    return lines(answers.<HttpResponse<Buffer>>resultAt(index).bodyAsString());
+  }
+
+  /** {@link #echo} as node {@code node}, counting its calls under {@code name}. */
+  private static JobHandler counting(Map<String, AtomicInteger> calls, String name, String node) {
+    return work -> {
+      calls.computeIfAbsent(name, k -> new AtomicInteger()).incrementAndGet();
+      return echo(node, work);
+    };
   }
 
   @Test
@@ -109,7 +146,7 @@ class JobTypesClusterTest {
   @DisplayName(
       "a registered type runs over a collection and over an NDJSON body: progress counts every item, the output is the result, refused items are its errors")
   void runsOverCollectionAndNdjson(Vertx vertx, VertxTestContext ctx) {
-    Http http = new Http(vertx, TROUPE.cluster().httpPort(0));
+    Http http = http(vertx);
     Future<Void> docs = Future.succeededFuture();
     for (int i = 1; i <= 5; i++) {
       String uri = "/api/v1/docs/photos/p" + i;
@@ -117,7 +154,7 @@ class JobTypesClusterTest {
     }
     docs.compose(v -> JobTypes.register(node(1), "sizes", FAST, work -> echo("n1", work)))
         .compose(reg -> submit(http, "type=sizes&collection=photos", null))
-        .compose(job -> Jobs.awaitFinished(vertx, http, job.getString("id"), 60_000))
+        .compose(job -> finished(vertx, http, job))
         .compose(
             job -> {
               ctx.verify(
@@ -129,7 +166,7 @@ class JobTypesClusterTest {
                     assertThat(job.getLong("etaSec")).isZero();
                     assertThat(job.getValue("ratePerSec")).isNotNull();
                   });
-              return http.get("/api/v1/jobs/" + job.getString("id") + "/result");
+              return getJob(http, job, "/result");
             })
         .compose(
             result -> {
@@ -140,12 +177,13 @@ class JobTypesClusterTest {
                         .extracting(l -> l.getString("id") + "#" + l.getLong("n"))
                         .containsExactly("p1#1", "p2#2", "p3#3", "p4#4", "p5#5");
                   });
-              return submit(
+              return submitLines(
                   http,
-                  "type=sizes&collection=photos&input=ndjson",
+                  "sizes",
+                  "photos",
                   "{\"id\":\"a\"}\n{\"id\":\"b\"}\n{\"id\":3}\n{\"id\":\"c\"}\n");
             })
-        .compose(job -> Jobs.awaitFinished(vertx, http, job.getString("id"), 60_000))
+        .compose(job -> finished(vertx, http, job))
         .compose(
             job -> {
               ctx.verify(
@@ -155,7 +193,7 @@ class JobTypesClusterTest {
                     assertThat(job.getLong("total")).isEqualTo(4);
                     assertThat(job.getLong("failed")).isEqualTo(1);
                   });
-              return http.get("/api/v1/jobs/" + job.getString("id") + "/errors");
+              return getJob(http, job, "/errors");
             })
         .onComplete(
             ctx.succeeding(
@@ -198,7 +236,7 @@ class JobTypesClusterTest {
   @DisplayName(
       "a type nobody registered, a name that is no type's, and an input the type does not take are 400 problems at submit time")
   void unknownTypesAreRefused(Vertx vertx, VertxTestContext ctx) {
-    Http http = new Http(vertx, TROUPE.cluster().httpPort(0));
+    Http http = http(vertx);
     JobTypeOptions ndjsonOnly = FAST.inputs(JobInput.NDJSON);
     http.send(HttpMethod.POST, "/api/v1/jobs?type=nosuch&collection=photos", null, null)
         .compose(
@@ -243,57 +281,37 @@ class JobTypesClusterTest {
   @DisplayName(
       "a type's chunks run only on the nodes that registered it: neither another type's node nor Troupe's own job workers take one")
   void onlyNodesWithTheHandlerClaim(Vertx vertx, VertxTestContext ctx) {
-    Http http = new Http(vertx, TROUPE.cluster().httpPort(0));
+    Http http = http(vertx);
     Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
     Future<JobTypeRegistration> alpha =
-        JobTypes.register(
-            node(1),
-            "alpha",
-            FAST.concurrency(2),
-            work -> {
-              calls.computeIfAbsent("alpha@n1", k -> new AtomicInteger()).incrementAndGet();
-              return echo("n1", work);
-            });
+        JobTypes.register(node(1), "alpha", FAST.concurrency(2), counting(calls, "alpha@n1", "n1"));
     Future<JobTypeRegistration> beta =
-        JobTypes.register(
-            node(2),
-            "beta",
-            FAST,
-            work -> {
-              calls.computeIfAbsent("beta@n2", k -> new AtomicInteger()).incrementAndGet();
-              return echo("n2", work);
-            });
+        JobTypes.register(node(2), "beta", FAST, counting(calls, "beta@n2", "n2"));
     Future.all(alpha, beta)
         // The lines look like an import's: a built-in worker claiming them would write documents.
         .compose(
             regs ->
                 Future.all(
-                    submit(http, "type=alpha&collection=alphas&input=ndjson", ndjson("a", 12)),
-                    submit(http, "type=beta&collection=betas&input=ndjson", ndjson("b", 12))))
+                    submitLines(http, "alpha", "alphas", ndjson("a", 12)),
+                    submitLines(http, "beta", "betas", ndjson("b", 12))))
         .compose(
             jobs ->
                 Future.all(
-                    Jobs.awaitFinished(
-                        vertx, http, jobs.<JsonObject>resultAt(0).getString("id"), 60_000),
-                    Jobs.awaitFinished(
-                        vertx, http, jobs.<JsonObject>resultAt(1).getString("id"), 60_000)))
+                    finished(vertx, http, jobs.resultAt(0)),
+                    finished(vertx, http, jobs.resultAt(1))))
         .compose(
             done ->
                 Future.all(
-                    http.get(
-                        "/api/v1/jobs/" + done.<JsonObject>resultAt(0).getString("id") + "/result"),
-                    http.get(
-                        "/api/v1/jobs/" + done.<JsonObject>resultAt(1).getString("id") + "/result"),
+                    getJob(http, done.resultAt(0), "/result"),
+                    getJob(http, done.resultAt(1), "/result"),
                     http.get("/api/v1/docs/alphas/a0")))
         .onComplete(
             ctx.succeeding(
                 answers ->
                     ctx.verify(
                         () -> {
-                          List<JsonObject> a =
-                              lines(answers.<HttpResponse<Buffer>>resultAt(0).bodyAsString());
-                          List<JsonObject> b =
-                              lines(answers.<HttpResponse<Buffer>>resultAt(1).bodyAsString());
+                          List<JsonObject> a = lines(answers, 0);
+                          List<JsonObject> b = lines(answers, 1);
                           assertThat(a).hasSize(12).allMatch(l -> "n1".equals(l.getString("node")));
                           assertThat(b).hasSize(12).allMatch(l -> "n2".equals(l.getString("node")));
                           assertThat(calls.keySet())
@@ -311,7 +329,7 @@ class JobTypesClusterTest {
   @DisplayName(
       "cancelling a running job of a user type: the handler sees its chunk lost, and its late outcome changes nothing")
   void cancel(Vertx vertx, VertxTestContext ctx) {
-    Http http = new Http(vertx, TROUPE.cluster().httpPort(0));
+    Http http = http(vertx);
     Promise<JobWork> started = Promise.promise();
     Promise<ChunkResult> finish = Promise.promise();
     JobTypes.register(
@@ -322,7 +340,7 @@ class JobTypesClusterTest {
               started.tryComplete(work);
               return finish.future();
             })
-        .compose(reg -> submit(http, "type=stuck&collection=stuck&input=ndjson", ndjson("s", 3)))
+        .compose(reg -> submitLines(http, "stuck", "stuck", ndjson("s", 3)))
         .compose(job -> started.future().map(job.getString("id")))
         .compose(
             id ->
@@ -346,8 +364,8 @@ class JobTypesClusterTest {
               finish.complete(ChunkResult.output(List.of(new JsonObject().put("late", true))));
               // The worker runs one chunk at a time: once a second job of the type has finished,
               // the first chunk's late outcome has reached the store.
-              return submit(http, "type=stuck&collection=stuck&input=ndjson", ndjson("t", 3))
-                  .compose(next -> Jobs.awaitFinished(vertx, http, next.getString("id"), 60_000))
+              return submitLines(http, "stuck", "stuck", ndjson("t", 3))
+                  .compose(next -> finished(vertx, http, next))
                   .compose(
                       next ->
                           Future.all(
