@@ -40,6 +40,7 @@ final class ChangeFeed {
   private long delivered;
   private int restarts;
   private long restartTimer = -1;
+  private long ticks = -1;
   private boolean cancelled;
 
   private ChangeFeed(
@@ -77,7 +78,16 @@ final class ChangeFeed {
                     feed.subscription = subscription;
                     return feed.follower
                         .start(since)
-                        .<Subscription>map(ok -> feed.handle())
+                        .<Subscription>map(
+                            ok -> {
+                              // A change whose event the bus did not bring, with none after it.
+                              feed.ticks =
+                                  context
+                                      .owner()
+                                      .setPeriodic(
+                                          ChangeFollower.TICK_MS, t -> feed.follower.tick());
+                              return feed.handle();
+                            })
                         .recover(
                             e -> {
                               feed.cancel();
@@ -169,6 +179,10 @@ final class ChangeFeed {
   private Future<Void> cancel() {
     cancelled = true;
     follower.stop();
+    if (ticks >= 0) {
+      context.owner().cancelTimer(ticks);
+      ticks = -1;
+    }
     if (restartTimer >= 0) {
       context.owner().cancelTimer(restartTimer);
       restartTimer = -1;

@@ -14,13 +14,16 @@ import java.util.function.LongFunction;
  * gateway instance's event streams: a {@link ChangeFollower} fed by this instance's subscription.
  *
  * <p>Starts from the log's head once its bus subscription is registered: every change after that is
- * delivered. A failure to read the log breaks the tail ({@code broken}); its streams end and their
- * clients resume from their last id.
+ * delivered, a change whose event the bus did not bring found in the log ({@link
+ * ChangeFollower#tick}, every second). A failure to read the log breaks the tail ({@code broken});
+ * its streams end and their clients resume from their last id.
  */
 final class ChangeTail {
   private final Vertx vertx;
   private final ChangeFollower follower;
   private MessageConsumer<JsonObject> consumer;
+  private long ticks = -1;
+  private boolean stopped;
 
   /**
    * {@code page} reads the log after a seq (db-service's {@code changes}); {@code deliver} gets
@@ -39,7 +42,15 @@ final class ChangeTail {
   Future<Void> start() {
     consumer =
         vertx.eventBus().consumer(DocEvents.ADDRESS, message -> follower.arrived(message.body()));
-    return consumer.completion().compose(v -> follower.start(-1));
+    return consumer
+        .completion()
+        .compose(v -> follower.start(-1))
+        .onSuccess(
+            v -> {
+              if (!stopped) {
+                ticks = vertx.setPeriodic(ChangeFollower.TICK_MS, t -> follower.tick());
+              }
+            });
   }
 
   /** The seq of the last change delivered. */
@@ -48,6 +59,11 @@ final class ChangeTail {
   }
 
   void stop() {
+    stopped = true;
+    if (ticks >= 0) {
+      vertx.cancelTimer(ticks);
+      ticks = -1;
+    }
     follower.stop();
     if (consumer != null) {
       consumer.unregister();

@@ -21,10 +21,21 @@ import java.util.function.LongFunction;
  * and those the replay already delivered are dropped. Not thread-safe: call it, and complete the
  * {@code page} futures, on one Vert.x context.
  *
+ * <p>An event the bus never brought is found by the next one (its seq leaves a gap), or, when no
+ * next one comes, by {@link #tick}: call it every {@link #TICK_MS} ms and a follower that heard
+ * nothing reads the log once the bus has been quiet for a tick, then after 2, 4 ... up to 32 quiet
+ * ticks while the log has nothing new. A publish can miss a subscriber: the bus is at most once,
+ * and a subscription just registered reaches the other nodes' views of it a moment later.
+ *
  * <p>A failure to read the log once started stops the follower and is passed to {@code broken}; the
  * caller may start a new one from {@link #cursor()}.
  */
 public final class ChangeFollower {
+  /** How often to call {@link #tick}. */
+  public static final long TICK_MS = 1_000;
+
+  private static final int MAX_QUIET_SHIFT = 5;
+
   private final LongFunction<Future<JsonObject>> page;
   private final Consumer<JsonObject> deliver;
   private final Consumer<Throwable> broken;
@@ -32,6 +43,10 @@ public final class ChangeFollower {
   private long cursor = -1;
   private boolean reading;
   private boolean stopped;
+  private boolean arrivedSinceTick;
+  private long cursorAtTick = -1;
+  private int quietTicks;
+  private int emptyReads;
 
   /**
    * {@code page} reads the log after a seq (db-service's {@code changes}: a reply with {@code
@@ -116,6 +131,7 @@ public final class ChangeFollower {
     if (event == null || stopped) {
       return;
     }
+    arrivedSinceTick = true;
     Long seq = event.getLong("seq");
     if (seq == null || seq < 1) {
       // From a node that predates the numbered log: the log has it.
@@ -127,6 +143,29 @@ public final class ChangeFollower {
     }
     early.put(seq, event);
     drain();
+  }
+
+  /**
+   * Reads the log from the cursor when the bus brought nothing since the last ticks (see the class
+   * comment); call it every {@link #TICK_MS} ms once started.
+   */
+  public void tick() {
+    if (stopped || cursor < 0) {
+      return;
+    }
+    if (arrivedSinceTick || cursor != cursorAtTick) {
+      arrivedSinceTick = false;
+      cursorAtTick = cursor;
+      quietTicks = 0;
+      emptyReads = 0;
+      return;
+    }
+    if (++quietTicks < 1 << Math.min(emptyReads, MAX_QUIET_SHIFT)) {
+      return;
+    }
+    quietTicks = 0;
+    emptyReads++;
+    read(true);
   }
 
   private void drain() {
@@ -142,8 +181,16 @@ public final class ChangeFollower {
     }
   }
 
-  /** Reads the log from the cursor to its end, then carries on with what the bus brought. */
   private void read() {
+    read(false);
+  }
+
+  /**
+   * Reads the log from the cursor to its end, then carries on with what the bus brought. A failed
+   * {@code catchUp} read (nothing known to be missing) is tried again at a later tick; any other
+   * breaks the follower.
+   */
+  private void read(boolean catchUp) {
     if (reading || cursor < 0 || stopped) {
       return;
     }
@@ -154,6 +201,10 @@ public final class ChangeFollower {
         .onComplete(
             ar -> {
               reading = false;
+              if (ar.failed() && catchUp) {
+                drain();
+                return;
+              }
               if (ar.failed()) {
                 if (!stopped) {
                   stop();

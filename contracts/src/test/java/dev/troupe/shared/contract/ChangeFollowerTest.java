@@ -231,4 +231,85 @@ class ChangeFollowerTest {
     follower.arrived(event(2));
     assertThat(got).isEmpty();
   }
+
+  @Test
+  @DisplayName(
+      "a change whose event the bus never brought, with none after it, is read from the log at the next quiet tick")
+  void lostLastEventFoundByTick() {
+    Log log = new Log().upTo(2);
+    List<JsonObject> got = new ArrayList<>();
+    ChangeFollower follower = new ChangeFollower(log::page, got::add, e -> {});
+    follower.start(-1);
+    log.asked.clear();
+
+    log.upTo(3); // committed, its event lost
+    follower.tick(); // the first tick notes where the follower stands
+    assertThat(got).isEmpty();
+    follower.tick(); // a whole tick heard nothing: read the log
+
+    assertThat(seqs(got)).containsExactly(3L);
+    assertThat(log.asked)
+        .as("a page from the cursor, then one to see it was the last")
+        .containsExactly(2L, 3L);
+  }
+
+  @Test
+  @DisplayName(
+      "ticks read nothing while events flow, and read less and less often while the log stays quiet")
+  void ticksBackOffWhileQuiet() {
+    Log log = new Log().upTo(1);
+    List<JsonObject> got = new ArrayList<>();
+    ChangeFollower follower = new ChangeFollower(log::page, got::add, e -> {});
+    follower.start(-1);
+    log.asked.clear();
+
+    for (long seq = 2; seq <= 5; seq++) {
+      log.upTo(seq);
+      follower.arrived(event(seq));
+      follower.tick();
+    }
+    assertThat(log.asked).as("reads while events flow").isEmpty();
+
+    List<Integer> readAt = new ArrayList<>();
+    for (int tick = 1; tick <= 40; tick++) {
+      int before = log.asked.size();
+      follower.tick();
+      if (log.asked.size() > before) {
+        readAt.add(tick);
+      }
+    }
+    // Quiet from tick 1: a read after 1 quiet tick, then after 2, 4, 8, 16 more (32 at most).
+    assertThat(readAt).containsExactly(1, 3, 7, 15, 31);
+    assertThat(seqs(got)).containsExactly(2L, 3L, 4L, 5L);
+
+    log.upTo(6);
+    follower.arrived(event(6));
+    follower.tick();
+    int before = log.asked.size();
+    follower.tick();
+    assertThat(log.asked.size()).as("an event resets the back-off").isEqualTo(before + 1);
+  }
+
+  @Test
+  @DisplayName("a failed read at a tick breaks nothing: the next one tries again")
+  void failedTickReadIsRetried() {
+    Log log = new Log().upTo(1);
+    List<JsonObject> got = new ArrayList<>();
+    List<Throwable> broken = new ArrayList<>();
+    ChangeFollower follower = new ChangeFollower(log::page, got::add, broken::add);
+    follower.start(-1);
+    log.upTo(2);
+    log.failure = new IllegalStateException("db down");
+    follower.tick();
+    follower.tick();
+    assertThat(broken).isEmpty();
+    assertThat(got).isEmpty();
+
+    log.failure = null;
+    follower.tick();
+    follower.tick();
+    follower.tick();
+    assertThat(seqs(got)).containsExactly(2L);
+    assertThat(broken).isEmpty();
+  }
 }
