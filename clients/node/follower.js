@@ -3,9 +3,16 @@
 // once and in no promised order across db-service instances; the log (request-service's read-only
 // `changes`) numbers them in commit order without gaps. So an event whose seq is the next one is
 // delivered at once, and one that leaves a gap (or a reconnect) sends the follower to the log.
+// When no later event comes to show a gap, tick() (every TICK_MS) reads the log once the bus has
+// been quiet for a tick, then after 2, 4 ... up to 32 quiet ticks while the log has nothing new.
 
 /** The largest page request-service's `changes` returns. */
 export const MAX_PAGE = 1000;
+
+/** How often to call ChangeFollower.tick(). */
+export const TICK_MS = 1000;
+
+const MAX_QUIET_SHIFT = 5;
 
 /** A row of the log as the event the bus would have carried. */
 export function eventOf(item) {
@@ -20,6 +27,10 @@ export class ChangeFollower {
   #cursor = -1;
   #reading = false;
   #stopped = false;
+  #arrivedSinceTick = false;
+  #cursorAtTick = -1;
+  #quietTicks = 0;
+  #emptyReads = 0;
 
   /**
    * `page(since)` resolves to a `changes` reply (`items`, `next`, `earliest`, `head`); `deliver`
@@ -72,6 +83,7 @@ export class ChangeFollower {
     if (this.#stopped || event === null || typeof event !== 'object') {
       return;
     }
+    this.#arrivedSinceTick = true;
     const seq = event.seq;
     if (!Number.isSafeInteger(seq) || seq < 1) {
       this.catchUp();
@@ -84,8 +96,31 @@ export class ChangeFollower {
     this.#drain();
   }
 
+  /**
+   * Reads the log from the cursor when the bus brought nothing since the last ticks; call it every
+   * TICK_MS once started. A failed read here is tried again at a later tick.
+   */
+  tick() {
+    if (this.#stopped || this.#cursor < 0) {
+      return;
+    }
+    if (this.#arrivedSinceTick || this.#cursor !== this.#cursorAtTick) {
+      this.#arrivedSinceTick = false;
+      this.#cursorAtTick = this.#cursor;
+      this.#quietTicks = 0;
+      this.#emptyReads = 0;
+      return;
+    }
+    if (++this.#quietTicks < 1 << Math.min(this.#emptyReads, MAX_QUIET_SHIFT)) {
+      return;
+    }
+    this.#quietTicks = 0;
+    this.#emptyReads++;
+    this.catchUp(true);
+  }
+
   /** Reads the log from the cursor to its end (after a gap or a reconnect). */
-  catchUp() {
+  catchUp(quiet = false) {
     if (this.#reading || this.#cursor < 0 || this.#stopped) {
       return;
     }
@@ -106,6 +141,10 @@ export class ChangeFollower {
         },
         (error) => {
           this.#reading = false;
+          if (quiet) {
+            this.#drain();
+            return;
+          }
           if (!this.#stopped) {
             this.stop();
             this.#broken(error);

@@ -3,7 +3,7 @@
 // 4-byte big-endian length, then one JSON object in UTF-8. See README.md and docs/http-api.md.
 import net from 'node:net';
 import { EventEmitter } from 'node:events';
-import { ChangeFollower, MAX_PAGE } from './follower.js';
+import { ChangeFollower, MAX_PAGE, TICK_MS } from './follower.js';
 
 /** request-service: the documents (get, put, delete, list, getMany, putMany), its change log (changes), ping. */
 export const REQUEST_ADDRESS = 'troupe.request.v1';
@@ -330,9 +330,13 @@ export class TroupeClient extends EventEmitter {
       timer = setTimeout(() => follower?.catchUp(), this.#retry.maxDelayMs);
       timer.unref?.();
     };
+    // A change whose event never came, with no later one to show the gap: read the log when quiet.
+    const ticks = setInterval(() => follower?.tick(), TICK_MS);
+    ticks.unref?.();
     const stop = () => {
       ended = true;
       clearTimeout(timer);
+      clearInterval(ticks);
       follower?.stop();
       unsubscribe();
       this.off('connected', reconnected);

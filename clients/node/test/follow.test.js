@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { connect, TroupeError, ErrorCodes, DOC_EVENTS_ADDRESS, REQUEST_ADDRESS } from '../index.js';
 import { BridgeDouble } from './bridge-double.js';
+import { ChangeFollower } from '../follower.js';
 
 const TEST_TIMEOUT_MS = 10_000;
 const test = (name, fn) => nodeTest(name, { timeout: TEST_TIMEOUT_MS }, fn);
@@ -149,4 +150,74 @@ test('since is checked: a negative or fractional position is a TypeError, and no
   assert.throws(() => client.onChange(() => {}, { since: 0, onEnd: 'x' }), TypeError);
   await client.ping();
   assert.equal(bridge.frames.filter((f) => f.type === 'register').length, 0);
+});
+
+/** A follower over an in-memory log of `head` rows; `fail` makes reads reject. */
+function followerOver(rows) {
+  const state = { rows, fail: false, reads: [] };
+  const page = async (since) => {
+    state.reads.push(since);
+    if (state.fail) {
+      throw new Error('db down');
+    }
+    const items = state.rows.filter((r) => r.seq > since).slice(0, 2);
+    return { items, next: items.length ? items[items.length - 1].seq : since, earliest: 1, head: state.rows.length };
+  };
+  const got = [];
+  const broken = [];
+  const follower = new ChangeFollower(page, (e) => got.push(e.seq), (e) => broken.push(e));
+  return { state, got, broken, follower };
+}
+
+const settled = () => new Promise((resolve) => setImmediate(resolve));
+const row = (seq) => ({ seq, collection: 'books', id: `d${seq}`, version: 1, op: 'put' });
+
+test('a change whose event never came, with none after it, is read from the log at the next quiet tick', async () => {
+  const { state, got, follower } = followerOver([row(1)]);
+  await follower.start(1, () => null);
+  state.rows.push(row(2)); // committed, its event lost
+  follower.tick(); // notes where the follower stands
+  await settled();
+  assert.deepEqual(got, []);
+  follower.tick(); // a whole tick heard nothing
+  await until(got, 1);
+  assert.deepEqual(got, [2]);
+});
+
+test('ticks read nothing while events flow, back off while the log is quiet, and survive a failed read', async () => {
+  const { state, got, broken, follower } = followerOver([row(1)]);
+  await follower.start(1, () => null);
+  state.reads.length = 0;
+  for (let seq = 2; seq <= 3; seq++) {
+    state.rows.push(row(seq));
+    follower.arrived(event(seq));
+    follower.tick();
+  }
+  assert.deepEqual(state.reads, []);
+  const readAt = [];
+  for (let tick = 1; tick <= 20; tick++) {
+    const before = state.reads.length;
+    follower.tick();
+    await settled();
+    await settled();
+    if (state.reads.length > before) {
+      readAt.push(tick);
+    }
+  }
+  assert.deepEqual(readAt, [1, 3, 7, 15]);
+  state.fail = true;
+  state.rows.push(row(4));
+  for (let tick = 0; tick < 16; tick++) {
+    follower.tick();
+    await settled();
+  }
+  assert.deepEqual(broken, []);
+  state.fail = false;
+  for (let tick = 0; tick < 40 && got.length < 3; tick++) {
+    follower.tick();
+    await settled();
+    await settled();
+  }
+  assert.deepEqual(got, [2, 3, 4]);
+  assert.deepEqual(broken, []);
 });
