@@ -131,10 +131,15 @@ public final class GatewayVerticle extends VerticleBase {
   /**
    * Stops accepting connections and lets requests in flight finish (up to {@code
    * TROUPE_GATEWAY_DRAIN_MS}); keep-alive connections are closed after their current response.
+   *
+   * <p>It does not mark the node as draining: the node does that when it leaves ({@code
+   * TroupeNode.close}), and a gateway its supervisor restarts after a crash must leave the node
+   * ready. Marking it here made such a node answer 503 on {@code /health/ready} for good (a chaos
+   * run's gateway crashed on a Vert.x event-bus error while a peer was killed, and never became
+   * ready again).
    */
   @Override
   public Future<?> stop() {
-    NodeRuntime.markDraining(vertx);
     if (streams != null) {
       streams.endAll();
     }

@@ -34,10 +34,12 @@ class SupervisionClusterTest {
               .setting("TROUPE_SUPERVISOR_BACKOFF_MS", "20"));
 
   private static JsonObject requestChild(Vertx node) {
-    JsonObject supervisor = Supervision.of(node).status().getJsonObject("request");
-    return supervisor == null
-        ? null
-        : supervisor.getJsonObject("children").getJsonObject("request");
+    return child(node, "request");
+  }
+
+  private static JsonObject child(Vertx node, String service) {
+    JsonObject supervisor = Supervision.of(node).status().getJsonObject(service);
+    return supervisor == null ? null : supervisor.getJsonObject("children").getJsonObject(service);
   }
 
   /**
@@ -45,18 +47,23 @@ class SupervisionClusterTest {
    * bounded.
    */
   private static Future<JsonObject> awaitRequestChild(Vertx node, Predicate<JsonObject> condition) {
+    return awaitChild(node, "request", condition);
+  }
+
+  private static Future<JsonObject> awaitChild(
+      Vertx node, String service, Predicate<JsonObject> condition) {
     Promise<JsonObject> promise = Promise.promise();
     long deadline = System.currentTimeMillis() + WAIT_MS;
     node.setPeriodic(
         20,
         timer -> {
-          JsonObject child = requestChild(node);
+          JsonObject child = child(node, service);
           if (child != null && condition.test(child)) {
             node.cancelTimer(timer);
             promise.tryComplete(child);
           } else if (System.currentTimeMillis() > deadline) {
             node.cancelTimer(timer);
-            promise.tryFail("request child never reached the state; last: " + child);
+            promise.tryFail(service + " child never reached the state; last: " + child);
           }
         });
     return promise.future();
@@ -156,6 +163,35 @@ class SupervisionClusterTest {
                           assertThat(metrics.bodyAsString())
                               .contains("troupe_supervisor_restarts_total{")
                               .contains("child=\"request\"");
+                          ctx.completeNow();
+                        })));
+  }
+
+  @Test
+  @DisplayName(
+      "a gateway its supervisor restarts leaves the node ready, serving on its new listener")
+  void restartedGatewayLeavesTheNodeReady(Vertx vertx, VertxTestContext ctx) {
+    Vertx node = TROUPE.cluster().node(0).vertx();
+    JsonObject before = child(node, "gateway");
+    int restartsBefore = before.getInteger("restarts");
+    node.undeploy(before.getString("deployment"))
+        .compose(
+            gone ->
+                awaitChild(
+                    node,
+                    "gateway",
+                    c ->
+                        c.getInteger("restarts") > restartsBefore
+                            && "running".equals(c.getString("state"))))
+        // The restarted gateway publishes its port once it listens (a new one: the tests ask for
+        // 0).
+        .compose(restarted -> new Http(vertx, TROUPE.cluster().httpPort(0)).get("/health/ready"))
+        .onComplete(
+            ctx.succeeding(
+                ready ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(ready.statusCode()).as(ready.bodyAsString()).isEqualTo(200);
                           ctx.completeNow();
                         })));
   }
